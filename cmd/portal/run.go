@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/yubei-cso/portal/internal/auth"
+	"github.com/yubei-cso/portal/internal/config"
+	"github.com/yubei-cso/portal/internal/pgcluster"
+	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/seed"
+	"github.com/yubei-cso/portal/internal/server"
+)
+
+const usage = `usage: portal COMMAND [flags]
+
+commands:
+  dev                      start with demo data; without DATABASE_URL, on a private PostgreSQL in .pgdata/ (make run)
+  serve                    serve on PORTAL_ADDR using DATABASE_URL
+  migrate                  apply database migrations
+  seed [-demo]             load 渝北区 and its 30 towns; -demo also loads demo communities and accounts
+  user add ...             create an account (e.g. a deployment's first district administrator)
+  divisions import FILE    import a real community list (CSV: code,name,parent_code,urban_rural[,managed_by])
+  audit purge              delete audit rows older than PORTAL_AUDIT_RETENTION_DAYS (never under 180 days)
+  pg start|stop|url [-dir D]  manage the private PostgreSQL cluster used by make run and make test
+`
+
+// run is the whole program; main only calls it. It alone reads the environment and handles signals.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "dev":
+		return runDev(ctx, getenv, stdout, stderr, log)
+	case "serve":
+		cfg, err := config.Load(getenv)
+		if err != nil {
+			return err
+		}
+		if cfg.DatabaseURL == "" {
+			return errors.New("DATABASE_URL is not set (use `portal dev` or `make run` for a private database)")
+		}
+		db, err := openAndMigrate(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if cfg.Demo {
+			if err := loadDemo(ctx, db, cfg, stdout); err != nil {
+				return err
+			}
+		}
+		return serve(ctx, cfg, db, stdout, log)
+	case "migrate":
+		db, err := openFromEnv(ctx, getenv)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "migrations applied")
+		return nil
+	case "seed":
+		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+		demo := fs.Bool("demo", false, "also load demo communities and accounts")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		cfg, err := config.Load(getenv)
+		if err != nil {
+			return err
+		}
+		db, err := openAndMigrate(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if *demo {
+			return loadDemo(ctx, db, cfg, stdout)
+		}
+		return seed.LoadReference(ctx, db)
+	case "user":
+		return runUser(ctx, rest, getenv, stdin, stdout)
+	case "divisions":
+		return runDivisions(ctx, rest, getenv, stdout)
+	case "audit":
+		return runAudit(ctx, rest, getenv, stdout)
+	case "pg":
+		return runPG(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func openFromEnv(ctx context.Context, getenv func(string) string) (*postgres.DB, error) {
+	url := getenv("DATABASE_URL")
+	if url == "" {
+		return nil, errors.New("DATABASE_URL is not set")
+	}
+	return postgres.Open(ctx, url)
+}
+
+func openAndMigrate(ctx context.Context, url string) (*postgres.DB, error) {
+	if url == "" {
+		return nil, errors.New("DATABASE_URL is not set")
+	}
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func loadDemo(ctx context.Context, db *postgres.DB, cfg config.Config, stdout io.Writer) error {
+	loaded, err := seed.LoadDemo(ctx, db, auth.NewHasher(cfg.HashConcurrency), server.DemoPassword)
+	if err != nil {
+		return fmt.Errorf("loading demo data: %w", err)
+	}
+	if loaded {
+		fmt.Fprintln(stdout, "demo data loaded")
+	}
+	return nil
+}
+
+// runDev is `make run`: demo mode on the developer's database, or on a private cluster it starts and stops.
+func runDev(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer, log *slog.Logger) error {
+	env := func(k string) string {
+		if k == "PORTAL_DEMO" && getenv(k) == "" {
+			return "true"
+		}
+		return getenv(k)
+	}
+	cfg, err := config.Load(env)
+	if err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		c, err := pgcluster.Open(".pgdata", stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "starting PostgreSQL in %s\n", c.Dir)
+		if err := c.Start(ctx, false); err != nil {
+			return err
+		}
+		if c.Started() {
+			defer func() {
+				if err := c.Stop(context.Background()); err != nil {
+					fmt.Fprintln(stderr, "stopping PostgreSQL:", err)
+				} else {
+					fmt.Fprintln(stdout, "PostgreSQL stopped")
+				}
+			}()
+		}
+		if err := ensureDatabase(ctx, c, "portal"); err != nil {
+			return err
+		}
+		cfg.DatabaseURL = c.URL("portal")
+	}
+	db, err := openAndMigrate(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if cfg.Demo {
+		if err := loadDemo(ctx, db, cfg, stdout); err != nil {
+			return err
+		}
+	}
+	return serve(ctx, cfg, db, stdout, log)
+}
+
+// ensureDatabase creates database name on the private cluster if it is missing.
+func ensureDatabase(ctx context.Context, c *pgcluster.Cluster, name string) error {
+	admin, err := postgres.Open(ctx, c.URL("postgres"))
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	return admin.CreateDatabaseIfMissing(ctx, name)
+}
+
+// serve listens on cfg.Addr until ctx ends (SIGINT/SIGTERM), then drains in-flight requests (SECURITY.md 23).
+func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Writer, log *slog.Logger) error {
+	srv := server.New(cfg, db, log)
+	defer srv.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      10 * time.Minute, // exports stream for a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "portal listening on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// runPG manages the private cluster: `make test` starts it, hands its URL to the tests and stops it.
+func runPG(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: portal pg start|stop|url [-dir D]")
+	}
+	fs := flag.NewFlagSet("pg", flag.ContinueOnError)
+	dir := fs.String("dir", ".pgdata", "the cluster's folder")
+	fast := fs.Bool("fast", false, "skip fsync (throwaway test clusters only)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	c, err := pgcluster.Open(filepath.Clean(*dir), stderr)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "start":
+		if err := c.Start(ctx, *fast); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, c.URL("postgres"))
+		return nil
+	case "stop":
+		if !c.Running(ctx) {
+			return nil
+		}
+		return c.Stop(ctx)
+	case "url":
+		fmt.Fprintln(stdout, c.URL("postgres"))
+		return nil
+	}
+	return fmt.Errorf("unknown pg command %q", args[0])
+}

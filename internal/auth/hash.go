@@ -1,0 +1,60 @@
+// Package auth hashes and verifies passwords with argon2id, a bounded number at a time.
+package auth
+
+import (
+	"context"
+
+	"github.com/alexedwards/argon2id"
+)
+
+// Params are OWASP's recommended argon2id settings (19 MiB, 2 passes, 1 lane).
+var params = argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+// Hasher computes argon2id hashes; each takes 19 MiB, so at most `slots` run at once and the rest wait, which
+// bounds memory under a flood of sign-in attempts.
+type Hasher struct {
+	slots chan struct{}
+	// dummy is verified against when a username does not exist, so that the answer takes as long either way.
+	dummy string
+}
+
+// NewHasher makes a hasher that runs at most concurrency hashes at once.
+func NewHasher(concurrency int) *Hasher {
+	h := &Hasher{slots: make(chan struct{}, max(concurrency, 1))}
+	h.dummy, _ = argon2id.CreateHash("not-a-real-password", &params)
+	return h
+}
+
+func (h *Hasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *Hasher) release() { <-h.slots }
+
+// Hash returns the encoded argon2id hash of pw.
+func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	return argon2id.CreateHash(pw, &params)
+}
+
+// Verify reports whether pw matches hash. An empty hash (unknown user) is compared against a dummy so that
+// timing does not reveal whether the username exists.
+func (h *Hasher) Verify(ctx context.Context, pw, hash string) (bool, error) {
+	if err := h.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer h.release()
+	if hash == "" {
+		_, _ = argon2id.ComparePasswordAndHash(pw, h.dummy)
+		return false, nil
+	}
+	return argon2id.ComparePasswordAndHash(pw, hash)
+}

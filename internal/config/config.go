@@ -1,0 +1,107 @@
+// Package config reads every setting of the portal from the environment at once and validates them together.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the portal. README.md lists them; keep the two in step.
+type Config struct {
+	Addr              string        // PORTAL_ADDR: where to listen
+	DatabaseURL       string        // DATABASE_URL: PostgreSQL; empty means the dev command manages its own cluster
+	Demo              bool          // PORTAL_DEMO: demo mode (demo accounts, their password shown on the login page)
+	SecureCookies     bool          // PORTAL_SECURE_COOKIES: mark the session cookie Secure (serve over TLS)
+	IdleTimeout       time.Duration // PORTAL_IDLE_TIMEOUT: a session ends after this long without a request (≤30m)
+	SessionLifetime   time.Duration // PORTAL_SESSION_LIFETIME: a session ends this long after sign-in (≤8h)
+	LockoutThreshold  int           // PORTAL_LOCKOUT_THRESHOLD: failed sign-ins that lock an account
+	LockoutDuration   time.Duration // PORTAL_LOCKOUT_DURATION: how long a locked account stays locked
+	AuditRetention    time.Duration // PORTAL_AUDIT_RETENTION_DAYS: audit rows are kept at least this long (≥180 days)
+	HashConcurrency   int           // PORTAL_HASH_CONCURRENCY: argon2id hashes computed at once (memory bound)
+	TrustProxyHeaders bool          // PORTAL_TRUST_PROXY: take the client IP from X-Forwarded-For (behind a proxy)
+	DBTimeout         time.Duration // PORTAL_DB_TIMEOUT: how long a request waits for the database before 503
+}
+
+// Load reads the settings through getenv (os.Getenv in production, a map in tests) and reports every bad one.
+func Load(getenv func(string) string) (Config, error) {
+	p := parser{getenv: getenv}
+	c := Config{
+		Addr:              p.str("PORTAL_ADDR", "127.0.0.1:8080"),
+		DatabaseURL:       p.str("DATABASE_URL", ""),
+		Demo:              p.boolean("PORTAL_DEMO", false),
+		SecureCookies:     p.boolean("PORTAL_SECURE_COOKIES", false),
+		IdleTimeout:       p.duration("PORTAL_IDLE_TIMEOUT", 30*time.Minute),
+		SessionLifetime:   p.duration("PORTAL_SESSION_LIFETIME", 8*time.Hour),
+		LockoutThreshold:  p.integer("PORTAL_LOCKOUT_THRESHOLD", 5),
+		LockoutDuration:   p.duration("PORTAL_LOCKOUT_DURATION", 15*time.Minute),
+		AuditRetention:    time.Duration(p.integer("PORTAL_AUDIT_RETENTION_DAYS", 365)) * 24 * time.Hour,
+		HashConcurrency:   p.integer("PORTAL_HASH_CONCURRENCY", 2),
+		TrustProxyHeaders: p.boolean("PORTAL_TRUST_PROXY", false),
+		DBTimeout:         p.duration("PORTAL_DB_TIMEOUT", 3*time.Second),
+	}
+	p.check(c.IdleTimeout > 0 && c.IdleTimeout <= 30*time.Minute, "PORTAL_IDLE_TIMEOUT must be between 1s and 30m")
+	p.check(c.SessionLifetime > 0 && c.SessionLifetime <= 8*time.Hour, "PORTAL_SESSION_LIFETIME must be between 1s and 8h")
+	p.check(c.LockoutThreshold >= 1 && c.LockoutThreshold <= 20, "PORTAL_LOCKOUT_THRESHOLD must be between 1 and 20")
+	p.check(c.LockoutDuration >= time.Second, "PORTAL_LOCKOUT_DURATION must be at least 1s")
+	p.check(c.AuditRetention >= 180*24*time.Hour, "PORTAL_AUDIT_RETENTION_DAYS must be at least 180")
+	p.check(c.HashConcurrency >= 1 && c.HashConcurrency <= 64, "PORTAL_HASH_CONCURRENCY must be between 1 and 64")
+	p.check(c.DBTimeout > 0 && c.DBTimeout <= 5*time.Second, "PORTAL_DB_TIMEOUT must be between 1ms and 5s")
+	return c, errors.Join(p.errs...)
+}
+
+type parser struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (p *parser) str(key, def string) string {
+	if v := strings.TrimSpace(p.getenv(key)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) boolean(key string, def bool) bool {
+	v := strings.TrimSpace(p.getenv(key))
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.errs = append(p.errs, fmt.Errorf("%s=%q: want true or false", key, v))
+	}
+	return b
+}
+
+func (p *parser) integer(key string, def int) int {
+	v := strings.TrimSpace(p.getenv(key))
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		p.errs = append(p.errs, fmt.Errorf("%s=%q: want a whole number", key, v))
+	}
+	return n
+}
+
+func (p *parser) duration(key string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(p.getenv(key))
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		p.errs = append(p.errs, fmt.Errorf("%s=%q: want a duration such as 30m or 15s", key, v))
+	}
+	return d
+}
+
+func (p *parser) check(ok bool, msg string) {
+	if !ok {
+		p.errs = append(p.errs, errors.New(msg))
+	}
+}

@@ -1,0 +1,309 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+)
+
+const accountColumns = `a.id, a.username, a.display_name, a.tier, a.division_code, d.name AS division_name, a.phone,
+	a.disabled, a.locked_until, a.failed_logins, a.session_version, a.created_at, a.last_login_at, a.version`
+
+type accountRow struct {
+	ID             int64
+	Username       string
+	DisplayName    string
+	Tier           string
+	DivisionCode   string
+	DivisionName   string
+	Phone          string
+	Disabled       bool
+	LockedUntil    *time.Time
+	FailedLogins   int
+	SessionVersion int
+	CreatedAt      time.Time
+	LastLoginAt    *time.Time
+	Version        int
+}
+
+func (r accountRow) account() portal.Account {
+	return portal.Account{ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, Tier: portal.Tier(r.Tier),
+		DivisionCode: r.DivisionCode, DivisionName: r.DivisionName, Phone: r.Phone, Disabled: r.Disabled,
+		LockedUntil: r.LockedUntil, FailedLogins: r.FailedLogins, SessionVersion: r.SessionVersion,
+		CreatedAt: r.CreatedAt, LastLoginAt: r.LastLoginAt, Version: r.Version}
+}
+
+func oneAccount(rows pgx.Rows) (portal.Account, error) {
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[accountRow])
+	if err != nil {
+		return portal.Account{}, translate(err)
+	}
+	return r.account(), nil
+}
+
+// AccountForLogin finds an account by username for sign-in, with its password hash. It takes no scope: nobody
+// is signed in yet.
+func (db *DB) AccountForLogin(ctx context.Context, username string) (portal.Account, string, error) {
+	var hash string
+	var r accountRow
+	err := db.Pool.QueryRow(ctx, `
+		SELECT a.id, a.username, a.display_name, a.tier, a.division_code, d.name, a.disabled, a.locked_until,
+		       a.failed_logins, a.session_version, a.password_hash
+		FROM accounts a JOIN divisions d ON d.code = a.division_code
+		WHERE a.username = $1`, username).Scan(&r.ID, &r.Username, &r.DisplayName, &r.Tier, &r.DivisionCode,
+		&r.DivisionName, &r.Disabled, &r.LockedUntil, &r.FailedLogins, &r.SessionVersion, &hash)
+	if err != nil {
+		return portal.Account{}, "", translate(err)
+	}
+	return r.account(), hash, nil
+}
+
+// AccountByID loads the signed-in account for a request: the session holds only its id and session version.
+func (db *DB) AccountByID(ctx context.Context, id int64) (portal.Account, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+accountColumns+`
+		FROM accounts a JOIN divisions d ON d.code = a.division_code WHERE a.id = $1`, id)
+	return oneAccount(rows)
+}
+
+// RecordLoginFailure counts a failed sign-in and locks the account once threshold failures follow each other.
+// It reports whether this failure locked the account. Both events are audited in the same transaction.
+func (db *DB) RecordLoginFailure(ctx context.Context, actor portal.Actor, id int64, threshold int, lockFor time.Duration) (bool, error) {
+	var locked bool
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var failures int
+		err := tx.QueryRow(ctx, `
+			UPDATE accounts SET
+				-- a lockout that has run out starts the count afresh
+				failed_logins = CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
+				locked_until = CASE
+					WHEN (CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END) >= @threshold
+						THEN now() + @lock_for
+					WHEN locked_until <= now() THEN NULL
+					ELSE locked_until END
+			WHERE id = @id
+			RETURNING failed_logins`,
+			pgx.NamedArgs{"id": id, "threshold": threshold, "lock_for": lockFor}).Scan(&failures)
+		if err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "login.failed", ObjectType: "account",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultFailed,
+			Detail: "连续失败 " + strconv.Itoa(failures) + " 次"}); err != nil {
+			return err
+		}
+		if failures == threshold {
+			locked = true
+			return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "account.lockout", ObjectType: "account",
+				ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultDenied,
+				Detail: "锁定 " + lockFor.String()})
+		}
+		return nil
+	})
+	return locked, translate(err)
+}
+
+// RecordLoginSuccess clears the failure count and stamps the sign-in.
+func (db *DB) RecordLoginSuccess(ctx context.Context, actor portal.Actor) error {
+	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = now()
+			WHERE id = $1`, actor.AccountID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "login", ObjectType: "account",
+			ObjectID: strconv.FormatInt(actor.AccountID, 10), Result: portal.ResultOK})
+	}))
+}
+
+// EndSessions ends every session of the actor's own account (sign-out) by moving its session version on.
+func (db *DB) EndSessions(ctx context.Context, actor portal.Actor, action string) error {
+	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET session_version = session_version + 1 WHERE id = $1`,
+			actor.AccountID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: action, ObjectType: "account",
+			ObjectID: strconv.FormatInt(actor.AccountID, 10), Result: portal.ResultOK})
+	}))
+}
+
+// ChangeOwnPassword sets the actor's own password and ends all their sessions (the caller renews its own).
+func (db *DB) ChangeOwnPassword(ctx context.Context, actor portal.Actor, hash string) (newSessionVersion int, err error) {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `UPDATE accounts SET password_hash = $2, session_version = session_version + 1,
+			version = version + 1 WHERE id = $1 RETURNING session_version`, actor.AccountID, hash).
+			Scan(&newSessionVersion); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "account.password", ObjectType: "account",
+			ObjectID: strconv.FormatInt(actor.AccountID, 10), Result: portal.ResultOK})
+	})
+	return newSessionVersion, translate(err)
+}
+
+// AccountFilter narrows the account list.
+type AccountFilter struct {
+	Query string // part of the username or display name
+	Tier  portal.Tier
+}
+
+// ManagedAccounts lists the accounts the scope administers (lower tiers inside it), in division order.
+func (db *DB) ManagedAccounts(ctx context.Context, scope portal.Scope, f AccountFilter) ([]portal.Account, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+accountColumns+`
+		FROM accounts a JOIN divisions d ON d.code = a.division_code
+		WHERE starts_with(a.division_code, @scope) AND a.tier = ANY(@tiers)
+		  AND (@tier = '' OR a.tier = @tier)
+		  AND (@q = '' OR strpos(a.username, @q) > 0 OR strpos(a.display_name, @q) > 0)
+		ORDER BY a.division_code, a.username
+		LIMIT 1000`,
+		pgx.NamedArgs{"scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers()),
+			"tier": string(f.Tier), "q": f.Query})
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[accountRow])
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]portal.Account, len(rs))
+	for i, r := range rs {
+		out[i] = r.account()
+	}
+	return out, nil
+}
+
+func tierStrings(ts []portal.Tier) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}
+
+// ManagedAccount is one account the scope administers; any other id is ErrNotFound.
+func (db *DB) ManagedAccount(ctx context.Context, scope portal.Scope, id int64) (portal.Account, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+accountColumns+`
+		FROM accounts a JOIN divisions d ON d.code = a.division_code
+		WHERE a.id = @id AND starts_with(a.division_code, @scope) AND a.tier = ANY(@tiers)`,
+		pgx.NamedArgs{"id": id, "scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers())})
+	return oneAccount(rows)
+}
+
+// NewAccount is what an administrator or a command enters to create an account.
+type NewAccount struct {
+	Username     string
+	DisplayName  string
+	Tier         portal.Tier
+	DivisionCode string
+	Phone        string
+	PasswordHash string
+}
+
+// ErrUsernameTaken says the username exists already.
+var ErrUsernameTaken = errors.New("username taken")
+
+// CreateAccount creates an account that scope may manage. A nil scope pointer means the command line (a real
+// deployment's first district administrator), which may create any account.
+func (db *DB) CreateAccount(ctx context.Context, scope *portal.Scope, actor portal.Actor, n NewAccount) (int64, error) {
+	if scope != nil && !scope.CanManage(n.Tier, n.DivisionCode) {
+		return 0, portal.ErrNotFound
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var createdBy *int64
+		if actor.AccountID != 0 {
+			createdBy = &actor.AccountID
+		}
+		err := tx.QueryRow(ctx, `
+			INSERT INTO accounts (username, display_name, tier, division_code, phone, password_hash, created_by)
+			SELECT @username, @display_name, @tier, d.code, @phone, @hash, @created_by
+			FROM divisions d WHERE d.code = @division AND d.level = @tier
+			RETURNING id`,
+			pgx.NamedArgs{"username": n.Username, "display_name": n.DisplayName, "tier": string(n.Tier),
+				"division": n.DivisionCode, "phone": n.Phone, "hash": n.PasswordHash, "created_by": createdBy}).Scan(&id)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "account.create", ObjectType: "account",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
+			Detail: n.Username + " " + string(n.Tier) + " " + n.DivisionCode})
+	})
+	var ue *UniqueError
+	if errors.As(translate(err), &ue) {
+		return 0, ErrUsernameTaken
+	}
+	return id, translate(err)
+}
+
+// AccountChange is one administrative change to a managed account.
+type AccountChange struct {
+	ID      int64
+	Version int // the version the administrator saw; a different one means someone else acted first
+
+	Disable      *bool   // disable or enable
+	DivisionCode *string // move to another division of the same tier inside the scope
+	PasswordHash *string // reset the password
+	Unlock       bool    // clear a lockout
+}
+
+// ChangeAccount applies c to an account inside scope. Disabling, moving and resetting the password end every
+// session of the account. Out of scope is ErrNotFound; a stale version is ErrConflict.
+func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor portal.Actor, c AccountChange) error {
+	action := "account.update"
+	switch {
+	case c.Disable != nil && *c.Disable:
+		action = "account.disable"
+	case c.Disable != nil:
+		action = "account.enable"
+	case c.DivisionCode != nil:
+		action = "account.rescope"
+	case c.PasswordHash != nil:
+		action = "account.password_reset"
+	case c.Unlock:
+		action = "account.unlock"
+	}
+	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
+		var tier string
+		var version int
+		err := tx.QueryRow(ctx, `SELECT tier, version FROM accounts
+			WHERE id = @id AND starts_with(division_code, @scope) AND tier = ANY(@tiers) FOR UPDATE`,
+			pgx.NamedArgs{"id": c.ID, "scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers())}).
+			Scan(&tier, &version)
+		if err != nil {
+			return err
+		}
+		if version != c.Version {
+			return portal.ErrConflict
+		}
+		detail := ""
+		if c.DivisionCode != nil {
+			if !scope.CanManage(portal.Tier(tier), *c.DivisionCode) {
+				return portal.ErrNotFound
+			}
+			detail = "→ " + *c.DivisionCode
+		}
+		endSessions := c.Disable != nil && *c.Disable || c.DivisionCode != nil || c.PasswordHash != nil
+		tag, err := tx.Exec(ctx, `
+			UPDATE accounts SET
+				disabled = coalesce(@disable, disabled),
+				division_code = coalesce(@division, division_code),
+				password_hash = coalesce(@hash, password_hash),
+				failed_logins = CASE WHEN @unlock OR @hash::text IS NOT NULL THEN 0 ELSE failed_logins END,
+				locked_until = CASE WHEN @unlock OR @hash::text IS NOT NULL THEN NULL ELSE locked_until END,
+				session_version = session_version + CASE WHEN @end_sessions THEN 1 ELSE 0 END,
+				version = version + 1
+			WHERE id = @id AND (@division::text IS NULL OR EXISTS (
+				SELECT 1 FROM divisions WHERE code = @division AND level = @tier))`,
+			pgx.NamedArgs{"id": c.ID, "disable": c.Disable, "division": c.DivisionCode, "hash": c.PasswordHash,
+				"unlock": c.Unlock, "end_sessions": endSessions, "tier": tier})
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return portal.ErrNotFound
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: action, ObjectType: "account",
+			ObjectID: strconv.FormatInt(c.ID, 10), Result: portal.ResultOK, Detail: detail})
+	}))
+}

@@ -1,0 +1,154 @@
+// Package postgres is the only package that speaks SQL: the connection pool, migrations, and one store method
+// per question the portal asks, each translating database errors into the portal's own.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-migrate/migrate/v4"
+	pgxmigrate "github.com/golang-migrate/migrate/v4/database/pgx/v5"
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/migrations"
+)
+
+// DB is the portal's database.
+type DB struct {
+	Pool *pgxpool.Pool
+}
+
+// Open connects to url. The pool is sized for a 2-core machine; PostgreSQL does the waiting, not the portal.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if cfg.MaxConns < 16 {
+		cfg.MaxConns = 16
+	}
+	cfg.ConnConfig.ConnectTimeout = 3 * time.Second
+	cfg.HealthCheckPeriod = 5 * time.Second
+	// Every session reads and writes times in 北京时间 when it formats them itself; we store timestamptz.
+	cfg.ConnConfig.RuntimeParams["timezone"] = "Asia/Shanghai"
+	cfg.ConnConfig.RuntimeParams["application_name"] = "yubei-portal"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &DB{Pool: pool}, nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() { db.Pool.Close() }
+
+// Ping tells whether the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }
+
+// Migrate applies every pending migration. golang-migrate takes an advisory lock, so several portal processes
+// starting at once apply each migration exactly once.
+func (db *DB) Migrate(ctx context.Context) error {
+	src, err := iofs.New(migrations.FS, ".")
+	if err != nil {
+		return err
+	}
+	sqlDB := stdlib.OpenDBFromPool(db.Pool)
+	defer sqlDB.Close()
+	drv, err := pgxmigrate.WithInstance(sqlDB, &pgxmigrate.Config{})
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	m, err := migrate.NewWithInstance("iofs", src, "pgx5", drv)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, db.Pool, fn)
+}
+
+// translate turns driver errors into the portal's; nothing from pgx leaks above this package.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return portal.ErrNotFound
+	}
+	if IsUnavailable(err) {
+		return fmt.Errorf("%w: %v", portal.ErrUnavailable, err)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "40001", "40P01": // serialization failure, deadlock
+			return portal.ErrConflict
+		case "23505":
+			return &UniqueError{Constraint: pe.ConstraintName}
+		}
+	}
+	return err
+}
+
+// IsUnavailable reports whether err means the database could not be reached (as opposed to a query failing),
+// so that callers outside this package can answer 503 without seeing pgx's types.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, portal.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) {
+		return true
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// admin_shutdown, crash_shutdown, cannot_connect_now
+		return pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	return pgconn.SafeToRetry(err)
+}
+
+// UniqueError says a value that must be unique is taken; Constraint names which, for a field message.
+type UniqueError struct{ Constraint string }
+
+func (e *UniqueError) Error() string { return "duplicate value for " + e.Constraint }
+
+// audit writes one audit row inside tx, so that it commits or rolls back with the change it records.
+func audit(ctx context.Context, tx pgx.Tx, e portal.AuditEntry) error {
+	var actorID *int64
+	if e.Actor.AccountID != 0 {
+		actorID = &e.Actor.AccountID
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO audit_log (actor_id, actor_username, actor_tier, actor_division, ip,
+		                       action, object_type, object_id, result, detail)
+		VALUES (@actor_id, @actor_username, @actor_tier, @actor_division, @ip,
+		        @action, @object_type, @object_id, @result, @detail)`,
+		pgx.NamedArgs{
+			"actor_id": actorID, "actor_username": e.Actor.Username, "actor_tier": string(e.Actor.Tier),
+			"actor_division": e.Actor.Division, "ip": e.Actor.IP, "action": e.Action,
+			"object_type": e.ObjectType, "object_id": e.ObjectID, "result": e.Result, "detail": e.Detail,
+		})
+	return err
+}
+
+// Audit records an event that changes nothing else (a failed sign-in, a refused request).
+func (db *DB) Audit(ctx context.Context, e portal.AuditEntry) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error { return audit(ctx, tx, e) })
+}

@@ -1,0 +1,94 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+)
+
+const divisionColumns = `code, name, level, coalesce(parent_code, '') AS parent_code, kind, rural, managed_by, demo`
+
+type divisionRow struct {
+	Code       string
+	Name       string
+	Level      string
+	ParentCode string
+	Kind       string
+	Rural      bool
+	ManagedBy  string
+	Demo       bool
+}
+
+func (r divisionRow) division() portal.Division {
+	return portal.Division{Code: r.Code, Name: r.Name, Level: portal.Tier(r.Level), ParentCode: r.ParentCode,
+		Kind: r.Kind, Rural: r.Rural, ManagedBy: r.ManagedBy, Demo: r.Demo}
+}
+
+func collectDivisions(rows pgx.Rows) ([]portal.Division, error) {
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[divisionRow])
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]portal.Division, len(rs))
+	for i, r := range rs {
+		out[i] = r.division()
+	}
+	return out, nil
+}
+
+// Division is one division inside scope.
+func (db *DB) Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error) {
+	if !scope.Covers(code) {
+		return portal.Division{}, portal.ErrNotFound
+	}
+	rows, _ := db.Pool.Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE code = $1`, code)
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[divisionRow])
+	if err != nil {
+		return portal.Division{}, translate(err)
+	}
+	return r.division(), nil
+}
+
+// ChildDivisions lists the divisions directly below code, in code order, when code lies inside scope.
+func (db *DB) ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error) {
+	if !scope.Covers(code) {
+		return nil, portal.ErrNotFound
+	}
+	rows, _ := db.Pool.Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE parent_code = $1 ORDER BY code`, code)
+	return collectDivisions(rows)
+}
+
+// DivisionsAtLevel lists every division of a level inside scope, in code order (for pickers).
+func (db *DB) DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error) {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT `+divisionColumns+` FROM divisions
+		WHERE level = $1 AND starts_with(code, $2) ORDER BY code`, string(level), scope.Division)
+	return collectDivisions(rows)
+}
+
+// UpsertDivisions inserts or updates divisions (parents before children) in one transaction, audited once.
+func (db *DB) UpsertDivisions(ctx context.Context, actor portal.Actor, ds []portal.Division) error {
+	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
+		for _, d := range ds {
+			var parent *string
+			if d.ParentCode != "" {
+				parent = &d.ParentCode
+			}
+			_, err := tx.Exec(ctx, `
+				INSERT INTO divisions (code, name, level, parent_code, kind, rural, managed_by, demo)
+				VALUES (@code, @name, @level, @parent, @kind, @rural, @managed_by, @demo)
+				ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+					rural = excluded.rural, managed_by = excluded.managed_by, demo = excluded.demo`,
+				pgx.NamedArgs{"code": d.Code, "name": d.Name, "level": string(d.Level), "parent": parent,
+					"kind": d.Kind, "rural": d.Rural, "managed_by": d.ManagedBy, "demo": d.Demo})
+			if err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "division.import", ObjectType: "division",
+			Result: portal.ResultOK, Detail: strconv.Itoa(len(ds)) + " rows"})
+	}))
+}

@@ -1,0 +1,45 @@
+package seed
+
+import (
+	"context"
+	"errors"
+
+	"github.com/yubei-cso/portal/internal/auth"
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
+)
+
+// system is the actor of seeding and imports run from the command line.
+var system = portal.Actor{Username: "system", IP: "local"}
+
+// LoadReference puts 渝北区 and its 30 towns into the database (idempotent).
+func LoadReference(ctx context.Context, db *postgres.DB) error {
+	return db.UpsertDivisions(ctx, system, append([]portal.Division{District()}, Towns()...))
+}
+
+// LoadDemo loads the demo data once: demo communities and the demo accounts with the demo password. It reports
+// whether it loaded anything (false when the database already has it).
+func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password string) (bool, error) {
+	done, err := db.Fact(ctx, "demo_loaded")
+	if err != nil || done != "" {
+		return false, err
+	}
+	if err := LoadReference(ctx, db); err != nil {
+		return false, err
+	}
+	if err := db.UpsertDivisions(ctx, system, DemoCommunities(Towns())); err != nil {
+		return false, err
+	}
+	hash, err := h.Hash(ctx, password)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range DemoAccounts() {
+		_, err := db.CreateAccount(ctx, nil, system, postgres.NewAccount{Username: a.Username,
+			DisplayName: a.DisplayName, Tier: a.Tier, DivisionCode: a.Division, PasswordHash: hash})
+		if err != nil && !errors.Is(err, postgres.ErrUsernameTaken) {
+			return false, err
+		}
+	}
+	return true, db.SetFact(ctx, "demo_loaded", "yes")
+}

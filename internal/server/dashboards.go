@@ -1,0 +1,133 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/web"
+)
+
+type dashboardStore interface {
+	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
+	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
+	Figures(ctx context.Context, scope portal.Scope) (postgres.DivisionFigures, error)
+}
+
+// dashboardData is what every tier's dashboard reads: its own division, the ones below it, and its figures.
+type dashboardData struct {
+	account  *portal.Account
+	division portal.Division
+	children []portal.Division
+	figures  postgres.DivisionFigures
+}
+
+func loadDashboard(ctx context.Context, db dashboardStore, a *portal.Account) (dashboardData, error) {
+	d := dashboardData{account: a}
+	var err error
+	scope := a.Scope()
+	if d.division, err = db.Division(ctx, scope, a.DivisionCode); err != nil {
+		return d, err
+	}
+	if d.children, err = db.ChildDivisions(ctx, scope, a.DivisionCode); err != nil {
+		return d, err
+	}
+	d.figures, err = db.Figures(ctx, scope)
+	return d, err
+}
+
+func (d dashboardData) view(r *http.Request) web.DashboardView {
+	root := "/" + string(d.account.Tier)
+	v := web.DashboardView{
+		Page:         web.NewPage(d.division.Name+" 工作台", d.account, root, takeFlashCtx(r)),
+		Heading:      d.division.Name + " · " + d.account.Tier.Label() + "工作台",
+		DivisionLine: d.division.Kind + " · 统计用区划代码 " + d.division.Code,
+	}
+	if d.division.ManagedBy != "" {
+		v.DivisionLine += " · 实际管理：" + d.division.ManagedBy
+	}
+	if d.division.Level == portal.TierCommunity {
+		v.DivisionLine += " · " + urbanRural(d.division)
+	}
+	for _, c := range d.children {
+		v.Children = append(v.Children, web.ChildRow{Code: c.Code, Name: c.Name, Kind: c.Kind,
+			UrbanRural: urbanRural(c), ManagedBy: c.ManagedBy, Demo: c.Demo})
+	}
+	f := d.figures
+	if n := f.LockedAccounts; n > 0 {
+		v.Waiting = append(v.Waiting, web.WaitItem{Text: strconv.Itoa(n) + " 个下级账号因密码错误被锁定", Href: root + "/accounts"})
+	}
+	if n := f.DivisionsNoAcct; n > 0 && d.account.Tier != portal.TierCommunity {
+		v.Waiting = append(v.Waiting, web.WaitItem{Text: strconv.Itoa(n) + " 个下级区划尚无可用账号", Href: root + "/accounts/new"})
+	}
+	return v
+}
+
+func urbanRural(d portal.Division) string {
+	if d.Level != portal.TierCommunity {
+		return "—"
+	}
+	if d.Rural {
+		return "农村"
+	}
+	return "城市"
+}
+
+func handleDistrictDashboard(db dashboardStore, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d, err := loadDashboard(r.Context(), db, accountFrom(r.Context()))
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		v := d.view(r)
+		f := d.figures
+		v.Figures = []web.Figure{
+			{Label: "镇街", Value: f.Towns},
+			{Label: "城市社区", Value: f.UrbanCommunities},
+			{Label: "村", Value: f.RuralCommunities},
+			{Label: "下级账号", Value: f.Accounts, Href: "/district/accounts"},
+			{Label: "今日登录失败", Value: f.FailedLoginsToday, Href: "/district/audit?action=login.failed"},
+		}
+		if f.FailedLoginsToday > 0 {
+			v.Waiting = append(v.Waiting, web.WaitItem{Text: "今日有 " + strconv.Itoa(f.FailedLoginsToday) + " 次登录失败，请留意审计日志",
+				Href: "/district/audit?action=login.failed"})
+		}
+		v.ChildrenTitle = "下辖镇街"
+		rs.render(w, r, http.StatusOK, web.DashboardPage(v))
+	}
+}
+
+func handleTownDashboard(db dashboardStore, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d, err := loadDashboard(r.Context(), db, accountFrom(r.Context()))
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		v := d.view(r)
+		f := d.figures
+		v.Figures = []web.Figure{
+			{Label: "城市社区", Value: f.UrbanCommunities},
+			{Label: "村", Value: f.RuralCommunities},
+			{Label: "村(居)委会账号", Value: f.Accounts, Href: "/town/accounts"},
+			{Label: "已停用账号", Value: f.DisabledAccounts},
+		}
+		v.ChildrenTitle = "下辖社区和村"
+		rs.render(w, r, http.StatusOK, web.DashboardPage(v))
+	}
+}
+
+func handleCommunityDashboard(db dashboardStore, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d, err := loadDashboard(r.Context(), db, accountFrom(r.Context()))
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		v := d.view(r)
+		rs.render(w, r, http.StatusOK, web.DashboardPage(v))
+	}
+}

@@ -1,0 +1,272 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyAccount
+	keyClientIP
+	keySessions
+)
+
+func requestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(keyRequestID).(string)
+	return id
+}
+
+// accountFrom is the signed-in account, or nil.
+func accountFrom(ctx context.Context) *portal.Account {
+	a, _ := ctx.Value(keyAccount).(*portal.Account)
+	return a
+}
+
+func routePattern(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+		return rc.RoutePattern()
+	}
+	return "(unmatched)"
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := randomToken(8)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyRequestID, id)))
+	})
+}
+
+// securityHeaders sets SECURITY.md 11's headers on every response, with a fresh CSP nonce that templ puts on
+// our one script tag.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		nonce := base64.StdEncoding.EncodeToString(b)
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'nonce-"+nonce+"'; style-src 'self'; "+
+			"img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		next.ServeHTTP(w, r.WithContext(templ.WithNonce(r.Context(), nonce)))
+	})
+}
+
+// noStore keeps pages with personal data out of browser and proxy caches.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func cacheStatic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossOriginProtection refuses unsafe cross-origin requests (SECURITY.md 9) with Go's own check of
+// Sec-Fetch-Site and Origin against Host.
+func crossOriginProtection(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "跨站请求已被拒绝 (cross-origin request refused)", http.StatusForbidden)
+	}))
+	return cop.Handler(next)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests logs one line per request: route pattern and path only, never the query string or form (they can
+// hold ID numbers or phone numbers, SECURITY.md 17).
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		r = r.WithContext(context.WithValue(r.Context(), keyClientIP, clientIP(r, s.cfg.TrustProxyHeaders)))
+		next.ServeHTTP(rec, r)
+		s.resp.log.Info("request", "request_id", requestIDFrom(r.Context()), "method", r.Method,
+			"route", routePattern(r), "status", rec.status, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.resp.serverError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the peer's address, or the nearest X-Forwarded-For hop when the portal is told it sits behind a
+// proxy that sets it.
+func clientIP(r *http.Request, trustProxy bool) string {
+	if trustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func clientIPFrom(ctx context.Context) string {
+	ip, _ := ctx.Value(keyClientIP).(string)
+	return ip
+}
+
+// Session keys.
+const (
+	sessAccountID      = "account_id"
+	sessSessionVersion = "session_version"
+	sessFlash          = "flash"
+)
+
+// loadAccount puts the signed-in account into the request context. A session whose account was disabled, or
+// whose session version has moved on (sign-out elsewhere, password change, re-scope), is destroyed here, which
+// is how one action ends every session of an account across all portal processes.
+func (s *Server) loadAccount(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), keySessions, s.sessions))
+		id := s.sessions.GetInt64(r.Context(), sessAccountID)
+		if id == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		a, err := s.db.AccountByID(r.Context(), id)
+		switch {
+		case errors.Is(err, portal.ErrNotFound):
+		case err != nil:
+			s.resp.serverError(w, r, err)
+			return
+		case a.Disabled || a.SessionVersion != s.sessions.GetInt(r.Context(), sessSessionVersion):
+		default:
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyAccount, &a)))
+			return
+		}
+		if err := s.sessions.Destroy(r.Context()); err != nil {
+			s.resp.serverError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// loginURL is where an anonymous request for path goes: the sign-in page, returning to path afterwards.
+func loginURL(r *http.Request) string {
+	return "/login?next=" + url.QueryEscape(r.URL.RequestURI())
+}
+
+func requireSignIn(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if accountFrom(r.Context()) == nil {
+			http.Redirect(w, r, loginURL(r), http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireTier admits only accounts of tier t: anonymous requests go to sign in, other tiers get 403.
+func requireTier(t portal.Tier, rs *responder) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			a := accountFrom(r.Context())
+			switch {
+			case a == nil:
+				http.Redirect(w, r, loginURL(r), http.StatusSeeOther)
+			case a.Tier != t:
+				rs.forbidden(w, r)
+			default:
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// safeNext accepts only a same-site path for the post-login redirect (SECURITY.md 10); anything else is "".
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\\r\n\t") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return ""
+	}
+	return next
+}
+
+// takeFlashCtx reads and clears the one-time message the previous request left in the session.
+func takeFlashCtx(r *http.Request) string {
+	if sm, ok := r.Context().Value(keySessions).(*scs.SessionManager); ok {
+		return sm.PopString(r.Context(), sessFlash)
+	}
+	return ""
+}
+
+// putFlash leaves a one-time message for the page the user is redirected to.
+func putFlash(r *http.Request, msg string) {
+	if sm, ok := r.Context().Value(keySessions).(*scs.SessionManager); ok {
+		sm.Put(r.Context(), sessFlash, msg)
+	}
+}

@@ -1,0 +1,266 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/yubei-cso/portal/internal/auth"
+	"github.com/yubei-cso/portal/internal/config"
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/web"
+)
+
+func handleHealthz() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	}
+}
+
+type readiness interface {
+	Ready(ctx context.Context) error
+}
+
+// handleReadyz answers 200 when the database answers within two seconds, else 503.
+func handleReadyz(db readiness) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := db.Ready(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("database unavailable\n"))
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	}
+}
+
+type divisionLister interface {
+	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
+}
+
+func handleHome(db divisionLister, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		all := portal.Scope{Tier: portal.TierDistrict, Division: "5"}
+		towns, err := db.DivisionsAtLevel(r.Context(), all, portal.TierTown)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		communities, err := db.DivisionsAtLevel(r.Context(), all, portal.TierCommunity)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		a := accountFrom(r.Context())
+		v := web.HomeView{Page: web.NewPage("首页", a, "", ""), Towns: len(towns), Communities: len(communities)}
+		rs.render(w, r, http.StatusOK, web.HomePage(v))
+	}
+}
+
+// DemoPassword is the demo accounts' password; it exists only in demo mode (DESIGN.md).
+const DemoPassword = "Yubei@2021demo"
+
+// DemoAccounts are the demo accounts DESIGN.md promises, as the login page lists them.
+var DemoAccounts = []web.DemoAccount{
+	{Username: "demo-district", Tier: "区民政局", Division: "渝北区"},
+	{Username: "demo-town", Tier: "镇街", Division: "双龙湖街道"},
+	{Username: "demo-town2", Tier: "镇街", Division: "统景镇"},
+	{Username: "demo-community", Tier: "村(居)委会", Division: "双龙湖街道的一个社区"},
+	{Username: "demo-community2", Tier: "村(居)委会", Division: "统景镇的一个村"},
+}
+
+func loginView(cfg config.Config, a *portal.Account) web.LoginView {
+	v := web.LoginView{Page: web.NewPage("登录", a, "", ""), Demo: cfg.Demo}
+	if cfg.Demo {
+		v.DemoPassword, v.DemoAccounts = DemoPassword, DemoAccounts
+	}
+	return v
+}
+
+func handleLoginPage(cfg config.Config, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := loginView(cfg, accountFrom(r.Context()))
+		v.Next = safeNext(r.URL.Query().Get("next"))
+		v.LoggedOut = r.URL.Query().Get("out") == "1"
+		rs.render(w, r, http.StatusOK, web.LoginPage(v))
+	}
+}
+
+type loginStore interface {
+	AccountForLogin(ctx context.Context, username string) (portal.Account, string, error)
+	RecordLoginFailure(ctx context.Context, actor portal.Actor, id int64, threshold int, lockFor time.Duration) (bool, error)
+	RecordLoginSuccess(ctx context.Context, actor portal.Actor) error
+	Audit(ctx context.Context, e portal.AuditEntry) error
+}
+
+// loginFailed is the one message for every failed sign-in: it must not tell whether the username exists, or
+// whether it is locked or disabled (SECURITY.md 2).
+const loginFailed = "用户名或密码错误，或账号已被锁定、停用。连续 5 次密码错误将锁定 15 分钟。"
+
+func handleLoginPost(cfg config.Config, db loginStore, sm *scs.SessionManager, h *auth.Hasher, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		username := strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
+		password := r.PostFormValue("password")
+		next := safeNext(r.PostFormValue("next"))
+		fail := func(status int, msg string) {
+			v := loginView(cfg, nil)
+			v.Username, v.Next, v.Error = username, next, msg
+			rs.render(w, r, status, web.LoginPage(v))
+		}
+		if username == "" || password == "" {
+			fail(http.StatusUnprocessableEntity, "请输入用户名和密码。")
+			return
+		}
+		ip := clientIPFrom(r.Context())
+		a, hash, err := db.AccountForLogin(r.Context(), username)
+		if err != nil && !errors.Is(err, portal.ErrNotFound) {
+			rs.serverError(w, r, err)
+			return
+		}
+		known := err == nil
+		actor := portal.Actor{Username: username, IP: ip}
+		if known {
+			actor = portal.ActorOf(a, ip)
+		}
+		usable := known && !a.Disabled && !a.Locked(time.Now())
+		if !usable {
+			hash = "" // still spend the time of one hash, so the answer's timing says nothing
+		}
+		ok, err := h.Verify(r.Context(), password, hash)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		if !ok || !usable {
+			var aerr error
+			switch {
+			case !known:
+				aerr = db.Audit(r.Context(), portal.AuditEntry{Actor: actor, Action: "login.failed",
+					ObjectType: "account", Result: portal.ResultFailed, Detail: "用户名不存在"})
+			case a.Disabled:
+				aerr = db.Audit(r.Context(), portal.AuditEntry{Actor: actor, Action: "login.failed",
+					ObjectType: "account", ObjectID: itoa64(a.ID), Result: portal.ResultDenied, Detail: "账号已停用"})
+			case a.Locked(time.Now()):
+				aerr = db.Audit(r.Context(), portal.AuditEntry{Actor: actor, Action: "login.locked",
+					ObjectType: "account", ObjectID: itoa64(a.ID), Result: portal.ResultDenied, Detail: "账号锁定中"})
+			default:
+				_, aerr = db.RecordLoginFailure(r.Context(), actor, a.ID, cfg.LockoutThreshold, cfg.LockoutDuration)
+			}
+			if aerr != nil {
+				rs.serverError(w, r, aerr)
+				return
+			}
+			fail(http.StatusUnauthorized, loginFailed)
+			return
+		}
+		// A new token at sign-in defeats session fixation (SECURITY.md 3).
+		if err := sm.RenewToken(r.Context()); err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		sm.Put(r.Context(), sessAccountID, a.ID)
+		sm.Put(r.Context(), sessSessionVersion, a.SessionVersion)
+		if err := db.RecordLoginSuccess(r.Context(), actor); err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		if next == "" || next == "/" {
+			next = "/" + string(a.Tier)
+		}
+		redirect(w, r, next)
+	}
+}
+
+type sessionEnder interface {
+	EndSessions(ctx context.Context, actor portal.Actor, action string) error
+}
+
+// handleLogout ends every session of the account (SECURITY.md 4) and this one's cookie.
+func handleLogout(db sessionEnder, sm *scs.SessionManager, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if a := accountFrom(r.Context()); a != nil {
+			if err := db.EndSessions(r.Context(), portal.ActorOf(*a, clientIPFrom(r.Context())), "logout"); err != nil {
+				rs.serverError(w, r, err)
+				return
+			}
+		}
+		if err := sm.Destroy(r.Context()); err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		redirect(w, r, "/login?out=1")
+	}
+}
+
+func handlePasswordPage(rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := web.PasswordView{Page: web.NewPage("修改密码", accountFrom(r.Context()), "", "")}
+		rs.render(w, r, http.StatusOK, web.PasswordPage(v))
+	}
+}
+
+type passwordStore interface {
+	AccountForLogin(ctx context.Context, username string) (portal.Account, string, error)
+	ChangeOwnPassword(ctx context.Context, actor portal.Actor, hash string) (int, error)
+}
+
+// handlePasswordChange sets the user's own password; every other session of theirs ends, this one is renewed.
+func handlePasswordChange(db passwordStore, sm *scs.SessionManager, h *auth.Hasher, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		a := accountFrom(r.Context())
+		current, pw, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
+		problems := map[string]string{}
+		_, hash, err := db.AccountForLogin(r.Context(), a.Username)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		ok, err := h.Verify(r.Context(), current, hash)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		if !ok {
+			problems["current"] = "当前密码不正确"
+		}
+		if p := portal.PasswordProblem(pw, a.Username); p != "" {
+			problems["password"] = p
+		} else if pw == current {
+			problems["password"] = "新密码不能与当前密码相同"
+		}
+		if confirm != pw {
+			problems["confirm"] = "两次输入的新密码不一致"
+		}
+		if len(problems) > 0 {
+			v := web.PasswordView{Page: web.NewPage("修改密码", a, "", ""), Problems: problems}
+			rs.render(w, r, http.StatusUnprocessableEntity, web.PasswordPage(v))
+			return
+		}
+		newHash, err := h.Hash(r.Context(), pw)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		version, err := db.ChangeOwnPassword(r.Context(), portal.ActorOf(*a, clientIPFrom(r.Context())), newHash)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		if err := sm.RenewToken(r.Context()); err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		sm.Put(r.Context(), sessSessionVersion, version)
+		putFlash(r, "密码已修改，您在其他设备上的登录已结束。")
+		redirect(w, r, "/"+string(a.Tier))
+	}
+}

@@ -1,0 +1,102 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/web"
+)
+
+// responder renders pages and the plain error pages; it is the one place that logs a failed request.
+type responder struct {
+	log *slog.Logger
+}
+
+// render writes a page with status. Pages are rendered to a buffer first so that a failure half-way shows an
+// error page rather than half a page.
+func (rs *responder) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	buf := templ.GetBuffer()
+	defer templ.ReleaseBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
+		rs.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// serverError logs err with the request id and route and shows a plain page: 503 when the database cannot be
+// reached, 500 otherwise. The user never sees err.Error().
+func (rs *responder) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	status, heading, msg := http.StatusInternalServerError, "系统错误", "处理请求时发生错误，请稍后重试。"
+	switch {
+	case errors.Is(err, context.Canceled):
+		return // the client went away
+	case postgres.IsUnavailable(err):
+		status, heading, msg = http.StatusServiceUnavailable, "服务暂时不可用", "数据库暂时无法连接，请稍后重试。您已提交的数据不会丢失。"
+	}
+	rs.log.Error("request failed", "request_id", requestIDFrom(r.Context()), "method", r.Method,
+		"route", routePattern(r), "status", status, "err", err)
+	rs.errorPage(w, r, status, heading, msg)
+}
+
+func (rs *responder) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	v := web.ErrorView{Page: web.NewPage(heading, accountFrom(r.Context()), "", ""), Status: status,
+		Heading: heading, Message: msg, RequestID: requestIDFrom(r.Context())}
+	buf := templ.GetBuffer()
+	defer templ.ReleaseBuffer(buf)
+	if err := web.ErrorPage(v).Render(r.Context(), buf); err != nil {
+		http.Error(w, heading, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// notFound answers 404; an object outside the caller's jurisdiction gets the same answer as a missing one.
+func (rs *responder) notFound(w http.ResponseWriter, r *http.Request) {
+	rs.errorPage(w, r, http.StatusNotFound, "页面不存在", "您访问的页面或记录不存在，或不在您的管辖范围内。")
+}
+
+func (rs *responder) forbidden(w http.ResponseWriter, r *http.Request) {
+	rs.errorPage(w, r, http.StatusForbidden, "无权访问", "您的账号无权访问该页面。")
+}
+
+func (rs *responder) conflict(w http.ResponseWriter, r *http.Request) {
+	rs.errorPage(w, r, http.StatusConflict, "操作冲突",
+		"该记录刚刚已被其他人修改，您的操作没有生效。请返回并刷新页面，查看最新状态后再操作。")
+}
+
+// fail maps a store error to its page: out of scope or missing → 404, stale version → 409, else 500/503.
+func (rs *responder) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, portal.ErrNotFound):
+		rs.notFound(w, r)
+	case errors.Is(err, portal.ErrConflict):
+		rs.conflict(w, r)
+	default:
+		rs.serverError(w, r, err)
+	}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) { s.resp.notFound(w, r) }
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.resp.errorPage(w, r, http.StatusMethodNotAllowed, "不支持的请求", "该页面不支持此请求方式。")
+}
+
+// redirect answers a successful form with 303 and a flash message for the next page.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

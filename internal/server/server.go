@@ -1,0 +1,50 @@
+// Package server is the portal's HTTP side: the URL map (routes.go), middleware, and one handler maker per
+// action. Handlers never build SQL; they call store methods that take the caller's scope.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/yubei-cso/portal/internal/auth"
+	"github.com/yubei-cso/portal/internal/config"
+	"github.com/yubei-cso/portal/internal/postgres"
+)
+
+// Server wires the portal's parts together; it keeps no state of its own between requests, so any number of
+// portal processes can share one database behind a load balancer.
+type Server struct {
+	cfg      config.Config
+	db       *postgres.DB
+	sessions *scs.SessionManager
+	hasher   *auth.Hasher
+	resp     *responder
+	store    *pgxstore.PostgresStore
+}
+
+// New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5).
+func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
+	store := pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	sm := scs.New()
+	sm.Store = store
+	sm.IdleTimeout = cfg.IdleTimeout
+	sm.Lifetime = cfg.SessionLifetime
+	sm.Cookie.Name = "yubei_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Path = "/"
+	resp := &responder{log: log}
+	sm.ErrorFunc = resp.serverError
+	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp, store: store}
+}
+
+// Handler is the portal's whole HTTP surface.
+func (s *Server) Handler() http.Handler { return s.routes() }
+
+// Close stops the session store's cleanup goroutine.
+func (s *Server) Close() { s.store.StopCleanup() }

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/yubei-cso/portal/internal/portal"
+)
+
+// auditActions are the audit actions with the words clerks read them by, in the order the filter offers them.
+var auditActions = []Option{
+	{Value: "login", Label: "登录"},
+	{Value: "login.failed", Label: "登录失败"},
+	{Value: "login.locked", Label: "锁定期间尝试登录"},
+	{Value: "account.lockout", Label: "账号锁定"},
+	{Value: "logout", Label: "退出登录"},
+	{Value: "account.create", Label: "新建账号"},
+	{Value: "account.disable", Label: "停用账号"},
+	{Value: "account.enable", Label: "启用账号"},
+	{Value: "account.rescope", Label: "调整账号区划"},
+	{Value: "account.password", Label: "修改密码"},
+	{Value: "account.password_reset", Label: "重置密码"},
+	{Value: "account.unlock", Label: "解除锁定"},
+	{Value: "division.import", Label: "导入区划"},
+	{Value: "access.denied", Label: "越权访问"},
+}
+
+// AuditActionLabel is the Chinese label of an audit action.
+func AuditActionLabel(action string) string {
+	for _, o := range auditActions {
+		if o.Value == action {
+			return o.Label
+		}
+	}
+	return action
+}
+
+// AuditActionOptions is the action filter's choices with selected marked.
+func AuditActionOptions(selected string) []Option {
+	out := []Option{{Value: "", Label: "全部", Selected: selected == ""}}
+	for _, o := range auditActions {
+		o.Selected = o.Value == selected
+		out = append(out, o)
+	}
+	return out
+}
+
+// ResultLabel is an audit result as a status word and its colour.
+func ResultLabel(result string) (string, StatusClass) {
+	switch result {
+	case portal.ResultOK:
+		return "成功", StatusOK
+	case portal.ResultFailed:
+		return "失败", StatusWarn
+	case portal.ResultDenied:
+		return "拒绝", StatusBad
+	}
+	return result, StatusWarn
+}
+
+// NewAuditRow formats one audit entry.
+func NewAuditRow(e portal.AuditEntry) AuditRow {
+	label, class := ResultLabel(e.Result)
+	obj := e.ObjectType
+	if e.ObjectID != "" {
+		obj += " #" + e.ObjectID
+	}
+	return AuditRow{At: DateTime(e.At), Actor: e.Actor.Username, Tier: e.Actor.Tier.Label(),
+		Division: e.Actor.Division, IP: e.Actor.IP, Action: AuditActionLabel(e.Action), Object: obj,
+		Result: label, ResultClass: class, Detail: e.Detail}
+}
+
+// NewAccountRow formats one account; base is the list's path and now decides whether a lockout is current.
+func NewAccountRow(a portal.Account, base string, now time.Time) AccountRow {
+	status, class := "正常", StatusOK
+	switch {
+	case a.Disabled:
+		status, class = "已停用", StatusBad
+	case a.Locked(now):
+		status, class = "已锁定（至 "+DateTimePtr(a.LockedUntil)+"）", StatusWarn
+	}
+	phone := a.Phone
+	if phone == "" {
+		phone = "—"
+	}
+	return AccountRow{ID: a.ID, Username: a.Username, DisplayName: a.DisplayName, TierLabel: a.Tier.Label(),
+		DivisionName: a.DivisionName, DivisionCode: a.DivisionCode, Phone: phone, Status: status,
+		StatusClass: class, LastLogin: DateTimePtr(a.LastLoginAt), CreatedAt: DateTime(a.CreatedAt),
+		Href: base + "/" + strconv.FormatInt(a.ID, 10)}
+}

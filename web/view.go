@@ -1,0 +1,116 @@
+// Package web holds the templ pages, their typed view models and the static assets. Formatting of dates, labels
+// and masks happens here, in the view models, never in SQL or in the templates.
+package web
+
+import (
+	"embed"
+	"strconv"
+	"time"
+
+	"github.com/yubei-cso/portal/internal/portal"
+)
+
+// Static holds the stylesheet and script, served under /static/.
+//
+//go:embed static
+var Static embed.FS
+
+// beijing is 北京时间; China has kept UTC+8 without daylight saving since 1991, so a fixed zone is exact for
+// every date the registry holds and needs no tz database on the server.
+var beijing = time.FixedZone("CST", 8*3600)
+
+// DateTime formats t as 2021-07-21 09:30 in 北京时间; the zero time is "—".
+func DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(beijing).Format("2006-01-02 15:04")
+}
+
+// DateTimePtr is DateTime for an optional time.
+func DateTimePtr(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return DateTime(*t)
+}
+
+// Date formats t as 2021年7月21日 in 北京时间.
+func Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(beijing)
+	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日"
+}
+
+// Page is what every page's layout needs.
+type Page struct {
+	Title string
+	User  *UserBar // nil when nobody is signed in
+	Nav   []NavItem
+	Flash string
+}
+
+// UserBar is the signed-in person shown in the header.
+type UserBar struct {
+	DisplayName  string
+	Username     string
+	TierLabel    string
+	DivisionName string
+}
+
+// NavItem is one link of a tier's navigation.
+type NavItem struct {
+	Label   string
+	Href    string
+	Current bool
+}
+
+// NewPage builds the layout model for a page titled title; current is the href of the active nav entry.
+func NewPage(title string, a *portal.Account, current, flash string) Page {
+	p := Page{Title: title, Flash: flash}
+	if a == nil {
+		return p
+	}
+	p.User = &UserBar{DisplayName: a.DisplayName, Username: a.Username, TierLabel: a.Tier.Label(),
+		DivisionName: a.DivisionName}
+	root := "/" + string(a.Tier)
+	p.Nav = append(p.Nav, NavItem{Label: "工作台", Href: root})
+	if a.Tier != portal.TierCommunity {
+		p.Nav = append(p.Nav, NavItem{Label: "账号管理", Href: root + "/accounts"})
+	}
+	if a.Tier == portal.TierDistrict {
+		p.Nav = append(p.Nav, NavItem{Label: "审计日志", Href: root + "/audit"})
+	}
+	for i := range p.Nav {
+		p.Nav[i].Current = p.Nav[i].Href == current
+	}
+	return p
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value    string
+	Label    string
+	Selected bool
+	Group    string // optgroup label, "" for none
+}
+
+// Field is one form input's value and message, so that a failed form re-renders with what the user typed.
+type Field struct {
+	Value   string
+	Problem string
+}
+
+// Bad reports whether the field has a message.
+func (f Field) Bad() bool { return f.Problem != "" }
+
+// StatusClass maps a status to the CSS class that colours it.
+type StatusClass string
+
+const (
+	StatusOK   StatusClass = "ok"
+	StatusWarn StatusClass = "warn"
+	StatusBad  StatusClass = "bad"
+)
