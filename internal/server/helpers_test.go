@@ -1,0 +1,144 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/yubei-cso/portal/internal/config"
+	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/testdb"
+)
+
+// app is a real portal on a fresh database, served by httptest.
+type app struct {
+	t   *testing.T
+	srv *httptest.Server
+	db  *postgres.DB
+	cfg config.Config
+}
+
+// newApp starts the portal on a fresh demo database; tweak adjusts the configuration first.
+func newApp(t *testing.T, tweak func(*config.Config)) *app {
+	t.Helper()
+	cfg, err := config.Load(func(k string) string {
+		if k == "PORTAL_DEMO" {
+			return "true"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	db := testdb.New(t)
+	s := New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { srv.Close(); s.Close() })
+	return &app{t: t, srv: srv, db: db, cfg: cfg}
+}
+
+// client is one browser-like user agent: its own cookie jar, no automatic redirects.
+type client struct {
+	t    *testing.T
+	app  *app
+	http *http.Client
+}
+
+func (a *app) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: a.t, app: a, http: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// signedIn is a client signed in as username with the demo password.
+func (a *app) signedIn(username string) *client {
+	c := a.client()
+	res := c.post("/login", url.Values{"username": {username}, "password": {testdb.DemoPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		a.t.Fatalf("sign in as %s: status %d", username, res.StatusCode)
+	}
+	return c
+}
+
+// response is a finished response with its body read.
+type response struct {
+	*http.Response
+	Body string
+}
+
+func (r response) doc(t *testing.T) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func (c *client) do(req *http.Request) response {
+	c.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return response{Response: res, Body: string(b)}
+}
+
+func (c *client) get(path string) response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.app.srv.URL+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return c.do(req)
+}
+
+// post submits a form the way a browser on the portal's own page does (same-origin).
+func (c *client) post(path string, form url.Values) response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.app.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.app.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+// accountID is the id of a demo account.
+func (a *app) accountID(username string) int64 {
+	a.t.Helper()
+	var id int64
+	if err := a.db.Pool.QueryRow(context.Background(), `SELECT id FROM accounts WHERE username = $1`, username).
+		Scan(&id); err != nil {
+		a.t.Fatal(err)
+	}
+	return id
+}
+
+// count runs a count query with args.
+func (a *app) count(sql string, args ...any) int {
+	a.t.Helper()
+	var n int
+	if err := a.db.Pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
