@@ -2,6 +2,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
@@ -23,7 +24,14 @@ type Config struct {
 	HashConcurrency   int           // PORTAL_HASH_CONCURRENCY: argon2id hashes computed at once (memory bound)
 	TrustProxyHeaders bool          // PORTAL_TRUST_PROXY: take the client IP from X-Forwarded-For (behind a proxy)
 	DBTimeout         time.Duration // PORTAL_DB_TIMEOUT: how long a request waits for the database before 503
+	DataKey           []byte        // PORTAL_DATA_KEY: base64 of 32 bytes sealing 负责人 phone and 身份证号; demo mode has a published one
+	UploadDir         string        // PORTAL_UPLOAD_DIR: where uploaded documents are stored (never served directly)
+	BaseURL           string        // PORTAL_BASE_URL: the public address printed in QR codes on 备案证明
 }
+
+// DemoDataKey seals personal data in demo mode only. It is published here on purpose: demo data is invented,
+// and a real deployment must set PORTAL_DATA_KEY (serve refuses to start without one outside demo mode).
+var DemoDataKey = []byte("yubei-demo-key-not-for-real-data")
 
 // Load reads the settings through getenv (os.Getenv in production, a map in tests) and reports every bad one.
 func Load(getenv func(string) string) (Config, error) {
@@ -41,7 +49,18 @@ func Load(getenv func(string) string) (Config, error) {
 		HashConcurrency:   p.integer("PORTAL_HASH_CONCURRENCY", 2),
 		TrustProxyHeaders: p.boolean("PORTAL_TRUST_PROXY", false),
 		DBTimeout:         p.duration("PORTAL_DB_TIMEOUT", 3*time.Second),
+		DataKey:           p.key("PORTAL_DATA_KEY"),
+		UploadDir:         p.str("PORTAL_UPLOAD_DIR", "uploads"),
+		BaseURL:           strings.TrimRight(p.str("PORTAL_BASE_URL", ""), "/"),
 	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	if len(c.DataKey) == 0 && c.Demo {
+		c.DataKey = DemoDataKey
+	}
+	p.check(len(c.DataKey) == 32 || len(c.DataKey) == 0, "PORTAL_DATA_KEY must be the base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)")
+	p.check(len(c.DataKey) == 32 || c.Demo, "PORTAL_DATA_KEY is required outside demo mode: it seals 负责人 phone numbers and 身份证号")
 	p.check(c.IdleTimeout > 0 && c.IdleTimeout <= 30*time.Minute, "PORTAL_IDLE_TIMEOUT must be between 1s and 30m")
 	p.check(c.SessionLifetime > 0 && c.SessionLifetime <= 8*time.Hour, "PORTAL_SESSION_LIFETIME must be between 1s and 8h")
 	p.check(c.LockoutThreshold >= 1 && c.LockoutThreshold <= 20, "PORTAL_LOCKOUT_THRESHOLD must be between 1 and 20")
@@ -98,6 +117,22 @@ func (p *parser) duration(key string, def time.Duration) time.Duration {
 		p.errs = append(p.errs, fmt.Errorf("%s=%q: want a duration such as 30m or 15s", key, v))
 	}
 	return d
+}
+
+func (p *parser) key(name string) []byte {
+	v := strings.TrimSpace(p.getenv(name))
+	if v == "" {
+		return nil
+	}
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		p.errs = append(p.errs, fmt.Errorf("%s: not valid base64", name))
+		return nil
+	}
+	if len(b) != 32 {
+		return []byte{0} // reported by the length check, never used
+	}
+	return b
 }
 
 func (p *parser) check(ok bool, msg string) {
