@@ -39,6 +39,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	// Every session reads and writes times in 北京时间 when it formats them itself; we store timestamptz.
 	cfg.ConnConfig.RuntimeParams["timezone"] = "Asia/Shanghai"
 	cfg.ConnConfig.RuntimeParams["application_name"] = "yubei-portal"
+	// Scope and filter clauses are written as "(@x = '' OR column = @x)"; planning each execution with its own
+	// values lets PostgreSQL drop the clauses that do not apply and use the index of the one that does.
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
