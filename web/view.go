@@ -76,7 +76,10 @@ func NewPage(title string, a *portal.Account, current, flash string) Page {
 	p.User = &UserBar{DisplayName: a.DisplayName, Username: a.Username, TierLabel: a.Tier.Label(),
 		DivisionName: a.DivisionName}
 	root := "/" + string(a.Tier)
-	p.Nav = append(p.Nav, NavItem{Label: "工作台", Href: root})
+	p.Nav = append(p.Nav, NavItem{Label: "工作台", Href: root}, NavItem{Label: "社会组织", Href: root + "/orgs"})
+	if a.Tier == portal.TierTown {
+		p.Nav = append(p.Nav, NavItem{Label: "备案管理", Href: root + "/filings"})
+	}
 	if a.Tier != portal.TierCommunity {
 		p.Nav = append(p.Nav, NavItem{Label: "账号管理", Href: root + "/accounts"})
 	}

@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 		r.Use(s.sessions.LoadAndSave, s.loadAccount)
 
 		r.Get("/", handleHome(s.db, s.resp))
+		s.publicRoutes(r)
 		r.Get("/login", handleLoginPage(s.cfg, s.resp))
 		r.Post("/login", handleLoginPost(s.cfg, s.db, s.sessions, s.hasher, s.resp))
 		r.Post("/logout", handleLogout(s.db, s.sessions, s.resp))
@@ -44,17 +45,26 @@ func (s *Server) routes() http.Handler {
 			r.Get("/", handleDistrictDashboard(s.db, s.resp))
 			s.accountRoutes(r, "/district/accounts")
 			r.Get("/audit", handleAuditSearch(s.db, s.resp))
+			s.orgRecordRoutes(r, portal.TierDistrict)
+			s.orgListRoutes(r, portal.TierDistrict)
+			s.filingRoutes(r, portal.TierDistrict)
 		})
 
 		r.Route("/town", func(r chi.Router) {
 			r.Use(requireTier(portal.TierTown, s.resp), noStore)
 			r.Get("/", handleTownDashboard(s.db, s.resp))
 			s.accountRoutes(r, "/town/accounts")
+			s.orgRecordRoutes(r, portal.TierTown)
+			s.orgListRoutes(r, portal.TierTown)
+			s.filingRoutes(r, portal.TierTown)
 		})
 
 		r.Route("/community", func(r chi.Router) {
 			r.Use(requireTier(portal.TierCommunity, s.resp), noStore)
 			r.Get("/", handleCommunityDashboard(s.db, s.resp))
+			s.orgRecordRoutes(r, portal.TierCommunity)
+			s.orgListRoutes(r, portal.TierCommunity)
+			s.filingRoutes(r, portal.TierCommunity)
 		})
 	})
 	return r

@@ -13,6 +13,7 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
 // Server wires the portal's parts together; it keeps no state of its own between requests, so any number of
@@ -24,6 +25,7 @@ type Server struct {
 	hasher   *auth.Hasher
 	resp     *responder
 	store    *pgxstore.PostgresStore
+	box      *sealbox.Box // seals and opens 负责人 phone numbers and 身份证号
 }
 
 // New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5).
@@ -40,7 +42,13 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
 	sm.Cookie.Path = "/"
 	resp := &responder{log: log}
 	sm.ErrorFunc = resp.serverError
-	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp, store: store}
+	box, err := sealbox.New(cfg.DataKey)
+	if err != nil {
+		// config.Load guarantees a 32-byte key; anything else is a programming error.
+		panic("server.New: " + err.Error())
+	}
+	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp,
+		store: store, box: box}
 }
 
 // Handler is the portal's whole HTTP surface.
