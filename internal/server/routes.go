@@ -23,7 +23,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/healthz", handleHealthz())
 	r.Get("/readyz", handleReadyz(s.db))
 	static, _ := fs.Sub(web.Static, "static")
-	r.Handle("/static/*", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
+	r.Method(http.MethodGet, "/static/*", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.sessions.LoadAndSave, s.loadAccount)
