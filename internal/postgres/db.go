@@ -6,6 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 	"time"
 
 	"github.com/golang-migrate/migrate/v4"
@@ -118,7 +121,13 @@ func IsUnavailable(err error) bool {
 		return true
 	}
 	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
+	var ne net.Error
+	if errors.As(err, &ce) || errors.As(err, &ne) {
+		return true
+	}
+	// A connection cut mid-conversation (the server stopped or the network dropped) ends in EOF.
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) {
 		return true
 	}
 	var pe *pgconn.PgError
