@@ -1,0 +1,57 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsOutsideDemoNeedADataKey(t *testing.T) {
+	_, err := Load(env(nil))
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_DATA_KEY") {
+		t.Fatalf("no data key outside demo mode: err = %v", err)
+	}
+	c, err := Load(env(map[string]string{"PORTAL_DEMO": "true"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.IdleTimeout != 30*time.Minute || c.SessionLifetime != 8*time.Hour ||
+		c.LockoutThreshold != 5 || c.LockoutDuration != 15*time.Minute || c.AuditRetention != 365*24*time.Hour {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if string(c.DataKey) != string(DemoDataKey) || c.BaseURL != "http://127.0.0.1:8080" {
+		t.Fatalf("demo key or base URL: %q %q", c.DataKey, c.BaseURL)
+	}
+}
+
+func TestEveryBadSettingIsReportedAtOnce(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"PORTAL_IDLE_TIMEOUT":         "2h",
+		"PORTAL_SESSION_LIFETIME":     "9h",
+		"PORTAL_LOCKOUT_THRESHOLD":    "many",
+		"PORTAL_AUDIT_RETENTION_DAYS": "30",
+		"PORTAL_DEMO":                 "maybe",
+		"PORTAL_DATA_KEY":             "c2hvcnQ=",
+	}))
+	if err == nil {
+		t.Fatal("bad settings accepted")
+	}
+	for _, want := range []string{"PORTAL_IDLE_TIMEOUT", "PORTAL_SESSION_LIFETIME", "PORTAL_LOCKOUT_THRESHOLD",
+		"PORTAL_AUDIT_RETENTION_DAYS", "PORTAL_DEMO", "PORTAL_DATA_KEY"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s: %v", want, err)
+		}
+	}
+}
+
+func TestARealKeyIsAccepted(t *testing.T) {
+	c, err := Load(env(map[string]string{"PORTAL_DATA_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "PORTAL_BASE_URL": "https://cso.example.gov.cn/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.DataKey) != "0123456789abcdef0123456789abcdef" || c.BaseURL != "https://cso.example.gov.cn" {
+		t.Fatalf("key %q base %q", c.DataKey, c.BaseURL)
+	}
+}
