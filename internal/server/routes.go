@@ -48,6 +48,7 @@ func (s *Server) routes() http.Handler {
 			s.orgRecordRoutes(r, portal.TierDistrict)
 			s.orgListRoutes(r, portal.TierDistrict)
 			s.filingRoutes(r, portal.TierDistrict)
+			s.applicationRoutes(r, portal.TierDistrict)
 		})
 
 		r.Route("/town", func(r chi.Router) {
@@ -57,6 +58,7 @@ func (s *Server) routes() http.Handler {
 			s.orgRecordRoutes(r, portal.TierTown)
 			s.orgListRoutes(r, portal.TierTown)
 			s.filingRoutes(r, portal.TierTown)
+			s.applicationRoutes(r, portal.TierTown)
 		})
 
 		r.Route("/community", func(r chi.Router) {
@@ -65,6 +67,7 @@ func (s *Server) routes() http.Handler {
 			s.orgRecordRoutes(r, portal.TierCommunity)
 			s.orgListRoutes(r, portal.TierCommunity)
 			s.filingRoutes(r, portal.TierCommunity)
+			s.applicationRoutes(r, portal.TierCommunity)
 		})
 	})
 	return r
