@@ -12,6 +12,7 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -67,19 +68,27 @@ func handleHome(db divisionLister, rs *responder) http.HandlerFunc {
 // DemoPassword is the demo accounts' password; it exists only in demo mode (DESIGN.md).
 const DemoPassword = "Yubei@2021demo"
 
-// DemoAccounts are the demo accounts DESIGN.md promises, as the login page lists them.
-var DemoAccounts = []web.DemoAccount{
-	{Username: "demo-district", Tier: "区民政局", Division: "渝北区"},
-	{Username: "demo-town", Tier: "镇街", Division: "双龙湖街道"},
-	{Username: "demo-town2", Tier: "镇街", Division: "统景镇"},
-	{Username: "demo-community", Tier: "村(居)委会", Division: "双龙湖街道的一个社区"},
-	{Username: "demo-community2", Tier: "村(居)委会", Division: "统景镇的一个村"},
+// demoAccounts are the demo accounts DESIGN.md promises, with their divisions' names, for the login page.
+func demoAccounts() []web.DemoAccount {
+	names := map[string]string{seed.DistrictCode: seed.District().Name}
+	towns := seed.Towns()
+	for _, t := range towns {
+		names[t.Code] = t.Name
+	}
+	for _, c := range seed.DemoCommunities(towns) {
+		names[c.Code] = names[c.ParentCode] + " · " + c.Name
+	}
+	var out []web.DemoAccount
+	for _, a := range seed.DemoAccounts() {
+		out = append(out, web.DemoAccount{Username: a.Username, Tier: a.Tier.Label(), Division: names[a.Division]})
+	}
+	return out
 }
 
 func loginView(cfg config.Config, a *portal.Account) web.LoginView {
 	v := web.LoginView{Page: web.NewPage("登录", a, "", ""), Demo: cfg.Demo}
 	if cfg.Demo {
-		v.DemoPassword, v.DemoAccounts = DemoPassword, DemoAccounts
+		v.DemoPassword, v.DemoAccounts = DemoPassword, demoAccounts()
 	}
 	return v
 }
