@@ -100,14 +100,14 @@ func handleAccountCreate(db accountStore, h *auth.Hasher, base string, rs *respo
 		a := accountFrom(r.Context())
 		scope := a.Scope()
 		v := web.AccountFormView{Page: web.NewPage("新建账号", a, base, ""), Base: base, Problems: map[string]string{}}
-		v.Username.Value = strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
+		v.Username.Value = strings.TrimSpace(r.PostFormValue("username"))
 		v.DisplayName.Value = strings.TrimSpace(r.PostFormValue("display_name"))
 		v.Division.Value = strings.TrimSpace(r.PostFormValue("division"))
 		v.Phone.Value = strings.TrimSpace(r.PostFormValue("phone"))
 		password := r.PostFormValue("password")
 
 		if !usernamePattern.MatchString(v.Username.Value) {
-			v.Problems["username"] = "用户名须为 3–40 位小写字母、数字、点、横线或下划线，以字母或数字开头"
+			v.Problems["username"] = "用户名须为 3–40 位小写字母、数字、点、横线或下划线，以小写字母或数字开头"
 		}
 		if n := utf8.RuneCountInString(v.DisplayName.Value); n < 1 || n > 40 {
 			v.Problems["display_name"] = "请填写姓名（不超过 40 字）"

@@ -84,14 +84,15 @@ type tab struct {
 	dialogs []string
 }
 
-func (b *browser) newTab() *tab {
-	b.t.Helper()
+// newTab opens a tab for t, which may be a subtest of the browser's test; the tab closes when t ends.
+func (b *browser) newTab(t *testing.T) *tab {
+	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
-	b.t.Cleanup(cancel)
+	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx); err != nil {
-		b.t.Fatalf("opening a tab: %v", err)
+		t.Fatalf("opening a tab: %v", err)
 	}
-	tb := &tab{t: b.t, b: b, ctx: ctx}
+	tb := &tab{t: t, b: b, ctx: ctx}
 	// A dialog blocks the click that opened it, so another goroutine answers it.
 	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
 	go func() {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -15,12 +16,12 @@ import (
 )
 
 // divisionNameOf is the name of the division the account belongs to, as the database has it.
-func (a *app) divisionNameOf(username string) string {
-	a.t.Helper()
+func divisionNameOf(t *testing.T, a *app, username string) string {
+	t.Helper()
 	var name string
 	if err := a.db.Pool.QueryRow(context.Background(), `SELECT d.name FROM accounts a
 		JOIN divisions d ON d.code = a.division_code WHERE a.username = $1`, username).Scan(&name); err != nil {
-		a.t.Fatalf("division of %s: %v", username, err)
+		t.Fatalf("division of %s: %v", username, err)
 	}
 	return name
 }
@@ -42,11 +43,11 @@ func TestBrowserEachDemoAccountLandsOnItsDashboard(t *testing.T) {
 		{"demo-community2", "community", "", ""},
 	} {
 		t.Run(tc.username, func(t *testing.T) {
-			name := a.divisionNameOf(tc.username)
+			name := divisionNameOf(t, a, tc.username)
 			if tc.knownName != "" && name != tc.knownName {
 				t.Fatalf("%s belongs to %q in the database, want %q", tc.username, name, tc.knownName)
 			}
-			tb := b.newTab() // a browser context of its own: the previous account's cookie is not here
+			tb := b.newTab(t) // a browser context of its own: the previous account's cookie is not here
 			res := tb.signIn(tc.username, testdb.DemoPassword)
 			if res.Status != 200 {
 				t.Fatalf("sign in as %s: ended on status %d at %s", tc.username, res.Status, res.URL)
@@ -92,7 +93,7 @@ func TestBrowserEachDemoAccountLandsOnItsDashboard(t *testing.T) {
 func TestBrowserFiveWrongPasswordsLockTheAccount(t *testing.T) {
 	a := newApp(t, nil)
 	b := newBrowser(t, a)
-	tb := b.newTab()
+	tb := b.newTab(t)
 	id := a.accountID("demo-town")
 
 	for i := 1; i <= 5; i++ {
@@ -143,7 +144,7 @@ func TestBrowserFiveWrongPasswordsLockTheAccount(t *testing.T) {
 func TestBrowserSignOutEndsTheSession(t *testing.T) {
 	a := newApp(t, nil)
 	b := newBrowser(t, a)
-	tb := b.newTab()
+	tb := b.newTab(t)
 	if res := tb.signIn("demo-district", testdb.DemoPassword); res.Status != 200 || tb.url().Path != "/district" {
 		t.Fatalf("sign in: status %d at %s", res.Status, tb.url())
 	}
@@ -170,7 +171,10 @@ func TestBrowserSignOutEndsTheSession(t *testing.T) {
 	if res.Status != 200 || tb.count("#username") != 1 {
 		t.Errorf("/district after signing out: status %d, want the login form", res.Status)
 	}
-	// The session is gone from the server too, not only from this browser.
+	// Signing out ended the account's sessions on the server (a copied cookie is worthless), and was audited.
+	if n := a.count(`SELECT count(*) FROM accounts WHERE username = 'demo-district' AND session_version > 1`); n != 1 {
+		t.Errorf("signing out did not move demo-district's session version on")
+	}
 	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'logout' AND actor_username = 'demo-district'`); n != 1 {
 		t.Errorf("audit_log has %d logout rows for demo-district, want 1", n)
 	}
@@ -179,7 +183,7 @@ func TestBrowserSignOutEndsTheSession(t *testing.T) {
 func TestBrowserDistrictCreatesTownAccount(t *testing.T) {
 	a := newApp(t, nil)
 	b := newBrowser(t, a)
-	tb := b.newTab()
+	tb := b.newTab(t)
 	if res := tb.signIn("demo-district", testdb.DemoPassword); res.Status != 200 {
 		t.Fatalf("sign in: status %d", res.Status)
 	}
@@ -254,11 +258,20 @@ func TestBrowserDistrictCreatesTownAccount(t *testing.T) {
 	// 停用账号 asks first (app.js under the CSP): 取消 changes nothing, 确定 disables it.
 	const disable = `form[action$="/disable"] button[type=submit]`
 	tb.dismiss.Store(true)
+	js[bool](tb, `window.stillThisPage = true`)
 	if err := chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS(disable))); err != nil {
 		t.Fatal(err)
 	}
 	if msgs := tb.dialogMessages(); len(msgs) != 1 || !strings.Contains(msgs[0], "停用") {
 		t.Fatalf("停用账号 asked %q, want one confirmation about 停用", msgs)
+	}
+	// A form sent in spite of 取消 would have reached this local server and replaced the page by now.
+	time.Sleep(500 * time.Millisecond)
+	if !js[bool](tb, `window.stillThisPage === true`) {
+		t.Fatal("after 取消 the browser left the account page: the form was sent")
+	}
+	if n := a.count(`SELECT count(*) FROM accounts WHERE id = $1 AND disabled`, m[1]); n != 0 {
+		t.Fatalf("取消 still disabled account %s", m[1])
 	}
 	if st := tb.text("#account-status"); st != "正常" {
 		t.Errorf("after 取消 the status reads %q, want 正常", st)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -16,6 +17,9 @@ import (
 // responder renders pages and the plain error pages; it is the one place that logs a failed request.
 type responder struct {
 	log *slog.Logger
+	// ping asks the database whether it answers, for errors whose type does not say (a connection closed
+	// under a query can surface in several shapes).
+	ping func(ctx context.Context) error
 }
 
 // render writes a page with status. Pages are rendered to a buffer first so that a failure half-way shows an
@@ -39,12 +43,21 @@ func (rs *responder) serverError(w http.ResponseWriter, r *http.Request, err err
 	switch {
 	case errors.Is(err, context.Canceled):
 		return // the client went away
-	case postgres.IsUnavailable(err):
+	case postgres.IsUnavailable(err) || rs.databaseDown(r.Context()):
 		status, heading, msg = http.StatusServiceUnavailable, "服务暂时不可用", "数据库暂时无法连接，请稍后重试。您已提交的数据不会丢失。"
 	}
 	rs.log.Error("request failed", "request_id", requestIDFrom(r.Context()), "method", r.Method,
 		"route", routePattern(r), "status", status, "err", err)
 	rs.errorPage(w, r, status, heading, msg)
+}
+
+func (rs *responder) databaseDown(ctx context.Context) bool {
+	if rs.ping == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	return rs.ping(ctx) != nil
 }
 
 func (rs *responder) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {

@@ -40,7 +40,7 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
-	resp := &responder{log: log}
+	resp := &responder{log: log, ping: db.Ready}
 	sm.ErrorFunc = resp.serverError
 	box, err := sealbox.New(cfg.DataKey)
 	if err != nil {
