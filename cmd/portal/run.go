@@ -19,6 +19,7 @@ import (
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/pgcluster"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/server"
 )
@@ -34,6 +35,7 @@ commands:
   divisions import FILE    import a real community list (CSV: code,name,parent_code,urban_rural[,managed_by])
   audit purge              delete audit rows older than PORTAL_AUDIT_RETENTION_DAYS (never under 180 days)
   pg start|stop|url [-dir D]  manage the private PostgreSQL cluster used by make run and make test
+  gen -orgs N              append N generated organizations (COPY) for load tests; never in production
 `
 
 // run is the whole program; main only calls it. It alone reads the environment and handles signals.
@@ -106,6 +108,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAudit(ctx, rest, getenv, stdout)
 	case "pg":
 		return runPG(ctx, rest, stdout, stderr)
+	case "gen":
+		return runGen(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -138,7 +142,11 @@ func openAndMigrate(ctx context.Context, url string) (*postgres.DB, error) {
 }
 
 func loadDemo(ctx context.Context, db *postgres.DB, cfg config.Config, stdout io.Writer) error {
-	loaded, err := seed.LoadDemo(ctx, db, auth.NewHasher(cfg.HashConcurrency), server.DemoPassword)
+	box, err := sealbox.New(cfg.DataKey)
+	if err != nil {
+		return fmt.Errorf("loading demo data: %w", err)
+	}
+	loaded, err := seed.LoadDemo(ctx, db, auth.NewHasher(cfg.HashConcurrency), box, server.DemoPassword)
 	if err != nil {
 		return fmt.Errorf("loading demo data: %w", err)
 	}

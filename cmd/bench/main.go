@@ -1,0 +1,382 @@
+// Command bench is `make bench`: it loads the scale data once (2 million organizations by default, with COPY),
+// starts the portal and an nginx serving saved copies of the same pages, runs wrk against both in turn and
+// prints one table of each page's req/s, p50/p99, ratio to nginx, and the portal's peak RSS (PERFORMANCE.md).
+// Load goes to 127.0.0.1 only and every run is bounded in time.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/yubei-cso/portal/internal/config"
+	"github.com/yubei-cso/portal/internal/pgcluster"
+	"github.com/yubei-cso/portal/internal/postgres"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+const (
+	portalAddr    = "127.0.0.1:18080"
+	nginxAddr     = "127.0.0.1:18081"
+	benchPassword = "Bench@Load2026"
+)
+
+// page is one page under load: its path and the user it is fetched as.
+type page struct {
+	name  string
+	path  string
+	user  string
+	conns int
+}
+
+type result struct {
+	page          page
+	portal, nginx wrkResult
+	ratio         float64
+	bytes         int
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	orgs := fs.Int("orgs", 2_000_000, "organizations in the load-test database")
+	dur := fs.Duration("duration", 10*time.Second, "wrk duration per page and server")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	for _, tool := range []string{"wrk", "nginx"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if _, err := exec.LookPath("/usr/sbin/" + tool); err != nil {
+				return fmt.Errorf("%s is missing: apt-get install wrk nginx-light", tool)
+			}
+		}
+	}
+	work, err := filepath.Abs(".bench")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+
+	// 1. The database: a private cluster, filled once and reused between runs.
+	c, err := pgcluster.Open(".pgdata-bench", stderr)
+	if err != nil {
+		return err
+	}
+	if err := c.Start(ctx, true); err != nil {
+		return err
+	}
+	admin, err := postgres.Open(ctx, c.URL("postgres"))
+	if err != nil {
+		return err
+	}
+	err = admin.CreateDatabaseIfMissing(ctx, "bench")
+	admin.Close()
+	if err != nil {
+		return err
+	}
+	dbURL := c.URL("bench")
+	bin := filepath.Join(work, "portal")
+	fmt.Fprintln(stdout, "building the portal …")
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/portal").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	env := append(os.Environ(), "DATABASE_URL="+dbURL, "PORTAL_ADDR="+portalAddr,
+		"PORTAL_DATA_KEY="+base64.StdEncoding.EncodeToString(config.DemoDataKey))
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	have, err := db.CountOrganizationsAll(ctx)
+	db.Close()
+	if err != nil {
+		return err
+	}
+	if have < *orgs {
+		fmt.Fprintf(stdout, "generating %d organizations (once; later runs reuse them) …\n", *orgs-have)
+		gen := exec.CommandContext(ctx, bin, "gen", "-orgs", strconv.Itoa(*orgs-have))
+		gen.Env = append(env, "PORTAL_DEMO=true")
+		gen.Stdout, gen.Stderr = stdout, stderr
+		if err := gen.Run(); err != nil {
+			return fmt.Errorf("gen: %w", err)
+		}
+	}
+	for _, u := range []struct{ name, division string }{{"bench-district", "500112"}, {"bench-town", "500112002"}} {
+		add := exec.CommandContext(ctx, bin, "user", "add", "-username", u.name, "-name", "压测账号", "-division", u.division)
+		add.Env, add.Stdin = env, strings.NewReader(benchPassword+"\n")
+		_ = add.Run() // exists already on later runs
+	}
+
+	// 2. The portal, as its own process so that its peak RSS is its own.
+	srv := exec.CommandContext(ctx, bin, "serve")
+	srv.Env = env
+	srv.Stdout, srv.Stderr = io.Discard, io.Discard
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = srv.Process.Signal(syscall.SIGTERM); _ = srv.Wait() }()
+	if err := waitReady(ctx, "http://"+portalAddr+"/readyz"); err != nil {
+		return err
+	}
+	cookies := map[string]string{}
+	for _, u := range []string{"bench-district", "bench-town"} {
+		if cookies[u], err = signIn(u); err != nil {
+			return err
+		}
+	}
+	deepID, err := deepCursor(dbURL)
+	if err != nil {
+		return err
+	}
+	pages := []page{
+		{"区级组织列表 第1页", "/district/orgs", "bench-district", 64},
+		{"区级组织列表 深页", "/district/orgs?after=" + strconv.FormatInt(deepID, 10), "bench-district", 64},
+		{"区级名称搜索 两字", "/district/orgs?q=" + url.QueryEscape("养老"), "bench-district", 64},
+		{"镇街组织列表", "/town/orgs", "bench-town", 64},
+		{"组织详情", "/district/orgs/" + strconv.FormatInt(deepID, 10), "bench-district", 64},
+	}
+
+	// 3. nginx serving the same bytes.
+	static := filepath.Join(work, "static")
+	_ = os.RemoveAll(static)
+	if err := os.MkdirAll(static, 0o755); err != nil {
+		return err
+	}
+	for i, p := range pages {
+		body, status, err := fetch("http://"+portalAddr+p.path, cookies[p.user])
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK {
+			return fmt.Errorf("%s answered %d", p.path, status)
+		}
+		if err := os.WriteFile(filepath.Join(static, "p"+strconv.Itoa(i)+".html"), body, 0o644); err != nil {
+			return err
+		}
+	}
+	stopNginx, err := startNginx(ctx, work, static)
+	if err != nil {
+		return err
+	}
+	defer stopNginx()
+
+	// 4. wrk against both, page by page.
+	var results []result
+	for i, p := range pages {
+		pr, err := wrk(ctx, "http://"+portalAddr+p.path, cookies[p.user], p.conns, *dur)
+		if err != nil {
+			return err
+		}
+		nr, err := wrk(ctx, "http://"+nginxAddr+"/p"+strconv.Itoa(i)+".html", "", p.conns, *dur)
+		if err != nil {
+			return err
+		}
+		fi, _ := os.Stat(filepath.Join(static, "p"+strconv.Itoa(i)+".html"))
+		results = append(results, result{page: p, portal: pr, nginx: nr, ratio: pr.rps / nr.rps, bytes: int(fi.Size())})
+	}
+	rss := peakRSS(srv.Process.Pid)
+
+	fmt.Fprintf(stdout, "\n%d organizations · wrk -t2 -c64 -d%s · 127.0.0.1\n\n", *orgs, *dur)
+	fmt.Fprintln(stdout, "| page | bytes | portal req/s | p50 | p99 | nginx req/s | ratio |")
+	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|")
+	for _, r := range results {
+		fmt.Fprintf(stdout, "| %s | %d | %.0f | %s | %s | %.0f | %.1f %% |\n", r.page.name, r.bytes, r.portal.rps,
+			r.portal.p50, r.portal.p99, r.nginx.rps, 100*r.ratio)
+	}
+	fmt.Fprintf(stdout, "\nportal peak RSS: %d MB\n", rss/1024)
+	return nil
+}
+
+func waitReady(ctx context.Context, u string) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(u); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return errors.New("the portal did not become ready in 60 s")
+}
+
+func signIn(user string) (string, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+portalAddr+"/login",
+		strings.NewReader(url.Values{"username": {user}, "password": {benchPassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.Do(req)
+	if err != nil {
+		return "", err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return "", fmt.Errorf("sign in as %s: %d", user, res.StatusCode)
+	}
+	for _, ck := range res.Cookies() {
+		if ck.Name == "yubei_session" {
+			return ck.Name + "=" + ck.Value, nil
+		}
+	}
+	return "", errors.New("no session cookie")
+}
+
+func fetch(u, cookie string) ([]byte, int, error) {
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return b, res.StatusCode, err
+}
+
+// deepCursor is an id a tenth of the way from the oldest organization: a page deep in the district list.
+func deepCursor(dbURL string) (int64, error) {
+	db, err := postgres.Open(context.Background(), dbURL)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var id int64
+	err = db.Pool.QueryRow(context.Background(), `SELECT min(id) + (max(id) - min(id)) / 10 FROM organizations`).Scan(&id)
+	return id, err
+}
+
+func startNginx(ctx context.Context, work, root string) (func(), error) {
+	prefix := filepath.Join(work, "nginx")
+	if err := os.MkdirAll(filepath.Join(prefix, "logs"), 0o755); err != nil {
+		return nil, err
+	}
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root;"
+	}
+	conf := fmt.Sprintf(`%s
+worker_processes auto;
+pid %s/nginx.pid;
+error_log %s/logs/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type text/html;
+  sendfile on;
+  server { listen %s; root %s; }
+}
+`, user, prefix, prefix, nginxAddr, root)
+	confPath := filepath.Join(prefix, "nginx.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		return nil, err
+	}
+	bin := "nginx"
+	if _, err := exec.LookPath(bin); err != nil {
+		bin = "/usr/sbin/nginx"
+	}
+	cmd := exec.CommandContext(ctx, bin, "-p", prefix, "-c", confPath, "-g", "daemon off;")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	if err := waitReady(ctx, "http://"+nginxAddr+"/p0.html"); err != nil {
+		_ = cmd.Process.Kill()
+		return nil, err
+	}
+	return func() { _ = cmd.Process.Signal(syscall.SIGQUIT); _ = cmd.Wait() }, nil
+}
+
+type wrkResult struct {
+	rps      float64
+	p50, p99 string
+}
+
+var (
+	reRPS = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	reP50 = regexp.MustCompile(`\s50%\s+(\S+)`)
+	reP99 = regexp.MustCompile(`\s99%\s+(\S+)`)
+	reErr = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+)
+
+func wrk(ctx context.Context, u, cookie string, conns int, d time.Duration) (wrkResult, error) {
+	args := []string{"-t2", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency", "--timeout", "5s"}
+	if cookie != "" {
+		args = append(args, "-H", "Cookie: "+cookie)
+	}
+	ctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "wrk", append(args, u)...).CombinedOutput()
+	if err != nil {
+		return wrkResult{}, fmt.Errorf("wrk %s: %v\n%s", u, err, out)
+	}
+	s := string(out)
+	if m := reErr.FindStringSubmatch(s); m != nil {
+		return wrkResult{}, fmt.Errorf("wrk %s: %s responses were not 2xx/3xx", u, m[1])
+	}
+	var r wrkResult
+	if m := reRPS.FindStringSubmatch(s); m != nil {
+		r.rps, _ = strconv.ParseFloat(m[1], 64)
+	}
+	if m := reP50.FindStringSubmatch(s); m != nil {
+		r.p50 = m[1]
+	}
+	if m := reP99.FindStringSubmatch(s); m != nil {
+		r.p99 = m[1]
+	}
+	if r.rps == 0 {
+		return r, fmt.Errorf("wrk %s: no result in\n%s", u, s)
+	}
+	return r, nil
+}
+
+// peakRSS is the process's high-water resident set in KiB, from /proc.
+func peakRSS(pid int) int {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "VmHWM:") {
+			n, _ := strconv.Atoi(strings.Fields(sc.Text())[1])
+			return n
+		}
+	}
+	return 0
+}

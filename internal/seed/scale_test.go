@@ -1,0 +1,44 @@
+package seed
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/yubei-cso/portal/internal/rules"
+	"github.com/yubei-cso/portal/internal/sealbox"
+)
+
+// Generated organizations must be as valid as real ones: names pass the name rule, codes pass their checks,
+// and names stay unique.
+func TestScaleRowsAreValidAndUnique(t *testing.T) {
+	box, _ := sealbox.New(bytes.Repeat([]byte{1}, 32))
+	towns := Towns()
+	g := NewScaleGenerator(towns, DemoCommunities(towns), box)
+	names := map[string]bool{}
+	col := map[string]int{}
+	for i, c := range ScaleColumns {
+		col[c] = i
+	}
+	for i := 0; i < 20000; i++ {
+		r := g.Row(i)
+		name := r[col["name"]].(string)
+		if names[name] {
+			t.Fatalf("row %d repeats the name %s", i, name)
+		}
+		names[name] = true
+		legal := rules.LegalForm(r[col["legal_form"]].(string))
+		parts := rules.NameParts{Prefix: r[col["name_prefix"]].(string), Community: r[col["name_community"]].(string),
+			Zihao: r[col["name_zihao"]].(string), Field: r[col["name_field"]].(string), Form: r[col["name_form"]].(string)}
+		if rules.ComposeName(parts) != name {
+			t.Fatalf("row %d: parts do not compose the name", i)
+		}
+		if p := rules.CheckName(parts, legal, parts.Community); !p.OK() {
+			t.Fatalf("row %d %s: %v", i, name, p)
+		}
+		if u, ok := r[col["uscc"]].(string); ok {
+			if err := rules.CheckUSCC(u, legal, DistrictCode); err != nil {
+				t.Fatalf("row %d USCC %s: %v", i, u, err)
+			}
+		}
+	}
+}
