@@ -29,12 +29,19 @@ check:
 	git diff --exit-code -- '*_templ.go'
 	@test -z "$$(gofmt -l cmd internal web migrations)" || { gofmt -l cmd internal web migrations; exit 1; }
 
-## bench: Go micro-benchmarks of rendering and the rules (the scale load test is not written yet)
+## bench: Go micro-benchmarks, then the load test at 2 million organizations against nginx (PERFORMANCE.md);
+##        the scale data is generated once into .pgdata-bench/ and reused. BENCH_ARGS="-orgs 200000" for a quick run.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/rules/ ./web/ ./internal/server/
+	@if ! command -v wrk >/dev/null || ! { command -v nginx >/dev/null || test -x /usr/sbin/nginx; }; then \
+	  echo "bench needs wrk and nginx: apt-get install wrk nginx-light"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk nginx-light >/dev/null; else exit 1; fi; fi
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/rules/ ./web/... ./internal/server/
+	$(GO) run ./cmd/bench $(BENCH_ARGS)
+	-$(GO) run ./cmd/portal pg stop -dir .pgdata-bench
 
 ## clean: stop the private clusters and remove them and the build output
 clean:
 	-$(GO) run ./cmd/portal pg stop -dir .pgdata
 	-$(GO) run ./cmd/portal pg stop -dir .pgdata-test
-	rm -rf .pgdata .pgdata-test .pgdata-test.lock bin
+	-$(GO) run ./cmd/portal pg stop -dir .pgdata-bench
+	rm -rf .pgdata .pgdata-test .pgdata-test.lock .pgdata-bench .bench bin
