@@ -49,6 +49,8 @@ func (s *Server) routes() http.Handler {
 			s.orgListRoutes(r, portal.TierDistrict)
 			s.filingRoutes(r, portal.TierDistrict)
 			s.applicationRoutes(r, portal.TierDistrict)
+			s.reportRoutes(r, portal.TierDistrict)
+			s.noticeRoutes(r, portal.TierDistrict)
 		})
 
 		r.Route("/town", func(r chi.Router) {
@@ -59,6 +61,8 @@ func (s *Server) routes() http.Handler {
 			s.orgListRoutes(r, portal.TierTown)
 			s.filingRoutes(r, portal.TierTown)
 			s.applicationRoutes(r, portal.TierTown)
+			s.reportRoutes(r, portal.TierTown)
+			s.noticeRoutes(r, portal.TierTown)
 		})
 
 		r.Route("/community", func(r chi.Router) {
@@ -68,6 +72,8 @@ func (s *Server) routes() http.Handler {
 			s.orgListRoutes(r, portal.TierCommunity)
 			s.filingRoutes(r, portal.TierCommunity)
 			s.applicationRoutes(r, portal.TierCommunity)
+			s.reportRoutes(r, portal.TierCommunity)
+			s.noticeRoutes(r, portal.TierCommunity)
 		})
 	})
 	return r
