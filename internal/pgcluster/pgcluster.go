@@ -194,6 +194,15 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-m", "fast", "-w", "stop")
 }
 
+// Program is the path of a PostgreSQL client or server program (pg_dump, pg_restore …) on this machine.
+func Program(name string) (string, error) {
+	dir, err := findBinaries()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, name), nil
+}
+
 // Bin is the path of one of the PostgreSQL programs (pg_dump, psql …) beside the server.
 func (c *Cluster) Bin(name string) string { return filepath.Join(c.bin, name) }
 

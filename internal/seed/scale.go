@@ -19,8 +19,8 @@ var ScaleColumns = []string{"district_code", "town_code", "community_code", "tie
 
 // scaleSyllables make 字号 for generated organizations: 60×60 two-syllable words, none of them a division name.
 var scaleSyllables = []string{"和", "美", "康", "乐", "安", "宁", "福", "善", "仁", "爱", "德", "信", "诚", "勤",
-	"朗", "晴", "春", "夏", "秋", "冬", "兰", "竹", "梅", "菊", "松", "柏", "桂", "荷", "枫", "杨", "柳", "梧", "桐",
-	"星", "辰", "月", "阳", "光", "彩", "虹", "霞", "云", "雨", "露", "泉", "溪", "源", "林", "森", "苗", "禾", "丰",
+	"朗", "晴", "春", "晨", "秋", "冬", "兰", "竹", "梅", "菊", "松", "柏", "桂", "荷", "枫", "杨", "柳", "梧", "桐",
+	"星", "辰", "月", "阳", "光", "彩", "虹", "霞", "云", "雨", "露", "泉", "溪", "源", "茂", "森", "苗", "禾", "丰",
 	"盛", "荣", "兴", "旺", "瑞", "祥", "吉", "嘉"}
 
 // ScaleGenerator makes deterministic, valid organizations spread over every community, for load tests at the
@@ -49,8 +49,11 @@ func NewScaleGenerator(towns, communities []portal.Division, box *sealbox.Box) *
 func (g *ScaleGenerator) Row(i int) []any {
 	c := g.communities[i%len(g.communities)]
 	k := i / len(g.communities) // the organization's number inside its community
+	// The field turns with every row so that any field word is spread evenly over time (a name search on it
+	// then meets matches at the same rate at every depth of the newest-first list, as real data does). The
+	// pair (k mod 3600, field) stays unique for every k below 3600 × len(fields).
 	zihao := scaleSyllables[k%60] + scaleSyllables[(k/60)%60]
-	field := g.fields[(k/3600)%len(g.fields)]
+	field := g.fields[(k/3600+k)%len(g.fields)]
 	if k >= 3600*len(g.fields) {
 		panic(fmt.Sprintf("seed: more than %d organizations per community would repeat names", 3600*len(g.fields)))
 	}

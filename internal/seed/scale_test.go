@@ -19,7 +19,16 @@ func TestScaleRowsAreValidAndUnique(t *testing.T) {
 	for i, c := range ScaleColumns {
 		col[c] = i
 	}
+	// The first 20,000 rows, then one community's rows far up its numbering, where 字号 and field repeat.
+	var rows []int
 	for i := 0; i < 20000; i++ {
+		rows = append(rows, i)
+	}
+	n := len(DemoCommunities(towns))
+	for k := 3500; k < 8000; k++ {
+		rows = append(rows, 5+k*n)
+	}
+	for _, i := range rows {
 		r := g.Row(i)
 		name := r[col["name"]].(string)
 		if names[name] {
