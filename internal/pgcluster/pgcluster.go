@@ -93,6 +93,10 @@ func findBinaries() (string, error) {
 		return "", fmt.Errorf("PG_BIN=%s holds no pg_ctl: %w", d, ErrNoBinaries)
 	}
 	if p, err := exec.LookPath("pg_ctl"); err == nil {
+		// A pg_ctl on PATH is often a link into the real folder, which also holds pg_dump, initdb and the rest.
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
 		return filepath.Dir(p), nil
 	}
 	var candidates []string
