@@ -1,13 +1,819 @@
 package server
 
+// 镇街备案: a town officer files (备案) a larger unregistered group with its documents and decides the filing;
+// 变更 and 注销 are filings too. The district reads every filing; committees do not file. The 备案证明's QR code
+// opens the public verification page.
+
 import (
+	"context"
+	"errors"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/rules"
+	"github.com/yubei-cso/portal/internal/sealbox"
+	"github.com/yubei-cso/portal/internal/uploads"
+	"github.com/yubei-cso/portal/web"
 )
 
-// filingRoutes mounts 备案 (filing) work in a tier's area.
-func (s *Server) filingRoutes(r chi.Router, tier portal.Tier) {}
+// filingRoutes mounts 备案 (filing) work in a tier's area: towns file and decide, the district reads, committees
+// have none.
+func (s *Server) filingRoutes(r chi.Router, tier portal.Tier) {
+	base := "/" + string(tier) + "/filings"
+	up := uploads.New(s.cfg.UploadDir)
+	switch tier {
+	case portal.TierTown:
+		r.Get("/filings", handleFilingList(s.db, base, true, s.resp))
+		r.Get("/filings/new", handleFilingNew(s.db, base, s.resp))
+		r.Post("/filings", handleFilingCreate(s.db, s.box, up, base, s.resp))
+		r.Get("/filings/new-change", handleFilingOrgForm(s.db, base, postgres.FilingChange, s.resp))
+		r.Post("/filings/new-change", handleFilingOrgCreate(s.db, s.box, base, postgres.FilingChange, s.resp))
+		r.Get("/filings/new-cancel", handleFilingOrgForm(s.db, base, postgres.FilingCancel, s.resp))
+		r.Post("/filings/new-cancel", handleFilingOrgCreate(s.db, s.box, base, postgres.FilingCancel, s.resp))
+		r.Get("/filings/{id}", handleFilingShow(s.db, base, true, s.resp))
+		r.Get("/filings/{id}/documents/{docID}", handleFilingDocument(s.db, up, s.resp))
+		r.Get("/filings/{id}/certificate", handleFilingCertificate(s.db, s.cfg.BaseURL, base, s.resp))
+		r.Post("/filings/{id}/approve", handleFilingApprove(s.db, s.box, base, s.resp))
+		r.Post("/filings/{id}/return", handleFilingReturn(s.db, base, s.resp))
+	case portal.TierDistrict:
+		r.Get("/filings", handleFilingList(s.db, base, false, s.resp))
+		r.Get("/filings/{id}", handleFilingShow(s.db, base, false, s.resp))
+		r.Get("/filings/{id}/documents/{docID}", handleFilingDocument(s.db, up, s.resp))
+		r.Get("/filings/{id}/certificate", handleFilingCertificate(s.db, s.cfg.BaseURL, base, s.resp))
+	}
+}
 
 // publicRoutes mounts the pages anyone may open: the 备案证明 verification page and the public directory.
-func (s *Server) publicRoutes(r chi.Router) {}
+func (s *Server) publicRoutes(r chi.Router) {
+	r.Get("/verify/{token}", handleFilingVerify(s.db, s.resp))
+}
+
+// filingReader is what the filing pages read; every method takes the caller's scope.
+type filingReader interface {
+	Filings(ctx context.Context, scope portal.Scope, f postgres.FilingFilter) ([]postgres.Filing, error)
+	Filing(ctx context.Context, scope portal.Scope, id int64) (postgres.Filing, error)
+	FilingDocuments(ctx context.Context, scope portal.Scope, filingID int64) ([]postgres.Document, error)
+	FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.Event, error)
+}
+
+const filingPageSize = 50
+
+func handleFilingList(db filingReader, base string, canFile bool, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		q := r.URL.Query()
+		f := postgres.FilingFilter{Status: postgres.FilingStatus(q.Get("status")), Limit: filingPageSize}
+		switch f.Status {
+		case postgres.FilingSubmitted, postgres.FilingApproved, postgres.FilingReturned:
+		default:
+			f.Status = ""
+		}
+		f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+		filings, err := db.Filings(r.Context(), a.Scope(), f)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		v := web.FilingsView{Page: web.NewPage("备案管理", a, base, takeFlashCtx(r)), Base: base, CanFile: canFile,
+			ShowTown: a.Tier == portal.TierDistrict, StatusOptions: web.FilingStatusOptions(f.Status)}
+		for _, fl := range filings {
+			v.Rows = append(v.Rows, web.NewFilingRow(fl, base))
+		}
+		if len(filings) == filingPageSize {
+			v.NextHref = base + "?status=" + string(f.Status) + "&before=" + itoa64(filings[len(filings)-1].ID)
+		}
+		rs.render(w, r, http.StatusOK, web.FilingsPage(v))
+	}
+}
+
+func filingIDParam(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// filingDetail loads what a filing's page shows.
+func filingDetail(ctx context.Context, db filingReader, a *portal.Account, base string, id int64, canFile bool, flash string) (web.FilingDetailView, error) {
+	scope := a.Scope()
+	f, err := db.Filing(ctx, scope, id)
+	if err != nil {
+		return web.FilingDetailView{}, err
+	}
+	docs, err := db.FilingDocuments(ctx, scope, id)
+	if err != nil {
+		return web.FilingDetailView{}, err
+	}
+	events, err := db.FilingOrgEvents(ctx, scope, id)
+	if err != nil {
+		return web.FilingDetailView{}, err
+	}
+	return web.NewFilingDetail(web.NewPage(web.FilingKindLabel(f.Kind)+" · "+f.Name, a, base, flash), base, f,
+		docs, events, canFile, canFile), nil
+}
+
+func handleFilingShow(db filingReader, base string, canFile bool, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := filingIDParam(r, "id")
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		v, err := filingDetail(r.Context(), db, accountFrom(r.Context()), base, id, canFile, takeFlashCtx(r))
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		rs.render(w, r, http.StatusOK, web.FilingDetailPage(v))
+	}
+}
+
+type filingDocumentStore interface {
+	FilingDocument(ctx context.Context, scope portal.Scope, filingID, docID int64) (postgres.Document, error)
+}
+
+// handleFilingDocument sends a filing's document as an attachment, only inside the caller's jurisdiction.
+func handleFilingDocument(db filingDocumentStore, up *uploads.Store, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok1 := filingIDParam(r, "id")
+		docID, ok2 := filingIDParam(r, "docID")
+		if !ok1 || !ok2 {
+			rs.notFound(w, r)
+			return
+		}
+		d, err := db.FilingDocument(r.Context(), accountFrom(r.Context()).Scope(), id, docID)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		if err := up.Serve(w, r, uploads.File{Key: d.StorageKey, Filename: d.Filename,
+			ContentType: d.ContentType}); err != nil {
+			rs.serverError(w, r, err)
+		}
+	}
+}
+
+// filingCreator is what the 成立备案 form needs.
+type filingCreator interface {
+	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
+	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
+	NameInUse(ctx context.Context, scope portal.Scope, name string) (bool, error)
+	CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in postgres.FilingInput, docs []postgres.NewDocument) (int64, error)
+}
+
+// filingTown is the officer's town and its communities, which fix the name's 行政区划 and the community choices.
+func filingTown(ctx context.Context, db filingCreator, scope portal.Scope) (portal.Division, []portal.Division, error) {
+	town, err := db.Division(ctx, scope, scope.Division)
+	if err != nil {
+		return town, nil, err
+	}
+	communities, err := db.ChildDivisions(ctx, scope, scope.Division)
+	return town, communities, err
+}
+
+func filingCommunityOptions(communities []portal.Division, selected string) []web.Option {
+	opts := make([]web.Option, len(communities))
+	for i, c := range communities {
+		opts[i] = web.Option{Value: c.Code, Label: c.Name, Selected: c.Code == selected}
+	}
+	return opts
+}
+
+func handleFilingNew(db filingCreator, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		town, communities, err := filingTown(r.Context(), db, a.Scope())
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		v := web.NewFilingForm(web.NewPage("新建成立备案", a, base, ""), base, "渝北区"+town.Name,
+			filingCommunityOptions(communities, ""), rules.FormUnregistered.Forms())
+		rs.render(w, r, http.StatusOK, web.FilingFormPage(v))
+	}
+}
+
+// Limits of a filing form: two documents of at most uploads.MaxFileSize each, and the text around them.
+const (
+	filingMaxRequest = 2*uploads.MaxFileSize + 1<<20
+	filingFormMemory = 1 << 20 // form parts beyond this wait in temporary files, removed after the request
+	filingMaxText    = 100     // characters of a one-line field
+	filingMaxLong    = 2000    // characters of 简易章程, reasons
+)
+
+const filingDateLayout = "2006-01-02"
+
+// filingDocs are the documents of a 成立备案, in the order the form shows them.
+var filingDocs = []struct{ field, kind string }{{"doc_charter", "章程"}, {"doc_roster", "成员名册"}}
+
+// filingText trims a form value and files a problem when it is too long or, if required, empty.
+func filingText(r *http.Request, name, label string, required bool, max int, problems rules.Problems) string {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	switch {
+	case required && v == "":
+		problems.Add(name, "请填写"+label)
+	case utf8.RuneCountInString(v) > max:
+		problems.Add(name, label+"不能超过 "+strconv.Itoa(max)+" 字")
+	}
+	return v
+}
+
+// filingCount reads a whole number of people; blank is def.
+func filingCount(r *http.Request, name, label string, min int, problems rules.Problems) (string, int) {
+	s := strings.TrimSpace(r.PostFormValue(name))
+	if s == "" {
+		problems.Add(name, "请填写"+label)
+		return s, 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < min || n > 1000000 {
+		problems.Add(name, label+"应为不小于 "+strconv.Itoa(min)+" 的整数")
+	}
+	return s, n
+}
+
+// filingDay reads a date that may not lie in the future.
+func filingDay(r *http.Request, name, label string, now time.Time, problems rules.Problems) (string, *time.Time) {
+	s := strings.TrimSpace(r.PostFormValue(name))
+	if s == "" {
+		problems.Add(name, "请填写"+label)
+		return s, nil
+	}
+	d, err := time.ParseInLocation(filingDateLayout, s, time.UTC)
+	if err != nil {
+		problems.Add(name, label+"格式应为 年-月-日，如 2021-07-21")
+		return s, nil
+	}
+	y, m, dd := now.Date()
+	if d.After(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)) {
+		problems.Add(name, label+"不能晚于今天")
+		return s, nil
+	}
+	if d.Year() < 1949 {
+		problems.Add(name, label+"不能早于 1949 年")
+		return s, nil
+	}
+	return s, &d
+}
+
+func filingPicks(r *http.Request, name string, allowed []string) ([]string, bool) {
+	var out []string
+	for _, v := range r.PostForm[name] {
+		if !slices.Contains(allowed, v) {
+			return out, false
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out, true
+}
+
+// filingUploadProblem is the message for a document the uploads folder refuses.
+func filingUploadProblem(err error) string {
+	switch {
+	case errors.Is(err, uploads.ErrTooLarge):
+		return "文件超过 10 MB，请压缩或拆分后重新选择文件"
+	case errors.Is(err, uploads.ErrEmpty):
+		return "文件是空的，请重新选择文件"
+	default:
+		return "只接受 PDF、JPG 或 PNG 文件（按文件内容识别，改扩展名无效），请重新选择文件"
+	}
+}
+
+// handleFilingCreate receives a 成立备案. Everything is checked before anything is kept: a form with any problem
+// stores no file and no row. Files are stored before the row that names them; if the row then fails, they are
+// removed again.
+func handleFilingCreate(db filingCreator, box *sealbox.Box, up *uploads.Store, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, filingMaxRequest)
+		a := accountFrom(r.Context())
+		scope := a.Scope()
+		if err := r.ParseMultipartForm(filingFormMemory); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "上传的文件过大",
+					"每份材料不超过 10 MB。请返回，压缩或拆分文件后重新提交（需重新选择文件）。")
+				return
+			}
+			rs.errorPage(w, r, http.StatusBadRequest, "无法读取表单", "请返回备案表单重新提交。")
+			return
+		}
+		defer r.MultipartForm.RemoveAll() //nolint:errcheck
+		town, communities, err := filingTown(r.Context(), db, scope)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		now := time.Now().In(beijing)
+		problems := rules.Problems{}
+		in := postgres.FilingInput{Kind: postgres.FilingEstablish}
+		v := web.NewFilingForm(web.NewPage("新建成立备案", a, base, ""), base, "渝北区"+town.Name, nil,
+			rules.FormUnregistered.Forms())
+
+		// The name: 行政区划 and 社区（村） follow from the officer's town and the chosen community.
+		v.Community.Value = strings.TrimSpace(r.PostFormValue("community"))
+		var community portal.Division
+		for _, c := range communities {
+			if c.Code == v.Community.Value {
+				community = c
+			}
+		}
+		if community.Code == "" {
+			problems.Add("community", "请选择本镇街的社区（村）")
+		}
+		in.CommunityCode = community.Code
+		v.CommunityOptions = filingCommunityOptions(communities, community.Code)
+		v.Zihao.Value = strings.TrimSpace(r.PostFormValue("zihao"))
+		v.Field.Value = strings.TrimSpace(r.PostFormValue("field"))
+		v.Form.Value = strings.TrimSpace(r.PostFormValue("form"))
+		v.FormOptions = web.Choices(rules.FormUnregistered.Forms(), v.Form.Value)
+		in.NameParts = rules.NameParts{Prefix: "渝北区" + town.Name, Community: community.Name,
+			Zihao: v.Zihao.Value, Field: v.Field.Value, Form: v.Form.Value}
+		for k, msg := range rules.CheckName(in.NameParts, rules.FormUnregistered, community.Name) {
+			if k == rules.KeyNameCommunity || k == rules.KeyNamePrefix {
+				k = "community"
+			}
+			problems.Add(k, msg)
+		}
+		if community.Code != "" {
+			v.ComposedName = rules.ComposeName(in.NameParts)
+		}
+
+		var ok bool
+		if in.Fields, ok = filingPicks(r, "service_fields", registry.Fields); !ok || len(in.Fields) == 0 {
+			problems.Add("service_fields", "请从列表中选择至少一个服务领域")
+		}
+		v.ServiceFields = web.Checks(registry.Fields, in.Fields)
+		v.Nature.Value = r.PostFormValue("nature")
+		if !slices.Contains(registry.Natures, v.Nature.Value) {
+			problems.Add("nature", "请选择性质")
+		}
+		in.Nature = v.Nature.Value
+		v.NatureOptions = web.Choices(registry.Natures, v.Nature.Value)
+		if in.Beneficiaries, ok = filingPicks(r, "beneficiaries", registry.Beneficiaries); !ok {
+			problems.Add("beneficiaries", "请从列表中选择服务对象")
+		}
+		v.Beneficiaries = web.Checks(registry.Beneficiaries, in.Beneficiaries)
+		v.FoundedOn.Value, in.FoundedOn = filingDay(r, "founded_on", "成立日期", now, problems)
+		v.Venue.Value = filingText(r, "venue", "活动场所", true, filingMaxText, problems)
+		v.Members.Value, in.Members = filingCount(r, "members", "成员人数", 1, problems)
+		v.Volunteers.Value, in.Volunteers = filingCount(r, "volunteers", "志愿者人数", 0, problems)
+		v.Funding.Value = filingText(r, "funding", "活动资金来源", false, filingMaxText, problems)
+		v.GuideUnit.Value = filingText(r, "guide_unit", "指导单位", false, filingMaxText, problems)
+		v.PartyStatus.Value = r.PostFormValue("party_status")
+		if !slices.Contains(registry.PartyStatuses, v.PartyStatus.Value) {
+			problems.Add("party_status", "请选择党组织覆盖情况")
+		}
+		v.PartyOptions = web.Choices(registry.PartyStatuses, v.PartyStatus.Value)
+		v.PartyMembers.Value, in.PartyMembers = filingCount(r, "party_members", "党员人数", 0, problems)
+		v.Charter.Value = filingText(r, "charter", "简易章程", false, filingMaxLong, problems)
+		v.LeaderName.Value = filingText(r, "leader_name", "负责人姓名", true, 40, problems)
+		v.LeaderPhone.Value = strings.TrimSpace(r.PostFormValue("leader_phone"))
+		if err := rules.CheckPhone(v.LeaderPhone.Value); err != nil {
+			problems.Add("leader_phone", "负责人电话："+err.Error())
+		}
+		idNumber := r.PostFormValue("leader_id") // never echoed back to the page
+		if err := rules.CheckIDNumber(idNumber, now); err != nil {
+			problems.Add("leader_id", "负责人身份证号："+err.Error()+"（请重新填写）")
+		}
+		v.PublishContact = r.PostFormValue("publish_contact") != ""
+		in.Venue, in.Funding, in.GuideUnit, in.Charter = v.Venue.Value, v.Funding.Value, v.GuideUnit.Value, v.Charter.Value
+		in.PartyStatus, in.LeaderName, in.PublishContact = v.PartyStatus.Value, v.LeaderName.Value, v.PublishContact
+		in.LeaderPhone = rules.NormalizePhone(v.LeaderPhone.Value)
+		in.LeaderID = rules.NormalizeIDNumber(idNumber)
+
+		// Documents are checked by their content now and stored only once the whole form is good.
+		files := map[string]*multipart.FileHeader{}
+		for _, d := range filingDocs {
+			fhs := r.MultipartForm.File[d.field]
+			if len(fhs) == 0 || fhs[0].Size == 0 && fhs[0].Filename == "" {
+				if d.field == "doc_charter" {
+					problems.Add(d.field, "请上传章程（PDF、JPG 或 PNG）")
+				}
+				continue
+			}
+			if err := filingCheckUpload(up, fhs[0]); err != nil {
+				problems.Add(d.field, filingUploadProblem(err))
+				continue
+			}
+			files[d.field] = fhs[0]
+		}
+
+		if len(problems) == 0 {
+			taken, err := db.NameInUse(r.Context(), scope, rules.ComposeName(in.NameParts))
+			if err != nil {
+				rs.serverError(w, r, err)
+				return
+			}
+			if taken {
+				problems.Add("zihao", "名称“"+rules.ComposeName(in.NameParts)+"”已被区内其他组织使用或正在备案，请更换字号或业务领域")
+			}
+		}
+		var id int64
+		if len(problems) == 0 {
+			var docs []postgres.NewDocument
+			var stored []string
+			for _, d := range filingDocs {
+				fh := files[d.field]
+				if fh == nil {
+					continue
+				}
+				f, err := filingSaveUpload(up, fh)
+				if err != nil {
+					filingRemoveUploads(up, stored)
+					if errors.Is(err, uploads.ErrTooLarge) || errors.Is(err, uploads.ErrType) || errors.Is(err, uploads.ErrEmpty) {
+						problems.Add(d.field, filingUploadProblem(err))
+						break
+					}
+					rs.serverError(w, r, err)
+					return
+				}
+				stored = append(stored, f.Key)
+				docs = append(docs, postgres.NewDocument{Kind: d.kind, Filename: f.Filename,
+					ContentType: f.ContentType, Size: f.Size, StorageKey: f.Key, SHA256: f.SHA256})
+			}
+			if len(problems) == 0 {
+				id, err = db.CreateFiling(r.Context(), box, scope, portal.ActorOf(*a, clientIPFrom(r.Context())), in, docs)
+				if err != nil {
+					filingRemoveUploads(up, stored)
+					if errors.Is(err, portal.ErrNotFound) {
+						problems.Add("community", "请选择本镇街的社区（村）")
+					} else {
+						rs.fail(w, r, err)
+						return
+					}
+				}
+			}
+		}
+		if len(problems) > 0 {
+			v.Problems = problems
+			v.Resubmit = true
+			for k, msg := range problems {
+				filingFormProblem(&v, k, msg)
+			}
+			rs.render(w, r, http.StatusUnprocessableEntity, web.FilingFormPage(v))
+			return
+		}
+		putFlash(r, "成立备案已提交，等待审核。")
+		redirect(w, r, base+"/"+itoa64(id))
+	}
+}
+
+func filingCheckUpload(up *uploads.Store, fh *multipart.FileHeader) error {
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = up.Check(f, fh.Size)
+	return err
+}
+
+func filingSaveUpload(up *uploads.Store, fh *multipart.FileHeader) (uploads.File, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return uploads.File{}, err
+	}
+	defer f.Close()
+	return up.Save(f, fh.Filename)
+}
+
+func filingRemoveUploads(up *uploads.Store, keys []string) {
+	for _, k := range keys {
+		_ = up.Remove(k)
+	}
+}
+
+func filingFormProblem(v *web.FilingFormView, field, msg string) {
+	fields := map[string]*web.Field{"community": &v.Community, "zihao": &v.Zihao, "field": &v.Field,
+		"form": &v.Form, "nature": &v.Nature, "founded_on": &v.FoundedOn, "venue": &v.Venue,
+		"members": &v.Members, "volunteers": &v.Volunteers, "funding": &v.Funding, "guide_unit": &v.GuideUnit,
+		"party_status": &v.PartyStatus, "party_members": &v.PartyMembers, "charter": &v.Charter,
+		"leader_name": &v.LeaderName, "leader_phone": &v.LeaderPhone, "leader_id": &v.LeaderID,
+		"doc_charter": &v.DocCharter, "doc_roster": &v.DocRoster}
+	if f, ok := fields[field]; ok {
+		f.Problem = msg
+	}
+	if field == "service_fields" {
+		v.ServiceFieldsBad = msg
+	}
+}
+
+// filedOrgStore is what 变更 and 注销 filings need.
+type filedOrgStore interface {
+	FiledOrganization(ctx context.Context, scope portal.Scope, id int64) (postgres.FiledOrg, error)
+	CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in postgres.FilingInput, docs []postgres.NewDocument) (int64, error)
+}
+
+// filingOrg loads the live filed organization named by ?org= inside the caller's jurisdiction.
+func filingOrg(w http.ResponseWriter, r *http.Request, db filedOrgStore, rs *responder) (postgres.FiledOrg, bool) {
+	id, err := strconv.ParseInt(r.URL.Query().Get("org"), 10, 64)
+	if err != nil || id <= 0 {
+		rs.notFound(w, r)
+		return postgres.FiledOrg{}, false
+	}
+	o, err := db.FiledOrganization(r.Context(), accountFrom(r.Context()).Scope(), id)
+	if err != nil {
+		rs.fail(w, r, err)
+		return o, false
+	}
+	if o.Tier != registry.TierFiled || !o.Status.Live() {
+		rs.errorPage(w, r, http.StatusConflict, "无法办理",
+			"该组织不是正常状态的镇街备案组织，不能办理变更或注销备案。")
+		return o, false
+	}
+	return o, true
+}
+
+func filingChangeView(a *portal.Account, base string, o postgres.FiledOrg) web.FilingChangeView {
+	return web.FilingChangeView{Page: web.NewPage("变更备案", a, base, ""), Base: base,
+		Action: base + "/new-change?org=" + itoa64(o.ID), Problems: map[string]string{},
+		Org: web.FiledOrgSummary{Name: o.Name, FilingNo: o.FilingNo},
+		Current: []web.FilingValue{{Label: "负责人", Value: o.LeaderName}, {Label: "负责人电话", Value: o.LeaderPhone},
+			{Label: "负责人身份证号", Value: o.LeaderID}, {Label: "活动场所", Value: o.Venue},
+			{Label: "成员人数", Value: strconv.Itoa(o.Members)}, {Label: "志愿者人数", Value: strconv.Itoa(o.Volunteers)},
+			{Label: "活动资金来源", Value: o.Funding}, {Label: "指导单位", Value: o.GuideUnit}},
+		LeaderName: web.Field{Value: o.LeaderName}, Venue: web.Field{Value: o.Venue},
+		Members: web.Field{Value: strconv.Itoa(o.Members)}, Volunteers: web.Field{Value: strconv.Itoa(o.Volunteers)},
+		Funding: web.Field{Value: o.Funding}, GuideUnit: web.Field{Value: o.GuideUnit}}
+}
+
+func filingCancelView(a *portal.Account, base string, o postgres.FiledOrg) web.FilingCancelView {
+	return web.FilingCancelView{Page: web.NewPage("注销备案", a, base, ""), Base: base,
+		Action: base + "/new-cancel?org=" + itoa64(o.ID), Problems: map[string]string{},
+		Org: web.FiledOrgSummary{Name: o.Name, FilingNo: o.FilingNo}}
+}
+
+func handleFilingOrgForm(db filedOrgStore, base string, kind postgres.FilingKind, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		o, ok := filingOrg(w, r, db, rs)
+		if !ok {
+			return
+		}
+		a := accountFrom(r.Context())
+		if kind == postgres.FilingChange {
+			rs.render(w, r, http.StatusOK, web.FilingChangePage(filingChangeView(a, base, o)))
+			return
+		}
+		rs.render(w, r, http.StatusOK, web.FilingCancelPage(filingCancelView(a, base, o)))
+	}
+}
+
+// handleFilingOrgCreate receives a 变更 or 注销 filing for a filed organization.
+func handleFilingOrgCreate(db filedOrgStore, box *sealbox.Box, base string, kind postgres.FilingKind, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		o, ok := filingOrg(w, r, db, rs)
+		if !ok {
+			return
+		}
+		a := accountFrom(r.Context())
+		now := time.Now().In(beijing)
+		problems := rules.Problems{}
+		in := postgres.FilingInput{Kind: kind, OrgID: o.ID}
+		var change web.FilingChangeView
+		var cancel web.FilingCancelView
+		if kind == postgres.FilingChange {
+			change = filingChangeView(a, base, o)
+			in.LeaderName = filingText(r, "leader_name", "负责人姓名", true, 40, problems)
+			phone := strings.TrimSpace(r.PostFormValue("leader_phone"))
+			idNumber := r.PostFormValue("leader_id")
+			in.Venue = filingText(r, "venue", "活动场所", true, filingMaxText, problems)
+			var members, volunteers string
+			members, in.Members = filingCount(r, "members", "成员人数", 1, problems)
+			volunteers, in.Volunteers = filingCount(r, "volunteers", "志愿者人数", 0, problems)
+			in.Funding = filingText(r, "funding", "活动资金来源", false, filingMaxText, problems)
+			in.GuideUnit = filingText(r, "guide_unit", "指导单位", false, filingMaxText, problems)
+			in.Reason = filingText(r, "reason", "变更说明", true, filingMaxLong, problems)
+			if phone != "" {
+				if err := rules.CheckPhone(phone); err != nil {
+					problems.Add("leader_phone", "负责人电话："+err.Error())
+				}
+				in.LeaderPhone = rules.NormalizePhone(phone)
+				in.Changes = append(in.Changes, "leader_phone")
+			}
+			if strings.TrimSpace(idNumber) != "" {
+				if err := rules.CheckIDNumber(idNumber, now); err != nil {
+					problems.Add("leader_id", "负责人身份证号："+err.Error()+"（请重新填写）")
+				}
+				in.LeaderID = rules.NormalizeIDNumber(idNumber)
+				in.Changes = append(in.Changes, "leader_id")
+			}
+			if in.LeaderName != o.LeaderName {
+				in.Changes = append(in.Changes, "leader_name")
+				if phone == "" {
+					problems.Add("leader_phone", "更换负责人时须填写新负责人的电话")
+				}
+				if strings.TrimSpace(idNumber) == "" {
+					problems.Add("leader_id", "更换负责人时须填写新负责人的身份证号")
+				}
+			}
+			for _, c := range []struct {
+				key     string
+				changed bool
+			}{{"venue", in.Venue != o.Venue}, {"members", in.Members != o.Members},
+				{"volunteers", in.Volunteers != o.Volunteers}, {"funding", in.Funding != o.Funding},
+				{"guide_unit", in.GuideUnit != o.GuideUnit}} {
+				if c.changed {
+					in.Changes = append(in.Changes, c.key)
+				}
+			}
+			if len(problems) == 0 && len(in.Changes) == 0 {
+				problems.Add("changes", "没有填写任何变更：请修改需要变更的项目")
+			}
+			change.LeaderName.Value, change.LeaderPhone.Value, change.Venue.Value = in.LeaderName, phone, in.Venue
+			change.Members.Value, change.Volunteers.Value = members, volunteers
+			change.Funding.Value, change.GuideUnit.Value = in.Funding, in.GuideUnit
+			change.Reason.Value = in.Reason
+		} else {
+			cancel = filingCancelView(a, base, o)
+			cancel.CancelOn.Value, in.CancelOn = filingDay(r, "cancel_on", "注销日期", now, problems)
+			in.Reason = filingText(r, "reason", "注销原因", true, filingMaxLong, problems)
+			cancel.Reason.Value = in.Reason
+		}
+		var id int64
+		if len(problems) == 0 {
+			var err error
+			id, err = db.CreateFiling(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, nil)
+			switch {
+			case errors.Is(err, postgres.ErrOpenFiling):
+				problems.Add("changes", "该组织已有待审核的备案，请先办结后再提交")
+			case errors.Is(err, postgres.ErrNotFiled):
+				problems.Add("changes", "该组织不是正常状态的镇街备案组织")
+			case err != nil:
+				rs.fail(w, r, err)
+				return
+			}
+		}
+		if len(problems) > 0 {
+			if kind == postgres.FilingChange {
+				change.Problems = problems
+				for k, msg := range problems {
+					filingChangeProblem(&change, k, msg)
+				}
+				rs.render(w, r, http.StatusUnprocessableEntity, web.FilingChangePage(change))
+				return
+			}
+			cancel.Problems = problems
+			cancel.CancelOn.Problem, cancel.Reason.Problem = problems["cancel_on"], problems["reason"]
+			rs.render(w, r, http.StatusUnprocessableEntity, web.FilingCancelPage(cancel))
+			return
+		}
+		putFlash(r, web.FilingKindLabel(kind)+"已提交，等待审核。")
+		redirect(w, r, base+"/"+itoa64(id))
+	}
+}
+
+func filingChangeProblem(v *web.FilingChangeView, field, msg string) {
+	fields := map[string]*web.Field{"leader_name": &v.LeaderName, "leader_phone": &v.LeaderPhone,
+		"leader_id": &v.LeaderID, "venue": &v.Venue, "members": &v.Members, "volunteers": &v.Volunteers,
+		"funding": &v.Funding, "guide_unit": &v.GuideUnit, "reason": &v.Reason}
+	if f, ok := fields[field]; ok {
+		f.Problem = msg
+	}
+}
+
+// filingDecider decides filings.
+type filingDecider interface {
+	filingReader
+	ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int) (postgres.Decision, error)
+	ReturnFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error
+}
+
+func filingVersion(r *http.Request) int {
+	v, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil {
+		return -1
+	}
+	return v
+}
+
+// handleFilingApprove decides 准予备案. The version in the form makes two officers acting at once safe: exactly
+// one wins, the other gets 409 and nothing of theirs is written (no second organization, no second number).
+func handleFilingApprove(db filingDecider, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		a := accountFrom(r.Context())
+		id, ok := filingIDParam(r, "id")
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		d, err := db.ApproveFiling(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
+			filingVersion(r))
+		if errors.Is(err, postgres.ErrNameTaken) {
+			v, err := filingDetail(r.Context(), db, a, base, id, true, "")
+			if err != nil {
+				rs.fail(w, r, err)
+				return
+			}
+			v.Problems["name"] = "区内已有同名的组织，不能准予备案。请退回并说明需更换名称。"
+			rs.render(w, r, http.StatusUnprocessableEntity, web.FilingDetailPage(v))
+			return
+		}
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		msg := "已准予备案。"
+		if d.FilingNo != "" {
+			msg = "已准予备案，备案编号：" + d.FilingNo + "。"
+		}
+		putFlash(r, msg)
+		redirect(w, r, base+"/"+itoa64(id))
+	}
+}
+
+// handleFilingReturn decides 退回 with a required reason.
+func handleFilingReturn(db filingDecider, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		a := accountFrom(r.Context())
+		id, ok := filingIDParam(r, "id")
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		problems := rules.Problems{}
+		reason := filingText(r, "reason", "退回理由", true, filingMaxLong, problems)
+		if len(problems) > 0 {
+			v, err := filingDetail(r.Context(), db, a, base, id, true, "")
+			if err != nil {
+				rs.fail(w, r, err)
+				return
+			}
+			v.Problems = problems
+			v.ReturnReason = web.Field{Value: reason, Problem: problems["reason"]}
+			rs.render(w, r, http.StatusUnprocessableEntity, web.FilingDetailPage(v))
+			return
+		}
+		if err := db.ReturnFiling(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
+			filingVersion(r), reason); err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		putFlash(r, "备案已退回。")
+		redirect(w, r, base+"/"+itoa64(id))
+	}
+}
+
+type certificateStore interface {
+	Certificate(ctx context.Context, scope portal.Scope, filingID int64) (postgres.Certificate, error)
+}
+
+// handleFilingCertificate shows the printable 备案证明 of an approved filing's organization.
+func handleFilingCertificate(db certificateStore, baseURL, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		id, ok := filingIDParam(r, "id")
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		c, err := db.Certificate(r.Context(), a.Scope(), id)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		v, err := web.NewCertificate(web.NewPage("备案证明 · "+c.Name, a, base, ""), base+"/"+itoa64(id), c,
+			baseURL+"/verify/"+c.VerifyToken)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		rs.render(w, r, http.StatusOK, web.CertificatePage(v))
+	}
+}
+
+type filingVerifier interface {
+	Verify(ctx context.Context, token string) (postgres.Verification, error)
+}
+
+var verifyTokenPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// handleFilingVerify is the public check of a 备案证明 that its QR code opens.
+func handleFilingVerify(db filingVerifier, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token := chi.URLParam(r, "token")
+		if !verifyTokenPattern.MatchString(token) {
+			rs.notFound(w, r)
+			return
+		}
+		v, err := db.Verify(r.Context(), token)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		rs.render(w, r, http.StatusOK, web.VerifyPage(web.NewVerify(web.NewPage("备案核验", accountFrom(r.Context()), "", ""), v)))
+	}
+}

@@ -34,6 +34,7 @@ var publicRouteAccess = map[string]access{
 	"GET /login":             public,
 	"POST /login":            public,
 	"POST /logout":           public,
+	"GET /verify/{token}":    public,
 	"GET /account/password":  signedIn,
 	"POST /account/password": signedIn,
 }
