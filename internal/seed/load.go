@@ -7,6 +7,7 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
 // system is the actor of seeding and imports run from the command line.
@@ -19,7 +20,8 @@ func LoadReference(ctx context.Context, db *postgres.DB) error {
 
 // LoadDemo loads the demo data once: demo communities and the demo accounts with the demo password. It reports
 // whether it loaded anything (false when the database already has it).
-func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password string) (bool, error) {
+func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, box *sealbox.Box, password string) (bool, error) {
+	_ = box // seals the demo organizations' personal data once they are loaded here
 	done, err := db.Fact(ctx, "demo_loaded")
 	if err != nil || done != "" {
 		return false, err

@@ -21,8 +21,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/auth"
+	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/pgcluster"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/migrations"
 )
@@ -126,7 +128,11 @@ func setup() error {
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	if _, err := seed.LoadDemo(ctx, db, auth.NewHasher(1), DemoPassword); err != nil {
+	box, err := sealbox.New(config.DemoDataKey) // the test server runs in demo mode, with the demo key
+	if err != nil {
+		return err
+	}
+	if _, err := seed.LoadDemo(ctx, db, auth.NewHasher(1), box, DemoPassword); err != nil {
 		return err
 	}
 	db.Close()
@@ -199,7 +205,7 @@ func fingerprint() string {
 }
 
 // seedVersion changes whenever LoadDemo starts loading more (organizations, reports …).
-const seedVersion = 1
+const seedVersion = 5
 
 func withDatabase(base, db string) string {
 	u, err := url.Parse(base)
