@@ -200,7 +200,7 @@ func fingerprint() string {
 		return nil
 	})
 	fmt.Fprint(h, seed.District(), seed.Towns(), seed.DemoCommunities(seed.Towns()), seed.DemoAccounts(), DemoPassword)
-	fmt.Fprint(h, seedVersion)
+	fmt.Fprint(h, seedVersion, seed.SourceDigest())
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
