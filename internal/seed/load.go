@@ -3,6 +3,7 @@ package seed
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/portal"
@@ -21,7 +22,6 @@ func LoadReference(ctx context.Context, db *postgres.DB) error {
 // LoadDemo loads the demo data once: demo communities and the demo accounts with the demo password. It reports
 // whether it loaded anything (false when the database already has it).
 func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, box *sealbox.Box, password string) (bool, error) {
-	_ = box // seals the demo organizations' personal data once they are loaded here
 	done, err := db.Fact(ctx, "demo_loaded")
 	if err != nil || done != "" {
 		return false, err
@@ -42,6 +42,15 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, box *sealbox
 		if err != nil && !errors.Is(err, postgres.ErrUsernameTaken) {
 			return false, err
 		}
+	}
+	if err := LoadDemoOrganizations(ctx, db, box); err != nil {
+		return false, err
+	}
+	if err := LoadDemoApplications(ctx, db, box); err != nil {
+		return false, err
+	}
+	if err := LoadDemoNotices(ctx, db, box, time.Now()); err != nil {
+		return false, err
 	}
 	return true, db.SetFact(ctx, "demo_loaded", "yes")
 }

@@ -14,6 +14,7 @@ type dashboardStore interface {
 	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
 	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
 	Figures(ctx context.Context, scope portal.Scope) (postgres.DivisionFigures, error)
+	OrgTotals(ctx context.Context, scope portal.Scope) (postgres.OrgTotals, error)
 }
 
 // dashboardData is what every tier's dashboard reads: its own division, the ones below it, and its figures.
@@ -22,6 +23,7 @@ type dashboardData struct {
 	division portal.Division
 	children []portal.Division
 	figures  postgres.DivisionFigures
+	orgs     postgres.OrgTotals
 }
 
 func loadDashboard(ctx context.Context, db dashboardStore, a *portal.Account) (dashboardData, error) {
@@ -34,7 +36,10 @@ func loadDashboard(ctx context.Context, db dashboardStore, a *portal.Account) (d
 	if d.children, err = db.ChildDivisions(ctx, scope, a.DivisionCode); err != nil {
 		return d, err
 	}
-	d.figures, err = db.Figures(ctx, scope)
+	if d.figures, err = db.Figures(ctx, scope); err != nil {
+		return d, err
+	}
+	d.orgs, err = db.OrgTotals(ctx, scope)
 	return d, err
 }
 
@@ -53,8 +58,16 @@ func (d dashboardData) view(r *http.Request) web.DashboardView {
 	}
 	for _, c := range d.children {
 		v.Children = append(v.Children, web.ChildRow{Code: c.Code, Name: c.Name, Kind: c.Kind,
-			UrbanRural: urbanRural(c), ManagedBy: c.ManagedBy, Demo: c.Demo})
+			UrbanRural: urbanRural(c), ManagedBy: c.ManagedBy, Demo: c.Demo, Orgs: d.orgs.ByChild[c.Code]})
 	}
+	o := d.orgs
+	v.Figures = append(v.Figures,
+		web.Figure{Label: "社会组织（存续）", Value: o.Live, Href: root + "/orgs"},
+		web.Figure{Label: "登记", Value: o.ByTier["registered"], Href: root + "/orgs?tier=registered"},
+		web.Figure{Label: "镇街备案", Value: o.ByTier["filed"], Href: root + "/orgs?tier=filed"},
+		web.Figure{Label: "村居指导", Value: o.ByTier["guided"], Href: root + "/orgs?tier=guided"},
+		web.Figure{Label: "活动异常", Value: o.Abnormal, Href: root + "/orgs?status=abnormal"},
+	)
 	f := d.figures
 	if n := f.LockedAccounts; n > 0 {
 		v.Waiting = append(v.Waiting, web.WaitItem{Text: strconv.Itoa(n) + " 个下级账号因密码错误被锁定", Href: root + "/accounts"})
@@ -84,13 +97,13 @@ func handleDistrictDashboard(db dashboardStore, rs *responder) http.HandlerFunc 
 		}
 		v := d.view(r)
 		f := d.figures
-		v.Figures = []web.Figure{
-			{Label: "镇街", Value: f.Towns},
-			{Label: "城市社区", Value: f.UrbanCommunities},
-			{Label: "村", Value: f.RuralCommunities},
-			{Label: "下级账号", Value: f.Accounts, Href: "/district/accounts"},
-			{Label: "今日登录失败", Value: f.FailedLoginsToday, Href: "/district/audit?action=login.failed"},
-		}
+		v.Figures = append(v.Figures,
+			web.Figure{Label: "镇街", Value: f.Towns},
+			web.Figure{Label: "城市社区", Value: f.UrbanCommunities},
+			web.Figure{Label: "村", Value: f.RuralCommunities},
+			web.Figure{Label: "下级账号", Value: f.Accounts, Href: "/district/accounts"},
+			web.Figure{Label: "今日登录失败", Value: f.FailedLoginsToday, Href: "/district/audit?action=login.failed"},
+		)
 		if f.FailedLoginsToday > 0 {
 			v.Waiting = append(v.Waiting, web.WaitItem{Text: "今日有 " + strconv.Itoa(f.FailedLoginsToday) + " 次登录失败，请留意审计日志",
 				Href: "/district/audit?action=login.failed"})
@@ -109,12 +122,12 @@ func handleTownDashboard(db dashboardStore, rs *responder) http.HandlerFunc {
 		}
 		v := d.view(r)
 		f := d.figures
-		v.Figures = []web.Figure{
-			{Label: "城市社区", Value: f.UrbanCommunities},
-			{Label: "村", Value: f.RuralCommunities},
-			{Label: "村(居)委会账号", Value: f.Accounts, Href: "/town/accounts"},
-			{Label: "已停用账号", Value: f.DisabledAccounts},
-		}
+		v.Figures = append(v.Figures,
+			web.Figure{Label: "城市社区", Value: f.UrbanCommunities},
+			web.Figure{Label: "村", Value: f.RuralCommunities},
+			web.Figure{Label: "村(居)委会账号", Value: f.Accounts, Href: "/town/accounts"},
+			web.Figure{Label: "已停用账号", Value: f.DisabledAccounts},
+		)
 		v.ChildrenTitle = "下辖社区和村"
 		rs.render(w, r, http.StatusOK, web.DashboardPage(v))
 	}

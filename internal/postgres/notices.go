@@ -1,0 +1,657 @@
+package postgres
+
+// 重大活动报告: major-activity notices a 村(居)委会 sends its 镇街 before a 节庆活动, 文化演出, 体育竞赛 or 人员集会,
+// the town's acknowledgement or request for changes, and their history.
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/rules"
+	"github.com/yubei-cso/portal/internal/sealbox"
+)
+
+// NoticeKinds are the kinds of major activity the plan names (seed §(四)2).
+var NoticeKinds = []string{"节庆活动", "文化演出", "体育竞赛", "人员集会"}
+
+// NoticeStatus is where a major-activity notice stands.
+type NoticeStatus string
+
+const (
+	NoticeSubmitted        NoticeStatus = "submitted"         // 待确认
+	NoticeAcknowledged     NoticeStatus = "acknowledged"      // 已确认
+	NoticeChangesRequested NoticeStatus = "changes_requested" // 需修改
+	NoticeWithdrawn        NoticeStatus = "withdrawn"         // 已撤回
+)
+
+// NoticeStatuses in the order the lists offer them.
+var NoticeStatuses = []NoticeStatus{NoticeSubmitted, NoticeAcknowledged, NoticeChangesRequested, NoticeWithdrawn}
+
+// Valid reports whether s is a known status.
+func (s NoticeStatus) Valid() bool { return slices.Contains(NoticeStatuses, s) }
+
+// CanBecome is the workflow: the town acknowledges a waiting notice or asks for changes; the committee resubmits
+// a notice it was asked to change, and withdraws any notice that is not withdrawn already (before the start, which
+// the store checks against the clock).
+func (s NoticeStatus) CanBecome(to NoticeStatus) bool {
+	switch s {
+	case NoticeSubmitted:
+		return to == NoticeAcknowledged || to == NoticeChangesRequested || to == NoticeWithdrawn
+	case NoticeChangesRequested:
+		return to == NoticeSubmitted || to == NoticeWithdrawn
+	case NoticeAcknowledged:
+		return to == NoticeWithdrawn
+	}
+	return false
+}
+
+// NoticeUrgentWithin is how close to its start a notice still waiting for the town stands out (临近未确认).
+const NoticeUrgentWithin = 72 * time.Hour
+
+// NoticeInput is the notice form. The contact phone arrives in plain text, already validated; it is sealed and
+// masked here. On a resubmission an empty phone keeps the stored one. The community is the caller's own, never
+// the form's.
+type NoticeInput struct {
+	OrgID        int64 // the organizing group, 0 when the committee itself organizes
+	Kind         string
+	Title        string
+	StartsAt     time.Time
+	EndsAt       time.Time
+	Place        string
+	Attendance   int
+	Organizer    string
+	Safety       string
+	ContactName  string
+	ContactPhone string
+}
+
+// Notice is one notice as its pages show it; the contact phone is a mask.
+type Notice struct {
+	ID              int64
+	OrgID           int64
+	OrgName         string
+	DistrictCode    string
+	TownCode        string
+	TownName        string
+	CommunityCode   string
+	CommunityName   string
+	Kind            string
+	Title           string
+	StartsAt        time.Time
+	EndsAt          time.Time
+	Place           string
+	Attendance      int
+	Organizer       string
+	Safety          string
+	ContactName     string
+	ContactPhone    string // mask
+	Status          NoticeStatus
+	Reason          string
+	SubmittedByName string
+	SubmittedAt     time.Time
+	UpdatedAt       time.Time
+	DecidedByName   string
+	DecidedAt       *time.Time
+	Version         int
+}
+
+// Urgent reports whether the notice still waits for the town although its start is less than NoticeUrgentWithin
+// away, or past.
+func (n Notice) Urgent(now time.Time) bool {
+	return n.Status == NoticeSubmitted && n.StartsAt.Before(now.Add(NoticeUrgentWithin))
+}
+
+// Started reports whether the activity has begun at now (then it can no longer be withdrawn).
+func (n Notice) Started(now time.Time) bool { return !n.StartsAt.After(now) }
+
+// NoticeEvent is one state change of a notice: who moved it from which state to which, when and why.
+type NoticeEvent struct {
+	ID            int64
+	At            time.Time
+	ActorName     string
+	ActorDivision string
+	From          NoticeStatus
+	To            NoticeStatus
+	Reason        string
+}
+
+// NoticeOrg is a live group of a community that may organize a reported activity.
+type NoticeOrg struct {
+	ID   int64
+	Name string
+}
+
+// Errors of the notice workflow.
+var (
+	// ErrNoticeStarted says the activity has begun: it must be reported before, and cannot be withdrawn after.
+	ErrNoticeStarted = errors.New("the activity has started")
+	// ErrNoticeOrg says the organizing group is not a live group of the reporting community.
+	ErrNoticeOrg = errors.New("the organizing group is not a live group of the community")
+)
+
+// noticeScope is orgScope for notices, with scopeArgs.
+const noticeScope = `(@scope_tier <> 'district' OR m.district_code = @scope_div)
+	AND (@scope_tier <> 'town' OR m.town_code = @scope_div)
+	AND (@scope_tier <> 'community' OR m.community_code = @scope_div)`
+
+const noticeColumns = `m.id, coalesce(m.org_id, 0) AS org_id, coalesce(o.name, '') AS org_name, m.district_code,
+	m.town_code, t.name AS town_name, m.community_code, c.name AS community_name, m.kind, m.title, m.starts_at,
+	m.ends_at, m.place, m.attendance, m.organizer, m.safety, m.contact_name, m.contact_phone_mask, m.status,
+	m.reason, coalesce(sa.display_name, '') AS submitted_by_name, m.submitted_at, m.updated_at,
+	coalesce(da.display_name, '') AS decided_by_name, m.decided_at, m.version`
+
+const noticeFrom = `FROM major_activities m
+	JOIN divisions t ON t.code = m.town_code
+	JOIN divisions c ON c.code = m.community_code
+	LEFT JOIN organizations o ON o.id = m.org_id
+	LEFT JOIN accounts sa ON sa.id = m.submitted_by
+	LEFT JOIN accounts da ON da.id = m.decided_by`
+
+type noticeRow struct {
+	ID               int64
+	OrgID            int64 `db:"org_id"`
+	OrgName          string
+	DistrictCode     string
+	TownCode         string
+	TownName         string
+	CommunityCode    string
+	CommunityName    string
+	Kind             string
+	Title            string
+	StartsAt         time.Time
+	EndsAt           time.Time
+	Place            string
+	Attendance       int
+	Organizer        string
+	Safety           string
+	ContactName      string
+	ContactPhoneMask string
+	Status           string
+	Reason           string
+	SubmittedByName  string
+	SubmittedAt      time.Time
+	UpdatedAt        time.Time
+	DecidedByName    string
+	DecidedAt        *time.Time
+	Version          int
+}
+
+func (r noticeRow) notice() Notice {
+	return Notice{ID: r.ID, OrgID: r.OrgID, OrgName: r.OrgName, DistrictCode: r.DistrictCode, TownCode: r.TownCode,
+		TownName: r.TownName, CommunityCode: r.CommunityCode, CommunityName: r.CommunityName, Kind: r.Kind,
+		Title: r.Title, StartsAt: r.StartsAt, EndsAt: r.EndsAt, Place: r.Place, Attendance: r.Attendance,
+		Organizer: r.Organizer, Safety: r.Safety, ContactName: r.ContactName, ContactPhone: r.ContactPhoneMask,
+		Status: NoticeStatus(r.Status), Reason: r.Reason, SubmittedByName: r.SubmittedByName,
+		SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt, DecidedByName: r.DecidedByName, DecidedAt: r.DecidedAt,
+		Version: r.Version}
+}
+
+func collectNotices(rows pgx.Rows) ([]Notice, error) {
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[noticeRow])
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]Notice, len(rs))
+	for i, r := range rs {
+		out[i] = r.notice()
+	}
+	return out, nil
+}
+
+// NoticeFilter narrows the notice list.
+type NoticeFilter struct {
+	Town   string       // a town code inside the scope, "" for all
+	Kind   string       // one of NoticeKinds, "" for all
+	Status NoticeStatus // "" for all
+	From   *time.Time   // activities starting at or after
+	To     *time.Time   // activities starting before
+	Limit  int
+}
+
+// NoticeListLimit caps one list or calendar; a district narrows by town, kind, state or period.
+const NoticeListLimit = 500
+
+// Notices lists the notices inside scope that match f, the latest start first.
+func (db *DB) Notices(ctx context.Context, scope portal.Scope, f NoticeFilter) ([]Notice, error) {
+	if f.Limit <= 0 || f.Limit > NoticeListLimit {
+		f.Limit = NoticeListLimit
+	}
+	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+		WHERE `+noticeScope+`
+		  AND (@town = '' OR m.town_code = @town)
+		  AND (@kind = '' OR m.kind = @kind)
+		  AND (@status = '' OR m.status = @status)
+		  AND (@from::timestamptz IS NULL OR m.starts_at >= @from)
+		  AND (@to::timestamptz IS NULL OR m.starts_at < @to)
+		ORDER BY m.starts_at DESC, m.id DESC
+		LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"town": f.Town, "kind": f.Kind, "status": string(f.Status), "from": f.From,
+			"to": f.To, "limit": f.Limit}))
+	return collectNotices(rows)
+}
+
+// NoticeCalendar is the notices inside scope whose activity starts in [from, to), withdrawn ones left out,
+// earliest first: the town's calendar.
+func (db *DB) NoticeCalendar(ctx context.Context, scope portal.Scope, from, to time.Time) ([]Notice, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+		WHERE `+noticeScope+`
+		  AND m.starts_at >= @from AND m.starts_at < @to AND m.status <> 'withdrawn'
+		ORDER BY m.starts_at, m.id
+		LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "limit": NoticeListLimit}))
+	return collectNotices(rows)
+}
+
+// WaitingNotices is every notice inside scope still waiting for the town (待确认), earliest start first.
+func (db *DB) WaitingNotices(ctx context.Context, scope portal.Scope) ([]Notice, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+		WHERE `+noticeScope+` AND m.status = 'submitted'
+		ORDER BY m.starts_at, m.id
+		LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"limit": NoticeListLimit}))
+	return collectNotices(rows)
+}
+
+// UrgentNotices counts the notices inside scope still waiting for the town (待确认) whose activity starts less
+// than NoticeUrgentWithin after now, or started already: what a town's dashboard must make stand out.
+func (db *DB) UrgentNotices(ctx context.Context, scope portal.Scope, now time.Time) (int, error) {
+	var n int
+	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM major_activities m
+		WHERE `+noticeScope+` AND m.status = 'submitted' AND m.starts_at < @until`,
+		scopeArgs(scope, pgx.NamedArgs{"until": now.Add(NoticeUrgentWithin)})).Scan(&n)
+	return n, translate(err)
+}
+
+// Notice is one notice inside scope; any other id is ErrNotFound.
+func (db *DB) Notice(ctx context.Context, scope portal.Scope, id int64) (Notice, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+		WHERE m.id = @id AND `+noticeScope, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[noticeRow])
+	if err != nil {
+		return Notice{}, translate(err)
+	}
+	return r.notice(), nil
+}
+
+// NoticeEvents is the history of a notice inside scope, oldest first; outside scope it is empty.
+func (db *DB) NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([]NoticeEvent, error) {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT e.id, e.at, e.actor_name, e.actor_division, e.from_status, e.to_status, e.reason
+		FROM major_activity_events e JOIN major_activities m ON m.id = e.activity_id
+		WHERE e.activity_id = @id AND `+noticeScope+`
+		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (NoticeEvent, error) {
+		var e NoticeEvent
+		var from, to string
+		err := row.Scan(&e.ID, &e.At, &e.ActorName, &e.ActorDivision, &from, &to, &e.Reason)
+		e.From, e.To = NoticeStatus(from), NoticeStatus(to)
+		return e, err
+	})
+	return events, translate(err)
+}
+
+// noticeOrgLimit caps the organizing-group select of one community.
+const noticeOrgLimit = 1000
+
+// NoticeOrgs lists the live groups inside scope, by name, that may organize a reported activity.
+func (db *DB) NoticeOrgs(ctx context.Context, scope portal.Scope) ([]NoticeOrg, error) {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT o.id, o.name FROM organizations o
+		WHERE `+orgScope+` AND o.status IN ('normal', 'abnormal')
+		ORDER BY o.name, o.id
+		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": noticeOrgLimit}))
+	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByName[NoticeOrg])
+	return orgs, translate(err)
+}
+
+// noticeOrgID checks inside tx that orgID (0: none) is a live group of community and inside scope, and gives
+// the value for the org_id column.
+func noticeOrgID(ctx context.Context, tx pgx.Tx, scope portal.Scope, community string, orgID int64) (*int64, error) {
+	if orgID == 0 {
+		return nil, nil
+	}
+	var ok bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM organizations o
+		WHERE o.id = @id AND o.community_code = @community AND o.status IN ('normal', 'abnormal') AND `+orgScope+`)`,
+		scopeArgs(scope, pgx.NamedArgs{"id": orgID, "community": community})).Scan(&ok)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrNoticeOrg
+	}
+	return &orgID, nil
+}
+
+func insertNoticeEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, id int64, from, to NoticeStatus, reason string, at time.Time) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO major_activity_events (activity_id, at, actor_id, actor_name, actor_division, from_status,
+			to_status, reason)
+		VALUES (@id, @at, @actor_id, @actor_name, @actor_division, @from, @to, @reason)`,
+		pgx.NamedArgs{"id": id, "at": at, "actor_id": noticeActorID(actor), "actor_name": actor.Username,
+			"actor_division": actor.Division, "from": string(from), "to": string(to), "reason": reason})
+	return err
+}
+
+// insertNotice writes a notice of community (inside scope) in status, with its sealed contact phone, and
+// returns its id. District and town codes come from the community's own code.
+func insertNotice(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, community string, in NoticeInput, status NoticeStatus, reason string, submittedAt time.Time, decidedAt *time.Time) (int64, error) {
+	if !scope.Covers(community) || portal.LevelOfCode(community) != portal.TierCommunity {
+		return 0, portal.ErrNotFound
+	}
+	orgID, err := noticeOrgID(ctx, tx, scope, community, in.OrgID)
+	if err != nil {
+		return 0, err
+	}
+	var decidedBy *int64
+	if decidedAt != nil {
+		decidedBy = noticeActorID(actor)
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `
+		INSERT INTO major_activities (org_id, district_code, town_code, community_code, kind, title, starts_at,
+			ends_at, place, attendance, organizer, safety, contact_name, contact_phone_enc, contact_phone_mask,
+			status, reason, submitted_by, submitted_at, updated_at, decided_by, decided_at)
+		SELECT @org_id, left(d.code, 6), left(d.code, 9), d.code, @kind, @title, @starts_at,
+			@ends_at, @place, @attendance, @organizer, @safety, @contact_name, @phone_enc, @phone_mask,
+			@status, @reason, @submitted_by, @submitted_at, @submitted_at, @decided_by, @decided_at
+		FROM divisions d WHERE d.code = @community AND d.level = 'community'
+		RETURNING id`,
+		pgx.NamedArgs{"org_id": orgID, "community": community, "kind": in.Kind, "title": in.Title,
+			"starts_at": in.StartsAt, "ends_at": in.EndsAt, "place": in.Place, "attendance": in.Attendance,
+			"organizer": in.Organizer, "safety": in.Safety, "contact_name": in.ContactName,
+			"phone_enc": box.Seal(in.ContactPhone, "contact_phone"), "phone_mask": rules.MaskPhone(in.ContactPhone),
+			"status": string(status), "reason": reason, "submitted_by": noticeActorID(actor),
+			"submitted_at": submittedAt, "decided_by": decidedBy, "decided_at": decidedAt}).Scan(&id)
+	return id, err
+}
+
+// noticeActorID is the actor's account for a by/actor column, or NULL for the system.
+func noticeActorID(a portal.Actor) *int64 {
+	if a.AccountID == 0 {
+		return nil
+	}
+	return &a.AccountID
+}
+
+// noticeErr translates err, keeping the workflow's own errors.
+func noticeErr(err error) error {
+	if errors.Is(err, ErrNoticeStarted) || errors.Is(err, ErrNoticeOrg) || errors.Is(err, ErrReasonRequired) {
+		return err
+	}
+	return translate(err)
+}
+
+// CreateNotice records a notice a committee reports for its own community (待确认), with its first history row and
+// an audit row. The activity must start after now (ErrNoticeStarted); the organizing group, when named, must be
+// a live group of the community (ErrNoticeOrg).
+func (db *DB) CreateNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in NoticeInput) (int64, error) {
+	if scope.Tier != portal.TierCommunity {
+		return 0, portal.ErrNotAllow
+	}
+	now := time.Now()
+	if !in.StartsAt.After(now) {
+		return 0, ErrNoticeStarted
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		id, err = insertNotice(ctx, tx, box, scope, actor, scope.Division, in, NoticeSubmitted, "", now, nil)
+		if err != nil {
+			return err
+		}
+		if err := insertNoticeEvent(ctx, tx, actor, id, "", NoticeSubmitted, "", now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "notice.submit", ObjectType: "major_activity",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: in.Kind + "：" + in.Title})
+	})
+	if err != nil {
+		return 0, noticeErr(err)
+	}
+	return id, nil
+}
+
+// lockedNotice is a notice's current state with its sealed contact phone, read FOR UPDATE.
+type lockedNotice struct {
+	notice   Notice
+	phoneEnc []byte
+}
+
+// lockNotice reads a notice inside scope and locks its row until tx ends. A second officer acting on the same
+// notice waits here and then reads the first one's result, so the version check that follows lets exactly one
+// of them through.
+func lockNotice(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64) (lockedNotice, error) {
+	rows, _ := tx.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+		WHERE m.id = @id AND `+noticeScope+` FOR UPDATE OF m`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[noticeRow])
+	if err != nil {
+		return lockedNotice{}, err
+	}
+	l := lockedNotice{notice: r.notice()}
+	err = tx.QueryRow(ctx, `SELECT contact_phone_enc FROM major_activities WHERE id = $1`, id).Scan(&l.phoneEnc)
+	return l, err
+}
+
+// noticeActions name each step in the audit log.
+var noticeActions = map[NoticeStatus]string{
+	NoticeSubmitted:        "notice.resubmit",
+	NoticeAcknowledged:     "notice.acknowledge",
+	NoticeChangesRequested: "notice.request_changes",
+	NoticeWithdrawn:        "notice.withdraw",
+}
+
+// noticeStep locks the notice, checks the version the caller saw and that the workflow allows the step, and runs
+// step, which writes the step's own changes and gives the history row's reason, before the history and audit
+// rows. Any failure leaves nothing written.
+func (db *DB) noticeStep(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, to NoticeStatus, step func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error)) error {
+	return noticeErr(db.inTx(ctx, func(tx pgx.Tx) error {
+		l, err := lockNotice(ctx, tx, scope, id)
+		if err != nil {
+			return err
+		}
+		if l.notice.Version != version || !l.notice.Status.CanBecome(to) {
+			return portal.ErrConflict
+		}
+		now := time.Now()
+		reason, err := step(tx, l, now)
+		if err != nil {
+			return err
+		}
+		if err := insertNoticeEvent(ctx, tx, actor, id, l.notice.Status, to, reason, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: noticeActions[to],
+			ObjectType: "major_activity", ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
+			Detail: string(l.notice.Status) + " → " + string(to)})
+	}))
+}
+
+// AcknowledgeNotice is the town's 确认 of a waiting notice. A stale version or a notice no longer waiting is
+// ErrConflict, and nothing is written.
+func (db *DB) AcknowledgeNotice(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int) error {
+	if scope.Tier != portal.TierTown {
+		return portal.ErrNotAllow
+	}
+	return db.noticeStep(ctx, scope, actor, id, version, NoticeAcknowledged, func(tx pgx.Tx, _ lockedNotice, now time.Time) (string, error) {
+		_, err := tx.Exec(ctx, `UPDATE major_activities SET status = 'acknowledged', reason = '',
+			decided_by = @decided_by, decided_at = @now, updated_at = @now, version = version + 1 WHERE id = @id`,
+			pgx.NamedArgs{"id": id, "decided_by": noticeActorID(actor), "now": now})
+		return "", err
+	})
+}
+
+// RequestNoticeChanges is the town's 要求修改 of a waiting notice, with the reason the committee will read.
+func (db *DB) RequestNoticeChanges(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error {
+	if scope.Tier != portal.TierTown {
+		return portal.ErrNotAllow
+	}
+	if strings.TrimSpace(reason) == "" {
+		return ErrReasonRequired
+	}
+	return db.noticeStep(ctx, scope, actor, id, version, NoticeChangesRequested, func(tx pgx.Tx, _ lockedNotice, now time.Time) (string, error) {
+		_, err := tx.Exec(ctx, `UPDATE major_activities SET status = 'changes_requested', reason = @reason,
+			decided_by = @decided_by, decided_at = @now, updated_at = @now, version = version + 1 WHERE id = @id`,
+			pgx.NamedArgs{"id": id, "reason": reason, "decided_by": noticeActorID(actor), "now": now})
+		return reason, err
+	})
+}
+
+// ResubmitNotice saves the committee's changes to a notice the town asked to change and puts it before the
+// town again (待确认). The activity must still start after now (ErrNoticeStarted). An empty contact phone keeps
+// the stored one. The history row names the fields that changed.
+func (db *DB) ResubmitNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in NoticeInput) error {
+	if scope.Tier != portal.TierCommunity {
+		return portal.ErrNotAllow
+	}
+	return db.noticeStep(ctx, scope, actor, id, version, NoticeSubmitted, func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error) {
+		if !in.StartsAt.After(now) {
+			return "", ErrNoticeStarted
+		}
+		n := l.notice
+		orgID, err := noticeOrgID(ctx, tx, scope, n.CommunityCode, in.OrgID)
+		if err != nil {
+			return "", err
+		}
+		changed := noticeChanges(n, in)
+		phoneEnc, phoneMask := l.phoneEnc, n.ContactPhone
+		if in.ContactPhone != "" {
+			if old, err := box.Open(l.phoneEnc, "contact_phone"); err != nil || old != in.ContactPhone {
+				changed = append(changed, "联系电话")
+				phoneEnc, phoneMask = box.Seal(in.ContactPhone, "contact_phone"), rules.MaskPhone(in.ContactPhone)
+			}
+		}
+		_, err = tx.Exec(ctx, `
+			UPDATE major_activities SET status = 'submitted', reason = '', org_id = @org_id, kind = @kind,
+				title = @title, starts_at = @starts_at, ends_at = @ends_at, place = @place, attendance = @attendance,
+				organizer = @organizer, safety = @safety, contact_name = @contact_name,
+				contact_phone_enc = @phone_enc, contact_phone_mask = @phone_mask, decided_by = NULL,
+				decided_at = NULL, updated_at = @now, version = version + 1
+			WHERE id = @id`,
+			pgx.NamedArgs{"id": id, "org_id": orgID, "kind": in.Kind, "title": in.Title, "starts_at": in.StartsAt,
+				"ends_at": in.EndsAt, "place": in.Place, "attendance": in.Attendance, "organizer": in.Organizer,
+				"safety": in.Safety, "contact_name": in.ContactName, "phone_enc": phoneEnc, "phone_mask": phoneMask,
+				"now": now})
+		if len(changed) == 0 {
+			return "修改后重新提交，未修改内容", err
+		}
+		return "修改后重新提交，修改了：" + strings.Join(changed, "、"), err
+	})
+}
+
+// noticeChanges names, in the words of the form, what in changes of n (the contact phone aside: it is sealed,
+// and the caller compares it opened).
+func noticeChanges(n Notice, in NoticeInput) []string {
+	var out []string
+	add := func(differs bool, label string) {
+		if differs {
+			out = append(out, label)
+		}
+	}
+	add(in.OrgID != n.OrgID, "组织团体")
+	add(in.Kind != n.Kind, "活动类别")
+	add(in.Title != n.Title, "活动名称")
+	add(!in.StartsAt.Equal(n.StartsAt), "开始时间")
+	add(!in.EndsAt.Equal(n.EndsAt), "结束时间")
+	add(in.Place != n.Place, "活动地点")
+	add(in.Attendance != n.Attendance, "预计参加人数")
+	add(in.Organizer != n.Organizer, "主办单位")
+	add(in.Safety != n.Safety, "安全措施")
+	add(in.ContactName != n.ContactName, "联系人")
+	return out
+}
+
+// WithdrawNotice is the committee's 撤回 of its notice, allowed until the activity starts (ErrNoticeStarted
+// after); reason is optional.
+func (db *DB) WithdrawNotice(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error {
+	if scope.Tier != portal.TierCommunity {
+		return portal.ErrNotAllow
+	}
+	return db.noticeStep(ctx, scope, actor, id, version, NoticeWithdrawn, func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error) {
+		if l.notice.Started(now) {
+			return "", ErrNoticeStarted
+		}
+		_, err := tx.Exec(ctx, `UPDATE major_activities SET status = 'withdrawn', reason = @reason, updated_at = @now,
+			version = version + 1 WHERE id = @id`, pgx.NamedArgs{"id": id, "reason": reason, "now": now})
+		return reason, err
+	})
+}
+
+// RevealNoticeContact opens a notice's full contact phone for a town officer who needs to call, and records who
+// looked and why in the audit log, in the same transaction (SECURITY.md 15, 19).
+func (db *DB) RevealNoticeContact(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, reason string) (string, error) {
+	if scope.Tier != portal.TierTown {
+		return "", portal.ErrNotAllow
+	}
+	if strings.TrimSpace(reason) == "" {
+		return "", ErrReasonRequired
+	}
+	var phone string
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var enc []byte
+		if err := tx.QueryRow(ctx, `SELECT m.contact_phone_enc FROM major_activities m WHERE m.id = @id AND `+
+			noticeScope, scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&enc); err != nil {
+			return err
+		}
+		var err error
+		if phone, err = box.Open(enc, "contact_phone"); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "notice.reveal", ObjectType: "major_activity",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: "查看联系人完整电话：" + reason})
+	})
+	if err != nil {
+		return "", noticeErr(err)
+	}
+	return phone, nil
+}
+
+// NoticeLoad is one notice of a bulk load (the demo data): its community, its input, and where it stands.
+type NoticeLoad struct {
+	NoticeInput
+	CommunityCode string
+	Status        NoticeStatus
+	Reason        string // the town's request when changes_requested, the committee's when withdrawn
+	SubmittedAt   time.Time
+	DecidedAt     time.Time // when the town or committee moved it on; ignored while submitted
+}
+
+// LoadNotices inserts notices inside scope in one transaction, through the same insert as CreateNotice so that
+// contact phones are sealed, with the history rows that lead to each notice's state and one audit row for the
+// batch. Unlike CreateNotice it accepts activities in the past: the demo shows notices already held.
+func (db *DB) LoadNotices(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, notices []NoticeLoad) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		for _, l := range notices {
+			if !l.Status.Valid() {
+				return portal.ErrNotAllow
+			}
+			var decidedAt *time.Time
+			if l.Status == NoticeAcknowledged || l.Status == NoticeChangesRequested {
+				decidedAt = &l.DecidedAt
+			}
+			id, err := insertNotice(ctx, tx, box, scope, actor, l.CommunityCode, l.NoticeInput, l.Status, l.Reason,
+				l.SubmittedAt, decidedAt)
+			if err != nil {
+				return err
+			}
+			if err := insertNoticeEvent(ctx, tx, actor, id, "", NoticeSubmitted, "", l.SubmittedAt); err != nil {
+				return err
+			}
+			if l.Status != NoticeSubmitted {
+				if err := insertNoticeEvent(ctx, tx, actor, id, NoticeSubmitted, l.Status, l.Reason, l.DecidedAt); err != nil {
+					return err
+				}
+			}
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "notice.load", ObjectType: "major_activity",
+			Result: portal.ResultOK, Detail: strconv.Itoa(len(notices)) + " rows"})
+	})
+	return noticeErr(err)
+}

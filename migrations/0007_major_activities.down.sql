@@ -1,0 +1,2 @@
+DROP TABLE major_activity_events;
+DROP TABLE major_activities;
