@@ -1,10 +1,353 @@
 package server
 
 import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
 	"github.com/go-chi/chi/v5"
 
+	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/rules"
+	"github.com/yubei-cso/portal/web"
 )
 
 // orgListRoutes mounts the organization lists and their exports in a tier's area.
-func (s *Server) orgListRoutes(r chi.Router, tier portal.Tier) {}
+func (s *Server) orgListRoutes(r chi.Router, tier portal.Tier) {
+	base := "/" + string(tier) + "/orgs"
+	r.Get("/orgs", handleOrgList(s.db, base, s.resp))
+	r.Get("/orgs/export.xlsx", handleOrgExport(s.db, base, exportXLSX, s.resp))
+	r.Get("/orgs/export.csv", handleOrgExport(s.db, base, exportCSV, s.resp))
+}
+
+// orgPageSize is the rows of one list page.
+const orgPageSize = 50
+
+// orgFilterDivisions gives the divisions a caller may filter a list by.
+type orgFilterDivisions interface {
+	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
+}
+
+// orgLister is what a list page needs; every method takes the caller's scope.
+type orgLister interface {
+	orgFilterDivisions
+	ListOrganizations(ctx context.Context, scope portal.Scope, f postgres.OrgFilter, after int64, limit int) ([]postgres.OrgListRow, error)
+	CountOrganizations(ctx context.Context, scope portal.Scope, f postgres.OrgFilter) (int, error)
+}
+
+// orgExporter is what an export needs.
+type orgExporter interface {
+	orgFilterDivisions
+	ExportOrganizations(ctx context.Context, scope portal.Scope, actor portal.Actor, f postgres.OrgFilter, format string,
+		fn func(postgres.OrgListRow) error) (int, error)
+}
+
+// orgQuery is a list's filter read from the query string and checked against the caller's scope: the form
+// as typed, the filter for the store, a message per refused value, and the divisions for the selects.
+type orgQuery struct {
+	form        web.OrgFilterForm
+	filter      postgres.OrgFilter
+	problems    map[string]string
+	towns       []portal.Division // nil: no town select
+	communities []portal.Division // nil: no community select
+}
+
+// readOrgQuery checks every filter value. A division outside the caller's jurisdiction is a refused filter —
+// 422 with a message, never an empty or a foreign list — and so is a word that is not on its list or a name
+// term of one character, which the bigram index cannot serve and which would match half the registry.
+func readOrgQuery(ctx context.Context, db orgFilterDivisions, a *portal.Account, q url.Values) (orgQuery, error) {
+	scope := a.Scope()
+	oq := orgQuery{problems: map[string]string{}}
+	f := &oq.form
+	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
+	f.Town.Value, f.Community.Value = get("town"), get("community")
+	f.Tier.Value, f.LegalForm.Value, f.Field.Value = get("tier"), get("form"), get("field")
+	f.Nature.Value, f.Status.Value, f.Party.Value = get("nature"), get("status"), get("party")
+	f.Query.Value, f.Sort.Value = get("q"), get("sort")
+
+	refuse := func(fl *web.Field, key, msg string) {
+		fl.Problem = msg
+		oq.problems[key] = msg
+	}
+	var err error
+	switch scope.Tier {
+	case portal.TierDistrict:
+		if oq.towns, err = db.DivisionsAtLevel(ctx, scope, portal.TierTown); err != nil {
+			return oq, err
+		}
+		oq.towns = nonNilDivisions(oq.towns)
+		// The community select lists one town's communities: the chosen town's, or the town of a community
+		// named without one. All of a district's at once would be thousands at province scale.
+		townOfCommunities := ""
+		if f.Town.Value != "" {
+			if hasDivision(oq.towns, f.Town.Value) {
+				townOfCommunities = f.Town.Value
+			} else {
+				refuse(&f.Town, "town", "所选镇街不在您的管辖范围内，请从列表中选择")
+			}
+		} else if c := f.Community.Value; len(c) == 12 && hasDivision(oq.towns, c[:9]) {
+			townOfCommunities = c[:9]
+		}
+		if townOfCommunities != "" {
+			oq.communities, err = db.DivisionsAtLevel(ctx, portal.Scope{Tier: portal.TierTown, Division: townOfCommunities},
+				portal.TierCommunity)
+			if err != nil {
+				return oq, err
+			}
+		}
+	case portal.TierTown:
+		// One town: a town value may only name it.
+		if f.Town.Value != "" && f.Town.Value != scope.Division {
+			refuse(&f.Town, "town", "所选镇街不在您的管辖范围内")
+		}
+		if oq.communities, err = db.DivisionsAtLevel(ctx, scope, portal.TierCommunity); err != nil {
+			return oq, err
+		}
+	default:
+		if f.Town.Value != "" && f.Town.Value != scope.Division[:min(9, len(scope.Division))] {
+			refuse(&f.Town, "town", "所选镇街不在您的管辖范围内")
+		}
+		if f.Community.Value != "" && f.Community.Value != scope.Division {
+			refuse(&f.Community, "community", "所选社区(村)不在您的管辖范围内")
+		}
+	}
+	if scope.Tier != portal.TierCommunity {
+		oq.communities = nonNilDivisions(oq.communities)
+		if f.Community.Value != "" && !hasDivision(oq.communities, f.Community.Value) {
+			msg := "所选社区(村)不在您的管辖范围内，请从列表中选择"
+			if f.Town.Value != "" && oq.problems["town"] == "" {
+				msg = "所选社区(村)不属于所选镇街"
+			}
+			refuse(&f.Community, "community", msg)
+		}
+	}
+
+	if v := f.Tier.Value; v != "" && !registry.Tier(v).Valid() {
+		refuse(&f.Tier, "tier", "请从列表中选择管理层级")
+	}
+	if v := f.LegalForm.Value; v != "" && !rules.LegalForm(v).Valid() {
+		refuse(&f.LegalForm, "form", "请从列表中选择组织形式")
+	}
+	if v := f.Field.Value; v != "" && !slices.Contains(registry.Fields, v) {
+		refuse(&f.Field, "field", "请从列表中选择服务领域")
+	}
+	if v := f.Nature.Value; v != "" && !slices.Contains(registry.Natures, v) {
+		refuse(&f.Nature, "nature", "请从列表中选择性质")
+	}
+	if v := f.Status.Value; v != "" && !registry.Status(v).Valid() {
+		refuse(&f.Status, "status", "请从列表中选择状态")
+	}
+	if v := f.Party.Value; v != "" && !slices.Contains(registry.PartyStatuses, v) {
+		refuse(&f.Party, "party", "请从列表中选择党建情况")
+	}
+	if v := f.Sort.Value; v != "" && v != string(postgres.SortName) {
+		refuse(&f.Sort, "sort", "请从列表中选择排序方式")
+	}
+	switch n := utf8.RuneCountInString(f.Query.Value); {
+	case n == 1:
+		refuse(&f.Query, "q", "名称关键词至少需要 2 个字，如“养老”“舞蹈”")
+	case n > 40:
+		refuse(&f.Query, "q", "名称关键词不能超过 40 个字")
+	}
+
+	oq.filter = postgres.OrgFilter{TownCode: f.Town.Value, CommunityCode: f.Community.Value,
+		Tier: registry.Tier(f.Tier.Value), LegalForm: rules.LegalForm(f.LegalForm.Value), Field: f.Field.Value,
+		Nature: f.Nature.Value, Status: registry.Status(f.Status.Value), Party: f.Party.Value, Query: f.Query.Value,
+		Sort: postgres.OrgSort(f.Sort.Value)}
+	return oq, nil
+}
+
+func hasDivision(ds []portal.Division, code string) bool {
+	return slices.ContainsFunc(ds, func(d portal.Division) bool { return d.Code == code })
+}
+
+// nonNilDivisions keeps an empty list distinct from "no select".
+func nonNilDivisions(ds []portal.Division) []portal.Division {
+	if ds == nil {
+		return []portal.Division{}
+	}
+	return ds
+}
+
+// values is the filter as query parameters, for the page and export links; empty values are left out.
+func (oq orgQuery) values() url.Values {
+	v := url.Values{}
+	f := oq.form
+	for _, kv := range []struct{ k, v string }{{"town", f.Town.Value}, {"community", f.Community.Value},
+		{"tier", f.Tier.Value}, {"form", f.LegalForm.Value}, {"field", f.Field.Value}, {"nature", f.Nature.Value},
+		{"status", f.Status.Value}, {"party", f.Party.Value}, {"q", f.Query.Value}, {"sort", f.Sort.Value}} {
+		if kv.v != "" {
+			v.Set(kv.k, kv.v)
+		}
+	}
+	return v
+}
+
+func withQuery(path string, v url.Values) string {
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+func (oq orgQuery) view(r *http.Request, a *portal.Account, base string) web.OrgListView {
+	return web.NewOrgListView(web.NewPage("社会组织", a, base, takeFlashCtx(r)), base, oq.form, oq.problems,
+		oq.towns, oq.communities)
+}
+
+// handleOrgList is a tier's list of organizations: the filter, the total, and one keyset page newest first
+// (or by name). The page after is asked for by the last id shown, so any page costs what the first does.
+func handleOrgList(db orgLister, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		q := r.URL.Query()
+		oq, err := readOrgQuery(r.Context(), db, a, q)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		v := oq.view(r, a, base)
+		if len(oq.problems) > 0 {
+			rs.render(w, r, http.StatusUnprocessableEntity, web.OrgListPage(v))
+			return
+		}
+		var after int64
+		if n, err := strconv.ParseInt(q.Get("after"), 10, 64); err == nil && n > 0 {
+			after = n
+		}
+		rows, err := db.ListOrganizations(r.Context(), a.Scope(), oq.filter, after, orgPageSize+1)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		total, err := db.CountOrganizations(r.Context(), a.Scope(), oq.filter)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		vals := oq.values()
+		if len(rows) > orgPageSize {
+			rows = rows[:orgPageSize]
+			next := url.Values{}
+			for k, vs := range vals {
+				next[k] = vs
+			}
+			next.Set("after", strconv.FormatInt(rows[len(rows)-1].ID, 10))
+			v.NextHref = withQuery(base, next)
+		}
+		if after != 0 {
+			v.FirstHref = withQuery(base, vals)
+		}
+		v.Total = web.OrgListTotal(total)
+		v.Rows = make([]web.OrgListItem, len(rows))
+		for i, o := range rows {
+			v.Rows[i] = web.NewOrgListItem(o, base)
+		}
+		v.ExportXLSX = withQuery(base+"/export.xlsx", vals)
+		v.ExportCSV = withQuery(base+"/export.csv", vals)
+		rs.render(w, r, http.StatusOK, web.OrgListPage(v))
+	}
+}
+
+type exportFormat string
+
+const (
+	exportXLSX exportFormat = "xlsx"
+	exportCSV  exportFormat = "csv"
+)
+
+// byteCounter tells whether any of a response has been sent, which decides how a failure can be reported.
+type byteCounter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// handleOrgExport streams the list's rows, with the same filter and scope, as an xlsx workbook or a CSV file.
+// Personal data is masked exactly as on the page, and every text cell is neutralised against formulas.
+//
+// The export is a GET: it changes no application state, and the one row it writes — the audit row that
+// SECURITY.md 19 asks of every export — is a record of the request, not state of the registry.
+func handleOrgExport(db orgExporter, base string, format exportFormat, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		oq, err := readOrgQuery(r.Context(), db, a, r.URL.Query())
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		if len(oq.problems) > 0 {
+			rs.render(w, r, http.StatusUnprocessableEntity, web.OrgListPage(oq.view(r, a, base)))
+			return
+		}
+		division := a.DivisionName
+		if division == "" {
+			division = a.DivisionCode
+		}
+		day := time.Now().In(beijing).Format("20060102")
+		ext := "." + string(format)
+		h := w.Header()
+		if format == exportXLSX {
+			h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		} else {
+			h.Set("Content-Type", "text/csv; charset=utf-8")
+		}
+		h.Set("Content-Disposition", export.ContentDisposition(division+"社会组织名录-"+day+ext,
+			"organizations-"+a.DivisionCode+"-"+day+ext))
+
+		out := &byteCounter{w: w}
+		var table export.Table
+		if format == exportXLSX {
+			table, err = export.NewXLSX(out, "社会组织", web.OrgExportHeader)
+		} else {
+			table, err = export.NewCSV(out, web.OrgExportHeader)
+		}
+		if err == nil {
+			cells := make([]any, 0, len(web.OrgExportHeader))
+			// An xlsx reaches the client only at Close, after the rows are read and the audit row written; a
+			// client that leaves during those last bytes has still been counted as exported, which errs on the
+			// side of recording too much.
+			_, err = db.ExportOrganizations(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
+				oq.filter, string(format), func(o postgres.OrgListRow) error {
+					cells = web.OrgExportCells(o, cells)
+					return table.Row(cells)
+				})
+			if err == nil {
+				err = table.Close()
+			} else {
+				table.Discard()
+			}
+		}
+		if err == nil {
+			return
+		}
+		if out.n == 0 {
+			// Nothing sent yet: an ordinary error page, not a download.
+			h.Del("Content-Disposition")
+			rs.serverError(w, r, err)
+			return
+		}
+		// Half a file has gone out. Aborting the connection makes the browser report a failed download
+		// instead of saving a file that looks complete but is not.
+		if !errors.Is(err, context.Canceled) {
+			rs.log.Error("export failed", "request_id", requestIDFrom(r.Context()), "route", routePattern(r),
+				"sent_bytes", out.n, "err", err)
+		}
+		panic(http.ErrAbortHandler)
+	}
+}

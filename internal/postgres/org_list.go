@@ -1,0 +1,298 @@
+// Organization lists, totals and exports: keyset pages newest first, a bigram name search, and a streamed
+// export that leaves one audit row.
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/rules"
+)
+
+// OrgFilter narrows a list of organizations. Empty fields do not filter. The handler checks every value
+// (divisions inside the caller's scope, known words, a name term of at least two characters) before it gets
+// here; the scope clause still bounds every query whatever the filter says.
+type OrgFilter struct {
+	TownCode      string
+	CommunityCode string
+	Tier          registry.Tier   // 管理层级
+	LegalForm     rules.LegalForm // 组织形式
+	Field         string          // one 服务领域 the group lists among its fields
+	Nature        string          // 性质
+	Status        registry.Status
+	Party         string // 党建 status
+	Query         string // part of the name, two characters or more
+	Sort          OrgSort
+}
+
+// OrgSort is the order of a list; both orders page by keyset.
+type OrgSort string
+
+const (
+	SortNewest OrgSort = ""     // newest first, by id: the default, served by the scope indexes
+	SortName   OrgSort = "name" // by name (code-point order), then id
+)
+
+// Summary describes the filter for the audit log; it holds codes and words from fixed lists and the name
+// term, never personal data.
+func (f OrgFilter) Summary() string {
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	add("town", f.TownCode)
+	add("community", f.CommunityCode)
+	add("tier", string(f.Tier))
+	add("form", string(f.LegalForm))
+	add("field", f.Field)
+	add("nature", f.Nature)
+	add("status", string(f.Status))
+	add("party", f.Party)
+	add("q", f.Query)
+	add("sort", string(f.Sort))
+	if len(parts) == 0 {
+		return "全部"
+	}
+	return strings.Join(parts, " ")
+}
+
+// OrgListRow is one organization as lists and exports show it: the registry's own type with the listed
+// columns filled (the 负责人 phone masked). The record page reads the rest.
+type OrgListRow = registry.Organization
+
+// orgListRow is the row as the list queries select it.
+type orgListRow struct {
+	ID              int64
+	Name            string
+	Tier            string
+	LegalForm       string
+	Status          string
+	TownCode        string
+	TownName        string
+	CommunityCode   string
+	CommunityName   string
+	Fields          []string
+	Nature          string
+	PartyStatus     string
+	Members         int
+	Volunteers      int
+	USCC            string
+	FilingNo        string
+	LeaderName      string
+	LeaderPhoneMask string
+	FoundedOn       *time.Time
+	CreatedAt       time.Time
+}
+
+func (r orgListRow) organization() OrgListRow {
+	return OrgListRow{ID: r.ID, Name: r.Name, Tier: registry.Tier(r.Tier), LegalForm: rules.LegalForm(r.LegalForm),
+		Status: registry.Status(r.Status), TownCode: r.TownCode, TownName: r.TownName,
+		CommunityCode: r.CommunityCode, CommunityName: r.CommunityName, Fields: r.Fields, Nature: r.Nature,
+		PartyStatus: r.PartyStatus, Members: r.Members, Volunteers: r.Volunteers, USCC: r.USCC,
+		FilingNo: r.FilingNo, LeaderName: r.LeaderName, LeaderPhone: r.LeaderPhoneMask, FoundedOn: r.FoundedOn,
+		CreatedAt: r.CreatedAt}
+}
+
+// orgListColumns are the columns of lists and exports. Only the phone's mask is read, never the sealed value,
+// so no list or export can carry a full number (SECURITY.md 15).
+const orgListColumns = `o.id, o.name, o.tier, o.legal_form, o.status, o.town_code, t.name AS town_name,
+	       o.community_code, c.name AS community_name, o.fields, o.nature, o.party_status, o.members,
+	       o.volunteers, coalesce(o.uscc, '') AS uscc, coalesce(o.filing_no, '') AS filing_no, o.leader_name,
+	       o.leader_phone_mask, o.founded_on, o.created_at`
+
+// orgPageColumns are what the page subquery passes out to orgListColumns.
+const orgPageColumns = `o.id, o.name, o.tier, o.legal_form, o.status, o.town_code, o.community_code, o.fields,
+	o.nature, o.party_status, o.members, o.volunteers, o.uscc, o.filing_no, o.leader_name, o.leader_phone_mask,
+	o.founded_on, o.created_at`
+
+// orgDivisionJoins name each row's town and community.
+const orgDivisionJoins = `
+	JOIN divisions c ON c.code = o.community_code
+	JOIN divisions t ON t.code = o.town_code`
+
+// orgFilterClause is the filter, each part written "(@x = ” OR …)" so that the custom plan of each
+// execution (plan_cache_mode=force_custom_plan) keeps only the parts that apply. The name search asks the
+// GIN index on name_bigrams for names holding every two-character piece of the term — which serves the
+// usual one-word Chinese search (养老, 舞蹈) that a trigram index cannot — and LIKE rechecks the order.
+const orgFilterClause = `
+	  AND (@town = '' OR o.town_code = @town)
+	  AND (@community = '' OR o.community_code = @community)
+	  AND (@tier = '' OR o.tier = @tier)
+	  AND (@legal_form = '' OR o.legal_form = @legal_form)
+	  AND (@field = '' OR o.fields @> ARRAY[@field::text])
+	  AND (@nature = '' OR o.nature = @nature)
+	  AND (@status = '' OR o.status = @status)
+	  AND (@party = '' OR o.party_status = @party)
+	  AND (@q = '' OR (o.name_bigrams @> cso_bigrams(@q) AND o.name LIKE '%' || @q_like || '%'))`
+
+// Keyset pages: the next page starts after the last id seen, so page 40,000 costs what page 1 costs. For the
+// name order the cursor is still an id; the page continues after that organization's (name, id). The page is
+// chosen first and joined to the division names after, so a search whose matches the planner misjudges still
+// joins only the rows shown.
+const (
+	orgListNewest = `
+	SELECT ` + orgListColumns + `
+	FROM (SELECT ` + orgPageColumns + ` FROM organizations o
+	      WHERE ` + orgScope + orgFilterClause + `
+	        AND (@after = 0 OR o.id < @after)
+	      ORDER BY o.id DESC
+	      LIMIT @limit) o` + orgDivisionJoins + `
+	ORDER BY o.id DESC`
+	orgListByName = `
+	SELECT ` + orgListColumns + `
+	FROM (SELECT ` + orgPageColumns + ` FROM organizations o
+	      WHERE ` + orgScope + orgFilterClause + `
+	        AND (@after = 0 OR (o.name, o.id) > (SELECT a.name, a.id FROM organizations a WHERE a.id = @after))
+	      ORDER BY o.name, o.id
+	      LIMIT @limit) o` + orgDivisionJoins + `
+	ORDER BY o.name, o.id`
+	// orgExportQuery streams every matching row in the list's default order, which the scope indexes give
+	// without a sort (the joins are memoised nested loops that keep it).
+	orgExportQuery = `
+	SELECT ` + orgListColumns + `
+	FROM organizations o` + orgDivisionJoins + `
+	WHERE ` + orgScope + orgFilterClause + `
+	ORDER BY o.id DESC`
+	orgCountQuery = `
+	SELECT count(*) FROM organizations o
+	WHERE ` + orgScope + orgFilterClause
+	// orgKeptCountQuery sums the counts that triggers keep per community, tier, legal form and status
+	// (org_counts), so a jurisdiction's total costs the same at 2 M organizations as at 200. Codes nest, so
+	// jurisdiction and the town filter are prefix tests on the community code.
+	orgKeptCountQuery = `
+	SELECT coalesce(sum(k.n), 0) FROM org_counts k
+	WHERE starts_with(k.community_code, @scope_div)
+	  AND (@town = '' OR starts_with(k.community_code, @town))
+	  AND (@community = '' OR k.community_code = @community)
+	  AND (@tier = '' OR k.tier = @tier)
+	  AND (@legal_form = '' OR k.legal_form = @legal_form)
+	  AND (@status = '' OR k.status = @status)`
+)
+
+// likeEscaper makes a search term literal inside LIKE, whose escape character is the backslash.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// filterArgs adds the filter's arguments for orgFilterClause.
+func filterArgs(f OrgFilter, args pgx.NamedArgs) pgx.NamedArgs {
+	args["town"] = f.TownCode
+	args["community"] = f.CommunityCode
+	args["tier"] = string(f.Tier)
+	args["legal_form"] = string(f.LegalForm)
+	args["field"] = f.Field
+	args["nature"] = f.Nature
+	args["status"] = string(f.Status)
+	args["party"] = f.Party
+	args["q"] = f.Query
+	args["q_like"] = likeEscaper.Replace(f.Query)
+	return args
+}
+
+// listQuery is the page query for f's order with its arguments.
+func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string, pgx.NamedArgs) {
+	args := filterArgs(f, scopeArgs(scope, nil))
+	args["after"] = after
+	args["limit"] = limit
+	if f.Sort == SortName {
+		return orgListByName, args
+	}
+	return orgListNewest, args
+}
+
+// ListOrganizations returns up to limit organizations inside scope that match f, after the cursor (0 for the
+// first page). Ask for one more than the page shows to learn whether there is a next page.
+func (db *DB) ListOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) ([]OrgListRow, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 50
+	}
+	sql, args := listQuery(scope, f, after, limit)
+	rows, _ := db.Pool.Query(ctx, sql, args)
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[orgListRow])
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]OrgListRow, len(rs))
+	for i, r := range rs {
+		out[i] = r.organization()
+	}
+	return out, nil
+}
+
+// CountOrganizations is how many organizations inside scope match f. A filter of divisions, tier, legal form
+// and status alone — the unfiltered total of a whole district included — is read from the kept counts. Any
+// other filter counts the matches through the same indexes as the list; at 2 M rows a common search term or a
+// field/party/nature filter over a whole district still counts many rows (PERFORMANCE.md measured ~350 ms per
+// 1 M), and keeping counts for those too is a later issue.
+func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter) (int, error) {
+	sql := orgCountQuery
+	if f.Field == "" && f.Nature == "" && f.Party == "" && f.Query == "" {
+		sql = orgKeptCountQuery
+	}
+	var n int
+	err := db.Pool.QueryRow(ctx, sql, filterArgs(f, scopeArgs(scope, nil))).Scan(&n)
+	return n, translate(err)
+}
+
+// ExplainListOrganizations is PostgreSQL's plan (EXPLAIN, text) for the page query ListOrganizations would
+// run, with the same arguments; tests and the benchmark use it to show which index a filter relies on.
+func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) (string, error) {
+	sql, args := listQuery(scope, f, after, limit)
+	rows, _ := db.Pool.Query(ctx, "EXPLAIN "+sql, args)
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return "", translate(err)
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// ExportOrganizations calls fn with every organization inside scope that matches f, newest first, reading
+// one row at a time from the database so that two million rows never sit in memory. It stops at fn's first
+// error and returns it. It writes one audit row ("org.export") and returns how many rows fn accepted.
+//
+// The audit row is written after the rows, not before: its detail records how many rows left the registry,
+// which is known only at the end. It is written even when the export fails half-way — a client that goes
+// away cancels ctx, so the insert uses context.WithoutCancel(ctx) — because rows already sent are out of
+// the registry all the same; such a row says "failed" with the count reached.
+func (db *DB) ExportOrganizations(ctx context.Context, scope portal.Scope, actor portal.Actor, f OrgFilter, format string, fn func(OrgListRow) error) (int, error) {
+	n, err := db.streamOrganizations(ctx, scope, f, fn)
+	result := portal.ResultOK
+	if err != nil {
+		result = portal.ResultFailed
+	}
+	detail := format + " " + strconv.Itoa(n) + " 行; " + f.Summary()
+	auditCtx := context.WithoutCancel(ctx)
+	if aerr := db.inTx(auditCtx, func(tx pgx.Tx) error {
+		return audit(auditCtx, tx, portal.AuditEntry{Actor: actor, Action: "org.export", ObjectType: "organization",
+			Result: result, Detail: detail})
+	}); aerr != nil && err == nil {
+		err = translate(aerr)
+	}
+	return n, err
+}
+
+func (db *DB) streamOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, fn func(OrgListRow) error) (int, error) {
+	rows, err := db.Pool.Query(ctx, orgExportQuery, filterArgs(f, scopeArgs(scope, nil)))
+	if err != nil {
+		return 0, translate(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		r, err := pgx.RowToStructByName[orgListRow](rows)
+		if err != nil {
+			return n, translate(err)
+		}
+		if err := fn(r.organization()); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, translate(rows.Err())
+}
