@@ -19,8 +19,9 @@ func LoadReference(ctx context.Context, db *postgres.DB) error {
 	return db.UpsertDivisions(ctx, system, append([]portal.Division{District()}, Towns()...))
 }
 
-// LoadDemo loads the demo data once: demo communities and the demo accounts with the demo password. It reports
-// whether it loaded anything (false when the database already has it).
+// LoadDemo loads the demo data once: demo communities, the demo accounts with the demo password and the demo
+// organizations, whose leader phones and 身份证号 box seals. It reports whether it loaded anything (false when
+// the database already has it).
 func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, box *sealbox.Box, password string) (bool, error) {
 	done, err := db.Fact(ctx, "demo_loaded")
 	if err != nil || done != "" {
@@ -50,6 +51,9 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, box *sealbox
 		return false, err
 	}
 	if err := LoadDemoNotices(ctx, db, box, time.Now()); err != nil {
+		return false, err
+	}
+	if err := LoadDemoReports(ctx, db); err != nil {
 		return false, err
 	}
 	return true, db.SetFact(ctx, "demo_loaded", "yes")

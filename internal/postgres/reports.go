@@ -1,0 +1,526 @@
+// 活动报告: activity reports that a 村(居)委会 files for a group of its community, their revisions (corrections
+// keep their history), photos, keyset lists for every tier, a group's history and streamed exports.
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+)
+
+// ReportSeries are the 主题系列 of the action plan's §(三), with 其他 for the rest.
+var ReportSeries = []string{"邻里守望", "共建共治共享", "共创平安", "文化铸魂", "其他"}
+
+// ReportCategories are the 活动类别 a report is filed under.
+var ReportCategories = []string{"志愿服务", "协商议事", "矛盾调解", "文体活动", "培训讲座", "走访慰问", "环境整治", "其他"}
+
+// ActivityReport is one revision of an activity report (活动报告). A report is the chain of revisions sharing
+// ReportNo; the current revision is the one not superseded.
+type ActivityReport struct {
+	ID                 int64
+	ReportNo           int64
+	Revision           int
+	SupersededBy       *int64
+	SupersededAt       *time.Time
+	CorrectionReason   string // 更正说明 of this revision; empty for the first
+	OrgID              int64
+	OrgName            string
+	TownCode           string
+	TownName           string
+	CommunityCode      string
+	CommunityName      string
+	ActivityDate       time.Time
+	Title              string
+	Place              string
+	Series             string
+	Category           string
+	Participants       int
+	Volunteers         int
+	VolunteerTenths    int64          // 志愿服务时长 in tenths of an hour (numeric(8,1) without floating point)
+	Beneficiaries      map[string]int // 服务对象 group → people served
+	BeneficiariesTotal int
+	Description        string
+	SubmittedByName    string
+	SubmittedAt        time.Time
+	Demo               bool
+	Version            int
+}
+
+// Current reports whether this revision is the report's current one.
+func (r ActivityReport) Current() bool { return r.SupersededAt == nil }
+
+// ReportInput is what the report form gives. The group's id is all that says where the report belongs: the
+// store copies district, town and community from the group, and only from a live group inside the scope.
+type ReportInput struct {
+	OrgID           int64
+	ActivityDate    time.Time
+	Title           string
+	Place           string
+	Series          string
+	Category        string
+	Participants    int
+	Volunteers      int
+	VolunteerTenths int64
+	Beneficiaries   map[string]int // groups with a count above zero
+	Description     string
+	Demo            bool
+}
+
+// Total is the number of people served over every 服务对象 group.
+func (in ReportInput) Total() int {
+	n := 0
+	for _, v := range in.Beneficiaries {
+		n += v
+	}
+	return n
+}
+
+// ReportPhotoInput is a stored photo to record with a revision.
+type ReportPhotoInput struct {
+	ContentType string
+	Size        int64
+	Width       int
+	Height      int
+	StorageKey  string
+	ThumbKey    string
+	ThumbType   string
+	SHA256      string
+}
+
+// ReportPhoto is a photo of one revision.
+type ReportPhoto struct {
+	ID          int64
+	ReportID    int64
+	Position    int
+	ContentType string
+	SizeBytes   int64
+	Width       int
+	Height      int
+	StorageKey  string
+	ThumbKey    string
+	ThumbType   string
+}
+
+// ReportGroup is a group a report may be filed for.
+type ReportGroup struct {
+	ID   int64
+	Name string
+	Live bool
+}
+
+// ReportFilter narrows a list of reports. Empty fields do not filter; the handler checks every value against
+// the caller's scope and the word lists first, and the scope clause bounds every query whatever the filter says.
+type ReportFilter struct {
+	TownCode      string
+	CommunityCode string
+	OrgID         int64
+	Series        string
+	Category      string
+	From          *time.Time // activity date, inclusive
+	To            *time.Time // activity date, inclusive
+}
+
+// Summary describes the filter for the audit log: codes, words from fixed lists and dates only.
+func (f ReportFilter) Summary() string {
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	add("town", f.TownCode)
+	add("community", f.CommunityCode)
+	if f.OrgID != 0 {
+		add("org", strconv.FormatInt(f.OrgID, 10))
+	}
+	add("series", f.Series)
+	add("category", f.Category)
+	if f.From != nil {
+		add("from", f.From.Format("2006-01-02"))
+	}
+	if f.To != nil {
+		add("to", f.To.Format("2006-01-02"))
+	}
+	if len(parts) == 0 {
+		return "全部"
+	}
+	return strings.Join(parts, " ")
+}
+
+// ReportCursor is where a keyset page starts: after the report with this activity date and id, in the lists'
+// order (newest activity first). The zero cursor is the first page.
+type ReportCursor struct {
+	Date time.Time
+	ID   int64
+}
+
+// reportScope is the jurisdiction test on a report's own codes, copied from its group when it was filed, with
+// the arguments scopeArgs adds. As with orgScope, each execution is planned with its values, so the one clause
+// that applies becomes the leading equality of the tier's list index.
+const reportScope = `(@scope_tier <> 'district' OR r.district_code = @scope_div)
+	AND (@scope_tier <> 'town' OR r.town_code = @scope_div)
+	AND (@scope_tier <> 'community' OR r.community_code = @scope_div)`
+
+// reportColumns are the columns a report is read with.
+const reportColumns = `r.id, r.report_no, r.revision, r.superseded_by, r.superseded_at, r.correction_reason,
+	r.org_id, o.name AS org_name, r.town_code, t.name AS town_name, r.community_code, c.name AS community_name,
+	r.activity_date, r.title, r.place, r.series, r.category, r.participants, r.volunteers,
+	(r.volunteer_hours * 10)::bigint AS volunteer_tenths, r.beneficiaries, r.beneficiaries_total, r.description,
+	r.submitted_by_name, r.submitted_at, r.demo, r.version`
+
+const reportFrom = `activity_reports r
+	JOIN organizations o ON o.id = r.org_id
+	JOIN divisions c ON c.code = r.community_code
+	JOIN divisions t ON t.code = r.town_code`
+
+// reportFilterClause is the filter, each part folding away when empty (plan_cache_mode=force_custom_plan).
+const reportFilterClause = `
+	  AND (@town = '' OR r.town_code = @town)
+	  AND (@community = '' OR r.community_code = @community)
+	  AND (@org = 0 OR r.org_id = @org)
+	  AND (@series = '' OR r.series = @series)
+	  AND (@category = '' OR r.category = @category)
+	  AND (@from::date IS NULL OR r.activity_date >= @from::date)
+	  AND (@to::date IS NULL OR r.activity_date <= @to::date)`
+
+// Lists read current revisions only (superseded_at IS NULL, the predicate of the list indexes) newest activity
+// first. The page after starts below the last (activity_date, id) seen — a row comparison that is an index
+// condition on (…, activity_date DESC, id DESC) — so page 6,000 of a town costs what page 1 costs.
+const (
+	reportListQuery = `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
+	WHERE r.superseded_at IS NULL AND ` + reportScope + reportFilterClause + `
+	  AND (@after_id = 0 OR (r.activity_date, r.id) < (@after_date::date, @after_id))
+	ORDER BY r.activity_date DESC, r.id DESC
+	LIMIT @limit`
+	reportExportQuery = `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
+	WHERE r.superseded_at IS NULL AND ` + reportScope + reportFilterClause + `
+	ORDER BY r.activity_date DESC, r.id DESC`
+)
+
+func reportFilterArgs(scope portal.Scope, f ReportFilter) pgx.NamedArgs {
+	return scopeArgs(scope, pgx.NamedArgs{"town": f.TownCode, "community": f.CommunityCode, "org": f.OrgID,
+		"series": f.Series, "category": f.Category, "from": f.From, "to": f.To})
+}
+
+func reportListArgs(scope portal.Scope, f ReportFilter, after ReportCursor, limit int) pgx.NamedArgs {
+	args := reportFilterArgs(scope, f)
+	args["after_id"] = after.ID
+	var d *time.Time
+	if after.ID != 0 {
+		d = &after.Date
+	}
+	args["after_date"] = d
+	args["limit"] = limit
+	return args
+}
+
+// ListActivityReports returns up to limit current reports inside scope that match f, after the cursor. Ask for
+// one more than a page shows to learn whether there is a next page.
+func (db *DB) ListActivityReports(ctx context.Context, scope portal.Scope, f ReportFilter, after ReportCursor, limit int) ([]ActivityReport, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 50
+	}
+	rows, _ := db.Pool.Query(ctx, reportListQuery, reportListArgs(scope, f, after, limit))
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[ActivityReport])
+	return rs, translate(err)
+}
+
+// ExplainListActivityReports is PostgreSQL's plan for the page query ListActivityReports would run, so tests
+// and the benchmark can show which index a list relies on.
+func (db *DB) ExplainListActivityReports(ctx context.Context, scope portal.Scope, f ReportFilter, after ReportCursor, limit int) (string, error) {
+	rows, _ := db.Pool.Query(ctx, "EXPLAIN "+reportListQuery, reportListArgs(scope, f, after, limit))
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return "", translate(err)
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// ExportActivityReports calls fn with every current report inside scope that matches f, in the lists' order,
+// one row at a time, and then writes one audit row ("report.export") with the count — written even when the
+// export fails half-way, since rows already sent have left the registry all the same.
+func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, actor portal.Actor, f ReportFilter, format string, fn func(ActivityReport) error) (int, error) {
+	n, err := db.streamReports(ctx, scope, f, fn)
+	result := portal.ResultOK
+	if err != nil {
+		result = portal.ResultFailed
+	}
+	auditCtx := context.WithoutCancel(ctx)
+	if aerr := db.inTx(auditCtx, func(tx pgx.Tx) error {
+		return audit(auditCtx, tx, portal.AuditEntry{Actor: actor, Action: "report.export", ObjectType: "activity_report",
+			Result: result, Detail: format + " " + strconv.Itoa(n) + " 行; " + f.Summary()})
+	}); aerr != nil && err == nil {
+		err = translate(aerr)
+	}
+	return n, err
+}
+
+func (db *DB) streamReports(ctx context.Context, scope portal.Scope, f ReportFilter, fn func(ActivityReport) error) (int, error) {
+	rows, err := db.Pool.Query(ctx, reportExportQuery, reportFilterArgs(scope, f))
+	if err != nil {
+		return 0, translate(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		r, err := pgx.RowToStructByName[ActivityReport](rows)
+		if err != nil {
+			return n, translate(err)
+		}
+		if err := fn(r); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, translate(rows.Err())
+}
+
+// ActivityReport is one revision inside scope, current or not; any other id is ErrNotFound.
+func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) (ActivityReport, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+reportScope,
+		scopeArgs(scope, pgx.NamedArgs{"id": id}))
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[ActivityReport])
+	return r, translate(err)
+}
+
+// ReportRevisions are every revision of report reportNo inside scope, first to last.
+func (db *DB) ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]ActivityReport, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+`
+		WHERE r.report_no = @no AND `+reportScope+` ORDER BY r.revision`,
+		scopeArgs(scope, pgx.NamedArgs{"no": reportNo}))
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[ActivityReport])
+	return rs, translate(err)
+}
+
+const reportPhotoColumns = `p.id, p.report_id, p.position, p.content_type, p.size_bytes, p.width, p.height,
+	p.storage_key, p.thumb_key, p.thumb_type`
+
+// ReportPhotos are the photos of revision reportID inside scope, in order; outside scope there are none.
+func (db *DB) ReportPhotos(ctx context.Context, scope portal.Scope, reportID int64) ([]ReportPhoto, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+reportPhotoColumns+`
+		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
+		WHERE p.report_id = @id AND `+reportScope+` ORDER BY p.position`,
+		scopeArgs(scope, pgx.NamedArgs{"id": reportID}))
+	ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[ReportPhoto])
+	return ps, translate(err)
+}
+
+// ReportPhoto is one photo of revision reportID inside scope; anything else is ErrNotFound.
+func (db *DB) ReportPhoto(ctx context.Context, scope portal.Scope, reportID, photoID int64) (ReportPhoto, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+reportPhotoColumns+`
+		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
+		WHERE p.id = @photo AND p.report_id = @id AND `+reportScope,
+		scopeArgs(scope, pgx.NamedArgs{"id": reportID, "photo": photoID}))
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[ReportPhoto])
+	return p, translate(err)
+}
+
+// ReportGroups are the live groups (正常 or 活动异常) inside scope that a report may be filed for, by name; at
+// most 2,000, which no community approaches.
+func (db *DB) ReportGroups(ctx context.Context, scope portal.Scope) ([]ReportGroup, error) {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT o.id, o.name, true AS live FROM organizations o
+		WHERE `+orgScope+` AND o.status IN ('normal', 'abnormal')
+		ORDER BY o.name, o.id LIMIT 2000`, scopeArgs(scope, nil))
+	gs, err := pgx.CollectRows(rows, pgx.RowToStructByName[ReportGroup])
+	return gs, translate(err)
+}
+
+// insertReport adds one revision inside tx. The group must lie inside scope and be live — or be keepOrg, the
+// group of the revision being corrected, which may have been dissolved since — and district, town and
+// community are copied from it in the same statement, never taken from input.
+func insertReport(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor portal.Actor, in ReportInput,
+	reportNo *int64, revision int, reason string, keepOrg int64, at *time.Time) (int64, error) {
+	var actorID *int64
+	if actor.AccountID != 0 {
+		actorID = &actor.AccountID
+	}
+	benef := in.Beneficiaries
+	if benef == nil {
+		benef = map[string]int{}
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO activity_reports (report_no, revision, correction_reason, org_id, district_code, town_code,
+			community_code, activity_date, title, place, series, category, participants, volunteers,
+			volunteer_hours, beneficiaries, beneficiaries_total, description, submitted_by, submitted_by_name,
+			submitted_at, demo)
+		SELECT coalesce(@report_no::bigint, nextval('activity_report_no_seq')), @revision::int, @reason::text, o.id,
+			o.district_code, o.town_code, o.community_code, @activity_date::date, @title::text, @place::text,
+			@series::text, @category::text, @participants::int, @volunteers::int, @tenths::numeric / 10,
+			@beneficiaries::jsonb, @total::int, @description::text, @actor_id::bigint, @actor_name::text,
+			coalesce(@at::timestamptz, now()), @demo::boolean
+		FROM organizations o
+		WHERE o.id = @org_id AND `+orgScope+` AND (o.status IN ('normal', 'abnormal') OR o.id = @keep_org)
+		RETURNING id`,
+		scopeArgs(scope, pgx.NamedArgs{
+			"report_no": reportNo, "revision": revision, "reason": reason, "org_id": in.OrgID, "keep_org": keepOrg,
+			"activity_date": in.ActivityDate, "title": in.Title, "place": in.Place, "series": in.Series,
+			"category": in.Category, "participants": in.Participants, "volunteers": in.Volunteers,
+			"tenths": in.VolunteerTenths, "beneficiaries": benef, "total": in.Total(),
+			"description": in.Description, "actor_id": actorID, "actor_name": actor.Username, "at": at,
+			"demo": in.Demo,
+		})).Scan(&id)
+	return id, translate(err)
+}
+
+// insertPhotos records photos of revision reportID from position first on.
+func insertPhotos(ctx context.Context, tx pgx.Tx, actor portal.Actor, reportID int64, first int, photos []ReportPhotoInput) error {
+	var actorID *int64
+	if actor.AccountID != 0 {
+		actorID = &actor.AccountID
+	}
+	for i, p := range photos {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO report_photos (report_id, position, content_type, size_bytes, width, height, storage_key,
+				thumb_key, thumb_type, sha256, uploaded_by)
+			VALUES (@report_id, @position, @content_type, @size, @width, @height, @key, @thumb_key, @thumb_type,
+				@sha256, @actor_id)`,
+			pgx.NamedArgs{"report_id": reportID, "position": first + i, "content_type": p.ContentType,
+				"size": p.Size, "width": p.Width, "height": p.Height, "key": p.StorageKey, "thumb_key": p.ThumbKey,
+				"thumb_type": p.ThumbType, "sha256": p.SHA256, "actor_id": actorID}); err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// CreateActivityReport files a new report for a live group inside scope, with its photos and an audit row, in
+// one transaction. Only a 村(居)委会 files reports (ErrNotAllow otherwise); a group outside scope, or no longer
+// live, is ErrNotFound.
+func (db *DB) CreateActivityReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in ReportInput, photos []ReportPhotoInput) (int64, error) {
+	if scope.Tier != portal.TierCommunity {
+		return 0, portal.ErrNotAllow
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if id, err = insertReport(ctx, tx, scope, actor, in, nil, 1, "", 0, nil); err != nil {
+			return err
+		}
+		if err := insertPhotos(ctx, tx, actor, id, 1, photos); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "report.create", ObjectType: "activity_report",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
+			Detail: "org " + strconv.FormatInt(in.OrgID, 10) + "; " + strconv.Itoa(len(photos)) + " 张照片"})
+	})
+	if err != nil {
+		return 0, translate(err)
+	}
+	return id, nil
+}
+
+// CorrectActivityReport files the next revision of the report whose current revision is id, inside scope.
+// version is the one the corrector's form showed: a revision already superseded or changed is ErrConflict and
+// nothing is written. Photos of the old revision listed in keep stay (the new revision gets its own rows
+// naming the same files), followed by the new photos. The old revision stays as history. It returns the new
+// revision's id.
+func (db *DB) CorrectActivityReport(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int,
+	reason string, in ReportInput, keep []int64, photos []ReportPhotoInput) (int64, error) {
+	if scope.Tier != portal.TierCommunity {
+		return 0, portal.ErrNotAllow
+	}
+	if keep == nil {
+		keep = []int64{}
+	}
+	var newID int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var reportNo, orgID int64
+		var revision, curVersion int
+		var supersededAt *time.Time
+		// The row lock orders concurrent corrections; the second reads the first's outcome and stops.
+		err := tx.QueryRow(ctx, `SELECT r.report_no, r.revision, r.org_id, r.superseded_at, r.version
+			FROM activity_reports r WHERE r.id = @id AND `+reportScope+` FOR UPDATE`,
+			scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&reportNo, &revision, &orgID, &supersededAt, &curVersion)
+		if err != nil {
+			return translate(err)
+		}
+		if supersededAt != nil || curVersion != version {
+			return portal.ErrConflict
+		}
+		if _, err := tx.Exec(ctx, `UPDATE activity_reports SET superseded_at = now(), version = version + 1
+			WHERE id = @id`, pgx.NamedArgs{"id": id}); err != nil {
+			return translate(err)
+		}
+		if newID, err = insertReport(ctx, tx, scope, actor, in, &reportNo, revision+1, reason, orgID, nil); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE activity_reports SET superseded_by = @new WHERE id = @id`,
+			pgx.NamedArgs{"id": id, "new": newID}); err != nil {
+			return translate(err)
+		}
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO report_photos (report_id, position, content_type, size_bytes, width, height, storage_key,
+				thumb_key, thumb_type, sha256, uploaded_at, uploaded_by)
+			SELECT @new, row_number() OVER (ORDER BY position), content_type, size_bytes, width, height, storage_key,
+				thumb_key, thumb_type, sha256, uploaded_at, uploaded_by
+			FROM report_photos WHERE report_id = @id AND id = ANY(@keep)`,
+			pgx.NamedArgs{"id": id, "new": newID, "keep": keep})
+		if err != nil {
+			return translate(err)
+		}
+		if err := insertPhotos(ctx, tx, actor, newID, int(tag.RowsAffected())+1, photos); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "report.correct", ObjectType: "activity_report",
+			ObjectID: strconv.FormatInt(newID, 10), Result: portal.ResultOK,
+			Detail: "更正报告 " + strconv.FormatInt(reportNo, 10) + " 第 " + strconv.Itoa(revision) + " 版 → 第 " +
+				strconv.Itoa(revision+1) + " 版"})
+	})
+	if err != nil {
+		return 0, translate(err)
+	}
+	return newID, nil
+}
+
+// ReportLoad is one report of a bulk load (the demo data): its input, when it was filed, and optionally a
+// correction filed later with its reason.
+type ReportLoad struct {
+	ReportInput
+	SubmittedAt      time.Time
+	Correction       *ReportInput
+	CorrectionReason string
+	CorrectedAt      time.Time
+}
+
+// LoadActivityReports inserts reports inside scope in one transaction through the same statement as the form,
+// so codes come from each group, with one audit row for the batch. It is for the demo data; the 10-million-row
+// scale data goes in with COPY instead.
+func (db *DB) LoadActivityReports(ctx context.Context, scope portal.Scope, actor portal.Actor, loads []ReportLoad) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		for _, l := range loads {
+			at := l.SubmittedAt
+			id, err := insertReport(ctx, tx, scope, actor, l.ReportInput, nil, 1, "", 0, &at)
+			if err != nil {
+				return err
+			}
+			if l.Correction == nil {
+				continue
+			}
+			var reportNo int64
+			if err := tx.QueryRow(ctx, `UPDATE activity_reports SET superseded_at = @at, version = version + 1
+				WHERE id = @id RETURNING report_no`, pgx.NamedArgs{"id": id, "at": l.CorrectedAt}).Scan(&reportNo); err != nil {
+				return translate(err)
+			}
+			cat := l.CorrectedAt
+			newID, err := insertReport(ctx, tx, scope, actor, *l.Correction, &reportNo, 2, l.CorrectionReason,
+				l.OrgID, &cat)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE activity_reports SET superseded_by = @new WHERE id = @id`,
+				pgx.NamedArgs{"id": id, "new": newID}); err != nil {
+				return translate(err)
+			}
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "report.load", ObjectType: "activity_report",
+			Result: portal.ResultOK, Detail: strconv.Itoa(len(loads)) + " rows"})
+	})
+	return translate(err)
+}
