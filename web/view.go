@@ -76,15 +76,20 @@ func NewPage(title string, a *portal.Account, current, flash string) Page {
 	p.User = &UserBar{DisplayName: a.DisplayName, Username: a.Username, TierLabel: a.Tier.Label(),
 		DivisionName: a.DivisionName}
 	root := "/" + string(a.Tier)
-	p.Nav = append(p.Nav, NavItem{Label: "工作台", Href: root}, NavItem{Label: "社会组织", Href: root + "/orgs"})
-	if a.Tier == portal.TierTown {
-		p.Nav = append(p.Nav, NavItem{Label: "备案管理", Href: root + "/filings"})
-	}
+	item := func(label, path string) { p.Nav = append(p.Nav, NavItem{Label: label, Href: root + path}) }
+	item("工作台", "")
+	item("社会组织", "/orgs")
 	if a.Tier != portal.TierCommunity {
-		p.Nav = append(p.Nav, NavItem{Label: "账号管理", Href: root + "/accounts"})
+		item("备案管理", "/filings")
+	}
+	item("登记申请", "/applications")
+	item("活动报告", "/reports")
+	item("重大活动", "/notices")
+	if a.Tier != portal.TierCommunity {
+		item("账号管理", "/accounts")
 	}
 	if a.Tier == portal.TierDistrict {
-		p.Nav = append(p.Nav, NavItem{Label: "审计日志", Href: root + "/audit"})
+		item("审计日志", "/audit")
 	}
 	for i := range p.Nav {
 		p.Nav[i].Current = p.Nav[i].Href == current

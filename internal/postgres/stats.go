@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -53,4 +54,35 @@ func (db *DB) OrgTotals(ctx context.Context, scope portal.Scope) (OrgTotals, err
 		}
 	}
 	return t, nil
+}
+
+// WorkWaiting counts what is waiting on someone inside a scope, for the dashboards' 待办 lists. Each count is
+// an indexed range over rows still open, which stay few whatever the registry's size.
+type WorkWaiting struct {
+	ApplicationsSubmitted  int // 待受理: waiting on the district
+	ApplicationsAccepted   int // 已受理: being reviewed by the district
+	ApplicationsCorrection int // 待补正: waiting on the applicant
+	FilingsSubmitted       int // 待审核: waiting on the town
+	NoticesWaiting         int // 重大活动 待确认: waiting on the town
+	NoticesUrgent          int // of those, starting within three days or already started
+	NoticesChanges         int // 需修改: waiting on the committee
+}
+
+// WorkWaiting reads the open work inside scope at time now.
+func (db *DB) WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (WorkWaiting, error) {
+	var w WorkWaiting
+	err := db.Pool.QueryRow(ctx, `
+		SELECT
+			(SELECT count(*) FROM applications WHERE status = 'submitted' AND starts_with(community_code, @scope)),
+			(SELECT count(*) FROM applications WHERE status = 'accepted' AND starts_with(community_code, @scope)),
+			(SELECT count(*) FROM applications WHERE status = 'correction' AND starts_with(community_code, @scope)),
+			(SELECT count(*) FROM filings WHERE status = 'submitted' AND starts_with(community_code, @scope)),
+			(SELECT count(*) FROM major_activities WHERE status = 'submitted' AND starts_with(community_code, @scope)),
+			(SELECT count(*) FROM major_activities WHERE status = 'submitted' AND starts_with(community_code, @scope)
+				AND starts_at < @now::timestamptz + interval '72 hours'),
+			(SELECT count(*) FROM major_activities WHERE status = 'changes_requested' AND starts_with(community_code, @scope))`,
+		pgx.NamedArgs{"scope": scope.Division, "now": now}).
+		Scan(&w.ApplicationsSubmitted, &w.ApplicationsAccepted, &w.ApplicationsCorrection, &w.FilingsSubmitted,
+			&w.NoticesWaiting, &w.NoticesUrgent, &w.NoticesChanges)
+	return w, translate(err)
 }

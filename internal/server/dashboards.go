@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
@@ -15,6 +16,7 @@ type dashboardStore interface {
 	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
 	Figures(ctx context.Context, scope portal.Scope) (postgres.DivisionFigures, error)
 	OrgTotals(ctx context.Context, scope portal.Scope) (postgres.OrgTotals, error)
+	WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (postgres.WorkWaiting, error)
 }
 
 // dashboardData is what every tier's dashboard reads: its own division, the ones below it, and its figures.
@@ -24,6 +26,7 @@ type dashboardData struct {
 	children []portal.Division
 	figures  postgres.DivisionFigures
 	orgs     postgres.OrgTotals
+	work     postgres.WorkWaiting
 }
 
 func loadDashboard(ctx context.Context, db dashboardStore, a *portal.Account) (dashboardData, error) {
@@ -39,7 +42,10 @@ func loadDashboard(ctx context.Context, db dashboardStore, a *portal.Account) (d
 	if d.figures, err = db.Figures(ctx, scope); err != nil {
 		return d, err
 	}
-	d.orgs, err = db.OrgTotals(ctx, scope)
+	if d.orgs, err = db.OrgTotals(ctx, scope); err != nil {
+		return d, err
+	}
+	d.work, err = db.WorkWaiting(ctx, scope, time.Now())
 	return d, err
 }
 
@@ -75,7 +81,33 @@ func (d dashboardData) view(r *http.Request) web.DashboardView {
 	if n := f.DivisionsNoAcct; n > 0 && d.account.Tier != portal.TierCommunity {
 		v.Waiting = append(v.Waiting, web.WaitItem{Text: strconv.Itoa(n) + " 个下级区划尚无可用账号", Href: root + "/accounts/new"})
 	}
+	v.Waiting = append(v.Waiting, d.waiting(root)...)
 	return v
+}
+
+// waiting lists the open work that this tier acts on next, most pressing first.
+func (d dashboardData) waiting(root string) []web.WaitItem {
+	var items []web.WaitItem
+	add := func(n int, text, path string) {
+		if n > 0 {
+			items = append(items, web.WaitItem{Text: strconv.Itoa(n) + " " + text, Href: root + path})
+		}
+	}
+	w := d.work
+	switch d.account.Tier {
+	case portal.TierDistrict:
+		add(w.ApplicationsSubmitted, "件登记申请待受理", "/applications?status=submitted")
+		add(w.ApplicationsAccepted, "件登记申请已受理、待审查决定", "/applications?status=accepted")
+	case portal.TierTown:
+		add(w.NoticesUrgent, "件重大活动报告临近未确认（三天内开始或已开始）", "/notices")
+		add(w.FilingsSubmitted, "件备案待审核", "/filings?status=submitted")
+		add(w.NoticesWaiting-w.NoticesUrgent, "件重大活动报告待确认", "/notices")
+		add(w.ApplicationsCorrection, "件登记申请待补正", "/applications?status=correction")
+	case portal.TierCommunity:
+		add(w.ApplicationsCorrection, "件登记申请被退回待补正", "/applications?status=correction")
+		add(w.NoticesChanges, "件重大活动报告需修改后重新提交", "/notices")
+	}
+	return items
 }
 
 func urbanRural(d portal.Division) string {
@@ -127,6 +159,7 @@ func handleTownDashboard(db dashboardStore, rs *responder) http.HandlerFunc {
 			web.Figure{Label: "村", Value: f.RuralCommunities},
 			web.Figure{Label: "村(居)委会账号", Value: f.Accounts, Href: "/town/accounts"},
 			web.Figure{Label: "已停用账号", Value: f.DisabledAccounts},
+			web.Figure{Label: "重大活动临近未确认", Value: d.work.NoticesUrgent, Href: "/town/notices"},
 		)
 		v.ChildrenTitle = "下辖社区和村"
 		rs.render(w, r, http.StatusOK, web.DashboardPage(v))
