@@ -1,0 +1,9 @@
+DROP INDEX organizations_community_name_idx;
+DROP INDEX organizations_town_name_idx;
+DROP INDEX organizations_district_name_idx;
+DROP INDEX organizations_town_form_idx;
+DROP INDEX organizations_district_form_idx;
+DROP INDEX organizations_town_tier_idx;
+DROP INDEX organizations_district_tier_idx;
+DROP INDEX organizations_town_status_idx;
+DROP INDEX organizations_district_status_idx;
