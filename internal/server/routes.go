@@ -51,6 +51,7 @@ func (s *Server) routes() http.Handler {
 			s.applicationRoutes(r, portal.TierDistrict)
 			s.reportRoutes(r, portal.TierDistrict)
 			s.noticeRoutes(r, portal.TierDistrict)
+			s.workReportRoutes(r, portal.TierDistrict)
 		})
 
 		r.Route("/town", func(r chi.Router) {
@@ -63,6 +64,7 @@ func (s *Server) routes() http.Handler {
 			s.applicationRoutes(r, portal.TierTown)
 			s.reportRoutes(r, portal.TierTown)
 			s.noticeRoutes(r, portal.TierTown)
+			s.workReportRoutes(r, portal.TierTown)
 		})
 
 		r.Route("/community", func(r chi.Router) {
@@ -74,6 +76,7 @@ func (s *Server) routes() http.Handler {
 			s.applicationRoutes(r, portal.TierCommunity)
 			s.reportRoutes(r, portal.TierCommunity)
 			s.noticeRoutes(r, portal.TierCommunity)
+			s.workReportRoutes(r, portal.TierCommunity)
 		})
 	})
 	return r
