@@ -298,3 +298,44 @@ func TestBrowserDistrictCreatesTownAccount(t *testing.T) {
 	}
 	tb.screenshot("accounts-district")
 }
+
+// Issue 3's committee story in a real browser: the name is composed as the parts are typed (the portal's own
+// script under its CSP), and the guided group is saved and shown with its timeline.
+func TestBrowserCommitteeRecordsAGuidedGroup(t *testing.T) {
+	a := newApp(t, nil)
+	b := newBrowser(t, a)
+	tb := b.newTab(t)
+	tb.signIn("demo-community", testdb.DemoPassword)
+	community := divisionNameOf(t, a, "demo-community")
+	tb.open("/community/orgs/new")
+	tb.fill("#zihao", "夕照红")
+	tb.fill("#field", "舞蹈")
+	tb.fill("#form", "队")
+	want := "渝北区双龙湖街道" + community + "夕照红舞蹈队"
+	if got := tb.text("#composed-name"); got != want {
+		t.Fatalf("composed name while typing = %q, want %q", got, want)
+	}
+	if err := chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS(`input[name=fields][value="文体娱乐"]`)),
+		chromedp.SetValue(chromedp.CSS("#nature"), "互助性")); err != nil {
+		t.Fatal(err)
+	}
+	tb.fill("#leader_name", "李秀英")
+	tb.fill("#phone", "13812345678")
+	tb.fill("#venue", community+"文化活动室")
+	tb.fill("#members", "18")
+	before := a.count(`SELECT count(*) FROM organizations`)
+	tb.click(`#org-form button[value=save]`)
+	if !regexp.MustCompile(`^/community/orgs/\d+$`).MatchString(tb.url().Path) {
+		t.Fatalf("after saving: at %s, page says %q", tb.url().Path, tb.text("main"))
+	}
+	if h1 := tb.text("h1"); !strings.Contains(h1, want) {
+		t.Errorf("detail h1 = %q", h1)
+	}
+	if body := tb.text("main"); !strings.Contains(body, "138****5678") || strings.Contains(body, "13812345678") {
+		t.Error("the detail page does not show the phone masked")
+	}
+	if a.count(`SELECT count(*) FROM organizations`) != before+1 ||
+		a.count(`SELECT count(*) FROM organizations WHERE name = $1 AND tier = 'guided' AND community_code = '500112002001'`, want) != 1 {
+		t.Fatal("the guided group was not saved in its own community")
+	}
+}

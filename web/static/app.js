@@ -7,3 +7,14 @@ document.addEventListener("submit", function (ev) {
 document.addEventListener("click", function (ev) {
   if (ev.target.matches("[data-print]")) { ev.preventDefault(); window.print(); }
 });
+// Organization names: an element with data-name-preview shows the name composed from the listed inputs (by
+// id, in order) as the clerk types; the server still checks every part when the form is sent.
+document.addEventListener("input", function (ev) {
+  var form = ev.target.form;
+  var out = form && form.querySelector("[data-name-preview]");
+  if (!out) { return; }
+  out.textContent = out.getAttribute("data-name-preview").split(" ").map(function (id) {
+    var el = document.getElementById(id);
+    return el ? el.value.trim() : "";
+  }).join("");
+});
