@@ -6,7 +6,8 @@ export PATH := $(PATH):/usr/local/go/bin
 
 ## run: start the portal with demo data on http://127.0.0.1:8080 (a private PostgreSQL in .pgdata/ unless DATABASE_URL is set)
 run:
-	$(GO) run ./cmd/portal dev
+	$(GO) build -o bin/portal ./cmd/portal
+	exec ./bin/portal dev
 
 ## test: every test against a real PostgreSQL (.pgdata-test/, or TEST_DATABASE_URL) and headless chromium
 test:
