@@ -124,8 +124,13 @@ func orgListWithAll(opts []Option, selected string) []Option {
 	return out
 }
 
-// OrgListTotal is the summary line of a list.
-func OrgListTotal(n int) string { return "共 " + strconv.Itoa(n) + " 个组织" }
+// OrgListTotal is the summary line of a list; more says the count stopped at n.
+func OrgListTotal(n int, more bool) string {
+	if more {
+		return "符合条件的组织超过 " + strconv.Itoa(n) + " 个（可继续翻页查看，或增加筛选条件缩小范围）"
+	}
+	return "共 " + strconv.Itoa(n) + " 个组织"
+}
 
 // OrgListStatus is a status word with its colour: 正常 green, 活动异常 amber, 已注销 and 已撤销 red.
 func OrgListStatus(s registry.Status) (string, StatusClass) {

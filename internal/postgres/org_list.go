@@ -161,9 +161,10 @@ const (
 	FROM organizations o` + orgDivisionJoins + `
 	WHERE ` + orgScope + orgFilterClause + `
 	ORDER BY o.id DESC`
-	orgCountQuery = `
-	SELECT count(*) FROM organizations o
-	WHERE ` + orgScope + orgFilterClause
+	orgCappedCountQuery = `
+	SELECT count(*) FROM (SELECT 1 FROM organizations o
+	WHERE ` + orgScope + orgFilterClause + `
+	LIMIT @cap) capped`
 	// orgKeptCountQuery sums the counts that triggers keep per community, tier, legal form and status
 	// (org_counts), so a jurisdiction's total costs the same at 2 M organizations as at 200. Codes nest, so
 	// jurisdiction and the town filter are prefix tests on the community code.
@@ -227,17 +228,31 @@ func (db *DB) ListOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 
 // CountOrganizations is how many organizations inside scope match f. A filter of divisions, tier, legal form
 // and status alone — the unfiltered total of a whole district included — is read from the kept counts. Any
-// other filter counts the matches through the same indexes as the list; at 2 M rows a common search term or a
-// field/party/nature filter over a whole district still counts many rows (PERFORMANCE.md measured ~350 ms per
-// 1 M), and keeping counts for those too is a later issue.
-func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter) (int, error) {
-	sql := orgCountQuery
-	if f.Field == "" && f.Nature == "" && f.Party == "" && f.Query == "" {
-		sql = orgKeptCountQuery
-	}
+// other filter counts the matches through the same indexes as the list, up to CountCap.
+func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter) (OrgCount, error) {
 	var n int
-	err := db.Pool.QueryRow(ctx, sql, filterArgs(f, scopeArgs(scope, nil))).Scan(&n)
-	return n, translate(err)
+	if f.Field == "" && f.Nature == "" && f.Party == "" && f.Query == "" {
+		err := db.Pool.QueryRow(ctx, orgKeptCountQuery, filterArgs(f, scopeArgs(scope, nil))).Scan(&n)
+		return OrgCount{N: n}, translate(err)
+	}
+	args := filterArgs(f, scopeArgs(scope, nil))
+	args["cap"] = CountCap + 1
+	err := db.Pool.QueryRow(ctx, orgCappedCountQuery, args).Scan(&n)
+	if n > CountCap {
+		return OrgCount{N: CountCap, More: true}, translate(err)
+	}
+	return OrgCount{N: n}, translate(err)
+}
+
+// CountCap bounds a count that the kept counts cannot answer (a name search, or a filter on 服务领域, 性质 or
+// 党建): counting every match of a common word among 2 M names took 100 ms to 2 s, for a number nobody
+// reads past "more than a thousand". The list itself is unaffected; it pages through every match.
+const CountCap = 1000
+
+// OrgCount is a list's total: exact, or at least N when More is set.
+type OrgCount struct {
+	N    int
+	More bool
 }
 
 // ExplainListOrganizations is PostgreSQL's plan (EXPLAIN, text) for the page query ListOrganizations would

@@ -92,11 +92,11 @@ func TestListOrganizationsStaysInScope(t *testing.T) {
 		if got := strings.Join(names(rows), ","); got != strings.Join(c.want, ",") {
 			t.Errorf("%v: got %s, want %s", c.scope, got, strings.Join(c.want, ","))
 		}
-		n, err := db.CountOrganizations(ctx, c.scope, postgres.OrgFilter{})
+		count, err := db.CountOrganizations(ctx, c.scope, postgres.OrgFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n != len(c.want) {
+		if n := count.N; n != len(c.want) || count.More {
 			t.Errorf("%v: count %d, want %d", c.scope, n, len(c.want))
 		}
 	}
@@ -153,10 +153,11 @@ func TestListOrganizationsFilters(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s: got %q, want %q", c.f.Summary(), got, c.want)
 		}
-		n, err := db.CountOrganizations(ctx, townA, c.f)
+		count, err := db.CountOrganizations(ctx, townA, c.f)
 		if err != nil {
 			t.Fatal(err)
 		}
+		n := count.N
 		if want := len(strings.Split(c.want, ",")); c.want != "" && n != want || c.want == "" && n != 0 {
 			t.Errorf("%s: count %d", c.f.Summary(), n)
 		}
@@ -241,8 +242,8 @@ func TestNameSearchUsesBigramIndex(t *testing.T) {
 		}
 	}
 	want := 10
-	if n, err := db.CountOrganizations(ctx, district, postgres.OrgFilter{Query: "舞蹈"}); err != nil || n != want {
-		t.Fatalf("count = %d, %v; want %d", n, err, want)
+	if n, err := db.CountOrganizations(ctx, district, postgres.OrgFilter{Query: "舞蹈"}); err != nil || n.N != want || n.More {
+		t.Fatalf("count = %+v, %v; want %d", n, err, want)
 	}
 	if rows := mustList(t, db, townA, postgres.OrgFilter{Query: "舞蹈"}); len(rows) != want {
 		t.Fatalf("town sees %d matches, want %d (every 200th row is in its community)", len(rows), want)

@@ -42,7 +42,7 @@ type orgFilterDivisions interface {
 type orgLister interface {
 	orgFilterDivisions
 	ListOrganizations(ctx context.Context, scope portal.Scope, f postgres.OrgFilter, after int64, limit int) ([]postgres.OrgListRow, error)
-	CountOrganizations(ctx context.Context, scope portal.Scope, f postgres.OrgFilter) (int, error)
+	CountOrganizations(ctx context.Context, scope portal.Scope, f postgres.OrgFilter) (postgres.OrgCount, error)
 }
 
 // orgExporter is what an export needs.
@@ -248,7 +248,7 @@ func handleOrgList(db orgLister, base string, rs *responder) http.HandlerFunc {
 		if after != 0 {
 			v.FirstHref = withQuery(base, vals)
 		}
-		v.Total = web.OrgListTotal(total)
+		v.Total = web.OrgListTotal(total.N, total.More)
 		v.Rows = make([]web.OrgListItem, len(rows))
 		for i, o := range rows {
 			v.Rows[i] = web.NewOrgListItem(o, base)

@@ -500,7 +500,7 @@ func BenchmarkRenderOrgList(b *testing.B) {
 			Status: registry.StatusNormal, FoundedOn: &founded}
 		v.Rows = append(v.Rows, web.NewOrgListItem(o, "/district/orgs"))
 	}
-	v.Total = web.OrgListTotal(1234567)
+	v.Total = web.OrgListTotal(1234567, false)
 	v.NextHref, v.FirstHref = "/district/orgs?after=99951", "/district/orgs"
 	v.ExportXLSX, v.ExportCSV = "/district/orgs/export.xlsx", "/district/orgs/export.csv"
 	page := web.OrgListPage(v)
