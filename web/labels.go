@@ -47,6 +47,9 @@ var auditActions = []Option{
 	{Value: "notice.withdraw", Label: "撤回重大活动"},
 	{Value: "notice.reveal", Label: "查看联系人电话"},
 	{Value: "notice.load", Label: "导入演示重大活动"},
+	{Value: "workreport.submit", Label: "报送工作报告"},
+	{Value: "workreport.correct", Label: "更正工作报告"},
+	{Value: "evaluation.submit", Label: "评估评议"},
 	{Value: "access.denied", Label: "越权访问"},
 }
 

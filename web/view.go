@@ -85,6 +85,8 @@ func NewPage(title string, a *portal.Account, current, flash string) Page {
 	item("登记申请", "/applications")
 	item("活动报告", "/reports")
 	item("重大活动", "/notices")
+	item("工作报告", "/work-reports")
+	item("评估评议", "/evaluations")
 	if a.Tier != portal.TierCommunity {
 		item("账号管理", "/accounts")
 	}

@@ -1,10 +1,568 @@
 package server
 
 import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/rules"
+	"github.com/yubei-cso/portal/web"
 )
 
-// workReportRoutes mounts periodic work reports (定期工作报告) and yearly evaluations (评估评议).
-func (s *Server) workReportRoutes(r chi.Router, tier portal.Tier) {}
+// workReportRoutes mounts periodic work reports (定期工作报告) and yearly evaluations (评估评议). The committee
+// reports for its groups and evaluates them; the town sees per community who has not reported and may mark a
+// group that keeps missing reports 活动异常; the district sees the same per town. Every tier reads the latest
+// grades and a group's evaluation history.
+func (s *Server) workReportRoutes(r chi.Router, tier portal.Tier) {
+	base := "/" + string(tier)
+	switch tier {
+	case portal.TierCommunity:
+		r.Get("/work-reports", handleWorkReportStatus(s.db, base, s.resp))
+		r.Get("/work-reports/new", handleWorkReportNew(s.db, base, s.resp))
+		r.Post("/work-reports", handleWorkReportSubmit(s.db, base, s.resp))
+		r.Get("/evaluations/new", handleEvaluationNew(s.db, base, s.resp))
+		r.Post("/evaluations", handleEvaluationSubmit(s.db, base, s.resp))
+	case portal.TierTown:
+		r.Get("/work-reports", handleWorkReportCoverage(s.db, base, s.resp))
+		r.Post("/work-reports/mark-abnormal", handleMarkAbnormal(s.db, base, s.resp))
+	case portal.TierDistrict:
+		r.Get("/work-reports", handleWorkReportCoverage(s.db, base, s.resp))
+	}
+	r.Get("/evaluations", handleEvaluationList(s.db, base, s.resp))
+	r.Get("/orgs/{id}/evaluations", handleEvaluationHistory(s.db, base, s.resp))
+}
+
+type workReportStatusReader interface {
+	CommunityReportStatus(ctx context.Context, scope portal.Scope, cur, prev postgres.Period) ([]postgres.ReportStatus, error)
+}
+
+type workReportReader interface {
+	ReportOrg(ctx context.Context, scope portal.Scope, id int64) (postgres.ReportOrg, error)
+	WorkReports(ctx context.Context, scope portal.Scope, orgID int64, p postgres.Period) ([]postgres.WorkReport, error)
+}
+
+type workReportSubmitter interface {
+	workReportReader
+	SubmitWorkReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in postgres.WorkReportInput, now time.Time) (int, error)
+}
+
+type workReportCoverage interface {
+	ReportCoverage(ctx context.Context, scope portal.Scope, p postgres.Period) ([]postgres.ReportCoverage, error)
+	LapsedOrgs(ctx context.Context, scope portal.Scope, last postgres.Period) ([]postgres.LapsedOrg, error)
+}
+
+type abnormalMarker interface {
+	workReportCoverage
+	MarkAbnormal(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string, now time.Time) error
+}
+
+type evaluationReader interface {
+	ReportOrg(ctx context.Context, scope portal.Scope, id int64) (postgres.ReportOrg, error)
+	Evaluations(ctx context.Context, scope portal.Scope, orgID int64) ([]postgres.Evaluation, error)
+}
+
+type evaluator interface {
+	evaluationReader
+	Evaluate(ctx context.Context, scope portal.Scope, actor portal.Actor, in postgres.EvaluationInput) (postgres.Grade, error)
+}
+
+type evaluationLister interface {
+	LatestEvaluations(ctx context.Context, scope portal.Scope, grade postgres.Grade) ([]postgres.Evaluation, error)
+}
+
+// Limits of the work-report and evaluation forms.
+const (
+	workReportSummaryMax = 4000
+	workReportPlansMax   = 2000
+	evaluationViewsMax   = 2000
+	evaluationReasonMax  = 500
+	countMax             = 1000000
+)
+
+// formOrgID reads a positive id from a query or form value.
+func formOrgID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// handleWorkReportStatus is the committee's page: each live group, 已报送 or 未报送, this period and the last.
+func handleWorkReportStatus(db workReportStatusReader, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		cur := postgres.PeriodOf(time.Now())
+		prev := cur.Prev()
+		rows, err := db.CommunityReportStatus(r.Context(), a.Scope(), cur, prev)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		p := web.NewPage("定期工作报告", a, base+"/work-reports", takeFlashCtx(r))
+		rs.render(w, r, http.StatusOK, web.WorkReportStatusPage(web.NewWorkReportStatusView(p, base, cur, prev, rows,
+			len(rows) >= 1000)))
+	}
+}
+
+// workReportForm builds the form for the group and period the query or form names: a group outside the
+// community (or no longer live) or a period not yet begun is ErrNotFound.
+func workReportForm(ctx context.Context, db workReportReader, a *portal.Account, base, orgParam, periodParam string) (web.WorkReportFormView, postgres.ReportOrg, postgres.Period, error) {
+	id, ok := formOrgID(orgParam)
+	p, pok := postgres.ParsePeriod(periodParam)
+	if !ok || !pok || p.After(postgres.PeriodOf(time.Now())) {
+		return web.WorkReportFormView{}, postgres.ReportOrg{}, p, portal.ErrNotFound
+	}
+	o, err := db.ReportOrg(ctx, a.Scope(), id)
+	if err == nil && !o.Live() {
+		err = portal.ErrNotFound
+	}
+	if err != nil {
+		return web.WorkReportFormView{}, o, p, err
+	}
+	versions, err := db.WorkReports(ctx, a.Scope(), id, p)
+	if err != nil {
+		return web.WorkReportFormView{}, o, p, err
+	}
+	list := base + "/work-reports"
+	v := web.WorkReportFormView{Page: web.NewPage("报送工作报告", a, list, ""), Heading: "报送工作报告",
+		Action: list, CancelHref: list, OrgID: o.ID, OrgName: o.Name, PeriodKey: p.Key(), PeriodLabel: p.Label(),
+		Problems: map[string]string{}}
+	v.Members.Value = strconv.Itoa(o.Members)
+	if len(versions) > 0 {
+		latest := versions[0]
+		v.Heading, v.Page.Title, v.Revision = "更正工作报告", "更正工作报告", latest.Revision
+		v.Summary.Value, v.Plans.Value = latest.Summary, latest.Plans
+		v.Activities.Value, v.Members.Value = strconv.Itoa(latest.Activities), strconv.Itoa(latest.Members)
+		for _, wr := range versions {
+			v.Versions = append(v.Versions, web.NewWorkReportVersion(wr))
+		}
+	}
+	return v, o, p, nil
+}
+
+func handleWorkReportNew(db workReportReader, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		v, _, _, err := workReportForm(r.Context(), db, accountFrom(r.Context()), base, q.Get("org"), q.Get("period"))
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		rs.render(w, r, http.StatusOK, web.WorkReportFormPage(v))
+	}
+}
+
+// formText reads a trimmed text input into field, checking that it is given (when required) and not too long.
+func formText(f map[string][]string, key, label string, max int, required bool, field *web.Field, p rules.Problems) string {
+	s := ""
+	if vs := f[key]; len(vs) > 0 {
+		s = strings.TrimSpace(vs[0])
+	}
+	field.Value = s
+	switch n := utf8.RuneCountInString(s); {
+	case required && n == 0:
+		p.Add(key, "请填写"+label)
+	case n > max:
+		p.Add(key, label+"不能超过 "+strconv.Itoa(max)+" 字，现为 "+strconv.Itoa(n)+" 字")
+	}
+	return s
+}
+
+// formCount reads a whole number 0…max into field.
+func formCount(f map[string][]string, key, label string, max int, field *web.Field, p rules.Problems) int {
+	s := ""
+	if vs := f[key]; len(vs) > 0 {
+		s = strings.TrimSpace(vs[0])
+	}
+	field.Value = s
+	n, err := strconv.Atoi(s)
+	switch {
+	case s == "":
+		p.Add(key, "请填写"+label)
+	case err != nil || n < 0 || n > max:
+		p.Add(key, label+"应为 0 至 "+strconv.Itoa(max)+" 之间的整数")
+	}
+	return n
+}
+
+// handleWorkReportSubmit records a report, or a correction of the period's report; the revision in the form is
+// the one the committee saw, so a correction made meanwhile by a colleague gives 409 rather than being lost.
+func handleWorkReportSubmit(db workReportSubmitter, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil {
+			rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多", "提交的内容超过了允许的大小，请精简后重试。")
+			return
+		}
+		a := accountFrom(r.Context())
+		f := r.PostForm
+		v, o, p, err := workReportForm(r.Context(), db, a, base, f.Get("org"), f.Get("period"))
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		seen, err := strconv.Atoi(f.Get("revision"))
+		if err != nil || seen != v.Revision {
+			rs.conflict(w, r)
+			return
+		}
+		problems := rules.Problems{}
+		in := postgres.WorkReportInput{OrgID: o.ID, Period: p, Revision: seen}
+		in.Summary = formText(f, "summary", "工作总结", workReportSummaryMax, true, &v.Summary, problems)
+		in.Activities = formCount(f, "activities", "开展活动次数", countMax, &v.Activities, problems)
+		in.Members = formCount(f, "members", "现有成员人数", countMax, &v.Members, problems)
+		in.Plans = formText(f, "plans", "存在问题和下步计划", workReportPlansMax, false, &v.Plans, problems)
+		if !problems.OK() {
+			v.SetProblems(problems)
+			rs.render(w, r, http.StatusUnprocessableEntity, web.WorkReportFormPage(v))
+			return
+		}
+		rev, err := db.SubmitWorkReport(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in,
+			time.Now())
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		msg := "已报送"
+		if rev > 1 {
+			msg = "已更正"
+		}
+		putFlash(r, o.Name+p.Label()+"工作报告"+msg+"。")
+		redirect(w, r, base+"/work-reports")
+	}
+}
+
+// coverageView builds the town's or district's page for the period the query names (default: the previous
+// period, the last one complete).
+func coverageView(ctx context.Context, db workReportCoverage, a *portal.Account, base string, r *http.Request) (web.WorkReportCoverageView, error) {
+	cur := postgres.PeriodOf(time.Now())
+	p := cur.Prev()
+	v := web.WorkReportCoverageView{Heading: "定期工作报告报送情况", Action: base + "/work-reports",
+		ChildLabel: "村(社区)", Problems: map[string]string{}, MarkAction: base + "/work-reports/mark-abnormal"}
+	if a.Tier == portal.TierDistrict {
+		v.Heading, v.ChildLabel = "定期工作报告报送情况（全区）", "镇街"
+	}
+	v.Period.Value = strings.TrimSpace(r.URL.Query().Get("period"))
+	if v.Period.Value != "" {
+		if q, ok := postgres.ParsePeriod(v.Period.Value); ok && !q.After(cur) {
+			p = q
+		} else {
+			v.Period.Problem = "请从列表中选择报告期"
+			v.Problems["period"] = v.Period.Problem
+		}
+	}
+	v.PeriodOptions, v.PeriodLabel = web.PeriodOptions(cur, p), p.Label()
+	cs, err := db.ReportCoverage(ctx, a.Scope(), p)
+	if err != nil {
+		return v, err
+	}
+	var live, missing int
+	v.Rows, live, missing = web.NewCoverageRows(cs)
+	v.Live, v.Missing = strconv.Itoa(live), strconv.Itoa(missing)
+	if a.Tier == portal.TierTown {
+		v.CanMark = true
+		last := cur.Prev()
+		var labels []string
+		for i, q := 0, last; i < postgres.MissedPeriodsForAbnormal; i, q = i+1, q.Prev() {
+			labels = append([]string{q.Label()}, labels...)
+		}
+		v.MissedLabel = strings.Join(labels, "、")
+		lapsed, err := db.LapsedOrgs(ctx, a.Scope(), last)
+		if err != nil {
+			return v, err
+		}
+		for _, l := range lapsed {
+			v.Lapsed = append(v.Lapsed, web.LapsedRow{ID: l.ID, Name: l.Name, Community: l.CommunityName,
+				OrgHref: base + "/orgs/" + itoa64(l.ID), Version: l.Version})
+		}
+	}
+	return v, nil
+}
+
+func handleWorkReportCoverage(db workReportCoverage, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		v, err := coverageView(r.Context(), db, a, base, r)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		v.Page = web.NewPage(v.Heading, a, base+"/work-reports", takeFlashCtx(r))
+		status := http.StatusOK
+		if len(v.Problems) > 0 {
+			status = http.StatusUnprocessableEntity
+		}
+		rs.render(w, r, status, web.WorkReportCoveragePage(v))
+	}
+}
+
+// handleMarkAbnormal is the town's 活动异常 for a group that missed its reports, with a reason. The version is
+// the organization's as the officer saw it; a change meanwhile gives 409.
+func handleMarkAbnormal(db abnormalMarker, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		a := accountFrom(r.Context())
+		id, ok := formOrgID(r.PostFormValue("org"))
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		version, err := strconv.Atoi(r.PostFormValue("version"))
+		if err != nil {
+			rs.conflict(w, r)
+			return
+		}
+		reason := strings.TrimSpace(r.PostFormValue("reason"))
+		msg := ""
+		switch c := utf8.RuneCountInString(reason); {
+		case c == 0:
+			msg = "请写明标记活动异常的原因"
+		case c > 200:
+			msg = "原因不能超过 200 字，现为 " + strconv.Itoa(c) + " 字"
+		}
+		if msg == "" {
+			err = db.MarkAbnormal(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id, version,
+				reason, time.Now())
+			if err != nil {
+				rs.fail(w, r, err)
+				return
+			}
+			putFlash(r, "已将该组织标记为活动异常。")
+			redirect(w, r, base+"/work-reports")
+			return
+		}
+		r.URL.RawQuery = ""
+		v, err := coverageView(r.Context(), db, a, base, r)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		v.Page = web.NewPage(v.Heading, a, base+"/work-reports", "")
+		found := false
+		for i := range v.Lapsed {
+			if v.Lapsed[i].ID == id {
+				v.Lapsed[i].Reason = web.Field{Value: reason, Problem: msg}
+				found = true
+			}
+		}
+		if !found {
+			rs.fail(w, r, portal.ErrNotFound)
+			return
+		}
+		v.Problems["reason"] = msg
+		rs.render(w, r, http.StatusUnprocessableEntity, web.WorkReportCoveragePage(v))
+	}
+}
+
+// evaluationForm builds the evaluation form for the group and year named: a group outside the community is
+// ErrNotFound; the year defaults to the current one, and a year already evaluated is re-evaluated from its
+// latest version.
+func evaluationForm(ctx context.Context, db evaluationReader, a *portal.Account, base, orgParam, yearParam string) (web.EvaluationFormView, postgres.ReportOrg, error) {
+	id, ok := formOrgID(orgParam)
+	if !ok {
+		return web.EvaluationFormView{}, postgres.ReportOrg{}, portal.ErrNotFound
+	}
+	thisYear := time.Now().In(beijing).Year()
+	year := thisYear
+	if yearParam != "" {
+		y, err := strconv.Atoi(yearParam)
+		if err != nil || y < postgres.FirstReportYear || y > thisYear {
+			return web.EvaluationFormView{}, postgres.ReportOrg{}, portal.ErrNotFound
+		}
+		year = y
+	}
+	o, err := db.ReportOrg(ctx, a.Scope(), id)
+	if err == nil && !o.Live() {
+		err = portal.ErrNotFound
+	}
+	if err != nil {
+		return web.EvaluationFormView{}, o, err
+	}
+	history, err := db.Evaluations(ctx, a.Scope(), id)
+	if err != nil {
+		return web.EvaluationFormView{}, o, err
+	}
+	sid := itoa64(id)
+	v := web.EvaluationFormView{Page: web.NewPage("评估评议", a, base+"/work-reports", ""),
+		Heading: "评估评议：" + o.Name, Action: base + "/evaluations", SwitchAction: base + "/evaluations/new",
+		CancelHref: base + "/work-reports", HistoryHref: base + "/orgs/" + sid + "/evaluations", OrgID: id,
+		OrgName: o.Name, Year: year, Problems: map[string]string{}, GradeOptions: web.GradeOptions("按得分评定", "")}
+	for y := thisYear; y >= postgres.FirstReportYear; y-- {
+		v.YearOptions = append(v.YearOptions, web.Option{Value: strconv.Itoa(y), Label: strconv.Itoa(y) + "年度",
+			Selected: y == year})
+	}
+	for _, d := range postgres.EvaluationDimensions {
+		v.Scores = append(v.Scores, web.ScoreField{Key: d.Key, Label: d.Label})
+	}
+	for _, e := range history { // the latest version first
+		if e.Year != year {
+			continue
+		}
+		label, _ := web.GradeLabel(e.Grade)
+		v.Version, v.Current = e.Version, label
+		for i := range v.Scores {
+			v.Scores[i].Value = strconv.Itoa(e.Scores[v.Scores[i].Key])
+		}
+		v.Views.Value = e.Views
+		break
+	}
+	return v, o, nil
+}
+
+func handleEvaluationNew(db evaluationReader, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		v, _, err := evaluationForm(r.Context(), db, accountFrom(r.Context()), base, q.Get("org"), q.Get("year"))
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		rs.render(w, r, http.StatusOK, web.EvaluationFormPage(v))
+	}
+}
+
+// handleEvaluationSubmit records an evaluation, or a re-evaluation of the year from the version the committee
+// saw: two committee members re-evaluating at once give one new version and one 409.
+func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil {
+			rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多", "提交的内容超过了允许的大小，请精简后重试。")
+			return
+		}
+		a := accountFrom(r.Context())
+		f := r.PostForm
+		v, o, err := evaluationForm(r.Context(), db, a, base, f.Get("org"), f.Get("year"))
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		seen, err := strconv.Atoi(f.Get("version"))
+		if err != nil || seen != v.Version {
+			rs.conflict(w, r)
+			return
+		}
+		problems := rules.Problems{}
+		in := postgres.EvaluationInput{OrgID: o.ID, Year: v.Year, Version: seen, Scores: map[string]int{}}
+		for i := range v.Scores {
+			s := &v.Scores[i]
+			key := "score_" + s.Key
+			s.Value = strings.TrimSpace(f.Get(key))
+			n, err := strconv.Atoi(s.Value)
+			switch {
+			case s.Value == "":
+				problems.Add(key, "请填写“"+s.Label+"”得分")
+			case err != nil || n < 0 || n > 100:
+				problems.Add(key, "“"+s.Label+"”得分应为 0 至 100 之间的整数")
+			default:
+				in.Scores[s.Key] = n
+			}
+		}
+		in.Views = formText(f, "views", "群众评议意见", evaluationViewsMax, false, &v.Views, problems)
+		v.Grade.Value = f.Get("grade")
+		in.Grade = postgres.Grade(v.Grade.Value)
+		if in.Grade != "" && !in.Grade.Valid() {
+			problems.Add("grade", "请从列表中选择等次")
+			in.Grade = ""
+		}
+		v.GradeOptions = web.GradeOptions("按得分评定", in.Grade)
+		in.OverrideReason = formText(f, "override_reason", "调整理由", evaluationReasonMax, false, &v.Reason, problems)
+		if in.Grade != "" && len(in.Scores) == len(postgres.EvaluationDimensions) &&
+			in.Grade != postgres.GradeOf(postgres.Average(in.Scores)) && in.OverrideReason == "" {
+			problems.Add("override_reason", "调整等次须写明理由（按得分应评为"+
+				postgres.GradeOf(postgres.Average(in.Scores)).Label()+"）")
+		}
+		if !problems.OK() {
+			v.SetProblems(problems)
+			rs.render(w, r, http.StatusUnprocessableEntity, web.EvaluationFormPage(v))
+			return
+		}
+		grade, err := db.Evaluate(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in)
+		if errors.Is(err, postgres.ErrOverrideReason) {
+			v.SetProblems(map[string]string{"override_reason": "调整等次须写明理由"})
+			rs.render(w, r, http.StatusUnprocessableEntity, web.EvaluationFormPage(v))
+			return
+		}
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		putFlash(r, o.Name+strconv.Itoa(v.Year)+"年度评估评议已提交，等次："+grade.Label()+"。")
+		redirect(w, r, base+"/orgs/"+itoa64(o.ID)+"/evaluations")
+	}
+}
+
+// handleEvaluationHistory is a group's evaluations, every version of every year; a group outside the caller's
+// jurisdiction is 404.
+func handleEvaluationHistory(db evaluationReader, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		id, ok := formOrgID(chi.URLParam(r, "id"))
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		o, err := db.ReportOrg(r.Context(), a.Scope(), id)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		es, err := db.Evaluations(r.Context(), a.Scope(), id)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		sid := itoa64(id)
+		v := web.EvaluationHistoryView{Page: web.NewPage(o.Name+" · 评估记录", a, base+"/evaluations", takeFlashCtx(r)),
+			OrgName: o.Name, OrgHref: base + "/orgs/" + sid, Dimensions: web.DimensionLabels()}
+		if a.Tier == portal.TierCommunity {
+			v.NewHref = base + "/evaluations/new?org=" + sid
+		}
+		for _, e := range es {
+			v.Rows = append(v.Rows, web.NewEvaluationRow(e, base))
+		}
+		rs.render(w, r, http.StatusOK, web.EvaluationHistoryPage(v))
+	}
+}
+
+// handleEvaluationList is the latest grade of each evaluated group inside the caller's jurisdiction.
+func handleEvaluationList(db evaluationLister, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		heading := "评估评议结果"
+		if a.Tier == portal.TierDistrict {
+			heading = "评估评议结果（全区）"
+		}
+		v := web.EvaluationListView{Page: web.NewPage(heading, a, base+"/evaluations", takeFlashCtx(r)),
+			Heading: heading, Action: base + "/evaluations", Problems: map[string]string{},
+			Dimensions: web.DimensionLabels()}
+		v.Grade.Value = strings.TrimSpace(r.URL.Query().Get("grade"))
+		grade := postgres.Grade(v.Grade.Value)
+		if grade != "" && !grade.Valid() {
+			v.Grade.Problem = "请从列表中选择等次"
+			v.Problems["grade"] = v.Grade.Problem
+			grade = ""
+		}
+		v.GradeOptions = web.GradeOptions("全部", grade)
+		es, err := db.LatestEvaluations(r.Context(), a.Scope(), grade)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		for _, e := range es {
+			v.Rows = append(v.Rows, web.NewEvaluationRow(e, base))
+		}
+		v.Capped = len(es) >= postgres.EvaluationListLimit
+		status := http.StatusOK
+		if len(v.Problems) > 0 {
+			status = http.StatusUnprocessableEntity
+		}
+		rs.render(w, r, status, web.EvaluationListPage(v))
+	}
+}

@@ -1,0 +1,629 @@
+package postgres
+
+// 定期工作报告 and 评估评议: the periodic work reports a 村(居)委会 submits for its groups, who has not reported,
+// the yearly evaluations with their grade, and marking a group that keeps missing reports 活动异常.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+)
+
+// reportZone is 北京时间, in which periods begin and end.
+var reportZone = time.FixedZone("CST", 8*3600)
+
+// PeriodMonths is the length of a reporting period (half-years by default); 12 must be a multiple of it. This is
+// the one place to change it: 3 gives quarters, 12 whole years.
+const PeriodMonths = 6
+
+// MissedPeriodsForAbnormal is how many consecutive periods without a report let a town mark a group 活动异常.
+const MissedPeriodsForAbnormal = 2
+
+// FirstReportYear is the first year reports can be filed for: the action plan's first year (渝北民〔2021〕114号).
+const FirstReportYear = 2021
+
+// Period is one reporting period: Half is its number in the year, 1-based (1 上半年, 2 下半年 with half-years).
+type Period struct {
+	Year int
+	Half int
+}
+
+// PeriodsPerYear is how many periods a year holds.
+const PeriodsPerYear = 12 / PeriodMonths
+
+// PeriodOf is the period t falls in, in 北京时间.
+func PeriodOf(t time.Time) Period {
+	t = t.In(reportZone)
+	return Period{Year: t.Year(), Half: (int(t.Month())-1)/PeriodMonths + 1}
+}
+
+// Prev is the period before p.
+func (p Period) Prev() Period {
+	if p.Half > 1 {
+		return Period{p.Year, p.Half - 1}
+	}
+	return Period{p.Year - 1, PeriodsPerYear}
+}
+
+// Start is the first day of p; End is the first day after it.
+func (p Period) Start() time.Time {
+	return time.Date(p.Year, time.Month((p.Half-1)*PeriodMonths+1), 1, 0, 0, 0, 0, reportZone)
+}
+
+// End is the first instant after p.
+func (p Period) End() time.Time { return p.Start().AddDate(0, PeriodMonths, 0) }
+
+// Valid reports whether p is a period of a year the portal takes reports for.
+func (p Period) Valid() bool {
+	return p.Year >= FirstReportYear && p.Year <= 2200 && p.Half >= 1 && p.Half <= PeriodsPerYear
+}
+
+// After reports whether p comes after q.
+func (p Period) After(q Period) bool {
+	return p.Year > q.Year || p.Year == q.Year && p.Half > q.Half
+}
+
+// Key is how a period travels in URLs and forms: 2026-1.
+func (p Period) Key() string { return strconv.Itoa(p.Year) + "-" + strconv.Itoa(p.Half) }
+
+// ParsePeriod reads a Key; ok is false for anything else, or a period outside Valid.
+func ParsePeriod(s string) (Period, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '-' {
+			y, err1 := strconv.Atoi(s[:i])
+			h, err2 := strconv.Atoi(s[i+1:])
+			p := Period{y, h}
+			return p, err1 == nil && err2 == nil && p.Valid()
+		}
+	}
+	return Period{}, false
+}
+
+// Label is the period as clerks say it: 2026年上半年.
+func (p Period) Label() string {
+	y := strconv.Itoa(p.Year) + "年"
+	switch PeriodsPerYear {
+	case 1:
+		return y + "度"
+	case 2:
+		if p.Half == 1 {
+			return y + "上半年"
+		}
+		return y + "下半年"
+	case 4:
+		return y + "第" + []string{"一", "二", "三", "四"}[p.Half-1] + "季度"
+	}
+	return y + "第" + strconv.Itoa(p.Half) + "期"
+}
+
+// Errors of work reports and evaluations.
+var (
+	// ErrPeriodAhead says a report names a period that has not begun.
+	ErrPeriodAhead = errors.New("the period has not begun")
+	// ErrOverrideReason says a grade other than the computed one needs a reason.
+	ErrOverrideReason = errors.New("an overridden grade needs a reason")
+)
+
+// WorkReportInput is the work-report form. The group must be a live group of the committee's community; its
+// codes are the group's own.
+type WorkReportInput struct {
+	OrgID      int64
+	Period     Period
+	Revision   int // the latest revision the committee saw for the period, 0 for a first report
+	Summary    string
+	Activities int
+	Members    int
+	Plans      string
+}
+
+// WorkReport is one revision of a group's report for a period.
+type WorkReport struct {
+	ID              int64
+	OrgID           int64
+	OrgName         string
+	Period          Period
+	Revision        int
+	Summary         string
+	Activities      int
+	Members         int
+	Plans           string
+	SubmittedByName string
+	SubmittedAt     time.Time
+}
+
+// reportableOrg checks inside tx that orgID is a live group inside scope.
+func reportableOrg(ctx context.Context, tx pgx.Tx, scope portal.Scope, orgID int64) (string, error) {
+	var community string
+	err := tx.QueryRow(ctx, `SELECT o.community_code FROM organizations o
+		WHERE o.id = @id AND o.status IN ('normal', 'abnormal') AND `+orgScope+` FOR SHARE OF o`,
+		scopeArgs(scope, pgx.NamedArgs{"id": orgID})).Scan(&community)
+	return community, err
+}
+
+// SubmitWorkReport records the committee's report for one of its live groups. A report for a period already
+// reported is a correction: in.Revision must be the latest revision (else ErrConflict) and the earlier ones stay
+// as its history. A group outside scope or no longer live is ErrNotFound; a period not yet begun is
+// ErrPeriodAhead. It returns the revision written.
+func (db *DB) SubmitWorkReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in WorkReportInput, now time.Time) (int, error) {
+	if scope.Tier != portal.TierCommunity {
+		return 0, portal.ErrNotAllow
+	}
+	if !in.Period.Valid() {
+		return 0, portal.ErrNotFound
+	}
+	if in.Period.After(PeriodOf(now)) {
+		return 0, ErrPeriodAhead
+	}
+	rev := in.Revision + 1
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := reportableOrg(ctx, tx, scope, in.OrgID); err != nil {
+			return err
+		}
+		var id int64
+		// The revision must follow the latest exactly; two committees correcting at once both write the same
+		// revision and the unique key lets one through.
+		err := tx.QueryRow(ctx, `
+			INSERT INTO work_reports (org_id, district_code, town_code, community_code, period_year, period_no,
+				revision, summary, activities, members, plans, submitted_by, submitted_at)
+			SELECT o.id, o.district_code, o.town_code, o.community_code, @year, @no,
+				@revision, @summary, @activities, @members, @plans, @by, @now
+			FROM organizations o
+			WHERE o.id = @org_id AND `+orgScope+`
+			  AND (SELECT coalesce(max(w.revision), 0) FROM work_reports w
+			       WHERE w.org_id = o.id AND w.period_year = @year AND w.period_no = @no) = @seen
+			RETURNING id`,
+			scopeArgs(scope, pgx.NamedArgs{"org_id": in.OrgID, "year": in.Period.Year, "no": in.Period.Half,
+				"revision": rev, "seen": in.Revision, "summary": in.Summary, "activities": in.Activities,
+				"members": in.Members, "plans": in.Plans, "by": noticeActorID(actor), "now": now})).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return portal.ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+		action := "workreport.submit"
+		if rev > 1 {
+			action = "workreport.correct"
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: action, ObjectType: "work_report",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
+			Detail: "组织 " + strconv.FormatInt(in.OrgID, 10) + " " + in.Period.Label() + " 第 " + strconv.Itoa(rev) + " 版"})
+	})
+	if err != nil {
+		return 0, conflictOnUnique(err)
+	}
+	return rev, nil
+}
+
+// conflictOnUnique translates err, a unique violation (another writer took the same revision) as ErrConflict.
+func conflictOnUnique(err error) error {
+	err = translate(err)
+	var ue *UniqueError
+	if errors.As(err, &ue) {
+		return portal.ErrConflict
+	}
+	return err
+}
+
+// WorkReports is every revision of a group's report for period inside scope, the latest first. A group outside
+// scope has none.
+func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, p Period) ([]WorkReport, error) {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT w.id, w.org_id, o.name, w.period_year, w.period_no, w.revision, w.summary, w.activities, w.members,
+			w.plans, coalesce(a.display_name, '') AS by_name, w.submitted_at
+		FROM work_reports w JOIN organizations o ON o.id = w.org_id
+		LEFT JOIN accounts a ON a.id = w.submitted_by
+		WHERE w.org_id = @org_id AND w.period_year = @year AND w.period_no = @no AND `+orgScope+`
+		ORDER BY w.revision DESC`,
+		scopeArgs(scope, pgx.NamedArgs{"org_id": orgID, "year": p.Year, "no": p.Half}))
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (WorkReport, error) {
+		var w WorkReport
+		err := row.Scan(&w.ID, &w.OrgID, &w.OrgName, &w.Period.Year, &w.Period.Half, &w.Revision, &w.Summary,
+			&w.Activities, &w.Members, &w.Plans, &w.SubmittedByName, &w.SubmittedAt)
+		return w, err
+	})
+	return out, translate(err)
+}
+
+// ReportOrg is a group as the report and evaluation forms name it.
+type ReportOrg struct {
+	ID            int64
+	Name          string
+	CommunityName string
+	Status        string
+	Members       int
+	Version       int
+}
+
+// Live reports whether the group still counts (正常 or 活动异常): only live groups report and are evaluated.
+func (o ReportOrg) Live() bool { return o.Status == "normal" || o.Status == "abnormal" }
+
+// ReportOrg is one group inside scope, live or not; any other id is ErrNotFound.
+func (db *DB) ReportOrg(ctx context.Context, scope portal.Scope, id int64) (ReportOrg, error) {
+	var o ReportOrg
+	err := db.Pool.QueryRow(ctx, `SELECT o.id, o.name, c.name, o.status, o.members, o.version
+		FROM organizations o JOIN divisions c ON c.code = o.community_code
+		WHERE o.id = @id AND `+orgScope,
+		scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&o.ID, &o.Name, &o.CommunityName, &o.Status, &o.Members,
+		&o.Version)
+	return o, translate(err)
+}
+
+// ReportStatus is one live group of a community and whether it reported for the current and previous period.
+type ReportStatus struct {
+	OrgID      int64
+	Name       string
+	Status     string
+	CurrentRev int // the latest revision for the current period, 0 when not reported
+	PrevRev    int
+}
+
+// reportListLimit caps one community's list of groups.
+const reportListLimit = 1000
+
+// CommunityReportStatus lists the live groups inside scope, by name, with the latest revision of their reports
+// for cur and prev (0: none): the committee's 已报送 / 未报送 page, one query.
+func (db *DB) CommunityReportStatus(ctx context.Context, scope portal.Scope, cur, prev Period) ([]ReportStatus, error) {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT o.id, o.name, o.status,
+			coalesce(max(w.revision) FILTER (WHERE w.period_year = @cy AND w.period_no = @cn), 0) AS cur_rev,
+			coalesce(max(w.revision) FILTER (WHERE w.period_year = @py AND w.period_no = @pn), 0) AS prev_rev
+		FROM organizations o
+		LEFT JOIN work_reports w ON w.org_id = o.id
+			AND (w.period_year = @cy AND w.period_no = @cn OR w.period_year = @py AND w.period_no = @pn)
+		WHERE o.status IN ('normal', 'abnormal') AND `+orgScope+`
+		GROUP BY o.id, o.name, o.status
+		ORDER BY o.name, o.id
+		LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"cy": cur.Year, "cn": cur.Half, "py": prev.Year, "pn": prev.Half,
+			"limit": reportListLimit}))
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReportStatus, error) {
+		var s ReportStatus
+		err := row.Scan(&s.OrgID, &s.Name, &s.Status, &s.CurrentRev, &s.PrevRev)
+		return s, err
+	})
+	return out, translate(err)
+}
+
+// ReportCoverage is one division below the scope: its live groups and how many have not reported for a period.
+type ReportCoverage struct {
+	Code    string
+	Name    string
+	Live    int
+	Missing int
+}
+
+// ReportCoverage counts, per division one level below scope (communities of a town, towns of the district), the
+// live groups and those without a report for p, in one grouped query.
+func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p Period) ([]ReportCoverage, error) {
+	child := scope.Tier.Below()
+	if child == "" {
+		return nil, portal.ErrNotAllow
+	}
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT d.code, d.name, count(o.id)::int AS live, count(o.id) FILTER (WHERE w.org_id IS NULL)::int AS missing
+		FROM divisions d
+		LEFT JOIN organizations o ON o.status IN ('normal', 'abnormal') AND `+orgScope+`
+			AND (@child = 'town' AND o.town_code = d.code OR @child = 'community' AND o.community_code = d.code)
+		LEFT JOIN work_reports w ON w.org_id = o.id AND w.period_year = @year AND w.period_no = @no
+			AND w.revision = 1
+		WHERE d.level = @child AND starts_with(d.code, @scope_div)
+		GROUP BY d.code, d.name
+		ORDER BY d.code`,
+		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "year": p.Year, "no": p.Half}))
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[ReportCoverage])
+	return out, translate(err)
+}
+
+// LapsedOrg is a group in 正常 status with no report for the last periods.
+type LapsedOrg struct {
+	ID            int64
+	Name          string
+	CommunityName string
+	Version       int
+}
+
+// LapsedOrgs lists the groups inside scope still 正常 that have no report for any of the MissedPeriodsForAbnormal
+// periods ending with last, and that existed before the first of them began: those a town may mark 活动异常.
+func (db *DB) LapsedOrgs(ctx context.Context, scope portal.Scope, last Period) ([]LapsedOrg, error) {
+	first := last
+	for i := 1; i < MissedPeriodsForAbnormal; i++ {
+		first = first.Prev()
+	}
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT o.id, o.name, c.name AS community_name, o.version
+		FROM organizations o JOIN divisions c ON c.code = o.community_code
+		WHERE o.status = 'normal' AND `+orgScope+` AND o.created_at < @since
+		  AND NOT EXISTS (SELECT 1 FROM work_reports w WHERE w.org_id = o.id AND w.revision = 1
+			AND (w.period_year, w.period_no) >= (@fy, @fn) AND (w.period_year, w.period_no) <= (@ly, @ln))
+		ORDER BY o.community_code, o.name, o.id
+		LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"since": first.Start(), "fy": first.Year, "fn": first.Half, "ly": last.Year,
+			"ln": last.Half, "limit": reportListLimit}))
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[LapsedOrg])
+	return out, translate(err)
+}
+
+// MarkAbnormal is the town's 活动异常 for a group inside scope that missed its reports: the status change, a
+// timeline row with the reason and an audit row, in one transaction. version is the organization's version the
+// officer saw; a different one, or a group no longer 正常, is ErrConflict.
+func (db *DB) MarkAbnormal(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string, now time.Time) error {
+	if scope.Tier != portal.TierTown {
+		return portal.ErrNotAllow
+	}
+	if reason == "" {
+		return ErrReasonRequired
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var community string
+		err := tx.QueryRow(ctx, `
+			UPDATE organizations o SET status = 'abnormal', status_on = @on, status_reason = @reason,
+				updated_at = @now, version = o.version + 1
+			WHERE o.id = @id AND o.version = @version AND o.status = 'normal' AND `+orgScope+`
+			RETURNING o.community_code`,
+			scopeArgs(scope, pgx.NamedArgs{"id": id, "version": version, "reason": reason, "now": now,
+				"on": now.In(reportZone)})).Scan(&community)
+		if errors.Is(err, pgx.ErrNoRows) {
+			var exists bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM organizations o WHERE o.id = @id AND `+
+				orgScope+`)`, scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&exists); err != nil {
+				return err
+			}
+			if !exists {
+				return portal.ErrNotFound
+			}
+			return portal.ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, actor, id, community, "status_changed", "normal", "abnormal", reason); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.status", ObjectType: "organization",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: "normal → abnormal（未按期报送工作报告）"})
+	})
+	if errors.Is(err, ErrReasonRequired) {
+		return err
+	}
+	return translate(err)
+}
+
+// 评估评议
+
+// Dimension is one thing the committee scores a group on, 0–100.
+type Dimension struct {
+	Key   string
+	Label string
+}
+
+// EvaluationDimensions are the dimensions of the yearly evaluation: the one place to add or change them.
+var EvaluationDimensions = []Dimension{
+	{Key: "governance", Label: "内部治理"},
+	{Key: "service", Label: "服务成效"},
+	{Key: "satisfaction", Label: "群众满意度"},
+	{Key: "party", Label: "党建引领"},
+}
+
+// Grade is an evaluation's result.
+type Grade string
+
+const (
+	GradeExcellent Grade = "excellent" // 优秀
+	GradeGood      Grade = "good"      // 良好
+	GradePass      Grade = "pass"      // 合格
+	GradeFail      Grade = "fail"      // 不合格
+)
+
+// Grades from the best down.
+var Grades = []Grade{GradeExcellent, GradeGood, GradePass, GradeFail}
+
+// Valid reports whether g is a known grade.
+func (g Grade) Valid() bool {
+	return g == GradeExcellent || g == GradeGood || g == GradePass || g == GradeFail
+}
+
+// Label is the grade as clerks say it.
+func (g Grade) Label() string {
+	switch g {
+	case GradeExcellent:
+		return "优秀"
+	case GradeGood:
+		return "良好"
+	case GradePass:
+		return "合格"
+	case GradeFail:
+		return "不合格"
+	}
+	return string(g)
+}
+
+// GradeOf is the grade an average score earns: the thresholds live here and nowhere else.
+func GradeOf(average float64) Grade {
+	switch {
+	case average >= 90:
+		return GradeExcellent
+	case average >= 75:
+		return GradeGood
+	case average >= 60:
+		return GradePass
+	}
+	return GradeFail
+}
+
+// Average is the mean of scores, rounded to two decimals as stored.
+func Average(scores map[string]int) float64 {
+	if len(scores) == 0 {
+		return 0
+	}
+	sum := 0
+	for _, s := range scores {
+		sum += s
+	}
+	return math.Round(float64(sum)/float64(len(scores))*100) / 100
+}
+
+// EvaluationInput is the evaluation form.
+type EvaluationInput struct {
+	OrgID          int64
+	Year           int
+	Version        int            // the latest version the committee saw for the year, 0 for a first evaluation
+	Scores         map[string]int // by Dimension.Key
+	Views          string         // residents' views
+	Grade          Grade          // "" for the computed one
+	OverrideReason string
+}
+
+// Evaluation is one version of a group's evaluation for a year.
+type Evaluation struct {
+	ID             int64
+	OrgID          int64
+	OrgName        string
+	TownName       string
+	CommunityName  string
+	Year           int
+	Version        int
+	Scores         map[string]int
+	Average        float64
+	ComputedGrade  Grade
+	Grade          Grade
+	OverrideReason string
+	Views          string
+	EvaluatedBy    string
+	EvaluatedAt    time.Time
+}
+
+// Evaluate records the committee's evaluation of one of its live groups for a year, the grade computed from the
+// average unless in.Grade overrides it with a reason (ErrOverrideReason). Re-evaluating a year is a new version:
+// in.Version must be the latest (else ErrConflict), and earlier versions stay as history. It returns the grade.
+func (db *DB) Evaluate(ctx context.Context, scope portal.Scope, actor portal.Actor, in EvaluationInput) (Grade, error) {
+	if scope.Tier != portal.TierCommunity {
+		return "", portal.ErrNotAllow
+	}
+	if len(in.Scores) != len(EvaluationDimensions) {
+		return "", portal.ErrNotAllow
+	}
+	for _, d := range EvaluationDimensions {
+		if s, ok := in.Scores[d.Key]; !ok || s < 0 || s > 100 {
+			return "", portal.ErrNotAllow
+		}
+	}
+	avg := Average(in.Scores)
+	computed := GradeOf(avg)
+	grade := computed
+	if in.Grade != "" && in.Grade != computed {
+		if !in.Grade.Valid() {
+			return "", portal.ErrNotAllow
+		}
+		if in.OverrideReason == "" {
+			return "", ErrOverrideReason
+		}
+		grade = in.Grade
+	}
+	reason := in.OverrideReason
+	if grade == computed {
+		reason = ""
+	}
+	scores, err := json.Marshal(in.Scores)
+	if err != nil {
+		return "", err
+	}
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := reportableOrg(ctx, tx, scope, in.OrgID); err != nil {
+			return err
+		}
+		var id int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO evaluations (org_id, district_code, town_code, community_code, year, version, scores,
+				average, computed_grade, grade, override_reason, views, evaluated_by)
+			SELECT o.id, o.district_code, o.town_code, o.community_code, @year, @version, @scores,
+				@average, @computed, @grade, @reason, @views, @by
+			FROM organizations o
+			WHERE o.id = @org_id AND `+orgScope+`
+			  AND (SELECT coalesce(max(e.version), 0) FROM evaluations e
+			       WHERE e.org_id = o.id AND e.year = @year) = @seen
+			RETURNING id`,
+			scopeArgs(scope, pgx.NamedArgs{"org_id": in.OrgID, "year": in.Year, "version": in.Version + 1,
+				"seen": in.Version, "scores": string(scores), "average": avg, "computed": string(computed),
+				"grade": string(grade), "reason": reason, "views": in.Views, "by": noticeActorID(actor)})).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return portal.ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+		detail := "组织 " + strconv.FormatInt(in.OrgID, 10) + " " + strconv.Itoa(in.Year) + "年度 第 " +
+			strconv.Itoa(in.Version+1) + " 版：" + grade.Label()
+		if grade != computed {
+			detail += "（调整自" + computed.Label() + "）"
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "evaluation.submit", ObjectType: "evaluation",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: detail})
+	})
+	if err != nil {
+		return "", conflictOnUnique(err)
+	}
+	return grade, nil
+}
+
+const evaluationColumns = `e.id, e.org_id, o.name AS org_name, t.name AS town_name, c.name AS community_name,
+	e.year, e.version, e.scores, e.average::float8 AS average, e.computed_grade, e.grade, e.override_reason,
+	e.views, coalesce(a.display_name, '') AS evaluated_by, e.evaluated_at`
+
+// latestColumns are evaluationColumns as the LatestEvaluations subquery names them.
+const latestColumns = `id, org_id, org_name, town_name, community_name, year, version, scores, average,
+	computed_grade, grade, override_reason, views, evaluated_by, evaluated_at`
+
+const evaluationFrom = `FROM evaluations e JOIN organizations o ON o.id = e.org_id
+	JOIN divisions t ON t.code = o.town_code
+	JOIN divisions c ON c.code = o.community_code
+	LEFT JOIN accounts a ON a.id = e.evaluated_by`
+
+func scanEvaluation(row pgx.CollectableRow) (Evaluation, error) {
+	var e Evaluation
+	var scores []byte
+	var computed, grade string
+	err := row.Scan(&e.ID, &e.OrgID, &e.OrgName, &e.TownName, &e.CommunityName, &e.Year, &e.Version, &scores,
+		&e.Average, &computed, &grade, &e.OverrideReason, &e.Views, &e.EvaluatedBy, &e.EvaluatedAt)
+	if err != nil {
+		return e, err
+	}
+	e.ComputedGrade, e.Grade = Grade(computed), Grade(grade)
+	return e, json.Unmarshal(scores, &e.Scores)
+}
+
+// Evaluations is the evaluation history of a group inside scope: every version of every year, the latest year
+// and version first. A group outside scope has none (callers check the group first, to answer 404).
+func (db *DB) Evaluations(ctx context.Context, scope portal.Scope, orgID int64) ([]Evaluation, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+evaluationColumns+` `+evaluationFrom+`
+		WHERE e.org_id = @org_id AND `+orgScope+`
+		ORDER BY e.year DESC, e.version DESC`, scopeArgs(scope, pgx.NamedArgs{"org_id": orgID}))
+	out, err := pgx.CollectRows(rows, scanEvaluation)
+	return out, translate(err)
+}
+
+// EvaluationListLimit caps the list of latest grades; a district narrows it by grade.
+const EvaluationListLimit = 500
+
+// LatestEvaluations lists, for each group inside scope that has been evaluated, its latest evaluation (latest
+// year, latest version), optionally only those with grade, by town, community and name.
+func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, grade Grade) ([]Evaluation, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+latestColumns+` FROM (
+			SELECT DISTINCT ON (e.org_id) `+evaluationColumns+`, o.community_code
+			`+evaluationFrom+`
+			WHERE `+orgScope+`
+			ORDER BY e.org_id, e.year DESC, e.version DESC) latest
+		WHERE (@grade = '' OR latest.grade = @grade)
+		ORDER BY latest.community_code, latest.org_name, latest.org_id
+		LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": EvaluationListLimit}))
+	out, err := pgx.CollectRows(rows, scanEvaluation)
+	return out, translate(err)
+}
