@@ -179,7 +179,15 @@ const (
 	sessAccountID      = "account_id"
 	sessSessionVersion = "session_version"
 	sessFlash          = "flash"
+	sessSeenAt         = "seen_at" // Unix milliseconds of the last request, for the idle timeout
 )
+
+// touchEvery is how stale the last-seen time may grow before a request writes it again: a tenth of the idle
+// timeout, at most a minute, so the timeout stays accurate to that margin while an active clerk's session row
+// is written about once a minute instead of once per page.
+func touchEvery(idle time.Duration) time.Duration {
+	return min(idle/10, time.Minute)
+}
 
 // loadAccount puts the signed-in account into the request context. A session whose account was disabled, or
 // whose session version has moved on (sign-out elsewhere, password change, re-scope), is destroyed here, which
@@ -199,7 +207,11 @@ func (s *Server) loadAccount(next http.Handler) http.Handler {
 			s.resp.serverError(w, r, err)
 			return
 		case a.Disabled || a.SessionVersion != s.sessions.GetInt(r.Context(), sessSessionVersion):
+		case s.idleFor(r) > s.idle:
 		default:
+			if s.idleFor(r) > touchEvery(s.idle) {
+				s.sessions.Put(r.Context(), sessSeenAt, time.Now().UnixMilli())
+			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyAccount, &a)))
 			return
 		}
@@ -209,6 +221,16 @@ func (s *Server) loadAccount(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// idleFor is how long the session has gone without a request; a session that never recorded one is as idle as
+// can be.
+func (s *Server) idleFor(r *http.Request) time.Duration {
+	seen := s.sessions.GetInt64(r.Context(), sessSeenAt)
+	if seen == 0 {
+		return time.Duration(1<<63 - 1)
+	}
+	return time.Since(time.UnixMilli(seen))
 }
 
 // loginURL is where an anonymous request for path goes: the sign-in page, returning to path afterwards.

@@ -177,6 +177,7 @@ func handleLoginPost(cfg config.Config, db loginStore, sm *scs.SessionManager, h
 		}
 		sm.Put(r.Context(), sessAccountID, a.ID)
 		sm.Put(r.Context(), sessSessionVersion, a.SessionVersion)
+		sm.Put(r.Context(), sessSeenAt, time.Now().UnixMilli())
 		if err := db.RecordLoginSuccess(r.Context(), actor); err != nil {
 			rs.serverError(w, r, err)
 			return

@@ -486,3 +486,27 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+// An active session is written again only when its last-seen time grows stale, not on every page view: the
+// idle timeout must not cost one database write per request.
+func TestPageViewsDoNotRewriteTheSession(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-district")
+	c.get("/district/")
+	xmin := func() string {
+		var x string
+		if err := a.db.Pool.QueryRow(context.Background(), `SELECT xmin::text FROM sessions WHERE token = $1`, sessionCookie(c)).Scan(&x); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	before := xmin()
+	for i := 0; i < 5; i++ {
+		if res := c.get("/district/"); res.StatusCode != http.StatusOK {
+			t.Fatalf("page view %d: %d", i, res.StatusCode)
+		}
+	}
+	if after := xmin(); after != before {
+		t.Fatalf("five page views rewrote the session row (xmin %s → %s)", before, after)
+	}
+}

@@ -26,6 +26,7 @@ type Server struct {
 	resp     *responder
 	store    *pgxstore.PostgresStore
 	box      *sealbox.Box // seals and opens 负责人 phone numbers and 身份证号
+	idle     time.Duration
 }
 
 // New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5).
@@ -33,7 +34,8 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
 	store := pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
 	sm := scs.New()
 	sm.Store = store
-	sm.IdleTimeout = cfg.IdleTimeout
+	// The idle timeout is enforced by loadAccount from a last-seen time kept in the session, not by scs: scs
+	// would rewrite the session row on every request to move its expiry, one write per page view.
 	sm.Lifetime = cfg.SessionLifetime
 	sm.Cookie.Name = "yubei_session"
 	sm.Cookie.HttpOnly = true
@@ -48,7 +50,7 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
 		panic("server.New: " + err.Error())
 	}
 	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp,
-		store: store, box: box}
+		store: store, box: box, idle: cfg.IdleTimeout}
 }
 
 // Handler is the portal's whole HTTP surface.
