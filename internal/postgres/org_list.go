@@ -231,7 +231,7 @@ func (db *DB) ListOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 // other filter counts the matches through the same indexes as the list, up to CountCap.
 func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter) (OrgCount, error) {
 	var n int
-	if f.Field == "" && f.Nature == "" && f.Party == "" && f.Query == "" {
+	if f.KeptCountable() {
 		err := db.Pool.QueryRow(ctx, orgKeptCountQuery, filterArgs(f, scopeArgs(scope, nil))).Scan(&n)
 		return OrgCount{N: n}, translate(err)
 	}
@@ -242,6 +242,12 @@ func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f OrgF
 		return OrgCount{N: CountCap, More: true}, translate(err)
 	}
 	return OrgCount{N: n}, translate(err)
+}
+
+// KeptCountable reports whether the kept counts answer this filter's total exactly, whatever the registry's
+// size: a filter of divisions, tier, legal form and status only.
+func (f OrgFilter) KeptCountable() bool {
+	return f.Field == "" && f.Nature == "" && f.Party == "" && f.Query == ""
 }
 
 // CountCap bounds a count that the kept counts cannot answer (a name search, or a filter on 服务领域, 性质 or

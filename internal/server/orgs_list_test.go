@@ -301,8 +301,10 @@ func TestOrgListPagination(t *testing.T) {
 		}
 		pages++
 		doc := res.doc(t)
-		if n := totalOf(t, res); n != 120 {
-			t.Fatalf("page %d total %d", pages, n)
+		// A search's total is not counted past one page (at 2 M organizations a common word has 100k
+		// matches); the line says there are more than a page.
+		if line := strings.TrimSpace(doc.Find("#org-total").Text()); !strings.Contains(line, "超过 50 个") {
+			t.Fatalf("page %d total line %q", pages, line)
 		}
 		doc.Find("#orgs tbody tr td:first-child a").Each(func(_ int, s *goquery.Selection) {
 			href, _ := s.Attr("href")
