@@ -56,5 +56,8 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, box *sealbox
 	if err := LoadDemoReports(ctx, db); err != nil {
 		return false, err
 	}
+	if err := LoadDemoWorkReports(ctx, db, time.Now()); err != nil {
+		return false, err
+	}
 	return true, db.SetFact(ctx, "demo_loaded", "yes")
 }

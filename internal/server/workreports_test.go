@@ -158,7 +158,7 @@ func TestWorkReportInputAndCorrection(t *testing.T) {
 	if res := community.post("/community/work-reports", wrForm(org1, ahead, 0, nil)); res.StatusCode != http.StatusNotFound {
 		t.Errorf("future period: %d", res.StatusCode)
 	}
-	if n := a.count(`SELECT count(*) FROM work_reports`); n != 0 {
+	if n := a.count(`SELECT count(*) FROM work_reports WHERE community_code = $1`, seed.CommunityDemo); n != 0 {
 		t.Fatalf("%d reports written by refused requests", n)
 	}
 
@@ -218,7 +218,7 @@ func TestEvaluations(t *testing.T) {
 	if bad.StatusCode != http.StatusUnprocessableEntity || bad.doc(t).Find(".errors li").Length() != 3 {
 		t.Errorf("bad scores: %d", bad.StatusCode)
 	}
-	if n := a.count(`SELECT count(*) FROM evaluations`); n != 0 {
+	if n := a.count(`SELECT count(*) FROM evaluations WHERE community_code = $1`, seed.CommunityDemo); n != 0 {
 		t.Fatalf("%d evaluations written by refused requests", n)
 	}
 
