@@ -1,0 +1,181 @@
+// The 台账 import: the communities a clerk may import into, the names already taken, and the checked rows kept
+// between the check and the clerk's confirmation.
+package postgres
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/rules"
+	"github.com/yubei-cso/portal/internal/sealbox"
+)
+
+// MayImport says whether scope may import guided groups from a 台账: a 村(居)委会 into its own community, a
+// 镇街 into its communities. The district registers nothing this way.
+func MayImport(scope portal.Scope) bool {
+	return scope.Tier == portal.TierCommunity || scope.Tier == portal.TierTown
+}
+
+// ImportCommunity is a community a clerk may import into, with the names its groups' names are made of.
+type ImportCommunity struct {
+	Code         string
+	Name         string
+	TownName     string
+	DistrictName string
+}
+
+// ImportCommunities lists the communities inside scope, in code order: a committee's own, a town's all.
+func (db *DB) ImportCommunities(ctx context.Context, scope portal.Scope) ([]ImportCommunity, error) {
+	if !MayImport(scope) {
+		return nil, portal.ErrNotAllow
+	}
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT c.code, c.name, t.name AS town_name, d.name AS district_name
+		FROM divisions c JOIN divisions t ON t.code = c.parent_code JOIN divisions d ON d.code = t.parent_code
+		WHERE c.level = 'community' AND starts_with(c.code, @scope_div)
+		ORDER BY c.code`, pgx.NamedArgs{"scope_div": scope.Division})
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[ImportCommunity])
+	if err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
+
+// TakenNames gives which of names a live organization of scope's district already has (names are unique
+// district-wide, so this is the one question an import asks beyond the caller's own area; it reveals nothing
+// but the names it was given).
+func (db *DB) TakenNames(ctx context.Context, scope portal.Scope, names []string) ([]string, error) {
+	if len(names) == 0 || len(scope.Division) < 6 {
+		return nil, nil
+	}
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT o.name FROM organizations o
+		WHERE o.district_code = @district AND o.name = ANY(@names) AND o.status IN ('normal', 'abnormal')`,
+		pgx.NamedArgs{"district": scope.Division[:6], "names": names})
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
+
+// importTTL is how long checked rows wait for the confirmation.
+const importTTL = "1 hour"
+
+// importSealContext binds a kept payload to its token, so that it opens under no other.
+func importSealContext(token string) string { return "org_import:" + token }
+
+// KeepImport keeps checked rows for actor until the confirmation, and returns the token that names them. Every
+// row must lie inside scope; tier and legal form are those of a guided group whatever the input says. Expired
+// rows of anyone are cleared on the way.
+func (db *DB) KeepImport(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, orgs []OrgInput) (string, error) {
+	if !MayImport(scope) || actor.AccountID == 0 {
+		return "", portal.ErrNotAllow
+	}
+	if len(orgs) == 0 {
+		return "", portal.ErrNotFound
+	}
+	for i := range orgs {
+		if !scope.Covers(orgs[i].CommunityCode) || portal.LevelOfCode(orgs[i].CommunityCode) != portal.TierCommunity {
+			return "", portal.ErrNotFound
+		}
+		orgs[i].Tier, orgs[i].LegalForm = registry.TierGuided, rules.FormUnregistered
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(orgs); err != nil {
+		return "", err
+	}
+	if err := zw.Close(); err != nil {
+		return "", err
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token := hex.EncodeToString(b)
+	sealed := box.Seal(buf.String(), importSealContext(token))
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM org_imports WHERE expires_at < now()`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `
+			INSERT INTO org_imports (token, account_id, tier, division_code, row_count, payload, expires_at)
+			VALUES (@token, @account_id, @tier, @division, @row_count, @payload, now() + @ttl::interval)`,
+			pgx.NamedArgs{"token": token, "account_id": actor.AccountID, "tier": string(scope.Tier),
+				"division": scope.Division, "row_count": len(orgs), "payload": sealed, "ttl": importTTL})
+		return err
+	})
+	if err != nil {
+		return "", translate(err)
+	}
+	return token, nil
+}
+
+// ImportKept creates every organization kept under token, in one transaction with one "org.import" audit row,
+// and forgets the kept rows. A token that is unknown, expired, or another account's or division's is
+// ErrNotFound; a name taken since the check is ErrNameTaken, and then nothing is imported.
+func (db *DB) ImportKept(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, token string) (int, error) {
+	if !MayImport(scope) {
+		return 0, portal.ErrNotAllow
+	}
+	var n int
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var sealed []byte
+		err := tx.QueryRow(ctx, `
+			SELECT payload FROM org_imports
+			WHERE token = @token AND account_id = @account_id AND tier = @tier AND division_code = @division
+				AND expires_at > now()
+			FOR UPDATE`,
+			pgx.NamedArgs{"token": token, "account_id": actor.AccountID, "tier": string(scope.Tier),
+				"division": scope.Division}).Scan(&sealed)
+		if err != nil {
+			return err
+		}
+		orgs, err := openKept(box, token, sealed)
+		if err != nil {
+			return err
+		}
+		for _, in := range orgs {
+			in.Tier, in.LegalForm = registry.TierGuided, rules.FormUnregistered
+			if _, err := insertOrganization(ctx, tx, box, scope, actor, in); err != nil {
+				return err
+			}
+		}
+		n = len(orgs)
+		if _, err := tx.Exec(ctx, `DELETE FROM org_imports WHERE token = @token`,
+			pgx.NamedArgs{"token": token}); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.import", ObjectType: "organization",
+			Result: portal.ResultOK, Detail: "台账导入 " + strconv.Itoa(n) + " 个组织"})
+	})
+	if err != nil {
+		return 0, nameTaken(err)
+	}
+	return n, nil
+}
+
+func openKept(box *sealbox.Box, token string, sealed []byte) ([]OrgInput, error) {
+	plain, err := box.Open(sealed, importSealContext(token))
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader([]byte(plain)))
+	if err != nil {
+		return nil, err
+	}
+	var orgs []OrgInput
+	if err := json.NewDecoder(io.LimitReader(zr, 512<<20)).Decode(&orgs); err != nil {
+		return nil, err
+	}
+	return orgs, nil
+}
