@@ -144,13 +144,12 @@ func (db *DB) ImportKept(ctx context.Context, box *sealbox.Box, scope portal.Sco
 		if err != nil {
 			return err
 		}
-		for _, in := range orgs {
-			in.Tier, in.LegalForm = registry.TierGuided, rules.FormUnregistered
-			if _, err := insertOrganization(ctx, tx, box, scope, actor, in); err != nil {
-				return err
-			}
+		for i := range orgs {
+			orgs[i].Tier, orgs[i].LegalForm = registry.TierGuided, rules.FormUnregistered
 		}
-		n = len(orgs)
+		if n, err = insertOrganizations(ctx, tx, box, scope, actor, orgs); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM org_imports WHERE token = @token`,
 			pgx.NamedArgs{"token": token}); err != nil {
 			return err
