@@ -2,14 +2,11 @@ package server
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -269,25 +266,6 @@ func handleOrgList(db orgLister, base string, rs *responder) http.HandlerFunc {
 	}
 }
 
-type exportFormat string
-
-const (
-	exportXLSX exportFormat = "xlsx"
-	exportCSV  exportFormat = "csv"
-)
-
-// byteCounter tells whether any of a response has been sent, which decides how a failure can be reported.
-type byteCounter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *byteCounter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // handleOrgExport streams the list's rows, with the same filter and scope, as an xlsx workbook or a CSV file.
 // Personal data is masked exactly as on the page, and every text cell is neutralised against formulas.
 //
@@ -305,59 +283,15 @@ func handleOrgExport(db orgExporter, base string, format exportFormat, rs *respo
 			rs.render(w, r, http.StatusUnprocessableEntity, web.OrgListPage(oq.view(r, a, base)))
 			return
 		}
-		division := a.DivisionName
-		if division == "" {
-			division = a.DivisionCode
-		}
-		day := time.Now().In(beijing).Format("20060102")
-		ext := "." + string(format)
-		h := w.Header()
-		if format == exportXLSX {
-			h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		} else {
-			h.Set("Content-Type", "text/csv; charset=utf-8")
-		}
-		h.Set("Content-Disposition", export.ContentDisposition(division+"社会组织名录-"+day+ext,
-			"organizations-"+a.DivisionCode+"-"+day+ext))
-
-		out := &byteCounter{w: w}
-		var table export.Table
-		if format == exportXLSX {
-			table, err = export.NewXLSX(out, "社会组织", web.OrgExportHeader)
-		} else {
-			table, err = export.NewCSV(out, web.OrgExportHeader)
-		}
-		if err == nil {
-			cells := make([]any, 0, len(web.OrgExportHeader))
-			// An xlsx reaches the client only at Close, after the rows are read and the audit row written; a
-			// client that leaves during those last bytes has still been counted as exported, which errs on the
-			// side of recording too much.
-			_, err = db.ExportOrganizations(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
-				oq.filter, string(format), func(o postgres.OrgListRow) error {
-					cells = web.OrgExportCells(o, cells)
-					return table.Row(cells)
-				})
-			if err == nil {
-				err = table.Close()
-			} else {
-				table.Discard()
-			}
-		}
-		if err == nil {
-			return
-		}
-		if out.n == 0 {
-			// Nothing sent yet: an ordinary error page, not a download.
-			h.Del("Content-Disposition")
-			rs.serverError(w, r, err)
-			return
-		}
-		// Half a file has gone out. Aborting the connection makes the browser report a failed download
-		// instead of saving a file that looks complete but is not.
-		if !errors.Is(err, context.Canceled) {
-			rs.log.Error("export failed", "request_id", requestIDFrom(r.Context()), "route", routePattern(r),
-				"sent_bytes", out.n, "err", err)
-		}
-		panic(http.ErrAbortHandler)
+		streamTable(w, r, rs, a, format, "社会组织名录", "organizations", "社会组织", web.OrgExportHeader,
+			func(table export.Table) error {
+				cells := make([]any, 0, len(web.OrgExportHeader))
+				_, err := db.ExportOrganizations(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
+					oq.filter, string(format), func(o postgres.OrgListRow) error {
+						cells = web.OrgExportCells(o, cells)
+						return table.Row(cells)
+					})
+				return err
+			})
 	}
 }

@@ -359,55 +359,17 @@ func handleReportExport(db reportExporter, p reportPaths, format exportFormat, r
 			rs.render(w, r, http.StatusUnprocessableEntity, web.ReportListPage(rq.view(r, a, p, "活动报告", p.base)))
 			return
 		}
-		division := a.DivisionName
-		if division == "" {
-			division = a.DivisionCode
-		}
-		day := time.Now().In(beijing).Format("20060102")
-		ext := "." + string(format)
-		h := w.Header()
-		if format == exportXLSX {
-			h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		} else {
-			h.Set("Content-Type", "text/csv; charset=utf-8")
-		}
-		h.Set("Content-Disposition", export.ContentDisposition(division+"活动报告-"+day+ext,
-			"activity-reports-"+a.DivisionCode+"-"+day+ext))
 		header := web.ReportExportHeader()
-		out := &byteCounter{w: w}
-		var table export.Table
-		if format == exportXLSX {
-			table, err = export.NewXLSX(out, "活动报告", header)
-		} else {
-			table, err = export.NewCSV(out, header)
-		}
-		if err == nil {
-			cells := make([]any, 0, len(header))
-			_, err = db.ExportActivityReports(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
-				rq.filter, string(format), func(x postgres.ActivityReport) error {
-					cells = web.ReportExportCells(x, cells)
-					return table.Row(cells)
-				})
-			if err == nil {
-				err = table.Close()
-			} else {
-				table.Discard()
-			}
-		}
-		if err == nil {
-			return
-		}
-		if out.n == 0 {
-			h.Del("Content-Disposition")
-			rs.serverError(w, r, err)
-			return
-		}
-		// Half a file has gone out: abort, so the browser reports a failed download rather than a short file.
-		if !errors.Is(err, context.Canceled) {
-			rs.log.Error("export failed", "request_id", requestIDFrom(r.Context()), "route", routePattern(r),
-				"sent_bytes", out.n, "err", err)
-		}
-		panic(http.ErrAbortHandler)
+		streamTable(w, r, rs, a, format, "活动报告", "activity-reports", "活动报告", header,
+			func(table export.Table) error {
+				cells := make([]any, 0, len(header))
+				_, err := db.ExportActivityReports(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
+					rq.filter, string(format), func(x postgres.ActivityReport) error {
+						cells = web.ReportExportCells(x, cells)
+						return table.Row(cells)
+					})
+				return err
+			})
 	}
 }
 
