@@ -15,9 +15,8 @@ import (
 //go:embed static
 var Static embed.FS
 
-// beijing is 北京时间; China has kept UTC+8 without daylight saving since 1991, so a fixed zone is exact for
-// every date the registry holds and needs no tz database on the server.
-var beijing = time.FixedZone("CST", 8*3600)
+// beijing is 北京时间.
+var beijing = portal.Beijing
 
 // DateTime formats t as 2021-07-21 09:30 in 北京时间; the zero time is "—".
 func DateTime(t time.Time) string {

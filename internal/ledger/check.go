@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 )
@@ -140,7 +141,7 @@ func (c Checker) Check(s Sheet) ([]Entry, []Problem, error) {
 }
 
 // beijing is 北京时间 (UTC+8 without daylight saving since 1991).
-var beijing = time.FixedZone("CST", 8*3600)
+var beijing = portal.Beijing
 
 func (c Checker) checkRow(row Row, byName map[string]Community, now time.Time) (Entry, []Problem) {
 	e := Entry{Row: row.Number}

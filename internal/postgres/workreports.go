@@ -17,7 +17,7 @@ import (
 )
 
 // reportZone is 北京时间, in which periods begin and end.
-var reportZone = time.FixedZone("CST", 8*3600)
+var reportZone = portal.Beijing
 
 // PeriodMonths is the length of a reporting period (half-years by default); 12 must be a multiple of it. This is
 // the one place to change it: 3 gives quarters, 12 whole years.

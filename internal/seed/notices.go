@@ -133,7 +133,7 @@ func demoNotice(community, committee string, orgs []postgres.NoticeOrg, s demoNo
 }
 
 // beijingTime is 北京时间, in which demo activities start on the hour.
-var beijingTime = time.FixedZone("CST", 8*3600)
+var beijingTime = portal.Beijing
 
 func pad4(n int) string {
 	s := strconv.Itoa(n)

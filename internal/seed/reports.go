@@ -69,7 +69,7 @@ func LoadDemoReports(ctx context.Context, db *postgres.DB) error {
 		end = today
 	}
 	span := int(end.Sub(start).Hours() / 24)
-	beijing := time.FixedZone("CST", 8*3600)
+	beijing := portal.Beijing
 	var loads []postgres.ReportLoad
 	k := 0
 	for _, code := range demoReportCommunities(DemoCommunities(Towns())) {

@@ -38,7 +38,7 @@ func NewScaleGenerator(towns, communities []portal.Division, box *sealbox.Box) *
 	g := &ScaleGenerator{communities: communities, towns: map[string]string{}, box: box,
 		fields: []string{"养老服务", "邻里互助", "志愿服务", "文体娱乐", "舞蹈", "书画", "调解", "环保", "助残",
 			"儿童关爱", "科普", "法律服务", "心理服务", "读书", "太极"},
-		epoch: time.Date(2021, 7, 21, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))}
+		epoch: time.Date(2021, 7, 21, 9, 0, 0, 0, portal.Beijing)}
 	for _, t := range towns {
 		g.towns[t.Code] = t.Name
 	}

@@ -17,7 +17,7 @@ type auditSearcher interface {
 	SearchAudit(ctx context.Context, scope portal.Scope, f postgres.AuditFilter) ([]portal.AuditEntry, error)
 }
 
-var beijing = time.FixedZone("CST", 8*3600)
+var beijing = portal.Beijing // 北京时间
 
 // handleAuditSearch is the district's audit log: filters by user, action, result and dates, keyset pages.
 func handleAuditSearch(db auditSearcher, rs *responder) http.HandlerFunc {
