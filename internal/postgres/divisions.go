@@ -92,3 +92,12 @@ func (db *DB) UpsertDivisions(ctx context.Context, actor portal.Actor, ds []port
 			Result: portal.ResultOK, Detail: strconv.Itoa(len(ds)) + " rows"})
 	}))
 }
+
+// DivisionCounts is how many towns and communities the registry knows, for the public home page: public
+// figures, so no scope.
+func (db *DB) DivisionCounts(ctx context.Context) (towns, communities int, err error) {
+	err = db.Pool.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE level = 'town'), count(*) FILTER (WHERE level = 'community')
+		FROM divisions`).Scan(&towns, &communities)
+	return towns, communities, translate(err)
+}

@@ -66,3 +66,15 @@ func TestDashboardsShowTheirOwnFigures(t *testing.T) {
 		t.Errorf("towns add up to %d, the district shows %d", sum, total)
 	}
 }
+
+// The public home page counts the divisions the registry knows.
+func TestHomeShowsDivisionCounts(t *testing.T) {
+	a := newApp(t, nil)
+	doc := a.client().get("/").doc(t)
+	if got := figure(t, doc, "镇街"); got != 30 {
+		t.Errorf("home shows %d towns, want 30", got)
+	}
+	if got, want := figure(t, doc, "社区和村"), a.count(`SELECT count(*) FROM divisions WHERE level = 'community'`); got != want || want == 0 {
+		t.Errorf("home shows %d communities, the database has %d", got, want)
+	}
+}

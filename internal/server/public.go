@@ -42,25 +42,19 @@ func handleReadyz(db readiness) http.HandlerFunc {
 	}
 }
 
-type divisionLister interface {
-	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
+type divisionCounter interface {
+	DivisionCounts(ctx context.Context) (towns, communities int, err error)
 }
 
-func handleHome(db divisionLister, rs *responder) http.HandlerFunc {
+func handleHome(db divisionCounter, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		all := portal.Scope{Tier: portal.TierDistrict, Division: "5"}
-		towns, err := db.DivisionsAtLevel(r.Context(), all, portal.TierTown)
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
-		communities, err := db.DivisionsAtLevel(r.Context(), all, portal.TierCommunity)
+		towns, communities, err := db.DivisionCounts(r.Context())
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
 		}
 		a := accountFrom(r.Context())
-		v := web.HomeView{Page: web.NewPage("首页", a, "", ""), Towns: len(towns), Communities: len(communities)}
+		v := web.HomeView{Page: web.NewPage("首页", a, "", ""), Towns: towns, Communities: communities}
 		rs.render(w, r, http.StatusOK, web.HomePage(v))
 	}
 }
