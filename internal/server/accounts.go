@@ -15,6 +15,7 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -116,8 +117,10 @@ func handleAccountCreate(db accountStore, h *auth.Hasher, base string, rs *respo
 		if !scope.CanManage(tier, v.Division.Value) {
 			v.Problems["division"] = "请选择您管辖范围内的下级区划"
 		}
-		if v.Phone.Value != "" && !officePhone.MatchString(v.Phone.Value) {
-			v.Problems["phone"] = "电话格式不正确，如 023-67891234 或 13812345678"
+		if v.Phone.Value != "" {
+			if err := rules.CheckPhone(v.Phone.Value); err != nil {
+				v.Problems["phone"] = err.Error()
+			}
 		}
 		if p := portal.PasswordProblem(password, v.Username.Value); p != "" {
 			v.Problems["password"] = p
@@ -159,9 +162,6 @@ func handleAccountCreate(db accountStore, h *auth.Hasher, base string, rs *respo
 		redirect(w, r, base+"/"+itoa64(id))
 	}
 }
-
-// officePhone accepts a mobile number or a landline with its area code.
-var officePhone = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,4})?)$`)
 
 func setProblem(v *web.AccountFormView, field, msg string) {
 	switch field {
