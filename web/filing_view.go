@@ -99,36 +99,6 @@ func NewFilingRow(f postgres.Filing, base string) FilingRow {
 		FilingNo: no, SubmittedAt: DateTime(f.SubmittedAt), DecidedAt: DateTimePtr(f.DecidedAt)}
 }
 
-// Check is one checkbox of a group. Check, Checks and Choices serve every form with several-choice fields
-// (the organization forms use them too).
-type Check struct {
-	Value   string
-	Checked bool
-}
-
-// Checks offers values as checkboxes, with those in chosen ticked.
-func Checks(values, chosen []string) []Check {
-	out := make([]Check, len(values))
-	for i, v := range values {
-		out[i] = Check{Value: v}
-		for _, c := range chosen {
-			if c == v {
-				out[i].Checked = true
-			}
-		}
-	}
-	return out
-}
-
-// Choices offers values as select options with selected marked.
-func Choices(values []string, selected string) []Option {
-	out := make([]Option, len(values))
-	for i, v := range values {
-		out[i] = Option{Value: v, Label: v, Selected: v == selected}
-	}
-	return out
-}
-
 // FilingFormView is the 成立备案 form.
 type FilingFormView struct {
 	Page

@@ -1289,7 +1289,7 @@ func recordTextField(name, label, hint, typ string, f Field) templ.Component {
 	})
 }
 
-func recordChecks(name, label, hint string, checks []OrgCheck, problem string) templ.Component {
+func recordChecks(name, label, hint string, checks []Check, problem string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -3,36 +3,11 @@
 package web
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/yubei-cso/portal/internal/registry"
 )
-
-// OrgCheck is one checkbox of a group on the organization form.
-type OrgCheck struct {
-	Value   string
-	Checked bool
-}
-
-// OrgChecks offers all as checkboxes, with those in chosen ticked.
-func OrgChecks(all, chosen []string) []OrgCheck {
-	out := make([]OrgCheck, len(all))
-	for i, v := range all {
-		out[i] = OrgCheck{Value: v, Checked: slices.Contains(chosen, v)}
-	}
-	return out
-}
-
-// OrgChoices offers all as a select's choices, with selected marked.
-func OrgChoices(all []string, selected string) []Option {
-	out := make([]Option, len(all))
-	for i, v := range all {
-		out[i] = Option{Value: v, Label: v, Selected: v == selected}
-	}
-	return out
-}
 
 // OrgFormView is the short form of a 村(居)委会's guided group, for a new group or an edit. The 行政区划 and
 // 社区(村) parts of the name are fixed by the group's community and shown read-only.
@@ -57,10 +32,10 @@ type OrgFormView struct {
 	FormChoices      []string
 	FieldSuggestions []string
 
-	Fields        []OrgCheck // 服务领域
+	Fields        []Check // 服务领域
 	Nature        Field
 	NatureOptions []Option
-	Beneficiaries []OrgCheck // 服务对象
+	Beneficiaries []Check // 服务对象
 	FoundedOn     Field
 	LeaderName    Field
 	Phone         Field

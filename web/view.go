@@ -123,3 +123,32 @@ const (
 	StatusWarn StatusClass = "warn"
 	StatusBad  StatusClass = "bad"
 )
+
+// Check is one checkbox of a group; Checks and Choices build the checkbox groups and selects of every form.
+type Check struct {
+	Value   string
+	Checked bool
+}
+
+// Checks offers values as checkboxes, with those in chosen ticked.
+func Checks(values, chosen []string) []Check {
+	out := make([]Check, len(values))
+	for i, v := range values {
+		out[i] = Check{Value: v}
+		for _, c := range chosen {
+			if c == v {
+				out[i].Checked = true
+			}
+		}
+	}
+	return out
+}
+
+// Choices offers values as select options with selected marked.
+func Choices(values []string, selected string) []Option {
+	out := make([]Option, len(values))
+	for i, v := range values {
+		out[i] = Option{Value: v, Label: v, Selected: v == selected}
+	}
+	return out
+}

@@ -103,10 +103,10 @@ func guidedFormView(a *portal.Account, base string, place postgres.Place) web.Or
 		Action: base + "/orgs", CancelHref: base + "/orgs", TierLabel: registry.TierGuided.Label(),
 		LegalForm: string(legal), Prefix: place.DistrictName + place.TownName, Community: place.CommunityName,
 		FormChoices: legal.Forms(), FieldSuggestions: rules.Fields(),
-		Fields:        web.OrgChecks(registry.Fields, nil),
-		NatureOptions: web.OrgChoices(registry.Natures, ""),
-		Beneficiaries: web.OrgChecks(registry.Beneficiaries, nil),
-		PartyOptions:  web.OrgChoices(registry.PartyStatuses, "未覆盖"),
+		Fields:        web.Checks(registry.Fields, nil),
+		NatureOptions: web.Choices(registry.Natures, ""),
+		Beneficiaries: web.Checks(registry.Beneficiaries, nil),
+		PartyOptions:  web.Choices(registry.PartyStatuses, "未覆盖"),
 		PhoneHint:     phoneHintNew, IDHint: idHintNew, Problems: map[string]string{},
 	}
 }
@@ -193,16 +193,16 @@ func editFormView(a *portal.Account, base string, o registry.Organization) web.O
 		FormChoices: o.LegalForm.Forms(), FieldSuggestions: rules.Fields(),
 		Zihao: web.Field{Value: o.NameParts.Zihao}, NameField: web.Field{Value: o.NameParts.Field},
 		Form:          web.Field{Value: o.NameParts.Form},
-		Fields:        web.OrgChecks(registry.Fields, o.Fields),
+		Fields:        web.Checks(registry.Fields, o.Fields),
 		Nature:        web.Field{Value: o.Nature},
-		NatureOptions: web.OrgChoices(registry.Natures, o.Nature),
-		Beneficiaries: web.OrgChecks(registry.Beneficiaries, o.Beneficiaries),
+		NatureOptions: web.Choices(registry.Natures, o.Nature),
+		Beneficiaries: web.Checks(registry.Beneficiaries, o.Beneficiaries),
 		LeaderName:    web.Field{Value: o.LeaderName},
 		PhoneHint:     "留空则保持原号码不变（当前：" + dashIfEmpty(o.LeaderPhone) + "）",
 		IDHint:        strings.Replace(idHintEdit, "%s", dashIfEmpty(o.LeaderID), 1),
 		Venue:         web.Field{Value: o.Venue}, Charter: web.Field{Value: o.Charter},
 		Members: web.Field{Value: strconv.Itoa(o.Members)}, Volunteers: web.Field{Value: strconv.Itoa(o.Volunteers)},
-		PartyStatus: web.Field{Value: o.PartyStatus}, PartyOptions: web.OrgChoices(registry.PartyStatuses, o.PartyStatus),
+		PartyStatus: web.Field{Value: o.PartyStatus}, PartyOptions: web.Choices(registry.PartyStatuses, o.PartyStatus),
 		PartyMembers: web.Field{Value: strconv.Itoa(o.PartyMembers)}, Problems: map[string]string{},
 	}
 	if o.FoundedOn != nil {
@@ -349,7 +349,7 @@ func readOrgForm(r *http.Request, v *web.OrgFormView, in *postgres.OrgInput, edi
 	}
 
 	in.Fields = f["fields"]
-	v.Fields = web.OrgChecks(registry.Fields, in.Fields)
+	v.Fields = web.Checks(registry.Fields, in.Fields)
 	switch {
 	case len(in.Fields) == 0:
 		p.Add("fields", "请至少选择一个服务领域")
@@ -357,12 +357,12 @@ func readOrgForm(r *http.Request, v *web.OrgFormView, in *postgres.OrgInput, edi
 		p.Add("fields", "请从列表中选择服务领域")
 	}
 	in.Nature = get("nature")
-	v.Nature.Value, v.NatureOptions = in.Nature, web.OrgChoices(registry.Natures, in.Nature)
+	v.Nature.Value, v.NatureOptions = in.Nature, web.Choices(registry.Natures, in.Nature)
 	if !slices.Contains(registry.Natures, in.Nature) {
 		p.Add("nature", "请选择性质（服务性、公益性或互助性）")
 	}
 	in.Beneficiaries = f["beneficiaries"]
-	v.Beneficiaries = web.OrgChecks(registry.Beneficiaries, in.Beneficiaries)
+	v.Beneficiaries = web.Checks(registry.Beneficiaries, in.Beneficiaries)
 	if !allIn(in.Beneficiaries, registry.Beneficiaries) {
 		p.Add("beneficiaries", "请从列表中选择服务对象")
 	}
@@ -410,7 +410,7 @@ func readOrgForm(r *http.Request, v *web.OrgFormView, in *postgres.OrgInput, edi
 	v.Charter.Value = in.Charter
 
 	in.PartyStatus = get("party_status")
-	v.PartyStatus.Value, v.PartyOptions = in.PartyStatus, web.OrgChoices(registry.PartyStatuses, in.PartyStatus)
+	v.PartyStatus.Value, v.PartyOptions = in.PartyStatus, web.Choices(registry.PartyStatuses, in.PartyStatus)
 	if !slices.Contains(registry.PartyStatuses, in.PartyStatus) {
 		p.Add("party_status", "请选择党组织覆盖情况")
 	}
