@@ -207,9 +207,9 @@ func (s *Server) loadAccount(next http.Handler) http.Handler {
 			s.resp.serverError(w, r, err)
 			return
 		case a.Disabled || a.SessionVersion != s.sessions.GetInt(r.Context(), sessSessionVersion):
-		case s.idleFor(r) > s.idle:
+		case s.idleFor(r) > s.cfg.IdleTimeout:
 		default:
-			if s.idleFor(r) > touchEvery(s.idle) {
+			if s.idleFor(r) > touchEvery(s.cfg.IdleTimeout) {
 				s.sessions.Put(r.Context(), sessSeenAt, time.Now().UnixMilli())
 			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyAccount, &a)))

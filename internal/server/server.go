@@ -26,7 +26,6 @@ type Server struct {
 	resp     *responder
 	store    *pgxstore.PostgresStore
 	box      *sealbox.Box // seals and opens 负责人 phone numbers and 身份证号
-	idle     time.Duration
 }
 
 // New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5).
@@ -50,7 +49,7 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
 		panic("server.New: " + err.Error())
 	}
 	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp,
-		store: store, box: box, idle: cfg.IdleTimeout}
+		store: store, box: box}
 }
 
 // Handler is the portal's whole HTTP surface.
