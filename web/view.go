@@ -49,6 +49,8 @@ type Page struct {
 	User  *UserBar // nil when nobody is signed in
 	Nav   []NavItem
 	Flash string
+	// Refresh, when set, reloads the page every so many seconds (a running job's progress) without script.
+	Refresh int
 }
 
 // UserBar is the signed-in person shown in the header.
