@@ -40,7 +40,8 @@ type ReportListView struct {
 	ShowOrg          bool
 	NewHref          string // "" when the tier does not file reports
 	Rows             []ReportListItem
-	Empty            bool // the filter was good and found nothing
+	Empty            bool   // the filter was good and found nothing
+	Total            string // 共 12,345 条, or "" when it is not known (a group or period filter past one page)
 	NextHref         string
 	FirstHref        string
 	ExportXLSX       string
@@ -336,3 +337,6 @@ func ReportExportCells(r postgres.ActivityReport, dst []any) []any {
 	}
 	return append(dst, r.BeneficiariesTotal, r.Description, r.SubmittedByName, DateTime(r.SubmittedAt))
 }
+
+// ReportTotal is a list's total as the page says it: 共 1,234,567 条.
+func ReportTotal(n int) string { return "共 " + groupDigits(n) + " 条" }

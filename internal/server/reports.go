@@ -66,6 +66,7 @@ type reportFilterStore interface {
 type reportLister interface {
 	reportFilterStore
 	ListActivityReports(ctx context.Context, scope portal.Scope, f postgres.ReportFilter, after postgres.ReportCursor, limit int) ([]postgres.ActivityReport, error)
+	CountActivityReports(ctx context.Context, scope portal.Scope, f postgres.ReportFilter) (postgres.ReportCount, error)
 }
 
 type reportExporter interface {
@@ -251,6 +252,18 @@ func listReports(ctx context.Context, db reportLister, a *portal.Account, rq rep
 	rows, err := db.ListActivityReports(ctx, a.Scope(), rq.filter, after, reportPageSize+1)
 	if err != nil {
 		return err
+	}
+	// The total comes from the kept counts; a filter they cannot answer shows one only when a single page
+	// holds every match.
+	count, err := db.CountActivityReports(ctx, a.Scope(), rq.filter)
+	if err != nil {
+		return err
+	}
+	switch {
+	case count.Known:
+		v.Total = web.ReportTotal(count.N)
+	case after.ID == 0 && len(rows) <= reportPageSize:
+		v.Total = web.ReportTotal(len(rows))
 	}
 	vals := rq.values()
 	if len(rows) > reportPageSize {

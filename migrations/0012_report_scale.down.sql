@@ -1,0 +1,16 @@
+DROP TRIGGER work_report_counts_orgs ON organizations;
+DROP FUNCTION work_report_counts_orgs();
+DROP TRIGGER work_report_counts_update ON work_reports;
+DROP FUNCTION work_report_counts_report_update();
+DROP TRIGGER work_report_counts_delete ON work_reports;
+DROP TRIGGER work_report_counts_insert ON work_reports;
+DROP FUNCTION work_report_counts_reports();
+DROP TABLE work_report_counts;
+DROP TRIGGER report_counts_delete ON activity_reports;
+DROP TRIGGER report_counts_update ON activity_reports;
+DROP TRIGGER report_counts_insert ON activity_reports;
+DROP FUNCTION report_counts_apply();
+DROP TABLE report_counts;
+DROP INDEX activity_reports_district_kind_idx;
+DROP INDEX activity_reports_community_kind_idx;
+DROP INDEX activity_reports_town_kind_idx;
