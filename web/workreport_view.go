@@ -117,6 +117,7 @@ type WorkReportCoverageView struct {
 	Live          string
 	Missing       string
 	Problems      map[string]string
+	ExportXLSX    string // the table of the period shown as a spreadsheet
 
 	CanMark     bool // the town: the groups that missed several periods, each with a 活动异常 form
 	MarkAction  string
@@ -335,4 +336,40 @@ type EvaluationListView struct {
 	Dimensions   []string
 	Rows         []EvaluationRow
 	Capped       bool
+	ExportXLSX   string // every row of the filter, without the cap
+}
+
+// CoverageExportHeader is the heading row of the coverage table's spreadsheet; child is 镇街 or 村(社区).
+func CoverageExportHeader(child string) []string {
+	return []string{"区划代码", child, "存续组织数", "已报送", "未报送", "报送率"}
+}
+
+// CoverageExportCells is one division's row of the spreadsheet, numbers as numbers, appended to cells[:0].
+func CoverageExportCells(c postgres.ReportCoverage, cells []any) []any {
+	rate := "—"
+	if c.Live > 0 {
+		rate = strconv.Itoa((c.Live-c.Missing)*100/c.Live) + "%"
+	}
+	return append(cells[:0], c.Code, c.Name, c.Live, c.Live-c.Missing, c.Missing, rate)
+}
+
+// EvaluationExportHeader is the heading row of the evaluation list's spreadsheet.
+func EvaluationExportHeader() []string {
+	h := []string{"组织", "组织系统编号", "所在镇街", "社区(村)", "年度", "版本"}
+	h = append(h, DimensionLabels()...)
+	return append(h, "平均分", "等次", "按得分等次", "调整理由", "群众评议意见", "评议人", "评议时间")
+}
+
+// EvaluationExportCells is one evaluation's row of the spreadsheet, appended to cells[:0].
+func EvaluationExportCells(e postgres.Evaluation, cells []any) []any {
+	cells = append(cells[:0], e.OrgName, e.OrgID, e.TownName, e.CommunityName, e.Year, e.Version)
+	for _, d := range postgres.EvaluationDimensions {
+		if s, ok := e.Scores[d.Key]; ok {
+			cells = append(cells, s)
+		} else {
+			cells = append(cells, "")
+		}
+	}
+	return append(cells, strconv.FormatFloat(e.Average, 'f', 2, 64), e.Grade.Label(), e.ComputedGrade.Label(), e.OverrideReason, e.Views,
+		e.EvaluatedBy, DateTime(e.EvaluatedAt))
 }

@@ -301,8 +301,37 @@ type ReportCoverage struct {
 }
 
 // ReportCoverage counts, per division one level below scope (communities of a town, towns of the district), the
-// live groups and those without a report for p, in one grouped query.
+// live groups and those without a report for p. Both numbers come from counts that triggers keep per community
+// (org_counts for the live groups, work_report_counts for those that reported; migration 0012), so the
+// district's page sums a few thousand rows instead of joining 2 M groups with their reports.
 func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p Period) ([]ReportCoverage, error) {
+	child := scope.Tier.Below()
+	if child == "" {
+		return nil, portal.ErrNotAllow
+	}
+	codeLen := 12
+	if child == portal.TierTown {
+		codeLen = 9
+	}
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT d.code, d.name, coalesce(l.n, 0)::int AS live, (coalesce(l.n, 0) - coalesce(w.n, 0))::int AS missing
+		FROM divisions d
+		LEFT JOIN (SELECT left(k.community_code, @len) AS code, sum(k.n) AS n FROM org_counts k
+			WHERE k.status IN ('normal', 'abnormal') AND starts_with(k.community_code, @scope_div)
+			GROUP BY 1) l ON l.code = d.code
+		LEFT JOIN (SELECT left(k.community_code, @len) AS code, sum(k.n) AS n FROM work_report_counts k
+			WHERE k.period_year = @year AND k.period_no = @no AND starts_with(k.community_code, @scope_div)
+			GROUP BY 1) w ON w.code = d.code
+		WHERE d.level = @child AND starts_with(d.code, @scope_div)
+		ORDER BY d.code`,
+		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "len": codeLen, "year": p.Year, "no": p.Half}))
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[ReportCoverage])
+	return out, translate(err)
+}
+
+// RecountReportCoverage is ReportCoverage counted from the organizations and reports themselves, the way the
+// kept counts must agree with: for tests and for checking a database by hand, never for a page.
+func (db *DB) RecountReportCoverage(ctx context.Context, scope portal.Scope, p Period) ([]ReportCoverage, error) {
 	child := scope.Tier.Below()
 	if child == "" {
 		return nil, portal.ErrNotAllow
@@ -612,18 +641,54 @@ func (db *DB) Evaluations(ctx context.Context, scope portal.Scope, orgID int64) 
 // EvaluationListLimit caps the list of latest grades; a district narrows it by grade.
 const EvaluationListLimit = 500
 
-// LatestEvaluations lists, for each group inside scope that has been evaluated, its latest evaluation (latest
-// year, latest version), optionally only those with grade, by town, community and name.
+// latestEvaluationsQuery is, for each group inside scope that has been evaluated, its latest evaluation (latest
+// year, latest version), optionally only those with @grade, by community and name; @limit 0 is no limit.
+const latestEvaluationsQuery = `SELECT ` + latestColumns + ` FROM (
+		SELECT DISTINCT ON (e.org_id) ` + evaluationColumns + `, o.community_code
+		` + evaluationFrom + `
+		WHERE ` + orgScope + `
+		ORDER BY e.org_id, e.year DESC, e.version DESC) latest
+	WHERE (@grade = '' OR latest.grade = @grade)
+	ORDER BY latest.community_code, latest.org_name, latest.org_id
+	LIMIT nullif(@limit::int, 0)`
+
+// LatestEvaluations lists the latest evaluation of each evaluated group inside scope, optionally only those
+// with grade, by community and name, at most EvaluationListLimit.
 func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, grade Grade) ([]Evaluation, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+latestColumns+` FROM (
-			SELECT DISTINCT ON (e.org_id) `+evaluationColumns+`, o.community_code
-			`+evaluationFrom+`
-			WHERE `+orgScope+`
-			ORDER BY e.org_id, e.year DESC, e.version DESC) latest
-		WHERE (@grade = '' OR latest.grade = @grade)
-		ORDER BY latest.community_code, latest.org_name, latest.org_id
-		LIMIT @limit`,
+	rows, _ := db.Pool.Query(ctx, latestEvaluationsQuery,
 		scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": EvaluationListLimit}))
 	out, err := pgx.CollectRows(rows, scanEvaluation)
 	return out, translate(err)
+}
+
+// ExportEvaluations calls fn with the latest evaluation of every evaluated group inside scope (optionally only
+// those with grade), in the list's order and without its cap, one row at a time, and then writes one audit row
+// ("evaluation.export") with the count — written even when the export fails half-way, since rows already sent
+// have left the registry all the same.
+func (db *DB) ExportEvaluations(ctx context.Context, scope portal.Scope, actor portal.Actor, grade Grade, format string, fn func(Evaluation) error) (int, error) {
+	n, err := db.streamEvaluations(ctx, scope, grade, fn)
+	result := portal.ResultOK
+	if err != nil {
+		result = portal.ResultFailed
+	}
+	filter := "全部"
+	if grade != "" {
+		filter = "grade=" + string(grade)
+	}
+	if aerr := db.Audit(context.WithoutCancel(ctx), portal.AuditEntry{Actor: actor, Action: "evaluation.export",
+		ObjectType: "evaluation", Result: result, Detail: format + " " + strconv.Itoa(n) + " 行; " + filter}); aerr != nil && err == nil {
+		err = translate(aerr)
+	}
+	return n, err
+}
+
+func (db *DB) streamEvaluations(ctx context.Context, scope portal.Scope, grade Grade, fn func(Evaluation) error) (int, error) {
+	return eachRow(ctx, db, latestEvaluationsQuery, scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": 0}),
+		scanEvaluation, fn)
+}
+
+// AuditCoverageExport records that the coverage table of period p inside scope was exported.
+func (db *DB) AuditCoverageExport(ctx context.Context, actor portal.Actor, p Period, format string, rows int) error {
+	return translate(db.Audit(context.WithoutCancel(ctx), portal.AuditEntry{Actor: actor, Action: "workreport.coverage_export",
+		ObjectType: "work_report", Result: portal.ResultOK, Detail: format + " " + strconv.Itoa(rows) + " 行; period=" + p.Key()}))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/rules"
@@ -32,11 +34,14 @@ func (s *Server) workReportRoutes(r chi.Router, tier portal.Tier) {
 		r.Post("/evaluations", handleEvaluationSubmit(s.db, base, s.resp))
 	case portal.TierTown:
 		r.Get("/work-reports", handleWorkReportCoverage(s.db, base, s.resp))
+		r.Get("/work-reports/export.xlsx", handleCoverageExport(s.db, base, s.resp))
 		r.Post("/work-reports/mark-abnormal", handleMarkAbnormal(s.db, base, s.resp))
 	case portal.TierDistrict:
 		r.Get("/work-reports", handleWorkReportCoverage(s.db, base, s.resp))
+		r.Get("/work-reports/export.xlsx", handleCoverageExport(s.db, base, s.resp))
 	}
 	r.Get("/evaluations", handleEvaluationList(s.db, base, s.resp))
+	r.Get("/evaluations/export.xlsx", handleEvaluationExport(s.db, base, s.resp))
 	r.Get("/orgs/{id}/evaluations", handleEvaluationHistory(s.db, base, s.resp))
 }
 
@@ -76,6 +81,16 @@ type evaluator interface {
 
 type evaluationLister interface {
 	LatestEvaluations(ctx context.Context, scope portal.Scope, grade postgres.Grade) ([]postgres.Evaluation, error)
+}
+
+type evaluationExporter interface {
+	ExportEvaluations(ctx context.Context, scope portal.Scope, actor portal.Actor, grade postgres.Grade, format string,
+		fn func(postgres.Evaluation) error) (int, error)
+}
+
+type coverageExporter interface {
+	ReportCoverage(ctx context.Context, scope portal.Scope, p postgres.Period) ([]postgres.ReportCoverage, error)
+	AuditCoverageExport(ctx context.Context, actor portal.Actor, p postgres.Period, format string, rows int) error
 }
 
 // Limits of the work-report and evaluation forms.
@@ -242,20 +257,16 @@ func handleWorkReportSubmit(db workReportSubmitter, base string, rs *responder) 
 // period, the last one complete).
 func coverageView(ctx context.Context, db workReportCoverage, a *portal.Account, base string, r *http.Request) (web.WorkReportCoverageView, error) {
 	cur := postgres.PeriodOf(time.Now())
-	p := cur.Prev()
 	v := web.WorkReportCoverageView{Heading: "定期工作报告报送情况", Action: base + "/work-reports",
 		ChildLabel: "村(社区)", Problems: map[string]string{}, MarkAction: base + "/work-reports/mark-abnormal"}
 	if a.Tier == portal.TierDistrict {
 		v.Heading, v.ChildLabel = "定期工作报告报送情况（全区）", "镇街"
 	}
-	v.Period.Value = strings.TrimSpace(r.URL.Query().Get("period"))
-	if v.Period.Value != "" {
-		if q, ok := postgres.ParsePeriod(v.Period.Value); ok && !q.After(cur) {
-			p = q
-		} else {
-			v.Period.Problem = "请从列表中选择报告期"
-			v.Problems["period"] = v.Period.Problem
-		}
+	p, ok := coveragePeriod(r, cur, &v.Period)
+	if !ok {
+		v.Problems["period"] = v.Period.Problem
+	} else {
+		v.ExportXLSX = withQuery(base+"/work-reports/export.xlsx", url.Values{"period": {p.Key()}})
 	}
 	v.PeriodOptions, v.PeriodLabel = web.PeriodOptions(cur, p), p.Label()
 	cs, err := db.ReportCoverage(ctx, a.Scope(), p)
@@ -283,6 +294,60 @@ func coverageView(ctx context.Context, db workReportCoverage, a *portal.Account,
 		}
 	}
 	return v, nil
+}
+
+// coveragePeriod is the period the query names, into f (default: the one before cur, the last one complete);
+// a period that is not offered is refused with a message in f, and the default is used.
+func coveragePeriod(r *http.Request, cur postgres.Period, f *web.Field) (postgres.Period, bool) {
+	f.Value = strings.TrimSpace(r.URL.Query().Get("period"))
+	if f.Value == "" {
+		return cur.Prev(), true
+	}
+	if q, ok := postgres.ParsePeriod(f.Value); ok && !q.After(cur) {
+		return q, true
+	}
+	f.Problem = "请从列表中选择报告期"
+	return cur.Prev(), false
+}
+
+// handleCoverageExport is the coverage table of a period — the rows of the page and their total — as a
+// spreadsheet, recorded in the audit log.
+func handleCoverageExport(db coverageExporter, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		var f web.Field
+		p, ok := coveragePeriod(r, postgres.PeriodOf(time.Now()), &f)
+		if !ok {
+			rs.errorPage(w, r, http.StatusUnprocessableEntity, "报告期无效", f.Problem+"。")
+			return
+		}
+		child := "村(社区)"
+		if a.Tier == portal.TierDistrict {
+			child = "镇街"
+		}
+		cs, err := db.ReportCoverage(r.Context(), a.Scope(), p)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		streamTable(w, r, rs, a, exportXLSX, "定期工作报告报送情况"+p.Label(), "work-report-coverage-"+p.Key(),
+			"报送情况", web.CoverageExportHeader(child), func(t export.Table) error {
+				var cells []any
+				total := postgres.ReportCoverage{Name: "合计"}
+				for _, c := range cs {
+					cells = web.CoverageExportCells(c, cells)
+					if err := t.Row(cells); err != nil {
+						return err
+					}
+					total.Live += c.Live
+					total.Missing += c.Missing
+				}
+				if err := t.Row(web.CoverageExportCells(total, cells)); err != nil {
+					return err
+				}
+				return db.AuditCoverageExport(r.Context(), portal.ActorOf(*a, clientIPFrom(r.Context())), p, "xlsx", len(cs))
+			})
+	}
 }
 
 func handleWorkReportCoverage(db workReportCoverage, base string, rs *responder) http.HandlerFunc {
@@ -559,10 +624,42 @@ func handleEvaluationList(db evaluationLister, base string, rs *responder) http.
 			v.Rows = append(v.Rows, web.NewEvaluationRow(e, base))
 		}
 		v.Capped = len(es) >= postgres.EvaluationListLimit
+		if len(v.Problems) == 0 {
+			q := url.Values{}
+			if grade != "" {
+				q.Set("grade", string(grade))
+			}
+			v.ExportXLSX = withQuery(base+"/evaluations/export.xlsx", q)
+		}
 		status := http.StatusOK
 		if len(v.Problems) > 0 {
 			status = http.StatusUnprocessableEntity
 		}
 		rs.render(w, r, status, web.EvaluationListPage(v))
+	}
+}
+
+// handleEvaluationExport is the evaluation list — the latest grade of every evaluated group inside the caller's
+// jurisdiction, with the same grade filter and without the page's cap — streamed as a spreadsheet; every text
+// cell is neutralised against formulas and one audit row records the export.
+func handleEvaluationExport(db evaluationExporter, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		grade := postgres.Grade(strings.TrimSpace(r.URL.Query().Get("grade")))
+		if grade != "" && !grade.Valid() {
+			rs.errorPage(w, r, http.StatusUnprocessableEntity, "等次无效", "请从列表中选择等次。")
+			return
+		}
+		header := web.EvaluationExportHeader()
+		streamTable(w, r, rs, a, exportXLSX, "评估评议结果", "evaluations", "评估评议", header,
+			func(t export.Table) error {
+				cells := make([]any, 0, len(header))
+				_, err := db.ExportEvaluations(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
+					grade, string(exportXLSX), func(e postgres.Evaluation) error {
+						cells = web.EvaluationExportCells(e, cells)
+						return t.Row(cells)
+					})
+				return err
+			})
 	}
 }
