@@ -42,15 +42,67 @@ func ApplicationStatusOptions(selected postgres.ApplicationStatus) []Option {
 var ApplicationLegalForms = []rules.LegalForm{rules.FormSocialGroup, rules.FormPrivateNonEnterprise,
 	rules.FormFoundation}
 
-// ApplicationsView lists applications: the district's review queue, or a town's or committee's own.
+// ApplicationsView lists applications: the district's review queue, or a town's or committee's own, one
+// keyset page at a time, newest first.
 type ApplicationsView struct {
 	Page
 	Base          string // /district/applications …
 	Heading       string
-	Status        string
+	Status        Field
 	StatusOptions []Option
+	Divisions     DivisionFilter
+	Problems      map[string]string
 	CanCreate     bool
 	Rows          []ApplicationRow
+	Paging        ListPaging
+}
+
+// DivisionFilter is a work list's town and community filters: the district chooses a town and then one of its
+// communities, a town one of its communities, a committee neither. A nil option list means no select.
+type DivisionFilter struct {
+	Town             Field
+	TownOptions      []Option
+	Community        Field
+	CommunityOptions []Option
+}
+
+// ListPaging is what a work list shows around its rows: the total, the page links and the export links, each
+// carrying the list's filters.
+type ListPaging struct {
+	Total      string
+	NextHref   string // "" on the last page
+	FirstHref  string // "" on the first page
+	ExportXLSX string // "" when the filter was refused
+	ExportCSV  string
+}
+
+// ListTotal is a work list's summary line: n items of unit (件, 份), or more than n when the count stopped there.
+func ListTotal(n int, more bool, unit string) string {
+	if more {
+		return "符合条件的超过 " + strconv.Itoa(n) + " " + unit + "（可继续翻页查看，或增加筛选条件缩小范围）"
+	}
+	return "共 " + strconv.Itoa(n) + " " + unit
+}
+
+// Who is an account as a history shows it: the display name (姓名) clerks know each other by, with the
+// username beside it, small, to tell two 张伟 apart. Username is "" when it would only repeat Name.
+type Who struct {
+	Name     string
+	Username string
+}
+
+// NewWho names the account that acted. A step with no account (the seed, an import) is 系统; an account with
+// no display name shows its username.
+func NewWho(display, username string) Who {
+	switch {
+	case display == "" && (username == "" || username == "system"):
+		return Who{Name: "系统"}
+	case display == "":
+		return Who{Name: username}
+	case display == username:
+		return Who{Name: display}
+	}
+	return Who{Name: display, Username: username}
 }
 
 // ApplicationRow is one application in a list.
@@ -192,17 +244,18 @@ func ApplicationTicks(values, chosen []string) []Option {
 	return out
 }
 
-// ApplicationFact is one labelled value of an application.
+// ApplicationFact is one labelled value of an application; Who, when set, comes before the value.
 type ApplicationFact struct {
 	ID    string
 	Label string
+	Who   Who
 	Value string
 }
 
 // ApplicationStep is one row of an application's history.
 type ApplicationStep struct {
 	At     string
-	Actor  string
+	Actor  Who
 	Action string
 	Change string
 	Reason string
@@ -285,9 +338,11 @@ func NewApplicationDetail(p Page, base string, a postgres.Application, events []
 	if a.USCC != "" {
 		add("uscc", "统一社会信用代码", a.USCC)
 	}
-	add("submitted", "提交", appDash(a.SubmittedByName)+" · "+DateTime(a.SubmittedAt))
+	v.Facts = append(v.Facts, ApplicationFact{ID: "submitted", Label: "提交",
+		Who: NewWho(a.SubmittedByName, a.SubmittedByUsername), Value: DateTime(a.SubmittedAt)})
 	if a.DecidedAt != nil {
-		add("decided", "决定", appDash(a.DecidedByName)+" · "+DateTimePtr(a.DecidedAt))
+		v.Facts = append(v.Facts, ApplicationFact{ID: "decided", Label: "决定",
+			Who: NewWho(a.DecidedByName, a.DecidedByUsername), Value: DateTimePtr(a.DecidedAt)})
 	}
 	for _, e := range events {
 		v.Steps = append(v.Steps, NewApplicationStep(e))
@@ -297,10 +352,7 @@ func NewApplicationDetail(p Page, base string, a postgres.Application, events []
 
 // NewApplicationStep formats one history row.
 func NewApplicationStep(e postgres.ApplicationEvent) ApplicationStep {
-	s := ApplicationStep{At: DateTime(e.At), Actor: e.ActorName, Reason: appDash(e.Reason)}
-	if s.Actor == "" || s.Actor == "system" {
-		s.Actor = "系统"
-	}
+	s := ApplicationStep{At: DateTime(e.At), Actor: NewWho(e.ActorDisplayName, e.ActorName), Reason: appDash(e.Reason)}
 	to, _ := ApplicationStatusLabel(e.To)
 	switch {
 	case e.From == "":
@@ -332,4 +384,23 @@ func appDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// ApplicationExportHeader is the header row of an application export. Personal data appears masked only.
+var ApplicationExportHeader = []string{"申请编号", "拟登记名称", "组织类别", "申请类型", "所在镇街", "社区(村)",
+	"服务领域", "性质", "负责人", "负责人电话（已隐去部分号码）", "负责人身份证号（已隐去部分号码）", "活动场所", "成员人数",
+	"业务主管（指导）单位", "状态", "统一社会信用代码", "提交人", "提交时间", "决定时间"}
+
+// ApplicationExportCells is one application as an export row, appended to dst[:0] so that a long export reuses
+// one slice. Text is neutralised against formulas by the export package, not here.
+func ApplicationExportCells(a postgres.Application, dst []any) []any {
+	status, _ := ApplicationStatusLabel(a.Status)
+	decided := ""
+	if a.DecidedAt != nil {
+		decided = DateTime(*a.DecidedAt)
+	}
+	return append(dst[:0], a.ID, a.Name, string(a.LegalForm), applicationKind(a), a.TownName, a.CommunityName,
+		strings.Join(a.Fields, "、"), a.Nature, a.LeaderName, a.LeaderPhone, a.LeaderID, a.Venue, a.Members,
+		a.Supervisor, status, a.USCC, NewWho(a.SubmittedByName, a.SubmittedByUsername).Name,
+		DateTime(a.SubmittedAt), decided)
 }

@@ -61,15 +61,32 @@ func FilingAuthority(townName, townKind string) string {
 	return "重庆市渝北区" + townName + "人民政府"
 }
 
-// FilingsView lists filings.
+// FilingsView lists filings, newest first, one keyset page at a time.
 type FilingsView struct {
 	Page
 	Base          string // /town/filings or /district/filings
 	CanFile       bool   // towns file; the district only reads
 	ShowTown      bool
+	Divisions     DivisionFilter
+	Status        Field
 	StatusOptions []Option
+	Kind          Field
+	KindOptions   []Option
+	Problems      map[string]string
 	Rows          []FilingRow
-	NextHref      string // the next page, "" on the last
+	Paging        ListPaging
+}
+
+// FilingKinds are the kinds of filing in the order forms and filters list them.
+var FilingKinds = []postgres.FilingKind{postgres.FilingEstablish, postgres.FilingChange, postgres.FilingCancel}
+
+// FilingKindOptions is the list's kind filter with selected marked.
+func FilingKindOptions(selected postgres.FilingKind) []Option {
+	out := []Option{{Value: "", Label: "全部", Selected: selected == ""}}
+	for _, k := range FilingKinds {
+		out = append(out, Option{Value: string(k), Label: FilingKindLabel(k), Selected: k == selected})
+	}
+	return out
 }
 
 // FilingRow is one filing in a list.
@@ -215,7 +232,7 @@ func FilingFileSize(n int64) string {
 // FilingTimelineRow is one step of a filing's history.
 type FilingTimelineRow struct {
 	At   string
-	Who  string
+	Who  Who
 	What string
 	Note string
 }
@@ -258,7 +275,7 @@ func filingDate(t *time.Time) string {
 
 // NewFilingDetail formats a filing. canDecide is whether the viewer may decide it (a town officer, while it
 // awaits review); canFile whether they may start 变更/注销 filings from it.
-func NewFilingDetail(p Page, base string, f postgres.Filing, docs []postgres.Document, events []registry.Event, canDecide, canFile bool) FilingDetailView {
+func NewFilingDetail(p Page, base string, f postgres.Filing, docs []postgres.Document, events []postgres.FilingOrgEvent, canDecide, canFile bool) FilingDetailView {
 	href := base + "/" + strconv.FormatInt(f.ID, 10)
 	status, class := FilingStatusLabel(f.Status)
 	v := FilingDetailView{Page: p, Base: base, Href: href, Title: f.Name, Kind: FilingKindLabel(f.Kind),
@@ -324,15 +341,15 @@ func NewFilingDetail(p Page, base string, f postgres.Filing, docs []postgres.Doc
 	for _, d := range docs {
 		v.Documents = append(v.Documents, NewFilingDocumentRow(d, href))
 	}
-	v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTime(f.SubmittedAt), Who: filingDash(f.SubmittedByName),
-		What: "提交" + v.Kind})
+	v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTime(f.SubmittedAt),
+		Who: NewWho(f.SubmittedByName, f.SubmittedByUsername), What: "提交" + v.Kind})
 	if f.DecidedAt != nil {
 		what := "准予备案"
 		if f.Status == postgres.FilingReturned {
 			what = "退回"
 		}
-		v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTimePtr(f.DecidedAt), Who: filingDash(f.DecidedByName),
-			What: what, Note: f.ReturnReason})
+		v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTimePtr(f.DecidedAt),
+			Who: NewWho(f.DecidedByName, f.DecidedByUsername), What: what, Note: f.ReturnReason})
 	}
 	for _, e := range events {
 		note := e.To
@@ -345,8 +362,8 @@ func NewFilingDetail(p Page, base string, f postgres.Filing, docs []postgres.Doc
 		if e.Reason != "" {
 			note = strings.TrimPrefix(note+"；"+e.Reason, "；")
 		}
-		v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTime(e.At), Who: filingDash(e.ActorName),
-			What: "组织档案：" + registry.EventLabel(e.Kind), Note: note})
+		v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTime(e.At),
+			Who: NewWho(e.ActorDisplayName, e.ActorName), What: "组织档案：" + registry.EventLabel(e.Kind), Note: note})
 	}
 	if f.Status == postgres.FilingApproved && f.OrgTier == registry.TierFiled {
 		v.Certificate = href + "/certificate"
@@ -428,4 +445,22 @@ func NewVerify(p Page, v postgres.Verification) VerifyView {
 		out.Status, out.StatusClass = v.Status.Label()+"（"+filingDate(v.StatusOn)+"）", StatusBad
 	}
 	return out
+}
+
+// FilingExportHeader is the header row of a filing export. Personal data appears masked only.
+var FilingExportHeader = []string{"系统编号", "名称", "备案类型", "所在镇街", "社区(村)", "状态", "备案编号", "负责人",
+	"负责人电话（已隐去部分号码）", "负责人身份证号（已隐去部分号码）", "成员人数", "志愿者人数", "变更事项", "说明",
+	"退回理由", "提交人", "提交时间", "审核时间"}
+
+// FilingExportCells is one filing as an export row, appended to dst[:0] so that a long export reuses one slice.
+// Text is neutralised against formulas by the export package, not here.
+func FilingExportCells(f postgres.Filing, dst []any) []any {
+	status, _ := FilingStatusLabel(f.Status)
+	decided := ""
+	if f.DecidedAt != nil {
+		decided = DateTime(*f.DecidedAt)
+	}
+	return append(dst[:0], f.ID, f.Name, FilingKindLabel(f.Kind), f.TownName, f.CommunityName, status, f.FilingNo,
+		f.LeaderName, f.LeaderPhone, f.LeaderID, f.Members, f.Volunteers, postgres.ChangeLabels(f.Changes), f.Reason,
+		f.ReturnReason, NewWho(f.SubmittedByName, f.SubmittedByUsername).Name, DateTime(f.SubmittedAt), decided)
 }

@@ -88,8 +88,7 @@ func NewNoticeRow(n postgres.Notice, base string, now time.Time) NoticeRow {
 
 // NoticeFilterForm is a notice list's filter as typed, with a message per refused value.
 type NoticeFilterForm struct {
-	Town          Field
-	TownOptions   []Option // the district only
+	Divisions     DivisionFilter
 	Kind          Field
 	KindOptions   []Option
 	Status        Field
@@ -98,17 +97,19 @@ type NoticeFilterForm struct {
 	To            Field
 }
 
-// NoticeListView lists notices: a committee's own, or the district's read-only list.
+// NoticeListView lists notices, the latest reported first, one keyset page at a time: a committee's own, a
+// town's, or the district's read-only list.
 type NoticeListView struct {
 	Page
-	Heading   string
-	Base      string // the list's path, e.g. /district/notices
-	CanCreate bool
-	ShowTown  bool
-	Filter    NoticeFilterForm
-	Problems  map[string]string
-	Rows      []NoticeRow
-	Capped    bool // the list shows the first rows only; narrow the filter
+	Heading      string
+	Base         string // the list's path, e.g. /district/notices
+	CalendarHref string // the town's calendar, "" for other tiers
+	CanCreate    bool
+	ShowTown     bool
+	Filter       NoticeFilterForm
+	Problems     map[string]string
+	Rows         []NoticeRow
+	Paging       ListPaging
 }
 
 // NoticeDay is one day of the town's calendar.
@@ -123,11 +124,12 @@ type NoticeDay struct {
 // acknowledged.
 type NoticeCalendarView struct {
 	Page
-	Range   string // 2021年7月21日 至 2021年9月18日
-	Days    []NoticeDay
-	Waiting []NoticeRow
-	Urgent  int
-	Capped  bool
+	ListHref string // the town's full, filterable list with its export
+	Range    string // 2021年7月21日 至 2021年9月18日
+	Days     []NoticeDay
+	Waiting  []NoticeRow
+	Urgent   int
+	Capped   bool
 }
 
 // NewNoticeDays groups notices (earliest first) by their day in 北京时间; days without notices are left out.
@@ -190,17 +192,18 @@ func (v *NoticeFormView) SetProblems(p map[string]string) {
 // NoticeInputTime is how a time fills a datetime-local input: 2021-07-21T09:30 in 北京时间.
 func NoticeInputTime(t time.Time) string { return t.In(beijing).Format("2006-01-02T15:04") }
 
-// NoticeFact is one labelled value of a notice.
+// NoticeFact is one labelled value of a notice; Who, when set, comes before the value.
 type NoticeFact struct {
 	ID    string
 	Label string
+	Who   Who
 	Value string
 }
 
 // NoticeStep is one row of a notice's history.
 type NoticeStep struct {
 	At     string
-	Actor  string
+	Actor  Who
 	Action string
 	Change string
 	Reason string
@@ -282,9 +285,11 @@ func NewNoticeDetail(p Page, base string, n postgres.Notice, events []postgres.N
 	add("safety", "安全措施", n.Safety)
 	add("contact-name", "联系人", n.ContactName)
 	add("contact-phone", "联系电话", n.ContactPhone)
-	add("submitted", "报告", noticeDash(n.SubmittedByName)+" · "+DateTime(n.SubmittedAt))
+	v.Facts = append(v.Facts, NoticeFact{ID: "submitted", Label: "报告",
+		Who: NewWho(n.SubmittedByName, n.SubmittedByUsername), Value: DateTime(n.SubmittedAt)})
 	if n.DecidedAt != nil {
-		add("decided", "镇街处理", noticeDash(n.DecidedByName)+" · "+DateTimePtr(n.DecidedAt))
+		v.Facts = append(v.Facts, NoticeFact{ID: "decided", Label: "镇街处理",
+			Who: NewWho(n.DecidedByName, n.DecidedByUsername), Value: DateTimePtr(n.DecidedAt)})
 	}
 	for _, e := range events {
 		v.Steps = append(v.Steps, NewNoticeStep(e))
@@ -294,10 +299,7 @@ func NewNoticeDetail(p Page, base string, n postgres.Notice, events []postgres.N
 
 // NewNoticeStep formats one history row.
 func NewNoticeStep(e postgres.NoticeEvent) NoticeStep {
-	s := NoticeStep{At: DateTime(e.At), Actor: e.ActorName, Reason: noticeDash(e.Reason)}
-	if s.Actor == "" || s.Actor == "system" {
-		s.Actor = "系统"
-	}
+	s := NoticeStep{At: DateTime(e.At), Actor: NewWho(e.ActorDisplayName, e.ActorName), Reason: noticeDash(e.Reason)}
 	to, _ := NoticeStatusLabel(e.To)
 	switch {
 	case e.From == "":
@@ -327,4 +329,26 @@ func noticeDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// NoticeExportHeader is the header row of a notice export. The contact's phone appears masked only.
+var NoticeExportHeader = []string{"报告编号", "活动名称", "活动类别", "开始时间", "结束时间", "活动地点", "所在镇街",
+	"社区(村)", "主办单位", "组织团体", "预计参加人数", "联系人", "联系电话（已隐去部分号码）", "状态", "报告人", "报告时间",
+	"镇街处理时间"}
+
+// NoticeExportCells is one notice as an export row, appended to dst[:0] so that a long export reuses one slice.
+// Text is neutralised against formulas by the export package, not here.
+func NoticeExportCells(n postgres.Notice, dst []any) []any {
+	status, _ := NoticeStatusLabel(n.Status)
+	org := n.OrgName
+	if n.OrgID == 0 {
+		org = "村(居)委会自行组织"
+	}
+	decided := ""
+	if n.DecidedAt != nil {
+		decided = DateTime(*n.DecidedAt)
+	}
+	return append(dst[:0], n.ID, n.Title, n.Kind, DateTime(n.StartsAt), DateTime(n.EndsAt), n.Place, n.TownName,
+		n.CommunityName, n.Organizer, org, n.Attendance, n.ContactName, n.ContactPhone, status,
+		NewWho(n.SubmittedByName, n.SubmittedByUsername).Name, DateTime(n.SubmittedAt), decided)
 }

@@ -76,49 +76,53 @@ type ApplicationInput struct {
 
 // Application is one application as its pages show it; leader phone and ID are masks.
 type Application struct {
-	ID              int64
-	NewGroup        bool
-	OrgID           int64 // the existing organization, or the one registered on approval; 0 before
-	OrgName         string
-	OrgTier         registry.Tier
-	DistrictCode    string
-	TownCode        string
-	TownName        string
-	CommunityCode   string
-	CommunityName   string
-	Status          ApplicationStatus
-	LegalForm       rules.LegalForm
-	Name            string
-	NameParts       rules.NameParts
-	Fields          []string
-	Nature          string
-	LeaderName      string
-	LeaderPhone     string // mask
-	LeaderID        string // mask
-	Venue           string
-	Members         int
-	Supervisor      string
-	Statement       string
-	Correction      string
-	RejectReason    string
-	USCC            string
-	SubmittedByName string
-	SubmittedAt     time.Time
-	UpdatedAt       time.Time
-	DecidedByName   string
-	DecidedAt       *time.Time
-	Version         int
+	ID                  int64
+	NewGroup            bool
+	OrgID               int64 // the existing organization, or the one registered on approval; 0 before
+	OrgName             string
+	OrgTier             registry.Tier
+	DistrictCode        string
+	TownCode            string
+	TownName            string
+	CommunityCode       string
+	CommunityName       string
+	Status              ApplicationStatus
+	LegalForm           rules.LegalForm
+	Name                string
+	NameParts           rules.NameParts
+	Fields              []string
+	Nature              string
+	LeaderName          string
+	LeaderPhone         string // mask
+	LeaderID            string // mask
+	Venue               string
+	Members             int
+	Supervisor          string
+	Statement           string
+	Correction          string
+	RejectReason        string
+	USCC                string
+	SubmittedByName     string
+	SubmittedByUsername string
+	SubmittedAt         time.Time
+	UpdatedAt           time.Time
+	DecidedByName       string
+	DecidedByUsername   string
+	DecidedAt           *time.Time
+	Version             int
 }
 
 // ApplicationEvent is one step of an application: who moved it from which state to which, when and why.
 type ApplicationEvent struct {
-	ID            int64
-	At            time.Time
-	ActorName     string
-	ActorDivision string
-	From          ApplicationStatus
-	To            ApplicationStatus
-	Reason        string
+	ID        int64
+	At        time.Time
+	ActorName string // the username, as the step recorded it
+	// ActorDisplayName is the account's display name (姓名), read from the account; "" for a step by no account
+	ActorDisplayName string
+	ActorDivision    string
+	From             ApplicationStatus
+	To               ApplicationStatus
+	Reason           string
 }
 
 // Errors of the application workflow.
@@ -141,8 +145,9 @@ const applicationColumns = `a.id, a.new_group, coalesce(a.org_id, 0) AS org_id, 
 	c.name AS community_name, a.status, a.legal_form, a.name, a.name_prefix, a.name_community, a.name_zihao,
 	a.name_field, a.name_form, a.fields, a.nature, a.leader_name, a.leader_phone_mask, a.leader_id_mask, a.venue,
 	a.members, a.supervisor, a.statement, a.correction, a.reject_reason, coalesce(a.uscc, '') AS uscc,
-	coalesce(sa.display_name, '') AS submitted_by_name, a.submitted_at, a.updated_at,
-	coalesce(da.display_name, '') AS decided_by_name, a.decided_at, a.version`
+	coalesce(sa.display_name, '') AS submitted_by_name, coalesce(sa.username, '') AS submitted_by_username,
+	a.submitted_at, a.updated_at, coalesce(da.display_name, '') AS decided_by_name,
+	coalesce(da.username, '') AS decided_by_username, a.decided_at, a.version`
 
 const applicationFrom = `FROM applications a
 	JOIN divisions t ON t.code = a.town_code
@@ -152,42 +157,44 @@ const applicationFrom = `FROM applications a
 	LEFT JOIN accounts da ON da.id = a.decided_by`
 
 type applicationRow struct {
-	ID              int64
-	NewGroup        bool
-	OrgID           int64
-	OrgName         string
-	OrgTier         string
-	DistrictCode    string
-	TownCode        string
-	TownName        string
-	CommunityCode   string
-	CommunityName   string
-	Status          string
-	LegalForm       string
-	Name            string
-	NamePrefix      string
-	NameCommunity   string
-	NameZihao       string
-	NameField       string
-	NameForm        string
-	Fields          []string
-	Nature          string
-	LeaderName      string
-	LeaderPhoneMask string
-	LeaderIDMask    string `db:"leader_id_mask"`
-	Venue           string
-	Members         int
-	Supervisor      string
-	Statement       string
-	Correction      string
-	RejectReason    string
-	USCC            string
-	SubmittedByName string
-	SubmittedAt     time.Time
-	UpdatedAt       time.Time
-	DecidedByName   string
-	DecidedAt       *time.Time
-	Version         int
+	ID                  int64
+	NewGroup            bool
+	OrgID               int64
+	OrgName             string
+	OrgTier             string
+	DistrictCode        string
+	TownCode            string
+	TownName            string
+	CommunityCode       string
+	CommunityName       string
+	Status              string
+	LegalForm           string
+	Name                string
+	NamePrefix          string
+	NameCommunity       string
+	NameZihao           string
+	NameField           string
+	NameForm            string
+	Fields              []string
+	Nature              string
+	LeaderName          string
+	LeaderPhoneMask     string
+	LeaderIDMask        string `db:"leader_id_mask"`
+	Venue               string
+	Members             int
+	Supervisor          string
+	Statement           string
+	Correction          string
+	RejectReason        string
+	USCC                string
+	SubmittedByName     string
+	SubmittedByUsername string
+	SubmittedAt         time.Time
+	UpdatedAt           time.Time
+	DecidedByName       string
+	DecidedByUsername   string
+	DecidedAt           *time.Time
+	Version             int
 }
 
 func (r applicationRow) application() Application {
@@ -200,29 +207,48 @@ func (r applicationRow) application() Application {
 		Fields: r.Fields, Nature: r.Nature, LeaderName: r.LeaderName, LeaderPhone: r.LeaderPhoneMask,
 		LeaderID: r.LeaderIDMask, Venue: r.Venue, Members: r.Members, Supervisor: r.Supervisor,
 		Statement: r.Statement, Correction: r.Correction, RejectReason: r.RejectReason, USCC: r.USCC,
-		SubmittedByName: r.SubmittedByName, SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt,
-		DecidedByName: r.DecidedByName, DecidedAt: r.DecidedAt, Version: r.Version}
+		SubmittedByName: r.SubmittedByName, SubmittedByUsername: r.SubmittedByUsername,
+		SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt, DecidedByName: r.DecidedByName,
+		DecidedByUsername: r.DecidedByUsername, DecidedAt: r.DecidedAt, Version: r.Version}
 }
 
-// ApplicationFilter narrows the application list.
+// ApplicationFilter narrows the application list. Town and Community must lie inside the caller's scope (the
+// handler refuses any other); the scope clause bounds every query whatever they say.
 type ApplicationFilter struct {
-	Status ApplicationStatus // "" for all
-	Limit  int
+	Status    ApplicationStatus // "" for all
+	Town      string
+	Community string
+	After     int64 // keyset cursor: the last id of the previous page, 0 for the first
+	Limit     int
 }
 
-// Applications lists the applications inside scope the way the district works its queue: 待受理 first, then
-// 已受理, 待补正 and the decided ones, oldest first within each state.
+// Summary describes the filter for the audit log.
+func (f ApplicationFilter) Summary() string {
+	return filterSummary("status", string(f.Status), "town", f.Town, "community", f.Community)
+}
+
+func (f ApplicationFilter) args(scope portal.Scope) pgx.NamedArgs {
+	return scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "town": f.Town, "community": f.Community,
+		"after": f.After, "limit": f.Limit})
+}
+
+const applicationFilterClause = `
+	  AND (@status = '' OR a.status = @status)
+	  AND (@town = '' OR a.town_code = @town)
+	  AND (@community = '' OR a.community_code = @community)`
+
+// Applications lists one page of the applications inside scope that match f, newest first, after the cursor:
+// the next page starts after the last id seen, so page 100 costs what page 1 costs. Ask for one more row than
+// the page shows to learn whether there is a next page.
 func (db *DB) Applications(ctx context.Context, scope portal.Scope, f ApplicationFilter) ([]Application, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 200
+		f.Limit = 50
 	}
 	rows, _ := db.Pool.Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
-		WHERE `+applicationScope+`
-		  AND (@status = '' OR a.status = @status)
-		ORDER BY CASE a.status WHEN 'submitted' THEN 0 WHEN 'accepted' THEN 1 WHEN 'correction' THEN 2 ELSE 3 END,
-			a.submitted_at, a.id
-		LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "limit": f.Limit}))
+		WHERE `+applicationScope+applicationFilterClause+`
+		  AND (@after = 0 OR a.id < @after)
+		ORDER BY a.id DESC
+		LIMIT @limit`, f.args(scope))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[applicationRow])
 	if err != nil {
 		return nil, translate(err)
@@ -232,6 +258,25 @@ func (db *DB) Applications(ctx context.Context, scope portal.Scope, f Applicatio
 		out[i] = r.application()
 	}
 	return out, nil
+}
+
+// CountApplications is how many applications inside scope match f (the cursor aside), up to CountCap.
+func (db *DB) CountApplications(ctx context.Context, scope portal.Scope, f ApplicationFilter) (ListTotal, error) {
+	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM applications a
+		WHERE `+applicationScope+applicationFilterClause+` LIMIT @cap) capped`, f.args(scope))
+}
+
+// ExportApplications calls fn with every application inside scope that matches f (the cursor and limit aside),
+// newest first, one row at a time, and writes one audit row (application.export) however it ends; see
+// auditedExport. Leader phone and 身份证号 are the stored masks: the sealed values are never read here.
+func (db *DB) ExportApplications(ctx context.Context, scope portal.Scope, actor portal.Actor, f ApplicationFilter, format string, fn func(Application) error) (int, error) {
+	f.After = 0
+	return db.auditedExport(ctx, actor, exportAudit{action: "application.export", objectType: "application",
+		format: format, filter: f.Summary()}, func() (int, error) {
+		return streamRows(ctx, db, `SELECT `+applicationColumns+` `+applicationFrom+`
+			WHERE `+applicationScope+applicationFilterClause+`
+			ORDER BY a.id DESC`, f.args(scope), applicationRow.application, fn)
+	})
 }
 
 // Application is one application inside scope; any other id is ErrNotFound.
@@ -248,14 +293,16 @@ func (db *DB) Application(ctx context.Context, scope portal.Scope, id int64) (Ap
 // ApplicationEvents is the history of an application inside scope, oldest first; outside scope it is empty.
 func (db *DB) ApplicationEvents(ctx context.Context, scope portal.Scope, id int64) ([]ApplicationEvent, error) {
 	rows, _ := db.Pool.Query(ctx, `
-		SELECT e.id, e.at, e.actor_name, e.actor_division, e.from_status, e.to_status, e.reason
+		SELECT e.id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.from_status,
+			e.to_status, e.reason
 		FROM application_events e JOIN applications a ON a.id = e.application_id
+			LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE e.application_id = @id AND `+applicationScope+`
 		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ApplicationEvent, error) {
 		var e ApplicationEvent
 		var from, to string
-		err := row.Scan(&e.ID, &e.At, &e.ActorName, &e.ActorDivision, &from, &to, &e.Reason)
+		err := row.Scan(&e.ID, &e.At, &e.ActorName, &e.ActorDisplayName, &e.ActorDivision, &from, &to, &e.Reason)
 		e.From, e.To = ApplicationStatus(from), ApplicationStatus(to)
 		return e, err
 	})

@@ -125,45 +125,47 @@ type Document struct {
 
 // Filing is one filing as its pages show it; leader phone and ID are masks.
 type Filing struct {
-	ID              int64
-	OrgID           int64
-	TownCode        string
-	TownName        string
-	TownKind        string
-	CommunityCode   string
-	CommunityName   string
-	Kind            FilingKind
-	Status          FilingStatus
-	Name            string
-	NameParts       rules.NameParts
-	Fields          []string
-	Nature          string
-	Beneficiaries   []string
-	FoundedOn       *time.Time
-	LeaderName      string
-	LeaderPhone     string // mask
-	LeaderID        string // mask
-	Venue           string
-	Charter         string
-	Members         int
-	Volunteers      int
-	Funding         string
-	GuideUnit       string
-	PartyStatus     string
-	PartyMembers    int
-	PublishContact  bool
-	Changes         []string
-	CancelOn        *time.Time
-	Reason          string
-	ReturnReason    string
-	FilingNo        string // the organization's 备案编号, once there is one
-	OrgStatus       registry.Status
-	OrgTier         registry.Tier
-	SubmittedByName string
-	SubmittedAt     time.Time
-	DecidedByName   string
-	DecidedAt       *time.Time
-	Version         int
+	ID                  int64
+	OrgID               int64
+	TownCode            string
+	TownName            string
+	TownKind            string
+	CommunityCode       string
+	CommunityName       string
+	Kind                FilingKind
+	Status              FilingStatus
+	Name                string
+	NameParts           rules.NameParts
+	Fields              []string
+	Nature              string
+	Beneficiaries       []string
+	FoundedOn           *time.Time
+	LeaderName          string
+	LeaderPhone         string // mask
+	LeaderID            string // mask
+	Venue               string
+	Charter             string
+	Members             int
+	Volunteers          int
+	Funding             string
+	GuideUnit           string
+	PartyStatus         string
+	PartyMembers        int
+	PublishContact      bool
+	Changes             []string
+	CancelOn            *time.Time
+	Reason              string
+	ReturnReason        string
+	FilingNo            string // the organization's 备案编号, once there is one
+	OrgStatus           registry.Status
+	OrgTier             registry.Tier
+	SubmittedByName     string
+	SubmittedByUsername string
+	SubmittedAt         time.Time
+	DecidedByName       string
+	DecidedByUsername   string
+	DecidedAt           *time.Time
+	Version             int
 }
 
 // filingScope is orgScope for filings: the one jurisdiction test every filing query includes, with scopeArgs.
@@ -177,8 +179,9 @@ const filingColumns = `f.id, coalesce(f.org_id, 0) AS org_id, f.town_code, t.nam
 	f.leader_phone_mask, f.leader_id_mask, f.venue, f.charter, f.members, f.volunteers, f.funding, f.guide_unit,
 	f.party_status, f.party_members, f.publish_contact, f.changes, f.cancel_on, f.reason, f.return_reason,
 	coalesce(o.filing_no, '') AS filing_no, coalesce(o.status, '') AS org_status, coalesce(o.tier, '') AS org_tier,
-	coalesce(sa.display_name, '') AS submitted_by_name, f.submitted_at,
-	coalesce(da.display_name, '') AS decided_by_name, f.decided_at, f.version`
+	coalesce(sa.display_name, '') AS submitted_by_name, coalesce(sa.username, '') AS submitted_by_username,
+	f.submitted_at, coalesce(da.display_name, '') AS decided_by_name,
+	coalesce(da.username, '') AS decided_by_username, f.decided_at, f.version`
 
 const filingFrom = `FROM filings f
 	JOIN divisions t ON t.code = f.town_code
@@ -188,49 +191,51 @@ const filingFrom = `FROM filings f
 	LEFT JOIN accounts da ON da.id = f.decided_by`
 
 type filingRow struct {
-	ID              int64
-	OrgID           int64
-	TownCode        string
-	TownName        string
-	TownKind        string
-	CommunityCode   string
-	CommunityName   string
-	Kind            string
-	Status          string
-	Name            string
-	NamePrefix      string
-	NameCommunity   string
-	NameZihao       string
-	NameField       string
-	NameForm        string
-	Fields          []string
-	Nature          string
-	Beneficiaries   []string
-	FoundedOn       *time.Time
-	LeaderName      string
-	LeaderPhoneMask string
-	LeaderIDMask    string `db:"leader_id_mask"`
-	Venue           string
-	Charter         string
-	Members         int
-	Volunteers      int
-	Funding         string
-	GuideUnit       string
-	PartyStatus     string
-	PartyMembers    int
-	PublishContact  bool
-	Changes         []string
-	CancelOn        *time.Time
-	Reason          string
-	ReturnReason    string
-	FilingNo        string
-	OrgStatus       string
-	OrgTier         string
-	SubmittedByName string
-	SubmittedAt     time.Time
-	DecidedByName   string
-	DecidedAt       *time.Time
-	Version         int
+	ID                  int64
+	OrgID               int64
+	TownCode            string
+	TownName            string
+	TownKind            string
+	CommunityCode       string
+	CommunityName       string
+	Kind                string
+	Status              string
+	Name                string
+	NamePrefix          string
+	NameCommunity       string
+	NameZihao           string
+	NameField           string
+	NameForm            string
+	Fields              []string
+	Nature              string
+	Beneficiaries       []string
+	FoundedOn           *time.Time
+	LeaderName          string
+	LeaderPhoneMask     string
+	LeaderIDMask        string `db:"leader_id_mask"`
+	Venue               string
+	Charter             string
+	Members             int
+	Volunteers          int
+	Funding             string
+	GuideUnit           string
+	PartyStatus         string
+	PartyMembers        int
+	PublishContact      bool
+	Changes             []string
+	CancelOn            *time.Time
+	Reason              string
+	ReturnReason        string
+	FilingNo            string
+	OrgStatus           string
+	OrgTier             string
+	SubmittedByName     string
+	SubmittedByUsername string
+	SubmittedAt         time.Time
+	DecidedByName       string
+	DecidedByUsername   string
+	DecidedAt           *time.Time
+	Version             int
 }
 
 func (r filingRow) filing() Filing {
@@ -245,32 +250,51 @@ func (r filingRow) filing() Filing {
 		GuideUnit: r.GuideUnit, PartyStatus: r.PartyStatus, PartyMembers: r.PartyMembers,
 		PublishContact: r.PublishContact, Changes: r.Changes, CancelOn: r.CancelOn, Reason: r.Reason,
 		ReturnReason: r.ReturnReason, FilingNo: r.FilingNo, OrgStatus: registry.Status(r.OrgStatus),
-		OrgTier: registry.Tier(r.OrgTier), SubmittedByName: r.SubmittedByName, SubmittedAt: r.SubmittedAt,
-		DecidedByName: r.DecidedByName, DecidedAt: r.DecidedAt, Version: r.Version}
+		OrgTier: registry.Tier(r.OrgTier), SubmittedByName: r.SubmittedByName,
+		SubmittedByUsername: r.SubmittedByUsername, SubmittedAt: r.SubmittedAt, DecidedByName: r.DecidedByName,
+		DecidedByUsername: r.DecidedByUsername, DecidedAt: r.DecidedAt, Version: r.Version}
 }
 
-// FilingFilter narrows the filing list. Before is a keyset cursor (the last id seen) for the next page.
+// FilingFilter narrows the filing list. Town and Community must lie inside the caller's scope (the handler
+// refuses any other); the scope clause bounds every query whatever they say.
 type FilingFilter struct {
-	Status FilingStatus
-	Kind   FilingKind
-	Before int64
-	Limit  int
+	Status    FilingStatus
+	Kind      FilingKind
+	Town      string
+	Community string
+	After     int64 // keyset cursor: the last id of the previous page, 0 for the first
+	Limit     int
 }
 
-// Filings lists the filings inside scope, newest first, one page at a time.
+// Summary describes the filter for the audit log.
+func (f FilingFilter) Summary() string {
+	return filterSummary("status", string(f.Status), "kind", string(f.Kind), "town", f.Town,
+		"community", f.Community)
+}
+
+func (f FilingFilter) args(scope portal.Scope) pgx.NamedArgs {
+	return scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "kind": string(f.Kind), "town": f.Town,
+		"community": f.Community, "after": f.After, "limit": f.Limit})
+}
+
+const filingFilterClause = `
+	  AND (@status = '' OR f.status = @status)
+	  AND (@kind = '' OR f.kind = @kind)
+	  AND (@town = '' OR f.town_code = @town)
+	  AND (@community = '' OR f.community_code = @community)`
+
+// Filings lists one page of the filings inside scope that match f, newest first, after the cursor (the scope
+// indexes on (…_code, id DESC) give the order, so any page costs what the first does). Ask for one more row
+// than the page shows to learn whether there is a next page.
 func (db *DB) Filings(ctx context.Context, scope portal.Scope, f FilingFilter) ([]Filing, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
+	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
 	rows, _ := db.Pool.Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
-		WHERE `+filingScope+`
-		  AND (@status = '' OR f.status = @status)
-		  AND (@kind = '' OR f.kind = @kind)
-		  AND (@before = 0 OR f.id < @before)
+		WHERE `+filingScope+filingFilterClause+`
+		  AND (@after = 0 OR f.id < @after)
 		ORDER BY f.id DESC
-		LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "kind": string(f.Kind), "before": f.Before,
-			"limit": f.Limit}))
+		LIMIT @limit`, f.args(scope))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[filingRow])
 	if err != nil {
 		return nil, translate(err)
@@ -280,6 +304,25 @@ func (db *DB) Filings(ctx context.Context, scope portal.Scope, f FilingFilter) (
 		out[i] = r.filing()
 	}
 	return out, nil
+}
+
+// CountFilings is how many filings inside scope match f (the cursor aside), up to CountCap.
+func (db *DB) CountFilings(ctx context.Context, scope portal.Scope, f FilingFilter) (ListTotal, error) {
+	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM filings f
+		WHERE `+filingScope+filingFilterClause+` LIMIT @cap) capped`, f.args(scope))
+}
+
+// ExportFilings calls fn with every filing inside scope that matches f (the cursor and limit aside), newest
+// first, one row at a time, and writes one audit row (filing.export) however it ends; see auditedExport.
+// Leader phone and 身份证号 are the stored masks: the sealed values are never read here.
+func (db *DB) ExportFilings(ctx context.Context, scope portal.Scope, actor portal.Actor, f FilingFilter, format string, fn func(Filing) error) (int, error) {
+	f.After = 0
+	return db.auditedExport(ctx, actor, exportAudit{action: "filing.export", objectType: "filing", format: format,
+		filter: f.Summary()}, func() (int, error) {
+		return streamRows(ctx, db, `SELECT `+filingColumns+` `+filingFrom+`
+			WHERE `+filingScope+filingFilterClause+`
+			ORDER BY f.id DESC`, f.args(scope), filingRow.filing, fn)
+	})
 }
 
 // Filing is one filing inside scope; any other id is ErrNotFound.
@@ -316,17 +359,27 @@ func (db *DB) FilingDocument(ctx context.Context, scope portal.Scope, filingID, 
 	return d, translate(err)
 }
 
+// FilingOrgEvent is one event of the organization's timeline with the display name (姓名) of the account that
+// acted, "" when no account did (the event's ActorName keeps the username it recorded).
+type FilingOrgEvent struct {
+	registry.Event
+	ActorDisplayName string
+}
+
 // FilingOrgEvents is the timeline of the organization a filing concerns (empty before an establishment is
 // approved), read through both the filing's and the organization's scope.
-func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.Event, error) {
+func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]FilingOrgEvent, error) {
 	rows, _ := db.Pool.Query(ctx, `
-		SELECT e.id, e.org_id, e.at, e.actor_name, e.actor_division, e.kind, e.from_value, e.to_value, e.reason
+		SELECT e.id, e.org_id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.kind,
+			e.from_value, e.to_value, e.reason
 		FROM filings f JOIN organizations o ON o.id = f.org_id JOIN org_events e ON e.org_id = o.id
+			LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE f.id = @id AND `+filingScope+` AND `+orgScope+`
 		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": filingID}))
-	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.Event, error) {
-		var e registry.Event
-		err := row.Scan(&e.ID, &e.OrgID, &e.At, &e.ActorName, &e.ActorDivision, &e.Kind, &e.From, &e.To, &e.Reason)
+	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (FilingOrgEvent, error) {
+		var e FilingOrgEvent
+		err := row.Scan(&e.ID, &e.OrgID, &e.At, &e.ActorName, &e.ActorDisplayName, &e.ActorDivision, &e.Kind,
+			&e.From, &e.To, &e.Reason)
 		return e, err
 	})
 	return events, translate(err)

@@ -74,32 +74,34 @@ type NoticeInput struct {
 
 // Notice is one notice as its pages show it; the contact phone is a mask.
 type Notice struct {
-	ID              int64
-	OrgID           int64
-	OrgName         string
-	DistrictCode    string
-	TownCode        string
-	TownName        string
-	CommunityCode   string
-	CommunityName   string
-	Kind            string
-	Title           string
-	StartsAt        time.Time
-	EndsAt          time.Time
-	Place           string
-	Attendance      int
-	Organizer       string
-	Safety          string
-	ContactName     string
-	ContactPhone    string // mask
-	Status          NoticeStatus
-	Reason          string
-	SubmittedByName string
-	SubmittedAt     time.Time
-	UpdatedAt       time.Time
-	DecidedByName   string
-	DecidedAt       *time.Time
-	Version         int
+	ID                  int64
+	OrgID               int64
+	OrgName             string
+	DistrictCode        string
+	TownCode            string
+	TownName            string
+	CommunityCode       string
+	CommunityName       string
+	Kind                string
+	Title               string
+	StartsAt            time.Time
+	EndsAt              time.Time
+	Place               string
+	Attendance          int
+	Organizer           string
+	Safety              string
+	ContactName         string
+	ContactPhone        string // mask
+	Status              NoticeStatus
+	Reason              string
+	SubmittedByName     string
+	SubmittedByUsername string
+	SubmittedAt         time.Time
+	UpdatedAt           time.Time
+	DecidedByName       string
+	DecidedByUsername   string
+	DecidedAt           *time.Time
+	Version             int
 }
 
 // Urgent reports whether the notice still waits for the town although its start is less than NoticeUrgentWithin
@@ -113,13 +115,15 @@ func (n Notice) Started(now time.Time) bool { return !n.StartsAt.After(now) }
 
 // NoticeEvent is one state change of a notice: who moved it from which state to which, when and why.
 type NoticeEvent struct {
-	ID            int64
-	At            time.Time
-	ActorName     string
-	ActorDivision string
-	From          NoticeStatus
-	To            NoticeStatus
-	Reason        string
+	ID        int64
+	At        time.Time
+	ActorName string // the username, as the step recorded it
+	// ActorDisplayName is the account's display name (姓名), read from the account; "" for a step by no account
+	ActorDisplayName string
+	ActorDivision    string
+	From             NoticeStatus
+	To               NoticeStatus
+	Reason           string
 }
 
 // NoticeOrg is a live group of a community that may organize a reported activity.
@@ -144,8 +148,9 @@ const noticeScope = `(@scope_tier <> 'district' OR m.district_code = @scope_div)
 const noticeColumns = `m.id, coalesce(m.org_id, 0) AS org_id, coalesce(o.name, '') AS org_name, m.district_code,
 	m.town_code, t.name AS town_name, m.community_code, c.name AS community_name, m.kind, m.title, m.starts_at,
 	m.ends_at, m.place, m.attendance, m.organizer, m.safety, m.contact_name, m.contact_phone_mask, m.status,
-	m.reason, coalesce(sa.display_name, '') AS submitted_by_name, m.submitted_at, m.updated_at,
-	coalesce(da.display_name, '') AS decided_by_name, m.decided_at, m.version`
+	m.reason, coalesce(sa.display_name, '') AS submitted_by_name, coalesce(sa.username, '') AS submitted_by_username,
+	m.submitted_at, m.updated_at, coalesce(da.display_name, '') AS decided_by_name,
+	coalesce(da.username, '') AS decided_by_username, m.decided_at, m.version`
 
 const noticeFrom = `FROM major_activities m
 	JOIN divisions t ON t.code = m.town_code
@@ -155,32 +160,34 @@ const noticeFrom = `FROM major_activities m
 	LEFT JOIN accounts da ON da.id = m.decided_by`
 
 type noticeRow struct {
-	ID               int64
-	OrgID            int64 `db:"org_id"`
-	OrgName          string
-	DistrictCode     string
-	TownCode         string
-	TownName         string
-	CommunityCode    string
-	CommunityName    string
-	Kind             string
-	Title            string
-	StartsAt         time.Time
-	EndsAt           time.Time
-	Place            string
-	Attendance       int
-	Organizer        string
-	Safety           string
-	ContactName      string
-	ContactPhoneMask string
-	Status           string
-	Reason           string
-	SubmittedByName  string
-	SubmittedAt      time.Time
-	UpdatedAt        time.Time
-	DecidedByName    string
-	DecidedAt        *time.Time
-	Version          int
+	ID                  int64
+	OrgID               int64 `db:"org_id"`
+	OrgName             string
+	DistrictCode        string
+	TownCode            string
+	TownName            string
+	CommunityCode       string
+	CommunityName       string
+	Kind                string
+	Title               string
+	StartsAt            time.Time
+	EndsAt              time.Time
+	Place               string
+	Attendance          int
+	Organizer           string
+	Safety              string
+	ContactName         string
+	ContactPhoneMask    string
+	Status              string
+	Reason              string
+	SubmittedByName     string
+	SubmittedByUsername string
+	SubmittedAt         time.Time
+	UpdatedAt           time.Time
+	DecidedByName       string
+	DecidedByUsername   string
+	DecidedAt           *time.Time
+	Version             int
 }
 
 func (r noticeRow) notice() Notice {
@@ -189,7 +196,8 @@ func (r noticeRow) notice() Notice {
 		Title: r.Title, StartsAt: r.StartsAt, EndsAt: r.EndsAt, Place: r.Place, Attendance: r.Attendance,
 		Organizer: r.Organizer, Safety: r.Safety, ContactName: r.ContactName, ContactPhone: r.ContactPhoneMask,
 		Status: NoticeStatus(r.Status), Reason: r.Reason, SubmittedByName: r.SubmittedByName,
-		SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt, DecidedByName: r.DecidedByName, DecidedAt: r.DecidedAt,
+		SubmittedByUsername: r.SubmittedByUsername, SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt,
+		DecidedByName: r.DecidedByName, DecidedByUsername: r.DecidedByUsername, DecidedAt: r.DecidedAt,
 		Version: r.Version}
 }
 
@@ -205,36 +213,80 @@ func collectNotices(rows pgx.Rows) ([]Notice, error) {
 	return out, nil
 }
 
-// NoticeFilter narrows the notice list.
+// NoticeFilter narrows the notice list. Town and Community must lie inside the caller's scope (the handler
+// refuses any other); the scope clause bounds every query whatever they say.
 type NoticeFilter struct {
-	Town   string       // a town code inside the scope, "" for all
-	Kind   string       // one of NoticeKinds, "" for all
-	Status NoticeStatus // "" for all
-	From   *time.Time   // activities starting at or after
-	To     *time.Time   // activities starting before
-	Limit  int
+	Town      string       // a town code inside the scope, "" for all
+	Community string       // a community code inside the scope, "" for all
+	Kind      string       // one of NoticeKinds, "" for all
+	Status    NoticeStatus // "" for all
+	From      *time.Time   // activities starting at or after
+	To        *time.Time   // activities starting before
+	After     int64        // keyset cursor: the last id of the previous page, 0 for the first
+	Limit     int
 }
 
-// NoticeListLimit caps one list or calendar; a district narrows by town, kind, state or period.
+// Summary describes the filter for the audit log.
+func (f NoticeFilter) Summary() string {
+	from, to := "", ""
+	if f.From != nil {
+		from = f.From.In(portal.Beijing).Format("2006-01-02")
+	}
+	if f.To != nil { // the day before the exclusive end: the last day the clerk chose
+		to = f.To.In(portal.Beijing).AddDate(0, 0, -1).Format("2006-01-02")
+	}
+	return filterSummary("town", f.Town, "community", f.Community, "kind", f.Kind, "status", string(f.Status),
+		"from", from, "to", to)
+}
+
+func (f NoticeFilter) args(scope portal.Scope) pgx.NamedArgs {
+	return scopeArgs(scope, pgx.NamedArgs{"town": f.Town, "community": f.Community, "kind": f.Kind,
+		"status": string(f.Status), "from": f.From, "to": f.To, "after": f.After, "limit": f.Limit})
+}
+
+const noticeFilterClause = `
+	  AND (@town = '' OR m.town_code = @town)
+	  AND (@community = '' OR m.community_code = @community)
+	  AND (@kind = '' OR m.kind = @kind)
+	  AND (@status = '' OR m.status = @status)
+	  AND (@from::timestamptz IS NULL OR m.starts_at >= @from)
+	  AND (@to::timestamptz IS NULL OR m.starts_at < @to)`
+
+// NoticeListLimit caps the town's calendar and its table of waiting notices.
 const NoticeListLimit = 500
 
-// Notices lists the notices inside scope that match f, the latest start first.
+// Notices lists one page of the notices inside scope that match f, the latest reported first (by id), after
+// the cursor, so that any page costs what the first does. Ask for one more row than the page shows to learn
+// whether there is a next page.
 func (db *DB) Notices(ctx context.Context, scope portal.Scope, f NoticeFilter) ([]Notice, error) {
 	if f.Limit <= 0 || f.Limit > NoticeListLimit {
-		f.Limit = NoticeListLimit
+		f.Limit = 50
 	}
 	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
-		WHERE `+noticeScope+`
-		  AND (@town = '' OR m.town_code = @town)
-		  AND (@kind = '' OR m.kind = @kind)
-		  AND (@status = '' OR m.status = @status)
-		  AND (@from::timestamptz IS NULL OR m.starts_at >= @from)
-		  AND (@to::timestamptz IS NULL OR m.starts_at < @to)
-		ORDER BY m.starts_at DESC, m.id DESC
-		LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"town": f.Town, "kind": f.Kind, "status": string(f.Status), "from": f.From,
-			"to": f.To, "limit": f.Limit}))
+		WHERE `+noticeScope+noticeFilterClause+`
+		  AND (@after = 0 OR m.id < @after)
+		ORDER BY m.id DESC
+		LIMIT @limit`, f.args(scope))
 	return collectNotices(rows)
+}
+
+// CountNotices is how many notices inside scope match f (the cursor aside), up to CountCap.
+func (db *DB) CountNotices(ctx context.Context, scope portal.Scope, f NoticeFilter) (ListTotal, error) {
+	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM major_activities m
+		WHERE `+noticeScope+noticeFilterClause+` LIMIT @cap) capped`, f.args(scope))
+}
+
+// ExportNotices calls fn with every notice inside scope that matches f (the cursor and limit aside), the latest
+// reported first, one row at a time, and writes one audit row (notice.export) however it ends; see
+// auditedExport. The contact phone is the stored mask: the sealed value is never read here.
+func (db *DB) ExportNotices(ctx context.Context, scope portal.Scope, actor portal.Actor, f NoticeFilter, format string, fn func(Notice) error) (int, error) {
+	f.After = 0
+	return db.auditedExport(ctx, actor, exportAudit{action: "notice.export", objectType: "major_activity",
+		format: format, filter: f.Summary()}, func() (int, error) {
+		return streamRows(ctx, db, `SELECT `+noticeColumns+` `+noticeFrom+`
+			WHERE `+noticeScope+noticeFilterClause+`
+			ORDER BY m.id DESC`, f.args(scope), noticeRow.notice, fn)
+	})
 }
 
 // NoticeCalendar is the notices inside scope whose activity starts in [from, to), withdrawn ones left out,
@@ -283,14 +335,16 @@ func (db *DB) Notice(ctx context.Context, scope portal.Scope, id int64) (Notice,
 // NoticeEvents is the history of a notice inside scope, oldest first; outside scope it is empty.
 func (db *DB) NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([]NoticeEvent, error) {
 	rows, _ := db.Pool.Query(ctx, `
-		SELECT e.id, e.at, e.actor_name, e.actor_division, e.from_status, e.to_status, e.reason
+		SELECT e.id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.from_status,
+			e.to_status, e.reason
 		FROM major_activity_events e JOIN major_activities m ON m.id = e.activity_id
+			LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE e.activity_id = @id AND `+noticeScope+`
 		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (NoticeEvent, error) {
 		var e NoticeEvent
 		var from, to string
-		err := row.Scan(&e.ID, &e.At, &e.ActorName, &e.ActorDivision, &from, &to, &e.Reason)
+		err := row.Scan(&e.ID, &e.At, &e.ActorName, &e.ActorDisplayName, &e.ActorDivision, &from, &to, &e.Reason)
 		e.From, e.To = NoticeStatus(from), NoticeStatus(to)
 		return e, err
 	})

@@ -27,6 +27,8 @@ import (
 func (s *Server) applicationRoutes(r chi.Router, tier portal.Tier) {
 	base := "/" + string(tier)
 	r.Get("/applications", handleApplicationList(s.db, base, s.resp))
+	r.Get("/applications/export.xlsx", handleApplicationExport(s.db, base, exportXLSX, s.resp))
+	r.Get("/applications/export.csv", handleApplicationExport(s.db, base, exportCSV, s.resp))
 	if tier != portal.TierDistrict {
 		r.Get("/applications/new", handleApplicationNew(s.db, base, s.resp))
 		r.Post("/applications", handleApplicationCreate(s.db, s.box, base, s.resp))
@@ -41,10 +43,6 @@ func (s *Server) applicationRoutes(r chi.Router, tier portal.Tier) {
 		r.Get("/applications/{id}/edit", handleApplicationEdit(s.db, base, s.resp))
 		r.Post("/applications/{id}/edit", handleApplicationResubmit(s.db, s.box, base, s.resp))
 	}
-}
-
-type applicationLister interface {
-	Applications(ctx context.Context, scope portal.Scope, f postgres.ApplicationFilter) ([]postgres.Application, error)
 }
 
 type applicationReader interface {
@@ -96,33 +94,6 @@ const (
 	appPhoneHint  = "手机号或带区号的座机号，如 13812345678、023-67891234；页面只显示部分号码"
 	appPhoneKeep  = "显示的是部分号码；不修改则保持原号码，修改时请填写完整号码"
 )
-
-func handleApplicationList(db applicationLister, base string, rs *responder) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		status := postgres.ApplicationStatus(r.URL.Query().Get("status"))
-		if !status.Valid() {
-			status = ""
-		}
-		apps, err := db.Applications(r.Context(), a.Scope(), postgres.ApplicationFilter{Status: status})
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
-		heading := "登记申请"
-		if a.Tier == portal.TierDistrict {
-			heading = "登记申请审查"
-		}
-		list := base + "/applications"
-		v := web.ApplicationsView{Page: web.NewPage(heading, a, list, takeFlashCtx(r)), Base: list,
-			Heading: heading, Status: string(status), StatusOptions: web.ApplicationStatusOptions(status),
-			CanCreate: a.Tier != portal.TierDistrict}
-		for _, app := range apps {
-			v.Rows = append(v.Rows, web.NewApplicationRow(app, list))
-		}
-		rs.render(w, r, http.StatusOK, web.ApplicationsPage(v))
-	}
-}
 
 // applicationFormView is the empty form for the account: a committee's community is its own; a town chooses
 // among its communities. org, when not nil, is the existing group the application is for, whose data it starts

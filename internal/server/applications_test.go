@@ -261,6 +261,28 @@ func TestApplicationStory(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM audit_log WHERE action LIKE 'application.%'`) - audits; n != 5 {
 		t.Errorf("%d audit rows, want 5", n)
 	}
+	// The history names each actor by the account's display name, with the username in small print and a title.
+	checkActors(t, final.Find("#timeline tbody tr td:nth-child(2)"), []string{"社区演示账号", "区民政局演示账号",
+		"区民政局演示账号", "社区演示账号", "区民政局演示账号"}, []string{"demo-community", "demo-district",
+		"demo-district", "demo-community", "demo-district"})
+	checkActors(t, final.Find("#fact-submitted, #fact-decided"), []string{"社区演示账号", "区民政局演示账号"},
+		[]string{"demo-community", "demo-district"})
+}
+
+// checkActors fails unless the cells name the accounts by display name, each with its username beside it (in
+// small print and in the title).
+func checkActors(t *testing.T, cells *goquery.Selection, names, usernames []string) {
+	t.Helper()
+	if cells.Length() != len(names) {
+		t.Fatalf("%d actor cells, want %d: %q", cells.Length(), len(names), cells.Text())
+	}
+	cells.Each(func(i int, td *goquery.Selection) {
+		who, small := td.Find(".who"), td.Find("small.username")
+		if who.Text() != names[i] || small.Text() != usernames[i] || who.AttrOr("title", "") != "用户名："+usernames[i] {
+			t.Errorf("actor %d: %q (%q, title %q), want %s (%s)", i, who.Text(), small.Text(), who.AttrOr("title", ""),
+				names[i], usernames[i])
+		}
+	})
 }
 
 // A new group's approval creates a registered organization with the code.

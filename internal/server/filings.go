@@ -35,6 +35,8 @@ func (s *Server) filingRoutes(r chi.Router, tier portal.Tier) {
 	switch tier {
 	case portal.TierTown:
 		r.Get("/filings", handleFilingList(s.db, base, true, s.resp))
+		r.Get("/filings/export.xlsx", handleFilingExport(s.db, base, exportXLSX, s.resp))
+		r.Get("/filings/export.csv", handleFilingExport(s.db, base, exportCSV, s.resp))
 		r.Get("/filings/new", handleFilingNew(s.db, base, s.resp))
 		r.Post("/filings", handleFilingCreate(s.db, s.box, up, base, s.resp))
 		r.Get("/filings/new-change", handleFilingOrgForm(s.db, base, postgres.FilingChange, s.resp))
@@ -48,6 +50,8 @@ func (s *Server) filingRoutes(r chi.Router, tier portal.Tier) {
 		r.Post("/filings/{id}/return", handleFilingReturn(s.db, base, s.resp))
 	case portal.TierDistrict:
 		r.Get("/filings", handleFilingList(s.db, base, false, s.resp))
+		r.Get("/filings/export.xlsx", handleFilingExport(s.db, base, exportXLSX, s.resp))
+		r.Get("/filings/export.csv", handleFilingExport(s.db, base, exportCSV, s.resp))
 		r.Get("/filings/{id}", handleFilingShow(s.db, base, false, s.resp))
 		r.Get("/filings/{id}/documents/{docID}", handleFilingDocument(s.db, up, s.resp))
 		r.Get("/filings/{id}/certificate", handleFilingCertificate(s.db, s.cfg.BaseURL, base, s.resp))
@@ -59,42 +63,11 @@ func (s *Server) publicRoutes(r chi.Router) {
 	r.Get("/verify/{token}", handleFilingVerify(s.db, s.resp))
 }
 
-// filingReader is what the filing pages read; every method takes the caller's scope.
+// filingReader is what a filing's page reads; every method takes the caller's scope.
 type filingReader interface {
-	Filings(ctx context.Context, scope portal.Scope, f postgres.FilingFilter) ([]postgres.Filing, error)
 	Filing(ctx context.Context, scope portal.Scope, id int64) (postgres.Filing, error)
 	FilingDocuments(ctx context.Context, scope portal.Scope, filingID int64) ([]postgres.Document, error)
-	FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.Event, error)
-}
-
-const filingPageSize = 50
-
-func handleFilingList(db filingReader, base string, canFile bool, rs *responder) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		q := r.URL.Query()
-		f := postgres.FilingFilter{Status: postgres.FilingStatus(q.Get("status")), Limit: filingPageSize}
-		switch f.Status {
-		case postgres.FilingSubmitted, postgres.FilingApproved, postgres.FilingReturned:
-		default:
-			f.Status = ""
-		}
-		f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
-		filings, err := db.Filings(r.Context(), a.Scope(), f)
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
-		v := web.FilingsView{Page: web.NewPage("备案管理", a, base, takeFlashCtx(r)), Base: base, CanFile: canFile,
-			ShowTown: a.Tier == portal.TierDistrict, StatusOptions: web.FilingStatusOptions(f.Status)}
-		for _, fl := range filings {
-			v.Rows = append(v.Rows, web.NewFilingRow(fl, base))
-		}
-		if len(filings) == filingPageSize {
-			v.NextHref = base + "?status=" + string(f.Status) + "&before=" + itoa64(filings[len(filings)-1].ID)
-		}
-		rs.render(w, r, http.StatusOK, web.FilingsPage(v))
-	}
+	FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]postgres.FilingOrgEvent, error)
 }
 
 func filingIDParam(r *http.Request, name string) (int64, bool) {

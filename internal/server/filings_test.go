@@ -181,6 +181,9 @@ func TestFilingEndToEnd(t *testing.T) {
 	if doc.Find("#filing-status").Text() != "已备案" || !strings.Contains(doc.Find(".flash").Text(), "渝北社备〔") {
 		t.Fatalf("after approval: %q %q", doc.Find("#filing-status").Text(), doc.Find(".flash").Text())
 	}
+	// Submission, approval and the organization's 备案 event all name demo-town by its display name.
+	checkActors(t, doc.Find("#timeline tbody tr td:nth-child(2)"), []string{"双龙湖街道演示账号", "双龙湖街道演示账号",
+		"双龙湖街道演示账号", "双龙湖街道演示账号"}, []string{"demo-town", "demo-town", "demo-town", "demo-town"})
 	var filingNo string
 	name := "渝北区双龙湖街道" + divisionName(t, a, seed.CommunityDemo) + "舞悦舞蹈队"
 	if n := a.count(`SELECT count(*) FROM organizations WHERE name = $1 AND tier = 'filed'

@@ -27,6 +27,8 @@ func (s *Server) noticeRoutes(r chi.Router, tier portal.Tier) {
 	switch tier {
 	case portal.TierCommunity:
 		r.Get("/notices", handleNoticeList(s.db, base, s.resp))
+		r.Get("/notices/export.xlsx", handleNoticeExport(s.db, base, exportXLSX, s.resp))
+		r.Get("/notices/export.csv", handleNoticeExport(s.db, base, exportCSV, s.resp))
 		r.Get("/notices/new", handleNoticeNew(s.db, base, s.resp))
 		r.Post("/notices", handleNoticeCreate(s.db, s.box, base, s.resp))
 		r.Get("/notices/{id}", handleNoticeShow(s.db, base, s.resp))
@@ -35,19 +37,19 @@ func (s *Server) noticeRoutes(r chi.Router, tier portal.Tier) {
 		r.Post("/notices/{id}/withdraw", handleNoticeWithdraw(s.db, base, s.resp))
 	case portal.TierTown:
 		r.Get("/notices", handleNoticeCalendar(s.db, base, s.resp))
+		r.Get("/notices/list", handleNoticeList(s.db, base, s.resp))
+		r.Get("/notices/export.xlsx", handleNoticeExport(s.db, base, exportXLSX, s.resp))
+		r.Get("/notices/export.csv", handleNoticeExport(s.db, base, exportCSV, s.resp))
 		r.Get("/notices/{id}", handleNoticeShow(s.db, base, s.resp))
 		r.Post("/notices/{id}/acknowledge", handleNoticeDecide(s.db, base, postgres.NoticeAcknowledged, s.resp))
 		r.Post("/notices/{id}/request-changes", handleNoticeDecide(s.db, base, postgres.NoticeChangesRequested, s.resp))
 		r.Post("/notices/{id}/reveal", handleNoticeReveal(s.db, s.box, base, s.resp))
 	case portal.TierDistrict:
 		r.Get("/notices", handleNoticeList(s.db, base, s.resp))
+		r.Get("/notices/export.xlsx", handleNoticeExport(s.db, base, exportXLSX, s.resp))
+		r.Get("/notices/export.csv", handleNoticeExport(s.db, base, exportCSV, s.resp))
 		r.Get("/notices/{id}", handleNoticeShow(s.db, base, s.resp))
 	}
-}
-
-type noticeLister interface {
-	Notices(ctx context.Context, scope portal.Scope, f postgres.NoticeFilter) ([]postgres.Notice, error)
-	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
 }
 
 type noticeCalendar interface {
@@ -118,97 +120,6 @@ func parseNoticeTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// handleNoticeList is a committee's own notices, or the district's read-only list, filtered by town (district),
-// kind, state and period.
-func handleNoticeList(db noticeLister, base string, rs *responder) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		scope := a.Scope()
-		q := r.URL.Query()
-		get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
-		list := base + "/notices"
-		heading := "重大活动报告"
-		if a.Tier == portal.TierDistrict {
-			heading = "重大活动报告（全区）"
-		}
-		v := web.NoticeListView{Page: web.NewPage(heading, a, list, takeFlashCtx(r)), Heading: heading, Base: list,
-			CanCreate: a.Tier == portal.TierCommunity, ShowTown: a.Tier == portal.TierDistrict,
-			Problems: map[string]string{}}
-		f := postgres.NoticeFilter{}
-		fl := &v.Filter
-		refuse := func(field *web.Field, key, msg string) {
-			field.Problem = msg
-			v.Problems[key] = msg
-		}
-		fl.Town.Value, fl.Kind.Value, fl.Status.Value = get("town"), get("kind"), get("status")
-		fl.From.Value, fl.To.Value = get("from"), get("to")
-		if v.ShowTown {
-			towns, err := db.DivisionsAtLevel(r.Context(), scope, portal.TierTown)
-			if err != nil {
-				rs.serverError(w, r, err)
-				return
-			}
-			fl.TownOptions = []web.Option{{Value: "", Label: "全部", Selected: fl.Town.Value == ""}}
-			for _, t := range towns {
-				fl.TownOptions = append(fl.TownOptions, web.Option{Value: t.Code, Label: t.Name,
-					Selected: t.Code == fl.Town.Value})
-			}
-			if fl.Town.Value != "" {
-				if slices.ContainsFunc(towns, func(t portal.Division) bool { return t.Code == fl.Town.Value }) {
-					f.Town = fl.Town.Value
-				} else {
-					refuse(&fl.Town, "town", "所选镇街不在您的管辖范围内，请从列表中选择")
-				}
-			}
-		}
-		if slices.Contains(postgres.NoticeKinds, fl.Kind.Value) {
-			f.Kind = fl.Kind.Value
-		} else if fl.Kind.Value != "" {
-			refuse(&fl.Kind, "kind", "请从列表中选择活动类别")
-		}
-		if s := postgres.NoticeStatus(fl.Status.Value); s.Valid() {
-			f.Status = s
-		} else if fl.Status.Value != "" {
-			refuse(&fl.Status, "status", "请从列表中选择状态")
-		}
-		fl.KindOptions, fl.StatusOptions = web.NoticeKindOptions(f.Kind), web.NoticeStatusOptions(f.Status)
-		if fl.From.Value != "" {
-			if t, err := time.ParseInLocation(noticeDateLayout, fl.From.Value, beijing); err == nil {
-				f.From = &t
-			} else {
-				refuse(&fl.From, "from", "起始日期格式应为 2021-07-21")
-			}
-		}
-		if fl.To.Value != "" {
-			if t, err := time.ParseInLocation(noticeDateLayout, fl.To.Value, beijing); err == nil {
-				end := t.AddDate(0, 0, 1) // the whole of the last day
-				f.To = &end
-			} else {
-				refuse(&fl.To, "to", "截止日期格式应为 2021-07-21")
-			}
-		}
-		if f.From != nil && f.To != nil && !f.To.After(*f.From) {
-			refuse(&fl.To, "to", "截止日期不能早于起始日期")
-			f.To = nil
-		}
-		notices, err := db.Notices(r.Context(), scope, f)
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
-		now := time.Now()
-		for _, n := range notices {
-			v.Rows = append(v.Rows, web.NewNoticeRow(n, base, now))
-		}
-		v.Capped = len(notices) >= postgres.NoticeListLimit
-		status := http.StatusOK
-		if len(v.Problems) > 0 {
-			status = http.StatusUnprocessableEntity
-		}
-		rs.render(w, r, status, web.NoticeListPage(v))
-	}
-}
-
 // handleNoticeCalendar is the town's page: a calendar of the next 60 days, day by day, and every notice still
 // waiting for acknowledgement, those starting within three days (or started) marked 临近未确认.
 func handleNoticeCalendar(db noticeCalendar, base string, rs *responder) http.HandlerFunc {
@@ -229,8 +140,9 @@ func handleNoticeCalendar(db noticeCalendar, base string, rs *responder) http.Ha
 			return
 		}
 		v := web.NoticeCalendarView{Page: web.NewPage("重大活动报告", a, base+"/notices", takeFlashCtx(r)),
-			Range: web.Date(from) + " 至 " + web.Date(to.AddDate(0, 0, -1)),
-			Days:  web.NewNoticeDays(upcoming, base, now), Capped: len(upcoming) >= postgres.NoticeListLimit}
+			ListHref: base + "/notices/list",
+			Range:    web.Date(from) + " 至 " + web.Date(to.AddDate(0, 0, -1)),
+			Days:     web.NewNoticeDays(upcoming, base, now), Capped: len(upcoming) >= postgres.NoticeListLimit}
 		for _, n := range waiting {
 			row := web.NewNoticeRow(n, base, now)
 			if row.Urgent {

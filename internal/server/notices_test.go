@@ -145,10 +145,15 @@ func TestNoticeReportedAndAcknowledged(t *testing.T) {
 	if res := district.get("/district/notices?status=nonsense"); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("a bad filter: %d", res.StatusCode)
 	}
-	if res := district.get("/district/notices/" + sid); res.StatusCode != http.StatusOK ||
-		res.doc(t).Find("#acknowledge, #request-changes, #withdraw").Length() != 0 {
+	res = district.get("/district/notices/" + sid)
+	if res.StatusCode != http.StatusOK || res.doc(t).Find("#acknowledge, #request-changes, #withdraw").Length() != 0 {
 		t.Errorf("district detail: %d, or it offers actions", res.StatusCode)
 	}
+	// The history and the facts name the committee and the town officer by display name, username beside.
+	checkActors(t, res.doc(t).Find("#timeline tbody tr td:nth-child(2)"), []string{"社区演示账号", "双龙湖街道演示账号"},
+		[]string{"demo-community", "demo-town"})
+	checkActors(t, res.doc(t).Find("#fact-submitted, #fact-decided"), []string{"社区演示账号", "双龙湖街道演示账号"},
+		[]string{"demo-community", "demo-town"})
 }
 
 func TestNoticeChangesRequestedAndResubmitted(t *testing.T) {

@@ -1,0 +1,94 @@
+// What the work lists (登记申请, 备案, 重大活动报告) share: a total that stops counting at CountCap, and an export
+// that reads one row at a time and leaves one audit row however it ends.
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+)
+
+// ListTotal is a work list's total: exact, or at least N when More is set.
+type ListTotal = OrgCount
+
+// cappedTotal runs a count query whose inner select ends in LIMIT @cap, so that a total costs at most
+// CountCap index entries however many rows match.
+func (db *DB) cappedTotal(ctx context.Context, sql string, args pgx.NamedArgs) (ListTotal, error) {
+	args["cap"] = CountCap + 1
+	var n int
+	if err := db.Pool.QueryRow(ctx, sql, args).Scan(&n); err != nil {
+		return ListTotal{}, translate(err)
+	}
+	if n > CountCap {
+		return ListTotal{N: CountCap, More: true}, nil
+	}
+	return ListTotal{N: n}, nil
+}
+
+// streamRows runs sql and hands fn each row, scanned by name into R and turned into T by conv, without
+// collecting them: the export of a long list holds one row in memory. It stops at fn's first error.
+func streamRows[R, T any](ctx context.Context, db *DB, sql string, args pgx.NamedArgs, conv func(R) T, fn func(T) error) (int, error) {
+	rows, err := db.Pool.Query(ctx, sql, args)
+	if err != nil {
+		return 0, translate(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		r, err := pgx.RowToStructByName[R](rows)
+		if err != nil {
+			return n, translate(err)
+		}
+		if err := fn(conv(r)); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, translate(rows.Err())
+}
+
+// exportAudit describes an export for its audit row.
+type exportAudit struct {
+	action     string // e.g. application.export
+	objectType string
+	format     string // xlsx or csv
+	filter     string // the filter's summary: codes and words from fixed lists, never personal data
+}
+
+// auditedExport runs stream and then writes one audit row saying how many rows left and under which filter.
+// As with ExportOrganizations, the row is written after the rows (only then is the count known) and even when
+// stream fails — a client that goes away cancels ctx, hence context.WithoutCancel — marked failed with the
+// count reached, because rows already sent are out of the registry all the same.
+func (db *DB) auditedExport(ctx context.Context, actor portal.Actor, e exportAudit, stream func() (int, error)) (int, error) {
+	n, err := stream()
+	result := portal.ResultOK
+	if err != nil {
+		result = portal.ResultFailed
+	}
+	auditCtx := context.WithoutCancel(ctx)
+	if aerr := db.inTx(auditCtx, func(tx pgx.Tx) error {
+		return audit(auditCtx, tx, portal.AuditEntry{Actor: actor, Action: e.action, ObjectType: e.objectType,
+			Result: result, Detail: e.format + " " + strconv.Itoa(n) + " 行; " + e.filter})
+	}); aerr != nil && err == nil {
+		err = translate(aerr)
+	}
+	return n, err
+}
+
+// filterSummary joins the non-empty key=value pairs of a filter, or says 全部.
+func filterSummary(kv ...string) string {
+	var parts []string
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			parts = append(parts, kv[i]+"="+kv[i+1])
+		}
+	}
+	if len(parts) == 0 {
+		return "全部"
+	}
+	return strings.Join(parts, " ")
+}
