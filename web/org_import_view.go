@@ -32,32 +32,23 @@ type OrgImportProblem struct {
 	Reason string
 }
 
-// maxListedProblems keeps the page of a badly broken 台账 small; the clerk fixes these and checks again.
-const maxListedProblems = 1000
-
-// SetProblems lists problems (sorted by row) on the page, with how many rows they touch.
-func (v *OrgImportView) SetProblems(problems []ledger.Problem, rows int) {
-	for i, p := range problems {
-		if i == maxListedProblems {
-			v.MoreProblems = "另有 " + strconv.Itoa(len(problems)-i) + " 处问题未列出，请先修改以上问题后重新上传。"
-			break
-		}
+// SetProblems lists the problems of a finished check on the page, with how many rows they touch.
+func (v *OrgImportView) SetProblems(r ledger.Result) {
+	for _, p := range r.Problems {
 		v.Problems = append(v.Problems, OrgImportProblem{Row: "第 " + strconv.Itoa(p.Row) + " 行", Column: p.Column,
 			Value: p.Value, Reason: p.Reason})
 	}
-	v.BadRows = "共 " + strconv.Itoa(rows) + " 行、" + strconv.Itoa(len(problems)) + " 处需要修改。台账中只要有一行有问题，就不会导入任何组织。"
+	if more := r.ProblemCount - len(r.Problems); more > 0 {
+		v.MoreProblems = "另有 " + strconv.Itoa(more) + " 处问题未列出，请先修改以上问题后重新上传。"
+	}
+	v.BadRows = "共 " + strconv.Itoa(r.BadRows) + " 行、" + strconv.Itoa(r.ProblemCount) + " 处需要修改。台账中只要有一行有问题，就不会导入任何组织。"
 }
 
-// OrgImportPreviewView is the confirmation page of a 台账 that passed every check.
-type OrgImportPreviewView struct {
-	Page
-	Count         string // 将导入 N 个组织
-	Shown         string // the preview's extent, when not every row is shown
-	Rows          []OrgImportPreviewRow
-	ConfirmAction string
-	Token         string
-	CancelHref    string
-	ConfirmText   string // what data-confirm asks
+// OrgImportPreview is the list of the first good rows shown before the confirmation.
+type OrgImportPreview struct {
+	Count string // 将导入 N 个组织
+	Shown string // the preview's extent, when not every row is shown
+	Rows  []OrgImportPreviewRow
 }
 
 // OrgImportPreviewRow is one row of the preview.
@@ -73,25 +64,32 @@ type OrgImportPreviewRow struct {
 	Members   string
 }
 
-// previewRows is how many rows the confirmation page shows.
-const previewRows = 20
-
-// NewOrgImportPreview builds the confirmation page of entries.
-func NewOrgImportPreview(p Page, entries []ledger.Entry, action, token, cancel string) OrgImportPreviewView {
-	n := strconv.Itoa(len(entries))
-	v := OrgImportPreviewView{Page: p, Count: "将导入 " + n + " 个组织", ConfirmAction: action, Token: token,
-		CancelHref: cancel, ConfirmText: "确定导入这 " + n + " 个组织吗？导入后可在组织列表中逐个查看和修改。"}
-	if len(entries) > previewRows {
-		v.Shown = "以下是前 " + strconv.Itoa(previewRows) + " 行，其余 " + strconv.Itoa(len(entries)-previewRows) + " 行同样已通过检查。"
+// newOrgImportPreview shows the first rows of a clean check.
+func newOrgImportPreview(r ledger.Result) OrgImportPreview {
+	v := OrgImportPreview{Count: "将导入 " + groupDigits(r.Rows) + " 个组织"}
+	if r.Rows > len(r.Preview) {
+		v.Shown = "以下是前 " + strconv.Itoa(len(r.Preview)) + " 行，其余 " + groupDigits(r.Rows-len(r.Preview)) + " 行同样已通过检查。"
 	}
-	for _, e := range entries[:min(previewRows, len(entries))] {
-		r := OrgImportPreviewRow{Row: strconv.Itoa(e.Row), Name: e.Name(), Community: e.Community.Name,
+	for _, e := range r.Preview {
+		row := OrgImportPreviewRow{Row: strconv.Itoa(e.Row), Name: e.Name(), Community: e.Community.Name,
 			Fields: strings.Join(e.Fields, "、"), Nature: e.Nature, FoundedOn: "—", Leader: e.LeaderName,
 			Phone: rules.MaskPhone(e.LeaderPhone), Members: strconv.Itoa(e.Members)}
 		if e.FoundedOn != nil {
-			r.FoundedOn = e.FoundedOn.In(beijing).Format(time.DateOnly)
+			row.FoundedOn = e.FoundedOn.In(beijing).Format(time.DateOnly)
 		}
-		v.Rows = append(v.Rows, r)
+		v.Rows = append(v.Rows, row)
 	}
 	return v
+}
+
+// groupDigits writes n with a comma between each group of three digits (100,000), as the clerk reads counts.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + groupDigits(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -102,13 +102,24 @@ type Problem struct {
 	Reason string
 }
 
-// Check checks every row with the rules of the guided-group form and finds names repeated inside the file. It
-// returns the rows that passed and every problem; a 台账 is imported only when there are no problems. A town's
-// 台账 without a community column is refused.
-func (c Checker) Check(s Sheet) ([]Entry, []Problem, error) {
-	hasCommunity := slices.Contains(s.Columns, ColCommunity)
-	if c.Own == nil && !hasCommunity {
-		return nil, nil, refuse("第 1 行缺少列：" + ColCommunity + "。镇街导入须写明每个组织所在的社区(村)，请使用下载的模板")
+// Check is the check of one 台账 under way. Rows are added one at a time as they are read, so that the caller
+// can say how far it has come; a 台账 is imported only when Problems stays empty to the end.
+type Check struct {
+	c        Checker
+	byName   map[string]Community
+	firstRow map[string]int // the row each good name was first seen on, to find names repeated in the file
+	// Rows is how many rows were added.
+	Rows int
+	// Entries are the rows that passed every check.
+	Entries []Entry
+	// Problems are every bad cell found so far, in row order.
+	Problems []Problem
+}
+
+// Begin starts checking a 台账 whose header names columns. A town's 台账 without a community column is refused.
+func (c Checker) Begin(columns []string) (*Check, error) {
+	if c.Own == nil && !slices.Contains(columns, ColCommunity) {
+		return nil, refuse("第 1 行缺少列：" + ColCommunity + "。镇街导入须写明每个组织所在的社区(村)，请使用下载的模板")
 	}
 	byName := make(map[string]Community, len(c.Communities))
 	for _, com := range c.Communities {
@@ -116,28 +127,27 @@ func (c Checker) Check(s Sheet) ([]Entry, []Problem, error) {
 			byName[com.Name] = com
 		}
 	}
-	now := c.Now
-	entries := make([]Entry, 0, len(s.Rows))
-	var problems []Problem
-	firstRow := make(map[string]int, len(s.Rows))
-	for _, row := range s.Rows {
-		e, ps := c.checkRow(row, byName, now)
-		if len(ps) == 0 {
-			name := e.Name()
-			if first, dup := firstRow[name]; dup {
-				ps = append(ps, Problem{Row: row.Number, Column: ColName, Value: name,
-					Reason: "与第 " + strconv.Itoa(first) + " 行的组织名称重复"})
-			} else {
-				firstRow[name] = row.Number
-			}
+	return &Check{c: c, byName: byName, firstRow: map[string]int{}}, nil
+}
+
+// Add checks one row with the rules of the guided-group form and against the names of the rows before it.
+func (k *Check) Add(row Row) {
+	k.Rows++
+	e, ps := k.c.checkRow(row, k.byName, k.c.Now)
+	if len(ps) == 0 {
+		name := e.Name()
+		if first, dup := k.firstRow[name]; dup {
+			ps = append(ps, Problem{Row: row.Number, Column: ColName, Value: name,
+				Reason: "与第 " + strconv.Itoa(first) + " 行的组织名称重复"})
+		} else {
+			k.firstRow[name] = row.Number
 		}
-		if len(ps) > 0 {
-			problems = append(problems, ps...)
-			continue
-		}
-		entries = append(entries, e)
 	}
-	return entries, problems, nil
+	if len(ps) > 0 {
+		k.Problems = append(k.Problems, ps...)
+		return
+	}
+	k.Entries = append(k.Entries, e)
 }
 
 // beijing is 北京时间 (UTC+8 without daylight saving since 1991).

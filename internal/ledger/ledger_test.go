@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,9 +76,42 @@ func row(zihao string, change map[string]string) []string {
 	return out
 }
 
-func readBytes(t testing.TB, b []byte) (ledger.Sheet, error) {
+// sheet is a 台账 read whole: the columns its header names and its non-empty rows.
+type sheet struct {
+	columns []string
+	rows    []ledger.Row
+}
+
+func readBytes(t testing.TB, b []byte) (sheet, error) {
 	t.Helper()
-	return ledger.Read(bytes.NewReader(b))
+	book, err := ledger.Open(bytes.NewReader(b))
+	if err != nil {
+		return sheet{}, err
+	}
+	defer book.Close()
+	s := sheet{columns: book.Columns}
+	for {
+		row, ok, err := book.Next()
+		if err != nil {
+			return sheet{}, err
+		}
+		if !ok {
+			return s, nil
+		}
+		s.rows = append(s.rows, row)
+	}
+}
+
+// check checks every row of s as the import job does, one at a time.
+func check(c ledger.Checker, s sheet) ([]ledger.Entry, []ledger.Problem, error) {
+	k, err := c.Begin(s.columns)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range s.rows {
+		k.Add(r)
+	}
+	return k.Entries, k.Problems, nil
 }
 
 func TestCheckGoodRows(t *testing.T) {
@@ -89,7 +123,7 @@ func TestCheckGoodRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, problems, err := town.Check(s)
+	entries, problems, err := check(town, s)
 	if err != nil || len(problems) != 0 {
 		t.Fatalf("problems %v, err %v", problems, err)
 	}
@@ -122,7 +156,7 @@ func TestCheckReportsEveryBadRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, problems, err := town.Check(s)
+	entries, problems, err := check(town, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +208,7 @@ func TestCheckCommittee(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, problems, err := c.Check(s)
+	entries, problems, err := check(c, s)
 	if err != nil || len(problems) != 0 || len(entries) != 1 || entries[0].Community.Code != own.Code {
 		t.Fatalf("entries %v problems %v err %v", entries, problems, err)
 	}
@@ -183,14 +217,14 @@ func TestCheckCommittee(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, problems, _ = c.Check(s)
+	_, problems, _ = check(c, s)
 	if len(problems) != 1 || !strings.Contains(problems[0].Reason, "不在管辖范围") {
 		t.Errorf("problems %v", problems)
 	}
 	// A town's sheet needs the community column.
 	s, _ = readBytes(t, workbook(t, cols, [][]string{r}))
 	var ref *ledger.Refusal
-	if _, _, err := town.Check(s); !errors.As(err, &ref) {
+	if _, _, err := check(town, s); !errors.As(err, &ref) {
 		t.Errorf("town without community column: %v", err)
 	}
 }
@@ -226,6 +260,8 @@ func TestReadRefuses(t *testing.T) {
 		{"formula", formula(), "D3"},
 		{"too many columns", workbook(t, wide, nil), "40 列"},
 		{"missing columns", workbook(t, []string{"字号", "负责人"}, nil), "缺少列"},
+		{"header only", workbook(t, ledger.Columns(true), nil), "没有数据行"},
+		{"empty rows only", workbook(t, ledger.Columns(true), [][]string{make([]string, 13), {" "}}), "没有数据行"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := readBytes(t, tc.data)
@@ -282,9 +318,97 @@ func TestTemplateRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, problems, err := town.Check(s)
+	_, problems, err := check(town, s)
 	if err != nil || len(problems) != 1 || !strings.Contains(problems[0].Reason, "示例") {
 		t.Errorf("problems %v err %v", problems, err)
+	}
+}
+
+// A book says at once how many rows its sheet declares, and how many it has read as Next goes, so that a job can
+// show its progress; empty rows count as read and are not returned.
+func TestBookProgress(t *testing.T) {
+	rows := [][]string{row("甲乙", nil), make([]string, 13), row("丙丁", nil), row("戊己", nil)}
+	book, err := ledger.Open(bytes.NewReader(workbook(t, ledger.Columns(true), rows)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	if book.Declared != 4 {
+		t.Errorf("declared %d rows, want 4", book.Declared)
+	}
+	var numbers []int
+	var read []int
+	for {
+		r, ok, err := book.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		numbers = append(numbers, r.Number)
+		read = append(read, book.RowsRead())
+	}
+	if fmt.Sprint(numbers) != "[2 4 5]" || fmt.Sprint(read) != "[1 3 4]" || book.RowsRead() != 4 {
+		t.Errorf("rows %v, read %v then %d", numbers, read, book.RowsRead())
+	}
+}
+
+// A check's result lists the problems by row, counts the rows they touch and keeps a bounded list; a clean
+// check keeps a preview of the first rows instead.
+func TestCheckResult(t *testing.T) {
+	k, err := town.Begin(ledger.Columns(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ledger.MaxListedProblems + 10 {
+		k.Add(ledger.Row{Number: i + 2, Cells: map[string]string{ledger.ColCommunity: "锦华社区"}})
+	}
+	k.Problems = append(k.Problems, ledger.Problem{Row: 2, Column: ledger.ColName, Reason: "同名"})
+	r := k.Result()
+	if r.Rows != ledger.MaxListedProblems+10 || r.BadRows != r.Rows || r.ProblemCount <= ledger.MaxListedProblems ||
+		len(r.Problems) != ledger.MaxListedProblems || len(r.Preview) != 0 {
+		t.Fatalf("result rows %d bad %d problems %d listed %d preview %d", r.Rows, r.BadRows, r.ProblemCount,
+			len(r.Problems), len(r.Preview))
+	}
+	for i := 1; i < len(r.Problems); i++ {
+		if r.Problems[i].Row < r.Problems[i-1].Row {
+			t.Fatalf("problems out of row order at %d", i)
+		}
+	}
+	if last := r.Problems[len(r.Problems)-1]; last.Row > 2+ledger.MaxListedProblems {
+		t.Errorf("the appended problem of row 2 was not sorted in: last listed row %d", last.Row)
+	}
+
+	k, _ = town.Begin(ledger.Columns(true))
+	s, err := readBytes(t, workbook(t, ledger.Columns(true), [][]string{row("甲乙", nil), row("丙丁", nil)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range s.rows {
+		k.Add(r)
+	}
+	if r := k.Result(); r.Rows != 2 || r.ProblemCount != 0 || len(r.Preview) != 2 || r.Preview[1].Row != 3 {
+		t.Errorf("clean result %+v", r)
+	}
+}
+
+func TestJobShown(t *testing.T) {
+	beat := now.Add(-ledger.StaleAfter - time.Second)
+	for _, tc := range []struct {
+		state ledger.JobState
+		beat  time.Time
+		want  ledger.JobState
+	}{
+		{ledger.JobChecking, now.Add(-time.Second), ledger.JobChecking},
+		{ledger.JobChecking, beat, ledger.JobInterrupted},
+		{ledger.JobImporting, beat, ledger.JobInterrupted},
+		{ledger.JobReady, beat, ledger.JobReady},
+		{ledger.JobDone, beat, ledger.JobDone},
+	} {
+		if got := tc.state.Shown(tc.beat, now); got != tc.want {
+			t.Errorf("%s, heartbeat %v ago: %s, want %s", tc.state, now.Sub(tc.beat), got, tc.want)
+		}
 	}
 }
 
@@ -322,7 +446,7 @@ func checkManyRows(tb testing.TB, n int) {
 	}
 	read := time.Since(start)
 	start = time.Now()
-	entries, problems, err := town.Check(s)
+	entries, problems, err := check(town, s)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -349,6 +473,6 @@ func BenchmarkCheckRow(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		_, _, _ = town.Check(s)
+		_, _, _ = check(town, s)
 	}
 }

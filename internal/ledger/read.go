@@ -41,60 +41,179 @@ type Row struct {
 	Cells  map[string]string
 }
 
-// Sheet is the table a workbook holds: the columns it names and its non-empty data rows.
-type Sheet struct {
+// Book is a 台账 workbook that passed every check of the file as a whole, open at its first data row. Reading
+// its rows is where the time goes (the sheet's XML is parsed as it is read), so Open does only what can be
+// answered at once and Next reads the rest, letting the caller show how far it has come.
+type Book struct {
+	f     *excelize.File
+	rows  *excelize.Rows
+	sheet string
+	index map[string]int
+	ahead *Row // the first data row, read by Open to know the sheet is not empty
+	n     int  // sheet rows read, the header included
+	// Columns are the column headers the sheet names.
 	Columns []string
-	Rows    []Row
+	// Declared is how many data rows the sheet holds by its declared dimension or by the rows its XML has,
+	// whichever is more (empty rows included): what progress is measured against.
+	Declared int
 }
 
-// Read reads the 台账 from an xlsx workbook. A file that is not an xlsx by its content, is larger than
-// MaxFileSize, holds a formula in any cell, has more than MaxRows data rows or MaxCols columns, or lacks a
-// column the 台账 needs is refused with a *Refusal naming the reason (and the cell, for a formula).
-func Read(r io.Reader) (Sheet, error) {
+// Open checks a 台账 as a whole and reads its header. A file that is not an xlsx by its content, is larger
+// than MaxFileSize, holds a formula in any cell, declares more than MaxRows data rows or MaxCols columns, lacks
+// a column the 台账 needs or has no data row is refused with a *Refusal naming the reason (and the cell, for a
+// formula). The caller closes the book.
+func Open(r io.Reader) (*Book, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
-		return Sheet{}, err
+		return nil, err
 	}
 	switch {
 	case len(b) == 0:
-		return Sheet{}, refuse("文件是空的，请选择填写好的台账文件（.xlsx）")
+		return nil, refuse("文件是空的，请选择填写好的台账文件（.xlsx）")
 	case len(b) > MaxFileSize:
-		return Sheet{}, refuse("文件超过 10 MB，请拆分成几个文件分别导入")
+		return nil, refuse("文件超过 10 MB，请拆分成几个文件分别导入")
 	case !bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		return Sheet{}, refuse("文件不是 Excel 工作簿（.xlsx）。请用 Excel 或 WPS 另存为“Excel 工作簿(*.xlsx)”后再上传")
+		return nil, refuse("文件不是 Excel 工作簿（.xlsx）。请用 Excel 或 WPS 另存为“Excel 工作簿(*.xlsx)”后再上传")
 	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return Sheet{}, refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
+		return nil, refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
 	}
-	if err := findFormula(zr); err != nil {
-		return Sheet{}, err
+	rows, err := scanSheets(zr)
+	if err != nil {
+		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzipped,
 		UnzipXMLSizeLimit: maxUnzipped})
 	if err != nil {
-		return Sheet{}, refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
+		return nil, refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
 	}
-	defer f.Close()
-	sheet := SheetName
-	if idx, _ := f.GetSheetIndex(SheetName); idx < 0 {
-		list := f.GetSheetList()
-		if len(list) == 0 {
-			return Sheet{}, refuse("工作簿中没有工作表")
-		}
-		sheet = list[0]
+	book := &Book{f: f, sheet: SheetName, index: map[string]int{}}
+	if err := book.open(rows); err != nil {
+		book.Close()
+		return nil, err
 	}
-	if err := checkDimension(f, sheet); err != nil {
-		return Sheet{}, err
-	}
-	return readRows(f, sheet)
+	return book, nil
 }
 
-// checkDimension refuses a sheet whose declared used range is too large before any row is read.
-func checkDimension(f *excelize.File, sheet string) error {
+// open finds the sheet, checks its size by the rows counted in its XML (rowsOf) and by its declared dimension,
+// and reads its header and first data row.
+func (b *Book) open(rowsOf map[string]int) error {
+	if idx, _ := b.f.GetSheetIndex(SheetName); idx < 0 {
+		list := b.f.GetSheetList()
+		if len(list) == 0 {
+			return refuse("工作簿中没有工作表")
+		}
+		b.sheet = list[0]
+	}
+	declared, err := checkDimension(b.f, b.sheet)
+	if err != nil {
+		return err
+	}
+	counted := max(rowsOf[b.sheet]-1, 0)
+	if err := checkSize(counted, 0); err != nil {
+		return err
+	}
+	b.Declared = max(declared, counted)
+	if b.rows, err = b.f.Rows(b.sheet); err != nil {
+		return refuse("无法读取工作表“" + b.sheet + "”")
+	}
+	cells, ok, err := b.nextCells()
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return refuse("工作表“" + b.sheet + "”是空的，请使用下载的模板填写")
+	}
+	for i, h := range cells {
+		h = normalizeHeader(h)
+		if h == "" {
+			continue
+		}
+		if _, dup := b.index[h]; dup {
+			return refuse("第 1 行的列名“" + h + "”出现了两次")
+		}
+		b.index[h] = i
+		b.Columns = append(b.Columns, h)
+	}
+	if missing := missingColumns(b.index); len(missing) > 0 {
+		return refuse("第 1 行缺少列：" + strings.Join(missing, "、") + "。请使用下载的模板填写")
+	}
+	row, ok, err := b.Next()
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return refuse("台账中没有数据行：请从第 2 行起每行填写一个组织")
+	}
+	b.ahead = &row
+	return nil
+}
+
+// Next gives the next non-empty data row, with raw cell values (a date typed into a date cell comes as its
+// serial number, which the checker understands, not as a locale's display format); ok is false after the last
+// row. A row that cannot be read, or one past MaxRows or MaxCols, is a *Refusal.
+func (b *Book) Next() (row Row, ok bool, err error) {
+	if b.ahead != nil {
+		row, b.ahead = *b.ahead, nil
+		return row, true, nil
+	}
+	for {
+		cells, ok, err := b.nextCells()
+		if err != nil || !ok {
+			return Row{}, false, err
+		}
+		row := Row{Number: b.n, Cells: make(map[string]string, len(b.index))}
+		empty := true
+		for h, i := range b.index {
+			if i < len(cells) {
+				v := strings.TrimSpace(cells[i])
+				row.Cells[h] = v
+				empty = empty && v == ""
+			}
+		}
+		if !empty {
+			return row, true, nil
+		}
+	}
+}
+
+func (b *Book) nextCells() ([]string, bool, error) {
+	if !b.rows.Next() {
+		if err := b.rows.Error(); err != nil {
+			return nil, false, refuse("工作表“" + b.sheet + "”无法读取")
+		}
+		return nil, false, nil
+	}
+	b.n++
+	cells, err := b.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, false, refuse("第 " + strconv.Itoa(b.n) + " 行无法读取")
+	}
+	if err := checkSize(b.n-1, len(cells)); err != nil {
+		return nil, false, err
+	}
+	return cells, true, nil
+}
+
+// RowsRead is how many rows of the sheet below the header have been read, empty ones included: the progress to
+// set against Declared.
+func (b *Book) RowsRead() int { return max(b.n-1, 0) }
+
+// Close releases the workbook.
+func (b *Book) Close() {
+	if b.rows != nil {
+		_ = b.rows.Close()
+	}
+	_ = b.f.Close()
+}
+
+// checkDimension refuses a sheet whose declared used range is too large before any row is read, and gives the
+// data rows it declares.
+func checkDimension(f *excelize.File, sheet string) (int, error) {
 	dim, err := f.GetSheetDimension(sheet)
 	if err != nil || dim == "" {
-		return nil // no declared range: readRows counts as it goes
+		return 0, nil // no declared range: Next counts as it goes
 	}
 	last := dim
 	if i := strings.IndexByte(dim, ':'); i >= 0 {
@@ -102,9 +221,9 @@ func checkDimension(f *excelize.File, sheet string) error {
 	}
 	col, row, err := excelize.CellNameToCoordinates(last)
 	if err != nil {
-		return nil
+		return 0, nil
 	}
-	return checkSize(row-1, col)
+	return max(row-1, 0), checkSize(row-1, col)
 }
 
 func checkSize(rows, cols int) error {
@@ -118,107 +237,61 @@ func checkSize(rows, cols int) error {
 	return nil
 }
 
-// readRows reads the header and every non-empty row, with raw cell values (a date typed into a date cell comes
-// as its serial number, which the checker understands, not as a locale's display format).
-func readRows(f *excelize.File, sheet string) (Sheet, error) {
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return Sheet{}, refuse("无法读取工作表“" + sheet + "”")
-	}
-	defer rows.Close()
-	var s Sheet
-	index := map[string]int{}
-	n := 0
-	for rows.Next() {
-		n++
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return Sheet{}, refuse("第 " + strconv.Itoa(n) + " 行无法读取")
-		}
-		if err := checkSize(n-1, len(cells)); err != nil {
-			return Sheet{}, err
-		}
-		if n == 1 {
-			for i, h := range cells {
-				h = normalizeHeader(h)
-				if h == "" {
-					continue
-				}
-				if _, dup := index[h]; dup {
-					return Sheet{}, refuse("第 1 行的列名“" + h + "”出现了两次")
-				}
-				index[h] = i
-				s.Columns = append(s.Columns, h)
-			}
-			if missing := missingColumns(index); len(missing) > 0 {
-				return Sheet{}, refuse("第 1 行缺少列：" + strings.Join(missing, "、") + "。请使用下载的模板填写")
-			}
-			continue
-		}
-		row := Row{Number: n, Cells: make(map[string]string, len(index))}
-		empty := true
-		for h, i := range index {
-			if i < len(cells) {
-				v := strings.TrimSpace(cells[i])
-				row.Cells[h] = v
-				empty = empty && v == ""
-			}
-		}
-		if !empty {
-			s.Rows = append(s.Rows, row)
-		}
-	}
-	if err := rows.Error(); err != nil {
-		return Sheet{}, refuse("工作表“" + sheet + "”无法读取")
-	}
-	if n == 0 {
-		return Sheet{}, refuse("工作表“" + sheet + "”是空的，请使用下载的模板填写")
-	}
-	return s, nil
-}
-
 // normalizeHeader lets a header typed with full-width brackets or stray spaces match the template's.
 func normalizeHeader(h string) string {
 	h = strings.NewReplacer("（", "(", "）", ")", " ", "", "\u3000", "", "\n", "").Replace(h)
 	return strings.TrimSuffix(h, "*") // a header marked required (负责人*) is the same column
 }
 
-// findFormula refuses a workbook any of whose worksheets holds a formula, naming the first such cell. Formulas
-// are found in the sheet XML itself: excelize has no way to list them, and asking it cell by cell would cost
-// more than reading the rows. A sheet without a formula element at all is passed over with a byte search.
-func findFormula(zr *zip.Reader) error {
+// scanSheets refuses a workbook any of whose worksheets holds a formula, naming the first such cell, and counts
+// each worksheet's rows (by its name on the tab). Formulas are found in the sheet XML itself: excelize has no
+// way to list them, and asking it cell by cell would cost more than reading the rows. A sheet without a formula
+// element at all is passed over with a byte search. The row count does not trust the sheet's declared
+// dimension, which a streaming writer leaves at "A1".
+func scanSheets(zr *zip.Reader) (map[string]int, error) {
 	names := sheetNames(zr)
+	rows := map[string]int{}
 	var total int64
 	for _, zf := range zr.File {
 		if !strings.HasPrefix(zf.Name, "xl/worksheets/") || !strings.HasSuffix(zf.Name, ".xml") {
 			continue
 		}
+		sheet := names[zf.Name]
+		if sheet == "" {
+			sheet = path.Base(zf.Name)
+		}
 		rc, err := zf.Open()
 		if err != nil {
-			return refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
+			return nil, refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
 		}
 		b, err := io.ReadAll(io.LimitReader(rc, maxUnzipped-total+1))
 		rc.Close()
 		total += int64(len(b))
 		if err != nil {
-			return refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
+			return nil, refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
 		}
 		if total > maxUnzipped {
-			return refuse("文件解压后过大，请拆分成几个文件分别导入")
+			return nil, refuse("文件解压后过大，请拆分成几个文件分别导入")
 		}
+		rows[sheet] = countRows(b)
 		if !mayHoldFormula(b) {
 			continue
 		}
 		if cell, found := formulaCell(b); found {
-			sheet := names[zf.Name]
-			if sheet == "" {
-				sheet = path.Base(zf.Name)
-			}
-			return refuse("工作表“" + sheet + "”的单元格 " + cell + " 含有公式。为安全起见，台账中不能有公式：" +
+			return nil, refuse("工作表“" + sheet + "”的单元格 " + cell + " 含有公式。为安全起见，台账中不能有公式：" +
 				"请把公式单元格复制后“选择性粘贴 → 数值”，再上传")
 		}
 	}
-	return nil
+	return rows, nil
+}
+
+// countRows counts the row elements of a sheet's XML (<row …>, with or without a namespace prefix).
+func countRows(b []byte) int {
+	n := 0
+	for _, tag := range []string{"<row ", "<row>", ":row ", ":row>"} {
+		n += bytes.Count(b, []byte(tag))
+	}
+	return n
 }
 
 // mayHoldFormula is a quick test for a formula element (<f>, <f …>, <f/>, with or without a namespace prefix).

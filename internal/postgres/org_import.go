@@ -1,5 +1,6 @@
 // The 台账 import: the communities a clerk may import into, the names already taken, and the checked rows kept
-// between the check and the clerk's confirmation.
+// between the check and the clerk's confirmation (the jobs that check and import them are in
+// org_import_jobs.go).
 package postgres
 
 import (
@@ -75,10 +76,10 @@ const importTTL = "1 hour"
 // importSealContext binds a kept payload to its token, so that it opens under no other.
 func importSealContext(token string) string { return "org_import:" + token }
 
-// KeepImport keeps checked rows for actor until the confirmation, and returns the token that names them. Every
-// row must lie inside scope; tier and legal form are those of a guided group whatever the input says. Expired
-// rows of anyone are cleared on the way.
-func (db *DB) KeepImport(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, orgs []OrgInput) (string, error) {
+// keepImport keeps checked rows for actor until the confirmation, inside tx, and returns the token that names
+// them. Every row must lie inside scope; tier and legal form are those of a guided group whatever the input
+// says. Expired rows of anyone are cleared on the way.
+func keepImport(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, orgs []OrgInput) (string, error) {
 	if !MayImport(scope) || actor.AccountID == 0 {
 		return "", portal.ErrNotAllow
 	}
@@ -99,68 +100,60 @@ func (db *DB) KeepImport(ctx context.Context, box *sealbox.Box, scope portal.Sco
 	if err := zw.Close(); err != nil {
 		return "", err
 	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	token := hex.EncodeToString(b)
+	token := randomHex(32)
 	sealed := box.Seal(buf.String(), importSealContext(token))
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM org_imports WHERE expires_at < now()`); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `
-			INSERT INTO org_imports (token, account_id, tier, division_code, row_count, payload, expires_at)
-			VALUES (@token, @account_id, @tier, @division, @row_count, @payload, now() + @ttl::interval)`,
-			pgx.NamedArgs{"token": token, "account_id": actor.AccountID, "tier": string(scope.Tier),
-				"division": scope.Division, "row_count": len(orgs), "payload": sealed, "ttl": importTTL})
-		return err
-	})
-	if err != nil {
-		return "", translate(err)
+	// Expired rows that an import still holds (confirmed just before they expired) are left for next time
+	// rather than waited for.
+	if _, err := tx.Exec(ctx, `DELETE FROM org_imports WHERE token IN (
+		SELECT token FROM org_imports WHERE expires_at < now() FOR UPDATE SKIP LOCKED)`); err != nil {
+		return "", err
 	}
-	return token, nil
+	_, err := tx.Exec(ctx, `
+		INSERT INTO org_imports (token, account_id, tier, division_code, row_count, payload, expires_at)
+		VALUES (@token, @account_id, @tier, @division, @row_count, @payload, now() + @ttl::interval)`,
+		pgx.NamedArgs{"token": token, "account_id": actor.AccountID, "tier": string(scope.Tier),
+			"division": scope.Division, "row_count": len(orgs), "payload": sealed, "ttl": importTTL})
+	return token, err
 }
 
-// ImportKept creates every organization kept under token, in one transaction with one "org.import" audit row,
-// and forgets the kept rows. A token that is unknown, expired, or another account's or division's is
-// ErrNotFound; a name taken since the check is ErrNameTaken, and then nothing is imported.
-func (db *DB) ImportKept(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, token string) (int, error) {
-	if !MayImport(scope) {
-		return 0, portal.ErrNotAllow
-	}
-	var n int
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var sealed []byte
-		err := tx.QueryRow(ctx, `
-			SELECT payload FROM org_imports
-			WHERE token = @token AND account_id = @account_id AND tier = @tier AND division_code = @division
-				AND expires_at > now()
-			FOR UPDATE`,
-			pgx.NamedArgs{"token": token, "account_id": actor.AccountID, "tier": string(scope.Tier),
-				"division": scope.Division}).Scan(&sealed)
-		if err != nil {
-			return err
-		}
-		orgs, err := openKept(box, token, sealed)
-		if err != nil {
-			return err
-		}
-		for i := range orgs {
-			orgs[i].Tier, orgs[i].LegalForm = registry.TierGuided, rules.FormUnregistered
-		}
-		if n, err = insertOrganizations(ctx, tx, box, scope, actor, orgs); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM org_imports WHERE token = @token`,
-			pgx.NamedArgs{"token": token}); err != nil {
-			return err
-		}
-		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.import", ObjectType: "organization",
-			Result: portal.ResultOK, Detail: "台账导入 " + strconv.Itoa(n) + " 个组织"})
-	})
+// randomHex is n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// importKept creates every organization kept under token, inside tx, with one "org.import" audit row, and
+// forgets the kept rows; progress is told after each chunk. A token that is unknown, expired, or another
+// account's or division's is ErrNotFound.
+func importKept(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, token string, progress func(int)) (int, error) {
+	var sealed []byte
+	err := tx.QueryRow(ctx, `
+		SELECT payload FROM org_imports
+		WHERE token = @token AND account_id = @account_id AND tier = @tier AND division_code = @division
+			AND expires_at > now()
+		FOR UPDATE`,
+		pgx.NamedArgs{"token": token, "account_id": actor.AccountID, "tier": string(scope.Tier),
+			"division": scope.Division}).Scan(&sealed)
 	if err != nil {
-		return 0, nameTaken(err)
+		return 0, err
 	}
-	return n, nil
+	orgs, err := openKept(box, token, sealed)
+	if err != nil {
+		return 0, err
+	}
+	for i := range orgs {
+		orgs[i].Tier, orgs[i].LegalForm = registry.TierGuided, rules.FormUnregistered
+	}
+	n, err := insertOrganizations(ctx, tx, box, scope, actor, orgs, progress)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM org_imports WHERE token = @token`, pgx.NamedArgs{"token": token}); err != nil {
+		return 0, err
+	}
+	return n, audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.import", ObjectType: "organization",
+		Result: portal.ResultOK, Detail: "台账导入 " + strconv.Itoa(n) + " 个组织"})
 }
 
 func openKept(box *sealbox.Box, token string, sealed []byte) ([]OrgInput, error) {

@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -15,14 +15,13 @@ import (
 	"github.com/yubei-cso/portal/internal/ledger"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
-	"github.com/yubei-cso/portal/internal/registry"
-	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/web"
 )
 
 // orgImportRoutes mounts the 台账 spreadsheet template and import in a tier's area. A 村(居)委会 imports guided
 // groups into its own community, a 镇街 into any of its communities; the district registers nothing this way.
+// The upload and the confirmation each start a job whose page shows its progress.
 func (s *Server) orgImportRoutes(r chi.Router, tier portal.Tier) {
 	if tier == portal.TierDistrict {
 		return
@@ -30,23 +29,14 @@ func (s *Server) orgImportRoutes(r chi.Router, tier portal.Tier) {
 	base := "/" + string(tier) + "/orgs"
 	r.Get("/orgs/import/template.xlsx", handleOrgImportTemplate(s.db, s.resp))
 	r.Get("/orgs/import", handleOrgImportForm(base, s.resp))
-	r.Post("/orgs/import", handleOrgImportCheck(s.db, s.box, base, s.resp))
-	r.Post("/orgs/import/confirm", handleOrgImportConfirm(s.db, s.box, base, s.resp))
+	r.Post("/orgs/import", handleOrgImportUpload(s.db, s.box, s.imports, base, s.resp))
+	r.Get("/orgs/import/jobs/{id}", handleOrgImportJob(s.db, s.box, base, s.resp))
+	r.Post("/orgs/import/jobs/{id}/confirm", handleOrgImportConfirm(s.db, s.box, s.imports, base, s.resp))
 }
 
 // importPlaces gives the communities a clerk may import into.
 type importPlaces interface {
 	ImportCommunities(ctx context.Context, scope portal.Scope) ([]postgres.ImportCommunity, error)
-}
-
-type importChecker interface {
-	importPlaces
-	TakenNames(ctx context.Context, scope portal.Scope, names []string) ([]string, error)
-	KeepImport(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, orgs []postgres.OrgInput) (string, error)
-}
-
-type importConfirmer interface {
-	ImportKept(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, token string) (int, error)
 }
 
 // ledgerCommunities are the communities inside the account's scope as the 台账 checker knows them, and the
@@ -108,17 +98,54 @@ func handleOrgImportForm(base string, rs *responder) http.HandlerFunc {
 	}
 }
 
-// handleOrgImportCheck reads the uploaded 台账 and checks every row. Any bad row: 422 listing every problem,
-// nothing kept. All good: the rows are kept (sealed, bound to the account, for an hour) and a preview asks for
-// the confirmation. The check is synchronous; a 100,000-row file takes some seconds.
-func handleOrgImportCheck(db importChecker, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+// jobHref is the page of 台账 job id.
+func jobHref(base, id string) string { return base + "/import/jobs/" + id }
+
+// jobID is the job id of the request's path, if it has the shape of one.
+func jobID(r *http.Request) (string, bool) {
+	id := chi.URLParam(r, "id")
+	if len(id) != 32 {
+		return "", false
+	}
+	for _, c := range id {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return "", false
+		}
+	}
+	return id, true
+}
+
+// uploadName is the name of the clerk's file as the job page shows it: without a folder, at most 100 characters.
+func uploadName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	if r := []rune(name); len(r) > 100 {
+		name = string(r[:100])
+	}
+	return name
+}
+
+// ledgerUploadStore is what the upload of a 台账 reads and writes before its check runs on.
+type ledgerUploadStore interface {
+	importPlaces
+	ledgerCheckStore
+	CreateImportJob(ctx context.Context, scope portal.Scope, actor portal.Actor, filename string, rows int) (string, error)
+}
+
+// handleOrgImportUpload takes an uploaded 台账. What can be judged of the file at once — its type by content,
+// size, rows and columns, formulas, header — is judged here: a refused file gets 422 with the reason at the
+// file field and nothing is written. Otherwise a job is started that checks every row in the background, and
+// the clerk is sent to its page to watch the progress.
+func handleOrgImportUpload(db ledgerUploadStore, box *sealbox.Box, workers *importWorkers, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v := importFormView(a, base)
-		refuse := func(msg string) {
+		answer := func(status int, msg string) {
 			v.FileProblem = msg
-			rs.render(w, r, http.StatusUnprocessableEntity, web.OrgImportPage(v))
+			rs.render(w, r, status, web.OrgImportPage(v))
 		}
+		refuse := func(msg string) { answer(http.StatusUnprocessableEntity, msg) }
 		r.Body = http.MaxBytesReader(w, r.Body, ledger.MaxFileSize+64<<10)
 		if err := r.ParseMultipartForm(ledger.MaxFileSize + 64<<10); err != nil {
 			var tooLarge *http.MaxBytesError
@@ -136,7 +163,7 @@ func handleOrgImportCheck(db importChecker, box *sealbox.Box, base string, rs *r
 			return
 		}
 		fh := fhs[0]
-		v.Filename = fh.Filename
+		v.Filename = uploadName(fh.Filename)
 		if fh.Size > ledger.MaxFileSize {
 			refuse("文件超过 10 MB，请拆分成几个文件分别导入")
 			return
@@ -146,7 +173,7 @@ func handleOrgImportCheck(db importChecker, box *sealbox.Box, base string, rs *r
 			rs.serverError(w, r, err)
 			return
 		}
-		sheet, err := ledger.Read(f)
+		book, err := ledger.Open(f)
 		_ = f.Close()
 		var refusal *ledger.Refusal
 		if errors.As(err, &refusal) {
@@ -157,17 +184,18 @@ func handleOrgImportCheck(db importChecker, box *sealbox.Box, base string, rs *r
 			rs.serverError(w, r, err)
 			return
 		}
-		if len(sheet.Rows) == 0 {
-			refuse("台账中没有数据行：请从第 2 行起每行填写一个组织")
-			return
-		}
+		started := false
+		defer func() {
+			if !started {
+				book.Close()
+			}
+		}()
 		communities, own, err := ledgerCommunities(r.Context(), db, a)
 		if err != nil {
 			orgFail(rs, w, r, err)
 			return
 		}
-		checker := ledger.Checker{Communities: communities, Own: own, Now: time.Now().In(beijing)}
-		entries, problems, err := checker.Check(sheet)
+		check, err := ledger.Checker{Communities: communities, Own: own, Now: time.Now().In(beijing)}.Begin(book.Columns)
 		if errors.As(err, &refusal) {
 			refuse(refusal.Reason)
 			return
@@ -176,77 +204,88 @@ func handleOrgImportCheck(db importChecker, box *sealbox.Box, base string, rs *r
 			rs.serverError(w, r, err)
 			return
 		}
-		// Names already used by a live organization of the district: one query for the whole file.
-		names := make([]string, len(entries))
-		for i, e := range entries {
-			names[i] = e.Name()
-		}
-		taken, err := db.TakenNames(r.Context(), a.Scope(), names)
-		if err != nil {
-			rs.serverError(w, r, err)
+		if !workers.admit() {
+			answer(http.StatusServiceUnavailable, "系统正在处理其他台账，请 1 分钟后重新上传。")
 			return
 		}
-		if len(taken) > 0 {
-			for _, e := range entries {
-				if slices.Contains(taken, e.Name()) {
-					problems = append(problems, ledger.Problem{Row: e.Row, Column: ledger.ColName, Value: e.Name(),
-						Reason: msgNameTaken})
-				}
-			}
-		}
-		if len(problems) > 0 {
-			slices.SortStableFunc(problems, func(x, y ledger.Problem) int { return x.Row - y.Row })
-			rows := 0
-			for i, p := range problems {
-				if i == 0 || problems[i-1].Row != p.Row {
-					rows++
-				}
-			}
-			v.SetProblems(problems, rows)
-			rs.render(w, r, http.StatusUnprocessableEntity, web.OrgImportPage(v))
-			return
-		}
-
-		orgs := make([]postgres.OrgInput, len(entries))
-		for i, e := range entries {
-			orgs[i] = postgres.OrgInput{CommunityCode: e.Community.Code, Tier: registry.TierGuided,
-				LegalForm: rules.FormUnregistered, NameParts: e.Parts, Fields: e.Fields, Nature: e.Nature,
-				FoundedOn: e.FoundedOn, LeaderName: e.LeaderName, LeaderPhone: e.LeaderPhone, LeaderID: e.LeaderID,
-				Venue: e.Venue, Members: e.Members, Volunteers: e.Volunteers}
-		}
-		token, err := db.KeepImport(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), orgs)
+		scope, actor := a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context()))
+		id, err := db.CreateImportJob(r.Context(), scope, actor, v.Filename, book.Declared)
 		if err != nil {
+			workers.release()
 			orgFail(rs, w, r, err)
 			return
 		}
-		p := web.NewPage("确认导入", a, base, "")
-		rs.render(w, r, http.StatusOK, web.OrgImportPreviewPage(web.NewOrgImportPreview(p, entries,
-			base+"/import/confirm", token, base+"/import")))
+		started = true
+		workers.run(db, id, func(ctx context.Context) error {
+			return checkLedger(ctx, db, box, scope, actor, id, book, check)
+		})
+		redirect(w, r, jobHref(base, id))
 	}
 }
 
-// handleOrgImportConfirm imports the rows kept under the posted token, all in one transaction. Another
-// account's token, or an expired one, is a 404; a name taken since the check fails the whole import.
-func handleOrgImportConfirm(db importConfirmer, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+type importJobReader interface {
+	ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) (postgres.ImportJob, error)
+}
+
+// handleOrgImportJob shows a 台账 job: its progress while it runs, then the bad rows, the rows to confirm or
+// the result. Another account's job is a 404, even in the same division.
+func handleOrgImportJob(db importJobReader, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 		a := accountFrom(r.Context())
-		token := r.PostFormValue("token")
-		if len(token) != 64 {
+		id, ok := jobID(r)
+		if !ok {
 			rs.notFound(w, r)
 			return
 		}
-		n, err := db.ImportKept(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), token)
-		switch {
-		case errors.Is(err, postgres.ErrNameTaken):
-			rs.errorPage(w, r, http.StatusConflict, "导入未完成",
-				"检查之后，台账中有组织名称已被区内其他组织使用，因此本次没有导入任何组织。请重新上传台账，系统会列出重名的行。")
-			return
-		case err != nil:
+		j, err := db.ImportJob(r.Context(), box, a.Scope(), portal.ActorOf(*a, ""), id)
+		if err != nil {
 			orgFail(rs, w, r, err)
 			return
 		}
-		putFlash(r, "已导入 "+strconv.Itoa(n)+" 个组织。")
-		redirect(w, r, base)
+		p := web.NewPage("台账导入", a, base, "")
+		rs.render(w, r, http.StatusOK, web.OrgImportJobPage(web.NewOrgImportJob(p, j, importFormView(a, base),
+			jobHref(base, id)+"/confirm")))
+	}
+}
+
+// ledgerConfirmStore is what the confirmation of a checked 台账 writes.
+type ledgerConfirmStore interface {
+	ledgerImportStore
+	ConfirmImportJob(ctx context.Context, scope portal.Scope, actor portal.Actor, id string) (int, error)
+}
+
+// handleOrgImportConfirm starts the import of a checked job's rows, all in one transaction, and sends the clerk
+// back to the job's page to watch it. Another account's job is a 404; a job not waiting for the confirmation
+// (confirmed already, or its check expired) just shows its page again.
+func handleOrgImportConfirm(db ledgerConfirmStore, box *sealbox.Box, workers *importWorkers, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+		a := accountFrom(r.Context())
+		id, ok := jobID(r)
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		if !workers.admit() {
+			rs.errorPage(w, r, http.StatusServiceUnavailable, "系统繁忙",
+				"系统正在处理其他台账。本次检查结果仍然保留，请 1 分钟后返回上一页再点“确认导入”。")
+			return
+		}
+		scope, actor := a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context()))
+		_, err := db.ConfirmImportJob(r.Context(), scope, actor, id)
+		switch {
+		case errors.Is(err, portal.ErrConflict):
+			workers.release()
+			redirect(w, r, jobHref(base, id))
+			return
+		case err != nil:
+			workers.release()
+			orgFail(rs, w, r, err)
+			return
+		}
+		workers.run(db, id, func(ctx context.Context) error {
+			return importLedger(ctx, db, box, scope, actor, id)
+		})
+		redirect(w, r, jobHref(base, id))
 	}
 }

@@ -3,15 +3,25 @@ package server
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/yubei-cso/portal/internal/ledger"
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
 )
 
@@ -62,6 +72,53 @@ func (c *client) uploadLedger(path string, data []byte) response {
 	return c.postMultipart(path, url.Values{}, []upload{{field: "file", name: "台账.xlsx", data: data}})
 }
 
+// jobState is the state a 台账 job's page shows.
+func jobState(t *testing.T, res response) string {
+	t.Helper()
+	state, _ := res.doc(t).Find("#job-status [data-state]").Attr("data-state")
+	return state
+}
+
+// waitJob follows a 台账 job's page until the job has stopped running, and gives that page.
+func (c *client) waitJob(path string) response {
+	c.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		res := c.get(path)
+		if res.StatusCode != http.StatusOK {
+			c.t.Fatalf("job page %s: %d", path, res.StatusCode)
+		}
+		if s := jobState(c.t, res); s != string(ledger.JobChecking) && s != string(ledger.JobImporting) {
+			return res
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("job %s still running after a minute", path)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// checkLedger uploads a 台账 to path and waits for its check; it gives the job's page and the finished page.
+func (c *client) checkLedger(path string, data []byte) (string, response) {
+	c.t.Helper()
+	res := c.uploadLedger(path, data)
+	job := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(job, path+"/jobs/") {
+		c.t.Fatalf("upload: %d %q %s", res.StatusCode, job, res.Body)
+	}
+	return job, c.waitJob(job)
+}
+
+// confirmLedger confirms the checked job and waits for its import.
+func (c *client) confirmLedger(job string) response {
+	c.t.Helper()
+	res := c.post(job+"/confirm", url.Values{})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != job {
+		c.t.Fatalf("confirm: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	return c.waitJob(job)
+}
+
 func TestOrgImportTemplateDownloads(t *testing.T) {
 	a := newApp(t, nil)
 	for _, who := range []struct {
@@ -107,21 +164,23 @@ func TestOrgImportGoodFile(t *testing.T) {
 		ledgerRow("导入丙", map[string]string{ledger.ColFields: "志愿服务"}),
 	}, nil)
 	before := a.count(`SELECT count(*) FROM organizations`)
-	res := c.uploadLedger("/town/orgs/import", data)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("check: %d %s", res.StatusCode, res.Body)
-	}
+	job, res := c.checkLedger("/town/orgs/import", data)
 	d := res.doc(t)
+	if jobState(t, res) != "ready" || d.Find("#job-status .status").Text() != "待确认" {
+		t.Fatalf("checked job: %q", d.Find("#job-status").Text())
+	}
 	if !strings.Contains(d.Find("#import-count").Text(), "将导入 3 个组织") || d.Find("#import-preview tbody tr").Length() != 3 {
 		t.Fatalf("preview: %q", d.Find("main").Text())
 	}
 	if strings.Contains(res.Body, "13812345678") {
 		t.Error("preview shows the full phone number")
 	}
+	if d.Find(`meta[http-equiv=refresh]`).Length() != 0 {
+		t.Error("a finished check still reloads itself")
+	}
 	form := d.Find(`form[data-confirm]`)
-	token, _ := form.Find(`input[name=token]`).Attr("value")
-	if action, _ := form.Attr("action"); action != "/town/orgs/import/confirm" || len(token) != 64 {
-		t.Fatalf("confirm form %q %q", action, token)
+	if action, _ := form.Attr("action"); action != job+"/confirm" || form.Find("#confirm-import").Length() != 1 {
+		t.Fatalf("confirm form %q", action)
 	}
 	if a.count(`SELECT count(*) FROM organizations`) != before {
 		t.Fatal("the check wrote organizations")
@@ -129,21 +188,44 @@ func TestOrgImportGoodFile(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM org_imports WHERE position('13812345678' in encode(payload, 'escape')) > 0`); n != 0 {
 		t.Error("kept rows hold a phone in the clear")
 	}
-
-	// Another account's token is not found and imports nothing.
-	if res := a.signedIn("demo-community").post("/community/orgs/import/confirm", url.Values{"token": {token}}); res.StatusCode != http.StatusNotFound {
-		t.Errorf("another account's token: %d", res.StatusCode)
-	}
-	if res := a.signedIn("demo-town2").post("/town/orgs/import/confirm", url.Values{"token": {token}}); res.StatusCode != http.StatusNotFound {
-		t.Errorf("another town's token: %d", res.StatusCode)
+	if n := a.count(`SELECT count(*) FROM import_jobs WHERE position('13812345678' in encode(result, 'escape')) > 0`); n != 0 {
+		t.Error("the job's preview holds a phone in the clear")
 	}
 
-	res = c.post("/town/orgs/import/confirm", url.Values{"token": {token}})
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/town/orgs" {
-		t.Fatalf("confirm: %d %s", res.StatusCode, res.Header.Get("Location"))
+	// Another account, even an officer of the same town, gets 404 on the job and its confirmation, and imports
+	// nothing.
+	d2 := a.signedIn("demo-district")
+	if res := d2.post("/district/accounts", url.Values{"username": {"shuanglong-2"}, "display_name": {"双龙湖街道经办人"},
+		"division": {seed.TownShuanglonghu}, "phone": {"023-67891234"}, "password": {"Strong@Pass123"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second town officer: %d", res.StatusCode)
 	}
-	if flash := c.get("/town/orgs").doc(t).Find(".flash").Text(); !strings.Contains(flash, "已导入 3 个组织") {
-		t.Errorf("flash %q", flash)
+	colleague := a.client()
+	colleague.post("/login", url.Values{"username": {"shuanglong-2"}, "password": {"Strong@Pass123"}})
+	others := map[string]string{"demo-town2": job, "colleague": job,
+		"demo-community": strings.Replace(job, "/town/", "/community/", 1)}
+	for who, path := range others {
+		oc := colleague
+		if who != "colleague" {
+			oc = a.signedIn(who)
+		}
+		if res := oc.get(path); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s sees the job: %d", who, res.StatusCode)
+		}
+		if res := oc.post(path+"/confirm", url.Values{}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s confirms the job: %d", who, res.StatusCode)
+		}
+	}
+	if a.count(`SELECT count(*) FROM organizations`) != before || jobState(t, c.get(job)) != "ready" {
+		t.Fatal("another account's confirmation did something")
+	}
+
+	res = c.confirmLedger(job)
+	d = res.doc(t)
+	if jobState(t, res) != "done" || !strings.Contains(d.Find("#job-result").Text(), "已导入 3 个组织") {
+		t.Fatalf("imported job: %q", d.Find("main").Text())
+	}
+	if href, _ := d.Find("#job-list-link").Attr("href"); href != "/town/orgs" {
+		t.Errorf("list link %q", href)
 	}
 	if got := a.count(`SELECT count(*) FROM organizations WHERE community_code = $1 AND tier = 'guided'
 		AND legal_form = '未登记团体' AND name LIKE '%导入_舞蹈队' AND leader_phone_mask = '138****5678'
@@ -160,9 +242,12 @@ func TestOrgImportGoodFile(t *testing.T) {
 	if got := a.count(`SELECT count(*) FROM org_imports`); got != 0 {
 		t.Errorf("%d kept imports left", got)
 	}
-	// The token is spent.
-	if res := c.post("/town/orgs/import/confirm", url.Values{"token": {token}}); res.StatusCode != http.StatusNotFound {
-		t.Errorf("second confirm: %d", res.StatusCode)
+	// A second confirmation (a double click, a resent form) shows the job again and imports nothing more.
+	if res := c.post(job+"/confirm", url.Values{}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != job {
+		t.Errorf("second confirm: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if got := a.count(`SELECT count(*) FROM organizations`); got != before+3 {
+		t.Errorf("%d organizations after a second confirm, want %d", got, before+3)
 	}
 }
 
@@ -179,11 +264,15 @@ func TestOrgImportBadRowsImportNothing(t *testing.T) {
 		cut(ledgerRow("坏行甲", nil)),
 	}, nil)
 	before := a.count(`SELECT count(*) FROM organizations`)
-	res := c.uploadLedger("/community/orgs/import", data)
-	if res.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("status %d", res.StatusCode)
+	_, res := c.checkLedger("/community/orgs/import", data)
+	if jobState(t, res) != "rejected" {
+		t.Fatalf("state %q", jobState(t, res))
 	}
 	d := res.doc(t)
+	if d.Find("#job-status .status").Text() != "未通过" || d.Find(`form[enctype="multipart/form-data"] input[type=file]`).Length() != 1 {
+		t.Errorf("rejected job page: status %q, upload form %d", d.Find("#job-status .status").Text(),
+			d.Find(`form[enctype="multipart/form-data"]`).Length())
+	}
 	var got []string
 	d.Find("#row-problems tbody tr").Each(func(_ int, s *goquery.Selection) {
 		td := s.Find("td")
@@ -210,19 +299,21 @@ func TestOrgImportBadRowsImportNothing(t *testing.T) {
 	if a.count(`SELECT count(*) FROM organizations`) != before || a.count(`SELECT count(*) FROM org_imports`) != 0 {
 		t.Error("a bad file wrote something")
 	}
+	if n := a.count(`SELECT count(*) FROM import_jobs WHERE position('1381234' in encode(result, 'escape')) > 0`); n != 0 {
+		t.Error("the job's problems hold a phone in the clear")
+	}
 
 	// A name a live organization already has is a row problem too.
-	res = c.uploadLedger("/community/orgs/import", ledgerFile(t, ledger.Columns(false), [][]string{cut(ledgerRow("坏行甲", nil))}, nil))
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("single good row: %d", res.StatusCode)
+	job, res := c.checkLedger("/community/orgs/import", ledgerFile(t, ledger.Columns(false), [][]string{cut(ledgerRow("坏行甲", nil))}, nil))
+	if jobState(t, res) != "ready" {
+		t.Fatalf("single good row: %q", jobState(t, res))
 	}
-	token, _ := res.doc(t).Find(`input[name=token]`).Attr("value")
-	if res := c.post("/community/orgs/import/confirm", url.Values{"token": {token}}); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("confirm: %d", res.StatusCode)
+	if res := c.confirmLedger(job); jobState(t, res) != "done" {
+		t.Fatalf("confirm: %q", jobState(t, res))
 	}
-	res = c.uploadLedger("/community/orgs/import", ledgerFile(t, ledger.Columns(false), [][]string{cut(ledgerRow("坏行甲", nil))}, nil))
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find("#row-problems").Text(), "同名") {
-		t.Errorf("taken name: %d", res.StatusCode)
+	_, res = c.checkLedger("/community/orgs/import", ledgerFile(t, ledger.Columns(false), [][]string{cut(ledgerRow("坏行甲", nil))}, nil))
+	if jobState(t, res) != "rejected" || !strings.Contains(res.doc(t).Find("#row-problems").Text(), "同名") {
+		t.Errorf("taken name: %q", jobState(t, res))
 	}
 }
 
@@ -230,22 +321,24 @@ func TestOrgImportNameTakenBeforeConfirm(t *testing.T) {
 	a := newApp(t, nil)
 	c := a.signedIn("demo-community")
 	data := ledgerFile(t, ledger.Columns(false), [][]string{ledgerRow("抢先", nil)[1:], ledgerRow("随后", nil)[1:]}, nil)
-	res := c.uploadLedger("/community/orgs/import", data)
-	token, _ := res.doc(t).Find(`input[name=token]`).Attr("value")
+	job, _ := c.checkLedger("/community/orgs/import", data)
 	// The town imports the same name first.
 	town := a.signedIn("demo-town")
-	res = town.uploadLedger("/town/orgs/import", ledgerFile(t, ledger.Columns(true), [][]string{ledgerRow("抢先", nil)}, nil))
-	townToken, _ := res.doc(t).Find(`input[name=token]`).Attr("value")
-	if res := town.post("/town/orgs/import/confirm", url.Values{"token": {townToken}}); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("town confirm: %d", res.StatusCode)
+	townJob, _ := town.checkLedger("/town/orgs/import", ledgerFile(t, ledger.Columns(true), [][]string{ledgerRow("抢先", nil)}, nil))
+	if res := town.confirmLedger(townJob); jobState(t, res) != "done" {
+		t.Fatalf("town import: %q", jobState(t, res))
 	}
 	before := a.count(`SELECT count(*) FROM organizations`)
-	res = c.post("/community/orgs/import/confirm", url.Values{"token": {token}})
-	if res.StatusCode != http.StatusConflict || !strings.Contains(res.Body, "没有导入任何组织") {
-		t.Fatalf("status %d", res.StatusCode)
+	res := c.confirmLedger(job)
+	d := res.doc(t)
+	if jobState(t, res) != "failed" || !strings.Contains(d.Find("#file-problem").Text(), "没有导入任何组织") {
+		t.Fatalf("state %q: %q", jobState(t, res), d.Find("main").Text())
 	}
 	if a.count(`SELECT count(*) FROM organizations`) != before {
 		t.Error("part of the import was written")
+	}
+	if got := a.count(`SELECT count(*) FROM audit_log WHERE action = 'org.import' AND actor_id = $1`, a.accountID("demo-community")); got != 0 {
+		t.Errorf("%d audit rows for a failed import", got)
 	}
 }
 
@@ -255,6 +348,7 @@ func TestOrgImportRefusesFiles(t *testing.T) {
 	formula := ledgerFile(t, ledger.Columns(true), [][]string{ledgerRow("公式", nil)}, func(f *excelize.File) {
 		_ = f.SetCellFormula(ledger.SheetName, "H2", `"13812345678"`)
 	})
+	noCommunity := ledgerFile(t, ledger.Columns(false), [][]string{ledgerRow("无社区", nil)[1:]}, nil)
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -263,6 +357,7 @@ func TestOrgImportRefusesFiles(t *testing.T) {
 		{"formula", formula, "H2"},
 		{"text renamed .xlsx", []byte("社区(村)名称,字号\n锦华社区,夕阳红\n"), "不是 Excel 工作簿"},
 		{"header only", ledgerFile(t, ledger.Columns(true), nil, nil), "没有数据行"},
+		{"a town's sheet without the community column", noCommunity, "社区(村)名称"},
 	} {
 		res := c.uploadLedger("/town/orgs/import", tc.data)
 		if res.StatusCode != http.StatusUnprocessableEntity {
@@ -277,18 +372,18 @@ func TestOrgImportRefusesFiles(t *testing.T) {
 	if res := c.post("/town/orgs/import", url.Values{}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("no file: %d", res.StatusCode)
 	}
-	if n := a.count(`SELECT count(*) FROM org_imports`); n != 0 {
-		t.Errorf("%d kept imports", n)
+	if n := a.count(`SELECT (SELECT count(*) FROM org_imports) + (SELECT count(*) FROM import_jobs)`); n != 0 {
+		t.Errorf("refused files wrote %d kept imports or jobs", n)
 	}
 }
 
 func TestOrgImportOutsideJurisdiction(t *testing.T) {
 	a := newApp(t, nil)
 	// demo-town2 (统景镇) names demo-town's 锦华社区.
-	res := a.signedIn("demo-town2").uploadLedger("/town/orgs/import",
+	_, res := a.signedIn("demo-town2").checkLedger("/town/orgs/import",
 		ledgerFile(t, ledger.Columns(true), [][]string{ledgerRow("越界", nil)}, nil))
-	if res.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("status %d", res.StatusCode)
+	if jobState(t, res) != "rejected" {
+		t.Fatalf("state %q", jobState(t, res))
 	}
 	row := res.doc(t).Find("#row-problems tbody tr")
 	if row.Length() != 1 || !strings.Contains(row.Text(), "不在管辖范围") || !strings.Contains(row.Text(), "第 2 行") {
@@ -297,5 +392,208 @@ func TestOrgImportOutsideJurisdiction(t *testing.T) {
 	var n int
 	if err := a.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM organizations WHERE name_zihao = '越界'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("written: %d %v", n, err)
+	}
+}
+
+// A job's page shows what the database says of it, whichever process runs it: the progress of a half-done
+// check or import, reloading itself; a job waiting for a worker; and a job whose process died, as interrupted.
+func TestOrgImportJobPageShowsProgress(t *testing.T) {
+	a := newApp(t, nil)
+	ctx := context.Background()
+	c := a.signedIn("demo-town")
+	scope := portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}
+	actor := portal.Actor{AccountID: a.accountID("demo-town"), Username: "demo-town", Tier: portal.TierTown,
+		Division: seed.TownShuanglonghu}
+	id, err := a.db.CreateImportJob(ctx, scope, actor, "全镇台账.xlsx", 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := "/town/orgs/import/jobs/" + id
+
+	d := c.get(job).doc(t)
+	if st := d.Find("#job-status .status").Text(); st != "排队中" || d.Find("#job-rows").Text() != "已检查 0 / 100,000 行" {
+		t.Errorf("waiting job: %q, %q", st, d.Find("#job-rows").Text())
+	}
+	if err := a.db.StartImportJob(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.ImportJobProgress(ctx, id, 12000); err != nil {
+		t.Fatal(err)
+	}
+	res := c.get(job)
+	d = res.doc(t)
+	bar := d.Find("#job-progress progress")
+	if v, _ := bar.Attr("value"); v != "12000" || bar.AttrOr("max", "") != "100000" {
+		t.Errorf("progress bar value %q max %q", v, bar.AttrOr("max", ""))
+	}
+	if got := d.Find("#job-rows").Text() + d.Find("#job-percent").Text(); got != "已检查 12,000 / 100,000 行（12%）" {
+		t.Errorf("progress text %q", got)
+	}
+	if st := d.Find("#job-status .status").Text(); st != "检查中" || !strings.Contains(d.Find("#job-status").Text(), "全镇台账.xlsx") {
+		t.Errorf("status %q", d.Find("#job-status").Text())
+	}
+	if r, _ := d.Find(`head meta[http-equiv=refresh]`).Attr("content"); r != "2" {
+		t.Errorf("a running job's page reloads every %q s", r)
+	}
+	if !strings.Contains(res.Header.Get("Cache-Control"), "no-store") {
+		t.Errorf("Cache-Control %q", res.Header.Get("Cache-Control"))
+	}
+
+	// Its process stops renewing the heartbeat: 中断, with the upload form to start again.
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE import_jobs SET heartbeat_at = now() - interval '31 seconds' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	d = c.get(job).doc(t)
+	if st := d.Find("#job-status .status").Text(); st != "中断" || jobState(t, c.get(job)) != "interrupted" {
+		t.Errorf("silent job shows %q", st)
+	}
+	if !strings.Contains(d.Find("#job-notice").Text(), "没有导入任何组织") ||
+		d.Find(`form[action="/town/orgs/import"] input[type=file]`).Length() != 1 {
+		t.Errorf("interrupted job page: %q", d.Find("main").Text())
+	}
+	if d.Find(`meta[http-equiv=refresh]`).Length() != 0 || d.Find("progress").Length() != 0 {
+		t.Error("an interrupted job still shows progress")
+	}
+	if res := c.post(job+"/confirm", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("confirming an interrupted check: %d", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM import_jobs WHERE id = $1 AND state = 'checking'`, id) != 1 {
+		t.Error("confirming an interrupted check changed it")
+	}
+
+	// Another account of the same tier: 404 on the page and on the confirmation; malformed ids too.
+	other := a.signedIn("demo-town2")
+	for _, path := range []string{job, "/town/orgs/import/jobs/not-a-job", "/town/orgs/import/jobs/" + strings.ToUpper(id)} {
+		if res := other.get(path); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s as demo-town2: %d", path, res.StatusCode)
+		}
+		if res := other.post(path+"/confirm", url.Values{}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("POST %s/confirm as demo-town2: %d", path, res.StatusCode)
+		}
+	}
+}
+
+// pausingStore holds a check at its first progress write, until the test lets it go on.
+type pausingStore struct {
+	*postgres.DB
+	once   sync.Once
+	paused chan int
+	resume chan struct{}
+}
+
+func (p *pausingStore) ImportJobProgress(ctx context.Context, id string, done int) error {
+	err := p.DB.ImportJobProgress(ctx, id, done)
+	p.once.Do(func() {
+		p.paused <- done
+		<-p.resume
+	})
+	return err
+}
+
+// manyLedgerRows are n good town rows with distinct names.
+func manyLedgerRows(n int) [][]string {
+	digits := []rune("零一二三四五六七八九")
+	rows := make([][]string, n)
+	for i := range rows {
+		z := []rune("进度")
+		for _, d := range strconv.Itoa(i) {
+			z = append(z, digits[d-'0'])
+		}
+		rows[i] = ledgerRow(string(z), nil)
+	}
+	return rows
+}
+
+// uploadRequest is a signed-in demo-town officer's upload of data, for calling a handler directly.
+func uploadRequest(t *testing.T, a *app, data []byte) *http.Request {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "进度.xlsx")
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/town/orgs/import", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	acct, err := a.db.AccountByID(context.Background(), a.accountID("demo-town"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req.WithContext(context.WithValue(req.Context(), keyAccount, &acct))
+}
+
+// The check of a real file writes its progress as it goes: held at its first progress write, the job's page —
+// served by another server on the same database, as a second portal process would — shows the rows done so
+// far. A job still running when its process closes is stopped and says so, and nothing is kept.
+func TestOrgImportProgressMidCheck(t *testing.T) {
+	a := newApp(t, nil)
+	rs := &responder{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	box, err := sealbox.New(a.cfg.DataKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := ledgerFile(t, ledger.Columns(true), manyLedgerRows(5000), nil)
+	c := a.signedIn("demo-town")
+
+	for _, closeMidway := range []bool{false, true} {
+		store := &pausingStore{DB: a.db, paused: make(chan int), resume: make(chan struct{})}
+		workers := newImportWorkers(rs.log)
+		w := httptest.NewRecorder()
+		handleOrgImportUpload(store, box, workers, "/town/orgs", rs)(w, uploadRequest(t, a, data))
+		job := w.Header().Get("Location")
+		if w.Code != http.StatusSeeOther || !strings.HasPrefix(job, "/town/orgs/import/jobs/") {
+			t.Fatalf("upload: %d %q", w.Code, job)
+		}
+		if done := <-store.paused; done != importProgressEvery {
+			t.Errorf("first progress at %d rows", done)
+		}
+		d := c.get(job).doc(t)
+		if got := d.Find("#job-rows").Text(); got != "已检查 2,000 / 5,000 行" {
+			t.Errorf("mid-check page: %q", got)
+		}
+		if v, _ := d.Find("#job-progress progress").Attr("value"); v != "2000" {
+			t.Errorf("mid-check bar %q", v)
+		}
+		if !closeMidway {
+			close(store.resume)
+			res := c.waitJob(job)
+			if jobState(t, res) != "ready" || !strings.Contains(res.doc(t).Find("#import-count").Text(), "将导入 5,000 个组织") {
+				t.Errorf("finished check: %q %q", jobState(t, res), res.doc(t).Find("#import-count").Text())
+			}
+			workers.close()
+			continue
+		}
+		closed := make(chan struct{})
+		go func() {
+			workers.close()
+			close(closed)
+		}()
+		close(store.resume)
+		<-closed
+		res := c.get(job)
+		if jobState(t, res) != "failed" || !strings.Contains(res.doc(t).Find("#file-problem").Text(), "服务器重新启动") {
+			t.Errorf("job cut off by the close: %q %q", jobState(t, res), res.doc(t).Find("main").Text())
+		}
+		if n := a.count(`SELECT count(*) FROM org_imports`); n != 1 {
+			t.Errorf("%d kept imports, want only the first run's", n)
+		}
+	}
+}
+
+// A process takes on a bounded number of jobs; the next upload is asked to come back, and a place frees up as
+// a job ends.
+func TestImportWorkersAdmitBounded(t *testing.T) {
+	w := newImportWorkers(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer w.close()
+	for i := range importAdmitted {
+		if !w.admit() {
+			t.Fatalf("job %d refused", i+1)
+		}
+	}
+	if w.admit() {
+		t.Fatal("one job too many admitted")
+	}
+	w.release()
+	if !w.admit() {
+		t.Error("a freed place was not given again")
 	}
 }

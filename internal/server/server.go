@@ -25,7 +25,8 @@ type Server struct {
 	hasher   *auth.Hasher
 	resp     *responder
 	store    *pgxstore.PostgresStore
-	box      *sealbox.Box // seals and opens 负责人 phone numbers and 身份证号
+	box      *sealbox.Box   // seals and opens 负责人 phone numbers and 身份证号
+	imports  *importWorkers // runs 台账 checks and imports; their progress is kept in the database
 }
 
 // New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5).
@@ -49,11 +50,15 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
 		panic("server.New: " + err.Error())
 	}
 	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp,
-		store: store, box: box}
+		store: store, box: box, imports: newImportWorkers(log)}
 }
 
 // Handler is the portal's whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.routes() }
 
-// Close stops the session store's cleanup goroutine.
-func (s *Server) Close() { s.store.StopCleanup() }
+// Close stops the session store's cleanup goroutine and any 台账 job still running (its transaction rolls
+// back and the job shows as stopped).
+func (s *Server) Close() {
+	s.imports.close()
+	s.store.StopCleanup()
+}
