@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -231,6 +232,13 @@ func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Wr
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveProfiler(cfg.DebugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 	fmt.Fprintf(stdout, "portal listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -246,6 +254,26 @@ func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Wr
 		return err
 	}
 	return nil
+}
+
+// serveProfiler serves Go's profiler on addr (a loopback address, checked by config) for measuring the portal
+// under load; it is never part of the public handler.
+func serveProfiler(addr string, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("profiler stopped", "err", err)
+		}
+	}()
+	return func() { _ = hs.Close() }, nil
 }
 
 // runPG manages the private cluster: `make test` starts it, hands its URL to the tests and stops it.

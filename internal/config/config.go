@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ type Config struct {
 	DataKey           []byte        // PORTAL_DATA_KEY: base64 of 32 bytes sealing 负责人 phone and 身份证号; demo mode has a published one
 	UploadDir         string        // PORTAL_UPLOAD_DIR: where uploaded documents are stored (never served directly)
 	BaseURL           string        // PORTAL_BASE_URL: the public address printed in QR codes on 备案证明
+	DebugAddr         string        // PORTAL_DEBUG_ADDR: a loopback address serving Go's profiler (pprof); empty: none
 }
 
 // DemoDataKey seals personal data in demo mode only. It is published here on purpose: demo data is invented,
@@ -52,6 +54,7 @@ func Load(getenv func(string) string) (Config, error) {
 		DataKey:           p.key("PORTAL_DATA_KEY"),
 		UploadDir:         p.str("PORTAL_UPLOAD_DIR", "uploads"),
 		BaseURL:           strings.TrimRight(p.str("PORTAL_BASE_URL", ""), "/"),
+		DebugAddr:         p.str("PORTAL_DEBUG_ADDR", ""),
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -68,7 +71,21 @@ func Load(getenv func(string) string) (Config, error) {
 	p.check(c.AuditRetention >= 180*24*time.Hour, "PORTAL_AUDIT_RETENTION_DAYS must be at least 180")
 	p.check(c.HashConcurrency >= 1 && c.HashConcurrency <= 64, "PORTAL_HASH_CONCURRENCY must be between 1 and 64")
 	p.check(c.DBTimeout > 0 && c.DBTimeout <= 5*time.Second, "PORTAL_DB_TIMEOUT must be between 1ms and 5s")
+	p.check(c.DebugAddr == "" || isLoopback(c.DebugAddr), "PORTAL_DEBUG_ADDR must be a loopback address such as 127.0.0.1:6060: profiles reveal the program's inner workings")
 	return c, errors.Join(p.errs...)
+}
+
+// isLoopback reports whether addr (host:port) names a loopback host.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 type parser struct {

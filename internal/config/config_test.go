@@ -55,3 +55,13 @@ func TestARealKeyIsAccepted(t *testing.T) {
 		t.Fatalf("key %q base %q", c.DataKey, c.BaseURL)
 	}
 }
+
+func TestTheProfilerListensOnLoopbackOnly(t *testing.T) {
+	for addr, ok := range map[string]bool{"127.0.0.1:6060": true, "localhost:6060": true, "[::1]:6060": true,
+		"0.0.0.0:6060": false, ":6060": false, "10.1.2.3:6060": false, "127.0.0.1": false} {
+		_, err := Load(env(map[string]string{"PORTAL_DEMO": "true", "PORTAL_DEBUG_ADDR": addr}))
+		if (err == nil) != ok {
+			t.Errorf("PORTAL_DEBUG_ADDR=%s: err = %v, want accepted %v", addr, err, ok)
+		}
+	}
+}
