@@ -14,6 +14,10 @@ import (
 const accountColumns = `a.id, a.username, a.display_name, a.tier, a.division_code, d.name AS division_name, a.phone,
 	a.disabled, a.locked_until, a.failed_logins, a.session_version, a.created_at, a.last_login_at, a.version`
 
+// accountOwnColumns are accountColumns without the join: the division name is filled in afterwards.
+const accountOwnColumns = `a.id, a.username, a.display_name, a.tier, a.division_code, '' AS division_name, a.phone,
+	a.disabled, a.locked_until, a.failed_logins, a.session_version, a.created_at, a.last_login_at, a.version`
+
 type accountRow struct {
 	ID             int64
 	Username       string
@@ -64,10 +68,17 @@ func (db *DB) AccountForLogin(ctx context.Context, username string) (portal.Acco
 }
 
 // AccountByID loads the signed-in account for a request: the session holds only its id and session version.
+// It runs on every signed-in request, so it reads by key through the Lookups pool and takes the division's name
+// from the division cache instead of a join.
 func (db *DB) AccountByID(ctx context.Context, id int64) (portal.Account, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+accountColumns+`
-		FROM accounts a JOIN divisions d ON d.code = a.division_code WHERE a.id = $1`, id)
-	return oneAccount(rows)
+	rows, _ := db.Lookups.Query(ctx, `SELECT `+accountOwnColumns+` FROM accounts a WHERE a.id = $1`, id)
+	a, err := oneAccount(rows)
+	if err != nil {
+		return a, err
+	}
+	names, err := db.divisionNames(ctx, []string{a.DivisionCode})
+	a.DivisionName = names[a.DivisionCode]
+	return a, err
 }
 
 // RecordLoginFailure counts a failed sign-in and locks the account once threshold failures follow each other.

@@ -26,6 +26,11 @@ import (
 // DB is the portal's database.
 type DB struct {
 	Pool *pgxpool.Pool
+	// Lookups is a small pool whose statements keep their generic plans: the reads by key that every request
+	// makes (its session, its account, division names). The main pool plans every execution afresh, which the
+	// optional filters need, and which made planning half the database time of these one-row reads.
+	Lookups   *pgxpool.Pool
+	divisions *divisionCache
 }
 
 // Open connects to url. The pool is sized for a 2-core machine; PostgreSQL does the waiting, not the portal.
@@ -48,15 +53,26 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	// JIT compiles costly plans for tens of milliseconds; the portal's queries are short index walks, for which
 	// that compile time is pure loss (seen switching on for list plans at 2 M rows).
 	cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	lookups := cfg.Copy()
+	delete(lookups.ConnConfig.RuntimeParams, "plan_cache_mode")
+	lookups.MaxConns = max(4, cfg.MaxConns/2)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &DB{Pool: pool}, nil
+	lookupPool, err := pgxpool.NewWithConfig(ctx, lookups)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &DB{Pool: pool, Lookups: lookupPool, divisions: newDivisionCache()}, nil
 }
 
 // Close closes the pool.
-func (db *DB) Close() { db.Pool.Close() }
+func (db *DB) Close() {
+	db.Pool.Close()
+	db.Lookups.Close()
+}
 
 // Ping tells whether the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }

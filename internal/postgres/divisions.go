@@ -62,15 +62,25 @@ func (db *DB) ChildDivisions(ctx context.Context, scope portal.Scope, code strin
 }
 
 // DivisionsAtLevel lists every division of a level inside scope, in code order (for pickers).
+// The lists are cached (divisionCache): every list page's filter asks for one.
 func (db *DB) DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error) {
+	key := divisionListKey{level: level, within: scope.Division}
+	if ds, ok := db.divisions.list(key); ok {
+		return ds, nil
+	}
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT `+divisionColumns+` FROM divisions
 		WHERE level = $1 AND starts_with(code, $2) ORDER BY code`, string(level), scope.Division)
-	return collectDivisions(rows)
+	ds, err := collectDivisions(rows)
+	if err == nil {
+		db.divisions.keepList(key, ds)
+	}
+	return ds, err
 }
 
 // UpsertDivisions inserts or updates divisions (parents before children) in one transaction, audited once.
 func (db *DB) UpsertDivisions(ctx context.Context, actor portal.Actor, ds []portal.Division) error {
+	defer db.divisions.clear()
 	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
 		for _, d := range ds {
 			var parent *string

@@ -161,6 +161,21 @@ func TestListOrganizationsFilters(t *testing.T) {
 		if want := len(strings.Split(c.want, ",")); c.want != "" && n != want || c.want == "" && n != 0 {
 			t.Errorf("%s: count %d", c.f.Summary(), n)
 		}
+		// The page with its total, in one batch: the same rows, and the kept total exactly when the kept
+		// counts can answer the filter.
+		page, err := db.ListOrganizationsPage(ctx, townA, c.f, 0, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(names(page.Rows), ","); got != c.want {
+			t.Errorf("%s: page rows %q, want %q", c.f.Summary(), got, c.want)
+		}
+		switch {
+		case c.f.KeptCountable() && (page.Kept == nil || page.Kept.N != n):
+			t.Errorf("%s: page total %+v, want %d", c.f.Summary(), page.Kept, n)
+		case !c.f.KeptCountable() && page.Kept != nil:
+			t.Errorf("%s: a total the kept counts cannot give: %+v", c.f.Summary(), page.Kept)
+		}
 	}
 }
 

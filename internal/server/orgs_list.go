@@ -38,8 +38,7 @@ type orgFilterDivisions interface {
 // orgLister is what a list page needs; every method takes the caller's scope.
 type orgLister interface {
 	orgFilterDivisions
-	ListOrganizations(ctx context.Context, scope portal.Scope, f postgres.OrgFilter, after int64, limit int) ([]postgres.OrgListRow, error)
-	CountOrganizations(ctx context.Context, scope portal.Scope, f postgres.OrgFilter) (postgres.OrgCount, error)
+	ListOrganizationsPage(ctx context.Context, scope portal.Scope, f postgres.OrgFilter, after int64, limit int) (postgres.OrgPage, error)
 }
 
 // orgExporter is what an export needs.
@@ -222,21 +221,19 @@ func handleOrgList(db orgLister, base string, rs *responder) http.HandlerFunc {
 		if n, err := strconv.ParseInt(q.Get("after"), 10, 64); err == nil && n > 0 {
 			after = n
 		}
-		rows, err := db.ListOrganizations(r.Context(), a.Scope(), oq.filter, after, orgPageSize+1)
+		page, err := db.ListOrganizationsPage(r.Context(), a.Scope(), oq.filter, after, orgPageSize+1)
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
 		}
+		rows := page.Rows
 		// The kept counts give any total of a structural filter for free. A search's total would mean counting
 		// its matches (a common word: 100k rows at 2 M organizations), so it is exact only when one page holds
 		// every match, and otherwise says there are more than a page.
 		var total postgres.OrgCount
 		switch {
-		case oq.filter.KeptCountable():
-			if total, err = db.CountOrganizations(r.Context(), a.Scope(), oq.filter); err != nil {
-				rs.serverError(w, r, err)
-				return
-			}
+		case page.Kept != nil:
+			total = *page.Kept
 		case after == 0 && len(rows) <= orgPageSize:
 			total = postgres.OrgCount{N: len(rows)}
 		default:

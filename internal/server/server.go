@@ -31,7 +31,7 @@ type Server struct {
 
 // New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5).
 func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
-	store := pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	store := pgxstore.NewWithCleanupInterval(db.Lookups, 10*time.Minute)
 	sm := scs.New()
 	sm.Store = store
 	// The idle timeout is enforced by loadAccount from a last-seen time kept in the session, not by scs: scs
