@@ -188,12 +188,46 @@ const reportFilterClause = `
 	  AND (@from::date IS NULL OR r.activity_date >= @from::date)
 	  AND (@to::date IS NULL OR r.activity_date <= @to::date)`
 
+// reportListDivision is a list page's jurisdiction and division filters as one equality on the narrowest of
+// the caller's division and the town and community filters (@div, from reportNarrowest; "" when they do not
+// nest, which matches nothing). Written as two equalities, a town and one of its communities, the planner took
+// them for independent, expected thirty times too few rows and sorted a bitmap scan of the community instead
+// of reading its index in order (26 ms instead of 1 ms at 10 M reports).
+const reportListDivision = `length(@div) IN (6, 9, 12)
+	AND (length(@div) <> 6 OR r.district_code = @div)
+	AND (length(@div) <> 9 OR r.town_code = @div)
+	AND (length(@div) <> 12 OR r.community_code = @div)`
+
+// reportListFilterClause is reportFilterClause without the divisions, which reportListDivision applies.
+const reportListFilterClause = `
+	  AND (@org = 0 OR r.org_id = @org)
+	  AND (@series = '' OR r.series = @series)
+	  AND (@category = '' OR r.category = @category)
+	  AND (@from::date IS NULL OR r.activity_date >= @from::date)
+	  AND (@to::date IS NULL OR r.activity_date <= @to::date)`
+
+// reportNarrowest is the narrowest of the scope's division and f's town and community filters, or "" when they
+// do not nest (a filter outside the scope), so that no report matches.
+func reportNarrowest(scope portal.Scope, f ReportFilter) string {
+	div := scope.Division
+	for _, c := range []string{f.TownCode, f.CommunityCode} {
+		switch {
+		case c == "":
+		case strings.HasPrefix(c, div):
+			div = c
+		case !strings.HasPrefix(div, c):
+			return ""
+		}
+	}
+	return div
+}
+
 // Lists read current revisions only (superseded_at IS NULL, the predicate of the list indexes) newest activity
 // first. The page after starts below the last (activity_date, id) seen — a row comparison that is an index
 // condition on (…, activity_date DESC, id DESC) — so page 6,000 of a town costs what page 1 costs.
 const (
 	reportListQuery = `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
-	WHERE r.superseded_at IS NULL AND ` + reportScope + reportFilterClause + `
+	WHERE r.superseded_at IS NULL AND ` + reportListDivision + reportListFilterClause + `
 	  AND (@after_id = 0 OR (r.activity_date, r.id) < (@after_date::date, @after_id))
 	ORDER BY r.activity_date DESC, r.id DESC
 	LIMIT @limit`
@@ -208,7 +242,7 @@ const (
 		CROSS JOIN LATERAL (
 			SELECT r.id, r.activity_date FROM activity_reports r
 			WHERE r.superseded_at IS NULL AND r.series = s.series AND r.category = k.category
-			  AND ` + reportScope + reportFilterClause + `
+			  AND ` + reportListDivision + reportListFilterClause + `
 			  AND (@after_id = 0 OR (r.activity_date, r.id) < (@after_date::date, @after_id))
 			ORDER BY r.activity_date DESC, r.id DESC
 			LIMIT @limit) x
@@ -253,6 +287,7 @@ func reportListArgs(scope portal.Scope, f ReportFilter, after ReportCursor, limi
 	}
 	args["after_date"] = d
 	args["limit"] = limit
+	args["div"] = reportNarrowest(scope, f)
 	return args
 }
 

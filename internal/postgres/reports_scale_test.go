@@ -190,3 +190,44 @@ func TestReportListFiltersAndTotalsAtScale(t *testing.T) {
 		}
 	}
 }
+
+// A list's divisions are applied as one equality on the narrowest of the scope and the filters; a filter wider
+// than the scope must not widen it, and one outside it must match nothing.
+func TestReportListDivisionNeverWidensScope(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	town := portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}
+	cases := []struct {
+		name  string
+		scope portal.Scope
+		f     postgres.ReportFilter
+		want  func(postgres.ActivityReport) bool
+		empty bool
+	}{
+		{"a committee filtering by its own town", repCommunityA, postgres.ReportFilter{TownCode: seed.TownShuanglonghu},
+			func(r postgres.ActivityReport) bool { return r.CommunityCode == seed.CommunityDemo }, false},
+		{"a committee filtering by another town", repCommunityA, postgres.ReportFilter{TownCode: seed.TownTongjing}, nil, true},
+		{"a committee filtering by another community", repCommunityA,
+			postgres.ReportFilter{CommunityCode: seed.CommunityDemoRural, Series: "邻里守望"}, nil, true},
+		{"a town filtering by another town's community", town, postgres.ReportFilter{CommunityCode: seed.CommunityDemoRural}, nil, true},
+		{"a town filtering by its community and a series", town,
+			postgres.ReportFilter{CommunityCode: seed.CommunityDemo, Category: "走访慰问"},
+			func(r postgres.ActivityReport) bool {
+				return r.CommunityCode == seed.CommunityDemo && r.Category == "走访慰问"
+			}, false},
+	}
+	for _, c := range cases {
+		rs, err := db.ListActivityReports(ctx, c.scope, c.f, postgres.ReportCursor{}, 1000)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if c.empty != (len(rs) == 0) {
+			t.Errorf("%s: %d rows", c.name, len(rs))
+		}
+		for _, r := range rs {
+			if c.want == nil || !c.want(r) {
+				t.Fatalf("%s: lists report %d of %s (%s)", c.name, r.ID, r.CommunityCode, r.Category)
+			}
+		}
+	}
+}
