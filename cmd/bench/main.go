@@ -1,6 +1,7 @@
-// Command bench is `make bench`: it loads the scale data once (2 million organizations by default, with COPY),
-// starts the portal and an nginx serving saved copies of the same pages, runs wrk against both in turn and
-// prints one table of each page's req/s, p50/p99, ratio to nginx, and the portal's peak RSS (PERFORMANCE.md).
+// Command bench is `make bench`: it loads the scale data once (2 million organizations and 10 million activity
+// reports by default, with COPY), starts the portal and an nginx serving saved copies of the same pages, runs
+// wrk against both in turn and prints one table of each page's connections, req/s, p50/p99, ratio to nginx,
+// and the portal's peak RSS (PERFORMANCE.md).
 // Load goes to 127.0.0.1 only and every run is bounded in time.
 package main
 
@@ -38,6 +39,7 @@ func main() {
 }
 
 const (
+	benchTown     = "500112002" // 双龙湖街道, bench-town's division
 	portalAddr    = "127.0.0.1:18080"
 	nginxAddr     = "127.0.0.1:18081"
 	benchPassword = "Bench@Load2026"
@@ -63,6 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	orgs := fs.Int("orgs", 2_000_000, "organizations in the load-test database")
+	reports := fs.Int("reports", 10_000_000, "activity reports in the load-test database")
 	dur := fs.Duration("duration", 10*time.Second, "wrk duration per page and server")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -115,20 +118,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	have, err := db.CountOrganizationsAll(ctx)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	if have < *orgs {
+		if err := generate(ctx, bin, env, "-orgs", *orgs-have, "organizations", stdout, stderr); err != nil {
+			db.Close()
+			return err
+		}
+	}
+	haveReports, err := db.CountCurrentReports(ctx)
 	db.Close()
 	if err != nil {
 		return err
 	}
-	if have < *orgs {
-		fmt.Fprintf(stdout, "generating %d organizations (once; later runs reuse them) …\n", *orgs-have)
-		gen := exec.CommandContext(ctx, bin, "gen", "-orgs", strconv.Itoa(*orgs-have))
-		gen.Env = append(env, "PORTAL_DEMO=true")
-		gen.Stdout, gen.Stderr = stdout, stderr
-		if err := gen.Run(); err != nil {
-			return fmt.Errorf("gen: %w", err)
+	if haveReports < *reports {
+		if err := generate(ctx, bin, env, "-reports", *reports-haveReports, "activity reports", stdout, stderr); err != nil {
+			return err
 		}
 	}
-	for _, u := range []struct{ name, division string }{{"bench-district", "500112"}, {"bench-town", "500112002"}} {
+	for _, u := range []struct{ name, division string }{{"bench-district", "500112"}, {"bench-town", benchTown}} {
 		add := exec.CommandContext(ctx, bin, "user", "add", "-username", u.name, "-name", "压测账号", "-division", u.division)
 		add.Env, add.Stdin = env, strings.NewReader(benchPassword+"\n")
 		_ = add.Run() // exists already on later runs
@@ -155,12 +165,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	deepReport, historyOrg, err := deepReportCursor(dbURL, benchTown)
+	if err != nil {
+		return err
+	}
 	pages := []page{
 		{"区级组织列表 第1页", "/district/orgs", "bench-district", 64},
 		{"区级组织列表 深页", "/district/orgs?after=" + strconv.FormatInt(deepID, 10), "bench-district", 64},
 		{"区级名称搜索 两字", "/district/orgs?q=" + url.QueryEscape("养老"), "bench-district", 64},
 		{"镇街组织列表", "/town/orgs", "bench-town", 64},
 		{"组织详情", "/district/orgs/" + strconv.FormatInt(deepID, 10), "bench-district", 64},
+		{"镇街活动报告 第1页", "/town/reports", "bench-town", 64},
+		{"镇街活动报告 深页", "/town/reports?after=" + deepReport, "bench-town", 64},
+		{"镇街活动报告 系列+类别", "/town/reports?series=" + url.QueryEscape("文化铸魂") + "&category=" +
+			url.QueryEscape("文体活动"), "bench-town", 64},
+		{"镇街活动报告 类别 深页", "/town/reports?category=" + url.QueryEscape("协商议事") + "&after=" + deepReport,
+			"bench-town", 64},
+		{"组织活动报告历史", "/town/orgs/" + strconv.FormatInt(historyOrg, 10) + "/reports", "bench-town", 64},
+		{"区级活动报告 第1页", "/district/reports", "bench-district", 64},
+		{"区级定期工作报告报送情况", "/district/work-reports", "bench-district", 8},
 	}
 
 	// 3. nginx serving the same bytes.
@@ -203,12 +226,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	rss := peakRSS(srv.Process.Pid)
 
-	fmt.Fprintf(stdout, "\n%d organizations · wrk -t2 -c64 -d%s · 127.0.0.1\n\n", *orgs, *dur)
-	fmt.Fprintln(stdout, "| page | bytes | portal req/s | p50 | p99 | nginx req/s | ratio |")
-	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|")
+	fmt.Fprintf(stdout, "\n%d organizations, %d activity reports · wrk -t2 -d%s · 127.0.0.1\n\n", *orgs, *reports, *dur)
+	fmt.Fprintln(stdout, "| page | conns | bytes | portal req/s | p50 | p99 | nginx req/s | ratio |")
+	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|")
 	for _, r := range results {
-		fmt.Fprintf(stdout, "| %s | %d | %.0f | %s | %s | %.0f | %.1f %% |\n", r.page.name, r.bytes, r.portal.rps,
-			r.portal.p50, r.portal.p99, r.nginx.rps, 100*r.ratio)
+		fmt.Fprintf(stdout, "| %s | %d | %d | %.0f | %s | %s | %.0f | %.1f %% |\n", r.page.name, r.page.conns, r.bytes,
+			r.portal.rps, r.portal.p50, r.portal.p99, r.nginx.rps, 100*r.ratio)
 	}
 	fmt.Fprintf(stdout, "\nportal peak RSS: %d MB\n", rss/1024)
 	return nil
@@ -278,6 +301,37 @@ func deepCursor(dbURL string) (int64, error) {
 	var id int64
 	err = db.Pool.QueryRow(context.Background(), `SELECT min(id) + (max(id) - min(id)) / 10 FROM organizations`).Scan(&id)
 	return id, err
+}
+
+// generate runs `portal gen <flag> n` against the load-test database: once, later runs reuse what it made.
+func generate(ctx context.Context, bin string, env []string, flag string, n int, what string, stdout, stderr io.Writer) error {
+	fmt.Fprintf(stdout, "generating %d %s (once; later runs reuse them) …\n", n, what)
+	gen := exec.CommandContext(ctx, bin, "gen", flag, strconv.Itoa(n))
+	gen.Env = append(env, "PORTAL_DEMO=true")
+	gen.Stdout, gen.Stderr = stdout, stderr
+	if err := gen.Run(); err != nil {
+		return fmt.Errorf("gen %s: %w", flag, err)
+	}
+	return nil
+}
+
+// deepReportCursor is the keyset cursor ("2023-05-06_123") nine tenths of the way down a town's report list,
+// and the group of the report there, whose history is a page of its own.
+func deepReportCursor(dbURL, town string) (string, int64, error) {
+	db, err := postgres.Open(context.Background(), dbURL)
+	if err != nil {
+		return "", 0, err
+	}
+	defer db.Close()
+	var day time.Time
+	var id, org int64
+	err = db.Pool.QueryRow(context.Background(), `
+		SELECT activity_date, id, org_id FROM activity_reports
+		WHERE town_code = $1 AND superseded_at IS NULL
+		ORDER BY activity_date DESC, id DESC
+		OFFSET (SELECT sum(n) * 9 / 10 FROM report_counts WHERE starts_with(community_code, $1)) LIMIT 1`, town).
+		Scan(&day, &id, &org)
+	return day.Format("2006-01-02") + "_" + strconv.FormatInt(id, 10), org, err
 }
 
 func startNginx(ctx context.Context, work, root string) (func(), error) {
