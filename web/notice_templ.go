@@ -313,7 +313,7 @@ func NoticeListPage(v NoticeListView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<p class=\"muted\">按报告时间由近及远排列。</p><table id=\"notices\"><thead><tr><th>编号</th><th>活动名称</th><th>类别</th><th>活动时间</th><th>地点</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<p class=\"muted\">按报告编号由新到旧排列。</p><table id=\"notices\"><thead><tr><th>编号</th><th>活动名称</th><th>类别</th><th>活动时间</th><th>地点</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

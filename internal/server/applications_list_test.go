@@ -18,6 +18,7 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
+	"github.com/yubei-cso/portal/internal/testdb"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -371,4 +372,45 @@ func TestApplicationExportAuditedWhenClientLeaves(t *testing.T) {
 	if result != portal.ResultFailed || n >= 5000 {
 		t.Errorf("audit row %s %q, want failed with fewer than 5000 rows", result, detail)
 	}
+}
+
+// A town officer pages through the applications in Chromium with a filter on, and reads a history naming
+// people by display name; the pages are saved as screenshots for a person to look at.
+func TestBrowserWorkLists(t *testing.T) {
+	a := newApp(t, nil)
+	a.insertApplications(listCommunityA2, numbered("双龙湖街道翠云社区鹦鹉第", "协会", 60)...)
+	a.insertFilings(listCommunityA2, numbered("双龙湖街道翠云社区鹦鹉第", "队", 3)...)
+	notice := a.reportNotice(a.signedIn("demo-community"), 5*24*time.Hour, nil)
+	b := newBrowser(t, a)
+	town := b.newTab(t)
+	if res := town.signIn("demo-town", testdb.DemoPassword); res.Status != 200 {
+		t.Fatalf("sign in: %d", res.Status)
+	}
+	if res := town.open("/town/applications?status=submitted"); res.Status != 200 {
+		t.Fatalf("list: %d", res.Status)
+	}
+	town.screenshot("applications-town")
+	first := town.text("#applications tbody tr:last-child td:first-child")
+	if res := town.click("#page-next"); res.Status != 200 {
+		t.Fatalf("下一页: %d", res.Status)
+	}
+	if q := town.url().Query(); q.Get("status") != "submitted" || q.Get("after") == "" {
+		t.Errorf("page 2 at %s", town.url())
+	}
+	if top := town.text("#applications tbody tr:first-child td:first-child"); top == first || town.count("#page-first") != 1 {
+		t.Errorf("page 2 starts with %q, page 1 ended with %q", top, first)
+	}
+	town.screenshot("applications-town-page2")
+	town.open("/town/filings?community=" + listCommunityA2)
+	if town.count("#filings tbody tr") != 3 || town.count("#export-xlsx") != 1 {
+		t.Errorf("filings list: %d rows", town.count("#filings tbody tr"))
+	}
+	town.screenshot("filings-town")
+	town.open("/town/notices/" + strconv.FormatInt(notice, 10))
+	if who := town.text("#timeline .who"); who != "社区演示账号" {
+		t.Errorf("the history names %q", who)
+	}
+	town.screenshot("notice-history")
+	town.open("/town/notices/list")
+	town.screenshot("notices-town-list")
 }
