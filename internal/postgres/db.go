@@ -26,9 +26,11 @@ import (
 // DB is the portal's database.
 type DB struct {
 	Pool *pgxpool.Pool
-	// Lookups is a small pool whose statements keep their generic plans: the reads by key that every request
-	// makes (its session, its account, division names). The main pool plans every execution afresh, which the
-	// optional filters need, and which made planning half the database time of these one-row reads.
+	// Lookups is a small pool whose statements keep their generic plans: reads by key, such as every request's
+	// session and account, division names, and a record by its id. The main pool plans every execution afresh,
+	// which the optional filters of lists need, and which made planning most of the database time of these
+	// reads (a record page: 2.6 ms of planning for 0.6 ms of execution). Only statements whose best plan does
+	// not depend on their arguments belong here.
 	Lookups   *pgxpool.Pool
 	divisions *divisionCache
 }
