@@ -99,6 +99,15 @@ func TestListOrganizationsStaysInScope(t *testing.T) {
 		if n := count.N; n != len(c.want) || count.More {
 			t.Errorf("%v: count %d, want %d", c.scope, n, len(c.want))
 		}
+		// The page with its total in one batch: the same rows, and the kept total.
+		page, err := db.ListOrganizationsPage(ctx, c.scope, postgres.OrgFilter{}, 0, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(names(page.Rows), ","); got != strings.Join(c.want, ",") || page.Kept == nil ||
+			page.Kept.N != len(c.want) {
+			t.Errorf("%v: page %s total %+v, want %s", c.scope, got, page.Kept, strings.Join(c.want, ","))
+		}
 	}
 	rows, err := db.ListOrganizations(ctx, townB, postgres.OrgFilter{TownCode: seed.TownShuanglonghu}, 0, 50)
 	if err != nil {
@@ -179,7 +188,7 @@ func TestListOrganizationsFilters(t *testing.T) {
 	}
 }
 
-// Following the cursor visits every row exactly once, in order, in both orders.
+// Following the cursor visits every row exactly once, in order, in both orders, with and without a filter.
 func TestListOrganizationsKeyset(t *testing.T) {
 	db := newRegistryDB(t)
 	var all []string
@@ -187,12 +196,14 @@ func TestListOrganizationsKeyset(t *testing.T) {
 		all = append(all, fmt.Sprintf("统景村第%03d文体队", (i*37)%120))
 	}
 	insertOrgs(t, db, communityB, all...)
-	for _, sort := range []postgres.OrgSort{postgres.SortNewest, postgres.SortName} {
+	for _, f := range []postgres.OrgFilter{{}, {Sort: postgres.SortName}, {CommunityCode: communityB},
+		{CommunityCode: communityB, Sort: postgres.SortName}} {
+		sort := f.Sort
 		var seen []postgres.OrgListRow
 		var after int64
 		pages := 0
 		for {
-			rows, err := db.ListOrganizations(context.Background(), communityS, postgres.OrgFilter{Sort: sort}, after, 51)
+			rows, err := db.ListOrganizations(context.Background(), communityS, f, after, 51)
 			if err != nil {
 				t.Fatal(err)
 			}
