@@ -47,13 +47,15 @@ func NewScaleGenerator(towns, communities []portal.Division, box *sealbox.Box) *
 
 // Row is organization i as COPY values in ScaleColumns order.
 func (g *ScaleGenerator) Row(i int) []any {
-	c := g.communities[i%len(g.communities)]
+	ci := i % len(g.communities)
+	c := g.communities[ci]
 	k := i / len(g.communities) // the organization's number inside its community
 	// The field turns with every row so that any field word is spread evenly over time (a name search on it
-	// then meets matches at the same rate at every depth of the newest-first list, as real data does). The
-	// pair (k mod 3600, field) stays unique for every k below 3600 × len(fields).
+	// then meets matches at the same rate at every depth of the newest-first list, as real data does): the
+	// community's index shifts it, since neighbouring rows share k. For one community the shift is constant,
+	// so the pair (k mod 3600, field) stays unique for every k below 3600 × len(fields).
 	zihao := scaleSyllables[k%60] + scaleSyllables[(k/60)%60]
-	field := g.fields[(k/3600+k)%len(g.fields)]
+	field := g.fields[(k/3600+k+ci)%len(g.fields)]
 	if k >= 3600*len(g.fields) {
 		panic(fmt.Sprintf("seed: more than %d organizations per community would repeat names", 3600*len(g.fields)))
 	}
