@@ -59,7 +59,8 @@ type Store struct {
 // New is the store in dir (created 0700 on first save).
 func New(dir string) *Store { return &Store{dir: dir, slots: make(chan struct{}, decodeSlot)} }
 
-// Prepared is a photo that passed every check, with its thumbnail made, ready to be saved.
+// Prepared is a photo that passed every check, with its thumbnail made, ready to be saved. Width and Height are
+// the upright picture's, after the turn its Exif orientation asks for.
 type Prepared struct {
 	ContentType string
 	Size        int64
@@ -124,12 +125,20 @@ func (s *Store) Prepare(ctx context.Context, r io.Reader) (Prepared, error) {
 	if err != nil {
 		return Prepared{}, ErrType
 	}
+	orientation := 1
+	if ct == "image/jpeg" {
+		orientation = exifOrientation(b)
+	}
+	width, height := cfg.Width, cfg.Height
+	if orientation >= 5 {
+		width, height = height, width
+	}
 	var thumb bytes.Buffer
-	if err := jpeg.Encode(&thumb, Thumbnail(img, ThumbWidth), &jpeg.Options{Quality: 80}); err != nil {
+	if err := jpeg.Encode(&thumb, upright(Thumbnail(img, ThumbWidth), orientation), &jpeg.Options{Quality: 80}); err != nil {
 		return Prepared{}, err
 	}
 	sum := sha256.Sum256(b)
-	return Prepared{ContentType: ct, Size: int64(len(b)), Width: cfg.Width, Height: cfg.Height,
+	return Prepared{ContentType: ct, Size: int64(len(b)), Width: width, Height: height,
 		SHA256: hex.EncodeToString(sum[:]), thumb: thumb.Bytes()}, nil
 }
 
