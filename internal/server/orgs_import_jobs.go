@@ -108,17 +108,19 @@ func (w *importWorkers) run(db importJobBeat, id string, work func(ctx context.C
 }
 
 func (w *importWorkers) work(ctx context.Context, db importJobBeat, id string, work func(ctx context.Context) error) (err error) {
-	select {
-	case w.slots <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-w.slots }()
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
+	select {
+	case w.slots <- struct{}{}:
+		defer func() { <-w.slots }()
+	case <-ctx.Done():
+		// Never started: work still runs, on the finished context, only to release what it holds (a check's
+		// open workbook); it stops at its first step.
+		return work(ctx)
+	}
 	if err := db.StartImportJob(ctx, id); err != nil {
 		return err
 	}
@@ -183,6 +185,9 @@ type ledgerCheckStore interface {
 // with the rows kept for the clerk's confirmation. It closes book.
 func checkLedger(ctx context.Context, db ledgerCheckStore, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, book *ledger.Book, check *ledger.Check) error {
 	defer book.Close()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	told := 0
 	for {
 		row, ok, err := book.Next()
