@@ -629,12 +629,17 @@ func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f Re
 	if !f.KeptCountable() {
 		return ReportCount{}, nil
 	}
+	div := reportNarrowest(scope, f)
+	if div == "" {
+		return ReportCount{Known: true}, nil
+	}
+	// Codes are digits, so the communities inside div are the range [div, div + ":") of the primary key (":"
+	// follows "9"): an index range of a few hundred rows, where starts_with tested all 6,000 (4 ms).
 	var n int
 	err := db.Pool.QueryRow(ctx, `SELECT coalesce(sum(k.n), 0) FROM report_counts k
-		WHERE starts_with(k.community_code, @scope_div)
-		  AND (@town = '' OR starts_with(k.community_code, @town))
-		  AND (@community = '' OR k.community_code = @community)
+		WHERE k.community_code >= @div AND k.community_code < @div || ':'
 		  AND (@series = '' OR k.series = @series)
-		  AND (@category = '' OR k.category = @category)`, reportFilterArgs(scope, f)).Scan(&n)
+		  AND (@category = '' OR k.category = @category)`,
+		pgx.NamedArgs{"div": div, "series": f.Series, "category": f.Category}).Scan(&n)
 	return ReportCount{N: n, Known: err == nil}, translate(err)
 }
