@@ -303,7 +303,9 @@ type ReportCoverage struct {
 // ReportCoverage counts, per division one level below scope (communities of a town, towns of the district), the
 // live groups and those without a report for p. Both numbers come from counts that triggers keep per community
 // (org_counts for the live groups, work_report_counts for those that reported; migration 0012), so the
-// district's page sums a few thousand rows instead of joining 2 M groups with their reports.
+// district's page sums a few thousand rows instead of joining 2 M groups with their reports. Its plan is the same
+// whatever the arguments (small tables read whole), so it runs on the Lookups pool and is not planned again for
+// every request: planning had cost 0.7 ms of its 1.9.
 func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p Period) ([]ReportCoverage, error) {
 	child := scope.Tier.Below()
 	if child == "" {
@@ -313,7 +315,7 @@ func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p Period) 
 	if child == portal.TierTown {
 		codeLen = 9
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.Lookups.Query(ctx, `
 		SELECT d.code, d.name, coalesce(l.n, 0)::int AS live, (coalesce(l.n, 0) - coalesce(w.n, 0))::int AS missing
 		FROM divisions d
 		LEFT JOIN (SELECT left(k.community_code, @len) AS code, sum(k.n) AS n FROM org_counts k
