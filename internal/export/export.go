@@ -5,6 +5,7 @@
 package export
 
 import (
+	"archive/zip"
 	"bufio"
 	"encoding/csv"
 	"errors"
@@ -234,10 +235,17 @@ func (x *XLSX) Row(cells []any) error {
 }
 
 // Close finishes the last sheet, writes the workbook to w and removes excelize's temporary files.
+//
+// excelize's Write assembles the whole zip in memory before the first byte leaves (a 2 M-row export: a 200 MB
+// buffer and 630 MB peak RSS). Its SetZipWriter hook is given the zip writer to use; ours writes to w and
+// ignores the buffer excelize offers, so the archive streams from the sheets' temporary files to the client.
+// The buffer stays empty; excelize only touches it again to mark entries over 4 GB, which a sheet of at most
+// 1,048,575 rows never reaches.
 func (x *XLSX) Close() error {
 	err := x.sw.Flush()
 	if err == nil {
-		err = x.f.Write(x.out)
+		x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(x.out) })
+		_, err = x.f.WriteToBuffer()
 	}
 	return errors.Join(err, x.f.Close())
 }

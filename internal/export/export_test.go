@@ -160,3 +160,50 @@ func BenchmarkCSVRow(b *testing.B) {
 		_ = c.Row(row)
 	}
 }
+
+// chunkWriter records the largest single write it receives.
+type chunkWriter struct {
+	bytes.Buffer
+	largest int
+}
+
+func (c *chunkWriter) Write(p []byte) (int, error) {
+	c.largest = max(c.largest, len(p))
+	return c.Buffer.Write(p)
+}
+
+// A workbook reaches its writer in pieces as it is zipped, never as one buffer holding the whole file: a 2 M-row
+// export must stream (PERFORMANCE.md: peak RSS ≤ 150 MB). 30,000 rows make a file of about 350 kB.
+func TestXLSXStreamsToItsWriter(t *testing.T) {
+	var w chunkWriter
+	x, err := NewXLSX(&w, "名录", []string{"名称", "编号"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30000 {
+		if err := x.Row([]any{"渝北区双龙湖街道锦华社区舞蹈队" + strings.Repeat("队", i%7), i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if w.Len() < 256<<10 {
+		t.Fatalf("workbook of %d bytes is too small to tell", w.Len())
+	}
+	if w.largest > 64<<10 {
+		t.Fatalf("one write of %d bytes for a workbook of %d: the file was assembled in memory", w.largest, w.Len())
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(w.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("名录")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 30001 || rows[0][0] != "名称" || rows[30000][1] != "29999" {
+		t.Fatalf("%d rows; first %v, last %v", len(rows), rows[0], rows[len(rows)-1])
+	}
+}
