@@ -152,6 +152,22 @@ func (w *importWorkers) close() {
 	w.wg.Wait()
 }
 
+// finish waits for the jobs running or waiting in this process until ctx ends, then stops what is left as close
+// does. A process asked to stop for a deployment thus completes a clerk's confirmed import instead of rolling
+// it back; the HTTP server has stopped taking uploads before this is called.
+func (w *importWorkers) finish(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		w.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	w.close()
+}
+
 const importFailureInternal = "处理时发生系统错误，没有导入任何组织。请稍后重新上传台账；如果再次出现，请联系区民政局。"
 
 // importFailure says in the clerk's words why a job stopped.

@@ -561,7 +561,8 @@ func withAccount(t testing.TB, db *postgres.DB, req *http.Request, username stri
 
 // The check of a real file writes its progress as it goes: held at its first progress write, the job's page —
 // served by another server on the same database, as a second portal process would — shows the rows done so
-// far. A job still running when its process closes is stopped and says so, and nothing is kept.
+// far. A process asked to stop lets a running job finish; one still running when the process closes is
+// stopped and says so, and nothing is kept.
 func TestOrgImportProgressMidCheck(t *testing.T) {
 	a := newApp(t, nil)
 	rs := &responder{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
@@ -572,7 +573,7 @@ func TestOrgImportProgressMidCheck(t *testing.T) {
 	data := ledgerFile(t, ledger.Columns(true), manyLedgerRows(5000), nil)
 	c := a.signedIn("demo-town")
 
-	for _, closeMidway := range []bool{false, true} {
+	for _, ending := range []string{"finish", "stop-finishing", "close"} {
 		store := &pausingStore{DB: a.db, paused: make(chan int), resume: make(chan struct{})}
 		workers := newImportWorkers(rs.log)
 		w := httptest.NewRecorder()
@@ -591,13 +592,34 @@ func TestOrgImportProgressMidCheck(t *testing.T) {
 		if v, _ := d.Find("#job-progress progress").Attr("value"); v != "2000" {
 			t.Errorf("mid-check bar %q", v)
 		}
-		if !closeMidway {
-			close(store.resume)
+		finished := func() {
+			t.Helper()
 			res := c.waitJob(job)
 			if jobState(t, res) != "ready" || !strings.Contains(res.doc(t).Find("#import-count").Text(), "将导入 5,000 个组织") {
-				t.Errorf("finished check: %q %q", jobState(t, res), res.doc(t).Find("#import-count").Text())
+				t.Errorf("%s: finished check: %q %q", ending, jobState(t, res), res.doc(t).Find("#import-count").Text())
 			}
+		}
+		switch ending {
+		case "finish":
+			close(store.resume)
+			finished()
 			workers.close()
+			continue
+		case "stop-finishing":
+			// The process is asked to stop while the job is held: it waits for the job, which completes.
+			returned := make(chan struct{})
+			go func() {
+				workers.finish(context.Background())
+				close(returned)
+			}()
+			select {
+			case <-returned:
+				t.Fatal("finish returned while a job was still running")
+			case <-time.After(200 * time.Millisecond):
+			}
+			close(store.resume)
+			<-returned
+			finished()
 			continue
 		}
 		closed := make(chan struct{})
@@ -611,8 +633,8 @@ func TestOrgImportProgressMidCheck(t *testing.T) {
 		if jobState(t, res) != "failed" || !strings.Contains(res.doc(t).Find("#file-problem").Text(), "服务器重新启动") {
 			t.Errorf("job cut off by the close: %q %q", jobState(t, res), res.doc(t).Find("main").Text())
 		}
-		if n := a.count(`SELECT count(*) FROM org_imports`); n != 1 {
-			t.Errorf("%d kept imports, want only the first run's", n)
+		if n := a.count(`SELECT count(*) FROM org_imports`); n != 2 {
+			t.Errorf("%d kept imports, want only the two finished runs'", n)
 		}
 	}
 }

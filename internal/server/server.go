@@ -3,6 +3,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -58,6 +59,10 @@ func (s *Server) Handler() http.Handler { return s.routes() }
 
 // Close stops the session store's cleanup goroutine and any 台账 job still running (its transaction rolls
 // back and the job shows as stopped).
+// FinishJobs lets the 台账 jobs this process is running finish, until ctx ends; call it after the HTTP server
+// has stopped taking requests and before Close.
+func (s *Server) FinishJobs(ctx context.Context) { s.imports.finish(ctx) }
+
 func (s *Server) Close() {
 	s.imports.close()
 	s.store.StopCleanup()
