@@ -175,9 +175,15 @@ const reportColumns = `r.id, r.report_no, r.revision, r.superseded_by, r.superse
 
 // reportListColumns are what a list row shows: no photos' text, description or beneficiary breakdown, whose
 // JSON alone cost a tenth of a list page's CPU. Rows read with them leave the other fields zero.
+// The town and community names come from the division cache (fillDivisionNames), not from joins: as on the
+// organization lists, hashing the divisions for 50 rows cost more than reading the rows.
 const reportListColumns = `r.id, r.report_no, r.revision, r.superseded_at, r.org_id, o.name AS org_name, r.town_code,
-	t.name AS town_name, r.community_code, c.name AS community_name, r.activity_date, r.title, r.series, r.category,
+	r.community_code, r.activity_date, r.title, r.series, r.category,
 	r.participants, r.volunteers, (r.volunteer_hours * 10)::bigint AS volunteer_tenths, r.beneficiaries_total`
+
+// reportListFrom is reportFrom without the divisions, for reportListColumns.
+const reportListFrom = `activity_reports r
+	JOIN organizations o ON o.id = r.org_id`
 
 const reportFrom = `activity_reports r
 	JOIN organizations o ON o.id = r.org_id
@@ -232,7 +238,7 @@ func reportNarrowest(scope portal.Scope, f ReportFilter) string {
 // first. The page after starts below the last (activity_date, id) seen — a row comparison that is an index
 // condition on (…, activity_date DESC, id DESC) — so page 6,000 of a town costs what page 1 costs.
 const (
-	reportListQuery = `SELECT ` + reportListColumns + ` FROM ` + reportFrom + `
+	reportListQuery = `SELECT ` + reportListColumns + ` FROM ` + reportListFrom + `
 	WHERE r.superseded_at IS NULL AND ` + reportListDivision + reportListFilterClause + `
 	  AND (@after_id = 0 OR (r.activity_date, r.id) < (@after_date::date, @after_id))
 	ORDER BY r.activity_date DESC, r.id DESC
@@ -254,7 +260,7 @@ const (
 			LIMIT @limit) x
 		ORDER BY x.activity_date DESC, x.id DESC
 		LIMIT @limit) page,
-		` + reportFrom + `
+		` + reportListFrom + `
 	WHERE r.id = page.id
 	ORDER BY r.activity_date DESC, r.id DESC`
 	reportExportQuery = `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
@@ -307,7 +313,21 @@ func (db *DB) ListActivityReports(ctx context.Context, scope portal.Scope, f Rep
 	q, args := reportListQueryFor(scope, f, after, limit)
 	rows, _ := db.Pool.Query(ctx, q, args)
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[ActivityReport])
-	return rs, translate(err)
+	if err != nil {
+		return nil, translate(err)
+	}
+	codes := make([]string, 0, 2*len(rs))
+	for _, r := range rs {
+		codes = append(codes, r.TownCode, r.CommunityCode)
+	}
+	names, err := db.divisionNames(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rs {
+		rs[i].TownName, rs[i].CommunityName = names[rs[i].TownCode], names[rs[i].CommunityCode]
+	}
+	return rs, nil
 }
 
 // ExplainListActivityReports is PostgreSQL's plan for the page query ListActivityReports would run, so tests
@@ -367,17 +387,19 @@ func eachRow[T any](ctx context.Context, db *DB, sql string, args pgx.NamedArgs,
 	return n, translate(rows.Err())
 }
 
-// ActivityReport is one revision inside scope, current or not; any other id is ErrNotFound.
+// ActivityReport is one revision inside scope, current or not; any other id is ErrNotFound. A read by key, on
+// the Lookups pool (see DB.Lookups).
 func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) (ActivityReport, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+reportScope,
+	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+reportScope,
 		scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[ActivityReport])
 	return r, translate(err)
 }
 
-// ReportRevisions are every revision of report reportNo inside scope, first to last.
+// ReportRevisions are every revision of report reportNo inside scope, first to last. A read by key, like
+// ActivityReport.
 func (db *DB) ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]ActivityReport, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+`
+	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+`
 		WHERE r.report_no = @no AND `+reportScope+` ORDER BY r.revision`,
 		scopeArgs(scope, pgx.NamedArgs{"no": reportNo}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[ActivityReport])

@@ -110,6 +110,13 @@ func TestActivityReportScopeAndRevisions(t *testing.T) {
 	if ids := repIDs(rs); ids[id] || !ids[newID] {
 		t.Errorf("the list should show the current revision only: %v", ids)
 	}
+	// List rows carry their town's and community's names (from the division cache), as the report itself does.
+	for _, row := range rs {
+		if row.TownName != r.TownName || row.CommunityName != r.CommunityName || row.TownName == "" || row.CommunityName == "" {
+			t.Errorf("list row %d names %q %q, the report %q %q", row.ID, row.TownName, row.CommunityName,
+				r.TownName, r.CommunityName)
+		}
+	}
 	var audits int
 	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action IN ('report.create', 'report.correct')`).
 		Scan(&audits); err != nil || audits != 2 {
