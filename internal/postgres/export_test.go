@@ -8,3 +8,6 @@ func SetDivisionCacheTTL(db *DB, ttl time.Duration) {
 	db.divisions.ttl = ttl
 	db.divisions.mu.Unlock()
 }
+
+// DigitsAfter is digitsAfter, for its table test.
+var DigitsAfter = digitsAfter
