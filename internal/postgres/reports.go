@@ -656,12 +656,20 @@ func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f Re
 		return ReportCount{Known: true}, nil
 	}
 	// Codes are digits, so the communities inside div are the range [div, digitsAfter(div)) of the primary key:
-	// an index range of a few hundred rows, where starts_with tested all 6,000 (4 ms).
-	var n int
-	err := db.Pool.QueryRow(ctx, `SELECT coalesce(sum(k.n), 0) FROM report_counts k
+	// an index range of a few hundred rows, where starts_with tested all 6,000 (4 ms). A whole district reads
+	// the counts kept per town instead (migration 0013): a tenth of the rows.
+	q := `SELECT coalesce(sum(k.n), 0) FROM report_counts k
 		WHERE k.community_code >= @div AND k.community_code < @div_end
 		  AND (@series = '' OR k.series = @series)
-		  AND (@category = '' OR k.category = @category)`,
+		  AND (@category = '' OR k.category = @category)`
+	if len(div) < 9 {
+		q = `SELECT coalesce(sum(k.n), 0) FROM report_town_counts k
+		WHERE k.town_code >= @div AND k.town_code < @div_end
+		  AND (@series = '' OR k.series = @series)
+		  AND (@category = '' OR k.category = @category)`
+	}
+	var n int
+	err := db.Pool.QueryRow(ctx, q,
 		pgx.NamedArgs{"div": div, "div_end": digitsAfter(div), "series": f.Series, "category": f.Category}).Scan(&n)
 	return ReportCount{N: n, Known: err == nil}, translate(err)
 }

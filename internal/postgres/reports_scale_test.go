@@ -72,6 +72,10 @@ func TestGeneratedReportsAreValid(t *testing.T) {
 			SELECT community_code, series, category, count(*) AS n FROM activity_reports WHERE superseded_at IS NULL
 			GROUP BY 1, 2, 3) r FULL JOIN (SELECT * FROM report_counts WHERE n <> 0) k USING (community_code, series, category)
 			WHERE r.n IS DISTINCT FROM k.n`,
+		"town kept counts differ from a recount": `SELECT count(*) FROM (
+			SELECT town_code, series, category, count(*) AS n FROM activity_reports WHERE superseded_at IS NULL
+			GROUP BY 1, 2, 3) r FULL JOIN (SELECT * FROM report_town_counts WHERE n <> 0) k USING (town_code, series, category)
+			WHERE r.n IS DISTINCT FROM k.n`,
 	}
 	for what, q := range checks {
 		var n int
@@ -136,6 +140,8 @@ func TestReportListFiltersAndTotalsAtScale(t *testing.T) {
 		{town, postgres.ReportFilter{Category: "文体活动", From: &from}},
 		{district, postgres.ReportFilter{Series: "共建共治共享", TownCode: seed.TownTongjing}},
 		{district, postgres.ReportFilter{Category: "协商议事"}},
+		{district, postgres.ReportFilter{}}, // the district's totals read the counts kept per town
+		{district, postgres.ReportFilter{Series: "邻里守望"}},
 	}
 	for _, c := range cases {
 		var want []int64
