@@ -1,5 +1,5 @@
-// What the work lists (登记申请, 备案, 重大活动报告) share: a total that stops counting at CountCap, and an export
-// that reads one row at a time and leaves one audit row however it ends.
+// What every list shares: a total that stops counting at CountCap, and an export that reads one row at a time
+// and leaves one audit row however it ends.
 package postgres
 
 import (
@@ -29,9 +29,9 @@ func (db *DB) cappedTotal(ctx context.Context, sql string, args pgx.NamedArgs) (
 	return ListTotal{N: n}, nil
 }
 
-// streamRows runs sql and hands fn each row, scanned by name into R and turned into T by conv, without
-// collecting them: the export of a long list holds one row in memory. It stops at fn's first error.
-func streamRows[R, T any](ctx context.Context, db *DB, sql string, args pgx.NamedArgs, conv func(R) T, fn func(T) error) (int, error) {
+// eachRow runs sql and hands fn each row as scan reads it, without collecting them, so that an export of
+// millions of rows holds one in memory. It stops at fn's first error and returns the rows handed over.
+func eachRow[T any](ctx context.Context, db *DB, sql string, args pgx.NamedArgs, scan pgx.RowToFunc[T], fn func(T) error) (int, error) {
 	rows, err := db.Pool.Query(ctx, sql, args)
 	if err != nil {
 		return 0, translate(err)
@@ -39,16 +39,24 @@ func streamRows[R, T any](ctx context.Context, db *DB, sql string, args pgx.Name
 	defer rows.Close()
 	n := 0
 	for rows.Next() {
-		r, err := pgx.RowToStructByName[R](rows)
+		r, err := scan(rows)
 		if err != nil {
 			return n, translate(err)
 		}
-		if err := fn(conv(r)); err != nil {
+		if err := fn(r); err != nil {
 			return n, err
 		}
 		n++
 	}
 	return n, translate(rows.Err())
+}
+
+// streamRows is eachRow for rows scanned by name into R and turned into T by conv.
+func streamRows[R, T any](ctx context.Context, db *DB, sql string, args pgx.NamedArgs, conv func(R) T, fn func(T) error) (int, error) {
+	return eachRow(ctx, db, sql, args, func(row pgx.CollectableRow) (T, error) {
+		r, err := pgx.RowToStructByName[R](row)
+		return conv(r), err
+	}, fn)
 }
 
 // exportAudit describes an export for its audit row.

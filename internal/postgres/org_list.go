@@ -4,7 +4,6 @@ package postgres
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -280,13 +279,7 @@ func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f OrgF
 		err := db.Pool.QueryRow(ctx, orgKeptCountQuery, filterArgs(f, scopeArgs(scope, nil))).Scan(&n)
 		return OrgCount{N: n}, translate(err)
 	}
-	args := filterArgs(f, scopeArgs(scope, nil))
-	args["cap"] = CountCap + 1
-	err := db.Pool.QueryRow(ctx, orgCappedCountQuery, args).Scan(&n)
-	if n > CountCap {
-		return OrgCount{N: CountCap, More: true}, translate(err)
-	}
-	return OrgCount{N: n}, translate(err)
+	return db.cappedTotal(ctx, orgCappedCountQuery, filterArgs(f, scopeArgs(scope, nil)))
 }
 
 // KeptCountable reports whether the kept counts answer this filter's total exactly, whatever the registry's
@@ -322,43 +315,16 @@ func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, 
 // one row at a time from the database so that two million rows never sit in memory. It stops at fn's first
 // error and returns it. It writes one audit row ("org.export") and returns how many rows fn accepted.
 //
-// The audit row is written after the rows, not before: its detail records how many rows left the registry,
-// which is known only at the end. It is written even when the export fails half-way — a client that goes
-// away cancels ctx, so the insert uses context.WithoutCancel(ctx) — because rows already sent are out of
-// the registry all the same; such a row says "failed" with the count reached.
+// The audit row is written after the rows, and even when the export fails half-way, as auditedExport does for
+// every list.
 func (db *DB) ExportOrganizations(ctx context.Context, scope portal.Scope, actor portal.Actor, f OrgFilter, format string, fn func(OrgListRow) error) (int, error) {
-	n, err := db.streamOrganizations(ctx, scope, f, fn)
-	result := portal.ResultOK
-	if err != nil {
-		result = portal.ResultFailed
-	}
-	detail := format + " " + strconv.Itoa(n) + " 行; " + f.Summary()
-	auditCtx := context.WithoutCancel(ctx)
-	if aerr := db.inTx(auditCtx, func(tx pgx.Tx) error {
-		return audit(auditCtx, tx, portal.AuditEntry{Actor: actor, Action: "org.export", ObjectType: "organization",
-			Result: result, Detail: detail})
-	}); aerr != nil && err == nil {
-		err = translate(aerr)
-	}
-	return n, err
-}
-
-func (db *DB) streamOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, fn func(OrgListRow) error) (int, error) {
-	rows, err := db.Pool.Query(ctx, orgExportQuery, filterArgs(f, scopeArgs(scope, nil)))
-	if err != nil {
-		return 0, translate(err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var r orgListRow
-		if err := r.scan(rows, &r.TownName, &r.CommunityName); err != nil {
-			return n, translate(err)
-		}
-		if err := fn(r.organization()); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, translate(rows.Err())
+	return db.auditedExport(ctx, actor, exportAudit{action: "org.export", objectType: "organization",
+		format: format, filter: f.Summary()}, func() (int, error) {
+		return eachRow(ctx, db, orgExportQuery, filterArgs(f, scopeArgs(scope, nil)),
+			func(row pgx.CollectableRow) (OrgListRow, error) {
+				var r orgListRow
+				err := r.scan(row, &r.TownName, &r.CommunityName)
+				return r.organization(), err
+			}, fn)
+	})
 }

@@ -346,45 +346,10 @@ func (db *DB) ExplainListActivityReports(ctx context.Context, scope portal.Scope
 // one row at a time, and then writes one audit row ("report.export") with the count — written even when the
 // export fails half-way, since rows already sent have left the registry all the same.
 func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, actor portal.Actor, f ReportFilter, format string, fn func(ActivityReport) error) (int, error) {
-	n, err := db.streamReports(ctx, scope, f, fn)
-	result := portal.ResultOK
-	if err != nil {
-		result = portal.ResultFailed
-	}
-	auditCtx := context.WithoutCancel(ctx)
-	if aerr := db.inTx(auditCtx, func(tx pgx.Tx) error {
-		return audit(auditCtx, tx, portal.AuditEntry{Actor: actor, Action: "report.export", ObjectType: "activity_report",
-			Result: result, Detail: format + " " + strconv.Itoa(n) + " 行; " + f.Summary()})
-	}); aerr != nil && err == nil {
-		err = translate(aerr)
-	}
-	return n, err
-}
-
-func (db *DB) streamReports(ctx context.Context, scope portal.Scope, f ReportFilter, fn func(ActivityReport) error) (int, error) {
-	return eachRow(ctx, db, reportExportQuery, reportFilterArgs(scope, f), pgx.RowToStructByName[ActivityReport], fn)
-}
-
-// eachRow runs sql and hands fn each row as scan reads it, without collecting them, so that an export of
-// millions of rows holds one in memory. It stops at fn's first error and returns the rows handed over.
-func eachRow[T any](ctx context.Context, db *DB, sql string, args pgx.NamedArgs, scan pgx.RowToFunc[T], fn func(T) error) (int, error) {
-	rows, err := db.Pool.Query(ctx, sql, args)
-	if err != nil {
-		return 0, translate(err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		r, err := scan(rows)
-		if err != nil {
-			return n, translate(err)
-		}
-		if err := fn(r); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, translate(rows.Err())
+	return db.auditedExport(ctx, actor, exportAudit{action: "report.export", objectType: "activity_report",
+		format: format, filter: f.Summary()}, func() (int, error) {
+		return eachRow(ctx, db, reportExportQuery, reportFilterArgs(scope, f), pgx.RowToStructByName[ActivityReport], fn)
+	})
 }
 
 // ActivityReport is one revision inside scope, current or not; any other id is ErrNotFound. A read by key, on

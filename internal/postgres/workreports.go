@@ -668,25 +668,15 @@ func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, grade G
 // ("evaluation.export") with the count — written even when the export fails half-way, since rows already sent
 // have left the registry all the same.
 func (db *DB) ExportEvaluations(ctx context.Context, scope portal.Scope, actor portal.Actor, grade Grade, format string, fn func(Evaluation) error) (int, error) {
-	n, err := db.streamEvaluations(ctx, scope, grade, fn)
-	result := portal.ResultOK
-	if err != nil {
-		result = portal.ResultFailed
-	}
 	filter := "全部"
 	if grade != "" {
 		filter = "grade=" + string(grade)
 	}
-	if aerr := db.Audit(context.WithoutCancel(ctx), portal.AuditEntry{Actor: actor, Action: "evaluation.export",
-		ObjectType: "evaluation", Result: result, Detail: format + " " + strconv.Itoa(n) + " 行; " + filter}); aerr != nil && err == nil {
-		err = translate(aerr)
-	}
-	return n, err
-}
-
-func (db *DB) streamEvaluations(ctx context.Context, scope portal.Scope, grade Grade, fn func(Evaluation) error) (int, error) {
-	return eachRow(ctx, db, latestEvaluationsQuery, scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": 0}),
-		scanEvaluation, fn)
+	return db.auditedExport(ctx, actor, exportAudit{action: "evaluation.export", objectType: "evaluation",
+		format: format, filter: filter}, func() (int, error) {
+		return eachRow(ctx, db, latestEvaluationsQuery,
+			scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": 0}), scanEvaluation, fn)
+	})
 }
 
 // AuditCoverageExport records that the coverage table of period p inside scope was exported.
