@@ -4,8 +4,10 @@ package postgres
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -63,62 +65,35 @@ func (f OrgFilter) Summary() string {
 	return strings.Join(parts, " ")
 }
 
-// OrgListRow is one organization as lists and exports show it: the registry's own type with the listed
-// columns filled (the 负责人 phone masked). The record page reads the rest.
+// OrgListRow is one organization as lists and exports show it: the registry's own type with the columns of
+// orgPageColumns filled for a page, and those of orgExportColumns for an export (the 负责人 phone masked).
+// The record page reads the rest.
 type OrgListRow = registry.Organization
 
-// orgListRow is the row as the list queries select it.
-type orgListRow struct {
-	ID              int64
-	Name            string
-	Tier            string
-	LegalForm       string
-	Status          string
-	TownCode        string
-	TownName        string
-	CommunityCode   string
-	CommunityName   string
-	Fields          []string
-	Nature          string
-	PartyStatus     string
-	Members         int
-	Volunteers      int
-	USCC            string
-	FilingNo        string
-	LeaderName      string
-	LeaderPhoneMask string
-	FoundedOn       *time.Time
-	CreatedAt       time.Time
-}
-
-func (r orgListRow) organization() OrgListRow {
-	return OrgListRow{ID: r.ID, Name: r.Name, Tier: registry.Tier(r.Tier), LegalForm: rules.LegalForm(r.LegalForm),
-		Status: registry.Status(r.Status), TownCode: r.TownCode, TownName: r.TownName,
-		CommunityCode: r.CommunityCode, CommunityName: r.CommunityName, Fields: r.Fields, Nature: r.Nature,
-		PartyStatus: r.PartyStatus, Members: r.Members, Volunteers: r.Volunteers, USCC: r.USCC,
-		FilingNo: r.FilingNo, LeaderName: r.LeaderName, LeaderPhone: r.LeaderPhoneMask, FoundedOn: r.FoundedOn,
-		CreatedAt: r.CreatedAt}
-}
-
-// orgPageColumns are the columns of a list page, in the order scanOrgPageRow reads them. Only the phone's mask
-// is read, never the sealed value, so no list or export can carry a full number (SECURITY.md 15). The town and
-// community names come from the division cache, not from a join: joining 50 rows to the divisions cost a
-// third of the page query's time.
+// orgPageColumns are the columns a list page shows, in the order orgPageDest scans them. Only the phone's
+// mask is read, never the sealed value, so no list or export can carry a full number (SECURITY.md 15). The
+// town and community names come from the division cache, not from a join: joining 50 rows to the divisions
+// cost a third of the page query's time.
 const orgPageColumns = `o.id, o.name, o.tier, o.legal_form, o.status, o.town_code, o.community_code, o.fields,
-	o.nature, o.party_status, o.members, o.volunteers, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
-	o.leader_name, o.leader_phone_mask, o.founded_on, o.created_at`
+	o.leader_name, o.leader_phone_mask, o.founded_on`
 
-// orgExportColumns are orgPageColumns with the division names joined by orgDivisionJoins: an export reads
-// every row once, where a join costs less than a lookup per row.
-const orgExportColumns = orgPageColumns + `, t.name, c.name`
+// orgExportColumns are the page's columns, the rest of an export's, and the division names joined by
+// orgDivisionJoins: an export reads every row once, where a join costs less than a lookup per row.
+const orgExportColumns = orgPageColumns + `, o.nature, o.party_status, o.members, o.volunteers,
+	coalesce(o.uscc, ''), coalesce(o.filing_no, ''), o.created_at, t.name, c.name`
 
-// scan reads the columns of orgPageColumns, then the extra destinations (the export's names). Scanning into
-// the fields directly costs a sixth of what matching columns to fields by name did for every page.
-func (r *orgListRow) scan(row pgx.Row, extra ...any) error {
-	dest := []any{&r.ID, &r.Name, &r.Tier, &r.LegalForm, &r.Status, &r.TownCode, &r.CommunityCode, &r.Fields,
-		&r.Nature, &r.PartyStatus, &r.Members, &r.Volunteers, &r.USCC, &r.FilingNo, &r.LeaderName,
-		&r.LeaderPhoneMask, &r.FoundedOn, &r.CreatedAt}
-	return row.Scan(append(dest, extra...)...)
+// orgPageDest points dest at o's fields in the order of orgPageColumns and returns it. Scanning into the
+// fields directly, reusing dest from row to row, costs a sixth of what matching columns to fields by name
+// did, and leaves one row of the page to allocate: its own.
+func orgPageDest(o *OrgListRow, dest []any) []any {
+	return append(dest[:0], &o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), (*string)(&o.Status),
+		&o.TownCode, &o.CommunityCode, &o.Fields, &o.LeaderName, &o.LeaderPhone, &o.FoundedOn)
+}
+
+// orgExportDest is orgPageDest for orgExportColumns.
+func orgExportDest(o *OrgListRow, dest []any) []any {
+	return append(orgPageDest(o, dest), &o.Nature, &o.PartyStatus, &o.Members, &o.Volunteers, &o.USCC,
+		&o.FilingNo, &o.CreatedAt, &o.TownName, &o.CommunityName)
 }
 
 // orgDivisionJoins name each row's town and community.
@@ -126,87 +101,148 @@ const orgDivisionJoins = `
 	JOIN divisions c ON c.code = o.community_code
 	JOIN divisions t ON t.code = o.town_code`
 
-// orgFilterClause is the filter, each part written "(@x = ” OR …)" so that the custom plan of each
-// execution (plan_cache_mode=force_custom_plan) keeps only the parts that apply. The name search asks the
-// GIN index on name_bigrams for names holding every two-character piece of the term — which serves the
-// usual one-word Chinese search (养老, 舞蹈) that a trigram index cannot — and LIKE rechecks the order.
-const orgFilterClause = `
-	  AND (@town = '' OR o.town_code = @town)
-	  AND (@community = '' OR o.community_code = @community)
-	  AND (@tier = '' OR o.tier = @tier)
-	  AND (@legal_form = '' OR o.legal_form = @legal_form)
-	  AND (@field = '' OR o.fields @> ARRAY[@field::text])
-	  AND (@nature = '' OR o.nature = @nature)
-	  AND (@status = '' OR o.status = @status)
-	  AND (@party = '' OR o.party_status = @party)
-	  AND (@q = '' OR (o.name_bigrams @> cso_bigrams(@q) AND o.name LIKE '%' || @q_like || '%'))`
+// orgWhere is the WHERE clause of an organization statement for scope and f, holding only the clauses that
+// apply, with its arguments. Division codes and the name term are parameters. The words of the registry's fixed
+// lists (tier, legal form, status, 服务领域, 性质, 党建) are written into the text as literals, each checked
+// against its list first, so that each combination of words is a statement of its own: the plan PostgreSQL
+// makes once for it and keeps (the Lookups pool) still knows that 已注销 is rare and that its partial index
+// applies. A clause per filter, rather than one text in which every filter is a part "(@x is empty OR
+// column = @x)", is what lets a kept plan use an index at all.
+//
+// The name search asks the GIN index on name_bigrams for names holding every two-character piece of the term
+// — which serves the usual one-word Chinese search (养老, 舞蹈) that a trigram index cannot — and LIKE
+// rechecks the order.
+func orgWhere(scope portal.Scope, f OrgFilter) (string, pgx.NamedArgs, error) {
+	args := pgx.NamedArgs{"scope_div": scope.Division}
+	var w strings.Builder
+	switch scope.Tier {
+	case portal.TierDistrict:
+		w.WriteString("o.district_code = @scope_div")
+	case portal.TierTown:
+		w.WriteString("o.town_code = @scope_div")
+	case portal.TierCommunity:
+		w.WriteString("o.community_code = @scope_div")
+	default:
+		return "", nil, fmt.Errorf("organization list: no jurisdiction for tier %q", scope.Tier)
+	}
+	if f.TownCode != "" {
+		w.WriteString(" AND o.town_code = @town")
+		args["town"] = f.TownCode
+	}
+	if f.CommunityCode != "" {
+		w.WriteString(" AND o.community_code = @community")
+		args["community"] = f.CommunityCode
+	}
+	if err := f.check(); err != nil {
+		return "", nil, err
+	}
+	for _, c := range []struct{ column, value string }{
+		{"o.tier", string(f.Tier)}, {"o.legal_form", string(f.LegalForm)}, {"o.status", string(f.Status)},
+		{"o.nature", f.Nature}, {"o.party_status", f.Party},
+	} {
+		if c.value != "" {
+			w.WriteString(" AND " + c.column + " = " + sqlWord(c.value))
+		}
+	}
+	if f.Field != "" {
+		w.WriteString(" AND o.fields @> ARRAY[" + sqlWord(f.Field) + "]")
+	}
+	if f.Query != "" {
+		w.WriteString(" AND o.name_bigrams @> cso_bigrams(@q) AND o.name LIKE '%' || @q_like || '%'")
+		args["q"], args["q_like"] = f.Query, likeEscaper.Replace(f.Query)
+	}
+	return w.String(), args, nil
+}
 
-// Keyset pages: the next page starts after the last id seen, so page 40,000 costs what page 1 costs. For the
-// name order the cursor is still an id; the page continues after that organization's (name, id).
-const (
-	orgListNewest = `
-	SELECT ` + orgPageColumns + ` FROM organizations o
-	WHERE ` + orgScope + orgFilterClause + `
-	  AND (@after = 0 OR o.id < @after)
-	ORDER BY o.id DESC
-	LIMIT @limit`
-	orgListByName = `
-	SELECT ` + orgPageColumns + ` FROM organizations o
-	WHERE ` + orgScope + orgFilterClause + `
-	  AND (@after = 0 OR (o.name, o.id) > (SELECT a.name, a.id FROM organizations a WHERE a.id = @after))
-	ORDER BY o.name, o.id
-	LIMIT @limit`
-	// orgExportQuery streams every matching row in the list's default order, which the scope indexes give
-	// without a sort (the joins are memoised nested loops that keep it).
-	orgExportQuery = `
-	SELECT ` + orgExportColumns + `
-	FROM organizations o` + orgDivisionJoins + `
-	WHERE ` + orgScope + orgFilterClause + `
-	ORDER BY o.id DESC`
-	orgCappedCountQuery = `
-	SELECT count(*) FROM (SELECT 1 FROM organizations o
-	WHERE ` + orgScope + orgFilterClause + `
-	LIMIT @cap) capped`
-	// orgKeptCountQuery sums the counts that triggers keep per community, tier, legal form and status
-	// (org_counts), so a jurisdiction's total costs the same at 2 M organizations as at 200. Codes nest, so
-	// jurisdiction and the town filter are prefix tests on the community code.
-	orgKeptCountQuery = `
-	SELECT coalesce(sum(k.n), 0) FROM org_counts k
-	WHERE starts_with(k.community_code, @scope_div)
-	  AND (@town = '' OR starts_with(k.community_code, @town))
-	  AND (@community = '' OR k.community_code = @community)
-	  AND (@tier = '' OR k.tier = @tier)
-	  AND (@legal_form = '' OR k.legal_form = @legal_form)
-	  AND (@status = '' OR k.status = @status)`
-)
+// check refuses a word that is not on its list. The handler refuses it first, with a message at the field;
+// this is the store's own guard, since orgWhere writes the words into the statement's text.
+func (f OrgFilter) check() error {
+	for _, c := range []struct {
+		name, value string
+		known       bool
+	}{
+		{"tier", string(f.Tier), f.Tier.Valid()},
+		{"legal form", string(f.LegalForm), f.LegalForm.Valid()},
+		{"status", string(f.Status), f.Status.Valid()},
+		{"nature", f.Nature, slices.Contains(registry.Natures, f.Nature)},
+		{"party", f.Party, slices.Contains(registry.PartyStatuses, f.Party)},
+		{"field", f.Field, slices.Contains(registry.Fields, f.Field)},
+	} {
+		if c.value != "" && !c.known {
+			return fmt.Errorf("organization filter: %s %q is not on its list", c.name, c.value)
+		}
+	}
+	if f.Sort != SortNewest && f.Sort != SortName {
+		return fmt.Errorf("organization filter: no order %q", f.Sort)
+	}
+	return nil
+}
+
+// sqlWord is a word from one of the registry's fixed lists as an SQL string literal. Callers check the word
+// against its list first; the quoting keeps even a word that slipped past that a literal.
+func sqlWord(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
 
 // likeEscaper makes a search term literal inside LIKE, whose escape character is the backslash.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-// filterArgs adds the filter's arguments for orgFilterClause.
-func filterArgs(f OrgFilter, args pgx.NamedArgs) pgx.NamedArgs {
-	args["town"] = f.TownCode
-	args["community"] = f.CommunityCode
-	args["tier"] = string(f.Tier)
-	args["legal_form"] = string(f.LegalForm)
-	args["field"] = f.Field
-	args["nature"] = f.Nature
-	args["status"] = string(f.Status)
-	args["party"] = f.Party
-	args["q"] = f.Query
-	args["q_like"] = likeEscaper.Replace(f.Query)
-	return args
+// listQuery is the page query for f's order, with its arguments, and whether its plan may be kept.
+//
+// Keyset pages: the next page starts after the last id seen, so page 40,000 costs what page 1 costs. For the
+// name order the cursor is still an id; the page continues after that organization's (name, id). The limit is
+// part of the text: a kept plan made for an unknown limit expects a tenth of the rows and sorts them.
+//
+// Only a name search is planned afresh for its term: whether walking the list's own index or asking the
+// bigram index is quicker depends on how common the term is, which only its own plan can tell.
+func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string, pgx.NamedArgs, bool, error) {
+	where, args, err := orgWhere(scope, f)
+	if err != nil {
+		return "", nil, false, err
+	}
+	sql := "SELECT " + orgPageColumns + " FROM organizations o WHERE " + where
+	if after != 0 {
+		args["after"] = after
+		if f.Sort == SortName {
+			sql += " AND (o.name, o.id) > (SELECT a.name, a.id FROM organizations a WHERE a.id = @after)"
+		} else {
+			sql += " AND o.id < @after"
+		}
+	}
+	if f.Sort == SortName {
+		sql += " ORDER BY o.name, o.id"
+	} else {
+		sql += " ORDER BY o.id DESC"
+	}
+	return sql + " LIMIT " + strconv.Itoa(limit), args, f.Query == "", nil
 }
 
-// listQuery is the page query for f's order with its arguments.
-func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string, pgx.NamedArgs) {
-	args := filterArgs(f, scopeArgs(scope, nil))
-	args["after"] = after
-	args["limit"] = limit
-	if f.Sort == SortName {
-		return orgListByName, args
+// keptCountQuery sums the counts that triggers keep per community, tier, legal form and status (org_counts),
+// so that a jurisdiction's total costs the same at 2 M organizations as at 200. Its plan is kept like the
+// list's. Codes nest, so the jurisdiction and a town are ranges of community codes, bounded by digits as
+// digitsAfter explains.
+func keptCountQuery(scope portal.Scope, f OrgFilter) (string, pgx.NamedArgs, error) {
+	if err := f.check(); err != nil {
+		return "", nil, err
 	}
-	return orgListNewest, args
+	args := pgx.NamedArgs{"scope_from": scope.Division, "scope_to": digitsAfter(scope.Division)}
+	var w strings.Builder
+	w.WriteString(`SELECT coalesce(sum(k.n), 0) FROM org_counts k
+		WHERE k.community_code >= @scope_from AND k.community_code < @scope_to`)
+	if f.TownCode != "" {
+		w.WriteString(" AND k.community_code >= @town_from AND k.community_code < @town_to")
+		args["town_from"], args["town_to"] = f.TownCode, digitsAfter(f.TownCode)
+	}
+	if f.CommunityCode != "" {
+		w.WriteString(" AND k.community_code = @community")
+		args["community"] = f.CommunityCode
+	}
+	for _, c := range []struct{ column, value string }{
+		{"k.tier", string(f.Tier)}, {"k.legal_form", string(f.LegalForm)}, {"k.status", string(f.Status)},
+	} {
+		if c.value != "" {
+			w.WriteString(" AND " + c.column + " = " + sqlWord(c.value))
+		}
+	}
+	return w.String(), args, nil
 }
 
 // ListOrganizations returns up to limit organizations inside scope that match f, after the cursor (0 for the
@@ -233,39 +269,51 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 	if limit <= 0 || limit > 1000 {
 		limit = 50
 	}
-	var rs []orgListRow
-	var page OrgPage
+	page := OrgPage{Rows: make([]OrgListRow, 0, limit)}
 	b := &pgx.Batch{}
-	sql, args := listQuery(scope, f, after, limit)
+	sql, args, keepPlan, err := listQuery(scope, f, after, limit)
+	if err != nil {
+		return OrgPage{}, err
+	}
 	b.Queue(sql, args).Query(func(rows pgx.Rows) error {
-		var err error
-		rs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (orgListRow, error) {
-			var r orgListRow
-			return r, r.scan(row)
-		})
-		return err
+		var dest []any
+		for rows.Next() {
+			page.Rows = append(page.Rows, OrgListRow{})
+			dest = orgPageDest(&page.Rows[len(page.Rows)-1], dest)
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
 	})
 	if withTotal {
-		b.Queue(orgKeptCountQuery, filterArgs(f, scopeArgs(scope, nil))).QueryRow(func(row pgx.Row) error {
+		sql, args, err := keptCountQuery(scope, f)
+		if err != nil {
+			return OrgPage{}, err
+		}
+		b.Queue(sql, args).QueryRow(func(row pgx.Row) error {
 			page.Kept = &OrgCount{}
 			return row.Scan(&page.Kept.N)
 		})
 	}
-	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+	pool := db.Pool
+	if keepPlan {
+		pool = db.Lookups
+	}
+	if err := pool.SendBatch(ctx, b).Close(); err != nil {
 		return OrgPage{}, translate(err)
 	}
-	codes := make([]string, 0, 2*len(rs))
-	for _, r := range rs {
+	codes := make([]string, 0, 2*len(page.Rows))
+	for _, r := range page.Rows {
 		codes = append(codes, r.TownCode, r.CommunityCode)
 	}
 	names, err := db.divisionNames(ctx, codes)
 	if err != nil {
 		return OrgPage{}, err
 	}
-	page.Rows = make([]OrgListRow, len(rs))
-	for i, r := range rs {
+	for i := range page.Rows {
+		r := &page.Rows[i]
 		r.TownName, r.CommunityName = names[r.TownCode], names[r.CommunityCode]
-		page.Rows[i] = r.organization()
 	}
 	return page, nil
 }
@@ -274,12 +322,20 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 // and status alone — the unfiltered total of a whole district included — is read from the kept counts. Any
 // other filter counts the matches through the same indexes as the list, up to CountCap.
 func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter) (OrgCount, error) {
-	var n int
 	if f.KeptCountable() {
-		err := db.Pool.QueryRow(ctx, orgKeptCountQuery, filterArgs(f, scopeArgs(scope, nil))).Scan(&n)
+		sql, args, err := keptCountQuery(scope, f)
+		if err != nil {
+			return OrgCount{}, err
+		}
+		var n int
+		err = db.Lookups.QueryRow(ctx, sql, args).Scan(&n)
 		return OrgCount{N: n}, translate(err)
 	}
-	return db.cappedTotal(ctx, orgCappedCountQuery, filterArgs(f, scopeArgs(scope, nil)))
+	where, args, err := orgWhere(scope, f)
+	if err != nil {
+		return OrgCount{}, err
+	}
+	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations o WHERE `+where+` LIMIT @cap) capped`, args)
 }
 
 // KeptCountable reports whether the kept counts answer this filter's total exactly, whatever the registry's
@@ -300,15 +356,48 @@ type OrgCount struct {
 }
 
 // ExplainListOrganizations is PostgreSQL's plan (EXPLAIN, text) for the page query ListOrganizations would
-// run, with the same arguments; tests and the benchmark use it to show which index a filter relies on.
+// run, with the same arguments; tests use it to show which index a filter relies on. For a statement whose
+// plan is kept it is that kept plan, made without the arguments' values, as the Lookups pool makes it.
 func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) (string, error) {
-	sql, args := listQuery(scope, f, after, limit)
-	rows, _ := db.Pool.Query(ctx, "EXPLAIN "+sql, args)
-	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	sql, args, keepPlan, err := listQuery(scope, f, after, limit)
+	if err != nil {
+		return "", err
+	}
+	if !keepPlan {
+		rows, _ := db.Pool.Query(ctx, "EXPLAIN "+sql, args)
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		return strings.Join(lines, "\n"), translate(err)
+	}
+	conn, err := db.Lookups.Acquire(ctx)
 	if err != nil {
 		return "", translate(err)
 	}
-	return strings.Join(lines, "\n"), nil
+	defer conn.Release()
+	positional, values, err := args.RewriteQuery(ctx, conn.Conn(), sql, nil)
+	if err != nil {
+		return "", err
+	}
+	// EXPLAIN EXECUTE of a statement prepared by name shows the plan the pool's settings keep for it.
+	if _, err := conn.Exec(ctx, "PREPARE explained_list AS "+positional); err != nil {
+		return "", translate(err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "DEALLOCATE explained_list") //nolint:errcheck // gone with the session otherwise
+	// EXECUTE takes no bound parameters, so the values are written as literals; they are codes, an id and the
+	// name term, all strings or integers.
+	params := make([]string, len(values))
+	for i, v := range values {
+		switch v := v.(type) {
+		case string:
+			params[i] = sqlWord(v)
+		case int64:
+			params[i] = strconv.FormatInt(v, 10)
+		default:
+			return "", fmt.Errorf("explain: argument %d is a %T", i+1, v)
+		}
+	}
+	rows, _ := conn.Query(ctx, "EXPLAIN EXECUTE explained_list("+strings.Join(params, ", ")+")")
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return strings.Join(lines, "\n"), translate(err)
 }
 
 // ExportOrganizations calls fn with every organization inside scope that matches f, newest first, reading
@@ -320,11 +409,20 @@ func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, 
 func (db *DB) ExportOrganizations(ctx context.Context, scope portal.Scope, actor portal.Actor, f OrgFilter, format string, fn func(OrgListRow) error) (int, error) {
 	return db.auditedExport(ctx, actor, exportAudit{action: "org.export", objectType: "organization",
 		format: format, filter: f.Summary()}, func() (int, error) {
-		return eachRow(ctx, db, orgExportQuery, filterArgs(f, scopeArgs(scope, nil)),
+		where, args, err := orgWhere(scope, f)
+		if err != nil {
+			return 0, err
+		}
+		var dest []any
+		// Every matching row in the list's default order, which the scope indexes give without a sort (the
+		// joins are memoised nested loops that keep it).
+		sql := `SELECT ` + orgExportColumns + ` FROM organizations o` + orgDivisionJoins + `
+			WHERE ` + where + ` ORDER BY o.id DESC`
+		return eachRow(ctx, db, sql, args,
 			func(row pgx.CollectableRow) (OrgListRow, error) {
-				var r orgListRow
-				err := r.scan(row, &r.TownName, &r.CommunityName)
-				return r.organization(), err
+				var o OrgListRow
+				dest = orgExportDest(&o, dest)
+				return o, row.Scan(dest...)
 			}, fn)
 	})
 }

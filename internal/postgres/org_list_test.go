@@ -328,3 +328,59 @@ func TestExportOrganizationsAudits(t *testing.T) {
 		t.Fatalf("audit rows:\n%s\nwant\n%s", strings.Join(entries, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestKeptListPlansUseTheirIndexes checks the plans the Lookups pool keeps for list pages, made without the
+// values of the division or the cursor: each walks the index of its jurisdiction or filter in the list's
+// order and stops after a page, with neither a sort nor a scan of the table. The rows are spread as the
+// registry's are, every town's groups interleaved by id, so that a deep page of one town is found only through
+// its own index.
+func TestKeptListPlansUseTheirIndexes(t *testing.T) {
+	db := newRegistryDB(t)
+	ctx := context.Background()
+	_, err := db.Pool.Exec(ctx, `
+		WITH c AS (SELECT code, row_number() OVER (ORDER BY code) - 1 AS k, count(*) OVER () AS n
+		           FROM divisions WHERE level = 'community')
+		INSERT INTO organizations (district_code, town_code, community_code, tier, legal_form, name, status, nature,
+			party_status)
+		SELECT left(c.code, 6), left(c.code, 9), c.code,
+		       CASE WHEN i % 50 = 0 THEN 'filed' ELSE 'guided' END, '未登记团体', '测试组织' || i || '队',
+		       CASE WHEN i % 97 = 0 THEN 'dissolved' ELSE 'normal' END,
+		       (ARRAY['服务性', '公益性', '互助性'])[i % 3 + 1], '未覆盖'
+		FROM generate_series(1, 60000) AS i JOIN c ON c.k = i % c.n`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `VACUUM ANALYZE organizations`); err != nil {
+		t.Fatal(err)
+	}
+	var deep int64
+	if err := db.Pool.QueryRow(ctx, `SELECT min(id) + 6000 FROM organizations`).Scan(&deep); err != nil {
+		t.Fatal(err)
+	}
+	town := portal.Scope{Tier: portal.TierTown, Division: "500112002"}
+	community := portal.Scope{Tier: portal.TierCommunity, Division: "500112002001"}
+	for _, c := range []struct {
+		name  string
+		scope portal.Scope
+		f     postgres.OrgFilter
+		after int64
+		index string
+	}{
+		{"town, first page", town, postgres.OrgFilter{}, 0, "organizations_town_idx"},
+		{"town, deep page", town, postgres.OrgFilter{}, deep, "organizations_town_idx"},
+		{"town, dissolved", town, postgres.OrgFilter{Status: registry.StatusDissolved}, 0, "organizations_town_status_idx"},
+		{"town, filed", town, postgres.OrgFilter{Tier: registry.TierFiled}, deep, "organizations_town_tier_idx"},
+		{"town by name, deep page", town, postgres.OrgFilter{Sort: postgres.SortName}, deep, "organizations_town_name_idx"},
+		{"community, deep page", community, postgres.OrgFilter{}, deep, "organizations_community_idx"},
+		{"district, a town's deep page", district, postgres.OrgFilter{TownCode: "500112002"}, deep, "organizations_town_idx"},
+		{"district, a community", district, postgres.OrgFilter{CommunityCode: "500112002001"}, 0, "organizations_community_idx"},
+	} {
+		plan, err := db.ExplainListOrganizations(ctx, c.scope, c.f, c.after, 51)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !strings.Contains(plan, c.index) || strings.Contains(plan, "Sort") || strings.Contains(plan, "Seq Scan") {
+			t.Errorf("%s: the kept plan does not walk %s in order:\n%s", c.name, c.index, plan)
+		}
+	}
+}
