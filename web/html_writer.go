@@ -1,0 +1,135 @@
+package web
+
+import (
+	"context"
+	"io"
+
+	"github.com/a-h/templ"
+)
+
+// htmlWriter writes markup and escaped text to a page, keeping the first write error. It is for the few
+// parts of a page that repeat by the hundred — a list's rows — where templ's text expressions cost most of
+// the page: each `{ x }` copies its value through fmt.Sprint before escaping it. Escaping here is templ's own
+// (html.EscapeString's five characters), written straight to the page.
+type htmlWriter struct {
+	w   io.StringWriter
+	err error
+}
+
+func newHTMLWriter(w io.Writer) *htmlWriter {
+	if sw, ok := w.(io.StringWriter); ok {
+		return &htmlWriter{w: sw}
+	}
+	return &htmlWriter{w: stringWriter{w}}
+}
+
+type stringWriter struct{ io.Writer }
+
+func (s stringWriter) WriteString(str string) (int, error) { return s.Write([]byte(str)) }
+
+// raw writes markup as it is; only literals of the program belong here.
+func (h *htmlWriter) raw(s string) {
+	if h.err == nil {
+		_, h.err = h.w.WriteString(s)
+	}
+}
+
+// text writes s escaped for HTML text or a double-quoted attribute value.
+func (h *htmlWriter) text(s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		h.raw(s[last:i])
+		h.raw(esc)
+		last = i + 1
+	}
+	h.raw(s[last:])
+}
+
+// StatusBadge is a status word in its colour. The class is chosen among literals rather than computed: a
+// computed class list cost a list page as much as rendering the rows' names.
+func StatusBadge(c StatusClass, label string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h := newHTMLWriter(w)
+		h.statusBadge(c, label)
+		return h.err
+	})
+}
+
+func (h *htmlWriter) statusBadge(c StatusClass, label string) {
+	switch c {
+	case StatusOK:
+		h.raw(`<span class="status ok">`)
+	case StatusWarn:
+		h.raw(`<span class="status warn">`)
+	case StatusBad:
+		h.raw(`<span class="status bad">`)
+	default:
+		h.raw(`<span class="status">`)
+	}
+	h.text(label)
+	h.raw(`</span>`)
+}
+
+// orgListRows is the body of the organization list's table: one row per organization.
+func orgListRows(rows []OrgListItem) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h := newHTMLWriter(w)
+		for _, r := range rows {
+			h.raw(`<tr><td><a href="`)
+			h.text(r.Href)
+			h.raw(`">`)
+			h.text(r.Name)
+			h.raw(`</a>`)
+			for _, cell := range [...]string{r.Tier, r.LegalForm, r.Town, r.Community, r.Fields, r.Leader} {
+				h.raw(`</td><td>`)
+				h.text(cell)
+			}
+			h.raw(`</td><td>`)
+			h.statusBadge(r.StatusClass, r.Status)
+			h.raw(`</td><td>`)
+			h.text(r.FoundedOn)
+			h.raw(`</td></tr>`)
+		}
+		return h.err
+	})
+}
+
+// groupedOptions are a select's options, each group opened by an empty optgroup carrying its label. A list
+// page's filters hold a hundred options or more, so they are written by hand like the rows.
+func groupedOptions(opts []Option) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h := newHTMLWriter(w)
+		for i, o := range opts {
+			if o.Group != "" && (i == 0 || opts[i-1].Group != o.Group) {
+				h.raw(`<optgroup label="`)
+				h.text(o.Group)
+				h.raw(`"></optgroup>`)
+			}
+			h.raw(`<option value="`)
+			h.text(o.Value)
+			if o.Selected {
+				h.raw(`" selected>`)
+			} else {
+				h.raw(`">`)
+			}
+			h.text(o.Label)
+			h.raw(`</option>`)
+		}
+		return h.err
+	})
+}

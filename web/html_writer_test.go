@@ -1,0 +1,128 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// hostile holds every character HTML gives a meaning, in text and in attributes.
+var hostile = []string{"", "锦华社区夕阳红舞蹈队", `<script>alert("x")</script>`, `a & b`, `"onmouseover="x`,
+	`'single'`, `<<>>&&""''`, "中&文<混>合\"'"}
+
+func TestHTMLTextEscapesAsTempl(t *testing.T) {
+	for _, s := range hostile {
+		checkEscapesAsTempl(t, s)
+	}
+}
+
+func checkEscapesAsTempl(t *testing.T, s string) {
+	t.Helper()
+	var b strings.Builder
+	h := newHTMLWriter(&b)
+	h.text(s)
+	if b.String() != html.EscapeString(s) {
+		t.Errorf("text(%q) = %q, want %q", s, b.String(), html.EscapeString(s))
+	}
+}
+
+// FuzzHTMLText: whatever the input, the writer escapes exactly as templ's { expr } does.
+func FuzzHTMLText(f *testing.F) {
+	for _, s := range hostile {
+		f.Add(s)
+	}
+	f.Fuzz(checkEscapesAsTempl)
+}
+
+func TestOrgListRowsShowEachValueAsText(t *testing.T) {
+	var rows []OrgListItem
+	for i, s := range hostile {
+		rows = append(rows, OrgListItem{Href: "/district/orgs/" + strings.Repeat("1", i+1), Name: s, Tier: s,
+			LegalForm: s, Town: s, Community: s, Fields: s, Leader: s, Status: s, StatusClass: []StatusClass{StatusOK, StatusWarn, StatusBad, ""}[i%4],
+			FoundedOn: s})
+	}
+	var buf bytes.Buffer
+	buf.WriteString("<table><tbody>")
+	if err := orgListRows(rows).Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	buf.WriteString("</tbody></table>")
+	doc, err := goquery.NewDocumentFromReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := doc.Find("script").Length(); n != 0 {
+		t.Fatalf("%d script elements: a value was written as markup", n)
+	}
+	trs := doc.Find("tbody tr")
+	if trs.Length() != len(rows) {
+		t.Fatalf("%d rows, want %d", trs.Length(), len(rows))
+	}
+	trs.Each(func(i int, tr *goquery.Selection) {
+		r := rows[i]
+		tds := tr.Find("td")
+		if tds.Length() != 9 {
+			t.Fatalf("row %d: %d cells, want 9", i, tds.Length())
+		}
+		if href, _ := tds.Eq(0).Find("a").Attr("href"); href != r.Href {
+			t.Errorf("row %d: link %q, want %q", i, href, r.Href)
+		}
+		for j, want := range []string{r.Name, r.Tier, r.LegalForm, r.Town, r.Community, r.Fields, r.Leader, r.Status,
+			r.FoundedOn} {
+			if got := tds.Eq(j).Text(); got != want {
+				t.Errorf("row %d cell %d: %q, want %q", i, j, got, want)
+			}
+		}
+		if tds.Eq(7).Find("span.status").Length() != 1 {
+			t.Errorf("row %d: no status badge", i)
+		}
+	})
+}
+
+func TestStatusBadgeClasses(t *testing.T) {
+	for c, want := range map[StatusClass]string{StatusOK: "status ok", StatusWarn: "status warn",
+		StatusBad: "status bad", "": "status"} {
+		var buf bytes.Buffer
+		if err := StatusBadge(c, "正常").Render(context.Background(), &buf); err != nil {
+			t.Fatal(err)
+		}
+		if got := buf.String(); got != `<span class="`+want+`">正常</span>` {
+			t.Errorf("class %q: %s", c, got)
+		}
+	}
+}
+
+func TestGroupedOptions(t *testing.T) {
+	opts := []Option{{Value: "", Label: "全部"}, {Value: "500112002", Label: "双龙湖街道", Group: "街道", Selected: true},
+		{Value: "500112003", Label: `"<镇>"`, Group: "街道"}, {Value: "500112100", Label: "统景镇", Group: "镇"}}
+	var buf bytes.Buffer
+	buf.WriteString("<select>")
+	if err := groupedOptions(opts).Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	buf.WriteString("</select>")
+	doc, err := goquery.NewDocumentFromReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var groups []string
+	doc.Find("optgroup").Each(func(_ int, s *goquery.Selection) { groups = append(groups, s.AttrOr("label", "")) })
+	if strings.Join(groups, ",") != "街道,镇" {
+		t.Errorf("groups %v, want one per run of a group", groups)
+	}
+	o := doc.Find("option")
+	if o.Length() != len(opts) {
+		t.Fatalf("%d options, want %d", o.Length(), len(opts))
+	}
+	o.Each(func(i int, s *goquery.Selection) {
+		_, selected := s.Attr("selected")
+		if s.AttrOr("value", "?") != opts[i].Value || s.Text() != opts[i].Label || selected != opts[i].Selected {
+			t.Errorf("option %d: value %q label %q selected %v, want %+v", i, s.AttrOr("value", "?"), s.Text(),
+				selected, opts[i])
+		}
+	})
+}
