@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"io"
+	"strconv"
 
 	"github.com/a-h/templ"
 )
@@ -129,6 +130,51 @@ func groupedOptions(opts []Option) templ.Component {
 			}
 			h.text(o.Label)
 			h.raw(`</option>`)
+		}
+		return h.err
+	})
+}
+
+// reportListRows is the body of an activity-report list's table; the group, town and community columns
+// appear as the list's header shows them.
+func reportListRows(v ReportListView) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h := newHTMLWriter(w)
+		for _, r := range v.Rows {
+			h.raw(`<tr data-id="`)
+			h.raw(strconv.FormatInt(r.ID, 10))
+			h.raw(`"><td>`)
+			h.text(r.Date)
+			h.raw(`</td><td><a href="`)
+			h.text(r.Href)
+			h.raw(`">`)
+			h.text(r.Title)
+			h.raw(`</a> `)
+			if r.Revision != "" {
+				h.raw(`<span class="status warn">已更正 · `)
+				h.text(r.Revision)
+				h.raw(`</span>`)
+			}
+			h.raw(`</td>`)
+			for _, c := range [...]struct {
+				show bool
+				text string
+			}{{v.ShowOrg, r.Org}, {v.ShowTown, r.Town}, {v.ShowCommunity, r.Community}} {
+				if c.show {
+					h.raw(`<td>`)
+					h.text(c.text)
+					h.raw(`</td>`)
+				}
+			}
+			h.raw(`<td>`)
+			h.text(r.Series)
+			h.raw(`</td><td>`)
+			h.text(r.Category)
+			for _, n := range [...]string{r.Participants, r.Volunteers, r.Hours, r.Beneficiaries} {
+				h.raw(`</td><td class="num">`)
+				h.text(n)
+			}
+			h.raw(`</td></tr>`)
 		}
 		return h.err
 	})

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"html"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/a-h/templ"
 )
 
 // hostile holds every character HTML gives a meaning, in text and in attributes.
@@ -38,16 +40,12 @@ func FuzzHTMLText(f *testing.F) {
 	f.Fuzz(checkEscapesAsTempl)
 }
 
-func TestOrgListRowsShowEachValueAsText(t *testing.T) {
-	var rows []OrgListItem
-	for i, s := range hostile {
-		rows = append(rows, OrgListItem{Href: "/district/orgs/" + strings.Repeat("1", i+1), Name: s, Tier: s,
-			LegalForm: s, Town: s, Community: s, Fields: s, Leader: s, Status: s, StatusClass: []StatusClass{StatusOK, StatusWarn, StatusBad, ""}[i%4],
-			FoundedOn: s})
-	}
+// renderRows renders a table body and returns its rows, failing if any value came out as markup.
+func renderRows(t *testing.T, c templ.Component) *goquery.Selection {
+	t.Helper()
 	var buf bytes.Buffer
 	buf.WriteString("<table><tbody>")
-	if err := orgListRows(rows).Render(context.Background(), &buf); err != nil {
+	if err := c.Render(context.Background(), &buf); err != nil {
 		t.Fatal(err)
 	}
 	buf.WriteString("</tbody></table>")
@@ -58,7 +56,17 @@ func TestOrgListRowsShowEachValueAsText(t *testing.T) {
 	if n := doc.Find("script").Length(); n != 0 {
 		t.Fatalf("%d script elements: a value was written as markup", n)
 	}
-	trs := doc.Find("tbody tr")
+	return doc.Find("tbody tr")
+}
+
+func TestOrgListRowsShowEachValueAsText(t *testing.T) {
+	var rows []OrgListItem
+	for i, s := range hostile {
+		rows = append(rows, OrgListItem{Href: "/district/orgs/" + strings.Repeat("1", i+1), Name: s, Tier: s,
+			LegalForm: s, Town: s, Community: s, Fields: s, Leader: s, Status: s, StatusClass: []StatusClass{StatusOK, StatusWarn, StatusBad, ""}[i%4],
+			FoundedOn: s})
+	}
+	trs := renderRows(t, orgListRows(rows))
 	if trs.Length() != len(rows) {
 		t.Fatalf("%d rows, want %d", trs.Length(), len(rows))
 	}
@@ -125,4 +133,48 @@ func TestGroupedOptions(t *testing.T) {
 				selected, opts[i])
 		}
 	})
+}
+
+func TestReportListRowsShowEachValueAsText(t *testing.T) {
+	for _, show := range [][3]bool{{true, true, true}, {false, false, false}, {true, false, true}} {
+		v := ReportListView{ShowOrg: show[0], ShowTown: show[1], ShowCommunity: show[2]}
+		for i, s := range hostile {
+			v.Rows = append(v.Rows, ReportListItem{ID: int64(i + 1), Href: "/town/reports/" + strings.Repeat("7", i+1),
+				Date: s, Title: s, Org: s + "组", Town: s + "镇", Community: s + "村", Series: s, Category: s,
+				Participants: s, Volunteers: s, Hours: s, Beneficiaries: s, Revision: []string{"", "第 2 版"}[i%2]})
+		}
+		trs := renderRows(t, reportListRows(v))
+		if trs.Length() != len(v.Rows) {
+			t.Fatalf("%d rows, want %d", trs.Length(), len(v.Rows))
+		}
+		trs.Each(func(i int, tr *goquery.Selection) {
+			r := v.Rows[i]
+			want := []string{r.Date, r.Title}
+			for j, c := range []string{r.Org, r.Town, r.Community} {
+				if show[j] {
+					want = append(want, c)
+				}
+			}
+			want = append(want, r.Series, r.Category, r.Participants, r.Volunteers, r.Hours, r.Beneficiaries)
+			tds := tr.Find("td")
+			if tds.Length() != len(want) {
+				t.Fatalf("show %v row %d: %d cells, want %d", show, i, tds.Length(), len(want))
+			}
+			for j, w := range want {
+				got := tds.Eq(j).Text()
+				if j == 1 {
+					got = tds.Eq(j).Find("a").Text()
+				}
+				if got != w {
+					t.Errorf("show %v row %d cell %d: %q, want %q", show, i, j, got, w)
+				}
+			}
+			if id := tr.AttrOr("data-id", ""); id != strconv.FormatInt(r.ID, 10) {
+				t.Errorf("row %d: data-id %q", i, id)
+			}
+			if badge := tds.Eq(1).Find("span.status.warn").Length(); badge != 0 != (r.Revision != "") {
+				t.Errorf("row %d: revision %q but %d badges", i, r.Revision, badge)
+			}
+		})
+	}
 }

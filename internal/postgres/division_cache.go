@@ -120,3 +120,22 @@ func (db *DB) divisionNames(ctx context.Context, codes []string) (map[string]str
 	db.divisions.keepNames(found)
 	return names, nil
 }
+
+// nameRows fills the town and community names of n list rows from the division cache; at gives row i's codes
+// and where its names go.
+func (db *DB) nameRows(ctx context.Context, n int, at func(i int) (town, community string, townName, communityName *string)) error {
+	codes := make([]string, 0, 2*n)
+	for i := range n {
+		town, community, _, _ := at(i)
+		codes = append(codes, town, community)
+	}
+	names, err := db.divisionNames(ctx, codes)
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		town, community, townName, communityName := at(i)
+		*townName, *communityName = names[town], names[community]
+	}
+	return nil
+}

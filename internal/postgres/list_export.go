@@ -100,3 +100,20 @@ func filterSummary(kv ...string) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// scanInto reads every row into a new element of *rs, scanning into the fields that dest points at: no
+// matching of columns by name, and one destination slice for all the rows.
+func scanInto[T any](rs *[]T, dest func(*T, []any) []any) func(pgx.Rows) error {
+	return func(rows pgx.Rows) error {
+		var d []any
+		for rows.Next() {
+			var zero T
+			*rs = append(*rs, zero)
+			d = dest(&(*rs)[len(*rs)-1], d)
+			if err := rows.Scan(d...); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+}

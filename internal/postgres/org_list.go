@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -275,17 +276,7 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 	if err != nil {
 		return OrgPage{}, err
 	}
-	b.Queue(sql, args).Query(func(rows pgx.Rows) error {
-		var dest []any
-		for rows.Next() {
-			page.Rows = append(page.Rows, OrgListRow{})
-			dest = orgPageDest(&page.Rows[len(page.Rows)-1], dest)
-			if err := rows.Scan(dest...); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
+	b.Queue(sql, args).Query(scanInto(&page.Rows, orgPageDest))
 	if withTotal {
 		sql, args, err := keptCountQuery(scope, f)
 		if err != nil {
@@ -303,19 +294,11 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 	if err := pool.SendBatch(ctx, b).Close(); err != nil {
 		return OrgPage{}, translate(err)
 	}
-	codes := make([]string, 0, 2*len(page.Rows))
-	for _, r := range page.Rows {
-		codes = append(codes, r.TownCode, r.CommunityCode)
-	}
-	names, err := db.divisionNames(ctx, codes)
-	if err != nil {
-		return OrgPage{}, err
-	}
-	for i := range page.Rows {
+	err = db.nameRows(ctx, len(page.Rows), func(i int) (string, string, *string, *string) {
 		r := &page.Rows[i]
-		r.TownName, r.CommunityName = names[r.TownCode], names[r.CommunityCode]
-	}
-	return page, nil
+		return r.TownCode, r.CommunityCode, &r.TownName, &r.CommunityName
+	})
+	return page, err
 }
 
 // CountOrganizations is how many organizations inside scope match f. A filter of divisions, tier, legal form
@@ -368,6 +351,12 @@ func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, 
 		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		return strings.Join(lines, "\n"), translate(err)
 	}
+	return db.explainKept(ctx, sql, args)
+}
+
+// explainKept is the plan the Lookups pool keeps for sql (EXPLAIN EXECUTE of it prepared by name): the plan
+// made without the arguments' values.
+func (db *DB) explainKept(ctx context.Context, sql string, args pgx.NamedArgs) (string, error) {
 	conn, err := db.Lookups.Acquire(ctx)
 	if err != nil {
 		return "", translate(err)
@@ -382,8 +371,8 @@ func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, 
 		return "", translate(err)
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "DEALLOCATE explained_list") //nolint:errcheck // gone with the session otherwise
-	// EXECUTE takes no bound parameters, so the values are written as literals; they are codes, an id and the
-	// name term, all strings or integers.
+	// EXECUTE takes no bound parameters, so the values are written as literals: codes, ids, a name term and
+	// dates.
 	params := make([]string, len(values))
 	for i, v := range values {
 		switch v := v.(type) {
@@ -391,6 +380,8 @@ func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, 
 			params[i] = sqlWord(v)
 		case int64:
 			params[i] = strconv.FormatInt(v, 10)
+		case time.Time:
+			params[i] = sqlWord(v.Format("2006-01-02"))
 		default:
 			return "", fmt.Errorf("explain: argument %d is a %T", i+1, v)
 		}

@@ -4,6 +4,8 @@ package postgres
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -200,24 +202,6 @@ const reportFilterClause = `
 	  AND (@from::date IS NULL OR r.activity_date >= @from::date)
 	  AND (@to::date IS NULL OR r.activity_date <= @to::date)`
 
-// reportListDivision is a list page's jurisdiction and division filters as one equality on the narrowest of
-// the caller's division and the town and community filters (@div, from reportNarrowest; "" when they do not
-// nest, which matches nothing). Written as two equalities, a town and one of its communities, the planner took
-// them for independent, expected thirty times too few rows and sorted a bitmap scan of the community instead
-// of reading its index in order (26 ms instead of 1 ms at 10 M reports).
-const reportListDivision = `length(@div) IN (6, 9, 12)
-	AND (length(@div) <> 6 OR r.district_code = @div)
-	AND (length(@div) <> 9 OR r.town_code = @div)
-	AND (length(@div) <> 12 OR r.community_code = @div)`
-
-// reportListFilterClause is reportFilterClause without the divisions, which reportListDivision applies.
-const reportListFilterClause = `
-	  AND (@org = 0 OR r.org_id = @org)
-	  AND (@series = '' OR r.series = @series)
-	  AND (@category = '' OR r.category = @category)
-	  AND (@from::date IS NULL OR r.activity_date >= @from::date)
-	  AND (@to::date IS NULL OR r.activity_date <= @to::date)`
-
 // reportNarrowest is the narrowest of the scope's division and f's town and community filters, or "" when they
 // do not nest (a filter outside the scope), so that no report matches.
 func reportNarrowest(scope portal.Scope, f ReportFilter) string {
@@ -237,109 +221,167 @@ func reportNarrowest(scope portal.Scope, f ReportFilter) string {
 // Lists read current revisions only (superseded_at IS NULL, the predicate of the list indexes) newest activity
 // first. The page after starts below the last (activity_date, id) seen — a row comparison that is an index
 // condition on (…, activity_date DESC, id DESC) — so page 6,000 of a town costs what page 1 costs.
-const (
-	reportListQuery = `SELECT ` + reportListColumns + ` FROM ` + reportListFrom + `
-	WHERE r.superseded_at IS NULL AND ` + reportListDivision + reportListFilterClause + `
-	  AND (@after_id = 0 OR (r.activity_date, r.id) < (@after_date::date, @after_id))
-	ORDER BY r.activity_date DESC, r.id DESC
-	LIMIT @limit`
-	// reportPairsListQuery is the page when the filter names a 主题系列 or an 活动类别: each (series, category)
-	// pair the filter allows is one ordered range of a (…, series, category, activity_date, id) index, read
-	// only as far as a page, and the pairs' pages are merged. One filter word reads at most 8 (or 5) short
-	// ranges; a combination that nobody files costs an empty range instead of a walk over the whole town.
-	reportPairsListQuery = `SELECT ` + reportListColumns + `
-	FROM (SELECT x.id, x.activity_date
-		FROM unnest(@series_list::text[]) AS s(series)
-		CROSS JOIN unnest(@category_list::text[]) AS k(category)
-		CROSS JOIN LATERAL (
-			SELECT r.id, r.activity_date FROM activity_reports r
-			WHERE r.superseded_at IS NULL AND r.series = s.series AND r.category = k.category
-			  AND ` + reportListDivision + reportListFilterClause + `
-			  AND (@after_id = 0 OR (r.activity_date, r.id) < (@after_date::date, @after_id))
-			ORDER BY r.activity_date DESC, r.id DESC
-			LIMIT @limit) x
-		ORDER BY x.activity_date DESC, x.id DESC
-		LIMIT @limit) page,
-		` + reportListFrom + `
-	WHERE r.id = page.id
-	ORDER BY r.activity_date DESC, r.id DESC`
-	reportExportQuery = `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
+const reportExportQuery = `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
 	WHERE r.superseded_at IS NULL AND ` + reportScope + reportFilterClause + `
 	ORDER BY r.activity_date DESC, r.id DESC`
-)
 
 func reportFilterArgs(scope portal.Scope, f ReportFilter) pgx.NamedArgs {
 	return scopeArgs(scope, pgx.NamedArgs{"town": f.TownCode, "community": f.CommunityCode, "org": f.OrgID,
 		"series": f.Series, "category": f.Category, "from": f.From, "to": f.To})
 }
 
-// reportListQueryFor is the page query for f and its arguments: the pairs' merge when a series or category is
-// filtered (and no group, whose few reports its own index finds), else one range of a jurisdiction's index.
-func reportListQueryFor(scope portal.Scope, f ReportFilter, after ReportCursor, limit int) (string, pgx.NamedArgs) {
-	args := reportListArgs(scope, f, after, limit)
-	if f.OrgID != 0 || f.Series == "" && f.Category == "" {
-		return reportListQuery, args
+// reportListQueryFor is the page query for f and its arguments, built like the organization lists' (orgWhere)
+// so that the Lookups pool keeps one plan per shape: only the clauses that apply, the series and category
+// words as checked literals, and the limit in the text.
+//
+// The jurisdiction and the division filters are one equality on the narrowest of them (reportNarrowest).
+// Written as two equalities, a town and one of its communities, the planner took them for independent,
+// expected thirty times too few rows and sorted a bitmap scan of the community instead of reading its index
+// in order (26 ms instead of 1 ms at 10 M reports).
+//
+// A series or category filter (without a group, whose few reports its own index finds) reads each (series,
+// category) pair the filter allows as one ordered range of a (…, series, category, activity_date, id) index,
+// only as far as a page, and merges the pairs' pages. One filter word reads at most 8 (or 5) short ranges; a
+// combination that nobody files costs an empty range instead of a walk over the whole town.
+func reportListQueryFor(scope portal.Scope, f ReportFilter, after ReportCursor, limit int) (string, pgx.NamedArgs, error) {
+	if f.Series != "" && !slices.Contains(ReportSeries, f.Series) ||
+		f.Category != "" && !slices.Contains(ReportCategories, f.Category) {
+		return "", nil, fmt.Errorf("report filter: series %q or category %q is not on its list", f.Series, f.Category)
 	}
-	args["series_list"], args["category_list"] = ReportSeries, ReportCategories
+	args := pgx.NamedArgs{}
+	var w strings.Builder
+	w.WriteString("r.superseded_at IS NULL AND ")
+	switch div := reportNarrowest(scope, f); len(div) {
+	case 6:
+		w.WriteString("r.district_code = @div")
+	case 9:
+		w.WriteString("r.town_code = @div")
+	case 12:
+		w.WriteString("r.community_code = @div")
+	default:
+		w.WriteString("false") // a filter outside the scope
+	}
+	args["div"] = reportNarrowest(scope, f)
+	if f.OrgID != 0 {
+		w.WriteString(" AND r.org_id = @org")
+		args["org"] = f.OrgID
+	}
+	if f.From != nil {
+		w.WriteString(" AND r.activity_date >= @from::date")
+		args["from"] = *f.From
+	}
+	if f.To != nil {
+		w.WriteString(" AND r.activity_date <= @to::date")
+		args["to"] = *f.To
+	}
+	if after.ID != 0 {
+		w.WriteString(" AND (r.activity_date, r.id) < (@after_date::date, @after_id)")
+		args["after_date"], args["after_id"] = after.Date, after.ID
+	}
+	order := " ORDER BY r.activity_date DESC, r.id DESC LIMIT " + strconv.Itoa(limit)
+	if f.OrgID != 0 || f.Series == "" && f.Category == "" {
+		if f.Series != "" {
+			w.WriteString(" AND r.series = " + sqlWord(f.Series))
+		}
+		if f.Category != "" {
+			w.WriteString(" AND r.category = " + sqlWord(f.Category))
+		}
+		return `SELECT ` + reportListColumns + ` FROM ` + reportListFrom + ` WHERE ` + w.String() + order, args, nil
+	}
+	series, categories := ReportSeries, ReportCategories
 	if f.Series != "" {
-		args["series_list"] = []string{f.Series}
+		series = []string{f.Series}
 	}
 	if f.Category != "" {
-		args["category_list"] = []string{f.Category}
+		categories = []string{f.Category}
 	}
-	return reportPairsListQuery, args
+	return `SELECT ` + reportListColumns + `
+	FROM (SELECT x.id, x.activity_date
+		FROM unnest(` + sqlWords(series) + `) AS s(series)
+		CROSS JOIN unnest(` + sqlWords(categories) + `) AS k(category)
+		CROSS JOIN LATERAL (
+			SELECT r.id, r.activity_date FROM activity_reports r
+			WHERE r.series = s.series AND r.category = k.category AND ` + w.String() + order + `) x
+		ORDER BY x.activity_date DESC, x.id DESC LIMIT ` + strconv.Itoa(limit) + `) page,
+		` + reportListFrom + `
+	WHERE r.id = page.id
+	ORDER BY r.activity_date DESC, r.id DESC`, args, nil
 }
 
-func reportListArgs(scope portal.Scope, f ReportFilter, after ReportCursor, limit int) pgx.NamedArgs {
-	args := reportFilterArgs(scope, f)
-	args["after_id"] = after.ID
-	var d *time.Time
-	if after.ID != 0 {
-		d = &after.Date
+// sqlWords is a list of checked words as an SQL text array.
+func sqlWords(words []string) string {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = sqlWord(w)
 	}
-	args["after_date"] = d
-	args["limit"] = limit
-	args["div"] = reportNarrowest(scope, f)
-	return args
+	return "ARRAY[" + strings.Join(quoted, ", ") + "]::text[]"
+}
+
+// reportListDest points dest at r's fields in the order of reportListColumns and returns it.
+func reportListDest(r *ActivityReport, dest []any) []any {
+	return append(dest[:0], &r.ID, &r.ReportNo, &r.Revision, &r.SupersededAt, &r.OrgID, &r.OrgName, &r.TownCode,
+		&r.CommunityCode, &r.ActivityDate, &r.Title, &r.Series, &r.Category, &r.Participants, &r.Volunteers,
+		&r.VolunteerTenths, &r.BeneficiariesTotal)
 }
 
 // ListActivityReports returns up to limit current reports inside scope that match f, after the cursor, with
 // the fields a list shows (reportListColumns; the rest are zero). Ask for one more than a page shows to learn
 // whether there is a next page.
 func (db *DB) ListActivityReports(ctx context.Context, scope portal.Scope, f ReportFilter, after ReportCursor, limit int) ([]ActivityReport, error) {
+	page, err := db.listActivityReports(ctx, scope, f, after, limit, false)
+	return page.Rows, err
+}
+
+// ReportPage is one list page and the list's total from the kept counts.
+type ReportPage struct {
+	Rows  []ActivityReport
+	Count ReportCount
+}
+
+// ListActivityReportsPage is ListActivityReports with CountActivityReports, both in one round trip.
+func (db *DB) ListActivityReportsPage(ctx context.Context, scope portal.Scope, f ReportFilter, after ReportCursor, limit int) (ReportPage, error) {
+	return db.listActivityReports(ctx, scope, f, after, limit, true)
+}
+
+func (db *DB) listActivityReports(ctx context.Context, scope portal.Scope, f ReportFilter, after ReportCursor, limit int, withCount bool) (ReportPage, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 50
 	}
-	q, args := reportListQueryFor(scope, f, after, limit)
-	rows, _ := db.Pool.Query(ctx, q, args)
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[ActivityReport])
+	q, args, err := reportListQueryFor(scope, f, after, limit)
 	if err != nil {
-		return nil, translate(err)
+		return ReportPage{}, err
 	}
-	codes := make([]string, 0, 2*len(rs))
-	for _, r := range rs {
-		codes = append(codes, r.TownCode, r.CommunityCode)
+	page := ReportPage{Rows: make([]ActivityReport, 0, limit)}
+	b := &pgx.Batch{}
+	b.Queue(q, args).Query(scanInto(&page.Rows, reportListDest))
+	if withCount {
+		if q, args, ok := reportCountQuery(scope, f); ok {
+			b.Queue(q, args).QueryRow(func(row pgx.Row) error {
+				page.Count.Known = true
+				return row.Scan(&page.Count.N)
+			})
+		} else {
+			page.Count.Known = f.KeptCountable() // no report can match: a known zero
+		}
 	}
-	names, err := db.divisionNames(ctx, codes)
-	if err != nil {
-		return nil, err
+	if err := db.Lookups.SendBatch(ctx, b).Close(); err != nil {
+		return ReportPage{}, translate(err)
 	}
-	for i := range rs {
-		rs[i].TownName, rs[i].CommunityName = names[rs[i].TownCode], names[rs[i].CommunityCode]
-	}
-	return rs, nil
+	err = db.nameRows(ctx, len(page.Rows), func(i int) (string, string, *string, *string) {
+		r := &page.Rows[i]
+		return r.TownCode, r.CommunityCode, &r.TownName, &r.CommunityName
+	})
+	return page, err
 }
 
-// ExplainListActivityReports is PostgreSQL's plan for the page query ListActivityReports would run, so tests
-// and the benchmark can show which index a list relies on.
+// ExplainListActivityReports is PostgreSQL's plan for the page query ListActivityReports would run, as the
+// Lookups pool keeps it, so tests can show which index a list relies on.
 func (db *DB) ExplainListActivityReports(ctx context.Context, scope portal.Scope, f ReportFilter, after ReportCursor, limit int) (string, error) {
-	q, args := reportListQueryFor(scope, f, after, limit)
-	rows, _ := db.Pool.Query(ctx, "EXPLAIN "+q, args)
-	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	q, args, err := reportListQueryFor(scope, f, after, limit)
 	if err != nil {
-		return "", translate(err)
+		return "", err
 	}
-	return strings.Join(lines, "\n"), nil
+	return db.explainKept(ctx, q, args)
 }
 
 // ExportActivityReports calls fn with every current report inside scope that matches f, in the lists' order,
@@ -613,30 +655,38 @@ func (f ReportFilter) KeptCountable() bool { return f.OrgID == 0 && f.From == ni
 // a few thousand rows instead of recounted over millions. A filter they cannot answer (a group or a period)
 // is not counted: the list shows its total only when one page holds every match.
 func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f ReportFilter) (ReportCount, error) {
-	if !f.KeptCountable() {
-		return ReportCount{}, nil
-	}
-	div := reportNarrowest(scope, f)
-	if div == "" {
-		return ReportCount{Known: true}, nil
-	}
-	// Codes are digits, so the communities inside div are the range [div, digitsAfter(div)) of the primary key:
-	// an index range of a few hundred rows, where starts_with tested all 6,000 (4 ms). A whole district reads
-	// the counts kept per town instead (migration 0013): a tenth of the rows.
-	q := `SELECT coalesce(sum(k.n), 0) FROM report_counts k
-		WHERE k.community_code >= @div AND k.community_code < @div_end
-		  AND (@series = '' OR k.series = @series)
-		  AND (@category = '' OR k.category = @category)`
-	if len(div) < 9 {
-		q = `SELECT coalesce(sum(k.n), 0) FROM report_town_counts k
-		WHERE k.town_code >= @div AND k.town_code < @div_end
-		  AND (@series = '' OR k.series = @series)
-		  AND (@category = '' OR k.category = @category)`
+	q, args, ok := reportCountQuery(scope, f)
+	if !ok {
+		return ReportCount{Known: f.KeptCountable()}, nil
 	}
 	var n int
-	err := db.Pool.QueryRow(ctx, q,
-		pgx.NamedArgs{"div": div, "div_end": digitsAfter(div), "series": f.Series, "category": f.Category}).Scan(&n)
+	err := db.Lookups.QueryRow(ctx, q, args).Scan(&n)
 	return ReportCount{N: n, Known: err == nil}, translate(err)
+}
+
+// reportCountQuery is the statement summing the kept counts for f, or not ok when they cannot answer f or
+// when no report can match (a division filter outside the scope). Codes are digits, so the communities inside
+// a division are the range [div, digitsAfter(div)) of the primary key: an index range of a few hundred rows,
+// where starts_with tested all 6,000 (4 ms). A whole district reads the counts kept per town instead
+// (migration 0013): a tenth of the rows. The words are literals, as in the list's statement.
+func reportCountQuery(scope portal.Scope, f ReportFilter) (string, pgx.NamedArgs, bool) {
+	div := reportNarrowest(scope, f)
+	if !f.KeptCountable() || div == "" {
+		return "", nil, false
+	}
+	q := `SELECT coalesce(sum(k.n), 0) FROM report_counts k
+		WHERE k.community_code >= @div AND k.community_code < @div_end`
+	if len(div) < 9 {
+		q = `SELECT coalesce(sum(k.n), 0) FROM report_town_counts k
+		WHERE k.town_code >= @div AND k.town_code < @div_end`
+	}
+	if slices.Contains(ReportSeries, f.Series) {
+		q += ` AND k.series = ` + sqlWord(f.Series)
+	}
+	if slices.Contains(ReportCategories, f.Category) {
+		q += ` AND k.category = ` + sqlWord(f.Category)
+	}
+	return q, pgx.NamedArgs{"div": div, "div_end": digitsAfter(div)}, true
 }
 
 // digitsAfter is the least digit string above every code that starts with prefix, a string of digits: prefix

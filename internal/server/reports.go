@@ -65,8 +65,7 @@ type reportFilterStore interface {
 
 type reportLister interface {
 	reportFilterStore
-	ListActivityReports(ctx context.Context, scope portal.Scope, f postgres.ReportFilter, after postgres.ReportCursor, limit int) ([]postgres.ActivityReport, error)
-	CountActivityReports(ctx context.Context, scope portal.Scope, f postgres.ReportFilter) (postgres.ReportCount, error)
+	ListActivityReportsPage(ctx context.Context, scope portal.Scope, f postgres.ReportFilter, after postgres.ReportCursor, limit int) (postgres.ReportPage, error)
 }
 
 type reportExporter interface {
@@ -249,16 +248,13 @@ func readReportCursor(s string) postgres.ReportCursor {
 // listReports fills v with one keyset page of the filter's reports; path is the list's own address.
 func listReports(ctx context.Context, db reportLister, a *portal.Account, rq reportQuery, q url.Values, v *web.ReportListView, path, itemBase string) error {
 	after := readReportCursor(q.Get("after"))
-	rows, err := db.ListActivityReports(ctx, a.Scope(), rq.filter, after, reportPageSize+1)
+	page, err := db.ListActivityReportsPage(ctx, a.Scope(), rq.filter, after, reportPageSize+1)
 	if err != nil {
 		return err
 	}
 	// The total comes from the kept counts; a filter they cannot answer shows one only when a single page
 	// holds every match.
-	count, err := db.CountActivityReports(ctx, a.Scope(), rq.filter)
-	if err != nil {
-		return err
-	}
+	rows, count := page.Rows, page.Count
 	switch {
 	case count.Known:
 		v.Total = web.ReportTotal(count.N)
