@@ -1,11 +1,14 @@
-// What every list shares: a total that stops counting at CountCap, and an export that reads one row at a time
-// and leaves one audit row however it ends.
+// What every list shares: a total that stops counting at CountCap, an export that reads one row at a time and
+// leaves one audit row however it ends, scanning into fields, and the words and plans of statements kept on the
+// Lookups pool.
 package postgres
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -116,4 +119,54 @@ func scanInto[T any](rs *[]T, dest func(*T, []any) []any) func(pgx.Rows) error {
 		}
 		return rows.Err()
 	}
+}
+
+// sqlWord is a word from one of the registry's fixed lists as an SQL string literal. Callers check the word
+// against its list first; the quoting keeps even a word that slipped past that a literal.
+func sqlWord(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
+
+// sqlWords is a list of checked words as an SQL text array.
+func sqlWords(words []string) string {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = sqlWord(w)
+	}
+	return "ARRAY[" + strings.Join(quoted, ", ") + "]::text[]"
+}
+
+// explainKept is the plan the Lookups pool keeps for sql (EXPLAIN EXECUTE of it prepared by name): the plan
+// made without the arguments' values.
+func (db *DB) explainKept(ctx context.Context, sql string, args pgx.NamedArgs) (string, error) {
+	conn, err := db.Lookups.Acquire(ctx)
+	if err != nil {
+		return "", translate(err)
+	}
+	defer conn.Release()
+	positional, values, err := args.RewriteQuery(ctx, conn.Conn(), sql, nil)
+	if err != nil {
+		return "", err
+	}
+	// EXPLAIN EXECUTE of a statement prepared by name shows the plan the pool's settings keep for it.
+	if _, err := conn.Exec(ctx, "PREPARE explained_list AS "+positional); err != nil {
+		return "", translate(err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "DEALLOCATE explained_list") //nolint:errcheck // gone with the session otherwise
+	// EXECUTE takes no bound parameters, so the values are written as literals: codes, ids, a name term and
+	// dates.
+	params := make([]string, len(values))
+	for i, v := range values {
+		switch v := v.(type) {
+		case string:
+			params[i] = sqlWord(v)
+		case int64:
+			params[i] = strconv.FormatInt(v, 10)
+		case time.Time:
+			params[i] = sqlWord(v.Format("2006-01-02"))
+		default:
+			return "", fmt.Errorf("explain: argument %d is a %T", i+1, v)
+		}
+	}
+	rows, _ := conn.Query(ctx, "EXPLAIN EXECUTE explained_list("+strings.Join(params, ", ")+")")
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return strings.Join(lines, "\n"), translate(err)
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -179,10 +178,6 @@ func (f OrgFilter) check() error {
 	return nil
 }
 
-// sqlWord is a word from one of the registry's fixed lists as an SQL string literal. Callers check the word
-// against its list first; the quoting keeps even a word that slipped past that a literal.
-func sqlWord(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
-
 // likeEscaper makes a search term literal inside LIKE, whose escape character is the backslash.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
@@ -352,43 +347,6 @@ func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, 
 		return strings.Join(lines, "\n"), translate(err)
 	}
 	return db.explainKept(ctx, sql, args)
-}
-
-// explainKept is the plan the Lookups pool keeps for sql (EXPLAIN EXECUTE of it prepared by name): the plan
-// made without the arguments' values.
-func (db *DB) explainKept(ctx context.Context, sql string, args pgx.NamedArgs) (string, error) {
-	conn, err := db.Lookups.Acquire(ctx)
-	if err != nil {
-		return "", translate(err)
-	}
-	defer conn.Release()
-	positional, values, err := args.RewriteQuery(ctx, conn.Conn(), sql, nil)
-	if err != nil {
-		return "", err
-	}
-	// EXPLAIN EXECUTE of a statement prepared by name shows the plan the pool's settings keep for it.
-	if _, err := conn.Exec(ctx, "PREPARE explained_list AS "+positional); err != nil {
-		return "", translate(err)
-	}
-	defer conn.Exec(context.WithoutCancel(ctx), "DEALLOCATE explained_list") //nolint:errcheck // gone with the session otherwise
-	// EXECUTE takes no bound parameters, so the values are written as literals: codes, ids, a name term and
-	// dates.
-	params := make([]string, len(values))
-	for i, v := range values {
-		switch v := v.(type) {
-		case string:
-			params[i] = sqlWord(v)
-		case int64:
-			params[i] = strconv.FormatInt(v, 10)
-		case time.Time:
-			params[i] = sqlWord(v.Format("2006-01-02"))
-		default:
-			return "", fmt.Errorf("explain: argument %d is a %T", i+1, v)
-		}
-	}
-	rows, _ := conn.Query(ctx, "EXPLAIN EXECUTE explained_list("+strings.Join(params, ", ")+")")
-	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return strings.Join(lines, "\n"), translate(err)
 }
 
 // ExportOrganizations calls fn with every organization inside scope that matches f, newest first, reading
