@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
@@ -194,13 +193,20 @@ func touchEvery(idle time.Duration) time.Duration {
 // is how one action ends every session of an account across all portal processes.
 func (s *Server) loadAccount(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(context.WithValue(r.Context(), keySessions, s.sessions))
 		id := s.sessions.GetInt64(r.Context(), sessAccountID)
 		if id == 0 {
 			next.ServeHTTP(w, r)
 			return
 		}
-		a, err := s.db.AccountByID(r.Context(), id)
+		// The store read the account with the session. A row written before sessions named their account
+		// (or a test's session without the store) reads it here.
+		var a portal.Account
+		var err error
+		if rs := requestSessionFrom(r.Context()); rs != nil && rs.read && rs.account != nil && rs.account.ID == id {
+			a = *rs.account
+		} else {
+			a, err = s.db.AccountByID(r.Context(), id)
+		}
 		switch {
 		case errors.Is(err, portal.ErrNotFound):
 		case err != nil:
@@ -280,15 +286,15 @@ func safeNext(next string) string {
 
 // takeFlashCtx reads and clears the one-time message the previous request left in the session.
 func takeFlashCtx(r *http.Request) string {
-	if sm, ok := r.Context().Value(keySessions).(*scs.SessionManager); ok {
-		return sm.PopString(r.Context(), sessFlash)
+	if rs := requestSessionFrom(r.Context()); rs != nil {
+		return rs.sm.PopString(r.Context(), sessFlash)
 	}
 	return ""
 }
 
 // putFlash leaves a one-time message for the page the user is redirected to.
 func putFlash(r *http.Request, msg string) {
-	if sm, ok := r.Context().Value(keySessions).(*scs.SessionManager); ok {
-		sm.Put(r.Context(), sessFlash, msg)
+	if rs := requestSessionFrom(r.Context()); rs != nil {
+		rs.sm.Put(r.Context(), sessFlash, msg)
 	}
 }

@@ -26,7 +26,7 @@ func (s *Server) routes() http.Handler {
 	r.Method(http.MethodGet, "/static/*", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.loadAccount)
+		r.Use(s.withRequestSession, s.sessions.LoadAndSave, s.loadAccount)
 
 		r.Get("/", handleHome(s.db, s.resp))
 		s.publicRoutes(r)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/config"
+	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
 
@@ -508,5 +509,60 @@ func TestPageViewsDoNotRewriteTheSession(t *testing.T) {
 	}
 	if after := xmin(); after != before {
 		t.Fatalf("five page views rewrote the session row (xmin %s → %s)", before, after)
+	}
+}
+
+// A session row names its account, so that a request reads both in one statement; the account read that way is
+// as fresh as a separate read (disabling shows on the next request, as TestAdministrativeChangesEndSessions
+// checks), and a row written before sessions named their account still signs its user in.
+func TestSessionRowsNameTheirAccount(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	token := sessionCookie(c)
+	accountOf := func() *int64 {
+		var id *int64
+		if err := a.db.Pool.QueryRow(context.Background(), `SELECT account_id FROM sessions WHERE token = $1`, token).
+			Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	if id := accountOf(); id == nil || *id != a.accountID("demo-town") {
+		t.Fatalf("the session row names account %v, want demo-town's %d", id, a.accountID("demo-town"))
+	}
+	data, account, found, err := a.db.SessionWithAccount(context.Background(), token)
+	if err != nil || !found || len(data) == 0 || account == nil || account.Username != "demo-town" ||
+		account.Tier != portal.TierTown || account.DivisionName == "" || account.CreatedAt.IsZero() {
+		t.Fatalf("session read with its account: found %v, account %+v, err %v", found, account, err)
+	}
+	// An anonymous session (the sign-in page's) names none.
+	anon := a.client()
+	anon.get("/login")
+	if tok := sessionCookie(anon); tok != "" {
+		if _, account, found, err := a.db.SessionWithAccount(context.Background(), tok); err != nil || account != nil {
+			t.Fatalf("anonymous session: found %v, account %+v, err %v", found, account, err)
+		}
+	}
+	if _, _, found, err := a.db.SessionWithAccount(context.Background(), "no-such-token"); found || err != nil {
+		t.Fatalf("unknown token: found %v, err %v", found, err)
+	}
+
+	// A row from before the column: the account is read by its id instead.
+	if _, err := a.db.Pool.Exec(context.Background(), `UPDATE sessions SET account_id = NULL WHERE token = $1`, token); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.get("/town/orgs"); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "双龙湖街道") {
+		t.Fatalf("a session row without its account: %d", res.StatusCode)
+	}
+	// Another account's id in the column cannot stand in for the session's own: the values decide.
+	other := a.accountID("demo-district")
+	if _, err := a.db.Pool.Exec(context.Background(), `UPDATE sessions SET account_id = $2 WHERE token = $1`, token, other); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.get("/town/orgs"); res.StatusCode != http.StatusOK {
+		t.Fatalf("a session row naming another account: %d", res.StatusCode)
+	}
+	if res := c.get("/district/orgs"); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a session row naming the district's account opened the district's list: %d", res.StatusCode)
 	}
 }

@@ -34,7 +34,7 @@ type Server struct {
 func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
 	store := pgxstore.NewWithCleanupInterval(db.Lookups, 10*time.Minute)
 	sm := scs.New()
-	sm.Store = store
+	sm.Store = sessionStore{PostgresStore: store, db: db}
 	sm.Codec = sessionCodec{}
 	// The idle timeout is enforced by loadAccount from a last-seen time kept in the session, not by scs: scs
 	// would rewrite the session row on every request to move its expiry, one write per page view.
