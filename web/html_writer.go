@@ -4,8 +4,11 @@ import (
 	"context"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
+
+	"github.com/yubei-cso/portal/internal/postgres"
 )
 
 // htmlWriter writes markup and escaped text to a page, keeping the first write error. It is for the few
@@ -13,15 +16,17 @@ import (
 // the page: each `{ x }` copies its value through fmt.Sprint before escaping it. Escaping here is templ's own
 // (html.EscapeString's five characters), written straight to the page.
 type htmlWriter struct {
-	w   io.StringWriter
-	err error
+	w       io.StringWriter
+	bytes   io.Writer
+	err     error
+	scratch [32]byte // where numbers are formatted, so that writing one allocates nothing
 }
 
 func newHTMLWriter(w io.Writer) *htmlWriter {
 	if sw, ok := w.(io.StringWriter); ok {
-		return &htmlWriter{w: sw}
+		return &htmlWriter{w: sw, bytes: w}
 	}
-	return &htmlWriter{w: stringWriter{w}}
+	return &htmlWriter{w: stringWriter{w}, bytes: w}
 }
 
 type stringWriter struct{ io.Writer }
@@ -33,6 +38,28 @@ func (h *htmlWriter) raw(s string) {
 	if h.err == nil {
 		_, h.err = h.w.WriteString(s)
 	}
+}
+
+// int writes n in decimal; digits need no escaping.
+func (h *htmlWriter) int(n int64) {
+	if h.err == nil {
+		_, h.err = h.bytes.Write(strconv.AppendInt(h.scratch[:0], n, 10))
+	}
+}
+
+// date writes t as Date does (2021年7月21日, in 北京时间), and "—" for the zero time.
+func (h *htmlWriter) date(t time.Time) {
+	if t.IsZero() {
+		h.raw("—")
+		return
+	}
+	t = t.In(beijing)
+	h.int(int64(t.Year()))
+	h.raw("年")
+	h.int(int64(t.Month()))
+	h.raw("月")
+	h.int(int64(t.Day()))
+	h.raw("日")
 }
 
 // text writes s escaped for HTML text or a double-quoted attribute value.
@@ -66,12 +93,12 @@ func (h *htmlWriter) text(s string) {
 func StatusBadge(c StatusClass, label string) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		h := newHTMLWriter(w)
-		h.statusBadge(c, label)
+		h.statusBadge(label, c)
 		return h.err
 	})
 }
 
-func (h *htmlWriter) statusBadge(c StatusClass, label string) {
+func (h *htmlWriter) statusBadge(label string, c StatusClass) {
 	switch c {
 	case StatusOK:
 		h.raw(`<span class="status ok">`)
@@ -86,24 +113,48 @@ func (h *htmlWriter) statusBadge(c StatusClass, label string) {
 	h.raw(`</span>`)
 }
 
-// orgListRows is the body of the organization list's table: one row per organization.
-func orgListRows(rows []OrgListItem) templ.Component {
+// orgListRows is the body of the organization list's table: one row per organization, whose page is base/{id}.
+// Each cell is written straight from the row, without a formatted copy of it first.
+func orgListRows(base string, rows []postgres.OrgPageRow) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		h := newHTMLWriter(w)
-		for _, r := range rows {
+		for i := range rows {
+			o := &rows[i]
 			h.raw(`<tr><td><a href="`)
-			h.text(r.Href)
+			h.text(base)
+			h.raw(`/`)
+			h.int(o.ID)
 			h.raw(`">`)
-			h.text(r.Name)
+			h.text(o.Name)
 			h.raw(`</a>`)
-			for _, cell := range [...]string{r.Tier, r.LegalForm, r.Town, r.Community, r.Fields, r.Leader} {
+			for _, cell := range [...]string{o.Tier.Label(), string(o.LegalForm), o.TownName, o.CommunityName} {
 				h.raw(`</td><td>`)
 				h.text(cell)
 			}
 			h.raw(`</td><td>`)
-			h.statusBadge(r.StatusClass, r.Status)
+			if len(o.Fields) == 0 {
+				h.raw("—")
+			}
+			for j, f := range o.Fields {
+				if j > 0 {
+					h.raw("、")
+				}
+				h.text(f)
+			}
+			// The 负责人 with the masked phone; the list never has the full number to show.
 			h.raw(`</td><td>`)
-			h.text(r.FoundedOn)
+			h.text(o.LeaderName)
+			if o.LeaderName != "" && o.LeaderPhone != "" {
+				h.raw(" ")
+			}
+			h.text(o.LeaderPhone)
+			if o.LeaderName == "" && o.LeaderPhone == "" {
+				h.raw("—")
+			}
+			h.raw(`</td><td>`)
+			h.statusBadge(OrgListStatus(o.Status))
+			h.raw(`</td><td>`)
+			h.date(o.FoundedOn)
 			h.raw(`</td></tr>`)
 		}
 		return h.err

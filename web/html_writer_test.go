@@ -7,9 +7,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
+
+	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/rules"
 )
 
 // hostile holds every character HTML gives a meaning, in text and in attributes.
@@ -60,13 +65,23 @@ func renderRows(t *testing.T, c templ.Component) *goquery.Selection {
 }
 
 func TestOrgListRowsShowEachValueAsText(t *testing.T) {
-	var rows []OrgListItem
+	var rows []postgres.OrgPageRow
+	founded := time.Date(2021, 7, 21, 0, 0, 0, 0, time.UTC) // a date column as it is read
 	for i, s := range hostile {
-		rows = append(rows, OrgListItem{Href: "/district/orgs/" + strings.Repeat("1", i+1), Name: s, Tier: s,
-			LegalForm: s, Town: s, Community: s, Fields: s, Leader: s, Status: s, StatusClass: []StatusClass{StatusOK, StatusWarn, StatusBad, ""}[i%4],
-			FoundedOn: s})
+		r := postgres.OrgPageRow{ID: int64(i + 1), Name: s, Tier: registry.Tier(s), LegalForm: rules.LegalForm(s),
+			TownName: s, CommunityName: s, Fields: []string{s, "文体娱乐"}, LeaderName: s, LeaderPhone: s,
+			Status: []registry.Status{registry.StatusNormal, registry.StatusAbnormal, registry.StatusDissolved,
+				registry.Status(s)}[i%4]}
+		if i%2 == 0 {
+			r.FoundedOn = founded
+		}
+		rows = append(rows, r)
 	}
-	trs := renderRows(t, orgListRows(rows))
+	// A row with nothing optional shows dashes, not empty cells.
+	rows = append(rows, postgres.OrgPageRow{ID: 99, Name: "渝北区某某舞蹈队", Tier: registry.TierGuided,
+		Status: registry.StatusRevoked})
+	base := `/district/orgs"<`
+	trs := renderRows(t, orgListRows(base, rows))
 	if trs.Length() != len(rows) {
 		t.Fatalf("%d rows, want %d", trs.Length(), len(rows))
 	}
@@ -76,17 +91,29 @@ func TestOrgListRowsShowEachValueAsText(t *testing.T) {
 		if tds.Length() != 9 {
 			t.Fatalf("row %d: %d cells, want 9", i, tds.Length())
 		}
-		if href, _ := tds.Eq(0).Find("a").Attr("href"); href != r.Href {
-			t.Errorf("row %d: link %q, want %q", i, href, r.Href)
+		if href, _ := tds.Eq(0).Find("a").Attr("href"); href != base+"/"+strconv.FormatInt(r.ID, 10) {
+			t.Errorf("row %d: link %q", i, href)
 		}
-		for j, want := range []string{r.Name, r.Tier, r.LegalForm, r.Town, r.Community, r.Fields, r.Leader, r.Status,
-			r.FoundedOn} {
+		fields, leader, founded := "—", "—", "—"
+		if len(r.Fields) > 0 {
+			fields = strings.Join(r.Fields, "、")
+		}
+		switch {
+		case r.LeaderName != "":
+			leader = r.LeaderName + " " + r.LeaderPhone
+		}
+		if !r.FoundedOn.IsZero() {
+			founded = "2021年7月21日"
+		}
+		status, class := OrgListStatus(r.Status)
+		for j, want := range []string{r.Name, r.Tier.Label(), string(r.LegalForm), r.TownName, r.CommunityName,
+			fields, leader, status, founded} {
 			if got := tds.Eq(j).Text(); got != want {
 				t.Errorf("row %d cell %d: %q, want %q", i, j, got, want)
 			}
 		}
-		if tds.Eq(7).Find("span.status").Length() != 1 {
-			t.Errorf("row %d: no status badge", i)
+		if got, _ := tds.Eq(7).Find("span").Attr("class"); got != strings.TrimSpace("status "+string(class)) {
+			t.Errorf("row %d: badge class %q for %s", i, got, status)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 )
@@ -42,26 +43,11 @@ type OrgListView struct {
 	PartyOptions     []Option
 	SortOptions      []Option
 	Total            string // 共 N 个组织; empty when the filter was refused
-	Rows             []OrgListItem
+	Rows             []postgres.OrgPageRow
 	NextHref         string
 	FirstHref        string
 	ExportXLSX       string
 	ExportCSV        string
-}
-
-// OrgListItem is one organization as a list shows it.
-type OrgListItem struct {
-	Href        string
-	Name        string
-	Tier        string
-	LegalForm   string
-	Town        string
-	Community   string
-	Fields      string
-	Leader      string // name and masked phone
-	Status      string
-	StatusClass StatusClass
-	FoundedOn   string
 }
 
 // NewOrgListView builds the form part of a list page; towns and communities are the divisions the caller may
@@ -141,42 +127,6 @@ func OrgListStatus(s registry.Status) (string, StatusClass) {
 		return s.Label(), StatusWarn
 	}
 	return s.Label(), StatusBad
-}
-
-// NewOrgListItem formats one organization for a list whose base path is base (its page is base/{id}).
-func NewOrgListItem(o registry.Organization, base string) OrgListItem {
-	status, class := OrgListStatus(o.Status)
-	return OrgListItem{Href: base + "/" + strconv.FormatInt(o.ID, 10), Name: o.Name, Tier: o.Tier.Label(),
-		LegalForm: string(o.LegalForm), Town: o.TownName, Community: o.CommunityName,
-		Fields: orgListDash(strings.Join(o.Fields, "、")), Leader: orgListLeader(o), Status: status, StatusClass: class,
-		FoundedOn: orgListDate(o.FoundedOn)}
-}
-
-// orgListLeader is the 负责人 with the masked phone; the list never has the full number to show.
-func orgListLeader(o registry.Organization) string {
-	switch {
-	case o.LeaderName != "" && o.LeaderPhone != "":
-		return o.LeaderName + " " + o.LeaderPhone
-	case o.LeaderName != "":
-		return o.LeaderName
-	case o.LeaderPhone != "":
-		return o.LeaderPhone
-	}
-	return "—"
-}
-
-func orgListDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
-}
-
-func orgListDate(t *time.Time) string {
-	if t == nil {
-		return "—"
-	}
-	return Date(*t)
 }
 
 // orgListISODate is a date as spreadsheets sort it, 2021-07-21, in 北京时间; nil is "".

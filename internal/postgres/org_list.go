@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -65,10 +66,27 @@ func (f OrgFilter) Summary() string {
 	return strings.Join(parts, " ")
 }
 
-// OrgListRow is one organization as lists and exports show it: the registry's own type with the columns of
-// orgPageColumns filled for a page, and those of orgExportColumns for an export (the 负责人 phone masked).
-// The record page reads the rest.
+// OrgListRow is one organization as exports show it: the registry's own type with the columns of
+// orgExportColumns filled (the 负责人 phone masked). The record page reads the rest.
 type OrgListRow = registry.Organization
+
+// OrgPageRow is one organization as a list page shows it: the columns of orgPageColumns and the names of its
+// town and community. It is a fifth of the registry's type, and a page holds fifty of them per request.
+type OrgPageRow struct {
+	ID            int64
+	Name          string
+	Tier          registry.Tier
+	LegalForm     rules.LegalForm
+	Status        registry.Status
+	TownCode      string
+	CommunityCode string
+	TownName      string
+	CommunityName string
+	Fields        []string
+	LeaderName    string
+	LeaderPhone   string    // the mask; a list never has the full number
+	FoundedOn     time.Time // zero when unknown
+}
 
 // orgPageColumns are the columns a list page shows, in the order orgPageDest scans them. Only the phone's
 // mask is read, never the sealed value, so no list or export can carry a full number (SECURITY.md 15). The
@@ -82,18 +100,17 @@ const orgPageColumns = `o.id, o.name, o.tier, o.legal_form, o.status, o.town_cod
 const orgExportColumns = orgPageColumns + `, o.nature, o.party_status, o.members, o.volunteers,
 	coalesce(o.uscc, ''), coalesce(o.filing_no, ''), o.created_at, t.name, c.name`
 
-// orgPageDest points dest at o's fields in the order of orgPageColumns and returns it. Scanning into the
-// fields directly, reusing dest from row to row, costs a sixth of what matching columns to fields by name
-// did, and leaves one row of the page to allocate: its own.
-func orgPageDest(o *OrgListRow, dest []any) []any {
+// orgPageDest points dest at o's fields in the order of orgPageColumns and returns it, for scanPage.
+func orgPageDest(o *OrgPageRow, dest []any) []any {
 	return append(dest[:0], &o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), (*string)(&o.Status),
 		&o.TownCode, &o.CommunityCode, &o.Fields, &o.LeaderName, &o.LeaderPhone, &o.FoundedOn)
 }
 
 // orgExportDest is orgPageDest for orgExportColumns.
 func orgExportDest(o *OrgListRow, dest []any) []any {
-	return append(orgPageDest(o, dest), &o.Nature, &o.PartyStatus, &o.Members, &o.Volunteers, &o.USCC,
-		&o.FilingNo, &o.CreatedAt, &o.TownName, &o.CommunityName)
+	return append(dest[:0], &o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), (*string)(&o.Status),
+		&o.TownCode, &o.CommunityCode, &o.Fields, &o.LeaderName, &o.LeaderPhone, &o.FoundedOn, &o.Nature,
+		&o.PartyStatus, &o.Members, &o.Volunteers, &o.USCC, &o.FilingNo, &o.CreatedAt, &o.TownName, &o.CommunityName)
 }
 
 // orgDivisionJoins name each row's town and community.
@@ -112,29 +129,26 @@ const orgDivisionJoins = `
 // The name search asks the GIN index on name_bigrams for names holding every two-character piece of the term
 // — which serves the usual one-word Chinese search (养老, 舞蹈) that a trigram index cannot — and LIKE
 // rechecks the order.
-func orgWhere(scope portal.Scope, f OrgFilter) (string, pgx.NamedArgs, error) {
-	args := pgx.NamedArgs{"scope_div": scope.Division}
+func orgWhere(scope portal.Scope, f OrgFilter, args *stmtArgs) (string, error) {
 	var w strings.Builder
 	switch scope.Tier {
 	case portal.TierDistrict:
-		w.WriteString("o.district_code = @scope_div")
+		w.WriteString("o.district_code = " + args.add(scope.Division))
 	case portal.TierTown:
-		w.WriteString("o.town_code = @scope_div")
+		w.WriteString("o.town_code = " + args.add(scope.Division))
 	case portal.TierCommunity:
-		w.WriteString("o.community_code = @scope_div")
+		w.WriteString("o.community_code = " + args.add(scope.Division))
 	default:
-		return "", nil, fmt.Errorf("organization list: no jurisdiction for tier %q", scope.Tier)
+		return "", fmt.Errorf("organization list: no jurisdiction for tier %q", scope.Tier)
 	}
 	if f.TownCode != "" {
-		w.WriteString(" AND o.town_code = @town")
-		args["town"] = f.TownCode
+		w.WriteString(" AND o.town_code = " + args.add(f.TownCode))
 	}
 	if f.CommunityCode != "" {
-		w.WriteString(" AND o.community_code = @community")
-		args["community"] = f.CommunityCode
+		w.WriteString(" AND o.community_code = " + args.add(f.CommunityCode))
 	}
 	if err := f.check(); err != nil {
-		return "", nil, err
+		return "", err
 	}
 	for _, c := range []struct{ column, value string }{
 		{"o.tier", string(f.Tier)}, {"o.legal_form", string(f.LegalForm)}, {"o.status", string(f.Status)},
@@ -148,10 +162,10 @@ func orgWhere(scope portal.Scope, f OrgFilter) (string, pgx.NamedArgs, error) {
 		w.WriteString(" AND o.fields @> ARRAY[" + sqlWord(f.Field) + "]")
 	}
 	if f.Query != "" {
-		w.WriteString(" AND o.name_bigrams @> cso_bigrams(@q) AND o.name LIKE '%' || @q_like || '%'")
-		args["q"], args["q_like"] = f.Query, likeEscaper.Replace(f.Query)
+		w.WriteString(" AND o.name_bigrams @> cso_bigrams(" + args.add(f.Query) + ")")
+		w.WriteString(" AND o.name LIKE '%' || " + args.add(likeEscaper.Replace(f.Query)) + " || '%'")
 	}
-	return w.String(), args, nil
+	return w.String(), nil
 }
 
 // check refuses a word that is not on its list. The handler refuses it first, with a message at the field;
@@ -189,18 +203,18 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 //
 // Only a name search is planned afresh for its term: whether walking the list's own index or asking the
 // bigram index is quicker depends on how common the term is, which only its own plan can tell.
-func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string, pgx.NamedArgs, bool, error) {
-	where, args, err := orgWhere(scope, f)
+func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string, stmtArgs, bool, error) {
+	var args stmtArgs
+	where, err := orgWhere(scope, f, &args)
 	if err != nil {
 		return "", nil, false, err
 	}
 	sql := "SELECT " + orgPageColumns + " FROM organizations o WHERE " + where
 	if after != 0 {
-		args["after"] = after
 		if f.Sort == SortName {
-			sql += " AND (o.name, o.id) > (SELECT a.name, a.id FROM organizations a WHERE a.id = @after)"
+			sql += " AND (o.name, o.id) > (SELECT a.name, a.id FROM organizations a WHERE a.id = " + args.add(after) + ")"
 		} else {
-			sql += " AND o.id < @after"
+			sql += " AND o.id < " + args.add(after)
 		}
 	}
 	if f.Sort == SortName {
@@ -215,21 +229,20 @@ func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string,
 // so that a jurisdiction's total costs the same at 2 M organizations as at 200. Its plan is kept like the
 // list's. Codes nest, so the jurisdiction and a town are ranges of community codes, bounded by digits as
 // digitsAfter explains.
-func keptCountQuery(scope portal.Scope, f OrgFilter) (string, pgx.NamedArgs, error) {
+func keptCountQuery(scope portal.Scope, f OrgFilter) (string, stmtArgs, error) {
 	if err := f.check(); err != nil {
 		return "", nil, err
 	}
-	args := pgx.NamedArgs{"scope_from": scope.Division, "scope_to": digitsAfter(scope.Division)}
+	var args stmtArgs
 	var w strings.Builder
-	w.WriteString(`SELECT coalesce(sum(k.n), 0) FROM org_counts k
-		WHERE k.community_code >= @scope_from AND k.community_code < @scope_to`)
+	w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_counts k WHERE k.community_code >= " + args.add(scope.Division) +
+		" AND k.community_code < " + args.add(digitsAfter(scope.Division)))
 	if f.TownCode != "" {
-		w.WriteString(" AND k.community_code >= @town_from AND k.community_code < @town_to")
-		args["town_from"], args["town_to"] = f.TownCode, digitsAfter(f.TownCode)
+		w.WriteString(" AND k.community_code >= " + args.add(f.TownCode) +
+			" AND k.community_code < " + args.add(digitsAfter(f.TownCode)))
 	}
 	if f.CommunityCode != "" {
-		w.WriteString(" AND k.community_code = @community")
-		args["community"] = f.CommunityCode
+		w.WriteString(" AND k.community_code = " + args.add(f.CommunityCode))
 	}
 	for _, c := range []struct{ column, value string }{
 		{"k.tier", string(f.Tier)}, {"k.legal_form", string(f.LegalForm)}, {"k.status", string(f.Status)},
@@ -243,7 +256,7 @@ func keptCountQuery(scope portal.Scope, f OrgFilter) (string, pgx.NamedArgs, err
 
 // ListOrganizations returns up to limit organizations inside scope that match f, after the cursor (0 for the
 // first page). Ask for one more than the page shows to learn whether there is a next page.
-func (db *DB) ListOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) ([]OrgListRow, error) {
+func (db *DB) ListOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) ([]OrgPageRow, error) {
 	page, err := db.listOrganizations(ctx, scope, f, after, limit, false)
 	return page.Rows, err
 }
@@ -251,7 +264,7 @@ func (db *DB) ListOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 // OrgPage is one list page and, when the kept counts answer the filter (OrgFilter.KeptCountable), the list's
 // exact total.
 type OrgPage struct {
-	Rows []OrgListRow
+	Rows []OrgPageRow
 	Kept *OrgCount // nil: the filter needs counting, which a page does not pay for
 }
 
@@ -265,19 +278,19 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 	if limit <= 0 || limit > 1000 {
 		limit = 50
 	}
-	page := OrgPage{Rows: make([]OrgListRow, 0, limit)}
+	page := OrgPage{Rows: make([]OrgPageRow, 0, limit)}
 	b := &pgx.Batch{}
 	sql, args, keepPlan, err := listQuery(scope, f, after, limit)
 	if err != nil {
 		return OrgPage{}, err
 	}
-	b.Queue(sql, args).Query(scanInto(&page.Rows, orgPageDest))
+	b.Queue(sql, args...).Query(scanPage(&page.Rows, orgPageDest))
 	if withTotal {
 		sql, args, err := keptCountQuery(scope, f)
 		if err != nil {
 			return OrgPage{}, err
 		}
-		b.Queue(sql, args).QueryRow(func(row pgx.Row) error {
+		b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
 			page.Kept = &OrgCount{}
 			return row.Scan(&page.Kept.N)
 		})
@@ -306,14 +319,18 @@ func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f OrgF
 			return OrgCount{}, err
 		}
 		var n int
-		err = db.Lookups.QueryRow(ctx, sql, args).Scan(&n)
+		err = db.Lookups.QueryRow(ctx, sql, args...).Scan(&n)
 		return OrgCount{N: n}, translate(err)
 	}
-	where, args, err := orgWhere(scope, f)
+	var args stmtArgs
+	where, err := orgWhere(scope, f, &args)
 	if err != nil {
 		return OrgCount{}, err
 	}
-	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations o WHERE `+where+` LIMIT @cap) capped`, args)
+	var n int
+	err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations o WHERE `+where+
+		` LIMIT `+strconv.Itoa(CountCap+1)+`) capped`, args...).Scan(&n)
+	return capped(n), translate(err)
 }
 
 // KeptCountable reports whether the kept counts answer this filter's total exactly, whatever the registry's
@@ -342,7 +359,7 @@ func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, 
 		return "", err
 	}
 	if !keepPlan {
-		rows, _ := db.Pool.Query(ctx, "EXPLAIN "+sql, args)
+		rows, _ := db.Pool.Query(ctx, "EXPLAIN "+sql, args...)
 		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		return strings.Join(lines, "\n"), translate(err)
 	}
@@ -358,7 +375,8 @@ func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, 
 func (db *DB) ExportOrganizations(ctx context.Context, scope portal.Scope, actor portal.Actor, f OrgFilter, format string, fn func(OrgListRow) error) (int, error) {
 	return db.auditedExport(ctx, actor, exportAudit{action: "org.export", objectType: "organization",
 		format: format, filter: f.Summary()}, func() (int, error) {
-		where, args, err := orgWhere(scope, f)
+		var args stmtArgs
+		where, err := orgWhere(scope, f, &args)
 		if err != nil {
 			return 0, err
 		}

@@ -60,7 +60,7 @@ func insertOrgs(t testing.TB, db *postgres.DB, community string, names ...string
 	return ids
 }
 
-func names(rows []postgres.OrgListRow) []string {
+func names(rows []postgres.OrgPageRow) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
 		out[i] = r.Name
@@ -122,7 +122,7 @@ func TestListOrganizationsStaysInScope(t *testing.T) {
 	}
 }
 
-func mustList(t *testing.T, db *postgres.DB, scope portal.Scope, f postgres.OrgFilter) []postgres.OrgListRow {
+func mustList(t *testing.T, db *postgres.DB, scope portal.Scope, f postgres.OrgFilter) []postgres.OrgPageRow {
 	t.Helper()
 	rows, err := db.ListOrganizations(context.Background(), scope, f, 0, 1000)
 	if err != nil {
@@ -199,7 +199,7 @@ func TestListOrganizationsKeyset(t *testing.T) {
 	for _, f := range []postgres.OrgFilter{{}, {Sort: postgres.SortName}, {CommunityCode: communityB},
 		{CommunityCode: communityB, Sort: postgres.SortName}} {
 		sort := f.Sort
-		var seen []postgres.OrgListRow
+		var seen []postgres.OrgPageRow
 		var after int64
 		pages := 0
 		for {

@@ -253,39 +253,35 @@ func reportFilterArgs(scope portal.Scope, f ReportFilter) pgx.NamedArgs {
 // category) pair the filter allows as one ordered range of a (…, series, category, activity_date, id) index,
 // only as far as a page, and merges the pairs' pages. One filter word reads at most 8 (or 5) short ranges; a
 // combination that nobody files costs an empty range instead of a walk over the whole town.
-func reportListQueryFor(scope portal.Scope, f ReportFilter, after ReportCursor, limit int) (string, pgx.NamedArgs, error) {
+func reportListQueryFor(scope portal.Scope, f ReportFilter, after ReportCursor, limit int) (string, stmtArgs, error) {
 	if err := f.check(); err != nil {
 		return "", nil, err
 	}
 	div := reportNarrowest(scope, f)
-	args := pgx.NamedArgs{"div": div}
+	var args stmtArgs
 	var w strings.Builder
 	w.WriteString("r.superseded_at IS NULL AND ")
 	switch len(div) {
 	case 6:
-		w.WriteString("r.district_code = @div")
+		w.WriteString("r.district_code = " + args.add(div))
 	case 9:
-		w.WriteString("r.town_code = @div")
+		w.WriteString("r.town_code = " + args.add(div))
 	case 12:
-		w.WriteString("r.community_code = @div")
+		w.WriteString("r.community_code = " + args.add(div))
 	default:
 		w.WriteString("false") // a filter outside the scope
 	}
 	if f.OrgID != 0 {
-		w.WriteString(" AND r.org_id = @org")
-		args["org"] = f.OrgID
+		w.WriteString(" AND r.org_id = " + args.add(f.OrgID))
 	}
 	if f.From != nil {
-		w.WriteString(" AND r.activity_date >= @from::date")
-		args["from"] = *f.From
+		w.WriteString(" AND r.activity_date >= " + args.add(*f.From) + "::date")
 	}
 	if f.To != nil {
-		w.WriteString(" AND r.activity_date <= @to::date")
-		args["to"] = *f.To
+		w.WriteString(" AND r.activity_date <= " + args.add(*f.To) + "::date")
 	}
 	if after.ID != 0 {
-		w.WriteString(" AND (r.activity_date, r.id) < (@after_date::date, @after_id)")
-		args["after_date"], args["after_id"] = after.Date, after.ID
+		w.WriteString(" AND (r.activity_date, r.id) < (" + args.add(after.Date) + "::date, " + args.add(after.ID) + ")")
 	}
 	order := " ORDER BY r.activity_date DESC, r.id DESC LIMIT " + strconv.Itoa(limit)
 	if f.OrgID != 0 || f.Series == "" && f.Category == "" {
@@ -353,10 +349,10 @@ func (db *DB) listActivityReports(ctx context.Context, scope portal.Scope, f Rep
 	}
 	page := ReportPage{Rows: make([]ActivityReport, 0, limit)}
 	b := &pgx.Batch{}
-	b.Queue(q, args).Query(scanInto(&page.Rows, reportListDest))
+	b.Queue(q, args...).Query(scanPage(&page.Rows, reportListDest))
 	if withCount {
 		if q, args, ok := reportCountQuery(scope, f); ok {
-			b.Queue(q, args).QueryRow(func(row pgx.Row) error {
+			b.Queue(q, args...).QueryRow(func(row pgx.Row) error {
 				page.Count.Known = true
 				return row.Scan(&page.Count.N)
 			})
@@ -390,7 +386,8 @@ func (db *DB) ExplainListActivityReports(ctx context.Context, scope portal.Scope
 func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, actor portal.Actor, f ReportFilter, format string, fn func(ActivityReport) error) (int, error) {
 	return db.auditedExport(ctx, actor, exportAudit{action: "report.export", objectType: "activity_report",
 		format: format, filter: f.Summary()}, func() (int, error) {
-		return eachRow(ctx, db, reportExportQuery, reportFilterArgs(scope, f), pgx.RowToStructByName[ActivityReport], fn)
+		return eachRow(ctx, db, reportExportQuery, []any{reportFilterArgs(scope, f)},
+			pgx.RowToStructByName[ActivityReport], fn)
 	})
 }
 
@@ -663,7 +660,7 @@ func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f Re
 		return ReportCount{Known: f.KeptCountable()}, nil
 	}
 	var n int
-	err := db.Lookups.QueryRow(ctx, q, args).Scan(&n)
+	err := db.Lookups.QueryRow(ctx, q, args...).Scan(&n)
 	return ReportCount{N: n, Known: err == nil}, translate(err)
 }
 
@@ -673,16 +670,16 @@ func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f Re
 // where starts_with tested all 6,000 (4 ms). A whole district reads the counts kept per town instead
 // (migration 0013): a tenth of the rows. The words, checked by the caller, are literals as in the list's
 // statement.
-func reportCountQuery(scope portal.Scope, f ReportFilter) (string, pgx.NamedArgs, bool) {
+func reportCountQuery(scope portal.Scope, f ReportFilter) (string, []any, bool) {
 	div := reportNarrowest(scope, f)
 	if !f.KeptCountable() || div == "" {
 		return "", nil, false
 	}
 	q := `SELECT coalesce(sum(k.n), 0) FROM report_counts k
-		WHERE k.community_code >= @div AND k.community_code < @div_end`
+		WHERE k.community_code >= $1 AND k.community_code < $2`
 	if len(div) < 9 {
 		q = `SELECT coalesce(sum(k.n), 0) FROM report_town_counts k
-		WHERE k.town_code >= @div AND k.town_code < @div_end`
+		WHERE k.town_code >= $1 AND k.town_code < $2`
 	}
 	if f.Series != "" {
 		q += ` AND k.series = ` + sqlWord(f.Series)
@@ -690,7 +687,7 @@ func reportCountQuery(scope portal.Scope, f ReportFilter) (string, pgx.NamedArgs
 	if f.Category != "" {
 		q += ` AND k.category = ` + sqlWord(f.Category)
 	}
-	return q, pgx.NamedArgs{"div": div, "div_end": digitsAfter(div)}, true
+	return q, []any{div, digitsAfter(div)}, true
 }
 
 // digitsAfter is the least digit string above every code that starts with prefix, a string of digits: prefix

@@ -675,7 +675,7 @@ func (db *DB) ExportEvaluations(ctx context.Context, scope portal.Scope, actor p
 	return db.auditedExport(ctx, actor, exportAudit{action: "evaluation.export", objectType: "evaluation",
 		format: format, filter: filter}, func() (int, error) {
 		return eachRow(ctx, db, latestEvaluationsQuery,
-			scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": 0}), scanEvaluation, fn)
+			[]any{scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": 0})}, scanEvaluation, fn)
 	})
 }
 

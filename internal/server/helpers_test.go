@@ -20,14 +20,14 @@ import (
 
 // app is a real portal on a fresh database, served by httptest.
 type app struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 	db  *postgres.DB
 	cfg config.Config
 }
 
 // newApp starts the portal on a fresh demo database; tweak adjusts the configuration first.
-func newApp(t *testing.T, tweak func(*config.Config)) *app {
+func newApp(t testing.TB, tweak func(*config.Config)) *app {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string {
 		if k == "PORTAL_DEMO" {
@@ -50,7 +50,7 @@ func newApp(t *testing.T, tweak func(*config.Config)) *app {
 
 // client is one browser-like user agent: its own cookie jar, no automatic redirects.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	app  *app
 	http *http.Client
 }
@@ -77,7 +77,7 @@ type response struct {
 	Body string
 }
 
-func (r response) doc(t *testing.T) *goquery.Document {
+func (r response) doc(t testing.TB) *goquery.Document {
 	t.Helper()
 	d, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
 	if err != nil {

@@ -86,7 +86,7 @@ func (c *client) uploadLedger(path string, data []byte) response {
 }
 
 // jobState is the state a 台账 job's page shows.
-func jobState(t *testing.T, res response) string {
+func jobState(t testing.TB, res response) string {
 	t.Helper()
 	state, _ := res.doc(t).Find("#job-status [data-state]").Attr("data-state")
 	return state

@@ -253,10 +253,7 @@ func handleOrgList(db orgLister, base string, rs *responder) http.HandlerFunc {
 			v.FirstHref = withQuery(base, vals)
 		}
 		v.Total = web.OrgListTotal(total.N, total.More)
-		v.Rows = make([]web.OrgListItem, len(rows))
-		for i, o := range rows {
-			v.Rows[i] = web.NewOrgListItem(o, base)
-		}
+		v.Rows = rows
 		v.ExportXLSX = withQuery(base+"/export.xlsx", vals)
 		v.ExportCSV = withQuery(base+"/export.csv", vals)
 		rs.render(w, r, http.StatusOK, web.OrgListPage(v))

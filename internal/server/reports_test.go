@@ -31,7 +31,7 @@ type reportFile struct {
 }
 
 // reportMultipart encodes fields and files as a browser would.
-func reportMultipart(t *testing.T, fields url.Values, files []reportFile) (string, []byte) {
+func reportMultipart(t testing.TB, fields url.Values, files []reportFile) (string, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
