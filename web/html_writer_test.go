@@ -32,6 +32,9 @@ func checkEscapesAsTempl(t *testing.T, s string) {
 	var b strings.Builder
 	h := newHTMLWriter(&b)
 	h.text(s)
+	if err := h.done(); err != nil {
+		t.Fatal(err)
+	}
 	if b.String() != html.EscapeString(s) {
 		t.Errorf("text(%q) = %q, want %q", s, b.String(), html.EscapeString(s))
 	}
@@ -203,5 +206,20 @@ func TestReportListRowsShowEachValueAsText(t *testing.T) {
 				t.Errorf("row %d: revision %q but %d badges", i, r.Revision, badge)
 			}
 		})
+	}
+}
+
+// A fixed select's options are shared by every page that chose nothing; choosing gives a page its own copy.
+func TestFixedOptionsAreSharedUntilChosen(t *testing.T) {
+	opts := newFixedOptions(orgListWords([]string{"文体娱乐", "养老服务"}))
+	if got := opts.selecting(""); &got[0] != &opts[0] || !got[0].Selected || got[0].Label != "全部" {
+		t.Fatalf("nothing chosen: %+v", got)
+	}
+	chosen := opts.selecting("养老服务")
+	if &chosen[0] == &opts[0] || chosen[0].Selected || !chosen[2].Selected || chosen[1].Selected {
+		t.Fatalf("养老服务 chosen: %+v", chosen)
+	}
+	if !opts[0].Selected || opts[2].Selected {
+		t.Fatalf("choosing changed the shared options: %+v", opts)
 	}
 }

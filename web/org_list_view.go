@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,21 +72,12 @@ func NewOrgListView(p Page, base string, form OrgFilterForm, problems map[string
 			v.CommunityHint = "先选择镇街并查询，再选社区(村)"
 		}
 	}
-	var tiers, statuses []Option
-	for _, t := range registry.Tiers {
-		tiers = append(tiers, Option{Value: string(t), Label: t.Label()})
-	}
-	for _, s := range registry.Statuses {
-		statuses = append(statuses, Option{Value: string(s), Label: s.Label()})
-	}
-	forms := []string{string(rules.FormSocialGroup), string(rules.FormPrivateNonEnterprise),
-		string(rules.FormFoundation), string(rules.FormUnregistered)}
-	v.TierOptions = orgListWithAll(tiers, form.Tier.Value)
-	v.LegalFormOptions = orgListWithAll(orgListWords(forms), form.LegalForm.Value)
-	v.FieldOptions = orgListWithAll(orgListWords(registry.Fields), form.Field.Value)
-	v.NatureOptions = orgListWithAll(orgListWords(registry.Natures), form.Nature.Value)
-	v.StatusOptions = orgListWithAll(statuses, form.Status.Value)
-	v.PartyOptions = orgListWithAll(orgListWords(registry.PartyStatuses), form.Party.Value)
+	v.TierOptions = orgListTiers.selecting(form.Tier.Value)
+	v.LegalFormOptions = orgListForms.selecting(form.LegalForm.Value)
+	v.FieldOptions = orgListFields.selecting(form.Field.Value)
+	v.NatureOptions = orgListNatures.selecting(form.Nature.Value)
+	v.StatusOptions = orgListStatuses.selecting(form.Status.Value)
+	v.PartyOptions = orgListParties.selecting(form.Party.Value)
 	v.SortOptions = []Option{{Value: "", Label: "最新建档在前", Selected: form.Sort.Value == ""},
 		{Value: "name", Label: "按名称", Selected: form.Sort.Value == "name"}}
 	return v
@@ -109,6 +101,46 @@ func orgListWithAll(opts []Option, selected string) []Option {
 	}
 	return out
 }
+
+// fixedOptions are the choices of a select over one of the registry's fixed lists, "全部" first and selected.
+// Every unfiltered list page shows them as they are, so they are made once and shared; a page that has chosen
+// one gets its own copy with that one selected. Nothing may change a shared slice.
+type fixedOptions []Option
+
+func newFixedOptions(opts []Option) fixedOptions { return orgListWithAll(opts, "") }
+
+func (f fixedOptions) selecting(value string) []Option {
+	if value == "" {
+		return f
+	}
+	out := slices.Clone([]Option(f))
+	for i := range out {
+		out[i].Selected = out[i].Value == value
+	}
+	return out
+}
+
+var (
+	orgListTiers = newFixedOptions(func() []Option {
+		var out []Option
+		for _, t := range registry.Tiers {
+			out = append(out, Option{Value: string(t), Label: t.Label()})
+		}
+		return out
+	}())
+	orgListForms = newFixedOptions(orgListWords([]string{string(rules.FormSocialGroup),
+		string(rules.FormPrivateNonEnterprise), string(rules.FormFoundation), string(rules.FormUnregistered)}))
+	orgListFields   = newFixedOptions(orgListWords(registry.Fields))
+	orgListNatures  = newFixedOptions(orgListWords(registry.Natures))
+	orgListParties  = newFixedOptions(orgListWords(registry.PartyStatuses))
+	orgListStatuses = newFixedOptions(func() []Option {
+		var out []Option
+		for _, s := range registry.Statuses {
+			out = append(out, Option{Value: string(s), Label: s.Label()})
+		}
+		return out
+	}())
+)
 
 // OrgListTotal is the summary line of a list; more says the count stopped at n.
 func OrgListTotal(n int, more bool) string {

@@ -98,8 +98,8 @@ func NewReportFilter(v *ReportListView, towns, communities []portal.Division, gr
 			v.OrgOptions = append(v.OrgOptions, Option{Value: id, Label: g.Name, Selected: id == f.Org.Value})
 		}
 	}
-	v.SeriesOptions = orgListWithAll(orgListWords(postgres.ReportSeries), f.Series.Value)
-	v.CategoryOptions = orgListWithAll(orgListWords(postgres.ReportCategories), f.Category.Value)
+	v.SeriesOptions = reportListSeries.selecting(f.Series.Value)
+	v.CategoryOptions = reportListCategories.selecting(f.Category.Value)
 }
 
 // NewReportListItem formats one report for a list; its page is base/{id}.
@@ -340,3 +340,9 @@ func ReportExportCells(r postgres.ActivityReport, dst []any) []any {
 
 // ReportTotal is a list's total as the page says it: 共 1,234,567 条.
 func ReportTotal(n int) string { return "共 " + groupDigits(n) + " 条" }
+
+// The report lists' fixed selects, shared as fixedOptions explains.
+var (
+	reportListSeries     = newFixedOptions(orgListWords(postgres.ReportSeries))
+	reportListCategories = newFixedOptions(orgListWords(postgres.ReportCategories))
+)
