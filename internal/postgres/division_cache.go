@@ -122,20 +122,47 @@ func (db *DB) divisionNames(ctx context.Context, codes []string) (map[string]str
 }
 
 // nameRows fills the town and community names of n list rows from the division cache; at gives row i's codes
-// and where its names go.
+// and where its names go. The names the cache holds are filled under one lock with nothing allocated; the
+// codes it lacks are read in one query.
 func (db *DB) nameRows(ctx context.Context, n int, at func(i int) (town, community string, townName, communityName *string)) error {
-	codes := make([]string, 0, 2*n)
-	for i := range n {
-		town, community, _, _ := at(i)
-		codes = append(codes, town, community)
+	miss := db.divisions.fillNames(n, at)
+	if len(miss) == 0 {
+		return nil
 	}
-	names, err := db.divisionNames(ctx, codes)
+	names, err := db.divisionNames(ctx, miss)
 	if err != nil {
 		return err
 	}
 	for i := range n {
 		town, community, townName, communityName := at(i)
-		*townName, *communityName = names[town], names[community]
+		if name, ok := names[town]; ok {
+			*townName = name
+		}
+		if name, ok := names[community]; ok {
+			*communityName = name
+		}
 	}
 	return nil
+}
+
+// fillNames sets the names it holds for rows as nameRows describes, and returns the codes it lacks.
+func (c *divisionCache) fillNames(n int, at func(i int) (town, community string, townName, communityName *string)) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fresh(time.Now())
+	var miss []string
+	for i := range n {
+		town, community, townName, communityName := at(i)
+		for _, d := range [2]struct {
+			code string
+			name *string
+		}{{town, townName}, {community, communityName}} {
+			if name, ok := c.names[d.code]; ok {
+				*d.name = name
+			} else if !slices.Contains(miss, d.code) {
+				miss = append(miss, d.code)
+			}
+		}
+	}
+	return miss
 }

@@ -225,24 +225,33 @@ func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string,
 	return sql + " LIMIT " + strconv.Itoa(limit), args, f.Query == "", nil
 }
 
-// keptCountQuery sums the counts that triggers keep per community, tier, legal form and status (org_counts),
-// so that a jurisdiction's total costs the same at 2 M organizations as at 200. Its plan is kept like the
-// list's. Codes nest, so the jurisdiction and a town are ranges of community codes, bounded by digits as
-// digitsAfter explains.
+// keptCountQuery sums the counts that triggers keep, so that a jurisdiction's total costs the same at 2 M
+// organizations as at 200. Its plan is kept like the list's. A district's or a town's total reads the counts
+// kept per town, tier, legal form and status (org_town_counts); one community's reads those kept per community
+// (org_counts). Codes nest, so a district is a range of town codes, bounded by digits as digitsAfter explains,
+// and a town a range of community codes.
 func keptCountQuery(scope portal.Scope, f OrgFilter) (string, stmtArgs, error) {
 	if err := f.check(); err != nil {
 		return "", nil, err
 	}
 	var args stmtArgs
 	var w strings.Builder
-	w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_counts k WHERE k.community_code >= " + args.add(scope.Division) +
-		" AND k.community_code < " + args.add(digitsAfter(scope.Division)))
-	if f.TownCode != "" {
-		w.WriteString(" AND k.community_code >= " + args.add(f.TownCode) +
-			" AND k.community_code < " + args.add(digitsAfter(f.TownCode)))
-	}
-	if f.CommunityCode != "" {
-		w.WriteString(" AND k.community_code = " + args.add(f.CommunityCode))
+	if scope.Tier != portal.TierCommunity && f.CommunityCode == "" {
+		w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_town_counts k WHERE k.town_code >= " + args.add(scope.Division) +
+			" AND k.town_code < " + args.add(digitsAfter(scope.Division)))
+		if f.TownCode != "" {
+			w.WriteString(" AND k.town_code = " + args.add(f.TownCode))
+		}
+	} else {
+		w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_counts k WHERE k.community_code >= " + args.add(scope.Division) +
+			" AND k.community_code < " + args.add(digitsAfter(scope.Division)))
+		if f.TownCode != "" {
+			w.WriteString(" AND k.community_code >= " + args.add(f.TownCode) +
+				" AND k.community_code < " + args.add(digitsAfter(f.TownCode)))
+		}
+		if f.CommunityCode != "" {
+			w.WriteString(" AND k.community_code = " + args.add(f.CommunityCode))
+		}
 	}
 	for _, c := range []struct{ column, value string }{
 		{"k.tier", string(f.Tier)}, {"k.legal_form", string(f.LegalForm)}, {"k.status", string(f.Status)},
