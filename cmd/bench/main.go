@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -145,16 +146,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		_ = add.Run() // exists already on later runs
 	}
 
-	// 2. The portal, as its own process so that its peak RSS is its own.
+	// 2. The portal, as its own process so that its peak RSS is its own. Another process on its address would
+	// answer in its place — a portal left running from an earlier build, measured without anyone noticing —
+	// so the address must be free, and the portal must still be running once it answers.
+	ln, err := net.Listen("tcp", portalAddr)
+	if err != nil {
+		return fmt.Errorf("%s is taken by another process; stop it first: %w", portalAddr, err)
+	}
+	ln.Close()
 	srv := exec.CommandContext(ctx, bin, "serve")
 	srv.Env = env
 	srv.Stdout, srv.Stderr = io.Discard, io.Discard
 	if err := srv.Start(); err != nil {
 		return err
 	}
-	defer func() { _ = srv.Process.Signal(syscall.SIGTERM); _ = srv.Wait() }()
+	exited := make(chan error, 1)
+	go func() { exited <- srv.Wait() }()
+	defer func() { _ = srv.Process.Signal(syscall.SIGTERM); <-exited }()
 	if err := waitReady(ctx, "http://"+portalAddr+"/readyz"); err != nil {
 		return err
+	}
+	select {
+	case err := <-exited:
+		exited <- err
+		return fmt.Errorf("the portal stopped as it started: %v", err)
+	default:
 	}
 	cookies := map[string]string{}
 	for _, u := range []string{"bench-district", "bench-town"} {
@@ -233,6 +249,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fi, _ := os.Stat(filepath.Join(static, "p"+strconv.Itoa(i)+".html"))
 		results = append(results, result{page: p, portal: pr, nginx: nr, ratio: pr.rps / nr.rps, bytes: int(fi.Size())})
+	}
+	select {
+	case err := <-exited:
+		exited <- err
+		return fmt.Errorf("the portal stopped during the run: %v", err)
+	default:
 	}
 	rss := peakRSS(srv.Process.Pid)
 
