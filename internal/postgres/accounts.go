@@ -76,8 +76,7 @@ func (db *DB) AccountByID(ctx context.Context, id int64) (portal.Account, error)
 	if err != nil {
 		return a, err
 	}
-	names, err := db.divisionNames(ctx, []string{a.DivisionCode})
-	a.DivisionName = names[a.DivisionCode]
+	a.DivisionName, err = db.divisionName(ctx, a.DivisionCode)
 	return a, err
 }
 

@@ -121,6 +121,26 @@ func (db *DB) divisionNames(ctx context.Context, codes []string) (map[string]str
 	return names, nil
 }
 
+// divisionName is the name of one division, from the cache when it holds it; "" for a code that names none.
+func (db *DB) divisionName(ctx context.Context, code string) (string, error) {
+	var name string
+	if db.divisions.missing1(code, &name) {
+		names, err := db.divisionNames(ctx, []string{code})
+		return names[code], err
+	}
+	return name, nil
+}
+
+// missing1 sets *name to code's cached name and reports false, or reports true when the cache lacks it.
+func (c *divisionCache) missing1(code string, name *string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fresh(time.Now())
+	n, ok := c.names[code]
+	*name = n
+	return !ok
+}
+
 // nameRows fills the town and community names of n list rows from the division cache; at gives row i's codes
 // and where its names go. The names the cache holds are filled under one lock with nothing allocated; the
 // codes it lacks are read in one query.

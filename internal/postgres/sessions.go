@@ -44,11 +44,9 @@ func (db *DB) SessionWithAccount(ctx context.Context, token string) (data []byte
 	if created != nil {
 		a.CreatedAt = *created
 	}
-	names, err := db.divisionNames(ctx, []string{a.DivisionCode})
-	if err != nil {
+	if a.DivisionName, err = db.divisionName(ctx, a.DivisionCode); err != nil {
 		return nil, nil, false, err
 	}
-	a.DivisionName = names[a.DivisionCode]
 	return data, &a, true, nil
 }
 
