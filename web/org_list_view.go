@@ -1,7 +1,6 @@
 package web
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -113,11 +112,7 @@ func (f fixedOptions) selecting(value string) []Option {
 	if value == "" {
 		return f
 	}
-	out := slices.Clone([]Option(f))
-	for i := range out {
-		out[i].Selected = out[i].Value == value
-	}
-	return out
+	return orgListWithAll(f[1:], value)
 }
 
 var (

@@ -163,14 +163,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	exited := make(chan error, 1)
 	go func() { exited <- srv.Wait() }()
 	defer func() { _ = srv.Process.Signal(syscall.SIGTERM); <-exited }()
+	// stopped says how the portal ended, or nil while it runs; it leaves the result for the deferred wait.
+	stopped := func(when string) error {
+		select {
+		case err := <-exited:
+			exited <- err
+			return fmt.Errorf("the portal stopped %s: %v", when, err)
+		default:
+			return nil
+		}
+	}
 	if err := waitReady(ctx, "http://"+portalAddr+"/readyz"); err != nil {
 		return err
 	}
-	select {
-	case err := <-exited:
-		exited <- err
-		return fmt.Errorf("the portal stopped as it started: %v", err)
-	default:
+	if err := stopped("as it started"); err != nil {
+		return err
 	}
 	cookies := map[string]string{}
 	for _, u := range []string{"bench-district", "bench-town"} {
@@ -250,11 +257,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fi, _ := os.Stat(filepath.Join(static, "p"+strconv.Itoa(i)+".html"))
 		results = append(results, result{page: p, portal: pr, nginx: nr, ratio: pr.rps / nr.rps, bytes: int(fi.Size())})
 	}
-	select {
-	case err := <-exited:
-		exited <- err
-		return fmt.Errorf("the portal stopped during the run: %v", err)
-	default:
+	if err := stopped("during the run"); err != nil {
+		return err
 	}
 	rss := peakRSS(srv.Process.Pid)
 

@@ -123,22 +123,20 @@ func (db *DB) divisionNames(ctx context.Context, codes []string) (map[string]str
 
 // divisionName is the name of one division, from the cache when it holds it; "" for a code that names none.
 func (db *DB) divisionName(ctx context.Context, code string) (string, error) {
-	var name string
-	if db.divisions.missing1(code, &name) {
-		names, err := db.divisionNames(ctx, []string{code})
-		return names[code], err
+	if name, ok := db.divisions.name(code); ok {
+		return name, nil
 	}
-	return name, nil
+	names, err := db.divisionNames(ctx, []string{code})
+	return names[code], err
 }
 
-// missing1 sets *name to code's cached name and reports false, or reports true when the cache lacks it.
-func (c *divisionCache) missing1(code string, name *string) bool {
+// name is code's cached name, and whether the cache holds it.
+func (c *divisionCache) name(code string) (string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.fresh(time.Now())
-	n, ok := c.names[code]
-	*name = n
-	return !ok
+	name, ok := c.names[code]
+	return name, ok
 }
 
 // nameRows fills the town and community names of n list rows from the division cache; at gives row i's codes

@@ -130,6 +130,9 @@ const orgDivisionJoins = `
 // — which serves the usual one-word Chinese search (养老, 舞蹈) that a trigram index cannot — and LIKE
 // rechecks the order.
 func orgWhere(scope portal.Scope, f OrgFilter, args *stmtArgs) (string, error) {
+	if err := checkScope(scope); err != nil {
+		return "", err
+	}
 	var w strings.Builder
 	switch scope.Tier {
 	case portal.TierDistrict:
@@ -138,8 +141,6 @@ func orgWhere(scope portal.Scope, f OrgFilter, args *stmtArgs) (string, error) {
 		w.WriteString("o.town_code = " + args.add(scope.Division))
 	case portal.TierCommunity:
 		w.WriteString("o.community_code = " + args.add(scope.Division))
-	default:
-		return "", fmt.Errorf("organization list: no jurisdiction for tier %q", scope.Tier)
 	}
 	if f.TownCode != "" {
 		w.WriteString(" AND o.town_code = " + args.add(f.TownCode))
@@ -231,6 +232,9 @@ func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string,
 // (org_counts). Codes nest, so a district is a range of town codes, bounded by digits as digitsAfter explains,
 // and a town a range of community codes.
 func keptCountQuery(scope portal.Scope, f OrgFilter) (string, stmtArgs, error) {
+	if err := checkScope(scope); err != nil {
+		return "", nil, err
+	}
 	if err := f.check(); err != nil {
 		return "", nil, err
 	}

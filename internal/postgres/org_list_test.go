@@ -420,3 +420,22 @@ func TestKeptTotalsEqualARecount(t *testing.T) {
 		}
 	}
 }
+
+// A jurisdiction no account can have — no tier, or no division — counts and lists nothing rather than everything.
+func TestNoJurisdictionSeesNothing(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	for _, scope := range []portal.Scope{{}, {Tier: portal.TierDistrict}, {Tier: "province", Division: "500000"}} {
+		if n, err := db.CountOrganizations(ctx, scope, postgres.OrgFilter{}); err == nil {
+			t.Errorf("%+v: counted %+v organizations", scope, n)
+		}
+		if page, err := db.ListOrganizationsPage(ctx, scope, postgres.OrgFilter{TownCode: seed.TownShuanglonghu}, 0, 50); err == nil {
+			t.Errorf("%+v: listed %d organizations", scope, len(page.Rows))
+		}
+		page, err := db.ListActivityReportsPage(ctx, scope, postgres.ReportFilter{TownCode: seed.TownShuanglonghu},
+			postgres.ReportCursor{}, 50)
+		if err != nil || len(page.Rows) != 0 || page.Count.N != 0 {
+			t.Errorf("%+v: reports %d, total %+v, err %v", scope, len(page.Rows), page.Count, err)
+		}
+	}
+}

@@ -215,6 +215,9 @@ func (f ReportFilter) check() error {
 // reportNarrowest is the narrowest of the scope's division and f's town and community filters, or "" when they
 // do not nest (a filter outside the scope), so that no report matches.
 func reportNarrowest(scope portal.Scope, f ReportFilter) string {
+	if checkScope(scope) != nil {
+		return "" // matches nothing
+	}
 	div := scope.Division
 	for _, c := range []string{f.TownCode, f.CommunityCode} {
 		switch {

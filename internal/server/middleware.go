@@ -202,7 +202,7 @@ func (s *Server) loadAccount(next http.Handler) http.Handler {
 		// (or a test's session without the store) reads it here.
 		var a portal.Account
 		var err error
-		if rs := requestSessionFrom(r.Context()); rs != nil && rs.read && rs.account != nil && rs.account.ID == id {
+		if rs := requestSessionFrom(r.Context()); rs != nil && rs.account != nil && rs.account.ID == id {
 			a = *rs.account
 		} else {
 			a, err = s.db.AccountByID(r.Context(), id)

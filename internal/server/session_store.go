@@ -28,8 +28,7 @@ var _ scs.CtxStore = sessionStore{}
 // helpers, and the account the store read with the session.
 type requestSession struct {
 	sm      *scs.SessionManager
-	read    bool            // the store read this request's session row
-	account *portal.Account // the account named by that row; nil for none
+	account *portal.Account // the account named by the session row the store read; nil for none
 }
 
 func requestSessionFrom(ctx context.Context) *requestSession {
@@ -40,7 +39,7 @@ func requestSessionFrom(ctx context.Context) *requestSession {
 func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	data, account, found, err := s.db.SessionWithAccount(ctx, token)
 	if rs := requestSessionFrom(ctx); rs != nil && err == nil {
-		rs.read, rs.account = true, account
+		rs.account = account
 	}
 	return data, found, err
 }
