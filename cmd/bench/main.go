@@ -1,7 +1,8 @@
 // Command bench is `make bench`: it loads the scale data once (2 million organizations and 10 million activity
 // reports by default, with COPY), starts the portal and an nginx serving saved copies of the same pages, runs
-// wrk against both in turn and prints one table of each page's connections, req/s, p50/p99, ratio to nginx,
-// and the portal's peak RSS (PERFORMANCE.md).
+// wrk against both in turn, runs the statements each page sent under pgbench, and prints one table of each page's
+// connections, req/s, p50/p99, ratio to nginx, what PostgreSQL alone serves of the page, and the portal's peak
+// RSS (PERFORMANCE.md).
 // Load goes to 127.0.0.1 only and every run is bounded in time.
 package main
 
@@ -40,10 +41,11 @@ func main() {
 }
 
 const (
-	benchTown     = "500112002" // 双龙湖街道, bench-town's division
-	portalAddr    = "127.0.0.1:18080"
-	nginxAddr     = "127.0.0.1:18081"
-	benchPassword = "Bench@Load2026"
+	pgbenchClients = 8           // as PERFORMANCE.md's anchor for a page's query alone
+	benchTown      = "500112002" // 双龙湖街道, bench-town's division
+	portalAddr     = "127.0.0.1:18080"
+	nginxAddr      = "127.0.0.1:18081"
+	benchPassword  = "Bench@Load2026"
 )
 
 // page is one page under load: its path and the user it is fetched as.
@@ -59,6 +61,7 @@ type result struct {
 	portal, nginx wrkResult
 	ratio         float64
 	bytes         int
+	pgTPS         float64 // PostgreSQL alone running the page's statements
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -228,6 +231,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	// The page's own statements, for PostgreSQL alone under pgbench: the most requests per second the database
+	// can serve for that page on this machine, with nothing left for the portal.
+	ctl, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer ctl.Close()
+	scripts := make([]string, len(pages))
+	for i, p := range pages {
+		stmts, err := pageStatements(ctx, c, ctl, "http://"+portalAddr+p.path, cookies[p.user])
+		if err != nil {
+			return err
+		}
+		scripts[i] = strings.Join(stmts, ";\n") + ";\n"
+		// Kept beside the saved page, to read what a page costs PostgreSQL.
+		if err := os.WriteFile(filepath.Join(static, "p"+strconv.Itoa(i)+".sql"), []byte(scripts[i]), 0o644); err != nil {
+			return err
+		}
+	}
 	stopNginx, err := startNginx(ctx, work, static)
 	if err != nil {
 		return err
@@ -254,8 +276,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		tps, err := pgbench(ctx, c, dbURL, scripts[i], pgbenchClients, *dur)
+		if err != nil {
+			return err
+		}
 		fi, _ := os.Stat(filepath.Join(static, "p"+strconv.Itoa(i)+".html"))
-		results = append(results, result{page: p, portal: pr, nginx: nr, ratio: pr.rps / nr.rps, bytes: int(fi.Size())})
+		results = append(results, result{page: p, portal: pr, nginx: nr, ratio: pr.rps / nr.rps, bytes: int(fi.Size()),
+			pgTPS: tps})
 	}
 	if err := stopped("during the run"); err != nil {
 		return err
@@ -264,12 +291,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "\n%d organizations, %d activity reports · wrk -t2 -d%s after %s unmeasured · 127.0.0.1\n\n",
 		*orgs, *reports, *dur, *warm)
-	fmt.Fprintln(stdout, "| page | conns | bytes | portal req/s | p50 | p99 | nginx req/s | ratio |")
-	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(stdout, "| page | conns | bytes | portal req/s | p50 | p99 | nginx req/s | ratio | PostgreSQL alone | portal of it |")
+	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range results {
-		fmt.Fprintf(stdout, "| %s | %d | %d | %.0f | %s | %s | %.0f | %.1f %% |\n", r.page.name, r.page.conns, r.bytes,
-			r.portal.rps, r.portal.p50, r.portal.p99, r.nginx.rps, 100*r.ratio)
+		fmt.Fprintf(stdout, "| %s | %d | %d | %.0f | %s | %s | %.0f | %.1f %% | %.0f (%.1f %%) | %.0f %% |\n", r.page.name,
+			r.page.conns, r.bytes, r.portal.rps, r.portal.p50, r.portal.p99, r.nginx.rps, 100*r.ratio,
+			r.pgTPS, 100*r.pgTPS/r.nginx.rps, 100*r.portal.rps/r.pgTPS)
 	}
+	fmt.Fprintf(stdout, "\nPostgreSQL alone: pgbench -M prepared -c %d running the statements the page sent (logged from one request),\n"+
+		"as req/s and as a share of nginx's; \"portal of it\" is the portal's req/s as a share of that.\n", pgbenchClients)
 	fmt.Fprintf(stdout, "\nportal peak RSS: %d MB\n", rss/1024)
 	return nil
 }

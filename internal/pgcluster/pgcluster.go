@@ -133,7 +133,9 @@ func (c *Cluster) socketDir() string { return filepath.Join(c.Dir, "run") }
 func (c *Cluster) socketPath() string {
 	return filepath.Join(c.socketDir(), ".s.PGSQL."+strconv.Itoa(Port))
 }
-func (c *Cluster) logFile() string { return filepath.Join(c.Dir, "server.log") }
+
+// LogFile is where the server writes its log (pg_ctl -l).
+func (c *Cluster) LogFile() string { return filepath.Join(c.Dir, "server.log") }
 
 // URL is the connection string for database db on this cluster's socket.
 func (c *Cluster) URL(db string) string {
@@ -173,9 +175,9 @@ func (c *Cluster) Start(ctx context.Context, fast bool) error {
 	if fast {
 		opts = append(opts, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
 	}
-	if err := c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-l", c.logFile(), "-w", "-t", "60",
+	if err := c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-l", c.LogFile(), "-w", "-t", "60",
 		"-o", strings.Join(opts, " "), "start"); err != nil {
-		tail, _ := os.ReadFile(c.logFile())
+		tail, _ := os.ReadFile(c.LogFile())
 		if len(tail) > 2000 {
 			tail = tail[len(tail)-2000:]
 		}
