@@ -36,6 +36,7 @@ func pageStatements(ctx context.Context, c *pgcluster.Cluster, db *postgres.DB, 
 	if err := db.LogEveryStatement(ctx, false); err != nil {
 		return nil, err
 	}
+	time.Sleep(300 * time.Millisecond) // and the end of it, before anything is measured
 	if fetchErr != nil {
 		return nil, fetchErr
 	}
