@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
@@ -40,7 +41,7 @@ func pageStatements(ctx context.Context, c *pgcluster.Cluster, db *postgres.DB, 
 	if fetchErr != nil {
 		return nil, fetchErr
 	}
-	if status != 200 {
+	if status != http.StatusOK {
 		return nil, fmt.Errorf("%s answered %d", u, status)
 	}
 	log, err := os.ReadFile(c.LogFile())
