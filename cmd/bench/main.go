@@ -1,8 +1,8 @@
 // Command bench is `make bench`: it loads the scale data once (2 million organizations and 10 million activity
 // reports by default, with COPY), starts the portal and an nginx serving saved copies of the same pages, runs
-// wrk against both in turn, runs the statements each page sent under pgbench, and prints one table of each page's
-// connections, req/s, p50/p99, ratio to nginx, what PostgreSQL alone serves of the page, and the portal's peak
-// RSS (PERFORMANCE.md).
+// wrk against both in turn, runs the statements each page sent under pgbench and through the stack's floor
+// (floor.go), and prints one table of each page's connections, req/s, p50/p99, ratio to nginx, what PostgreSQL
+// alone and the floor serve of the page, and the portal's peak RSS (PERFORMANCE.md).
 // Load goes to 127.0.0.1 only and every run is bounded in time.
 package main
 
@@ -59,6 +59,7 @@ type page struct {
 type result struct {
 	page          page
 	portal, nginx wrkResult
+	floor         wrkResult // the page's statements through chi and pgx, its saved bytes written back
 	ratio         float64
 	bytes         int
 	pgTPS         float64 // PostgreSQL alone running the page's statements
@@ -239,11 +240,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer ctl.Close()
 	scripts := make([]string, len(pages))
+	statements := make([][]string, len(pages))
 	for i, p := range pages {
 		stmts, err := pageStatements(ctx, c, ctl, "http://"+portalAddr+p.path, cookies[p.user])
 		if err != nil {
 			return err
 		}
+		statements[i] = stmts
 		scripts[i] = strings.Join(stmts, ";\n") + ";\n"
 		// Kept beside the saved page, to read what a page costs PostgreSQL.
 		if err := os.WriteFile(filepath.Join(static, "p"+strconv.Itoa(i)+".sql"), []byte(scripts[i]), 0o644); err != nil {
@@ -255,15 +258,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stopNginx()
+	floorPages := make([]floorPage, len(pages))
+	for i := range pages {
+		body, err := os.ReadFile(filepath.Join(static, "p"+strconv.Itoa(i)+".html"))
+		if err != nil {
+			return err
+		}
+		floorPages[i] = floorPage{stmts: statements[i], body: body}
+	}
+	stopFloor, err := startFloor(ctx, dbURL, floorPages)
+	if err != nil {
+		return err
+	}
+	defer stopFloor()
 
-	// 4. wrk against both, page by page. Each page is first loaded for a short while unmeasured, on both
-	// servers, so that the figures are of the steady state: a freshly started cluster reads the pages' rows from
+	// 4. wrk against the portal, nginx and the floor, page by page. Each page is first loaded for a short while
+	// unmeasured, on each server, so that the figures are of the steady state: a freshly started cluster reads the pages' rows from
 	// disk, and each of the portal's connections prepares a statement once. Without it the first page measured
 	// came out at half its steady rate.
 	var results []result
 	for i, p := range pages {
 		for _, u := range []struct{ url, cookie string }{{"http://" + portalAddr + p.path, cookies[p.user]},
-			{"http://" + nginxAddr + "/p" + strconv.Itoa(i) + ".html", ""}} {
+			{"http://" + nginxAddr + "/p" + strconv.Itoa(i) + ".html", ""},
+			{"http://" + floorAddr + "/p/" + strconv.Itoa(i), ""}} {
 			if _, err := wrk(ctx, u.url, u.cookie, p.conns, *warm); err != nil {
 				return err
 			}
@@ -276,13 +293,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		fr, err := wrk(ctx, "http://"+floorAddr+"/p/"+strconv.Itoa(i), "", p.conns, *dur)
+		if err != nil {
+			return err
+		}
 		tps, err := pgbench(ctx, c, dbURL, scripts[i], pgbenchClients, *dur)
 		if err != nil {
 			return err
 		}
 		fi, _ := os.Stat(filepath.Join(static, "p"+strconv.Itoa(i)+".html"))
-		results = append(results, result{page: p, portal: pr, nginx: nr, ratio: pr.rps / nr.rps, bytes: int(fi.Size()),
-			pgTPS: tps})
+		results = append(results, result{page: p, portal: pr, nginx: nr, floor: fr, ratio: pr.rps / nr.rps,
+			bytes: int(fi.Size()), pgTPS: tps})
 	}
 	if err := stopped("during the run"); err != nil {
 		return err
@@ -291,15 +312,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "\n%d organizations, %d activity reports · wrk -t2 -d%s after %s unmeasured · 127.0.0.1\n\n",
 		*orgs, *reports, *dur, *warm)
-	fmt.Fprintln(stdout, "| page | conns | bytes | portal req/s | p50 | p99 | nginx req/s | ratio | PostgreSQL alone | portal of it |")
-	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(stdout, "| page | conns | bytes | portal req/s | p50 | p99 | nginx req/s | ratio | "+
+		"PostgreSQL alone | floor | portal of floor |")
+	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range results {
-		fmt.Fprintf(stdout, "| %s | %d | %d | %.0f | %s | %s | %.0f | %.1f %% | %.0f (%.1f %%) | %.0f %% |\n", r.page.name,
-			r.page.conns, r.bytes, r.portal.rps, r.portal.p50, r.portal.p99, r.nginx.rps, 100*r.ratio,
-			r.pgTPS, 100*r.pgTPS/r.nginx.rps, 100*r.portal.rps/r.pgTPS)
+		fmt.Fprintf(stdout, "| %s | %d | %d | %.0f | %s | %s | %.0f | %.1f %% | %.0f (%.1f %%) | %.0f (%.1f %%) | %.0f %% |\n",
+			r.page.name, r.page.conns, r.bytes, r.portal.rps, r.portal.p50, r.portal.p99, r.nginx.rps, 100*r.ratio,
+			r.pgTPS, 100*r.pgTPS/r.nginx.rps, r.floor.rps, 100*r.floor.rps/r.nginx.rps, 100*r.portal.rps/r.floor.rps)
 	}
 	fmt.Fprintf(stdout, "\nPostgreSQL alone: pgbench -M prepared -c %d running the statements the page sent (logged from one request),\n"+
-		"as req/s and as a share of nginx's; \"portal of it\" is the portal's req/s as a share of that.\n", pgbenchClients)
+		"as req/s and as a share of nginx's. floor: a chi handler sending those statements through pgx in one batch\n"+
+		"and writing the saved page, with nothing else (no session, decoding or rendering): the most this stack can\n"+
+		"serve of the page here. \"portal of floor\" is the portal's req/s as a share of the floor's.\n", pgbenchClients)
 	fmt.Fprintf(stdout, "\nportal peak RSS: %d MB\n", rss/1024)
 	return nil
 }
@@ -319,7 +343,7 @@ func waitReady(ctx context.Context, u string) error {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	return errors.New("the portal did not become ready in 60 s")
+	return fmt.Errorf("%s did not answer 200 in 60 s", u)
 }
 
 func signIn(user string) (string, error) {
