@@ -34,6 +34,7 @@ type DB struct {
 	// on their arguments' values belong here.
 	Lookups   *pgxpool.Pool
 	divisions *divisionCache
+	bigrams   bigramStats // how common each piece of a name is, to choose how a search runs (org_search.go)
 }
 
 // Open connects to url. The pool is sized for a 2-core machine; PostgreSQL does the waiting, not the portal.

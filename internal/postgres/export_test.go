@@ -11,3 +11,14 @@ func SetDivisionCacheTTL(db *DB, ttl time.Duration) {
 
 // DigitsAfter is digitsAfter, for its table test.
 var DigitsAfter = digitsAfter
+
+// SetSearchWindow makes a common term's search walk n rows before asking the bigram index, until restore is
+// called, so that a test of a few hundred rows crosses the window's edge.
+func SetSearchWindow(n int) (restore func()) {
+	old := searchWindow
+	searchWindow = n
+	return func() { searchWindow = old }
+}
+
+// TermShare is termShare, for its table test.
+var TermShare = termShare

@@ -230,6 +230,23 @@ func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string,
 	return sql + " LIMIT " + strconv.Itoa(limit), args, f.Query == "", nil
 }
 
+// pageQuery is the statement of a list page: listQuery's, or for a search for a common term in the newest
+// order the window search's (walk true), whose rows come back in two parts for newestFirst to order.
+func (db *DB) pageQuery(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) (sql string, args stmtArgs, keepPlan, walk bool, err error) {
+	if walk, err = db.walksWindow(ctx, f, limit); err != nil {
+		return "", nil, false, false, err
+	}
+	if walk {
+		// Its plan is kept: the window is walked whatever the term, and past the window's edge a term is
+		// sparse, where the bigram index is the way. Planned afresh, its three readings of the table cost
+		// 1.2 ms per request, more than the walk.
+		sql, args, err = windowSearchQuery(scope, f, after, limit)
+		return sql, args, true, true, err
+	}
+	sql, args, keepPlan, err = listQuery(scope, f, after, limit)
+	return sql, args, keepPlan, false, err
+}
+
 // keptCountQuery sums the counts that triggers keep, so that a jurisdiction's total costs the same at 2 M
 // organizations as at 200. Its plan is kept like the list's. A district's or a town's total reads the counts
 // kept per town, tier, legal form and status (org_town_counts); one community's reads those kept per community
@@ -297,7 +314,7 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 	}
 	page := OrgPage{Rows: make([]OrgPageRow, 0, limit)}
 	b := &pgx.Batch{}
-	sql, args, keepPlan, err := listQuery(scope, f, after, limit)
+	sql, args, keepPlan, walk, err := db.pageQuery(ctx, scope, f, after, limit)
 	if err != nil {
 		return OrgPage{}, err
 	}
@@ -318,6 +335,9 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 	}
 	if err := pool.SendBatch(ctx, b).Close(); err != nil {
 		return OrgPage{}, translate(err)
+	}
+	if walk {
+		newestFirst(page.Rows)
 	}
 	err = db.nameRows(ctx, len(page.Rows), func(i int) (string, string, *string, *string) {
 		r := &page.Rows[i]
@@ -371,7 +391,7 @@ type OrgCount struct {
 // run, with the same arguments; tests use it to show which index a filter relies on. For a statement whose
 // plan is kept it is that kept plan, made without the arguments' values, as the Lookups pool makes it.
 func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) (string, error) {
-	sql, args, keepPlan, err := listQuery(scope, f, after, limit)
+	sql, args, keepPlan, _, err := db.pageQuery(ctx, scope, f, after, limit)
 	if err != nil {
 		return "", err
 	}

@@ -242,7 +242,7 @@ func TestListOrganizationsKeyset(t *testing.T) {
 func TestNameSearchUsesBigramIndex(t *testing.T) {
 	db := newRegistryDB(t)
 	ctx := context.Background()
-	_, err := db.Pool.Exec(ctx, `
+	fillAnalyzed(t, db, `
 		INSERT INTO organizations (district_code, town_code, community_code, tier, legal_form, name)
 		SELECT left(c, 6), left(c, 9), c, 'guided', '未登记团体',
 		       CASE WHEN i % 200 = 0 THEN '锦华舞蹈' || i || '队'
@@ -250,12 +250,6 @@ func TestNameSearchUsesBigramIndex(t *testing.T) {
 		                 chr(19968 + (i * 31) % 6000) || i || '组' END
 		FROM generate_series(1, 2000) AS i,
 		     LATERAL (SELECT CASE WHEN i % 2 = 0 THEN $1 ELSE $2 END AS c) AS pick`, communityA, communityB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Pool.Exec(ctx, `VACUUM ANALYZE organizations`); err != nil {
-		t.Fatal(err)
-	}
 	for _, scope := range []portal.Scope{district, townA} {
 		for _, sort := range []postgres.OrgSort{postgres.SortNewest, postgres.SortName} {
 			plan, err := db.ExplainListOrganizations(ctx, scope, postgres.OrgFilter{Query: "舞蹈", Sort: sort}, 0, 51)
