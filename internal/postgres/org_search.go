@@ -117,9 +117,11 @@ func (db *DB) walksWindow(ctx context.Context, f OrgFilter, limit int) (bool, er
 }
 
 // windowSearchQuery is the statement of a search that walks the window first. w is the page found in the
-// window; the second part runs only when w holds less than a page, and reads the bigram index for the rows
-// past the window's edge (the id of its last row; 0 when the list ends inside the window). Every row of the
-// second part is older than every row of w, so the two together are the page; the caller puts them in order.
+// window, as ids: the walk reads only each row's id and name, and the page's columns are read for the matches
+// alone (carrying every column of 750 rows through the walk made the statement 2.2 times slower). The second
+// part runs only when w holds less than a page, and reads the bigram index for the rows past the window's
+// edge (the id of its last row; 0 when the list ends inside the window). Every row of the second part is
+// older than every row of w, so the two together are the page; the caller puts them in order.
 // The edge is tested on each match ("o.id + 0") rather than through the primary key: the kept plan, not
 // knowing the edge, took it for a third of the table and read two million keys to AND with the term's few
 // thousand (240 ms). The edge lies below the cursor, so the rows past it need no cursor clause, which would
@@ -141,11 +143,11 @@ func windowSearchQuery(scope portal.Scope, f OrgFilter, after int64, limit int) 
 	bigrams := " AND o.name_bigrams @> cso_bigrams(" + args.add(f.Query) + ")"
 	n := strconv.Itoa(limit)
 	return `WITH w AS (
-		SELECT ` + orgPageColumns + ` FROM (
-			SELECT ` + orgPageColumns + ` FROM organizations o WHERE ` + window + ` ORDER BY o.id DESC
+		SELECT o.id FROM (
+			SELECT o.id, o.name FROM organizations o WHERE ` + window + ` ORDER BY o.id DESC
 			LIMIT ` + strconv.Itoa(searchWindow) + `
 		) o WHERE ` + like + ` ORDER BY o.id DESC LIMIT ` + n + `)
-	SELECT * FROM w
+	SELECT ` + orgPageColumns + ` FROM organizations o WHERE o.id IN (SELECT id FROM w)
 	UNION ALL
 	(SELECT ` + orgPageColumns + ` FROM organizations o WHERE ` + where + ` AND ` + like + bigrams + `
 		AND o.id + 0 < coalesce((SELECT o.id FROM organizations o WHERE ` + window + `
