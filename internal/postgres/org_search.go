@@ -103,9 +103,11 @@ func termShare(term string, share map[string]float64, floor float64) (upper floa
 }
 
 // walksWindow reports whether a newest-first search for f.Query should walk the window first: when even its
-// rarest piece is common enough for searchWindow rows to hold a page of it.
+// rarest piece is common enough for searchWindow rows to hold a page of it. A filter on 服务领域, 性质 or 党建
+// never walks: no index gives those lists newest first, so gathering even the window's rows of a rare value
+// could mean reading most of the jurisdiction. Divisions, tier, legal form and status each have one.
 func (db *DB) walksWindow(ctx context.Context, f OrgFilter, limit int) (bool, error) {
-	if f.Query == "" || f.Sort != SortNewest {
+	if f.Query == "" || f.Sort != SortNewest || f.Field != "" || f.Nature != "" || f.Party != "" {
 		return false, nil
 	}
 	share, floor, err := db.bigramShares(ctx)

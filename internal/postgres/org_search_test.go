@@ -35,6 +35,14 @@ func TestWindowSearchFindsWhatAScanFinds(t *testing.T) {
 	if !strings.Contains(plan, "CTE w") {
 		t.Fatalf("a common term's search does not walk the window first:\n%s", plan)
 	}
+	// No index gives a 服务领域's list newest first: gathering its window could read the whole jurisdiction.
+	plan, err = db.ExplainListOrganizations(ctx, district, postgres.OrgFilter{Query: "舞蹈", Field: "文体娱乐"}, 0, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plan, "CTE w") {
+		t.Errorf("a search filtered by 服务领域 walks the window:\n%s", plan)
+	}
 	for _, c := range []struct {
 		name  string
 		scope portal.Scope
