@@ -17,7 +17,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -123,7 +122,7 @@ func (db *DB) walksWindow(ctx context.Context, f OrgFilter, limit int) (bool, er
 // alone (carrying every column of 750 rows through the walk made the statement 2.2 times slower). The second
 // part runs only when w holds less than a page, and reads the bigram index for the rows past the window's
 // edge (the id of its last row; 0 when the list ends inside the window). Every row of the second part is
-// older than every row of w, so the two together are the page; the caller puts them in order.
+// older than every row of w, so the two together are the page, sorted at the end (at most a page of rows).
 // The edge is tested on each match ("o.id + 0") rather than through the primary key: the kept plan, not
 // knowing the edge, took it for a third of the table and read two million keys to AND with the term's few
 // thousand (240 ms). The edge lies below the cursor, so the rows past it need no cursor clause, which would
@@ -141,33 +140,20 @@ func windowSearchQuery(scope portal.Scope, f OrgFilter, after int64, limit int) 
 	if after != 0 {
 		window += " AND o.id < " + args.add(after)
 	}
-	like := "o.name LIKE '%' || " + args.add(likeEscaper.Replace(f.Query)) + " || '%'"
-	bigrams := " AND o.name_bigrams @> cso_bigrams(" + args.add(f.Query) + ")"
+	like, bigrams := nameSearch(f.Query, &args)
 	n := strconv.Itoa(limit)
 	return `WITH w AS (
 		SELECT o.id FROM (
 			SELECT o.id, o.name FROM organizations o WHERE ` + window + ` ORDER BY o.id DESC
 			LIMIT ` + strconv.Itoa(searchWindow) + `
 		) o WHERE ` + like + ` ORDER BY o.id DESC LIMIT ` + n + `)
-	SELECT ` + orgPageColumns + ` FROM organizations o WHERE o.id IN (SELECT id FROM w)
-	UNION ALL
-	(SELECT ` + orgPageColumns + ` FROM organizations o WHERE ` + where + ` AND ` + like + bigrams + `
-		AND o.id + 0 < coalesce((SELECT o.id FROM organizations o WHERE ` + window + `
-			ORDER BY o.id DESC OFFSET ` + strconv.Itoa(searchWindow-1) + ` LIMIT 1), 0)
-		AND (SELECT count(*) FROM w) < ` + n + `
-	ORDER BY o.id DESC LIMIT ` + n + ` - (SELECT count(*) FROM w))`, args, nil
-}
-
-// newestFirst puts a window search's rows in the list's order: the statement returns the window's rows and
-// the older ones in two parts, which PostgreSQL need not keep in that order.
-func newestFirst(rows []OrgPageRow) {
-	slices.SortFunc(rows, func(a, b OrgPageRow) int {
-		switch {
-		case a.ID > b.ID:
-			return -1
-		case a.ID < b.ID:
-			return 1
-		}
-		return 0
-	})
+	SELECT * FROM (
+		SELECT ` + orgPageColumns + ` FROM organizations o WHERE o.id IN (SELECT id FROM w)
+		UNION ALL
+		(SELECT ` + orgPageColumns + ` FROM organizations o WHERE ` + where + ` AND ` + like + ` AND ` + bigrams + `
+			AND o.id + 0 < coalesce((SELECT o.id FROM organizations o WHERE ` + window + `
+				ORDER BY o.id DESC OFFSET ` + strconv.Itoa(searchWindow-1) + ` LIMIT 1), 0)
+			AND (SELECT count(*) FROM w) < ` + n + `
+		ORDER BY o.id DESC LIMIT ` + n + ` - (SELECT count(*) FROM w))
+	) o ORDER BY o.id DESC`, args, nil
 }
