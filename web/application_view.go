@@ -7,31 +7,31 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 )
 
 // ApplicationStatusLabel is an application's status as clerks say it, and its colour.
-func ApplicationStatusLabel(s postgres.ApplicationStatus) (string, StatusClass) {
+func ApplicationStatusLabel(s registry.ApplicationStatus) (string, StatusClass) {
 	switch s {
-	case postgres.AppSubmitted:
+	case registry.AppSubmitted:
 		return "待受理", StatusWarn
-	case postgres.AppAccepted:
+	case registry.AppAccepted:
 		return "已受理", StatusWarn
-	case postgres.AppCorrection:
+	case registry.AppCorrection:
 		return "待补正", StatusBad
-	case postgres.AppApproved:
+	case registry.AppApproved:
 		return "已准予", StatusOK
-	case postgres.AppRejected:
+	case registry.AppRejected:
 		return "不予登记", StatusBad
 	}
 	return string(s), StatusWarn
 }
 
 // ApplicationStatusOptions is the list filter's choices with selected marked.
-func ApplicationStatusOptions(selected postgres.ApplicationStatus) []Option {
+func ApplicationStatusOptions(selected registry.ApplicationStatus) []Option {
 	out := []Option{{Value: "", Label: "全部", Selected: selected == ""}}
-	for _, s := range postgres.ApplicationStatuses {
+	for _, s := range registry.ApplicationStatuses {
 		label, _ := ApplicationStatusLabel(s)
 		out = append(out, Option{Value: string(s), Label: label, Selected: s == selected})
 	}
@@ -123,18 +123,18 @@ type ApplicationRow struct {
 // ApplicationNumber is how an application is named on pages and in flashes: 登记申请第 12 号.
 func ApplicationNumber(id int64) string { return "第 " + strconv.FormatInt(id, 10) + " 号" }
 
-func applicationKind(a postgres.Application) string {
+func applicationKind(a registry.Application) string {
 	if a.NewGroup {
 		return "新设立"
 	}
-	if a.Status == postgres.AppApproved {
+	if a.Status == registry.AppApproved {
 		return "已有组织申请登记"
 	}
 	return a.OrgTier.Label() + "组织申请登记"
 }
 
 // NewApplicationRow formats one application; base is the list's path.
-func NewApplicationRow(a postgres.Application, base string) ApplicationRow {
+func NewApplicationRow(a registry.Application, base string) ApplicationRow {
 	status, class := ApplicationStatusLabel(a.Status)
 	return ApplicationRow{ID: a.ID, Href: base + "/" + strconv.FormatInt(a.ID, 10), Number: ApplicationNumber(a.ID),
 		Name: a.Name, LegalForm: string(a.LegalForm), Kind: applicationKind(a),
@@ -300,16 +300,16 @@ func (v ApplicationDetailView) RejectConfirm() string {
 }
 
 // NewApplicationDetail formats a and its history; base is the tier's root, e.g. /district.
-func NewApplicationDetail(p Page, base string, a postgres.Application, events []postgres.ApplicationEvent) ApplicationDetailView {
+func NewApplicationDetail(p Page, base string, a registry.Application, events []registry.ApplicationEvent) ApplicationDetailView {
 	href := base + "/applications/" + strconv.FormatInt(a.ID, 10)
 	status, class := ApplicationStatusLabel(a.Status)
 	v := ApplicationDetailView{Page: p, ID: a.ID, Number: ApplicationNumber(a.ID), Href: href,
 		ListHref: base + "/applications", Name: a.Name, Status: status, StatusClass: class, Version: a.Version,
 		Problems: map[string]string{}}
-	if a.Status == postgres.AppCorrection {
+	if a.Status == registry.AppCorrection {
 		v.Correction = a.Correction
 	}
-	if a.Status == postgres.AppRejected {
+	if a.Status == registry.AppRejected {
 		v.RejectReason = a.RejectReason
 	}
 	if a.OrgID != 0 {
@@ -351,21 +351,21 @@ func NewApplicationDetail(p Page, base string, a postgres.Application, events []
 }
 
 // NewApplicationStep formats one history row.
-func NewApplicationStep(e postgres.ApplicationEvent) ApplicationStep {
+func NewApplicationStep(e registry.ApplicationEvent) ApplicationStep {
 	s := ApplicationStep{At: DateTime(e.At), Actor: NewWho(e.ActorDisplayName, e.ActorName), Reason: appDash(e.Reason)}
 	to, _ := ApplicationStatusLabel(e.To)
 	switch {
 	case e.From == "":
 		s.Action = "提交申请"
-	case e.From == postgres.AppCorrection:
+	case e.From == registry.AppCorrection:
 		s.Action = "补正后重新提交"
-	case e.To == postgres.AppAccepted:
+	case e.To == registry.AppAccepted:
 		s.Action = "受理"
-	case e.To == postgres.AppCorrection:
+	case e.To == registry.AppCorrection:
 		s.Action = "退回补正"
-	case e.To == postgres.AppApproved:
+	case e.To == registry.AppApproved:
 		s.Action = "准予登记"
-	case e.To == postgres.AppRejected:
+	case e.To == registry.AppRejected:
 		s.Action = "不予登记"
 	default:
 		s.Action = to
@@ -393,7 +393,7 @@ var ApplicationExportHeader = []string{"申请编号", "拟登记名称", "组�
 
 // ApplicationExportCells is one application as an export row, appended to dst[:0] so that a long export reuses
 // one slice. Text is neutralised against formulas by the export package, not here.
-func ApplicationExportCells(a postgres.Application, dst []any) []any {
+func ApplicationExportCells(a registry.Application, dst []any) []any {
 	status, _ := ApplicationStatusLabel(a.Status)
 	decided := ""
 	if a.DecidedAt != nil {

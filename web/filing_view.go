@@ -13,40 +13,39 @@ import (
 	"github.com/a-h/templ"
 	qrcode "github.com/skip2/go-qrcode"
 
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // FilingKindLabel is a filing kind as clerks say it.
-func FilingKindLabel(k postgres.FilingKind) string {
+func FilingKindLabel(k registry.FilingKind) string {
 	switch k {
-	case postgres.FilingEstablish:
+	case registry.FilingEstablish:
 		return "成立备案"
-	case postgres.FilingChange:
+	case registry.FilingChange:
 		return "变更备案"
-	case postgres.FilingCancel:
+	case registry.FilingCancel:
 		return "注销备案"
 	}
 	return string(k)
 }
 
 // FilingStatusLabel is a filing status word and its colour.
-func FilingStatusLabel(s postgres.FilingStatus) (string, StatusClass) {
+func FilingStatusLabel(s registry.FilingStatus) (string, StatusClass) {
 	switch s {
-	case postgres.FilingSubmitted:
+	case registry.FilingSubmitted:
 		return "待审核", StatusWarn
-	case postgres.FilingApproved:
+	case registry.FilingApproved:
 		return "已备案", StatusOK
-	case postgres.FilingReturned:
+	case registry.FilingReturned:
 		return "已退回", StatusBad
 	}
 	return string(s), StatusWarn
 }
 
 // FilingStatusOptions is the list's status filter with selected marked.
-func FilingStatusOptions(selected postgres.FilingStatus) []Option {
+func FilingStatusOptions(selected registry.FilingStatus) []Option {
 	out := []Option{{Value: "", Label: "全部", Selected: selected == ""}}
-	for _, s := range []postgres.FilingStatus{postgres.FilingSubmitted, postgres.FilingApproved, postgres.FilingReturned} {
+	for _, s := range []registry.FilingStatus{registry.FilingSubmitted, registry.FilingApproved, registry.FilingReturned} {
 		l, _ := FilingStatusLabel(s)
 		out = append(out, Option{Value: string(s), Label: l, Selected: s == selected})
 	}
@@ -78,10 +77,10 @@ type FilingsView struct {
 }
 
 // FilingKinds are the kinds of filing in the order forms and filters list them.
-var FilingKinds = []postgres.FilingKind{postgres.FilingEstablish, postgres.FilingChange, postgres.FilingCancel}
+var FilingKinds = []registry.FilingKind{registry.FilingEstablish, registry.FilingChange, registry.FilingCancel}
 
 // FilingKindOptions is the list's kind filter with selected marked.
-func FilingKindOptions(selected postgres.FilingKind) []Option {
+func FilingKindOptions(selected registry.FilingKind) []Option {
 	out := []Option{{Value: "", Label: "全部", Selected: selected == ""}}
 	for _, k := range FilingKinds {
 		out = append(out, Option{Value: string(k), Label: FilingKindLabel(k), Selected: k == selected})
@@ -105,7 +104,7 @@ type FilingRow struct {
 }
 
 // NewFilingRow formats one filing for a list under base.
-func NewFilingRow(f postgres.Filing, base string) FilingRow {
+func NewFilingRow(f registry.Filing, base string) FilingRow {
 	status, class := FilingStatusLabel(f.Status)
 	no := f.FilingNo
 	if no == "" {
@@ -213,7 +212,7 @@ type FilingDocumentRow struct {
 }
 
 // NewFilingDocumentRow formats a document of the filing at filingHref.
-func NewFilingDocumentRow(d postgres.Document, filingHref string) FilingDocumentRow {
+func NewFilingDocumentRow(d registry.Document, filingHref string) FilingDocumentRow {
 	return FilingDocumentRow{Kind: d.Kind, Filename: d.Filename, Size: FilingFileSize(d.SizeBytes),
 		Href: filingHref + "/documents/" + strconv.FormatInt(d.ID, 10)}
 }
@@ -275,19 +274,19 @@ func filingDate(t *time.Time) string {
 
 // NewFilingDetail formats a filing. canDecide is whether the viewer may decide it (a town officer, while it
 // awaits review); canFile whether they may start 变更/注销 filings from it.
-func NewFilingDetail(p Page, base string, f postgres.Filing, docs []postgres.Document, events []postgres.FilingOrgEvent, canDecide, canFile bool) FilingDetailView {
+func NewFilingDetail(p Page, base string, f registry.Filing, docs []registry.Document, events []registry.FilingOrgEvent, canDecide, canFile bool) FilingDetailView {
 	href := base + "/" + strconv.FormatInt(f.ID, 10)
 	status, class := FilingStatusLabel(f.Status)
 	v := FilingDetailView{Page: p, Base: base, Href: href, Title: f.Name, Kind: FilingKindLabel(f.Kind),
 		Status: status, StatusClass: class, FilingNo: f.FilingNo, Version: f.Version,
-		CanDecide: canDecide && f.Status == postgres.FilingSubmitted, Problems: map[string]string{}}
+		CanDecide: canDecide && f.Status == registry.FilingSubmitted, Problems: map[string]string{}}
 	v.Data = append(v.Data, FilingValue{"备案类型", v.Kind}, FilingValue{"名称", f.Name},
 		FilingValue{"所属镇街", f.TownName}, FilingValue{"所属社区（村）", f.CommunityName})
 	if f.FilingNo != "" {
 		v.Data = append(v.Data, FilingValue{"备案编号", f.FilingNo})
 	}
 	switch f.Kind {
-	case postgres.FilingEstablish:
+	case registry.FilingEstablish:
 		publish := "不公开"
 		if f.PublishContact {
 			publish = "公开负责人姓名"
@@ -311,8 +310,8 @@ func NewFilingDetail(p Page, base string, f postgres.Filing, docs []postgres.Doc
 			FilingValue{"党建", f.PartyStatus + "，党员 " + strconv.Itoa(f.PartyMembers) + " 人"},
 			FilingValue{"负责人信息公开", publish},
 			FilingValue{"简易章程", filingDash(f.Charter)})
-	case postgres.FilingChange:
-		v.Data = append(v.Data, FilingValue{"变更事项", postgres.ChangeLabels(f.Changes)})
+	case registry.FilingChange:
+		v.Data = append(v.Data, FilingValue{"变更事项", registry.ChangeLabels(f.Changes)})
 		for _, c := range f.Changes {
 			switch c {
 			case "leader_name":
@@ -334,7 +333,7 @@ func NewFilingDetail(p Page, base string, f postgres.Filing, docs []postgres.Doc
 			}
 		}
 		v.Data = append(v.Data, FilingValue{"变更说明", filingDash(f.Reason)})
-	case postgres.FilingCancel:
+	case registry.FilingCancel:
 		v.Data = append(v.Data, FilingValue{"注销日期", filingDate(f.CancelOn)},
 			FilingValue{"注销原因", f.Reason})
 	}
@@ -345,7 +344,7 @@ func NewFilingDetail(p Page, base string, f postgres.Filing, docs []postgres.Doc
 		Who: NewWho(f.SubmittedByName, f.SubmittedByUsername), What: "提交" + v.Kind})
 	if f.DecidedAt != nil {
 		what := "准予备案"
-		if f.Status == postgres.FilingReturned {
+		if f.Status == registry.FilingReturned {
 			what = "退回"
 		}
 		v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTimePtr(f.DecidedAt),
@@ -365,7 +364,7 @@ func NewFilingDetail(p Page, base string, f postgres.Filing, docs []postgres.Doc
 		v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTime(e.At),
 			Who: NewWho(e.ActorDisplayName, e.ActorName), What: "组织档案：" + registry.EventLabel(e.Kind), Note: note})
 	}
-	if f.Status == postgres.FilingApproved && f.OrgTier == registry.TierFiled {
+	if f.Status == registry.FilingApproved && f.OrgTier == registry.TierFiled {
 		v.Certificate = href + "/certificate"
 		if canFile && f.OrgStatus.Live() {
 			org := strconv.FormatInt(f.OrgID, 10)
@@ -394,7 +393,7 @@ type CertificateView struct {
 }
 
 // NewCertificate formats a 备案证明 whose QR code opens verifyURL.
-func NewCertificate(p Page, back string, c postgres.Certificate, verifyURL string) (CertificateView, error) {
+func NewCertificate(p Page, back string, c registry.Certificate, verifyURL string) (CertificateView, error) {
 	qr, err := QRDataURL(verifyURL)
 	if err != nil {
 		return CertificateView{}, err
@@ -438,7 +437,7 @@ type VerifyView struct {
 }
 
 // NewVerify formats a verification; it carries nothing personal but a published leader name.
-func NewVerify(p Page, v postgres.Verification) VerifyView {
+func NewVerify(p Page, v registry.Verification) VerifyView {
 	out := VerifyView{Page: p, Name: v.Name, FilingNo: v.FilingNo, Authority: FilingAuthority(v.TownName, v.TownKind),
 		FiledOn: Date(v.FiledAt), Status: "有效", StatusClass: StatusOK, Leader: v.LeaderName}
 	if !v.Status.Live() {
@@ -454,13 +453,13 @@ var FilingExportHeader = []string{"系统编号", "名称", "备案类型", "所
 
 // FilingExportCells is one filing as an export row, appended to dst[:0] so that a long export reuses one slice.
 // Text is neutralised against formulas by the export package, not here.
-func FilingExportCells(f postgres.Filing, dst []any) []any {
+func FilingExportCells(f registry.Filing, dst []any) []any {
 	status, _ := FilingStatusLabel(f.Status)
 	decided := ""
 	if f.DecidedAt != nil {
 		decided = DateTime(*f.DecidedAt)
 	}
 	return append(dst[:0], f.ID, f.Name, FilingKindLabel(f.Kind), f.TownName, f.CommunityName, status, f.FilingNo,
-		f.LeaderName, f.LeaderPhone, f.LeaderID, f.Members, f.Volunteers, postgres.ChangeLabels(f.Changes), f.Reason,
+		f.LeaderName, f.LeaderPhone, f.LeaderID, f.Members, f.Volunteers, registry.ChangeLabels(f.Changes), f.Reason,
 		f.ReturnReason, NewWho(f.SubmittedByName, f.SubmittedByUsername).Name, DateTime(f.SubmittedAt), decided)
 }

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // htmlWriter writes markup and escaped text to a page. It is for the few parts of a page that repeat by the
@@ -109,7 +108,7 @@ func (h *htmlWriter) statusBadge(label string, c StatusClass) {
 
 // orgListRows is the body of the organization list's table: one row per organization, whose page is base/{id}.
 // Each cell is written straight from the row, without a formatted copy of it first.
-func orgListRows(base string, rows []postgres.OrgPageRow) templ.Component {
+func orgListRows(base string, rows []registry.OrgPageRow) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		h := newHTMLWriter(w)
 		for i := range rows {

@@ -12,7 +12,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 )
@@ -68,10 +67,10 @@ func renderRows(t *testing.T, c templ.Component) *goquery.Selection {
 }
 
 func TestOrgListRowsShowEachValueAsText(t *testing.T) {
-	var rows []postgres.OrgPageRow
+	var rows []registry.OrgPageRow
 	founded := time.Date(2021, 7, 21, 0, 0, 0, 0, time.UTC) // a date column as it is read
 	for i, s := range hostile {
-		r := postgres.OrgPageRow{ID: int64(i + 1), Name: s, Tier: registry.Tier(s), LegalForm: rules.LegalForm(s),
+		r := registry.OrgPageRow{ID: int64(i + 1), Name: s, Tier: registry.Tier(s), LegalForm: rules.LegalForm(s),
 			TownName: s, CommunityName: s, Fields: []string{s, "文体娱乐"}, LeaderName: s, LeaderPhone: s,
 			Status: []registry.Status{registry.StatusNormal, registry.StatusAbnormal, registry.StatusDissolved,
 				registry.Status(s)}[i%4]}
@@ -81,7 +80,7 @@ func TestOrgListRowsShowEachValueAsText(t *testing.T) {
 		rows = append(rows, r)
 	}
 	// A row with nothing optional shows dashes, not empty cells.
-	rows = append(rows, postgres.OrgPageRow{ID: 99, Name: "渝北区某某舞蹈队", Tier: registry.TierGuided,
+	rows = append(rows, registry.OrgPageRow{ID: 99, Name: "渝北区某某舞蹈队", Tier: registry.TierGuided,
 		Status: registry.StatusRevoked})
 	base := `/district/orgs"<`
 	trs := renderRows(t, orgListRows(base, rows))

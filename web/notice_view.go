@@ -7,19 +7,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // NoticeStatusLabel is a notice's status as clerks say it, and its colour.
-func NoticeStatusLabel(s postgres.NoticeStatus) (string, StatusClass) {
+func NoticeStatusLabel(s registry.NoticeStatus) (string, StatusClass) {
 	switch s {
-	case postgres.NoticeSubmitted:
+	case registry.NoticeSubmitted:
 		return "待确认", StatusWarn
-	case postgres.NoticeAcknowledged:
+	case registry.NoticeAcknowledged:
 		return "已确认", StatusOK
-	case postgres.NoticeChangesRequested:
+	case registry.NoticeChangesRequested:
 		return "需修改", StatusBad
-	case postgres.NoticeWithdrawn:
+	case registry.NoticeWithdrawn:
 		return "已撤回", ""
 	}
 	return string(s), StatusWarn
@@ -29,9 +29,9 @@ func NoticeStatusLabel(s postgres.NoticeStatus) (string, StatusClass) {
 const NoticeUrgentLabel = "临近未确认"
 
 // NoticeStatusOptions is the state filter's choices with selected marked.
-func NoticeStatusOptions(selected postgres.NoticeStatus) []Option {
+func NoticeStatusOptions(selected registry.NoticeStatus) []Option {
 	out := []Option{{Value: "", Label: "全部", Selected: selected == ""}}
-	for _, s := range postgres.NoticeStatuses {
+	for _, s := range registry.NoticeStatuses {
 		label, _ := NoticeStatusLabel(s)
 		out = append(out, Option{Value: string(s), Label: label, Selected: s == selected})
 	}
@@ -40,7 +40,7 @@ func NoticeStatusOptions(selected postgres.NoticeStatus) []Option {
 
 // NoticeKindOptions is the kind filter's choices (with 全部 first) with selected marked.
 func NoticeKindOptions(selected string) []Option {
-	return append([]Option{{Value: "", Label: "全部", Selected: selected == ""}}, Choices(postgres.NoticeKinds, selected)...)
+	return append([]Option{{Value: "", Label: "全部", Selected: selected == ""}}, Choices(registry.NoticeKinds, selected)...)
 }
 
 // NoticeNumber is how a notice is named on pages and in flashes: 第 12 号.
@@ -77,7 +77,7 @@ type NoticeRow struct {
 }
 
 // NewNoticeRow formats one notice; base is the tier's root (e.g. /town) and now decides urgency.
-func NewNoticeRow(n postgres.Notice, base string, now time.Time) NoticeRow {
+func NewNoticeRow(n registry.Notice, base string, now time.Time) NoticeRow {
 	status, class := NoticeStatusLabel(n.Status)
 	return NoticeRow{ID: n.ID, Href: base + "/notices/" + strconv.FormatInt(n.ID, 10), Number: NoticeNumber(n.ID),
 		Title: n.Title, Kind: n.Kind, Place: n.TownName + " " + n.CommunityName, Venue: n.Place,
@@ -133,7 +133,7 @@ type NoticeCalendarView struct {
 }
 
 // NewNoticeDays groups notices (earliest first) by their day in 北京时间; days without notices are left out.
-func NewNoticeDays(notices []postgres.Notice, base string, now time.Time) []NoticeDay {
+func NewNoticeDays(notices []registry.Notice, base string, now time.Time) []NoticeDay {
 	var days []NoticeDay
 	today := now.In(beijing).Format("2006-01-02")
 	for _, n := range notices {
@@ -251,16 +251,16 @@ func (v NoticeDetailView) AcknowledgeConfirm() string {
 }
 
 // NewNoticeDetail formats n and its history; base is the tier's root, e.g. /town.
-func NewNoticeDetail(p Page, base string, n postgres.Notice, events []postgres.NoticeEvent, now time.Time) NoticeDetailView {
+func NewNoticeDetail(p Page, base string, n registry.Notice, events []registry.NoticeEvent, now time.Time) NoticeDetailView {
 	href := base + "/notices/" + strconv.FormatInt(n.ID, 10)
 	status, class := NoticeStatusLabel(n.Status)
 	v := NoticeDetailView{Page: p, ID: n.ID, Number: NoticeNumber(n.ID), Href: href, ListHref: base + "/notices",
 		Title: n.Title, Status: status, StatusClass: class, Urgent: n.Urgent(now), Version: n.Version,
 		Problems: map[string]string{}}
 	switch n.Status {
-	case postgres.NoticeChangesRequested:
+	case registry.NoticeChangesRequested:
 		v.Request = n.Reason
-	case postgres.NoticeWithdrawn:
+	case registry.NoticeWithdrawn:
 		v.Withdrawn = noticeDash(n.Reason)
 	}
 	if n.OrgID != 0 {
@@ -298,19 +298,19 @@ func NewNoticeDetail(p Page, base string, n postgres.Notice, events []postgres.N
 }
 
 // NewNoticeStep formats one history row.
-func NewNoticeStep(e postgres.NoticeEvent) NoticeStep {
+func NewNoticeStep(e registry.NoticeEvent) NoticeStep {
 	s := NoticeStep{At: DateTime(e.At), Actor: NewWho(e.ActorDisplayName, e.ActorName), Reason: noticeDash(e.Reason)}
 	to, _ := NoticeStatusLabel(e.To)
 	switch {
 	case e.From == "":
 		s.Action = "提交报告"
-	case e.To == postgres.NoticeSubmitted:
+	case e.To == registry.NoticeSubmitted:
 		s.Action = "修改后重新提交"
-	case e.To == postgres.NoticeAcknowledged:
+	case e.To == registry.NoticeAcknowledged:
 		s.Action = "确认"
-	case e.To == postgres.NoticeChangesRequested:
+	case e.To == registry.NoticeChangesRequested:
 		s.Action = "要求修改"
-	case e.To == postgres.NoticeWithdrawn:
+	case e.To == registry.NoticeWithdrawn:
 		s.Action = "撤回"
 	default:
 		s.Action = to
@@ -338,7 +338,7 @@ var NoticeExportHeader = []string{"报告编号", "活动名称", "活动类别"
 
 // NoticeExportCells is one notice as an export row, appended to dst[:0] so that a long export reuses one slice.
 // Text is neutralised against formulas by the export package, not here.
-func NoticeExportCells(n postgres.Notice, dst []any) []any {
+func NoticeExportCells(n registry.Notice, dst []any) []any {
 	status, _ := NoticeStatusLabel(n.Status)
 	org := n.OrgName
 	if n.OrgID == 0 {

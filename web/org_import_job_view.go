@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/yubei-cso/portal/internal/ledger"
-	"github.com/yubei-cso/portal/internal/postgres"
 )
 
 // OrgImportJobView is the page of a 台账 job: its progress while it runs (the page then reloads itself), and
@@ -43,7 +42,7 @@ const refreshSeconds = 2
 
 // NewOrgImportJob builds the page of job j; form is the upload form of the clerk's tier, confirm where the
 // confirmation goes.
-func NewOrgImportJob(p Page, j postgres.ImportJob, form OrgImportView, confirm string) OrgImportJobView {
+func NewOrgImportJob(p Page, j ledger.Job, form OrgImportView, confirm string) OrgImportJobView {
 	v := OrgImportJobView{Page: p, Filename: j.Filename, State: string(j.State), ListHref: form.ListHref}
 	again := func(notice string) {
 		form.Filename = j.Filename
@@ -87,7 +86,7 @@ func NewOrgImportJob(p Page, j postgres.ImportJob, form OrgImportView, confirm s
 }
 
 // runningProgress is the status word and the progress of a job that is checking or importing.
-func runningProgress(j postgres.ImportJob) (string, OrgImportProgress) {
+func runningProgress(j ledger.Job) (string, OrgImportProgress) {
 	verb, status := "已检查", "检查中"
 	if j.State == ledger.JobImporting {
 		verb, status = "已导入", "导入中"

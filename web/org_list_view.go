@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 )
@@ -43,7 +42,7 @@ type OrgListView struct {
 	PartyOptions     []Option
 	SortOptions      []Option
 	Total            string // 共 N 个组织; empty when the filter was refused
-	Rows             []postgres.OrgPageRow
+	Rows             []registry.OrgPageRow
 	NextHref         string
 	FirstHref        string
 	ExportXLSX       string

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
@@ -68,7 +67,7 @@ type ReportListItem struct {
 
 // NewReportFilter builds the filter part of a list: towns and communities the caller may filter by (nil hides
 // the select) and the groups of a community (nil hides that select).
-func NewReportFilter(v *ReportListView, towns, communities []portal.Division, groups []postgres.ReportGroup) {
+func NewReportFilter(v *ReportListView, towns, communities []portal.Division, groups []registry.ReportGroup) {
 	f := v.Form
 	if towns != nil {
 		v.TownOptions = []Option{{Value: "", Label: "全部镇街", Selected: f.Town.Value == ""}}
@@ -103,7 +102,7 @@ func NewReportFilter(v *ReportListView, towns, communities []portal.Division, gr
 }
 
 // NewReportListItem formats one report for a list; its page is base/{id}.
-func NewReportListItem(r postgres.ActivityReport, base string) ReportListItem {
+func NewReportListItem(r registry.ActivityReport, base string) ReportListItem {
 	it := ReportListItem{ID: r.ID, Href: base + "/" + strconv.FormatInt(r.ID, 10), Date: ReportDate(r.ActivityDate),
 		Title: r.Title, Org: r.OrgName, Town: r.TownName, Community: r.CommunityName, Series: r.Series,
 		Category: r.Category, Participants: strconv.Itoa(r.Participants), Volunteers: strconv.Itoa(r.Volunteers),
@@ -189,7 +188,7 @@ func NewReportForm(p Page, action, cancel string) ReportFormView {
 
 // SetChoices fills the selects from the groups and the word lists, marking the chosen values. A group that is
 // no longer live but is the report's own (a correction) is offered too, by the name given.
-func (v *ReportFormView) SetChoices(groups []postgres.ReportGroup) {
+func (v *ReportFormView) SetChoices(groups []registry.ReportGroup) {
 	v.GroupOptions = nil
 	for _, g := range groups {
 		id := strconv.FormatInt(g.ID, 10)
@@ -199,12 +198,12 @@ func (v *ReportFormView) SetChoices(groups []postgres.ReportGroup) {
 		}
 		v.GroupOptions = append(v.GroupOptions, Option{Value: id, Label: label, Selected: id == v.Group.Value})
 	}
-	v.SeriesOpts = Choices(postgres.ReportSeries, v.Series.Value)
-	v.CategoryOpts = Choices(postgres.ReportCategories, v.Category.Value)
+	v.SeriesOpts = Choices(registry.ReportSeries, v.Series.Value)
+	v.CategoryOpts = Choices(registry.ReportCategories, v.Category.Value)
 }
 
 // FillReportForm puts a stored revision into a correction form.
-func FillReportForm(v *ReportFormView, r postgres.ActivityReport) {
+func FillReportForm(v *ReportFormView, r registry.ActivityReport) {
 	v.Group.Value = strconv.FormatInt(r.OrgID, 10)
 	v.Date.Value = ReportDate(r.ActivityDate)
 	v.Title.Value, v.Place.Value = r.Title, r.Place
@@ -264,8 +263,8 @@ type ReportDetailView struct {
 
 // NewReportDetail formats revision r of a report whose revisions are all, for a list at base; the group's
 // history is at orgBase/{id}/reports.
-func NewReportDetail(p Page, base, orgBase string, r postgres.ActivityReport, all []postgres.ActivityReport,
-	photos []postgres.ReportPhoto, canCorrect bool) ReportDetailView {
+func NewReportDetail(p Page, base, orgBase string, r registry.ActivityReport, all []registry.ActivityReport,
+	photos []registry.ReportPhoto, canCorrect bool) ReportDetailView {
 	id := strconv.FormatInt(r.ID, 10)
 	v := ReportDetailView{Page: p, Heading: r.Title, Superseded: !r.Current(),
 		Crumbs:         []NavItem{{Label: "活动报告", Href: base}},
@@ -328,7 +327,7 @@ func ReportExportHeader() []string {
 
 // ReportExportCells is one report as an export row, appended to dst[:0]. Text is neutralised against formulas
 // by the export package.
-func ReportExportCells(r postgres.ActivityReport, dst []any) []any {
+func ReportExportCells(r registry.ActivityReport, dst []any) []any {
 	dst = append(dst[:0], r.ReportNo, r.Revision, ReportDate(r.ActivityDate), r.Title, r.OrgName, r.OrgID,
 		r.TownName, r.CommunityName, r.Series, r.Category, r.Place, r.Participants, r.Volunteers,
 		Hours(r.VolunteerTenths))
@@ -343,6 +342,6 @@ func ReportTotal(n int) string { return "共 " + groupDigits(n) + " 条" }
 
 // The report lists' fixed selects, shared as fixedOptions explains.
 var (
-	reportListSeries     = newFixedOptions(orgListWords(postgres.ReportSeries))
-	reportListCategories = newFixedOptions(orgListWords(postgres.ReportCategories))
+	reportListSeries     = newFixedOptions(orgListWords(registry.ReportSeries))
+	reportListCategories = newFixedOptions(orgListWords(registry.ReportCategories))
 )

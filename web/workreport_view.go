@@ -6,7 +6,7 @@ package web
 import (
 	"strconv"
 
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // WorkReportState is whether a group reported for a period, as clerks say it, and its colour.
@@ -52,7 +52,7 @@ type WorkReportStatusView struct {
 	Capped        bool
 }
 
-func newWorkReportCell(base string, orgID int64, p postgres.Period, revision int) WorkReportCell {
+func newWorkReportCell(base string, orgID int64, p registry.Period, revision int) WorkReportCell {
 	label, class := WorkReportState(revision)
 	c := WorkReportCell{Label: label, Class: class, Action: "报送",
 		Href: base + "/work-reports/new?org=" + strconv.FormatInt(orgID, 10) + "&period=" + p.Key()}
@@ -63,7 +63,7 @@ func newWorkReportCell(base string, orgID int64, p postgres.Period, revision int
 }
 
 // NewWorkReportStatusView formats the committee's page; base is the tier's root.
-func NewWorkReportStatusView(p Page, base string, cur, prev postgres.Period, rows []postgres.ReportStatus, capped bool) WorkReportStatusView {
+func NewWorkReportStatusView(p Page, base string, cur, prev registry.Period, rows []registry.ReportStatus, capped bool) WorkReportStatusView {
 	v := WorkReportStatusView{Page: p, CurrentLabel: cur.Label(), PreviousLabel: prev.Label(), Capped: capped}
 	for _, r := range rows {
 		id := strconv.FormatInt(r.OrgID, 10)
@@ -126,7 +126,7 @@ type WorkReportCoverageView struct {
 }
 
 // NewCoverageRows formats the counts and their totals.
-func NewCoverageRows(cs []postgres.ReportCoverage) (rows []CoverageRow, live, missing int) {
+func NewCoverageRows(cs []registry.ReportCoverage) (rows []CoverageRow, live, missing int) {
 	for _, c := range cs {
 		r := CoverageRow{Code: c.Code, Name: c.Name, Live: strconv.Itoa(c.Live),
 			Reported: strconv.Itoa(c.Live - c.Missing), Missing: strconv.Itoa(c.Missing), Rate: "—",
@@ -142,7 +142,7 @@ func NewCoverageRows(cs []postgres.ReportCoverage) (rows []CoverageRow, live, mi
 }
 
 // PeriodOptions offers the periods from the current one back to the first year reports are taken for.
-func PeriodOptions(cur postgres.Period, selected postgres.Period) []Option {
+func PeriodOptions(cur registry.Period, selected registry.Period) []Option {
 	var out []Option
 	for p := cur; p.Valid(); p = p.Prev() {
 		label := p.Label()
@@ -166,7 +166,7 @@ type WorkReportVersion struct {
 }
 
 // NewWorkReportVersion formats one revision.
-func NewWorkReportVersion(w postgres.WorkReport) WorkReportVersion {
+func NewWorkReportVersion(w registry.WorkReport) WorkReportVersion {
 	return WorkReportVersion{Revision: "第 " + strconv.Itoa(w.Revision) + " 版", Summary: w.Summary,
 		Activities: strconv.Itoa(w.Activities), Members: strconv.Itoa(w.Members), Plans: noticeDash(w.Plans),
 		SubmittedBy: noticeDash(w.SubmittedByName), SubmittedAt: DateTime(w.SubmittedAt)}
@@ -202,22 +202,22 @@ func (v *WorkReportFormView) SetProblems(p map[string]string) {
 }
 
 // GradeLabel is a grade as clerks say it, and its colour.
-func GradeLabel(g postgres.Grade) (string, StatusClass) {
+func GradeLabel(g registry.Grade) (string, StatusClass) {
 	switch g {
-	case postgres.GradeExcellent, postgres.GradeGood:
+	case registry.GradeExcellent, registry.GradeGood:
 		return g.Label(), StatusOK
-	case postgres.GradePass:
+	case registry.GradePass:
 		return g.Label(), StatusWarn
-	case postgres.GradeFail:
+	case registry.GradeFail:
 		return g.Label(), StatusBad
 	}
 	return string(g), ""
 }
 
 // GradeOptions offers the grades, with first (全部, or 按得分 on the form) as the empty choice.
-func GradeOptions(first string, selected postgres.Grade) []Option {
+func GradeOptions(first string, selected registry.Grade) []Option {
 	out := []Option{{Value: "", Label: first, Selected: selected == ""}}
-	for _, g := range postgres.Grades {
+	for _, g := range registry.Grades {
 		out = append(out, Option{Value: string(g), Label: g.Label(), Selected: g == selected})
 	}
 	return out
@@ -285,7 +285,7 @@ type EvaluationRow struct {
 }
 
 // NewEvaluationRow formats e; base is the tier's root.
-func NewEvaluationRow(e postgres.Evaluation, base string) EvaluationRow {
+func NewEvaluationRow(e registry.Evaluation, base string) EvaluationRow {
 	id := strconv.FormatInt(e.OrgID, 10)
 	grade, class := GradeLabel(e.Grade)
 	r := EvaluationRow{ID: e.ID, OrgID: e.OrgID, OrgName: e.OrgName, OrgHref: base + "/orgs/" + id,
@@ -293,7 +293,7 @@ func NewEvaluationRow(e postgres.Evaluation, base string) EvaluationRow {
 		Year: strconv.Itoa(e.Year) + "年度", Version: "第 " + strconv.Itoa(e.Version) + " 版",
 		Average: strconv.FormatFloat(e.Average, 'f', 2, 64), Grade: grade, GradeClass: class,
 		Views: noticeDash(e.Views), By: noticeDash(e.EvaluatedBy), At: DateTime(e.EvaluatedAt)}
-	for _, d := range postgres.EvaluationDimensions {
+	for _, d := range registry.EvaluationDimensions {
 		if s, ok := e.Scores[d.Key]; ok {
 			r.Scores = append(r.Scores, strconv.Itoa(s))
 		} else {
@@ -308,8 +308,8 @@ func NewEvaluationRow(e postgres.Evaluation, base string) EvaluationRow {
 
 // DimensionLabels are the score columns' headings.
 func DimensionLabels() []string {
-	out := make([]string, len(postgres.EvaluationDimensions))
-	for i, d := range postgres.EvaluationDimensions {
+	out := make([]string, len(registry.EvaluationDimensions))
+	for i, d := range registry.EvaluationDimensions {
 		out[i] = d.Label
 	}
 	return out
@@ -345,7 +345,7 @@ func CoverageExportHeader(child string) []string {
 }
 
 // CoverageExportCells is one division's row of the spreadsheet, numbers as numbers, appended to cells[:0].
-func CoverageExportCells(c postgres.ReportCoverage, cells []any) []any {
+func CoverageExportCells(c registry.ReportCoverage, cells []any) []any {
 	rate := "—"
 	if c.Live > 0 {
 		rate = strconv.Itoa((c.Live-c.Missing)*100/c.Live) + "%"
@@ -361,9 +361,9 @@ func EvaluationExportHeader() []string {
 }
 
 // EvaluationExportCells is one evaluation's row of the spreadsheet, appended to cells[:0].
-func EvaluationExportCells(e postgres.Evaluation, cells []any) []any {
+func EvaluationExportCells(e registry.Evaluation, cells []any) []any {
 	cells = append(cells[:0], e.OrgName, e.OrgID, e.TownName, e.CommunityName, e.Year, e.Version)
-	for _, d := range postgres.EvaluationDimensions {
+	for _, d := range registry.EvaluationDimensions {
 		if s, ok := e.Scores[d.Key]; ok {
 			cells = append(cells, s)
 		} else {

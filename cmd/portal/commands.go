@@ -14,7 +14,7 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 )
 
@@ -67,7 +67,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	id, err := db.CreateAccount(ctx, nil, cli, postgres.NewAccount{Username: strings.ToLower(*username),
+	id, err := db.CreateAccount(ctx, nil, cli, registry.NewAccount{Username: strings.ToLower(*username),
 		DisplayName: *name, Tier: tier, DivisionCode: *division, PasswordHash: hash})
 	if err != nil {
 		return err

@@ -73,3 +73,19 @@ func (k *Check) Result() Result {
 	r.Preview = k.Entries[:min(len(k.Entries), PreviewRows)]
 	return r
 }
+
+// Job is a 台账 job as its page shows it.
+type Job struct {
+	ID       string
+	Filename string
+	// State is as shown: a running job whose process stopped renewing the heartbeat is JobInterrupted.
+	State     JobState
+	Waiting   bool // running, but not yet picked up by a worker of its process
+	RowsDone  int
+	RowsTotal int
+	Imported  int
+	Message   string // why it failed
+	Result    Result // what the check found, once it has finished
+	Expired   bool   // checked clean, but the kept rows expired before the confirmation
+	CreatedAt time.Time
+}

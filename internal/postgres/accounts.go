@@ -2,13 +2,13 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 const accountColumns = `a.id, a.username, a.display_name, a.tier, a.division_code, d.name AS division_name, a.phone,
@@ -155,14 +155,8 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, actor portal.Actor, hash st
 	return newSessionVersion, translate(err)
 }
 
-// AccountFilter narrows the account list.
-type AccountFilter struct {
-	Query string // part of the username or display name
-	Tier  portal.Tier
-}
-
 // ManagedAccounts lists the accounts the scope administers (lower tiers inside it), in division order.
-func (db *DB) ManagedAccounts(ctx context.Context, scope portal.Scope, f AccountFilter) ([]portal.Account, error) {
+func (db *DB) ManagedAccounts(ctx context.Context, scope portal.Scope, f registry.AccountFilter) ([]portal.Account, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+accountColumns+`
 		FROM accounts a JOIN divisions d ON d.code = a.division_code
 		WHERE starts_with(a.division_code, @scope) AND a.tier = ANY(@tiers)
@@ -200,22 +194,9 @@ func (db *DB) ManagedAccount(ctx context.Context, scope portal.Scope, id int64) 
 	return oneAccount(rows)
 }
 
-// NewAccount is what an administrator or a command enters to create an account.
-type NewAccount struct {
-	Username     string
-	DisplayName  string
-	Tier         portal.Tier
-	DivisionCode string
-	Phone        string
-	PasswordHash string
-}
-
-// ErrUsernameTaken says the username exists already.
-var ErrUsernameTaken = errors.New("username taken")
-
 // CreateAccount creates an account that scope may manage. A nil scope pointer means the command line (a real
 // deployment's first district administrator), which may create any account.
-func (db *DB) CreateAccount(ctx context.Context, scope *portal.Scope, actor portal.Actor, n NewAccount) (int64, error) {
+func (db *DB) CreateAccount(ctx context.Context, scope *portal.Scope, actor portal.Actor, n registry.NewAccount) (int64, error) {
 	if scope != nil && !scope.CanManage(n.Tier, n.DivisionCode) {
 		return 0, portal.ErrNotFound
 	}
@@ -239,27 +220,12 @@ func (db *DB) CreateAccount(ctx context.Context, scope *portal.Scope, actor port
 			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
 			Detail: n.Username + " " + string(n.Tier) + " " + n.DivisionCode})
 	})
-	var ue *UniqueError
-	if errors.As(translate(err), &ue) {
-		return 0, ErrUsernameTaken
-	}
 	return id, translate(err)
-}
-
-// AccountChange is one administrative change to a managed account.
-type AccountChange struct {
-	ID      int64
-	Version int // the version the administrator saw; a different one means someone else acted first
-
-	Disable      *bool   // disable or enable
-	DivisionCode *string // move to another division of the same tier inside the scope
-	PasswordHash *string // reset the password
-	Unlock       bool    // clear a lockout
 }
 
 // ChangeAccount applies c to an account inside scope. Disabling, moving and resetting the password end every
 // session of the account. Out of scope is ErrNotFound; a stale version is ErrConflict.
-func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor portal.Actor, c AccountChange) error {
+func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor portal.Actor, c registry.AccountChange) error {
 	action := "account.update"
 	switch {
 	case c.Disable != nil && *c.Disable:

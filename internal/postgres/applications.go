@@ -5,7 +5,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,122 +16,6 @@ import (
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
-)
-
-// ApplicationStatus is where a registration application stands.
-type ApplicationStatus string
-
-const (
-	AppSubmitted  ApplicationStatus = "submitted"  // 待受理
-	AppAccepted   ApplicationStatus = "accepted"   // 已受理
-	AppCorrection ApplicationStatus = "correction" // 待补正
-	AppApproved   ApplicationStatus = "approved"   // 已准予
-	AppRejected   ApplicationStatus = "rejected"   // 不予登记
-)
-
-// ApplicationStatuses in the order the district's queue works them.
-var ApplicationStatuses = []ApplicationStatus{AppSubmitted, AppAccepted, AppCorrection, AppApproved, AppRejected}
-
-// Valid reports whether s is a known status.
-func (s ApplicationStatus) Valid() bool { return slices.Contains(ApplicationStatuses, s) }
-
-// Open reports whether the application still waits for someone.
-func (s ApplicationStatus) Open() bool {
-	return s == AppSubmitted || s == AppAccepted || s == AppCorrection
-}
-
-// CanBecome is the workflow: 受理 a submitted application; return an accepted one for correction (补正), approve
-// or reject it; a corrected application goes straight back to 已受理, since the district accepted it once already.
-func (s ApplicationStatus) CanBecome(to ApplicationStatus) bool {
-	switch s {
-	case AppSubmitted:
-		return to == AppAccepted
-	case AppAccepted:
-		return to == AppCorrection || to == AppApproved || to == AppRejected
-	case AppCorrection:
-		return to == AppAccepted
-	}
-	return false
-}
-
-// ApplicationInput is the application form. Leader phone and ID arrive in plain text, already validated; they are
-// sealed and masked here. On a resubmission an empty phone or ID keeps the stored one, and OrgID and
-// CommunityCode are those of the application, not of the form.
-type ApplicationInput struct {
-	OrgID         int64 // an existing guided or filed organization, or 0 for a new group
-	CommunityCode string
-	LegalForm     rules.LegalForm
-	NameParts     rules.NameParts
-	Fields        []string
-	Nature        string
-	LeaderName    string
-	LeaderPhone   string
-	LeaderID      string
-	Venue         string
-	Members       int
-	Supervisor    string // 业务主管单位/指导单位
-	Statement     string // 申请说明
-}
-
-// Application is one application as its pages show it; leader phone and ID are masks.
-type Application struct {
-	ID                  int64
-	NewGroup            bool
-	OrgID               int64 // the existing organization, or the one registered on approval; 0 before
-	OrgName             string
-	OrgTier             registry.Tier
-	DistrictCode        string
-	TownCode            string
-	TownName            string
-	CommunityCode       string
-	CommunityName       string
-	Status              ApplicationStatus
-	LegalForm           rules.LegalForm
-	Name                string
-	NameParts           rules.NameParts
-	Fields              []string
-	Nature              string
-	LeaderName          string
-	LeaderPhone         string // mask
-	LeaderID            string // mask
-	Venue               string
-	Members             int
-	Supervisor          string
-	Statement           string
-	Correction          string
-	RejectReason        string
-	USCC                string
-	SubmittedByName     string
-	SubmittedByUsername string
-	SubmittedAt         time.Time
-	UpdatedAt           time.Time
-	DecidedByName       string
-	DecidedByUsername   string
-	DecidedAt           *time.Time
-	Version             int
-}
-
-// ApplicationEvent is one step of an application: who moved it from which state to which, when and why.
-type ApplicationEvent struct {
-	ID        int64
-	At        time.Time
-	ActorName string // the username, as the step recorded it
-	// ActorDisplayName is the account's display name (姓名), read from the account; "" for a step by no account
-	ActorDisplayName string
-	ActorDivision    string
-	From             ApplicationStatus
-	To               ApplicationStatus
-	Reason           string
-}
-
-// Errors of the application workflow.
-var (
-	// ErrUSCCTaken says an organization holds the 统一社会信用代码 already.
-	ErrUSCCTaken = &UniqueError{Constraint: "organizations_uscc_key"}
-	// ErrOpenApplication says the organization has an application under way already.
-	ErrOpenApplication = &UniqueError{Constraint: "applications_one_open_per_org"}
-	// ErrNotApplicable says the organization is not a live guided or filed group (any more).
-	ErrNotApplicable = errors.New("the organization cannot apply for registration")
 )
 
 // applicationScope is orgScope for applications, with scopeArgs.
@@ -197,10 +80,10 @@ type applicationRow struct {
 	Version             int
 }
 
-func (r applicationRow) application() Application {
-	return Application{ID: r.ID, NewGroup: r.NewGroup, OrgID: r.OrgID, OrgName: r.OrgName,
+func (r applicationRow) application() registry.Application {
+	return registry.Application{ID: r.ID, NewGroup: r.NewGroup, OrgID: r.OrgID, OrgName: r.OrgName,
 		OrgTier: registry.Tier(r.OrgTier), DistrictCode: r.DistrictCode, TownCode: r.TownCode, TownName: r.TownName,
-		CommunityCode: r.CommunityCode, CommunityName: r.CommunityName, Status: ApplicationStatus(r.Status),
+		CommunityCode: r.CommunityCode, CommunityName: r.CommunityName, Status: registry.ApplicationStatus(r.Status),
 		LegalForm: rules.LegalForm(r.LegalForm), Name: r.Name,
 		NameParts: rules.NameParts{Prefix: r.NamePrefix, Community: r.NameCommunity, Zihao: r.NameZihao,
 			Field: r.NameField, Form: r.NameForm},
@@ -212,26 +95,6 @@ func (r applicationRow) application() Application {
 		DecidedByUsername: r.DecidedByUsername, DecidedAt: r.DecidedAt, Version: r.Version}
 }
 
-// ApplicationFilter narrows the application list. Town and Community must lie inside the caller's scope (the
-// handler refuses any other); the scope clause bounds every query whatever they say.
-type ApplicationFilter struct {
-	Status    ApplicationStatus // "" for all
-	Town      string
-	Community string
-	After     int64 // keyset cursor: the last id of the previous page, 0 for the first
-	Limit     int
-}
-
-// Summary describes the filter for the audit log.
-func (f ApplicationFilter) Summary() string {
-	return filterSummary("status", string(f.Status), "town", f.Town, "community", f.Community)
-}
-
-func (f ApplicationFilter) args(scope portal.Scope) pgx.NamedArgs {
-	return scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "town": f.Town, "community": f.Community,
-		"after": f.After, "limit": f.Limit})
-}
-
 const applicationFilterClause = `
 	  AND (@status = '' OR a.status = @status)
 	  AND (@town = '' OR a.town_code = @town)
@@ -240,7 +103,7 @@ const applicationFilterClause = `
 // Applications lists one page of the applications inside scope that match f, newest first, after the cursor:
 // the next page starts after the last id seen, so page 100 costs what page 1 costs. Ask for one more row than
 // the page shows to learn whether there is a next page.
-func (db *DB) Applications(ctx context.Context, scope portal.Scope, f ApplicationFilter) ([]Application, error) {
+func (db *DB) Applications(ctx context.Context, scope portal.Scope, f registry.ApplicationFilter) ([]registry.Application, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
@@ -248,12 +111,12 @@ func (db *DB) Applications(ctx context.Context, scope portal.Scope, f Applicatio
 		WHERE `+applicationScope+applicationFilterClause+`
 		  AND (@after = 0 OR a.id < @after)
 		ORDER BY a.id DESC
-		LIMIT @limit`, f.args(scope))
+		LIMIT @limit`, applicationArgs(f, scope))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[applicationRow])
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]Application, len(rs))
+	out := make([]registry.Application, len(rs))
 	for i, r := range rs {
 		out[i] = r.application()
 	}
@@ -261,37 +124,37 @@ func (db *DB) Applications(ctx context.Context, scope portal.Scope, f Applicatio
 }
 
 // CountApplications is how many applications inside scope match f (the cursor aside), up to CountCap.
-func (db *DB) CountApplications(ctx context.Context, scope portal.Scope, f ApplicationFilter) (ListTotal, error) {
+func (db *DB) CountApplications(ctx context.Context, scope portal.Scope, f registry.ApplicationFilter) (registry.ListTotal, error) {
 	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM applications a
-		WHERE `+applicationScope+applicationFilterClause+` LIMIT @cap) capped`, f.args(scope))
+		WHERE `+applicationScope+applicationFilterClause+` LIMIT @cap) capped`, applicationArgs(f, scope))
 }
 
 // ExportApplications calls fn with every application inside scope that matches f (the cursor and limit aside),
 // newest first, one row at a time, and writes one audit row (application.export) however it ends; see
 // auditedExport. Leader phone and 身份证号 are the stored masks: the sealed values are never read here.
-func (db *DB) ExportApplications(ctx context.Context, scope portal.Scope, actor portal.Actor, f ApplicationFilter, format string, fn func(Application) error) (int, error) {
+func (db *DB) ExportApplications(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.ApplicationFilter, format string, fn func(registry.Application) error) (int, error) {
 	f.After = 0
 	return db.auditedExport(ctx, actor, exportAudit{action: "application.export", objectType: "application",
 		format: format, filter: f.Summary()}, func() (int, error) {
 		return streamRows(ctx, db, `SELECT `+applicationColumns+` `+applicationFrom+`
 			WHERE `+applicationScope+applicationFilterClause+`
-			ORDER BY a.id DESC`, f.args(scope), applicationRow.application, fn)
+			ORDER BY a.id DESC`, applicationArgs(f, scope), applicationRow.application, fn)
 	})
 }
 
 // Application is one application inside scope; any other id is ErrNotFound.
-func (db *DB) Application(ctx context.Context, scope portal.Scope, id int64) (Application, error) {
+func (db *DB) Application(ctx context.Context, scope portal.Scope, id int64) (registry.Application, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
 		WHERE a.id = @id AND `+applicationScope, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[applicationRow])
 	if err != nil {
-		return Application{}, translate(err)
+		return registry.Application{}, translate(err)
 	}
 	return r.application(), nil
 }
 
 // ApplicationEvents is the history of an application inside scope, oldest first; outside scope it is empty.
-func (db *DB) ApplicationEvents(ctx context.Context, scope portal.Scope, id int64) ([]ApplicationEvent, error) {
+func (db *DB) ApplicationEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.ApplicationEvent, error) {
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT e.id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.from_status,
 			e.to_status, e.reason
@@ -299,50 +162,34 @@ func (db *DB) ApplicationEvents(ctx context.Context, scope portal.Scope, id int6
 			LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE e.application_id = @id AND `+applicationScope+`
 		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
-	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ApplicationEvent, error) {
-		var e ApplicationEvent
+	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.ApplicationEvent, error) {
+		var e registry.ApplicationEvent
 		var from, to string
 		err := row.Scan(&e.ID, &e.At, &e.ActorName, &e.ActorDisplayName, &e.ActorDivision, &from, &to, &e.Reason)
-		e.From, e.To = ApplicationStatus(from), ApplicationStatus(to)
+		e.From, e.To = registry.ApplicationStatus(from), registry.ApplicationStatus(to)
 		return e, err
 	})
 	return events, translate(err)
 }
 
-// ApplicableOrg is an organization that may apply for registration: live, guided or filed, with no application
-// under way.
-type ApplicableOrg struct {
-	ID            int64
-	Name          string
-	Tier          registry.Tier
-	CommunityCode string
-	NameParts     rules.NameParts
-	Fields        []string
-	Nature        string
-	LeaderName    string
-	Venue         string
-	Members       int
-	GuideUnit     string
-}
-
 // ApplicableOrgs lists the organizations inside scope that may apply for registration, by name; at most limit.
-func (db *DB) ApplicableOrgs(ctx context.Context, scope portal.Scope, limit int) ([]ApplicableOrg, error) {
+func (db *DB) ApplicableOrgs(ctx context.Context, scope portal.Scope, limit int) ([]registry.ApplicableOrg, error) {
 	return db.applicableOrgs(ctx, scope, 0, limit)
 }
 
 // ApplicableOrgByID is one organization inside scope that may apply for registration; any other is ErrNotFound.
-func (db *DB) ApplicableOrgByID(ctx context.Context, scope portal.Scope, id int64) (ApplicableOrg, error) {
+func (db *DB) ApplicableOrgByID(ctx context.Context, scope portal.Scope, id int64) (registry.ApplicableOrg, error) {
 	orgs, err := db.applicableOrgs(ctx, scope, id, 1)
 	if err != nil {
-		return ApplicableOrg{}, err
+		return registry.ApplicableOrg{}, err
 	}
 	if len(orgs) == 0 {
-		return ApplicableOrg{}, portal.ErrNotFound
+		return registry.ApplicableOrg{}, portal.ErrNotFound
 	}
 	return orgs[0], nil
 }
 
-func (db *DB) applicableOrgs(ctx context.Context, scope portal.Scope, id int64, limit int) ([]ApplicableOrg, error) {
+func (db *DB) applicableOrgs(ctx context.Context, scope portal.Scope, id int64, limit int) ([]registry.ApplicableOrg, error) {
 	if limit <= 0 || limit > 2000 {
 		limit = 1000
 	}
@@ -357,8 +204,8 @@ func (db *DB) applicableOrgs(ctx context.Context, scope portal.Scope, id int64, 
 		                  AND a.status IN ('submitted', 'accepted', 'correction'))
 		ORDER BY o.name, o.id
 		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"id": id, "limit": limit}))
-	orgs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ApplicableOrg, error) {
-		var o ApplicableOrg
+	orgs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.ApplicableOrg, error) {
+		var o registry.ApplicableOrg
 		var tier string
 		p := &o.NameParts
 		err := row.Scan(&o.ID, &o.Name, &tier, &o.CommunityCode, &p.Prefix, &p.Community, &p.Zihao, &p.Field,
@@ -369,30 +216,13 @@ func (db *DB) applicableOrgs(ctx context.Context, scope portal.Scope, id int64, 
 	return orgs, translate(err)
 }
 
-// applicationErr translates err and names the constraints an application runs into.
-func applicationErr(err error) error {
-	err = translate(err)
-	var ue *UniqueError
-	if errors.As(err, &ue) {
-		switch ue.Constraint {
-		case ErrNameTaken.Constraint:
-			return ErrNameTaken
-		case ErrUSCCTaken.Constraint:
-			return ErrUSCCTaken
-		case ErrOpenApplication.Constraint:
-			return ErrOpenApplication
-		}
-	}
-	return err
-}
-
 // mayApplyForRegistration is whether a scope may submit and correct applications: the 镇街 and the 村(居)委会; the district
 // reviews them.
 func mayApplyForRegistration(scope portal.Scope) bool {
 	return scope.Tier == portal.TierTown || scope.Tier == portal.TierCommunity
 }
 
-func insertApplicationEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, id int64, from, to ApplicationStatus, reason string) error {
+func insertApplicationEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, id int64, from, to registry.ApplicationStatus, reason string) error {
 	var actorID *int64
 	if actor.AccountID != 0 {
 		actorID = &actor.AccountID
@@ -410,7 +240,7 @@ func insertApplicationEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, 
 // history row and an audit row. For an existing group, the organization must be a live guided or filed group
 // inside scope (ErrNotApplicable) with no application under way (ErrOpenApplication), and the application
 // belongs to its community; for a new group the community must lie inside scope.
-func (db *DB) CreateApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in ApplicationInput) (int64, error) {
+func (db *DB) CreateApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.ApplicationInput) (int64, error) {
 	if !mayApplyForRegistration(scope) {
 		return 0, portal.ErrNotAllow
 	}
@@ -424,7 +254,7 @@ func (db *DB) CreateApplication(ctx context.Context, box *sealbox.Box, scope por
 			}
 			o := cur.org
 			if !o.Status.Live() || (o.Tier != registry.TierGuided && o.Tier != registry.TierFiled) {
-				return ErrNotApplicable
+				return registry.ErrNotApplicable
 			}
 			in.CommunityCode, orgID = o.CommunityCode, &in.OrgID
 		}
@@ -458,7 +288,7 @@ func (db *DB) CreateApplication(ctx context.Context, box *sealbox.Box, scope por
 		if err != nil {
 			return err
 		}
-		if err := insertApplicationEvent(ctx, tx, actor, id, "", AppSubmitted, ""); err != nil {
+		if err := insertApplicationEvent(ctx, tx, actor, id, "", registry.AppSubmitted, ""); err != nil {
 			return err
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "application.submit",
@@ -466,14 +296,14 @@ func (db *DB) CreateApplication(ctx context.Context, box *sealbox.Box, scope por
 			Detail: rules.ComposeName(in.NameParts)})
 	})
 	if err != nil {
-		return 0, applicationErr(err)
+		return 0, translate(err)
 	}
 	return id, nil
 }
 
 // lockedApplication is an application's current state with its sealed leader data, read FOR UPDATE.
 type lockedApplication struct {
-	app      Application
+	app      registry.Application
 	phoneEnc []byte
 	idEnc    []byte
 }
@@ -497,8 +327,8 @@ func lockApplication(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int6
 // applicationTransition locks the application, checks the version the caller saw and that the workflow allows
 // the step, and runs step, which writes the step's own changes and says why (the history row's reason), before
 // the history and audit rows. Any failure leaves nothing written.
-func (db *DB) applicationTransition(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, to ApplicationStatus, step func(tx pgx.Tx, l lockedApplication) (string, error)) error {
-	return applicationErr(db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) applicationTransition(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, to registry.ApplicationStatus, step func(tx pgx.Tx, l lockedApplication) (string, error)) error {
+	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
 		l, err := lockApplication(ctx, tx, scope, id)
 		if err != nil {
 			return err
@@ -525,7 +355,7 @@ func (db *DB) AcceptApplication(ctx context.Context, scope portal.Scope, actor p
 	if scope.Tier != portal.TierDistrict {
 		return portal.ErrNotAllow
 	}
-	return db.applicationTransition(ctx, scope, actor, id, version, AppAccepted, func(tx pgx.Tx, _ lockedApplication) (string, error) {
+	return db.applicationTransition(ctx, scope, actor, id, version, registry.AppAccepted, func(tx pgx.Tx, _ lockedApplication) (string, error) {
 		_, err := tx.Exec(ctx, `UPDATE applications SET status = 'accepted', updated_at = now(),
 			version = version + 1 WHERE id = $1`, id)
 		return "", err
@@ -538,9 +368,9 @@ func (db *DB) ReturnApplication(ctx context.Context, scope portal.Scope, actor p
 		return portal.ErrNotAllow
 	}
 	if strings.TrimSpace(correction) == "" {
-		return ErrReasonRequired
+		return registry.ErrReasonRequired
 	}
-	return db.applicationTransition(ctx, scope, actor, id, version, AppCorrection, func(tx pgx.Tx, _ lockedApplication) (string, error) {
+	return db.applicationTransition(ctx, scope, actor, id, version, registry.AppCorrection, func(tx pgx.Tx, _ lockedApplication) (string, error) {
 		_, err := tx.Exec(ctx, `UPDATE applications SET status = 'correction', correction = @correction,
 			updated_at = now(), version = version + 1 WHERE id = @id`,
 			pgx.NamedArgs{"id": id, "correction": correction})
@@ -554,9 +384,9 @@ func (db *DB) RejectApplication(ctx context.Context, scope portal.Scope, actor p
 		return portal.ErrNotAllow
 	}
 	if strings.TrimSpace(reason) == "" {
-		return ErrReasonRequired
+		return registry.ErrReasonRequired
 	}
-	return db.applicationTransition(ctx, scope, actor, id, version, AppRejected, func(tx pgx.Tx, _ lockedApplication) (string, error) {
+	return db.applicationTransition(ctx, scope, actor, id, version, registry.AppRejected, func(tx pgx.Tx, _ lockedApplication) (string, error) {
 		var decidedBy *int64
 		if actor.AccountID != 0 {
 			decidedBy = &actor.AccountID
@@ -580,7 +410,7 @@ func (db *DB) ApproveApplication(ctx context.Context, box *sealbox.Box, scope po
 	}
 	uscc = rules.NormalizeUSCC(uscc)
 	var orgID int64
-	err := db.applicationTransition(ctx, scope, actor, id, version, AppApproved, func(tx pgx.Tx, l lockedApplication) (string, error) {
+	err := db.applicationTransition(ctx, scope, actor, id, version, registry.AppApproved, func(tx pgx.Tx, l lockedApplication) (string, error) {
 		a := l.app
 		reason := "登记申请第 " + strconv.FormatInt(id, 10) + " 号准予登记"
 		if a.NewGroup {
@@ -592,7 +422,7 @@ func (db *DB) ApproveApplication(ctx context.Context, box *sealbox.Box, scope po
 			if err != nil {
 				return "", err
 			}
-			orgID, err = insertOrganization(ctx, tx, box, scope, actor, OrgInput{CommunityCode: a.CommunityCode,
+			orgID, err = insertOrganization(ctx, tx, box, scope, actor, registry.OrgInput{CommunityCode: a.CommunityCode,
 				Tier: registry.TierRegistered, LegalForm: a.LegalForm, NameParts: a.NameParts, USCC: uscc,
 				Fields: a.Fields, Nature: a.Nature, LeaderName: a.LeaderName, LeaderPhone: phone,
 				LeaderID: leaderID, Venue: a.Venue, Members: a.Members, GuideUnit: a.Supervisor})
@@ -607,7 +437,7 @@ func (db *DB) ApproveApplication(ctx context.Context, box *sealbox.Box, scope po
 			}
 			o := cur.org
 			if !o.Status.Live() || (o.Tier != registry.TierGuided && o.Tier != registry.TierFiled) {
-				return "", ErrNotApplicable
+				return "", registry.ErrNotApplicable
 			}
 			// The sealed values move as they are: organizations seal with the same key and context.
 			if _, err := tx.Exec(ctx, `
@@ -653,11 +483,11 @@ func (db *DB) ApproveApplication(ctx context.Context, box *sealbox.Box, scope po
 // puts it back before the reviewer as 已受理. version is the one the applicant saw. The organization and the
 // community stay the application's; an empty phone or ID keeps the stored one. The history row names the fields
 // that changed.
-func (db *DB) ResubmitApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in ApplicationInput) error {
+func (db *DB) ResubmitApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.ApplicationInput) error {
 	if !mayApplyForRegistration(scope) {
 		return portal.ErrNotAllow
 	}
-	return db.applicationTransition(ctx, scope, actor, id, version, AppAccepted, func(tx pgx.Tx, l lockedApplication) (string, error) {
+	return db.applicationTransition(ctx, scope, actor, id, version, registry.AppAccepted, func(tx pgx.Tx, l lockedApplication) (string, error) {
 		a := l.app
 		phoneEnc, phoneMask, idEnc, idMask := l.phoneEnc, a.LeaderPhone, l.idEnc, a.LeaderID
 		in.NameParts.Prefix, in.NameParts.Community = a.NameParts.Prefix, a.NameParts.Community
@@ -695,7 +525,7 @@ func (db *DB) ResubmitApplication(ctx context.Context, box *sealbox.Box, scope p
 
 // applicationChanges names, in the words of the form, what in changes of a (leader phone and ID aside: they are
 // sealed, and the caller compares them opened).
-func applicationChanges(a Application, in ApplicationInput) []string {
+func applicationChanges(a registry.Application, in registry.ApplicationInput) []string {
 	var out []string
 	add := func(differs bool, label string) {
 		if differs {
@@ -712,4 +542,10 @@ func applicationChanges(a Application, in ApplicationInput) []string {
 	add(in.Supervisor != a.Supervisor, "业务主管单位")
 	add(in.Statement != a.Statement, "申请说明")
 	return out
+}
+
+// applicationArgs binds the filter and the scope for the list statements.
+func applicationArgs(f registry.ApplicationFilter, scope portal.Scope) pgx.NamedArgs {
+	return scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "town": f.Town, "community": f.Community,
+		"after": f.After, "limit": f.Limit})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
@@ -121,8 +122,8 @@ func TestApplicationsKeysetScopeAndExport(t *testing.T) {
 	townB := portal.Scope{Tier: portal.TierTown, Division: seed.TownTongjing}
 
 	checkKeyset(t, idsA, func(after int64) []int64 {
-		apps, err := db.Applications(ctx, appDistrict, postgres.ApplicationFilter{Town: seed.TownShuanglonghu,
-			Community: workCommunityA, Status: postgres.AppSubmitted, After: after, Limit: 3})
+		apps, err := db.Applications(ctx, appDistrict, registry.ApplicationFilter{Town: seed.TownShuanglonghu,
+			Community: workCommunityA, Status: registry.AppSubmitted, After: after, Limit: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,17 +134,17 @@ func TestApplicationsKeysetScopeAndExport(t *testing.T) {
 		return ids
 	})
 	// A filter naming another town's community finds nothing: the scope bounds every query.
-	if apps, err := db.Applications(ctx, townB, postgres.ApplicationFilter{Community: workCommunityA}); err != nil || len(apps) != 0 {
+	if apps, err := db.Applications(ctx, townB, registry.ApplicationFilter{Community: workCommunityA}); err != nil || len(apps) != 0 {
 		t.Fatalf("town B filtering by town A's community: %d rows, %v", len(apps), err)
 	}
 	wantB := noticeCount(t, db, `SELECT count(*) FROM applications WHERE town_code = $1`, seed.TownTongjing)
-	if total, err := db.CountApplications(ctx, townB, postgres.ApplicationFilter{}); err != nil || total.N != wantB || total.More {
+	if total, err := db.CountApplications(ctx, townB, registry.ApplicationFilter{}); err != nil || total.N != wantB || total.More {
 		t.Fatalf("town B's total %+v %v, want %d", total, err, wantB)
 	}
 
 	var names []string
-	n, err := db.ExportApplications(ctx, townB, workListActor, postgres.ApplicationFilter{Community: workCommunityB},
-		"csv", func(a postgres.Application) error {
+	n, err := db.ExportApplications(ctx, townB, workListActor, registry.ApplicationFilter{Community: workCommunityB},
+		"csv", func(a registry.Application) error {
 			names = append(names, a.Name)
 			if a.TownCode != seed.TownTongjing || a.LeaderPhone != "138****5678" || a.LeaderID != workIDMask {
 				t.Errorf("exported %+v", a)
@@ -154,8 +155,8 @@ func TestApplicationsKeysetScopeAndExport(t *testing.T) {
 		t.Fatalf("export = %d %v %q", n, err, names)
 	}
 	checkExportAudited(t, db, "application.export", func(ctx context.Context, fn func() error) (int, error) {
-		return db.ExportApplications(ctx, townB, workListActor, postgres.ApplicationFilter{Status: postgres.AppSubmitted},
-			"xlsx", func(postgres.Application) error { return fn() })
+		return db.ExportApplications(ctx, townB, workListActor, registry.ApplicationFilter{Status: registry.AppSubmitted},
+			"xlsx", func(registry.Application) error { return fn() })
 	}, []string{"ok csv 2 行; community=" + workCommunityB,
 		"ok xlsx " + strconv.Itoa(noticeCount(t, db, `SELECT count(*) FROM applications WHERE town_code = $1
 			AND status = 'submitted'`, seed.TownTongjing)) + " 行; status=submitted",

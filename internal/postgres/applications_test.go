@@ -8,6 +8,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
@@ -33,13 +34,13 @@ func appBox(t *testing.T) *sealbox.Box {
 }
 
 // appInput is a valid application for a new 社会团体 in demo-community's community.
-func appInput(t *testing.T, db *postgres.DB, zihao string) postgres.ApplicationInput {
+func appInput(t *testing.T, db *postgres.DB, zihao string) registry.ApplicationInput {
 	t.Helper()
 	p, err := db.CommunityPlace(context.Background(), appTown, seed.CommunityDemo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return postgres.ApplicationInput{CommunityCode: seed.CommunityDemo, LegalForm: rules.FormSocialGroup,
+	return registry.ApplicationInput{CommunityCode: seed.CommunityDemo, LegalForm: rules.FormSocialGroup,
 		NameParts: rules.NameParts{Prefix: p.DistrictName + p.TownName, Community: p.CommunityName, Zihao: zihao,
 			Field: "书画", Form: "协会"},
 		Fields: []string{"文体娱乐"}, Nature: "互助性", LeaderName: "李德明", LeaderPhone: "13812345678",
@@ -47,13 +48,13 @@ func appInput(t *testing.T, db *postgres.DB, zihao string) postgres.ApplicationI
 }
 
 func TestApplicationStatusWorkflow(t *testing.T) {
-	allowed := map[postgres.ApplicationStatus][]postgres.ApplicationStatus{
-		postgres.AppSubmitted:  {postgres.AppAccepted},
-		postgres.AppAccepted:   {postgres.AppCorrection, postgres.AppApproved, postgres.AppRejected},
-		postgres.AppCorrection: {postgres.AppAccepted},
+	allowed := map[registry.ApplicationStatus][]registry.ApplicationStatus{
+		registry.AppSubmitted:  {registry.AppAccepted},
+		registry.AppAccepted:   {registry.AppCorrection, registry.AppApproved, registry.AppRejected},
+		registry.AppCorrection: {registry.AppAccepted},
 	}
-	for _, from := range postgres.ApplicationStatuses {
-		for _, to := range postgres.ApplicationStatuses {
+	for _, from := range registry.ApplicationStatuses {
+		for _, to := range registry.ApplicationStatuses {
 			want := false
 			for _, a := range allowed[from] {
 				want = want || a == to
@@ -87,7 +88,7 @@ func TestApplicationLifecycleInStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if app.Status != postgres.AppSubmitted || app.LeaderPhone != "138****5678" || app.LeaderID == in.LeaderID {
+	if app.Status != registry.AppSubmitted || app.LeaderPhone != "138****5678" || app.LeaderID == in.LeaderID {
 		t.Fatalf("as stored: %+v", app)
 	}
 	var phoneEnc, idEnc []byte
@@ -111,7 +112,7 @@ func TestApplicationLifecycleInStore(t *testing.T) {
 	if err := db.AcceptApplication(ctx, appDistrict, appActor, id, 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ReturnApplication(ctx, appDistrict, appActor, id, 2, " "); !errors.Is(err, postgres.ErrReasonRequired) {
+	if err := db.ReturnApplication(ctx, appDistrict, appActor, id, 2, " "); !errors.Is(err, registry.ErrReasonRequired) {
 		t.Errorf("return without words: %v", err)
 	}
 	if err := db.ReturnApplication(ctx, appDistrict, appActor, id, 2, "活动场所请写明门牌号"); err != nil {
@@ -133,12 +134,12 @@ func TestApplicationLifecycleInStore(t *testing.T) {
 		t.Error("an empty ID replaced the stored one")
 	}
 	evs, err := db.ApplicationEvents(ctx, appDistrict, id)
-	if err != nil || len(evs) != 4 || evs[3].From != postgres.AppCorrection || evs[3].To != postgres.AppAccepted ||
+	if err != nil || len(evs) != 4 || evs[3].From != registry.AppCorrection || evs[3].To != registry.AppAccepted ||
 		evs[3].Reason != "补正后重新提交，修改了：活动场所" {
 		t.Fatalf("history: %+v %v", evs, err)
 	}
 
-	if err := db.RejectApplication(ctx, appDistrict, appActor, id, 4, ""); !errors.Is(err, postgres.ErrReasonRequired) {
+	if err := db.RejectApplication(ctx, appDistrict, appActor, id, 4, ""); !errors.Is(err, registry.ErrReasonRequired) {
 		t.Errorf("reject without reason: %v", err)
 	}
 	uscc := rules.MakeUSCC(rules.FormSocialGroup, "500112", "MJH55555")
@@ -189,17 +190,17 @@ func TestApproveApplicationRefusalsWriteNothing(t *testing.T) {
 		return n
 	}
 	before := count()
-	if _, err := db.ApproveApplication(ctx, box, appDistrict, appActor, second, 2, uscc); !errors.Is(err, postgres.ErrUSCCTaken) {
+	if _, err := db.ApproveApplication(ctx, box, appDistrict, appActor, second, 2, uscc); !errors.Is(err, registry.ErrUSCCTaken) {
 		t.Errorf("code in use: %v", err)
 	}
 	other := rules.MakeUSCC(rules.FormSocialGroup, "500112", "MJH77777")
-	if _, err := db.ApproveApplication(ctx, box, appDistrict, appActor, same, 2, other); !errors.Is(err, postgres.ErrNameTaken) {
+	if _, err := db.ApproveApplication(ctx, box, appDistrict, appActor, same, 2, other); !errors.Is(err, registry.ErrNameTaken) {
 		t.Errorf("name in use: %v", err)
 	}
 	if after := count(); after != before {
 		t.Errorf("refused approvals wrote rows (%d → %d)", before, after)
 	}
-	if a, _ := db.Application(ctx, appDistrict, second); a.Status != postgres.AppAccepted || a.Version != 2 {
+	if a, _ := db.Application(ctx, appDistrict, second); a.Status != registry.AppAccepted || a.Version != 2 {
 		t.Errorf("application after refusal: %s v%d", a.Status, a.Version)
 	}
 }
@@ -234,7 +235,7 @@ func TestCreateApplicationStaysInScope(t *testing.T) {
 	if a, _ := db.Application(ctx, appCommunity, id); a.CommunityCode != seed.CommunityDemo || a.OrgID != orgID || a.NewGroup {
 		t.Errorf("application for an existing group: %+v", a)
 	}
-	if _, err := db.CreateApplication(ctx, box, appTown, appActor, in); !errors.Is(err, postgres.ErrOpenApplication) {
+	if _, err := db.CreateApplication(ctx, box, appTown, appActor, in); !errors.Is(err, registry.ErrOpenApplication) {
 		t.Errorf("second open application: %v", err)
 	}
 	orgs, err := db.ApplicableOrgs(ctx, appCommunity, 0)
@@ -253,11 +254,11 @@ func TestCreateApplicationStaysInScope(t *testing.T) {
 func TestDemoApplicationsInEveryState(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	apps, err := db.Applications(ctx, appDistrict, postgres.ApplicationFilter{Limit: 500})
+	apps, err := db.Applications(ctx, appDistrict, registry.ApplicationFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[postgres.ApplicationStatus]int{}
+	seen := map[registry.ApplicationStatus]int{}
 	existing := 0
 	for i, a := range apps {
 		seen[a.Status]++
@@ -272,7 +273,7 @@ func TestDemoApplicationsInEveryState(t *testing.T) {
 			t.Errorf("application %d (%s): history %+v %v", a.ID, a.Status, evs, err)
 		}
 	}
-	for _, s := range postgres.ApplicationStatuses {
+	for _, s := range registry.ApplicationStatuses {
 		if seen[s] == 0 {
 			t.Errorf("no demo application is %s", s)
 		}
@@ -280,7 +281,7 @@ func TestDemoApplicationsInEveryState(t *testing.T) {
 	if existing == 0 {
 		t.Error("no demo application is for an existing group")
 	}
-	if a, _ := db.Applications(ctx, appTown2, postgres.ApplicationFilter{}); len(a) != 1 {
+	if a, _ := db.Applications(ctx, appTown2, registry.ApplicationFilter{}); len(a) != 1 {
 		t.Errorf("demo-town2 has %d applications, want its own one", len(a))
 	}
 }

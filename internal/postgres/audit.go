@@ -7,18 +7,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 )
-
-// AuditFilter narrows an audit search. Before is a keyset cursor (the last id seen) for the next page.
-type AuditFilter struct {
-	Actor  string // username, exact
-	Action string // prefix, e.g. login or account.
-	Result string
-	From   *time.Time
-	To     *time.Time
-	Before int64
-	Limit  int
-}
 
 type auditRow struct {
 	ID            int64
@@ -36,7 +26,7 @@ type auditRow struct {
 }
 
 // SearchAudit lists audit rows of actors inside scope, newest first, one page at a time.
-func (db *DB) SearchAudit(ctx context.Context, scope portal.Scope, f AuditFilter) ([]portal.AuditEntry, error) {
+func (db *DB) SearchAudit(ctx context.Context, scope portal.Scope, f registry.AuditFilter) ([]portal.AuditEntry, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}

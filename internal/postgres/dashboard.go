@@ -7,23 +7,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
-// DivisionFigures are the counts a dashboard shows for one division and what lies inside it.
-type DivisionFigures struct {
-	Towns             int
-	UrbanCommunities  int
-	RuralCommunities  int
-	Accounts          int // accounts of every tier below the scope's own
-	DisabledAccounts  int
-	LockedAccounts    int // locked out right now: waiting for time or an administrator
-	DivisionsNoAcct   int // divisions one level down that nobody can sign in for yet
-	FailedLoginsToday int // failed sign-ins of accounts inside the scope since midnight 北京时间
-}
-
 // Figures counts what the scope's dashboard shows. All counts come from small tables (divisions, accounts).
-func (db *DB) Figures(ctx context.Context, scope portal.Scope) (DivisionFigures, error) {
-	var f DivisionFigures
+func (db *DB) Figures(ctx context.Context, scope portal.Scope) (registry.DivisionFigures, error) {
+	var f registry.DivisionFigures
 	err := db.Pool.QueryRow(ctx, `
 		SELECT
 			(SELECT count(*) FROM divisions WHERE level = 'town' AND starts_with(code, @scope)),

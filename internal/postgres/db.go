@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/migrations"
 )
 
@@ -132,7 +133,10 @@ func translate(err error) error {
 		case "40001", "40P01": // serialization failure, deadlock
 			return portal.ErrConflict
 		case "23505":
-			return &UniqueError{Constraint: pe.ConstraintName}
+			if sentinel, ok := uniqueSentinels[pe.ConstraintName]; ok {
+				return sentinel
+			}
+			return &uniqueError{constraint: pe.ConstraintName}
 		}
 	}
 	return err
@@ -165,10 +169,21 @@ func IsUnavailable(err error) bool {
 	return pgconn.SafeToRetry(err)
 }
 
-// UniqueError says a value that must be unique is taken; Constraint names which, for a field message.
-type UniqueError struct{ Constraint string }
+// uniqueSentinels names the domain error each unique constraint stands for, so that callers see the rule they
+// broke and never a constraint name.
+var uniqueSentinels = map[string]error{
+	"organizations_live_name_key":   registry.ErrNameTaken,
+	"organizations_uscc_key":        registry.ErrUSCCTaken,
+	"applications_one_open_per_org": registry.ErrOpenApplication,
+	"filings_one_open_per_org":      registry.ErrOpenFiling,
+	"accounts_username_key":         registry.ErrUsernameTaken,
+}
 
-func (e *UniqueError) Error() string { return "duplicate value for " + e.Constraint }
+// uniqueError is a unique violation of a constraint with no domain error of its own (two writers taking the same
+// revision number, say); callers that expect one treat it as a conflict.
+type uniqueError struct{ constraint string }
+
+func (e *uniqueError) Error() string { return "duplicate value for " + e.constraint }
 
 // audit writes one audit row inside tx, so that it commits or rolls back with the change it records.
 func audit(ctx context.Context, tx pgx.Tx, e portal.AuditEntry) error {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
@@ -34,7 +35,7 @@ func TestDivisionCacheFollowsChanges(t *testing.T) {
 	}
 	listedName := func() string {
 		t.Helper()
-		rows, err := db.ListOrganizations(ctx, townA, postgres.OrgFilter{CommunityCode: communityA2}, 0, 1)
+		rows, err := db.ListOrganizations(ctx, townA, registry.OrgFilter{CommunityCode: communityA2}, 0, 1)
 		if err != nil || len(rows) != 1 || rows[0].ID != ids[0] {
 			t.Fatalf("list: %v %+v", err, rows)
 		}

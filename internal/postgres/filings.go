@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,154 +18,6 @@ import (
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
-
-// FilingKind is what a filing asks for.
-type FilingKind string
-
-const (
-	FilingEstablish FilingKind = "establish" // 成立备案: creates the organization on approval
-	FilingChange    FilingKind = "change"    // 变更备案: changes some of a filed organization's data
-	FilingCancel    FilingKind = "cancel"    // 注销备案: the group has ceased; it stays in the registry as dissolved
-)
-
-// FilingStatus is where a filing stands.
-type FilingStatus string
-
-const (
-	FilingSubmitted FilingStatus = "submitted" // 待审核
-	FilingApproved  FilingStatus = "approved"  // 已备案
-	FilingReturned  FilingStatus = "returned"  // 已退回
-)
-
-// ChangeItem is one thing a 变更备案 may change.
-type ChangeItem struct {
-	Key   string
-	Label string
-}
-
-// ChangeItems are the items a 变更备案 may change, in the order forms and timelines list them. The name, the
-// community and the 备案编号 do not change by filing: a new name is a new 成立备案.
-var ChangeItems = []ChangeItem{
-	{"leader_name", "负责人姓名"}, {"leader_phone", "负责人电话"}, {"leader_id", "负责人身份证号"},
-	{"venue", "活动场所"}, {"members", "成员人数"}, {"volunteers", "志愿者人数"},
-	{"funding", "活动资金来源"}, {"guide_unit", "指导单位"},
-}
-
-// ChangeLabels turns change keys into the words clerks read, joined with 、.
-func ChangeLabels(keys []string) string {
-	var out []string
-	for _, c := range ChangeItems {
-		for _, k := range keys {
-			if k == c.Key {
-				out = append(out, c.Label)
-			}
-		}
-	}
-	return strings.Join(out, "、")
-}
-
-// FormatFilingNo is the 备案编号: 渝北社备〔year〕 + the last three digits of the town's code (its number inside the
-// district) + a four-digit sequence per town and year, e.g. 渝北社备〔2026〕002-0001号.
-func FormatFilingNo(year int, townCode string, seq int) string {
-	return fmt.Sprintf("渝北社备〔%d〕%s-%04d号", year, townCode[len(townCode)-3:], seq)
-}
-
-// FilingInput is what a town officer files. Leader phone and ID arrive in plain text, already validated; they
-// are sealed and masked here. For 成立备案 every organization field applies; for 变更备案 only the items named in
-// Changes (a blank phone or ID means "unchanged"); for 注销备案 CancelOn and Reason.
-type FilingInput struct {
-	Kind           FilingKind
-	OrgID          int64  // 变更 and 注销: the organization
-	CommunityCode  string // 成立: the community the group belongs to
-	NameParts      rules.NameParts
-	Fields         []string
-	Nature         string
-	Beneficiaries  []string
-	FoundedOn      *time.Time
-	LeaderName     string
-	LeaderPhone    string
-	LeaderID       string
-	Venue          string
-	Charter        string
-	Members        int
-	Volunteers     int
-	Funding        string
-	GuideUnit      string
-	PartyStatus    string
-	PartyMembers   int
-	PublishContact bool
-	Changes        []string
-	CancelOn       *time.Time
-	Reason         string
-}
-
-// NewDocument describes a file the uploads folder has stored for a filing.
-type NewDocument struct {
-	Kind        string // 章程, 成员名册, 其他
-	Filename    string
-	ContentType string
-	Size        int64
-	StorageKey  string
-	SHA256      string
-}
-
-// Document is a stored document of a filing.
-type Document struct {
-	ID          int64
-	FilingID    int64
-	Kind        string
-	Filename    string
-	ContentType string
-	SizeBytes   int64
-	StorageKey  string
-	Sha256      string
-	UploadedAt  time.Time
-}
-
-// Filing is one filing as its pages show it; leader phone and ID are masks.
-type Filing struct {
-	ID                  int64
-	OrgID               int64
-	TownCode            string
-	TownName            string
-	TownKind            string
-	CommunityCode       string
-	CommunityName       string
-	Kind                FilingKind
-	Status              FilingStatus
-	Name                string
-	NameParts           rules.NameParts
-	Fields              []string
-	Nature              string
-	Beneficiaries       []string
-	FoundedOn           *time.Time
-	LeaderName          string
-	LeaderPhone         string // mask
-	LeaderID            string // mask
-	Venue               string
-	Charter             string
-	Members             int
-	Volunteers          int
-	Funding             string
-	GuideUnit           string
-	PartyStatus         string
-	PartyMembers        int
-	PublishContact      bool
-	Changes             []string
-	CancelOn            *time.Time
-	Reason              string
-	ReturnReason        string
-	FilingNo            string // the organization's 备案编号, once there is one
-	OrgStatus           registry.Status
-	OrgTier             registry.Tier
-	SubmittedByName     string
-	SubmittedByUsername string
-	SubmittedAt         time.Time
-	DecidedByName       string
-	DecidedByUsername   string
-	DecidedAt           *time.Time
-	Version             int
-}
 
 // filingScope is orgScope for filings: the one jurisdiction test every filing query includes, with scopeArgs.
 const filingScope = `(@scope_tier <> 'district' OR f.district_code = @scope_div)
@@ -238,10 +89,10 @@ type filingRow struct {
 	Version             int
 }
 
-func (r filingRow) filing() Filing {
-	return Filing{ID: r.ID, OrgID: r.OrgID, TownCode: r.TownCode, TownName: r.TownName, TownKind: r.TownKind,
-		CommunityCode: r.CommunityCode, CommunityName: r.CommunityName, Kind: FilingKind(r.Kind),
-		Status: FilingStatus(r.Status), Name: r.Name,
+func (r filingRow) filing() registry.Filing {
+	return registry.Filing{ID: r.ID, OrgID: r.OrgID, TownCode: r.TownCode, TownName: r.TownName, TownKind: r.TownKind,
+		CommunityCode: r.CommunityCode, CommunityName: r.CommunityName, Kind: registry.FilingKind(r.Kind),
+		Status: registry.FilingStatus(r.Status), Name: r.Name,
 		NameParts: rules.NameParts{Prefix: r.NamePrefix, Community: r.NameCommunity, Zihao: r.NameZihao,
 			Field: r.NameField, Form: r.NameForm},
 		Fields: r.Fields, Nature: r.Nature, Beneficiaries: r.Beneficiaries, FoundedOn: r.FoundedOn,
@@ -255,28 +106,6 @@ func (r filingRow) filing() Filing {
 		DecidedByUsername: r.DecidedByUsername, DecidedAt: r.DecidedAt, Version: r.Version}
 }
 
-// FilingFilter narrows the filing list. Town and Community must lie inside the caller's scope (the handler
-// refuses any other); the scope clause bounds every query whatever they say.
-type FilingFilter struct {
-	Status    FilingStatus
-	Kind      FilingKind
-	Town      string
-	Community string
-	After     int64 // keyset cursor: the last id of the previous page, 0 for the first
-	Limit     int
-}
-
-// Summary describes the filter for the audit log.
-func (f FilingFilter) Summary() string {
-	return filterSummary("status", string(f.Status), "kind", string(f.Kind), "town", f.Town,
-		"community", f.Community)
-}
-
-func (f FilingFilter) args(scope portal.Scope) pgx.NamedArgs {
-	return scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "kind": string(f.Kind), "town": f.Town,
-		"community": f.Community, "after": f.After, "limit": f.Limit})
-}
-
 const filingFilterClause = `
 	  AND (@status = '' OR f.status = @status)
 	  AND (@kind = '' OR f.kind = @kind)
@@ -286,7 +115,7 @@ const filingFilterClause = `
 // Filings lists one page of the filings inside scope that match f, newest first, after the cursor (the scope
 // indexes on (…_code, id DESC) give the order, so any page costs what the first does). Ask for one more row
 // than the page shows to learn whether there is a next page.
-func (db *DB) Filings(ctx context.Context, scope portal.Scope, f FilingFilter) ([]Filing, error) {
+func (db *DB) Filings(ctx context.Context, scope portal.Scope, f registry.FilingFilter) ([]registry.Filing, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
@@ -294,12 +123,12 @@ func (db *DB) Filings(ctx context.Context, scope portal.Scope, f FilingFilter) (
 		WHERE `+filingScope+filingFilterClause+`
 		  AND (@after = 0 OR f.id < @after)
 		ORDER BY f.id DESC
-		LIMIT @limit`, f.args(scope))
+		LIMIT @limit`, filingArgs(f, scope))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[filingRow])
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]Filing, len(rs))
+	out := make([]registry.Filing, len(rs))
 	for i, r := range rs {
 		out[i] = r.filing()
 	}
@@ -307,31 +136,31 @@ func (db *DB) Filings(ctx context.Context, scope portal.Scope, f FilingFilter) (
 }
 
 // CountFilings is how many filings inside scope match f (the cursor aside), up to CountCap.
-func (db *DB) CountFilings(ctx context.Context, scope portal.Scope, f FilingFilter) (ListTotal, error) {
+func (db *DB) CountFilings(ctx context.Context, scope portal.Scope, f registry.FilingFilter) (registry.ListTotal, error) {
 	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM filings f
-		WHERE `+filingScope+filingFilterClause+` LIMIT @cap) capped`, f.args(scope))
+		WHERE `+filingScope+filingFilterClause+` LIMIT @cap) capped`, filingArgs(f, scope))
 }
 
 // ExportFilings calls fn with every filing inside scope that matches f (the cursor and limit aside), newest
 // first, one row at a time, and writes one audit row (filing.export) however it ends; see auditedExport.
 // Leader phone and 身份证号 are the stored masks: the sealed values are never read here.
-func (db *DB) ExportFilings(ctx context.Context, scope portal.Scope, actor portal.Actor, f FilingFilter, format string, fn func(Filing) error) (int, error) {
+func (db *DB) ExportFilings(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.FilingFilter, format string, fn func(registry.Filing) error) (int, error) {
 	f.After = 0
 	return db.auditedExport(ctx, actor, exportAudit{action: "filing.export", objectType: "filing", format: format,
 		filter: f.Summary()}, func() (int, error) {
 		return streamRows(ctx, db, `SELECT `+filingColumns+` `+filingFrom+`
 			WHERE `+filingScope+filingFilterClause+`
-			ORDER BY f.id DESC`, f.args(scope), filingRow.filing, fn)
+			ORDER BY f.id DESC`, filingArgs(f, scope), filingRow.filing, fn)
 	})
 }
 
 // Filing is one filing inside scope; any other id is ErrNotFound.
-func (db *DB) Filing(ctx context.Context, scope portal.Scope, id int64) (Filing, error) {
+func (db *DB) Filing(ctx context.Context, scope portal.Scope, id int64) (registry.Filing, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
 		WHERE f.id = @id AND `+filingScope, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[filingRow])
 	if err != nil {
-		return Filing{}, translate(err)
+		return registry.Filing{}, translate(err)
 	}
 	return r.filing(), nil
 }
@@ -340,35 +169,28 @@ const documentColumns = `d.id, d.filing_id, d.kind, d.filename, d.content_type, 
 	d.sha256, d.uploaded_at`
 
 // FilingDocuments lists the documents filed with a filing inside scope.
-func (db *DB) FilingDocuments(ctx context.Context, scope portal.Scope, filingID int64) ([]Document, error) {
+func (db *DB) FilingDocuments(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.Document, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+documentColumns+`
 		FROM org_documents d JOIN filings f ON f.id = d.filing_id
 		WHERE d.filing_id = @id AND `+filingScope+`
 		ORDER BY d.id`, scopeArgs(scope, pgx.NamedArgs{"id": filingID}))
-	ds, err := pgx.CollectRows(rows, pgx.RowToStructByName[Document])
+	ds, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.Document])
 	return ds, translate(err)
 }
 
 // FilingDocument is one document of a filing inside scope; a document of another filing is ErrNotFound.
-func (db *DB) FilingDocument(ctx context.Context, scope portal.Scope, filingID, docID int64) (Document, error) {
+func (db *DB) FilingDocument(ctx context.Context, scope portal.Scope, filingID, docID int64) (registry.Document, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+documentColumns+`
 		FROM org_documents d JOIN filings f ON f.id = d.filing_id
 		WHERE d.id = @doc AND d.filing_id = @id AND `+filingScope,
 		scopeArgs(scope, pgx.NamedArgs{"id": filingID, "doc": docID}))
-	d, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Document])
+	d, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.Document])
 	return d, translate(err)
-}
-
-// FilingOrgEvent is one event of the organization's timeline with the display name (姓名) of the account that
-// acted, "" when no account did (the event's ActorName keeps the username it recorded).
-type FilingOrgEvent struct {
-	registry.Event
-	ActorDisplayName string
 }
 
 // FilingOrgEvents is the timeline of the organization a filing concerns (empty before an establishment is
 // approved), read through both the filing's and the organization's scope.
-func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]FilingOrgEvent, error) {
+func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.FilingOrgEvent, error) {
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT e.id, e.org_id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.kind,
 			e.from_value, e.to_value, e.reason
@@ -376,8 +198,8 @@ func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID 
 			LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE f.id = @id AND `+filingScope+` AND `+orgScope+`
 		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": filingID}))
-	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (FilingOrgEvent, error) {
-		var e FilingOrgEvent
+	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.FilingOrgEvent, error) {
+		var e registry.FilingOrgEvent
 		err := row.Scan(&e.ID, &e.OrgID, &e.At, &e.ActorName, &e.ActorDisplayName, &e.ActorDivision, &e.Kind,
 			&e.From, &e.To, &e.Reason)
 		return e, err
@@ -385,27 +207,9 @@ func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID 
 	return events, translate(err)
 }
 
-// FiledOrg is what a 变更 or 注销 filing starts from: a filed organization's current data (masked).
-type FiledOrg struct {
-	ID            int64
-	Name          string
-	FilingNo      string
-	CommunityCode string
-	Tier          registry.Tier
-	Status        registry.Status
-	LeaderName    string
-	LeaderPhone   string // mask
-	LeaderID      string // mask
-	Venue         string
-	Members       int
-	Volunteers    int
-	Funding       string
-	GuideUnit     string
-}
-
 // FiledOrganization is an organization inside scope, for a 变更 or 注销 filing form.
-func (db *DB) FiledOrganization(ctx context.Context, scope portal.Scope, id int64) (FiledOrg, error) {
-	var o FiledOrg
+func (db *DB) FiledOrganization(ctx context.Context, scope portal.Scope, id int64) (registry.FiledOrg, error) {
+	var o registry.FiledOrg
 	var tier, status string
 	err := db.Pool.QueryRow(ctx, `
 		SELECT o.id, o.name, coalesce(o.filing_no, ''), o.community_code, o.tier, o.status, o.leader_name,
@@ -436,16 +240,10 @@ func (db *DB) NameInUse(ctx context.Context, scope portal.Scope, name string) (b
 	return taken, translate(err)
 }
 
-// Errors of the filing workflow.
-var (
-	ErrOpenFiling = errors.New("the organization has a filing awaiting review")
-	ErrNotFiled   = errors.New("the organization is not a live filed organization")
-)
-
 // CreateFiling records a filing submitted by a town officer, with its documents (already stored), and audits
 // it. A 成立备案's community must lie inside scope; a 变更 or 注销 filing's organization must be a live filed
 // organization inside scope, with no other filing awaiting review (ErrOpenFiling).
-func (db *DB) CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in FilingInput, docs []NewDocument) (int64, error) {
+func (db *DB) CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error) {
 	if scope.Tier != portal.TierTown {
 		return 0, portal.ErrNotAllow
 	}
@@ -471,7 +269,7 @@ func (db *DB) CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.S
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		switch in.Kind {
-		case FilingEstablish:
+		case registry.FilingEstablish:
 			// The community is looked up inside the caller's town; the town and district codes come from it.
 			err = tx.QueryRow(ctx, `
 				INSERT INTO filings (district_code, town_code, community_code, kind, name, name_prefix,
@@ -487,7 +285,7 @@ func (db *DB) CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.S
 				FROM divisions d
 				WHERE d.code = @community AND d.level = 'community' AND left(d.code, 9) = @scope_div
 				RETURNING id, community_code`, args).Scan(&id, &community)
-		case FilingChange, FilingCancel:
+		case registry.FilingChange, registry.FilingCancel:
 			var tier, status string
 			err = tx.QueryRow(ctx, `SELECT o.tier, o.status FROM organizations o WHERE o.id = @org_id AND `+orgScope,
 				args).Scan(&tier, &status)
@@ -495,7 +293,7 @@ func (db *DB) CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.S
 				return err
 			}
 			if registry.Tier(tier) != registry.TierFiled || !registry.Status(status).Live() {
-				return ErrNotFiled
+				return registry.ErrNotFiled
 			}
 			// The name and the codes are the organization's; the form names only what changes.
 			err = tx.QueryRow(ctx, `
@@ -528,15 +326,10 @@ func (db *DB) CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.S
 			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
 			Detail: string(in.Kind) + " " + community + " " + strconv.Itoa(len(docs)) + " documents"})
 	})
-	if errors.Is(err, ErrNotFiled) {
+	if errors.Is(err, registry.ErrNotFiled) {
 		return 0, err
 	}
-	err = translate(err)
-	var ue *UniqueError
-	if errors.As(err, &ue) && ue.Constraint == "filings_one_open_per_org" {
-		return 0, ErrOpenFiling
-	}
-	return id, err
+	return id, translate(err)
 }
 
 func maskPhone(p string) string {
@@ -553,15 +346,9 @@ func partyStatus(s string) string {
 	return s
 }
 
-// Decision is the outcome of approving a filing.
-type Decision struct {
-	OrgID    int64
-	FilingNo string
-}
-
 // sealedFiling is a filing locked for a decision, with its sealed personal data.
 type sealedFiling struct {
-	Filing
+	registry.Filing
 	phoneEnc, idEnc []byte
 }
 
@@ -590,8 +377,8 @@ func lockFiling(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64, ve
 	if orgID != nil {
 		f.OrgID = *orgID
 	}
-	f.Kind, f.Status = FilingKind(kind), FilingStatus(status)
-	if f.Status != FilingSubmitted || f.Version != version {
+	f.Kind, f.Status = registry.FilingKind(kind), registry.FilingStatus(status)
+	if f.Status != registry.FilingSubmitted || f.Version != version {
 		return f, portal.ErrConflict
 	}
 	return f, nil
@@ -602,11 +389,11 @@ func lockFiling(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64, ve
 // "filed" timeline row, and its 备案证明 gets a fresh verification token. A 变更备案 updates the organization
 // ("filing_changed"); a 注销备案 marks it dissolved with the date and reason ("filing_cancelled"). A stale
 // version is ErrConflict; a name taken meanwhile is ErrNameTaken; nothing is written in either case.
-func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int) (Decision, error) {
+func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int) (registry.Decision, error) {
 	if scope.Tier != portal.TierTown {
-		return Decision{}, portal.ErrNotAllow
+		return registry.Decision{}, portal.ErrNotAllow
 	}
-	var d Decision
+	var d registry.Decision
 	var token *string
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		f, err := lockFiling(ctx, tx, scope, id, version)
@@ -614,7 +401,7 @@ func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.
 			return err
 		}
 		switch f.Kind {
-		case FilingEstablish:
+		case registry.FilingEstablish:
 			phone, err := box.Open(f.phoneEnc, "leader_phone")
 			if err != nil {
 				return err
@@ -626,7 +413,7 @@ func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.
 			if d.FilingNo, err = nextFilingNo(ctx, tx, f.TownCode); err != nil {
 				return err
 			}
-			d.OrgID, err = insertOrganization(ctx, tx, box, scope, actor, OrgInput{
+			d.OrgID, err = insertOrganization(ctx, tx, box, scope, actor, registry.OrgInput{
 				CommunityCode: f.CommunityCode, Tier: registry.TierFiled, LegalForm: rules.FormUnregistered,
 				NameParts: f.NameParts, FilingNo: d.FilingNo, Fields: f.Fields, Nature: f.Nature,
 				Beneficiaries: f.Beneficiaries, FoundedOn: f.FoundedOn, LeaderName: f.LeaderName,
@@ -641,7 +428,7 @@ func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.
 			}
 			t := newVerifyToken()
 			token = &t
-		case FilingChange:
+		case registry.FilingChange:
 			d.OrgID = f.OrgID
 			tag, err := tx.Exec(ctx, `
 				UPDATE organizations o SET
@@ -669,10 +456,10 @@ func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.
 				return portal.ErrConflict // dissolved or moved up meanwhile
 			}
 			if err := insertEvent(ctx, tx, actor, f.OrgID, f.CommunityCode, "filing_changed", "",
-				ChangeLabels(f.Changes), f.Reason); err != nil {
+				registry.ChangeLabels(f.Changes), f.Reason); err != nil {
 				return err
 			}
-		case FilingCancel:
+		case registry.FilingCancel:
 			d.OrgID = f.OrgID
 			var from string
 			err := tx.QueryRow(ctx, `SELECT o.status FROM organizations o
@@ -712,13 +499,8 @@ func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "filing.approve", ObjectType: "filing",
 			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: detail})
 	})
-	err = translate(err)
-	var ue *UniqueError
-	if errors.As(err, &ue) && ue.Constraint == ErrNameTaken.Constraint {
-		return Decision{}, ErrNameTaken
-	}
-	if err != nil {
-		return Decision{}, err
+	if err = translate(err); err != nil {
+		return registry.Decision{}, err
 	}
 	return d, nil
 }
@@ -738,7 +520,7 @@ func nextFilingNo(ctx context.Context, tx pgx.Tx, town string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		no := FormatFilingNo(year, town, seq)
+		no := registry.FormatFilingNo(year, town, seq)
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM organizations WHERE filing_no = @no)`,
 			pgx.NamedArgs{"no": no}).Scan(&taken); err != nil {
 			return "", err
@@ -784,28 +566,10 @@ func newVerifyToken() string {
 	return hex.EncodeToString(b)
 }
 
-// Certificate is what a 备案证明 prints. It names the leader but carries no phone or ID number.
-type Certificate struct {
-	OrgID         int64
-	Name          string
-	FilingNo      string
-	LeaderName    string
-	Venue         string
-	Fields        []string
-	Nature        string
-	TownName      string
-	TownKind      string
-	FiledAt       time.Time
-	Status        registry.Status
-	StatusOn      *time.Time
-	VerifyToken   string
-	CommunityName string
-}
-
 // Certificate is the 备案证明 of the organization an approved filing inside scope concerns: its current data,
 // dated by its establishment filing. A filing not approved is ErrNotFound.
-func (db *DB) Certificate(ctx context.Context, scope portal.Scope, filingID int64) (Certificate, error) {
-	var c Certificate
+func (db *DB) Certificate(ctx context.Context, scope portal.Scope, filingID int64) (registry.Certificate, error) {
+	var c registry.Certificate
 	var status string
 	err := db.Pool.QueryRow(ctx, `
 		SELECT o.id, o.name, o.filing_no, o.leader_name, o.venue, o.fields, o.nature, t.name, t.kind, c.name,
@@ -823,23 +587,10 @@ func (db *DB) Certificate(ctx context.Context, scope portal.Scope, filingID int6
 	return c, translate(err)
 }
 
-// Verification is what the public verification page of a 备案证明 shows: nothing personal, except the leader's
-// name when the group chose to publish it.
-type Verification struct {
-	Name       string
-	FilingNo   string
-	TownName   string
-	TownKind   string
-	FiledAt    time.Time
-	Status     registry.Status
-	StatusOn   *time.Time
-	LeaderName string // "" unless the group publishes its contact
-}
-
 // Verify looks up a 备案证明 by the token in its QR code. It takes no scope: anyone holding the certificate may
 // check it, and the unguessable token is what admits them. An unknown token is ErrNotFound.
-func (db *DB) Verify(ctx context.Context, token string) (Verification, error) {
-	var v Verification
+func (db *DB) Verify(ctx context.Context, token string) (registry.Verification, error) {
+	var v registry.Verification
 	var status string
 	err := db.Pool.QueryRow(ctx, `
 		SELECT o.name, o.filing_no, t.name, t.kind, e.decided_at, o.status, o.status_on,
@@ -852,4 +603,10 @@ func (db *DB) Verify(ctx context.Context, token string) (Verification, error) {
 		&v.StatusOn, &v.LeaderName)
 	v.Status = registry.Status(status)
 	return v, translate(err)
+}
+
+// filingArgs binds the filter and the scope for the list statements.
+func filingArgs(f registry.FilingFilter, scope portal.Scope) pgx.NamedArgs {
+	return scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "kind": string(f.Kind), "town": f.Town,
+		"community": f.Community, "after": f.After, "limit": f.Limit})
 }

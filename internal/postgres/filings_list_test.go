@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
@@ -25,8 +25,8 @@ func TestFilingsKeysetScopeAndExport(t *testing.T) {
 	workRows(t, db, box, insertFilingSQL, workCommunityB, "某村甲队", "某村乙队")
 
 	checkKeyset(t, idsA, func(after int64) []int64 {
-		fs, err := db.Filings(ctx, filingTownA, postgres.FilingFilter{Community: workCommunityA,
-			Kind: postgres.FilingEstablish, Status: postgres.FilingSubmitted, After: after, Limit: 3})
+		fs, err := db.Filings(ctx, filingTownA, registry.FilingFilter{Community: workCommunityA,
+			Kind: registry.FilingEstablish, Status: registry.FilingSubmitted, After: after, Limit: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,17 +36,17 @@ func TestFilingsKeysetScopeAndExport(t *testing.T) {
 		}
 		return ids
 	})
-	if fs, err := db.Filings(ctx, filingTownB, postgres.FilingFilter{Town: seed.TownShuanglonghu}); err != nil || len(fs) != 0 {
+	if fs, err := db.Filings(ctx, filingTownB, registry.FilingFilter{Town: seed.TownShuanglonghu}); err != nil || len(fs) != 0 {
 		t.Fatalf("town B filtering by town A: %d rows, %v", len(fs), err)
 	}
-	if total, err := db.CountFilings(ctx, filingDistrict, postgres.FilingFilter{Community: workCommunityA}); err != nil ||
+	if total, err := db.CountFilings(ctx, filingDistrict, registry.FilingFilter{Community: workCommunityA}); err != nil ||
 		total.N != noticeCount(t, db, `SELECT count(*) FROM filings WHERE community_code = $1`, workCommunityA) {
 		t.Fatalf("total %+v %v", total, err)
 	}
 
 	var names []string
-	n, err := db.ExportFilings(ctx, filingTownB, workListActor, postgres.FilingFilter{Community: workCommunityB}, "csv",
-		func(f postgres.Filing) error {
+	n, err := db.ExportFilings(ctx, filingTownB, workListActor, registry.FilingFilter{Community: workCommunityB}, "csv",
+		func(f registry.Filing) error {
 			names = append(names, f.Name)
 			if f.TownCode != seed.TownTongjing || f.LeaderPhone != "138****5678" || f.LeaderID != workIDMask {
 				t.Errorf("exported %+v", f)
@@ -57,8 +57,8 @@ func TestFilingsKeysetScopeAndExport(t *testing.T) {
 		t.Fatalf("export = %d %v %q", n, err, names)
 	}
 	checkExportAudited(t, db, "filing.export", func(ctx context.Context, fn func() error) (int, error) {
-		return db.ExportFilings(ctx, filingTownB, workListActor, postgres.FilingFilter{Community: workCommunityB,
-			Kind: postgres.FilingEstablish}, "xlsx", func(postgres.Filing) error { return fn() })
+		return db.ExportFilings(ctx, filingTownB, workListActor, registry.FilingFilter{Community: workCommunityB,
+			Kind: registry.FilingEstablish}, "xlsx", func(registry.Filing) error { return fn() })
 	}, []string{"ok csv 2 行; community=" + workCommunityB, "ok xlsx 2 行; kind=establish community=" + workCommunityB,
 		"failed xlsx 0 行; kind=establish community=" + workCommunityB,
 		"failed xlsx 0 行; kind=establish community=" + workCommunityB})

@@ -38,9 +38,9 @@ func filingBox(t *testing.T) *sealbox.Box {
 }
 
 // establishInput is a valid 成立备案 for a group in the demo community of 双龙湖街道.
-func establishInput(zihao string) postgres.FilingInput {
+func establishInput(zihao string) registry.FilingInput {
 	founded := time.Date(2021, 7, 21, 0, 0, 0, 0, time.UTC)
-	return postgres.FilingInput{Kind: postgres.FilingEstablish, CommunityCode: seed.CommunityDemo,
+	return registry.FilingInput{Kind: registry.FilingEstablish, CommunityCode: seed.CommunityDemo,
 		NameParts: rules.NameParts{Prefix: "渝北区双龙湖街道", Community: "锦华社区", Zihao: zihao, Field: "舞蹈",
 			Form: "队"},
 		Fields: []string{"文体娱乐"}, Nature: "互助性", Beneficiaries: []string{"社区居民"}, FoundedOn: &founded,
@@ -65,9 +65,9 @@ func TestFilingEstablishApproveNumbersAndScope(t *testing.T) {
 	box := filingBox(t)
 	in := establishInput("夕阳红")
 	in.NameParts.Community = community
-	doc := postgres.NewDocument{Kind: "章程", Filename: "章程.pdf", ContentType: "application/pdf", Size: 10,
+	doc := registry.NewDocument{Kind: "章程", Filename: "章程.pdf", ContentType: "application/pdf", Size: 10,
 		StorageKey: "0123456789abcdef0123456789abcdef", SHA256: "00"}
-	id, err := db.CreateFiling(ctx, box, filingTownA, filingActor, in, []postgres.NewDocument{doc})
+	id, err := db.CreateFiling(ctx, box, filingTownA, filingActor, in, []registry.NewDocument{doc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,10 +93,10 @@ func TestFilingEstablishApproveNumbersAndScope(t *testing.T) {
 	if _, err := db.FilingDocument(ctx, filingTownB, id, 1); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("town B reads town A's document: %v", err)
 	}
-	if list, err := db.Filings(ctx, filingTownB, postgres.FilingFilter{}); err != nil || len(list) != 0 {
+	if list, err := db.Filings(ctx, filingTownB, registry.FilingFilter{}); err != nil || len(list) != 0 {
 		t.Fatalf("town B's list: %v, %v", list, err)
 	}
-	if f, err := db.Filing(ctx, filingDistrict, id); err != nil || f.Status != postgres.FilingSubmitted {
+	if f, err := db.Filing(ctx, filingDistrict, id); err != nil || f.Status != registry.FilingSubmitted {
 		t.Fatalf("district reads it: %+v, %v", f, err)
 	}
 	if _, err := db.ApproveFiling(ctx, box, filingDistrict, filingActor, id, 1); !errors.Is(err, portal.ErrNotAllow) {
@@ -257,7 +257,7 @@ func TestFilingChangeReturnAndCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A change filing names only what changes.
-	change := postgres.FilingInput{Kind: postgres.FilingChange, OrgID: d.OrgID, LeaderName: "王芳",
+	change := registry.FilingInput{Kind: registry.FilingChange, OrgID: d.OrgID, LeaderName: "王芳",
 		Venue: "社区文化广场", Members: 50, Volunteers: 5, Funding: "会员自筹", Changes: []string{"venue", "members"},
 		Reason: "场地调整"}
 	cid, err := db.CreateFiling(ctx, box, filingTownA, filingActor, change, nil)
@@ -265,7 +265,7 @@ func TestFilingChangeReturnAndCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One open filing per organization.
-	if _, err := db.CreateFiling(ctx, box, filingTownA, filingActor, change, nil); !errors.Is(err, postgres.ErrOpenFiling) {
+	if _, err := db.CreateFiling(ctx, box, filingTownA, filingActor, change, nil); !errors.Is(err, registry.ErrOpenFiling) {
 		t.Fatalf("second open filing: %v", err)
 	}
 	// Town B cannot file against town A's organization.
@@ -286,7 +286,7 @@ func TestFilingChangeReturnAndCancel(t *testing.T) {
 	}
 
 	// A returned filing changes nothing but itself.
-	cancel := postgres.FilingInput{Kind: postgres.FilingCancel, OrgID: d.OrgID,
+	cancel := registry.FilingInput{Kind: registry.FilingCancel, OrgID: d.OrgID,
 		CancelOn: ptrTime(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)), Reason: "成员解散"}
 	rid, err := db.CreateFiling(ctx, box, filingTownA, filingActor, cancel, nil)
 	if err != nil {
@@ -323,7 +323,7 @@ func TestFilingChangeReturnAndCancel(t *testing.T) {
 		t.Fatalf("timeline: %s", kinds)
 	}
 	// No more filings for a dissolved organization.
-	if _, err := db.CreateFiling(ctx, box, filingTownA, filingActor, change, nil); !errors.Is(err, postgres.ErrNotFiled) {
+	if _, err := db.CreateFiling(ctx, box, filingTownA, filingActor, change, nil); !errors.Is(err, registry.ErrNotFiled) {
 		t.Fatalf("filing for a dissolved organization: %v", err)
 	}
 }

@@ -13,28 +13,26 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 )
-
-// ListTotal is a work list's total: exact, or at least N when More is set.
-type ListTotal = OrgCount
 
 // cappedTotal runs a count query whose inner select ends in LIMIT @cap, so that a total costs at most
 // CountCap index entries however many rows match.
-func (db *DB) cappedTotal(ctx context.Context, sql string, args pgx.NamedArgs) (ListTotal, error) {
-	args["cap"] = CountCap + 1
+func (db *DB) cappedTotal(ctx context.Context, sql string, args pgx.NamedArgs) (registry.ListTotal, error) {
+	args["cap"] = registry.CountCap + 1
 	var n int
 	if err := db.Pool.QueryRow(ctx, sql, args).Scan(&n); err != nil {
-		return ListTotal{}, translate(err)
+		return registry.ListTotal{}, translate(err)
 	}
 	return capped(n), nil
 }
 
 // capped is a count of at most CountCap + 1 matches as a total.
-func capped(n int) ListTotal {
-	if n > CountCap {
-		return ListTotal{N: CountCap, More: true}
+func capped(n int) registry.ListTotal {
+	if n > registry.CountCap {
+		return registry.ListTotal{N: registry.CountCap, More: true}
 	}
-	return ListTotal{N: n}
+	return registry.ListTotal{N: n}
 }
 
 // checkScope refuses a jurisdiction no account can have. Every list statement bounds its rows by the scope's
@@ -113,20 +111,6 @@ func (db *DB) auditedExport(ctx context.Context, actor portal.Actor, e exportAud
 		err = translate(aerr)
 	}
 	return n, err
-}
-
-// filterSummary joins the non-empty key=value pairs of a filter, or says 全部.
-func filterSummary(kv ...string) string {
-	var parts []string
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] != "" {
-			parts = append(parts, kv[i]+"="+kv[i+1])
-		}
-	}
-	if len(parts) == 0 {
-		return "全部"
-	}
-	return strings.Join(parts, " ")
 }
 
 // sqlWord is a word from one of the registry's fixed lists as an SQL string literal. Callers check the word

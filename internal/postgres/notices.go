@@ -6,7 +6,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,130 +13,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
-)
-
-// NoticeKinds are the kinds of major activity the plan names (seed §(四)2).
-var NoticeKinds = []string{"节庆活动", "文化演出", "体育竞赛", "人员集会"}
-
-// NoticeStatus is where a major-activity notice stands.
-type NoticeStatus string
-
-const (
-	NoticeSubmitted        NoticeStatus = "submitted"         // 待确认
-	NoticeAcknowledged     NoticeStatus = "acknowledged"      // 已确认
-	NoticeChangesRequested NoticeStatus = "changes_requested" // 需修改
-	NoticeWithdrawn        NoticeStatus = "withdrawn"         // 已撤回
-)
-
-// NoticeStatuses in the order the lists offer them.
-var NoticeStatuses = []NoticeStatus{NoticeSubmitted, NoticeAcknowledged, NoticeChangesRequested, NoticeWithdrawn}
-
-// Valid reports whether s is a known status.
-func (s NoticeStatus) Valid() bool { return slices.Contains(NoticeStatuses, s) }
-
-// CanBecome is the workflow: the town acknowledges a waiting notice or asks for changes; the committee resubmits
-// a notice it was asked to change, and withdraws any notice that is not withdrawn already (before the start, which
-// the store checks against the clock).
-func (s NoticeStatus) CanBecome(to NoticeStatus) bool {
-	switch s {
-	case NoticeSubmitted:
-		return to == NoticeAcknowledged || to == NoticeChangesRequested || to == NoticeWithdrawn
-	case NoticeChangesRequested:
-		return to == NoticeSubmitted || to == NoticeWithdrawn
-	case NoticeAcknowledged:
-		return to == NoticeWithdrawn
-	}
-	return false
-}
-
-// NoticeUrgentWithin is how close to its start a notice still waiting for the town stands out (临近未确认).
-const NoticeUrgentWithin = 72 * time.Hour
-
-// NoticeInput is the notice form. The contact phone arrives in plain text, already validated; it is sealed and
-// masked here. On a resubmission an empty phone keeps the stored one. The community is the caller's own, never
-// the form's.
-type NoticeInput struct {
-	OrgID        int64 // the organizing group, 0 when the committee itself organizes
-	Kind         string
-	Title        string
-	StartsAt     time.Time
-	EndsAt       time.Time
-	Place        string
-	Attendance   int
-	Organizer    string
-	Safety       string
-	ContactName  string
-	ContactPhone string
-}
-
-// Notice is one notice as its pages show it; the contact phone is a mask.
-type Notice struct {
-	ID                  int64
-	OrgID               int64
-	OrgName             string
-	DistrictCode        string
-	TownCode            string
-	TownName            string
-	CommunityCode       string
-	CommunityName       string
-	Kind                string
-	Title               string
-	StartsAt            time.Time
-	EndsAt              time.Time
-	Place               string
-	Attendance          int
-	Organizer           string
-	Safety              string
-	ContactName         string
-	ContactPhone        string // mask
-	Status              NoticeStatus
-	Reason              string
-	SubmittedByName     string
-	SubmittedByUsername string
-	SubmittedAt         time.Time
-	UpdatedAt           time.Time
-	DecidedByName       string
-	DecidedByUsername   string
-	DecidedAt           *time.Time
-	Version             int
-}
-
-// Urgent reports whether the notice still waits for the town although its start is less than NoticeUrgentWithin
-// away, or past.
-func (n Notice) Urgent(now time.Time) bool {
-	return n.Status == NoticeSubmitted && n.StartsAt.Before(now.Add(NoticeUrgentWithin))
-}
-
-// Started reports whether the activity has begun at now (then it can no longer be withdrawn).
-func (n Notice) Started(now time.Time) bool { return !n.StartsAt.After(now) }
-
-// NoticeEvent is one state change of a notice: who moved it from which state to which, when and why.
-type NoticeEvent struct {
-	ID        int64
-	At        time.Time
-	ActorName string // the username, as the step recorded it
-	// ActorDisplayName is the account's display name (姓名), read from the account; "" for a step by no account
-	ActorDisplayName string
-	ActorDivision    string
-	From             NoticeStatus
-	To               NoticeStatus
-	Reason           string
-}
-
-// NoticeOrg is a live group of a community that may organize a reported activity.
-type NoticeOrg struct {
-	ID   int64
-	Name string
-}
-
-// Errors of the notice workflow.
-var (
-	// ErrNoticeStarted says the activity has begun: it must be reported before, and cannot be withdrawn after.
-	ErrNoticeStarted = errors.New("the activity has started")
-	// ErrNoticeOrg says the organizing group is not a live group of the reporting community.
-	ErrNoticeOrg = errors.New("the organizing group is not a live group of the community")
 )
 
 // noticeScope is orgScope for notices, with scopeArgs.
@@ -190,58 +68,27 @@ type noticeRow struct {
 	Version             int
 }
 
-func (r noticeRow) notice() Notice {
-	return Notice{ID: r.ID, OrgID: r.OrgID, OrgName: r.OrgName, DistrictCode: r.DistrictCode, TownCode: r.TownCode,
+func (r noticeRow) notice() registry.Notice {
+	return registry.Notice{ID: r.ID, OrgID: r.OrgID, OrgName: r.OrgName, DistrictCode: r.DistrictCode, TownCode: r.TownCode,
 		TownName: r.TownName, CommunityCode: r.CommunityCode, CommunityName: r.CommunityName, Kind: r.Kind,
 		Title: r.Title, StartsAt: r.StartsAt, EndsAt: r.EndsAt, Place: r.Place, Attendance: r.Attendance,
 		Organizer: r.Organizer, Safety: r.Safety, ContactName: r.ContactName, ContactPhone: r.ContactPhoneMask,
-		Status: NoticeStatus(r.Status), Reason: r.Reason, SubmittedByName: r.SubmittedByName,
+		Status: registry.NoticeStatus(r.Status), Reason: r.Reason, SubmittedByName: r.SubmittedByName,
 		SubmittedByUsername: r.SubmittedByUsername, SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt,
 		DecidedByName: r.DecidedByName, DecidedByUsername: r.DecidedByUsername, DecidedAt: r.DecidedAt,
 		Version: r.Version}
 }
 
-func collectNotices(rows pgx.Rows) ([]Notice, error) {
+func collectNotices(rows pgx.Rows) ([]registry.Notice, error) {
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[noticeRow])
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]Notice, len(rs))
+	out := make([]registry.Notice, len(rs))
 	for i, r := range rs {
 		out[i] = r.notice()
 	}
 	return out, nil
-}
-
-// NoticeFilter narrows the notice list. Town and Community must lie inside the caller's scope (the handler
-// refuses any other); the scope clause bounds every query whatever they say.
-type NoticeFilter struct {
-	Town      string       // a town code inside the scope, "" for all
-	Community string       // a community code inside the scope, "" for all
-	Kind      string       // one of NoticeKinds, "" for all
-	Status    NoticeStatus // "" for all
-	From      *time.Time   // activities starting at or after
-	To        *time.Time   // activities starting before
-	After     int64        // keyset cursor: the last id of the previous page, 0 for the first
-	Limit     int
-}
-
-// Summary describes the filter for the audit log.
-func (f NoticeFilter) Summary() string {
-	from, to := "", ""
-	if f.From != nil {
-		from = f.From.In(portal.Beijing).Format("2006-01-02")
-	}
-	if f.To != nil { // the day before the exclusive end: the last day the clerk chose
-		to = f.To.In(portal.Beijing).AddDate(0, 0, -1).Format("2006-01-02")
-	}
-	return filterSummary("town", f.Town, "community", f.Community, "kind", f.Kind, "status", string(f.Status),
-		"from", from, "to", to)
-}
-
-func (f NoticeFilter) args(scope portal.Scope) pgx.NamedArgs {
-	return scopeArgs(scope, pgx.NamedArgs{"town": f.Town, "community": f.Community, "kind": f.Kind,
-		"status": string(f.Status), "from": f.From, "to": f.To, "after": f.After, "limit": f.Limit})
 }
 
 const noticeFilterClause = `
@@ -252,62 +99,59 @@ const noticeFilterClause = `
 	  AND (@from::timestamptz IS NULL OR m.starts_at >= @from)
 	  AND (@to::timestamptz IS NULL OR m.starts_at < @to)`
 
-// NoticeListLimit caps the town's calendar and its table of waiting notices.
-const NoticeListLimit = 500
-
 // Notices lists one page of the notices inside scope that match f, the latest reported first (by id), after
 // the cursor, so that any page costs what the first does. Ask for one more row than the page shows to learn
 // whether there is a next page.
-func (db *DB) Notices(ctx context.Context, scope portal.Scope, f NoticeFilter) ([]Notice, error) {
-	if f.Limit <= 0 || f.Limit > NoticeListLimit {
+func (db *DB) Notices(ctx context.Context, scope portal.Scope, f registry.NoticeFilter) ([]registry.Notice, error) {
+	if f.Limit <= 0 || f.Limit > registry.NoticeListLimit {
 		f.Limit = 50
 	}
 	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
 		WHERE `+noticeScope+noticeFilterClause+`
 		  AND (@after = 0 OR m.id < @after)
 		ORDER BY m.id DESC
-		LIMIT @limit`, f.args(scope))
+		LIMIT @limit`, noticeArgs(f, scope))
 	return collectNotices(rows)
 }
 
 // CountNotices is how many notices inside scope match f (the cursor aside), up to CountCap.
-func (db *DB) CountNotices(ctx context.Context, scope portal.Scope, f NoticeFilter) (ListTotal, error) {
+func (db *DB) CountNotices(ctx context.Context, scope portal.Scope, f registry.NoticeFilter) (registry.ListTotal, error) {
 	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM major_activities m
-		WHERE `+noticeScope+noticeFilterClause+` LIMIT @cap) capped`, f.args(scope))
+		WHERE `+noticeScope+noticeFilterClause+` LIMIT @cap) capped`, noticeArgs(f, scope))
 }
 
 // ExportNotices calls fn with every notice inside scope that matches f (the cursor and limit aside), the latest
 // reported first, one row at a time, and writes one audit row (notice.export) however it ends; see
 // auditedExport. The contact phone is the stored mask: the sealed value is never read here.
-func (db *DB) ExportNotices(ctx context.Context, scope portal.Scope, actor portal.Actor, f NoticeFilter, format string, fn func(Notice) error) (int, error) {
+func (db *DB) ExportNotices(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.NoticeFilter, format string, fn func(registry.Notice) error) (int, error) {
 	f.After = 0
 	return db.auditedExport(ctx, actor, exportAudit{action: "notice.export", objectType: "major_activity",
 		format: format, filter: f.Summary()}, func() (int, error) {
 		return streamRows(ctx, db, `SELECT `+noticeColumns+` `+noticeFrom+`
 			WHERE `+noticeScope+noticeFilterClause+`
-			ORDER BY m.id DESC`, f.args(scope), noticeRow.notice, fn)
+			ORDER BY m.id DESC`, noticeArgs(f, scope), noticeRow.notice, fn)
 	})
 }
 
 // NoticeCalendar is the notices inside scope whose activity starts in [from, to), withdrawn ones left out,
 // earliest first: the town's calendar.
-func (db *DB) NoticeCalendar(ctx context.Context, scope portal.Scope, from, to time.Time) ([]Notice, error) {
+func (db *DB) NoticeCalendar(ctx context.Context, scope portal.Scope, from, to time.Time) ([]registry.Notice, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
 		WHERE `+noticeScope+`
 		  AND m.starts_at >= @from AND m.starts_at < @to AND m.status <> 'withdrawn'
 		ORDER BY m.starts_at, m.id
 		LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "limit": NoticeListLimit}))
+		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "limit": registry.NoticeListLimit}))
 	return collectNotices(rows)
 }
 
 // WaitingNotices is every notice inside scope still waiting for the town (待确认), earliest start first.
-func (db *DB) WaitingNotices(ctx context.Context, scope portal.Scope) ([]Notice, error) {
+func (db *DB) WaitingNotices(ctx context.Context, scope portal.Scope) ([]registry.Notice, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
 		WHERE `+noticeScope+` AND m.status = 'submitted'
 		ORDER BY m.starts_at, m.id
 		LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"limit": NoticeListLimit}))
+		scopeArgs(scope, pgx.NamedArgs{"limit": registry.NoticeListLimit}))
 	return collectNotices(rows)
 }
 
@@ -317,23 +161,23 @@ func (db *DB) UrgentNotices(ctx context.Context, scope portal.Scope, now time.Ti
 	var n int
 	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM major_activities m
 		WHERE `+noticeScope+` AND m.status = 'submitted' AND m.starts_at < @until`,
-		scopeArgs(scope, pgx.NamedArgs{"until": now.Add(NoticeUrgentWithin)})).Scan(&n)
+		scopeArgs(scope, pgx.NamedArgs{"until": now.Add(registry.NoticeUrgentWithin)})).Scan(&n)
 	return n, translate(err)
 }
 
 // Notice is one notice inside scope; any other id is ErrNotFound.
-func (db *DB) Notice(ctx context.Context, scope portal.Scope, id int64) (Notice, error) {
+func (db *DB) Notice(ctx context.Context, scope portal.Scope, id int64) (registry.Notice, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
 		WHERE m.id = @id AND `+noticeScope, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[noticeRow])
 	if err != nil {
-		return Notice{}, translate(err)
+		return registry.Notice{}, translate(err)
 	}
 	return r.notice(), nil
 }
 
 // NoticeEvents is the history of a notice inside scope, oldest first; outside scope it is empty.
-func (db *DB) NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([]NoticeEvent, error) {
+func (db *DB) NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.NoticeEvent, error) {
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT e.id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.from_status,
 			e.to_status, e.reason
@@ -341,11 +185,11 @@ func (db *DB) NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([
 			LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE e.activity_id = @id AND `+noticeScope+`
 		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
-	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (NoticeEvent, error) {
-		var e NoticeEvent
+	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.NoticeEvent, error) {
+		var e registry.NoticeEvent
 		var from, to string
 		err := row.Scan(&e.ID, &e.At, &e.ActorName, &e.ActorDisplayName, &e.ActorDivision, &from, &to, &e.Reason)
-		e.From, e.To = NoticeStatus(from), NoticeStatus(to)
+		e.From, e.To = registry.NoticeStatus(from), registry.NoticeStatus(to)
 		return e, err
 	})
 	return events, translate(err)
@@ -355,13 +199,13 @@ func (db *DB) NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([
 const noticeOrgLimit = 1000
 
 // NoticeOrgs lists the live groups inside scope, by name, that may organize a reported activity.
-func (db *DB) NoticeOrgs(ctx context.Context, scope portal.Scope) ([]NoticeOrg, error) {
+func (db *DB) NoticeOrgs(ctx context.Context, scope portal.Scope) ([]registry.NoticeOrg, error) {
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT o.id, o.name FROM organizations o
 		WHERE `+orgScope+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id
 		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": noticeOrgLimit}))
-	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByName[NoticeOrg])
+	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.NoticeOrg])
 	return orgs, translate(err)
 }
 
@@ -379,12 +223,12 @@ func noticeOrgID(ctx context.Context, tx pgx.Tx, scope portal.Scope, community s
 		return nil, err
 	}
 	if !ok {
-		return nil, ErrNoticeOrg
+		return nil, registry.ErrNoticeOrg
 	}
 	return &orgID, nil
 }
 
-func insertNoticeEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, id int64, from, to NoticeStatus, reason string, at time.Time) error {
+func insertNoticeEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, id int64, from, to registry.NoticeStatus, reason string, at time.Time) error {
 	_, err := tx.Exec(ctx, `
 		INSERT INTO major_activity_events (activity_id, at, actor_id, actor_name, actor_division, from_status,
 			to_status, reason)
@@ -396,7 +240,7 @@ func insertNoticeEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, id in
 
 // insertNotice writes a notice of community (inside scope) in status, with its sealed contact phone, and
 // returns its id. District and town codes come from the community's own code.
-func insertNotice(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, community string, in NoticeInput, status NoticeStatus, reason string, submittedAt time.Time, decidedAt *time.Time) (int64, error) {
+func insertNotice(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, community string, in registry.NoticeInput, status registry.NoticeStatus, reason string, submittedAt time.Time, decidedAt *time.Time) (int64, error) {
 	if !scope.Covers(community) || portal.LevelOfCode(community) != portal.TierCommunity {
 		return 0, portal.ErrNotFound
 	}
@@ -437,7 +281,7 @@ func noticeActorID(a portal.Actor) *int64 {
 
 // noticeErr translates err, keeping the workflow's own errors.
 func noticeErr(err error) error {
-	if errors.Is(err, ErrNoticeStarted) || errors.Is(err, ErrNoticeOrg) || errors.Is(err, ErrReasonRequired) {
+	if errors.Is(err, registry.ErrNoticeStarted) || errors.Is(err, registry.ErrNoticeOrg) || errors.Is(err, registry.ErrReasonRequired) {
 		return err
 	}
 	return translate(err)
@@ -446,22 +290,22 @@ func noticeErr(err error) error {
 // CreateNotice records a notice a committee reports for its own community (待确认), with its first history row and
 // an audit row. The activity must start after now (ErrNoticeStarted); the organizing group, when named, must be
 // a live group of the community (ErrNoticeOrg).
-func (db *DB) CreateNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in NoticeInput) (int64, error) {
+func (db *DB) CreateNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.NoticeInput) (int64, error) {
 	if scope.Tier != portal.TierCommunity {
 		return 0, portal.ErrNotAllow
 	}
 	now := time.Now()
 	if !in.StartsAt.After(now) {
-		return 0, ErrNoticeStarted
+		return 0, registry.ErrNoticeStarted
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		id, err = insertNotice(ctx, tx, box, scope, actor, scope.Division, in, NoticeSubmitted, "", now, nil)
+		id, err = insertNotice(ctx, tx, box, scope, actor, scope.Division, in, registry.NoticeSubmitted, "", now, nil)
 		if err != nil {
 			return err
 		}
-		if err := insertNoticeEvent(ctx, tx, actor, id, "", NoticeSubmitted, "", now); err != nil {
+		if err := insertNoticeEvent(ctx, tx, actor, id, "", registry.NoticeSubmitted, "", now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "notice.submit", ObjectType: "major_activity",
@@ -475,7 +319,7 @@ func (db *DB) CreateNotice(ctx context.Context, box *sealbox.Box, scope portal.S
 
 // lockedNotice is a notice's current state with its sealed contact phone, read FOR UPDATE.
 type lockedNotice struct {
-	notice   Notice
+	notice   registry.Notice
 	phoneEnc []byte
 }
 
@@ -495,17 +339,17 @@ func lockNotice(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64) (l
 }
 
 // noticeActions name each step in the audit log.
-var noticeActions = map[NoticeStatus]string{
-	NoticeSubmitted:        "notice.resubmit",
-	NoticeAcknowledged:     "notice.acknowledge",
-	NoticeChangesRequested: "notice.request_changes",
-	NoticeWithdrawn:        "notice.withdraw",
+var noticeActions = map[registry.NoticeStatus]string{
+	registry.NoticeSubmitted:        "notice.resubmit",
+	registry.NoticeAcknowledged:     "notice.acknowledge",
+	registry.NoticeChangesRequested: "notice.request_changes",
+	registry.NoticeWithdrawn:        "notice.withdraw",
 }
 
 // noticeStep locks the notice, checks the version the caller saw and that the workflow allows the step, and runs
 // step, which writes the step's own changes and gives the history row's reason, before the history and audit
 // rows. Any failure leaves nothing written.
-func (db *DB) noticeStep(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, to NoticeStatus, step func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error)) error {
+func (db *DB) noticeStep(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, to registry.NoticeStatus, step func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error)) error {
 	return noticeErr(db.inTx(ctx, func(tx pgx.Tx) error {
 		l, err := lockNotice(ctx, tx, scope, id)
 		if err != nil {
@@ -534,7 +378,7 @@ func (db *DB) AcknowledgeNotice(ctx context.Context, scope portal.Scope, actor p
 	if scope.Tier != portal.TierTown {
 		return portal.ErrNotAllow
 	}
-	return db.noticeStep(ctx, scope, actor, id, version, NoticeAcknowledged, func(tx pgx.Tx, _ lockedNotice, now time.Time) (string, error) {
+	return db.noticeStep(ctx, scope, actor, id, version, registry.NoticeAcknowledged, func(tx pgx.Tx, _ lockedNotice, now time.Time) (string, error) {
 		_, err := tx.Exec(ctx, `UPDATE major_activities SET status = 'acknowledged', reason = '',
 			decided_by = @decided_by, decided_at = @now, updated_at = @now, version = version + 1 WHERE id = @id`,
 			pgx.NamedArgs{"id": id, "decided_by": noticeActorID(actor), "now": now})
@@ -548,9 +392,9 @@ func (db *DB) RequestNoticeChanges(ctx context.Context, scope portal.Scope, acto
 		return portal.ErrNotAllow
 	}
 	if strings.TrimSpace(reason) == "" {
-		return ErrReasonRequired
+		return registry.ErrReasonRequired
 	}
-	return db.noticeStep(ctx, scope, actor, id, version, NoticeChangesRequested, func(tx pgx.Tx, _ lockedNotice, now time.Time) (string, error) {
+	return db.noticeStep(ctx, scope, actor, id, version, registry.NoticeChangesRequested, func(tx pgx.Tx, _ lockedNotice, now time.Time) (string, error) {
 		_, err := tx.Exec(ctx, `UPDATE major_activities SET status = 'changes_requested', reason = @reason,
 			decided_by = @decided_by, decided_at = @now, updated_at = @now, version = version + 1 WHERE id = @id`,
 			pgx.NamedArgs{"id": id, "reason": reason, "decided_by": noticeActorID(actor), "now": now})
@@ -561,13 +405,13 @@ func (db *DB) RequestNoticeChanges(ctx context.Context, scope portal.Scope, acto
 // ResubmitNotice saves the committee's changes to a notice the town asked to change and puts it before the
 // town again (待确认). The activity must still start after now (ErrNoticeStarted). An empty contact phone keeps
 // the stored one. The history row names the fields that changed.
-func (db *DB) ResubmitNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in NoticeInput) error {
+func (db *DB) ResubmitNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.NoticeInput) error {
 	if scope.Tier != portal.TierCommunity {
 		return portal.ErrNotAllow
 	}
-	return db.noticeStep(ctx, scope, actor, id, version, NoticeSubmitted, func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error) {
+	return db.noticeStep(ctx, scope, actor, id, version, registry.NoticeSubmitted, func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error) {
 		if !in.StartsAt.After(now) {
-			return "", ErrNoticeStarted
+			return "", registry.ErrNoticeStarted
 		}
 		n := l.notice
 		orgID, err := noticeOrgID(ctx, tx, scope, n.CommunityCode, in.OrgID)
@@ -602,7 +446,7 @@ func (db *DB) ResubmitNotice(ctx context.Context, box *sealbox.Box, scope portal
 
 // noticeChanges names, in the words of the form, what in changes of n (the contact phone aside: it is sealed,
 // and the caller compares it opened).
-func noticeChanges(n Notice, in NoticeInput) []string {
+func noticeChanges(n registry.Notice, in registry.NoticeInput) []string {
 	var out []string
 	add := func(differs bool, label string) {
 		if differs {
@@ -628,9 +472,9 @@ func (db *DB) WithdrawNotice(ctx context.Context, scope portal.Scope, actor port
 	if scope.Tier != portal.TierCommunity {
 		return portal.ErrNotAllow
 	}
-	return db.noticeStep(ctx, scope, actor, id, version, NoticeWithdrawn, func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error) {
+	return db.noticeStep(ctx, scope, actor, id, version, registry.NoticeWithdrawn, func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error) {
 		if l.notice.Started(now) {
-			return "", ErrNoticeStarted
+			return "", registry.ErrNoticeStarted
 		}
 		_, err := tx.Exec(ctx, `UPDATE major_activities SET status = 'withdrawn', reason = @reason, updated_at = @now,
 			version = version + 1 WHERE id = @id`, pgx.NamedArgs{"id": id, "reason": reason, "now": now})
@@ -645,7 +489,7 @@ func (db *DB) RevealNoticeContact(ctx context.Context, box *sealbox.Box, scope p
 		return "", portal.ErrNotAllow
 	}
 	if strings.TrimSpace(reason) == "" {
-		return "", ErrReasonRequired
+		return "", registry.ErrReasonRequired
 	}
 	var phone string
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
@@ -669,9 +513,9 @@ func (db *DB) RevealNoticeContact(ctx context.Context, box *sealbox.Box, scope p
 
 // NoticeLoad is one notice of a bulk load (the demo data): its community, its input, and where it stands.
 type NoticeLoad struct {
-	NoticeInput
+	registry.NoticeInput
 	CommunityCode string
-	Status        NoticeStatus
+	Status        registry.NoticeStatus
 	Reason        string // the town's request when changes_requested, the committee's when withdrawn
 	SubmittedAt   time.Time
 	DecidedAt     time.Time // when the town or committee moved it on; ignored while submitted
@@ -687,7 +531,7 @@ func (db *DB) LoadNotices(ctx context.Context, box *sealbox.Box, scope portal.Sc
 				return portal.ErrNotAllow
 			}
 			var decidedAt *time.Time
-			if l.Status == NoticeAcknowledged || l.Status == NoticeChangesRequested {
+			if l.Status == registry.NoticeAcknowledged || l.Status == registry.NoticeChangesRequested {
 				decidedAt = &l.DecidedAt
 			}
 			id, err := insertNotice(ctx, tx, box, scope, actor, l.CommunityCode, l.NoticeInput, l.Status, l.Reason,
@@ -695,11 +539,11 @@ func (db *DB) LoadNotices(ctx context.Context, box *sealbox.Box, scope portal.Sc
 			if err != nil {
 				return err
 			}
-			if err := insertNoticeEvent(ctx, tx, actor, id, "", NoticeSubmitted, "", l.SubmittedAt); err != nil {
+			if err := insertNoticeEvent(ctx, tx, actor, id, "", registry.NoticeSubmitted, "", l.SubmittedAt); err != nil {
 				return err
 			}
-			if l.Status != NoticeSubmitted {
-				if err := insertNoticeEvent(ctx, tx, actor, id, NoticeSubmitted, l.Status, l.Reason, l.DecidedAt); err != nil {
+			if l.Status != registry.NoticeSubmitted {
+				if err := insertNoticeEvent(ctx, tx, actor, id, registry.NoticeSubmitted, l.Status, l.Reason, l.DecidedAt); err != nil {
 					return err
 				}
 			}
@@ -708,4 +552,10 @@ func (db *DB) LoadNotices(ctx context.Context, box *sealbox.Box, scope portal.Sc
 			Result: portal.ResultOK, Detail: strconv.Itoa(len(notices)) + " rows"})
 	})
 	return noticeErr(err)
+}
+
+// noticeArgs binds the filter and the scope for the list statements.
+func noticeArgs(f registry.NoticeFilter, scope portal.Scope) pgx.NamedArgs {
+	return scopeArgs(scope, pgx.NamedArgs{"town": f.Town, "community": f.Community, "kind": f.Kind,
+		"status": string(f.Status), "from": f.From, "to": f.To, "after": f.After, "limit": f.Limit})
 }

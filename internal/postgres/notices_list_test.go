@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
@@ -29,8 +29,8 @@ func TestNoticesKeysetScopeAndExport(t *testing.T) {
 	end := day.Add(72 * time.Hour)
 
 	checkKeyset(t, idsA, func(after int64) []int64 {
-		ns, err := db.Notices(ctx, noticeTown, postgres.NoticeFilter{Community: workCommunityA, Kind: "体育竞赛",
-			Status: postgres.NoticeSubmitted, From: &day, To: &end, After: after, Limit: 3})
+		ns, err := db.Notices(ctx, noticeTown, registry.NoticeFilter{Community: workCommunityA, Kind: "体育竞赛",
+			Status: registry.NoticeSubmitted, From: &day, To: &end, After: after, Limit: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,17 +40,17 @@ func TestNoticesKeysetScopeAndExport(t *testing.T) {
 		}
 		return ids
 	})
-	if ns, err := db.Notices(ctx, noticeTown2, postgres.NoticeFilter{Town: seed.TownShuanglonghu}); err != nil || len(ns) != 0 {
+	if ns, err := db.Notices(ctx, noticeTown2, registry.NoticeFilter{Town: seed.TownShuanglonghu}); err != nil || len(ns) != 0 {
 		t.Fatalf("town B filtering by town A: %d rows, %v", len(ns), err)
 	}
-	if total, err := db.CountNotices(ctx, noticeDistrict, postgres.NoticeFilter{Community: workCommunityA}); err != nil ||
+	if total, err := db.CountNotices(ctx, noticeDistrict, registry.NoticeFilter{Community: workCommunityA}); err != nil ||
 		total.N != noticeCount(t, db, `SELECT count(*) FROM major_activities WHERE community_code = $1`, workCommunityA) {
 		t.Fatalf("total %+v %v", total, err)
 	}
 
 	var titles []string
-	n, err := db.ExportNotices(ctx, noticeTown2, workListActor, postgres.NoticeFilter{Kind: "体育竞赛"}, "csv",
-		func(m postgres.Notice) error {
+	n, err := db.ExportNotices(ctx, noticeTown2, workListActor, registry.NoticeFilter{Kind: "体育竞赛"}, "csv",
+		func(m registry.Notice) error {
 			titles = append(titles, m.Title)
 			if m.TownCode != seed.TownTongjing || !strings.Contains(m.ContactPhone, "****") {
 				t.Errorf("exported %+v", m)
@@ -63,8 +63,8 @@ func TestNoticesKeysetScopeAndExport(t *testing.T) {
 		t.Fatalf("export = %d %v %q, want %d", n, err, titles, want)
 	}
 	checkExportAudited(t, db, "notice.export", func(ctx context.Context, fn func() error) (int, error) {
-		return db.ExportNotices(ctx, noticeTown2, workListActor, postgres.NoticeFilter{Community: workCommunityB},
-			"xlsx", func(postgres.Notice) error { return fn() })
+		return db.ExportNotices(ctx, noticeTown2, workListActor, registry.NoticeFilter{Community: workCommunityB},
+			"xlsx", func(registry.Notice) error { return fn() })
 	}, []string{"ok csv " + strconv.Itoa(want) + " 行; kind=体育竞赛", "ok xlsx " + strconv.Itoa(noticeCount(t, db,
 		`SELECT count(*) FROM major_activities WHERE community_code = $1`, workCommunityB)) + " 行; community=" + workCommunityB,
 		"failed xlsx 0 行; community=" + workCommunityB, "failed xlsx 0 行; community=" + workCommunityB})

@@ -12,6 +12,7 @@ import (
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
@@ -37,9 +38,9 @@ func noticeBox(t *testing.T) *sealbox.Box {
 }
 
 // noticeInput is a valid notice for an activity starting in, lasting three hours.
-func noticeInput(in time.Duration) postgres.NoticeInput {
+func noticeInput(in time.Duration) registry.NoticeInput {
 	start := time.Now().Add(in).Truncate(time.Minute)
-	return postgres.NoticeInput{Kind: "文化演出", Title: "社区文艺汇演", StartsAt: start, EndsAt: start.Add(3 * time.Hour),
+	return registry.NoticeInput{Kind: "文化演出", Title: "社区文艺汇演", StartsAt: start, EndsAt: start.Add(3 * time.Hour),
 		Place: "社区文化广场", Attendance: 300, Organizer: "锦华社区居民委员会", Safety: "志愿者维持秩序，设置疏散通道。",
 		ContactName: "王芳", ContactPhone: "13812345678"}
 }
@@ -65,7 +66,7 @@ func TestNoticeWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.Status != postgres.NoticeSubmitted || n.CommunityCode != seed.CommunityDemo || n.TownCode != seed.TownShuanglonghu ||
+	if n.Status != registry.NoticeSubmitted || n.CommunityCode != seed.CommunityDemo || n.TownCode != seed.TownShuanglonghu ||
 		n.DistrictCode != seed.DistrictCode || n.ContactPhone != "138****5678" || n.Version != 1 {
 		t.Fatalf("stored %+v", n)
 	}
@@ -94,7 +95,7 @@ func TestNoticeWorkflow(t *testing.T) {
 		t.Errorf("community acknowledging: %v", err)
 	}
 
-	if err := db.RequestNoticeChanges(ctx, noticeTown, noticeOfficer, id, 1, " "); !errors.Is(err, postgres.ErrReasonRequired) {
+	if err := db.RequestNoticeChanges(ctx, noticeTown, noticeOfficer, id, 1, " "); !errors.Is(err, registry.ErrReasonRequired) {
 		t.Errorf("empty reason: %v", err)
 	}
 	if err := db.RequestNoticeChanges(ctx, noticeTown, noticeOfficer, id, 1, "请补充疏散通道"); err != nil {
@@ -111,7 +112,7 @@ func TestNoticeWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, _ = db.Notice(ctx, noticeCommunity, id)
-	if n.Status != postgres.NoticeSubmitted || n.Reason != "" || n.DecidedAt != nil || n.ContactPhone != "138****5678" {
+	if n.Status != registry.NoticeSubmitted || n.Reason != "" || n.DecidedAt != nil || n.ContactPhone != "138****5678" {
 		t.Errorf("after resubmit %+v", n)
 	}
 	if err := db.AcknowledgeNotice(ctx, noticeTown, noticeOfficer, id, 3); err != nil {
@@ -121,12 +122,12 @@ func TestNoticeWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var path []postgres.NoticeStatus
+	var path []registry.NoticeStatus
 	for _, e := range events {
 		path = append(path, e.To)
 	}
-	want := []postgres.NoticeStatus{postgres.NoticeSubmitted, postgres.NoticeChangesRequested, postgres.NoticeSubmitted,
-		postgres.NoticeAcknowledged}
+	want := []registry.NoticeStatus{registry.NoticeSubmitted, registry.NoticeChangesRequested, registry.NoticeSubmitted,
+		registry.NoticeAcknowledged}
 	if len(path) != len(want) {
 		t.Fatalf("history %v", path)
 	}
@@ -157,7 +158,7 @@ func TestNoticeMustPrecedeActivity(t *testing.T) {
 	db := testdb.New(t)
 	box := noticeBox(t)
 	before := noticeCount(t, db, `SELECT count(*) FROM major_activities`)
-	if _, err := db.CreateNotice(ctx, box, noticeCommunity, noticeReporter, noticeInput(-time.Hour)); !errors.Is(err, postgres.ErrNoticeStarted) {
+	if _, err := db.CreateNotice(ctx, box, noticeCommunity, noticeReporter, noticeInput(-time.Hour)); !errors.Is(err, registry.ErrNoticeStarted) {
 		t.Errorf("past start: %v", err)
 	}
 	// A group of another community cannot be named as organizer.
@@ -168,7 +169,7 @@ func TestNoticeMustPrecedeActivity(t *testing.T) {
 	}
 	in := noticeInput(48 * time.Hour)
 	in.OrgID = otherOrg
-	if _, err := db.CreateNotice(ctx, box, noticeCommunity, noticeReporter, in); !errors.Is(err, postgres.ErrNoticeOrg) {
+	if _, err := db.CreateNotice(ctx, box, noticeCommunity, noticeReporter, in); !errors.Is(err, registry.ErrNoticeOrg) {
 		t.Errorf("another community's group: %v", err)
 	}
 	if _, err := db.CreateNotice(ctx, box, noticeTown, noticeOfficer, noticeInput(48*time.Hour)); !errors.Is(err, portal.ErrNotAllow) {
@@ -247,7 +248,7 @@ func TestUrgentNotices(t *testing.T) {
 
 func TestDemoNotices(t *testing.T) {
 	db := testdb.New(t)
-	for _, s := range postgres.NoticeStatuses {
+	for _, s := range registry.NoticeStatuses {
 		if n := noticeCount(t, db, `SELECT count(*) FROM major_activities WHERE community_code = $1 AND status = $2`,
 			seed.CommunityDemo, string(s)); n == 0 {
 			t.Errorf("no demo notice of demo-community in state %s", s)

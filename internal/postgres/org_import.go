@@ -21,23 +21,9 @@ import (
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
-// MayImport says whether scope may import guided groups from a 台账: a 村(居)委会 into its own community, a
-// 镇街 into its communities. The district registers nothing this way.
-func MayImport(scope portal.Scope) bool {
-	return scope.Tier == portal.TierCommunity || scope.Tier == portal.TierTown
-}
-
-// ImportCommunity is a community a clerk may import into, with the names its groups' names are made of.
-type ImportCommunity struct {
-	Code         string
-	Name         string
-	TownName     string
-	DistrictName string
-}
-
 // ImportCommunities lists the communities inside scope, in code order: a committee's own, a town's all.
-func (db *DB) ImportCommunities(ctx context.Context, scope portal.Scope) ([]ImportCommunity, error) {
-	if !MayImport(scope) {
+func (db *DB) ImportCommunities(ctx context.Context, scope portal.Scope) ([]registry.ImportCommunity, error) {
+	if !registry.MayImport(scope) {
 		return nil, portal.ErrNotAllow
 	}
 	rows, _ := db.Pool.Query(ctx, `
@@ -45,7 +31,7 @@ func (db *DB) ImportCommunities(ctx context.Context, scope portal.Scope) ([]Impo
 		FROM divisions c JOIN divisions t ON t.code = c.parent_code JOIN divisions d ON d.code = t.parent_code
 		WHERE c.level = 'community' AND starts_with(c.code, @scope_div)
 		ORDER BY c.code`, pgx.NamedArgs{"scope_div": scope.Division})
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[ImportCommunity])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ImportCommunity])
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -79,8 +65,8 @@ func importSealContext(token string) string { return "org_import:" + token }
 // keepImport keeps checked rows for actor until the confirmation, inside tx, and returns the token that names
 // them. Every row must lie inside scope; tier and legal form are those of a guided group whatever the input
 // says. Expired rows of anyone are cleared on the way.
-func keepImport(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, orgs []OrgInput) (string, error) {
-	if !MayImport(scope) || actor.AccountID == 0 {
+func keepImport(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, orgs []registry.OrgInput) (string, error) {
+	if !registry.MayImport(scope) || actor.AccountID == 0 {
 		return "", portal.ErrNotAllow
 	}
 	if len(orgs) == 0 {
@@ -156,7 +142,7 @@ func importKept(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.S
 		Result: portal.ResultOK, Detail: "台账导入 " + strconv.Itoa(n) + " 个组织"})
 }
 
-func openKept(box *sealbox.Box, token string, sealed []byte) ([]OrgInput, error) {
+func openKept(box *sealbox.Box, token string, sealed []byte) ([]registry.OrgInput, error) {
 	plain, err := box.Open(sealed, importSealContext(token))
 	if err != nil {
 		return nil, err
@@ -165,7 +151,7 @@ func openKept(box *sealbox.Box, token string, sealed []byte) ([]OrgInput, error)
 	if err != nil {
 		return nil, err
 	}
-	var orgs []OrgInput
+	var orgs []registry.OrgInput
 	if err := json.NewDecoder(io.LimitReader(zr, 512<<20)).Decode(&orgs); err != nil {
 		return nil, err
 	}

@@ -12,24 +12,9 @@ import (
 
 	"github.com/yubei-cso/portal/internal/ledger"
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
-
-// ImportJob is a 台账 job as its page shows it.
-type ImportJob struct {
-	ID       string
-	Filename string
-	// State is as shown: a running job whose process stopped renewing the heartbeat is ledger.JobInterrupted.
-	State     ledger.JobState
-	Waiting   bool // running, but not yet picked up by a worker of its process
-	RowsDone  int
-	RowsTotal int
-	Imported  int
-	Message   string        // why it failed
-	Result    ledger.Result // what the check found, once it has finished
-	Expired   bool          // checked clean, but the kept rows expired before the confirmation
-	CreatedAt time.Time
-}
 
 // importJobTTL is how long a job's page stays; the rows it checked are kept only importTTL.
 const importJobTTL = "1 day"
@@ -48,7 +33,7 @@ func ownJobArgs(scope portal.Scope, actor portal.Actor, id string) pgx.NamedArgs
 // CreateImportJob starts the check of a 台账 named filename for actor, expecting about rows rows, and returns
 // the job's id. Expired jobs of anyone are cleared on the way.
 func (db *DB) CreateImportJob(ctx context.Context, scope portal.Scope, actor portal.Actor, filename string, rows int) (string, error) {
-	if !MayImport(scope) || actor.AccountID == 0 {
+	if !registry.MayImport(scope) || actor.AccountID == 0 {
 		return "", portal.ErrNotAllow
 	}
 	id := randomHex(16)
@@ -70,9 +55,9 @@ func (db *DB) CreateImportJob(ctx context.Context, scope portal.Scope, actor por
 }
 
 // ImportJob reads the actor's job id. Another account's job, or an unknown or expired one, is ErrNotFound.
-func (db *DB) ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) (ImportJob, error) {
+func (db *DB) ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) (ledger.Job, error) {
 	var (
-		j      ImportJob
+		j      ledger.Job
 		state  string
 		beat   time.Time
 		now    time.Time
@@ -86,7 +71,7 @@ func (db *DB) ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scop
 		Scan(&j.Filename, &state, &j.Waiting, &j.RowsDone, &j.RowsTotal, &j.Imported, &j.Message, &result,
 			&j.Expired, &j.CreatedAt, &beat, &now)
 	if err != nil {
-		return ImportJob{}, translate(err)
+		return ledger.Job{}, translate(err)
 	}
 	j.ID = id
 	// The database's clock judges the heartbeat, so that processes whose clocks differ agree.
@@ -94,10 +79,10 @@ func (db *DB) ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scop
 	if result != nil {
 		plain, err := box.Open(result, jobSealContext(id))
 		if err != nil {
-			return ImportJob{}, err
+			return ledger.Job{}, err
 		}
 		if err := json.Unmarshal([]byte(plain), &j.Result); err != nil {
-			return ImportJob{}, err
+			return ledger.Job{}, err
 		}
 	}
 	return j, nil
@@ -148,7 +133,7 @@ func (db *DB) RejectImportJob(ctx context.Context, box *sealbox.Box, id string, 
 
 // ReadyImportJob ends the clean check of job id: the rows are kept for the actor's confirmation (see
 // keepImport) and the job waits for it, both in one transaction.
-func (db *DB) ReadyImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, result ledger.Result, orgs []OrgInput) error {
+func (db *DB) ReadyImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, result ledger.Result, orgs []registry.OrgInput) error {
 	sealed, err := sealResult(box, id, result)
 	if err != nil {
 		return err
@@ -211,7 +196,7 @@ func (db *DB) ConfirmImportJob(ctx context.Context, scope portal.Scope, actor po
 // exist. Progress is told after each chunk of rows. A name taken since the check is ErrNameTaken; then, as on
 // any error, nothing is imported and the job is left for the caller to fail.
 func (db *DB) RunImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, progress func(done int)) (int, error) {
-	if !MayImport(scope) {
+	if !registry.MayImport(scope) {
 		return 0, portal.ErrNotAllow
 	}
 	var n int
@@ -237,7 +222,7 @@ func (db *DB) RunImportJob(ctx context.Context, box *sealbox.Box, scope portal.S
 		return err
 	})
 	if err != nil {
-		return 0, nameTaken(err)
+		return 0, translate(err)
 	}
 	return n, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/yubei-cso/portal/internal/ledger"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
@@ -31,7 +32,7 @@ func importActor(t testing.TB, db *postgres.DB, username string, scope portal.Sc
 
 // checkedJob runs the store's side of a clean check of orgs for actor: a job, then its rows kept for the
 // confirmation. It gives the job's id.
-func checkedJob(t testing.TB, db *postgres.DB, box *sealbox.Box, scope portal.Scope, actor portal.Actor, orgs []postgres.OrgInput) string {
+func checkedJob(t testing.TB, db *postgres.DB, box *sealbox.Box, scope portal.Scope, actor portal.Actor, orgs []registry.OrgInput) string {
 	t.Helper()
 	ctx := context.Background()
 	id, err := db.CreateImportJob(ctx, scope, actor, "台账.xlsx", len(orgs))
@@ -48,7 +49,7 @@ func checkedJob(t testing.TB, db *postgres.DB, box *sealbox.Box, scope portal.Sc
 	return id
 }
 
-func importJob(t testing.TB, db *postgres.DB, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) postgres.ImportJob {
+func importJob(t testing.TB, db *postgres.DB, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) ledger.Job {
 	t.Helper()
 	j, err := db.ImportJob(context.Background(), box, scope, actor, id)
 	if err != nil {
@@ -74,7 +75,7 @@ func TestImportJobRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	box := recBox(t)
 	actor := importActor(t, db, "demo-town", recTown)
-	orgs := []postgres.OrgInput{recGuided(t, db, "导入甲"), recGuided(t, db, "导入乙")}
+	orgs := []registry.OrgInput{recGuided(t, db, "导入甲"), recGuided(t, db, "导入乙")}
 
 	id := checkedJob(t, db, box, recTown, actor, orgs)
 	j := importJob(t, db, box, recTown, actor, id)
@@ -178,7 +179,7 @@ func TestImportJobProgressAndHeartbeat(t *testing.T) {
 	}
 
 	// The import of 6,000 rows tells its progress per chunk; what it tells is visible outside its transaction.
-	orgs := make([]postgres.OrgInput, 6000)
+	orgs := make([]registry.OrgInput, 6000)
 	for i := range orgs {
 		orgs[i] = recGuided(t, db, "进度"+hanziNumber(i))
 	}
@@ -251,7 +252,7 @@ func TestImportJobNameTakenImportsNothing(t *testing.T) {
 	ctx := context.Background()
 	box := recBox(t)
 	actor := importActor(t, db, "demo-community", recCommunity)
-	id := checkedJob(t, db, box, recCommunity, actor, []postgres.OrgInput{recGuided(t, db, "先到甲"), recGuided(t, db, "先到乙")})
+	id := checkedJob(t, db, box, recCommunity, actor, []registry.OrgInput{recGuided(t, db, "先到甲"), recGuided(t, db, "先到乙")})
 	// Between check and confirmation someone records the second name.
 	if _, err := db.CreateOrganization(ctx, box, recCommunity, actor, recGuided(t, db, "先到乙")); err != nil {
 		t.Fatal(err)
@@ -260,7 +261,7 @@ func TestImportJobNameTakenImportsNothing(t *testing.T) {
 	if _, err := db.ConfirmImportJob(ctx, recCommunity, actor, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.RunImportJob(ctx, box, recCommunity, actor, id, nil); !errors.Is(err, postgres.ErrNameTaken) {
+	if _, err := db.RunImportJob(ctx, box, recCommunity, actor, id, nil); !errors.Is(err, registry.ErrNameTaken) {
 		t.Fatalf("err %v, want ErrNameTaken", err)
 	}
 	if got := recCount(t, db, `SELECT count(*) FROM organizations`); got != before {
@@ -279,7 +280,7 @@ func TestImportJobExpires(t *testing.T) {
 	ctx := context.Background()
 	box := recBox(t)
 	actor := importActor(t, db, "demo-community", recCommunity)
-	id := checkedJob(t, db, box, recCommunity, actor, []postgres.OrgInput{recGuided(t, db, "过期")})
+	id := checkedJob(t, db, box, recCommunity, actor, []registry.OrgInput{recGuided(t, db, "过期")})
 	if _, err := db.Pool.Exec(ctx, `UPDATE org_imports SET expires_at = now() - interval '1 second'`); err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +291,7 @@ func TestImportJobExpires(t *testing.T) {
 		t.Errorf("confirming expired rows: %v", err)
 	}
 	// The next check clears expired rows, and the next job expired jobs.
-	checkedJob(t, db, box, recCommunity, actor, []postgres.OrgInput{recGuided(t, db, "随后")})
+	checkedJob(t, db, box, recCommunity, actor, []registry.OrgInput{recGuided(t, db, "随后")})
 	if n := recCount(t, db, `SELECT count(*) FROM org_imports WHERE expires_at < now()`); n != 0 {
 		t.Errorf("%d expired kept imports left", n)
 	}
@@ -313,7 +314,7 @@ func TestImportJobExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := db.ReadyImportJob(ctx, box, recTown2, other, jobID, ledger.Result{Rows: 1},
-		[]postgres.OrgInput{recGuided(t, db, "越界")}); !errors.Is(err, portal.ErrNotFound) {
+		[]registry.OrgInput{recGuided(t, db, "越界")}); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("another town's community: %v", err)
 	}
 	if _, err := db.CreateImportJob(ctx, recDistrict, importActor(t, db, "demo-district", recDistrict), "区.xlsx", 1); !errors.Is(err, portal.ErrNotAllow) {
@@ -342,13 +343,13 @@ func BenchmarkImport100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tmpl := postgres.OrgInput{CommunityCode: seed.CommunityDemo,
+	tmpl := registry.OrgInput{CommunityCode: seed.CommunityDemo,
 		NameParts: rules.NameParts{Prefix: place.DistrictName + place.TownName, Community: place.CommunityName,
 			Field: "舞蹈", Form: "队"},
 		Fields: []string{"文体娱乐"}, Nature: "互助性", LeaderName: "王秀英", LeaderPhone: "13812345678",
 		LeaderID: rules.MakeIDNumber("50011219650312002"), Members: 20}
 	for b.Loop() {
-		orgs := make([]postgres.OrgInput, 100000)
+		orgs := make([]registry.OrgInput, 100000)
 		for i := range orgs {
 			orgs[i] = tmpl
 			orgs[i].NameParts.Zihao = "基准" + hanziNumber(i)

@@ -4,89 +4,14 @@ package postgres
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
-	"github.com/yubei-cso/portal/internal/rules"
 )
-
-// OrgFilter narrows a list of organizations. Empty fields do not filter. The handler checks every value
-// (divisions inside the caller's scope, known words, a name term of at least two characters) before it gets
-// here; the scope clause still bounds every query whatever the filter says.
-type OrgFilter struct {
-	TownCode      string
-	CommunityCode string
-	Tier          registry.Tier   // 管理层级
-	LegalForm     rules.LegalForm // 组织形式
-	Field         string          // one 服务领域 the group lists among its fields
-	Nature        string          // 性质
-	Status        registry.Status
-	Party         string // 党建 status
-	Query         string // part of the name, two characters or more
-	Sort          OrgSort
-}
-
-// OrgSort is the order of a list; both orders page by keyset.
-type OrgSort string
-
-const (
-	SortNewest OrgSort = ""     // newest first, by id: the default, served by the scope indexes
-	SortName   OrgSort = "name" // by name (code-point order), then id
-)
-
-// Summary describes the filter for the audit log; it holds codes and words from fixed lists and the name
-// term, never personal data.
-func (f OrgFilter) Summary() string {
-	var parts []string
-	add := func(k, v string) {
-		if v != "" {
-			parts = append(parts, k+"="+v)
-		}
-	}
-	add("town", f.TownCode)
-	add("community", f.CommunityCode)
-	add("tier", string(f.Tier))
-	add("form", string(f.LegalForm))
-	add("field", f.Field)
-	add("nature", f.Nature)
-	add("status", string(f.Status))
-	add("party", f.Party)
-	add("q", f.Query)
-	add("sort", string(f.Sort))
-	if len(parts) == 0 {
-		return "全部"
-	}
-	return strings.Join(parts, " ")
-}
-
-// OrgListRow is one organization as exports show it: the registry's own type with the columns of
-// orgExportColumns filled (the 负责人 phone masked). The record page reads the rest.
-type OrgListRow = registry.Organization
-
-// OrgPageRow is one organization as a list page shows it: the columns of orgPageColumns and the names of its
-// town and community. It is a fifth of the registry's type, and a page holds fifty of them per request.
-type OrgPageRow struct {
-	ID            int64
-	Name          string
-	Tier          registry.Tier
-	LegalForm     rules.LegalForm
-	Status        registry.Status
-	TownCode      string
-	CommunityCode string
-	TownName      string
-	CommunityName string
-	Fields        []string
-	LeaderName    string
-	LeaderPhone   string    // the mask; a list never has the full number
-	FoundedOn     time.Time // zero when unknown
-}
 
 // orgPageColumns are the columns a list page shows, in the order orgPageDest scans them. Only the phone's
 // mask is read, never the sealed value, so no list or export can carry a full number (SECURITY.md 15). The
@@ -101,13 +26,13 @@ const orgExportColumns = orgPageColumns + `, o.nature, o.party_status, o.members
 	coalesce(o.uscc, ''), coalesce(o.filing_no, ''), o.created_at, t.name, c.name`
 
 // orgPageDest points dest at o's fields in the order of orgPageColumns and returns it, for scanPage.
-func orgPageDest(o *OrgPageRow, dest []any) []any {
+func orgPageDest(o *registry.OrgPageRow, dest []any) []any {
 	return append(dest[:0], &o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), (*string)(&o.Status),
 		&o.TownCode, &o.CommunityCode, &o.Fields, &o.LeaderName, &o.LeaderPhone, &o.FoundedOn)
 }
 
 // orgExportDest is orgPageDest for orgExportColumns.
-func orgExportDest(o *OrgListRow, dest []any) []any {
+func orgExportDest(o *registry.OrgListRow, dest []any) []any {
 	return append(dest[:0], &o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), (*string)(&o.Status),
 		&o.TownCode, &o.CommunityCode, &o.Fields, &o.LeaderName, &o.LeaderPhone, &o.FoundedOn, &o.Nature,
 		&o.PartyStatus, &o.Members, &o.Volunteers, &o.USCC, &o.FilingNo, &o.CreatedAt, &o.TownName, &o.CommunityName)
@@ -129,7 +54,7 @@ const orgDivisionJoins = `
 // The name search asks the GIN index on name_bigrams for names holding every two-character piece of the term
 // — which serves the usual one-word Chinese search (养老, 舞蹈) that a trigram index cannot — and LIKE
 // rechecks the order.
-func orgWhere(scope portal.Scope, f OrgFilter, args *stmtArgs) (string, error) {
+func orgWhere(scope portal.Scope, f registry.OrgFilter, args *stmtArgs) (string, error) {
 	if err := checkScope(scope); err != nil {
 		return "", err
 	}
@@ -148,7 +73,7 @@ func orgWhere(scope portal.Scope, f OrgFilter, args *stmtArgs) (string, error) {
 	if f.CommunityCode != "" {
 		w.WriteString(" AND o.community_code = " + args.add(f.CommunityCode))
 	}
-	if err := f.check(); err != nil {
+	if err := f.Check(); err != nil {
 		return "", err
 	}
 	for _, c := range []struct{ column, value string }{
@@ -180,30 +105,6 @@ func nameSearch(term string, args *stmtArgs) (like, bigrams string) {
 		"o.name_bigrams @> cso_bigrams(" + args.add(term) + ")"
 }
 
-// check refuses a word that is not on its list. The handler refuses it first, with a message at the field;
-// this is the store's own guard, since orgWhere writes the words into the statement's text.
-func (f OrgFilter) check() error {
-	for _, c := range []struct {
-		name, value string
-		known       bool
-	}{
-		{"tier", string(f.Tier), f.Tier.Valid()},
-		{"legal form", string(f.LegalForm), f.LegalForm.Valid()},
-		{"status", string(f.Status), f.Status.Valid()},
-		{"nature", f.Nature, slices.Contains(registry.Natures, f.Nature)},
-		{"party", f.Party, slices.Contains(registry.PartyStatuses, f.Party)},
-		{"field", f.Field, slices.Contains(registry.Fields, f.Field)},
-	} {
-		if c.value != "" && !c.known {
-			return fmt.Errorf("organization filter: %s %q is not on its list", c.name, c.value)
-		}
-	}
-	if f.Sort != SortNewest && f.Sort != SortName {
-		return fmt.Errorf("organization filter: no order %q", f.Sort)
-	}
-	return nil
-}
-
 // likeEscaper makes a search term literal inside LIKE, whose escape character is the backslash.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
@@ -215,7 +116,7 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 //
 // Only a name search is planned afresh for its term: whether walking the list's own index or asking the
 // bigram index is quicker depends on how common the term is, which only its own plan can tell.
-func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string, stmtArgs, bool, error) {
+func listQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, stmtArgs, bool, error) {
 	var args stmtArgs
 	where, err := orgWhere(scope, f, &args)
 	if err != nil {
@@ -223,13 +124,13 @@ func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string,
 	}
 	sql := "SELECT " + orgPageColumns + " FROM organizations o WHERE " + where
 	if after != 0 {
-		if f.Sort == SortName {
+		if f.Sort == registry.SortName {
 			sql += " AND (o.name, o.id) > (SELECT a.name, a.id FROM organizations a WHERE a.id = " + args.add(after) + ")"
 		} else {
 			sql += " AND o.id < " + args.add(after)
 		}
 	}
-	if f.Sort == SortName {
+	if f.Sort == registry.SortName {
 		sql += " ORDER BY o.name, o.id"
 	} else {
 		sql += " ORDER BY o.id DESC"
@@ -239,7 +140,7 @@ func listQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string,
 
 // pageQuery is the statement of a list page: listQuery's, or for a search for a common term in the newest
 // order the window search's (org_search.go).
-func (db *DB) pageQuery(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) (sql string, args stmtArgs, keepPlan bool, err error) {
+func (db *DB) pageQuery(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) (sql string, args stmtArgs, keepPlan bool, err error) {
 	walk, err := db.walksWindow(ctx, f, limit)
 	if err != nil {
 		return "", nil, false, err
@@ -259,11 +160,11 @@ func (db *DB) pageQuery(ctx context.Context, scope portal.Scope, f OrgFilter, af
 // kept per town, tier, legal form and status (org_town_counts); one community's reads those kept per community
 // (org_counts). Codes nest, so a district is a range of town codes, bounded by digits as digitsAfter explains,
 // and a town a range of community codes.
-func keptCountQuery(scope portal.Scope, f OrgFilter) (string, stmtArgs, error) {
+func keptCountQuery(scope portal.Scope, f registry.OrgFilter) (string, stmtArgs, error) {
 	if err := checkScope(scope); err != nil {
 		return "", nil, err
 	}
-	if err := f.check(); err != nil {
+	if err := f.Check(); err != nil {
 		return "", nil, err
 	}
 	var args stmtArgs
@@ -297,42 +198,35 @@ func keptCountQuery(scope portal.Scope, f OrgFilter) (string, stmtArgs, error) {
 
 // ListOrganizations returns up to limit organizations inside scope that match f, after the cursor (0 for the
 // first page). Ask for one more than the page shows to learn whether there is a next page.
-func (db *DB) ListOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) ([]OrgPageRow, error) {
+func (db *DB) ListOrganizations(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) ([]registry.OrgPageRow, error) {
 	page, err := db.listOrganizations(ctx, scope, f, after, limit, false)
 	return page.Rows, err
 }
 
-// OrgPage is one list page and, when the kept counts answer the filter (OrgFilter.KeptCountable), the list's
-// exact total.
-type OrgPage struct {
-	Rows []OrgPageRow
-	Kept *OrgCount // nil: the filter needs counting, which a page does not pay for
-}
-
 // ListOrganizationsPage is ListOrganizations with the list's kept total, both in one round trip: the page query
 // and the total go to PostgreSQL as one batch, since every list page shows both.
-func (db *DB) ListOrganizationsPage(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) (OrgPage, error) {
+func (db *DB) ListOrganizationsPage(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) (registry.OrgPage, error) {
 	return db.listOrganizations(ctx, scope, f, after, limit, f.KeptCountable())
 }
 
-func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int, withTotal bool) (OrgPage, error) {
+func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int, withTotal bool) (registry.OrgPage, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 50
 	}
-	page := OrgPage{Rows: make([]OrgPageRow, 0, limit)}
+	page := registry.OrgPage{Rows: make([]registry.OrgPageRow, 0, limit)}
 	b := &pgx.Batch{}
 	sql, args, keepPlan, err := db.pageQuery(ctx, scope, f, after, limit)
 	if err != nil {
-		return OrgPage{}, err
+		return registry.OrgPage{}, err
 	}
 	b.Queue(sql, args...).Query(scanPage(&page.Rows, orgPageDest))
 	if withTotal {
 		sql, args, err := keptCountQuery(scope, f)
 		if err != nil {
-			return OrgPage{}, err
+			return registry.OrgPage{}, err
 		}
 		b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
-			page.Kept = &OrgCount{}
+			page.Kept = &registry.OrgCount{}
 			return row.Scan(&page.Kept.N)
 		})
 	}
@@ -341,7 +235,7 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 		pool = db.Lookups
 	}
 	if err := pool.SendBatch(ctx, b).Close(); err != nil {
-		return OrgPage{}, translate(err)
+		return registry.OrgPage{}, translate(err)
 	}
 	err = db.nameRows(ctx, len(page.Rows), func(i int) (string, string, *string, *string) {
 		r := &page.Rows[i]
@@ -353,48 +247,31 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f OrgFi
 // CountOrganizations is how many organizations inside scope match f. A filter of divisions, tier, legal form
 // and status alone — the unfiltered total of a whole district included — is read from the kept counts. Any
 // other filter counts the matches through the same indexes as the list, up to CountCap.
-func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter) (OrgCount, error) {
+func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f registry.OrgFilter) (registry.OrgCount, error) {
 	if f.KeptCountable() {
 		sql, args, err := keptCountQuery(scope, f)
 		if err != nil {
-			return OrgCount{}, err
+			return registry.OrgCount{}, err
 		}
 		var n int
 		err = db.Lookups.QueryRow(ctx, sql, args...).Scan(&n)
-		return OrgCount{N: n}, translate(err)
+		return registry.OrgCount{N: n}, translate(err)
 	}
 	var args stmtArgs
 	where, err := orgWhere(scope, f, &args)
 	if err != nil {
-		return OrgCount{}, err
+		return registry.OrgCount{}, err
 	}
 	var n int
 	err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations o WHERE `+where+
-		` LIMIT `+strconv.Itoa(CountCap+1)+`) capped`, args...).Scan(&n)
+		` LIMIT `+strconv.Itoa(registry.CountCap+1)+`) capped`, args...).Scan(&n)
 	return capped(n), translate(err)
-}
-
-// KeptCountable reports whether the kept counts answer this filter's total exactly, whatever the registry's
-// size: a filter of divisions, tier, legal form and status only.
-func (f OrgFilter) KeptCountable() bool {
-	return f.Field == "" && f.Nature == "" && f.Party == "" && f.Query == ""
-}
-
-// CountCap bounds a count that the kept counts cannot answer (a name search, or a filter on 服务领域, 性质 or
-// 党建): counting every match of a common word among 2 M names took 100 ms to 2 s, for a number nobody
-// reads past "more than a thousand". The list itself is unaffected; it pages through every match.
-const CountCap = 1000
-
-// OrgCount is a list's total: exact, or at least N when More is set.
-type OrgCount struct {
-	N    int
-	More bool
 }
 
 // ExplainListOrganizations is PostgreSQL's plan (EXPLAIN, text) for the page query ListOrganizations would
 // run, with the same arguments; tests use it to show which index a filter relies on. For a statement whose
 // plan is kept it is that kept plan, made without the arguments' values, as the Lookups pool makes it.
-func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, f OrgFilter, after int64, limit int) (string, error) {
+func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, error) {
 	sql, args, keepPlan, err := db.pageQuery(ctx, scope, f, after, limit)
 	if err != nil {
 		return "", err
@@ -413,7 +290,7 @@ func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, 
 //
 // The audit row is written after the rows, and even when the export fails half-way, as auditedExport does for
 // every list.
-func (db *DB) ExportOrganizations(ctx context.Context, scope portal.Scope, actor portal.Actor, f OrgFilter, format string, fn func(OrgListRow) error) (int, error) {
+func (db *DB) ExportOrganizations(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.OrgFilter, format string, fn func(registry.OrgListRow) error) (int, error) {
 	return db.auditedExport(ctx, actor, exportAudit{action: "org.export", objectType: "organization",
 		format: format, filter: f.Summary()}, func() (int, error) {
 		var args stmtArgs
@@ -427,8 +304,8 @@ func (db *DB) ExportOrganizations(ctx context.Context, scope portal.Scope, actor
 		sql := `SELECT ` + orgExportColumns + ` FROM organizations o` + orgDivisionJoins + `
 			WHERE ` + where + ` ORDER BY o.id DESC`
 		return eachRow(ctx, db, sql, args,
-			func(row pgx.CollectableRow) (OrgListRow, error) {
-				var o OrgListRow
+			func(row pgx.CollectableRow) (registry.OrgListRow, error) {
+				var o registry.OrgListRow
 				dest = orgExportDest(&o, dest)
 				return o, row.Scan(dest...)
 			}, fn)

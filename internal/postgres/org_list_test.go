@@ -60,7 +60,7 @@ func insertOrgs(t testing.TB, db *postgres.DB, community string, names ...string
 	return ids
 }
 
-func names(rows []postgres.OrgPageRow) []string {
+func names(rows []registry.OrgPageRow) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
 		out[i] = r.Name
@@ -85,14 +85,14 @@ func TestListOrganizationsStaysInScope(t *testing.T) {
 		{communityS, []string{"统景村腰鼓队"}},
 		// A filter naming another jurisdiction cannot widen the scope.
 	} {
-		rows, err := db.ListOrganizations(ctx, c.scope, postgres.OrgFilter{}, 0, 50)
+		rows, err := db.ListOrganizations(ctx, c.scope, registry.OrgFilter{}, 0, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := strings.Join(names(rows), ","); got != strings.Join(c.want, ",") {
 			t.Errorf("%v: got %s, want %s", c.scope, got, strings.Join(c.want, ","))
 		}
-		count, err := db.CountOrganizations(ctx, c.scope, postgres.OrgFilter{})
+		count, err := db.CountOrganizations(ctx, c.scope, registry.OrgFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func TestListOrganizationsStaysInScope(t *testing.T) {
 			t.Errorf("%v: count %d, want %d", c.scope, n, len(c.want))
 		}
 		// The page with its total in one batch: the same rows, and the kept total.
-		page, err := db.ListOrganizationsPage(ctx, c.scope, postgres.OrgFilter{}, 0, 50)
+		page, err := db.ListOrganizationsPage(ctx, c.scope, registry.OrgFilter{}, 0, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,20 +109,20 @@ func TestListOrganizationsStaysInScope(t *testing.T) {
 			t.Errorf("%v: page %s total %+v, want %s", c.scope, got, page.Kept, strings.Join(c.want, ","))
 		}
 	}
-	rows, err := db.ListOrganizations(ctx, townB, postgres.OrgFilter{TownCode: seed.TownShuanglonghu}, 0, 50)
+	rows, err := db.ListOrganizations(ctx, townB, registry.OrgFilter{TownCode: seed.TownShuanglonghu}, 0, 50)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 0 {
 		t.Fatalf("town filter outside scope returned %q", names(rows))
 	}
-	r := mustList(t, db, district, postgres.OrgFilter{CommunityCode: communityA2})
+	r := mustList(t, db, district, registry.OrgFilter{CommunityCode: communityA2})
 	if len(r) != 1 || r[0].TownName != "双龙湖街道" || r[0].CommunityName == "" || r[0].LeaderPhone != "138****5678" {
 		t.Fatalf("row = %+v", r)
 	}
 }
 
-func mustList(t *testing.T, db *postgres.DB, scope portal.Scope, f postgres.OrgFilter) []postgres.OrgPageRow {
+func mustList(t *testing.T, db *postgres.DB, scope portal.Scope, f registry.OrgFilter) []registry.OrgPageRow {
 	t.Helper()
 	rows, err := db.ListOrganizations(context.Background(), scope, f, 0, 1000)
 	if err != nil {
@@ -141,21 +141,21 @@ func TestListOrganizationsFilters(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct {
-		f    postgres.OrgFilter
+		f    registry.OrgFilter
 		want string
 	}{
-		{postgres.OrgFilter{Query: "舞蹈"}, "锦华社区广场舞蹈队,锦华社区舞蹈队"},
-		{postgres.OrgFilter{Query: "读书"}, "锦华社区读书会"},
-		{postgres.OrgFilter{Query: "书舞"}, ""},
-		{postgres.OrgFilter{Query: "%之"}, "锦华社区百分%之_队"},
-		{postgres.OrgFilter{Query: "百分%"}, "锦华社区百分%之_队"},
-		{postgres.OrgFilter{Query: "之_"}, "锦华社区百分%之_队"},
-		{postgres.OrgFilter{Status: registry.StatusAbnormal}, "锦华社区读书会"},
-		{postgres.OrgFilter{Field: "邻里互助"}, "锦华社区读书会"},
-		{postgres.OrgFilter{Party: "联合建立"}, "锦华社区读书会"},
-		{postgres.OrgFilter{Nature: "服务性", Status: registry.StatusAbnormal}, "锦华社区读书会"},
-		{postgres.OrgFilter{Tier: registry.TierFiled}, ""},
-		{postgres.OrgFilter{LegalForm: "未登记团体", Query: "舞蹈", Sort: postgres.SortName}, "锦华社区广场舞蹈队,锦华社区舞蹈队"},
+		{registry.OrgFilter{Query: "舞蹈"}, "锦华社区广场舞蹈队,锦华社区舞蹈队"},
+		{registry.OrgFilter{Query: "读书"}, "锦华社区读书会"},
+		{registry.OrgFilter{Query: "书舞"}, ""},
+		{registry.OrgFilter{Query: "%之"}, "锦华社区百分%之_队"},
+		{registry.OrgFilter{Query: "百分%"}, "锦华社区百分%之_队"},
+		{registry.OrgFilter{Query: "之_"}, "锦华社区百分%之_队"},
+		{registry.OrgFilter{Status: registry.StatusAbnormal}, "锦华社区读书会"},
+		{registry.OrgFilter{Field: "邻里互助"}, "锦华社区读书会"},
+		{registry.OrgFilter{Party: "联合建立"}, "锦华社区读书会"},
+		{registry.OrgFilter{Nature: "服务性", Status: registry.StatusAbnormal}, "锦华社区读书会"},
+		{registry.OrgFilter{Tier: registry.TierFiled}, ""},
+		{registry.OrgFilter{LegalForm: "未登记团体", Query: "舞蹈", Sort: registry.SortName}, "锦华社区广场舞蹈队,锦华社区舞蹈队"},
 	}
 	for _, c := range cases {
 		got := strings.Join(names(mustList(t, db, townA, c.f)), ",")
@@ -196,10 +196,10 @@ func TestListOrganizationsKeyset(t *testing.T) {
 		all = append(all, fmt.Sprintf("统景村第%03d文体队", (i*37)%120))
 	}
 	insertOrgs(t, db, communityB, all...)
-	for _, f := range []postgres.OrgFilter{{}, {Sort: postgres.SortName}, {CommunityCode: communityB},
-		{CommunityCode: communityB, Sort: postgres.SortName}} {
+	for _, f := range []registry.OrgFilter{{}, {Sort: registry.SortName}, {CommunityCode: communityB},
+		{CommunityCode: communityB, Sort: registry.SortName}} {
 		sort := f.Sort
-		var seen []postgres.OrgPageRow
+		var seen []registry.OrgPageRow
 		var after int64
 		pages := 0
 		for {
@@ -223,7 +223,7 @@ func TestListOrganizationsKeyset(t *testing.T) {
 		}
 		for i := 1; i < len(seen); i++ {
 			ok := seen[i].ID < seen[i-1].ID
-			if sort == postgres.SortName {
+			if sort == registry.SortName {
 				ok = seen[i].Name > seen[i-1].Name
 			}
 			if !ok {
@@ -251,8 +251,8 @@ func TestNameSearchUsesBigramIndex(t *testing.T) {
 		FROM generate_series(1, 2000) AS i,
 		     LATERAL (SELECT CASE WHEN i % 2 = 0 THEN $1 ELSE $2 END AS c) AS pick`, communityA, communityB)
 	for _, scope := range []portal.Scope{district, townA} {
-		for _, sort := range []postgres.OrgSort{postgres.SortNewest, postgres.SortName} {
-			plan, err := db.ExplainListOrganizations(ctx, scope, postgres.OrgFilter{Query: "舞蹈", Sort: sort}, 0, 51)
+		for _, sort := range []registry.OrgSort{registry.SortNewest, registry.SortName} {
+			plan, err := db.ExplainListOrganizations(ctx, scope, registry.OrgFilter{Query: "舞蹈", Sort: sort}, 0, 51)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,10 +262,10 @@ func TestNameSearchUsesBigramIndex(t *testing.T) {
 		}
 	}
 	want := 10
-	if n, err := db.CountOrganizations(ctx, district, postgres.OrgFilter{Query: "舞蹈"}); err != nil || n.N != want || n.More {
+	if n, err := db.CountOrganizations(ctx, district, registry.OrgFilter{Query: "舞蹈"}); err != nil || n.N != want || n.More {
 		t.Fatalf("count = %+v, %v; want %d", n, err, want)
 	}
-	if rows := mustList(t, db, townA, postgres.OrgFilter{Query: "舞蹈"}); len(rows) != want {
+	if rows := mustList(t, db, townA, registry.OrgFilter{Query: "舞蹈"}); len(rows) != want {
 		t.Fatalf("town sees %d matches, want %d (every 200th row is in its community)", len(rows), want)
 	}
 }
@@ -278,7 +278,7 @@ func TestExportOrganizationsAudits(t *testing.T) {
 	actor := portal.Actor{AccountID: 0, Username: "demo-town2", Tier: portal.TierTown, Division: seed.TownTongjing, IP: "127.0.0.1"}
 
 	var got []string
-	n, err := db.ExportOrganizations(ctx, townB, actor, postgres.OrgFilter{}, "csv", func(o postgres.OrgListRow) error {
+	n, err := db.ExportOrganizations(ctx, townB, actor, registry.OrgFilter{}, "csv", func(o registry.OrgListRow) error {
 		got = append(got, o.Name)
 		return nil
 	})
@@ -288,7 +288,7 @@ func TestExportOrganizationsAudits(t *testing.T) {
 
 	// Stopped by the writer after one row (a client gone away): the audit row still lands, marked failed.
 	boom := errors.New("client went away")
-	n, err = db.ExportOrganizations(ctx, district, actor, postgres.OrgFilter{Query: "舞蹈"}, "xlsx", func(postgres.OrgListRow) error {
+	n, err = db.ExportOrganizations(ctx, district, actor, registry.OrgFilter{Query: "舞蹈"}, "xlsx", func(registry.OrgListRow) error {
 		return boom
 	})
 	if !errors.Is(err, boom) || n != 0 {
@@ -297,7 +297,7 @@ func TestExportOrganizationsAudits(t *testing.T) {
 
 	// A cancelled request context does not stop the audit insert.
 	cctx, cancel := context.WithCancel(ctx)
-	_, err = db.ExportOrganizations(cctx, district, actor, postgres.OrgFilter{}, "csv", func(postgres.OrgListRow) error {
+	_, err = db.ExportOrganizations(cctx, district, actor, registry.OrgFilter{}, "csv", func(registry.OrgListRow) error {
 		cancel()
 		return cctx.Err()
 	})
@@ -356,18 +356,18 @@ func TestKeptListPlansUseTheirIndexes(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		scope portal.Scope
-		f     postgres.OrgFilter
+		f     registry.OrgFilter
 		after int64
 		index string
 	}{
-		{"town, first page", town, postgres.OrgFilter{}, 0, "organizations_town_idx"},
-		{"town, deep page", town, postgres.OrgFilter{}, deep, "organizations_town_idx"},
-		{"town, dissolved", town, postgres.OrgFilter{Status: registry.StatusDissolved}, 0, "organizations_town_status_idx"},
-		{"town, filed", town, postgres.OrgFilter{Tier: registry.TierFiled}, deep, "organizations_town_tier_idx"},
-		{"town by name, deep page", town, postgres.OrgFilter{Sort: postgres.SortName}, deep, "organizations_town_name_idx"},
-		{"community, deep page", community, postgres.OrgFilter{}, deep, "organizations_community_idx"},
-		{"district, a town's deep page", district, postgres.OrgFilter{TownCode: "500112002"}, deep, "organizations_town_idx"},
-		{"district, a community", district, postgres.OrgFilter{CommunityCode: "500112002001"}, 0, "organizations_community_idx"},
+		{"town, first page", town, registry.OrgFilter{}, 0, "organizations_town_idx"},
+		{"town, deep page", town, registry.OrgFilter{}, deep, "organizations_town_idx"},
+		{"town, dissolved", town, registry.OrgFilter{Status: registry.StatusDissolved}, 0, "organizations_town_status_idx"},
+		{"town, filed", town, registry.OrgFilter{Tier: registry.TierFiled}, deep, "organizations_town_tier_idx"},
+		{"town by name, deep page", town, registry.OrgFilter{Sort: registry.SortName}, deep, "organizations_town_name_idx"},
+		{"community, deep page", community, registry.OrgFilter{}, deep, "organizations_community_idx"},
+		{"district, a town's deep page", district, registry.OrgFilter{TownCode: "500112002"}, deep, "organizations_town_idx"},
+		{"district, a community", district, registry.OrgFilter{CommunityCode: "500112002001"}, 0, "organizations_community_idx"},
 	} {
 		plan, err := db.ExplainListOrganizations(ctx, c.scope, c.f, c.after, 51)
 		if err != nil {
@@ -391,7 +391,7 @@ func TestKeptTotalsEqualARecount(t *testing.T) {
 		seed.TownShuanglonghu).Scan(&someCommunity); err != nil {
 		t.Fatal(err)
 	}
-	filters := []postgres.OrgFilter{{}, {TownCode: seed.TownShuanglonghu}, {TownCode: seed.TownTongjing},
+	filters := []registry.OrgFilter{{}, {TownCode: seed.TownShuanglonghu}, {TownCode: seed.TownTongjing},
 		{TownCode: seed.TownShuanglonghu, Tier: registry.TierGuided}, {Status: registry.StatusNormal},
 		{LegalForm: "未登记团体"}, {Tier: registry.TierRegistered, Status: registry.StatusNormal},
 		{CommunityCode: someCommunity}, {CommunityCode: someCommunity, Tier: registry.TierFiled}}
@@ -420,14 +420,14 @@ func TestNoJurisdictionSeesNothing(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
 	for _, scope := range []portal.Scope{{}, {Tier: portal.TierDistrict}, {Tier: "province", Division: "500000"}} {
-		if n, err := db.CountOrganizations(ctx, scope, postgres.OrgFilter{}); err == nil {
+		if n, err := db.CountOrganizations(ctx, scope, registry.OrgFilter{}); err == nil {
 			t.Errorf("%+v: counted %+v organizations", scope, n)
 		}
-		if page, err := db.ListOrganizationsPage(ctx, scope, postgres.OrgFilter{TownCode: seed.TownShuanglonghu}, 0, 50); err == nil {
+		if page, err := db.ListOrganizationsPage(ctx, scope, registry.OrgFilter{TownCode: seed.TownShuanglonghu}, 0, 50); err == nil {
 			t.Errorf("%+v: listed %d organizations", scope, len(page.Rows))
 		}
-		page, err := db.ListActivityReportsPage(ctx, scope, postgres.ReportFilter{TownCode: seed.TownShuanglonghu},
-			postgres.ReportCursor{}, 50)
+		page, err := db.ListActivityReportsPage(ctx, scope, registry.ReportFilter{TownCode: seed.TownShuanglonghu},
+			registry.ReportCursor{}, 50)
 		if err != nil || len(page.Rows) != 0 || page.Count.N != 0 {
 			t.Errorf("%+v: reports %d, total %+v, err %v", scope, len(page.Rows), page.Count, err)
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // searchWindow is how many of a list's newest rows a search for a common term walks before it asks the bigram
@@ -105,8 +106,8 @@ func termShare(term string, share map[string]float64, floor float64) (upper floa
 // rarest piece is common enough for searchWindow rows to hold a page of it. A filter on 服务领域, 性质 or 党建
 // never walks: no index gives those lists newest first, so gathering even the window's rows of a rare value
 // could mean reading most of the jurisdiction. Divisions, tier, legal form and status each have one.
-func (db *DB) walksWindow(ctx context.Context, f OrgFilter, limit int) (bool, error) {
-	if f.Query == "" || f.Sort != SortNewest || f.Field != "" || f.Nature != "" || f.Party != "" {
+func (db *DB) walksWindow(ctx context.Context, f registry.OrgFilter, limit int) (bool, error) {
+	if f.Query == "" || f.Sort != registry.SortNewest || f.Field != "" || f.Nature != "" || f.Party != "" {
 		return false, nil
 	}
 	share, floor, err := db.bigramShares(ctx)
@@ -127,7 +128,7 @@ func (db *DB) walksWindow(ctx context.Context, f OrgFilter, limit int) (bool, er
 // knowing the edge, took it for a third of the table and read two million keys to AND with the term's few
 // thousand (240 ms). The edge lies below the cursor, so the rows past it need no cursor clause, which would
 // invite the same mistake.
-func windowSearchQuery(scope portal.Scope, f OrgFilter, after int64, limit int) (string, stmtArgs, error) {
+func windowSearchQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, stmtArgs, error) {
 	var args stmtArgs
 	plain := f
 	plain.Query = ""

@@ -8,6 +8,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // A search for a common term walks a window of the newest rows and asks the bigram index for the rest only
@@ -27,7 +28,7 @@ func TestWindowSearchFindsWhatAScanFinds(t *testing.T) {
 		FROM generate_series(1, 400) AS i,
 		     LATERAL (SELECT CASE WHEN i % 3 = 0 THEN $2 ELSE $1 END AS c) AS pick`, communityA, communityB)
 	const limit = 6 // a window of 40 rows should hold a page of 舞蹈 (a fifth of the names)
-	f := postgres.OrgFilter{Query: "舞蹈"}
+	f := registry.OrgFilter{Query: "舞蹈"}
 	plan, err := db.ExplainListOrganizations(ctx, district, f, 0, limit)
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +37,7 @@ func TestWindowSearchFindsWhatAScanFinds(t *testing.T) {
 		t.Fatalf("a common term's search does not walk the window first:\n%s", plan)
 	}
 	// No index gives a 服务领域's list newest first: gathering its window could read the whole jurisdiction.
-	plan, err = db.ExplainListOrganizations(ctx, district, postgres.OrgFilter{Query: "舞蹈", Field: "文体娱乐"}, 0, limit)
+	plan, err = db.ExplainListOrganizations(ctx, district, registry.OrgFilter{Query: "舞蹈", Field: "文体娱乐"}, 0, limit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,13 +47,13 @@ func TestWindowSearchFindsWhatAScanFinds(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		scope portal.Scope
-		f     postgres.OrgFilter
+		f     registry.OrgFilter
 		where string
 	}{
 		{"district", district, f, "true"},
 		{"town", townA, f, "town_code = '" + townA.Division + "'"},
 		{"other town", townB, f, "town_code = '" + townB.Division + "'"},
-		{"district, filed", district, postgres.OrgFilter{Query: "舞蹈", Tier: "filed"}, "tier = 'filed'"},
+		{"district, filed", district, registry.OrgFilter{Query: "舞蹈", Tier: "filed"}, "tier = 'filed'"},
 		{"community", communityS, f, "community_code = '" + communityB + "'"},
 	} {
 		var want []int64
@@ -103,14 +104,14 @@ func TestRareTermSearchAsksTheIndexAtOnce(t *testing.T) {
 		SELECT left($1, 6), left($1, 9), $1, 'guided', '未登记团体',
 		       CASE WHEN i = 7 THEN '锦华舞蹈队' ELSE '锦华读书' || i || '会' END
 		FROM generate_series(1, 400) AS i`, communityA)
-	plan, err := db.ExplainListOrganizations(ctx, district, postgres.OrgFilter{Query: "舞蹈"}, 0, 6)
+	plan, err := db.ExplainListOrganizations(ctx, district, registry.OrgFilter{Query: "舞蹈"}, 0, 6)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(plan, "CTE w") {
 		t.Errorf("a rare term's search walks the window:\n%s", plan)
 	}
-	rows, err := db.ListOrganizations(ctx, district, postgres.OrgFilter{Query: "舞蹈"}, 0, 6)
+	rows, err := db.ListOrganizations(ctx, district, registry.OrgFilter{Query: "舞蹈"}, 0, 6)
 	if err != nil || len(rows) != 1 || rows[0].Name != "锦华舞蹈队" {
 		t.Errorf("rare term found %v, %v", names(rows), err)
 	}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,41 +32,9 @@ func scopeArgs(s portal.Scope, args pgx.NamedArgs) pgx.NamedArgs {
 	return args
 }
 
-// OrgInput is what a form or an import gives to create an organization. Leader phone and ID arrive in plain
-// text, already validated; they are sealed and masked here and never stored in the clear.
-type OrgInput struct {
-	CommunityCode  string
-	Tier           registry.Tier
-	LegalForm      rules.LegalForm
-	NameParts      rules.NameParts
-	USCC           string
-	FilingNo       string
-	Fields         []string
-	Nature         string
-	Beneficiaries  []string
-	FoundedOn      *time.Time
-	LeaderName     string
-	LeaderPhone    string
-	LeaderID       string
-	Venue          string
-	Charter        string
-	Members        int
-	Volunteers     int
-	Funding        string
-	GuideUnit      string
-	PartyStatus    string
-	PartyMembers   int
-	Incubation     string
-	PublishContact bool
-	Demo           bool
-}
-
-// ErrNameTaken says a live organization in the district already has this name.
-var ErrNameTaken = &UniqueError{Constraint: "organizations_live_name_key"}
-
 // insertOrganization creates an organization inside tx with its first timeline row ("created"). The community
 // must lie inside scope; the district and town codes are taken from the community's own code, never from input.
-func insertOrganization(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in OrgInput) (int64, error) {
+func insertOrganization(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.OrgInput) (int64, error) {
 	if !scope.Covers(in.CommunityCode) || portal.LevelOfCode(in.CommunityCode) != portal.TierCommunity {
 		return 0, portal.ErrNotFound
 	}
@@ -223,48 +190,10 @@ func (r orgRow) organization() registry.Organization {
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
 }
 
-// OrgRights is what a scope may do to one organization it can see (三级管理: the 村(居)委会 keeps its guided
-// groups, the 镇街 manages every group in its town, the district decides their status).
-type OrgRights struct {
-	Edit         bool // change the record's fields
-	ChangeStatus bool // 正常 / 活动异常 / 已注销 / 已撤销
-	Reveal       bool // see the leader's full phone and 身份证号, with a reason, audited
-}
-
-// RightsOn says what scope may do to o. It assumes o lies inside scope (the store has already checked that). A
-// dissolved or revoked record is kept as it was; it is edited again only after its status is restored.
-func RightsOn(scope portal.Scope, o registry.Organization) OrgRights {
-	switch scope.Tier {
-	case portal.TierCommunity:
-		return OrgRights{Edit: o.Tier == registry.TierGuided && o.Status.Live()}
-	case portal.TierTown:
-		return OrgRights{Edit: o.Status.Live(), ChangeStatus: true, Reveal: true}
-	case portal.TierDistrict:
-		return OrgRights{ChangeStatus: true, Reveal: true}
-	}
-	return OrgRights{}
-}
-
-// MayCreate says whether scope may record a new organization of tier t: here only a 村(居)委会 records its
-// guided groups; filed and registered groups arrive through their own workflows.
-func MayCreate(scope portal.Scope, t registry.Tier, legal rules.LegalForm) bool {
-	return scope.Tier == portal.TierCommunity && t == registry.TierGuided && legal == rules.FormUnregistered
-}
-
-// nameTaken turns the live-name unique violation into ErrNameTaken.
-func nameTaken(err error) error {
-	err = translate(err)
-	var ue *UniqueError
-	if errors.As(err, &ue) && ue.Constraint == ErrNameTaken.Constraint {
-		return ErrNameTaken
-	}
-	return err
-}
-
 // CreateOrganization records a new organization with its first timeline row and an audit row, in one
 // transaction. A duplicate live name is ErrNameTaken; a community outside scope is ErrNotFound.
-func (db *DB) CreateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in OrgInput) (int64, error) {
-	if !MayCreate(scope, in.Tier, in.LegalForm) {
+func (db *DB) CreateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.OrgInput) (int64, error) {
+	if !registry.MayCreate(scope, in.Tier, in.LegalForm) {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
@@ -277,7 +206,7 @@ func (db *DB) CreateOrganization(ctx context.Context, box *sealbox.Box, scope po
 			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: string(in.Tier)})
 	})
 	if err != nil {
-		return 0, nameTaken(err)
+		return 0, translate(err)
 	}
 	return id, nil
 }
@@ -358,7 +287,7 @@ func lockOrganization(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int
 // codes, community and the 行政区划/社区 parts of the name are not changed by editing; a leader phone or ID
 // left empty keeps the stored one. It returns the labels of the fields that changed (none: nothing written);
 // a change leaves an "updated" timeline row naming them and an audit row.
-func (db *DB) UpdateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in OrgInput) ([]string, error) {
+func (db *DB) UpdateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.OrgInput) ([]string, error) {
 	var changed []string
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := lockOrganization(ctx, tx, scope, id)
@@ -366,7 +295,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, box *sealbox.Box, scope po
 			return err
 		}
 		o := cur.org
-		if !RightsOn(scope, o).Edit {
+		if !registry.RightsOn(scope, o).Edit {
 			return portal.ErrNotAllow
 		}
 		if o.Version != version {
@@ -424,14 +353,14 @@ func (db *DB) UpdateOrganization(ctx context.Context, box *sealbox.Box, scope po
 			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: what})
 	})
 	if err != nil {
-		return nil, nameTaken(err)
+		return nil, translate(err)
 	}
 	return changed, nil
 }
 
 // changedFields names, in the words of the form, the fields in that differ from o (leader phone and ID aside:
 // they are sealed, and the caller compares them opened).
-func changedFields(o registry.Organization, in OrgInput) []string {
+func changedFields(o registry.Organization, in registry.OrgInput) []string {
 	var out []string
 	add := func(differs bool, label string) {
 		if differs {
@@ -467,9 +396,6 @@ func sameDate(a, b *time.Time) bool {
 	return ay == by && am == bm && ad == bd
 }
 
-// ErrReasonRequired says a status other than 正常 needs a reason.
-var ErrReasonRequired = errors.New("a reason is required for this status")
-
 // ChangeOrgStatus moves an organization inside scope to status to as of on, with a timeline row (from → to and
 // the reason) and an audit row. version is the one the clerk saw: a different one is ErrConflict. Bringing a
 // dissolved group back to life fails with ErrNameTaken when a live group has taken its name since.
@@ -478,7 +404,7 @@ func (db *DB) ChangeOrgStatus(ctx context.Context, scope portal.Scope, actor por
 		return portal.ErrNotAllow
 	}
 	if to != registry.StatusNormal && strings.TrimSpace(reason) == "" {
-		return ErrReasonRequired
+		return registry.ErrReasonRequired
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := lockOrganization(ctx, tx, scope, id)
@@ -486,7 +412,7 @@ func (db *DB) ChangeOrgStatus(ctx context.Context, scope portal.Scope, actor por
 			return err
 		}
 		o := cur.org
-		if !RightsOn(scope, o).ChangeStatus {
+		if !registry.RightsOn(scope, o).ChangeStatus {
 			return portal.ErrNotAllow
 		}
 		if o.Version != version || o.Status == to {
@@ -507,14 +433,14 @@ func (db *DB) ChangeOrgStatus(ctx context.Context, scope portal.Scope, actor por
 			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
 			Detail: string(o.Status) + " → " + string(to)})
 	})
-	return nameTaken(err)
+	return translate(err)
 }
 
 // RevealLeader opens the leader's full phone number and 身份证号 for a scope allowed to see them, and records
 // who looked, at what and why in the audit log, in the same transaction (SECURITY.md 15, 19).
 func (db *DB) RevealLeader(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, reason string) (phone, idNumber string, err error) {
 	if strings.TrimSpace(reason) == "" {
-		return "", "", ErrReasonRequired
+		return "", "", registry.ErrReasonRequired
 	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var phoneEnc, idEnc []byte
@@ -524,7 +450,7 @@ func (db *DB) RevealLeader(ctx context.Context, box *sealbox.Box, scope portal.S
 		if err != nil {
 			return err
 		}
-		if !RightsOn(scope, registry.Organization{Tier: registry.Tier(tier)}).Reveal {
+		if !registry.RightsOn(scope, registry.Organization{Tier: registry.Tier(tier)}).Reveal {
 			return portal.ErrNotFound // a tier that may not reveal is not offered the action at all
 		}
 		if phone, err = box.Open(phoneEnc, "leader_phone"); err != nil {
@@ -545,7 +471,7 @@ func (db *DB) RevealLeader(ctx context.Context, box *sealbox.Box, scope portal.S
 // OrgLoad is one organization of a bulk load (the demo data, an import): its input and the standing it
 // arrives with.
 type OrgLoad struct {
-	OrgInput
+	registry.OrgInput
 	Status       registry.Status // "" or normal for a live group
 	StatusOn     *time.Time
 	StatusReason string
@@ -585,19 +511,12 @@ func (db *DB) LoadOrganizations(ctx context.Context, box *sealbox.Box, scope por
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.load", ObjectType: "organization",
 			Result: portal.ResultOK, Detail: strconv.Itoa(len(orgs)) + " rows"})
 	})
-	return nameTaken(err)
-}
-
-// Place names where a community lies, for the 行政区划 and 社区（村） parts of a new group's name.
-type Place struct {
-	DistrictName  string
-	TownName      string
-	CommunityName string
+	return translate(err)
 }
 
 // CommunityPlace is the place of a community inside scope; anything else is ErrNotFound.
-func (db *DB) CommunityPlace(ctx context.Context, scope portal.Scope, code string) (Place, error) {
-	var p Place
+func (db *DB) CommunityPlace(ctx context.Context, scope portal.Scope, code string) (registry.Place, error) {
+	var p registry.Place
 	if !scope.Covers(code) || portal.LevelOfCode(code) != portal.TierCommunity {
 		return p, portal.ErrNotFound
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
@@ -16,7 +17,7 @@ import (
 // each — but with COPY into a temporary table and an INSERT … SELECT per bulkChunk rows, so that a 100,000-row
 // import is a few dozen statements for PostgreSQL (and for the statement-level triggers that keep the counts)
 // instead of 200,000. After each chunk progress is told how many rows are in (nil: not told).
-func insertOrganizations(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, ins []OrgInput, progress func(done int)) (int, error) {
+func insertOrganizations(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, ins []registry.OrgInput, progress func(done int)) (int, error) {
 	for i, in := range ins {
 		if !scope.Covers(in.CommunityCode) || portal.LevelOfCode(in.CommunityCode) != portal.TierCommunity {
 			return 0, fmt.Errorf("row %d: %w", i+1, portal.ErrNotFound)

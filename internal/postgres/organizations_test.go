@@ -41,14 +41,14 @@ func recBox(t *testing.T) *sealbox.Box {
 }
 
 // recGuided is a valid guided group of demo-community (锦华社区 in 双龙湖街道) named with zihao.
-func recGuided(t *testing.T, db *postgres.DB, zihao string) postgres.OrgInput {
+func recGuided(t *testing.T, db *postgres.DB, zihao string) registry.OrgInput {
 	t.Helper()
 	place, err := db.CommunityPlace(context.Background(), recCommunity, seed.CommunityDemo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	founded := time.Date(2021, 7, 21, 0, 0, 0, 0, time.UTC)
-	return postgres.OrgInput{CommunityCode: seed.CommunityDemo, Tier: registry.TierGuided,
+	return registry.OrgInput{CommunityCode: seed.CommunityDemo, Tier: registry.TierGuided,
 		LegalForm: rules.FormUnregistered,
 		NameParts: rules.NameParts{Prefix: place.DistrictName + place.TownName, Community: place.CommunityName,
 			Zihao: zihao, Field: "舞蹈", Form: "队"},
@@ -105,7 +105,7 @@ func TestCreateOrganizationSealsPersonalDataAndAudits(t *testing.T) {
 
 	// The same live name again is refused, and nothing of the second attempt is written.
 	before := recCount(t, db, `SELECT count(*) FROM audit_log`)
-	if _, err := db.CreateOrganization(ctx, box, recCommunity, recActor(recCommunity), in); !errors.Is(err, postgres.ErrNameTaken) {
+	if _, err := db.CreateOrganization(ctx, box, recCommunity, recActor(recCommunity), in); !errors.Is(err, registry.ErrNameTaken) {
 		t.Errorf("duplicate name: %v, want ErrNameTaken", err)
 	}
 	if after := recCount(t, db, `SELECT count(*) FROM audit_log`); after != before {
@@ -235,7 +235,7 @@ func TestChangeOrgStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	on := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	if err := db.ChangeOrgStatus(ctx, recTown, recActor(recTown), id, 1, registry.StatusDissolved, on, ""); !errors.Is(err, postgres.ErrReasonRequired) {
+	if err := db.ChangeOrgStatus(ctx, recTown, recActor(recTown), id, 1, registry.StatusDissolved, on, ""); !errors.Is(err, registry.ErrReasonRequired) {
 		t.Errorf("no reason: %v", err)
 	}
 	if err := db.ChangeOrgStatus(ctx, recCommunity, recActor(recCommunity), id, 1, registry.StatusDissolved, on, "解散"); !errors.Is(err, portal.ErrNotAllow) {
@@ -265,7 +265,7 @@ func TestChangeOrgStatus(t *testing.T) {
 	if _, err := db.CreateOrganization(ctx, box, recCommunity, recActor(recCommunity), in); err != nil {
 		t.Fatalf("reusing a dissolved group's name: %v", err)
 	}
-	if err := db.ChangeOrgStatus(ctx, recDistrict, recActor(recDistrict), id, 2, registry.StatusNormal, on, ""); !errors.Is(err, postgres.ErrNameTaken) {
+	if err := db.ChangeOrgStatus(ctx, recDistrict, recActor(recDistrict), id, 2, registry.StatusNormal, on, ""); !errors.Is(err, registry.ErrNameTaken) {
 		t.Errorf("reviving onto a taken name: %v, want ErrNameTaken", err)
 	}
 }
@@ -295,7 +295,7 @@ func TestRevealLeaderOfDemoOrganization(t *testing.T) {
 	if _, _, err := db.RevealLeader(ctx, recBox(t), recCommunity, recActor(recCommunity), id, "看看"); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("community reveal: %v", err)
 	}
-	if _, _, err := db.RevealLeader(ctx, recBox(t), recTown, recActor(recTown), id, " "); !errors.Is(err, postgres.ErrReasonRequired) {
+	if _, _, err := db.RevealLeader(ctx, recBox(t), recTown, recActor(recTown), id, " "); !errors.Is(err, registry.ErrReasonRequired) {
 		t.Errorf("reveal without reason: %v", err)
 	}
 	if n := recCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'org.reveal'`); n != 1 {

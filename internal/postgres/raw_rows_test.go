@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
 
@@ -20,7 +20,7 @@ func TestPageRowsReadAsScanReadsThem(t *testing.T) {
 		WHERE id IN (SELECT id FROM organizations ORDER BY id LIMIT 3)`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.ListOrganizations(ctx, district, postgres.OrgFilter{}, 0, 1000)
+	rows, err := db.ListOrganizations(ctx, district, registry.OrgFilter{}, 0, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestPageRowsReadAsScanReadsThem(t *testing.T) {
 			"no longer covers every case", len(rows), undated, dated, noFields, severalFields)
 	}
 
-	reports, err := db.ListActivityReports(ctx, district, postgres.ReportFilter{}, postgres.ReportCursor{}, 1000)
+	reports, err := db.ListActivityReports(ctx, district, registry.ReportFilter{}, registry.ReportCursor{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,18 +89,18 @@ func TestCancelledPagesLeaveThePoolsWhole(t *testing.T) {
 	go func() {
 		for i := range 300 {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(i%100)*20*time.Microsecond)
-			_, _ = db.ListOrganizationsPage(ctx, district, postgres.OrgFilter{}, 0, 51)
-			_, _ = db.ListActivityReportsPage(ctx, district, postgres.ReportFilter{}, postgres.ReportCursor{}, 51)
+			_, _ = db.ListOrganizationsPage(ctx, district, registry.OrgFilter{}, 0, 51)
+			_, _ = db.ListActivityReportsPage(ctx, district, registry.ReportFilter{}, registry.ReportCursor{}, 51)
 			cancel()
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		for range 20 { // more than either pool holds
-			if _, err := db.ListOrganizationsPage(ctx, district, postgres.OrgFilter{}, 0, 51); err != nil {
+			if _, err := db.ListOrganizationsPage(ctx, district, registry.OrgFilter{}, 0, 51); err != nil {
 				done <- err
 				return
 			}
-			if _, err := db.ListActivityReportsPage(ctx, district, postgres.ReportFilter{}, postgres.ReportCursor{}, 51); err != nil {
+			if _, err := db.ListActivityReportsPage(ctx, district, registry.ReportFilter{}, registry.ReportCursor{}, 51); err != nil {
 				done <- err
 				return
 			}

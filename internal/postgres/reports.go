@@ -4,8 +4,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,153 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 )
-
-// ReportSeries are the 主题系列 of the action plan's §(三), with 其他 for the rest.
-var ReportSeries = []string{"邻里守望", "共建共治共享", "共创平安", "文化铸魂", "其他"}
-
-// ReportCategories are the 活动类别 a report is filed under.
-var ReportCategories = []string{"志愿服务", "协商议事", "矛盾调解", "文体活动", "培训讲座", "走访慰问", "环境整治", "其他"}
-
-// ActivityReport is one revision of an activity report (活动报告). A report is the chain of revisions sharing
-// ReportNo; the current revision is the one not superseded.
-type ActivityReport struct {
-	ID                 int64
-	ReportNo           int64
-	Revision           int
-	SupersededBy       *int64
-	SupersededAt       *time.Time
-	CorrectionReason   string // 更正说明 of this revision; empty for the first
-	OrgID              int64
-	OrgName            string
-	TownCode           string
-	TownName           string
-	CommunityCode      string
-	CommunityName      string
-	ActivityDate       time.Time
-	Title              string
-	Place              string
-	Series             string
-	Category           string
-	Participants       int
-	Volunteers         int
-	VolunteerTenths    int64          // 志愿服务时长 in tenths of an hour (numeric(8,1) without floating point)
-	Beneficiaries      map[string]int // 服务对象 group → people served
-	BeneficiariesTotal int
-	Description        string
-	SubmittedByName    string
-	SubmittedAt        time.Time
-	Demo               bool
-	Version            int
-}
-
-// Current reports whether this revision is the report's current one.
-func (r ActivityReport) Current() bool { return r.SupersededAt == nil }
-
-// ReportInput is what the report form gives. The group's id is all that says where the report belongs: the
-// store copies district, town and community from the group, and only from a live group inside the scope.
-type ReportInput struct {
-	OrgID           int64
-	ActivityDate    time.Time
-	Title           string
-	Place           string
-	Series          string
-	Category        string
-	Participants    int
-	Volunteers      int
-	VolunteerTenths int64
-	Beneficiaries   map[string]int // groups with a count above zero
-	Description     string
-	Demo            bool
-}
-
-// Total is the number of people served over every 服务对象 group.
-func (in ReportInput) Total() int {
-	n := 0
-	for _, v := range in.Beneficiaries {
-		n += v
-	}
-	return n
-}
-
-// ReportPhotoInput is a stored photo to record with a revision.
-type ReportPhotoInput struct {
-	ContentType string
-	Size        int64
-	Width       int
-	Height      int
-	StorageKey  string
-	ThumbKey    string
-	ThumbType   string
-	SHA256      string
-}
-
-// ReportPhoto is a photo of one revision.
-type ReportPhoto struct {
-	ID          int64
-	ReportID    int64
-	Position    int
-	ContentType string
-	SizeBytes   int64
-	Width       int
-	Height      int
-	StorageKey  string
-	ThumbKey    string
-	ThumbType   string
-}
-
-// ReportGroup is a group a report may be filed for.
-type ReportGroup struct {
-	ID   int64
-	Name string
-	Live bool
-}
-
-// ReportFilter narrows a list of reports. Empty fields do not filter; the handler checks every value against
-// the caller's scope and the word lists first, and the scope clause bounds every query whatever the filter says.
-type ReportFilter struct {
-	TownCode      string
-	CommunityCode string
-	OrgID         int64
-	Series        string
-	Category      string
-	From          *time.Time // activity date, inclusive
-	To            *time.Time // activity date, inclusive
-}
-
-// Summary describes the filter for the audit log: codes, words from fixed lists and dates only.
-func (f ReportFilter) Summary() string {
-	var parts []string
-	add := func(k, v string) {
-		if v != "" {
-			parts = append(parts, k+"="+v)
-		}
-	}
-	add("town", f.TownCode)
-	add("community", f.CommunityCode)
-	if f.OrgID != 0 {
-		add("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	add("series", f.Series)
-	add("category", f.Category)
-	if f.From != nil {
-		add("from", f.From.Format("2006-01-02"))
-	}
-	if f.To != nil {
-		add("to", f.To.Format("2006-01-02"))
-	}
-	if len(parts) == 0 {
-		return "全部"
-	}
-	return strings.Join(parts, " ")
-}
-
-// ReportCursor is where a keyset page starts: after the report with this activity date and id, in the lists'
-// order (newest activity first). The zero cursor is the first page.
-type ReportCursor struct {
-	Date time.Time
-	ID   int64
-}
 
 // reportScope is the jurisdiction test on a report's own codes, copied from its group when it was filed, with
 // the arguments scopeArgs adds. As with orgScope, each execution is planned with its values, so the one clause
@@ -202,19 +55,9 @@ const reportFilterClause = `
 	  AND (@from::date IS NULL OR r.activity_date >= @from::date)
 	  AND (@to::date IS NULL OR r.activity_date <= @to::date)`
 
-// check refuses a series or category that is not on its list: the handler refuses it first, with a message at
-// the field, and the statements write the words into their text.
-func (f ReportFilter) check() error {
-	if f.Series != "" && !slices.Contains(ReportSeries, f.Series) ||
-		f.Category != "" && !slices.Contains(ReportCategories, f.Category) {
-		return fmt.Errorf("report filter: series %q or category %q is not on its list", f.Series, f.Category)
-	}
-	return nil
-}
-
 // reportNarrowest is the narrowest of the scope's division and f's town and community filters, or "" when they
 // do not nest (a filter outside the scope), so that no report matches.
-func reportNarrowest(scope portal.Scope, f ReportFilter) string {
+func reportNarrowest(scope portal.Scope, f registry.ReportFilter) string {
 	if checkScope(scope) != nil {
 		return "" // matches nothing
 	}
@@ -238,7 +81,7 @@ const reportExportQuery = `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
 	WHERE r.superseded_at IS NULL AND ` + reportScope + reportFilterClause + `
 	ORDER BY r.activity_date DESC, r.id DESC`
 
-func reportFilterArgs(scope portal.Scope, f ReportFilter) pgx.NamedArgs {
+func reportFilterArgs(scope portal.Scope, f registry.ReportFilter) pgx.NamedArgs {
 	return scopeArgs(scope, pgx.NamedArgs{"town": f.TownCode, "community": f.CommunityCode, "org": f.OrgID,
 		"series": f.Series, "category": f.Category, "from": f.From, "to": f.To})
 }
@@ -256,8 +99,8 @@ func reportFilterArgs(scope portal.Scope, f ReportFilter) pgx.NamedArgs {
 // category) pair the filter allows as one ordered range of a (…, series, category, activity_date, id) index,
 // only as far as a page, and merges the pairs' pages. One filter word reads at most 8 (or 5) short ranges; a
 // combination that nobody files costs an empty range instead of a walk over the whole town.
-func reportListQueryFor(scope portal.Scope, f ReportFilter, after ReportCursor, limit int) (string, stmtArgs, error) {
-	if err := f.check(); err != nil {
+func reportListQueryFor(scope portal.Scope, f registry.ReportFilter, after registry.ReportCursor, limit int) (string, stmtArgs, error) {
+	if err := f.Check(); err != nil {
 		return "", nil, err
 	}
 	div := reportNarrowest(scope, f)
@@ -296,7 +139,7 @@ func reportListQueryFor(scope portal.Scope, f ReportFilter, after ReportCursor, 
 		}
 		return `SELECT ` + reportListColumns + ` FROM ` + reportListFrom + ` WHERE ` + w.String() + order, args, nil
 	}
-	series, categories := ReportSeries, ReportCategories
+	series, categories := registry.ReportSeries, registry.ReportCategories
 	if f.Series != "" {
 		series = []string{f.Series}
 	}
@@ -317,7 +160,7 @@ func reportListQueryFor(scope portal.Scope, f ReportFilter, after ReportCursor, 
 }
 
 // reportListDest points dest at r's fields in the order of reportListColumns and returns it.
-func reportListDest(r *ActivityReport, dest []any) []any {
+func reportListDest(r *registry.ActivityReport, dest []any) []any {
 	return append(dest[:0], &r.ID, &r.ReportNo, &r.Revision, &r.SupersededAt, &r.OrgID, &r.OrgName, &r.TownCode,
 		&r.CommunityCode, &r.ActivityDate, &r.Title, &r.Series, &r.Category, &r.Participants, &r.Volunteers,
 		&r.VolunteerTenths, &r.BeneficiariesTotal)
@@ -326,31 +169,25 @@ func reportListDest(r *ActivityReport, dest []any) []any {
 // ListActivityReports returns up to limit current reports inside scope that match f, after the cursor, with
 // the fields a list shows (reportListColumns; the rest are zero). Ask for one more than a page shows to learn
 // whether there is a next page.
-func (db *DB) ListActivityReports(ctx context.Context, scope portal.Scope, f ReportFilter, after ReportCursor, limit int) ([]ActivityReport, error) {
+func (db *DB) ListActivityReports(ctx context.Context, scope portal.Scope, f registry.ReportFilter, after registry.ReportCursor, limit int) ([]registry.ActivityReport, error) {
 	page, err := db.listActivityReports(ctx, scope, f, after, limit, false)
 	return page.Rows, err
 }
 
-// ReportPage is one list page and the list's total from the kept counts.
-type ReportPage struct {
-	Rows  []ActivityReport
-	Count ReportCount
-}
-
 // ListActivityReportsPage is ListActivityReports with CountActivityReports, both in one round trip.
-func (db *DB) ListActivityReportsPage(ctx context.Context, scope portal.Scope, f ReportFilter, after ReportCursor, limit int) (ReportPage, error) {
+func (db *DB) ListActivityReportsPage(ctx context.Context, scope portal.Scope, f registry.ReportFilter, after registry.ReportCursor, limit int) (registry.ReportPage, error) {
 	return db.listActivityReports(ctx, scope, f, after, limit, true)
 }
 
-func (db *DB) listActivityReports(ctx context.Context, scope portal.Scope, f ReportFilter, after ReportCursor, limit int, withCount bool) (ReportPage, error) {
+func (db *DB) listActivityReports(ctx context.Context, scope portal.Scope, f registry.ReportFilter, after registry.ReportCursor, limit int, withCount bool) (registry.ReportPage, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 50
 	}
 	q, args, err := reportListQueryFor(scope, f, after, limit)
 	if err != nil {
-		return ReportPage{}, err
+		return registry.ReportPage{}, err
 	}
-	page := ReportPage{Rows: make([]ActivityReport, 0, limit)}
+	page := registry.ReportPage{Rows: make([]registry.ActivityReport, 0, limit)}
 	b := &pgx.Batch{}
 	b.Queue(q, args...).Query(scanPage(&page.Rows, reportListDest))
 	if withCount {
@@ -364,7 +201,7 @@ func (db *DB) listActivityReports(ctx context.Context, scope portal.Scope, f Rep
 		}
 	}
 	if err := db.Lookups.SendBatch(ctx, b).Close(); err != nil {
-		return ReportPage{}, translate(err)
+		return registry.ReportPage{}, translate(err)
 	}
 	err = db.nameRows(ctx, len(page.Rows), func(i int) (string, string, *string, *string) {
 		r := &page.Rows[i]
@@ -375,7 +212,7 @@ func (db *DB) listActivityReports(ctx context.Context, scope portal.Scope, f Rep
 
 // ExplainListActivityReports is PostgreSQL's plan for the page query ListActivityReports would run, as the
 // Lookups pool keeps it, so tests can show which index a list relies on.
-func (db *DB) ExplainListActivityReports(ctx context.Context, scope portal.Scope, f ReportFilter, after ReportCursor, limit int) (string, error) {
+func (db *DB) ExplainListActivityReports(ctx context.Context, scope portal.Scope, f registry.ReportFilter, after registry.ReportCursor, limit int) (string, error) {
 	q, args, err := reportListQueryFor(scope, f, after, limit)
 	if err != nil {
 		return "", err
@@ -386,30 +223,30 @@ func (db *DB) ExplainListActivityReports(ctx context.Context, scope portal.Scope
 // ExportActivityReports calls fn with every current report inside scope that matches f, in the lists' order,
 // one row at a time, and then writes one audit row ("report.export") with the count — written even when the
 // export fails half-way, since rows already sent have left the registry all the same.
-func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, actor portal.Actor, f ReportFilter, format string, fn func(ActivityReport) error) (int, error) {
+func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.ReportFilter, format string, fn func(registry.ActivityReport) error) (int, error) {
 	return db.auditedExport(ctx, actor, exportAudit{action: "report.export", objectType: "activity_report",
 		format: format, filter: f.Summary()}, func() (int, error) {
 		return eachRow(ctx, db, reportExportQuery, []any{reportFilterArgs(scope, f)},
-			pgx.RowToStructByName[ActivityReport], fn)
+			pgx.RowToStructByName[registry.ActivityReport], fn)
 	})
 }
 
 // ActivityReport is one revision inside scope, current or not; any other id is ErrNotFound. A read by key, on
 // the Lookups pool (see DB.Lookups).
-func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) (ActivityReport, error) {
+func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) (registry.ActivityReport, error) {
 	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+reportScope,
 		scopeArgs(scope, pgx.NamedArgs{"id": id}))
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[ActivityReport])
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.ActivityReport])
 	return r, translate(err)
 }
 
 // ReportRevisions are every revision of report reportNo inside scope, first to last. A read by key, like
 // ActivityReport.
-func (db *DB) ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]ActivityReport, error) {
+func (db *DB) ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]registry.ActivityReport, error) {
 	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+`
 		WHERE r.report_no = @no AND `+reportScope+` ORDER BY r.revision`,
 		scopeArgs(scope, pgx.NamedArgs{"no": reportNo}))
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[ActivityReport])
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ActivityReport])
 	return rs, translate(err)
 }
 
@@ -417,40 +254,40 @@ const reportPhotoColumns = `p.id, p.report_id, p.position, p.content_type, p.siz
 	p.storage_key, p.thumb_key, p.thumb_type`
 
 // ReportPhotos are the photos of revision reportID inside scope, in order; outside scope there are none.
-func (db *DB) ReportPhotos(ctx context.Context, scope portal.Scope, reportID int64) ([]ReportPhoto, error) {
+func (db *DB) ReportPhotos(ctx context.Context, scope portal.Scope, reportID int64) ([]registry.ReportPhoto, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
 		WHERE p.report_id = @id AND `+reportScope+` ORDER BY p.position`,
 		scopeArgs(scope, pgx.NamedArgs{"id": reportID}))
-	ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[ReportPhoto])
+	ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportPhoto])
 	return ps, translate(err)
 }
 
 // ReportPhoto is one photo of revision reportID inside scope; anything else is ErrNotFound.
-func (db *DB) ReportPhoto(ctx context.Context, scope portal.Scope, reportID, photoID int64) (ReportPhoto, error) {
+func (db *DB) ReportPhoto(ctx context.Context, scope portal.Scope, reportID, photoID int64) (registry.ReportPhoto, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
 		WHERE p.id = @photo AND p.report_id = @id AND `+reportScope,
 		scopeArgs(scope, pgx.NamedArgs{"id": reportID, "photo": photoID}))
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[ReportPhoto])
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.ReportPhoto])
 	return p, translate(err)
 }
 
 // ReportGroups are the live groups (正常 or 活动异常) inside scope that a report may be filed for, by name; at
 // most 2,000, which no community approaches.
-func (db *DB) ReportGroups(ctx context.Context, scope portal.Scope) ([]ReportGroup, error) {
+func (db *DB) ReportGroups(ctx context.Context, scope portal.Scope) ([]registry.ReportGroup, error) {
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT o.id, o.name, true AS live FROM organizations o
 		WHERE `+orgScope+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id LIMIT 2000`, scopeArgs(scope, nil))
-	gs, err := pgx.CollectRows(rows, pgx.RowToStructByName[ReportGroup])
+	gs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportGroup])
 	return gs, translate(err)
 }
 
 // insertReport adds one revision inside tx. The group must lie inside scope and be live — or be keepOrg, the
 // group of the revision being corrected, which may have been dissolved since — and district, town and
 // community are copied from it in the same statement, never taken from input.
-func insertReport(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor portal.Actor, in ReportInput,
+func insertReport(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor portal.Actor, in registry.ReportInput,
 	reportNo *int64, revision int, reason string, keepOrg int64, at *time.Time) (int64, error) {
 	var actorID *int64
 	if actor.AccountID != 0 {
@@ -486,7 +323,7 @@ func insertReport(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor port
 }
 
 // insertPhotos records photos of revision reportID from position first on.
-func insertPhotos(ctx context.Context, tx pgx.Tx, actor portal.Actor, reportID int64, first int, photos []ReportPhotoInput) error {
+func insertPhotos(ctx context.Context, tx pgx.Tx, actor portal.Actor, reportID int64, first int, photos []registry.ReportPhotoInput) error {
 	var actorID *int64
 	if actor.AccountID != 0 {
 		actorID = &actor.AccountID
@@ -509,7 +346,7 @@ func insertPhotos(ctx context.Context, tx pgx.Tx, actor portal.Actor, reportID i
 // CreateActivityReport files a new report for a live group inside scope, with its photos and an audit row, in
 // one transaction. Only a 村(居)委会 files reports (ErrNotAllow otherwise); a group outside scope, or no longer
 // live, is ErrNotFound.
-func (db *DB) CreateActivityReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in ReportInput, photos []ReportPhotoInput) (int64, error) {
+func (db *DB) CreateActivityReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.ReportInput, photos []registry.ReportPhotoInput) (int64, error) {
 	if scope.Tier != portal.TierCommunity {
 		return 0, portal.ErrNotAllow
 	}
@@ -538,7 +375,7 @@ func (db *DB) CreateActivityReport(ctx context.Context, scope portal.Scope, acto
 // naming the same files), followed by the new photos. The old revision stays as history. It returns the new
 // revision's id.
 func (db *DB) CorrectActivityReport(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int,
-	reason string, in ReportInput, keep []int64, photos []ReportPhotoInput) (int64, error) {
+	reason string, in registry.ReportInput, keep []int64, photos []registry.ReportPhotoInput) (int64, error) {
 	if scope.Tier != portal.TierCommunity {
 		return 0, portal.ErrNotAllow
 	}
@@ -598,9 +435,9 @@ func (db *DB) CorrectActivityReport(ctx context.Context, scope portal.Scope, act
 // ReportLoad is one report of a bulk load (the demo data): its input, when it was filed, and optionally a
 // correction filed later with its reason.
 type ReportLoad struct {
-	ReportInput
+	registry.ReportInput
 	SubmittedAt      time.Time
-	Correction       *ReportInput
+	Correction       *registry.ReportInput
 	CorrectionReason string
 	CorrectedAt      time.Time
 }
@@ -641,30 +478,20 @@ func (db *DB) LoadActivityReports(ctx context.Context, scope portal.Scope, actor
 	return translate(err)
 }
 
-// ReportCount is a list's total: exact when Known, else the kept counts cannot answer the filter.
-type ReportCount struct {
-	N     int
-	Known bool
-}
-
-// KeptCountable reports whether the kept counts (report_counts, per community, series and category) answer
-// f's total exactly: any filter but a group or a period.
-func (f ReportFilter) KeptCountable() bool { return f.OrgID == 0 && f.From == nil && f.To == nil }
-
 // CountActivityReports is how many current reports inside scope match f, summed from the kept counts of at most
 // a few thousand rows instead of recounted over millions. A filter they cannot answer (a group or a period)
 // is not counted: the list shows its total only when one page holds every match.
-func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f ReportFilter) (ReportCount, error) {
-	if err := f.check(); err != nil {
-		return ReportCount{}, err
+func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f registry.ReportFilter) (registry.ReportCount, error) {
+	if err := f.Check(); err != nil {
+		return registry.ReportCount{}, err
 	}
 	q, args, ok := reportCountQuery(scope, f)
 	if !ok {
-		return ReportCount{Known: f.KeptCountable()}, nil
+		return registry.ReportCount{Known: f.KeptCountable()}, nil
 	}
 	var n int
 	err := db.Lookups.QueryRow(ctx, q, args...).Scan(&n)
-	return ReportCount{N: n, Known: err == nil}, translate(err)
+	return registry.ReportCount{N: n, Known: err == nil}, translate(err)
 }
 
 // reportCountQuery is the statement summing the kept counts for f, or not ok when they cannot answer f or
@@ -674,7 +501,7 @@ func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f Re
 // (migration 0013): a town's own rows rather than those of each of its communities, a twentieth as many (a
 // town's total took 0.14 ms at 10 M reports). The words, checked by the caller, are literals as in the list's
 // statement.
-func reportCountQuery(scope portal.Scope, f ReportFilter) (string, []any, bool) {
+func reportCountQuery(scope portal.Scope, f registry.ReportFilter) (string, []any, bool) {
 	div := reportNarrowest(scope, f)
 	if !f.KeptCountable() || div == "" {
 		return "", nil, false

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
@@ -109,7 +109,7 @@ func TestGeneratedReportsAreValid(t *testing.T) {
 		t.Fatalf("a report through the form after the load: %v", err)
 	}
 	rows, err := db.ListActivityReports(ctx, portal.Scope{Tier: portal.TierDistrict, Division: seed.DistrictCode},
-		postgres.ReportFilter{}, postgres.ReportCursor{}, 50)
+		registry.ReportFilter{}, registry.ReportCursor{}, 50)
 	if err != nil || len(rows) != 50 {
 		t.Fatalf("district list after the load: %d rows, %v", len(rows), err)
 	}
@@ -129,19 +129,19 @@ func TestReportListFiltersAndTotalsAtScale(t *testing.T) {
 	from := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
 		scope portal.Scope
-		f     postgres.ReportFilter
+		f     registry.ReportFilter
 	}{
-		{town, postgres.ReportFilter{}},
-		{town, postgres.ReportFilter{Series: "邻里守望"}},
-		{town, postgres.ReportFilter{Category: "志愿服务"}},
-		{town, postgres.ReportFilter{Series: "共创平安", Category: "走访慰问"}},
-		{town, postgres.ReportFilter{Series: "文化铸魂", Category: "矛盾调解"}}, // a pair nobody files
-		{town, postgres.ReportFilter{Series: "其他", CommunityCode: seed.CommunityDemo}},
-		{town, postgres.ReportFilter{Category: "文体活动", From: &from}},
-		{district, postgres.ReportFilter{Series: "共建共治共享", TownCode: seed.TownTongjing}},
-		{district, postgres.ReportFilter{Category: "协商议事"}},
-		{district, postgres.ReportFilter{}}, // the district's totals read the counts kept per town
-		{district, postgres.ReportFilter{Series: "邻里守望"}},
+		{town, registry.ReportFilter{}},
+		{town, registry.ReportFilter{Series: "邻里守望"}},
+		{town, registry.ReportFilter{Category: "志愿服务"}},
+		{town, registry.ReportFilter{Series: "共创平安", Category: "走访慰问"}},
+		{town, registry.ReportFilter{Series: "文化铸魂", Category: "矛盾调解"}}, // a pair nobody files
+		{town, registry.ReportFilter{Series: "其他", CommunityCode: seed.CommunityDemo}},
+		{town, registry.ReportFilter{Category: "文体活动", From: &from}},
+		{district, registry.ReportFilter{Series: "共建共治共享", TownCode: seed.TownTongjing}},
+		{district, registry.ReportFilter{Category: "协商议事"}},
+		{district, registry.ReportFilter{}}, // the district's totals read the counts kept per town
+		{district, registry.ReportFilter{Series: "邻里守望"}},
 	}
 	for _, c := range cases {
 		var want []int64
@@ -160,7 +160,7 @@ func TestReportListFiltersAndTotalsAtScale(t *testing.T) {
 		}
 		rows.Close()
 		var got []int64
-		var after postgres.ReportCursor
+		var after registry.ReportCursor
 		for page := 0; ; page++ {
 			rs, err := db.ListActivityReports(ctx, c.scope, c.f, after, 50)
 			if err != nil {
@@ -172,7 +172,7 @@ func TestReportListFiltersAndTotalsAtScale(t *testing.T) {
 			if len(rs) < 50 || page > 1000 {
 				break
 			}
-			after = postgres.ReportCursor{Date: rs[len(rs)-1].ActivityDate, ID: rs[len(rs)-1].ID}
+			after = registry.ReportCursor{Date: rs[len(rs)-1].ActivityDate, ID: rs[len(rs)-1].ID}
 		}
 		if len(got) != len(want) {
 			t.Fatalf("%s %+v: %d rows over the pages, want %d", c.scope.Division, c.f, len(got), len(want))
@@ -189,7 +189,7 @@ func TestReportListFiltersAndTotalsAtScale(t *testing.T) {
 		if n.Known != c.f.KeptCountable() || n.Known && n.N != len(want) {
 			t.Errorf("%s %+v: total %+v, want %d", c.scope.Division, c.f, n, len(want))
 		}
-		if plan, err := db.ExplainListActivityReports(ctx, c.scope, c.f, postgres.ReportCursor{}, 51); err != nil {
+		if plan, err := db.ExplainListActivityReports(ctx, c.scope, c.f, registry.ReportCursor{}, 51); err != nil {
 			t.Fatal(err)
 		} else if (c.f.Series != "" || c.f.Category != "") && !strings.Contains(plan, "kind_idx") {
 			t.Errorf("%+v: the plan does not read the (series, category) index:\n%s", c.f, plan)
@@ -206,24 +206,24 @@ func TestReportListDivisionNeverWidensScope(t *testing.T) {
 	cases := []struct {
 		name  string
 		scope portal.Scope
-		f     postgres.ReportFilter
-		want  func(postgres.ActivityReport) bool
+		f     registry.ReportFilter
+		want  func(registry.ActivityReport) bool
 		empty bool
 	}{
-		{"a committee filtering by its own town", repCommunityA, postgres.ReportFilter{TownCode: seed.TownShuanglonghu},
-			func(r postgres.ActivityReport) bool { return r.CommunityCode == seed.CommunityDemo }, false},
-		{"a committee filtering by another town", repCommunityA, postgres.ReportFilter{TownCode: seed.TownTongjing}, nil, true},
+		{"a committee filtering by its own town", repCommunityA, registry.ReportFilter{TownCode: seed.TownShuanglonghu},
+			func(r registry.ActivityReport) bool { return r.CommunityCode == seed.CommunityDemo }, false},
+		{"a committee filtering by another town", repCommunityA, registry.ReportFilter{TownCode: seed.TownTongjing}, nil, true},
 		{"a committee filtering by another community", repCommunityA,
-			postgres.ReportFilter{CommunityCode: seed.CommunityDemoRural, Series: "邻里守望"}, nil, true},
-		{"a town filtering by another town's community", town, postgres.ReportFilter{CommunityCode: seed.CommunityDemoRural}, nil, true},
+			registry.ReportFilter{CommunityCode: seed.CommunityDemoRural, Series: "邻里守望"}, nil, true},
+		{"a town filtering by another town's community", town, registry.ReportFilter{CommunityCode: seed.CommunityDemoRural}, nil, true},
 		{"a town filtering by its community and a series", town,
-			postgres.ReportFilter{CommunityCode: seed.CommunityDemo, Category: "走访慰问"},
-			func(r postgres.ActivityReport) bool {
+			registry.ReportFilter{CommunityCode: seed.CommunityDemo, Category: "走访慰问"},
+			func(r registry.ActivityReport) bool {
 				return r.CommunityCode == seed.CommunityDemo && r.Category == "走访慰问"
 			}, false},
 	}
 	for _, c := range cases {
-		rs, err := db.ListActivityReports(ctx, c.scope, c.f, postgres.ReportCursor{}, 1000)
+		rs, err := db.ListActivityReports(ctx, c.scope, c.f, registry.ReportCursor{}, 1000)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}

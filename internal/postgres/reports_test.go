@@ -8,6 +8,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
@@ -18,8 +19,8 @@ var (
 	repActor      = portal.Actor{Username: "test", IP: "127.0.0.1"}
 )
 
-func repInput(org int64, day time.Time) postgres.ReportInput {
-	return postgres.ReportInput{OrgID: org, ActivityDate: day, Title: "测试活动", Place: "活动室", Series: "邻里守望",
+func repInput(org int64, day time.Time) registry.ReportInput {
+	return registry.ReportInput{OrgID: org, ActivityDate: day, Title: "测试活动", Place: "活动室", Series: "邻里守望",
 		Category: "走访慰问", Participants: 20, Volunteers: 5, VolunteerTenths: 125,
 		Beneficiaries: map[string]int{"空巢老人": 7, "困境儿童": 2}, Description: "测试"}
 }
@@ -33,7 +34,7 @@ func repGroup(t *testing.T, db *postgres.DB, scope portal.Scope) int64 {
 	return gs[0].ID
 }
 
-func repIDs(rs []postgres.ActivityReport) map[int64]bool {
+func repIDs(rs []registry.ActivityReport) map[int64]bool {
 	m := map[int64]bool{}
 	for _, r := range rs {
 		m[r.ID] = true
@@ -55,7 +56,7 @@ func TestActivityReportScopeAndRevisions(t *testing.T) {
 	if _, err := db.CreateActivityReport(ctx, townA, repActor, repInput(orgA, day), nil); !errors.Is(err, portal.ErrNotAllow) {
 		t.Fatalf("a town filing: want ErrNotAllow, got %v", err)
 	}
-	id, err := db.CreateActivityReport(ctx, repCommunityA, repActor, repInput(orgA, day), []postgres.ReportPhotoInput{{
+	id, err := db.CreateActivityReport(ctx, repCommunityA, repActor, repInput(orgA, day), []registry.ReportPhotoInput{{
 		ContentType: "image/png", Size: 10, Width: 2, Height: 2, StorageKey: "0123456789abcdef0123456789abcdef",
 		ThumbKey: "fedcba9876543210fedcba9876543210", ThumbType: "image/jpeg", SHA256: "x"}})
 	if err != nil {
@@ -76,7 +77,7 @@ func TestActivityReportScopeAndRevisions(t *testing.T) {
 		if ps, err := db.ReportPhotos(ctx, s, id); err != nil || len(ps) != 0 {
 			t.Errorf("%s sees photos of another jurisdiction: %v %v", s.Division, ps, err)
 		}
-		rs, err := db.ListActivityReports(ctx, s, postgres.ReportFilter{}, postgres.ReportCursor{}, 1000)
+		rs, err := db.ListActivityReports(ctx, s, registry.ReportFilter{}, registry.ReportCursor{}, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +104,7 @@ func TestActivityReportScopeAndRevisions(t *testing.T) {
 		revs[1].ID != newID || !revs[1].Current() || revs[1].Revision != 2 {
 		t.Fatalf("revisions: %+v %v", revs, err)
 	}
-	rs, err := db.ListActivityReports(ctx, townA, postgres.ReportFilter{OrgID: orgA}, postgres.ReportCursor{}, 1000)
+	rs, err := db.ListActivityReports(ctx, townA, registry.ReportFilter{OrgID: orgA}, registry.ReportCursor{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,10 +144,10 @@ func TestActivityReportKeysetPages(t *testing.T) {
 		Scan(&want); err != nil {
 		t.Fatal(err)
 	}
-	f := postgres.ReportFilter{OrgID: org}
+	f := registry.ReportFilter{OrgID: org}
 	seen := map[int64]bool{}
-	var cur postgres.ReportCursor
-	var prev *postgres.ActivityReport
+	var cur registry.ReportCursor
+	var prev *registry.ActivityReport
 	for {
 		page, err := db.ListActivityReports(ctx, townA, f, cur, 50)
 		if err != nil {
@@ -166,14 +167,14 @@ func TestActivityReportKeysetPages(t *testing.T) {
 		if len(page) < 50 {
 			break
 		}
-		cur = postgres.ReportCursor{Date: page[len(page)-1].ActivityDate, ID: page[len(page)-1].ID}
+		cur = registry.ReportCursor{Date: page[len(page)-1].ActivityDate, ID: page[len(page)-1].ID}
 	}
 	if len(seen) != want || want < 130 {
 		t.Fatalf("paged %d reports, want %d", len(seen), want)
 	}
 	from, to := time.Date(2022, 1, 5, 0, 0, 0, 0, time.UTC), time.Date(2022, 1, 6, 0, 0, 0, 0, time.UTC)
-	rs, err := db.ListActivityReports(ctx, repCommunityA, postgres.ReportFilter{OrgID: org, From: &from, To: &to,
-		Series: "邻里守望"}, postgres.ReportCursor{}, 100)
+	rs, err := db.ListActivityReports(ctx, repCommunityA, registry.ReportFilter{OrgID: org, From: &from, To: &to,
+		Series: "邻里守望"}, registry.ReportCursor{}, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +186,7 @@ func TestActivityReportKeysetPages(t *testing.T) {
 	if len(rs) < 6 {
 		t.Errorf("period filter found %d reports, want at least 6", len(rs))
 	}
-	plan, err := db.ExplainListActivityReports(ctx, townA, postgres.ReportFilter{}, postgres.ReportCursor{}, 51)
+	plan, err := db.ExplainListActivityReports(ctx, townA, registry.ReportFilter{}, registry.ReportCursor{}, 51)
 	if err != nil {
 		t.Fatal(err)
 	}

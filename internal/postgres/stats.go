@@ -7,21 +7,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 )
-
-// OrgTotals are the kept counts of organizations inside a scope.
-type OrgTotals struct {
-	Live       int            // 正常 and 活动异常
-	ByTier     map[string]int // live organizations by management tier
-	Abnormal   int            // 活动异常
-	Ended      int            // 已注销 and 已撤销
-	ByChild    map[string]int // live organizations per division one level below the scope
-	Registered int
-}
 
 // OrgTotals reads the kept counts (org_counts) for scope: a few hundred rows at most, whatever the registry's
 // size.
-func (db *DB) OrgTotals(ctx context.Context, scope portal.Scope) (OrgTotals, error) {
+func (db *DB) OrgTotals(ctx context.Context, scope portal.Scope) (registry.OrgTotals, error) {
 	childLen := len(scope.Division) + 3
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT left(community_code, @child_len) AS child, tier, status, sum(n)::int AS n
@@ -37,9 +28,9 @@ func (db *DB) OrgTotals(ctx context.Context, scope portal.Scope) (OrgTotals, err
 	}
 	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[tally])
 	if err != nil {
-		return OrgTotals{}, translate(err)
+		return registry.OrgTotals{}, translate(err)
 	}
-	t := OrgTotals{ByTier: map[string]int{}, ByChild: map[string]int{}}
+	t := registry.OrgTotals{ByTier: map[string]int{}, ByChild: map[string]int{}}
 	for _, x := range ts {
 		switch x.Status {
 		case "normal", "abnormal":
@@ -56,21 +47,9 @@ func (db *DB) OrgTotals(ctx context.Context, scope portal.Scope) (OrgTotals, err
 	return t, nil
 }
 
-// WorkWaiting counts what is waiting on someone inside a scope, for the dashboards' 待办 lists. Each count is
-// an indexed range over rows still open, which stay few whatever the registry's size.
-type WorkWaiting struct {
-	ApplicationsSubmitted  int // 待受理: waiting on the district
-	ApplicationsAccepted   int // 已受理: being reviewed by the district
-	ApplicationsCorrection int // 待补正: waiting on the applicant
-	FilingsSubmitted       int // 待审核: waiting on the town
-	NoticesWaiting         int // 重大活动 待确认: waiting on the town
-	NoticesUrgent          int // of those, starting within three days or already started
-	NoticesChanges         int // 需修改: waiting on the committee
-}
-
 // WorkWaiting reads the open work inside scope at time now.
-func (db *DB) WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (WorkWaiting, error) {
-	var w WorkWaiting
+func (db *DB) WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (registry.WorkWaiting, error) {
+	var w registry.WorkWaiting
 	err := db.Pool.QueryRow(ctx, `
 		SELECT
 			(SELECT count(*) FROM applications WHERE status = 'submitted' AND starts_with(community_code, @scope)),

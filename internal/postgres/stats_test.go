@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
@@ -84,22 +84,22 @@ func TestCountStopsAtTheCap(t *testing.T) {
 	box, _ := sealbox.New(bytes.Repeat([]byte{3}, 32))
 	towns := seed.Towns()
 	g := seed.NewScaleGenerator(towns, seed.DemoCommunities(towns), box)
-	if err := db.BulkLoadOrganizations(ctx, seed.ScaleColumns, postgres.CountCap+500, func(i int) []any { return g.Row(200000 + i) }, nil); err != nil {
+	if err := db.BulkLoadOrganizations(ctx, seed.ScaleColumns, registry.CountCap+500, func(i int) []any { return g.Row(200000 + i) }, nil); err != nil {
 		t.Fatal(err)
 	}
 	district := portal.Scope{Tier: portal.TierDistrict, Division: seed.DistrictCode}
-	got, err := db.CountOrganizations(ctx, district, postgres.OrgFilter{Query: "渝北"})
+	got, err := db.CountOrganizations(ctx, district, registry.OrgFilter{Query: "渝北"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.N != postgres.CountCap || !got.More {
-		t.Fatalf("count of a word in every name = %+v, want %d and more", got, postgres.CountCap)
+	if got.N != registry.CountCap || !got.More {
+		t.Fatalf("count of a word in every name = %+v, want %d and more", got, registry.CountCap)
 	}
-	exact, err := db.CountOrganizations(ctx, district, postgres.OrgFilter{})
+	exact, err := db.CountOrganizations(ctx, district, registry.OrgFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if exact.More || exact.N <= postgres.CountCap {
+	if exact.More || exact.N <= registry.CountCap {
 		t.Fatalf("the kept-count total is capped: %+v", exact)
 	}
 }

@@ -7,136 +7,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"math"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // reportZone is 北京时间, in which periods begin and end.
 var reportZone = portal.Beijing
-
-// PeriodMonths is the length of a reporting period (half-years by default); 12 must be a multiple of it. This is
-// the one place to change it: 3 gives quarters, 12 whole years.
-const PeriodMonths = 6
-
-// MissedPeriodsForAbnormal is how many consecutive periods without a report let a town mark a group 活动异常.
-const MissedPeriodsForAbnormal = 2
-
-// FirstReportYear is the first year reports can be filed for: the action plan's first year (渝北民〔2021〕114号).
-const FirstReportYear = 2021
-
-// Period is one reporting period: Half is its number in the year, 1-based (1 上半年, 2 下半年 with half-years).
-type Period struct {
-	Year int
-	Half int
-}
-
-// PeriodsPerYear is how many periods a year holds.
-const PeriodsPerYear = 12 / PeriodMonths
-
-// PeriodOf is the period t falls in, in 北京时间.
-func PeriodOf(t time.Time) Period {
-	t = t.In(reportZone)
-	return Period{Year: t.Year(), Half: (int(t.Month())-1)/PeriodMonths + 1}
-}
-
-// Prev is the period before p.
-func (p Period) Prev() Period {
-	if p.Half > 1 {
-		return Period{p.Year, p.Half - 1}
-	}
-	return Period{p.Year - 1, PeriodsPerYear}
-}
-
-// Start is the first day of p; End is the first day after it.
-func (p Period) Start() time.Time {
-	return time.Date(p.Year, time.Month((p.Half-1)*PeriodMonths+1), 1, 0, 0, 0, 0, reportZone)
-}
-
-// End is the first instant after p.
-func (p Period) End() time.Time { return p.Start().AddDate(0, PeriodMonths, 0) }
-
-// Valid reports whether p is a period of a year the portal takes reports for.
-func (p Period) Valid() bool {
-	return p.Year >= FirstReportYear && p.Year <= 2200 && p.Half >= 1 && p.Half <= PeriodsPerYear
-}
-
-// After reports whether p comes after q.
-func (p Period) After(q Period) bool {
-	return p.Year > q.Year || p.Year == q.Year && p.Half > q.Half
-}
-
-// Key is how a period travels in URLs and forms: 2026-1.
-func (p Period) Key() string { return strconv.Itoa(p.Year) + "-" + strconv.Itoa(p.Half) }
-
-// ParsePeriod reads a Key; ok is false for anything else, or a period outside Valid.
-func ParsePeriod(s string) (Period, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '-' {
-			y, err1 := strconv.Atoi(s[:i])
-			h, err2 := strconv.Atoi(s[i+1:])
-			p := Period{y, h}
-			return p, err1 == nil && err2 == nil && p.Valid()
-		}
-	}
-	return Period{}, false
-}
-
-// Label is the period as clerks say it: 2026年上半年.
-func (p Period) Label() string {
-	y := strconv.Itoa(p.Year) + "年"
-	switch PeriodsPerYear {
-	case 1:
-		return y + "度"
-	case 2:
-		if p.Half == 1 {
-			return y + "上半年"
-		}
-		return y + "下半年"
-	case 4:
-		return y + "第" + []string{"一", "二", "三", "四"}[p.Half-1] + "季度"
-	}
-	return y + "第" + strconv.Itoa(p.Half) + "期"
-}
-
-// Errors of work reports and evaluations.
-var (
-	// ErrPeriodAhead says a report names a period that has not begun.
-	ErrPeriodAhead = errors.New("the period has not begun")
-	// ErrOverrideReason says a grade other than the computed one needs a reason.
-	ErrOverrideReason = errors.New("an overridden grade needs a reason")
-)
-
-// WorkReportInput is the work-report form. The group must be a live group of the committee's community; its
-// codes are the group's own.
-type WorkReportInput struct {
-	OrgID      int64
-	Period     Period
-	Revision   int // the latest revision the committee saw for the period, 0 for a first report
-	Summary    string
-	Activities int
-	Members    int
-	Plans      string
-}
-
-// WorkReport is one revision of a group's report for a period.
-type WorkReport struct {
-	ID              int64
-	OrgID           int64
-	OrgName         string
-	Period          Period
-	Revision        int
-	Summary         string
-	Activities      int
-	Members         int
-	Plans           string
-	SubmittedByName string
-	SubmittedAt     time.Time
-}
 
 // reportableOrg checks inside tx that orgID is a live group inside scope.
 func reportableOrg(ctx context.Context, tx pgx.Tx, scope portal.Scope, orgID int64) (string, error) {
@@ -151,15 +32,15 @@ func reportableOrg(ctx context.Context, tx pgx.Tx, scope portal.Scope, orgID int
 // reported is a correction: in.Revision must be the latest revision (else ErrConflict) and the earlier ones stay
 // as its history. A group outside scope or no longer live is ErrNotFound; a period not yet begun is
 // ErrPeriodAhead. It returns the revision written.
-func (db *DB) SubmitWorkReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in WorkReportInput, now time.Time) (int, error) {
+func (db *DB) SubmitWorkReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.WorkReportInput, now time.Time) (int, error) {
 	if scope.Tier != portal.TierCommunity {
 		return 0, portal.ErrNotAllow
 	}
 	if !in.Period.Valid() {
 		return 0, portal.ErrNotFound
 	}
-	if in.Period.After(PeriodOf(now)) {
-		return 0, ErrPeriodAhead
+	if in.Period.After(registry.PeriodOf(now)) {
+		return 0, registry.ErrPeriodAhead
 	}
 	rev := in.Revision + 1
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
@@ -205,7 +86,7 @@ func (db *DB) SubmitWorkReport(ctx context.Context, scope portal.Scope, actor po
 // conflictOnUnique translates err, a unique violation (another writer took the same revision) as ErrConflict.
 func conflictOnUnique(err error) error {
 	err = translate(err)
-	var ue *UniqueError
+	var ue *uniqueError
 	if errors.As(err, &ue) {
 		return portal.ErrConflict
 	}
@@ -214,7 +95,7 @@ func conflictOnUnique(err error) error {
 
 // WorkReports is every revision of a group's report for period inside scope, the latest first. A group outside
 // scope has none.
-func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, p Period) ([]WorkReport, error) {
+func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, p registry.Period) ([]registry.WorkReport, error) {
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT w.id, w.org_id, o.name, w.period_year, w.period_no, w.revision, w.summary, w.activities, w.members,
 			w.plans, coalesce(a.display_name, '') AS by_name, w.submitted_at
@@ -223,8 +104,8 @@ func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, 
 		WHERE w.org_id = @org_id AND w.period_year = @year AND w.period_no = @no AND `+orgScope+`
 		ORDER BY w.revision DESC`,
 		scopeArgs(scope, pgx.NamedArgs{"org_id": orgID, "year": p.Year, "no": p.Half}))
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (WorkReport, error) {
-		var w WorkReport
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.WorkReport, error) {
+		var w registry.WorkReport
 		err := row.Scan(&w.ID, &w.OrgID, &w.OrgName, &w.Period.Year, &w.Period.Half, &w.Revision, &w.Summary,
 			&w.Activities, &w.Members, &w.Plans, &w.SubmittedByName, &w.SubmittedAt)
 		return w, err
@@ -232,22 +113,9 @@ func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, 
 	return out, translate(err)
 }
 
-// ReportOrg is a group as the report and evaluation forms name it.
-type ReportOrg struct {
-	ID            int64
-	Name          string
-	CommunityName string
-	Status        string
-	Members       int
-	Version       int
-}
-
-// Live reports whether the group still counts (正常 or 活动异常): only live groups report and are evaluated.
-func (o ReportOrg) Live() bool { return o.Status == "normal" || o.Status == "abnormal" }
-
 // ReportOrg is one group inside scope, live or not; any other id is ErrNotFound.
-func (db *DB) ReportOrg(ctx context.Context, scope portal.Scope, id int64) (ReportOrg, error) {
-	var o ReportOrg
+func (db *DB) ReportOrg(ctx context.Context, scope portal.Scope, id int64) (registry.ReportOrg, error) {
+	var o registry.ReportOrg
 	err := db.Pool.QueryRow(ctx, `SELECT o.id, o.name, c.name, o.status, o.members, o.version
 		FROM organizations o JOIN divisions c ON c.code = o.community_code
 		WHERE o.id = @id AND `+orgScope,
@@ -256,21 +124,12 @@ func (db *DB) ReportOrg(ctx context.Context, scope portal.Scope, id int64) (Repo
 	return o, translate(err)
 }
 
-// ReportStatus is one live group of a community and whether it reported for the current and previous period.
-type ReportStatus struct {
-	OrgID      int64
-	Name       string
-	Status     string
-	CurrentRev int // the latest revision for the current period, 0 when not reported
-	PrevRev    int
-}
-
 // reportListLimit caps one community's list of groups.
 const reportListLimit = 1000
 
 // CommunityReportStatus lists the live groups inside scope, by name, with the latest revision of their reports
 // for cur and prev (0: none): the committee's 已报送 / 未报送 page, one query.
-func (db *DB) CommunityReportStatus(ctx context.Context, scope portal.Scope, cur, prev Period) ([]ReportStatus, error) {
+func (db *DB) CommunityReportStatus(ctx context.Context, scope portal.Scope, cur, prev registry.Period) ([]registry.ReportStatus, error) {
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT o.id, o.name, o.status,
 			coalesce(max(w.revision) FILTER (WHERE w.period_year = @cy AND w.period_no = @cn), 0) AS cur_rev,
@@ -284,20 +143,12 @@ func (db *DB) CommunityReportStatus(ctx context.Context, scope portal.Scope, cur
 		LIMIT @limit`,
 		scopeArgs(scope, pgx.NamedArgs{"cy": cur.Year, "cn": cur.Half, "py": prev.Year, "pn": prev.Half,
 			"limit": reportListLimit}))
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReportStatus, error) {
-		var s ReportStatus
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.ReportStatus, error) {
+		var s registry.ReportStatus
 		err := row.Scan(&s.OrgID, &s.Name, &s.Status, &s.CurrentRev, &s.PrevRev)
 		return s, err
 	})
 	return out, translate(err)
-}
-
-// ReportCoverage is one division below the scope: its live groups and how many have not reported for a period.
-type ReportCoverage struct {
-	Code    string
-	Name    string
-	Live    int
-	Missing int
 }
 
 // ReportCoverage counts, per division one level below scope (communities of a town, towns of the district), the
@@ -306,7 +157,7 @@ type ReportCoverage struct {
 // district's page sums a few thousand rows instead of joining 2 M groups with their reports. Its plan is the same
 // whatever the arguments (small tables read whole), so it runs on the Lookups pool and is not planned again for
 // every request: planning had cost 0.7 ms of its 1.9.
-func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p Period) ([]ReportCoverage, error) {
+func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p registry.Period) ([]registry.ReportCoverage, error) {
 	child := scope.Tier.Below()
 	if child == "" {
 		return nil, portal.ErrNotAllow
@@ -327,13 +178,13 @@ func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p Period) 
 		WHERE d.level = @child AND starts_with(d.code, @scope_div)
 		ORDER BY d.code`,
 		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "len": codeLen, "year": p.Year, "no": p.Half}))
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[ReportCoverage])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportCoverage])
 	return out, translate(err)
 }
 
 // RecountReportCoverage is ReportCoverage counted from the organizations and reports themselves, the way the
 // kept counts must agree with: for tests and for checking a database by hand, never for a page.
-func (db *DB) RecountReportCoverage(ctx context.Context, scope portal.Scope, p Period) ([]ReportCoverage, error) {
+func (db *DB) RecountReportCoverage(ctx context.Context, scope portal.Scope, p registry.Period) ([]registry.ReportCoverage, error) {
 	child := scope.Tier.Below()
 	if child == "" {
 		return nil, portal.ErrNotAllow
@@ -349,23 +200,15 @@ func (db *DB) RecountReportCoverage(ctx context.Context, scope portal.Scope, p P
 		GROUP BY d.code, d.name
 		ORDER BY d.code`,
 		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "year": p.Year, "no": p.Half}))
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[ReportCoverage])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportCoverage])
 	return out, translate(err)
-}
-
-// LapsedOrg is a group in 正常 status with no report for the last periods.
-type LapsedOrg struct {
-	ID            int64
-	Name          string
-	CommunityName string
-	Version       int
 }
 
 // LapsedOrgs lists the groups inside scope still 正常 that have no report for any of the MissedPeriodsForAbnormal
 // periods ending with last, and that existed before the first of them began: those a town may mark 活动异常.
-func (db *DB) LapsedOrgs(ctx context.Context, scope portal.Scope, last Period) ([]LapsedOrg, error) {
+func (db *DB) LapsedOrgs(ctx context.Context, scope portal.Scope, last registry.Period) ([]registry.LapsedOrg, error) {
 	first := last
-	for i := 1; i < MissedPeriodsForAbnormal; i++ {
+	for i := 1; i < registry.MissedPeriodsForAbnormal; i++ {
 		first = first.Prev()
 	}
 	rows, _ := db.Pool.Query(ctx, `
@@ -378,7 +221,7 @@ func (db *DB) LapsedOrgs(ctx context.Context, scope portal.Scope, last Period) (
 		LIMIT @limit`,
 		scopeArgs(scope, pgx.NamedArgs{"since": first.Start(), "fy": first.Year, "fn": first.Half, "ly": last.Year,
 			"ln": last.Half, "limit": reportListLimit}))
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[LapsedOrg])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.LapsedOrg])
 	return out, translate(err)
 }
 
@@ -390,7 +233,7 @@ func (db *DB) MarkAbnormal(ctx context.Context, scope portal.Scope, actor portal
 		return portal.ErrNotAllow
 	}
 	if reason == "" {
-		return ErrReasonRequired
+		return registry.ErrReasonRequired
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var community string
@@ -421,7 +264,7 @@ func (db *DB) MarkAbnormal(ctx context.Context, scope portal.Scope, actor portal
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.status", ObjectType: "organization",
 			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: "normal → abnormal（未按期报送工作报告）"})
 	})
-	if errors.Is(err, ErrReasonRequired) {
+	if errors.Is(err, registry.ErrReasonRequired) {
 		return err
 	}
 	return translate(err)
@@ -429,132 +272,30 @@ func (db *DB) MarkAbnormal(ctx context.Context, scope portal.Scope, actor portal
 
 // 评估评议
 
-// Dimension is one thing the committee scores a group on, 0–100.
-type Dimension struct {
-	Key   string
-	Label string
-}
-
-// EvaluationDimensions are the dimensions of the yearly evaluation: the one place to add or change them.
-var EvaluationDimensions = []Dimension{
-	{Key: "governance", Label: "内部治理"},
-	{Key: "service", Label: "服务成效"},
-	{Key: "satisfaction", Label: "群众满意度"},
-	{Key: "party", Label: "党建引领"},
-}
-
-// Grade is an evaluation's result.
-type Grade string
-
-const (
-	GradeExcellent Grade = "excellent" // 优秀
-	GradeGood      Grade = "good"      // 良好
-	GradePass      Grade = "pass"      // 合格
-	GradeFail      Grade = "fail"      // 不合格
-)
-
-// Grades from the best down.
-var Grades = []Grade{GradeExcellent, GradeGood, GradePass, GradeFail}
-
-// Valid reports whether g is a known grade.
-func (g Grade) Valid() bool {
-	return g == GradeExcellent || g == GradeGood || g == GradePass || g == GradeFail
-}
-
-// Label is the grade as clerks say it.
-func (g Grade) Label() string {
-	switch g {
-	case GradeExcellent:
-		return "优秀"
-	case GradeGood:
-		return "良好"
-	case GradePass:
-		return "合格"
-	case GradeFail:
-		return "不合格"
-	}
-	return string(g)
-}
-
-// GradeOf is the grade an average score earns: the thresholds live here and nowhere else.
-func GradeOf(average float64) Grade {
-	switch {
-	case average >= 90:
-		return GradeExcellent
-	case average >= 75:
-		return GradeGood
-	case average >= 60:
-		return GradePass
-	}
-	return GradeFail
-}
-
-// Average is the mean of scores, rounded to two decimals as stored.
-func Average(scores map[string]int) float64 {
-	if len(scores) == 0 {
-		return 0
-	}
-	sum := 0
-	for _, s := range scores {
-		sum += s
-	}
-	return math.Round(float64(sum)/float64(len(scores))*100) / 100
-}
-
-// EvaluationInput is the evaluation form.
-type EvaluationInput struct {
-	OrgID          int64
-	Year           int
-	Version        int            // the latest version the committee saw for the year, 0 for a first evaluation
-	Scores         map[string]int // by Dimension.Key
-	Views          string         // residents' views
-	Grade          Grade          // "" for the computed one
-	OverrideReason string
-}
-
-// Evaluation is one version of a group's evaluation for a year.
-type Evaluation struct {
-	ID             int64
-	OrgID          int64
-	OrgName        string
-	TownName       string
-	CommunityName  string
-	Year           int
-	Version        int
-	Scores         map[string]int
-	Average        float64
-	ComputedGrade  Grade
-	Grade          Grade
-	OverrideReason string
-	Views          string
-	EvaluatedBy    string
-	EvaluatedAt    time.Time
-}
-
 // Evaluate records the committee's evaluation of one of its live groups for a year, the grade computed from the
 // average unless in.Grade overrides it with a reason (ErrOverrideReason). Re-evaluating a year is a new version:
 // in.Version must be the latest (else ErrConflict), and earlier versions stay as history. It returns the grade.
-func (db *DB) Evaluate(ctx context.Context, scope portal.Scope, actor portal.Actor, in EvaluationInput) (Grade, error) {
+func (db *DB) Evaluate(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.EvaluationInput) (registry.Grade, error) {
 	if scope.Tier != portal.TierCommunity {
 		return "", portal.ErrNotAllow
 	}
-	if len(in.Scores) != len(EvaluationDimensions) {
+	if len(in.Scores) != len(registry.EvaluationDimensions) {
 		return "", portal.ErrNotAllow
 	}
-	for _, d := range EvaluationDimensions {
+	for _, d := range registry.EvaluationDimensions {
 		if s, ok := in.Scores[d.Key]; !ok || s < 0 || s > 100 {
 			return "", portal.ErrNotAllow
 		}
 	}
-	avg := Average(in.Scores)
-	computed := GradeOf(avg)
+	avg := registry.Average(in.Scores)
+	computed := registry.GradeOf(avg)
 	grade := computed
 	if in.Grade != "" && in.Grade != computed {
 		if !in.Grade.Valid() {
 			return "", portal.ErrNotAllow
 		}
 		if in.OverrideReason == "" {
-			return "", ErrOverrideReason
+			return "", registry.ErrOverrideReason
 		}
 		grade = in.Grade
 	}
@@ -617,8 +358,8 @@ const evaluationFrom = `FROM evaluations e JOIN organizations o ON o.id = e.org_
 	JOIN divisions c ON c.code = o.community_code
 	LEFT JOIN accounts a ON a.id = e.evaluated_by`
 
-func scanEvaluation(row pgx.CollectableRow) (Evaluation, error) {
-	var e Evaluation
+func scanEvaluation(row pgx.CollectableRow) (registry.Evaluation, error) {
+	var e registry.Evaluation
 	var scores []byte
 	var computed, grade string
 	err := row.Scan(&e.ID, &e.OrgID, &e.OrgName, &e.TownName, &e.CommunityName, &e.Year, &e.Version, &scores,
@@ -626,22 +367,19 @@ func scanEvaluation(row pgx.CollectableRow) (Evaluation, error) {
 	if err != nil {
 		return e, err
 	}
-	e.ComputedGrade, e.Grade = Grade(computed), Grade(grade)
+	e.ComputedGrade, e.Grade = registry.Grade(computed), registry.Grade(grade)
 	return e, json.Unmarshal(scores, &e.Scores)
 }
 
 // Evaluations is the evaluation history of a group inside scope: every version of every year, the latest year
 // and version first. A group outside scope has none (callers check the group first, to answer 404).
-func (db *DB) Evaluations(ctx context.Context, scope portal.Scope, orgID int64) ([]Evaluation, error) {
+func (db *DB) Evaluations(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Evaluation, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+evaluationColumns+` `+evaluationFrom+`
 		WHERE e.org_id = @org_id AND `+orgScope+`
 		ORDER BY e.year DESC, e.version DESC`, scopeArgs(scope, pgx.NamedArgs{"org_id": orgID}))
 	out, err := pgx.CollectRows(rows, scanEvaluation)
 	return out, translate(err)
 }
-
-// EvaluationListLimit caps the list of latest grades; a district narrows it by grade.
-const EvaluationListLimit = 500
 
 // latestEvaluationsQuery is, for each group inside scope that has been evaluated, its latest evaluation (latest
 // year, latest version), optionally only those with @grade, by community and name; @limit 0 is no limit.
@@ -656,9 +394,9 @@ const latestEvaluationsQuery = `SELECT ` + latestColumns + ` FROM (
 
 // LatestEvaluations lists the latest evaluation of each evaluated group inside scope, optionally only those
 // with grade, by community and name, at most EvaluationListLimit.
-func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, grade Grade) ([]Evaluation, error) {
+func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, grade registry.Grade) ([]registry.Evaluation, error) {
 	rows, _ := db.Pool.Query(ctx, latestEvaluationsQuery,
-		scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": EvaluationListLimit}))
+		scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": registry.EvaluationListLimit}))
 	out, err := pgx.CollectRows(rows, scanEvaluation)
 	return out, translate(err)
 }
@@ -667,7 +405,7 @@ func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, grade G
 // those with grade), in the list's order and without its cap, one row at a time, and then writes one audit row
 // ("evaluation.export") with the count — written even when the export fails half-way, since rows already sent
 // have left the registry all the same.
-func (db *DB) ExportEvaluations(ctx context.Context, scope portal.Scope, actor portal.Actor, grade Grade, format string, fn func(Evaluation) error) (int, error) {
+func (db *DB) ExportEvaluations(ctx context.Context, scope portal.Scope, actor portal.Actor, grade registry.Grade, format string, fn func(registry.Evaluation) error) (int, error) {
 	filter := "全部"
 	if grade != "" {
 		filter = "grade=" + string(grade)
@@ -680,7 +418,7 @@ func (db *DB) ExportEvaluations(ctx context.Context, scope portal.Scope, actor p
 }
 
 // AuditCoverageExport records that the coverage table of period p inside scope was exported.
-func (db *DB) AuditCoverageExport(ctx context.Context, actor portal.Actor, p Period, format string, rows int) error {
+func (db *DB) AuditCoverageExport(ctx context.Context, actor portal.Actor, p registry.Period, format string, rows int) error {
 	return translate(db.Audit(context.WithoutCancel(ctx), portal.AuditEntry{Actor: actor, Action: "workreport.coverage_export",
 		ObjectType: "work_report", Result: portal.ResultOK, Detail: format + " " + strconv.Itoa(rows) + " 行; period=" + p.Key()}))
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
@@ -19,7 +19,7 @@ func TestCoverageKeptCountsMatchRecount(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
 	now := time.Now()
-	cur := postgres.PeriodOf(now)
+	cur := registry.PeriodOf(now)
 	prev := cur.Prev()
 	district := portal.Scope{Tier: portal.TierDistrict, Division: seed.DistrictCode}
 	town := portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}
@@ -29,7 +29,7 @@ func TestCoverageKeptCountsMatchRecount(t *testing.T) {
 	check := func(step string) {
 		t.Helper()
 		for _, scope := range []portal.Scope{district, town} {
-			for _, p := range []postgres.Period{cur, prev} {
+			for _, p := range []registry.Period{cur, prev} {
 				kept, err := db.ReportCoverage(ctx, scope, p)
 				if err != nil {
 					t.Fatalf("%s: %v", step, err)
@@ -45,7 +45,7 @@ func TestCoverageKeptCountsMatchRecount(t *testing.T) {
 			}
 		}
 	}
-	missingIn := func(scope portal.Scope, code string, p postgres.Period) int {
+	missingIn := func(scope portal.Scope, code string, p registry.Period) int {
 		t.Helper()
 		cs, err := db.ReportCoverage(ctx, scope, p)
 		if err != nil {
@@ -66,9 +66,9 @@ func TestCoverageKeptCountsMatchRecount(t *testing.T) {
 		t.Fatalf("groups: %d %v", len(groups), err)
 	}
 	before := missingIn(town, seed.CommunityDemo, cur)
-	submit := func(org int64, p postgres.Period, seen int) {
+	submit := func(org int64, p registry.Period, seen int) {
 		t.Helper()
-		in := postgres.WorkReportInput{OrgID: org, Period: p, Revision: seen, Summary: "本期开展活动", Activities: 3, Members: 12}
+		in := registry.WorkReportInput{OrgID: org, Period: p, Revision: seen, Summary: "本期开展活动", Activities: 3, Members: 12}
 		if _, err := db.SubmitWorkReport(ctx, community, committee, in, now); err != nil {
 			t.Fatalf("submit %d %s: %v", org, p.Key(), err)
 		}

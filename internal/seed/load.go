@@ -8,6 +8,7 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
@@ -38,9 +39,9 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, box *sealbox
 		return false, err
 	}
 	for _, a := range DemoAccounts() {
-		_, err := db.CreateAccount(ctx, nil, system, postgres.NewAccount{Username: a.Username,
+		_, err := db.CreateAccount(ctx, nil, system, registry.NewAccount{Username: a.Username,
 			DisplayName: a.DisplayName, Tier: a.Tier, DivisionCode: a.Division, PasswordHash: hash})
-		if err != nil && !errors.Is(err, postgres.ErrUsernameTaken) {
+		if err != nil && !errors.Is(err, registry.ErrUsernameTaken) {
 			return false, err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
@@ -35,7 +36,7 @@ var demoContacts = []string{"张建华", "王秀英", "李德明", "刘桂芳", 
 
 // demoNoticeStep is where a demo notice stands: its state and how many days from the load its activity starts.
 type demoNoticeStep struct {
-	status postgres.NoticeStatus
+	status registry.NoticeStatus
 	days   int // negative: already held
 	reason string
 }
@@ -43,27 +44,27 @@ type demoNoticeStep struct {
 // demoNoticeSteps are demo-community's notices: every state, two upcoming ones the town has not acknowledged
 // within three days of their start, and ones already held.
 var demoNoticeSteps = []demoNoticeStep{
-	{postgres.NoticeSubmitted, 2, ""},
-	{postgres.NoticeSubmitted, 9, ""},
-	{postgres.NoticeAcknowledged, 5, ""},
-	{postgres.NoticeChangesRequested, 12, "请补充现场安保人员安排和疏散通道示意，并说明如遇降雨的备用场地。"},
-	{postgres.NoticeWithdrawn, 7, "因天气原因取消"},
-	{postgres.NoticeAcknowledged, -20, ""},
-	{postgres.NoticeSubmitted, 1, ""},
-	{postgres.NoticeAcknowledged, 30, ""},
+	{registry.NoticeSubmitted, 2, ""},
+	{registry.NoticeSubmitted, 9, ""},
+	{registry.NoticeAcknowledged, 5, ""},
+	{registry.NoticeChangesRequested, 12, "请补充现场安保人员安排和疏散通道示意，并说明如遇降雨的备用场地。"},
+	{registry.NoticeWithdrawn, 7, "因天气原因取消"},
+	{registry.NoticeAcknowledged, -20, ""},
+	{registry.NoticeSubmitted, 1, ""},
+	{registry.NoticeAcknowledged, 30, ""},
 }
 
 // otherNoticeSteps cycle through the other demo communities of 双龙湖街道 and 统景镇.
 var otherNoticeSteps = []demoNoticeStep{
-	{postgres.NoticeSubmitted, 1, ""},
-	{postgres.NoticeAcknowledged, 6, ""},
-	{postgres.NoticeSubmitted, 15, ""},
-	{postgres.NoticeChangesRequested, 10, "预计参加人数较多，请补充交通疏导和应急预案。"},
-	{postgres.NoticeAcknowledged, -10, ""},
-	{postgres.NoticeWithdrawn, 4, "场地临时另有安排，活动延期另行报告"},
-	{postgres.NoticeSubmitted, 2, ""},
-	{postgres.NoticeAcknowledged, 21, ""},
-	{postgres.NoticeSubmitted, -3, ""},
+	{registry.NoticeSubmitted, 1, ""},
+	{registry.NoticeAcknowledged, 6, ""},
+	{registry.NoticeSubmitted, 15, ""},
+	{registry.NoticeChangesRequested, 10, "预计参加人数较多，请补充交通疏导和应急预案。"},
+	{registry.NoticeAcknowledged, -10, ""},
+	{registry.NoticeWithdrawn, 4, "场地临时另有安排，活动延期另行报告"},
+	{registry.NoticeSubmitted, 2, ""},
+	{registry.NoticeAcknowledged, 21, ""},
+	{registry.NoticeSubmitted, -3, ""},
 }
 
 // LoadDemoNotices puts demo major-activity notices, dated relative to now, into the communities of 双龙湖街道 and
@@ -102,7 +103,7 @@ func LoadDemoNotices(ctx context.Context, db *postgres.DB, box *sealbox.Box, now
 }
 
 // demoNotice is the n-th demo notice: an activity starting s.days from now at 09:00 or 19:00 北京时间.
-func demoNotice(community, committee string, orgs []postgres.NoticeOrg, s demoNoticeStep, n int, now time.Time) postgres.NoticeLoad {
+func demoNotice(community, committee string, orgs []registry.NoticeOrg, s demoNoticeStep, n int, now time.Time) postgres.NoticeLoad {
 	a := demoActivities[n%len(demoActivities)]
 	bj := now.In(beijingTime)
 	hour := 9
@@ -110,7 +111,7 @@ func demoNotice(community, committee string, orgs []postgres.NoticeOrg, s demoNo
 		hour = 19
 	}
 	start := time.Date(bj.Year(), bj.Month(), bj.Day()+s.days, hour, 0, 0, 0, beijingTime)
-	in := postgres.NoticeInput{Kind: a.kind, Title: strconv.Itoa(start.Year()) + "年" + a.title, StartsAt: start,
+	in := registry.NoticeInput{Kind: a.kind, Title: strconv.Itoa(start.Year()) + "年" + a.title, StartsAt: start,
 		EndsAt: start.Add(time.Duration(a.hours) * time.Hour), Place: a.place, Attendance: a.attendance,
 		Organizer: committee, Safety: a.safety, ContactName: demoContacts[n%len(demoContacts)],
 		ContactPhone: demoMobilePrefixes[n%len(demoMobilePrefixes)] + pad4(n*37%10000) + pad4(n*7919%10000)}

@@ -148,7 +148,7 @@ func DemoOrganizations(towns, communities []portal.Division) ([]postgres.OrgLoad
 			if party != "未覆盖" {
 				partyMembers = 1 + rng.IntN(members/4+1)
 			}
-			in := postgres.OrgInput{
+			in := registry.OrgInput{
 				CommunityCode: c.Code, Tier: tier, LegalForm: legal, NameParts: parts,
 				Fields: demoFields(rng, kind.service), Nature: kind.nature,
 				Beneficiaries: demoBeneficiaries(rng, c.Rural), FoundedOn: &founded,

@@ -88,7 +88,7 @@ func LoadDemoReports(ctx context.Context, db *postgres.DB) error {
 				day := start.AddDate(0, 0, rng.IntN(span+1))
 				participants := 8 + rng.IntN(80)
 				volunteers := 2 + rng.IntN(min(participants, 25))
-				in := postgres.ReportInput{OrgID: g.ID, ActivityDate: day, Title: kind.title,
+				in := registry.ReportInput{OrgID: g.ID, ActivityDate: day, Title: kind.title,
 					Place: demoVenues[rng.IntN(len(demoVenues))], Series: kind.series, Category: kind.category,
 					Participants: participants, Volunteers: volunteers,
 					VolunteerTenths: int64(volunteers * (10 + 5*rng.IntN(6))), Beneficiaries: map[string]int{},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // LoadDemoWorkReports gives the groups of the other communities of 双龙湖街道 and 统景镇 work reports for past
@@ -15,7 +16,7 @@ import (
 // communities start with none: their clerks try the pages on a clean slate. Everything goes through the same
 // store methods as the pages.
 func LoadDemoWorkReports(ctx context.Context, db *postgres.DB, now time.Time) error {
-	last := postgres.PeriodOf(now).Prev()
+	last := registry.PeriodOf(now).Prev()
 	var communities []string
 	for _, c := range DemoCommunities(Towns()) {
 		if (c.ParentCode == TownShuanglonghu || c.ParentCode == TownTongjing) && c.Code != CommunityDemo && c.Code != CommunityDemoRural {
@@ -37,7 +38,7 @@ func LoadDemoWorkReports(ctx context.Context, db *postgres.DB, now time.Time) er
 				if back == 0 && i%3 == 2 {
 					continue // not reported yet for the last period
 				}
-				in := postgres.WorkReportInput{OrgID: g.ID, Period: p, Activities: 3 + (i+back)%6, Members: 12 + i*3,
+				in := registry.WorkReportInput{OrgID: g.ID, Period: p, Activities: 3 + (i+back)%6, Members: 12 + i*3,
 					Summary: fmt.Sprintf("本期组织开展活动 %d 次，参与居民约 %d 人次，按章程召开成员会议 2 次。", 3+(i+back)%6, 40+i*7),
 					Plans:   "下期计划结合“邻里守望”主题开展走访慰问，并吸收新成员。"}
 				if _, err := db.SubmitWorkReport(ctx, scope, actor, in, now); err != nil {
@@ -47,10 +48,10 @@ func LoadDemoWorkReports(ctx context.Context, db *postgres.DB, now time.Time) er
 			for back := 1; back <= 2; back++ {
 				base := 62 + (i*7+back*5)%35
 				scores := map[string]int{}
-				for d, dim := range postgres.EvaluationDimensions {
+				for d, dim := range registry.EvaluationDimensions {
 					scores[dim.Key] = min(100, base+d*3)
 				}
-				in := postgres.EvaluationInput{OrgID: g.ID, Year: now.Year() - back, Scores: scores,
+				in := registry.EvaluationInput{OrgID: g.ID, Year: now.Year() - back, Scores: scores,
 					Views: "居民评议：活动贴近群众需求，希望增加活动频次。"}
 				if _, err := db.Evaluate(ctx, scope, actor, in); err != nil {
 					return fmt.Errorf("demo evaluation %s: %w", g.Name, err)

@@ -14,17 +14,17 @@ import (
 
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
 )
 
 // accountStore is what account administration needs; every method takes the administrator's scope.
 type accountStore interface {
-	ManagedAccounts(ctx context.Context, scope portal.Scope, f postgres.AccountFilter) ([]portal.Account, error)
+	ManagedAccounts(ctx context.Context, scope portal.Scope, f registry.AccountFilter) ([]portal.Account, error)
 	ManagedAccount(ctx context.Context, scope portal.Scope, id int64) (portal.Account, error)
-	CreateAccount(ctx context.Context, scope *portal.Scope, actor portal.Actor, n postgres.NewAccount) (int64, error)
-	ChangeAccount(ctx context.Context, scope portal.Scope, actor portal.Actor, c postgres.AccountChange) error
+	CreateAccount(ctx context.Context, scope *portal.Scope, actor portal.Actor, n registry.NewAccount) (int64, error)
+	ChangeAccount(ctx context.Context, scope portal.Scope, actor portal.Actor, c registry.AccountChange) error
 	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
 }
 
@@ -34,7 +34,7 @@ func handleAccountList(db accountStore, base string, rs *responder) http.Handler
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		q := r.URL.Query()
-		f := postgres.AccountFilter{Query: strings.TrimSpace(q.Get("q")), Tier: portal.Tier(q.Get("tier"))}
+		f := registry.AccountFilter{Query: strings.TrimSpace(q.Get("q")), Tier: portal.Tier(q.Get("tier"))}
 		if !f.Tier.Valid() {
 			f.Tier = ""
 		}
@@ -133,10 +133,10 @@ func handleAccountCreate(db accountStore, h *auth.Hasher, base string, rs *respo
 				return
 			}
 			id, err = db.CreateAccount(r.Context(), &scope, portal.ActorOf(*a, clientIPFrom(r.Context())),
-				postgres.NewAccount{Username: v.Username.Value, DisplayName: v.DisplayName.Value, Tier: tier,
+				registry.NewAccount{Username: v.Username.Value, DisplayName: v.DisplayName.Value, Tier: tier,
 					DivisionCode: v.Division.Value, Phone: v.Phone.Value, PasswordHash: hash})
 			switch {
-			case errors.Is(err, postgres.ErrUsernameTaken):
+			case errors.Is(err, registry.ErrUsernameTaken):
 				v.Problems["username"] = "该用户名已被使用，请换一个"
 			case errors.Is(err, portal.ErrNotFound):
 				v.Problems["division"] = "请选择您管辖范围内的下级区划"
@@ -261,7 +261,7 @@ func handleAccountChange(db accountStore, h *auth.Hasher, base string, kind acco
 		if err != nil {
 			version = -1
 		}
-		c := postgres.AccountChange{ID: id, Version: version}
+		c := registry.AccountChange{ID: id, Version: version}
 		problems := map[string]string{}
 		switch kind {
 		case changeDisable, changeEnable:

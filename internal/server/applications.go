@@ -13,7 +13,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
@@ -35,10 +34,10 @@ func (s *Server) applicationRoutes(r chi.Router, tier portal.Tier) {
 	}
 	r.Get("/applications/{id}", handleApplicationShow(s.db, base, s.resp))
 	if tier == portal.TierDistrict {
-		r.Post("/applications/{id}/accept", handleApplicationDecide(s.db, s.box, base, postgres.AppAccepted, s.resp))
-		r.Post("/applications/{id}/return", handleApplicationDecide(s.db, s.box, base, postgres.AppCorrection, s.resp))
-		r.Post("/applications/{id}/approve", handleApplicationDecide(s.db, s.box, base, postgres.AppApproved, s.resp))
-		r.Post("/applications/{id}/reject", handleApplicationDecide(s.db, s.box, base, postgres.AppRejected, s.resp))
+		r.Post("/applications/{id}/accept", handleApplicationDecide(s.db, s.box, base, registry.AppAccepted, s.resp))
+		r.Post("/applications/{id}/return", handleApplicationDecide(s.db, s.box, base, registry.AppCorrection, s.resp))
+		r.Post("/applications/{id}/approve", handleApplicationDecide(s.db, s.box, base, registry.AppApproved, s.resp))
+		r.Post("/applications/{id}/reject", handleApplicationDecide(s.db, s.box, base, registry.AppRejected, s.resp))
 	} else {
 		r.Get("/applications/{id}/edit", handleApplicationEdit(s.db, base, s.resp))
 		r.Post("/applications/{id}/edit", handleApplicationResubmit(s.db, s.box, base, s.resp))
@@ -46,27 +45,27 @@ func (s *Server) applicationRoutes(r chi.Router, tier portal.Tier) {
 }
 
 type applicationReader interface {
-	Application(ctx context.Context, scope portal.Scope, id int64) (postgres.Application, error)
-	ApplicationEvents(ctx context.Context, scope portal.Scope, id int64) ([]postgres.ApplicationEvent, error)
+	Application(ctx context.Context, scope portal.Scope, id int64) (registry.Application, error)
+	ApplicationEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.ApplicationEvent, error)
 }
 
 // applicationFormStore is what the application form needs to offer its choices.
 type applicationFormStore interface {
-	CommunityPlace(ctx context.Context, scope portal.Scope, code string) (postgres.Place, error)
+	CommunityPlace(ctx context.Context, scope portal.Scope, code string) (registry.Place, error)
 	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
-	ApplicableOrgs(ctx context.Context, scope portal.Scope, limit int) ([]postgres.ApplicableOrg, error)
-	ApplicableOrgByID(ctx context.Context, scope portal.Scope, id int64) (postgres.ApplicableOrg, error)
+	ApplicableOrgs(ctx context.Context, scope portal.Scope, limit int) ([]registry.ApplicableOrg, error)
+	ApplicableOrgByID(ctx context.Context, scope portal.Scope, id int64) (registry.ApplicableOrg, error)
 }
 
 type applicationCreator interface {
 	applicationFormStore
-	CreateApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in postgres.ApplicationInput) (int64, error)
+	CreateApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.ApplicationInput) (int64, error)
 }
 
 type applicationResubmitter interface {
 	applicationReader
 	applicationFormStore
-	ResubmitApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in postgres.ApplicationInput) error
+	ResubmitApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.ApplicationInput) error
 }
 
 type applicationDecider interface {
@@ -98,7 +97,7 @@ const (
 // applicationFormView is the empty form for the account: a committee's community is its own; a town chooses
 // among its communities. org, when not nil, is the existing group the application is for, whose data it starts
 // from.
-func applicationFormView(ctx context.Context, db applicationFormStore, a *portal.Account, base string, org *postgres.ApplicableOrg) (web.ApplicationFormView, error) {
+func applicationFormView(ctx context.Context, db applicationFormStore, a *portal.Account, base string, org *registry.ApplicableOrg) (web.ApplicationFormView, error) {
 	list := base + "/applications"
 	v := web.ApplicationFormView{Page: web.NewPage("提交登记申请", a, list, ""), Heading: "提交登记申请",
 		Action: list, CancelHref: list, PickHref: list + "/new", LegalFormOptions: web.ApplicationLegalFormChoices(""),
@@ -171,7 +170,7 @@ func setApplicationCommunity(ctx context.Context, db applicationFormStore, scope
 }
 
 // applicationOrg is the existing group named by the request's key (org on the GET form, org_id on the POST), or nil.
-func applicationOrg(ctx context.Context, db applicationFormStore, scope portal.Scope, value string) (*postgres.ApplicableOrg, error) {
+func applicationOrg(ctx context.Context, db applicationFormStore, scope portal.Scope, value string) (*registry.ApplicableOrg, error) {
 	if value == "" {
 		return nil, nil
 	}
@@ -226,7 +225,7 @@ func handleApplicationCreate(db applicationCreator, box *sealbox.Box, base strin
 			rs.fail(w, r, err)
 			return
 		}
-		in := postgres.ApplicationInput{CommunityCode: v.Community.Value}
+		in := registry.ApplicationInput{CommunityCode: v.Community.Value}
 		if org != nil {
 			in.OrgID = org.ID
 		}
@@ -248,9 +247,9 @@ func handleApplicationCreate(db applicationCreator, box *sealbox.Box, base strin
 		if problems.OK() {
 			id, err = db.CreateApplication(r.Context(), box, scope, portal.ActorOf(*a, clientIPFrom(r.Context())), in)
 			switch {
-			case errors.Is(err, postgres.ErrOpenApplication):
+			case errors.Is(err, registry.ErrOpenApplication):
 				problems.Add("org", "该组织已有办理中的登记申请，不能重复提交")
-			case errors.Is(err, postgres.ErrNotApplicable), errors.Is(err, portal.ErrNotFound):
+			case errors.Is(err, registry.ErrNotApplicable), errors.Is(err, portal.ErrNotFound):
 				problems.Add("org", "所选组织不在您的辖区内，或已不能申请登记")
 			case err != nil:
 				rs.serverError(w, r, err)
@@ -271,7 +270,7 @@ func handleApplicationCreate(db applicationCreator, box *sealbox.Box, base strin
 // adding what is wrong to p. storedPhoneMask is the stored phone's mask on a resubmission (the phone input
 // starts with it, and sending it back unchanged keeps the stored number), "" on a new application; a
 // resubmission's empty 身份证号 keeps the stored one.
-func readApplicationForm(r *http.Request, v *web.ApplicationFormView, in *postgres.ApplicationInput, p rules.Problems, storedPhoneMask string, now time.Time) {
+func readApplicationForm(r *http.Request, v *web.ApplicationFormView, in *registry.ApplicationInput, p rules.Problems, storedPhoneMask string, now time.Time) {
 	f := r.PostForm
 	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
 	editing := storedPhoneMask != ""
@@ -365,10 +364,10 @@ func readApplicationForm(r *http.Request, v *web.ApplicationFormView, in *postgr
 
 // applicationDetail builds the page of the application the request names, with the actions the caller may take
 // in its current state.
-func applicationDetail(ctx context.Context, db applicationReader, a *portal.Account, base string, r *http.Request, flash string) (web.ApplicationDetailView, postgres.Application, error) {
+func applicationDetail(ctx context.Context, db applicationReader, a *portal.Account, base string, r *http.Request, flash string) (web.ApplicationDetailView, registry.Application, error) {
 	id, ok := applicationID(r)
 	if !ok {
-		return web.ApplicationDetailView{}, postgres.Application{}, portal.ErrNotFound
+		return web.ApplicationDetailView{}, registry.Application{}, portal.ErrNotFound
 	}
 	app, err := db.Application(ctx, a.Scope(), id)
 	if err != nil {
@@ -381,9 +380,9 @@ func applicationDetail(ctx context.Context, db applicationReader, a *portal.Acco
 	v := web.NewApplicationDetail(web.NewPage("登记申请"+web.ApplicationNumber(id), a, base+"/applications", flash),
 		base, app, events)
 	district := a.Tier == portal.TierDistrict
-	v.CanAccept = district && app.Status == postgres.AppSubmitted
-	v.CanDecide = district && app.Status == postgres.AppAccepted
-	v.CanResubmit = !district && app.Status == postgres.AppCorrection
+	v.CanAccept = district && app.Status == registry.AppSubmitted
+	v.CanDecide = district && app.Status == registry.AppAccepted
+	v.CanResubmit = !district && app.Status == registry.AppCorrection
 	return v, app, nil
 }
 
@@ -398,17 +397,17 @@ func handleApplicationShow(db applicationReader, base string, rs *responder) htt
 	}
 }
 
-var applicationDecisionDone = map[postgres.ApplicationStatus]string{
-	postgres.AppAccepted:   "已受理。",
-	postgres.AppCorrection: "已退回补正，等待申请单位修改后重新提交。",
-	postgres.AppApproved:   "已准予登记，该组织已成为登记的社会组织。",
-	postgres.AppRejected:   "已作出不予登记决定。",
+var applicationDecisionDone = map[registry.ApplicationStatus]string{
+	registry.AppAccepted:   "已受理。",
+	registry.AppCorrection: "已退回补正，等待申请单位修改后重新提交。",
+	registry.AppApproved:   "已准予登记，该组织已成为登记的社会组织。",
+	registry.AppRejected:   "已作出不予登记决定。",
 }
 
 // handleApplicationDecide is one of the district's steps: 受理, 退回补正, 准予登记 or 不予登记. The version in the
 // form is the one the reviewer saw: when another reviewer acted first, this one gets 409 and nothing of theirs is
 // written.
-func handleApplicationDecide(db applicationDecider, box *sealbox.Box, base string, to postgres.ApplicationStatus, rs *responder) http.HandlerFunc {
+func handleApplicationDecide(db applicationDecider, box *sealbox.Box, base string, to registry.ApplicationStatus, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
@@ -427,12 +426,12 @@ func handleApplicationDecide(db applicationDecider, box *sealbox.Box, base strin
 		correction := strings.TrimSpace(r.PostFormValue("correction"))
 		reason := strings.TrimSpace(r.PostFormValue("reason"))
 		switch to {
-		case postgres.AppApproved:
+		case registry.AppApproved:
 			v.USCC.Value = uscc
 			if err := rules.CheckUSCC(uscc, app.LegalForm, app.DistrictCode); err != nil {
 				problems.Add("uscc", "统一社会信用代码："+err.Error())
 			}
-		case postgres.AppCorrection:
+		case registry.AppCorrection:
 			v.CorrectionNote.Value = correction
 			switch n := utf8.RuneCountInString(correction); {
 			case n == 0:
@@ -440,7 +439,7 @@ func handleApplicationDecide(db applicationDecider, box *sealbox.Box, base strin
 			case n > 1000:
 				problems.Add("correction", "补正内容不能超过 1000 字")
 			}
-		case postgres.AppRejected:
+		case registry.AppRejected:
 			v.Reason.Value = reason
 			switch n := utf8.RuneCountInString(reason); {
 			case n == 0:
@@ -452,21 +451,21 @@ func handleApplicationDecide(db applicationDecider, box *sealbox.Box, base strin
 		actor := portal.ActorOf(*a, clientIPFrom(r.Context()))
 		if problems.OK() {
 			switch to {
-			case postgres.AppAccepted:
+			case registry.AppAccepted:
 				err = db.AcceptApplication(r.Context(), a.Scope(), actor, app.ID, version)
-			case postgres.AppCorrection:
+			case registry.AppCorrection:
 				err = db.ReturnApplication(r.Context(), a.Scope(), actor, app.ID, version, correction)
-			case postgres.AppApproved:
+			case registry.AppApproved:
 				_, err = db.ApproveApplication(r.Context(), box, a.Scope(), actor, app.ID, version, uscc)
-			case postgres.AppRejected:
+			case registry.AppRejected:
 				err = db.RejectApplication(r.Context(), a.Scope(), actor, app.ID, version, reason)
 			}
 			switch {
-			case errors.Is(err, postgres.ErrUSCCTaken):
+			case errors.Is(err, registry.ErrUSCCTaken):
 				problems.Add("uscc", "该统一社会信用代码已被其他组织使用，请核对")
-			case errors.Is(err, postgres.ErrNameTaken):
+			case errors.Is(err, registry.ErrNameTaken):
 				problems.Add("uscc", "拟登记名称已被渝北区在册组织使用，不能准予登记；请退回补正，要求申请单位修改名称")
-			case errors.Is(err, postgres.ErrNotApplicable):
+			case errors.Is(err, registry.ErrNotApplicable):
 				problems.Add("uscc", "申请登记的组织已注销、撤销或已登记，不能准予登记；请作出不予登记决定")
 			case err != nil:
 				rs.fail(w, r, err)
@@ -487,16 +486,16 @@ func handleApplicationDecide(db applicationDecider, box *sealbox.Box, base strin
 
 // applicationCorrectionForm loads an application the caller may correct: outside scope is 404; one that is not waiting
 // for correction gets the plain conflict page (someone acted, or the page is stale).
-func applicationCorrectionForm(ctx context.Context, db applicationResubmitter, a *portal.Account, base string, r *http.Request) (web.ApplicationFormView, postgres.Application, error) {
+func applicationCorrectionForm(ctx context.Context, db applicationResubmitter, a *portal.Account, base string, r *http.Request) (web.ApplicationFormView, registry.Application, error) {
 	id, ok := applicationID(r)
 	if !ok {
-		return web.ApplicationFormView{}, postgres.Application{}, portal.ErrNotFound
+		return web.ApplicationFormView{}, registry.Application{}, portal.ErrNotFound
 	}
 	app, err := db.Application(ctx, a.Scope(), id)
 	if err != nil {
 		return web.ApplicationFormView{}, app, err
 	}
-	if app.Status != postgres.AppCorrection {
+	if app.Status != registry.AppCorrection {
 		return web.ApplicationFormView{}, app, portal.ErrConflict
 	}
 	href := applicationHref(base, id)
@@ -554,7 +553,7 @@ func handleApplicationResubmit(db applicationResubmitter, box *sealbox.Box, base
 			rs.conflict(w, r)
 			return
 		}
-		in := postgres.ApplicationInput{OrgID: app.OrgID, CommunityCode: app.CommunityCode}
+		in := registry.ApplicationInput{OrgID: app.OrgID, CommunityCode: app.CommunityCode}
 		problems := rules.Problems{}
 		readApplicationForm(r, &v, &in, problems, app.LeaderPhone, time.Now().In(beijing))
 		if problems.OK() {

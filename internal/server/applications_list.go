@@ -10,25 +10,25 @@ import (
 	"strings"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
 )
 
 type applicationLister interface {
 	orgFilterDivisions
-	Applications(ctx context.Context, scope portal.Scope, f postgres.ApplicationFilter) ([]postgres.Application, error)
-	CountApplications(ctx context.Context, scope portal.Scope, f postgres.ApplicationFilter) (postgres.ListTotal, error)
+	Applications(ctx context.Context, scope portal.Scope, f registry.ApplicationFilter) ([]registry.Application, error)
+	CountApplications(ctx context.Context, scope portal.Scope, f registry.ApplicationFilter) (registry.ListTotal, error)
 }
 
 type applicationExporter interface {
 	orgFilterDivisions
-	ExportApplications(ctx context.Context, scope portal.Scope, actor portal.Actor, f postgres.ApplicationFilter,
-		format string, fn func(postgres.Application) error) (int, error)
+	ExportApplications(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.ApplicationFilter,
+		format string, fn func(registry.Application) error) (int, error)
 }
 
 // readApplicationQuery reads the list's filter into the page (as typed, with a message per refused value) and
 // the store's filter, and gives the filter as query parameters for the page and export links.
-func readApplicationQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, base string) (web.ApplicationsView, postgres.ApplicationFilter, url.Values, error) {
+func readApplicationQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, base string) (web.ApplicationsView, registry.ApplicationFilter, url.Values, error) {
 	heading := "登记申请"
 	if a.Tier == portal.TierDistrict {
 		heading = "登记申请审查"
@@ -37,14 +37,14 @@ func readApplicationQuery(r *http.Request, db orgFilterDivisions, a *portal.Acco
 	v := web.ApplicationsView{Page: web.NewPage(heading, a, list, takeFlashCtx(r)), Base: list, Heading: heading,
 		CanCreate: a.Tier != portal.TierDistrict, Problems: map[string]string{}}
 	q := r.URL.Query()
-	var f postgres.ApplicationFilter
+	var f registry.ApplicationFilter
 	var err error
 	v.Divisions, f.Town, f.Community, err = readDivisionFilter(r.Context(), db, a, q, v.Problems)
 	if err != nil {
 		return v, f, nil, err
 	}
 	v.Status.Value = strings.TrimSpace(q.Get("status"))
-	if s := postgres.ApplicationStatus(v.Status.Value); s.Valid() {
+	if s := registry.ApplicationStatus(v.Status.Value); s.Valid() {
 		f.Status = s
 	} else if v.Status.Value != "" {
 		v.Status.Problem = "请从列表中选择状态"
@@ -77,7 +77,7 @@ func handleApplicationList(db applicationLister, base string, rs *responder) htt
 			rs.serverError(w, r, err)
 			return
 		}
-		apps, v.Paging = pageRows(apps, func(a postgres.Application) int64 { return a.ID }, v.Base, v.Base, vals, after)
+		apps, v.Paging = pageRows(apps, func(a registry.Application) int64 { return a.ID }, v.Base, v.Base, vals, after)
 		v.Paging.Total = web.ListTotal(total.N, total.More, "件申请")
 		for _, app := range apps {
 			v.Rows = append(v.Rows, web.NewApplicationRow(app, v.Base))
@@ -98,7 +98,7 @@ func handleApplicationExport(db applicationExporter, base string, format exportF
 			return
 		}
 		streamRecords(w, r, rs, a, format, "登记申请", "applications", web.ApplicationExportHeader,
-			web.ApplicationExportCells, func(fn func(postgres.Application) error) error {
+			web.ApplicationExportCells, func(fn func(registry.Application) error) error {
 				_, err := db.ExportApplications(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
 					f, string(format), fn)
 				return err

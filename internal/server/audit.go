@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
 )
 
 type auditSearcher interface {
-	SearchAudit(ctx context.Context, scope portal.Scope, f postgres.AuditFilter) ([]portal.AuditEntry, error)
+	SearchAudit(ctx context.Context, scope portal.Scope, f registry.AuditFilter) ([]portal.AuditEntry, error)
 }
 
 var beijing = portal.Beijing // 北京时间
@@ -27,7 +27,7 @@ func handleAuditSearch(db auditSearcher, rs *responder) http.HandlerFunc {
 		v := web.AuditView{Page: web.NewPage("审计日志", a, "/district/audit", ""),
 			Actor: strings.TrimSpace(q.Get("actor")), Action: q.Get("action"), Result: q.Get("result"),
 			From: q.Get("from"), To: q.Get("to"), Problems: map[string]string{}}
-		f := postgres.AuditFilter{Actor: v.Actor, Action: v.Action, Result: v.Result, Limit: 50}
+		f := registry.AuditFilter{Actor: v.Actor, Action: v.Action, Result: v.Result, Limit: 50}
 		if v.From != "" {
 			t, err := time.ParseInLocation("2006-01-02", v.From, beijing)
 			if err != nil {

@@ -7,16 +7,16 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
 )
 
 type dashboardStore interface {
 	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
 	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
-	Figures(ctx context.Context, scope portal.Scope) (postgres.DivisionFigures, error)
-	OrgTotals(ctx context.Context, scope portal.Scope) (postgres.OrgTotals, error)
-	WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (postgres.WorkWaiting, error)
+	Figures(ctx context.Context, scope portal.Scope) (registry.DivisionFigures, error)
+	OrgTotals(ctx context.Context, scope portal.Scope) (registry.OrgTotals, error)
+	WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (registry.WorkWaiting, error)
 }
 
 // dashboardData is what every tier's dashboard reads: its own division, the ones below it, and its figures.
@@ -24,9 +24,9 @@ type dashboardData struct {
 	account  *portal.Account
 	division portal.Division
 	children []portal.Division
-	figures  postgres.DivisionFigures
-	orgs     postgres.OrgTotals
-	work     postgres.WorkWaiting
+	figures  registry.DivisionFigures
+	orgs     registry.OrgTotals
+	work     registry.WorkWaiting
 }
 
 func loadDashboard(ctx context.Context, db dashboardStore, a *portal.Account) (dashboardData, error) {

@@ -19,7 +19,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
@@ -39,10 +38,10 @@ func (s *Server) filingRoutes(r chi.Router, tier portal.Tier) {
 		r.Get("/filings/export.csv", handleFilingExport(s.db, base, exportCSV, s.resp))
 		r.Get("/filings/new", handleFilingNew(s.db, base, s.resp))
 		r.Post("/filings", handleFilingCreate(s.db, s.box, up, base, s.resp))
-		r.Get("/filings/new-change", handleFilingOrgForm(s.db, base, postgres.FilingChange, s.resp))
-		r.Post("/filings/new-change", handleFilingOrgCreate(s.db, s.box, base, postgres.FilingChange, s.resp))
-		r.Get("/filings/new-cancel", handleFilingOrgForm(s.db, base, postgres.FilingCancel, s.resp))
-		r.Post("/filings/new-cancel", handleFilingOrgCreate(s.db, s.box, base, postgres.FilingCancel, s.resp))
+		r.Get("/filings/new-change", handleFilingOrgForm(s.db, base, registry.FilingChange, s.resp))
+		r.Post("/filings/new-change", handleFilingOrgCreate(s.db, s.box, base, registry.FilingChange, s.resp))
+		r.Get("/filings/new-cancel", handleFilingOrgForm(s.db, base, registry.FilingCancel, s.resp))
+		r.Post("/filings/new-cancel", handleFilingOrgCreate(s.db, s.box, base, registry.FilingCancel, s.resp))
 		r.Get("/filings/{id}", handleFilingShow(s.db, base, true, s.resp))
 		r.Get("/filings/{id}/documents/{docID}", handleFilingDocument(s.db, up, s.resp))
 		r.Get("/filings/{id}/certificate", handleFilingCertificate(s.db, s.cfg.BaseURL, base, s.resp))
@@ -65,9 +64,9 @@ func (s *Server) publicRoutes(r chi.Router) {
 
 // filingReader is what a filing's page reads; every method takes the caller's scope.
 type filingReader interface {
-	Filing(ctx context.Context, scope portal.Scope, id int64) (postgres.Filing, error)
-	FilingDocuments(ctx context.Context, scope portal.Scope, filingID int64) ([]postgres.Document, error)
-	FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]postgres.FilingOrgEvent, error)
+	Filing(ctx context.Context, scope portal.Scope, id int64) (registry.Filing, error)
+	FilingDocuments(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.Document, error)
+	FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.FilingOrgEvent, error)
 }
 
 func filingIDParam(r *http.Request, name string) (int64, bool) {
@@ -111,7 +110,7 @@ func handleFilingShow(db filingReader, base string, canFile bool, rs *responder)
 }
 
 type filingDocumentStore interface {
-	FilingDocument(ctx context.Context, scope portal.Scope, filingID, docID int64) (postgres.Document, error)
+	FilingDocument(ctx context.Context, scope portal.Scope, filingID, docID int64) (registry.Document, error)
 }
 
 // handleFilingDocument sends a filing's document as an attachment, only inside the caller's jurisdiction.
@@ -140,7 +139,7 @@ type filingCreator interface {
 	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
 	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
 	NameInUse(ctx context.Context, scope portal.Scope, name string) (bool, error)
-	CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in postgres.FilingInput, docs []postgres.NewDocument) (int64, error)
+	CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error)
 }
 
 // filingTown is the officer's town and its communities, which fix the name's 行政区划 and the community choices.
@@ -289,7 +288,7 @@ func handleFilingCreate(db filingCreator, box *sealbox.Box, up *uploads.Store, b
 		}
 		now := time.Now().In(beijing)
 		problems := rules.Problems{}
-		in := postgres.FilingInput{Kind: postgres.FilingEstablish}
+		in := registry.FilingInput{Kind: registry.FilingEstablish}
 		v := web.NewFilingForm(web.NewPage("新建成立备案", a, base, ""), base, "渝北区"+town.Name, nil,
 			rules.FormUnregistered.Forms())
 
@@ -394,7 +393,7 @@ func handleFilingCreate(db filingCreator, box *sealbox.Box, up *uploads.Store, b
 		}
 		var id int64
 		if len(problems) == 0 {
-			var docs []postgres.NewDocument
+			var docs []registry.NewDocument
 			var stored []string
 			for _, d := range filingDocs {
 				fh := files[d.field]
@@ -412,7 +411,7 @@ func handleFilingCreate(db filingCreator, box *sealbox.Box, up *uploads.Store, b
 					return
 				}
 				stored = append(stored, f.Key)
-				docs = append(docs, postgres.NewDocument{Kind: d.kind, Filename: f.Filename,
+				docs = append(docs, registry.NewDocument{Kind: d.kind, Filename: f.Filename,
 					ContentType: f.ContentType, Size: f.Size, StorageKey: f.Key, SHA256: f.SHA256})
 			}
 			if len(problems) == 0 {
@@ -484,16 +483,16 @@ func filingFormProblem(v *web.FilingFormView, field, msg string) {
 
 // filedOrgStore is what 变更 and 注销 filings need.
 type filedOrgStore interface {
-	FiledOrganization(ctx context.Context, scope portal.Scope, id int64) (postgres.FiledOrg, error)
-	CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in postgres.FilingInput, docs []postgres.NewDocument) (int64, error)
+	FiledOrganization(ctx context.Context, scope portal.Scope, id int64) (registry.FiledOrg, error)
+	CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error)
 }
 
 // filingOrg loads the live filed organization named by ?org= inside the caller's jurisdiction.
-func filingOrg(w http.ResponseWriter, r *http.Request, db filedOrgStore, rs *responder) (postgres.FiledOrg, bool) {
+func filingOrg(w http.ResponseWriter, r *http.Request, db filedOrgStore, rs *responder) (registry.FiledOrg, bool) {
 	id, err := strconv.ParseInt(r.URL.Query().Get("org"), 10, 64)
 	if err != nil || id <= 0 {
 		rs.notFound(w, r)
-		return postgres.FiledOrg{}, false
+		return registry.FiledOrg{}, false
 	}
 	o, err := db.FiledOrganization(r.Context(), accountFrom(r.Context()).Scope(), id)
 	if err != nil {
@@ -508,7 +507,7 @@ func filingOrg(w http.ResponseWriter, r *http.Request, db filedOrgStore, rs *res
 	return o, true
 }
 
-func filingChangeView(a *portal.Account, base string, o postgres.FiledOrg) web.FilingChangeView {
+func filingChangeView(a *portal.Account, base string, o registry.FiledOrg) web.FilingChangeView {
 	return web.FilingChangeView{Page: web.NewPage("变更备案", a, base, ""), Base: base,
 		Action: base + "/new-change?org=" + itoa64(o.ID), Problems: map[string]string{},
 		Org: web.FiledOrgSummary{Name: o.Name, FilingNo: o.FilingNo},
@@ -521,20 +520,20 @@ func filingChangeView(a *portal.Account, base string, o postgres.FiledOrg) web.F
 		Funding: web.Field{Value: o.Funding}, GuideUnit: web.Field{Value: o.GuideUnit}}
 }
 
-func filingCancelView(a *portal.Account, base string, o postgres.FiledOrg) web.FilingCancelView {
+func filingCancelView(a *portal.Account, base string, o registry.FiledOrg) web.FilingCancelView {
 	return web.FilingCancelView{Page: web.NewPage("注销备案", a, base, ""), Base: base,
 		Action: base + "/new-cancel?org=" + itoa64(o.ID), Problems: map[string]string{},
 		Org: web.FiledOrgSummary{Name: o.Name, FilingNo: o.FilingNo}}
 }
 
-func handleFilingOrgForm(db filedOrgStore, base string, kind postgres.FilingKind, rs *responder) http.HandlerFunc {
+func handleFilingOrgForm(db filedOrgStore, base string, kind registry.FilingKind, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		o, ok := filingOrg(w, r, db, rs)
 		if !ok {
 			return
 		}
 		a := accountFrom(r.Context())
-		if kind == postgres.FilingChange {
+		if kind == registry.FilingChange {
 			rs.render(w, r, http.StatusOK, web.FilingChangePage(filingChangeView(a, base, o)))
 			return
 		}
@@ -543,7 +542,7 @@ func handleFilingOrgForm(db filedOrgStore, base string, kind postgres.FilingKind
 }
 
 // handleFilingOrgCreate receives a 变更 or 注销 filing for a filed organization.
-func handleFilingOrgCreate(db filedOrgStore, box *sealbox.Box, base string, kind postgres.FilingKind, rs *responder) http.HandlerFunc {
+func handleFilingOrgCreate(db filedOrgStore, box *sealbox.Box, base string, kind registry.FilingKind, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		o, ok := filingOrg(w, r, db, rs)
@@ -553,10 +552,10 @@ func handleFilingOrgCreate(db filedOrgStore, box *sealbox.Box, base string, kind
 		a := accountFrom(r.Context())
 		now := time.Now().In(beijing)
 		problems := rules.Problems{}
-		in := postgres.FilingInput{Kind: kind, OrgID: o.ID}
+		in := registry.FilingInput{Kind: kind, OrgID: o.ID}
 		var change web.FilingChangeView
 		var cancel web.FilingCancelView
-		if kind == postgres.FilingChange {
+		if kind == registry.FilingChange {
 			change = filingChangeView(a, base, o)
 			in.LeaderName = filingText(r, "leader_name", "负责人姓名", true, 40, problems)
 			phone := strings.TrimSpace(r.PostFormValue("leader_phone"))
@@ -619,9 +618,9 @@ func handleFilingOrgCreate(db filedOrgStore, box *sealbox.Box, base string, kind
 			var err error
 			id, err = db.CreateFiling(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, nil)
 			switch {
-			case errors.Is(err, postgres.ErrOpenFiling):
+			case errors.Is(err, registry.ErrOpenFiling):
 				problems.Add("changes", "该组织已有待审核的备案，请先办结后再提交")
-			case errors.Is(err, postgres.ErrNotFiled):
+			case errors.Is(err, registry.ErrNotFiled):
 				problems.Add("changes", "该组织不是正常状态的镇街备案组织")
 			case err != nil:
 				rs.fail(w, r, err)
@@ -629,7 +628,7 @@ func handleFilingOrgCreate(db filedOrgStore, box *sealbox.Box, base string, kind
 			}
 		}
 		if len(problems) > 0 {
-			if kind == postgres.FilingChange {
+			if kind == registry.FilingChange {
 				change.Problems = problems
 				for k, msg := range problems {
 					filingChangeProblem(&change, k, msg)
@@ -659,7 +658,7 @@ func filingChangeProblem(v *web.FilingChangeView, field, msg string) {
 // filingDecider decides filings.
 type filingDecider interface {
 	filingReader
-	ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int) (postgres.Decision, error)
+	ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int) (registry.Decision, error)
 	ReturnFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error
 }
 
@@ -684,7 +683,7 @@ func handleFilingApprove(db filingDecider, box *sealbox.Box, base string, rs *re
 		}
 		d, err := db.ApproveFiling(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
 			filingVersion(r))
-		if errors.Is(err, postgres.ErrNameTaken) {
+		if errors.Is(err, registry.ErrNameTaken) {
 			v, err := filingDetail(r.Context(), db, a, base, id, true, "")
 			if err != nil {
 				rs.fail(w, r, err)
@@ -741,7 +740,7 @@ func handleFilingReturn(db filingDecider, base string, rs *responder) http.Handl
 }
 
 type certificateStore interface {
-	Certificate(ctx context.Context, scope portal.Scope, filingID int64) (postgres.Certificate, error)
+	Certificate(ctx context.Context, scope portal.Scope, filingID int64) (registry.Certificate, error)
 }
 
 // handleFilingCertificate shows the printable 备案证明 of an approved filing's organization.
@@ -769,7 +768,7 @@ func handleFilingCertificate(db certificateStore, baseURL, base string, rs *resp
 }
 
 type filingVerifier interface {
-	Verify(ctx context.Context, token string) (postgres.Verification, error)
+	Verify(ctx context.Context, token string) (registry.Verification, error)
 }
 
 var verifyTokenPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)

@@ -11,44 +11,44 @@ import (
 	"strings"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
 )
 
 type filingLister interface {
 	orgFilterDivisions
-	Filings(ctx context.Context, scope portal.Scope, f postgres.FilingFilter) ([]postgres.Filing, error)
-	CountFilings(ctx context.Context, scope portal.Scope, f postgres.FilingFilter) (postgres.ListTotal, error)
+	Filings(ctx context.Context, scope portal.Scope, f registry.FilingFilter) ([]registry.Filing, error)
+	CountFilings(ctx context.Context, scope portal.Scope, f registry.FilingFilter) (registry.ListTotal, error)
 }
 
 type filingExporter interface {
 	orgFilterDivisions
-	ExportFilings(ctx context.Context, scope portal.Scope, actor portal.Actor, f postgres.FilingFilter,
-		format string, fn func(postgres.Filing) error) (int, error)
+	ExportFilings(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.FilingFilter,
+		format string, fn func(registry.Filing) error) (int, error)
 }
 
-var filingStatuses = []postgres.FilingStatus{postgres.FilingSubmitted, postgres.FilingApproved, postgres.FilingReturned}
+var filingStatuses = []registry.FilingStatus{registry.FilingSubmitted, registry.FilingApproved, registry.FilingReturned}
 
 // readFilingQuery reads the list's filter into the page (as typed, with a message per refused value) and the
 // store's filter, and gives the filter as query parameters for the page and export links.
-func readFilingQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, base string, canFile bool) (web.FilingsView, postgres.FilingFilter, url.Values, error) {
+func readFilingQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, base string, canFile bool) (web.FilingsView, registry.FilingFilter, url.Values, error) {
 	v := web.FilingsView{Page: web.NewPage("备案管理", a, base, takeFlashCtx(r)), Base: base, CanFile: canFile,
 		ShowTown: a.Tier == portal.TierDistrict, Problems: map[string]string{}}
 	q := r.URL.Query()
-	var f postgres.FilingFilter
+	var f registry.FilingFilter
 	var err error
 	v.Divisions, f.Town, f.Community, err = readDivisionFilter(r.Context(), db, a, q, v.Problems)
 	if err != nil {
 		return v, f, nil, err
 	}
 	v.Status.Value, v.Kind.Value = strings.TrimSpace(q.Get("status")), strings.TrimSpace(q.Get("kind"))
-	if s := postgres.FilingStatus(v.Status.Value); slices.Contains(filingStatuses, s) {
+	if s := registry.FilingStatus(v.Status.Value); slices.Contains(filingStatuses, s) {
 		f.Status = s
 	} else if v.Status.Value != "" {
 		v.Status.Problem = "请从列表中选择状态"
 		v.Problems["status"] = v.Status.Problem
 	}
-	if k := postgres.FilingKind(v.Kind.Value); slices.Contains(web.FilingKinds, k) {
+	if k := registry.FilingKind(v.Kind.Value); slices.Contains(web.FilingKinds, k) {
 		f.Kind = k
 	} else if v.Kind.Value != "" {
 		v.Kind.Problem = "请从列表中选择备案类型"
@@ -81,7 +81,7 @@ func handleFilingList(db filingLister, base string, canFile bool, rs *responder)
 			rs.serverError(w, r, err)
 			return
 		}
-		filings, v.Paging = pageRows(filings, func(f postgres.Filing) int64 { return f.ID }, base, base, vals, after)
+		filings, v.Paging = pageRows(filings, func(f registry.Filing) int64 { return f.ID }, base, base, vals, after)
 		v.Paging.Total = web.ListTotal(total.N, total.More, "件备案")
 		for _, fl := range filings {
 			v.Rows = append(v.Rows, web.NewFilingRow(fl, base))
@@ -101,7 +101,7 @@ func handleFilingExport(db filingExporter, base string, format exportFormat, rs 
 			return
 		}
 		streamRecords(w, r, rs, a, format, "备案记录", "filings", web.FilingExportHeader, web.FilingExportCells,
-			func(fn func(postgres.Filing) error) error {
+			func(fn func(registry.Filing) error) error {
 				_, err := db.ExportFilings(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), f,
 					string(format), fn)
 				return err

@@ -13,7 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/web"
@@ -41,8 +41,8 @@ func (s *Server) noticeRoutes(r chi.Router, tier portal.Tier) {
 		r.Get("/notices/export.xlsx", handleNoticeExport(s.db, base, exportXLSX, s.resp))
 		r.Get("/notices/export.csv", handleNoticeExport(s.db, base, exportCSV, s.resp))
 		r.Get("/notices/{id}", handleNoticeShow(s.db, base, s.resp))
-		r.Post("/notices/{id}/acknowledge", handleNoticeDecide(s.db, base, postgres.NoticeAcknowledged, s.resp))
-		r.Post("/notices/{id}/request-changes", handleNoticeDecide(s.db, base, postgres.NoticeChangesRequested, s.resp))
+		r.Post("/notices/{id}/acknowledge", handleNoticeDecide(s.db, base, registry.NoticeAcknowledged, s.resp))
+		r.Post("/notices/{id}/request-changes", handleNoticeDecide(s.db, base, registry.NoticeChangesRequested, s.resp))
 		r.Post("/notices/{id}/reveal", handleNoticeReveal(s.db, s.box, base, s.resp))
 	case portal.TierDistrict:
 		r.Get("/notices", handleNoticeList(s.db, base, s.resp))
@@ -53,24 +53,24 @@ func (s *Server) noticeRoutes(r chi.Router, tier portal.Tier) {
 }
 
 type noticeCalendar interface {
-	NoticeCalendar(ctx context.Context, scope portal.Scope, from, to time.Time) ([]postgres.Notice, error)
-	WaitingNotices(ctx context.Context, scope portal.Scope) ([]postgres.Notice, error)
+	NoticeCalendar(ctx context.Context, scope portal.Scope, from, to time.Time) ([]registry.Notice, error)
+	WaitingNotices(ctx context.Context, scope portal.Scope) ([]registry.Notice, error)
 }
 
 type noticeReader interface {
-	Notice(ctx context.Context, scope portal.Scope, id int64) (postgres.Notice, error)
-	NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([]postgres.NoticeEvent, error)
+	Notice(ctx context.Context, scope portal.Scope, id int64) (registry.Notice, error)
+	NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.NoticeEvent, error)
 }
 
 type noticeCreator interface {
-	NoticeOrgs(ctx context.Context, scope portal.Scope) ([]postgres.NoticeOrg, error)
-	CreateNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in postgres.NoticeInput) (int64, error)
+	NoticeOrgs(ctx context.Context, scope portal.Scope) ([]registry.NoticeOrg, error)
+	CreateNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.NoticeInput) (int64, error)
 }
 
 type noticeResubmitter interface {
 	noticeReader
-	NoticeOrgs(ctx context.Context, scope portal.Scope) ([]postgres.NoticeOrg, error)
-	ResubmitNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in postgres.NoticeInput) error
+	NoticeOrgs(ctx context.Context, scope portal.Scope) ([]registry.NoticeOrg, error)
+	ResubmitNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.NoticeInput) error
 }
 
 type noticeWithdrawer interface {
@@ -142,7 +142,7 @@ func handleNoticeCalendar(db noticeCalendar, base string, rs *responder) http.Ha
 		v := web.NoticeCalendarView{Page: web.NewPage("重大活动报告", a, base+"/notices", takeFlashCtx(r)),
 			ListHref: base + "/notices/list",
 			Range:    web.Date(from) + " 至 " + web.Date(to.AddDate(0, 0, -1)),
-			Days:     web.NewNoticeDays(upcoming, base, now), Capped: len(upcoming) >= postgres.NoticeListLimit}
+			Days:     web.NewNoticeDays(upcoming, base, now), Capped: len(upcoming) >= registry.NoticeListLimit}
 		for _, n := range waiting {
 			row := web.NewNoticeRow(n, base, now)
 			if row.Urgent {
@@ -155,10 +155,10 @@ func handleNoticeCalendar(db noticeCalendar, base string, rs *responder) http.Ha
 }
 
 // noticeFormBase is the parts of the form every notice shares: the community and its groups to choose from.
-func noticeFormBase(a *portal.Account, orgs []postgres.NoticeOrg, heading, current string) web.NoticeFormView {
+func noticeFormBase(a *portal.Account, orgs []registry.NoticeOrg, heading, current string) web.NoticeFormView {
 	now := time.Now()
 	v := web.NoticeFormView{Page: web.NewPage(heading, a, current, ""), Heading: heading,
-		CommunityName: a.DivisionName, KindOptions: web.Choices(postgres.NoticeKinds, ""), PhoneHint: noticePhoneHint,
+		CommunityName: a.DivisionName, KindOptions: web.Choices(registry.NoticeKinds, ""), PhoneHint: noticePhoneHint,
 		MinStart: web.NoticeInputTime(now), Problems: map[string]string{}}
 	for _, o := range orgs {
 		v.OrgOptions = append(v.OrgOptions, web.Option{Value: itoa64(o.ID), Label: o.Name})
@@ -185,7 +185,7 @@ func handleNoticeNew(db noticeCreator, base string, rs *responder) http.HandlerF
 // orgs are the groups the community may name as organizer. storedPhoneMask is the stored phone's mask on a
 // resubmission (the input starts with it, and sending it back unchanged keeps the stored number), "" on a new
 // notice.
-func readNoticeForm(r *http.Request, v *web.NoticeFormView, in *postgres.NoticeInput, p rules.Problems, orgs []postgres.NoticeOrg, storedPhoneMask string, now time.Time) {
+func readNoticeForm(r *http.Request, v *web.NoticeFormView, in *registry.NoticeInput, p rules.Problems, orgs []registry.NoticeOrg, storedPhoneMask string, now time.Time) {
 	f := r.PostForm
 	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
 	text := func(key, label string, max int, required bool, field *web.Field) string {
@@ -201,8 +201,8 @@ func readNoticeForm(r *http.Request, v *web.NoticeFormView, in *postgres.NoticeI
 	}
 
 	in.Kind = get("kind")
-	v.Kind.Value, v.KindOptions = in.Kind, web.Choices(postgres.NoticeKinds, in.Kind)
-	if !slices.Contains(postgres.NoticeKinds, in.Kind) {
+	v.Kind.Value, v.KindOptions = in.Kind, web.Choices(registry.NoticeKinds, in.Kind)
+	if !slices.Contains(registry.NoticeKinds, in.Kind) {
 		p.Add("kind", "请选择活动类别（节庆活动、文化演出、体育竞赛或人员集会）")
 	}
 	in.Title = text("title", "活动名称", 60, true, &v.Title)
@@ -245,7 +245,7 @@ func readNoticeForm(r *http.Request, v *web.NoticeFormView, in *postgres.NoticeI
 	orgName := ""
 	in.OrgID = 0
 	if v.Org.Value != "" {
-		i := slices.IndexFunc(orgs, func(o postgres.NoticeOrg) bool { return itoa64(o.ID) == v.Org.Value })
+		i := slices.IndexFunc(orgs, func(o registry.NoticeOrg) bool { return itoa64(o.ID) == v.Org.Value })
 		if i < 0 {
 			p.Add("org", noticeOrgMsg)
 		} else {
@@ -280,9 +280,9 @@ func readNoticeForm(r *http.Request, v *web.NoticeFormView, in *postgres.NoticeI
 // noticeStoreProblem turns the store's refusals of a form into field messages; any other error is returned.
 func noticeStoreProblem(err error, p rules.Problems) error {
 	switch {
-	case errors.Is(err, postgres.ErrNoticeStarted):
+	case errors.Is(err, registry.ErrNoticeStarted):
 		p.Add("starts_at", noticeStartedMsg)
-	case errors.Is(err, postgres.ErrNoticeOrg):
+	case errors.Is(err, registry.ErrNoticeOrg):
 		p.Add("org", noticeOrgMsg)
 	default:
 		return err
@@ -307,7 +307,7 @@ func handleNoticeCreate(db noticeCreator, box *sealbox.Box, base string, rs *res
 		list := base + "/notices"
 		v := noticeFormBase(a, orgs, "报告重大活动", list)
 		v.Action, v.CancelHref = list, list
-		var in postgres.NoticeInput
+		var in registry.NoticeInput
 		problems := rules.Problems{}
 		readNoticeForm(r, &v, &in, problems, orgs, "", time.Now())
 		var id int64
@@ -332,10 +332,10 @@ func handleNoticeCreate(db noticeCreator, box *sealbox.Box, base string, rs *res
 
 // noticeDetail builds the page of the notice the request names, with the actions the caller may take in its
 // current state.
-func noticeDetail(ctx context.Context, db noticeReader, a *portal.Account, base string, r *http.Request, flash string) (web.NoticeDetailView, postgres.Notice, error) {
+func noticeDetail(ctx context.Context, db noticeReader, a *portal.Account, base string, r *http.Request, flash string) (web.NoticeDetailView, registry.Notice, error) {
 	id, ok := noticeID(r)
 	if !ok {
-		return web.NoticeDetailView{}, postgres.Notice{}, portal.ErrNotFound
+		return web.NoticeDetailView{}, registry.Notice{}, portal.ErrNotFound
 	}
 	n, err := db.Notice(ctx, a.Scope(), id)
 	if err != nil {
@@ -350,11 +350,11 @@ func noticeDetail(ctx context.Context, db noticeReader, a *portal.Account, base 
 		events, now)
 	switch a.Tier {
 	case portal.TierTown:
-		v.CanDecide = n.Status == postgres.NoticeSubmitted
+		v.CanDecide = n.Status == registry.NoticeSubmitted
 		v.CanReveal = n.ContactPhone != ""
 	case portal.TierCommunity:
-		v.CanEdit = n.Status == postgres.NoticeChangesRequested
-		v.CanWithdraw = n.Status.CanBecome(postgres.NoticeWithdrawn) && !n.Started(now)
+		v.CanEdit = n.Status == registry.NoticeChangesRequested
+		v.CanWithdraw = n.Status.CanBecome(registry.NoticeWithdrawn) && !n.Started(now)
 	}
 	return v, n, nil
 }
@@ -370,14 +370,14 @@ func handleNoticeShow(db noticeReader, base string, rs *responder) http.HandlerF
 	}
 }
 
-var noticeDecisionDone = map[postgres.NoticeStatus]string{
-	postgres.NoticeAcknowledged:     "已确认。",
-	postgres.NoticeChangesRequested: "已要求修改，等待村(居)委会修改后重新提交。",
+var noticeDecisionDone = map[registry.NoticeStatus]string{
+	registry.NoticeAcknowledged:     "已确认。",
+	registry.NoticeChangesRequested: "已要求修改，等待村(居)委会修改后重新提交。",
 }
 
 // handleNoticeDecide is one of the town's steps: 确认 or 要求修改. The version in the form is the one the officer
 // saw: when another officer acted first, this one gets 409 and nothing of theirs is written.
-func handleNoticeDecide(db noticeDecider, base string, to postgres.NoticeStatus, rs *responder) http.HandlerFunc {
+func handleNoticeDecide(db noticeDecider, base string, to registry.NoticeStatus, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
@@ -393,9 +393,9 @@ func handleNoticeDecide(db noticeDecider, base string, to postgres.NoticeStatus,
 		}
 		actor := portal.ActorOf(*a, clientIPFrom(r.Context()))
 		switch to {
-		case postgres.NoticeAcknowledged:
+		case registry.NoticeAcknowledged:
 			err = db.AcknowledgeNotice(r.Context(), a.Scope(), actor, n.ID, version)
-		case postgres.NoticeChangesRequested:
+		case registry.NoticeChangesRequested:
 			reason := strings.TrimSpace(r.PostFormValue("reason"))
 			v.Changes.Value = reason
 			switch c := utf8.RuneCountInString(reason); {
@@ -460,16 +460,16 @@ func handleNoticeReveal(db noticeRevealer, box *sealbox.Box, base string, rs *re
 
 // correctionNotice loads a notice the committee may edit: outside scope is 404; one the town has not asked to
 // change is ErrConflict (someone acted, or the page is stale).
-func correctionNotice(ctx context.Context, db noticeResubmitter, a *portal.Account, base string, r *http.Request) (web.NoticeFormView, postgres.Notice, []postgres.NoticeOrg, error) {
+func correctionNotice(ctx context.Context, db noticeResubmitter, a *portal.Account, base string, r *http.Request) (web.NoticeFormView, registry.Notice, []registry.NoticeOrg, error) {
 	id, ok := noticeID(r)
 	if !ok {
-		return web.NoticeFormView{}, postgres.Notice{}, nil, portal.ErrNotFound
+		return web.NoticeFormView{}, registry.Notice{}, nil, portal.ErrNotFound
 	}
 	n, err := db.Notice(ctx, a.Scope(), id)
 	if err != nil {
 		return web.NoticeFormView{}, n, nil, err
 	}
-	if n.Status != postgres.NoticeChangesRequested {
+	if n.Status != registry.NoticeChangesRequested {
 		return web.NoticeFormView{}, n, nil, portal.ErrConflict
 	}
 	orgs, err := db.NoticeOrgs(ctx, a.Scope())
@@ -480,7 +480,7 @@ func correctionNotice(ctx context.Context, db noticeResubmitter, a *portal.Accou
 	heading := "修改重大活动报告" + web.NoticeNumber(id)
 	v := noticeFormBase(a, orgs, heading, base+"/notices")
 	v.Action, v.CancelHref, v.Editing, v.Version, v.Request = href+"/edit", href, true, n.Version, n.Reason
-	v.Kind.Value, v.KindOptions = n.Kind, web.Choices(postgres.NoticeKinds, n.Kind)
+	v.Kind.Value, v.KindOptions = n.Kind, web.Choices(registry.NoticeKinds, n.Kind)
 	v.Title.Value, v.Place.Value, v.Attendance.Value = n.Title, n.Place, strconv.Itoa(n.Attendance)
 	v.StartsAt.Value, v.EndsAt.Value = web.NoticeInputTime(n.StartsAt), web.NoticeInputTime(n.EndsAt)
 	v.Organizer.Value, v.Safety.Value, v.ContactName.Value = n.Organizer, n.Safety, n.ContactName
@@ -533,7 +533,7 @@ func handleNoticeResubmit(db noticeResubmitter, box *sealbox.Box, base string, r
 			rs.conflict(w, r)
 			return
 		}
-		var in postgres.NoticeInput
+		var in registry.NoticeInput
 		problems := rules.Problems{}
 		readNoticeForm(r, &v, &in, problems, orgs, n.ContactPhone, time.Now())
 		if problems.OK() {
@@ -567,7 +567,7 @@ func handleNoticeWithdraw(db noticeWithdrawer, base string, rs *responder) http.
 			return
 		}
 		version, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil || version != n.Version || !n.Status.CanBecome(postgres.NoticeWithdrawn) {
+		if err != nil || version != n.Version || !n.Status.CanBecome(registry.NoticeWithdrawn) {
 			rs.conflict(w, r)
 			return
 		}
@@ -579,7 +579,7 @@ func handleNoticeWithdraw(db noticeWithdrawer, base string, rs *responder) http.
 			return
 		}
 		err = db.WithdrawNotice(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), n.ID, version, reason)
-		if errors.Is(err, postgres.ErrNoticeStarted) {
+		if errors.Is(err, registry.ErrNoticeStarted) {
 			rs.errorPage(w, r, http.StatusConflict, "活动已开始，不能撤回", "活动开始后不能撤回报告。请返回报告页面查看当前状态。")
 			return
 		}

@@ -14,20 +14,20 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
 )
 
 type noticeLister interface {
 	orgFilterDivisions
-	Notices(ctx context.Context, scope portal.Scope, f postgres.NoticeFilter) ([]postgres.Notice, error)
-	CountNotices(ctx context.Context, scope portal.Scope, f postgres.NoticeFilter) (postgres.ListTotal, error)
+	Notices(ctx context.Context, scope portal.Scope, f registry.NoticeFilter) ([]registry.Notice, error)
+	CountNotices(ctx context.Context, scope portal.Scope, f registry.NoticeFilter) (registry.ListTotal, error)
 }
 
 type noticeExporter interface {
 	orgFilterDivisions
-	ExportNotices(ctx context.Context, scope portal.Scope, actor portal.Actor, f postgres.NoticeFilter,
-		format string, fn func(postgres.Notice) error) (int, error)
+	ExportNotices(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.NoticeFilter,
+		format string, fn func(registry.Notice) error) (int, error)
 }
 
 // noticeListPath is the tier's list page: the town's /notices is its calendar.
@@ -40,7 +40,7 @@ func noticeListPath(base string, tier portal.Tier) string {
 
 // readNoticeQuery reads the list's filter into the page (as typed, with a message per refused value) and the
 // store's filter, and gives the filter as query parameters for the page and export links.
-func readNoticeQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, base string) (web.NoticeListView, postgres.NoticeFilter, url.Values, error) {
+func readNoticeQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, base string) (web.NoticeListView, registry.NoticeFilter, url.Values, error) {
 	q := r.URL.Query()
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	list := noticeListPath(base, a.Tier)
@@ -57,7 +57,7 @@ func readNoticeQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, 
 	if a.Tier == portal.TierTown {
 		v.CalendarHref = base + "/notices"
 	}
-	var f postgres.NoticeFilter
+	var f registry.NoticeFilter
 	fl := &v.Filter
 	var err error
 	if fl.Divisions, f.Town, f.Community, err = readDivisionFilter(r.Context(), db, a, q, v.Problems); err != nil {
@@ -68,12 +68,12 @@ func readNoticeQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, 
 		v.Problems[key] = msg
 	}
 	fl.Kind.Value, fl.Status.Value, fl.From.Value, fl.To.Value = get("kind"), get("status"), get("from"), get("to")
-	if slices.Contains(postgres.NoticeKinds, fl.Kind.Value) {
+	if slices.Contains(registry.NoticeKinds, fl.Kind.Value) {
 		f.Kind = fl.Kind.Value
 	} else if fl.Kind.Value != "" {
 		refuse(&fl.Kind, "kind", "请从列表中选择活动类别")
 	}
-	if s := postgres.NoticeStatus(fl.Status.Value); s.Valid() {
+	if s := registry.NoticeStatus(fl.Status.Value); s.Valid() {
 		f.Status = s
 	} else if fl.Status.Value != "" {
 		refuse(&fl.Status, "status", "请从列表中选择状态")
@@ -123,7 +123,7 @@ func handleNoticeList(db noticeLister, base string, rs *responder) http.HandlerF
 			rs.serverError(w, r, err)
 			return
 		}
-		notices, v.Paging = pageRows(notices, func(n postgres.Notice) int64 { return n.ID }, v.Base, base+"/notices",
+		notices, v.Paging = pageRows(notices, func(n registry.Notice) int64 { return n.ID }, v.Base, base+"/notices",
 			vals, after)
 		v.Paging.Total = web.ListTotal(total.N, total.More, "件报告")
 		now := time.Now()
@@ -145,7 +145,7 @@ func handleNoticeExport(db noticeExporter, base string, format exportFormat, rs 
 			return
 		}
 		streamRecords(w, r, rs, a, format, "重大活动报告", "major-activities", web.NoticeExportHeader,
-			web.NoticeExportCells, func(fn func(postgres.Notice) error) error {
+			web.NoticeExportCells, func(fn func(registry.Notice) error) error {
 				_, err := db.ExportNotices(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), f,
 					string(format), fn)
 				return err

@@ -14,7 +14,7 @@ import (
 	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/ledger"
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/web"
 )
@@ -36,7 +36,7 @@ func (s *Server) orgImportRoutes(r chi.Router, tier portal.Tier) {
 
 // importPlaces gives the communities a clerk may import into.
 type importPlaces interface {
-	ImportCommunities(ctx context.Context, scope portal.Scope) ([]postgres.ImportCommunity, error)
+	ImportCommunities(ctx context.Context, scope portal.Scope) ([]registry.ImportCommunity, error)
 }
 
 // ledgerCommunities are the communities inside the account's scope as the 台账 checker knows them, and the
@@ -224,7 +224,7 @@ func handleOrgImportUpload(db ledgerUploadStore, box *sealbox.Box, workers *impo
 }
 
 type importJobReader interface {
-	ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) (postgres.ImportJob, error)
+	ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) (ledger.Job, error)
 }
 
 // handleOrgImportJob shows a 台账 job: its progress while it runs, then the bad rows, the rows to confirm or

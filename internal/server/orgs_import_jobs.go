@@ -11,7 +11,6 @@ import (
 
 	"github.com/yubei-cso/portal/internal/ledger"
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
@@ -176,7 +175,7 @@ func importFailure(err error) string {
 	switch {
 	case errors.As(err, &refusal):
 		return refusal.Reason
-	case errors.Is(err, postgres.ErrNameTaken):
+	case errors.Is(err, registry.ErrNameTaken):
 		return "检查之后，台账中有组织名称已被区内其他组织使用，因此本次没有导入任何组织。请重新上传台账，系统会列出重名的行。"
 	case errors.Is(err, portal.ErrNotFound):
 		return "检查结果已过期或已导入，本次没有导入任何组织。请重新上传台账。"
@@ -193,7 +192,7 @@ type ledgerCheckStore interface {
 	importJobBeat
 	TakenNames(ctx context.Context, scope portal.Scope, names []string) ([]string, error)
 	RejectImportJob(ctx context.Context, box *sealbox.Box, id string, result ledger.Result) error
-	ReadyImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, result ledger.Result, orgs []postgres.OrgInput) error
+	ReadyImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, result ledger.Result, orgs []registry.OrgInput) error
 }
 
 // checkLedger is the check job: it reads and checks every row of book, writing how far it has come, asks once
@@ -249,9 +248,9 @@ func checkLedger(ctx context.Context, db ledgerCheckStore, box *sealbox.Box, sco
 	if result.ProblemCount > 0 {
 		return db.RejectImportJob(ctx, box, id, result)
 	}
-	orgs := make([]postgres.OrgInput, len(check.Entries))
+	orgs := make([]registry.OrgInput, len(check.Entries))
 	for i, e := range check.Entries {
-		orgs[i] = postgres.OrgInput{CommunityCode: e.Community.Code, Tier: registry.TierGuided,
+		orgs[i] = registry.OrgInput{CommunityCode: e.Community.Code, Tier: registry.TierGuided,
 			LegalForm: rules.FormUnregistered, NameParts: e.Parts, Fields: e.Fields, Nature: e.Nature,
 			FoundedOn: e.FoundedOn, LeaderName: e.LeaderName, LeaderPhone: e.LeaderPhone, LeaderID: e.LeaderID,
 			Venue: e.Venue, Members: e.Members, Volunteers: e.Volunteers}

@@ -675,7 +675,7 @@ func BenchmarkOrgImport100k(b *testing.B) {
 	b.Logf("generated a %d-row 台账 of %.1f MB in %v", ledger.MaxRows, float64(len(data))/(1<<20), time.Since(start).Round(time.Millisecond))
 	scope, actor := demoTown(b, db)
 	// wait polls the job's row, as its page does, until it stops running, and gives what it saw on the way.
-	wait := func(id string) (postgres.ImportJob, []string) {
+	wait := func(id string) (ledger.Job, []string) {
 		var seen []string
 		for {
 			j, err := db.ImportJob(ctx, box, scope, actor, id)

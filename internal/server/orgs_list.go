@@ -13,7 +13,6 @@ import (
 
 	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
@@ -38,21 +37,21 @@ type orgFilterDivisions interface {
 // orgLister is what a list page needs; every method takes the caller's scope.
 type orgLister interface {
 	orgFilterDivisions
-	ListOrganizationsPage(ctx context.Context, scope portal.Scope, f postgres.OrgFilter, after int64, limit int) (postgres.OrgPage, error)
+	ListOrganizationsPage(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) (registry.OrgPage, error)
 }
 
 // orgExporter is what an export needs.
 type orgExporter interface {
 	orgFilterDivisions
-	ExportOrganizations(ctx context.Context, scope portal.Scope, actor portal.Actor, f postgres.OrgFilter, format string,
-		fn func(postgres.OrgListRow) error) (int, error)
+	ExportOrganizations(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.OrgFilter, format string,
+		fn func(registry.OrgListRow) error) (int, error)
 }
 
 // orgQuery is a list's filter read from the query string and checked against the caller's scope: the form
 // as typed, the filter for the store, a message per refused value, and the divisions for the selects.
 type orgQuery struct {
 	form        web.OrgFilterForm
-	filter      postgres.OrgFilter
+	filter      registry.OrgFilter
 	problems    map[string]string
 	towns       []portal.Division // nil: no town select
 	communities []portal.Division // nil: no community select
@@ -146,7 +145,7 @@ func readOrgQuery(ctx context.Context, db orgFilterDivisions, a *portal.Account,
 	if v := f.Party.Value; v != "" && !slices.Contains(registry.PartyStatuses, v) {
 		refuse(&f.Party, "party", "请从列表中选择党建情况")
 	}
-	if v := f.Sort.Value; v != "" && v != string(postgres.SortName) {
+	if v := f.Sort.Value; v != "" && v != string(registry.SortName) {
 		refuse(&f.Sort, "sort", "请从列表中选择排序方式")
 	}
 	switch n := utf8.RuneCountInString(f.Query.Value); {
@@ -156,10 +155,10 @@ func readOrgQuery(ctx context.Context, db orgFilterDivisions, a *portal.Account,
 		refuse(&f.Query, "q", "名称关键词不能超过 40 个字")
 	}
 
-	oq.filter = postgres.OrgFilter{TownCode: f.Town.Value, CommunityCode: f.Community.Value,
+	oq.filter = registry.OrgFilter{TownCode: f.Town.Value, CommunityCode: f.Community.Value,
 		Tier: registry.Tier(f.Tier.Value), LegalForm: rules.LegalForm(f.LegalForm.Value), Field: f.Field.Value,
 		Nature: f.Nature.Value, Status: registry.Status(f.Status.Value), Party: f.Party.Value, Query: f.Query.Value,
-		Sort: postgres.OrgSort(f.Sort.Value)}
+		Sort: registry.OrgSort(f.Sort.Value)}
 	return oq, nil
 }
 
@@ -230,14 +229,14 @@ func handleOrgList(db orgLister, base string, rs *responder) http.HandlerFunc {
 		// The kept counts give any total of a structural filter for free. A search's total would mean counting
 		// its matches (a common word: 100k rows at 2 M organizations), so it is exact only when one page holds
 		// every match, and otherwise says there are more than a page.
-		var total postgres.OrgCount
+		var total registry.OrgCount
 		switch {
 		case page.Kept != nil:
 			total = *page.Kept
 		case after == 0 && len(rows) <= orgPageSize:
-			total = postgres.OrgCount{N: len(rows)}
+			total = registry.OrgCount{N: len(rows)}
 		default:
-			total = postgres.OrgCount{N: orgPageSize, More: true}
+			total = registry.OrgCount{N: orgPageSize, More: true}
 		}
 		vals := oq.values()
 		if len(rows) > orgPageSize {
@@ -281,7 +280,7 @@ func handleOrgExport(db orgExporter, base string, format exportFormat, rs *respo
 			func(table export.Table) error {
 				cells := make([]any, 0, len(web.OrgExportHeader))
 				_, err := db.ExportOrganizations(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
-					oq.filter, string(format), func(o postgres.OrgListRow) error {
+					oq.filter, string(format), func(o registry.OrgListRow) error {
 						cells = web.OrgExportCells(o, cells)
 						return table.Row(cells)
 					})

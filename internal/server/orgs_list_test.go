@@ -17,7 +17,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
@@ -497,7 +496,7 @@ func BenchmarkRenderOrgList(b *testing.B) {
 		web.OrgFilterForm{}, map[string]string{}, towns, []portal.Division{})
 	founded := time.Date(2021, 7, 21, 0, 0, 0, 0, time.UTC)
 	for i := range 50 {
-		v.Rows = append(v.Rows, postgres.OrgPageRow{ID: int64(100000 - i),
+		v.Rows = append(v.Rows, registry.OrgPageRow{ID: int64(100000 - i),
 			Name: "渝北区双龙湖街道锦华社区夕阳红舞蹈队" + strconv.Itoa(i), Tier: registry.TierGuided, LegalForm: "未登记团体",
 			TownName: "双龙湖街道", CommunityName: "锦华社区", Fields: []string{"文体娱乐", "邻里互助"}, LeaderName: "张三",
 			LeaderPhone: "138****5678", Status: registry.StatusNormal, FoundedOn: founded})

@@ -13,7 +13,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/sealbox"
@@ -48,13 +47,13 @@ type orgReader interface {
 }
 
 type orgCreator interface {
-	CommunityPlace(ctx context.Context, scope portal.Scope, code string) (postgres.Place, error)
-	CreateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in postgres.OrgInput) (int64, error)
+	CommunityPlace(ctx context.Context, scope portal.Scope, code string) (registry.Place, error)
+	CreateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.OrgInput) (int64, error)
 }
 
 type orgUpdater interface {
 	Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error)
-	UpdateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in postgres.OrgInput) ([]string, error)
+	UpdateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.OrgInput) ([]string, error)
 }
 
 type orgStatusChanger interface {
@@ -96,7 +95,7 @@ const (
 )
 
 // guidedFormView is the empty form for a new guided group in the account's own community.
-func guidedFormView(a *portal.Account, base string, place postgres.Place) web.OrgFormView {
+func guidedFormView(a *portal.Account, base string, place registry.Place) web.OrgFormView {
 	legal := rules.FormUnregistered
 	return web.OrgFormView{
 		Page: web.NewPage("新建村居指导组织", a, base+"/orgs", ""), Heading: "新建村居指导组织",
@@ -140,7 +139,7 @@ func handleOrgCreate(db orgCreator, box *sealbox.Box, base string, rs *responder
 			return
 		}
 		v := guidedFormView(a, base, place)
-		in := postgres.OrgInput{CommunityCode: a.DivisionCode, Tier: registry.TierGuided,
+		in := registry.OrgInput{CommunityCode: a.DivisionCode, Tier: registry.TierGuided,
 			LegalForm: rules.FormUnregistered,
 			NameParts: rules.NameParts{Prefix: v.Prefix, Community: v.Community}}
 		problems := readOrgForm(r, &v, &in, false, time.Now().In(beijing))
@@ -154,7 +153,7 @@ func handleOrgCreate(db orgCreator, box *sealbox.Box, base string, rs *responder
 		if problems.OK() {
 			id, err = db.CreateOrganization(r.Context(), box, scope, portal.ActorOf(*a, clientIPFrom(r.Context())), in)
 			switch {
-			case errors.Is(err, postgres.ErrNameTaken):
+			case errors.Is(err, registry.ErrNameTaken):
 				problems.Add(rules.KeyName, msgNameTaken)
 			case err != nil:
 				orgFail(rs, w, r, err)
@@ -173,8 +172,8 @@ func handleOrgCreate(db orgCreator, box *sealbox.Box, base string, rs *responder
 
 // inputOf is an organization's stored values as the input an edit starts from, so that what the short form does
 // not show (资金来源, 指导单位, 孵化 …) is kept. Leader phone and ID start empty: empty keeps the stored ones.
-func inputOf(o registry.Organization) postgres.OrgInput {
-	return postgres.OrgInput{CommunityCode: o.CommunityCode, Tier: o.Tier, LegalForm: o.LegalForm,
+func inputOf(o registry.Organization) registry.OrgInput {
+	return registry.OrgInput{CommunityCode: o.CommunityCode, Tier: o.Tier, LegalForm: o.LegalForm,
 		NameParts: o.NameParts, USCC: o.USCC, FilingNo: o.FilingNo, Fields: o.Fields, Nature: o.Nature,
 		Beneficiaries: o.Beneficiaries, FoundedOn: o.FoundedOn, LeaderName: o.LeaderName, Venue: o.Venue,
 		Charter: o.Charter, Members: o.Members, Volunteers: o.Volunteers, Funding: o.Funding,
@@ -229,7 +228,7 @@ func editableOrg(ctx context.Context, db orgUpdater, a *portal.Account, r *http.
 	if err != nil {
 		return o, err
 	}
-	if !postgres.RightsOn(a.Scope(), o).Edit {
+	if !registry.RightsOn(a.Scope(), o).Edit {
 		return o, portal.ErrNotAllow
 	}
 	return o, nil
@@ -281,7 +280,7 @@ func handleOrgUpdate(db orgUpdater, box *sealbox.Box, base string, rs *responder
 			changed, err = db.UpdateOrganization(r.Context(), box, a.Scope(),
 				portal.ActorOf(*a, clientIPFrom(r.Context())), o.ID, version, in)
 			switch {
-			case errors.Is(err, postgres.ErrNameTaken):
+			case errors.Is(err, registry.ErrNameTaken):
 				problems.Add(rules.KeyName, msgNameTaken)
 			case err != nil:
 				orgFail(rs, w, r, err)
@@ -304,7 +303,7 @@ func handleOrgUpdate(db orgUpdater, box *sealbox.Box, base string, rs *responder
 
 // readOrgForm reads the guided group's form into v (to show again: every typed value but the 身份证号) and in
 // (to save), and checks it. On an edit an empty phone or ID keeps the stored one.
-func readOrgForm(r *http.Request, v *web.OrgFormView, in *postgres.OrgInput, editing bool, now time.Time) rules.Problems {
+func readOrgForm(r *http.Request, v *web.OrgFormView, in *registry.OrgInput, editing bool, now time.Time) rules.Problems {
 	f := r.PostForm
 	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
 	p := rules.Problems{}
@@ -446,7 +445,7 @@ func orgDetail(ctx context.Context, db orgReader, a *portal.Account, base string
 		return web.OrgDetailView{}, o, err
 	}
 	v := web.NewOrgDetailView(web.NewPage(o.Name, a, base+"/orgs", takeFlashCtx(r)), o, events, base)
-	rights := postgres.RightsOn(scope, o)
+	rights := registry.RightsOn(scope, o)
 	v.CanEdit, v.CanStatus, v.CanReveal = rights.Edit, rights.ChangeStatus, rights.Reveal
 	v.StatusOn.Value = time.Now().In(beijing).Format(dateLayout)
 	return v, o, nil
@@ -515,7 +514,7 @@ func handleOrgStatus(db orgStatusChanger, base string, rs *responder) http.Handl
 			err = db.ChangeOrgStatus(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), o.ID,
 				version, to, day, reason)
 			switch {
-			case errors.Is(err, postgres.ErrNameTaken):
+			case errors.Is(err, registry.ErrNameTaken):
 				p.Add("status", "已有同名的在册组织，不能恢复该组织；请先通过编辑修改名称")
 			case err != nil:
 				orgFail(rs, w, r, err)

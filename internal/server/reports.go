@@ -21,7 +21,6 @@ import (
 	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/photos"
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
@@ -59,29 +58,29 @@ const reportPageSize = 50
 // reportFilterStore is what reading a list's filter needs.
 type reportFilterStore interface {
 	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
-	ReportGroups(ctx context.Context, scope portal.Scope) ([]postgres.ReportGroup, error)
+	ReportGroups(ctx context.Context, scope portal.Scope) ([]registry.ReportGroup, error)
 	Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error)
 }
 
 type reportLister interface {
 	reportFilterStore
-	ListActivityReportsPage(ctx context.Context, scope portal.Scope, f postgres.ReportFilter, after postgres.ReportCursor, limit int) (postgres.ReportPage, error)
+	ListActivityReportsPage(ctx context.Context, scope portal.Scope, f registry.ReportFilter, after registry.ReportCursor, limit int) (registry.ReportPage, error)
 }
 
 type reportExporter interface {
 	reportFilterStore
-	ExportActivityReports(ctx context.Context, scope portal.Scope, actor portal.Actor, f postgres.ReportFilter, format string,
-		fn func(postgres.ActivityReport) error) (int, error)
+	ExportActivityReports(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.ReportFilter, format string,
+		fn func(registry.ActivityReport) error) (int, error)
 }
 
 // reportQuery is a list's filter read from the query string and checked against the caller's scope.
 type reportQuery struct {
 	form        web.ReportFilterForm
-	filter      postgres.ReportFilter
+	filter      registry.ReportFilter
 	problems    map[string]string
 	towns       []portal.Division
 	communities []portal.Division
-	groups      []postgres.ReportGroup // a community's groups, for its select
+	groups      []registry.ReportGroup // a community's groups, for its select
 	orgName     string
 }
 
@@ -138,7 +137,7 @@ func readReportQuery(ctx context.Context, db reportFilterStore, a *portal.Accoun
 				return rq, err
 			}
 			if rq.groups == nil {
-				rq.groups = []postgres.ReportGroup{}
+				rq.groups = []registry.ReportGroup{}
 			}
 		}
 	}
@@ -168,15 +167,15 @@ func readReportQuery(ctx context.Context, db reportFilterStore, a *portal.Accoun
 			refuse(&f.Org, "org", "所选组织不在您的管辖范围内，请从列表中选择")
 		} else {
 			rq.filter.OrgID, rq.orgName = o.ID, o.Name
-			if rq.groups != nil && !slices.ContainsFunc(rq.groups, func(g postgres.ReportGroup) bool { return g.ID == o.ID }) {
-				rq.groups = append(rq.groups, postgres.ReportGroup{ID: o.ID, Name: o.Name})
+			if rq.groups != nil && !slices.ContainsFunc(rq.groups, func(g registry.ReportGroup) bool { return g.ID == o.ID }) {
+				rq.groups = append(rq.groups, registry.ReportGroup{ID: o.ID, Name: o.Name})
 			}
 		}
 	}
-	if v := f.Series.Value; v != "" && !slices.Contains(postgres.ReportSeries, v) {
+	if v := f.Series.Value; v != "" && !slices.Contains(registry.ReportSeries, v) {
 		refuse(&f.Series, "series", "请从列表中选择主题系列")
 	}
-	if v := f.Category.Value; v != "" && !slices.Contains(postgres.ReportCategories, v) {
+	if v := f.Category.Value; v != "" && !slices.Contains(registry.ReportCategories, v) {
 		refuse(&f.Category, "category", "请从列表中选择活动类别")
 	}
 	day := func(fl *web.Field, key, label string) *time.Time {
@@ -232,17 +231,17 @@ func (rq reportQuery) view(r *http.Request, a *portal.Account, p reportPaths, he
 }
 
 // readReportCursor reads the keyset cursor "2021-07-21_123" of the page asked for; anything else is the first page.
-func readReportCursor(s string) postgres.ReportCursor {
+func readReportCursor(s string) registry.ReportCursor {
 	date, id, ok := strings.Cut(s, "_")
 	if !ok {
-		return postgres.ReportCursor{}
+		return registry.ReportCursor{}
 	}
 	d, err := time.Parse(reportDateLayout, date)
 	n, err2 := strconv.ParseInt(id, 10, 64)
 	if err != nil || err2 != nil || n <= 0 {
-		return postgres.ReportCursor{}
+		return registry.ReportCursor{}
 	}
-	return postgres.ReportCursor{Date: d, ID: n}
+	return registry.ReportCursor{Date: d, ID: n}
 }
 
 // listReports fills v with one keyset page of the filter's reports; path is the list's own address.
@@ -373,7 +372,7 @@ func handleReportExport(db reportExporter, p reportPaths, format exportFormat, r
 			func(table export.Table) error {
 				cells := make([]any, 0, len(header))
 				_, err := db.ExportActivityReports(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
-					rq.filter, string(format), func(x postgres.ActivityReport) error {
+					rq.filter, string(format), func(x registry.ActivityReport) error {
 						cells = web.ReportExportCells(x, cells)
 						return table.Row(cells)
 					})
@@ -384,9 +383,9 @@ func handleReportExport(db reportExporter, p reportPaths, format exportFormat, r
 
 // reportReader is what a report's page reads.
 type reportReader interface {
-	ActivityReport(ctx context.Context, scope portal.Scope, id int64) (postgres.ActivityReport, error)
-	ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]postgres.ActivityReport, error)
-	ReportPhotos(ctx context.Context, scope portal.Scope, reportID int64) ([]postgres.ReportPhoto, error)
+	ActivityReport(ctx context.Context, scope portal.Scope, id int64) (registry.ActivityReport, error)
+	ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]registry.ActivityReport, error)
+	ReportPhotos(ctx context.Context, scope portal.Scope, reportID int64) ([]registry.ReportPhoto, error)
 }
 
 // handleReportShow is one revision of a report — current or from the history — with photos and all revisions.
@@ -421,7 +420,7 @@ func handleReportShow(db reportReader, p reportPaths, rs *responder) http.Handle
 }
 
 type reportPhotoStore interface {
-	ReportPhoto(ctx context.Context, scope portal.Scope, reportID, photoID int64) (postgres.ReportPhoto, error)
+	ReportPhoto(ctx context.Context, scope portal.Scope, reportID, photoID int64) (registry.ReportPhoto, error)
 }
 
 // handleReportPhoto sends a photo or its thumbnail of a report inside the caller's scope (else 404), with the
@@ -471,7 +470,7 @@ func handleReportPhoto(db reportPhotoStore, ph *photos.Store, thumb bool, rs *re
 
 // reportFormStore is what the report forms need.
 type reportFormStore interface {
-	ReportGroups(ctx context.Context, scope portal.Scope) ([]postgres.ReportGroup, error)
+	ReportGroups(ctx context.Context, scope portal.Scope) ([]registry.ReportGroup, error)
 }
 
 func handleReportNew(db reportFormStore, p reportPaths, rs *responder) http.HandlerFunc {
@@ -564,12 +563,12 @@ func reportText(r *http.Request, name, label string, required bool, max int, f *
 
 // readReportForm checks every field of a report form against the community's groups and today's date in
 // 北京时间, filling v with what was typed.
-func readReportForm(r *http.Request, v *web.ReportFormView, groups []postgres.ReportGroup, now time.Time) (postgres.ReportInput, rules.Problems) {
+func readReportForm(r *http.Request, v *web.ReportFormView, groups []registry.ReportGroup, now time.Time) (registry.ReportInput, rules.Problems) {
 	problems := rules.Problems{}
-	var in postgres.ReportInput
+	var in registry.ReportInput
 	v.Group.Value = strings.TrimSpace(r.PostFormValue("org"))
 	if id, err := strconv.ParseInt(v.Group.Value, 10, 64); err == nil &&
-		slices.ContainsFunc(groups, func(g postgres.ReportGroup) bool { return g.ID == id }) {
+		slices.ContainsFunc(groups, func(g registry.ReportGroup) bool { return g.ID == id }) {
 		in.OrgID = id
 	} else if v.Group.Value == "" {
 		problems.Add("org", "请选择组织")
@@ -591,11 +590,11 @@ func readReportForm(r *http.Request, v *web.ReportFormView, groups []postgres.Re
 	in.Title = reportText(r, "title", "活动名称", true, 60, &v.Title, problems)
 	in.Place = reportText(r, "place", "活动地点", true, 100, &v.Place, problems)
 	v.Series.Value = r.PostFormValue("series")
-	if !slices.Contains(postgres.ReportSeries, v.Series.Value) {
+	if !slices.Contains(registry.ReportSeries, v.Series.Value) {
 		problems.Add("series", "请选择主题系列")
 	}
 	v.Category.Value = r.PostFormValue("category")
-	if !slices.Contains(postgres.ReportCategories, v.Category.Value) {
+	if !slices.Contains(registry.ReportCategories, v.Category.Value) {
 		problems.Add("category", "请选择活动类别")
 	}
 	in.Series, in.Category = v.Series.Value, v.Category.Value
@@ -704,8 +703,8 @@ func readReportPhotos(r *http.Request, ph *photos.Store, room int, problems rule
 }
 
 // saveReportPhotos stores checked photos; on failure it removes what it stored and says so.
-func saveReportPhotos(ph *photos.Store, prepared []preparedReportPhoto) ([]postgres.ReportPhotoInput, []string, error) {
-	var ins []postgres.ReportPhotoInput
+func saveReportPhotos(ph *photos.Store, prepared []preparedReportPhoto) ([]registry.ReportPhotoInput, []string, error) {
+	var ins []registry.ReportPhotoInput
 	var keys []string
 	for _, pp := range prepared {
 		f, err := pp.fh.Open()
@@ -720,14 +719,14 @@ func saveReportPhotos(ph *photos.Store, prepared []preparedReportPhoto) ([]postg
 			return nil, nil, err
 		}
 		keys = append(keys, st.Key, st.ThumbKey)
-		ins = append(ins, postgres.ReportPhotoInput{ContentType: st.ContentType, Size: st.Size, Width: st.Width,
+		ins = append(ins, registry.ReportPhotoInput{ContentType: st.ContentType, Size: st.Size, Width: st.Width,
 			Height: st.Height, StorageKey: st.Key, ThumbKey: st.ThumbKey, ThumbType: st.ThumbType, SHA256: st.SHA256})
 	}
 	return ins, keys, nil
 }
 
 // showReportProblems puts every message at its field and re-renders the form with 422; files must be chosen again.
-func showReportProblems(w http.ResponseWriter, r *http.Request, rs *responder, v *web.ReportFormView, problems rules.Problems, groups []postgres.ReportGroup) {
+func showReportProblems(w http.ResponseWriter, r *http.Request, rs *responder, v *web.ReportFormView, problems rules.Problems, groups []registry.ReportGroup) {
 	v.Problems = problems
 	v.Resubmit = true
 	fields := map[string]*web.Field{"org": &v.Group, "activity_date": &v.Date, "title": &v.Title, "place": &v.Place,
@@ -745,8 +744,8 @@ func showReportProblems(w http.ResponseWriter, r *http.Request, rs *responder, v
 
 type reportCreator interface {
 	reportFormStore
-	CreateActivityReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in postgres.ReportInput,
-		photos []postgres.ReportPhotoInput) (int64, error)
+	CreateActivityReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.ReportInput,
+		photos []registry.ReportPhotoInput) (int64, error)
 }
 
 // handleReportCreate files a report. Everything is checked — photos by their content, decoded whole — before
@@ -802,12 +801,12 @@ type reportCorrector interface {
 	reportFormStore
 	reportReader
 	CorrectActivityReport(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int,
-		reason string, in postgres.ReportInput, keep []int64, photos []postgres.ReportPhotoInput) (int64, error)
+		reason string, in registry.ReportInput, keep []int64, photos []registry.ReportPhotoInput) (int64, error)
 }
 
 // reportCorrectionForm loads the revision to correct and the form around it: the community's live groups plus the
 // report's own group, and the revision's photos to keep.
-func reportCorrectionForm(ctx context.Context, db reportCorrector, a *portal.Account, p reportPaths, id int64) (web.ReportFormView, postgres.ActivityReport, []postgres.ReportGroup, []postgres.ReportPhoto, error) {
+func reportCorrectionForm(ctx context.Context, db reportCorrector, a *portal.Account, p reportPaths, id int64) (web.ReportFormView, registry.ActivityReport, []registry.ReportGroup, []registry.ReportPhoto, error) {
 	scope := a.Scope()
 	rep, err := db.ActivityReport(ctx, scope, id)
 	if err != nil {
@@ -817,8 +816,8 @@ func reportCorrectionForm(ctx context.Context, db reportCorrector, a *portal.Acc
 	if err != nil {
 		return web.ReportFormView{}, rep, nil, nil, err
 	}
-	if !slices.ContainsFunc(groups, func(g postgres.ReportGroup) bool { return g.ID == rep.OrgID }) {
-		groups = append(groups, postgres.ReportGroup{ID: rep.OrgID, Name: rep.OrgName})
+	if !slices.ContainsFunc(groups, func(g registry.ReportGroup) bool { return g.ID == rep.OrgID }) {
+		groups = append(groups, registry.ReportGroup{ID: rep.OrgID, Name: rep.OrgName})
 	}
 	ps, err := db.ReportPhotos(ctx, scope, id)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
 )
@@ -46,22 +46,22 @@ func (s *Server) workReportRoutes(r chi.Router, tier portal.Tier) {
 }
 
 type workReportStatusReader interface {
-	CommunityReportStatus(ctx context.Context, scope portal.Scope, cur, prev postgres.Period) ([]postgres.ReportStatus, error)
+	CommunityReportStatus(ctx context.Context, scope portal.Scope, cur, prev registry.Period) ([]registry.ReportStatus, error)
 }
 
 type workReportReader interface {
-	ReportOrg(ctx context.Context, scope portal.Scope, id int64) (postgres.ReportOrg, error)
-	WorkReports(ctx context.Context, scope portal.Scope, orgID int64, p postgres.Period) ([]postgres.WorkReport, error)
+	ReportOrg(ctx context.Context, scope portal.Scope, id int64) (registry.ReportOrg, error)
+	WorkReports(ctx context.Context, scope portal.Scope, orgID int64, p registry.Period) ([]registry.WorkReport, error)
 }
 
 type workReportSubmitter interface {
 	workReportReader
-	SubmitWorkReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in postgres.WorkReportInput, now time.Time) (int, error)
+	SubmitWorkReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.WorkReportInput, now time.Time) (int, error)
 }
 
 type workReportCoverage interface {
-	ReportCoverage(ctx context.Context, scope portal.Scope, p postgres.Period) ([]postgres.ReportCoverage, error)
-	LapsedOrgs(ctx context.Context, scope portal.Scope, last postgres.Period) ([]postgres.LapsedOrg, error)
+	ReportCoverage(ctx context.Context, scope portal.Scope, p registry.Period) ([]registry.ReportCoverage, error)
+	LapsedOrgs(ctx context.Context, scope portal.Scope, last registry.Period) ([]registry.LapsedOrg, error)
 }
 
 type abnormalMarker interface {
@@ -70,27 +70,27 @@ type abnormalMarker interface {
 }
 
 type evaluationReader interface {
-	ReportOrg(ctx context.Context, scope portal.Scope, id int64) (postgres.ReportOrg, error)
-	Evaluations(ctx context.Context, scope portal.Scope, orgID int64) ([]postgres.Evaluation, error)
+	ReportOrg(ctx context.Context, scope portal.Scope, id int64) (registry.ReportOrg, error)
+	Evaluations(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Evaluation, error)
 }
 
 type evaluator interface {
 	evaluationReader
-	Evaluate(ctx context.Context, scope portal.Scope, actor portal.Actor, in postgres.EvaluationInput) (postgres.Grade, error)
+	Evaluate(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.EvaluationInput) (registry.Grade, error)
 }
 
 type evaluationLister interface {
-	LatestEvaluations(ctx context.Context, scope portal.Scope, grade postgres.Grade) ([]postgres.Evaluation, error)
+	LatestEvaluations(ctx context.Context, scope portal.Scope, grade registry.Grade) ([]registry.Evaluation, error)
 }
 
 type evaluationExporter interface {
-	ExportEvaluations(ctx context.Context, scope portal.Scope, actor portal.Actor, grade postgres.Grade, format string,
-		fn func(postgres.Evaluation) error) (int, error)
+	ExportEvaluations(ctx context.Context, scope portal.Scope, actor portal.Actor, grade registry.Grade, format string,
+		fn func(registry.Evaluation) error) (int, error)
 }
 
 type coverageExporter interface {
-	ReportCoverage(ctx context.Context, scope portal.Scope, p postgres.Period) ([]postgres.ReportCoverage, error)
-	AuditCoverageExport(ctx context.Context, actor portal.Actor, p postgres.Period, format string, rows int) error
+	ReportCoverage(ctx context.Context, scope portal.Scope, p registry.Period) ([]registry.ReportCoverage, error)
+	AuditCoverageExport(ctx context.Context, actor portal.Actor, p registry.Period, format string, rows int) error
 }
 
 // Limits of the work-report and evaluation forms.
@@ -112,7 +112,7 @@ func formOrgID(s string) (int64, bool) {
 func handleWorkReportStatus(db workReportStatusReader, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		cur := postgres.PeriodOf(time.Now())
+		cur := registry.PeriodOf(time.Now())
 		prev := cur.Prev()
 		rows, err := db.CommunityReportStatus(r.Context(), a.Scope(), cur, prev)
 		if err != nil {
@@ -127,11 +127,11 @@ func handleWorkReportStatus(db workReportStatusReader, base string, rs *responde
 
 // workReportForm builds the form for the group and period the query or form names: a group outside the
 // community (or no longer live) or a period not yet begun is ErrNotFound.
-func workReportForm(ctx context.Context, db workReportReader, a *portal.Account, base, orgParam, periodParam string) (web.WorkReportFormView, postgres.ReportOrg, postgres.Period, error) {
+func workReportForm(ctx context.Context, db workReportReader, a *portal.Account, base, orgParam, periodParam string) (web.WorkReportFormView, registry.ReportOrg, registry.Period, error) {
 	id, ok := formOrgID(orgParam)
-	p, pok := postgres.ParsePeriod(periodParam)
-	if !ok || !pok || p.After(postgres.PeriodOf(time.Now())) {
-		return web.WorkReportFormView{}, postgres.ReportOrg{}, p, portal.ErrNotFound
+	p, pok := registry.ParsePeriod(periodParam)
+	if !ok || !pok || p.After(registry.PeriodOf(time.Now())) {
+		return web.WorkReportFormView{}, registry.ReportOrg{}, p, portal.ErrNotFound
 	}
 	o, err := db.ReportOrg(ctx, a.Scope(), id)
 	if err == nil && !o.Live() {
@@ -228,7 +228,7 @@ func handleWorkReportSubmit(db workReportSubmitter, base string, rs *responder) 
 			return
 		}
 		problems := rules.Problems{}
-		in := postgres.WorkReportInput{OrgID: o.ID, Period: p, Revision: seen}
+		in := registry.WorkReportInput{OrgID: o.ID, Period: p, Revision: seen}
 		in.Summary = formText(f, "summary", "工作总结", workReportSummaryMax, true, &v.Summary, problems)
 		in.Activities = formCount(f, "activities", "开展活动次数", countMax, &v.Activities, problems)
 		in.Members = formCount(f, "members", "现有成员人数", countMax, &v.Members, problems)
@@ -256,7 +256,7 @@ func handleWorkReportSubmit(db workReportSubmitter, base string, rs *responder) 
 // coverageView builds the town's or district's page for the period the query names (default: the previous
 // period, the last one complete).
 func coverageView(ctx context.Context, db workReportCoverage, a *portal.Account, base string, r *http.Request) (web.WorkReportCoverageView, error) {
-	cur := postgres.PeriodOf(time.Now())
+	cur := registry.PeriodOf(time.Now())
 	v := web.WorkReportCoverageView{Heading: "定期工作报告报送情况", Action: base + "/work-reports",
 		ChildLabel: "村(社区)", Problems: map[string]string{}, MarkAction: base + "/work-reports/mark-abnormal"}
 	if a.Tier == portal.TierDistrict {
@@ -280,7 +280,7 @@ func coverageView(ctx context.Context, db workReportCoverage, a *portal.Account,
 		v.CanMark = true
 		last := cur.Prev()
 		var labels []string
-		for i, q := 0, last; i < postgres.MissedPeriodsForAbnormal; i, q = i+1, q.Prev() {
+		for i, q := 0, last; i < registry.MissedPeriodsForAbnormal; i, q = i+1, q.Prev() {
 			labels = append([]string{q.Label()}, labels...)
 		}
 		v.MissedLabel = strings.Join(labels, "、")
@@ -298,12 +298,12 @@ func coverageView(ctx context.Context, db workReportCoverage, a *portal.Account,
 
 // coveragePeriod is the period the query names, into f (default: the one before cur, the last one complete);
 // a period that is not offered is refused with a message in f, and the default is used.
-func coveragePeriod(r *http.Request, cur postgres.Period, f *web.Field) (postgres.Period, bool) {
+func coveragePeriod(r *http.Request, cur registry.Period, f *web.Field) (registry.Period, bool) {
 	f.Value = strings.TrimSpace(r.URL.Query().Get("period"))
 	if f.Value == "" {
 		return cur.Prev(), true
 	}
-	if q, ok := postgres.ParsePeriod(f.Value); ok && !q.After(cur) {
+	if q, ok := registry.ParsePeriod(f.Value); ok && !q.After(cur) {
 		return q, true
 	}
 	f.Problem = "请从列表中选择报告期"
@@ -316,7 +316,7 @@ func handleCoverageExport(db coverageExporter, base string, rs *responder) http.
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		var f web.Field
-		p, ok := coveragePeriod(r, postgres.PeriodOf(time.Now()), &f)
+		p, ok := coveragePeriod(r, registry.PeriodOf(time.Now()), &f)
 		if !ok {
 			rs.errorPage(w, r, http.StatusUnprocessableEntity, "报告期无效", f.Problem+"。")
 			return
@@ -333,7 +333,7 @@ func handleCoverageExport(db coverageExporter, base string, rs *responder) http.
 		streamTable(w, r, rs, a, exportXLSX, "定期工作报告报送情况"+p.Label(), "work-report-coverage-"+p.Key(),
 			"报送情况", web.CoverageExportHeader(child), func(t export.Table) error {
 				var cells []any
-				total := postgres.ReportCoverage{Name: "合计"}
+				total := registry.ReportCoverage{Name: "合计"}
 				for _, c := range cs {
 					cells = web.CoverageExportCells(c, cells)
 					if err := t.Row(cells); err != nil {
@@ -428,17 +428,17 @@ func handleMarkAbnormal(db abnormalMarker, base string, rs *responder) http.Hand
 // evaluationForm builds the evaluation form for the group and year named: a group outside the community is
 // ErrNotFound; the year defaults to the current one, and a year already evaluated is re-evaluated from its
 // latest version.
-func evaluationForm(ctx context.Context, db evaluationReader, a *portal.Account, base, orgParam, yearParam string) (web.EvaluationFormView, postgres.ReportOrg, error) {
+func evaluationForm(ctx context.Context, db evaluationReader, a *portal.Account, base, orgParam, yearParam string) (web.EvaluationFormView, registry.ReportOrg, error) {
 	id, ok := formOrgID(orgParam)
 	if !ok {
-		return web.EvaluationFormView{}, postgres.ReportOrg{}, portal.ErrNotFound
+		return web.EvaluationFormView{}, registry.ReportOrg{}, portal.ErrNotFound
 	}
 	thisYear := time.Now().In(beijing).Year()
 	year := thisYear
 	if yearParam != "" {
 		y, err := strconv.Atoi(yearParam)
-		if err != nil || y < postgres.FirstReportYear || y > thisYear {
-			return web.EvaluationFormView{}, postgres.ReportOrg{}, portal.ErrNotFound
+		if err != nil || y < registry.FirstReportYear || y > thisYear {
+			return web.EvaluationFormView{}, registry.ReportOrg{}, portal.ErrNotFound
 		}
 		year = y
 	}
@@ -458,11 +458,11 @@ func evaluationForm(ctx context.Context, db evaluationReader, a *portal.Account,
 		Heading: "评估评议：" + o.Name, Action: base + "/evaluations", SwitchAction: base + "/evaluations/new",
 		CancelHref: base + "/work-reports", HistoryHref: base + "/orgs/" + sid + "/evaluations", OrgID: id,
 		OrgName: o.Name, Year: year, Problems: map[string]string{}, GradeOptions: web.GradeOptions("按得分评定", "")}
-	for y := thisYear; y >= postgres.FirstReportYear; y-- {
+	for y := thisYear; y >= registry.FirstReportYear; y-- {
 		v.YearOptions = append(v.YearOptions, web.Option{Value: strconv.Itoa(y), Label: strconv.Itoa(y) + "年度",
 			Selected: y == year})
 	}
-	for _, d := range postgres.EvaluationDimensions {
+	for _, d := range registry.EvaluationDimensions {
 		v.Scores = append(v.Scores, web.ScoreField{Key: d.Key, Label: d.Label})
 	}
 	for _, e := range history { // the latest version first
@@ -514,7 +514,7 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 			return
 		}
 		problems := rules.Problems{}
-		in := postgres.EvaluationInput{OrgID: o.ID, Year: v.Year, Version: seen, Scores: map[string]int{}}
+		in := registry.EvaluationInput{OrgID: o.ID, Year: v.Year, Version: seen, Scores: map[string]int{}}
 		for i := range v.Scores {
 			s := &v.Scores[i]
 			key := "score_" + s.Key
@@ -531,17 +531,17 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 		}
 		in.Views = formText(f, "views", "群众评议意见", evaluationViewsMax, false, &v.Views, problems)
 		v.Grade.Value = f.Get("grade")
-		in.Grade = postgres.Grade(v.Grade.Value)
+		in.Grade = registry.Grade(v.Grade.Value)
 		if in.Grade != "" && !in.Grade.Valid() {
 			problems.Add("grade", "请从列表中选择等次")
 			in.Grade = ""
 		}
 		v.GradeOptions = web.GradeOptions("按得分评定", in.Grade)
 		in.OverrideReason = formText(f, "override_reason", "调整理由", evaluationReasonMax, false, &v.Reason, problems)
-		if in.Grade != "" && len(in.Scores) == len(postgres.EvaluationDimensions) &&
-			in.Grade != postgres.GradeOf(postgres.Average(in.Scores)) && in.OverrideReason == "" {
+		if in.Grade != "" && len(in.Scores) == len(registry.EvaluationDimensions) &&
+			in.Grade != registry.GradeOf(registry.Average(in.Scores)) && in.OverrideReason == "" {
 			problems.Add("override_reason", "调整等次须写明理由（按得分应评为"+
-				postgres.GradeOf(postgres.Average(in.Scores)).Label()+"）")
+				registry.GradeOf(registry.Average(in.Scores)).Label()+"）")
 		}
 		if !problems.OK() {
 			v.SetProblems(problems)
@@ -549,7 +549,7 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 			return
 		}
 		grade, err := db.Evaluate(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in)
-		if errors.Is(err, postgres.ErrOverrideReason) {
+		if errors.Is(err, registry.ErrOverrideReason) {
 			v.SetProblems(map[string]string{"override_reason": "调整等次须写明理由"})
 			rs.render(w, r, http.StatusUnprocessableEntity, web.EvaluationFormPage(v))
 			return
@@ -608,7 +608,7 @@ func handleEvaluationList(db evaluationLister, base string, rs *responder) http.
 			Heading: heading, Action: base + "/evaluations", Problems: map[string]string{},
 			Dimensions: web.DimensionLabels()}
 		v.Grade.Value = strings.TrimSpace(r.URL.Query().Get("grade"))
-		grade := postgres.Grade(v.Grade.Value)
+		grade := registry.Grade(v.Grade.Value)
 		if grade != "" && !grade.Valid() {
 			v.Grade.Problem = "请从列表中选择等次"
 			v.Problems["grade"] = v.Grade.Problem
@@ -623,7 +623,7 @@ func handleEvaluationList(db evaluationLister, base string, rs *responder) http.
 		for _, e := range es {
 			v.Rows = append(v.Rows, web.NewEvaluationRow(e, base))
 		}
-		v.Capped = len(es) >= postgres.EvaluationListLimit
+		v.Capped = len(es) >= registry.EvaluationListLimit
 		if len(v.Problems) == 0 {
 			q := url.Values{}
 			if grade != "" {
@@ -645,7 +645,7 @@ func handleEvaluationList(db evaluationLister, base string, rs *responder) http.
 func handleEvaluationExport(db evaluationExporter, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		grade := postgres.Grade(strings.TrimSpace(r.URL.Query().Get("grade")))
+		grade := registry.Grade(strings.TrimSpace(r.URL.Query().Get("grade")))
 		if grade != "" && !grade.Valid() {
 			rs.errorPage(w, r, http.StatusUnprocessableEntity, "等次无效", "请从列表中选择等次。")
 			return
@@ -655,7 +655,7 @@ func handleEvaluationExport(db evaluationExporter, base string, rs *responder) h
 			func(t export.Table) error {
 				cells := make([]any, 0, len(header))
 				_, err := db.ExportEvaluations(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
-					grade, string(exportXLSX), func(e postgres.Evaluation) error {
+					grade, string(exportXLSX), func(e registry.Evaluation) error {
 						cells = web.EvaluationExportCells(e, cells)
 						return t.Row(cells)
 					})

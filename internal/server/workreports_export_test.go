@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 )
 
@@ -48,7 +48,7 @@ func TestWorkReportCoverageExport(t *testing.T) {
 	a := newApp(t, nil)
 	community := a.signedIn("demo-community")
 	org1, _ := a.liveOrgs(seed.CommunityDemo)
-	cur := postgres.PeriodOf(time.Now())
+	cur := registry.PeriodOf(time.Now())
 	if res := community.post("/community/work-reports", wrForm(org1, cur, 0, nil)); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: %d", res.StatusCode)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 )
 
@@ -37,7 +37,7 @@ func (a *app) liveOrgs(community string) (int64, int64) {
 	return ids[0], ids[1]
 }
 
-func wrForm(org int64, p postgres.Period, revision int, over url.Values) url.Values {
+func wrForm(org int64, p registry.Period, revision int, over url.Values) url.Values {
 	f := url.Values{"org": {strconv.FormatInt(org, 10)}, "period": {p.Key()}, "revision": {strconv.Itoa(revision)},
 		"summary": {"本期开展邻里互助活动 6 次，服务空巢老人 40 人次。"}, "activities": {"6"}, "members": {"18"},
 		"plans": {"下期计划增加志愿者培训。"}}
@@ -54,7 +54,7 @@ func TestWorkReportsCoverage(t *testing.T) {
 	town2 := a.signedIn("demo-town2")
 	org1, org2 := a.liveOrgs(seed.CommunityDemo)
 	s1, s2 := strconv.FormatInt(org1, 10), strconv.FormatInt(org2, 10)
-	cur := postgres.PeriodOf(time.Now())
+	cur := registry.PeriodOf(time.Now())
 
 	if res := community.get("/community/work-reports/new?org=" + s1 + "&period=" + cur.Key()); res.StatusCode != http.StatusOK {
 		t.Fatalf("form: %d", res.StatusCode)
@@ -138,7 +138,7 @@ func TestWorkReportInputAndCorrection(t *testing.T) {
 	a := newApp(t, nil)
 	community := a.signedIn("demo-community")
 	org1, _ := a.liveOrgs(seed.CommunityDemo)
-	cur := postgres.PeriodOf(time.Now())
+	cur := registry.PeriodOf(time.Now())
 
 	bad := community.post("/community/work-reports", wrForm(org1, cur, 0,
 		url.Values{"summary": {"  "}, "activities": {"abc"}, "members": {"-3"}, "plans": {"保留的计划"}}))
@@ -154,7 +154,7 @@ func TestWorkReportInputAndCorrection(t *testing.T) {
 	if d.Find(".errors li").Length() != 3 || d.Find("#plans").Text() != "保留的计划" {
 		t.Errorf("summary %d items, plans kept %q", d.Find(".errors li").Length(), d.Find("#plans").Text())
 	}
-	ahead := postgres.Period{Year: cur.Year + 1, Half: 1}
+	ahead := registry.Period{Year: cur.Year + 1, Half: 1}
 	if res := community.post("/community/work-reports", wrForm(org1, ahead, 0, nil)); res.StatusCode != http.StatusNotFound {
 		t.Errorf("future period: %d", res.StatusCode)
 	}
