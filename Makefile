@@ -24,8 +24,9 @@ build:
 generate:
 	$(GO) tool templ generate
 
-## check: generated code is current and gofmt has nothing to say (CI runs this)
+## check: go.mod is tidy, generated code is current and gofmt has nothing to say (CI runs this)
 check:
+	$(GO) mod tidy -diff
 	$(GO) tool templ generate
 	git diff --exit-code -- '*_templ.go'
 	@test -z "$$(gofmt -l cmd internal web migrations)" || { gofmt -l cmd internal web migrations; exit 1; }

@@ -68,6 +68,23 @@ type NavItem struct {
 	Current bool
 }
 
+// navigation is every tier's menu in order; an entry shows to the tiers the capability table grants its action.
+var navigation = []struct {
+	label, path string
+	action      portal.Action
+}{
+	{"工作台", "", portal.ViewDashboard},
+	{"社会组织", "/orgs", portal.ViewOrgs},
+	{"备案管理", "/filings", portal.ViewFilings},
+	{"登记申请", "/applications", portal.ViewApplications},
+	{"活动报告", "/reports", portal.ViewReports},
+	{"重大活动", "/notices", portal.ViewNotices},
+	{"工作报告", "/work-reports", portal.ViewWorkReports},
+	{"评估评议", "/evaluations", portal.ViewEvaluations},
+	{"账号管理", "/accounts", portal.ManageAccounts},
+	{"审计日志", "/audit", portal.ViewAudit},
+}
+
 // NewPage builds the layout model for a page titled title; current is the href of the active nav entry.
 func NewPage(title string, a *portal.Account, current, flash string) Page {
 	p := Page{Title: title, Flash: flash}
@@ -77,22 +94,10 @@ func NewPage(title string, a *portal.Account, current, flash string) Page {
 	p.User = &UserBar{DisplayName: a.DisplayName, Username: a.Username, TierLabel: a.Tier.Label(),
 		DivisionName: a.DivisionName}
 	root := "/" + string(a.Tier)
-	item := func(label, path string) { p.Nav = append(p.Nav, NavItem{Label: label, Href: root + path}) }
-	item("工作台", "")
-	item("社会组织", "/orgs")
-	if a.Tier != portal.TierCommunity {
-		item("备案管理", "/filings")
-	}
-	item("登记申请", "/applications")
-	item("活动报告", "/reports")
-	item("重大活动", "/notices")
-	item("工作报告", "/work-reports")
-	item("评估评议", "/evaluations")
-	if a.Tier != portal.TierCommunity {
-		item("账号管理", "/accounts")
-	}
-	if a.Tier == portal.TierDistrict {
-		item("审计日志", "/audit")
+	for _, n := range navigation {
+		if portal.Can(a.Tier, n.action) {
+			p.Nav = append(p.Nav, NavItem{Label: n.label, Href: root + n.path})
+		}
 	}
 	for i := range p.Nav {
 		p.Nav[i].Current = p.Nav[i].Href == current

@@ -24,6 +24,7 @@ import (
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/server"
+	"github.com/yubei-cso/portal/web"
 )
 
 const usage = `usage: portal COMMAND [flags]
@@ -171,7 +172,7 @@ func loadDemo(ctx context.Context, db *postgres.DB, cfg config.Config, stdout io
 	if err != nil {
 		return fmt.Errorf("loading demo data: %w", err)
 	}
-	loaded, err := seed.LoadDemo(ctx, db, auth.NewHasher(cfg.HashConcurrency), box, server.DemoPassword)
+	loaded, err := seed.LoadDemo(ctx, db, auth.NewHasher(cfg.HashConcurrency), box, seed.DemoPassword)
 	if err != nil {
 		return fmt.Errorf("loading demo data: %w", err)
 	}
@@ -241,7 +242,7 @@ func ensureDatabase(ctx context.Context, c *pgcluster.Cluster, name string) erro
 
 // serve listens on cfg.Addr until ctx ends (SIGINT/SIGTERM), then drains in-flight requests (SECURITY.md 23).
 func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Writer, log *slog.Logger) error {
-	srv := server.New(cfg, db, log)
+	srv := server.New(cfg, db, log, demoLogin(cfg))
 	defer srv.Close()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -338,4 +339,25 @@ func runPG(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	return fmt.Errorf("unknown pg command %q", args[0])
+}
+
+// demoLogin is the sign-in page's list of the demo accounts DESIGN.md promises, with their divisions' names; it
+// is empty outside demo mode.
+func demoLogin(cfg config.Config) web.DemoLogin {
+	if !cfg.Demo {
+		return web.DemoLogin{}
+	}
+	names := map[string]string{seed.DistrictCode: seed.District().Name}
+	towns := seed.Towns()
+	for _, t := range towns {
+		names[t.Code] = t.Name
+	}
+	for _, c := range seed.DemoCommunities(towns) {
+		names[c.Code] = names[c.ParentCode] + " · " + c.Name
+	}
+	d := web.DemoLogin{Password: seed.DemoPassword}
+	for _, a := range seed.DemoAccounts() {
+		d.Accounts = append(d.Accounts, web.DemoAccount{Username: a.Username, Tier: a.Tier.Label(), Division: names[a.Division]})
+	}
+	return d
 }

@@ -117,6 +117,12 @@ func TestRunServesAndShutsDown(t *testing.T) {
 			res.StatusCode, res.Header.Get("Location"))
 	}
 
+	// In demo mode the sign-in page lists the demo accounts with their divisions, and their password.
+	if res, body := get("/login"); res.StatusCode != 200 || !strings.Contains(body, "demo-town2") ||
+		!strings.Contains(body, "统景镇") || !strings.Contains(body, testdb.DemoPassword) {
+		t.Errorf("/login in demo mode: status %d, demo accounts or password missing", res.StatusCode)
+	}
+
 	form := url.Values{"username": {"demo-district"}, "password": {testdb.DemoPassword}}
 	req, err := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
 	if err != nil {

@@ -219,7 +219,7 @@ func (db *DB) applicableOrgs(ctx context.Context, scope portal.Scope, id int64, 
 // mayApplyForRegistration is whether a scope may submit and correct applications: the 镇街 and the 村(居)委会; the district
 // reviews them.
 func mayApplyForRegistration(scope portal.Scope) bool {
-	return scope.Tier == portal.TierTown || scope.Tier == portal.TierCommunity
+	return portal.Can(scope.Tier, portal.SubmitApplications)
 }
 
 func insertApplicationEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, id int64, from, to registry.ApplicationStatus, reason string) error {
@@ -352,7 +352,7 @@ func (db *DB) applicationTransition(ctx context.Context, scope portal.Scope, act
 // AcceptApplication is 受理: the district takes up a submitted application. A stale version or a step the
 // workflow does not allow is ErrConflict, and nothing is written.
 func (db *DB) AcceptApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int) error {
-	if scope.Tier != portal.TierDistrict {
+	if !portal.Can(scope.Tier, portal.ReviewApplications) {
 		return portal.ErrNotAllow
 	}
 	return db.applicationTransition(ctx, scope, actor, id, version, registry.AppAccepted, func(tx pgx.Tx, _ lockedApplication) (string, error) {
@@ -364,7 +364,7 @@ func (db *DB) AcceptApplication(ctx context.Context, scope portal.Scope, actor p
 
 // ReturnApplication is 退回补正: the district names what the applicant must correct.
 func (db *DB) ReturnApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, correction string) error {
-	if scope.Tier != portal.TierDistrict {
+	if !portal.Can(scope.Tier, portal.ReviewApplications) {
 		return portal.ErrNotAllow
 	}
 	if strings.TrimSpace(correction) == "" {
@@ -380,7 +380,7 @@ func (db *DB) ReturnApplication(ctx context.Context, scope portal.Scope, actor p
 
 // RejectApplication is 不予登记, with the written reason.
 func (db *DB) RejectApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error {
-	if scope.Tier != portal.TierDistrict {
+	if !portal.Can(scope.Tier, portal.ReviewApplications) {
 		return portal.ErrNotAllow
 	}
 	if strings.TrimSpace(reason) == "" {
@@ -405,7 +405,7 @@ func (db *DB) RejectApplication(ctx context.Context, scope portal.Scope, actor p
 // organization holds ErrNameTaken, an existing group no longer guided or filed and live ErrNotApplicable; in
 // each case nothing is written. It returns the registered organization's id.
 func (db *DB) ApproveApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, uscc string) (int64, error) {
-	if scope.Tier != portal.TierDistrict {
+	if !portal.Can(scope.Tier, portal.ReviewApplications) {
 		return 0, portal.ErrNotAllow
 	}
 	uscc = rules.NormalizeUSCC(uscc)

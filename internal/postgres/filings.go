@@ -244,7 +244,7 @@ func (db *DB) NameInUse(ctx context.Context, scope portal.Scope, name string) (b
 // it. A 成立备案's community must lie inside scope; a 变更 or 注销 filing's organization must be a live filed
 // organization inside scope, with no other filing awaiting review (ErrOpenFiling).
 func (db *DB) CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error) {
-	if scope.Tier != portal.TierTown {
+	if !portal.Can(scope.Tier, portal.SubmitFilings) {
 		return 0, portal.ErrNotAllow
 	}
 	var actorID *int64
@@ -390,7 +390,7 @@ func lockFiling(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64, ve
 // ("filing_changed"); a 注销备案 marks it dissolved with the date and reason ("filing_cancelled"). A stale
 // version is ErrConflict; a name taken meanwhile is ErrNameTaken; nothing is written in either case.
 func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int) (registry.Decision, error) {
-	if scope.Tier != portal.TierTown {
+	if !portal.Can(scope.Tier, portal.DecideFilings) {
 		return registry.Decision{}, portal.ErrNotAllow
 	}
 	var d registry.Decision
@@ -533,7 +533,7 @@ func nextFilingNo(ctx context.Context, tx pgx.Tx, town string) (string, error) {
 
 // ReturnFiling decides a filing 退回 with the officer's reason; nothing else changes.
 func (db *DB) ReturnFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error {
-	if scope.Tier != portal.TierTown {
+	if !portal.Can(scope.Tier, portal.DecideFilings) {
 		return portal.ErrNotAllow
 	}
 	return translate(db.inTx(ctx, func(tx pgx.Tx) error {

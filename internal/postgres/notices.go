@@ -291,7 +291,7 @@ func noticeErr(err error) error {
 // an audit row. The activity must start after now (ErrNoticeStarted); the organizing group, when named, must be
 // a live group of the community (ErrNoticeOrg).
 func (db *DB) CreateNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.NoticeInput) (int64, error) {
-	if scope.Tier != portal.TierCommunity {
+	if !portal.Can(scope.Tier, portal.SubmitNotices) {
 		return 0, portal.ErrNotAllow
 	}
 	now := time.Now()
@@ -375,7 +375,7 @@ func (db *DB) noticeStep(ctx context.Context, scope portal.Scope, actor portal.A
 // AcknowledgeNotice is the town's 确认 of a waiting notice. A stale version or a notice no longer waiting is
 // ErrConflict, and nothing is written.
 func (db *DB) AcknowledgeNotice(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int) error {
-	if scope.Tier != portal.TierTown {
+	if !portal.Can(scope.Tier, portal.ReviewNotices) {
 		return portal.ErrNotAllow
 	}
 	return db.noticeStep(ctx, scope, actor, id, version, registry.NoticeAcknowledged, func(tx pgx.Tx, _ lockedNotice, now time.Time) (string, error) {
@@ -388,7 +388,7 @@ func (db *DB) AcknowledgeNotice(ctx context.Context, scope portal.Scope, actor p
 
 // RequestNoticeChanges is the town's 要求修改 of a waiting notice, with the reason the committee will read.
 func (db *DB) RequestNoticeChanges(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error {
-	if scope.Tier != portal.TierTown {
+	if !portal.Can(scope.Tier, portal.ReviewNotices) {
 		return portal.ErrNotAllow
 	}
 	if strings.TrimSpace(reason) == "" {
@@ -406,7 +406,7 @@ func (db *DB) RequestNoticeChanges(ctx context.Context, scope portal.Scope, acto
 // town again (待确认). The activity must still start after now (ErrNoticeStarted). An empty contact phone keeps
 // the stored one. The history row names the fields that changed.
 func (db *DB) ResubmitNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.NoticeInput) error {
-	if scope.Tier != portal.TierCommunity {
+	if !portal.Can(scope.Tier, portal.SubmitNotices) {
 		return portal.ErrNotAllow
 	}
 	return db.noticeStep(ctx, scope, actor, id, version, registry.NoticeSubmitted, func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error) {
@@ -469,7 +469,7 @@ func noticeChanges(n registry.Notice, in registry.NoticeInput) []string {
 // WithdrawNotice is the committee's 撤回 of its notice, allowed until the activity starts (ErrNoticeStarted
 // after); reason is optional.
 func (db *DB) WithdrawNotice(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error {
-	if scope.Tier != portal.TierCommunity {
+	if !portal.Can(scope.Tier, portal.SubmitNotices) {
 		return portal.ErrNotAllow
 	}
 	return db.noticeStep(ctx, scope, actor, id, version, registry.NoticeWithdrawn, func(tx pgx.Tx, l lockedNotice, now time.Time) (string, error) {
@@ -485,7 +485,7 @@ func (db *DB) WithdrawNotice(ctx context.Context, scope portal.Scope, actor port
 // RevealNoticeContact opens a notice's full contact phone for a town officer who needs to call, and records who
 // looked and why in the audit log, in the same transaction (SECURITY.md 15, 19).
 func (db *DB) RevealNoticeContact(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, reason string) (string, error) {
-	if scope.Tier != portal.TierTown {
+	if !portal.Can(scope.Tier, portal.ReviewNotices) {
 		return "", portal.ErrNotAllow
 	}
 	if strings.TrimSpace(reason) == "" {

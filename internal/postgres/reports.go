@@ -347,7 +347,7 @@ func insertPhotos(ctx context.Context, tx pgx.Tx, actor portal.Actor, reportID i
 // one transaction. Only a 村(居)委会 files reports (ErrNotAllow otherwise); a group outside scope, or no longer
 // live, is ErrNotFound.
 func (db *DB) CreateActivityReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.ReportInput, photos []registry.ReportPhotoInput) (int64, error) {
-	if scope.Tier != portal.TierCommunity {
+	if !portal.Can(scope.Tier, portal.SubmitReports) {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
@@ -376,7 +376,7 @@ func (db *DB) CreateActivityReport(ctx context.Context, scope portal.Scope, acto
 // revision's id.
 func (db *DB) CorrectActivityReport(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int,
 	reason string, in registry.ReportInput, keep []int64, photos []registry.ReportPhotoInput) (int64, error) {
-	if scope.Tier != portal.TierCommunity {
+	if !portal.Can(scope.Tier, portal.SubmitReports) {
 		return 0, portal.ErrNotAllow
 	}
 	if keep == nil {

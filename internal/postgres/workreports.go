@@ -33,7 +33,7 @@ func reportableOrg(ctx context.Context, tx pgx.Tx, scope portal.Scope, orgID int
 // as its history. A group outside scope or no longer live is ErrNotFound; a period not yet begun is
 // ErrPeriodAhead. It returns the revision written.
 func (db *DB) SubmitWorkReport(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.WorkReportInput, now time.Time) (int, error) {
-	if scope.Tier != portal.TierCommunity {
+	if !portal.Can(scope.Tier, portal.SubmitWorkReports) {
 		return 0, portal.ErrNotAllow
 	}
 	if !in.Period.Valid() {
@@ -229,7 +229,7 @@ func (db *DB) LapsedOrgs(ctx context.Context, scope portal.Scope, last registry.
 // timeline row with the reason and an audit row, in one transaction. version is the organization's version the
 // officer saw; a different one, or a group no longer 正常, is ErrConflict.
 func (db *DB) MarkAbnormal(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string, now time.Time) error {
-	if scope.Tier != portal.TierTown {
+	if !portal.Can(scope.Tier, portal.MarkAbnormal) {
 		return portal.ErrNotAllow
 	}
 	if reason == "" {
@@ -276,7 +276,7 @@ func (db *DB) MarkAbnormal(ctx context.Context, scope portal.Scope, actor portal
 // average unless in.Grade overrides it with a reason (ErrOverrideReason). Re-evaluating a year is a new version:
 // in.Version must be the latest (else ErrConflict), and earlier versions stay as history. It returns the grade.
 func (db *DB) Evaluate(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.EvaluationInput) (registry.Grade, error) {
-	if scope.Tier != portal.TierCommunity {
+	if !portal.Can(scope.Tier, portal.SubmitEvaluations) {
 		return "", portal.ErrNotAllow
 	}
 	if len(in.Scores) != len(registry.EvaluationDimensions) {

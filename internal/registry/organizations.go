@@ -51,21 +51,20 @@ type OrgRights struct {
 // RightsOn says what scope may do to o. It assumes o lies inside scope (the store has already checked that). A
 // dissolved or revoked record is kept as it was; it is edited again only after its status is restored.
 func RightsOn(scope portal.Scope, o Organization) OrgRights {
-	switch scope.Tier {
-	case portal.TierCommunity:
-		return OrgRights{Edit: o.Tier == TierGuided && o.Status.Live()}
-	case portal.TierTown:
-		return OrgRights{Edit: o.Status.Live(), ChangeStatus: true, Reveal: true}
-	case portal.TierDistrict:
-		return OrgRights{ChangeStatus: true, Reveal: true}
+	r := OrgRights{
+		ChangeStatus: portal.Can(scope.Tier, portal.ChangeOrgStatus),
+		Reveal:       portal.Can(scope.Tier, portal.RevealPersonal),
 	}
-	return OrgRights{}
+	// A committee keeps only the groups it guides; a filed or registered group's record is kept above it.
+	r.Edit = portal.Can(scope.Tier, portal.EditOrg) && o.Status.Live() &&
+		(scope.Tier != portal.TierCommunity || o.Tier == TierGuided)
+	return r
 }
 
 // MayCreate says whether scope may record a new organization of tier t: here only a 村(居)委会 records its
 // guided groups; filed and registered groups arrive through their own workflows.
 func MayCreate(scope portal.Scope, t Tier, legal rules.LegalForm) bool {
-	return scope.Tier == portal.TierCommunity && t == TierGuided && legal == rules.FormUnregistered
+	return portal.Can(scope.Tier, portal.CreateOrg) && t == TierGuided && legal == rules.FormUnregistered
 }
 
 // ErrReasonRequired says a status other than 正常 needs a reason.

@@ -182,3 +182,6 @@ func DemoAccounts() []DemoAccount {
 		{"demo-community2", "村演示账号", portal.TierCommunity, CommunityDemoRural},
 	}
 }
+
+// DemoPassword is the demo accounts' password; the accounts exist only in demo mode (DESIGN.md).
+const DemoPassword = "Yubei@2021demo"

@@ -19,31 +19,6 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-// applicationRoutes mounts registration applications (登记申请) in a tier's area. Every tier lists and reads the
-// applications inside its jurisdiction; towns and committees submit them and, when returned for correction,
-// correct and resubmit them; only the district reviews (受理, 退回补正, 准予登记, 不予登记), so those routes exist
-// under /district alone.
-func (s *Server) applicationRoutes(r chi.Router, tier portal.Tier) {
-	base := "/" + string(tier)
-	r.Get("/applications", handleApplicationList(s.db, base, s.resp))
-	r.Get("/applications/export.xlsx", handleApplicationExport(s.db, base, exportXLSX, s.resp))
-	r.Get("/applications/export.csv", handleApplicationExport(s.db, base, exportCSV, s.resp))
-	if tier != portal.TierDistrict {
-		r.Get("/applications/new", handleApplicationNew(s.db, base, s.resp))
-		r.Post("/applications", handleApplicationCreate(s.db, s.box, base, s.resp))
-	}
-	r.Get("/applications/{id}", handleApplicationShow(s.db, base, s.resp))
-	if tier == portal.TierDistrict {
-		r.Post("/applications/{id}/accept", handleApplicationDecide(s.db, s.box, base, registry.AppAccepted, s.resp))
-		r.Post("/applications/{id}/return", handleApplicationDecide(s.db, s.box, base, registry.AppCorrection, s.resp))
-		r.Post("/applications/{id}/approve", handleApplicationDecide(s.db, s.box, base, registry.AppApproved, s.resp))
-		r.Post("/applications/{id}/reject", handleApplicationDecide(s.db, s.box, base, registry.AppRejected, s.resp))
-	} else {
-		r.Get("/applications/{id}/edit", handleApplicationEdit(s.db, base, s.resp))
-		r.Post("/applications/{id}/edit", handleApplicationResubmit(s.db, s.box, base, s.resp))
-	}
-}
-
 type applicationReader interface {
 	Application(ctx context.Context, scope portal.Scope, id int64) (registry.Application, error)
 	ApplicationEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.ApplicationEvent, error)
@@ -379,7 +354,7 @@ func applicationDetail(ctx context.Context, db applicationReader, a *portal.Acco
 	}
 	v := web.NewApplicationDetail(web.NewPage("登记申请"+web.ApplicationNumber(id), a, base+"/applications", flash),
 		base, app, events)
-	district := a.Tier == portal.TierDistrict
+	district := portal.Can(a.Tier, portal.ReviewApplications)
 	v.CanAccept = district && app.Status == registry.AppSubmitted
 	v.CanDecide = district && app.Status == registry.AppAccepted
 	v.CanResubmit = !district && app.Status == registry.AppCorrection

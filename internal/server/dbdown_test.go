@@ -17,6 +17,7 @@ import (
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/testdb"
+	"github.com/yubei-cso/portal/web"
 )
 
 // dbProxy stands between the portal and PostgreSQL so a test can take the database away and bring it back.
@@ -118,7 +119,7 @@ func TestDatabaseOutageAnswers503AndRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(cfg, db, slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelError})))
+	s := New(cfg, db, slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelError})), web.DemoLogin{})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { srv.Close(); s.Close(); db.Close() })
 	a := &app{t: t, srv: srv, db: db, cfg: cfg}

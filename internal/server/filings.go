@@ -26,42 +26,6 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-// filingRoutes mounts 备案 (filing) work in a tier's area: towns file and decide, the district reads, committees
-// have none.
-func (s *Server) filingRoutes(r chi.Router, tier portal.Tier) {
-	base := "/" + string(tier) + "/filings"
-	up := uploads.New(s.cfg.UploadDir)
-	switch tier {
-	case portal.TierTown:
-		r.Get("/filings", handleFilingList(s.db, base, true, s.resp))
-		r.Get("/filings/export.xlsx", handleFilingExport(s.db, base, exportXLSX, s.resp))
-		r.Get("/filings/export.csv", handleFilingExport(s.db, base, exportCSV, s.resp))
-		r.Get("/filings/new", handleFilingNew(s.db, base, s.resp))
-		r.Post("/filings", handleFilingCreate(s.db, s.box, up, base, s.resp))
-		r.Get("/filings/new-change", handleFilingOrgForm(s.db, base, registry.FilingChange, s.resp))
-		r.Post("/filings/new-change", handleFilingOrgCreate(s.db, s.box, base, registry.FilingChange, s.resp))
-		r.Get("/filings/new-cancel", handleFilingOrgForm(s.db, base, registry.FilingCancel, s.resp))
-		r.Post("/filings/new-cancel", handleFilingOrgCreate(s.db, s.box, base, registry.FilingCancel, s.resp))
-		r.Get("/filings/{id}", handleFilingShow(s.db, base, true, s.resp))
-		r.Get("/filings/{id}/documents/{docID}", handleFilingDocument(s.db, up, s.resp))
-		r.Get("/filings/{id}/certificate", handleFilingCertificate(s.db, s.cfg.BaseURL, base, s.resp))
-		r.Post("/filings/{id}/approve", handleFilingApprove(s.db, s.box, base, s.resp))
-		r.Post("/filings/{id}/return", handleFilingReturn(s.db, base, s.resp))
-	case portal.TierDistrict:
-		r.Get("/filings", handleFilingList(s.db, base, false, s.resp))
-		r.Get("/filings/export.xlsx", handleFilingExport(s.db, base, exportXLSX, s.resp))
-		r.Get("/filings/export.csv", handleFilingExport(s.db, base, exportCSV, s.resp))
-		r.Get("/filings/{id}", handleFilingShow(s.db, base, false, s.resp))
-		r.Get("/filings/{id}/documents/{docID}", handleFilingDocument(s.db, up, s.resp))
-		r.Get("/filings/{id}/certificate", handleFilingCertificate(s.db, s.cfg.BaseURL, base, s.resp))
-	}
-}
-
-// publicRoutes mounts the pages anyone may open: the 备案证明 verification page and the public directory.
-func (s *Server) publicRoutes(r chi.Router) {
-	r.Get("/verify/{token}", handleFilingVerify(s.db, s.resp))
-}
-
 // filingReader is what a filing's page reads; every method takes the caller's scope.
 type filingReader interface {
 	Filing(ctx context.Context, scope portal.Scope, id int64) (registry.Filing, error)

@@ -96,7 +96,7 @@ func handleFilingList(db filingLister, base string, canFile bool, rs *responder)
 func handleFilingExport(db filingExporter, base string, format exportFormat, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		v, f, _, err := readFilingQuery(r, db, a, base, a.Tier == portal.TierTown)
+		v, f, _, err := readFilingQuery(r, db, a, base, portal.Can(a.Tier, portal.SubmitFilings))
 		if queryRefused(w, r, rs, err, v.Problems, web.FilingsPage(v)) {
 			return
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/testdb"
+	"github.com/yubei-cso/portal/web"
 )
 
 // app is a real portal on a fresh database, served by httptest.
@@ -42,7 +43,7 @@ func newApp(t testing.TB, tweak func(*config.Config)) *app {
 		tweak(&cfg)
 	}
 	db := testdb.New(t)
-	s := New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.DemoLogin{})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { srv.Close(); s.Close() })
 	return &app{t: t, srv: srv, db: db, cfg: cfg}

@@ -19,39 +19,6 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-// noticeRoutes mounts major-activity notices (重大活动报告) in a tier's area. A 村(居)委会 reports its activities
-// before they happen, corrects them when asked and may withdraw them; the 镇街 keeps a calendar of what is coming
-// and acknowledges each notice or asks for changes; the district reads them all.
-func (s *Server) noticeRoutes(r chi.Router, tier portal.Tier) {
-	base := "/" + string(tier)
-	switch tier {
-	case portal.TierCommunity:
-		r.Get("/notices", handleNoticeList(s.db, base, s.resp))
-		r.Get("/notices/export.xlsx", handleNoticeExport(s.db, base, exportXLSX, s.resp))
-		r.Get("/notices/export.csv", handleNoticeExport(s.db, base, exportCSV, s.resp))
-		r.Get("/notices/new", handleNoticeNew(s.db, base, s.resp))
-		r.Post("/notices", handleNoticeCreate(s.db, s.box, base, s.resp))
-		r.Get("/notices/{id}", handleNoticeShow(s.db, base, s.resp))
-		r.Get("/notices/{id}/edit", handleNoticeEdit(s.db, base, s.resp))
-		r.Post("/notices/{id}/edit", handleNoticeResubmit(s.db, s.box, base, s.resp))
-		r.Post("/notices/{id}/withdraw", handleNoticeWithdraw(s.db, base, s.resp))
-	case portal.TierTown:
-		r.Get("/notices", handleNoticeCalendar(s.db, base, s.resp))
-		r.Get("/notices/list", handleNoticeList(s.db, base, s.resp))
-		r.Get("/notices/export.xlsx", handleNoticeExport(s.db, base, exportXLSX, s.resp))
-		r.Get("/notices/export.csv", handleNoticeExport(s.db, base, exportCSV, s.resp))
-		r.Get("/notices/{id}", handleNoticeShow(s.db, base, s.resp))
-		r.Post("/notices/{id}/acknowledge", handleNoticeDecide(s.db, base, registry.NoticeAcknowledged, s.resp))
-		r.Post("/notices/{id}/request-changes", handleNoticeDecide(s.db, base, registry.NoticeChangesRequested, s.resp))
-		r.Post("/notices/{id}/reveal", handleNoticeReveal(s.db, s.box, base, s.resp))
-	case portal.TierDistrict:
-		r.Get("/notices", handleNoticeList(s.db, base, s.resp))
-		r.Get("/notices/export.xlsx", handleNoticeExport(s.db, base, exportXLSX, s.resp))
-		r.Get("/notices/export.csv", handleNoticeExport(s.db, base, exportCSV, s.resp))
-		r.Get("/notices/{id}", handleNoticeShow(s.db, base, s.resp))
-	}
-}
-
 type noticeCalendar interface {
 	NoticeCalendar(ctx context.Context, scope portal.Scope, from, to time.Time) ([]registry.Notice, error)
 	WaitingNotices(ctx context.Context, scope portal.Scope) ([]registry.Notice, error)

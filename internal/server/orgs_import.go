@@ -19,21 +19,6 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-// orgImportRoutes mounts the 台账 spreadsheet template and import in a tier's area. A 村(居)委会 imports guided
-// groups into its own community, a 镇街 into any of its communities; the district registers nothing this way.
-// The upload and the confirmation each start a job whose page shows its progress.
-func (s *Server) orgImportRoutes(r chi.Router, tier portal.Tier) {
-	if tier == portal.TierDistrict {
-		return
-	}
-	base := "/" + string(tier) + "/orgs"
-	r.Get("/orgs/import/template.xlsx", handleOrgImportTemplate(s.db, s.resp))
-	r.Get("/orgs/import", handleOrgImportForm(base, s.resp))
-	r.Post("/orgs/import", handleOrgImportUpload(s.db, s.box, s.imports, base, s.resp))
-	r.Get("/orgs/import/jobs/{id}", handleOrgImportJob(s.db, s.box, base, s.resp))
-	r.Post("/orgs/import/jobs/{id}/confirm", handleOrgImportConfirm(s.db, s.box, s.imports, base, s.resp))
-}
-
 // importPlaces gives the communities a clerk may import into.
 type importPlaces interface {
 	ImportCommunities(ctx context.Context, scope portal.Scope) ([]registry.ImportCommunity, error)

@@ -9,22 +9,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
 )
-
-// orgListRoutes mounts the organization lists and their exports in a tier's area.
-func (s *Server) orgListRoutes(r chi.Router, tier portal.Tier) {
-	base := "/" + string(tier) + "/orgs"
-	r.Get("/orgs", handleOrgList(s.db, base, s.resp))
-	r.Get("/orgs/export.xlsx", handleOrgExport(s.db, base, exportXLSX, s.resp))
-	r.Get("/orgs/export.csv", handleOrgExport(s.db, base, exportCSV, s.resp))
-}
 
 // orgPageSize is the rows of one list page.
 const orgPageSize = 50

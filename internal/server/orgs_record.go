@@ -19,27 +19,6 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-// orgRecordRoutes mounts creating, viewing and changing one organization in a tier's area. A tier is offered
-// only the actions its accounts can ever take (a 村(居)委会 records and edits its guided groups; a 镇街 edits,
-// changes status and reveals; the district changes status and reveals), so any other action is a 404 like an
-// unknown page. Which of them applies to a given organization is postgres.RightsOn's answer.
-func (s *Server) orgRecordRoutes(r chi.Router, tier portal.Tier) {
-	base := "/" + string(tier)
-	if tier == portal.TierCommunity {
-		r.Get("/orgs/new", handleOrgNew(s.db, base, s.resp))
-		r.Post("/orgs", handleOrgCreate(s.db, s.box, base, s.resp))
-	}
-	r.Get("/orgs/{id}", handleOrgShow(s.db, base, s.resp))
-	if tier != portal.TierDistrict {
-		r.Get("/orgs/{id}/edit", handleOrgEdit(s.db, base, s.resp))
-		r.Post("/orgs/{id}/edit", handleOrgUpdate(s.db, s.box, base, s.resp))
-	}
-	if tier != portal.TierCommunity {
-		r.Post("/orgs/{id}/status", handleOrgStatus(s.db, base, s.resp))
-		r.Post("/orgs/{id}/reveal", handleOrgReveal(s.db, s.box, base, s.resp))
-	}
-}
-
 // orgReader reads one organization and its timeline inside the caller's scope.
 type orgReader interface {
 	Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/yubei-cso/portal/web"
 )
 
 // access says who may reach a route.
@@ -64,7 +65,7 @@ func TestPermissionMatrix(t *testing.T) {
 	for _, u := range users {
 		clients[u] = a.signedIn(u)
 	}
-	s := New(a.cfg, a.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := New(a.cfg, a.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.DemoLogin{})
 	defer s.Close()
 	type route struct{ method, pattern string }
 	var routes []route

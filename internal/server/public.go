@@ -12,7 +12,6 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -59,37 +58,18 @@ func handleHome(db divisionCounter, rs *responder) http.HandlerFunc {
 	}
 }
 
-// DemoPassword is the demo accounts' password; it exists only in demo mode (DESIGN.md).
-const DemoPassword = "Yubei@2021demo"
-
-// demoAccounts are the demo accounts DESIGN.md promises, with their divisions' names, for the login page.
-func demoAccounts() []web.DemoAccount {
-	names := map[string]string{seed.DistrictCode: seed.District().Name}
-	towns := seed.Towns()
-	for _, t := range towns {
-		names[t.Code] = t.Name
-	}
-	for _, c := range seed.DemoCommunities(towns) {
-		names[c.Code] = names[c.ParentCode] + " · " + c.Name
-	}
-	var out []web.DemoAccount
-	for _, a := range seed.DemoAccounts() {
-		out = append(out, web.DemoAccount{Username: a.Username, Tier: a.Tier.Label(), Division: names[a.Division]})
-	}
-	return out
-}
-
-func loginView(cfg config.Config, a *portal.Account) web.LoginView {
+// loginView is the sign-in page; in demo mode it lists the demo accounts and their password.
+func loginView(cfg config.Config, demo web.DemoLogin, a *portal.Account) web.LoginView {
 	v := web.LoginView{Page: web.NewPage("登录", a, "", ""), Demo: cfg.Demo}
 	if cfg.Demo {
-		v.DemoPassword, v.DemoAccounts = DemoPassword, demoAccounts()
+		v.DemoPassword, v.DemoAccounts = demo.Password, demo.Accounts
 	}
 	return v
 }
 
-func handleLoginPage(cfg config.Config, rs *responder) http.HandlerFunc {
+func handleLoginPage(cfg config.Config, demo web.DemoLogin, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v := loginView(cfg, accountFrom(r.Context()))
+		v := loginView(cfg, demo, accountFrom(r.Context()))
 		v.Next = safeNext(r.URL.Query().Get("next"))
 		v.LoggedOut = r.URL.Query().Get("out") == "1"
 		rs.render(w, r, http.StatusOK, web.LoginPage(v))
@@ -107,14 +87,14 @@ type loginStore interface {
 // whether it is locked or disabled (SECURITY.md 2).
 const loginFailed = "用户名或密码错误，或账号已被锁定、停用。连续 5 次密码错误将锁定 15 分钟。"
 
-func handleLoginPost(cfg config.Config, db loginStore, sm *scs.SessionManager, h *auth.Hasher, rs *responder) http.HandlerFunc {
+func handleLoginPost(cfg config.Config, demo web.DemoLogin, db loginStore, sm *scs.SessionManager, h *auth.Hasher, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		username := strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
 		password := r.PostFormValue("password")
 		next := safeNext(r.PostFormValue("next"))
 		fail := func(status int, msg string) {
-			v := loginView(cfg, nil)
+			v := loginView(cfg, demo, nil)
 			v.Username, v.Next, v.Error = username, next, msg
 			rs.render(w, r, status, web.LoginPage(v))
 		}

@@ -16,8 +16,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/photos"
 	"github.com/yubei-cso/portal/internal/portal"
@@ -25,26 +23,6 @@ import (
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
 )
-
-// reportRoutes mounts activity reports (活动报告) in a tier's area.
-func (s *Server) reportRoutes(r chi.Router, tier portal.Tier) {
-	p := reportPaths{base: "/" + string(tier) + "/reports", orgBase: "/" + string(tier) + "/orgs",
-		files: tier == portal.TierCommunity}
-	ph := photos.New(s.cfg.UploadDir)
-	r.Get("/reports", handleReportList(s.db, p, s.resp))
-	r.Get("/reports/export.xlsx", handleReportExport(s.db, p, exportXLSX, s.resp))
-	r.Get("/reports/export.csv", handleReportExport(s.db, p, exportCSV, s.resp))
-	r.Get("/orgs/{id}/reports", handleOrgReports(s.db, p, s.resp))
-	if p.files {
-		r.Get("/reports/new", handleReportNew(s.db, p, s.resp))
-		r.Post("/reports", handleReportCreate(s.db, ph, p, s.resp))
-		r.Get("/reports/{id}/correct", handleReportCorrectForm(s.db, p, s.resp))
-		r.Post("/reports/{id}/correct", handleReportCorrect(s.db, ph, p, s.resp))
-	}
-	r.Get("/reports/{id}", handleReportShow(s.db, p, s.resp))
-	r.Get("/reports/{id}/photos/{photoID}", handleReportPhoto(s.db, ph, false, s.resp))
-	r.Get("/reports/{id}/photos/{photoID}/thumb", handleReportPhoto(s.db, ph, true, s.resp))
-}
 
 // reportPaths are a tier's report addresses, and whether the tier files reports (only 村(居)委会 do).
 type reportPaths struct {

@@ -1,19 +1,25 @@
 package server
 
 import (
+	"fmt"
 	"io/fs"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/yubei-cso/portal/internal/photos"
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/uploads"
 	"github.com/yubei-cso/portal/web"
 )
 
 // routes is the whole URL surface of the portal. The three tiers of the 三级管理模式 are the three groups at the
 // bottom; each answers only its own tier (anonymous → 303 to /login, another tier → 403).
 func (s *Server) routes() http.Handler {
+	up := uploads.New(s.cfg.UploadDir)
+	ph := photos.New(s.cfg.UploadDir)
 	r := chi.NewRouter()
 	r.Use(requestID, s.recoverer, securityHeaders, s.logRequests, crossOriginProtection, middleware.GetHead)
 	r.NotFound(s.notFound)
@@ -29,9 +35,9 @@ func (s *Server) routes() http.Handler {
 		r.Use(s.withRequestSession, s.sessions.LoadAndSave, s.loadAccount)
 
 		r.Get("/", handleHome(s.db, s.resp))
-		s.publicRoutes(r)
-		r.Get("/login", handleLoginPage(s.cfg, s.resp))
-		r.Post("/login", handleLoginPost(s.cfg, s.db, s.sessions, s.hasher, s.resp))
+		r.Get("/verify/{token}", handleFilingVerify(s.db, s.resp))
+		r.Get("/login", handleLoginPage(s.cfg, s.demo, s.resp))
+		r.Post("/login", handleLoginPost(s.cfg, s.demo, s.db, s.sessions, s.hasher, s.resp))
 		r.Post("/logout", handleLogout(s.db, s.sessions, s.resp))
 
 		r.Group(func(r chi.Router) {
@@ -40,46 +46,191 @@ func (s *Server) routes() http.Handler {
 			r.Post("/account/password", handlePasswordChange(s.db, s.sessions, s.hasher, s.resp))
 		})
 
+		// 区民政局: reviews registrations and reads every town's work.
 		r.Route("/district", func(r chi.Router) {
 			r.Use(requireTier(portal.TierDistrict, s.resp), noStore)
-			r.Get("/", handleDistrictDashboard(s.db, s.resp))
-			s.accountRoutes(r, "/district/accounts")
-			r.Get("/audit", handleAuditSearch(s.db, s.resp))
-			s.orgRecordRoutes(r, portal.TierDistrict)
-			s.orgListRoutes(r, portal.TierDistrict)
-			s.orgImportRoutes(r, portal.TierDistrict)
-			s.filingRoutes(r, portal.TierDistrict)
-			s.applicationRoutes(r, portal.TierDistrict)
-			s.reportRoutes(r, portal.TierDistrict)
-			s.noticeRoutes(r, portal.TierDistrict)
-			s.workReportRoutes(r, portal.TierDistrict)
+			d := s.area(r, portal.TierDistrict)
+			d.get("/", portal.ViewDashboard, handleDistrictDashboard(s.db, s.resp))
+
+			d.get("/orgs", portal.ViewOrgs, handleOrgList(s.db, "/district/orgs", s.resp))
+			d.get("/orgs/export.xlsx", portal.ViewOrgs, handleOrgExport(s.db, "/district/orgs", exportXLSX, s.resp))
+			d.get("/orgs/export.csv", portal.ViewOrgs, handleOrgExport(s.db, "/district/orgs", exportCSV, s.resp))
+			d.get("/orgs/{id}", portal.ViewOrgs, handleOrgShow(s.db, "/district", s.resp))
+			d.post("/orgs/{id}/status", portal.ChangeOrgStatus, handleOrgStatus(s.db, "/district", s.resp))
+			d.post("/orgs/{id}/reveal", portal.RevealPersonal, handleOrgReveal(s.db, s.box, "/district", s.resp))
+
+			d.get("/filings", portal.ViewFilings, handleFilingList(s.db, "/district/filings", false, s.resp))
+			d.get("/filings/export.xlsx", portal.ViewFilings, handleFilingExport(s.db, "/district/filings", exportXLSX, s.resp))
+			d.get("/filings/export.csv", portal.ViewFilings, handleFilingExport(s.db, "/district/filings", exportCSV, s.resp))
+			d.get("/filings/{id}", portal.ViewFilings, handleFilingShow(s.db, "/district/filings", false, s.resp))
+			d.get("/filings/{id}/documents/{docID}", portal.ViewFilings, handleFilingDocument(s.db, up, s.resp))
+			d.get("/filings/{id}/certificate", portal.ViewFilings, handleFilingCertificate(s.db, s.cfg.BaseURL, "/district/filings", s.resp))
+
+			d.get("/applications", portal.ViewApplications, handleApplicationList(s.db, "/district", s.resp))
+			d.get("/applications/export.xlsx", portal.ViewApplications, handleApplicationExport(s.db, "/district", exportXLSX, s.resp))
+			d.get("/applications/export.csv", portal.ViewApplications, handleApplicationExport(s.db, "/district", exportCSV, s.resp))
+			d.get("/applications/{id}", portal.ViewApplications, handleApplicationShow(s.db, "/district", s.resp))
+			d.post("/applications/{id}/accept", portal.ReviewApplications, handleApplicationDecide(s.db, s.box, "/district", registry.AppAccepted, s.resp))
+			d.post("/applications/{id}/return", portal.ReviewApplications, handleApplicationDecide(s.db, s.box, "/district", registry.AppCorrection, s.resp))
+			d.post("/applications/{id}/approve", portal.ReviewApplications, handleApplicationDecide(s.db, s.box, "/district", registry.AppApproved, s.resp))
+			d.post("/applications/{id}/reject", portal.ReviewApplications, handleApplicationDecide(s.db, s.box, "/district", registry.AppRejected, s.resp))
+
+			dr := reportPaths{base: "/district/reports", orgBase: "/district/orgs"}
+			d.get("/reports", portal.ViewReports, handleReportList(s.db, dr, s.resp))
+			d.get("/reports/export.xlsx", portal.ViewReports, handleReportExport(s.db, dr, exportXLSX, s.resp))
+			d.get("/reports/export.csv", portal.ViewReports, handleReportExport(s.db, dr, exportCSV, s.resp))
+			d.get("/reports/{id}", portal.ViewReports, handleReportShow(s.db, dr, s.resp))
+			d.get("/reports/{id}/photos/{photoID}", portal.ViewReports, handleReportPhoto(s.db, ph, false, s.resp))
+			d.get("/reports/{id}/photos/{photoID}/thumb", portal.ViewReports, handleReportPhoto(s.db, ph, true, s.resp))
+			d.get("/orgs/{id}/reports", portal.ViewReports, handleOrgReports(s.db, dr, s.resp))
+
+			d.get("/notices", portal.ViewNotices, handleNoticeList(s.db, "/district", s.resp))
+			d.get("/notices/export.xlsx", portal.ViewNotices, handleNoticeExport(s.db, "/district", exportXLSX, s.resp))
+			d.get("/notices/export.csv", portal.ViewNotices, handleNoticeExport(s.db, "/district", exportCSV, s.resp))
+			d.get("/notices/{id}", portal.ViewNotices, handleNoticeShow(s.db, "/district", s.resp))
+
+			d.get("/work-reports", portal.ViewWorkReports, handleWorkReportCoverage(s.db, "/district", s.resp))
+			d.get("/work-reports/export.xlsx", portal.ViewWorkReports, handleCoverageExport(s.db, "/district", s.resp))
+			d.get("/evaluations", portal.ViewEvaluations, handleEvaluationList(s.db, "/district", s.resp))
+			d.get("/evaluations/export.xlsx", portal.ViewEvaluations, handleEvaluationExport(s.db, "/district", s.resp))
+			d.get("/orgs/{id}/evaluations", portal.ViewEvaluations, handleEvaluationHistory(s.db, "/district", s.resp))
+
+			s.accountRoutes(d, "/district/accounts")
+			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
 		})
 
+		// 镇街: files the larger unregistered groups, reviews notices, keeps its communities' records.
 		r.Route("/town", func(r chi.Router) {
 			r.Use(requireTier(portal.TierTown, s.resp), noStore)
-			r.Get("/", handleTownDashboard(s.db, s.resp))
-			s.accountRoutes(r, "/town/accounts")
-			s.orgRecordRoutes(r, portal.TierTown)
-			s.orgListRoutes(r, portal.TierTown)
-			s.orgImportRoutes(r, portal.TierTown)
-			s.filingRoutes(r, portal.TierTown)
-			s.applicationRoutes(r, portal.TierTown)
-			s.reportRoutes(r, portal.TierTown)
-			s.noticeRoutes(r, portal.TierTown)
-			s.workReportRoutes(r, portal.TierTown)
+			t := s.area(r, portal.TierTown)
+			t.get("/", portal.ViewDashboard, handleTownDashboard(s.db, s.resp))
+
+			t.get("/orgs", portal.ViewOrgs, handleOrgList(s.db, "/town/orgs", s.resp))
+			t.get("/orgs/export.xlsx", portal.ViewOrgs, handleOrgExport(s.db, "/town/orgs", exportXLSX, s.resp))
+			t.get("/orgs/export.csv", portal.ViewOrgs, handleOrgExport(s.db, "/town/orgs", exportCSV, s.resp))
+			t.get("/orgs/{id}", portal.ViewOrgs, handleOrgShow(s.db, "/town", s.resp))
+			t.get("/orgs/{id}/edit", portal.EditOrg, handleOrgEdit(s.db, "/town", s.resp))
+			t.post("/orgs/{id}/edit", portal.EditOrg, handleOrgUpdate(s.db, s.box, "/town", s.resp))
+			t.post("/orgs/{id}/status", portal.ChangeOrgStatus, handleOrgStatus(s.db, "/town", s.resp))
+			t.post("/orgs/{id}/reveal", portal.RevealPersonal, handleOrgReveal(s.db, s.box, "/town", s.resp))
+			t.get("/orgs/import", portal.ImportOrgs, handleOrgImportForm("/town/orgs", s.resp))
+			t.post("/orgs/import", portal.ImportOrgs, handleOrgImportUpload(s.db, s.box, s.imports, "/town/orgs", s.resp))
+			t.get("/orgs/import/template.xlsx", portal.ImportOrgs, handleOrgImportTemplate(s.db, s.resp))
+			t.get("/orgs/import/jobs/{id}", portal.ImportOrgs, handleOrgImportJob(s.db, s.box, "/town/orgs", s.resp))
+			t.post("/orgs/import/jobs/{id}/confirm", portal.ImportOrgs, handleOrgImportConfirm(s.db, s.box, s.imports, "/town/orgs", s.resp))
+
+			t.get("/filings", portal.ViewFilings, handleFilingList(s.db, "/town/filings", true, s.resp))
+			t.get("/filings/export.xlsx", portal.ViewFilings, handleFilingExport(s.db, "/town/filings", exportXLSX, s.resp))
+			t.get("/filings/export.csv", portal.ViewFilings, handleFilingExport(s.db, "/town/filings", exportCSV, s.resp))
+			t.get("/filings/new", portal.SubmitFilings, handleFilingNew(s.db, "/town/filings", s.resp))
+			t.post("/filings", portal.SubmitFilings, handleFilingCreate(s.db, s.box, up, "/town/filings", s.resp))
+			t.get("/filings/new-change", portal.SubmitFilings, handleFilingOrgForm(s.db, "/town/filings", registry.FilingChange, s.resp))
+			t.post("/filings/new-change", portal.SubmitFilings, handleFilingOrgCreate(s.db, s.box, "/town/filings", registry.FilingChange, s.resp))
+			t.get("/filings/new-cancel", portal.SubmitFilings, handleFilingOrgForm(s.db, "/town/filings", registry.FilingCancel, s.resp))
+			t.post("/filings/new-cancel", portal.SubmitFilings, handleFilingOrgCreate(s.db, s.box, "/town/filings", registry.FilingCancel, s.resp))
+			t.get("/filings/{id}", portal.ViewFilings, handleFilingShow(s.db, "/town/filings", true, s.resp))
+			t.get("/filings/{id}/documents/{docID}", portal.ViewFilings, handleFilingDocument(s.db, up, s.resp))
+			t.get("/filings/{id}/certificate", portal.ViewFilings, handleFilingCertificate(s.db, s.cfg.BaseURL, "/town/filings", s.resp))
+			t.post("/filings/{id}/approve", portal.DecideFilings, handleFilingApprove(s.db, s.box, "/town/filings", s.resp))
+			t.post("/filings/{id}/return", portal.DecideFilings, handleFilingReturn(s.db, "/town/filings", s.resp))
+
+			t.get("/applications", portal.ViewApplications, handleApplicationList(s.db, "/town", s.resp))
+			t.get("/applications/export.xlsx", portal.ViewApplications, handleApplicationExport(s.db, "/town", exportXLSX, s.resp))
+			t.get("/applications/export.csv", portal.ViewApplications, handleApplicationExport(s.db, "/town", exportCSV, s.resp))
+			t.get("/applications/new", portal.SubmitApplications, handleApplicationNew(s.db, "/town", s.resp))
+			t.post("/applications", portal.SubmitApplications, handleApplicationCreate(s.db, s.box, "/town", s.resp))
+			t.get("/applications/{id}", portal.ViewApplications, handleApplicationShow(s.db, "/town", s.resp))
+			t.get("/applications/{id}/edit", portal.SubmitApplications, handleApplicationEdit(s.db, "/town", s.resp))
+			t.post("/applications/{id}/edit", portal.SubmitApplications, handleApplicationResubmit(s.db, s.box, "/town", s.resp))
+
+			tr := reportPaths{base: "/town/reports", orgBase: "/town/orgs"}
+			t.get("/reports", portal.ViewReports, handleReportList(s.db, tr, s.resp))
+			t.get("/reports/export.xlsx", portal.ViewReports, handleReportExport(s.db, tr, exportXLSX, s.resp))
+			t.get("/reports/export.csv", portal.ViewReports, handleReportExport(s.db, tr, exportCSV, s.resp))
+			t.get("/reports/{id}", portal.ViewReports, handleReportShow(s.db, tr, s.resp))
+			t.get("/reports/{id}/photos/{photoID}", portal.ViewReports, handleReportPhoto(s.db, ph, false, s.resp))
+			t.get("/reports/{id}/photos/{photoID}/thumb", portal.ViewReports, handleReportPhoto(s.db, ph, true, s.resp))
+			t.get("/orgs/{id}/reports", portal.ViewReports, handleOrgReports(s.db, tr, s.resp))
+
+			t.get("/notices", portal.ViewNotices, handleNoticeCalendar(s.db, "/town", s.resp))
+			t.get("/notices/list", portal.ViewNotices, handleNoticeList(s.db, "/town", s.resp))
+			t.get("/notices/export.xlsx", portal.ViewNotices, handleNoticeExport(s.db, "/town", exportXLSX, s.resp))
+			t.get("/notices/export.csv", portal.ViewNotices, handleNoticeExport(s.db, "/town", exportCSV, s.resp))
+			t.get("/notices/{id}", portal.ViewNotices, handleNoticeShow(s.db, "/town", s.resp))
+			t.post("/notices/{id}/acknowledge", portal.ReviewNotices, handleNoticeDecide(s.db, "/town", registry.NoticeAcknowledged, s.resp))
+			t.post("/notices/{id}/request-changes", portal.ReviewNotices, handleNoticeDecide(s.db, "/town", registry.NoticeChangesRequested, s.resp))
+			t.post("/notices/{id}/reveal", portal.ReviewNotices, handleNoticeReveal(s.db, s.box, "/town", s.resp))
+
+			t.get("/work-reports", portal.ViewWorkReports, handleWorkReportCoverage(s.db, "/town", s.resp))
+			t.get("/work-reports/export.xlsx", portal.ViewWorkReports, handleCoverageExport(s.db, "/town", s.resp))
+			t.post("/work-reports/mark-abnormal", portal.MarkAbnormal, handleMarkAbnormal(s.db, "/town", s.resp))
+			t.get("/evaluations", portal.ViewEvaluations, handleEvaluationList(s.db, "/town", s.resp))
+			t.get("/evaluations/export.xlsx", portal.ViewEvaluations, handleEvaluationExport(s.db, "/town", s.resp))
+			t.get("/orgs/{id}/evaluations", portal.ViewEvaluations, handleEvaluationHistory(s.db, "/town", s.resp))
+
+			s.accountRoutes(t, "/town/accounts")
 		})
 
+		// 村(居)委会: keeps its guided groups and submits what the tiers above read.
 		r.Route("/community", func(r chi.Router) {
 			r.Use(requireTier(portal.TierCommunity, s.resp), noStore)
-			r.Get("/", handleCommunityDashboard(s.db, s.resp))
-			s.orgRecordRoutes(r, portal.TierCommunity)
-			s.orgListRoutes(r, portal.TierCommunity)
-			s.orgImportRoutes(r, portal.TierCommunity)
-			s.filingRoutes(r, portal.TierCommunity)
-			s.applicationRoutes(r, portal.TierCommunity)
-			s.reportRoutes(r, portal.TierCommunity)
-			s.noticeRoutes(r, portal.TierCommunity)
-			s.workReportRoutes(r, portal.TierCommunity)
+			c := s.area(r, portal.TierCommunity)
+			c.get("/", portal.ViewDashboard, handleCommunityDashboard(s.db, s.resp))
+
+			c.get("/orgs", portal.ViewOrgs, handleOrgList(s.db, "/community/orgs", s.resp))
+			c.get("/orgs/export.xlsx", portal.ViewOrgs, handleOrgExport(s.db, "/community/orgs", exportXLSX, s.resp))
+			c.get("/orgs/export.csv", portal.ViewOrgs, handleOrgExport(s.db, "/community/orgs", exportCSV, s.resp))
+			c.get("/orgs/new", portal.CreateOrg, handleOrgNew(s.db, "/community", s.resp))
+			c.post("/orgs", portal.CreateOrg, handleOrgCreate(s.db, s.box, "/community", s.resp))
+			c.get("/orgs/{id}", portal.ViewOrgs, handleOrgShow(s.db, "/community", s.resp))
+			c.get("/orgs/{id}/edit", portal.EditOrg, handleOrgEdit(s.db, "/community", s.resp))
+			c.post("/orgs/{id}/edit", portal.EditOrg, handleOrgUpdate(s.db, s.box, "/community", s.resp))
+			c.get("/orgs/import", portal.ImportOrgs, handleOrgImportForm("/community/orgs", s.resp))
+			c.post("/orgs/import", portal.ImportOrgs, handleOrgImportUpload(s.db, s.box, s.imports, "/community/orgs", s.resp))
+			c.get("/orgs/import/template.xlsx", portal.ImportOrgs, handleOrgImportTemplate(s.db, s.resp))
+			c.get("/orgs/import/jobs/{id}", portal.ImportOrgs, handleOrgImportJob(s.db, s.box, "/community/orgs", s.resp))
+			c.post("/orgs/import/jobs/{id}/confirm", portal.ImportOrgs, handleOrgImportConfirm(s.db, s.box, s.imports, "/community/orgs", s.resp))
+
+			c.get("/applications", portal.ViewApplications, handleApplicationList(s.db, "/community", s.resp))
+			c.get("/applications/export.xlsx", portal.ViewApplications, handleApplicationExport(s.db, "/community", exportXLSX, s.resp))
+			c.get("/applications/export.csv", portal.ViewApplications, handleApplicationExport(s.db, "/community", exportCSV, s.resp))
+			c.get("/applications/new", portal.SubmitApplications, handleApplicationNew(s.db, "/community", s.resp))
+			c.post("/applications", portal.SubmitApplications, handleApplicationCreate(s.db, s.box, "/community", s.resp))
+			c.get("/applications/{id}", portal.ViewApplications, handleApplicationShow(s.db, "/community", s.resp))
+			c.get("/applications/{id}/edit", portal.SubmitApplications, handleApplicationEdit(s.db, "/community", s.resp))
+			c.post("/applications/{id}/edit", portal.SubmitApplications, handleApplicationResubmit(s.db, s.box, "/community", s.resp))
+
+			cr := reportPaths{base: "/community/reports", orgBase: "/community/orgs", files: true}
+			c.get("/reports", portal.ViewReports, handleReportList(s.db, cr, s.resp))
+			c.get("/reports/export.xlsx", portal.ViewReports, handleReportExport(s.db, cr, exportXLSX, s.resp))
+			c.get("/reports/export.csv", portal.ViewReports, handleReportExport(s.db, cr, exportCSV, s.resp))
+			c.get("/reports/new", portal.SubmitReports, handleReportNew(s.db, cr, s.resp))
+			c.post("/reports", portal.SubmitReports, handleReportCreate(s.db, ph, cr, s.resp))
+			c.get("/reports/{id}", portal.ViewReports, handleReportShow(s.db, cr, s.resp))
+			c.get("/reports/{id}/correct", portal.SubmitReports, handleReportCorrectForm(s.db, cr, s.resp))
+			c.post("/reports/{id}/correct", portal.SubmitReports, handleReportCorrect(s.db, ph, cr, s.resp))
+			c.get("/reports/{id}/photos/{photoID}", portal.ViewReports, handleReportPhoto(s.db, ph, false, s.resp))
+			c.get("/reports/{id}/photos/{photoID}/thumb", portal.ViewReports, handleReportPhoto(s.db, ph, true, s.resp))
+			c.get("/orgs/{id}/reports", portal.ViewReports, handleOrgReports(s.db, cr, s.resp))
+
+			c.get("/notices", portal.ViewNotices, handleNoticeList(s.db, "/community", s.resp))
+			c.get("/notices/export.xlsx", portal.ViewNotices, handleNoticeExport(s.db, "/community", exportXLSX, s.resp))
+			c.get("/notices/export.csv", portal.ViewNotices, handleNoticeExport(s.db, "/community", exportCSV, s.resp))
+			c.get("/notices/new", portal.SubmitNotices, handleNoticeNew(s.db, "/community", s.resp))
+			c.post("/notices", portal.SubmitNotices, handleNoticeCreate(s.db, s.box, "/community", s.resp))
+			c.get("/notices/{id}", portal.ViewNotices, handleNoticeShow(s.db, "/community", s.resp))
+			c.get("/notices/{id}/edit", portal.SubmitNotices, handleNoticeEdit(s.db, "/community", s.resp))
+			c.post("/notices/{id}/edit", portal.SubmitNotices, handleNoticeResubmit(s.db, s.box, "/community", s.resp))
+			c.post("/notices/{id}/withdraw", portal.SubmitNotices, handleNoticeWithdraw(s.db, "/community", s.resp))
+
+			c.get("/work-reports", portal.ViewWorkReports, handleWorkReportStatus(s.db, "/community", s.resp))
+			c.get("/work-reports/new", portal.SubmitWorkReports, handleWorkReportNew(s.db, "/community", s.resp))
+			c.post("/work-reports", portal.SubmitWorkReports, handleWorkReportSubmit(s.db, "/community", s.resp))
+			c.get("/evaluations", portal.ViewEvaluations, handleEvaluationList(s.db, "/community", s.resp))
+			c.get("/evaluations/export.xlsx", portal.ViewEvaluations, handleEvaluationExport(s.db, "/community", s.resp))
+			c.get("/evaluations/new", portal.SubmitEvaluations, handleEvaluationNew(s.db, "/community", s.resp))
+			c.post("/evaluations", portal.SubmitEvaluations, handleEvaluationSubmit(s.db, "/community", s.resp))
+			c.get("/orgs/{id}/evaluations", portal.ViewEvaluations, handleEvaluationHistory(s.db, "/community", s.resp))
 		})
 	})
 	return r
@@ -87,14 +238,56 @@ func (s *Server) routes() http.Handler {
 
 // accountRoutes mounts account administration; the district and the towns share the handlers, and the scope of
 // the signed-in account decides which accounts they reach.
-func (s *Server) accountRoutes(r chi.Router, base string) {
-	r.Get("/accounts", handleAccountList(s.db, base, s.resp))
-	r.Get("/accounts/new", handleAccountNew(s.db, base, s.resp))
-	r.Post("/accounts", handleAccountCreate(s.db, s.hasher, base, s.resp))
-	r.Get("/accounts/{id}", handleAccountShow(s.db, base, s.resp))
-	r.Post("/accounts/{id}/disable", handleAccountChange(s.db, s.hasher, base, changeDisable, s.resp))
-	r.Post("/accounts/{id}/enable", handleAccountChange(s.db, s.hasher, base, changeEnable, s.resp))
-	r.Post("/accounts/{id}/unlock", handleAccountChange(s.db, s.hasher, base, changeUnlock, s.resp))
-	r.Post("/accounts/{id}/division", handleAccountChange(s.db, s.hasher, base, changeDivision, s.resp))
-	r.Post("/accounts/{id}/password", handleAccountChange(s.db, s.hasher, base, changePassword, s.resp))
+func (s *Server) accountRoutes(a area, base string) {
+	a.get("/accounts", portal.ManageAccounts, handleAccountList(s.db, base, s.resp))
+	a.get("/accounts/new", portal.ManageAccounts, handleAccountNew(s.db, base, s.resp))
+	a.post("/accounts", portal.ManageAccounts, handleAccountCreate(s.db, s.hasher, base, s.resp))
+	a.get("/accounts/{id}", portal.ManageAccounts, handleAccountShow(s.db, base, s.resp))
+	a.post("/accounts/{id}/disable", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, base, changeDisable, s.resp))
+	a.post("/accounts/{id}/enable", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, base, changeEnable, s.resp))
+	a.post("/accounts/{id}/unlock", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, base, changeUnlock, s.resp))
+	a.post("/accounts/{id}/division", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, base, changeDivision, s.resp))
+	a.post("/accounts/{id}/password", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, base, changePassword, s.resp))
+}
+
+// area mounts the routes of one tier's area. Every route names the action it performs; mounting an action the
+// capability table does not grant the tier is a programming error, and each request is checked against the
+// table again, so that the table stays the one answer to "who may do what".
+type area struct {
+	r    chi.Router
+	tier portal.Tier
+	rs   *responder
+}
+
+func (s *Server) area(r chi.Router, t portal.Tier) area { return area{r: r, tier: t, rs: s.resp} }
+
+func (a area) get(path string, act portal.Action, h http.HandlerFunc) {
+	a.handle(http.MethodGet, path, act, h)
+}
+
+func (a area) post(path string, act portal.Action, h http.HandlerFunc) {
+	a.handle(http.MethodPost, path, act, h)
+}
+
+func (a area) handle(method, path string, act portal.Action, h http.HandlerFunc) {
+	if !portal.Can(a.tier, act) {
+		panic(fmt.Sprintf("routes: %s %s/%s performs %q, which the capability table does not grant %s",
+			method, a.tier, path, act, a.tier))
+	}
+	a.r.Method(method, path, guarded{action: act, next: h, rs: a.rs})
+}
+
+// guarded answers a request only for an account whose tier may perform action.
+type guarded struct {
+	action portal.Action
+	next   http.HandlerFunc
+	rs     *responder
+}
+
+func (g guarded) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if a := accountFrom(r.Context()); a == nil || !portal.Can(a.Tier, g.action) {
+		g.rs.forbidden(w, r)
+		return
+	}
+	g.next(w, r)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/sealbox"
+	"github.com/yubei-cso/portal/web"
 )
 
 // Server wires the portal's parts together; it keeps no state of its own between requests, so any number of
@@ -28,10 +29,12 @@ type Server struct {
 	store    *pgxstore.PostgresStore
 	box      *sealbox.Box   // seals and opens 负责人 phone numbers and 身份证号
 	imports  *importWorkers // runs 台账 checks and imports; their progress is kept in the database
+	demo     web.DemoLogin  // the sign-in page's list in demo mode
 }
 
-// New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5).
-func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
+// New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5). demo is what the sign-in page lists in
+// demo mode: the caller that loads the demo data knows it, so the server links no demo data of its own.
+func New(cfg config.Config, db *postgres.DB, log *slog.Logger, demo web.DemoLogin) *Server {
 	store := pgxstore.NewWithCleanupInterval(db.Lookups, 10*time.Minute)
 	sm := scs.New()
 	sm.Store = sessionStore{PostgresStore: store, db: db}
@@ -52,7 +55,8 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger) *Server {
 		panic("server.New: " + err.Error())
 	}
 	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp,
-		store: store, box: box, imports: newImportWorkers(log)}
+		store: store, box: box, imports: newImportWorkers(log),
+		demo: demo}
 }
 
 // Handler is the portal's whole HTTP surface.

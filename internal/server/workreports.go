@@ -19,32 +19,6 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-// workReportRoutes mounts periodic work reports (定期工作报告) and yearly evaluations (评估评议). The committee
-// reports for its groups and evaluates them; the town sees per community who has not reported and may mark a
-// group that keeps missing reports 活动异常; the district sees the same per town. Every tier reads the latest
-// grades and a group's evaluation history.
-func (s *Server) workReportRoutes(r chi.Router, tier portal.Tier) {
-	base := "/" + string(tier)
-	switch tier {
-	case portal.TierCommunity:
-		r.Get("/work-reports", handleWorkReportStatus(s.db, base, s.resp))
-		r.Get("/work-reports/new", handleWorkReportNew(s.db, base, s.resp))
-		r.Post("/work-reports", handleWorkReportSubmit(s.db, base, s.resp))
-		r.Get("/evaluations/new", handleEvaluationNew(s.db, base, s.resp))
-		r.Post("/evaluations", handleEvaluationSubmit(s.db, base, s.resp))
-	case portal.TierTown:
-		r.Get("/work-reports", handleWorkReportCoverage(s.db, base, s.resp))
-		r.Get("/work-reports/export.xlsx", handleCoverageExport(s.db, base, s.resp))
-		r.Post("/work-reports/mark-abnormal", handleMarkAbnormal(s.db, base, s.resp))
-	case portal.TierDistrict:
-		r.Get("/work-reports", handleWorkReportCoverage(s.db, base, s.resp))
-		r.Get("/work-reports/export.xlsx", handleCoverageExport(s.db, base, s.resp))
-	}
-	r.Get("/evaluations", handleEvaluationList(s.db, base, s.resp))
-	r.Get("/evaluations/export.xlsx", handleEvaluationExport(s.db, base, s.resp))
-	r.Get("/orgs/{id}/evaluations", handleEvaluationHistory(s.db, base, s.resp))
-}
-
 type workReportStatusReader interface {
 	CommunityReportStatus(ctx context.Context, scope portal.Scope, cur, prev registry.Period) ([]registry.ReportStatus, error)
 }
@@ -276,7 +250,7 @@ func coverageView(ctx context.Context, db workReportCoverage, a *portal.Account,
 	var live, missing int
 	v.Rows, live, missing = web.NewCoverageRows(cs)
 	v.Live, v.Missing = strconv.Itoa(live), strconv.Itoa(missing)
-	if a.Tier == portal.TierTown {
+	if portal.Can(a.Tier, portal.MarkAbnormal) {
 		v.CanMark = true
 		last := cur.Prev()
 		var labels []string
@@ -586,7 +560,7 @@ func handleEvaluationHistory(db evaluationReader, base string, rs *responder) ht
 		sid := itoa64(id)
 		v := web.EvaluationHistoryView{Page: web.NewPage(o.Name+" · 评估记录", a, base+"/evaluations", takeFlashCtx(r)),
 			OrgName: o.Name, OrgHref: base + "/orgs/" + sid, Dimensions: web.DimensionLabels()}
-		if a.Tier == portal.TierCommunity {
+		if portal.Can(a.Tier, portal.SubmitEvaluations) {
 			v.NewHref = base + "/evaluations/new?org=" + sid
 		}
 		for _, e := range es {

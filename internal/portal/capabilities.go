@@ -1,0 +1,96 @@
+package portal
+
+// Action is one thing an account may do in the portal. Which tiers may do it is the capability table below: the
+// routes, the navigation and the store guards all read it, so "what may a town do?" has one answer.
+type Action string
+
+// The actions of the registry, grouped by the work they belong to.
+const (
+	ViewDashboard Action = "dashboard.view" // 工作台
+
+	ViewOrgs        Action = "orgs.view"    // the organization list, records and their exports
+	CreateOrg       Action = "orgs.create"  // record a new guided group (村居指导)
+	EditOrg         Action = "orgs.edit"    // edit a record the tier keeps
+	ChangeOrgStatus Action = "orgs.status"  // 正常 / 活动异常 / 已注销 / 已撤销
+	RevealPersonal  Action = "orgs.reveal"  // see a leader's full phone and 身份证号, audited
+	ImportOrgs      Action = "orgs.import"  // 台账导入
+	ManageAccounts  Action = "accounts"     // accounts one tier down and in the own tier
+	ViewAudit       Action = "audit.view"   // the audit log
+	ViewFilings     Action = "filings.view" // 备案 lists, records, documents and 备案证明
+	SubmitFilings   Action = "filings.submit"
+	DecideFilings   Action = "filings.decide"
+
+	ViewApplications   Action = "applications.view" // 登记申请
+	SubmitApplications Action = "applications.submit"
+	ReviewApplications Action = "applications.review" // 受理, 补正, 准予登记, 不予登记
+
+	ViewReports   Action = "reports.view" // 活动报告
+	SubmitReports Action = "reports.submit"
+
+	ViewNotices   Action = "notices.view" // 重大活动报告
+	SubmitNotices Action = "notices.submit"
+	ReviewNotices Action = "notices.review" // 知悉, 退回修改, and the organizer's contact
+
+	ViewWorkReports   Action = "workreports.view" // 定期工作报告: a committee's own status, coverage above it
+	SubmitWorkReports Action = "workreports.submit"
+	MarkAbnormal      Action = "workreports.mark-abnormal" // 活动异常 for groups that missed their reports
+	ViewEvaluations   Action = "evaluations.view"          // 评估评议
+	SubmitEvaluations Action = "evaluations.submit"
+)
+
+// capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
+// and sees everything read-only; towns file, decide filings and review notices; committees keep their guided
+// groups and submit what the tiers above read.
+var capabilities = map[Action][]Tier{
+	ViewDashboard: {TierDistrict, TierTown, TierCommunity},
+
+	ViewOrgs:        {TierDistrict, TierTown, TierCommunity},
+	CreateOrg:       {TierCommunity},
+	EditOrg:         {TierTown, TierCommunity},
+	ChangeOrgStatus: {TierDistrict, TierTown},
+	RevealPersonal:  {TierDistrict, TierTown},
+	ImportOrgs:      {TierTown, TierCommunity},
+	ManageAccounts:  {TierDistrict, TierTown},
+	ViewAudit:       {TierDistrict},
+	ViewFilings:     {TierDistrict, TierTown},
+	SubmitFilings:   {TierTown},
+	DecideFilings:   {TierTown},
+
+	ViewApplications:   {TierDistrict, TierTown, TierCommunity},
+	SubmitApplications: {TierTown, TierCommunity},
+	ReviewApplications: {TierDistrict},
+
+	ViewReports:   {TierDistrict, TierTown, TierCommunity},
+	SubmitReports: {TierCommunity},
+
+	ViewNotices:   {TierDistrict, TierTown, TierCommunity},
+	SubmitNotices: {TierCommunity},
+	ReviewNotices: {TierTown},
+
+	ViewWorkReports:   {TierDistrict, TierTown, TierCommunity},
+	SubmitWorkReports: {TierCommunity},
+	MarkAbnormal:      {TierTown},
+	ViewEvaluations:   {TierDistrict, TierTown, TierCommunity},
+	SubmitEvaluations: {TierCommunity},
+}
+
+// Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.
+func Can(t Tier, a Action) bool {
+	for _, allowed := range capabilities[a] {
+		if allowed == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Grants lists every (tier, action) pair the table allows, for the tests that hold the routes against it.
+func Grants() map[Tier][]Action {
+	g := map[Tier][]Action{}
+	for a, tiers := range capabilities {
+		for _, t := range tiers {
+			g[t] = append(g[t], a)
+		}
+	}
+	return g
+}

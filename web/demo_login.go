@@ -1,0 +1,7 @@
+package web
+
+// DemoLogin is what the sign-in page lists in demo mode: the demo accounts and their one password.
+type DemoLogin struct {
+	Password string
+	Accounts []DemoAccount
+}
