@@ -84,24 +84,36 @@ func (h *htmlWriter) text(s string) {
 // StatusBadge is a status word in its colour. The class is chosen among literals rather than computed: a
 // computed class list cost a list page as much as rendering the rows' names.
 func StatusBadge(c StatusClass, label string) templ.Component {
+	return statusBadgeID("", c, label)
+}
+
+// statusBadgeID is StatusBadge carrying an id, for the status a page's heading shows.
+func statusBadgeID(id string, c StatusClass, label string) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		h := newHTMLWriter(w)
-		h.statusBadge(label, c)
+		h.statusBadge(label, c, id)
 		return h.done()
 	})
 }
 
-func (h *htmlWriter) statusBadge(label string, c StatusClass) {
+// statusBadge writes the badge; id is left out when it is "".
+func (h *htmlWriter) statusBadge(label string, c StatusClass, id string) {
 	switch c {
 	case StatusOK:
-		h.raw(`<span class="status ok">`)
+		h.raw(`<span class="status ok"`)
 	case StatusWarn:
-		h.raw(`<span class="status warn">`)
+		h.raw(`<span class="status warn"`)
 	case StatusBad:
-		h.raw(`<span class="status bad">`)
+		h.raw(`<span class="status bad"`)
 	default:
-		h.raw(`<span class="status">`)
+		h.raw(`<span class="status"`)
 	}
+	if id != "" {
+		h.raw(` id="`)
+		h.text(id)
+		h.raw(`"`)
+	}
+	h.raw(`>`)
 	h.text(label)
 	h.raw(`</span>`)
 }
@@ -145,7 +157,8 @@ func orgListRows(base string, rows []registry.OrgPageRow) templ.Component {
 				h.raw("—")
 			}
 			h.raw(`</td><td>`)
-			h.statusBadge(OrgListStatus(o.Status))
+			label, class := OrgListStatus(o.Status)
+			h.statusBadge(label, class, "")
 			h.raw(`</td><td>`)
 			h.date(o.FoundedOn)
 			h.raw(`</td></tr>`)

@@ -74,6 +74,16 @@ func AuditActionOptions(selected string) []Option {
 	return out
 }
 
+// auditResultOptions is the result filter's choices (after 全部) with selected marked.
+func auditResultOptions(selected string) []Option {
+	out := []Option{{Value: portal.ResultOK, Label: "成功"}, {Value: portal.ResultFailed, Label: "失败"},
+		{Value: portal.ResultDenied, Label: "拒绝"}}
+	for i := range out {
+		out[i].Selected = out[i].Value == selected
+	}
+	return out
+}
+
 // ResultLabel is an audit result as a status word and its colour.
 func ResultLabel(result string) (string, StatusClass) {
 	switch result {

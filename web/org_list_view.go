@@ -176,3 +176,9 @@ func OrgExportCells(o registry.Organization, dst []any) []any {
 		o.CommunityName, strings.Join(o.Fields, "、"), o.Nature, o.PartyStatus, o.Members, o.Volunteers,
 		o.LeaderName, o.LeaderPhone, o.Status.Label(), orgListISODate(o.FoundedOn), orgListISODate(&created))
 }
+
+// Divisions is the list's town and community filter.
+func (v OrgListView) Divisions() DivisionFilter {
+	return DivisionFilter{Town: v.Form.Town, TownOptions: v.TownOptions, Community: v.Form.Community,
+		CommunityOptions: v.CommunityOptions}
+}

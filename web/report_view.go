@@ -345,3 +345,9 @@ var (
 	reportListSeries     = newFixedOptions(orgListWords(registry.ReportSeries))
 	reportListCategories = newFixedOptions(orgListWords(registry.ReportCategories))
 )
+
+// Divisions is the list's town and community filter.
+func (v ReportListView) Divisions() DivisionFilter {
+	return DivisionFilter{Town: v.Form.Town, TownOptions: v.TownOptions, Community: v.Form.Community,
+		CommunityOptions: v.CommunityOptions}
+}

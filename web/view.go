@@ -151,6 +151,15 @@ func Checks(values, chosen []string) []Check {
 	return out
 }
 
+// optionChecks shows options as checkboxes, the selected ones ticked.
+func optionChecks(opts []Option) []Check {
+	out := make([]Check, len(opts))
+	for i, o := range opts {
+		out[i] = Check{Value: o.Value, Checked: o.Selected}
+	}
+	return out
+}
+
 // Choices offers values as select options with selected marked.
 func Choices(values []string, selected string) []Option {
 	out := make([]Option, len(values))
