@@ -159,13 +159,13 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, actor portal.Actor, hash st
 func (db *DB) ManagedAccounts(ctx context.Context, scope portal.Scope, f registry.AccountFilter) ([]portal.Account, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+accountColumns+`
 		FROM accounts a JOIN divisions d ON d.code = a.division_code
-		WHERE starts_with(a.division_code, @scope) AND a.tier = ANY(@tiers)
+		WHERE `+scopeWithin("a.division_code")+` AND a.tier = ANY(@tiers)
 		  AND (@tier = '' OR a.tier = @tier)
 		  AND (@q = '' OR strpos(a.username, @q) > 0 OR strpos(a.display_name, @q) > 0)
 		ORDER BY a.division_code, a.username
 		LIMIT 1000`,
-		pgx.NamedArgs{"scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers()),
-			"tier": string(f.Tier), "q": f.Query})
+		scopeArgs(scope, pgx.NamedArgs{"tiers": tierStrings(scope.ManagedTiers()),
+			"tier": string(f.Tier), "q": f.Query}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[accountRow])
 	if err != nil {
 		return nil, translate(err)
@@ -189,8 +189,8 @@ func tierStrings(ts []portal.Tier) []string {
 func (db *DB) ManagedAccount(ctx context.Context, scope portal.Scope, id int64) (portal.Account, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+accountColumns+`
 		FROM accounts a JOIN divisions d ON d.code = a.division_code
-		WHERE a.id = @id AND starts_with(a.division_code, @scope) AND a.tier = ANY(@tiers)`,
-		pgx.NamedArgs{"id": id, "scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers())})
+		WHERE a.id = @id AND `+scopeWithin("a.division_code")+` AND a.tier = ANY(@tiers)`,
+		scopeArgs(scope, pgx.NamedArgs{"id": id, "tiers": tierStrings(scope.ManagedTiers())}))
 	return oneAccount(rows)
 }
 
@@ -243,8 +243,8 @@ func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor porta
 		var tier string
 		var version int
 		err := tx.QueryRow(ctx, `SELECT tier, version FROM accounts
-			WHERE id = @id AND starts_with(division_code, @scope) AND tier = ANY(@tiers) FOR UPDATE`,
-			pgx.NamedArgs{"id": c.ID, "scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers())}).
+			WHERE id = @id AND `+scopeWithin("division_code")+` AND tier = ANY(@tiers) FOR UPDATE`,
+			scopeArgs(scope, pgx.NamedArgs{"id": c.ID, "tiers": tierStrings(scope.ManagedTiers())})).
 			Scan(&tier, &version)
 		if err != nil {
 			return err

@@ -34,7 +34,7 @@ func (db *DB) SearchAudit(ctx context.Context, scope portal.Scope, f registry.Au
 		SELECT id, at, actor_id, actor_username, actor_tier, actor_division, ip, action, object_type, object_id,
 		       result, detail
 		FROM audit_log
-		WHERE (starts_with(actor_division, @scope) OR (@scope_tier = 'district' AND actor_division = ''))
+		WHERE (`+scopeWithin("actor_division")+` OR (@scope_tier = 'district' AND actor_division = ''))
 		  AND (@actor = '' OR actor_username = @actor)
 		  AND (@action = '' OR starts_with(action, @action))
 		  AND (@result = '' OR result = @result)
@@ -43,8 +43,8 @@ func (db *DB) SearchAudit(ctx context.Context, scope portal.Scope, f registry.Au
 		  AND (@before = 0 OR id < @before)
 		ORDER BY id DESC
 		LIMIT @limit`,
-		pgx.NamedArgs{"scope": scope.Division, "scope_tier": string(scope.Tier), "actor": f.Actor,
-			"action": f.Action, "result": f.Result, "from": f.From, "to": f.To, "before": f.Before, "limit": f.Limit})
+		scopeArgs(scope, pgx.NamedArgs{"actor": f.Actor,
+			"action": f.Action, "result": f.Result, "from": f.From, "to": f.To, "before": f.Before, "limit": f.Limit}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[auditRow])
 	if err != nil {
 		return nil, translate(err)

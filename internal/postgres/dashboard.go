@@ -15,19 +15,19 @@ func (db *DB) Figures(ctx context.Context, scope portal.Scope) (registry.Divisio
 	var f registry.DivisionFigures
 	err := db.Pool.QueryRow(ctx, `
 		SELECT
-			(SELECT count(*) FROM divisions WHERE level = 'town' AND starts_with(code, @scope)),
-			(SELECT count(*) FROM divisions WHERE level = 'community' AND NOT rural AND starts_with(code, @scope)),
-			(SELECT count(*) FROM divisions WHERE level = 'community' AND rural AND starts_with(code, @scope)),
-			(SELECT count(*) FROM accounts WHERE starts_with(division_code, @scope) AND tier = ANY(@tiers)),
-			(SELECT count(*) FROM accounts WHERE starts_with(division_code, @scope) AND tier = ANY(@tiers) AND disabled),
-			(SELECT count(*) FROM accounts WHERE starts_with(division_code, @scope) AND tier = ANY(@tiers)
+			(SELECT count(*) FROM divisions WHERE level = 'town' AND `+scopeWithin("code")+`),
+			(SELECT count(*) FROM divisions WHERE level = 'community' AND NOT rural AND `+scopeWithin("code")+`),
+			(SELECT count(*) FROM divisions WHERE level = 'community' AND rural AND `+scopeWithin("code")+`),
+			(SELECT count(*) FROM accounts WHERE `+scopeWithin("division_code")+` AND tier = ANY(@tiers)),
+			(SELECT count(*) FROM accounts WHERE `+scopeWithin("division_code")+` AND tier = ANY(@tiers) AND disabled),
+			(SELECT count(*) FROM accounts WHERE `+scopeWithin("division_code")+` AND tier = ANY(@tiers)
 				AND locked_until > now()),
-			(SELECT count(*) FROM divisions d WHERE d.parent_code = @scope
+			(SELECT count(*) FROM divisions d WHERE d.parent_code = @scope_div
 				AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.division_code = d.code AND NOT a.disabled)),
 			(SELECT count(*) FROM audit_log WHERE action = 'login.failed'
 				AND at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'
-				AND starts_with(actor_division, @scope))`,
-		pgx.NamedArgs{"scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers())}).
+				AND `+scopeWithin("actor_division")+`)`,
+		scopeArgs(scope, pgx.NamedArgs{"tiers": tierStrings(scope.ManagedTiers())})).
 		Scan(&f.Towns, &f.UrbanCommunities, &f.RuralCommunities, &f.Accounts, &f.DisabledAccounts,
 			&f.LockedAccounts, &f.DivisionsNoAcct, &f.FailedLoginsToday)
 	return f, translate(err)

@@ -64,13 +64,17 @@ func (db *DB) ChildDivisions(ctx context.Context, scope portal.Scope, code strin
 // DivisionsAtLevel lists every division of a level inside scope, in code order (for pickers).
 // The lists are cached (divisionCache): every list page's filter asks for one.
 func (db *DB) DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error) {
+	if checkScope(scope) != nil {
+		return []portal.Division{}, nil // the cache is keyed by division alone; scopeWithin would see nothing
+	}
 	key := divisionListKey{level: level, within: scope.Division}
 	if ds, ok := db.divisions.list(key); ok {
 		return ds, nil
 	}
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT `+divisionColumns+` FROM divisions
-		WHERE level = $1 AND starts_with(code, $2) ORDER BY code`, string(level), scope.Division)
+		WHERE level = @level AND `+scopeWithin("code")+` ORDER BY code`,
+		scopeArgs(scope, pgx.NamedArgs{"level": string(level)}))
 	ds, err := collectDivisions(rows)
 	if err == nil {
 		db.divisions.keepList(key, ds)

@@ -35,16 +35,6 @@ func capped(n int) registry.ListTotal {
 	return registry.ListTotal{N: n}
 }
 
-// checkScope refuses a jurisdiction no account can have. Every list statement bounds its rows by the scope's
-// division, as an equality or as the code range [division, digitsAfter(division)); an empty division would make
-// that range every code there is.
-func checkScope(s portal.Scope) error {
-	if !s.Tier.Valid() || s.Division == "" {
-		return fmt.Errorf("no jurisdiction: tier %q, division %q", s.Tier, s.Division)
-	}
-	return nil
-}
-
 // stmtArgs are a statement's arguments, numbered $1, $2, … as its text is written. Numbering them while
 // writing spares pgx rewriting @names into numbers on every execution: 3 % of a list page's CPU.
 type stmtArgs []any

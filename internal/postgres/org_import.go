@@ -29,8 +29,8 @@ func (db *DB) ImportCommunities(ctx context.Context, scope portal.Scope) ([]regi
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT c.code, c.name, t.name AS town_name, d.name AS district_name
 		FROM divisions c JOIN divisions t ON t.code = c.parent_code JOIN divisions d ON d.code = t.parent_code
-		WHERE c.level = 'community' AND starts_with(c.code, @scope_div)
-		ORDER BY c.code`, pgx.NamedArgs{"scope_div": scope.Division})
+		WHERE c.level = 'community' AND `+scopeWithin("c.code")+`
+		ORDER BY c.code`, scopeArgs(scope, nil))
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ImportCommunity])
 	if err != nil {
 		return nil, translate(err)

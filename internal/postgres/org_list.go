@@ -59,14 +59,7 @@ func orgWhere(scope portal.Scope, f registry.OrgFilter, args *stmtArgs) (string,
 		return "", err
 	}
 	var w strings.Builder
-	switch scope.Tier {
-	case portal.TierDistrict:
-		w.WriteString("o.district_code = " + args.add(scope.Division))
-	case portal.TierTown:
-		w.WriteString("o.town_code = " + args.add(scope.Division))
-	case portal.TierCommunity:
-		w.WriteString("o.community_code = " + args.add(scope.Division))
-	}
+	w.WriteString(scopeEquality("o", scope.Division, scope.Tier, args))
 	if f.TownCode != "" {
 		w.WriteString(" AND o.town_code = " + args.add(f.TownCode))
 	}
@@ -170,17 +163,14 @@ func keptCountQuery(scope portal.Scope, f registry.OrgFilter) (string, stmtArgs,
 	var args stmtArgs
 	var w strings.Builder
 	if scope.Tier != portal.TierCommunity && f.CommunityCode == "" {
-		w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_town_counts k WHERE k.town_code >= " + args.add(scope.Division) +
-			" AND k.town_code < " + args.add(digitsAfter(scope.Division)))
+		w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_town_counts k WHERE " + scopeRange("k.town_code", scope.Division, &args))
 		if f.TownCode != "" {
 			w.WriteString(" AND k.town_code = " + args.add(f.TownCode))
 		}
 	} else {
-		w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_counts k WHERE k.community_code >= " + args.add(scope.Division) +
-			" AND k.community_code < " + args.add(digitsAfter(scope.Division)))
+		w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_counts k WHERE " + scopeRange("k.community_code", scope.Division, &args))
 		if f.TownCode != "" {
-			w.WriteString(" AND k.community_code >= " + args.add(f.TownCode) +
-				" AND k.community_code < " + args.add(digitsAfter(f.TownCode)))
+			w.WriteString(" AND " + scopeRange("k.community_code", f.TownCode, &args))
 		}
 		if f.CommunityCode != "" {
 			w.WriteString(" AND k.community_code = " + args.add(f.CommunityCode))

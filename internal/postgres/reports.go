@@ -14,13 +14,6 @@ import (
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
-// reportScope is the jurisdiction test on a report's own codes, copied from its group when it was filed, with
-// the arguments scopeArgs adds. As with orgScope, each execution is planned with its values, so the one clause
-// that applies becomes the leading equality of the tier's list index.
-const reportScope = `(@scope_tier <> 'district' OR r.district_code = @scope_div)
-	AND (@scope_tier <> 'town' OR r.town_code = @scope_div)
-	AND (@scope_tier <> 'community' OR r.community_code = @scope_div)`
-
 // reportColumns are the columns a report is read with.
 const reportColumns = `r.id, r.report_no, r.revision, r.superseded_by, r.superseded_at, r.correction_reason,
 	r.org_id, o.name AS org_name, r.town_code, t.name AS town_name, r.community_code, c.name AS community_name,
@@ -77,9 +70,11 @@ func reportNarrowest(scope portal.Scope, f registry.ReportFilter) string {
 // Lists read current revisions only (superseded_at IS NULL, the predicate of the list indexes) newest activity
 // first. The page after starts below the last (activity_date, id) seen — a row comparison that is an index
 // condition on (…, activity_date DESC, id DESC) — so page 6,000 of a town costs what page 1 costs.
-const reportExportQuery = `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
-	WHERE r.superseded_at IS NULL AND ` + reportScope + reportFilterClause + `
+func reportExportQuery() string {
+	return `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
+	WHERE r.superseded_at IS NULL AND ` + scopeOn("r") + reportFilterClause + `
 	ORDER BY r.activity_date DESC, r.id DESC`
+}
 
 func reportFilterArgs(scope portal.Scope, f registry.ReportFilter) pgx.NamedArgs {
 	return scopeArgs(scope, pgx.NamedArgs{"town": f.TownCode, "community": f.CommunityCode, "org": f.OrgID,
@@ -107,16 +102,7 @@ func reportListQueryFor(scope portal.Scope, f registry.ReportFilter, after regis
 	var args stmtArgs
 	var w strings.Builder
 	w.WriteString("r.superseded_at IS NULL AND ")
-	switch len(div) {
-	case 6:
-		w.WriteString("r.district_code = " + args.add(div))
-	case 9:
-		w.WriteString("r.town_code = " + args.add(div))
-	case 12:
-		w.WriteString("r.community_code = " + args.add(div))
-	default:
-		w.WriteString("false") // a filter outside the scope
-	}
+	w.WriteString(scopeEquality("r", div, portal.LevelOfCode(div), &args)) // "false" for a filter outside the scope
 	if f.OrgID != 0 {
 		w.WriteString(" AND r.org_id = " + args.add(f.OrgID))
 	}
@@ -226,7 +212,7 @@ func (db *DB) ExplainListActivityReports(ctx context.Context, scope portal.Scope
 func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.ReportFilter, format string, fn func(registry.ActivityReport) error) (int, error) {
 	return db.auditedExport(ctx, actor, exportAudit{action: "report.export", objectType: "activity_report",
 		format: format, filter: f.Summary()}, func() (int, error) {
-		return eachRow(ctx, db, reportExportQuery, []any{reportFilterArgs(scope, f)},
+		return eachRow(ctx, db, reportExportQuery(), []any{reportFilterArgs(scope, f)},
 			pgx.RowToStructByName[registry.ActivityReport], fn)
 	})
 }
@@ -234,7 +220,7 @@ func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, act
 // ActivityReport is one revision inside scope, current or not; any other id is ErrNotFound. A read by key, on
 // the Lookups pool (see DB.Lookups).
 func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) (registry.ActivityReport, error) {
-	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+reportScope,
+	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+scopeOn("r"),
 		scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.ActivityReport])
 	return r, translate(err)
@@ -244,7 +230,7 @@ func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) 
 // ActivityReport.
 func (db *DB) ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]registry.ActivityReport, error) {
 	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+`
-		WHERE r.report_no = @no AND `+reportScope+` ORDER BY r.revision`,
+		WHERE r.report_no = @no AND `+scopeOn("r")+` ORDER BY r.revision`,
 		scopeArgs(scope, pgx.NamedArgs{"no": reportNo}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ActivityReport])
 	return rs, translate(err)
@@ -257,7 +243,7 @@ const reportPhotoColumns = `p.id, p.report_id, p.position, p.content_type, p.siz
 func (db *DB) ReportPhotos(ctx context.Context, scope portal.Scope, reportID int64) ([]registry.ReportPhoto, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
-		WHERE p.report_id = @id AND `+reportScope+` ORDER BY p.position`,
+		WHERE p.report_id = @id AND `+scopeOn("r")+` ORDER BY p.position`,
 		scopeArgs(scope, pgx.NamedArgs{"id": reportID}))
 	ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportPhoto])
 	return ps, translate(err)
@@ -267,7 +253,7 @@ func (db *DB) ReportPhotos(ctx context.Context, scope portal.Scope, reportID int
 func (db *DB) ReportPhoto(ctx context.Context, scope portal.Scope, reportID, photoID int64) (registry.ReportPhoto, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
-		WHERE p.id = @photo AND p.report_id = @id AND `+reportScope,
+		WHERE p.id = @photo AND p.report_id = @id AND `+scopeOn("r"),
 		scopeArgs(scope, pgx.NamedArgs{"id": reportID, "photo": photoID}))
 	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.ReportPhoto])
 	return p, translate(err)
@@ -278,7 +264,7 @@ func (db *DB) ReportPhoto(ctx context.Context, scope portal.Scope, reportID, pho
 func (db *DB) ReportGroups(ctx context.Context, scope portal.Scope) ([]registry.ReportGroup, error) {
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT o.id, o.name, true AS live FROM organizations o
-		WHERE `+orgScope+` AND o.status IN ('normal', 'abnormal')
+		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id LIMIT 2000`, scopeArgs(scope, nil))
 	gs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportGroup])
 	return gs, translate(err)
@@ -309,7 +295,7 @@ func insertReport(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor port
 			@beneficiaries::jsonb, @total::int, @description::text, @actor_id::bigint, @actor_name::text,
 			coalesce(@at::timestamptz, now()), @demo::boolean
 		FROM organizations o
-		WHERE o.id = @org_id AND `+orgScope+` AND (o.status IN ('normal', 'abnormal') OR o.id = @keep_org)
+		WHERE o.id = @org_id AND `+scopeOn("o")+` AND (o.status IN ('normal', 'abnormal') OR o.id = @keep_org)
 		RETURNING id`,
 		scopeArgs(scope, pgx.NamedArgs{
 			"report_no": reportNo, "revision": revision, "reason": reason, "org_id": in.OrgID, "keep_org": keepOrg,
@@ -389,7 +375,7 @@ func (db *DB) CorrectActivityReport(ctx context.Context, scope portal.Scope, act
 		var supersededAt *time.Time
 		// The row lock orders concurrent corrections; the second reads the first's outcome and stops.
 		err := tx.QueryRow(ctx, `SELECT r.report_no, r.revision, r.org_id, r.superseded_at, r.version
-			FROM activity_reports r WHERE r.id = @id AND `+reportScope+` FOR UPDATE`,
+			FROM activity_reports r WHERE r.id = @id AND `+scopeOn("r")+` FOR UPDATE`,
 			scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&reportNo, &revision, &orgID, &supersededAt, &curVersion)
 		if err != nil {
 			return translate(err)
@@ -506,11 +492,12 @@ func reportCountQuery(scope portal.Scope, f registry.ReportFilter) (string, []an
 	if !f.KeptCountable() || div == "" {
 		return "", nil, false
 	}
-	q := `SELECT coalesce(sum(k.n), 0) FROM report_counts k
-		WHERE k.community_code >= $1 AND k.community_code < $2`
+	var args stmtArgs
+	var q string
 	if len(div) <= 9 {
-		q = `SELECT coalesce(sum(k.n), 0) FROM report_town_counts k
-		WHERE k.town_code >= $1 AND k.town_code < $2`
+		q = `SELECT coalesce(sum(k.n), 0) FROM report_town_counts k WHERE ` + scopeRange("k.town_code", div, &args)
+	} else {
+		q = `SELECT coalesce(sum(k.n), 0) FROM report_counts k WHERE ` + scopeRange("k.community_code", div, &args)
 	}
 	if f.Series != "" {
 		q += ` AND k.series = ` + sqlWord(f.Series)
@@ -518,7 +505,7 @@ func reportCountQuery(scope portal.Scope, f registry.ReportFilter) (string, []an
 	if f.Category != "" {
 		q += ` AND k.category = ` + sqlWord(f.Category)
 	}
-	return q, []any{div, digitsAfter(div)}, true
+	return q, args, true
 }
 
 // digitsAfter is the least digit string above every code that starts with prefix, a string of digits: prefix
