@@ -102,7 +102,7 @@ func (db *DB) Applications(ctx context.Context, scope portal.Scope, f registry.A
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
 		WHERE `+scopeOn("a")+applicationFilterClause+`
 		  AND (@after = 0 OR a.id < @after)
 		ORDER BY a.id DESC
@@ -139,7 +139,7 @@ func (db *DB) ExportApplications(ctx context.Context, scope portal.Scope, actor 
 
 // Application is one application inside scope; any other id is ErrNotFound.
 func (db *DB) Application(ctx context.Context, scope portal.Scope, id int64) (registry.Application, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
 		WHERE a.id = @id AND `+scopeOn("a"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[applicationRow])
 	if err != nil {
@@ -150,7 +150,7 @@ func (db *DB) Application(ctx context.Context, scope portal.Scope, id int64) (re
 
 // ApplicationEvents is the history of an application inside scope, oldest first; outside scope it is empty.
 func (db *DB) ApplicationEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.ApplicationEvent, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT e.id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.from_status,
 			e.to_status, e.reason
 		FROM application_events e JOIN applications a ON a.id = e.application_id
@@ -188,7 +188,7 @@ func (db *DB) applicableOrgs(ctx context.Context, scope portal.Scope, id int64, 
 	if limit <= 0 || limit > 2000 {
 		limit = 1000
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name, o.tier, o.community_code, o.name_prefix, o.name_community, o.name_zihao, o.name_field,
 		       o.name_form, o.fields, o.nature, o.leader_name, o.venue, o.members, o.guide_unit
 		FROM organizations o

@@ -30,7 +30,7 @@ func (db *DB) SearchAudit(ctx context.Context, scope portal.Scope, f registry.Au
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT id, at, actor_id, actor_username, actor_tier, actor_division, ip, action, object_type, object_id,
 		       result, detail
 		FROM audit_log
@@ -69,6 +69,6 @@ func (db *DB) PurgeAudit(ctx context.Context, keep time.Duration) (int64, error)
 	if keep < 180*24*time.Hour {
 		keep = 180 * 24 * time.Hour
 	}
-	tag, err := db.Pool.Exec(ctx, `DELETE FROM audit_log WHERE at < now() - $1::interval`, keep)
+	tag, err := db.pool(planFresh).Exec(ctx, `DELETE FROM audit_log WHERE at < now() - $1::interval`, keep)
 	return tag.RowsAffected(), translate(err)
 }

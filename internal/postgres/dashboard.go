@@ -13,7 +13,7 @@ import (
 // Figures counts what the scope's dashboard shows. All counts come from small tables (divisions, accounts).
 func (db *DB) Figures(ctx context.Context, scope portal.Scope) (registry.DivisionFigures, error) {
 	var f registry.DivisionFigures
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT
 			(SELECT count(*) FROM divisions WHERE level = 'town' AND `+scopeWithin("code")+`),
 			(SELECT count(*) FROM divisions WHERE level = 'community' AND NOT rural AND `+scopeWithin("code")+`),
@@ -36,13 +36,13 @@ func (db *DB) Figures(ctx context.Context, scope portal.Scope) (registry.Divisio
 // Ready is the readiness probe's question.
 func (db *DB) Ready(ctx context.Context) error {
 	var one int
-	return db.Pool.QueryRow(ctx, `SELECT 1`).Scan(&one)
+	return db.pool(planFresh).QueryRow(ctx, `SELECT 1`).Scan(&one)
 }
 
 // Fact reads one fact about this database ("" when unset).
 func (db *DB) Fact(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.Pool.QueryRow(ctx, `SELECT value FROM portal_facts WHERE key = $1`, key).Scan(&v)
+	err := db.pool(planFresh).QueryRow(ctx, `SELECT value FROM portal_facts WHERE key = $1`, key).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
@@ -51,7 +51,7 @@ func (db *DB) Fact(ctx context.Context, key string) (string, error) {
 
 // SetFact records one fact about this database.
 func (db *DB) SetFact(ctx context.Context, key, value string) error {
-	_, err := db.Pool.Exec(ctx, `INSERT INTO portal_facts (key, value) VALUES ($1, $2)
+	_, err := db.pool(planFresh).Exec(ctx, `INSERT INTO portal_facts (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = now()`, key, value)
 	return translate(err)
 }
@@ -60,14 +60,14 @@ func (db *DB) SetFact(ctx context.Context, key, value string) error {
 // names cannot be bound parameters, so the identifier is quoted by pgx.
 func (db *DB) CreateDatabaseIfMissing(ctx context.Context, name string) error {
 	var exists bool
-	if err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).
+	if err := db.pool(planFresh).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).
 		Scan(&exists); err != nil {
 		return translate(err)
 	}
 	if exists {
 		return nil
 	}
-	_, err := db.Pool.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()+
+	_, err := db.pool(planFresh).Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()+
 		` ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0`)
 	return translate(err)
 }

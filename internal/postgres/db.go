@@ -77,14 +77,36 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return &DB{Pool: pool, Lookups: lookupPool, divisions: newDivisionCache()}, nil
 }
 
-// Close closes the pool.
+// planning is how PostgreSQL plans a statement, which is what decides the pool that runs it (DB.pool).
+type planning int
+
+const (
+	// planFresh statements are planned for each execution with their arguments' values: those whose clauses are
+	// written "(@x = '' OR column = @x)" (they fold away only for known values), name searches, whose best plan
+	// depends on the term, and writes.
+	planFresh planning = iota
+	// planKept statements keep the plan made once without their arguments' values (the Lookups pool): reads by
+	// key, and lists written with only the clauses that apply. Only a statement whose best plan does not depend
+	// on its arguments' values belongs here.
+	planKept
+)
+
+// pool is the one place that picks a pool: every statement of this package runs on db.pool(its planning).
+func (db *DB) pool(p planning) *pgxpool.Pool {
+	if p == planKept {
+		return db.Lookups
+	}
+	return db.Pool
+}
+
+// Close closes both pools.
 func (db *DB) Close() {
 	db.Pool.Close()
 	db.Lookups.Close()
 }
 
 // Ping tells whether the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }
+func (db *DB) Ping(ctx context.Context) error { return db.pool(planFresh).Ping(ctx) }
 
 // Migrate applies every pending migration. golang-migrate takes an advisory lock, so several portal processes
 // starting at once apply each migration exactly once.
@@ -93,7 +115,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sqlDB := stdlib.OpenDBFromPool(db.Pool)
+	sqlDB := stdlib.OpenDBFromPool(db.pool(planFresh))
 	defer sqlDB.Close()
 	drv, err := pgxmigrate.WithInstance(sqlDB, &pgxmigrate.Config{})
 	if err != nil {
@@ -113,7 +135,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, db.Pool, fn)
+	return pgx.BeginFunc(ctx, db.pool(planFresh), fn)
 }
 
 // translate turns driver errors into the portal's; nothing from pgx leaks above this package.

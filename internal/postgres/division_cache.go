@@ -106,7 +106,7 @@ func (db *DB) divisionNames(ctx context.Context, codes []string) (map[string]str
 	if len(miss) == 0 {
 		return names, nil
 	}
-	rows, _ := db.Lookups.Query(ctx, `SELECT code, name FROM divisions WHERE code = ANY($1)`, miss)
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT code, name FROM divisions WHERE code = ANY($1)`, miss)
 	found := make(map[string]string, len(miss))
 	var code, name string
 	_, err := pgx.ForEachRow(rows, []any{&code, &name}, func() error {

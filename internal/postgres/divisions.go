@@ -44,7 +44,7 @@ func (db *DB) Division(ctx context.Context, scope portal.Scope, code string) (po
 	if !scope.Covers(code) {
 		return portal.Division{}, portal.ErrNotFound
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE code = $1`, code)
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE code = $1`, code)
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[divisionRow])
 	if err != nil {
 		return portal.Division{}, translate(err)
@@ -57,7 +57,7 @@ func (db *DB) ChildDivisions(ctx context.Context, scope portal.Scope, code strin
 	if !scope.Covers(code) {
 		return nil, portal.ErrNotFound
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE parent_code = $1 ORDER BY code`, code)
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE parent_code = $1 ORDER BY code`, code)
 	return collectDivisions(rows)
 }
 
@@ -71,7 +71,7 @@ func (db *DB) DivisionsAtLevel(ctx context.Context, scope portal.Scope, level po
 	if ds, ok := db.divisions.list(key); ok {
 		return ds, nil
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT `+divisionColumns+` FROM divisions
 		WHERE level = @level AND `+scopeWithin("code")+` ORDER BY code`,
 		scopeArgs(scope, pgx.NamedArgs{"level": string(level)}))
@@ -110,7 +110,7 @@ func (db *DB) UpsertDivisions(ctx context.Context, actor portal.Actor, ds []port
 // DivisionCounts is how many towns and communities the registry knows, for the public home page: public
 // figures, so no scope.
 func (db *DB) DivisionCounts(ctx context.Context) (towns, communities int, err error) {
-	err = db.Pool.QueryRow(ctx, `
+	err = db.pool(planFresh).QueryRow(ctx, `
 		SELECT count(*) FILTER (WHERE level = 'town'), count(*) FILTER (WHERE level = 'community')
 		FROM divisions`).Scan(&towns, &communities)
 	return towns, communities, translate(err)

@@ -114,7 +114,7 @@ func (db *DB) Filings(ctx context.Context, scope portal.Scope, f registry.Filing
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
 		WHERE `+scopeOn("f")+filingFilterClause+`
 		  AND (@after = 0 OR f.id < @after)
 		ORDER BY f.id DESC
@@ -151,7 +151,7 @@ func (db *DB) ExportFilings(ctx context.Context, scope portal.Scope, actor porta
 
 // Filing is one filing inside scope; any other id is ErrNotFound.
 func (db *DB) Filing(ctx context.Context, scope portal.Scope, id int64) (registry.Filing, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
 		WHERE f.id = @id AND `+scopeOn("f"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[filingRow])
 	if err != nil {
@@ -165,7 +165,7 @@ const documentColumns = `d.id, d.filing_id, d.kind, d.filename, d.content_type, 
 
 // FilingDocuments lists the documents filed with a filing inside scope.
 func (db *DB) FilingDocuments(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.Document, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+documentColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+documentColumns+`
 		FROM org_documents d JOIN filings f ON f.id = d.filing_id
 		WHERE d.filing_id = @id AND `+scopeOn("f")+`
 		ORDER BY d.id`, scopeArgs(scope, pgx.NamedArgs{"id": filingID}))
@@ -175,7 +175,7 @@ func (db *DB) FilingDocuments(ctx context.Context, scope portal.Scope, filingID 
 
 // FilingDocument is one document of a filing inside scope; a document of another filing is ErrNotFound.
 func (db *DB) FilingDocument(ctx context.Context, scope portal.Scope, filingID, docID int64) (registry.Document, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+documentColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+documentColumns+`
 		FROM org_documents d JOIN filings f ON f.id = d.filing_id
 		WHERE d.id = @doc AND d.filing_id = @id AND `+scopeOn("f"),
 		scopeArgs(scope, pgx.NamedArgs{"id": filingID, "doc": docID}))
@@ -186,7 +186,7 @@ func (db *DB) FilingDocument(ctx context.Context, scope portal.Scope, filingID, 
 // FilingOrgEvents is the timeline of the organization a filing concerns (empty before an establishment is
 // approved), read through both the filing's and the organization's scope.
 func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.FilingOrgEvent, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT e.id, e.org_id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.kind,
 			e.from_value, e.to_value, e.reason
 		FROM filings f JOIN organizations o ON o.id = f.org_id JOIN org_events e ON e.org_id = o.id
@@ -206,7 +206,7 @@ func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID 
 func (db *DB) FiledOrganization(ctx context.Context, scope portal.Scope, id int64) (registry.FiledOrg, error) {
 	var o registry.FiledOrg
 	var tier, status string
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT o.id, o.name, coalesce(o.filing_no, ''), o.community_code, o.tier, o.status, o.leader_name,
 		       o.leader_phone_mask, o.leader_id_mask, o.venue, o.members, o.volunteers, o.funding, o.guide_unit
 		FROM organizations o WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).
@@ -225,7 +225,7 @@ func (db *DB) NameInUse(ctx context.Context, scope portal.Scope, name string) (b
 		return false, portal.ErrNotFound
 	}
 	var taken bool
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM organizations
 		               WHERE district_code = @district AND name = @name AND status IN ('normal', 'abnormal'))
 		    OR EXISTS (SELECT 1 FROM filings
@@ -566,7 +566,7 @@ func newVerifyToken() string {
 func (db *DB) Certificate(ctx context.Context, scope portal.Scope, filingID int64) (registry.Certificate, error) {
 	var c registry.Certificate
 	var status string
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT o.id, o.name, o.filing_no, o.leader_name, o.venue, o.fields, o.nature, t.name, t.kind, c.name,
 		       e.decided_at, o.status, o.status_on, e.verify_token
 		FROM filings f
@@ -587,7 +587,7 @@ func (db *DB) Certificate(ctx context.Context, scope portal.Scope, filingID int6
 func (db *DB) Verify(ctx context.Context, token string) (registry.Verification, error) {
 	var v registry.Verification
 	var status string
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT o.name, o.filing_no, t.name, t.kind, e.decided_at, o.status, o.status_on,
 		       CASE WHEN o.publish_contact THEN o.leader_name ELSE '' END
 		FROM filings e

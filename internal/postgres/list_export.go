@@ -21,7 +21,7 @@ import (
 func (db *DB) cappedTotal(ctx context.Context, sql string, args pgx.NamedArgs) (registry.ListTotal, error) {
 	args["cap"] = registry.CountCap + 1
 	var n int
-	if err := db.Pool.QueryRow(ctx, sql, args).Scan(&n); err != nil {
+	if err := db.pool(planFresh).QueryRow(ctx, sql, args).Scan(&n); err != nil {
 		return registry.ListTotal{}, translate(err)
 	}
 	return capped(n), nil
@@ -48,7 +48,7 @@ func (a *stmtArgs) add(v any) string {
 // eachRow runs sql and hands fn each row as scan reads it, without collecting them, so that an export of
 // millions of rows holds one in memory. It stops at fn's first error and returns the rows handed over.
 func eachRow[T any](ctx context.Context, db *DB, sql string, args []any, scan pgx.RowToFunc[T], fn func(T) error) (int, error) {
-	rows, err := db.Pool.Query(ctx, sql, args...)
+	rows, err := db.pool(planFresh).Query(ctx, sql, args...)
 	if err != nil {
 		return 0, translate(err)
 	}
@@ -119,7 +119,7 @@ func sqlWords(words []string) string {
 // explainKept is the plan the Lookups pool keeps for sql (EXPLAIN EXECUTE of it prepared by name): the plan
 // made without the arguments' values.
 func (db *DB) explainKept(ctx context.Context, sql string, values stmtArgs) (string, error) {
-	conn, err := db.Lookups.Acquire(ctx)
+	conn, err := db.pool(planKept).Acquire(ctx)
 	if err != nil {
 		return "", translate(err)
 	}

@@ -101,7 +101,7 @@ func (db *DB) Notices(ctx context.Context, scope portal.Scope, f registry.Notice
 	if f.Limit <= 0 || f.Limit > registry.NoticeListLimit {
 		f.Limit = 50
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
 		WHERE `+scopeOn("m")+noticeFilterClause+`
 		  AND (@after = 0 OR m.id < @after)
 		ORDER BY m.id DESC
@@ -131,7 +131,7 @@ func (db *DB) ExportNotices(ctx context.Context, scope portal.Scope, actor porta
 // NoticeCalendar is the notices inside scope whose activity starts in [from, to), withdrawn ones left out,
 // earliest first: the town's calendar.
 func (db *DB) NoticeCalendar(ctx context.Context, scope portal.Scope, from, to time.Time) ([]registry.Notice, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
 		WHERE `+scopeOn("m")+`
 		  AND m.starts_at >= @from AND m.starts_at < @to AND m.status <> 'withdrawn'
 		ORDER BY m.starts_at, m.id
@@ -142,7 +142,7 @@ func (db *DB) NoticeCalendar(ctx context.Context, scope portal.Scope, from, to t
 
 // WaitingNotices is every notice inside scope still waiting for the town (待确认), earliest start first.
 func (db *DB) WaitingNotices(ctx context.Context, scope portal.Scope) ([]registry.Notice, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
 		WHERE `+scopeOn("m")+` AND m.status = 'submitted'
 		ORDER BY m.starts_at, m.id
 		LIMIT @limit`,
@@ -154,7 +154,7 @@ func (db *DB) WaitingNotices(ctx context.Context, scope portal.Scope) ([]registr
 // than NoticeUrgentWithin after now, or started already: what a town's dashboard must make stand out.
 func (db *DB) UrgentNotices(ctx context.Context, scope portal.Scope, now time.Time) (int, error) {
 	var n int
-	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM major_activities m
+	err := db.pool(planFresh).QueryRow(ctx, `SELECT count(*) FROM major_activities m
 		WHERE `+scopeOn("m")+` AND m.status = 'submitted' AND m.starts_at < @until`,
 		scopeArgs(scope, pgx.NamedArgs{"until": now.Add(registry.NoticeUrgentWithin)})).Scan(&n)
 	return n, translate(err)
@@ -162,7 +162,7 @@ func (db *DB) UrgentNotices(ctx context.Context, scope portal.Scope, now time.Ti
 
 // Notice is one notice inside scope; any other id is ErrNotFound.
 func (db *DB) Notice(ctx context.Context, scope portal.Scope, id int64) (registry.Notice, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
 		WHERE m.id = @id AND `+scopeOn("m"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[noticeRow])
 	if err != nil {
@@ -173,7 +173,7 @@ func (db *DB) Notice(ctx context.Context, scope portal.Scope, id int64) (registr
 
 // NoticeEvents is the history of a notice inside scope, oldest first; outside scope it is empty.
 func (db *DB) NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.NoticeEvent, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT e.id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.from_status,
 			e.to_status, e.reason
 		FROM major_activity_events e JOIN major_activities m ON m.id = e.activity_id
@@ -195,7 +195,7 @@ const noticeOrgLimit = 1000
 
 // NoticeOrgs lists the live groups inside scope, by name, that may organize a reported activity.
 func (db *DB) NoticeOrgs(ctx context.Context, scope portal.Scope) ([]registry.NoticeOrg, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name FROM organizations o
 		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id

@@ -101,7 +101,7 @@ func nameSearch(term string, args *stmtArgs) (like, bigrams string) {
 // likeEscaper makes a search term literal inside LIKE, whose escape character is the backslash.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-// listQuery is the page query for f's order, with its arguments, and whether its plan may be kept.
+// listQuery is the page query for f's order, with its arguments, and how it is planned.
 //
 // Keyset pages: the next page starts after the last id seen, so page 40,000 costs what page 1 costs. For the
 // name order the cursor is still an id; the page continues after that organization's (name, id). The limit is
@@ -109,11 +109,11 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 //
 // Only a name search is planned afresh for its term: whether walking the list's own index or asking the
 // bigram index is quicker depends on how common the term is, which only its own plan can tell.
-func listQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, stmtArgs, bool, error) {
+func listQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, stmtArgs, planning, error) {
 	var args stmtArgs
 	where, err := orgWhere(scope, f, &args)
 	if err != nil {
-		return "", nil, false, err
+		return "", nil, planFresh, err
 	}
 	sql := "SELECT " + orgPageColumns + " FROM organizations o WHERE " + where
 	if after != 0 {
@@ -128,22 +128,26 @@ func listQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int)
 	} else {
 		sql += " ORDER BY o.id DESC"
 	}
-	return sql + " LIMIT " + strconv.Itoa(limit), args, f.Query == "", nil
+	p := planKept
+	if f.Query != "" {
+		p = planFresh
+	}
+	return sql + " LIMIT " + strconv.Itoa(limit), args, p, nil
 }
 
 // pageQuery is the statement of a list page: listQuery's, or for a search for a common term in the newest
 // order the window search's (org_search.go).
-func (db *DB) pageQuery(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) (sql string, args stmtArgs, keepPlan bool, err error) {
+func (db *DB) pageQuery(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) (sql string, args stmtArgs, p planning, err error) {
 	walk, err := db.walksWindow(ctx, f, limit)
 	if err != nil {
-		return "", nil, false, err
+		return "", nil, planFresh, err
 	}
 	if walk {
 		// Its plan is kept: the window is walked whatever the term, and past the window's edge a term is
 		// sparse, where the bigram index is the way. Planned afresh, its three readings of the table cost
 		// 1.2 ms per request, more than the walk.
 		sql, args, err = windowSearchQuery(scope, f, after, limit)
-		return sql, args, true, err
+		return sql, args, planKept, err
 	}
 	return listQuery(scope, f, after, limit)
 }
@@ -205,7 +209,7 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f regis
 	}
 	page := registry.OrgPage{Rows: make([]registry.OrgPageRow, 0, limit)}
 	b := &pgx.Batch{}
-	sql, args, keepPlan, err := db.pageQuery(ctx, scope, f, after, limit)
+	sql, args, p, err := db.pageQuery(ctx, scope, f, after, limit)
 	if err != nil {
 		return registry.OrgPage{}, err
 	}
@@ -220,11 +224,7 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f regis
 			return row.Scan(&page.Kept.N)
 		})
 	}
-	pool := db.Pool
-	if keepPlan {
-		pool = db.Lookups
-	}
-	if err := pool.SendBatch(ctx, b).Close(); err != nil {
+	if err := db.pool(p).SendBatch(ctx, b).Close(); err != nil {
 		return registry.OrgPage{}, translate(err)
 	}
 	err = db.nameRows(ctx, len(page.Rows), func(i int) (string, string, *string, *string) {
@@ -244,7 +244,7 @@ func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f regi
 			return registry.OrgCount{}, err
 		}
 		var n int
-		err = db.Lookups.QueryRow(ctx, sql, args...).Scan(&n)
+		err = db.pool(planKept).QueryRow(ctx, sql, args...).Scan(&n)
 		return registry.OrgCount{N: n}, translate(err)
 	}
 	var args stmtArgs
@@ -253,7 +253,7 @@ func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f regi
 		return registry.OrgCount{}, err
 	}
 	var n int
-	err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations o WHERE `+where+
+	err = db.pool(planFresh).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations o WHERE `+where+
 		` LIMIT `+strconv.Itoa(registry.CountCap+1)+`) capped`, args...).Scan(&n)
 	return capped(n), translate(err)
 }
@@ -262,12 +262,12 @@ func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f regi
 // run, with the same arguments; tests use it to show which index a filter relies on. For a statement whose
 // plan is kept it is that kept plan, made without the arguments' values, as the Lookups pool makes it.
 func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, error) {
-	sql, args, keepPlan, err := db.pageQuery(ctx, scope, f, after, limit)
+	sql, args, p, err := db.pageQuery(ctx, scope, f, after, limit)
 	if err != nil {
 		return "", err
 	}
-	if !keepPlan {
-		rows, _ := db.Pool.Query(ctx, "EXPLAIN "+sql, args...)
+	if p == planFresh {
+		rows, _ := db.pool(planFresh).Query(ctx, "EXPLAIN "+sql, args...)
 		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		return strings.Join(lines, "\n"), translate(err)
 	}

@@ -60,7 +60,7 @@ func (db *DB) bigramShares(ctx context.Context) (map[string]float64, float64, er
 		elems []string
 		freqs []float64
 	)
-	err := db.Lookups.QueryRow(ctx, `SELECT coalesce(most_common_elems::text::text[], '{}'),
+	err := db.pool(planKept).QueryRow(ctx, `SELECT coalesce(most_common_elems::text::text[], '{}'),
 			coalesce(most_common_elem_freqs::float8[], '{}')
 		FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'organizations' AND attname = 'name_bigrams'`).
 		Scan(&elems, &freqs)

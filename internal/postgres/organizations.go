@@ -198,7 +198,7 @@ func (db *DB) CreateOrganization(ctx context.Context, box *sealbox.Box, scope po
 // A read by key: it goes through the Lookups pool, whose generic plan saved 2.5 ms of planning per record page
 // at 2 M organizations.
 func (db *DB) Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error) {
-	rows, _ := db.Lookups.Query(ctx, `SELECT `+orgColumns+` FROM `+orgFrom+` WHERE o.id = @id AND `+scopeOn("o"),
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+orgColumns+` FROM `+orgFrom+` WHERE o.id = @id AND `+scopeOn("o"),
 		scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[orgRow])
 	if err != nil {
@@ -222,7 +222,7 @@ type eventRow struct {
 // OrgEvents is the timeline of an organization inside scope, oldest first; outside scope it is empty. A read
 // by key, like Organization.
 func (db *DB) OrgEvents(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Event, error) {
-	rows, _ := db.Lookups.Query(ctx, `
+	rows, _ := db.pool(planKept).Query(ctx, `
 		SELECT e.id, e.org_id, e.at, e.actor_name, e.actor_division, e.kind, e.from_value, e.to_value, e.reason
 		FROM org_events e JOIN organizations o ON o.id = e.org_id
 		WHERE e.org_id = @id AND `+scopeOn("o")+`
@@ -503,7 +503,7 @@ func (db *DB) CommunityPlace(ctx context.Context, scope portal.Scope, code strin
 	if !scope.Covers(code) || portal.LevelOfCode(code) != portal.TierCommunity {
 		return p, portal.ErrNotFound
 	}
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT d.name, t.name, c.name
 		FROM divisions c JOIN divisions t ON t.code = c.parent_code JOIN divisions d ON d.code = t.parent_code
 		WHERE c.code = $1 AND c.level = 'community'`, code).Scan(&p.DistrictName, &p.TownName, &p.CommunityName)

@@ -186,7 +186,7 @@ func (db *DB) listActivityReports(ctx context.Context, scope portal.Scope, f reg
 			page.Count.Known = f.KeptCountable() // no report can match: a known zero
 		}
 	}
-	if err := db.Lookups.SendBatch(ctx, b).Close(); err != nil {
+	if err := db.pool(planKept).SendBatch(ctx, b).Close(); err != nil {
 		return registry.ReportPage{}, translate(err)
 	}
 	err = db.nameRows(ctx, len(page.Rows), func(i int) (string, string, *string, *string) {
@@ -220,7 +220,7 @@ func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, act
 // ActivityReport is one revision inside scope, current or not; any other id is ErrNotFound. A read by key, on
 // the Lookups pool (see DB.Lookups).
 func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) (registry.ActivityReport, error) {
-	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+scopeOn("r"),
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+scopeOn("r"),
 		scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.ActivityReport])
 	return r, translate(err)
@@ -229,7 +229,7 @@ func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) 
 // ReportRevisions are every revision of report reportNo inside scope, first to last. A read by key, like
 // ActivityReport.
 func (db *DB) ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]registry.ActivityReport, error) {
-	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+`
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+`
 		WHERE r.report_no = @no AND `+scopeOn("r")+` ORDER BY r.revision`,
 		scopeArgs(scope, pgx.NamedArgs{"no": reportNo}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ActivityReport])
@@ -241,7 +241,7 @@ const reportPhotoColumns = `p.id, p.report_id, p.position, p.content_type, p.siz
 
 // ReportPhotos are the photos of revision reportID inside scope, in order; outside scope there are none.
 func (db *DB) ReportPhotos(ctx context.Context, scope portal.Scope, reportID int64) ([]registry.ReportPhoto, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+reportPhotoColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
 		WHERE p.report_id = @id AND `+scopeOn("r")+` ORDER BY p.position`,
 		scopeArgs(scope, pgx.NamedArgs{"id": reportID}))
@@ -251,7 +251,7 @@ func (db *DB) ReportPhotos(ctx context.Context, scope portal.Scope, reportID int
 
 // ReportPhoto is one photo of revision reportID inside scope; anything else is ErrNotFound.
 func (db *DB) ReportPhoto(ctx context.Context, scope portal.Scope, reportID, photoID int64) (registry.ReportPhoto, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+reportPhotoColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
 		WHERE p.id = @photo AND p.report_id = @id AND `+scopeOn("r"),
 		scopeArgs(scope, pgx.NamedArgs{"id": reportID, "photo": photoID}))
@@ -262,7 +262,7 @@ func (db *DB) ReportPhoto(ctx context.Context, scope portal.Scope, reportID, pho
 // ReportGroups are the live groups (正常 or 活动异常) inside scope that a report may be filed for, by name; at
 // most 2,000, which no community approaches.
 func (db *DB) ReportGroups(ctx context.Context, scope portal.Scope) ([]registry.ReportGroup, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name, true AS live FROM organizations o
 		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id LIMIT 2000`, scopeArgs(scope, nil))
@@ -476,7 +476,7 @@ func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f re
 		return registry.ReportCount{Known: f.KeptCountable()}, nil
 	}
 	var n int
-	err := db.Lookups.QueryRow(ctx, q, args...).Scan(&n)
+	err := db.pool(planKept).QueryRow(ctx, q, args...).Scan(&n)
 	return registry.ReportCount{N: n, Known: err == nil}, translate(err)
 }
 

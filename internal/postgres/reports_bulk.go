@@ -21,14 +21,14 @@ type GenCommittee struct {
 // EnsureGenCommittees makes one disabled committee account per community (gen-<code>), unless it exists, and
 // returns them all: generated reports are filed by a plausible account that nobody can sign in to.
 func (db *DB) EnsureGenCommittees(ctx context.Context) ([]GenCommittee, error) {
-	if _, err := db.Pool.Exec(ctx, `
+	if _, err := db.pool(planFresh).Exec(ctx, `
 		INSERT INTO accounts (username, display_name, tier, division_code, password_hash, disabled)
 		SELECT 'gen-' || d.code, left(d.name || '居(村)委会', 40), 'community', d.code, '!', true
 		FROM divisions d WHERE d.level = 'community'
 		ON CONFLICT (username) DO NOTHING`); err != nil {
 		return nil, translate(err)
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT id, username, division_code AS community_code FROM accounts
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT id, username, division_code AS community_code FROM accounts
 		WHERE tier = 'community' AND username = 'gen-' || division_code ORDER BY division_code`)
 	cs, err := pgx.CollectRows(rows, pgx.RowToStructByName[GenCommittee])
 	return cs, translate(err)
@@ -37,7 +37,7 @@ func (db *DB) EnsureGenCommittees(ctx context.Context) ([]GenCommittee, error) {
 // EachLiveOrg calls fn with every live organization (正常 or 活动异常) in id order: the groups reports may be
 // filed for.
 func (db *DB) EachLiveOrg(ctx context.Context, fn func(id int64, community string, created time.Time)) error {
-	rows, err := db.Pool.Query(ctx, `SELECT id, community_code, created_at FROM organizations
+	rows, err := db.pool(planFresh).Query(ctx, `SELECT id, community_code, created_at FROM organizations
 		WHERE status IN ('normal', 'abnormal') ORDER BY id`)
 	if err != nil {
 		return translate(err)
@@ -56,7 +56,7 @@ func (db *DB) EachLiveOrg(ctx context.Context, fn func(id int64, community strin
 // CountCurrentReports is how many activity reports there are (current revisions), from the kept counts.
 func (db *DB) CountCurrentReports(ctx context.Context) (int, error) {
 	var n int
-	err := db.Pool.QueryRow(ctx, `SELECT coalesce(sum(n), 0) FROM report_counts`).Scan(&n)
+	err := db.pool(planFresh).QueryRow(ctx, `SELECT coalesce(sum(n), 0) FROM report_counts`).Scan(&n)
 	return n, translate(err)
 }
 
@@ -142,7 +142,7 @@ func (db *DB) BulkLoadActivityReports(ctx context.Context, columns []string, n i
 	}
 	// VACUUM sets the visibility map, so that list pages read the fresh rows' index entries without visiting
 	// the table; it cannot run inside a transaction.
-	_, err = db.Pool.Exec(ctx, `VACUUM (ANALYZE) activity_reports`)
+	_, err = db.pool(planFresh).Exec(ctx, `VACUUM (ANALYZE) activity_reports`)
 	return written, translate(err)
 }
 

@@ -16,7 +16,7 @@ func (db *DB) LogEveryStatement(ctx context.Context, on bool) error {
 		set = "ALTER SYSTEM SET log_min_duration_statement = 0"
 	}
 	for _, sql := range []string{set, "SELECT pg_reload_conf()"} {
-		if _, err := db.Pool.Exec(ctx, sql, pgx.QueryExecModeSimpleProtocol); err != nil {
+		if _, err := db.pool(planFresh).Exec(ctx, sql, pgx.QueryExecModeSimpleProtocol); err != nil {
 			return translate(err)
 		}
 	}

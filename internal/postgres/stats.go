@@ -14,7 +14,7 @@ import (
 // size.
 func (db *DB) OrgTotals(ctx context.Context, scope portal.Scope) (registry.OrgTotals, error) {
 	childLen := len(scope.Division) + 3
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT left(community_code, @child_len) AS child, tier, status, sum(n)::int AS n
 		FROM org_counts
 		WHERE `+scopeWithin("community_code")+` AND n <> 0
@@ -50,7 +50,7 @@ func (db *DB) OrgTotals(ctx context.Context, scope portal.Scope) (registry.OrgTo
 // WorkWaiting reads the open work inside scope at time now.
 func (db *DB) WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (registry.WorkWaiting, error) {
 	var w registry.WorkWaiting
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT
 			(SELECT count(*) FROM applications WHERE status = 'submitted' AND `+scopeWithin("community_code")+`),
 			(SELECT count(*) FROM applications WHERE status = 'accepted' AND `+scopeWithin("community_code")+`),

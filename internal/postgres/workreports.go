@@ -96,7 +96,7 @@ func conflictOnUnique(err error) error {
 // WorkReports is every revision of a group's report for period inside scope, the latest first. A group outside
 // scope has none.
 func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, p registry.Period) ([]registry.WorkReport, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT w.id, w.org_id, o.name, w.period_year, w.period_no, w.revision, w.summary, w.activities, w.members,
 			w.plans, coalesce(a.display_name, '') AS by_name, w.submitted_at
 		FROM work_reports w JOIN organizations o ON o.id = w.org_id
@@ -116,7 +116,7 @@ func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, 
 // ReportOrg is one group inside scope, live or not; any other id is ErrNotFound.
 func (db *DB) ReportOrg(ctx context.Context, scope portal.Scope, id int64) (registry.ReportOrg, error) {
 	var o registry.ReportOrg
-	err := db.Pool.QueryRow(ctx, `SELECT o.id, o.name, c.name, o.status, o.members, o.version
+	err := db.pool(planFresh).QueryRow(ctx, `SELECT o.id, o.name, c.name, o.status, o.members, o.version
 		FROM organizations o JOIN divisions c ON c.code = o.community_code
 		WHERE o.id = @id AND `+scopeOn("o"),
 		scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&o.ID, &o.Name, &o.CommunityName, &o.Status, &o.Members,
@@ -130,7 +130,7 @@ const reportListLimit = 1000
 // CommunityReportStatus lists the live groups inside scope, by name, with the latest revision of their reports
 // for cur and prev (0: none): the committee's 已报送 / 未报送 page, one query.
 func (db *DB) CommunityReportStatus(ctx context.Context, scope portal.Scope, cur, prev registry.Period) ([]registry.ReportStatus, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name, o.status,
 			coalesce(max(w.revision) FILTER (WHERE w.period_year = @cy AND w.period_no = @cn), 0) AS cur_rev,
 			coalesce(max(w.revision) FILTER (WHERE w.period_year = @py AND w.period_no = @pn), 0) AS prev_rev
@@ -166,7 +166,7 @@ func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p registry
 	if child == portal.TierTown {
 		codeLen = 9
 	}
-	rows, _ := db.Lookups.Query(ctx, `
+	rows, _ := db.pool(planKept).Query(ctx, `
 		SELECT d.code, d.name, coalesce(l.n, 0)::int AS live, (coalesce(l.n, 0) - coalesce(w.n, 0))::int AS missing
 		FROM divisions d
 		LEFT JOIN (SELECT left(k.community_code, @len) AS code, sum(k.n) AS n FROM org_counts k
@@ -189,7 +189,7 @@ func (db *DB) RecountReportCoverage(ctx context.Context, scope portal.Scope, p r
 	if child == "" {
 		return nil, portal.ErrNotAllow
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT d.code, d.name, count(o.id)::int AS live, count(o.id) FILTER (WHERE w.org_id IS NULL)::int AS missing
 		FROM divisions d
 		LEFT JOIN organizations o ON o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`
@@ -211,7 +211,7 @@ func (db *DB) LapsedOrgs(ctx context.Context, scope portal.Scope, last registry.
 	for i := 1; i < registry.MissedPeriodsForAbnormal; i++ {
 		first = first.Prev()
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name, c.name AS community_name, o.version
 		FROM organizations o JOIN divisions c ON c.code = o.community_code
 		WHERE o.status = 'normal' AND `+scopeOn("o")+` AND o.created_at < @since
@@ -374,7 +374,7 @@ func scanEvaluation(row pgx.CollectableRow) (registry.Evaluation, error) {
 // Evaluations is the evaluation history of a group inside scope: every version of every year, the latest year
 // and version first. A group outside scope has none (callers check the group first, to answer 404).
 func (db *DB) Evaluations(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Evaluation, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+evaluationColumns+` `+evaluationFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+evaluationColumns+` `+evaluationFrom+`
 		WHERE e.org_id = @org_id AND `+scopeOn("o")+`
 		ORDER BY e.year DESC, e.version DESC`, scopeArgs(scope, pgx.NamedArgs{"org_id": orgID}))
 	out, err := pgx.CollectRows(rows, scanEvaluation)
@@ -397,7 +397,7 @@ func latestEvaluationsQuery() string {
 // LatestEvaluations lists the latest evaluation of each evaluated group inside scope, optionally only those
 // with grade, by community and name, at most EvaluationListLimit.
 func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, grade registry.Grade) ([]registry.Evaluation, error) {
-	rows, _ := db.Pool.Query(ctx, latestEvaluationsQuery(),
+	rows, _ := db.pool(planFresh).Query(ctx, latestEvaluationsQuery(),
 		scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": registry.EvaluationListLimit}))
 	out, err := pgx.CollectRows(rows, scanEvaluation)
 	return out, translate(err)
