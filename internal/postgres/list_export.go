@@ -36,7 +36,7 @@ func capped(n int) registry.ListTotal {
 }
 
 // stmtArgs are a statement's arguments, numbered $1, $2, … as its text is written. Numbering them while
-// writing spares pgx rewriting @names into numbers on every execution: 3 % of a list page's CPU.
+// writing spares pgx rewriting @names into numbers on every execution, a measurable share of a list page's CPU.
 type stmtArgs []any
 
 // add appends v and gives its placeholder.

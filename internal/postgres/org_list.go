@@ -15,8 +15,8 @@ import (
 
 // orgPageColumns are the columns a list page shows, in the order orgPageDest scans them. Only the phone's
 // mask is read, never the sealed value, so no list or export can carry a full number (SECURITY.md 15). The
-// town and community names come from the division cache, not from a join: joining 50 rows to the divisions
-// cost a third of the page query's time.
+// town and community names come from the division cache, not from a join: joining a page's rows to the
+// divisions cost a large share of the page query's time.
 const orgPageColumns = `o.id, o.name, o.tier, o.legal_form, o.status, o.town_code, o.community_code, o.fields,
 	o.leader_name, o.leader_phone_mask, o.founded_on`
 
@@ -83,8 +83,8 @@ func orgWhere(scope portal.Scope, f registry.OrgFilter, args *stmtArgs) (string,
 	if f.Query != "" {
 		// LIKE comes first: PostgreSQL tests a row's clauses in the order written when they cost the same, and
 		// when a common term (养老) is found by walking the list's own index, testing the name itself is cheaper
-		// than taking its bigram array apart — the page's statement alone runs 30–40 % faster (pgbench, 2 M
-		// organizations). Where the bigram index is used, the clause order does not matter.
+		// than taking its bigram array apart, which makes the page's statement markedly faster. Where the bigram
+		// index is used, the clause order does not matter.
 		like, bigrams := nameSearch(f.Query, args)
 		w.WriteString(" AND " + like + " AND " + bigrams)
 	}
@@ -144,16 +144,16 @@ func (db *DB) pageQuery(ctx context.Context, scope portal.Scope, f registry.OrgF
 	}
 	if walk {
 		// Its plan is kept: the window is walked whatever the term, and past the window's edge a term is
-		// sparse, where the bigram index is the way. Planned afresh, its three readings of the table cost
-		// 1.2 ms per request, more than the walk.
+		// sparse, where the bigram index is the way. Planned afresh, its three readings of the table cost more
+		// per request than the walk.
 		sql, args, err = windowSearchQuery(scope, f, after, limit)
 		return sql, args, planKept, err
 	}
 	return listQuery(scope, f, after, limit)
 }
 
-// keptCountQuery sums the counts that triggers keep, so that a jurisdiction's total costs the same at 2 M
-// organizations as at 200. Its plan is kept like the list's. A district's or a town's total reads the counts
+// keptCountQuery sums the counts that triggers keep, so that a jurisdiction's total costs the same however
+// large the registry grows. Its plan is kept like the list's. A district's or a town's total reads the counts
 // kept per town, tier, legal form and status (org_town_counts); one community's reads those kept per community
 // (org_counts). Codes nest, so a district is a range of town codes, bounded by digits as digitsAfter explains,
 // and a town a range of community codes.

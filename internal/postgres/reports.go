@@ -22,7 +22,7 @@ const reportColumns = `r.id, r.report_no, r.revision, r.superseded_by, r.superse
 	r.submitted_by_name, r.submitted_at, r.demo, r.version`
 
 // reportListColumns are what a list row shows: no photos' text, description or beneficiary breakdown, whose
-// JSON alone cost a tenth of a list page's CPU. Rows read with them leave the other fields zero.
+// JSON alone was a noticeable share of a list page's CPU. Rows read with them leave the other fields zero.
 // The town and community names come from the division cache (fillDivisionNames), not from joins: as on the
 // organization lists, hashing the divisions for 50 rows cost more than reading the rows.
 const reportListColumns = `r.id, r.report_no, r.revision, r.superseded_at, r.org_id, o.name AS org_name, r.town_code,
@@ -87,8 +87,7 @@ func reportFilterArgs(scope portal.Scope, f registry.ReportFilter) pgx.NamedArgs
 //
 // The jurisdiction and the division filters are one equality on the narrowest of them (reportNarrowest).
 // Written as two equalities, a town and one of its communities, the planner took them for independent,
-// expected thirty times too few rows and sorted a bitmap scan of the community instead of reading its index
-// in order (26 ms instead of 1 ms at 10 M reports).
+// expected far too few rows and sorted a bitmap scan of the community instead of reading its index in order.
 //
 // A series or category filter (without a group, whose few reports its own index finds) reads each (series,
 // category) pair the filter allows as one ordered range of a (…, series, category, activity_date, id) index,
@@ -482,11 +481,10 @@ func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f re
 
 // reportCountQuery is the statement summing the kept counts for f, or not ok when they cannot answer f or
 // when no report can match (a division filter outside the scope). Codes are digits, so the communities inside
-// a division are the range [div, digitsAfter(div)) of the primary key: an index range of a few hundred rows,
-// where starts_with tested all 6,000 (4 ms). A whole district or a town reads the counts kept per town instead
-// (migration 0013): a town's own rows rather than those of each of its communities, a twentieth as many (a
-// town's total took 0.14 ms at 10 M reports). The words, checked by the caller, are literals as in the list's
-// statement.
+// a division are the range [div, digitsAfter(div)) of the primary key (scopeRange): an index range, where
+// starts_with tested every row. A whole district or a town reads the counts kept per town instead (migration
+// 0013): a town's own rows rather than those of each of its communities, far fewer. The words, checked by the
+// caller, are literals as in the list's statement.
 func reportCountQuery(scope portal.Scope, f registry.ReportFilter) (string, []any, bool) {
 	div := reportNarrowest(scope, f)
 	if !f.KeptCountable() || div == "" {
