@@ -55,7 +55,7 @@ func oneAccount(rows pgx.Rows) (portal.Account, error) {
 func (db *DB) AccountForLogin(ctx context.Context, username string) (portal.Account, string, error) {
 	var hash string
 	var r accountRow
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT a.id, a.username, a.display_name, a.tier, a.division_code, d.name, a.disabled, a.locked_until,
 		       a.failed_logins, a.session_version, a.password_hash
 		FROM accounts a JOIN divisions d ON d.code = a.division_code
@@ -71,7 +71,7 @@ func (db *DB) AccountForLogin(ctx context.Context, username string) (portal.Acco
 // It runs on every signed-in request, so it reads by key through the Lookups pool and takes the division's name
 // from the division cache instead of a join.
 func (db *DB) AccountByID(ctx context.Context, id int64) (portal.Account, error) {
-	rows, _ := db.Lookups.Query(ctx, `SELECT `+accountOwnColumns+` FROM accounts a WHERE a.id = $1`, id)
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+accountOwnColumns+` FROM accounts a WHERE a.id = $1`, id)
 	a, err := oneAccount(rows)
 	if err != nil {
 		return a, err
@@ -157,15 +157,15 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, actor portal.Actor, hash st
 
 // ManagedAccounts lists the accounts the scope administers (lower tiers inside it), in division order.
 func (db *DB) ManagedAccounts(ctx context.Context, scope portal.Scope, f registry.AccountFilter) ([]portal.Account, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+accountColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+accountColumns+`
 		FROM accounts a JOIN divisions d ON d.code = a.division_code
-		WHERE starts_with(a.division_code, @scope) AND a.tier = ANY(@tiers)
+		WHERE `+scopeWithin("a.division_code")+` AND a.tier = ANY(@tiers)
 		  AND (@tier = '' OR a.tier = @tier)
 		  AND (@q = '' OR strpos(a.username, @q) > 0 OR strpos(a.display_name, @q) > 0)
 		ORDER BY a.division_code, a.username
 		LIMIT 1000`,
-		pgx.NamedArgs{"scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers()),
-			"tier": string(f.Tier), "q": f.Query})
+		scopeArgs(scope, pgx.NamedArgs{"tiers": tierStrings(scope.ManagedTiers()),
+			"tier": string(f.Tier), "q": f.Query}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[accountRow])
 	if err != nil {
 		return nil, translate(err)
@@ -187,10 +187,10 @@ func tierStrings(ts []portal.Tier) []string {
 
 // ManagedAccount is one account the scope administers; any other id is ErrNotFound.
 func (db *DB) ManagedAccount(ctx context.Context, scope portal.Scope, id int64) (portal.Account, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+accountColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+accountColumns+`
 		FROM accounts a JOIN divisions d ON d.code = a.division_code
-		WHERE a.id = @id AND starts_with(a.division_code, @scope) AND a.tier = ANY(@tiers)`,
-		pgx.NamedArgs{"id": id, "scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers())})
+		WHERE a.id = @id AND `+scopeWithin("a.division_code")+` AND a.tier = ANY(@tiers)`,
+		scopeArgs(scope, pgx.NamedArgs{"id": id, "tiers": tierStrings(scope.ManagedTiers())}))
 	return oneAccount(rows)
 }
 
@@ -243,8 +243,8 @@ func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor porta
 		var tier string
 		var version int
 		err := tx.QueryRow(ctx, `SELECT tier, version FROM accounts
-			WHERE id = @id AND starts_with(division_code, @scope) AND tier = ANY(@tiers) FOR UPDATE`,
-			pgx.NamedArgs{"id": c.ID, "scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers())}).
+			WHERE id = @id AND `+scopeWithin("division_code")+` AND tier = ANY(@tiers) FOR UPDATE`,
+			scopeArgs(scope, pgx.NamedArgs{"id": c.ID, "tiers": tierStrings(scope.ManagedTiers())})).
 			Scan(&tier, &version)
 		if err != nil {
 			return err

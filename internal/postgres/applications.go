@@ -18,11 +18,6 @@ import (
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
-// applicationScope is orgScope for applications, with scopeArgs.
-const applicationScope = `(@scope_tier <> 'district' OR a.district_code = @scope_div)
-	AND (@scope_tier <> 'town' OR a.town_code = @scope_div)
-	AND (@scope_tier <> 'community' OR a.community_code = @scope_div)`
-
 const applicationColumns = `a.id, a.new_group, coalesce(a.org_id, 0) AS org_id, coalesce(o.name, '') AS org_name,
 	coalesce(o.tier, '') AS org_tier, a.district_code, a.town_code, t.name AS town_name, a.community_code,
 	c.name AS community_name, a.status, a.legal_form, a.name, a.name_prefix, a.name_community, a.name_zihao,
@@ -107,8 +102,8 @@ func (db *DB) Applications(ctx context.Context, scope portal.Scope, f registry.A
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
-		WHERE `+applicationScope+applicationFilterClause+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
+		WHERE `+scopeOn("a")+applicationFilterClause+`
 		  AND (@after = 0 OR a.id < @after)
 		ORDER BY a.id DESC
 		LIMIT @limit`, applicationArgs(f, scope))
@@ -126,7 +121,7 @@ func (db *DB) Applications(ctx context.Context, scope portal.Scope, f registry.A
 // CountApplications is how many applications inside scope match f (the cursor aside), up to CountCap.
 func (db *DB) CountApplications(ctx context.Context, scope portal.Scope, f registry.ApplicationFilter) (registry.ListTotal, error) {
 	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM applications a
-		WHERE `+applicationScope+applicationFilterClause+` LIMIT @cap) capped`, applicationArgs(f, scope))
+		WHERE `+scopeOn("a")+applicationFilterClause+` LIMIT @cap) capped`, applicationArgs(f, scope))
 }
 
 // ExportApplications calls fn with every application inside scope that matches f (the cursor and limit aside),
@@ -137,15 +132,15 @@ func (db *DB) ExportApplications(ctx context.Context, scope portal.Scope, actor 
 	return db.auditedExport(ctx, actor, exportAudit{action: "application.export", objectType: "application",
 		format: format, filter: f.Summary()}, func() (int, error) {
 		return streamRows(ctx, db, `SELECT `+applicationColumns+` `+applicationFrom+`
-			WHERE `+applicationScope+applicationFilterClause+`
+			WHERE `+scopeOn("a")+applicationFilterClause+`
 			ORDER BY a.id DESC`, applicationArgs(f, scope), applicationRow.application, fn)
 	})
 }
 
 // Application is one application inside scope; any other id is ErrNotFound.
 func (db *DB) Application(ctx context.Context, scope portal.Scope, id int64) (registry.Application, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
-		WHERE a.id = @id AND `+applicationScope, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
+		WHERE a.id = @id AND `+scopeOn("a"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[applicationRow])
 	if err != nil {
 		return registry.Application{}, translate(err)
@@ -155,12 +150,12 @@ func (db *DB) Application(ctx context.Context, scope portal.Scope, id int64) (re
 
 // ApplicationEvents is the history of an application inside scope, oldest first; outside scope it is empty.
 func (db *DB) ApplicationEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.ApplicationEvent, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT e.id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.from_status,
 			e.to_status, e.reason
 		FROM application_events e JOIN applications a ON a.id = e.application_id
 			LEFT JOIN accounts ac ON ac.id = e.actor_id
-		WHERE e.application_id = @id AND `+applicationScope+`
+		WHERE e.application_id = @id AND `+scopeOn("a")+`
 		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.ApplicationEvent, error) {
 		var e registry.ApplicationEvent
@@ -193,11 +188,11 @@ func (db *DB) applicableOrgs(ctx context.Context, scope portal.Scope, id int64, 
 	if limit <= 0 || limit > 2000 {
 		limit = 1000
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name, o.tier, o.community_code, o.name_prefix, o.name_community, o.name_zihao, o.name_field,
 		       o.name_form, o.fields, o.nature, o.leader_name, o.venue, o.members, o.guide_unit
 		FROM organizations o
-		WHERE `+orgScope+`
+		WHERE `+scopeOn("o")+`
 		  AND (@id = 0 OR o.id = @id)
 		  AND o.tier IN ('guided', 'filed') AND o.status IN ('normal', 'abnormal')
 		  AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.org_id = o.id
@@ -313,7 +308,7 @@ type lockedApplication struct {
 // lets exactly one of them through.
 func lockApplication(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64) (lockedApplication, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
-		WHERE a.id = @id AND `+applicationScope+` FOR UPDATE OF a`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE a.id = @id AND `+scopeOn("a")+` FOR UPDATE OF a`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[applicationRow])
 	if err != nil {
 		return lockedApplication{}, translate(err)

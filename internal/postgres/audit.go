@@ -30,11 +30,11 @@ func (db *DB) SearchAudit(ctx context.Context, scope portal.Scope, f registry.Au
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT id, at, actor_id, actor_username, actor_tier, actor_division, ip, action, object_type, object_id,
 		       result, detail
 		FROM audit_log
-		WHERE (starts_with(actor_division, @scope) OR (@scope_tier = 'district' AND actor_division = ''))
+		WHERE (`+scopeWithin("actor_division")+` OR (@scope_tier = 'district' AND actor_division = ''))
 		  AND (@actor = '' OR actor_username = @actor)
 		  AND (@action = '' OR starts_with(action, @action))
 		  AND (@result = '' OR result = @result)
@@ -43,8 +43,8 @@ func (db *DB) SearchAudit(ctx context.Context, scope portal.Scope, f registry.Au
 		  AND (@before = 0 OR id < @before)
 		ORDER BY id DESC
 		LIMIT @limit`,
-		pgx.NamedArgs{"scope": scope.Division, "scope_tier": string(scope.Tier), "actor": f.Actor,
-			"action": f.Action, "result": f.Result, "from": f.From, "to": f.To, "before": f.Before, "limit": f.Limit})
+		scopeArgs(scope, pgx.NamedArgs{"actor": f.Actor,
+			"action": f.Action, "result": f.Result, "from": f.From, "to": f.To, "before": f.Before, "limit": f.Limit}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[auditRow])
 	if err != nil {
 		return nil, translate(err)
@@ -69,6 +69,6 @@ func (db *DB) PurgeAudit(ctx context.Context, keep time.Duration) (int64, error)
 	if keep < 180*24*time.Hour {
 		keep = 180 * 24 * time.Hour
 	}
-	tag, err := db.Pool.Exec(ctx, `DELETE FROM audit_log WHERE at < now() - $1::interval`, keep)
+	tag, err := db.pool(planFresh).Exec(ctx, `DELETE FROM audit_log WHERE at < now() - $1::interval`, keep)
 	return tag.RowsAffected(), translate(err)
 }

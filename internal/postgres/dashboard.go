@@ -13,21 +13,21 @@ import (
 // Figures counts what the scope's dashboard shows. All counts come from small tables (divisions, accounts).
 func (db *DB) Figures(ctx context.Context, scope portal.Scope) (registry.DivisionFigures, error) {
 	var f registry.DivisionFigures
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT
-			(SELECT count(*) FROM divisions WHERE level = 'town' AND starts_with(code, @scope)),
-			(SELECT count(*) FROM divisions WHERE level = 'community' AND NOT rural AND starts_with(code, @scope)),
-			(SELECT count(*) FROM divisions WHERE level = 'community' AND rural AND starts_with(code, @scope)),
-			(SELECT count(*) FROM accounts WHERE starts_with(division_code, @scope) AND tier = ANY(@tiers)),
-			(SELECT count(*) FROM accounts WHERE starts_with(division_code, @scope) AND tier = ANY(@tiers) AND disabled),
-			(SELECT count(*) FROM accounts WHERE starts_with(division_code, @scope) AND tier = ANY(@tiers)
+			(SELECT count(*) FROM divisions WHERE level = 'town' AND `+scopeWithin("code")+`),
+			(SELECT count(*) FROM divisions WHERE level = 'community' AND NOT rural AND `+scopeWithin("code")+`),
+			(SELECT count(*) FROM divisions WHERE level = 'community' AND rural AND `+scopeWithin("code")+`),
+			(SELECT count(*) FROM accounts WHERE `+scopeWithin("division_code")+` AND tier = ANY(@tiers)),
+			(SELECT count(*) FROM accounts WHERE `+scopeWithin("division_code")+` AND tier = ANY(@tiers) AND disabled),
+			(SELECT count(*) FROM accounts WHERE `+scopeWithin("division_code")+` AND tier = ANY(@tiers)
 				AND locked_until > now()),
-			(SELECT count(*) FROM divisions d WHERE d.parent_code = @scope
+			(SELECT count(*) FROM divisions d WHERE d.parent_code = @scope_div
 				AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.division_code = d.code AND NOT a.disabled)),
 			(SELECT count(*) FROM audit_log WHERE action = 'login.failed'
 				AND at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'
-				AND starts_with(actor_division, @scope))`,
-		pgx.NamedArgs{"scope": scope.Division, "tiers": tierStrings(scope.ManagedTiers())}).
+				AND `+scopeWithin("actor_division")+`)`,
+		scopeArgs(scope, pgx.NamedArgs{"tiers": tierStrings(scope.ManagedTiers())})).
 		Scan(&f.Towns, &f.UrbanCommunities, &f.RuralCommunities, &f.Accounts, &f.DisabledAccounts,
 			&f.LockedAccounts, &f.DivisionsNoAcct, &f.FailedLoginsToday)
 	return f, translate(err)
@@ -36,13 +36,13 @@ func (db *DB) Figures(ctx context.Context, scope portal.Scope) (registry.Divisio
 // Ready is the readiness probe's question.
 func (db *DB) Ready(ctx context.Context) error {
 	var one int
-	return db.Pool.QueryRow(ctx, `SELECT 1`).Scan(&one)
+	return db.pool(planFresh).QueryRow(ctx, `SELECT 1`).Scan(&one)
 }
 
 // Fact reads one fact about this database ("" when unset).
 func (db *DB) Fact(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.Pool.QueryRow(ctx, `SELECT value FROM portal_facts WHERE key = $1`, key).Scan(&v)
+	err := db.pool(planFresh).QueryRow(ctx, `SELECT value FROM portal_facts WHERE key = $1`, key).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
@@ -51,7 +51,7 @@ func (db *DB) Fact(ctx context.Context, key string) (string, error) {
 
 // SetFact records one fact about this database.
 func (db *DB) SetFact(ctx context.Context, key, value string) error {
-	_, err := db.Pool.Exec(ctx, `INSERT INTO portal_facts (key, value) VALUES ($1, $2)
+	_, err := db.pool(planFresh).Exec(ctx, `INSERT INTO portal_facts (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = now()`, key, value)
 	return translate(err)
 }
@@ -60,14 +60,14 @@ func (db *DB) SetFact(ctx context.Context, key, value string) error {
 // names cannot be bound parameters, so the identifier is quoted by pgx.
 func (db *DB) CreateDatabaseIfMissing(ctx context.Context, name string) error {
 	var exists bool
-	if err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).
+	if err := db.pool(planFresh).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).
 		Scan(&exists); err != nil {
 		return translate(err)
 	}
 	if exists {
 		return nil
 	}
-	_, err := db.Pool.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()+
+	_, err := db.pool(planFresh).Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()+
 		` ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0`)
 	return translate(err)
 }

@@ -30,9 +30,8 @@ type DB struct {
 	// Lookups is a small pool whose statements keep the plan made once, without their arguments' values (a
 	// generic plan): reads by key, such as every request's session and account, division names, and a record
 	// by its id, and the organization lists that are not a name search. The main pool plans every execution
-	// afresh, which made planning most of the database time of these reads (a record page: 2.6 ms of planning
-	// for 0.6 ms of execution; a list page 0.2 ms of 0.35). Only statements whose best plan does not depend
-	// on their arguments' values belong here.
+	// afresh, which made planning most of the database time of these reads. Only statements whose best plan
+	// does not depend on their arguments' values belong here; DB.pool picks between the two.
 	Lookups   *pgxpool.Pool
 	divisions *divisionCache
 	bigrams   bigramStats // how common each piece of a name is, to choose how a search runs (org_search.go)
@@ -56,13 +55,13 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	// values lets PostgreSQL drop the clauses that do not apply and use the index of the one that does.
 	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	// JIT compiles costly plans for tens of milliseconds; the portal's queries are short index walks, for which
-	// that compile time is pure loss (seen switching on for list plans at 2 M rows).
+	// that compile time is pure loss (it switched on for list plans at scale).
 	cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	lookups := cfg.Copy()
 	lookups.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
 	// The registry is read from memory: a page fetched by an index costs about what one read in order does.
-	// At the default of 4 a kept plan for a town's deep page walked the whole primary key (16 ms) rather than
-	// the town's own index (0.2 ms).
+	// At the default of 4 a kept plan for a town's deep page walked the whole primary key rather than the
+	// town's own index.
 	lookups.ConnConfig.RuntimeParams["random_page_cost"] = "1.1"
 	lookups.MaxConns = max(4, cfg.MaxConns/2)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -77,14 +76,36 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return &DB{Pool: pool, Lookups: lookupPool, divisions: newDivisionCache()}, nil
 }
 
-// Close closes the pool.
+// planning is how PostgreSQL plans a statement, which is what decides the pool that runs it (DB.pool).
+type planning int
+
+const (
+	// planFresh statements are planned for each execution with their arguments' values: those whose clauses are
+	// written "(@x = '' OR column = @x)" (they fold away only for known values), name searches, whose best plan
+	// depends on the term, and writes.
+	planFresh planning = iota
+	// planKept statements keep the plan made once without their arguments' values (the Lookups pool): reads by
+	// key, and lists written with only the clauses that apply. Only a statement whose best plan does not depend
+	// on its arguments' values belongs here.
+	planKept
+)
+
+// pool is the one place that picks a pool: every statement of this package runs on db.pool(its planning).
+func (db *DB) pool(p planning) *pgxpool.Pool {
+	if p == planKept {
+		return db.Lookups
+	}
+	return db.Pool
+}
+
+// Close closes both pools.
 func (db *DB) Close() {
 	db.Pool.Close()
 	db.Lookups.Close()
 }
 
 // Ping tells whether the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }
+func (db *DB) Ping(ctx context.Context) error { return db.pool(planFresh).Ping(ctx) }
 
 // Migrate applies every pending migration. golang-migrate takes an advisory lock, so several portal processes
 // starting at once apply each migration exactly once.
@@ -93,7 +114,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sqlDB := stdlib.OpenDBFromPool(db.Pool)
+	sqlDB := stdlib.OpenDBFromPool(db.pool(planFresh))
 	defer sqlDB.Close()
 	drv, err := pgxmigrate.WithInstance(sqlDB, &pgxmigrate.Config{})
 	if err != nil {
@@ -113,7 +134,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, db.Pool, fn)
+	return pgx.BeginFunc(ctx, db.pool(planFresh), fn)
 }
 
 // translate turns driver errors into the portal's; nothing from pgx leaks above this package.

@@ -21,9 +21,9 @@ const divisionCacheTTL = time.Minute
 const divisionCacheMaxNames = 200_000
 
 // divisionCache keeps the division lists that every list page's filter offers and the names that every list row
-// shows. A list page asked PostgreSQL for them on every request — about 0.4 ms of planning and execution for the
-// towns of a filter and as much again for joining 50 rows to their names, a third of the page's database time
-// at 2 M organizations — for answers that almost never change.
+// shows. A list page asked PostgreSQL for them on every request — planning and executing the towns of a filter,
+// and as much again joining the page's rows to their names, a large share of the page's database time — for
+// answers that almost never change.
 type divisionCache struct {
 	mu    sync.Mutex
 	ttl   time.Duration
@@ -106,7 +106,7 @@ func (db *DB) divisionNames(ctx context.Context, codes []string) (map[string]str
 	if len(miss) == 0 {
 		return names, nil
 	}
-	rows, _ := db.Lookups.Query(ctx, `SELECT code, name FROM divisions WHERE code = ANY($1)`, miss)
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT code, name FROM divisions WHERE code = ANY($1)`, miss)
 	found := make(map[string]string, len(miss))
 	var code, name string
 	_, err := pgx.ForEachRow(rows, []any{&code, &name}, func() error {

@@ -44,7 +44,7 @@ func (db *DB) Division(ctx context.Context, scope portal.Scope, code string) (po
 	if !scope.Covers(code) {
 		return portal.Division{}, portal.ErrNotFound
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE code = $1`, code)
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE code = $1`, code)
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[divisionRow])
 	if err != nil {
 		return portal.Division{}, translate(err)
@@ -57,20 +57,24 @@ func (db *DB) ChildDivisions(ctx context.Context, scope portal.Scope, code strin
 	if !scope.Covers(code) {
 		return nil, portal.ErrNotFound
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE parent_code = $1 ORDER BY code`, code)
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE parent_code = $1 ORDER BY code`, code)
 	return collectDivisions(rows)
 }
 
 // DivisionsAtLevel lists every division of a level inside scope, in code order (for pickers).
 // The lists are cached (divisionCache): every list page's filter asks for one.
 func (db *DB) DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error) {
+	if checkScope(scope) != nil {
+		return []portal.Division{}, nil // the cache is keyed by division alone; scopeWithin would see nothing
+	}
 	key := divisionListKey{level: level, within: scope.Division}
 	if ds, ok := db.divisions.list(key); ok {
 		return ds, nil
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT `+divisionColumns+` FROM divisions
-		WHERE level = $1 AND starts_with(code, $2) ORDER BY code`, string(level), scope.Division)
+		WHERE level = @level AND `+scopeWithin("code")+` ORDER BY code`,
+		scopeArgs(scope, pgx.NamedArgs{"level": string(level)}))
 	ds, err := collectDivisions(rows)
 	if err == nil {
 		db.divisions.keepList(key, ds)
@@ -106,7 +110,7 @@ func (db *DB) UpsertDivisions(ctx context.Context, actor portal.Actor, ds []port
 // DivisionCounts is how many towns and communities the registry knows, for the public home page: public
 // figures, so no scope.
 func (db *DB) DivisionCounts(ctx context.Context) (towns, communities int, err error) {
-	err = db.Pool.QueryRow(ctx, `
+	err = db.pool(planFresh).QueryRow(ctx, `
 		SELECT count(*) FILTER (WHERE level = 'town'), count(*) FILTER (WHERE level = 'community')
 		FROM divisions`).Scan(&towns, &communities)
 	return towns, communities, translate(err)

@@ -19,11 +19,6 @@ import (
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
-// filingScope is orgScope for filings: the one jurisdiction test every filing query includes, with scopeArgs.
-const filingScope = `(@scope_tier <> 'district' OR f.district_code = @scope_div)
-	AND (@scope_tier <> 'town' OR f.town_code = @scope_div)
-	AND (@scope_tier <> 'community' OR f.community_code = @scope_div)`
-
 const filingColumns = `f.id, coalesce(f.org_id, 0) AS org_id, f.town_code, t.name AS town_name, t.kind AS town_kind,
 	f.community_code, c.name AS community_name, f.kind, f.status, f.name, f.name_prefix, f.name_community,
 	f.name_zihao, f.name_field, f.name_form, f.fields, f.nature, f.beneficiaries, f.founded_on, f.leader_name,
@@ -119,8 +114,8 @@ func (db *DB) Filings(ctx context.Context, scope portal.Scope, f registry.Filing
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
-		WHERE `+filingScope+filingFilterClause+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
+		WHERE `+scopeOn("f")+filingFilterClause+`
 		  AND (@after = 0 OR f.id < @after)
 		ORDER BY f.id DESC
 		LIMIT @limit`, filingArgs(f, scope))
@@ -138,7 +133,7 @@ func (db *DB) Filings(ctx context.Context, scope portal.Scope, f registry.Filing
 // CountFilings is how many filings inside scope match f (the cursor aside), up to CountCap.
 func (db *DB) CountFilings(ctx context.Context, scope portal.Scope, f registry.FilingFilter) (registry.ListTotal, error) {
 	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM filings f
-		WHERE `+filingScope+filingFilterClause+` LIMIT @cap) capped`, filingArgs(f, scope))
+		WHERE `+scopeOn("f")+filingFilterClause+` LIMIT @cap) capped`, filingArgs(f, scope))
 }
 
 // ExportFilings calls fn with every filing inside scope that matches f (the cursor and limit aside), newest
@@ -149,15 +144,15 @@ func (db *DB) ExportFilings(ctx context.Context, scope portal.Scope, actor porta
 	return db.auditedExport(ctx, actor, exportAudit{action: "filing.export", objectType: "filing", format: format,
 		filter: f.Summary()}, func() (int, error) {
 		return streamRows(ctx, db, `SELECT `+filingColumns+` `+filingFrom+`
-			WHERE `+filingScope+filingFilterClause+`
+			WHERE `+scopeOn("f")+filingFilterClause+`
 			ORDER BY f.id DESC`, filingArgs(f, scope), filingRow.filing, fn)
 	})
 }
 
 // Filing is one filing inside scope; any other id is ErrNotFound.
 func (db *DB) Filing(ctx context.Context, scope portal.Scope, id int64) (registry.Filing, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
-		WHERE f.id = @id AND `+filingScope, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
+		WHERE f.id = @id AND `+scopeOn("f"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[filingRow])
 	if err != nil {
 		return registry.Filing{}, translate(err)
@@ -170,9 +165,9 @@ const documentColumns = `d.id, d.filing_id, d.kind, d.filename, d.content_type, 
 
 // FilingDocuments lists the documents filed with a filing inside scope.
 func (db *DB) FilingDocuments(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.Document, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+documentColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+documentColumns+`
 		FROM org_documents d JOIN filings f ON f.id = d.filing_id
-		WHERE d.filing_id = @id AND `+filingScope+`
+		WHERE d.filing_id = @id AND `+scopeOn("f")+`
 		ORDER BY d.id`, scopeArgs(scope, pgx.NamedArgs{"id": filingID}))
 	ds, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.Document])
 	return ds, translate(err)
@@ -180,9 +175,9 @@ func (db *DB) FilingDocuments(ctx context.Context, scope portal.Scope, filingID 
 
 // FilingDocument is one document of a filing inside scope; a document of another filing is ErrNotFound.
 func (db *DB) FilingDocument(ctx context.Context, scope portal.Scope, filingID, docID int64) (registry.Document, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+documentColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+documentColumns+`
 		FROM org_documents d JOIN filings f ON f.id = d.filing_id
-		WHERE d.id = @doc AND d.filing_id = @id AND `+filingScope,
+		WHERE d.id = @doc AND d.filing_id = @id AND `+scopeOn("f"),
 		scopeArgs(scope, pgx.NamedArgs{"id": filingID, "doc": docID}))
 	d, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.Document])
 	return d, translate(err)
@@ -191,12 +186,12 @@ func (db *DB) FilingDocument(ctx context.Context, scope portal.Scope, filingID, 
 // FilingOrgEvents is the timeline of the organization a filing concerns (empty before an establishment is
 // approved), read through both the filing's and the organization's scope.
 func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.FilingOrgEvent, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT e.id, e.org_id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.kind,
 			e.from_value, e.to_value, e.reason
 		FROM filings f JOIN organizations o ON o.id = f.org_id JOIN org_events e ON e.org_id = o.id
 			LEFT JOIN accounts ac ON ac.id = e.actor_id
-		WHERE f.id = @id AND `+filingScope+` AND `+orgScope+`
+		WHERE f.id = @id AND `+scopeOn("f")+` AND `+scopeOn("o")+`
 		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": filingID}))
 	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.FilingOrgEvent, error) {
 		var e registry.FilingOrgEvent
@@ -211,10 +206,10 @@ func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID 
 func (db *DB) FiledOrganization(ctx context.Context, scope portal.Scope, id int64) (registry.FiledOrg, error) {
 	var o registry.FiledOrg
 	var tier, status string
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT o.id, o.name, coalesce(o.filing_no, ''), o.community_code, o.tier, o.status, o.leader_name,
 		       o.leader_phone_mask, o.leader_id_mask, o.venue, o.members, o.volunteers, o.funding, o.guide_unit
-		FROM organizations o WHERE o.id = @id AND `+orgScope, scopeArgs(scope, pgx.NamedArgs{"id": id})).
+		FROM organizations o WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).
 		Scan(&o.ID, &o.Name, &o.FilingNo, &o.CommunityCode, &tier, &status, &o.LeaderName, &o.LeaderPhone,
 			&o.LeaderID, &o.Venue, &o.Members, &o.Volunteers, &o.Funding, &o.GuideUnit)
 	o.Tier, o.Status = registry.Tier(tier), registry.Status(status)
@@ -230,7 +225,7 @@ func (db *DB) NameInUse(ctx context.Context, scope portal.Scope, name string) (b
 		return false, portal.ErrNotFound
 	}
 	var taken bool
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM organizations
 		               WHERE district_code = @district AND name = @name AND status IN ('normal', 'abnormal'))
 		    OR EXISTS (SELECT 1 FROM filings
@@ -283,11 +278,11 @@ func (db *DB) CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.S
 					@members, @volunteers, @funding, @guide_unit, @party_status, @party_members, @publish_contact,
 					@actor_id
 				FROM divisions d
-				WHERE d.code = @community AND d.level = 'community' AND left(d.code, 9) = @scope_div
+				WHERE d.code = @community AND d.level = 'community' AND `+scopeWithin("d.code")+`
 				RETURNING id, community_code`, args).Scan(&id, &community)
 		case registry.FilingChange, registry.FilingCancel:
 			var tier, status string
-			err = tx.QueryRow(ctx, `SELECT o.tier, o.status FROM organizations o WHERE o.id = @org_id AND `+orgScope,
+			err = tx.QueryRow(ctx, `SELECT o.tier, o.status FROM organizations o WHERE o.id = @org_id AND `+scopeOn("o"),
 				args).Scan(&tier, &status)
 			if err != nil {
 				return err
@@ -303,7 +298,7 @@ func (db *DB) CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.S
 				SELECT o.id, o.district_code, o.town_code, o.community_code, @kind, o.name, @leader_name,
 					@phone_enc, @phone_mask, @id_enc, @id_mask, @venue, @members, @volunteers,
 					@funding, @guide_unit, @changes, @cancel_on, @reason, @actor_id
-				FROM organizations o WHERE o.id = @org_id AND `+orgScope+`
+				FROM organizations o WHERE o.id = @org_id AND `+scopeOn("o")+`
 				RETURNING id, community_code`, args).Scan(&id, &community)
 		default:
 			return fmt.Errorf("CreateFiling: unknown kind %q", in.Kind)
@@ -365,7 +360,7 @@ func lockFiling(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64, ve
 		       f.leader_name, f.leader_phone_enc, f.leader_id_enc, f.venue, f.charter, f.members, f.volunteers,
 		       f.funding, f.guide_unit, f.party_status, f.party_members, f.publish_contact, f.changes,
 		       f.cancel_on, f.reason, f.version
-		FROM filings f WHERE f.id = @id AND `+filingScope+` FOR UPDATE`,
+		FROM filings f WHERE f.id = @id AND `+scopeOn("f")+` FOR UPDATE`,
 		scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&f.ID, &orgID, &f.TownCode, &f.CommunityCode, &kind,
 		&status, &f.NameParts.Prefix, &f.NameParts.Community, &f.NameParts.Zihao, &f.NameParts.Field,
 		&f.NameParts.Form, &f.Fields, &f.Nature, &f.Beneficiaries, &f.FoundedOn, &f.LeaderName, &f.phoneEnc,
@@ -448,7 +443,7 @@ func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.
 					updated_at = now(), version = o.version + 1
 				FROM filings f
 				WHERE f.id = @id AND o.id = f.org_id AND o.tier = 'filed' AND o.status IN ('normal', 'abnormal')
-				  AND `+orgScope, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+				  AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 			if err != nil {
 				return err
 			}
@@ -463,7 +458,7 @@ func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.
 			d.OrgID = f.OrgID
 			var from string
 			err := tx.QueryRow(ctx, `SELECT o.status FROM organizations o
-				WHERE o.id = @org_id AND o.tier = 'filed' AND o.status IN ('normal', 'abnormal') AND `+orgScope+`
+				WHERE o.id = @org_id AND o.tier = 'filed' AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`
 				FOR UPDATE`, scopeArgs(scope, pgx.NamedArgs{"org_id": f.OrgID})).Scan(&from)
 			if errors.Is(err, pgx.ErrNoRows) {
 				return portal.ErrConflict
@@ -571,7 +566,7 @@ func newVerifyToken() string {
 func (db *DB) Certificate(ctx context.Context, scope portal.Scope, filingID int64) (registry.Certificate, error) {
 	var c registry.Certificate
 	var status string
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT o.id, o.name, o.filing_no, o.leader_name, o.venue, o.fields, o.nature, t.name, t.kind, c.name,
 		       e.decided_at, o.status, o.status_on, e.verify_token
 		FROM filings f
@@ -579,7 +574,7 @@ func (db *DB) Certificate(ctx context.Context, scope portal.Scope, filingID int6
 		JOIN filings e ON e.org_id = o.id AND e.kind = 'establish' AND e.status = 'approved'
 		JOIN divisions t ON t.code = o.town_code
 		JOIN divisions c ON c.code = o.community_code
-		WHERE f.id = @id AND f.status = 'approved' AND `+filingScope+` AND `+orgScope,
+		WHERE f.id = @id AND f.status = 'approved' AND `+scopeOn("f")+` AND `+scopeOn("o"),
 		scopeArgs(scope, pgx.NamedArgs{"id": filingID})).Scan(&c.OrgID, &c.Name, &c.FilingNo, &c.LeaderName,
 		&c.Venue, &c.Fields, &c.Nature, &c.TownName, &c.TownKind, &c.CommunityName, &c.FiledAt, &status,
 		&c.StatusOn, &c.VerifyToken)
@@ -592,7 +587,7 @@ func (db *DB) Certificate(ctx context.Context, scope portal.Scope, filingID int6
 func (db *DB) Verify(ctx context.Context, token string) (registry.Verification, error) {
 	var v registry.Verification
 	var status string
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT o.name, o.filing_no, t.name, t.kind, e.decided_at, o.status, o.status_on,
 		       CASE WHEN o.publish_contact THEN o.leader_name ELSE '' END
 		FROM filings e

@@ -21,7 +21,7 @@ import (
 func (db *DB) cappedTotal(ctx context.Context, sql string, args pgx.NamedArgs) (registry.ListTotal, error) {
 	args["cap"] = registry.CountCap + 1
 	var n int
-	if err := db.Pool.QueryRow(ctx, sql, args).Scan(&n); err != nil {
+	if err := db.pool(planFresh).QueryRow(ctx, sql, args).Scan(&n); err != nil {
 		return registry.ListTotal{}, translate(err)
 	}
 	return capped(n), nil
@@ -35,18 +35,8 @@ func capped(n int) registry.ListTotal {
 	return registry.ListTotal{N: n}
 }
 
-// checkScope refuses a jurisdiction no account can have. Every list statement bounds its rows by the scope's
-// division, as an equality or as the code range [division, digitsAfter(division)); an empty division would make
-// that range every code there is.
-func checkScope(s portal.Scope) error {
-	if !s.Tier.Valid() || s.Division == "" {
-		return fmt.Errorf("no jurisdiction: tier %q, division %q", s.Tier, s.Division)
-	}
-	return nil
-}
-
 // stmtArgs are a statement's arguments, numbered $1, $2, … as its text is written. Numbering them while
-// writing spares pgx rewriting @names into numbers on every execution: 3 % of a list page's CPU.
+// writing spares pgx rewriting @names into numbers on every execution, a measurable share of a list page's CPU.
 type stmtArgs []any
 
 // add appends v and gives its placeholder.
@@ -58,7 +48,7 @@ func (a *stmtArgs) add(v any) string {
 // eachRow runs sql and hands fn each row as scan reads it, without collecting them, so that an export of
 // millions of rows holds one in memory. It stops at fn's first error and returns the rows handed over.
 func eachRow[T any](ctx context.Context, db *DB, sql string, args []any, scan pgx.RowToFunc[T], fn func(T) error) (int, error) {
-	rows, err := db.Pool.Query(ctx, sql, args...)
+	rows, err := db.pool(planFresh).Query(ctx, sql, args...)
 	if err != nil {
 		return 0, translate(err)
 	}
@@ -129,7 +119,7 @@ func sqlWords(words []string) string {
 // explainKept is the plan the Lookups pool keeps for sql (EXPLAIN EXECUTE of it prepared by name): the plan
 // made without the arguments' values.
 func (db *DB) explainKept(ctx context.Context, sql string, values stmtArgs) (string, error) {
-	conn, err := db.Lookups.Acquire(ctx)
+	conn, err := db.pool(planKept).Acquire(ctx)
 	if err != nil {
 		return "", translate(err)
 	}

@@ -18,11 +18,6 @@ import (
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
-// noticeScope is orgScope for notices, with scopeArgs.
-const noticeScope = `(@scope_tier <> 'district' OR m.district_code = @scope_div)
-	AND (@scope_tier <> 'town' OR m.town_code = @scope_div)
-	AND (@scope_tier <> 'community' OR m.community_code = @scope_div)`
-
 const noticeColumns = `m.id, coalesce(m.org_id, 0) AS org_id, coalesce(o.name, '') AS org_name, m.district_code,
 	m.town_code, t.name AS town_name, m.community_code, c.name AS community_name, m.kind, m.title, m.starts_at,
 	m.ends_at, m.place, m.attendance, m.organizer, m.safety, m.contact_name, m.contact_phone_mask, m.status,
@@ -106,8 +101,8 @@ func (db *DB) Notices(ctx context.Context, scope portal.Scope, f registry.Notice
 	if f.Limit <= 0 || f.Limit > registry.NoticeListLimit {
 		f.Limit = 50
 	}
-	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
-		WHERE `+noticeScope+noticeFilterClause+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+		WHERE `+scopeOn("m")+noticeFilterClause+`
 		  AND (@after = 0 OR m.id < @after)
 		ORDER BY m.id DESC
 		LIMIT @limit`, noticeArgs(f, scope))
@@ -117,7 +112,7 @@ func (db *DB) Notices(ctx context.Context, scope portal.Scope, f registry.Notice
 // CountNotices is how many notices inside scope match f (the cursor aside), up to CountCap.
 func (db *DB) CountNotices(ctx context.Context, scope portal.Scope, f registry.NoticeFilter) (registry.ListTotal, error) {
 	return db.cappedTotal(ctx, `SELECT count(*) FROM (SELECT 1 FROM major_activities m
-		WHERE `+noticeScope+noticeFilterClause+` LIMIT @cap) capped`, noticeArgs(f, scope))
+		WHERE `+scopeOn("m")+noticeFilterClause+` LIMIT @cap) capped`, noticeArgs(f, scope))
 }
 
 // ExportNotices calls fn with every notice inside scope that matches f (the cursor and limit aside), the latest
@@ -128,7 +123,7 @@ func (db *DB) ExportNotices(ctx context.Context, scope portal.Scope, actor porta
 	return db.auditedExport(ctx, actor, exportAudit{action: "notice.export", objectType: "major_activity",
 		format: format, filter: f.Summary()}, func() (int, error) {
 		return streamRows(ctx, db, `SELECT `+noticeColumns+` `+noticeFrom+`
-			WHERE `+noticeScope+noticeFilterClause+`
+			WHERE `+scopeOn("m")+noticeFilterClause+`
 			ORDER BY m.id DESC`, noticeArgs(f, scope), noticeRow.notice, fn)
 	})
 }
@@ -136,8 +131,8 @@ func (db *DB) ExportNotices(ctx context.Context, scope portal.Scope, actor porta
 // NoticeCalendar is the notices inside scope whose activity starts in [from, to), withdrawn ones left out,
 // earliest first: the town's calendar.
 func (db *DB) NoticeCalendar(ctx context.Context, scope portal.Scope, from, to time.Time) ([]registry.Notice, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
-		WHERE `+noticeScope+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+		WHERE `+scopeOn("m")+`
 		  AND m.starts_at >= @from AND m.starts_at < @to AND m.status <> 'withdrawn'
 		ORDER BY m.starts_at, m.id
 		LIMIT @limit`,
@@ -147,8 +142,8 @@ func (db *DB) NoticeCalendar(ctx context.Context, scope portal.Scope, from, to t
 
 // WaitingNotices is every notice inside scope still waiting for the town (待确认), earliest start first.
 func (db *DB) WaitingNotices(ctx context.Context, scope portal.Scope) ([]registry.Notice, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
-		WHERE `+noticeScope+` AND m.status = 'submitted'
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+		WHERE `+scopeOn("m")+` AND m.status = 'submitted'
 		ORDER BY m.starts_at, m.id
 		LIMIT @limit`,
 		scopeArgs(scope, pgx.NamedArgs{"limit": registry.NoticeListLimit}))
@@ -159,16 +154,16 @@ func (db *DB) WaitingNotices(ctx context.Context, scope portal.Scope) ([]registr
 // than NoticeUrgentWithin after now, or started already: what a town's dashboard must make stand out.
 func (db *DB) UrgentNotices(ctx context.Context, scope portal.Scope, now time.Time) (int, error) {
 	var n int
-	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM major_activities m
-		WHERE `+noticeScope+` AND m.status = 'submitted' AND m.starts_at < @until`,
+	err := db.pool(planFresh).QueryRow(ctx, `SELECT count(*) FROM major_activities m
+		WHERE `+scopeOn("m")+` AND m.status = 'submitted' AND m.starts_at < @until`,
 		scopeArgs(scope, pgx.NamedArgs{"until": now.Add(registry.NoticeUrgentWithin)})).Scan(&n)
 	return n, translate(err)
 }
 
 // Notice is one notice inside scope; any other id is ErrNotFound.
 func (db *DB) Notice(ctx context.Context, scope portal.Scope, id int64) (registry.Notice, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
-		WHERE m.id = @id AND `+noticeScope, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
+		WHERE m.id = @id AND `+scopeOn("m"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[noticeRow])
 	if err != nil {
 		return registry.Notice{}, translate(err)
@@ -178,12 +173,12 @@ func (db *DB) Notice(ctx context.Context, scope portal.Scope, id int64) (registr
 
 // NoticeEvents is the history of a notice inside scope, oldest first; outside scope it is empty.
 func (db *DB) NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.NoticeEvent, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT e.id, e.at, e.actor_name, coalesce(ac.display_name, ''), e.actor_division, e.from_status,
 			e.to_status, e.reason
 		FROM major_activity_events e JOIN major_activities m ON m.id = e.activity_id
 			LEFT JOIN accounts ac ON ac.id = e.actor_id
-		WHERE e.activity_id = @id AND `+noticeScope+`
+		WHERE e.activity_id = @id AND `+scopeOn("m")+`
 		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.NoticeEvent, error) {
 		var e registry.NoticeEvent
@@ -200,9 +195,9 @@ const noticeOrgLimit = 1000
 
 // NoticeOrgs lists the live groups inside scope, by name, that may organize a reported activity.
 func (db *DB) NoticeOrgs(ctx context.Context, scope portal.Scope) ([]registry.NoticeOrg, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name FROM organizations o
-		WHERE `+orgScope+` AND o.status IN ('normal', 'abnormal')
+		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id
 		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": noticeOrgLimit}))
 	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.NoticeOrg])
@@ -217,7 +212,7 @@ func noticeOrgID(ctx context.Context, tx pgx.Tx, scope portal.Scope, community s
 	}
 	var ok bool
 	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM organizations o
-		WHERE o.id = @id AND o.community_code = @community AND o.status IN ('normal', 'abnormal') AND `+orgScope+`)`,
+		WHERE o.id = @id AND o.community_code = @community AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`)`,
 		scopeArgs(scope, pgx.NamedArgs{"id": orgID, "community": community})).Scan(&ok)
 	if err != nil {
 		return nil, err
@@ -328,7 +323,7 @@ type lockedNotice struct {
 // of them through.
 func lockNotice(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64) (lockedNotice, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
-		WHERE m.id = @id AND `+noticeScope+` FOR UPDATE OF m`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE m.id = @id AND `+scopeOn("m")+` FOR UPDATE OF m`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[noticeRow])
 	if err != nil {
 		return lockedNotice{}, err
@@ -495,7 +490,7 @@ func (db *DB) RevealNoticeContact(ctx context.Context, box *sealbox.Box, scope p
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var enc []byte
 		if err := tx.QueryRow(ctx, `SELECT m.contact_phone_enc FROM major_activities m WHERE m.id = @id AND `+
-			noticeScope, scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&enc); err != nil {
+			scopeOn("m"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&enc); err != nil {
 			return err
 		}
 		var err error

@@ -26,11 +26,11 @@ func (db *DB) ImportCommunities(ctx context.Context, scope portal.Scope) ([]regi
 	if !registry.MayImport(scope) {
 		return nil, portal.ErrNotAllow
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT c.code, c.name, t.name AS town_name, d.name AS district_name
 		FROM divisions c JOIN divisions t ON t.code = c.parent_code JOIN divisions d ON d.code = t.parent_code
-		WHERE c.level = 'community' AND starts_with(c.code, @scope_div)
-		ORDER BY c.code`, pgx.NamedArgs{"scope_div": scope.Division})
+		WHERE c.level = 'community' AND `+scopeWithin("c.code")+`
+		ORDER BY c.code`, scopeArgs(scope, nil))
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ImportCommunity])
 	if err != nil {
 		return nil, translate(err)
@@ -45,7 +45,7 @@ func (db *DB) TakenNames(ctx context.Context, scope portal.Scope, names []string
 	if len(names) == 0 || len(scope.Division) < 6 {
 		return nil, nil
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.name FROM organizations o
 		WHERE o.district_code = @district AND o.name = ANY(@names) AND o.status IN ('normal', 'abnormal')`,
 		pgx.NamedArgs{"district": scope.Division[:6], "names": names})

@@ -63,7 +63,7 @@ func (db *DB) ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scop
 		now    time.Time
 		result []byte
 	)
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT j.filename, j.state, j.started_at IS NULL, j.rows_done, j.rows_total, j.imported, j.message, j.result,
 			j.state = 'ready' AND (k.token IS NULL OR k.expires_at <= now()), j.created_at, j.heartbeat_at, now()
 		FROM import_jobs j LEFT JOIN org_imports k ON k.token = j.kept_token
@@ -92,21 +92,21 @@ func (db *DB) ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scop
 
 // StartImportJob records that a worker has picked job id up.
 func (db *DB) StartImportJob(ctx context.Context, id string) error {
-	_, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET started_at = now(), heartbeat_at = now()
+	_, err := db.pool(planFresh).Exec(ctx, `UPDATE import_jobs SET started_at = now(), heartbeat_at = now()
 		WHERE id = @id AND state IN ('checking', 'importing')`, pgx.NamedArgs{"id": id})
 	return translate(err)
 }
 
 // ImportJobProgress records that done rows of job id are checked or imported, and renews its heartbeat.
 func (db *DB) ImportJobProgress(ctx context.Context, id string, done int) error {
-	_, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET rows_done = @done, heartbeat_at = now()
+	_, err := db.pool(planFresh).Exec(ctx, `UPDATE import_jobs SET rows_done = @done, heartbeat_at = now()
 		WHERE id = @id AND state IN ('checking', 'importing')`, pgx.NamedArgs{"id": id, "done": done})
 	return translate(err)
 }
 
 // ImportJobHeartbeat renews the heartbeat of job id while it runs.
 func (db *DB) ImportJobHeartbeat(ctx context.Context, id string) error {
-	_, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET heartbeat_at = now()
+	_, err := db.pool(planFresh).Exec(ctx, `UPDATE import_jobs SET heartbeat_at = now()
 		WHERE id = @id AND state IN ('checking', 'importing')`, pgx.NamedArgs{"id": id})
 	return translate(err)
 }
@@ -114,7 +114,7 @@ func (db *DB) ImportJobHeartbeat(ctx context.Context, id string) error {
 // FailImportJob stops job id with message for the clerk. Nothing of it is imported: a failed import rolled
 // its transaction back.
 func (db *DB) FailImportJob(ctx context.Context, id, message string) error {
-	_, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET state = 'failed', message = @message, finished_at = now()
+	_, err := db.pool(planFresh).Exec(ctx, `UPDATE import_jobs SET state = 'failed', message = @message, finished_at = now()
 		WHERE id = @id AND state IN ('checking', 'importing')`, pgx.NamedArgs{"id": id, "message": message})
 	return translate(err)
 }
@@ -125,7 +125,7 @@ func (db *DB) RejectImportJob(ctx context.Context, box *sealbox.Box, id string, 
 	if err != nil {
 		return err
 	}
-	_, err = db.Pool.Exec(ctx, `UPDATE import_jobs SET state = 'rejected', result = @result, rows_done = @rows,
+	_, err = db.pool(planFresh).Exec(ctx, `UPDATE import_jobs SET state = 'rejected', result = @result, rows_done = @rows,
 			rows_total = @rows, finished_at = now()
 		WHERE id = @id AND state = 'checking'`, pgx.NamedArgs{"id": id, "result": sealed, "rows": result.Rows})
 	return translate(err)
@@ -171,7 +171,7 @@ func (db *DB) ConfirmImportJob(ctx context.Context, scope portal.Scope, actor po
 	args := ownJobArgs(scope, actor, id)
 	args["ttl"] = importJobTTL
 	var rows int
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		UPDATE import_jobs j SET state = 'importing', rows_done = 0, started_at = NULL, heartbeat_at = now(),
 			finished_at = NULL, expires_at = now() + @ttl::interval
 		FROM org_imports k
@@ -181,7 +181,7 @@ func (db *DB) ConfirmImportJob(ctx context.Context, scope portal.Scope, actor po
 		return rows, translate(err)
 	}
 	var exists bool
-	if err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM import_jobs j WHERE `+ownJob+`)`,
+	if err := db.pool(planFresh).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM import_jobs j WHERE `+ownJob+`)`,
 		ownJobArgs(scope, actor, id)).Scan(&exists); err != nil {
 		return 0, translate(err)
 	}

@@ -15,8 +15,8 @@ import (
 
 // orgPageColumns are the columns a list page shows, in the order orgPageDest scans them. Only the phone's
 // mask is read, never the sealed value, so no list or export can carry a full number (SECURITY.md 15). The
-// town and community names come from the division cache, not from a join: joining 50 rows to the divisions
-// cost a third of the page query's time.
+// town and community names come from the division cache, not from a join: joining a page's rows to the
+// divisions cost a large share of the page query's time.
 const orgPageColumns = `o.id, o.name, o.tier, o.legal_form, o.status, o.town_code, o.community_code, o.fields,
 	o.leader_name, o.leader_phone_mask, o.founded_on`
 
@@ -59,14 +59,7 @@ func orgWhere(scope portal.Scope, f registry.OrgFilter, args *stmtArgs) (string,
 		return "", err
 	}
 	var w strings.Builder
-	switch scope.Tier {
-	case portal.TierDistrict:
-		w.WriteString("o.district_code = " + args.add(scope.Division))
-	case portal.TierTown:
-		w.WriteString("o.town_code = " + args.add(scope.Division))
-	case portal.TierCommunity:
-		w.WriteString("o.community_code = " + args.add(scope.Division))
-	}
+	w.WriteString(scopeEquality("o", scope.Division, scope.Tier, args))
 	if f.TownCode != "" {
 		w.WriteString(" AND o.town_code = " + args.add(f.TownCode))
 	}
@@ -90,8 +83,8 @@ func orgWhere(scope portal.Scope, f registry.OrgFilter, args *stmtArgs) (string,
 	if f.Query != "" {
 		// LIKE comes first: PostgreSQL tests a row's clauses in the order written when they cost the same, and
 		// when a common term (养老) is found by walking the list's own index, testing the name itself is cheaper
-		// than taking its bigram array apart — the page's statement alone runs 30–40 % faster (pgbench, 2 M
-		// organizations). Where the bigram index is used, the clause order does not matter.
+		// than taking its bigram array apart, which makes the page's statement markedly faster. Where the bigram
+		// index is used, the clause order does not matter.
 		like, bigrams := nameSearch(f.Query, args)
 		w.WriteString(" AND " + like + " AND " + bigrams)
 	}
@@ -108,7 +101,7 @@ func nameSearch(term string, args *stmtArgs) (like, bigrams string) {
 // likeEscaper makes a search term literal inside LIKE, whose escape character is the backslash.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-// listQuery is the page query for f's order, with its arguments, and whether its plan may be kept.
+// listQuery is the page query for f's order, with its arguments, and how it is planned.
 //
 // Keyset pages: the next page starts after the last id seen, so page 40,000 costs what page 1 costs. For the
 // name order the cursor is still an id; the page continues after that organization's (name, id). The limit is
@@ -116,11 +109,11 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 //
 // Only a name search is planned afresh for its term: whether walking the list's own index or asking the
 // bigram index is quicker depends on how common the term is, which only its own plan can tell.
-func listQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, stmtArgs, bool, error) {
+func listQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, stmtArgs, planning, error) {
 	var args stmtArgs
 	where, err := orgWhere(scope, f, &args)
 	if err != nil {
-		return "", nil, false, err
+		return "", nil, planFresh, err
 	}
 	sql := "SELECT " + orgPageColumns + " FROM organizations o WHERE " + where
 	if after != 0 {
@@ -135,28 +128,32 @@ func listQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int)
 	} else {
 		sql += " ORDER BY o.id DESC"
 	}
-	return sql + " LIMIT " + strconv.Itoa(limit), args, f.Query == "", nil
+	p := planKept
+	if f.Query != "" {
+		p = planFresh
+	}
+	return sql + " LIMIT " + strconv.Itoa(limit), args, p, nil
 }
 
 // pageQuery is the statement of a list page: listQuery's, or for a search for a common term in the newest
 // order the window search's (org_search.go).
-func (db *DB) pageQuery(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) (sql string, args stmtArgs, keepPlan bool, err error) {
+func (db *DB) pageQuery(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) (sql string, args stmtArgs, p planning, err error) {
 	walk, err := db.walksWindow(ctx, f, limit)
 	if err != nil {
-		return "", nil, false, err
+		return "", nil, planFresh, err
 	}
 	if walk {
 		// Its plan is kept: the window is walked whatever the term, and past the window's edge a term is
-		// sparse, where the bigram index is the way. Planned afresh, its three readings of the table cost
-		// 1.2 ms per request, more than the walk.
+		// sparse, where the bigram index is the way. Planned afresh, its three readings of the table cost more
+		// per request than the walk.
 		sql, args, err = windowSearchQuery(scope, f, after, limit)
-		return sql, args, true, err
+		return sql, args, planKept, err
 	}
 	return listQuery(scope, f, after, limit)
 }
 
-// keptCountQuery sums the counts that triggers keep, so that a jurisdiction's total costs the same at 2 M
-// organizations as at 200. Its plan is kept like the list's. A district's or a town's total reads the counts
+// keptCountQuery sums the counts that triggers keep, so that a jurisdiction's total costs the same however
+// large the registry grows. Its plan is kept like the list's. A district's or a town's total reads the counts
 // kept per town, tier, legal form and status (org_town_counts); one community's reads those kept per community
 // (org_counts). Codes nest, so a district is a range of town codes, bounded by digits as digitsAfter explains,
 // and a town a range of community codes.
@@ -170,17 +167,14 @@ func keptCountQuery(scope portal.Scope, f registry.OrgFilter) (string, stmtArgs,
 	var args stmtArgs
 	var w strings.Builder
 	if scope.Tier != portal.TierCommunity && f.CommunityCode == "" {
-		w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_town_counts k WHERE k.town_code >= " + args.add(scope.Division) +
-			" AND k.town_code < " + args.add(digitsAfter(scope.Division)))
+		w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_town_counts k WHERE " + scopeRange("k.town_code", scope.Division, &args))
 		if f.TownCode != "" {
 			w.WriteString(" AND k.town_code = " + args.add(f.TownCode))
 		}
 	} else {
-		w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_counts k WHERE k.community_code >= " + args.add(scope.Division) +
-			" AND k.community_code < " + args.add(digitsAfter(scope.Division)))
+		w.WriteString("SELECT coalesce(sum(k.n), 0) FROM org_counts k WHERE " + scopeRange("k.community_code", scope.Division, &args))
 		if f.TownCode != "" {
-			w.WriteString(" AND k.community_code >= " + args.add(f.TownCode) +
-				" AND k.community_code < " + args.add(digitsAfter(f.TownCode)))
+			w.WriteString(" AND " + scopeRange("k.community_code", f.TownCode, &args))
 		}
 		if f.CommunityCode != "" {
 			w.WriteString(" AND k.community_code = " + args.add(f.CommunityCode))
@@ -215,7 +209,7 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f regis
 	}
 	page := registry.OrgPage{Rows: make([]registry.OrgPageRow, 0, limit)}
 	b := &pgx.Batch{}
-	sql, args, keepPlan, err := db.pageQuery(ctx, scope, f, after, limit)
+	sql, args, p, err := db.pageQuery(ctx, scope, f, after, limit)
 	if err != nil {
 		return registry.OrgPage{}, err
 	}
@@ -230,11 +224,7 @@ func (db *DB) listOrganizations(ctx context.Context, scope portal.Scope, f regis
 			return row.Scan(&page.Kept.N)
 		})
 	}
-	pool := db.Pool
-	if keepPlan {
-		pool = db.Lookups
-	}
-	if err := pool.SendBatch(ctx, b).Close(); err != nil {
+	if err := db.pool(p).SendBatch(ctx, b).Close(); err != nil {
 		return registry.OrgPage{}, translate(err)
 	}
 	err = db.nameRows(ctx, len(page.Rows), func(i int) (string, string, *string, *string) {
@@ -254,7 +244,7 @@ func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f regi
 			return registry.OrgCount{}, err
 		}
 		var n int
-		err = db.Lookups.QueryRow(ctx, sql, args...).Scan(&n)
+		err = db.pool(planKept).QueryRow(ctx, sql, args...).Scan(&n)
 		return registry.OrgCount{N: n}, translate(err)
 	}
 	var args stmtArgs
@@ -263,7 +253,7 @@ func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f regi
 		return registry.OrgCount{}, err
 	}
 	var n int
-	err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations o WHERE `+where+
+	err = db.pool(planFresh).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations o WHERE `+where+
 		` LIMIT `+strconv.Itoa(registry.CountCap+1)+`) capped`, args...).Scan(&n)
 	return capped(n), translate(err)
 }
@@ -272,12 +262,12 @@ func (db *DB) CountOrganizations(ctx context.Context, scope portal.Scope, f regi
 // run, with the same arguments; tests use it to show which index a filter relies on. For a statement whose
 // plan is kept it is that kept plan, made without the arguments' values, as the Lookups pool makes it.
 func (db *DB) ExplainListOrganizations(ctx context.Context, scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, error) {
-	sql, args, keepPlan, err := db.pageQuery(ctx, scope, f, after, limit)
+	sql, args, p, err := db.pageQuery(ctx, scope, f, after, limit)
 	if err != nil {
 		return "", err
 	}
-	if !keepPlan {
-		rows, _ := db.Pool.Query(ctx, "EXPLAIN "+sql, args...)
+	if p == planFresh {
+		rows, _ := db.pool(planFresh).Query(ctx, "EXPLAIN "+sql, args...)
 		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		return strings.Join(lines, "\n"), translate(err)
 	}

@@ -1,11 +1,11 @@
 // A name search in the newest-first order, bounded whatever the term.
 //
 // PostgreSQL estimates a search badly in both directions. It takes a term's two-character pieces for
-// independent and the LIKE that rechecks them for rarer still, so for a whole word (舞蹈协会: one name in 50 at
-// 2 M organizations) it expects a single name, fetches all 40,000 through the bigram index and sorts them
-// (380 ms), where walking the list from the newest would meet a page of them in about 2,500 rows (2 ms). And
-// when it does walk for a common piece, nothing stops the walk: a piece common in the older names and absent
-// from the newest 900,000 was walked for 830 ms.
+// independent and the LIKE that rechecks them for rarer still, so for a common whole word (舞蹈协会) it expects a
+// single name, fetches every match through the bigram index and sorts them, where walking the list from the
+// newest would meet a page of them within a few thousand rows. And when it does walk for a common piece,
+// nothing stops the walk: a piece common in the older names and absent from the newest was walked through
+// most of the table.
 //
 // So a term that the statistics call common walks a bounded window — the list's newest searchWindow rows
 // after the cursor, with its filters, read through the list's own index — and asks the bigram index only for
@@ -29,9 +29,8 @@ import (
 )
 
 // searchWindow is how many of a list's newest rows a search for a common term walks before it asks the bigram
-// index. Walking a row costs one to two microseconds, so a fruitless walk costs 10–20 ms; fetching a match
-// through the index costs several, cold, so 10–20 ms is what the index takes for a term in one name of 500 at
-// 2 M organizations — the share below which a term is not walked at all (walksWindow).
+// index. It is chosen so that a fruitless walk of the window costs about what the bigram index takes, cold, to
+// fetch a page of a term at the share below which a term is not walked at all (walksWindow).
 var searchWindow = 10_000
 
 // bigramStatsTTL is how long the bigram frequencies read from pg_stats are reused. They change only when
@@ -60,7 +59,7 @@ func (db *DB) bigramShares(ctx context.Context) (map[string]float64, float64, er
 		elems []string
 		freqs []float64
 	)
-	err := db.Lookups.QueryRow(ctx, `SELECT coalesce(most_common_elems::text::text[], '{}'),
+	err := db.pool(planKept).QueryRow(ctx, `SELECT coalesce(most_common_elems::text::text[], '{}'),
 			coalesce(most_common_elem_freqs::float8[], '{}')
 		FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'organizations' AND attname = 'name_bigrams'`).
 		Scan(&elems, &freqs)
@@ -120,13 +119,13 @@ func (db *DB) walksWindow(ctx context.Context, f registry.OrgFilter, limit int) 
 
 // windowSearchQuery is the statement of a search that walks the window first. w is the page found in the
 // window, as ids: the walk reads only each row's id and name, and the page's columns are read for the matches
-// alone (carrying every column of 750 rows through the walk made the statement 2.2 times slower). The second
+// alone (carrying every column of the walked rows through the walk made the statement much slower). The second
 // part runs only when w holds less than a page, and reads the bigram index for the rows past the window's
 // edge (the id of its last row; 0 when the list ends inside the window). Every row of the second part is
 // older than every row of w, so the two together are the page, sorted at the end (at most a page of rows).
 // The edge is tested on each match ("o.id + 0") rather than through the primary key: the kept plan, not
-// knowing the edge, took it for a third of the table and read two million keys to AND with the term's few
-// thousand (240 ms). The edge lies below the cursor, so the rows past it need no cursor clause, which would
+// knowing the edge, took it for a third of the table and read every key below it to AND with the term's few
+// matches. The edge lies below the cursor, so the rows past it need no cursor clause, which would
 // invite the same mistake.
 func windowSearchQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, stmtArgs, error) {
 	var args stmtArgs

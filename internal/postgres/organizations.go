@@ -15,23 +15,6 @@ import (
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
-// orgScope is the jurisdiction test that every query on organizations includes, with the arguments scopeArgs
-// adds. The pool plans each execution with its own values (plan_cache_mode=force_custom_plan), so the one
-// clause that applies becomes an indexed equality and the others fold away.
-const orgScope = `(@scope_tier <> 'district' OR o.district_code = @scope_div)
-	AND (@scope_tier <> 'town' OR o.town_code = @scope_div)
-	AND (@scope_tier <> 'community' OR o.community_code = @scope_div)`
-
-// scopeArgs adds the scope's arguments for orgScope to args.
-func scopeArgs(s portal.Scope, args pgx.NamedArgs) pgx.NamedArgs {
-	if args == nil {
-		args = pgx.NamedArgs{}
-	}
-	args["scope_tier"] = string(s.Tier)
-	args["scope_div"] = s.Division
-	return args
-}
-
 // insertOrganization creates an organization inside tx with its first timeline row ("created"). The community
 // must lie inside scope; the district and town codes are taken from the community's own code, never from input.
 func insertOrganization(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.OrgInput) (int64, error) {
@@ -212,10 +195,9 @@ func (db *DB) CreateOrganization(ctx context.Context, box *sealbox.Box, scope po
 }
 
 // Organization is one organization inside scope, with leader phone and ID masked; any other id is ErrNotFound.
-// A read by key: it goes through the Lookups pool, whose generic plan saved 2.5 ms of planning per record page
-// at 2 M organizations.
+// A read by key: it keeps its plan (planKept), since planning it afresh cost more than running it.
 func (db *DB) Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error) {
-	rows, _ := db.Lookups.Query(ctx, `SELECT `+orgColumns+` FROM `+orgFrom+` WHERE o.id = @id AND `+orgScope,
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+orgColumns+` FROM `+orgFrom+` WHERE o.id = @id AND `+scopeOn("o"),
 		scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[orgRow])
 	if err != nil {
@@ -239,10 +221,10 @@ type eventRow struct {
 // OrgEvents is the timeline of an organization inside scope, oldest first; outside scope it is empty. A read
 // by key, like Organization.
 func (db *DB) OrgEvents(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Event, error) {
-	rows, _ := db.Lookups.Query(ctx, `
+	rows, _ := db.pool(planKept).Query(ctx, `
 		SELECT e.id, e.org_id, e.at, e.actor_name, e.actor_division, e.kind, e.from_value, e.to_value, e.reason
 		FROM org_events e JOIN organizations o ON o.id = e.org_id
-		WHERE e.org_id = @id AND `+orgScope+`
+		WHERE e.org_id = @id AND `+scopeOn("o")+`
 		ORDER BY e.id`,
 		scopeArgs(scope, pgx.NamedArgs{"id": orgID}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[eventRow])
@@ -274,7 +256,7 @@ type lockedOrgRow struct {
 // lockOrganization reads an organization inside scope and locks its row until tx ends.
 func lockOrganization(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64) (lockedOrg, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+orgColumns+`, o.leader_phone_enc, o.leader_id_enc
-		FROM `+orgFrom+` WHERE o.id = @id AND `+orgScope+` FOR UPDATE OF o`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		FROM `+orgFrom+` WHERE o.id = @id AND `+scopeOn("o")+` FOR UPDATE OF o`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[lockedOrgRow])
 	if err != nil {
 		return lockedOrg{}, translate(err)
@@ -446,7 +428,7 @@ func (db *DB) RevealLeader(ctx context.Context, box *sealbox.Box, scope portal.S
 		var phoneEnc, idEnc []byte
 		var tier string
 		err := tx.QueryRow(ctx, `SELECT o.tier, o.leader_phone_enc, o.leader_id_enc FROM organizations o
-			WHERE o.id = @id AND `+orgScope, scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&tier, &phoneEnc, &idEnc)
+			WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&tier, &phoneEnc, &idEnc)
 		if err != nil {
 			return err
 		}
@@ -520,7 +502,7 @@ func (db *DB) CommunityPlace(ctx context.Context, scope portal.Scope, code strin
 	if !scope.Covers(code) || portal.LevelOfCode(code) != portal.TierCommunity {
 		return p, portal.ErrNotFound
 	}
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT d.name, t.name, c.name
 		FROM divisions c JOIN divisions t ON t.code = c.parent_code JOIN divisions d ON d.code = t.parent_code
 		WHERE c.code = $1 AND c.level = 'community'`, code).Scan(&p.DistrictName, &p.TownName, &p.CommunityName)

@@ -16,7 +16,7 @@ import (
 // field that dest points at. It is rows.Scan for the few types a list shows (bigint, integer, text, text[],
 // date, timestamptz; NULL only where the destination can say so), without Scan's per-value plan lookup and interface conversions, and
 // with every text of the page sharing a few allocations (textArena) instead of one string each. On the list
-// pages Scan and the strings it allocated were a fifth of the portal's CPU per request.
+// pages Scan and the strings it allocated were a large share of the portal's CPU per request.
 //
 // A column of any other type, or a destination of a type it does not know, is an error, not a guess: tests of
 // every list catch it at once.

@@ -14,13 +14,6 @@ import (
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
-// reportScope is the jurisdiction test on a report's own codes, copied from its group when it was filed, with
-// the arguments scopeArgs adds. As with orgScope, each execution is planned with its values, so the one clause
-// that applies becomes the leading equality of the tier's list index.
-const reportScope = `(@scope_tier <> 'district' OR r.district_code = @scope_div)
-	AND (@scope_tier <> 'town' OR r.town_code = @scope_div)
-	AND (@scope_tier <> 'community' OR r.community_code = @scope_div)`
-
 // reportColumns are the columns a report is read with.
 const reportColumns = `r.id, r.report_no, r.revision, r.superseded_by, r.superseded_at, r.correction_reason,
 	r.org_id, o.name AS org_name, r.town_code, t.name AS town_name, r.community_code, c.name AS community_name,
@@ -29,7 +22,7 @@ const reportColumns = `r.id, r.report_no, r.revision, r.superseded_by, r.superse
 	r.submitted_by_name, r.submitted_at, r.demo, r.version`
 
 // reportListColumns are what a list row shows: no photos' text, description or beneficiary breakdown, whose
-// JSON alone cost a tenth of a list page's CPU. Rows read with them leave the other fields zero.
+// JSON alone was a noticeable share of a list page's CPU. Rows read with them leave the other fields zero.
 // The town and community names come from the division cache (fillDivisionNames), not from joins: as on the
 // organization lists, hashing the divisions for 50 rows cost more than reading the rows.
 const reportListColumns = `r.id, r.report_no, r.revision, r.superseded_at, r.org_id, o.name AS org_name, r.town_code,
@@ -77,9 +70,11 @@ func reportNarrowest(scope portal.Scope, f registry.ReportFilter) string {
 // Lists read current revisions only (superseded_at IS NULL, the predicate of the list indexes) newest activity
 // first. The page after starts below the last (activity_date, id) seen — a row comparison that is an index
 // condition on (…, activity_date DESC, id DESC) — so page 6,000 of a town costs what page 1 costs.
-const reportExportQuery = `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
-	WHERE r.superseded_at IS NULL AND ` + reportScope + reportFilterClause + `
+func reportExportQuery() string {
+	return `SELECT ` + reportColumns + ` FROM ` + reportFrom + `
+	WHERE r.superseded_at IS NULL AND ` + scopeOn("r") + reportFilterClause + `
 	ORDER BY r.activity_date DESC, r.id DESC`
+}
 
 func reportFilterArgs(scope portal.Scope, f registry.ReportFilter) pgx.NamedArgs {
 	return scopeArgs(scope, pgx.NamedArgs{"town": f.TownCode, "community": f.CommunityCode, "org": f.OrgID,
@@ -92,8 +87,7 @@ func reportFilterArgs(scope portal.Scope, f registry.ReportFilter) pgx.NamedArgs
 //
 // The jurisdiction and the division filters are one equality on the narrowest of them (reportNarrowest).
 // Written as two equalities, a town and one of its communities, the planner took them for independent,
-// expected thirty times too few rows and sorted a bitmap scan of the community instead of reading its index
-// in order (26 ms instead of 1 ms at 10 M reports).
+// expected far too few rows and sorted a bitmap scan of the community instead of reading its index in order.
 //
 // A series or category filter (without a group, whose few reports its own index finds) reads each (series,
 // category) pair the filter allows as one ordered range of a (…, series, category, activity_date, id) index,
@@ -107,16 +101,7 @@ func reportListQueryFor(scope portal.Scope, f registry.ReportFilter, after regis
 	var args stmtArgs
 	var w strings.Builder
 	w.WriteString("r.superseded_at IS NULL AND ")
-	switch len(div) {
-	case 6:
-		w.WriteString("r.district_code = " + args.add(div))
-	case 9:
-		w.WriteString("r.town_code = " + args.add(div))
-	case 12:
-		w.WriteString("r.community_code = " + args.add(div))
-	default:
-		w.WriteString("false") // a filter outside the scope
-	}
+	w.WriteString(scopeEquality("r", div, portal.LevelOfCode(div), &args)) // "false" for a filter outside the scope
 	if f.OrgID != 0 {
 		w.WriteString(" AND r.org_id = " + args.add(f.OrgID))
 	}
@@ -200,7 +185,7 @@ func (db *DB) listActivityReports(ctx context.Context, scope portal.Scope, f reg
 			page.Count.Known = f.KeptCountable() // no report can match: a known zero
 		}
 	}
-	if err := db.Lookups.SendBatch(ctx, b).Close(); err != nil {
+	if err := db.pool(planKept).SendBatch(ctx, b).Close(); err != nil {
 		return registry.ReportPage{}, translate(err)
 	}
 	err = db.nameRows(ctx, len(page.Rows), func(i int) (string, string, *string, *string) {
@@ -226,7 +211,7 @@ func (db *DB) ExplainListActivityReports(ctx context.Context, scope portal.Scope
 func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.ReportFilter, format string, fn func(registry.ActivityReport) error) (int, error) {
 	return db.auditedExport(ctx, actor, exportAudit{action: "report.export", objectType: "activity_report",
 		format: format, filter: f.Summary()}, func() (int, error) {
-		return eachRow(ctx, db, reportExportQuery, []any{reportFilterArgs(scope, f)},
+		return eachRow(ctx, db, reportExportQuery(), []any{reportFilterArgs(scope, f)},
 			pgx.RowToStructByName[registry.ActivityReport], fn)
 	})
 }
@@ -234,7 +219,7 @@ func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, act
 // ActivityReport is one revision inside scope, current or not; any other id is ErrNotFound. A read by key, on
 // the Lookups pool (see DB.Lookups).
 func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) (registry.ActivityReport, error) {
-	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+reportScope,
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+scopeOn("r"),
 		scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.ActivityReport])
 	return r, translate(err)
@@ -243,8 +228,8 @@ func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) 
 // ReportRevisions are every revision of report reportNo inside scope, first to last. A read by key, like
 // ActivityReport.
 func (db *DB) ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]registry.ActivityReport, error) {
-	rows, _ := db.Lookups.Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+`
-		WHERE r.report_no = @no AND `+reportScope+` ORDER BY r.revision`,
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+`
+		WHERE r.report_no = @no AND `+scopeOn("r")+` ORDER BY r.revision`,
 		scopeArgs(scope, pgx.NamedArgs{"no": reportNo}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ActivityReport])
 	return rs, translate(err)
@@ -255,9 +240,9 @@ const reportPhotoColumns = `p.id, p.report_id, p.position, p.content_type, p.siz
 
 // ReportPhotos are the photos of revision reportID inside scope, in order; outside scope there are none.
 func (db *DB) ReportPhotos(ctx context.Context, scope portal.Scope, reportID int64) ([]registry.ReportPhoto, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+reportPhotoColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
-		WHERE p.report_id = @id AND `+reportScope+` ORDER BY p.position`,
+		WHERE p.report_id = @id AND `+scopeOn("r")+` ORDER BY p.position`,
 		scopeArgs(scope, pgx.NamedArgs{"id": reportID}))
 	ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportPhoto])
 	return ps, translate(err)
@@ -265,9 +250,9 @@ func (db *DB) ReportPhotos(ctx context.Context, scope portal.Scope, reportID int
 
 // ReportPhoto is one photo of revision reportID inside scope; anything else is ErrNotFound.
 func (db *DB) ReportPhoto(ctx context.Context, scope portal.Scope, reportID, photoID int64) (registry.ReportPhoto, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+reportPhotoColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
-		WHERE p.id = @photo AND p.report_id = @id AND `+reportScope,
+		WHERE p.id = @photo AND p.report_id = @id AND `+scopeOn("r"),
 		scopeArgs(scope, pgx.NamedArgs{"id": reportID, "photo": photoID}))
 	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.ReportPhoto])
 	return p, translate(err)
@@ -276,9 +261,9 @@ func (db *DB) ReportPhoto(ctx context.Context, scope portal.Scope, reportID, pho
 // ReportGroups are the live groups (正常 or 活动异常) inside scope that a report may be filed for, by name; at
 // most 2,000, which no community approaches.
 func (db *DB) ReportGroups(ctx context.Context, scope portal.Scope) ([]registry.ReportGroup, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name, true AS live FROM organizations o
-		WHERE `+orgScope+` AND o.status IN ('normal', 'abnormal')
+		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id LIMIT 2000`, scopeArgs(scope, nil))
 	gs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportGroup])
 	return gs, translate(err)
@@ -309,7 +294,7 @@ func insertReport(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor port
 			@beneficiaries::jsonb, @total::int, @description::text, @actor_id::bigint, @actor_name::text,
 			coalesce(@at::timestamptz, now()), @demo::boolean
 		FROM organizations o
-		WHERE o.id = @org_id AND `+orgScope+` AND (o.status IN ('normal', 'abnormal') OR o.id = @keep_org)
+		WHERE o.id = @org_id AND `+scopeOn("o")+` AND (o.status IN ('normal', 'abnormal') OR o.id = @keep_org)
 		RETURNING id`,
 		scopeArgs(scope, pgx.NamedArgs{
 			"report_no": reportNo, "revision": revision, "reason": reason, "org_id": in.OrgID, "keep_org": keepOrg,
@@ -389,7 +374,7 @@ func (db *DB) CorrectActivityReport(ctx context.Context, scope portal.Scope, act
 		var supersededAt *time.Time
 		// The row lock orders concurrent corrections; the second reads the first's outcome and stops.
 		err := tx.QueryRow(ctx, `SELECT r.report_no, r.revision, r.org_id, r.superseded_at, r.version
-			FROM activity_reports r WHERE r.id = @id AND `+reportScope+` FOR UPDATE`,
+			FROM activity_reports r WHERE r.id = @id AND `+scopeOn("r")+` FOR UPDATE`,
 			scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&reportNo, &revision, &orgID, &supersededAt, &curVersion)
 		if err != nil {
 			return translate(err)
@@ -490,27 +475,27 @@ func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f re
 		return registry.ReportCount{Known: f.KeptCountable()}, nil
 	}
 	var n int
-	err := db.Lookups.QueryRow(ctx, q, args...).Scan(&n)
+	err := db.pool(planKept).QueryRow(ctx, q, args...).Scan(&n)
 	return registry.ReportCount{N: n, Known: err == nil}, translate(err)
 }
 
 // reportCountQuery is the statement summing the kept counts for f, or not ok when they cannot answer f or
 // when no report can match (a division filter outside the scope). Codes are digits, so the communities inside
-// a division are the range [div, digitsAfter(div)) of the primary key: an index range of a few hundred rows,
-// where starts_with tested all 6,000 (4 ms). A whole district or a town reads the counts kept per town instead
-// (migration 0013): a town's own rows rather than those of each of its communities, a twentieth as many (a
-// town's total took 0.14 ms at 10 M reports). The words, checked by the caller, are literals as in the list's
-// statement.
+// a division are the range [div, digitsAfter(div)) of the primary key (scopeRange): an index range, where
+// starts_with tested every row. A whole district or a town reads the counts kept per town instead (migration
+// 0013): a town's own rows rather than those of each of its communities, far fewer. The words, checked by the
+// caller, are literals as in the list's statement.
 func reportCountQuery(scope portal.Scope, f registry.ReportFilter) (string, []any, bool) {
 	div := reportNarrowest(scope, f)
 	if !f.KeptCountable() || div == "" {
 		return "", nil, false
 	}
-	q := `SELECT coalesce(sum(k.n), 0) FROM report_counts k
-		WHERE k.community_code >= $1 AND k.community_code < $2`
+	var args stmtArgs
+	var q string
 	if len(div) <= 9 {
-		q = `SELECT coalesce(sum(k.n), 0) FROM report_town_counts k
-		WHERE k.town_code >= $1 AND k.town_code < $2`
+		q = `SELECT coalesce(sum(k.n), 0) FROM report_town_counts k WHERE ` + scopeRange("k.town_code", div, &args)
+	} else {
+		q = `SELECT coalesce(sum(k.n), 0) FROM report_counts k WHERE ` + scopeRange("k.community_code", div, &args)
 	}
 	if f.Series != "" {
 		q += ` AND k.series = ` + sqlWord(f.Series)
@@ -518,7 +503,7 @@ func reportCountQuery(scope portal.Scope, f registry.ReportFilter) (string, []an
 	if f.Category != "" {
 		q += ` AND k.category = ` + sqlWord(f.Category)
 	}
-	return q, []any{div, digitsAfter(div)}, true
+	return q, args, true
 }
 
 // digitsAfter is the least digit string above every code that starts with prefix, a string of digits: prefix

@@ -23,7 +23,7 @@ func (db *DB) SessionWithAccount(ctx context.Context, token string) (data []byte
 		created *time.Time
 	)
 	// Without an account every column of a is NULL; the coalesces keep the scan simple, and id says which.
-	err = db.Lookups.QueryRow(ctx, `SELECT s.data, a.id, coalesce(a.username, ''), coalesce(a.display_name, ''),
+	err = db.pool(planKept).QueryRow(ctx, `SELECT s.data, a.id, coalesce(a.username, ''), coalesce(a.display_name, ''),
 			coalesce(a.tier, ''), coalesce(a.division_code, ''), coalesce(a.phone, ''), coalesce(a.disabled, true),
 			a.locked_until, coalesce(a.failed_logins, 0), coalesce(a.session_version, 0), a.created_at,
 			a.last_login_at, coalesce(a.version, 0)
@@ -56,7 +56,7 @@ func (db *DB) CommitSession(ctx context.Context, token string, data []byte, expi
 	if accountID != 0 {
 		account = &accountID
 	}
-	_, err := db.Lookups.Exec(ctx, `INSERT INTO sessions (token, data, expiry, account_id) VALUES ($1, $2, $3, $4)
+	_, err := db.pool(planKept).Exec(ctx, `INSERT INTO sessions (token, data, expiry, account_id) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry,
 			account_id = EXCLUDED.account_id`, token, data, expiry, account)
 	return translate(err)

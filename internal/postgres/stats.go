@@ -14,12 +14,12 @@ import (
 // size.
 func (db *DB) OrgTotals(ctx context.Context, scope portal.Scope) (registry.OrgTotals, error) {
 	childLen := len(scope.Division) + 3
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT left(community_code, @child_len) AS child, tier, status, sum(n)::int AS n
 		FROM org_counts
-		WHERE starts_with(community_code, @scope) AND n <> 0
+		WHERE `+scopeWithin("community_code")+` AND n <> 0
 		GROUP BY 1, 2, 3`,
-		pgx.NamedArgs{"scope": scope.Division, "child_len": childLen})
+		scopeArgs(scope, pgx.NamedArgs{"child_len": childLen}))
 	type tally struct {
 		Child  string
 		Tier   string
@@ -50,17 +50,17 @@ func (db *DB) OrgTotals(ctx context.Context, scope portal.Scope) (registry.OrgTo
 // WorkWaiting reads the open work inside scope at time now.
 func (db *DB) WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (registry.WorkWaiting, error) {
 	var w registry.WorkWaiting
-	err := db.Pool.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT
-			(SELECT count(*) FROM applications WHERE status = 'submitted' AND starts_with(community_code, @scope)),
-			(SELECT count(*) FROM applications WHERE status = 'accepted' AND starts_with(community_code, @scope)),
-			(SELECT count(*) FROM applications WHERE status = 'correction' AND starts_with(community_code, @scope)),
-			(SELECT count(*) FROM filings WHERE status = 'submitted' AND starts_with(community_code, @scope)),
-			(SELECT count(*) FROM major_activities WHERE status = 'submitted' AND starts_with(community_code, @scope)),
-			(SELECT count(*) FROM major_activities WHERE status = 'submitted' AND starts_with(community_code, @scope)
+			(SELECT count(*) FROM applications WHERE status = 'submitted' AND `+scopeWithin("community_code")+`),
+			(SELECT count(*) FROM applications WHERE status = 'accepted' AND `+scopeWithin("community_code")+`),
+			(SELECT count(*) FROM applications WHERE status = 'correction' AND `+scopeWithin("community_code")+`),
+			(SELECT count(*) FROM filings WHERE status = 'submitted' AND `+scopeWithin("community_code")+`),
+			(SELECT count(*) FROM major_activities WHERE status = 'submitted' AND `+scopeWithin("community_code")+`),
+			(SELECT count(*) FROM major_activities WHERE status = 'submitted' AND `+scopeWithin("community_code")+`
 				AND starts_at < @now::timestamptz + interval '72 hours'),
-			(SELECT count(*) FROM major_activities WHERE status = 'changes_requested' AND starts_with(community_code, @scope))`,
-		pgx.NamedArgs{"scope": scope.Division, "now": now}).
+			(SELECT count(*) FROM major_activities WHERE status = 'changes_requested' AND `+scopeWithin("community_code")+`)`,
+		scopeArgs(scope, pgx.NamedArgs{"now": now})).
 		Scan(&w.ApplicationsSubmitted, &w.ApplicationsAccepted, &w.ApplicationsCorrection, &w.FilingsSubmitted,
 			&w.NoticesWaiting, &w.NoticesUrgent, &w.NoticesChanges)
 	return w, translate(err)

@@ -23,7 +23,7 @@ var reportZone = portal.Beijing
 func reportableOrg(ctx context.Context, tx pgx.Tx, scope portal.Scope, orgID int64) (string, error) {
 	var community string
 	err := tx.QueryRow(ctx, `SELECT o.community_code FROM organizations o
-		WHERE o.id = @id AND o.status IN ('normal', 'abnormal') AND `+orgScope+` FOR SHARE OF o`,
+		WHERE o.id = @id AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+` FOR SHARE OF o`,
 		scopeArgs(scope, pgx.NamedArgs{"id": orgID})).Scan(&community)
 	return community, err
 }
@@ -56,7 +56,7 @@ func (db *DB) SubmitWorkReport(ctx context.Context, scope portal.Scope, actor po
 			SELECT o.id, o.district_code, o.town_code, o.community_code, @year, @no,
 				@revision, @summary, @activities, @members, @plans, @by, @now
 			FROM organizations o
-			WHERE o.id = @org_id AND `+orgScope+`
+			WHERE o.id = @org_id AND `+scopeOn("o")+`
 			  AND (SELECT coalesce(max(w.revision), 0) FROM work_reports w
 			       WHERE w.org_id = o.id AND w.period_year = @year AND w.period_no = @no) = @seen
 			RETURNING id`,
@@ -96,12 +96,12 @@ func conflictOnUnique(err error) error {
 // WorkReports is every revision of a group's report for period inside scope, the latest first. A group outside
 // scope has none.
 func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, p registry.Period) ([]registry.WorkReport, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT w.id, w.org_id, o.name, w.period_year, w.period_no, w.revision, w.summary, w.activities, w.members,
 			w.plans, coalesce(a.display_name, '') AS by_name, w.submitted_at
 		FROM work_reports w JOIN organizations o ON o.id = w.org_id
 		LEFT JOIN accounts a ON a.id = w.submitted_by
-		WHERE w.org_id = @org_id AND w.period_year = @year AND w.period_no = @no AND `+orgScope+`
+		WHERE w.org_id = @org_id AND w.period_year = @year AND w.period_no = @no AND `+scopeOn("o")+`
 		ORDER BY w.revision DESC`,
 		scopeArgs(scope, pgx.NamedArgs{"org_id": orgID, "year": p.Year, "no": p.Half}))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.WorkReport, error) {
@@ -116,9 +116,9 @@ func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, 
 // ReportOrg is one group inside scope, live or not; any other id is ErrNotFound.
 func (db *DB) ReportOrg(ctx context.Context, scope portal.Scope, id int64) (registry.ReportOrg, error) {
 	var o registry.ReportOrg
-	err := db.Pool.QueryRow(ctx, `SELECT o.id, o.name, c.name, o.status, o.members, o.version
+	err := db.pool(planFresh).QueryRow(ctx, `SELECT o.id, o.name, c.name, o.status, o.members, o.version
 		FROM organizations o JOIN divisions c ON c.code = o.community_code
-		WHERE o.id = @id AND `+orgScope,
+		WHERE o.id = @id AND `+scopeOn("o"),
 		scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&o.ID, &o.Name, &o.CommunityName, &o.Status, &o.Members,
 		&o.Version)
 	return o, translate(err)
@@ -130,14 +130,14 @@ const reportListLimit = 1000
 // CommunityReportStatus lists the live groups inside scope, by name, with the latest revision of their reports
 // for cur and prev (0: none): the committee's 已报送 / 未报送 page, one query.
 func (db *DB) CommunityReportStatus(ctx context.Context, scope portal.Scope, cur, prev registry.Period) ([]registry.ReportStatus, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name, o.status,
 			coalesce(max(w.revision) FILTER (WHERE w.period_year = @cy AND w.period_no = @cn), 0) AS cur_rev,
 			coalesce(max(w.revision) FILTER (WHERE w.period_year = @py AND w.period_no = @pn), 0) AS prev_rev
 		FROM organizations o
 		LEFT JOIN work_reports w ON w.org_id = o.id
 			AND (w.period_year = @cy AND w.period_no = @cn OR w.period_year = @py AND w.period_no = @pn)
-		WHERE o.status IN ('normal', 'abnormal') AND `+orgScope+`
+		WHERE o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`
 		GROUP BY o.id, o.name, o.status
 		ORDER BY o.name, o.id
 		LIMIT @limit`,
@@ -154,9 +154,9 @@ func (db *DB) CommunityReportStatus(ctx context.Context, scope portal.Scope, cur
 // ReportCoverage counts, per division one level below scope (communities of a town, towns of the district), the
 // live groups and those without a report for p. Both numbers come from counts that triggers keep per community
 // (org_counts for the live groups, work_report_counts for those that reported; migration 0012), so the
-// district's page sums a few thousand rows instead of joining 2 M groups with their reports. Its plan is the same
-// whatever the arguments (small tables read whole), so it runs on the Lookups pool and is not planned again for
-// every request: planning had cost 0.7 ms of its 1.9.
+// district's page sums a few thousand rows instead of joining every group with its reports. Its plan is the
+// same whatever the arguments (small tables read whole), so it keeps its plan (planKept) rather than being
+// planned again for every request, which had cost a large share of its time.
 func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p registry.Period) ([]registry.ReportCoverage, error) {
 	child := scope.Tier.Below()
 	if child == "" {
@@ -166,16 +166,16 @@ func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p registry
 	if child == portal.TierTown {
 		codeLen = 9
 	}
-	rows, _ := db.Lookups.Query(ctx, `
+	rows, _ := db.pool(planKept).Query(ctx, `
 		SELECT d.code, d.name, coalesce(l.n, 0)::int AS live, (coalesce(l.n, 0) - coalesce(w.n, 0))::int AS missing
 		FROM divisions d
 		LEFT JOIN (SELECT left(k.community_code, @len) AS code, sum(k.n) AS n FROM org_counts k
-			WHERE k.status IN ('normal', 'abnormal') AND starts_with(k.community_code, @scope_div)
+			WHERE k.status IN ('normal', 'abnormal') AND `+scopeWithin("k.community_code")+`
 			GROUP BY 1) l ON l.code = d.code
 		LEFT JOIN (SELECT left(k.community_code, @len) AS code, sum(k.n) AS n FROM work_report_counts k
-			WHERE k.period_year = @year AND k.period_no = @no AND starts_with(k.community_code, @scope_div)
+			WHERE k.period_year = @year AND k.period_no = @no AND `+scopeWithin("k.community_code")+`
 			GROUP BY 1) w ON w.code = d.code
-		WHERE d.level = @child AND starts_with(d.code, @scope_div)
+		WHERE d.level = @child AND `+scopeWithin("d.code")+`
 		ORDER BY d.code`,
 		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "len": codeLen, "year": p.Year, "no": p.Half}))
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportCoverage])
@@ -189,14 +189,14 @@ func (db *DB) RecountReportCoverage(ctx context.Context, scope portal.Scope, p r
 	if child == "" {
 		return nil, portal.ErrNotAllow
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT d.code, d.name, count(o.id)::int AS live, count(o.id) FILTER (WHERE w.org_id IS NULL)::int AS missing
 		FROM divisions d
-		LEFT JOIN organizations o ON o.status IN ('normal', 'abnormal') AND `+orgScope+`
+		LEFT JOIN organizations o ON o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`
 			AND (@child = 'town' AND o.town_code = d.code OR @child = 'community' AND o.community_code = d.code)
 		LEFT JOIN work_reports w ON w.org_id = o.id AND w.period_year = @year AND w.period_no = @no
 			AND w.revision = 1
-		WHERE d.level = @child AND starts_with(d.code, @scope_div)
+		WHERE d.level = @child AND `+scopeWithin("d.code")+`
 		GROUP BY d.code, d.name
 		ORDER BY d.code`,
 		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "year": p.Year, "no": p.Half}))
@@ -211,10 +211,10 @@ func (db *DB) LapsedOrgs(ctx context.Context, scope portal.Scope, last registry.
 	for i := 1; i < registry.MissedPeriodsForAbnormal; i++ {
 		first = first.Prev()
 	}
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name, c.name AS community_name, o.version
 		FROM organizations o JOIN divisions c ON c.code = o.community_code
-		WHERE o.status = 'normal' AND `+orgScope+` AND o.created_at < @since
+		WHERE o.status = 'normal' AND `+scopeOn("o")+` AND o.created_at < @since
 		  AND NOT EXISTS (SELECT 1 FROM work_reports w WHERE w.org_id = o.id AND w.revision = 1
 			AND (w.period_year, w.period_no) >= (@fy, @fn) AND (w.period_year, w.period_no) <= (@ly, @ln))
 		ORDER BY o.community_code, o.name, o.id
@@ -240,14 +240,14 @@ func (db *DB) MarkAbnormal(ctx context.Context, scope portal.Scope, actor portal
 		err := tx.QueryRow(ctx, `
 			UPDATE organizations o SET status = 'abnormal', status_on = @on, status_reason = @reason,
 				updated_at = @now, version = o.version + 1
-			WHERE o.id = @id AND o.version = @version AND o.status = 'normal' AND `+orgScope+`
+			WHERE o.id = @id AND o.version = @version AND o.status = 'normal' AND `+scopeOn("o")+`
 			RETURNING o.community_code`,
 			scopeArgs(scope, pgx.NamedArgs{"id": id, "version": version, "reason": reason, "now": now,
 				"on": now.In(reportZone)})).Scan(&community)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var exists bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM organizations o WHERE o.id = @id AND `+
-				orgScope+`)`, scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&exists); err != nil {
+				scopeOn("o")+`)`, scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&exists); err != nil {
 				return err
 			}
 			if !exists {
@@ -318,7 +318,7 @@ func (db *DB) Evaluate(ctx context.Context, scope portal.Scope, actor portal.Act
 			SELECT o.id, o.district_code, o.town_code, o.community_code, @year, @version, @scores,
 				@average, @computed, @grade, @reason, @views, @by
 			FROM organizations o
-			WHERE o.id = @org_id AND `+orgScope+`
+			WHERE o.id = @org_id AND `+scopeOn("o")+`
 			  AND (SELECT coalesce(max(e.version), 0) FROM evaluations e
 			       WHERE e.org_id = o.id AND e.year = @year) = @seen
 			RETURNING id`,
@@ -374,8 +374,8 @@ func scanEvaluation(row pgx.CollectableRow) (registry.Evaluation, error) {
 // Evaluations is the evaluation history of a group inside scope: every version of every year, the latest year
 // and version first. A group outside scope has none (callers check the group first, to answer 404).
 func (db *DB) Evaluations(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Evaluation, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+evaluationColumns+` `+evaluationFrom+`
-		WHERE e.org_id = @org_id AND `+orgScope+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+evaluationColumns+` `+evaluationFrom+`
+		WHERE e.org_id = @org_id AND `+scopeOn("o")+`
 		ORDER BY e.year DESC, e.version DESC`, scopeArgs(scope, pgx.NamedArgs{"org_id": orgID}))
 	out, err := pgx.CollectRows(rows, scanEvaluation)
 	return out, translate(err)
@@ -383,19 +383,21 @@ func (db *DB) Evaluations(ctx context.Context, scope portal.Scope, orgID int64) 
 
 // latestEvaluationsQuery is, for each group inside scope that has been evaluated, its latest evaluation (latest
 // year, latest version), optionally only those with @grade, by community and name; @limit 0 is no limit.
-const latestEvaluationsQuery = `SELECT ` + latestColumns + ` FROM (
+func latestEvaluationsQuery() string {
+	return `SELECT ` + latestColumns + ` FROM (
 		SELECT DISTINCT ON (e.org_id) ` + evaluationColumns + `, o.community_code
 		` + evaluationFrom + `
-		WHERE ` + orgScope + `
+		WHERE ` + scopeOn("o") + `
 		ORDER BY e.org_id, e.year DESC, e.version DESC) latest
 	WHERE (@grade = '' OR latest.grade = @grade)
 	ORDER BY latest.community_code, latest.org_name, latest.org_id
 	LIMIT nullif(@limit::int, 0)`
+}
 
 // LatestEvaluations lists the latest evaluation of each evaluated group inside scope, optionally only those
 // with grade, by community and name, at most EvaluationListLimit.
 func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, grade registry.Grade) ([]registry.Evaluation, error) {
-	rows, _ := db.Pool.Query(ctx, latestEvaluationsQuery,
+	rows, _ := db.pool(planFresh).Query(ctx, latestEvaluationsQuery(),
 		scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": registry.EvaluationListLimit}))
 	out, err := pgx.CollectRows(rows, scanEvaluation)
 	return out, translate(err)
@@ -412,7 +414,7 @@ func (db *DB) ExportEvaluations(ctx context.Context, scope portal.Scope, actor p
 	}
 	return db.auditedExport(ctx, actor, exportAudit{action: "evaluation.export", objectType: "evaluation",
 		format: format, filter: filter}, func() (int, error) {
-		return eachRow(ctx, db, latestEvaluationsQuery,
+		return eachRow(ctx, db, latestEvaluationsQuery(),
 			[]any{scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": 0})}, scanEvaluation, fn)
 	})
 }
