@@ -87,3 +87,26 @@ func FuzzSessionCodec(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSessionDecode weighs the codec against scs's gob, which every request pays once.
+func BenchmarkSessionDecode(b *testing.B) {
+	deadline := time.Now().Add(time.Hour)
+	values := map[string]any{sessAccountID: int64(7), sessSessionVersion: 2, sessSeenAt: time.Now().UnixMilli()}
+	for _, c := range []struct {
+		name  string
+		codec scs.Codec
+	}{{"binary", sessionCodec{}}, {"gob", scs.GobCodec{}}} {
+		enc, err := c.codec.Encode(deadline, values)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := c.codec.Decode(enc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
