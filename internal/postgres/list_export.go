@@ -103,19 +103,6 @@ func (db *DB) auditedExport(ctx context.Context, actor portal.Actor, e exportAud
 	return n, err
 }
 
-// sqlWord is a word from one of the registry's fixed lists as an SQL string literal. Callers check the word
-// against its list first; the quoting keeps even a word that slipped past that a literal.
-func sqlWord(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
-
-// sqlWords is a list of checked words as an SQL text array.
-func sqlWords(words []string) string {
-	quoted := make([]string, len(words))
-	for i, w := range words {
-		quoted[i] = sqlWord(w)
-	}
-	return "ARRAY[" + strings.Join(quoted, ", ") + "]::text[]"
-}
-
 // explainKept is the plan the Lookups pool keeps for sql (EXPLAIN EXECUTE of it prepared by name): the plan
 // made without the arguments' values.
 func (db *DB) explainKept(ctx context.Context, sql string, values stmtArgs) (string, error) {

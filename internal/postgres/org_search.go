@@ -17,14 +17,12 @@ package postgres
 import (
 	"context"
 	"errors"
-	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
@@ -115,45 +113,4 @@ func (db *DB) walksWindow(ctx context.Context, f registry.OrgFilter, limit int) 
 	}
 	upper, ok := termShare(f.Query, share, floor)
 	return ok && upper*float64(searchWindow) >= float64(limit), nil
-}
-
-// windowSearchQuery is the statement of a search that walks the window first. w is the page found in the
-// window, as ids: the walk reads only each row's id and name, and the page's columns are read for the matches
-// alone (carrying every column of the walked rows through the walk made the statement much slower). The second
-// part runs only when w holds less than a page, and reads the bigram index for the rows past the window's
-// edge (the id of its last row; 0 when the list ends inside the window). Every row of the second part is
-// older than every row of w, so the two together are the page, sorted at the end (at most a page of rows).
-// The edge is tested on each match ("o.id + 0") rather than through the primary key: the kept plan, not
-// knowing the edge, took it for a third of the table and read every key below it to AND with the term's few
-// matches. The edge lies below the cursor, so the rows past it need no cursor clause, which would
-// invite the same mistake.
-func windowSearchQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int) (string, stmtArgs, error) {
-	var args stmtArgs
-	plain := f
-	plain.Query = ""
-	where, err := orgWhere(scope, plain, &args)
-	if err != nil {
-		return "", nil, err
-	}
-	// The window and its edge start after the cursor; the rows past the edge need no cursor of their own.
-	window := where
-	if after != 0 {
-		window += " AND o.id < " + args.add(after)
-	}
-	like, bigrams := nameSearch(f.Query, &args)
-	n := strconv.Itoa(limit)
-	return `WITH w AS (
-		SELECT o.id FROM (
-			SELECT o.id, o.name FROM organizations o WHERE ` + window + ` ORDER BY o.id DESC
-			LIMIT ` + strconv.Itoa(searchWindow) + `
-		) o WHERE ` + like + ` ORDER BY o.id DESC LIMIT ` + n + `)
-	SELECT * FROM (
-		SELECT ` + orgPageColumns + ` FROM organizations o WHERE o.id IN (SELECT id FROM w)
-		UNION ALL
-		(SELECT ` + orgPageColumns + ` FROM organizations o WHERE ` + where + ` AND ` + like + ` AND ` + bigrams + `
-			AND o.id + 0 < coalesce((SELECT o.id FROM organizations o WHERE ` + window + `
-				ORDER BY o.id DESC OFFSET ` + strconv.Itoa(searchWindow-1) + ` LIMIT 1), 0)
-			AND (SELECT count(*) FROM w) < ` + n + `
-		ORDER BY o.id DESC LIMIT ` + n + ` - (SELECT count(*) FROM w))
-	) o ORDER BY o.id DESC`, args, nil
 }

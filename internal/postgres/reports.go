@@ -81,69 +81,6 @@ func reportFilterArgs(scope portal.Scope, f registry.ReportFilter) pgx.NamedArgs
 		"series": f.Series, "category": f.Category, "from": f.From, "to": f.To})
 }
 
-// reportListQueryFor is the page query for f and its arguments, built like the organization lists' (orgWhere)
-// so that the Lookups pool keeps one plan per shape: only the clauses that apply, the series and category
-// words as checked literals, and the limit in the text.
-//
-// The jurisdiction and the division filters are one equality on the narrowest of them (reportNarrowest).
-// Written as two equalities, a town and one of its communities, the planner took them for independent,
-// expected far too few rows and sorted a bitmap scan of the community instead of reading its index in order.
-//
-// A series or category filter (without a group, whose few reports its own index finds) reads each (series,
-// category) pair the filter allows as one ordered range of a (…, series, category, activity_date, id) index,
-// only as far as a page, and merges the pairs' pages. One filter word reads at most 8 (or 5) short ranges; a
-// combination that nobody files costs an empty range instead of a walk over the whole town.
-func reportListQueryFor(scope portal.Scope, f registry.ReportFilter, after registry.ReportCursor, limit int) (string, stmtArgs, error) {
-	if err := f.Check(); err != nil {
-		return "", nil, err
-	}
-	div := reportNarrowest(scope, f)
-	var args stmtArgs
-	var w strings.Builder
-	w.WriteString("r.superseded_at IS NULL AND ")
-	w.WriteString(scopeEquality("r", div, portal.LevelOfCode(div), &args)) // "false" for a filter outside the scope
-	if f.OrgID != 0 {
-		w.WriteString(" AND r.org_id = " + args.add(f.OrgID))
-	}
-	if f.From != nil {
-		w.WriteString(" AND r.activity_date >= " + args.add(*f.From) + "::date")
-	}
-	if f.To != nil {
-		w.WriteString(" AND r.activity_date <= " + args.add(*f.To) + "::date")
-	}
-	if after.ID != 0 {
-		w.WriteString(" AND (r.activity_date, r.id) < (" + args.add(after.Date) + "::date, " + args.add(after.ID) + ")")
-	}
-	order := " ORDER BY r.activity_date DESC, r.id DESC LIMIT " + strconv.Itoa(limit)
-	if f.OrgID != 0 || f.Series == "" && f.Category == "" {
-		if f.Series != "" {
-			w.WriteString(" AND r.series = " + sqlWord(f.Series))
-		}
-		if f.Category != "" {
-			w.WriteString(" AND r.category = " + sqlWord(f.Category))
-		}
-		return `SELECT ` + reportListColumns + ` FROM ` + reportListFrom + ` WHERE ` + w.String() + order, args, nil
-	}
-	series, categories := registry.ReportSeries, registry.ReportCategories
-	if f.Series != "" {
-		series = []string{f.Series}
-	}
-	if f.Category != "" {
-		categories = []string{f.Category}
-	}
-	return `SELECT ` + reportListColumns + `
-	FROM (SELECT x.id, x.activity_date
-		FROM unnest(` + sqlWords(series) + `) AS s(series)
-		CROSS JOIN unnest(` + sqlWords(categories) + `) AS k(category)
-		CROSS JOIN LATERAL (
-			SELECT r.id, r.activity_date FROM activity_reports r
-			WHERE r.series = s.series AND r.category = k.category AND ` + w.String() + order + `) x
-		ORDER BY x.activity_date DESC, x.id DESC LIMIT ` + strconv.Itoa(limit) + `) page,
-		` + reportListFrom + `
-	WHERE r.id = page.id
-	ORDER BY r.activity_date DESC, r.id DESC`, args, nil
-}
-
 // reportListDest points dest at r's fields in the order of reportListColumns and returns it.
 func reportListDest(r *registry.ActivityReport, dest []any) []any {
 	return append(dest[:0], &r.ID, &r.ReportNo, &r.Revision, &r.SupersededAt, &r.OrgID, &r.OrgName, &r.TownCode,
@@ -477,33 +414,6 @@ func (db *DB) CountActivityReports(ctx context.Context, scope portal.Scope, f re
 	var n int
 	err := db.pool(planKept).QueryRow(ctx, q, args...).Scan(&n)
 	return registry.ReportCount{N: n, Known: err == nil}, translate(err)
-}
-
-// reportCountQuery is the statement summing the kept counts for f, or not ok when they cannot answer f or
-// when no report can match (a division filter outside the scope). Codes are digits, so the communities inside
-// a division are the range [div, digitsAfter(div)) of the primary key (scopeRange): an index range, where
-// starts_with tested every row. A whole district or a town reads the counts kept per town instead (migration
-// 0013): a town's own rows rather than those of each of its communities, far fewer. The words, checked by the
-// caller, are literals as in the list's statement.
-func reportCountQuery(scope portal.Scope, f registry.ReportFilter) (string, []any, bool) {
-	div := reportNarrowest(scope, f)
-	if !f.KeptCountable() || div == "" {
-		return "", nil, false
-	}
-	var args stmtArgs
-	var q string
-	if len(div) <= 9 {
-		q = `SELECT coalesce(sum(k.n), 0) FROM report_town_counts k WHERE ` + scopeRange("k.town_code", div, &args)
-	} else {
-		q = `SELECT coalesce(sum(k.n), 0) FROM report_counts k WHERE ` + scopeRange("k.community_code", div, &args)
-	}
-	if f.Series != "" {
-		q += ` AND k.series = ` + sqlWord(f.Series)
-	}
-	if f.Category != "" {
-		q += ` AND k.category = ` + sqlWord(f.Category)
-	}
-	return q, args, true
 }
 
 // digitsAfter is the least digit string above every code that starts with prefix, a string of digits: prefix

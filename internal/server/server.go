@@ -62,12 +62,12 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger, demo web.DemoLogi
 // Handler is the portal's whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.routes() }
 
-// Close stops the session store's cleanup goroutine and any 台账 job still running (its transaction rolls
-// back and the job shows as stopped).
 // FinishJobs lets the 台账 jobs this process is running finish, until ctx ends; call it after the HTTP server
 // has stopped taking requests and before Close.
 func (s *Server) FinishJobs(ctx context.Context) { s.imports.finish(ctx) }
 
+// Close stops the session store's cleanup goroutine and any 台账 job still running (its transaction rolls
+// back and the job shows as stopped).
 func (s *Server) Close() {
 	s.imports.close()
 	s.store.StopCleanup()
