@@ -425,25 +425,7 @@ func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.
 			token = &t
 		case registry.FilingChange:
 			d.OrgID = f.OrgID
-			tag, err := tx.Exec(ctx, `
-				UPDATE organizations o SET
-					leader_name = CASE WHEN 'leader_name' = ANY(f.changes) THEN f.leader_name ELSE o.leader_name END,
-					leader_phone_enc = CASE WHEN 'leader_phone' = ANY(f.changes) THEN f.leader_phone_enc
-						ELSE o.leader_phone_enc END,
-					leader_phone_mask = CASE WHEN 'leader_phone' = ANY(f.changes) THEN f.leader_phone_mask
-						ELSE o.leader_phone_mask END,
-					leader_id_enc = CASE WHEN 'leader_id' = ANY(f.changes) THEN f.leader_id_enc ELSE o.leader_id_enc END,
-					leader_id_mask = CASE WHEN 'leader_id' = ANY(f.changes) THEN f.leader_id_mask
-						ELSE o.leader_id_mask END,
-					venue = CASE WHEN 'venue' = ANY(f.changes) THEN f.venue ELSE o.venue END,
-					members = CASE WHEN 'members' = ANY(f.changes) THEN f.members ELSE o.members END,
-					volunteers = CASE WHEN 'volunteers' = ANY(f.changes) THEN f.volunteers ELSE o.volunteers END,
-					funding = CASE WHEN 'funding' = ANY(f.changes) THEN f.funding ELSE o.funding END,
-					guide_unit = CASE WHEN 'guide_unit' = ANY(f.changes) THEN f.guide_unit ELSE o.guide_unit END,
-					updated_at = now(), version = o.version + 1
-				FROM filings f
-				WHERE f.id = @id AND o.id = f.org_id AND o.tier = 'filed' AND o.status IN ('normal', 'abnormal')
-				  AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+			tag, err := tx.Exec(ctx, applyFilingChanges+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 			if err != nil {
 				return err
 			}
@@ -605,3 +587,26 @@ func filingArgs(f registry.FilingFilter, scope portal.Scope) pgx.NamedArgs {
 	return scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "kind": string(f.Kind), "town": f.Town,
 		"community": f.Community, "after": f.After, "limit": f.Limit})
 }
+
+// applyFilingChanges copies the items an approved 变更备案 names from the filing onto its organization; the
+// caller appends the scope clause. Each item of registry.ChangeItems has its columns here
+// (TestFilingChangeStatementCoversEveryItem holds the two lists together).
+const applyFilingChanges = `
+UPDATE organizations o SET
+	leader_name = CASE WHEN 'leader_name' = ANY(f.changes) THEN f.leader_name ELSE o.leader_name END,
+	leader_phone_enc = CASE WHEN 'leader_phone' = ANY(f.changes) THEN f.leader_phone_enc
+		ELSE o.leader_phone_enc END,
+	leader_phone_mask = CASE WHEN 'leader_phone' = ANY(f.changes) THEN f.leader_phone_mask
+		ELSE o.leader_phone_mask END,
+	leader_id_enc = CASE WHEN 'leader_id' = ANY(f.changes) THEN f.leader_id_enc ELSE o.leader_id_enc END,
+	leader_id_mask = CASE WHEN 'leader_id' = ANY(f.changes) THEN f.leader_id_mask
+		ELSE o.leader_id_mask END,
+	venue = CASE WHEN 'venue' = ANY(f.changes) THEN f.venue ELSE o.venue END,
+	members = CASE WHEN 'members' = ANY(f.changes) THEN f.members ELSE o.members END,
+	volunteers = CASE WHEN 'volunteers' = ANY(f.changes) THEN f.volunteers ELSE o.volunteers END,
+	funding = CASE WHEN 'funding' = ANY(f.changes) THEN f.funding ELSE o.funding END,
+	guide_unit = CASE WHEN 'guide_unit' = ANY(f.changes) THEN f.guide_unit ELSE o.guide_unit END,
+	updated_at = now(), version = o.version + 1
+FROM filings f
+WHERE f.id = @id AND o.id = f.org_id AND o.tier = 'filed' AND o.status IN ('normal', 'abnormal')
+  AND `
