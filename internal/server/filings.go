@@ -69,11 +69,6 @@ type filingReader interface {
 	FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.FilingOrgEvent, error)
 }
 
-func filingIDParam(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // filingDetail loads what a filing's page shows.
 func filingDetail(ctx context.Context, db filingReader, a *portal.Account, base string, id int64, canFile bool, flash string) (web.FilingDetailView, error) {
 	scope := a.Scope()
@@ -95,7 +90,7 @@ func filingDetail(ctx context.Context, db filingReader, a *portal.Account, base 
 
 func handleFilingShow(db filingReader, base string, canFile bool, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -116,8 +111,8 @@ type filingDocumentStore interface {
 // handleFilingDocument sends a filing's document as an attachment, only inside the caller's jurisdiction.
 func handleFilingDocument(db filingDocumentStore, up *uploads.Store, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok1 := filingIDParam(r, "id")
-		docID, ok2 := filingIDParam(r, "docID")
+		id, ok1 := pathID(r, "id")
+		docID, ok2 := pathID(r, "docID")
 		if !ok1 || !ok2 {
 			rs.notFound(w, r)
 			return
@@ -489,8 +484,8 @@ type filedOrgStore interface {
 
 // filingOrg loads the live filed organization named by ?org= inside the caller's jurisdiction.
 func filingOrg(w http.ResponseWriter, r *http.Request, db filedOrgStore, rs *responder) (registry.FiledOrg, bool) {
-	id, err := strconv.ParseInt(r.URL.Query().Get("org"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(r.URL.Query().Get("org"))
+	if !ok {
 		rs.notFound(w, r)
 		return registry.FiledOrg{}, false
 	}
@@ -676,7 +671,7 @@ func handleFilingApprove(db filingDecider, box *sealbox.Box, base string, rs *re
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -711,7 +706,7 @@ func handleFilingReturn(db filingDecider, base string, rs *responder) http.Handl
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -747,7 +742,7 @@ type certificateStore interface {
 func handleFilingCertificate(db certificateStore, baseURL, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return

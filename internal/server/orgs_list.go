@@ -216,10 +216,7 @@ func handleOrgList(db orgLister, base string, rs *responder) http.HandlerFunc {
 			rs.render(w, r, http.StatusUnprocessableEntity, web.OrgListPage(v))
 			return
 		}
-		var after int64
-		if n, err := strconv.ParseInt(q.Get("after"), 10, 64); err == nil && n > 0 {
-			after = n
-		}
+		after := readAfter(q)
 		page, err := db.ListOrganizationsPage(r.Context(), a.Scope(), oq.filter, after, orgPageSize+1)
 		if err != nil {
 			rs.serverError(w, r, err)

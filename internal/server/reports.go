@@ -155,15 +155,16 @@ func readReportQuery(ctx context.Context, db reportFilterStore, a *portal.Accoun
 		f.Org.Value = ""
 		rq.filter.OrgID = fixedOrg
 	} else if f.Org.Value != "" {
-		id, err := strconv.ParseInt(f.Org.Value, 10, 64)
+		id, ok := parseID(f.Org.Value)
 		var o registry.Organization
-		if err == nil && id > 0 {
+		var err error
+		if ok {
 			o, err = db.Organization(ctx, scope, id)
 			if err != nil && !errors.Is(err, portal.ErrNotFound) {
 				return rq, err
 			}
 		}
-		if err != nil || id <= 0 {
+		if err != nil || !ok {
 			refuse(&f.Org, "org", "所选组织不在您的管辖范围内，请从列表中选择")
 		} else {
 			rq.filter.OrgID, rq.orgName = o.ID, o.Name
@@ -237,8 +238,8 @@ func readReportCursor(s string) registry.ReportCursor {
 		return registry.ReportCursor{}
 	}
 	d, err := time.Parse(reportDateLayout, date)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if err != nil || err2 != nil || n <= 0 {
+	n, ok := parseID(id)
+	if err != nil || !ok {
 		return registry.ReportCursor{}
 	}
 	return registry.ReportCursor{Date: d, ID: n}
@@ -319,7 +320,7 @@ func handleReportList(db reportLister, p reportPaths, rs *responder) http.Handle
 func handleOrgReports(db reportLister, p reportPaths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -392,7 +393,7 @@ type reportReader interface {
 func handleReportShow(db reportReader, p reportPaths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -428,8 +429,8 @@ type reportPhotoStore interface {
 func handleReportPhoto(db reportPhotoStore, ph *photos.Store, thumb bool, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok1 := filingIDParam(r, "id")
-		photoID, ok2 := filingIDParam(r, "photoID")
+		id, ok1 := pathID(r, "id")
+		photoID, ok2 := pathID(r, "photoID")
 		if !ok1 || !ok2 {
 			rs.notFound(w, r)
 			return
@@ -838,7 +839,7 @@ func reportCorrectionForm(ctx context.Context, db reportCorrector, a *portal.Acc
 func handleReportCorrectForm(db reportCorrector, p reportPaths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -864,7 +865,7 @@ func handleReportCorrectForm(db reportCorrector, p reportPaths, rs *responder) h
 func handleReportCorrect(db reportCorrector, ph *photos.Store, p reportPaths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -894,10 +895,7 @@ func handleReportCorrect(db reportCorrector, ph *photos.Store, p reportPaths, rs
 				keep = append(keep, old[i].ID)
 			}
 		}
-		version, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil {
-			version = -1
-		}
+		version := newForm(r).version("version")
 		v.Version = strconv.Itoa(version)
 		prepared, err := readReportPhotos(r, ph, photos.MaxCount-len(keep), problems)
 		if err != nil {

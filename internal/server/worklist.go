@@ -111,7 +111,7 @@ func filterValues(kv ...string) url.Values {
 
 // readAfter is a page link's keyset cursor: the last id of the page before, 0 for the first page.
 func readAfter(q url.Values) int64 {
-	if n, err := strconv.ParseInt(q.Get("after"), 10, 64); err == nil && n > 0 {
+	if n, ok := parseID(q.Get("after")); ok {
 		return n
 	}
 	return 0

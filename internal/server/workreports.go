@@ -99,14 +99,7 @@ const (
 	workReportPlansMax   = 2000
 	evaluationViewsMax   = 2000
 	evaluationReasonMax  = 500
-	countMax             = 1000000
 )
-
-// formOrgID reads a positive id from a query or form value.
-func formOrgID(s string) (int64, bool) {
-	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	return id, err == nil && id > 0
-}
 
 // handleWorkReportStatus is the committee's page: each live group, 已报送 or 未报送, this period and the last.
 func handleWorkReportStatus(db workReportStatusReader, base string, rs *responder) http.HandlerFunc {
@@ -128,7 +121,7 @@ func handleWorkReportStatus(db workReportStatusReader, base string, rs *responde
 // workReportForm builds the form for the group and period the query or form names: a group outside the
 // community (or no longer live) or a period not yet begun is ErrNotFound.
 func workReportForm(ctx context.Context, db workReportReader, a *portal.Account, base, orgParam, periodParam string) (web.WorkReportFormView, registry.ReportOrg, registry.Period, error) {
-	id, ok := formOrgID(orgParam)
+	id, ok := parseID(strings.TrimSpace(orgParam))
 	p, pok := registry.ParsePeriod(periodParam)
 	if !ok || !pok || p.After(registry.PeriodOf(time.Now())) {
 		return web.WorkReportFormView{}, registry.ReportOrg{}, p, portal.ErrNotFound
@@ -222,8 +215,8 @@ func handleWorkReportSubmit(db workReportSubmitter, base string, rs *responder) 
 			rs.fail(w, r, err)
 			return
 		}
-		seen, err := strconv.Atoi(f.Get("revision"))
-		if err != nil || seen != v.Revision {
+		seen := newForm(r).version("revision")
+		if seen != v.Revision {
 			rs.conflict(w, r)
 			return
 		}
@@ -373,13 +366,13 @@ func handleMarkAbnormal(db abnormalMarker, base string, rs *responder) http.Hand
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
-		id, ok := formOrgID(r.PostFormValue("org"))
+		id, ok := parseID(strings.TrimSpace(r.PostFormValue("org")))
 		if !ok {
 			rs.notFound(w, r)
 			return
 		}
-		version, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil {
+		version := newForm(r).version("version")
+		if version < 0 {
 			rs.conflict(w, r)
 			return
 		}
@@ -392,7 +385,7 @@ func handleMarkAbnormal(db abnormalMarker, base string, rs *responder) http.Hand
 			msg = "原因不能超过 200 字，现为 " + strconv.Itoa(c) + " 字"
 		}
 		if msg == "" {
-			err = db.MarkAbnormal(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id, version,
+			err := db.MarkAbnormal(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id, version,
 				reason, time.Now())
 			if err != nil {
 				rs.fail(w, r, err)
@@ -429,7 +422,7 @@ func handleMarkAbnormal(db abnormalMarker, base string, rs *responder) http.Hand
 // ErrNotFound; the year defaults to the current one, and a year already evaluated is re-evaluated from its
 // latest version.
 func evaluationForm(ctx context.Context, db evaluationReader, a *portal.Account, base, orgParam, yearParam string) (web.EvaluationFormView, registry.ReportOrg, error) {
-	id, ok := formOrgID(orgParam)
+	id, ok := parseID(strings.TrimSpace(orgParam))
 	if !ok {
 		return web.EvaluationFormView{}, registry.ReportOrg{}, portal.ErrNotFound
 	}
@@ -508,8 +501,8 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 			rs.fail(w, r, err)
 			return
 		}
-		seen, err := strconv.Atoi(f.Get("version"))
-		if err != nil || seen != v.Version {
+		seen := newForm(r).version("version")
+		if seen != v.Version {
 			rs.conflict(w, r)
 			return
 		}
@@ -568,7 +561,7 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 func handleEvaluationHistory(db evaluationReader, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := formOrgID(chi.URLParam(r, "id"))
+		id, ok := parseID(strings.TrimSpace(chi.URLParam(r, "id")))
 		if !ok {
 			rs.notFound(w, r)
 			return
