@@ -94,61 +94,23 @@ func readReportQuery(ctx context.Context, db reportFilterStore, a *portal.Accoun
 	rq := reportQuery{problems: map[string]string{}}
 	f := &rq.form
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
-	f.Town.Value, f.Community.Value, f.Org.Value = get("town"), get("community"), get("org")
+	f.Org.Value = get("org")
 	f.Series.Value, f.Category.Value, f.From.Value, f.To.Value = get("series"), get("category"), get("from"), get("to")
 	refuse := func(fl *web.Field, key, msg string) {
 		fl.Problem = msg
 		rq.problems[key] = msg
 	}
-	var err error
-	switch scope.Tier {
-	case portal.TierDistrict:
-		if rq.towns, err = db.DivisionsAtLevel(ctx, scope, portal.TierTown); err != nil {
-			return rq, err
-		}
-		rq.towns = nonNilDivisions(rq.towns)
-		communityScope := scope
-		if f.Town.Value != "" {
-			if !hasDivision(rq.towns, f.Town.Value) {
-				refuse(&f.Town, "town", "所选镇街不在您的管辖范围内，请从列表中选择")
-			} else {
-				communityScope = portal.Scope{Tier: portal.TierTown, Division: f.Town.Value}
-			}
-		}
-		if rq.communities, err = db.DivisionsAtLevel(ctx, communityScope, portal.TierCommunity); err != nil {
-			return rq, err
-		}
-	case portal.TierTown:
-		if f.Town.Value != "" && f.Town.Value != scope.Division {
-			refuse(&f.Town, "town", "所选镇街不在您的管辖范围内")
-		}
-		if rq.communities, err = db.DivisionsAtLevel(ctx, scope, portal.TierCommunity); err != nil {
-			return rq, err
-		}
-	default:
-		if f.Town.Value != "" && f.Town.Value != scope.Division[:min(9, len(scope.Division))] {
-			refuse(&f.Town, "town", "所选镇街不在您的管辖范围内")
-		}
-		if f.Community.Value != "" && f.Community.Value != scope.Division {
-			refuse(&f.Community, "community", "所选社区(村)不在您的管辖范围内")
-		}
-		if fixedOrg == 0 {
-			if rq.groups, err = db.ReportGroups(ctx, scope); err != nil {
-				return rq, err
-			}
-			if rq.groups == nil {
-				rq.groups = []registry.ReportGroup{}
-			}
-		}
+	d, err := readDivisions(ctx, db, scope, q, rq.problems, true)
+	if err != nil {
+		return rq, err
 	}
-	if scope.Tier != portal.TierCommunity {
-		rq.communities = nonNilDivisions(rq.communities)
-		if f.Community.Value != "" && !hasDivision(rq.communities, f.Community.Value) {
-			msg := "所选社区(村)不在您的管辖范围内，请从列表中选择"
-			if f.Town.Value != "" && rq.problems["town"] == "" {
-				msg = "所选社区(村)不属于所选镇街"
-			}
-			refuse(&f.Community, "community", msg)
+	f.Town, f.Community, rq.towns, rq.communities = d.Town, d.Community, d.Towns, d.Communities
+	if scope.Tier == portal.TierCommunity && fixedOrg == 0 {
+		if rq.groups, err = db.ReportGroups(ctx, scope); err != nil {
+			return rq, err
+		}
+		if rq.groups == nil {
+			rq.groups = []registry.ReportGroup{}
 		}
 	}
 	if fixedOrg != 0 {
