@@ -15,7 +15,6 @@ import (
 	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
-	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -166,39 +165,6 @@ func handleWorkReportNew(db workReportReader, base string, rs *responder) http.H
 	}
 }
 
-// formText reads a trimmed text input into field, checking that it is given (when required) and not too long.
-func formText(f map[string][]string, key, label string, max int, required bool, field *web.Field, p rules.Problems) string {
-	s := ""
-	if vs := f[key]; len(vs) > 0 {
-		s = strings.TrimSpace(vs[0])
-	}
-	field.Value = s
-	switch n := utf8.RuneCountInString(s); {
-	case required && n == 0:
-		p.Add(key, "请填写"+label)
-	case n > max:
-		p.Add(key, label+"不能超过 "+strconv.Itoa(max)+" 字，现为 "+strconv.Itoa(n)+" 字")
-	}
-	return s
-}
-
-// formCount reads a whole number 0…max into field.
-func formCount(f map[string][]string, key, label string, max int, field *web.Field, p rules.Problems) int {
-	s := ""
-	if vs := f[key]; len(vs) > 0 {
-		s = strings.TrimSpace(vs[0])
-	}
-	field.Value = s
-	n, err := strconv.Atoi(s)
-	switch {
-	case s == "":
-		p.Add(key, "请填写"+label)
-	case err != nil || n < 0 || n > max:
-		p.Add(key, label+"应为 0 至 "+strconv.Itoa(max)+" 之间的整数")
-	}
-	return n
-}
-
 // handleWorkReportSubmit records a report, or a correction of the period's report; the revision in the form is
 // the one the committee saw, so a correction made meanwhile by a colleague gives 409 rather than being lost.
 func handleWorkReportSubmit(db workReportSubmitter, base string, rs *responder) http.HandlerFunc {
@@ -215,19 +181,20 @@ func handleWorkReportSubmit(db workReportSubmitter, base string, rs *responder) 
 			rs.fail(w, r, err)
 			return
 		}
-		seen := newForm(r).version("revision")
+		fm := newForm(r)
+		seen := fm.version("revision")
 		if seen != v.Revision {
 			rs.conflict(w, r)
 			return
 		}
-		problems := rules.Problems{}
 		in := registry.WorkReportInput{OrgID: o.ID, Period: p, Revision: seen}
-		in.Summary = formText(f, "summary", "工作总结", workReportSummaryMax, true, &v.Summary, problems)
-		in.Activities = formCount(f, "activities", "开展活动次数", countMax, &v.Activities, problems)
-		in.Members = formCount(f, "members", "现有成员人数", countMax, &v.Members, problems)
-		in.Plans = formText(f, "plans", "存在问题和下步计划", workReportPlansMax, false, &v.Plans, problems)
-		if !problems.OK() {
-			v.SetProblems(problems)
+		in.Summary = fm.text("summary", "工作总结", workReportSummaryMax, true)
+		v.Activities.Value, in.Activities = fm.count("activities", "开展活动次数", 0)
+		v.Members.Value, in.Members = fm.count("members", "现有成员人数", 0)
+		in.Plans = fm.text("plans", "存在问题和下步计划", workReportPlansMax, false)
+		v.Summary.Value, v.Plans.Value = in.Summary, in.Plans
+		if !fm.OK() {
+			v.SetProblems(fm.Problems)
 			rs.render(w, r, http.StatusUnprocessableEntity, web.WorkReportFormPage(v))
 			return
 		}
@@ -501,12 +468,13 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 			rs.fail(w, r, err)
 			return
 		}
-		seen := newForm(r).version("version")
+		fm := newForm(r)
+		seen := fm.version("version")
 		if seen != v.Version {
 			rs.conflict(w, r)
 			return
 		}
-		problems := rules.Problems{}
+		problems := fm.Problems
 		in := registry.EvaluationInput{OrgID: o.ID, Year: v.Year, Version: seen, Scores: map[string]int{}}
 		for i := range v.Scores {
 			s := &v.Scores[i]
@@ -522,7 +490,8 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 				in.Scores[s.Key] = n
 			}
 		}
-		in.Views = formText(f, "views", "群众评议意见", evaluationViewsMax, false, &v.Views, problems)
+		in.Views = fm.text("views", "群众评议意见", evaluationViewsMax, false)
+		v.Views.Value = in.Views
 		v.Grade.Value = f.Get("grade")
 		in.Grade = registry.Grade(v.Grade.Value)
 		if in.Grade != "" && !in.Grade.Valid() {
@@ -530,7 +499,8 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 			in.Grade = ""
 		}
 		v.GradeOptions = web.GradeOptions("按得分评定", in.Grade)
-		in.OverrideReason = formText(f, "override_reason", "调整理由", evaluationReasonMax, false, &v.Reason, problems)
+		in.OverrideReason = fm.text("override_reason", "调整理由", evaluationReasonMax, false)
+		v.Reason.Value = in.OverrideReason
 		if in.Grade != "" && len(in.Scores) == len(registry.EvaluationDimensions) &&
 			in.Grade != registry.GradeOf(registry.Average(in.Scores)) && in.OverrideReason == "" {
 			problems.Add("override_reason", "调整等次须写明理由（按得分应评为"+
