@@ -10,8 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
@@ -178,11 +176,6 @@ func setProblem(v *web.AccountFormView, field, msg string) {
 	}
 }
 
-func accountID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	return id, err == nil && id > 0
-}
-
 func accountDetail(ctx context.Context, db accountStore, a *portal.Account, target portal.Account, base, flash string) (web.AccountDetailView, error) {
 	opts, err := divisionOptions(ctx, db, a.Scope(), target.DivisionCode)
 	if err != nil {
@@ -204,7 +197,7 @@ func accountDetail(ctx context.Context, db accountStore, a *portal.Account, targ
 func handleAccountShow(db accountStore, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := accountID(r)
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -247,7 +240,7 @@ func handleAccountChange(db accountStore, h *auth.Hasher, base string, kind acco
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
-		id, ok := accountID(r)
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -257,10 +250,7 @@ func handleAccountChange(db accountStore, h *auth.Hasher, base string, kind acco
 			rs.fail(w, r, err)
 			return
 		}
-		version, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil {
-			version = -1
-		}
+		version := newForm(r).version("version")
 		c := registry.AccountChange{ID: id, Version: version}
 		problems := map[string]string{}
 		switch kind {

@@ -53,11 +53,6 @@ type applicationDecider interface {
 
 func applicationHref(base string, id int64) string { return base + "/applications/" + itoa64(id) }
 
-func applicationID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // applicationOrgLimit caps the existing-group select; a town with more candidates types a new application.
 const applicationOrgLimit = 1000
 
@@ -149,8 +144,8 @@ func applicationOrg(ctx context.Context, db applicationFormStore, scope portal.S
 	if value == "" {
 		return nil, nil
 	}
-	id, err := strconv.ParseInt(value, 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(value)
+	if !ok {
 		return nil, portal.ErrNotFound
 	}
 	o, err := db.ApplicableOrgByID(ctx, scope, id)
@@ -340,7 +335,7 @@ func readApplicationForm(r *http.Request, v *web.ApplicationFormView, in *regist
 // applicationDetail builds the page of the application the request names, with the actions the caller may take
 // in its current state.
 func applicationDetail(ctx context.Context, db applicationReader, a *portal.Account, base string, r *http.Request, flash string) (web.ApplicationDetailView, registry.Application, error) {
-	id, ok := applicationID(r)
+	id, ok := pathID(r, "id")
 	if !ok {
 		return web.ApplicationDetailView{}, registry.Application{}, portal.ErrNotFound
 	}
@@ -391,8 +386,8 @@ func handleApplicationDecide(db applicationDecider, box *sealbox.Box, base strin
 			rs.fail(w, r, err)
 			return
 		}
-		version, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil || version != app.Version || !app.Status.CanBecome(to) {
+		version := newForm(r).version("version")
+		if version != app.Version || !app.Status.CanBecome(to) {
 			rs.conflict(w, r)
 			return
 		}
@@ -462,7 +457,7 @@ func handleApplicationDecide(db applicationDecider, box *sealbox.Box, base strin
 // applicationCorrectionForm loads an application the caller may correct: outside scope is 404; one that is not waiting
 // for correction gets the plain conflict page (someone acted, or the page is stale).
 func applicationCorrectionForm(ctx context.Context, db applicationResubmitter, a *portal.Account, base string, r *http.Request) (web.ApplicationFormView, registry.Application, error) {
-	id, ok := applicationID(r)
+	id, ok := pathID(r, "id")
 	if !ok {
 		return web.ApplicationFormView{}, registry.Application{}, portal.ErrNotFound
 	}
@@ -523,8 +518,8 @@ func handleApplicationResubmit(db applicationResubmitter, box *sealbox.Box, base
 			rs.fail(w, r, err)
 			return
 		}
-		version, err := strconv.Atoi(r.PostForm.Get("version"))
-		if err != nil || version != app.Version {
+		version := newForm(r).version("version")
+		if version != app.Version {
 			rs.conflict(w, r)
 			return
 		}

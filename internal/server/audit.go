@@ -45,7 +45,7 @@ func handleAuditSearch(db auditSearcher, rs *responder) http.HandlerFunc {
 				f.To = &t
 			}
 		}
-		if b, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil && b > 0 {
+		if b, ok := parseID(q.Get("before")); ok {
 			f.Before = b
 		}
 		status := http.StatusOK

@@ -10,11 +10,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -31,11 +28,6 @@ type filingReader interface {
 	Filing(ctx context.Context, scope portal.Scope, id int64) (registry.Filing, error)
 	FilingDocuments(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.Document, error)
 	FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID int64) ([]registry.FilingOrgEvent, error)
-}
-
-func filingIDParam(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
-	return id, err == nil && id > 0
 }
 
 // filingDetail loads what a filing's page shows.
@@ -59,7 +51,7 @@ func filingDetail(ctx context.Context, db filingReader, a *portal.Account, base 
 
 func handleFilingShow(db filingReader, base string, canFile bool, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -80,8 +72,8 @@ type filingDocumentStore interface {
 // handleFilingDocument sends a filing's document as an attachment, only inside the caller's jurisdiction.
 func handleFilingDocument(db filingDocumentStore, up *uploads.Store, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok1 := filingIDParam(r, "id")
-		docID, ok2 := filingIDParam(r, "docID")
+		id, ok1 := pathID(r, "id")
+		docID, ok2 := pathID(r, "docID")
 		if !ok1 || !ok2 {
 			rs.notFound(w, r)
 			return
@@ -146,73 +138,8 @@ const (
 	filingMaxLong    = 2000    // characters of 简易章程, reasons
 )
 
-const filingDateLayout = "2006-01-02"
-
 // filingDocs are the documents of a 成立备案, in the order the form shows them.
 var filingDocs = []struct{ field, kind string }{{"doc_charter", "章程"}, {"doc_roster", "成员名册"}}
-
-// filingText trims a form value and files a problem when it is too long or, if required, empty.
-func filingText(r *http.Request, name, label string, required bool, max int, problems rules.Problems) string {
-	v := strings.TrimSpace(r.PostFormValue(name))
-	switch {
-	case required && v == "":
-		problems.Add(name, "请填写"+label)
-	case utf8.RuneCountInString(v) > max:
-		problems.Add(name, label+"不能超过 "+strconv.Itoa(max)+" 字")
-	}
-	return v
-}
-
-// filingCount reads a whole number of people; blank is def.
-func filingCount(r *http.Request, name, label string, min int, problems rules.Problems) (string, int) {
-	s := strings.TrimSpace(r.PostFormValue(name))
-	if s == "" {
-		problems.Add(name, "请填写"+label)
-		return s, 0
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < min || n > 1000000 {
-		problems.Add(name, label+"应为不小于 "+strconv.Itoa(min)+" 的整数")
-	}
-	return s, n
-}
-
-// filingDay reads a date that may not lie in the future.
-func filingDay(r *http.Request, name, label string, now time.Time, problems rules.Problems) (string, *time.Time) {
-	s := strings.TrimSpace(r.PostFormValue(name))
-	if s == "" {
-		problems.Add(name, "请填写"+label)
-		return s, nil
-	}
-	d, err := time.ParseInLocation(filingDateLayout, s, time.UTC)
-	if err != nil {
-		problems.Add(name, label+"格式应为 年-月-日，如 2021-07-21")
-		return s, nil
-	}
-	y, m, dd := now.Date()
-	if d.After(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)) {
-		problems.Add(name, label+"不能晚于今天")
-		return s, nil
-	}
-	if d.Year() < 1949 {
-		problems.Add(name, label+"不能早于 1949 年")
-		return s, nil
-	}
-	return s, &d
-}
-
-func filingPicks(r *http.Request, name string, allowed []string) ([]string, bool) {
-	var out []string
-	for _, v := range r.PostForm[name] {
-		if !slices.Contains(allowed, v) {
-			return out, false
-		}
-		if !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	return out, true
-}
 
 // filingUploadProblem is the message for a document the uploads folder refuses.
 func filingUploadProblem(err error) string {
@@ -232,169 +159,43 @@ func filingUploadProblem(err error) string {
 func handleFilingCreate(db filingCreator, box *sealbox.Box, up *uploads.Store, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, filingMaxRequest)
-		a := accountFrom(r.Context())
-		scope := a.Scope()
-		if err := r.ParseMultipartForm(filingFormMemory); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "上传的文件过大",
-					"每份材料不超过 10 MB。请返回，压缩或拆分文件后重新提交（需重新选择文件）。")
-				return
-			}
-			rs.errorPage(w, r, http.StatusBadRequest, "无法读取表单", "请返回备案表单重新提交。")
+		if !parseFilingUpload(w, r, rs) {
 			return
 		}
 		defer r.MultipartForm.RemoveAll() //nolint:errcheck
+		a := accountFrom(r.Context())
+		scope := a.Scope()
 		town, communities, err := filingTown(r.Context(), db, scope)
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
 		}
-		now := time.Now().In(beijing)
-		problems := rules.Problems{}
-		in := registry.FilingInput{Kind: registry.FilingEstablish}
+		f := newForm(r)
 		v := web.NewFilingForm(web.NewPage("新建成立备案", a, base, ""), base, "渝北区"+town.Name, nil,
 			rules.FormUnregistered.Forms())
-
-		// The name: 行政区划 and 社区（村） follow from the officer's town and the chosen community.
-		v.Community.Value = strings.TrimSpace(r.PostFormValue("community"))
-		var community portal.Division
-		for _, c := range communities {
-			if c.Code == v.Community.Value {
-				community = c
-			}
-		}
-		if community.Code == "" {
-			problems.Add("community", "请选择本镇街的社区（村）")
-		}
-		in.CommunityCode = community.Code
-		v.CommunityOptions = filingCommunityOptions(communities, community.Code)
-		v.Zihao.Value = strings.TrimSpace(r.PostFormValue("zihao"))
-		v.Field.Value = strings.TrimSpace(r.PostFormValue("field"))
-		v.Form.Value = strings.TrimSpace(r.PostFormValue("form"))
-		v.FormOptions = web.Choices(rules.FormUnregistered.Forms(), v.Form.Value)
-		in.NameParts = rules.NameParts{Prefix: "渝北区" + town.Name, Community: community.Name,
-			Zihao: v.Zihao.Value, Field: v.Field.Value, Form: v.Form.Value}
-		for k, msg := range rules.CheckName(in.NameParts, rules.FormUnregistered, community.Name) {
-			if k == rules.KeyNameCommunity || k == rules.KeyNamePrefix {
-				k = "community"
-			}
-			problems.Add(k, msg)
-		}
-		if community.Code != "" {
-			v.ComposedName = rules.ComposeName(in.NameParts)
-		}
-
-		var ok bool
-		if in.Fields, ok = filingPicks(r, "service_fields", registry.Fields); !ok || len(in.Fields) == 0 {
-			problems.Add("service_fields", "请从列表中选择至少一个服务领域")
-		}
-		v.ServiceFields = web.Checks(registry.Fields, in.Fields)
-		v.Nature.Value = r.PostFormValue("nature")
-		if !slices.Contains(registry.Natures, v.Nature.Value) {
-			problems.Add("nature", "请选择性质")
-		}
-		in.Nature = v.Nature.Value
-		v.NatureOptions = web.Choices(registry.Natures, v.Nature.Value)
-		if in.Beneficiaries, ok = filingPicks(r, "beneficiaries", registry.Beneficiaries); !ok {
-			problems.Add("beneficiaries", "请从列表中选择服务对象")
-		}
-		v.Beneficiaries = web.Checks(registry.Beneficiaries, in.Beneficiaries)
-		v.FoundedOn.Value, in.FoundedOn = filingDay(r, "founded_on", "成立日期", now, problems)
-		v.Venue.Value = filingText(r, "venue", "活动场所", true, filingMaxText, problems)
-		v.Members.Value, in.Members = filingCount(r, "members", "成员人数", 1, problems)
-		v.Volunteers.Value, in.Volunteers = filingCount(r, "volunteers", "志愿者人数", 0, problems)
-		v.Funding.Value = filingText(r, "funding", "活动资金来源", false, filingMaxText, problems)
-		v.GuideUnit.Value = filingText(r, "guide_unit", "指导单位", false, filingMaxText, problems)
-		v.PartyStatus.Value = r.PostFormValue("party_status")
-		if !slices.Contains(registry.PartyStatuses, v.PartyStatus.Value) {
-			problems.Add("party_status", "请选择党组织覆盖情况")
-		}
-		v.PartyOptions = web.Choices(registry.PartyStatuses, v.PartyStatus.Value)
-		v.PartyMembers.Value, in.PartyMembers = filingCount(r, "party_members", "党员人数", 0, problems)
-		v.Charter.Value = filingText(r, "charter", "简易章程", false, filingMaxLong, problems)
-		v.LeaderName.Value = filingText(r, "leader_name", "负责人姓名", true, 40, problems)
-		v.LeaderPhone.Value = strings.TrimSpace(r.PostFormValue("leader_phone"))
-		if err := rules.CheckPhone(v.LeaderPhone.Value); err != nil {
-			problems.Add("leader_phone", "负责人电话："+err.Error())
-		}
-		idNumber := r.PostFormValue("leader_id") // never echoed back to the page
-		if err := rules.CheckIDNumber(idNumber, now); err != nil {
-			problems.Add("leader_id", "负责人身份证号："+err.Error()+"（请重新填写）")
-		}
-		v.PublishContact = r.PostFormValue("publish_contact") != ""
-		in.Venue, in.Funding, in.GuideUnit, in.Charter = v.Venue.Value, v.Funding.Value, v.GuideUnit.Value, v.Charter.Value
-		in.PartyStatus, in.LeaderName, in.PublishContact = v.PartyStatus.Value, v.LeaderName.Value, v.PublishContact
-		in.LeaderPhone = rules.NormalizePhone(v.LeaderPhone.Value)
-		in.LeaderID = rules.NormalizeIDNumber(idNumber)
-
-		// Documents are checked by their content now and stored only once the whole form is good.
-		files := map[string]*multipart.FileHeader{}
-		for _, d := range filingDocs {
-			fhs := r.MultipartForm.File[d.field]
-			if len(fhs) == 0 || fhs[0].Size == 0 && fhs[0].Filename == "" {
-				if d.field == "doc_charter" {
-					problems.Add(d.field, "请上传章程（PDF、JPG 或 PNG）")
-				}
-				continue
-			}
-			if err := filingCheckUpload(up, fhs[0]); err != nil {
-				problems.Add(d.field, filingUploadProblem(err))
-				continue
-			}
-			files[d.field] = fhs[0]
-		}
-
-		if len(problems) == 0 {
-			taken, err := db.NameInUse(r.Context(), scope, rules.ComposeName(in.NameParts))
+		in := readFilingEstablish(f, &v, town, communities)
+		files := checkFilingDocs(up, r.MultipartForm, f.Problems)
+		if f.OK() {
+			name := rules.ComposeName(in.NameParts)
+			taken, err := db.NameInUse(r.Context(), scope, name)
 			if err != nil {
 				rs.serverError(w, r, err)
 				return
 			}
 			if taken {
-				problems.Add("zihao", "名称“"+rules.ComposeName(in.NameParts)+"”已被区内其他组织使用或正在备案，请更换字号或业务领域")
+				f.Problems.Add("zihao", "名称“"+name+"”已被区内其他组织使用或正在备案，请更换字号或业务领域")
 			}
 		}
 		var id int64
-		if len(problems) == 0 {
-			var docs []registry.NewDocument
-			var stored []string
-			for _, d := range filingDocs {
-				fh := files[d.field]
-				if fh == nil {
-					continue
-				}
-				f, err := filingSaveUpload(up, fh)
-				if err != nil {
-					filingRemoveUploads(up, stored)
-					if errors.Is(err, uploads.ErrTooLarge) || errors.Is(err, uploads.ErrType) || errors.Is(err, uploads.ErrEmpty) {
-						problems.Add(d.field, filingUploadProblem(err))
-						break
-					}
-					rs.serverError(w, r, err)
-					return
-				}
-				stored = append(stored, f.Key)
-				docs = append(docs, registry.NewDocument{Kind: d.kind, Filename: f.Filename,
-					ContentType: f.ContentType, Size: f.Size, StorageKey: f.Key, SHA256: f.SHA256})
-			}
-			if len(problems) == 0 {
-				id, err = db.CreateFiling(r.Context(), box, scope, portal.ActorOf(*a, clientIPFrom(r.Context())), in, docs)
-				if err != nil {
-					filingRemoveUploads(up, stored)
-					if errors.Is(err, portal.ErrNotFound) {
-						problems.Add("community", "请选择本镇街的社区（村）")
-					} else {
-						rs.fail(w, r, err)
-						return
-					}
-				}
+		if f.OK() {
+			if id, err = storeFiling(r, db, box, up, in, files, f.Problems); err != nil {
+				rs.fail(w, r, err)
+				return
 			}
 		}
-		if len(problems) > 0 {
-			v.Problems = problems
-			v.Resubmit = true
-			for k, msg := range problems {
+		if !f.OK() {
+			v.Problems, v.Resubmit = f.Problems, true
+			for k, msg := range f.Problems {
 				filingFormProblem(&v, k, msg)
 			}
 			rs.render(w, r, http.StatusUnprocessableEntity, web.FilingFormPage(v))
@@ -403,6 +204,152 @@ func handleFilingCreate(db filingCreator, box *sealbox.Box, up *uploads.Store, b
 		putFlash(r, "成立备案已提交，等待审核。")
 		redirect(w, r, base+"/"+itoa64(id))
 	}
+}
+
+// parseFilingUpload reads a filing's multipart body, answering 413 or 400 itself when it cannot.
+func parseFilingUpload(w http.ResponseWriter, r *http.Request, rs *responder) bool {
+	err := r.ParseMultipartForm(filingFormMemory)
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &tooBig):
+		rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "上传的文件过大",
+			"每份材料不超过 10 MB。请返回，压缩或拆分文件后重新提交（需重新选择文件）。")
+	default:
+		rs.errorPage(w, r, http.StatusBadRequest, "无法读取表单", "请返回备案表单重新提交。")
+	}
+	return false
+}
+
+// readFilingEstablish reads a 成立备案's fields into v (as typed) and the input (as checked). The name's 行政区划
+// and 社区（村） follow from the officer's town and the chosen community.
+func readFilingEstablish(f *form, v *web.FilingFormView, town portal.Division, communities []portal.Division) registry.FilingInput {
+	in := registry.FilingInput{Kind: registry.FilingEstablish}
+	v.Community.Value = f.value("community")
+	var community portal.Division
+	for _, c := range communities {
+		if c.Code == v.Community.Value {
+			community = c
+		}
+	}
+	if community.Code == "" {
+		f.Problems.Add("community", "请选择本镇街的社区（村）")
+	}
+	in.CommunityCode = community.Code
+	v.CommunityOptions = filingCommunityOptions(communities, community.Code)
+	v.Zihao.Value, v.Field.Value, v.Form.Value = f.value("zihao"), f.value("field"), f.value("form")
+	v.FormOptions = web.Choices(rules.FormUnregistered.Forms(), v.Form.Value)
+	in.NameParts = rules.NameParts{Prefix: "渝北区" + town.Name, Community: community.Name,
+		Zihao: v.Zihao.Value, Field: v.Field.Value, Form: v.Form.Value}
+	for k, msg := range rules.CheckName(in.NameParts, rules.FormUnregistered, community.Name) {
+		if k == rules.KeyNameCommunity || k == rules.KeyNamePrefix {
+			k = "community"
+		}
+		f.Problems.Add(k, msg)
+	}
+	if community.Code != "" {
+		v.ComposedName = rules.ComposeName(in.NameParts)
+	}
+
+	in.Fields = f.picks("service_fields", registry.Fields, true, "请从列表中选择至少一个服务领域")
+	v.ServiceFields = web.Checks(registry.Fields, in.Fields)
+	in.Nature = f.pick("nature", registry.Natures, "请选择性质")
+	v.Nature.Value, v.NatureOptions = in.Nature, web.Choices(registry.Natures, in.Nature)
+	in.Beneficiaries = f.picks("beneficiaries", registry.Beneficiaries, false, "请从列表中选择服务对象")
+	v.Beneficiaries = web.Checks(registry.Beneficiaries, in.Beneficiaries)
+	v.FoundedOn.Value, in.FoundedOn = f.date("founded_on", "成立日期")
+	in.Venue = f.text("venue", "活动场所", filingMaxText, true)
+	v.Members.Value, in.Members = f.count("members", "成员人数", 1)
+	v.Volunteers.Value, in.Volunteers = f.count("volunteers", "志愿者人数", 0)
+	in.Funding = f.text("funding", "活动资金来源", filingMaxText, false)
+	in.GuideUnit = f.text("guide_unit", "指导单位", filingMaxText, false)
+	in.PartyStatus = f.pick("party_status", registry.PartyStatuses, "请选择党组织覆盖情况")
+	v.PartyStatus.Value, v.PartyOptions = in.PartyStatus, web.Choices(registry.PartyStatuses, in.PartyStatus)
+	v.PartyMembers.Value, in.PartyMembers = f.count("party_members", "党员人数", 0)
+	in.Charter = f.text("charter", "简易章程", filingMaxLong, false)
+	in.LeaderName = f.text("leader_name", "负责人姓名", 40, true)
+	in.LeaderPhone, in.LeaderID = readFilingLeader(f, true)
+	v.LeaderPhone.Value = f.value("leader_phone")
+	in.PublishContact = f.raw("publish_contact") != ""
+	v.Venue.Value, v.Funding.Value, v.GuideUnit.Value, v.Charter.Value = in.Venue, in.Funding, in.GuideUnit, in.Charter
+	v.LeaderName.Value, v.PublishContact = in.LeaderName, in.PublishContact
+	return in
+}
+
+// readFilingLeader reads the leader's phone and 身份证号, normalized; optional ones may be blank ("unchanged").
+// The ID number is never echoed back to the page.
+func readFilingLeader(f *form, required bool) (phone, idNumber string) {
+	phone, idNumber = f.value("leader_phone"), f.raw("leader_id")
+	if required || phone != "" {
+		if err := rules.CheckPhone(phone); err != nil {
+			f.Problems.Add("leader_phone", "负责人电话："+err.Error())
+		}
+		phone = rules.NormalizePhone(phone)
+	}
+	if required || strings.TrimSpace(idNumber) != "" {
+		if err := rules.CheckIDNumber(idNumber, f.now); err != nil {
+			f.Problems.Add("leader_id", "负责人身份证号："+err.Error()+"（请重新填写）")
+		}
+		idNumber = rules.NormalizeIDNumber(idNumber)
+	}
+	return phone, idNumber
+}
+
+// checkFilingDocs checks a 成立备案's documents by their content; they are stored only once the whole form is good.
+func checkFilingDocs(up *uploads.Store, mf *multipart.Form, problems rules.Problems) map[string]*multipart.FileHeader {
+	files := map[string]*multipart.FileHeader{}
+	for _, d := range filingDocs {
+		fhs := mf.File[d.field]
+		if len(fhs) == 0 || fhs[0].Size == 0 && fhs[0].Filename == "" {
+			if d.field == "doc_charter" {
+				problems.Add(d.field, "请上传章程（PDF、JPG 或 PNG）")
+			}
+			continue
+		}
+		if err := filingCheckUpload(up, fhs[0]); err != nil {
+			problems.Add(d.field, filingUploadProblem(err))
+			continue
+		}
+		files[d.field] = fhs[0]
+	}
+	return files
+}
+
+// storeFiling stores the documents, then the 成立备案 that names them; a refused document or a community gone
+// meanwhile is a problem, anything else an error. Whatever fails, no stored file is left behind.
+func storeFiling(r *http.Request, db filingCreator, box *sealbox.Box, up *uploads.Store, in registry.FilingInput,
+	files map[string]*multipart.FileHeader, problems rules.Problems) (int64, error) {
+	var docs []registry.NewDocument
+	var stored []string
+	for _, d := range filingDocs {
+		fh := files[d.field]
+		if fh == nil {
+			continue
+		}
+		f, err := filingSaveUpload(up, fh)
+		if err != nil {
+			filingRemoveUploads(up, stored)
+			if errors.Is(err, uploads.ErrTooLarge) || errors.Is(err, uploads.ErrType) || errors.Is(err, uploads.ErrEmpty) {
+				problems.Add(d.field, filingUploadProblem(err))
+				return 0, nil
+			}
+			return 0, err
+		}
+		stored = append(stored, f.Key)
+		docs = append(docs, registry.NewDocument{Kind: d.kind, Filename: f.Filename,
+			ContentType: f.ContentType, Size: f.Size, StorageKey: f.Key, SHA256: f.SHA256})
+	}
+	a := accountFrom(r.Context())
+	id, err := db.CreateFiling(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, docs)
+	if err != nil {
+		filingRemoveUploads(up, stored)
+		if errors.Is(err, portal.ErrNotFound) {
+			problems.Add("community", "请选择本镇街的社区（村）")
+			return 0, nil
+		}
+	}
+	return id, err
 }
 
 func filingCheckUpload(up *uploads.Store, fh *multipart.FileHeader) error {
@@ -453,8 +400,8 @@ type filedOrgStore interface {
 
 // filingOrg loads the live filed organization named by ?org= inside the caller's jurisdiction.
 func filingOrg(w http.ResponseWriter, r *http.Request, db filedOrgStore, rs *responder) (registry.FiledOrg, bool) {
-	id, err := strconv.ParseInt(r.URL.Query().Get("org"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(r.URL.Query().Get("org"))
+	if !ok {
 		rs.notFound(w, r)
 		return registry.FiledOrg{}, false
 	}
@@ -514,100 +461,84 @@ func handleFilingOrgCreate(db filedOrgStore, box *sealbox.Box, base string, kind
 			return
 		}
 		a := accountFrom(r.Context())
-		now := time.Now().In(beijing)
-		problems := rules.Problems{}
+		f := newForm(r)
 		in := registry.FilingInput{Kind: kind, OrgID: o.ID}
-		var change web.FilingChangeView
-		var cancel web.FilingCancelView
+		change, cancel := filingChangeView(a, base, o), filingCancelView(a, base, o)
 		if kind == registry.FilingChange {
-			change = filingChangeView(a, base, o)
-			in.LeaderName = filingText(r, "leader_name", "负责人姓名", true, 40, problems)
-			phone := strings.TrimSpace(r.PostFormValue("leader_phone"))
-			idNumber := r.PostFormValue("leader_id")
-			in.Venue = filingText(r, "venue", "活动场所", true, filingMaxText, problems)
-			var members, volunteers string
-			members, in.Members = filingCount(r, "members", "成员人数", 1, problems)
-			volunteers, in.Volunteers = filingCount(r, "volunteers", "志愿者人数", 0, problems)
-			in.Funding = filingText(r, "funding", "活动资金来源", false, filingMaxText, problems)
-			in.GuideUnit = filingText(r, "guide_unit", "指导单位", false, filingMaxText, problems)
-			in.Reason = filingText(r, "reason", "变更说明", true, filingMaxLong, problems)
-			if phone != "" {
-				if err := rules.CheckPhone(phone); err != nil {
-					problems.Add("leader_phone", "负责人电话："+err.Error())
-				}
-				in.LeaderPhone = rules.NormalizePhone(phone)
-				in.Changes = append(in.Changes, "leader_phone")
-			}
-			if strings.TrimSpace(idNumber) != "" {
-				if err := rules.CheckIDNumber(idNumber, now); err != nil {
-					problems.Add("leader_id", "负责人身份证号："+err.Error()+"（请重新填写）")
-				}
-				in.LeaderID = rules.NormalizeIDNumber(idNumber)
-				in.Changes = append(in.Changes, "leader_id")
-			}
-			if in.LeaderName != o.LeaderName {
-				in.Changes = append(in.Changes, "leader_name")
-				if phone == "" {
-					problems.Add("leader_phone", "更换负责人时须填写新负责人的电话")
-				}
-				if strings.TrimSpace(idNumber) == "" {
-					problems.Add("leader_id", "更换负责人时须填写新负责人的身份证号")
-				}
-			}
-			for _, c := range []struct {
-				key     string
-				changed bool
-			}{{"venue", in.Venue != o.Venue}, {"members", in.Members != o.Members},
-				{"volunteers", in.Volunteers != o.Volunteers}, {"funding", in.Funding != o.Funding},
-				{"guide_unit", in.GuideUnit != o.GuideUnit}} {
-				if c.changed {
-					in.Changes = append(in.Changes, c.key)
-				}
-			}
-			if len(problems) == 0 && len(in.Changes) == 0 {
-				problems.Add("changes", "没有填写任何变更：请修改需要变更的项目")
-			}
-			change.LeaderName.Value, change.LeaderPhone.Value, change.Venue.Value = in.LeaderName, phone, in.Venue
-			change.Members.Value, change.Volunteers.Value = members, volunteers
-			change.Funding.Value, change.GuideUnit.Value = in.Funding, in.GuideUnit
-			change.Reason.Value = in.Reason
+			in = readFilingChange(f, &change, o)
 		} else {
-			cancel = filingCancelView(a, base, o)
-			cancel.CancelOn.Value, in.CancelOn = filingDay(r, "cancel_on", "注销日期", now, problems)
-			in.Reason = filingText(r, "reason", "注销原因", true, filingMaxLong, problems)
+			cancel.CancelOn.Value, in.CancelOn = f.date("cancel_on", "注销日期")
+			in.Reason = f.text("reason", "注销原因", filingMaxLong, true)
 			cancel.Reason.Value = in.Reason
 		}
 		var id int64
-		if len(problems) == 0 {
+		if f.OK() {
 			var err error
 			id, err = db.CreateFiling(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, nil)
 			switch {
 			case errors.Is(err, registry.ErrOpenFiling):
-				problems.Add("changes", "该组织已有待审核的备案，请先办结后再提交")
+				f.Problems.Add("changes", "该组织已有待审核的备案，请先办结后再提交")
 			case errors.Is(err, registry.ErrNotFiled):
-				problems.Add("changes", "该组织不是正常状态的镇街备案组织")
+				f.Problems.Add("changes", "该组织不是正常状态的镇街备案组织")
 			case err != nil:
 				rs.fail(w, r, err)
 				return
 			}
 		}
-		if len(problems) > 0 {
+		if !f.OK() {
 			if kind == registry.FilingChange {
-				change.Problems = problems
-				for k, msg := range problems {
+				change.Problems = f.Problems
+				for k, msg := range f.Problems {
 					filingChangeProblem(&change, k, msg)
 				}
 				rs.render(w, r, http.StatusUnprocessableEntity, web.FilingChangePage(change))
 				return
 			}
-			cancel.Problems = problems
-			cancel.CancelOn.Problem, cancel.Reason.Problem = problems["cancel_on"], problems["reason"]
+			cancel.Problems = f.Problems
+			cancel.CancelOn.Problem, cancel.Reason.Problem = f.Problems["cancel_on"], f.Problems["reason"]
 			rs.render(w, r, http.StatusUnprocessableEntity, web.FilingCancelPage(cancel))
 			return
 		}
 		putFlash(r, web.FilingKindLabel(kind)+"已提交，等待审核。")
 		redirect(w, r, base+"/"+itoa64(id))
 	}
+}
+
+// readFilingChange reads a 变更备案 of o into v (as typed) and the input (as checked). Changes lists, in the
+// registry's order, the items that differ from o; a blank phone or ID number means "unchanged", but a new
+// leader needs both.
+func readFilingChange(f *form, v *web.FilingChangeView, o registry.FiledOrg) registry.FilingInput {
+	in := registry.FilingInput{Kind: registry.FilingChange, OrgID: o.ID}
+	in.LeaderName = f.text("leader_name", "负责人姓名", 40, true)
+	in.Venue = f.text("venue", "活动场所", filingMaxText, true)
+	v.Members.Value, in.Members = f.count("members", "成员人数", 1)
+	v.Volunteers.Value, in.Volunteers = f.count("volunteers", "志愿者人数", 0)
+	in.Funding = f.text("funding", "活动资金来源", filingMaxText, false)
+	in.GuideUnit = f.text("guide_unit", "指导单位", filingMaxText, false)
+	in.Reason = f.text("reason", "变更说明", filingMaxLong, true)
+	in.LeaderPhone, in.LeaderID = readFilingLeader(f, false)
+	phone, idNumber := f.value("leader_phone"), strings.TrimSpace(f.raw("leader_id"))
+	newLeader := in.LeaderName != o.LeaderName
+	if newLeader && phone == "" {
+		f.Problems.Add("leader_phone", "更换负责人时须填写新负责人的电话")
+	}
+	if newLeader && idNumber == "" {
+		f.Problems.Add("leader_id", "更换负责人时须填写新负责人的身份证号")
+	}
+	changed := map[string]bool{"leader_name": newLeader, "leader_phone": phone != "", "leader_id": idNumber != "",
+		"venue": in.Venue != o.Venue, "members": in.Members != o.Members, "volunteers": in.Volunteers != o.Volunteers,
+		"funding": in.Funding != o.Funding, "guide_unit": in.GuideUnit != o.GuideUnit}
+	for _, c := range registry.ChangeItems {
+		if changed[c.Key] {
+			in.Changes = append(in.Changes, c.Key)
+		}
+	}
+	if f.OK() && len(in.Changes) == 0 {
+		f.Problems.Add("changes", "没有填写任何变更：请修改需要变更的项目")
+	}
+	v.LeaderName.Value, v.LeaderPhone.Value, v.Venue.Value = in.LeaderName, phone, in.Venue
+	v.Funding.Value, v.GuideUnit.Value, v.Reason.Value = in.Funding, in.GuideUnit, in.Reason
+	return in
 }
 
 func filingChangeProblem(v *web.FilingChangeView, field, msg string) {
@@ -626,27 +557,19 @@ type filingDecider interface {
 	ReturnFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error
 }
 
-func filingVersion(r *http.Request) int {
-	v, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil {
-		return -1
-	}
-	return v
-}
-
 // handleFilingApprove decides 准予备案. The version in the form makes two officers acting at once safe: exactly
 // one wins, the other gets 409 and nothing of theirs is written (no second organization, no second number).
 func handleFilingApprove(db filingDecider, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
 		}
 		d, err := db.ApproveFiling(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
-			filingVersion(r))
+			newForm(r).version("version"))
 		if errors.Is(err, registry.ErrNameTaken) {
 			v, err := filingDetail(r.Context(), db, a, base, id, true, "")
 			if err != nil {
@@ -675,26 +598,26 @@ func handleFilingReturn(db filingDecider, base string, rs *responder) http.Handl
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
 		}
-		problems := rules.Problems{}
-		reason := filingText(r, "reason", "退回理由", true, filingMaxLong, problems)
-		if len(problems) > 0 {
+		f := newForm(r)
+		reason := f.text("reason", "退回理由", filingMaxLong, true)
+		if !f.OK() {
 			v, err := filingDetail(r.Context(), db, a, base, id, true, "")
 			if err != nil {
 				rs.fail(w, r, err)
 				return
 			}
-			v.Problems = problems
-			v.ReturnReason = web.Field{Value: reason, Problem: problems["reason"]}
+			v.Problems = f.Problems
+			v.ReturnReason = web.Field{Value: reason, Problem: f.Problems["reason"]}
 			rs.render(w, r, http.StatusUnprocessableEntity, web.FilingDetailPage(v))
 			return
 		}
 		if err := db.ReturnFiling(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
-			filingVersion(r), reason); err != nil {
+			f.version("version"), reason); err != nil {
 			rs.fail(w, r, err)
 			return
 		}
@@ -711,7 +634,7 @@ type certificateStore interface {
 func handleFilingCertificate(db certificateStore, baseURL, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return

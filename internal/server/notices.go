@@ -58,11 +58,6 @@ type noticeRevealer interface {
 
 func noticeHref(base string, id int64) string { return base + "/notices/" + itoa64(id) }
 
-func noticeID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // Limits and messages of the notice form.
 const (
 	noticeCalendarDays = 60
@@ -300,7 +295,7 @@ func handleNoticeCreate(db noticeCreator, box *sealbox.Box, base string, rs *res
 // noticeDetail builds the page of the notice the request names, with the actions the caller may take in its
 // current state.
 func noticeDetail(ctx context.Context, db noticeReader, a *portal.Account, base string, r *http.Request, flash string) (web.NoticeDetailView, registry.Notice, error) {
-	id, ok := noticeID(r)
+	id, ok := pathID(r, "id")
 	if !ok {
 		return web.NoticeDetailView{}, registry.Notice{}, portal.ErrNotFound
 	}
@@ -353,8 +348,8 @@ func handleNoticeDecide(db noticeDecider, base string, to registry.NoticeStatus,
 			rs.fail(w, r, err)
 			return
 		}
-		version, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil || version != n.Version || !n.Status.CanBecome(to) {
+		version := newForm(r).version("version")
+		if version != n.Version || !n.Status.CanBecome(to) {
 			rs.conflict(w, r)
 			return
 		}
@@ -428,7 +423,7 @@ func handleNoticeReveal(db noticeRevealer, box *sealbox.Box, base string, rs *re
 // correctionNotice loads a notice the committee may edit: outside scope is 404; one the town has not asked to
 // change is ErrConflict (someone acted, or the page is stale).
 func correctionNotice(ctx context.Context, db noticeResubmitter, a *portal.Account, base string, r *http.Request) (web.NoticeFormView, registry.Notice, []registry.NoticeOrg, error) {
-	id, ok := noticeID(r)
+	id, ok := pathID(r, "id")
 	if !ok {
 		return web.NoticeFormView{}, registry.Notice{}, nil, portal.ErrNotFound
 	}
@@ -495,8 +490,8 @@ func handleNoticeResubmit(db noticeResubmitter, box *sealbox.Box, base string, r
 			rs.fail(w, r, err)
 			return
 		}
-		version, err := strconv.Atoi(r.PostForm.Get("version"))
-		if err != nil || version != n.Version {
+		version := newForm(r).version("version")
+		if version != n.Version {
 			rs.conflict(w, r)
 			return
 		}
@@ -533,8 +528,8 @@ func handleNoticeWithdraw(db noticeWithdrawer, base string, rs *responder) http.
 			rs.fail(w, r, err)
 			return
 		}
-		version, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil || version != n.Version || !n.Status.CanBecome(registry.NoticeWithdrawn) {
+		version := newForm(r).version("version")
+		if version != n.Version || !n.Status.CanBecome(registry.NoticeWithdrawn) {
 			rs.conflict(w, r)
 			return
 		}

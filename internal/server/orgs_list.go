@@ -51,11 +51,9 @@ type orgQuery struct {
 // 422 with a message, never an empty or a foreign list — and so is a word that is not on its list or a name
 // term of one character, which the bigram index cannot serve and which would match half the registry.
 func readOrgQuery(ctx context.Context, db orgFilterDivisions, a *portal.Account, q url.Values) (orgQuery, error) {
-	scope := a.Scope()
 	oq := orgQuery{problems: map[string]string{}}
 	f := &oq.form
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
-	f.Town.Value, f.Community.Value = get("town"), get("community")
 	f.Tier.Value, f.LegalForm.Value, f.Field.Value = get("tier"), get("form"), get("field")
 	f.Nature.Value, f.Status.Value, f.Party.Value = get("nature"), get("status"), get("party")
 	f.Query.Value, f.Sort.Value = get("q"), get("sort")
@@ -64,57 +62,13 @@ func readOrgQuery(ctx context.Context, db orgFilterDivisions, a *portal.Account,
 		fl.Problem = msg
 		oq.problems[key] = msg
 	}
-	var err error
-	switch scope.Tier {
-	case portal.TierDistrict:
-		if oq.towns, err = db.DivisionsAtLevel(ctx, scope, portal.TierTown); err != nil {
-			return oq, err
-		}
-		oq.towns = nonNilDivisions(oq.towns)
-		// The community select lists one town's communities: the chosen town's, or the town of a community
-		// named without one. All of a district's at once would be thousands at province scale.
-		townOfCommunities := ""
-		if f.Town.Value != "" {
-			if hasDivision(oq.towns, f.Town.Value) {
-				townOfCommunities = f.Town.Value
-			} else {
-				refuse(&f.Town, "town", "所选镇街不在您的管辖范围内，请从列表中选择")
-			}
-		} else if c := f.Community.Value; len(c) == 12 && hasDivision(oq.towns, c[:9]) {
-			townOfCommunities = c[:9]
-		}
-		if townOfCommunities != "" {
-			oq.communities, err = db.DivisionsAtLevel(ctx, portal.Scope{Tier: portal.TierTown, Division: townOfCommunities},
-				portal.TierCommunity)
-			if err != nil {
-				return oq, err
-			}
-		}
-	case portal.TierTown:
-		// One town: a town value may only name it.
-		if f.Town.Value != "" && f.Town.Value != scope.Division {
-			refuse(&f.Town, "town", "所选镇街不在您的管辖范围内")
-		}
-		if oq.communities, err = db.DivisionsAtLevel(ctx, scope, portal.TierCommunity); err != nil {
-			return oq, err
-		}
-	default:
-		if f.Town.Value != "" && f.Town.Value != scope.Division[:min(9, len(scope.Division))] {
-			refuse(&f.Town, "town", "所选镇街不在您的管辖范围内")
-		}
-		if f.Community.Value != "" && f.Community.Value != scope.Division {
-			refuse(&f.Community, "community", "所选社区(村)不在您的管辖范围内")
-		}
+	d, err := readDivisions(ctx, db, a.Scope(), q, oq.problems, false)
+	if err != nil {
+		return oq, err
 	}
-	if scope.Tier != portal.TierCommunity {
+	f.Town, f.Community, oq.towns, oq.communities = d.Town, d.Community, d.Towns, d.Communities
+	if a.Tier != portal.TierCommunity {
 		oq.communities = nonNilDivisions(oq.communities)
-		if f.Community.Value != "" && !hasDivision(oq.communities, f.Community.Value) {
-			msg := "所选社区(村)不在您的管辖范围内，请从列表中选择"
-			if f.Town.Value != "" && oq.problems["town"] == "" {
-				msg = "所选社区(村)不属于所选镇街"
-			}
-			refuse(&f.Community, "community", msg)
-		}
 	}
 
 	if v := f.Tier.Value; v != "" && !registry.Tier(v).Valid() {
@@ -150,18 +104,6 @@ func readOrgQuery(ctx context.Context, db orgFilterDivisions, a *portal.Account,
 		Nature: f.Nature.Value, Status: registry.Status(f.Status.Value), Party: f.Party.Value, Query: f.Query.Value,
 		Sort: registry.OrgSort(f.Sort.Value)}
 	return oq, nil
-}
-
-func hasDivision(ds []portal.Division, code string) bool {
-	return slices.ContainsFunc(ds, func(d portal.Division) bool { return d.Code == code })
-}
-
-// nonNilDivisions keeps an empty list distinct from "no select".
-func nonNilDivisions(ds []portal.Division) []portal.Division {
-	if ds == nil {
-		return []portal.Division{}
-	}
-	return ds
 }
 
 // values is the filter as query parameters, for the page and export links; empty values are left out.
@@ -206,10 +148,7 @@ func handleOrgList(db orgLister, base string, rs *responder) http.HandlerFunc {
 			rs.render(w, r, http.StatusUnprocessableEntity, web.OrgListPage(v))
 			return
 		}
-		var after int64
-		if n, err := strconv.ParseInt(q.Get("after"), 10, 64); err == nil && n > 0 {
-			after = n
-		}
+		after := readAfter(q)
 		page, err := db.ListOrganizationsPage(r.Context(), a.Scope(), oq.filter, after, orgPageSize+1)
 		if err != nil {
 			rs.serverError(w, r, err)

@@ -56,11 +56,6 @@ func orgFail(rs *responder, w http.ResponseWriter, r *http.Request, err error) {
 	rs.fail(w, r, err)
 }
 
-func orgID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	return id, err == nil && id > 0
-}
-
 func orgHref(base string, id int64) string { return base + "/orgs/" + itoa64(id) }
 
 const dateLayout = "2006-01-02"
@@ -199,7 +194,7 @@ func dashIfEmpty(s string) string {
 // editableOrg loads an organization the caller may edit: outside scope is ErrNotFound, visible but not
 // editable ErrNotAllow.
 func editableOrg(ctx context.Context, db orgUpdater, a *portal.Account, r *http.Request) (registry.Organization, error) {
-	id, ok := orgID(r)
+	id, ok := pathID(r, "id")
 	if !ok {
 		return registry.Organization{}, portal.ErrNotFound
 	}
@@ -240,8 +235,8 @@ func handleOrgUpdate(db orgUpdater, box *sealbox.Box, base string, rs *responder
 			orgFail(rs, w, r, err)
 			return
 		}
-		version, err := strconv.Atoi(r.PostForm.Get("version"))
-		if err != nil || version != o.Version {
+		version := newForm(r).version("version")
+		if version != o.Version {
 			rs.conflict(w, r)
 			return
 		}
@@ -410,7 +405,7 @@ func allIn(chosen, offered []string) bool {
 
 // orgDetail builds the detail page of the organization the request names, with what the caller may do.
 func orgDetail(ctx context.Context, db orgReader, a *portal.Account, base string, r *http.Request) (web.OrgDetailView, registry.Organization, error) {
-	id, ok := orgID(r)
+	id, ok := pathID(r, "id")
 	if !ok {
 		return web.OrgDetailView{}, registry.Organization{}, portal.ErrNotFound
 	}
@@ -456,8 +451,8 @@ func handleOrgStatus(db orgStatusChanger, base string, rs *responder) http.Handl
 			rs.notFound(w, r)
 			return
 		}
-		version, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil || version != o.Version {
+		version := newForm(r).version("version")
+		if version != o.Version {
 			rs.conflict(w, r)
 			return
 		}

@@ -72,76 +72,39 @@ func readReportQuery(ctx context.Context, db reportFilterStore, a *portal.Accoun
 	rq := reportQuery{problems: map[string]string{}}
 	f := &rq.form
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
-	f.Town.Value, f.Community.Value, f.Org.Value = get("town"), get("community"), get("org")
+	f.Org.Value = get("org")
 	f.Series.Value, f.Category.Value, f.From.Value, f.To.Value = get("series"), get("category"), get("from"), get("to")
 	refuse := func(fl *web.Field, key, msg string) {
 		fl.Problem = msg
 		rq.problems[key] = msg
 	}
-	var err error
-	switch scope.Tier {
-	case portal.TierDistrict:
-		if rq.towns, err = db.DivisionsAtLevel(ctx, scope, portal.TierTown); err != nil {
-			return rq, err
-		}
-		rq.towns = nonNilDivisions(rq.towns)
-		communityScope := scope
-		if f.Town.Value != "" {
-			if !hasDivision(rq.towns, f.Town.Value) {
-				refuse(&f.Town, "town", "所选镇街不在您的管辖范围内，请从列表中选择")
-			} else {
-				communityScope = portal.Scope{Tier: portal.TierTown, Division: f.Town.Value}
-			}
-		}
-		if rq.communities, err = db.DivisionsAtLevel(ctx, communityScope, portal.TierCommunity); err != nil {
-			return rq, err
-		}
-	case portal.TierTown:
-		if f.Town.Value != "" && f.Town.Value != scope.Division {
-			refuse(&f.Town, "town", "所选镇街不在您的管辖范围内")
-		}
-		if rq.communities, err = db.DivisionsAtLevel(ctx, scope, portal.TierCommunity); err != nil {
-			return rq, err
-		}
-	default:
-		if f.Town.Value != "" && f.Town.Value != scope.Division[:min(9, len(scope.Division))] {
-			refuse(&f.Town, "town", "所选镇街不在您的管辖范围内")
-		}
-		if f.Community.Value != "" && f.Community.Value != scope.Division {
-			refuse(&f.Community, "community", "所选社区(村)不在您的管辖范围内")
-		}
-		if fixedOrg == 0 {
-			if rq.groups, err = db.ReportGroups(ctx, scope); err != nil {
-				return rq, err
-			}
-			if rq.groups == nil {
-				rq.groups = []registry.ReportGroup{}
-			}
-		}
+	d, err := readDivisions(ctx, db, scope, q, rq.problems, true)
+	if err != nil {
+		return rq, err
 	}
-	if scope.Tier != portal.TierCommunity {
-		rq.communities = nonNilDivisions(rq.communities)
-		if f.Community.Value != "" && !hasDivision(rq.communities, f.Community.Value) {
-			msg := "所选社区(村)不在您的管辖范围内，请从列表中选择"
-			if f.Town.Value != "" && rq.problems["town"] == "" {
-				msg = "所选社区(村)不属于所选镇街"
-			}
-			refuse(&f.Community, "community", msg)
+	f.Town, f.Community, rq.towns, rq.communities = d.Town, d.Community, d.Towns, d.Communities
+	if scope.Tier == portal.TierCommunity && fixedOrg == 0 {
+		if rq.groups, err = db.ReportGroups(ctx, scope); err != nil {
+			return rq, err
+		}
+		if rq.groups == nil {
+			rq.groups = []registry.ReportGroup{}
 		}
 	}
 	if fixedOrg != 0 {
 		f.Org.Value = ""
 		rq.filter.OrgID = fixedOrg
 	} else if f.Org.Value != "" {
-		id, err := strconv.ParseInt(f.Org.Value, 10, 64)
+		id, ok := parseID(f.Org.Value)
 		var o registry.Organization
-		if err == nil && id > 0 {
+		var err error
+		if ok {
 			o, err = db.Organization(ctx, scope, id)
 			if err != nil && !errors.Is(err, portal.ErrNotFound) {
 				return rq, err
 			}
 		}
-		if err != nil || id <= 0 {
+		if err != nil || !ok {
 			refuse(&f.Org, "org", "所选组织不在您的管辖范围内，请从列表中选择")
 		} else {
 			rq.filter.OrgID, rq.orgName = o.ID, o.Name
@@ -215,8 +178,8 @@ func readReportCursor(s string) registry.ReportCursor {
 		return registry.ReportCursor{}
 	}
 	d, err := time.Parse(reportDateLayout, date)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if err != nil || err2 != nil || n <= 0 {
+	n, ok := parseID(id)
+	if err != nil || !ok {
 		return registry.ReportCursor{}
 	}
 	return registry.ReportCursor{Date: d, ID: n}
@@ -297,7 +260,7 @@ func handleReportList(db reportLister, p reportPaths, rs *responder) http.Handle
 func handleOrgReports(db reportLister, p reportPaths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -370,7 +333,7 @@ type reportReader interface {
 func handleReportShow(db reportReader, p reportPaths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -406,8 +369,8 @@ type reportPhotoStore interface {
 func handleReportPhoto(db reportPhotoStore, ph *photos.Store, thumb bool, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok1 := filingIDParam(r, "id")
-		photoID, ok2 := filingIDParam(r, "photoID")
+		id, ok1 := pathID(r, "id")
+		photoID, ok2 := pathID(r, "photoID")
 		if !ok1 || !ok2 {
 			rs.notFound(w, r)
 			return
@@ -816,7 +779,7 @@ func reportCorrectionForm(ctx context.Context, db reportCorrector, a *portal.Acc
 func handleReportCorrectForm(db reportCorrector, p reportPaths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -842,7 +805,7 @@ func handleReportCorrectForm(db reportCorrector, p reportPaths, rs *responder) h
 func handleReportCorrect(db reportCorrector, ph *photos.Store, p reportPaths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := filingIDParam(r, "id")
+		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
 			return
@@ -872,10 +835,7 @@ func handleReportCorrect(db reportCorrector, ph *photos.Store, p reportPaths, rs
 				keep = append(keep, old[i].ID)
 			}
 		}
-		version, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil {
-			version = -1
-		}
+		version := newForm(r).version("version")
 		v.Version = strconv.Itoa(version)
 		prepared, err := readReportPhotos(r, ph, photos.MaxCount-len(keep), problems)
 		if err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
-	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -73,14 +72,7 @@ const (
 	workReportPlansMax   = 2000
 	evaluationViewsMax   = 2000
 	evaluationReasonMax  = 500
-	countMax             = 1000000
 )
-
-// formOrgID reads a positive id from a query or form value.
-func formOrgID(s string) (int64, bool) {
-	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	return id, err == nil && id > 0
-}
 
 // handleWorkReportStatus is the committee's page: each live group, 已报送 or 未报送, this period and the last.
 func handleWorkReportStatus(db workReportStatusReader, base string, rs *responder) http.HandlerFunc {
@@ -102,7 +94,7 @@ func handleWorkReportStatus(db workReportStatusReader, base string, rs *responde
 // workReportForm builds the form for the group and period the query or form names: a group outside the
 // community (or no longer live) or a period not yet begun is ErrNotFound.
 func workReportForm(ctx context.Context, db workReportReader, a *portal.Account, base, orgParam, periodParam string) (web.WorkReportFormView, registry.ReportOrg, registry.Period, error) {
-	id, ok := formOrgID(orgParam)
+	id, ok := parseID(strings.TrimSpace(orgParam))
 	p, pok := registry.ParsePeriod(periodParam)
 	if !ok || !pok || p.After(registry.PeriodOf(time.Now())) {
 		return web.WorkReportFormView{}, registry.ReportOrg{}, p, portal.ErrNotFound
@@ -147,39 +139,6 @@ func handleWorkReportNew(db workReportReader, base string, rs *responder) http.H
 	}
 }
 
-// formText reads a trimmed text input into field, checking that it is given (when required) and not too long.
-func formText(f map[string][]string, key, label string, max int, required bool, field *web.Field, p rules.Problems) string {
-	s := ""
-	if vs := f[key]; len(vs) > 0 {
-		s = strings.TrimSpace(vs[0])
-	}
-	field.Value = s
-	switch n := utf8.RuneCountInString(s); {
-	case required && n == 0:
-		p.Add(key, "请填写"+label)
-	case n > max:
-		p.Add(key, label+"不能超过 "+strconv.Itoa(max)+" 字，现为 "+strconv.Itoa(n)+" 字")
-	}
-	return s
-}
-
-// formCount reads a whole number 0…max into field.
-func formCount(f map[string][]string, key, label string, max int, field *web.Field, p rules.Problems) int {
-	s := ""
-	if vs := f[key]; len(vs) > 0 {
-		s = strings.TrimSpace(vs[0])
-	}
-	field.Value = s
-	n, err := strconv.Atoi(s)
-	switch {
-	case s == "":
-		p.Add(key, "请填写"+label)
-	case err != nil || n < 0 || n > max:
-		p.Add(key, label+"应为 0 至 "+strconv.Itoa(max)+" 之间的整数")
-	}
-	return n
-}
-
 // handleWorkReportSubmit records a report, or a correction of the period's report; the revision in the form is
 // the one the committee saw, so a correction made meanwhile by a colleague gives 409 rather than being lost.
 func handleWorkReportSubmit(db workReportSubmitter, base string, rs *responder) http.HandlerFunc {
@@ -196,19 +155,20 @@ func handleWorkReportSubmit(db workReportSubmitter, base string, rs *responder) 
 			rs.fail(w, r, err)
 			return
 		}
-		seen, err := strconv.Atoi(f.Get("revision"))
-		if err != nil || seen != v.Revision {
+		fm := newForm(r)
+		seen := fm.version("revision")
+		if seen != v.Revision {
 			rs.conflict(w, r)
 			return
 		}
-		problems := rules.Problems{}
 		in := registry.WorkReportInput{OrgID: o.ID, Period: p, Revision: seen}
-		in.Summary = formText(f, "summary", "工作总结", workReportSummaryMax, true, &v.Summary, problems)
-		in.Activities = formCount(f, "activities", "开展活动次数", countMax, &v.Activities, problems)
-		in.Members = formCount(f, "members", "现有成员人数", countMax, &v.Members, problems)
-		in.Plans = formText(f, "plans", "存在问题和下步计划", workReportPlansMax, false, &v.Plans, problems)
-		if !problems.OK() {
-			v.SetProblems(problems)
+		in.Summary = fm.text("summary", "工作总结", workReportSummaryMax, true)
+		v.Activities.Value, in.Activities = fm.count("activities", "开展活动次数", 0)
+		v.Members.Value, in.Members = fm.count("members", "现有成员人数", 0)
+		in.Plans = fm.text("plans", "存在问题和下步计划", workReportPlansMax, false)
+		v.Summary.Value, v.Plans.Value = in.Summary, in.Plans
+		if !fm.OK() {
+			v.SetProblems(fm.Problems)
 			rs.render(w, r, http.StatusUnprocessableEntity, web.WorkReportFormPage(v))
 			return
 		}
@@ -347,13 +307,13 @@ func handleMarkAbnormal(db abnormalMarker, base string, rs *responder) http.Hand
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
-		id, ok := formOrgID(r.PostFormValue("org"))
+		id, ok := parseID(strings.TrimSpace(r.PostFormValue("org")))
 		if !ok {
 			rs.notFound(w, r)
 			return
 		}
-		version, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil {
+		version := newForm(r).version("version")
+		if version < 0 {
 			rs.conflict(w, r)
 			return
 		}
@@ -366,7 +326,7 @@ func handleMarkAbnormal(db abnormalMarker, base string, rs *responder) http.Hand
 			msg = "原因不能超过 200 字，现为 " + strconv.Itoa(c) + " 字"
 		}
 		if msg == "" {
-			err = db.MarkAbnormal(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id, version,
+			err := db.MarkAbnormal(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id, version,
 				reason, time.Now())
 			if err != nil {
 				rs.fail(w, r, err)
@@ -403,7 +363,7 @@ func handleMarkAbnormal(db abnormalMarker, base string, rs *responder) http.Hand
 // ErrNotFound; the year defaults to the current one, and a year already evaluated is re-evaluated from its
 // latest version.
 func evaluationForm(ctx context.Context, db evaluationReader, a *portal.Account, base, orgParam, yearParam string) (web.EvaluationFormView, registry.ReportOrg, error) {
-	id, ok := formOrgID(orgParam)
+	id, ok := parseID(strings.TrimSpace(orgParam))
 	if !ok {
 		return web.EvaluationFormView{}, registry.ReportOrg{}, portal.ErrNotFound
 	}
@@ -482,12 +442,13 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 			rs.fail(w, r, err)
 			return
 		}
-		seen, err := strconv.Atoi(f.Get("version"))
-		if err != nil || seen != v.Version {
+		fm := newForm(r)
+		seen := fm.version("version")
+		if seen != v.Version {
 			rs.conflict(w, r)
 			return
 		}
-		problems := rules.Problems{}
+		problems := fm.Problems
 		in := registry.EvaluationInput{OrgID: o.ID, Year: v.Year, Version: seen, Scores: map[string]int{}}
 		for i := range v.Scores {
 			s := &v.Scores[i]
@@ -503,7 +464,8 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 				in.Scores[s.Key] = n
 			}
 		}
-		in.Views = formText(f, "views", "群众评议意见", evaluationViewsMax, false, &v.Views, problems)
+		in.Views = fm.text("views", "群众评议意见", evaluationViewsMax, false)
+		v.Views.Value = in.Views
 		v.Grade.Value = f.Get("grade")
 		in.Grade = registry.Grade(v.Grade.Value)
 		if in.Grade != "" && !in.Grade.Valid() {
@@ -511,7 +473,8 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 			in.Grade = ""
 		}
 		v.GradeOptions = web.GradeOptions("按得分评定", in.Grade)
-		in.OverrideReason = formText(f, "override_reason", "调整理由", evaluationReasonMax, false, &v.Reason, problems)
+		in.OverrideReason = fm.text("override_reason", "调整理由", evaluationReasonMax, false)
+		v.Reason.Value = in.OverrideReason
 		if in.Grade != "" && len(in.Scores) == len(registry.EvaluationDimensions) &&
 			in.Grade != registry.GradeOf(registry.Average(in.Scores)) && in.OverrideReason == "" {
 			problems.Add("override_reason", "调整等次须写明理由（按得分应评为"+
@@ -542,7 +505,7 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 func handleEvaluationHistory(db evaluationReader, base string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		id, ok := formOrgID(chi.URLParam(r, "id"))
+		id, ok := parseID(strings.TrimSpace(chi.URLParam(r, "id")))
 		if !ok {
 			rs.notFound(w, r)
 			return
