@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := c.Start(ctx, true); err != nil {
 		return err
 	}
-	admin, err := postgres.Open(ctx, c.URL("postgres"))
+	admin, err := postgres.Open(ctx, c.URL("postgres"), nil)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	env := append(os.Environ(), "DATABASE_URL="+dbURL, "PORTAL_ADDR="+portalAddr,
 		"PORTAL_DATA_KEY="+base64.StdEncoding.EncodeToString(config.DemoDataKey))
-	db, err := postgres.Open(ctx, dbURL)
+	db, err := postgres.Open(ctx, dbURL, nil)
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// The page's own statements, for PostgreSQL alone under pgbench: the most requests per second the database
 	// can serve for that page on this machine, with nothing left for the portal.
-	ctl, err := postgres.Open(ctx, dbURL)
+	ctl, err := postgres.Open(ctx, dbURL, nil)
 	if err != nil {
 		return err
 	}
@@ -387,7 +387,7 @@ func fetch(u, cookie string) ([]byte, int, error) {
 
 // deepCursor is an id a tenth of the way from the oldest organization: a page deep in the district list.
 func deepCursor(dbURL string) (int64, error) {
-	db, err := postgres.Open(context.Background(), dbURL)
+	db, err := postgres.Open(context.Background(), dbURL, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -412,7 +412,7 @@ func generate(ctx context.Context, bin string, env []string, flag string, n int,
 // deepReportCursor is the keyset cursor ("2023-05-06_123") nine tenths of the way down a town's report list,
 // and the group of the report there, whose history is a page of its own.
 func deepReportCursor(dbURL, town string) (string, int64, error) {
-	db, err := postgres.Open(context.Background(), dbURL)
+	db, err := postgres.Open(context.Background(), dbURL, nil)
 	if err != nil {
 		return "", 0, err
 	}

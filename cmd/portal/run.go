@@ -85,7 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if cfg.DatabaseURL == "" {
 			return errors.New("DATABASE_URL is not set (use `portal dev` or `make run` for a private database)")
 		}
-		db, err := openAndMigrate(ctx, cfg.DatabaseURL)
+		db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err != nil {
 			return err
 		}
-		db, err := openAndMigrate(ctx, cfg.DatabaseURL)
+		db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
 		if err != nil {
 			return err
 		}
@@ -144,19 +144,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
+// openFromEnv opens DATABASE_URL for a command that never touches sealed personal data.
 func openFromEnv(ctx context.Context, getenv func(string) string) (*postgres.DB, error) {
 	url := getenv("DATABASE_URL")
 	if url == "" {
 		return nil, errors.New("DATABASE_URL is not set")
 	}
-	return postgres.Open(ctx, url)
+	return postgres.Open(ctx, url, nil)
 }
 
-func openAndMigrate(ctx context.Context, url string) (*postgres.DB, error) {
+// openAndMigrate opens url with the data key (nil for a command that never touches sealed personal data) and
+// applies the migrations.
+func openAndMigrate(ctx context.Context, url string, key []byte) (*postgres.DB, error) {
 	if url == "" {
 		return nil, errors.New("DATABASE_URL is not set")
 	}
-	db, err := postgres.Open(ctx, url)
+	var box *sealbox.Box
+	if key != nil {
+		var err error
+		if box, err = sealbox.New(key); err != nil {
+			return nil, fmt.Errorf("PORTAL_DATA_KEY: %w", err)
+		}
+	}
+	db, err := postgres.Open(ctx, url, box)
 	if err != nil {
 		return nil, err
 	}
@@ -168,11 +178,7 @@ func openAndMigrate(ctx context.Context, url string) (*postgres.DB, error) {
 }
 
 func loadDemo(ctx context.Context, db *postgres.DB, cfg config.Config, stdout io.Writer) error {
-	box, err := sealbox.New(cfg.DataKey)
-	if err != nil {
-		return fmt.Errorf("loading demo data: %w", err)
-	}
-	loaded, err := seed.LoadDemo(ctx, db, auth.NewHasher(cfg.HashConcurrency), box, seed.DemoPassword)
+	loaded, err := seed.LoadDemo(ctx, db, auth.NewHasher(cfg.HashConcurrency), seed.DemoPassword)
 	if err != nil {
 		return fmt.Errorf("loading demo data: %w", err)
 	}
@@ -217,7 +223,7 @@ func runDev(ctx context.Context, getenv func(string) string, stdout, stderr io.W
 		}
 		cfg.DatabaseURL = c.URL("portal")
 	}
-	db, err := openAndMigrate(ctx, cfg.DatabaseURL)
+	db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
 	if err != nil {
 		return err
 	}
@@ -232,7 +238,7 @@ func runDev(ctx context.Context, getenv func(string) string, stdout, stderr io.W
 
 // ensureDatabase creates database name on the private cluster if it is missing.
 func ensureDatabase(ctx context.Context, c *pgcluster.Cluster, name string) error {
-	admin, err := postgres.Open(ctx, c.URL("postgres"))
+	admin, err := postgres.Open(ctx, c.URL("postgres"), nil)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
-	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
 const applicationColumns = `a.id, a.new_group, coalesce(a.org_id, 0) AS org_id, coalesce(o.name, '') AS org_name,
@@ -235,7 +234,8 @@ func insertApplicationEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, 
 // history row and an audit row. For an existing group, the organization must be a live guided or filed group
 // inside scope (ErrNotApplicable) with no application under way (ErrOpenApplication), and the application
 // belongs to its community; for a new group the community must lie inside scope.
-func (db *DB) CreateApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.ApplicationInput) (int64, error) {
+func (db *DB) CreateApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.ApplicationInput) (int64, error) {
+	box := db.box
 	if !mayApplyForRegistration(scope) {
 		return 0, portal.ErrNotAllow
 	}
@@ -399,7 +399,8 @@ func (db *DB) RejectApplication(ctx context.Context, scope portal.Scope, actor p
 // is created as registered (timeline: created, registered). A code in use is ErrUSCCTaken, a name a live
 // organization holds ErrNameTaken, an existing group no longer guided or filed and live ErrNotApplicable; in
 // each case nothing is written. It returns the registered organization's id.
-func (db *DB) ApproveApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, uscc string) (int64, error) {
+func (db *DB) ApproveApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, uscc string) (int64, error) {
+	box := db.box
 	if !portal.Can(scope.Tier, portal.ReviewApplications) {
 		return 0, portal.ErrNotAllow
 	}
@@ -478,7 +479,8 @@ func (db *DB) ApproveApplication(ctx context.Context, box *sealbox.Box, scope po
 // puts it back before the reviewer as 已受理. version is the one the applicant saw. The organization and the
 // community stay the application's; an empty phone or ID keeps the stored one. The history row names the fields
 // that changed.
-func (db *DB) ResubmitApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.ApplicationInput) error {
+func (db *DB) ResubmitApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.ApplicationInput) error {
+	box := db.box
 	if !mayApplyForRegistration(scope) {
 		return portal.ErrNotAllow
 	}

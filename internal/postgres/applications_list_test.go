@@ -171,7 +171,7 @@ func TestApplicationEventsCarryDisplayName(t *testing.T) {
 	if err := db.Pool.QueryRow(ctx, `SELECT id FROM accounts WHERE username = 'demo-community'`).Scan(&actor.AccountID); err != nil {
 		t.Fatal(err)
 	}
-	id, err := db.CreateApplication(ctx, appBox(t), appCommunity, actor, appInput(t, db, "书香"))
+	id, err := db.CreateApplication(ctx, appCommunity, actor, appInput(t, db, "书香"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,9 +70,8 @@ func TestApplicationStatusWorkflow(t *testing.T) {
 func TestApplicationLifecycleInStore(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	box := appBox(t)
 	in := appInput(t, db, "启航")
-	id, err := db.CreateApplication(ctx, box, appTown, appActor, in)
+	id, err := db.CreateApplication(ctx, appTown, appActor, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,10 +119,10 @@ func TestApplicationLifecycleInStore(t *testing.T) {
 	}
 	// Another town cannot resubmit it; the committee can, keeping the stored ID when it leaves it empty.
 	in.Venue, in.LeaderID, in.LeaderPhone = "社区活动室（8 号）", "", ""
-	if err := db.ResubmitApplication(ctx, box, appTown2, appActor, id, 3, in); !errors.Is(err, portal.ErrNotFound) {
+	if err := db.ResubmitApplication(ctx, appTown2, appActor, id, 3, in); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("another town resubmitted: %v", err)
 	}
-	if err := db.ResubmitApplication(ctx, box, appCommunity, appActor, id, 3, in); err != nil {
+	if err := db.ResubmitApplication(ctx, appCommunity, appActor, id, 3, in); err != nil {
 		t.Fatal(err)
 	}
 	var idEnc2 []byte
@@ -143,7 +142,7 @@ func TestApplicationLifecycleInStore(t *testing.T) {
 		t.Errorf("reject without reason: %v", err)
 	}
 	uscc := rules.MakeUSCC(rules.FormSocialGroup, "500112", "MJH55555")
-	orgID, err := db.ApproveApplication(ctx, box, appDistrict, appActor, id, 4, uscc)
+	orgID, err := db.ApproveApplication(ctx, appDistrict, appActor, id, 4, uscc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +151,7 @@ func TestApplicationLifecycleInStore(t *testing.T) {
 		o.LeaderID != app.LeaderID {
 		t.Fatalf("registered organization: %+v %v", o, err)
 	}
-	if _, err := db.ApproveApplication(ctx, box, appDistrict, appActor, id, 5, uscc); !errors.Is(err, portal.ErrConflict) {
+	if _, err := db.ApproveApplication(ctx, appDistrict, appActor, id, 5, uscc); !errors.Is(err, portal.ErrConflict) {
 		t.Errorf("approving twice: %v", err)
 	}
 }
@@ -161,17 +160,16 @@ func TestApplicationLifecycleInStore(t *testing.T) {
 func TestApproveApplicationRefusalsWriteNothing(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	box := appBox(t)
 	uscc := rules.MakeUSCC(rules.FormSocialGroup, "500112", "MJH66666")
-	first, err := db.CreateApplication(ctx, box, appTown, appActor, appInput(t, db, "启航"))
+	first, err := db.CreateApplication(ctx, appTown, appActor, appInput(t, db, "启航"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := db.CreateApplication(ctx, box, appTown, appActor, appInput(t, db, "远航"))
+	second, err := db.CreateApplication(ctx, appTown, appActor, appInput(t, db, "远航"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	same, err := db.CreateApplication(ctx, box, appTown, appActor, appInput(t, db, "启航"))
+	same, err := db.CreateApplication(ctx, appTown, appActor, appInput(t, db, "启航"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +178,7 @@ func TestApproveApplicationRefusalsWriteNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.ApproveApplication(ctx, box, appDistrict, appActor, first, 2, uscc); err != nil {
+	if _, err := db.ApproveApplication(ctx, appDistrict, appActor, first, 2, uscc); err != nil {
 		t.Fatal(err)
 	}
 	count := func() int {
@@ -190,11 +188,11 @@ func TestApproveApplicationRefusalsWriteNothing(t *testing.T) {
 		return n
 	}
 	before := count()
-	if _, err := db.ApproveApplication(ctx, box, appDistrict, appActor, second, 2, uscc); !errors.Is(err, registry.ErrUSCCTaken) {
+	if _, err := db.ApproveApplication(ctx, appDistrict, appActor, second, 2, uscc); !errors.Is(err, registry.ErrUSCCTaken) {
 		t.Errorf("code in use: %v", err)
 	}
 	other := rules.MakeUSCC(rules.FormSocialGroup, "500112", "MJH77777")
-	if _, err := db.ApproveApplication(ctx, box, appDistrict, appActor, same, 2, other); !errors.Is(err, registry.ErrNameTaken) {
+	if _, err := db.ApproveApplication(ctx, appDistrict, appActor, same, 2, other); !errors.Is(err, registry.ErrNameTaken) {
 		t.Errorf("name in use: %v", err)
 	}
 	if after := count(); after != before {
@@ -209,12 +207,11 @@ func TestApproveApplicationRefusalsWriteNothing(t *testing.T) {
 func TestCreateApplicationStaysInScope(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	box := appBox(t)
 	in := appInput(t, db, "启航")
-	if _, err := db.CreateApplication(ctx, box, appTown2, appActor, in); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.CreateApplication(ctx, appTown2, appActor, in); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("another town's community: %v", err)
 	}
-	if _, err := db.CreateApplication(ctx, box, appDistrict, appActor, in); !errors.Is(err, portal.ErrNotAllow) {
+	if _, err := db.CreateApplication(ctx, appDistrict, appActor, in); !errors.Is(err, portal.ErrNotAllow) {
 		t.Errorf("the district applied: %v", err)
 	}
 	var orgID int64
@@ -225,17 +222,17 @@ func TestCreateApplicationStaysInScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	in.OrgID, in.CommunityCode = orgID, seed.CommunityDemoRural // the organization's community wins
-	if _, err := db.CreateApplication(ctx, box, appTown2, appActor, in); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.CreateApplication(ctx, appTown2, appActor, in); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("another town's organization: %v", err)
 	}
-	id, err := db.CreateApplication(ctx, box, appCommunity, appActor, in)
+	id, err := db.CreateApplication(ctx, appCommunity, appActor, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a, _ := db.Application(ctx, appCommunity, id); a.CommunityCode != seed.CommunityDemo || a.OrgID != orgID || a.NewGroup {
 		t.Errorf("application for an existing group: %+v", a)
 	}
-	if _, err := db.CreateApplication(ctx, box, appTown, appActor, in); !errors.Is(err, registry.ErrOpenApplication) {
+	if _, err := db.CreateApplication(ctx, appTown, appActor, in); !errors.Is(err, registry.ErrOpenApplication) {
 		t.Errorf("second open application: %v", err)
 	}
 	orgs, err := db.ApplicableOrgs(ctx, appCommunity, 0)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/migrations"
 )
 
@@ -34,11 +35,14 @@ type DB struct {
 	// does not depend on their arguments' values belong here; DB.pool picks between the two.
 	Lookups   *pgxpool.Pool
 	divisions *divisionCache
-	bigrams   bigramStats // how common each piece of a name is, to choose how a search runs (org_search.go)
+	bigrams   bigramStats  // how common each piece of a name is, to choose how a search runs (org_search.go)
+	box       *sealbox.Box // seals and opens 负责人 phone numbers and 身份证号
 }
 
 // Open connects to url. The pool is sized for a 2-core machine; PostgreSQL does the waiting, not the portal.
-func Open(ctx context.Context, url string) (*DB, error) {
+// key seals and opens personal data (负责人 phones and 身份证号); it is nil only for connections that never
+// touch them (administration, the bench's control connection).
+func Open(ctx context.Context, url string, key *sealbox.Box) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
@@ -73,7 +77,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &DB{Pool: pool, Lookups: lookupPool, divisions: newDivisionCache()}, nil
+	return &DB{Pool: pool, Lookups: lookupPool, divisions: newDivisionCache(), box: key}, nil
 }
 
 // planning is how PostgreSQL plans a statement, which is what decides the pool that runs it (DB.pool).

@@ -17,7 +17,7 @@ import (
 func TestDivisionCacheFollowsChanges(t *testing.T) {
 	ctx := context.Background()
 	db, url := testdb.NewWithURL(t)
-	other, err := postgres.Open(ctx, url) // another portal process on the same database
+	other, err := postgres.Open(ctx, url, nil) // another portal process on the same database
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
-	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
 const filingColumns = `f.id, coalesce(f.org_id, 0) AS org_id, f.town_code, t.name AS town_name, t.kind AS town_kind,
@@ -238,7 +237,8 @@ func (db *DB) NameInUse(ctx context.Context, scope portal.Scope, name string) (b
 // CreateFiling records a filing submitted by a town officer, with its documents (already stored), and audits
 // it. A 成立备案's community must lie inside scope; a 变更 or 注销 filing's organization must be a live filed
 // organization inside scope, with no other filing awaiting review (ErrOpenFiling).
-func (db *DB) CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error) {
+func (db *DB) CreateFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error) {
+	box := db.box
 	if !portal.Can(scope.Tier, portal.SubmitFilings) {
 		return 0, portal.ErrNotAllow
 	}
@@ -384,7 +384,8 @@ func lockFiling(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64, ve
 // "filed" timeline row, and its 备案证明 gets a fresh verification token. A 变更备案 updates the organization
 // ("filing_changed"); a 注销备案 marks it dissolved with the date and reason ("filing_cancelled"). A stale
 // version is ErrConflict; a name taken meanwhile is ErrNameTaken; nothing is written in either case.
-func (db *DB) ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int) (registry.Decision, error) {
+func (db *DB) ApproveFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int) (registry.Decision, error) {
+	box := db.box
 	if !portal.Can(scope.Tier, portal.DecideFilings) {
 		return registry.Decision{}, portal.ErrNotAllow
 	}

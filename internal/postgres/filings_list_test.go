@@ -74,12 +74,11 @@ func TestFilingOrgEventsCarryDisplayName(t *testing.T) {
 	}
 	in := establishInput("晚晴")
 	in.NameParts.Community = community
-	box := filingBox(t)
-	id, err := db.CreateFiling(ctx, box, filingTownA, actor, in, nil)
+	id, err := db.CreateFiling(ctx, filingTownA, actor, in, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ApproveFiling(ctx, box, filingTownA, actor, id, 1); err != nil {
+	if _, err := db.ApproveFiling(ctx, filingTownA, actor, id, 1); err != nil {
 		t.Fatal(err)
 	}
 	evs, err := db.FilingOrgEvents(ctx, filingDistrict, id)

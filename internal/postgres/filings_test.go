@@ -62,12 +62,11 @@ func filingDB(t *testing.T) (*postgres.DB, string) {
 func TestFilingEstablishApproveNumbersAndScope(t *testing.T) {
 	ctx := context.Background()
 	db, community := filingDB(t)
-	box := filingBox(t)
 	in := establishInput("夕阳红")
 	in.NameParts.Community = community
 	doc := registry.NewDocument{Kind: "章程", Filename: "章程.pdf", ContentType: "application/pdf", Size: 10,
 		StorageKey: "0123456789abcdef0123456789abcdef", SHA256: "00"}
-	id, err := db.CreateFiling(ctx, box, filingTownA, filingActor, in, []registry.NewDocument{doc})
+	id, err := db.CreateFiling(ctx, filingTownA, filingActor, in, []registry.NewDocument{doc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +86,7 @@ func TestFilingEstablishApproveNumbersAndScope(t *testing.T) {
 	if _, err := db.Filing(ctx, filingTownB, id); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("town B reads town A's filing: %v", err)
 	}
-	if _, err := db.ApproveFiling(ctx, box, filingTownB, filingActor, id, 1); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.ApproveFiling(ctx, filingTownB, filingActor, id, 1); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("town B approves town A's filing: %v", err)
 	}
 	if _, err := db.FilingDocument(ctx, filingTownB, id, 1); !errors.Is(err, portal.ErrNotFound) {
@@ -99,15 +98,15 @@ func TestFilingEstablishApproveNumbersAndScope(t *testing.T) {
 	if f, err := db.Filing(ctx, filingDistrict, id); err != nil || f.Status != registry.FilingSubmitted {
 		t.Fatalf("district reads it: %+v, %v", f, err)
 	}
-	if _, err := db.ApproveFiling(ctx, box, filingDistrict, filingActor, id, 1); !errors.Is(err, portal.ErrNotAllow) {
+	if _, err := db.ApproveFiling(ctx, filingDistrict, filingActor, id, 1); !errors.Is(err, portal.ErrNotAllow) {
 		t.Fatalf("the district decides a town's filing: %v", err)
 	}
 	// A stale version is a conflict and writes nothing.
-	if _, err := db.ApproveFiling(ctx, box, filingTownA, filingActor, id, 7); !errors.Is(err, portal.ErrConflict) {
+	if _, err := db.ApproveFiling(ctx, filingTownA, filingActor, id, 7); !errors.Is(err, portal.ErrConflict) {
 		t.Fatalf("stale version: %v", err)
 	}
 
-	d, err := db.ApproveFiling(ctx, box, filingTownA, filingActor, id, 1)
+	d, err := db.ApproveFiling(ctx, filingTownA, filingActor, id, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,11 +138,11 @@ func TestFilingEstablishApproveNumbersAndScope(t *testing.T) {
 	// The second filing of the town this year gets the next number.
 	in2 := establishInput("红梅")
 	in2.NameParts.Community = community
-	id2, err := db.CreateFiling(ctx, box, filingTownA, filingActor, in2, nil)
+	id2, err := db.CreateFiling(ctx, filingTownA, filingActor, in2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d2, err := db.ApproveFiling(ctx, box, filingTownA, filingActor, id2, 1)
+	d2, err := db.ApproveFiling(ctx, filingTownA, filingActor, id2, 1)
 	if err != nil || d2.FilingNo != "渝北社备〔"+strconv.Itoa(year)+"〕002-0002号" {
 		t.Fatalf("second number %q, %v", d2.FilingNo, err)
 	}
@@ -167,7 +166,6 @@ func TestFilingEstablishApproveNumbersAndScope(t *testing.T) {
 func TestFilingNumberStepsOverNumbersInUse(t *testing.T) {
 	ctx := context.Background()
 	db, community := filingDB(t)
-	box := filingBox(t)
 	year := strconv.Itoa(time.Now().In(time.FixedZone("CST", 8*3600)).Year())
 	// An imported record already holds this year's first number of the town.
 	if _, err := db.Pool.Exec(ctx, `
@@ -178,11 +176,11 @@ func TestFilingNumberStepsOverNumbersInUse(t *testing.T) {
 	}
 	in := establishInput("启航")
 	in.NameParts.Community = community
-	id, err := db.CreateFiling(ctx, box, filingTownA, filingActor, in, nil)
+	id, err := db.CreateFiling(ctx, filingTownA, filingActor, in, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := db.ApproveFiling(ctx, box, filingTownA, filingActor, id, 1)
+	d, err := db.ApproveFiling(ctx, filingTownA, filingActor, id, 1)
 	if err != nil || d.FilingNo != "渝北社备〔"+year+"〕002-0002号" {
 		t.Fatalf("number %q, %v", d.FilingNo, err)
 	}
@@ -200,10 +198,9 @@ func countRows(t *testing.T, db *postgres.DB, sql string, args ...any) int {
 func TestFilingConcurrentApprovalsOneWins(t *testing.T) {
 	ctx := context.Background()
 	db, community := filingDB(t)
-	box := filingBox(t)
 	in := establishInput("同心")
 	in.NameParts.Community = community
-	id, err := db.CreateFiling(ctx, box, filingTownA, filingActor, in, nil)
+	id, err := db.CreateFiling(ctx, filingTownA, filingActor, in, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +211,7 @@ func TestFilingConcurrentApprovalsOneWins(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			<-start
-			_, errs[i] = db.ApproveFiling(ctx, box, filingTownA, filingActor, id, 1)
+			_, errs[i] = db.ApproveFiling(ctx, filingTownA, filingActor, id, 1)
 		})
 	}
 	close(start)
@@ -245,14 +242,13 @@ func TestFilingConcurrentApprovalsOneWins(t *testing.T) {
 func TestFilingChangeReturnAndCancel(t *testing.T) {
 	ctx := context.Background()
 	db, community := filingDB(t)
-	box := filingBox(t)
 	in := establishInput("和美")
 	in.NameParts.Community = community
-	id, err := db.CreateFiling(ctx, box, filingTownA, filingActor, in, nil)
+	id, err := db.CreateFiling(ctx, filingTownA, filingActor, in, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := db.ApproveFiling(ctx, box, filingTownA, filingActor, id, 1)
+	d, err := db.ApproveFiling(ctx, filingTownA, filingActor, id, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,19 +256,19 @@ func TestFilingChangeReturnAndCancel(t *testing.T) {
 	change := registry.FilingInput{Kind: registry.FilingChange, OrgID: d.OrgID, LeaderName: "王芳",
 		Venue: "社区文化广场", Members: 50, Volunteers: 5, Funding: "会员自筹", Changes: []string{"venue", "members"},
 		Reason: "场地调整"}
-	cid, err := db.CreateFiling(ctx, box, filingTownA, filingActor, change, nil)
+	cid, err := db.CreateFiling(ctx, filingTownA, filingActor, change, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// One open filing per organization.
-	if _, err := db.CreateFiling(ctx, box, filingTownA, filingActor, change, nil); !errors.Is(err, registry.ErrOpenFiling) {
+	if _, err := db.CreateFiling(ctx, filingTownA, filingActor, change, nil); !errors.Is(err, registry.ErrOpenFiling) {
 		t.Fatalf("second open filing: %v", err)
 	}
 	// Town B cannot file against town A's organization.
-	if _, err := db.CreateFiling(ctx, box, filingTownB, filingActor, change, nil); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.CreateFiling(ctx, filingTownB, filingActor, change, nil); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("town B files for town A's organization: %v", err)
 	}
-	if _, err := db.ApproveFiling(ctx, box, filingTownA, filingActor, cid, 1); err != nil {
+	if _, err := db.ApproveFiling(ctx, filingTownA, filingActor, cid, 1); err != nil {
 		t.Fatal(err)
 	}
 	var venue, phoneMask string
@@ -288,7 +284,7 @@ func TestFilingChangeReturnAndCancel(t *testing.T) {
 	// A returned filing changes nothing but itself.
 	cancel := registry.FilingInput{Kind: registry.FilingCancel, OrgID: d.OrgID,
 		CancelOn: ptrTime(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)), Reason: "成员解散"}
-	rid, err := db.CreateFiling(ctx, box, filingTownA, filingActor, cancel, nil)
+	rid, err := db.CreateFiling(ctx, filingTownA, filingActor, cancel, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,11 +295,11 @@ func TestFilingChangeReturnAndCancel(t *testing.T) {
 		t.Fatalf("deciding a decided filing: %v", err)
 	}
 
-	xid, err := db.CreateFiling(ctx, box, filingTownA, filingActor, cancel, nil)
+	xid, err := db.CreateFiling(ctx, filingTownA, filingActor, cancel, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ApproveFiling(ctx, box, filingTownA, filingActor, xid, 1); err != nil {
+	if _, err := db.ApproveFiling(ctx, filingTownA, filingActor, xid, 1); err != nil {
 		t.Fatal(err)
 	}
 	c, err := db.Certificate(ctx, filingTownA, id)
@@ -323,7 +319,7 @@ func TestFilingChangeReturnAndCancel(t *testing.T) {
 		t.Fatalf("timeline: %s", kinds)
 	}
 	// No more filings for a dissolved organization.
-	if _, err := db.CreateFiling(ctx, box, filingTownA, filingActor, change, nil); !errors.Is(err, registry.ErrNotFiled) {
+	if _, err := db.CreateFiling(ctx, filingTownA, filingActor, change, nil); !errors.Is(err, registry.ErrNotFiled) {
 		t.Fatalf("filing for a dissolved organization: %v", err)
 	}
 }

@@ -285,7 +285,8 @@ func noticeErr(err error) error {
 // CreateNotice records a notice a committee reports for its own community (待确认), with its first history row and
 // an audit row. The activity must start after now (ErrNoticeStarted); the organizing group, when named, must be
 // a live group of the community (ErrNoticeOrg).
-func (db *DB) CreateNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.NoticeInput) (int64, error) {
+func (db *DB) CreateNotice(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.NoticeInput) (int64, error) {
+	box := db.box
 	if !portal.Can(scope.Tier, portal.SubmitNotices) {
 		return 0, portal.ErrNotAllow
 	}
@@ -400,7 +401,8 @@ func (db *DB) RequestNoticeChanges(ctx context.Context, scope portal.Scope, acto
 // ResubmitNotice saves the committee's changes to a notice the town asked to change and puts it before the
 // town again (待确认). The activity must still start after now (ErrNoticeStarted). An empty contact phone keeps
 // the stored one. The history row names the fields that changed.
-func (db *DB) ResubmitNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.NoticeInput) error {
+func (db *DB) ResubmitNotice(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.NoticeInput) error {
+	box := db.box
 	if !portal.Can(scope.Tier, portal.SubmitNotices) {
 		return portal.ErrNotAllow
 	}
@@ -479,7 +481,8 @@ func (db *DB) WithdrawNotice(ctx context.Context, scope portal.Scope, actor port
 
 // RevealNoticeContact opens a notice's full contact phone for a town officer who needs to call, and records who
 // looked and why in the audit log, in the same transaction (SECURITY.md 15, 19).
-func (db *DB) RevealNoticeContact(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, reason string) (string, error) {
+func (db *DB) RevealNoticeContact(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, reason string) (string, error) {
+	box := db.box
 	if !portal.Can(scope.Tier, portal.ReviewNotices) {
 		return "", portal.ErrNotAllow
 	}
@@ -519,7 +522,8 @@ type NoticeLoad struct {
 // LoadNotices inserts notices inside scope in one transaction, through the same insert as CreateNotice so that
 // contact phones are sealed, with the history rows that lead to each notice's state and one audit row for the
 // batch. Unlike CreateNotice it accepts activities in the past: the demo shows notices already held.
-func (db *DB) LoadNotices(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, notices []NoticeLoad) error {
+func (db *DB) LoadNotices(ctx context.Context, scope portal.Scope, actor portal.Actor, notices []NoticeLoad) error {
+	box := db.box
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		for _, l := range notices {
 			if !l.Status.Valid() {

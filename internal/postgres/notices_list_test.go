@@ -81,7 +81,7 @@ func TestNoticeEventsCarryDisplayName(t *testing.T) {
 	if err := db.Pool.QueryRow(ctx, `SELECT id FROM accounts WHERE username = 'demo-town'`).Scan(&officer.AccountID); err != nil {
 		t.Fatal(err)
 	}
-	id, err := db.CreateNotice(ctx, noticeBox(t), noticeCommunity, reporter, noticeInput(5*24*time.Hour))
+	id, err := db.CreateNotice(ctx, noticeCommunity, reporter, noticeInput(5*24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

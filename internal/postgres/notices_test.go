@@ -57,8 +57,7 @@ func noticeCount(t *testing.T, db *postgres.DB, sql string, args ...any) int {
 func TestNoticeWorkflow(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
-	box := noticeBox(t)
-	id, err := db.CreateNotice(ctx, box, noticeCommunity, noticeReporter, noticeInput(5*24*time.Hour))
+	id, err := db.CreateNotice(ctx, noticeCommunity, noticeReporter, noticeInput(5*24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +107,7 @@ func TestNoticeWorkflow(t *testing.T) {
 	in := noticeInput(6 * 24 * time.Hour)
 	in.ContactPhone = "" // keeps the stored phone
 	in.Safety = "志愿者维持秩序，设置疏散通道，配备灭火器。"
-	if err := db.ResubmitNotice(ctx, box, noticeCommunity, noticeReporter, id, 2, in); err != nil {
+	if err := db.ResubmitNotice(ctx, noticeCommunity, noticeReporter, id, 2, in); err != nil {
 		t.Fatal(err)
 	}
 	n, _ = db.Notice(ctx, noticeCommunity, id)
@@ -156,9 +155,8 @@ func TestNoticeWorkflow(t *testing.T) {
 func TestNoticeMustPrecedeActivity(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
-	box := noticeBox(t)
 	before := noticeCount(t, db, `SELECT count(*) FROM major_activities`)
-	if _, err := db.CreateNotice(ctx, box, noticeCommunity, noticeReporter, noticeInput(-time.Hour)); !errors.Is(err, registry.ErrNoticeStarted) {
+	if _, err := db.CreateNotice(ctx, noticeCommunity, noticeReporter, noticeInput(-time.Hour)); !errors.Is(err, registry.ErrNoticeStarted) {
 		t.Errorf("past start: %v", err)
 	}
 	// A group of another community cannot be named as organizer.
@@ -169,10 +167,10 @@ func TestNoticeMustPrecedeActivity(t *testing.T) {
 	}
 	in := noticeInput(48 * time.Hour)
 	in.OrgID = otherOrg
-	if _, err := db.CreateNotice(ctx, box, noticeCommunity, noticeReporter, in); !errors.Is(err, registry.ErrNoticeOrg) {
+	if _, err := db.CreateNotice(ctx, noticeCommunity, noticeReporter, in); !errors.Is(err, registry.ErrNoticeOrg) {
 		t.Errorf("another community's group: %v", err)
 	}
-	if _, err := db.CreateNotice(ctx, box, noticeTown, noticeOfficer, noticeInput(48*time.Hour)); !errors.Is(err, portal.ErrNotAllow) {
+	if _, err := db.CreateNotice(ctx, noticeTown, noticeOfficer, noticeInput(48*time.Hour)); !errors.Is(err, portal.ErrNotAllow) {
 		t.Errorf("a town reporting: %v", err)
 	}
 	if after := noticeCount(t, db, `SELECT count(*) FROM major_activities`); after != before {
@@ -183,7 +181,7 @@ func TestNoticeMustPrecedeActivity(t *testing.T) {
 func TestNoticeConcurrentAcknowledgement(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
-	id, err := db.CreateNotice(ctx, noticeBox(t), noticeCommunity, noticeReporter, noticeInput(4*24*time.Hour))
+	id, err := db.CreateNotice(ctx, noticeCommunity, noticeReporter, noticeInput(4*24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,18 +211,17 @@ func TestNoticeConcurrentAcknowledgement(t *testing.T) {
 func TestUrgentNotices(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
-	box := noticeBox(t)
 	now := time.Now()
 	base, err := db.UrgentNotices(ctx, noticeTown, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	base2, _ := db.UrgentNotices(ctx, noticeTown2, now)
-	urgent, err := db.CreateNotice(ctx, box, noticeCommunity, noticeReporter, noticeInput(48*time.Hour))
+	urgent, err := db.CreateNotice(ctx, noticeCommunity, noticeReporter, noticeInput(48*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CreateNotice(ctx, box, noticeCommunity, noticeReporter, noticeInput(5*24*time.Hour)); err != nil {
+	if _, err := db.CreateNotice(ctx, noticeCommunity, noticeReporter, noticeInput(5*24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.UrgentNotices(ctx, noticeTown, now)

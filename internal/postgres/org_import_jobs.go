@@ -55,7 +55,8 @@ func (db *DB) CreateImportJob(ctx context.Context, scope portal.Scope, actor por
 }
 
 // ImportJob reads the actor's job id. Another account's job, or an unknown or expired one, is ErrNotFound.
-func (db *DB) ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) (ledger.Job, error) {
+func (db *DB) ImportJob(ctx context.Context, scope portal.Scope, actor portal.Actor, id string) (ledger.Job, error) {
+	box := db.box
 	var (
 		j      ledger.Job
 		state  string
@@ -120,7 +121,8 @@ func (db *DB) FailImportJob(ctx context.Context, id, message string) error {
 }
 
 // RejectImportJob ends the check of job id with the problems result lists; nothing is kept.
-func (db *DB) RejectImportJob(ctx context.Context, box *sealbox.Box, id string, result ledger.Result) error {
+func (db *DB) RejectImportJob(ctx context.Context, id string, result ledger.Result) error {
+	box := db.box
 	sealed, err := sealResult(box, id, result)
 	if err != nil {
 		return err
@@ -133,7 +135,8 @@ func (db *DB) RejectImportJob(ctx context.Context, box *sealbox.Box, id string, 
 
 // ReadyImportJob ends the clean check of job id: the rows are kept for the actor's confirmation (see
 // keepImport) and the job waits for it, both in one transaction.
-func (db *DB) ReadyImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, result ledger.Result, orgs []registry.OrgInput) error {
+func (db *DB) ReadyImportJob(ctx context.Context, scope portal.Scope, actor portal.Actor, id string, result ledger.Result, orgs []registry.OrgInput) error {
+	box := db.box
 	sealed, err := sealResult(box, id, result)
 	if err != nil {
 		return err
@@ -195,7 +198,8 @@ func (db *DB) ConfirmImportJob(ctx context.Context, scope portal.Scope, actor po
 // and marks the job done in that same transaction, so that a job shows done exactly when its organizations
 // exist. Progress is told after each chunk of rows. A name taken since the check is ErrNameTaken; then, as on
 // any error, nothing is imported and the job is left for the caller to fail.
-func (db *DB) RunImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, progress func(done int)) (int, error) {
+func (db *DB) RunImportJob(ctx context.Context, scope portal.Scope, actor portal.Actor, id string, progress func(done int)) (int, error) {
+	box := db.box
 	if !registry.MayImport(scope) {
 		return 0, portal.ErrNotAllow
 	}

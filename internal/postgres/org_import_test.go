@@ -43,7 +43,7 @@ func checkedJob(t testing.TB, db *postgres.DB, box *sealbox.Box, scope portal.Sc
 		t.Fatal(err)
 	}
 	preview := []ledger.Entry{{Row: 2, LeaderName: "王秀英", LeaderPhone: "13812345678"}}
-	if err := db.ReadyImportJob(ctx, box, scope, actor, id, ledger.Result{Rows: len(orgs), Preview: preview}, orgs); err != nil {
+	if err := db.ReadyImportJob(ctx, scope, actor, id, ledger.Result{Rows: len(orgs), Preview: preview}, orgs); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -51,7 +51,7 @@ func checkedJob(t testing.TB, db *postgres.DB, box *sealbox.Box, scope portal.Sc
 
 func importJob(t testing.TB, db *postgres.DB, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) ledger.Job {
 	t.Helper()
-	j, err := db.ImportJob(context.Background(), box, scope, actor, id)
+	j, err := db.ImportJob(context.Background(), scope, actor, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestImportJobRoundTrip(t *testing.T) {
 		actor portal.Actor
 		id    string
 	}{{recTown2, other, id}, {recTown, sameTown, id}, {recTown, actor, "00" + id[2:]}} {
-		if _, err := db.ImportJob(ctx, box, who.scope, who.actor, who.id); !errors.Is(err, portal.ErrNotFound) {
+		if _, err := db.ImportJob(ctx, who.scope, who.actor, who.id); !errors.Is(err, portal.ErrNotFound) {
 			t.Errorf("%s reads job %s: %v", who.actor.Username, who.id, err)
 		}
 		if _, err := db.ConfirmImportJob(ctx, who.scope, who.actor, who.id); !errors.Is(err, portal.ErrNotFound) {
@@ -117,11 +117,11 @@ func TestImportJobRoundTrip(t *testing.T) {
 	if j := importJob(t, db, box, recTown, actor, id); j.State != ledger.JobImporting || !j.Waiting || j.RowsDone != 0 {
 		t.Errorf("confirmed job %+v", j)
 	}
-	if _, err := db.RunImportJob(ctx, box, recTown2, other, id, nil); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.RunImportJob(ctx, recTown2, other, id, nil); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("another account runs the job: %v", err)
 	}
 	var told []int
-	n, err := db.RunImportJob(ctx, box, recTown, actor, id, func(done int) { told = append(told, done) })
+	n, err := db.RunImportJob(ctx, recTown, actor, id, func(done int) { told = append(told, done) })
 	if err != nil || n != 2 || fmt.Sprint(told) != "[2]" {
 		t.Fatalf("import: %d, %v, progress %v", n, err, told)
 	}
@@ -137,7 +137,7 @@ func TestImportJobRoundTrip(t *testing.T) {
 	if j := importJob(t, db, box, recTown, actor, id); j.State != ledger.JobDone || j.Imported != 2 {
 		t.Errorf("done job %+v", j)
 	}
-	if _, err := db.RunImportJob(ctx, box, recTown, actor, id, nil); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.RunImportJob(ctx, recTown, actor, id, nil); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("a job run twice: %v", err)
 	}
 	taken, err := db.TakenNames(ctx, recTown2, []string{"渝北区双龙湖街道锦华社区导入甲舞蹈队", "渝北区无此名称队"})
@@ -188,7 +188,7 @@ func TestImportJobProgressAndHeartbeat(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen []int
-	n, err := db.RunImportJob(ctx, box, recCommunity, actor, id, func(done int) {
+	n, err := db.RunImportJob(ctx, recCommunity, actor, id, func(done int) {
 		if err := db.ImportJobProgress(ctx, id, done); err != nil {
 			t.Error(err)
 		}
@@ -221,7 +221,7 @@ func TestImportJobRejectedKeepsNothing(t *testing.T) {
 	db, box, actor, id := newCommunityJob(t, "有错.xlsx", 3)
 	result := ledger.Result{Rows: 3, BadRows: 1, ProblemCount: 1,
 		Problems: []ledger.Problem{{Row: 3, Column: ledger.ColPhone, Value: "***1234", Reason: "负责人电话：位数不对"}}}
-	if err := db.RejectImportJob(ctx, box, id, result); err != nil {
+	if err := db.RejectImportJob(ctx, id, result); err != nil {
 		t.Fatal(err)
 	}
 	j := importJob(t, db, box, recCommunity, actor, id)
@@ -254,14 +254,14 @@ func TestImportJobNameTakenImportsNothing(t *testing.T) {
 	actor := importActor(t, db, "demo-community", recCommunity)
 	id := checkedJob(t, db, box, recCommunity, actor, []registry.OrgInput{recGuided(t, db, "先到甲"), recGuided(t, db, "先到乙")})
 	// Between check and confirmation someone records the second name.
-	if _, err := db.CreateOrganization(ctx, box, recCommunity, actor, recGuided(t, db, "先到乙")); err != nil {
+	if _, err := db.CreateOrganization(ctx, recCommunity, actor, recGuided(t, db, "先到乙")); err != nil {
 		t.Fatal(err)
 	}
 	before := recCount(t, db, `SELECT count(*) FROM organizations`)
 	if _, err := db.ConfirmImportJob(ctx, recCommunity, actor, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.RunImportJob(ctx, box, recCommunity, actor, id, nil); !errors.Is(err, registry.ErrNameTaken) {
+	if _, err := db.RunImportJob(ctx, recCommunity, actor, id, nil); !errors.Is(err, registry.ErrNameTaken) {
 		t.Fatalf("err %v, want ErrNameTaken", err)
 	}
 	if got := recCount(t, db, `SELECT count(*) FROM organizations`); got != before {
@@ -298,7 +298,7 @@ func TestImportJobExpires(t *testing.T) {
 	if _, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET expires_at = now() - interval '1 second' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ImportJob(ctx, box, recCommunity, actor, id); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.ImportJob(ctx, recCommunity, actor, id); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("expired job: %v", err)
 	}
 	if _, err := db.CreateImportJob(ctx, recCommunity, actor, "新.xlsx", 1); err != nil {
@@ -313,7 +313,7 @@ func TestImportJobExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ReadyImportJob(ctx, box, recTown2, other, jobID, ledger.Result{Rows: 1},
+	if err := db.ReadyImportJob(ctx, recTown2, other, jobID, ledger.Result{Rows: 1},
 		[]registry.OrgInput{recGuided(t, db, "越界")}); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("another town's community: %v", err)
 	}
@@ -361,7 +361,7 @@ func BenchmarkImport100k(b *testing.B) {
 			b.Fatal(err)
 		}
 		start = time.Now()
-		n, err := db.RunImportJob(ctx, box, recTown, actor, id, func(done int) {
+		n, err := db.RunImportJob(ctx, recTown, actor, id, func(done int) {
 			if done == 5000 {
 				b.Logf("staged and first chunk in %v", time.Since(start))
 			}

@@ -175,7 +175,8 @@ func (r orgRow) organization() registry.Organization {
 
 // CreateOrganization records a new organization with its first timeline row and an audit row, in one
 // transaction. A duplicate live name is ErrNameTaken; a community outside scope is ErrNotFound.
-func (db *DB) CreateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.OrgInput) (int64, error) {
+func (db *DB) CreateOrganization(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.OrgInput) (int64, error) {
+	box := db.box
 	if !registry.MayCreate(scope, in.Tier, in.LegalForm) {
 		return 0, portal.ErrNotAllow
 	}
@@ -269,7 +270,8 @@ func lockOrganization(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int
 // codes, community and the 行政区划/社区 parts of the name are not changed by editing; a leader phone or ID
 // left empty keeps the stored one. It returns the labels of the fields that changed (none: nothing written);
 // a change leaves an "updated" timeline row naming them and an audit row.
-func (db *DB) UpdateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.OrgInput) ([]string, error) {
+func (db *DB) UpdateOrganization(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.OrgInput) ([]string, error) {
+	box := db.box
 	var changed []string
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := lockOrganization(ctx, tx, scope, id)
@@ -420,7 +422,8 @@ func (db *DB) ChangeOrgStatus(ctx context.Context, scope portal.Scope, actor por
 
 // RevealLeader opens the leader's full phone number and 身份证号 for a scope allowed to see them, and records
 // who looked, at what and why in the audit log, in the same transaction (SECURITY.md 15, 19).
-func (db *DB) RevealLeader(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, reason string) (phone, idNumber string, err error) {
+func (db *DB) RevealLeader(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, reason string) (phone, idNumber string, err error) {
+	box := db.box
 	if strings.TrimSpace(reason) == "" {
 		return "", "", registry.ErrReasonRequired
 	}
@@ -461,7 +464,8 @@ type OrgLoad struct {
 
 // LoadOrganizations inserts orgs inside scope in one transaction, through insertOrganization so that phones and
 // 身份证号 are sealed, with timeline rows for each 备案, 登记 and status, and one audit row for the batch.
-func (db *DB) LoadOrganizations(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, orgs []OrgLoad) error {
+func (db *DB) LoadOrganizations(ctx context.Context, scope portal.Scope, actor portal.Actor, orgs []OrgLoad) error {
+	box := db.box
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		for _, l := range orgs {
 			id, err := insertOrganization(ctx, tx, box, scope, actor, l.OrgInput)

@@ -69,9 +69,8 @@ func recCount(t *testing.T, db *postgres.DB, sql string, args ...any) int {
 func TestCreateOrganizationSealsPersonalDataAndAudits(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	box := recBox(t)
 	in := recGuided(t, db, "馨雅")
-	id, err := db.CreateOrganization(ctx, box, recCommunity, recActor(recCommunity), in)
+	id, err := db.CreateOrganization(ctx, recCommunity, recActor(recCommunity), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,19 +104,19 @@ func TestCreateOrganizationSealsPersonalDataAndAudits(t *testing.T) {
 
 	// The same live name again is refused, and nothing of the second attempt is written.
 	before := recCount(t, db, `SELECT count(*) FROM audit_log`)
-	if _, err := db.CreateOrganization(ctx, box, recCommunity, recActor(recCommunity), in); !errors.Is(err, registry.ErrNameTaken) {
+	if _, err := db.CreateOrganization(ctx, recCommunity, recActor(recCommunity), in); !errors.Is(err, registry.ErrNameTaken) {
 		t.Errorf("duplicate name: %v, want ErrNameTaken", err)
 	}
 	if after := recCount(t, db, `SELECT count(*) FROM audit_log`); after != before {
 		t.Errorf("a refused create wrote %d audit rows", after-before)
 	}
 	// A town records no guided group here, and a community none in another community.
-	if _, err := db.CreateOrganization(ctx, box, recTown, recActor(recTown), recGuided(t, db, "馨宁")); !errors.Is(err, portal.ErrNotAllow) {
+	if _, err := db.CreateOrganization(ctx, recTown, recActor(recTown), recGuided(t, db, "馨宁")); !errors.Is(err, portal.ErrNotAllow) {
 		t.Errorf("town creating a guided group: %v", err)
 	}
 	other := recGuided(t, db, "馨安")
 	other.CommunityCode = seed.CommunityDemoRural
-	if _, err := db.CreateOrganization(ctx, box, recCommunity, recActor(recCommunity), other); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.CreateOrganization(ctx, recCommunity, recActor(recCommunity), other); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("community creating in another community: %v", err)
 	}
 }
@@ -138,7 +137,7 @@ func TestOrganizationOutsideScopeIsNotFound(t *testing.T) {
 		if ev, err := db.OrgEvents(ctx, s, id); err != nil || len(ev) != 0 {
 			t.Errorf("OrgEvents as %v: %d rows, %v", s, len(ev), err)
 		}
-		if _, _, err := db.RevealLeader(ctx, recBox(t), s, recActor(s), id, "核实"); !errors.Is(err, portal.ErrNotFound) {
+		if _, _, err := db.RevealLeader(ctx, s, recActor(s), id, "核实"); !errors.Is(err, portal.ErrNotFound) {
 			t.Errorf("RevealLeader as %v: %v", s, err)
 		}
 	}
@@ -162,9 +161,8 @@ func TestOrganizationOutsideScopeIsNotFound(t *testing.T) {
 func TestUpdateOrganization(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	box := recBox(t)
 	in := recGuided(t, db, "馨雅")
-	id, err := db.CreateOrganization(ctx, box, recCommunity, recActor(recCommunity), in)
+	id, err := db.CreateOrganization(ctx, recCommunity, recActor(recCommunity), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +170,7 @@ func TestUpdateOrganization(t *testing.T) {
 	edit.LeaderPhone, edit.LeaderID = "", "" // left empty: kept
 	edit.Venue = "社区文化广场"
 	edit.CommunityCode = seed.CommunityDemoRural // ignored: editing never moves a group
-	changed, err := db.UpdateOrganization(ctx, box, recCommunity, recActor(recCommunity), id, 1, edit)
+	changed, err := db.UpdateOrganization(ctx, recCommunity, recActor(recCommunity), id, 1, edit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +184,7 @@ func TestUpdateOrganization(t *testing.T) {
 	if o.Version != 2 || o.Venue != "社区文化广场" || o.LeaderPhone != "138****5678" || o.CommunityCode != seed.CommunityDemo {
 		t.Errorf("after edit %+v", o)
 	}
-	phone, idNo, err := db.RevealLeader(ctx, box, recTown, recActor(recTown), id, "核实")
+	phone, idNo, err := db.RevealLeader(ctx, recTown, recActor(recTown), id, "核实")
 	if err != nil || phone != in.LeaderPhone || idNo != in.LeaderID {
 		t.Errorf("kept phone/ID: %q %q %v", phone, idNo, err)
 	}
@@ -198,16 +196,16 @@ func TestUpdateOrganization(t *testing.T) {
 
 	// A stale version writes nothing.
 	edit.Venue = "别处"
-	if _, err := db.UpdateOrganization(ctx, box, recTown, recActor(recTown), id, 1, edit); !errors.Is(err, portal.ErrConflict) {
+	if _, err := db.UpdateOrganization(ctx, recTown, recActor(recTown), id, 1, edit); !errors.Is(err, portal.ErrConflict) {
 		t.Errorf("stale edit: %v, want ErrConflict", err)
 	}
 	// A new phone replaces the old one; the district does not edit.
 	edit.LeaderPhone = "13900001111"
-	if changed, err := db.UpdateOrganization(ctx, box, recTown, recActor(recTown), id, 2, edit); err != nil ||
+	if changed, err := db.UpdateOrganization(ctx, recTown, recActor(recTown), id, 2, edit); err != nil ||
 		!strings.Contains(strings.Join(changed, ","), "负责人电话") {
 		t.Errorf("town edit: %v %v", changed, err)
 	}
-	if _, err := db.UpdateOrganization(ctx, box, recDistrict, recActor(recDistrict), id, 3, edit); !errors.Is(err, portal.ErrNotAllow) {
+	if _, err := db.UpdateOrganization(ctx, recDistrict, recActor(recDistrict), id, 3, edit); !errors.Is(err, portal.ErrNotAllow) {
 		t.Errorf("district edit: %v, want ErrNotAllow", err)
 	}
 	if o, _ := db.Organization(ctx, recTown, id); o.LeaderPhone != "139****1111" || o.Version != 3 {
@@ -220,7 +218,7 @@ func TestUpdateOrganization(t *testing.T) {
 		t.Fatal(err)
 	}
 	fo, _ := db.Organization(ctx, recCommunity, filed)
-	if _, err := db.UpdateOrganization(ctx, box, recCommunity, recActor(recCommunity), filed, fo.Version, edit); !errors.Is(err, portal.ErrNotAllow) {
+	if _, err := db.UpdateOrganization(ctx, recCommunity, recActor(recCommunity), filed, fo.Version, edit); !errors.Is(err, portal.ErrNotAllow) {
 		t.Errorf("community editing a filed group: %v, want ErrNotAllow", err)
 	}
 }
@@ -228,9 +226,8 @@ func TestUpdateOrganization(t *testing.T) {
 func TestChangeOrgStatus(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	box := recBox(t)
 	in := recGuided(t, db, "馨雅")
-	id, err := db.CreateOrganization(ctx, box, recCommunity, recActor(recCommunity), in)
+	id, err := db.CreateOrganization(ctx, recCommunity, recActor(recCommunity), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +259,7 @@ func TestChangeOrgStatus(t *testing.T) {
 		t.Errorf("status event %s→%s %q %v", from, to, reason, err)
 	}
 	// Its name is free again; bringing it back once another group has taken the name is refused.
-	if _, err := db.CreateOrganization(ctx, box, recCommunity, recActor(recCommunity), in); err != nil {
+	if _, err := db.CreateOrganization(ctx, recCommunity, recActor(recCommunity), in); err != nil {
 		t.Fatalf("reusing a dissolved group's name: %v", err)
 	}
 	if err := db.ChangeOrgStatus(ctx, recDistrict, recActor(recDistrict), id, 2, registry.StatusNormal, on, ""); !errors.Is(err, registry.ErrNameTaken) {
@@ -280,7 +277,7 @@ func TestRevealLeaderOfDemoOrganization(t *testing.T) {
 		AND leader_id_enc IS NOT NULL ORDER BY id LIMIT 1`, seed.TownShuanglonghu).Scan(&id, &mask); err != nil {
 		t.Fatal(err)
 	}
-	phone, idNo, err := db.RevealLeader(ctx, recBox(t), recTown, recActor(recTown), id, "核实负责人身份")
+	phone, idNo, err := db.RevealLeader(ctx, recTown, recActor(recTown), id, "核实负责人身份")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,10 +289,10 @@ func TestRevealLeaderOfDemoOrganization(t *testing.T) {
 		strconv.FormatInt(id, 10)).Scan(&detail); err != nil || !strings.Contains(detail, "核实负责人身份") {
 		t.Errorf("audit detail %q, %v", detail, err)
 	}
-	if _, _, err := db.RevealLeader(ctx, recBox(t), recCommunity, recActor(recCommunity), id, "看看"); !errors.Is(err, portal.ErrNotFound) {
+	if _, _, err := db.RevealLeader(ctx, recCommunity, recActor(recCommunity), id, "看看"); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("community reveal: %v", err)
 	}
-	if _, _, err := db.RevealLeader(ctx, recBox(t), recTown, recActor(recTown), id, " "); !errors.Is(err, registry.ErrReasonRequired) {
+	if _, _, err := db.RevealLeader(ctx, recTown, recActor(recTown), id, " "); !errors.Is(err, registry.ErrReasonRequired) {
 		t.Errorf("reveal without reason: %v", err)
 	}
 	if n := recCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'org.reveal'`); n != 1 {

@@ -11,7 +11,6 @@ import (
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
-	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
 // demoApplication is one demo application: who submits it, for which community (or the first group of the
@@ -80,7 +79,7 @@ func applicationSecondCommunity(town string) string {
 // LoadDemoApplications submits the demo applications as the demo accounts and takes each as far as its state,
 // as demo-district. LoadDemo calls it once, after the demo organizations, since one application is for an
 // existing group.
-func LoadDemoApplications(ctx context.Context, db *postgres.DB, box *sealbox.Box) error {
+func LoadDemoApplications(ctx context.Context, db *postgres.DB) error {
 	district, err := applicationActor(ctx, db, "demo-district")
 	if err != nil {
 		return err
@@ -115,7 +114,7 @@ func LoadDemoApplications(ctx context.Context, db *postgres.DB, box *sealbox.Box
 		if p := rules.CheckName(in.NameParts, in.LegalForm, place.CommunityName); !p.OK() {
 			return fmt.Errorf("demo application %d: name %s: %v", i, rules.ComposeName(in.NameParts), p)
 		}
-		id, err := db.CreateApplication(ctx, box, scope, submitter, in)
+		id, err := db.CreateApplication(ctx, scope, submitter, in)
 		if err != nil {
 			return fmt.Errorf("demo application %d: %w", i, err)
 		}
@@ -129,7 +128,7 @@ func LoadDemoApplications(ctx context.Context, db *postgres.DB, box *sealbox.Box
 		case registry.AppCorrection:
 			err = db.ReturnApplication(ctx, districtScope, district, id, 2, d.note)
 		case registry.AppApproved:
-			_, err = db.ApproveApplication(ctx, box, districtScope, district, id, 2,
+			_, err = db.ApproveApplication(ctx, districtScope, district, id, 2,
 				rules.MakeUSCC(d.legal, DistrictCode, fmt.Sprintf("MJT%05d", 10+i)))
 		case registry.AppRejected:
 			err = db.RejectApplication(ctx, districtScope, district, id, 2, d.note)

@@ -9,7 +9,6 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
-	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
 // system is the actor of seeding and imports run from the command line.
@@ -23,7 +22,7 @@ func LoadReference(ctx context.Context, db *postgres.DB) error {
 // LoadDemo loads the demo data once: demo communities, the demo accounts with the demo password and the demo
 // organizations, whose leader phones and 身份证号 box seals. It reports whether it loaded anything (false when
 // the database already has it).
-func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, box *sealbox.Box, password string) (bool, error) {
+func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password string) (bool, error) {
 	done, err := db.Fact(ctx, "demo_loaded")
 	if err != nil || done != "" {
 		return false, err
@@ -45,13 +44,13 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, box *sealbox
 			return false, err
 		}
 	}
-	if err := LoadDemoOrganizations(ctx, db, box); err != nil {
+	if err := LoadDemoOrganizations(ctx, db); err != nil {
 		return false, err
 	}
-	if err := LoadDemoApplications(ctx, db, box); err != nil {
+	if err := LoadDemoApplications(ctx, db); err != nil {
 		return false, err
 	}
-	if err := LoadDemoNotices(ctx, db, box, time.Now()); err != nil {
+	if err := LoadDemoNotices(ctx, db, time.Now()); err != nil {
 		return false, err
 	}
 	if err := LoadDemoReports(ctx, db); err != nil {

@@ -8,7 +8,6 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
-	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
 // demoActivity is one kind of major activity a community reports, as committees write them.
@@ -70,7 +69,7 @@ var otherNoticeSteps = []demoNoticeStep{
 // LoadDemoNotices puts demo major-activity notices, dated relative to now, into the communities of 双龙湖街道 and
 // 统景镇, through the store so that contact phones are sealed like any others. LoadDemo calls it once, after the
 // demo organizations, whose groups some notices name as organizer.
-func LoadDemoNotices(ctx context.Context, db *postgres.DB, box *sealbox.Box, now time.Time) error {
+func LoadDemoNotices(ctx context.Context, db *postgres.DB, now time.Time) error {
 	var notices []postgres.NoticeLoad
 	k := 0
 	for _, c := range DemoCommunities(Towns()) {
@@ -99,7 +98,7 @@ func LoadDemoNotices(ctx context.Context, db *postgres.DB, box *sealbox.Box, now
 		}
 		k += len(steps)
 	}
-	return db.LoadNotices(ctx, box, portal.Scope{Tier: portal.TierDistrict, Division: DistrictCode}, system, notices)
+	return db.LoadNotices(ctx, portal.Scope{Tier: portal.TierDistrict, Division: DistrictCode}, system, notices)
 }
 
 // demoNotice is the n-th demo notice: an activity starting s.days from now at 09:00 or 19:00 北京时间.

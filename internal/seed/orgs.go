@@ -13,17 +13,16 @@ import (
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
-	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
 // LoadDemoOrganizations puts the demo organizations into the database through the store, so that leader phones
 // and 身份证号 are sealed like any others. LoadDemo calls it once, before it records that demo data is loaded.
-func LoadDemoOrganizations(ctx context.Context, db *postgres.DB, box *sealbox.Box) error {
+func LoadDemoOrganizations(ctx context.Context, db *postgres.DB) error {
 	orgs, err := DemoOrganizations(Towns(), DemoCommunities(Towns()))
 	if err != nil {
 		return err
 	}
-	return db.LoadOrganizations(ctx, box, portal.Scope{Tier: portal.TierDistrict, Division: DistrictCode}, system, orgs)
+	return db.LoadOrganizations(ctx, portal.Scope{Tier: portal.TierDistrict, Division: DistrictCode}, system, orgs)
 }
 
 // demoKind is one kind of group: the 业务领域 and 组织形式 of its name, and the 服务领域 and 性质 it records.

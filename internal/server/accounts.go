@@ -28,7 +28,8 @@ type accountStore interface {
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
-func handleAccountList(db accountStore, base string, rs *responder) http.HandlerFunc {
+func handleAccountList(db accountStore, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Accounts()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		q := r.URL.Query()
@@ -78,7 +79,8 @@ func divisionOptions(ctx context.Context, db accountStore, scope portal.Scope, s
 	return opts, nil
 }
 
-func handleAccountNew(db accountStore, base string, rs *responder) http.HandlerFunc {
+func handleAccountNew(db accountStore, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Accounts()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		opts, err := divisionOptions(r.Context(), db, a.Scope(), "")
@@ -93,7 +95,8 @@ func handleAccountNew(db accountStore, base string, rs *responder) http.HandlerF
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,39}$`)
 
-func handleAccountCreate(db accountStore, h *auth.Hasher, base string, rs *responder) http.HandlerFunc {
+func handleAccountCreate(db accountStore, h *auth.Hasher, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Accounts()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		a := accountFrom(r.Context())
@@ -194,7 +197,8 @@ func accountDetail(ctx context.Context, db accountStore, a *portal.Account, targ
 		Locked: target.Locked(now), DivisionOptions: same, Problems: map[string]string{}}, nil
 }
 
-func handleAccountShow(db accountStore, base string, rs *responder) http.HandlerFunc {
+func handleAccountShow(db accountStore, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Accounts()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		id, ok := pathID(r, "id")
@@ -236,7 +240,8 @@ var changeDone = map[accountChangeKind]string{
 
 // handleAccountChange applies one administrative change. The version in the form makes two administrators
 // acting at once safe: the second gets 409 and nothing of theirs is written.
-func handleAccountChange(db accountStore, h *auth.Hasher, base string, kind accountChangeKind, rs *responder) http.HandlerFunc {
+func handleAccountChange(db accountStore, h *auth.Hasher, paths web.Paths, kind accountChangeKind, rs *responder) http.HandlerFunc {
+	base := paths.Accounts()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())

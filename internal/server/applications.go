@@ -13,7 +13,6 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
-	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -32,20 +31,20 @@ type applicationFormStore interface {
 
 type applicationCreator interface {
 	applicationFormStore
-	CreateApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.ApplicationInput) (int64, error)
+	CreateApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.ApplicationInput) (int64, error)
 }
 
 type applicationResubmitter interface {
 	applicationReader
 	applicationFormStore
-	ResubmitApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.ApplicationInput) error
+	ResubmitApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.ApplicationInput) error
 }
 
 type applicationDecider interface {
 	applicationReader
 	AcceptApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int) error
 	ReturnApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, correction string) error
-	ApproveApplication(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, uscc string) (int64, error)
+	ApproveApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, uscc string) (int64, error)
 	RejectApplication(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error
 }
 
@@ -153,7 +152,8 @@ func applicationOrg(ctx context.Context, db applicationFormStore, scope portal.S
 	return &o, nil
 }
 
-func handleApplicationNew(db applicationFormStore, base string, rs *responder) http.HandlerFunc {
+func handleApplicationNew(db applicationFormStore, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		org, err := applicationOrg(r.Context(), db, a.Scope(), strings.TrimSpace(r.URL.Query().Get("org")))
@@ -170,7 +170,8 @@ func handleApplicationNew(db applicationFormStore, base string, rs *responder) h
 	}
 }
 
-func handleApplicationCreate(db applicationCreator, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+func handleApplicationCreate(db applicationCreator, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
@@ -213,7 +214,7 @@ func handleApplicationCreate(db applicationCreator, box *sealbox.Box, base strin
 		readApplicationForm(r, &v, &in, problems, "", time.Now().In(beijing))
 		var id int64
 		if problems.OK() {
-			id, err = db.CreateApplication(r.Context(), box, scope, portal.ActorOf(*a, clientIPFrom(r.Context())), in)
+			id, err = db.CreateApplication(r.Context(), scope, portal.ActorOf(*a, clientIPFrom(r.Context())), in)
 			switch {
 			case errors.Is(err, registry.ErrOpenApplication):
 				problems.Add("org", "该组织已有办理中的登记申请，不能重复提交")
@@ -354,7 +355,8 @@ func applicationDetail(ctx context.Context, db applicationReader, a *portal.Acco
 	return v, app, nil
 }
 
-func handleApplicationShow(db applicationReader, base string, rs *responder) http.HandlerFunc {
+func handleApplicationShow(db applicationReader, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, _, err := applicationDetail(r.Context(), db, accountFrom(r.Context()), base, r, takeFlashCtx(r))
 		if err != nil {
@@ -375,7 +377,8 @@ var applicationDecisionDone = map[registry.ApplicationStatus]string{
 // handleApplicationDecide is one of the district's steps: 受理, 退回补正, 准予登记 or 不予登记. The version in the
 // form is the one the reviewer saw: when another reviewer acted first, this one gets 409 and nothing of theirs is
 // written.
-func handleApplicationDecide(db applicationDecider, box *sealbox.Box, base string, to registry.ApplicationStatus, rs *responder) http.HandlerFunc {
+func handleApplicationDecide(db applicationDecider, paths web.Paths, to registry.ApplicationStatus, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
@@ -424,7 +427,7 @@ func handleApplicationDecide(db applicationDecider, box *sealbox.Box, base strin
 			case registry.AppCorrection:
 				err = db.ReturnApplication(r.Context(), a.Scope(), actor, app.ID, version, correction)
 			case registry.AppApproved:
-				_, err = db.ApproveApplication(r.Context(), box, a.Scope(), actor, app.ID, version, uscc)
+				_, err = db.ApproveApplication(r.Context(), a.Scope(), actor, app.ID, version, uscc)
 			case registry.AppRejected:
 				err = db.RejectApplication(r.Context(), a.Scope(), actor, app.ID, version, reason)
 			}
@@ -487,7 +490,8 @@ func applicationCorrectionForm(ctx context.Context, db applicationResubmitter, a
 	return v, app, nil
 }
 
-func handleApplicationEdit(db applicationResubmitter, base string, rs *responder) http.HandlerFunc {
+func handleApplicationEdit(db applicationResubmitter, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, _, err := applicationCorrectionForm(r.Context(), db, accountFrom(r.Context()), base, r)
 		if errors.Is(err, portal.ErrConflict) {
@@ -503,7 +507,8 @@ func handleApplicationEdit(db applicationResubmitter, base string, rs *responder
 }
 
 // handleApplicationResubmit saves the corrections and puts the application back before the reviewer (已受理).
-func handleApplicationResubmit(db applicationResubmitter, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+func handleApplicationResubmit(db applicationResubmitter, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
@@ -525,7 +530,7 @@ func handleApplicationResubmit(db applicationResubmitter, box *sealbox.Box, base
 		problems := rules.Problems{}
 		readApplicationForm(r, &v, &in, problems, app.LeaderPhone, time.Now().In(beijing))
 		if problems.OK() {
-			err = db.ResubmitApplication(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
+			err = db.ResubmitApplication(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
 				app.ID, version, in)
 			if err != nil {
 				rs.fail(w, r, err)

@@ -58,7 +58,8 @@ func readApplicationQuery(r *http.Request, db orgFilterDivisions, a *portal.Acco
 
 // handleApplicationList is a tier's applications, newest first: the district's review queue (filter 待受理 to
 // work it), or a town's or committee's own. A filter outside the caller's jurisdiction is 422, never a list.
-func handleApplicationList(db applicationLister, base string, rs *responder) http.HandlerFunc {
+func handleApplicationList(db applicationLister, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v, f, vals, err := readApplicationQuery(r, db, a, base)
@@ -90,7 +91,8 @@ func handleApplicationList(db applicationLister, base string, rs *responder) htt
 // or a CSV file: leader phone and 身份证号 masked as on the pages, every text cell neutralised against formulas,
 // and one audit row however the download ends. Like the organization export it is a GET: the audit row records
 // the request and changes nothing of the registry.
-func handleApplicationExport(db applicationExporter, base string, format exportFormat, rs *responder) http.HandlerFunc {
+func handleApplicationExport(db applicationExporter, paths web.Paths, format exportFormat, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v, f, _, err := readApplicationQuery(r, db, a, base)

@@ -115,7 +115,7 @@ func TestDatabaseOutageAnswers503AndRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := postgres.Open(context.Background(), proxied)
+	db, err := postgres.Open(context.Background(), proxied, testdb.DemoKey())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
-	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/uploads"
 	"github.com/yubei-cso/portal/web"
 )
@@ -49,7 +48,8 @@ func filingDetail(ctx context.Context, db filingReader, a *portal.Account, base 
 		docs, events, canFile, canFile), nil
 }
 
-func handleFilingShow(db filingReader, base string, canFile bool, rs *responder) http.HandlerFunc {
+func handleFilingShow(db filingReader, paths web.Paths, canFile bool, rs *responder) http.HandlerFunc {
+	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := pathID(r, "id")
 		if !ok {
@@ -95,7 +95,7 @@ type filingCreator interface {
 	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
 	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
 	NameInUse(ctx context.Context, scope portal.Scope, name string) (bool, error)
-	CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error)
+	CreateFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error)
 }
 
 // filingTown is the officer's town and its communities, which fix the name's 行政区划 and the community choices.
@@ -116,7 +116,8 @@ func filingCommunityOptions(communities []portal.Division, selected string) []we
 	return opts
 }
 
-func handleFilingNew(db filingCreator, base string, rs *responder) http.HandlerFunc {
+func handleFilingNew(db filingCreator, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		town, communities, err := filingTown(r.Context(), db, a.Scope())
@@ -156,7 +157,8 @@ func filingUploadProblem(err error) string {
 // handleFilingCreate receives a 成立备案. Everything is checked before anything is kept: a form with any problem
 // stores no file and no row. Files are stored before the row that names them; if the row then fails, they are
 // removed again.
-func handleFilingCreate(db filingCreator, box *sealbox.Box, up *uploads.Store, base string, rs *responder) http.HandlerFunc {
+func handleFilingCreate(db filingCreator, up *uploads.Store, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, filingMaxRequest)
 		if !parseFilingUpload(w, r, rs) {
@@ -188,7 +190,7 @@ func handleFilingCreate(db filingCreator, box *sealbox.Box, up *uploads.Store, b
 		}
 		var id int64
 		if f.OK() {
-			if id, err = storeFiling(r, db, box, up, in, files, f.Problems); err != nil {
+			if id, err = storeFiling(r, db, up, in, files, f.Problems); err != nil {
 				rs.fail(w, r, err)
 				return
 			}
@@ -318,7 +320,7 @@ func checkFilingDocs(up *uploads.Store, mf *multipart.Form, problems rules.Probl
 
 // storeFiling stores the documents, then the 成立备案 that names them; a refused document or a community gone
 // meanwhile is a problem, anything else an error. Whatever fails, no stored file is left behind.
-func storeFiling(r *http.Request, db filingCreator, box *sealbox.Box, up *uploads.Store, in registry.FilingInput,
+func storeFiling(r *http.Request, db filingCreator, up *uploads.Store, in registry.FilingInput,
 	files map[string]*multipart.FileHeader, problems rules.Problems) (int64, error) {
 	var docs []registry.NewDocument
 	var stored []string
@@ -341,7 +343,7 @@ func storeFiling(r *http.Request, db filingCreator, box *sealbox.Box, up *upload
 			ContentType: f.ContentType, Size: f.Size, StorageKey: f.Key, SHA256: f.SHA256})
 	}
 	a := accountFrom(r.Context())
-	id, err := db.CreateFiling(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, docs)
+	id, err := db.CreateFiling(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, docs)
 	if err != nil {
 		filingRemoveUploads(up, stored)
 		if errors.Is(err, portal.ErrNotFound) {
@@ -395,7 +397,7 @@ func filingFormProblem(v *web.FilingFormView, field, msg string) {
 // filedOrgStore is what 变更 and 注销 filings need.
 type filedOrgStore interface {
 	FiledOrganization(ctx context.Context, scope portal.Scope, id int64) (registry.FiledOrg, error)
-	CreateFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error)
+	CreateFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error)
 }
 
 // filingOrg loads the live filed organization named by ?org= inside the caller's jurisdiction.
@@ -437,7 +439,8 @@ func filingCancelView(a *portal.Account, base string, o registry.FiledOrg) web.F
 		Org: web.FiledOrgSummary{Name: o.Name, FilingNo: o.FilingNo}}
 }
 
-func handleFilingOrgForm(db filedOrgStore, base string, kind registry.FilingKind, rs *responder) http.HandlerFunc {
+func handleFilingOrgForm(db filedOrgStore, paths web.Paths, kind registry.FilingKind, rs *responder) http.HandlerFunc {
+	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		o, ok := filingOrg(w, r, db, rs)
 		if !ok {
@@ -453,7 +456,8 @@ func handleFilingOrgForm(db filedOrgStore, base string, kind registry.FilingKind
 }
 
 // handleFilingOrgCreate receives a 变更 or 注销 filing for a filed organization.
-func handleFilingOrgCreate(db filedOrgStore, box *sealbox.Box, base string, kind registry.FilingKind, rs *responder) http.HandlerFunc {
+func handleFilingOrgCreate(db filedOrgStore, paths web.Paths, kind registry.FilingKind, rs *responder) http.HandlerFunc {
+	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		o, ok := filingOrg(w, r, db, rs)
@@ -474,7 +478,7 @@ func handleFilingOrgCreate(db filedOrgStore, box *sealbox.Box, base string, kind
 		var id int64
 		if f.OK() {
 			var err error
-			id, err = db.CreateFiling(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, nil)
+			id, err = db.CreateFiling(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, nil)
 			switch {
 			case errors.Is(err, registry.ErrOpenFiling):
 				f.Problems.Add("changes", "该组织已有待审核的备案，请先办结后再提交")
@@ -553,13 +557,14 @@ func filingChangeProblem(v *web.FilingChangeView, field, msg string) {
 // filingDecider decides filings.
 type filingDecider interface {
 	filingReader
-	ApproveFiling(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int) (registry.Decision, error)
+	ApproveFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int) (registry.Decision, error)
 	ReturnFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error
 }
 
 // handleFilingApprove decides 准予备案. The version in the form makes two officers acting at once safe: exactly
 // one wins, the other gets 409 and nothing of theirs is written (no second organization, no second number).
-func handleFilingApprove(db filingDecider, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+func handleFilingApprove(db filingDecider, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
@@ -568,7 +573,7 @@ func handleFilingApprove(db filingDecider, box *sealbox.Box, base string, rs *re
 			rs.notFound(w, r)
 			return
 		}
-		d, err := db.ApproveFiling(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
+		d, err := db.ApproveFiling(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
 			newForm(r).version("version"))
 		if errors.Is(err, registry.ErrNameTaken) {
 			v, err := filingDetail(r.Context(), db, a, base, id, true, "")
@@ -594,7 +599,8 @@ func handleFilingApprove(db filingDecider, box *sealbox.Box, base string, rs *re
 }
 
 // handleFilingReturn decides 退回 with a required reason.
-func handleFilingReturn(db filingDecider, base string, rs *responder) http.HandlerFunc {
+func handleFilingReturn(db filingDecider, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		a := accountFrom(r.Context())
@@ -631,7 +637,8 @@ type certificateStore interface {
 }
 
 // handleFilingCertificate shows the printable 备案证明 of an approved filing's organization.
-func handleFilingCertificate(db certificateStore, baseURL, base string, rs *responder) http.HandlerFunc {
+func handleFilingCertificate(db certificateStore, baseURL string, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		id, ok := pathID(r, "id")

@@ -62,7 +62,8 @@ func readFilingQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, 
 
 // handleFilingList is a town's filings (or, read-only, the district's), newest first. A filter outside the
 // caller's jurisdiction is 422, never a list.
-func handleFilingList(db filingLister, base string, canFile bool, rs *responder) http.HandlerFunc {
+func handleFilingList(db filingLister, paths web.Paths, canFile bool, rs *responder) http.HandlerFunc {
+	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v, f, vals, err := readFilingQuery(r, db, a, base, canFile)
@@ -93,7 +94,8 @@ func handleFilingList(db filingLister, base string, canFile bool, rs *responder)
 // handleFilingExport streams the list's filings, with the same filter and scope, as an xlsx workbook or a CSV
 // file: leader phone and 身份证号 masked as on the pages, every text cell neutralised against formulas, and one
 // audit row however the download ends.
-func handleFilingExport(db filingExporter, base string, format exportFormat, rs *responder) http.HandlerFunc {
+func handleFilingExport(db filingExporter, paths web.Paths, format exportFormat, rs *responder) http.HandlerFunc {
+	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v, f, _, err := readFilingQuery(r, db, a, base, portal.Can(a.Tier, portal.SubmitFilings))

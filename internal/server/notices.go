@@ -13,7 +13,6 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
-	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -29,13 +28,13 @@ type noticeReader interface {
 
 type noticeCreator interface {
 	NoticeOrgs(ctx context.Context, scope portal.Scope) ([]registry.NoticeOrg, error)
-	CreateNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.NoticeInput) (int64, error)
+	CreateNotice(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.NoticeInput) (int64, error)
 }
 
 type noticeResubmitter interface {
 	noticeReader
 	NoticeOrgs(ctx context.Context, scope portal.Scope) ([]registry.NoticeOrg, error)
-	ResubmitNotice(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.NoticeInput) error
+	ResubmitNotice(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.NoticeInput) error
 }
 
 type noticeWithdrawer interface {
@@ -51,7 +50,7 @@ type noticeDecider interface {
 
 type noticeRevealer interface {
 	noticeReader
-	RevealNoticeContact(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, reason string) (string, error)
+	RevealNoticeContact(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, reason string) (string, error)
 }
 
 func noticeHref(base string, id int64) string { return base + "/notices/" + itoa64(id) }
@@ -82,7 +81,8 @@ func parseNoticeTime(s string) (time.Time, bool) {
 
 // handleNoticeCalendar is the town's page: a calendar of the next 60 days, day by day, and every notice still
 // waiting for acknowledgement, those starting within three days (or started) marked 临近未确认.
-func handleNoticeCalendar(db noticeCalendar, base string, rs *responder) http.HandlerFunc {
+func handleNoticeCalendar(db noticeCalendar, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		now := time.Now()
@@ -126,7 +126,8 @@ func noticeFormBase(a *portal.Account, orgs []registry.NoticeOrg, heading, curre
 	return v
 }
 
-func handleNoticeNew(db noticeCreator, base string, rs *responder) http.HandlerFunc {
+func handleNoticeNew(db noticeCreator, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		orgs, err := db.NoticeOrgs(r.Context(), a.Scope())
@@ -250,7 +251,8 @@ func noticeStoreProblem(err error, p rules.Problems) error {
 	return nil
 }
 
-func handleNoticeCreate(db noticeCreator, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+func handleNoticeCreate(db noticeCreator, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
@@ -272,7 +274,7 @@ func handleNoticeCreate(db noticeCreator, box *sealbox.Box, base string, rs *res
 		readNoticeForm(r, &v, &in, problems, orgs, "", time.Now())
 		var id int64
 		if problems.OK() {
-			id, err = db.CreateNotice(r.Context(), box, scope, portal.ActorOf(*a, clientIPFrom(r.Context())), in)
+			id, err = db.CreateNotice(r.Context(), scope, portal.ActorOf(*a, clientIPFrom(r.Context())), in)
 			if err != nil {
 				if err := noticeStoreProblem(err, problems); err != nil {
 					rs.serverError(w, r, err)
@@ -319,7 +321,8 @@ func noticeDetail(ctx context.Context, db noticeReader, a *portal.Account, base 
 	return v, n, nil
 }
 
-func handleNoticeShow(db noticeReader, base string, rs *responder) http.HandlerFunc {
+func handleNoticeShow(db noticeReader, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, _, err := noticeDetail(r.Context(), db, accountFrom(r.Context()), base, r, takeFlashCtx(r))
 		if err != nil {
@@ -337,7 +340,8 @@ var noticeDecisionDone = map[registry.NoticeStatus]string{
 
 // handleNoticeDecide is one of the town's steps: 确认 or 要求修改. The version in the form is the one the officer
 // saw: when another officer acted first, this one gets 409 and nothing of theirs is written.
-func handleNoticeDecide(db noticeDecider, base string, to registry.NoticeStatus, rs *responder) http.HandlerFunc {
+func handleNoticeDecide(db noticeDecider, paths web.Paths, to registry.NoticeStatus, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
@@ -381,7 +385,8 @@ func handleNoticeDecide(db noticeDecider, base string, to registry.NoticeStatus,
 }
 
 // handleNoticeReveal shows the contact's full phone once, after the officer gives a reason; the store audits it.
-func handleNoticeReveal(db noticeRevealer, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+func handleNoticeReveal(db noticeRevealer, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
@@ -407,7 +412,7 @@ func handleNoticeReveal(db noticeRevealer, box *sealbox.Box, base string, rs *re
 			rs.render(w, r, http.StatusUnprocessableEntity, web.NoticeDetailPage(v))
 			return
 		}
-		phone, err := db.RevealNoticeContact(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
+		phone, err := db.RevealNoticeContact(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
 			n.ID, reason)
 		if err != nil {
 			rs.fail(w, r, err)
@@ -459,7 +464,8 @@ func noticeNotEditable(w http.ResponseWriter, r *http.Request, rs *responder) {
 		"只有镇街要求修改的报告可以修改后重新提交。请返回报告页面查看当前状态。")
 }
 
-func handleNoticeEdit(db noticeResubmitter, base string, rs *responder) http.HandlerFunc {
+func handleNoticeEdit(db noticeResubmitter, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, _, _, err := correctionNotice(r.Context(), db, accountFrom(r.Context()), base, r)
 		if errors.Is(err, portal.ErrConflict) {
@@ -475,7 +481,8 @@ func handleNoticeEdit(db noticeResubmitter, base string, rs *responder) http.Han
 }
 
 // handleNoticeResubmit saves the committee's changes and puts the notice before the town again (待确认).
-func handleNoticeResubmit(db noticeResubmitter, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+func handleNoticeResubmit(db noticeResubmitter, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
@@ -497,7 +504,7 @@ func handleNoticeResubmit(db noticeResubmitter, box *sealbox.Box, base string, r
 		problems := rules.Problems{}
 		readNoticeForm(r, &v, &in, problems, orgs, n.ContactPhone, time.Now())
 		if problems.OK() {
-			err = db.ResubmitNotice(r.Context(), box, a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), n.ID,
+			err = db.ResubmitNotice(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), n.ID,
 				version, in)
 			if err != nil {
 				if err := noticeStoreProblem(err, problems); err != nil {
@@ -517,7 +524,8 @@ func handleNoticeResubmit(db noticeResubmitter, box *sealbox.Box, base string, r
 }
 
 // handleNoticeWithdraw is the committee's 撤回, until the activity starts.
-func handleNoticeWithdraw(db noticeWithdrawer, base string, rs *responder) http.HandlerFunc {
+func handleNoticeWithdraw(db noticeWithdrawer, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())

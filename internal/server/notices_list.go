@@ -104,7 +104,8 @@ func readNoticeQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, 
 
 // handleNoticeList is a committee's own notices, a town's, or the district's read-only list. A filter outside
 // the caller's jurisdiction, or a value not on its list, is 422 with the message at the filter, never a list.
-func handleNoticeList(db noticeLister, base string, rs *responder) http.HandlerFunc {
+func handleNoticeList(db noticeLister, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v, f, vals, err := readNoticeQuery(r, db, a, base)
@@ -137,7 +138,8 @@ func handleNoticeList(db noticeLister, base string, rs *responder) http.HandlerF
 // handleNoticeExport streams the list's notices, with the same filter and scope, as an xlsx workbook or a CSV
 // file: the contact's phone masked as on the pages, every text cell neutralised against formulas, and one
 // audit row however the download ends.
-func handleNoticeExport(db noticeExporter, base string, format exportFormat, rs *responder) http.HandlerFunc {
+func handleNoticeExport(db noticeExporter, paths web.Paths, format exportFormat, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v, f, _, err := readNoticeQuery(r, db, a, base)

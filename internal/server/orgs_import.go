@@ -15,7 +15,6 @@ import (
 	"github.com/yubei-cso/portal/internal/ledger"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
-	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -77,7 +76,8 @@ func importFormView(a *portal.Account, base string) web.OrgImportView {
 		TemplateHref: base + "/import/template.xlsx", ListHref: base, Committee: a.Tier == portal.TierCommunity}
 }
 
-func handleOrgImportForm(base string, rs *responder) http.HandlerFunc {
+func handleOrgImportForm(paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Orgs()
 	return func(w http.ResponseWriter, r *http.Request) {
 		rs.render(w, r, http.StatusOK, web.OrgImportPage(importFormView(accountFrom(r.Context()), base)))
 	}
@@ -122,7 +122,8 @@ type ledgerUploadStore interface {
 // size, rows and columns, formulas, header — is judged here: a refused file gets 422 with the reason at the
 // file field and nothing is written. Otherwise a job is started that checks every row in the background, and
 // the clerk is sent to its page to watch the progress.
-func handleOrgImportUpload(db ledgerUploadStore, box *sealbox.Box, workers *importWorkers, base string, rs *responder) http.HandlerFunc {
+func handleOrgImportUpload(db ledgerUploadStore, workers *importWorkers, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Orgs()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v := importFormView(a, base)
@@ -202,19 +203,20 @@ func handleOrgImportUpload(db ledgerUploadStore, box *sealbox.Box, workers *impo
 		}
 		started = true
 		workers.run(db, id, func(ctx context.Context) error {
-			return checkLedger(ctx, db, box, scope, actor, id, book, check)
+			return checkLedger(ctx, db, scope, actor, id, book, check)
 		})
 		redirect(w, r, jobHref(base, id))
 	}
 }
 
 type importJobReader interface {
-	ImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) (ledger.Job, error)
+	ImportJob(ctx context.Context, scope portal.Scope, actor portal.Actor, id string) (ledger.Job, error)
 }
 
 // handleOrgImportJob shows a 台账 job: its progress while it runs, then the bad rows, the rows to confirm or
 // the result. Another account's job is a 404, even in the same division.
-func handleOrgImportJob(db importJobReader, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+func handleOrgImportJob(db importJobReader, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Orgs()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		id, ok := jobID(r)
@@ -222,7 +224,7 @@ func handleOrgImportJob(db importJobReader, box *sealbox.Box, base string, rs *r
 			rs.notFound(w, r)
 			return
 		}
-		j, err := db.ImportJob(r.Context(), box, a.Scope(), portal.ActorOf(*a, ""), id)
+		j, err := db.ImportJob(r.Context(), a.Scope(), portal.ActorOf(*a, ""), id)
 		if err != nil {
 			orgFail(rs, w, r, err)
 			return
@@ -242,7 +244,8 @@ type ledgerConfirmStore interface {
 // handleOrgImportConfirm starts the import of a checked job's rows, all in one transaction, and sends the clerk
 // back to the job's page to watch it. Another account's job is a 404; a job not waiting for the confirmation
 // (confirmed already, or its check expired) just shows its page again.
-func handleOrgImportConfirm(db ledgerConfirmStore, box *sealbox.Box, workers *importWorkers, base string, rs *responder) http.HandlerFunc {
+func handleOrgImportConfirm(db ledgerConfirmStore, workers *importWorkers, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Orgs()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 		a := accountFrom(r.Context())
@@ -269,7 +272,7 @@ func handleOrgImportConfirm(db ledgerConfirmStore, box *sealbox.Box, workers *im
 			return
 		}
 		workers.run(db, id, func(ctx context.Context) error {
-			return importLedger(ctx, db, box, scope, actor, id)
+			return importLedger(ctx, db, scope, actor, id)
 		})
 		redirect(w, r, jobHref(base, id))
 	}

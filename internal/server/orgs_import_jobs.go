@@ -13,7 +13,6 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
-	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
 const (
@@ -191,14 +190,14 @@ func importFailure(err error) string {
 type ledgerCheckStore interface {
 	importJobBeat
 	TakenNames(ctx context.Context, scope portal.Scope, names []string) ([]string, error)
-	RejectImportJob(ctx context.Context, box *sealbox.Box, id string, result ledger.Result) error
-	ReadyImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, result ledger.Result, orgs []registry.OrgInput) error
+	RejectImportJob(ctx context.Context, id string, result ledger.Result) error
+	ReadyImportJob(ctx context.Context, scope portal.Scope, actor portal.Actor, id string, result ledger.Result, orgs []registry.OrgInput) error
 }
 
 // checkLedger is the check job: it reads and checks every row of book, writing how far it has come, asks once
 // for the names the district already has, and ends the job with every problem found or, when there is none,
 // with the rows kept for the clerk's confirmation. It closes book.
-func checkLedger(ctx context.Context, db ledgerCheckStore, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, book *ledger.Book, check *ledger.Check) error {
+func checkLedger(ctx context.Context, db ledgerCheckStore, scope portal.Scope, actor portal.Actor, id string, book *ledger.Book, check *ledger.Check) error {
 	defer book.Close()
 	if err := ctx.Err(); err != nil {
 		return err
@@ -246,7 +245,7 @@ func checkLedger(ctx context.Context, db ledgerCheckStore, box *sealbox.Box, sco
 	}
 	result := check.Result()
 	if result.ProblemCount > 0 {
-		return db.RejectImportJob(ctx, box, id, result)
+		return db.RejectImportJob(ctx, id, result)
 	}
 	orgs := make([]registry.OrgInput, len(check.Entries))
 	for i, e := range check.Entries {
@@ -255,18 +254,18 @@ func checkLedger(ctx context.Context, db ledgerCheckStore, box *sealbox.Box, sco
 			FoundedOn: e.FoundedOn, LeaderName: e.LeaderName, LeaderPhone: e.LeaderPhone, LeaderID: e.LeaderID,
 			Venue: e.Venue, Members: e.Members, Volunteers: e.Volunteers}
 	}
-	return db.ReadyImportJob(ctx, box, scope, actor, id, result, orgs)
+	return db.ReadyImportJob(ctx, scope, actor, id, result, orgs)
 }
 
 // ledgerImportStore is what the import of a confirmed 台账 writes.
 type ledgerImportStore interface {
 	importJobBeat
-	RunImportJob(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string, progress func(done int)) (int, error)
+	RunImportJob(ctx context.Context, scope portal.Scope, actor portal.Actor, id string, progress func(done int)) (int, error)
 }
 
 // importLedger is the import job: every kept row in one transaction, its progress written after each chunk.
-func importLedger(ctx context.Context, db ledgerImportStore, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id string) error {
-	_, err := db.RunImportJob(ctx, box, scope, actor, id, func(done int) {
+func importLedger(ctx context.Context, db ledgerImportStore, scope portal.Scope, actor portal.Actor, id string) error {
+	_, err := db.RunImportJob(ctx, scope, actor, id, func(done int) {
 		// Progress is for the clerk's eyes; failing to write it does not fail the import.
 		_ = db.ImportJobProgress(ctx, id, done)
 	})

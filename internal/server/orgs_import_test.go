@@ -20,13 +20,12 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/ledger"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
-	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
+	"github.com/yubei-cso/portal/web"
 )
 
 // ledgerFile builds a 台账 workbook with header and rows, streamed as a large export would be; formulas puts a
@@ -566,10 +565,6 @@ func withAccount(t testing.TB, db *postgres.DB, req *http.Request, username stri
 func TestOrgImportProgressMidCheck(t *testing.T) {
 	a := newApp(t, nil)
 	rs := &responder{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	box, err := sealbox.New(a.cfg.DataKey)
-	if err != nil {
-		t.Fatal(err)
-	}
 	data := ledgerFile(t, ledger.Columns(true), manyLedgerRows(5000), nil)
 	c := a.signedIn("demo-town")
 
@@ -577,7 +572,7 @@ func TestOrgImportProgressMidCheck(t *testing.T) {
 		store := &pausingStore{DB: a.db, paused: make(chan int), resume: make(chan struct{})}
 		workers := newImportWorkers(rs.log)
 		w := httptest.NewRecorder()
-		handleOrgImportUpload(store, box, workers, "/town/orgs", rs)(w, uploadRequest(t, a.db, data))
+		handleOrgImportUpload(store, workers, web.PathsFor(portal.TierTown), rs)(w, uploadRequest(t, a.db, data))
 		job := w.Header().Get("Location")
 		if w.Code != http.StatusSeeOther || !strings.HasPrefix(job, "/town/orgs/import/jobs/") {
 			t.Fatalf("upload: %d %q", w.Code, job)
@@ -665,10 +660,6 @@ func TestImportWorkersAdmitBounded(t *testing.T) {
 func BenchmarkOrgImport100k(b *testing.B) {
 	db := testdb.New(b)
 	ctx := context.Background()
-	box, err := sealbox.New(config.DemoDataKey)
-	if err != nil {
-		b.Fatal(err)
-	}
 	rs := &responder{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	start := time.Now()
 	data := ledgerFile(b, ledger.Columns(true), manyLedgerRows(ledger.MaxRows), nil)
@@ -678,7 +669,7 @@ func BenchmarkOrgImport100k(b *testing.B) {
 	wait := func(id string) (ledger.Job, []string) {
 		var seen []string
 		for {
-			j, err := db.ImportJob(ctx, box, scope, actor, id)
+			j, err := db.ImportJob(ctx, scope, actor, id)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -692,8 +683,8 @@ func BenchmarkOrgImport100k(b *testing.B) {
 	for b.Loop() {
 		workers := newImportWorkers(rs.log)
 		r := chi.NewRouter()
-		r.Post("/town/orgs/import", handleOrgImportUpload(db, box, workers, "/town/orgs", rs))
-		r.Post("/town/orgs/import/jobs/{id}/confirm", handleOrgImportConfirm(db, box, workers, "/town/orgs", rs))
+		r.Post("/town/orgs/import", handleOrgImportUpload(db, workers, web.PathsFor(portal.TierTown), rs))
+		r.Post("/town/orgs/import/jobs/{id}/confirm", handleOrgImportConfirm(db, workers, web.PathsFor(portal.TierTown), rs))
 
 		start = time.Now()
 		w := httptest.NewRecorder()

@@ -134,7 +134,8 @@ func (oq orgQuery) view(r *http.Request, a *portal.Account, base string) web.Org
 
 // handleOrgList is a tier's list of organizations: the filter, the total, and one keyset page newest first
 // (or by name). The page after is asked for by the last id shown, so any page costs what the first does.
-func handleOrgList(db orgLister, base string, rs *responder) http.HandlerFunc {
+func handleOrgList(db orgLister, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Orgs()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		q := r.URL.Query()
@@ -193,7 +194,8 @@ func handleOrgList(db orgLister, base string, rs *responder) http.HandlerFunc {
 //
 // The export is a GET: it changes no application state, and the one row it writes — the audit row that
 // SECURITY.md 19 asks of every export — is a record of the request, not state of the registry.
-func handleOrgExport(db orgExporter, base string, format exportFormat, rs *responder) http.HandlerFunc {
+func handleOrgExport(db orgExporter, paths web.Paths, format exportFormat, rs *responder) http.HandlerFunc {
+	base := paths.Orgs()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		oq, err := readOrgQuery(r.Context(), db, a, r.URL.Query())

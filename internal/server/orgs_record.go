@@ -13,7 +13,6 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/rules"
-	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -25,12 +24,12 @@ type orgReader interface {
 
 type orgCreator interface {
 	CommunityPlace(ctx context.Context, scope portal.Scope, code string) (registry.Place, error)
-	CreateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, in registry.OrgInput) (int64, error)
+	CreateOrganization(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.OrgInput) (int64, error)
 }
 
 type orgUpdater interface {
 	Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error)
-	UpdateOrganization(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.OrgInput) ([]string, error)
+	UpdateOrganization(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.OrgInput) ([]string, error)
 }
 
 type orgStatusChanger interface {
@@ -40,7 +39,7 @@ type orgStatusChanger interface {
 
 type orgRevealer interface {
 	orgReader
-	RevealLeader(ctx context.Context, box *sealbox.Box, scope portal.Scope, actor portal.Actor, id int64, reason string) (string, string, error)
+	RevealLeader(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, reason string) (string, string, error)
 }
 
 // orgFail maps a store error to its page. An action the caller may not take on a record it can see (a
@@ -82,7 +81,8 @@ func guidedFormView(a *portal.Account, base string, place registry.Place) web.Or
 	}
 }
 
-func handleOrgNew(db orgCreator, base string, rs *responder) http.HandlerFunc {
+func handleOrgNew(db orgCreator, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		place, err := db.CommunityPlace(r.Context(), a.Scope(), a.DivisionCode)
@@ -96,7 +96,8 @@ func handleOrgNew(db orgCreator, base string, rs *responder) http.HandlerFunc {
 
 // handleOrgCreate records a guided group in the account's own community. "预览名称" re-renders the form with the
 // composed name and its problems and saves nothing.
-func handleOrgCreate(db orgCreator, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+func handleOrgCreate(db orgCreator, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
@@ -123,7 +124,7 @@ func handleOrgCreate(db orgCreator, box *sealbox.Box, base string, rs *responder
 		}
 		var id int64
 		if problems.OK() {
-			id, err = db.CreateOrganization(r.Context(), box, scope, portal.ActorOf(*a, clientIPFrom(r.Context())), in)
+			id, err = db.CreateOrganization(r.Context(), scope, portal.ActorOf(*a, clientIPFrom(r.Context())), in)
 			switch {
 			case errors.Is(err, registry.ErrNameTaken):
 				problems.Add(rules.KeyName, msgNameTaken)
@@ -206,7 +207,8 @@ func editableOrg(ctx context.Context, db orgUpdater, a *portal.Account, r *http.
 	return o, nil
 }
 
-func handleOrgEdit(db orgUpdater, base string, rs *responder) http.HandlerFunc {
+func handleOrgEdit(db orgUpdater, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		o, err := editableOrg(r.Context(), db, a, r)
@@ -220,7 +222,8 @@ func handleOrgEdit(db orgUpdater, base string, rs *responder) http.HandlerFunc {
 
 // handleOrgUpdate saves an edit. The version in the form is the one the editor saw: when someone else saved in
 // between, the editor gets 409 and nothing of theirs is written.
-func handleOrgUpdate(db orgUpdater, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+func handleOrgUpdate(db orgUpdater, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
@@ -249,7 +252,7 @@ func handleOrgUpdate(db orgUpdater, box *sealbox.Box, base string, rs *responder
 		}
 		var changed []string
 		if problems.OK() {
-			changed, err = db.UpdateOrganization(r.Context(), box, a.Scope(),
+			changed, err = db.UpdateOrganization(r.Context(), a.Scope(),
 				portal.ActorOf(*a, clientIPFrom(r.Context())), o.ID, version, in)
 			switch {
 			case errors.Is(err, registry.ErrNameTaken):
@@ -423,7 +426,8 @@ func orgDetail(ctx context.Context, db orgReader, a *portal.Account, base string
 	return v, o, nil
 }
 
-func handleOrgShow(db orgReader, base string, rs *responder) http.HandlerFunc {
+func handleOrgShow(db orgReader, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, _, err := orgDetail(r.Context(), db, accountFrom(r.Context()), base, r)
 		if err != nil {
@@ -436,7 +440,8 @@ func handleOrgShow(db orgReader, base string, rs *responder) http.HandlerFunc {
 
 // handleOrgStatus changes an organization's status (正常, 活动异常, 已注销, 已撤销) with a date and a reason.
 // Two clerks acting on the same version: the first wins, the second gets 409.
-func handleOrgStatus(db orgStatusChanger, base string, rs *responder) http.HandlerFunc {
+func handleOrgStatus(db orgStatusChanger, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
@@ -506,7 +511,8 @@ func handleOrgStatus(db orgStatusChanger, base string, rs *responder) http.Handl
 
 // handleOrgReveal shows the leader's full phone and 身份证号 once, after the clerk gives a reason; the store
 // audits it in the same transaction. The page is not cached (the tier groups send no-store).
-func handleOrgReveal(db orgRevealer, box *sealbox.Box, base string, rs *responder) http.HandlerFunc {
+func handleOrgReveal(db orgRevealer, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
@@ -532,7 +538,7 @@ func handleOrgReveal(db orgRevealer, box *sealbox.Box, base string, rs *responde
 			rs.render(w, r, http.StatusUnprocessableEntity, web.OrgDetailPage(v))
 			return
 		}
-		phone, idNumber, err := db.RevealLeader(r.Context(), box, a.Scope(),
+		phone, idNumber, err := db.RevealLeader(r.Context(), a.Scope(),
 			portal.ActorOf(*a, clientIPFrom(r.Context())), o.ID, reason)
 		if err != nil {
 			rs.fail(w, r, err)

@@ -24,7 +24,12 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-// reportPaths are a tier's report addresses, and whether the tier files reports (only 村(居)委会 do).
+// reportPathsFor are a tier's report addresses; files is whether the tier files reports (only 村(居)委会 do).
+func reportPathsFor(p web.Paths, files bool) reportPaths {
+	return reportPaths{base: p.Reports(), orgBase: p.Orgs(), files: files}
+}
+
+// reportPaths are a tier's report addresses, and whether the tier files reports.
 type reportPaths struct {
 	base    string // /community/reports
 	orgBase string // /community/orgs; a group's history is orgBase/{id}/reports

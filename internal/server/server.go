@@ -14,7 +14,6 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/postgres"
-	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -27,7 +26,6 @@ type Server struct {
 	hasher   *auth.Hasher
 	resp     *responder
 	store    *pgxstore.PostgresStore
-	box      *sealbox.Box   // seals and opens 负责人 phone numbers and 身份证号
 	imports  *importWorkers // runs 台账 checks and imports; their progress is kept in the database
 	demo     web.DemoLogin  // the sign-in page's list in demo mode
 }
@@ -49,13 +47,8 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger, demo web.DemoLogi
 	sm.Cookie.Path = "/"
 	resp := &responder{log: log, ping: db.Ready}
 	sm.ErrorFunc = resp.serverError
-	box, err := sealbox.New(cfg.DataKey)
-	if err != nil {
-		// config.Load guarantees a 32-byte key; anything else is a programming error.
-		panic("server.New: " + err.Error())
-	}
 	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp,
-		store: store, box: box, imports: newImportWorkers(log),
+		store: store, imports: newImportWorkers(log),
 		demo: demo}
 }
 

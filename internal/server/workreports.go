@@ -75,7 +75,8 @@ const (
 )
 
 // handleWorkReportStatus is the committee's page: each live group, 已报送 or 未报送, this period and the last.
-func handleWorkReportStatus(db workReportStatusReader, base string, rs *responder) http.HandlerFunc {
+func handleWorkReportStatus(db workReportStatusReader, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		cur := registry.PeriodOf(time.Now())
@@ -127,7 +128,8 @@ func workReportForm(ctx context.Context, db workReportReader, a *portal.Account,
 	return v, o, p, nil
 }
 
-func handleWorkReportNew(db workReportReader, base string, rs *responder) http.HandlerFunc {
+func handleWorkReportNew(db workReportReader, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		v, _, _, err := workReportForm(r.Context(), db, accountFrom(r.Context()), base, q.Get("org"), q.Get("period"))
@@ -141,7 +143,8 @@ func handleWorkReportNew(db workReportReader, base string, rs *responder) http.H
 
 // handleWorkReportSubmit records a report, or a correction of the period's report; the revision in the form is
 // the one the committee saw, so a correction made meanwhile by a colleague gives 409 rather than being lost.
-func handleWorkReportSubmit(db workReportSubmitter, base string, rs *responder) http.HandlerFunc {
+func handleWorkReportSubmit(db workReportSubmitter, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
@@ -246,7 +249,7 @@ func coveragePeriod(r *http.Request, cur registry.Period, f *web.Field) (registr
 
 // handleCoverageExport is the coverage table of a period — the rows of the page and their total — as a
 // spreadsheet, recorded in the audit log.
-func handleCoverageExport(db coverageExporter, base string, rs *responder) http.HandlerFunc {
+func handleCoverageExport(db coverageExporter, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		var f web.Field
@@ -284,7 +287,8 @@ func handleCoverageExport(db coverageExporter, base string, rs *responder) http.
 	}
 }
 
-func handleWorkReportCoverage(db workReportCoverage, base string, rs *responder) http.HandlerFunc {
+func handleWorkReportCoverage(db workReportCoverage, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v, err := coverageView(r.Context(), db, a, base, r)
@@ -303,7 +307,8 @@ func handleWorkReportCoverage(db workReportCoverage, base string, rs *responder)
 
 // handleMarkAbnormal is the town's 活动异常 for a group that missed its reports, with a reason. The version is
 // the organization's as the officer saw it; a change meanwhile gives 409.
-func handleMarkAbnormal(db abnormalMarker, base string, rs *responder) http.HandlerFunc {
+func handleMarkAbnormal(db abnormalMarker, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
@@ -414,7 +419,8 @@ func evaluationForm(ctx context.Context, db evaluationReader, a *portal.Account,
 	return v, o, nil
 }
 
-func handleEvaluationNew(db evaluationReader, base string, rs *responder) http.HandlerFunc {
+func handleEvaluationNew(db evaluationReader, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		v, _, err := evaluationForm(r.Context(), db, accountFrom(r.Context()), base, q.Get("org"), q.Get("year"))
@@ -428,7 +434,8 @@ func handleEvaluationNew(db evaluationReader, base string, rs *responder) http.H
 
 // handleEvaluationSubmit records an evaluation, or a re-evaluation of the year from the version the committee
 // saw: two committee members re-evaluating at once give one new version and one 409.
-func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.HandlerFunc {
+func handleEvaluationSubmit(db evaluator, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
@@ -502,7 +509,8 @@ func handleEvaluationSubmit(db evaluator, base string, rs *responder) http.Handl
 
 // handleEvaluationHistory is a group's evaluations, every version of every year; a group outside the caller's
 // jurisdiction is 404.
-func handleEvaluationHistory(db evaluationReader, base string, rs *responder) http.HandlerFunc {
+func handleEvaluationHistory(db evaluationReader, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		id, ok := parseID(strings.TrimSpace(chi.URLParam(r, "id")))
@@ -534,7 +542,8 @@ func handleEvaluationHistory(db evaluationReader, base string, rs *responder) ht
 }
 
 // handleEvaluationList is the latest grade of each evaluated group inside the caller's jurisdiction.
-func handleEvaluationList(db evaluationLister, base string, rs *responder) http.HandlerFunc {
+func handleEvaluationList(db evaluationLister, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		heading := "评估评议结果"
@@ -579,7 +588,7 @@ func handleEvaluationList(db evaluationLister, base string, rs *responder) http.
 // handleEvaluationExport is the evaluation list — the latest grade of every evaluated group inside the caller's
 // jurisdiction, with the same grade filter and without the page's cap — streamed as a spreadsheet; every text
 // cell is neutralised against formulas and one audit row records the export.
-func handleEvaluationExport(db evaluationExporter, base string, rs *responder) http.HandlerFunc {
+func handleEvaluationExport(db evaluationExporter, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		grade := registry.Grade(strings.TrimSpace(r.URL.Query().Get("grade")))

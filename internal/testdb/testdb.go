@@ -65,7 +65,7 @@ func NewWithURL(t testing.TB) (*postgres.DB, string) {
 		t.Fatalf("test database: %v", err)
 	}
 	u := withDatabase(serverURL, name)
-	db, err := postgres.Open(ctx, u)
+	db, err := postgres.Open(ctx, u, DemoKey())
 	if err != nil {
 		t.Fatalf("test database: %v", err)
 	}
@@ -120,7 +120,7 @@ func setup() error {
 		` ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0`); err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, withDatabase(serverURL, building))
+	db, err := postgres.Open(ctx, withDatabase(serverURL, building), DemoKey())
 	if err != nil {
 		return err
 	}
@@ -128,11 +128,7 @@ func setup() error {
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	box, err := sealbox.New(config.DemoDataKey) // the test server runs in demo mode, with the demo key
-	if err != nil {
-		return err
-	}
-	if _, err := seed.LoadDemo(ctx, db, auth.NewHasher(1), box, DemoPassword); err != nil {
+	if _, err := seed.LoadDemo(ctx, db, auth.NewHasher(1), DemoPassword); err != nil {
 		return err
 	}
 	db.Close()
@@ -228,4 +224,13 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// DemoKey seals personal data in every test database: the test server runs in demo mode, with the demo key.
+func DemoKey() *sealbox.Box {
+	box, err := sealbox.New(config.DemoDataKey)
+	if err != nil {
+		panic("testdb: the demo key: " + err.Error())
+	}
+	return box
 }
