@@ -554,8 +554,8 @@ func textArea(name, label, hint string, rows int, f Field) templ.Component {
 	})
 }
 
-// selectField is a select of opts, led by an empty choice labelled blank unless blank is "".
-func selectField(name, label, hint, blank, problem string, opts []Option) templ.Component {
+// selectFieldTempl is selectField as plain templ, the reference the hand-written one is held equal to.
+func selectFieldTempl(name, label, hint, blank, problem string, opts []Option) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

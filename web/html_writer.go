@@ -172,22 +172,70 @@ func orgListRows(base string, rows []registry.OrgPageRow) templ.Component {
 func groupedOptions(opts []Option) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		h := newHTMLWriter(w)
-		for i, o := range opts {
-			if o.Group != "" && (i == 0 || opts[i-1].Group != o.Group) {
-				h.raw(`<optgroup label="`)
-				h.text(o.Group)
-				h.raw(`"></optgroup>`)
-			}
-			h.raw(`<option value="`)
-			h.text(o.Value)
-			if o.Selected {
-				h.raw(`" selected>`)
-			} else {
-				h.raw(`">`)
-			}
-			h.text(o.Label)
+		h.options(opts)
+		return h.done()
+	})
+}
+
+func (h *htmlWriter) options(opts []Option) {
+	for i, o := range opts {
+		if o.Group != "" && (i == 0 || opts[i-1].Group != o.Group) {
+			h.raw(`<optgroup label="`)
+			h.text(o.Group)
+			h.raw(`"></optgroup>`)
+		}
+		h.raw(`<option value="`)
+		h.text(o.Value)
+		if o.Selected {
+			h.raw(`" selected>`)
+		} else {
+			h.raw(`">`)
+		}
+		h.text(o.Label)
+		h.raw(`</option>`)
+	}
+}
+
+// selectField is a select of opts in the frame of every field (label, hint, the message at the field), led by
+// an empty choice labelled blank unless blank is "". A list page's filter row holds nine of them, and as nested
+// templ components they doubled the cost of rendering the organization list's page around its rows, so they
+// are written by hand; TestSelectFieldEqualsTempl holds the markup to selectFieldTempl.
+func selectField(name, label, hint, blank, problem string, opts []Option) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h := newHTMLWriter(w)
+		if problem != "" {
+			h.raw(`<div class="field bad" data-field="`)
+		} else {
+			h.raw(`<div class="field" data-field="`)
+		}
+		h.text(name)
+		h.raw(`"><label for="`)
+		h.text(name)
+		h.raw(`">`)
+		h.text(label)
+		h.raw(`</label><select id="`)
+		h.text(name)
+		h.raw(`" name="`)
+		h.text(name)
+		h.raw(`">`)
+		if blank != "" {
+			h.raw(`<option value="">`)
+			h.text(blank)
 			h.raw(`</option>`)
 		}
+		h.options(opts)
+		h.raw(`</select>`)
+		if hint != "" {
+			h.raw(`<div class="hint">`)
+			h.text(hint)
+			h.raw(`</div>`)
+		}
+		if problem != "" {
+			h.raw(`<div class="msg">`)
+			h.text(problem)
+			h.raw(`</div>`)
+		}
+		h.raw(`</div>`)
 		return h.done()
 	})
 }

@@ -94,3 +94,19 @@ func BenchmarkOrgListRows(b *testing.B) {
 		})
 	}
 }
+
+// TestSelectFieldEqualsTempl holds the hand-written select field to its plain templ form, with and without a
+// blank choice, a hint and a message, on hostile text.
+func TestSelectFieldEqualsTempl(t *testing.T) {
+	opts := []Option{{Value: "a", Label: "甲"}, {Value: `"<&'`, Label: `<b>`, Selected: true, Group: "组&"},
+		{Value: "c", Label: "丙", Group: "组&"}, {Value: "d", Label: "丁", Group: "另"}}
+	for _, s := range hostile {
+		for _, c := range [][3]string{{"", "", ""}, {"全部", s, ""}, {"", "", s}, {s, s, s}} {
+			got := renderedHTML(t, selectField("f"+s, "标签"+s, c[1], c[0], c[2], opts))
+			want := renderedHTML(t, selectFieldTempl("f"+s, "标签"+s, c[1], c[0], c[2], opts))
+			if got != want {
+				t.Errorf("select field %q %q differs from templ's:\n got %s\nwant %s", s, c, got, want)
+			}
+		}
+	}
+}
