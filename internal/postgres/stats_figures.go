@@ -1,0 +1,363 @@
+// The statistics pages' figures, read from the kept counts of migration 0016: a district page sums a few rows
+// per town, a town page a few per community, whatever the registry's size.
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+)
+
+// statArgs are the arguments every statistics query takes: the division, which kept rows to read (the town
+// rows for a district, the community rows below it), the length of a child division's code, and the filters.
+func statArgs(d portal.Division, q registry.StatQuery) pgx.NamedArgs {
+	by, childLen := "community", 12
+	if d.Level == portal.TierDistrict {
+		by, childLen = "town", 9
+	}
+	return pgx.NamedArgs{"code": d.Code, "by": by, "child_len": childLen, "area": string(q.Area),
+		"from": q.Period.Start(), "to": q.Period.End()}
+}
+
+// Stats reads what a statistics page shows for q.Division, which must lie inside scope (else ErrNotFound).
+func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuery) (registry.Stats, error) {
+	d, err := db.Division(ctx, scope, q.Division)
+	if err != nil {
+		return registry.Stats{}, err
+	}
+	s := registry.Stats{Division: d, Query: q}
+	if s.Trail, err = db.statTrail(ctx, scope, d); err != nil {
+		return s, err
+	}
+	if d.Level == portal.TierCommunity {
+		s.Children = []registry.StatChild{{Code: d.Code, Name: d.Name}}
+	} else {
+		kids, err := db.ChildDivisions(ctx, scope, d.Code)
+		if err != nil {
+			return s, err
+		}
+		for _, k := range kids {
+			if d.Level == portal.TierTown && !areaHas(q.Area, k.Rural) {
+				continue
+			}
+			s.Children = append(s.Children, registry.StatChild{Code: k.Code, Name: k.Name})
+		}
+	}
+	child := map[string]*registry.StatChild{}
+	for i := range s.Children {
+		child[s.Children[i].Code] = &s.Children[i]
+	}
+	args := statArgs(d, q)
+	if s.Targets, err = db.statTargets(ctx, d.Code); err != nil {
+		return s, err
+	}
+	if s.Communities, err = db.statCommunities(ctx, d, q, s.Targets); err != nil {
+		return s, err
+	}
+	if err := db.statOrgs(ctx, args, child, &s); err != nil {
+		return s, err
+	}
+	fields, err := db.statFields(ctx, args)
+	if err != nil {
+		return s, err
+	}
+	if err := db.statActivities(ctx, args, child, &s); err != nil {
+		return s, err
+	}
+	if err := db.statBeneficiaries(ctx, args, &s); err != nil {
+		return s, err
+	}
+	s.Summarize(fields)
+	return s, nil
+}
+
+func areaHas(a registry.StatArea, rural bool) bool {
+	return a == registry.AreaAll || (a == registry.AreaRural) == rural
+}
+
+// statTrail is the divisions from the caller's own down to d, for the breadcrumb.
+func (db *DB) statTrail(ctx context.Context, scope portal.Scope, d portal.Division) ([]portal.Division, error) {
+	var codes []string
+	for _, n := range []int{6, 9, 12} {
+		if n >= len(scope.Division) && n <= len(d.Code) {
+			codes = append(codes, d.Code[:n])
+		}
+	}
+	names, err := db.divisionNames(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	trail := make([]portal.Division, len(codes))
+	for i, c := range codes {
+		trail[i] = portal.Division{Code: c, Name: names[c], Level: portal.LevelOfCode(c)}
+	}
+	return trail, nil
+}
+
+// statCommunities is every community inside d (after the area filter) with its live organizations, from the
+// kept org_counts, and its target.
+func (db *DB) statCommunities(ctx context.Context, d portal.Division, q registry.StatQuery, ts registry.Targets) ([]registry.StatCommunity, error) {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT v.code, v.name, v.parent_code AS town_code, t.name AS town_name, v.rural,
+		       coalesce((SELECT sum(n) FROM org_counts c
+		                 WHERE c.community_code = v.code AND c.status IN ('normal', 'abnormal')), 0)::int AS live
+		FROM divisions v JOIN divisions t ON t.code = v.parent_code
+		WHERE v.level = 'community' AND starts_with(v.code, @code)
+		  AND (@area = '' OR v.rural = (@area = 'rural'))
+		ORDER BY v.code`, pgx.NamedArgs{"code": d.Code, "area": string(q.Area)})
+	type row struct {
+		Code     string
+		Name     string
+		TownCode string
+		TownName string
+		Rural    bool
+		Live     int
+	}
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]registry.StatCommunity, len(rs))
+	for i, r := range rs {
+		out[i] = registry.StatCommunity{Code: r.Code, Name: r.Name, TownCode: r.TownCode, TownName: r.TownName,
+			Rural: r.Rural, Live: r.Live}
+		out[i].Target, out[i].TargetBy = ts.For(r.Code, r.Rural)
+	}
+	return out, nil
+}
+
+// statOrgs reads the organization counts per child and the live ones by tier, legal form, 性质 and 党建.
+func (db *DB) statOrgs(ctx context.Context, args pgx.NamedArgs, child map[string]*registry.StatChild, s *registry.Stats) error {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT left(code, @child_len) AS child, tier, legal_form, nature, party_status, status, sum(n)::int AS n
+		FROM org_stat_rollup
+		WHERE by = @by AND starts_with(code, @code) AND (@area = '' OR rural = (@area = 'rural')) AND n <> 0
+		GROUP BY 1, 2, 3, 4, 5, 6`, args)
+	type tally struct {
+		Child       string
+		Tier        string
+		LegalForm   string
+		Nature      string
+		PartyStatus string
+		Status      string
+		N           int
+	}
+	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[tally])
+	if err != nil {
+		return translate(err)
+	}
+	tier, form, nature, party := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	for _, t := range ts {
+		c := child[t.Child]
+		if c == nil {
+			continue
+		}
+		if t.Status != "normal" && t.Status != "abnormal" {
+			c.Ended += t.N
+			continue
+		}
+		c.Live += t.N
+		if t.Status == "abnormal" {
+			c.Abnormal += t.N
+		}
+		if t.PartyStatus != "未覆盖" {
+			c.PartyCovered += t.N
+		}
+		tier[t.Tier] += t.N
+		form[t.LegalForm] += t.N
+		nature[t.Nature] += t.N
+		party[t.PartyStatus] += t.N
+	}
+	s.ByTier = statCounts([]string{"guided", "filed", "registered"}, tier)
+	for i := range s.ByTier {
+		s.ByTier[i].Label = registry.Tier(s.ByTier[i].Label).Label()
+	}
+	s.ByLegalForm = statCounts([]string{"社会团体", "民办非企业单位", "基金会", "未登记团体"}, form)
+	s.ByNature = statCounts(append(append([]string{}, registry.Natures...), ""), nature)
+	if n := s.ByNature[len(s.ByNature)-1]; n.Label == "" {
+		s.ByNature[len(s.ByNature)-1].Label = "未填"
+	}
+	s.ByParty = statCounts(registry.PartyStatuses, party)
+	return nil
+}
+
+func statCounts(labels []string, m map[string]int) []registry.StatCount {
+	out := make([]registry.StatCount, len(labels))
+	for i, l := range labels {
+		out[i] = registry.StatCount{Label: l, N: m[l]}
+	}
+	return out
+}
+
+// statFields reads live organizations per child and 服务领域.
+func (db *DB) statFields(ctx context.Context, args pgx.NamedArgs) (map[string]map[string]int, error) {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT left(code, @child_len) AS child, field, sum(n)::int AS n
+		FROM org_field_rollup
+		WHERE by = @by AND starts_with(code, @code) AND (@area = '' OR rural = (@area = 'rural'))
+		  AND status IN ('normal', 'abnormal') AND n <> 0
+		GROUP BY 1, 2`, args)
+	out := map[string]map[string]int{}
+	var c, f string
+	var n int
+	_, err := pgx.ForEachRow(rows, []any{&c, &f, &n}, func() error {
+		if out[c] == nil {
+			out[c] = map[string]int{}
+		}
+		out[c][f] += n
+		return nil
+	})
+	return out, translate(err)
+}
+
+// statActivities reads activity figures in the period per child and 主题系列.
+func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, child map[string]*registry.StatChild, s *registry.Stats) error {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT left(code, @child_len) AS child, series, sum(reports)::bigint AS reports,
+		       sum(participants)::bigint AS participants, sum(volunteers)::bigint AS volunteers,
+		       sum(volunteer_hours)::float8 AS volunteer_hours, sum(beneficiaries)::bigint AS beneficiaries
+		FROM activity_month_rollup
+		WHERE by = @by AND starts_with(code, @code) AND (@area = '' OR rural = (@area = 'rural'))
+		  AND month >= @from::date AND month < @to::date
+		GROUP BY 1, 2`, args)
+	type tally struct {
+		Child  string
+		Series string
+		registry.StatActivity
+	}
+	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[tally])
+	if err != nil {
+		return translate(err)
+	}
+	series := map[string]registry.StatActivity{}
+	for _, t := range ts {
+		c := child[t.Child]
+		if c == nil {
+			continue
+		}
+		c.Activity.Add(t.StatActivity)
+		a := series[t.Series]
+		a.Add(t.StatActivity)
+		series[t.Series] = a
+	}
+	for _, name := range registry.ReportSeries {
+		s.Series = append(s.Series, registry.StatSeries{Series: name, StatActivity: series[name]})
+	}
+	return nil
+}
+
+// statBeneficiaries reads, per 服务对象, the reports in the period that served the group and the people served.
+func (db *DB) statBeneficiaries(ctx context.Context, args pgx.NamedArgs, s *registry.Stats) error {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT target, sum(reports)::bigint AS reports, sum(people)::bigint AS people
+		FROM activity_beneficiary_rollup
+		WHERE by = @by AND starts_with(code, @code) AND (@area = '' OR rural = (@area = 'rural'))
+		  AND month >= @from::date AND month < @to::date
+		GROUP BY 1`, args)
+	got := map[string]registry.StatBeneficiary{}
+	var b registry.StatBeneficiary
+	_, err := pgx.ForEachRow(rows, []any{&b.Target, &b.Reports, &b.People}, func() error {
+		got[b.Target] = b
+		return nil
+	})
+	if err != nil {
+		return translate(err)
+	}
+	for _, t := range registry.Beneficiaries {
+		x := got[t]
+		x.Target = t
+		s.Beneficiaries = append(s.Beneficiaries, x)
+	}
+	return nil
+}
+
+// statTargets reads the target settings that bear on code: its own, its ancestors' and its descendants'.
+func (db *DB) statTargets(ctx context.Context, code string) (registry.Targets, error) {
+	rows, _ := db.Pool.Query(ctx, `
+		SELECT t.division_code, v.name, v.level, t.urban::float8, t.rural::float8, t.updated_at,
+		       coalesce(a.username, '') AS updated_by, t.version
+		FROM stat_targets t JOIN divisions v ON v.code = t.division_code
+		LEFT JOIN accounts a ON a.id = t.updated_by
+		WHERE starts_with(t.division_code, @code) OR starts_with(@code, t.division_code)
+		ORDER BY t.division_code`, pgx.NamedArgs{"code": code})
+	ts := registry.Targets{}
+	var x registry.TargetSetting
+	var level string
+	_, err := pgx.ForEachRow(rows, []any{&x.DivisionCode, &x.DivisionName, &level, &x.Urban, &x.Rural, &x.UpdatedAt,
+		&x.UpdatedByName, &x.Version}, func() error {
+		x.Level = portal.Tier(level)
+		ts[x.DivisionCode] = x
+		x = registry.TargetSetting{}
+		return nil
+	})
+	return ts, translate(err)
+}
+
+// TargetSettings are the target rows inside scope and above it, for the settings page.
+func (db *DB) TargetSettings(ctx context.Context, scope portal.Scope) (registry.Targets, error) {
+	return db.statTargets(ctx, scope.Division)
+}
+
+// SetTarget writes the targets of division d (inside scope: the district itself, a town or a community),
+// audited in the same transaction.
+func (db *DB) SetTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, d portal.Division, urban, rural *float64) error {
+	if !scope.Covers(d.Code) {
+		return registry.ErrTargetDivision
+	}
+	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO stat_targets (division_code, urban, rural, updated_by)
+			VALUES (@code, @urban, @rural, @by)
+			ON CONFLICT (division_code) DO UPDATE SET urban = excluded.urban, rural = excluded.rural,
+				updated_at = now(), updated_by = excluded.updated_by, version = stat_targets.version + 1`,
+			pgx.NamedArgs{"code": d.Code, "urban": urban, "rural": rural, "by": nullID(actor.AccountID)}); err != nil {
+			return translate(err)
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "stats.target_set", ObjectType: "division",
+			ObjectID: d.Code, Result: portal.ResultOK, Detail: "城市社区=" + targetText(urban) + " 农村社区=" + targetText(rural)})
+	})
+}
+
+// ClearTarget removes division code's own targets (it falls back to the level above), audited.
+func (db *DB) ClearTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, code string) error {
+	if !scope.Covers(code) {
+		return portal.ErrNotFound
+	}
+	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM stat_targets WHERE division_code = $1`, code)
+		if err != nil {
+			return translate(err)
+		}
+		if tag.RowsAffected() == 0 {
+			return portal.ErrNotFound
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "stats.target_clear", ObjectType: "division",
+			ObjectID: code, Result: portal.ResultOK})
+	})
+}
+
+func targetText(v *float64) string {
+	if v == nil {
+		return "沿用上级"
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// AuditStatsExport records an export of a statistics page's tables.
+func (db *DB) AuditStatsExport(ctx context.Context, actor portal.Actor, q registry.StatQuery, at time.Time) error {
+	return translate(db.Audit(context.WithoutCancel(ctx), portal.AuditEntry{Actor: actor, Action: "stats.export",
+		ObjectType: "division", ObjectID: q.Division, Result: portal.ResultOK,
+		Detail: "xlsx " + q.Period.Label() + " " + q.Area.Label()}))
+}

@@ -1,0 +1,179 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/seed"
+	"github.com/yubei-cso/portal/internal/testdb"
+)
+
+// A district's page counts each town as that town's own page does, a town's page is the sum of its communities'
+// pages and counts what a recount of the base tables counts, and nothing outside the scope is reachable.
+func TestStatsAddUpAcrossLevels(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	district := portal.Scope{Tier: portal.TierDistrict, Division: seed.DistrictCode}
+	town := portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}
+	period := registry.StatPeriod{Year: 2021}
+	var year int
+	if err := db.Pool.QueryRow(ctx, `SELECT extract(year FROM activity_date)::int FROM activity_reports
+		WHERE town_code = $1 AND superseded_at IS NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+		seed.TownShuanglonghu).Scan(&year); err != nil {
+		t.Fatal(err)
+	}
+	period.Year = year
+
+	for _, area := range []registry.StatArea{registry.AreaAll, registry.AreaUrban, registry.AreaRural} {
+		ds, err := db.Stats(ctx, district, registry.StatQuery{Division: seed.DistrictCode, Period: period, Area: area})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds.Children) != 30 {
+			t.Fatalf("district ranks %d towns, want 30", len(ds.Children))
+		}
+		ts, err := db.Stats(ctx, town, registry.StatQuery{Division: seed.TownShuanglonghu, Period: period, Area: area})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var row registry.StatChild
+		for _, c := range ds.Children {
+			if c.Code == seed.TownShuanglonghu {
+				row = c
+			}
+		}
+		ts.Total.Code, ts.Total.Name, ts.Total.FieldsMissing = row.Code, row.Name, row.FieldsMissing
+		if row.Live != ts.Total.Live || row.Activity != ts.Total.Activity || row.Communities != ts.Total.Communities ||
+			row.MeetTarget != ts.Total.MeetTarget || row.PartyCovered != ts.Total.PartyCovered || row.Ended != ts.Total.Ended {
+			t.Fatalf("area %q: the district's row for the town %+v differs from the town's total %+v", area, row, ts.Total)
+		}
+		// The town's total is the sum of its communities' own pages.
+		var sum registry.StatChild
+		for _, c := range ts.Children {
+			cs, err := db.Stats(ctx, town, registry.StatQuery{Division: c.Code, Period: period, Area: area})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum.Live += cs.Total.Live
+			sum.PartyCovered += cs.Total.PartyCovered
+			sum.Activity.Add(cs.Total.Activity)
+			if len(cs.Trail) != 2 || cs.Trail[0].Code != seed.TownShuanglonghu || cs.Trail[1].Code != c.Code {
+				t.Fatalf("a community's trail from the town: %+v", cs.Trail)
+			}
+		}
+		if sum.Live != ts.Total.Live || sum.PartyCovered != ts.Total.PartyCovered || sum.Activity.Reports != ts.Total.Activity.Reports ||
+			sum.Activity.Volunteers != ts.Total.Activity.Volunteers {
+			t.Fatalf("area %q: communities add up to %+v, town total %+v", area, sum, ts.Total)
+		}
+		// Against the base tables.
+		var live, party, reports int64
+		if err := db.Pool.QueryRow(ctx, `
+			SELECT (SELECT count(*) FROM organizations o JOIN divisions v ON v.code = o.community_code
+			        WHERE o.town_code = $1 AND o.status IN ('normal', 'abnormal') AND ($2 = '' OR v.rural = ($2 = 'rural'))),
+			       (SELECT count(*) FROM organizations o JOIN divisions v ON v.code = o.community_code
+			        WHERE o.town_code = $1 AND o.status IN ('normal', 'abnormal') AND o.party_status <> '未覆盖'
+			          AND ($2 = '' OR v.rural = ($2 = 'rural'))),
+			       (SELECT count(*) FROM activity_reports r JOIN divisions v ON v.code = r.community_code
+			        WHERE r.town_code = $1 AND r.superseded_at IS NULL AND extract(year FROM r.activity_date) = $3
+			          AND ($2 = '' OR v.rural = ($2 = 'rural')))`,
+			seed.TownShuanglonghu, string(area), year).Scan(&live, &party, &reports); err != nil {
+			t.Fatal(err)
+		}
+		if int64(ts.Total.Live) != live || int64(ts.Total.PartyCovered) != party || ts.Total.Activity.Reports != reports {
+			t.Fatalf("area %q: town page %d live, %d 党建, %d reports; recount %d, %d, %d", area,
+				ts.Total.Live, ts.Total.PartyCovered, ts.Total.Activity.Reports, live, party, reports)
+		}
+		if area == registry.AreaAll && (live == 0 || reports == 0) {
+			t.Fatal("the demo town has no organizations or reports: the test proves nothing")
+		}
+	}
+
+	// Another town, or a community of another town, is not found for a town officer.
+	for _, code := range []string{seed.TownTongjing, seed.CommunityDemoRural, seed.DistrictCode} {
+		if _, err := db.Stats(ctx, town, registry.StatQuery{Division: code, Period: period}); !errors.Is(err, portal.ErrNotFound) {
+			t.Fatalf("a town officer reading %s: %v, want ErrNotFound", code, err)
+		}
+	}
+
+	// A year with no reports is zeros, not an error.
+	empty, err := db.Stats(ctx, district, registry.StatQuery{Division: seed.DistrictCode, Period: registry.StatPeriod{Year: 2021, Quarter: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM activity_reports WHERE activity_date < '2021-04-01' AND superseded_at IS NULL`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if empty.Total.Activity.Reports != int64(n) {
+		t.Fatalf("2021 Q1: %d reports, recount %d", empty.Total.Activity.Reports, n)
+	}
+}
+
+// Targets fall through from a community to its town to the district to the default, and a change is audited.
+func TestTargetsFallThroughAndAreAudited(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	district := portal.Scope{Tier: portal.TierDistrict, Division: seed.DistrictCode}
+	actor := portal.Actor{Username: "demo-district", Tier: portal.TierDistrict, Division: seed.DistrictCode}
+	q := registry.StatQuery{Division: seed.TownShuanglonghu, Period: registry.StatPeriod{Year: 2024}}
+	target := func() float64 {
+		t.Helper()
+		s, err := db.Stats(ctx, district, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range s.Communities {
+			if c.Code == seed.CommunityDemo {
+				return c.Target
+			}
+		}
+		t.Fatal("the demo community is missing")
+		return 0
+	}
+	if got := target(); got != registry.DefaultUrbanTarget {
+		t.Fatalf("default target %v", got)
+	}
+	f := func(v float64) *float64 { return &v }
+	steps := []struct {
+		code         string
+		urban, rural *float64
+		want         float64
+	}{
+		{seed.DistrictCode, f(12), f(6), 12},
+		{seed.TownShuanglonghu, f(15), nil, 15},
+		{seed.CommunityDemo, f(8.5), nil, 8.5},
+	}
+	for _, st := range steps {
+		d, err := db.Division(ctx, district, st.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetTarget(ctx, district, actor, d, st.urban, st.rural); err != nil {
+			t.Fatal(err)
+		}
+		if got := target(); got != st.want {
+			t.Fatalf("after setting %s: target %v, want %v", st.code, got, st.want)
+		}
+	}
+	if err := db.ClearTarget(ctx, district, actor, seed.CommunityDemo); err != nil {
+		t.Fatal(err)
+	}
+	if got := target(); got != 15 {
+		t.Fatalf("after clearing the community: %v, want the town's 15", got)
+	}
+	var audited int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action IN ('stats.target_set', 'stats.target_clear')`).Scan(&audited); err != nil {
+		t.Fatal(err)
+	}
+	if audited != 4 {
+		t.Fatalf("%d audit rows, want 4", audited)
+	}
+	town := portal.Scope{Tier: portal.TierTown, Division: seed.TownTongjing}
+	d, _ := db.Division(ctx, district, seed.TownShuanglonghu)
+	if err := db.SetTarget(ctx, town, actor, d, f(1), nil); !errors.Is(err, registry.ErrTargetDivision) {
+		t.Fatalf("a town setting another town's target: %v", err)
+	}
+}
