@@ -36,6 +36,9 @@ const (
 	MarkAbnormal      Action = "workreports.mark-abnormal" // 活动异常 for groups that missed their reports
 	ViewEvaluations   Action = "evaluations.view"          // 评估评议
 	SubmitEvaluations Action = "evaluations.submit"
+
+	ViewStats  Action = "stats.view"    // 统计分析: the caller's jurisdiction, drilling down inside it, and its export
+	SetTargets Action = "stats.targets" // 培育目标: the district's default and its per-town and per-community targets
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -72,6 +75,9 @@ var capabilities = map[Action][]Tier{
 	MarkAbnormal:      {TierTown},
 	ViewEvaluations:   {TierDistrict, TierTown, TierCommunity},
 	SubmitEvaluations: {TierCommunity},
+
+	ViewStats:  {TierDistrict, TierTown, TierCommunity},
+	SetTargets: {TierDistrict},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -1,0 +1,216 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/rules"
+	"github.com/yubei-cso/portal/web"
+)
+
+type statsReader interface {
+	Stats(ctx context.Context, scope portal.Scope, q registry.StatQuery) (registry.Stats, error)
+}
+
+type statsExporter interface {
+	statsReader
+	AuditStatsExport(ctx context.Context, actor portal.Actor, q registry.StatQuery, at time.Time) error
+}
+
+type targetStore interface {
+	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
+	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
+	TargetSettings(ctx context.Context, scope portal.Scope) (registry.Targets, error)
+	SetTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, d portal.Division, urban, rural *float64) error
+	ClearTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, code string) error
+}
+
+// statsQuery reads ?division=, ?year=, ?quarter= and ?area=. A bad period or area falls back to the default with
+// a message at its field; a division that is not a code is not found.
+func statsQuery(r *http.Request, a *portal.Account, now time.Time) (registry.StatQuery, rules.Problems, bool) {
+	v := r.URL.Query()
+	q := registry.StatQuery{Division: strings.TrimSpace(v.Get("division"))}
+	if q.Division == "" {
+		q.Division = a.DivisionCode
+	}
+	if !portal.LevelOfCode(q.Division).Valid() || strings.Trim(q.Division, "0123456789") != "" {
+		return q, nil, false
+	}
+	var p rules.Problems
+	q.Period, p = registry.ParseStatPeriod(strings.TrimSpace(v.Get("year")), strings.TrimSpace(v.Get("quarter")), now)
+	q.Area = registry.ParseStatArea(v.Get("area"), p)
+	return q, p, true
+}
+
+// handleStats is the statistics page of the caller's jurisdiction or, with ?division=, of a division inside it;
+// a division outside it is 404.
+func handleStats(db statsReader, base, targetsHref string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		now := time.Now()
+		q, problems, ok := statsQuery(r, a, now)
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		s, err := db.Stats(r.Context(), a.Scope(), q)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		links := web.StatsLinks{Base: base, Own: a.DivisionCode, Division: q.Division, Query: q,
+			Sort: web.ParseStatsSort(r.URL.Query().Get("sort"), r.URL.Query().Get("dir"))}
+		v := web.NewStatsView(web.NewPage("统计分析", a, base, takeFlashCtx(r)), s, links, targetsHref, problems, now)
+		status := http.StatusOK
+		if !problems.OK() {
+			status = http.StatusUnprocessableEntity
+		}
+		rs.render(w, r, status, web.StatsPage(v))
+	}
+}
+
+// handleStatsExport writes the page's tables to xlsx, each sheet under title rows naming the jurisdiction, the
+// period, the units and the time of export; audited.
+func handleStatsExport(db statsExporter, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		now := time.Now()
+		q, problems, ok := statsQuery(r, a, now)
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		if !problems.OK() {
+			rs.errorPage(w, r, http.StatusUnprocessableEntity, "统计期间无效", strings.Join(problemList(problems), "；")+"。")
+			return
+		}
+		s, err := db.Stats(r.Context(), a.Scope(), q)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		tables := web.StatsTables(s, web.StatsLinks{Base: base, Own: a.DivisionCode, Division: q.Division, Query: q})
+		if err := db.AuditStatsExport(r.Context(), portal.ActorOf(*a, clientIPFrom(r.Context())), q, now); err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		writeStatsWorkbook(w, r, rs, s, tables, now)
+	}
+}
+
+func problemList(p rules.Problems) []string {
+	var out []string
+	for _, k := range []string{registry.KeyStatYear, registry.KeyStatQuarter, registry.KeyStatArea} {
+		if m := p[k]; m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// targetsView builds the settings page for the district account a.
+func targetsView(ctx context.Context, db targetStore, a *portal.Account, base, flash string) (web.StatsTargetsView, error) {
+	scope := a.Scope()
+	d, err := db.Division(ctx, scope, a.DivisionCode)
+	if err != nil {
+		return web.StatsTargetsView{}, err
+	}
+	ts, err := db.TargetSettings(ctx, scope)
+	if err != nil {
+		return web.StatsTargetsView{}, err
+	}
+	towns, err := db.DivisionsAtLevel(ctx, scope, portal.TierTown)
+	if err != nil {
+		return web.StatsTargetsView{}, err
+	}
+	communities, err := db.DivisionsAtLevel(ctx, scope, portal.TierCommunity)
+	if err != nil {
+		return web.StatsTargetsView{}, err
+	}
+	return web.NewStatsTargetsView(web.NewPage("培育目标设置", a, base, flash), base, d, ts, towns, communities), nil
+}
+
+func handleTargets(db targetStore, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		v, err := targetsView(r.Context(), db, a, base, takeFlashCtx(r))
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		v.Select(a.DivisionCode)
+		rs.render(w, r, http.StatusOK, web.StatsTargetsPage(v))
+	}
+}
+
+// handleTargetSet saves one division's targets: 422 with the message at the field and the input kept, or 303.
+func handleTargetSet(db targetStore, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		if err := r.ParseForm(); err != nil {
+			rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多", "提交的内容超过了允许的大小，请精简后重试。")
+			return
+		}
+		a := accountFrom(r.Context())
+		v, err := targetsView(r.Context(), db, a, base, "")
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		in := registry.TargetInput{Division: strings.TrimSpace(r.PostForm.Get("division")),
+			Urban: r.PostForm.Get("urban"), Rural: r.PostForm.Get("rural")}
+		v.Select(in.Division)
+		v.Urban.Value, v.Rural.Value = strings.TrimSpace(in.Urban), strings.TrimSpace(in.Rural)
+		refuse := func(p rules.Problems) {
+			v.Problems = p
+			v.Division.Problem, v.Urban.Problem, v.Rural.Problem =
+				p[registry.KeyTargetDivision], p[registry.KeyTargetUrban], p[registry.KeyTargetRural]
+			rs.render(w, r, http.StatusUnprocessableEntity, web.StatsTargetsPage(v))
+		}
+		d, err := db.Division(r.Context(), a.Scope(), in.Division)
+		if errors.Is(err, portal.ErrNotFound) || in.Division == "" {
+			refuse(rules.Problems{registry.KeyTargetDivision: "请从列表中选择渝北区、镇街或村(社区)"})
+			return
+		}
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		urban, rural, p := in.Parse(d)
+		if !p.OK() {
+			refuse(p)
+			return
+		}
+		err = db.SetTarget(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), d, urban, rural)
+		if errors.Is(err, registry.ErrTargetDivision) {
+			refuse(rules.Problems{registry.KeyTargetDivision: "请从列表中选择渝北区、镇街或村(社区)"})
+			return
+		}
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		putFlash(r, d.Name+"的培育目标已保存。")
+		redirect(w, r, base+"/targets")
+	}
+}
+
+func handleTargetClear(db targetStore, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		code := chi.URLParam(r, "code")
+		if err := db.ClearTarget(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), code); err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		putFlash(r, "目标已删除，改为沿用上级目标。")
+		redirect(w, r, base+"/targets")
+	}
+}
