@@ -320,13 +320,18 @@ func (s *Stats) Summarize(fieldsByChild map[string]map[string]int) {
 		t.PartyCovered += ch.PartyCovered
 		t.Activity.Add(ch.Activity)
 	}
-	s.Total = t
 	totals := map[string]int{}
 	for _, byField := range fieldsByChild {
 		for f, n := range byField {
 			totals[f] += n
 		}
 	}
+	for _, f := range Fields {
+		if totals[f] == 0 {
+			t.FieldsMissing = append(t.FieldsMissing, f)
+		}
+	}
+	s.Total = t
 	s.Fields = s.Fields[:0]
 	for _, f := range Fields {
 		s.Fields = append(s.Fields, StatCount{Label: f, N: totals[f], Without: missing[f]})
