@@ -122,18 +122,19 @@ CREATE TABLE activity_month_counts (
     beneficiaries   bigint NOT NULL,
     PRIMARY KEY (community_code, month, series, category)
 );
+-- The town rows leave out the 活动类别 (and the 服务对象 rows the series too): a district page reads them for every
+-- town and month of a year, and shows neither; a town's or a community's category stays in the community rows.
 CREATE TABLE activity_month_town_counts (
-    town_code    text NOT NULL,
-    rural        boolean NOT NULL,
+    town_code       text NOT NULL,
     month           date NOT NULL,
+    rural           boolean NOT NULL,
     series          text NOT NULL,
-    category        text NOT NULL,
     reports         bigint NOT NULL,
     participants    bigint NOT NULL,
     volunteers      bigint NOT NULL,
     volunteer_hours numeric NOT NULL,
     beneficiaries   bigint NOT NULL,
-    PRIMARY KEY (town_code, rural, month, series, category)
+    PRIMARY KEY (town_code, month, rural, series)
 );
 -- Per 服务对象: how many current reports served the group (a count above zero) and how many people of it.
 CREATE TABLE activity_beneficiary_counts (
@@ -147,15 +148,13 @@ CREATE TABLE activity_beneficiary_counts (
     PRIMARY KEY (community_code, month, series, category, target)
 );
 CREATE TABLE activity_beneficiary_town_counts (
-    town_code    text NOT NULL,
-    rural        boolean NOT NULL,
+    town_code text NOT NULL,
     month     date NOT NULL,
-    series    text NOT NULL,
-    category  text NOT NULL,
+    rural     boolean NOT NULL,
     target    text NOT NULL,
     reports   bigint NOT NULL,
     people    bigint NOT NULL,
-    PRIMARY KEY (town_code, rural, month, series, category, target)
+    PRIMARY KEY (town_code, month, rural, target)
 );
 
 CREATE FUNCTION activity_month_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -191,14 +190,14 @@ BEGIN
                 volunteer_hours = c.volunteer_hours + excluded.volunteer_hours,
                 beneficiaries = c.beneficiaries + excluded.beneficiaries),
         a2 AS (
-            INSERT INTO activity_month_town_counts AS c (town_code, rural, month, series, category, reports, participants,
+            INSERT INTO activity_month_town_counts AS c (town_code, month, rural, series, reports, participants,
                                                          volunteers, volunteer_hours, beneficiaries)
-            SELECT town_code, rural, month, series, category, sum(d), sum(d * participants), sum(d * volunteers),
+            SELECT town_code, month, rural, series, sum(d), sum(d * participants), sum(d * volunteers),
                    sum(d * volunteer_hours), sum(d * beneficiaries_total)
-            FROM d GROUP BY 1, 2, 3, 4, 5
+            FROM d GROUP BY 1, 2, 3, 4
             HAVING sum(d) <> 0 OR sum(d * participants) <> 0 OR sum(d * volunteers) <> 0
                 OR sum(d * volunteer_hours) <> 0 OR sum(d * beneficiaries_total) <> 0
-            ON CONFLICT (town_code, rural, month, series, category) DO UPDATE SET
+            ON CONFLICT (town_code, month, rural, series) DO UPDATE SET
                 reports = c.reports + excluded.reports, participants = c.participants + excluded.participants,
                 volunteers = c.volunteers + excluded.volunteers,
                 volunteer_hours = c.volunteer_hours + excluded.volunteer_hours,
@@ -209,10 +208,10 @@ BEGIN
             FROM b GROUP BY 1, 2, 3, 4, 5 HAVING sum(d) <> 0 OR sum(d * people) <> 0
             ON CONFLICT (community_code, month, series, category, target) DO UPDATE SET
                 reports = c.reports + excluded.reports, people = c.people + excluded.people)
-        INSERT INTO activity_beneficiary_town_counts AS c (town_code, rural, month, series, category, target, reports, people)
-        SELECT town_code, rural, month, series, category, target, sum(d), sum(d * people)
-        FROM b GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(d) <> 0 OR sum(d * people) <> 0
-        ON CONFLICT (town_code, rural, month, series, category, target) DO UPDATE SET
+        INSERT INTO activity_beneficiary_town_counts AS c (town_code, month, rural, target, reports, people)
+        SELECT town_code, month, rural, target, sum(d), sum(d * people)
+        FROM b GROUP BY 1, 2, 3, 4 HAVING sum(d) <> 0 OR sum(d * people) <> 0
+        ON CONFLICT (town_code, month, rural, target) DO UPDATE SET
             reports = c.reports + excluded.reports, people = c.people + excluded.people
         $q$, src);
     RETURN NULL;
@@ -248,25 +247,24 @@ INSERT INTO activity_month_counts (community_code, month, series, category, repo
 SELECT community_code, date_trunc('month', activity_date)::date, series, category, count(*), sum(participants),
        sum(volunteers), sum(volunteer_hours), sum(beneficiaries_total)
 FROM activity_reports WHERE superseded_at IS NULL GROUP BY 1, 2, 3, 4;
-INSERT INTO activity_month_town_counts (town_code, rural, month, series, category, reports, participants, volunteers,
+INSERT INTO activity_month_town_counts (town_code, month, rural, series, reports, participants, volunteers,
                                         volunteer_hours, beneficiaries)
-SELECT town_code, v.rural, date_trunc('month', activity_date)::date, series, category, count(*), sum(participants),
+SELECT town_code, date_trunc('month', activity_date)::date, v.rural, series, count(*), sum(participants),
        sum(volunteers), sum(volunteer_hours), sum(beneficiaries_total)
 FROM activity_reports r JOIN divisions v ON v.code = r.community_code
-WHERE superseded_at IS NULL GROUP BY 1, 2, 3, 4, 5;
+WHERE superseded_at IS NULL GROUP BY 1, 2, 3, 4;
 INSERT INTO activity_beneficiary_counts (community_code, month, series, category, target, reports, people)
 SELECT community_code, date_trunc('month', activity_date)::date, series, category, e.key, count(*), sum(e.value::bigint)
 FROM activity_reports, jsonb_each_text(beneficiaries) AS e
 WHERE superseded_at IS NULL AND e.value::bigint > 0 GROUP BY 1, 2, 3, 4, 5;
-INSERT INTO activity_beneficiary_town_counts (town_code, rural, month, series, category, target, reports, people)
-SELECT town_code, v.rural, date_trunc('month', activity_date)::date, series, category, e.key, count(*),
-       sum(e.value::bigint)
+INSERT INTO activity_beneficiary_town_counts (town_code, month, rural, target, reports, people)
+SELECT town_code, date_trunc('month', activity_date)::date, v.rural, e.key, count(*), sum(e.value::bigint)
 FROM activity_reports r JOIN divisions v ON v.code = r.community_code, jsonb_each_text(r.beneficiaries) AS e
-WHERE superseded_at IS NULL AND e.value::bigint > 0 GROUP BY 1, 2, 3, 4, 5, 6;
+WHERE superseded_at IS NULL AND e.value::bigint > 0 GROUP BY 1, 2, 3, 4;
 
 -- One name per kind of count for the statistics queries: the town rows, or the community rows with their
--- community's urban/rural. A query names the level it reads (by = 'town' or 'community'), and PostgreSQL skips the
--- other branch of the union without reading it.
+-- community's urban/rural. A query names the level it reads (by = 'town' or 'community') and the codes it wants
+-- (each a range of the primary key), and PostgreSQL skips the other branch of the union without reading it.
 CREATE VIEW org_stat_rollup AS
     SELECT 'town' AS by, town_code AS code, rural, tier, legal_form, nature, party_status, status, n
     FROM org_stat_town_counts
@@ -280,7 +278,7 @@ CREATE VIEW org_field_rollup AS
     SELECT 'community', c.community_code, v.rural, c.field, c.tier, c.legal_form, c.nature, c.party_status, c.status, c.n
     FROM org_field_counts c JOIN divisions v ON v.code = c.community_code;
 CREATE VIEW activity_month_rollup AS
-    SELECT 'town' AS by, town_code AS code, rural, month, series, category, reports, participants, volunteers,
+    SELECT 'town' AS by, town_code AS code, rural, month, series, '' AS category, reports, participants, volunteers,
            volunteer_hours, beneficiaries
     FROM activity_month_town_counts
     UNION ALL
@@ -288,7 +286,7 @@ CREATE VIEW activity_month_rollup AS
            c.volunteers, c.volunteer_hours, c.beneficiaries
     FROM activity_month_counts c JOIN divisions v ON v.code = c.community_code;
 CREATE VIEW activity_beneficiary_rollup AS
-    SELECT 'town' AS by, town_code AS code, rural, month, series, category, target, reports, people
+    SELECT 'town' AS by, town_code AS code, rural, month, '' AS series, '' AS category, target, reports, people
     FROM activity_beneficiary_town_counts
     UNION ALL
     SELECT 'community', c.community_code, v.rural, c.month, c.series, c.category, c.target, c.reports, c.people

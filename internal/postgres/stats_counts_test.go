@@ -33,19 +33,19 @@ var statRecounts = map[string]string{
 			count(*)::bigint, sum(participants)::bigint, sum(volunteers)::bigint, sum(volunteer_hours)::numeric,
 			sum(beneficiaries_total)::bigint
 		FROM activity_reports WHERE superseded_at IS NULL GROUP BY 1, 2, 3, 4`,
-	"activity_month_town_counts": `SELECT r.town_code, v.rural, date_trunc('month', activity_date)::date, series, category,
+	"activity_month_town_counts": `SELECT r.town_code, date_trunc('month', activity_date)::date, v.rural, series,
 			count(*)::bigint, sum(participants)::bigint, sum(volunteers)::bigint, sum(volunteer_hours)::numeric,
 			sum(beneficiaries_total)::bigint
 		FROM activity_reports r JOIN divisions v ON v.code = r.community_code
-		WHERE superseded_at IS NULL GROUP BY 1, 2, 3, 4, 5`,
+		WHERE superseded_at IS NULL GROUP BY 1, 2, 3, 4`,
 	"activity_beneficiary_counts": `SELECT community_code, date_trunc('month', activity_date)::date, series, category,
 			e.key, count(*)::bigint, sum(e.value::bigint)::bigint
 		FROM activity_reports, jsonb_each_text(beneficiaries) e
 		WHERE superseded_at IS NULL AND e.value::bigint > 0 GROUP BY 1, 2, 3, 4, 5`,
-	"activity_beneficiary_town_counts": `SELECT r.town_code, v.rural, date_trunc('month', activity_date)::date, series,
-			category, e.key, count(*)::bigint, sum(e.value::bigint)::bigint
+	"activity_beneficiary_town_counts": `SELECT r.town_code, date_trunc('month', activity_date)::date, v.rural,
+			e.key, count(*)::bigint, sum(e.value::bigint)::bigint
 		FROM activity_reports r JOIN divisions v ON v.code = r.community_code, jsonb_each_text(r.beneficiaries) e
-		WHERE superseded_at IS NULL AND e.value::bigint > 0 GROUP BY 1, 2, 3, 4, 5, 6`,
+		WHERE superseded_at IS NULL AND e.value::bigint > 0 GROUP BY 1, 2, 3, 4`,
 }
 
 // statKeptRows reads a kept table without its zero rows (a key whose count went back to zero stays as a row).

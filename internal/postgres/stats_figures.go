@@ -13,15 +13,19 @@ import (
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
-// statArgs are the arguments every statistics query takes: the division, which kept rows to read (the town
-// rows for a district, the community rows below it), the length of a child division's code, and the filters.
-func statArgs(d portal.Division, q registry.StatQuery) pgx.NamedArgs {
-	by, childLen := "community", 12
+// statArgs are the arguments every statistics query takes: which kept rows to read (the town rows for a
+// district, the community rows below it), the codes of the child divisions (each one range of those rows'
+// primary key), and the filters.
+func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatChild) pgx.NamedArgs {
+	by := "community"
 	if d.Level == portal.TierDistrict {
-		by, childLen = "town", 9
+		by = "town"
 	}
-	return pgx.NamedArgs{"code": d.Code, "by": by, "child_len": childLen, "area": string(q.Area),
-		"from": q.Period.Start(), "to": q.Period.End()}
+	codes := make([]string, len(children))
+	for i, c := range children {
+		codes[i] = c.Code
+	}
+	return pgx.NamedArgs{"codes": codes, "by": by, "area": string(q.Area), "from": q.Period.Start(), "to": q.Period.End()}
 }
 
 // Stats reads what a statistics page shows for q.Division, which must lie inside scope (else ErrNotFound).
@@ -52,7 +56,7 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	for i := range s.Children {
 		child[s.Children[i].Code] = &s.Children[i]
 	}
-	args := statArgs(d, q)
+	args := statArgs(d, q, s.Children)
 	if s.Targets, err = db.statTargets(ctx, d.Code); err != nil {
 		return s, err
 	}
@@ -134,9 +138,9 @@ func (db *DB) statCommunities(ctx context.Context, d portal.Division, q registry
 // statOrgs reads the organization counts per child and the live ones by tier, legal form, 性质 and 党建.
 func (db *DB) statOrgs(ctx context.Context, args pgx.NamedArgs, child map[string]*registry.StatChild, s *registry.Stats) error {
 	rows, _ := db.Pool.Query(ctx, `
-		SELECT left(code, @child_len) AS child, tier, legal_form, nature, party_status, status, sum(n)::int AS n
+		SELECT code AS child, tier, legal_form, nature, party_status, status, sum(n)::int AS n
 		FROM org_stat_rollup
-		WHERE by = @by AND starts_with(code, @code) AND (@area = '' OR rural = (@area = 'rural')) AND n <> 0
+		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural')) AND n <> 0
 		GROUP BY 1, 2, 3, 4, 5, 6`, args)
 	type tally struct {
 		Child       string
@@ -197,9 +201,9 @@ func statCounts(labels []string, m map[string]int) []registry.StatCount {
 // statFields reads live organizations per child and 服务领域.
 func (db *DB) statFields(ctx context.Context, args pgx.NamedArgs) (map[string]map[string]int, error) {
 	rows, _ := db.Pool.Query(ctx, `
-		SELECT left(code, @child_len) AS child, field, sum(n)::int AS n
+		SELECT code AS child, field, sum(n)::int AS n
 		FROM org_field_rollup
-		WHERE by = @by AND starts_with(code, @code) AND (@area = '' OR rural = (@area = 'rural'))
+		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural'))
 		  AND status IN ('normal', 'abnormal') AND n <> 0
 		GROUP BY 1, 2`, args)
 	out := map[string]map[string]int{}
@@ -218,11 +222,11 @@ func (db *DB) statFields(ctx context.Context, args pgx.NamedArgs) (map[string]ma
 // statActivities reads activity figures in the period per child and 主题系列.
 func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, child map[string]*registry.StatChild, s *registry.Stats) error {
 	rows, _ := db.Pool.Query(ctx, `
-		SELECT left(code, @child_len) AS child, series, sum(reports)::bigint AS reports,
+		SELECT code AS child, series, sum(reports)::bigint AS reports,
 		       sum(participants)::bigint AS participants, sum(volunteers)::bigint AS volunteers,
 		       sum(volunteer_hours)::float8 AS volunteer_hours, sum(beneficiaries)::bigint AS beneficiaries
 		FROM activity_month_rollup
-		WHERE by = @by AND starts_with(code, @code) AND (@area = '' OR rural = (@area = 'rural'))
+		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural'))
 		  AND month >= @from::date AND month < @to::date
 		GROUP BY 1, 2`, args)
 	type tally struct {
@@ -256,7 +260,7 @@ func (db *DB) statBeneficiaries(ctx context.Context, args pgx.NamedArgs, s *regi
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT target, sum(reports)::bigint AS reports, sum(people)::bigint AS people
 		FROM activity_beneficiary_rollup
-		WHERE by = @by AND starts_with(code, @code) AND (@area = '' OR rural = (@area = 'rural'))
+		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural'))
 		  AND month >= @from::date AND month < @to::date
 		GROUP BY 1`, args)
 	got := map[string]registry.StatBeneficiary{}

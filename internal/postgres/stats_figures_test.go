@@ -165,7 +165,7 @@ func TestTargetsFallThroughAndAreAudited(t *testing.T) {
 		t.Fatalf("after clearing the community: %v, want the town's 15", got)
 	}
 	var audited int
-	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action IN ('stats.target_set', 'stats.target_clear')`).Scan(&audited); err != nil {
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action IN ('stats.target_set', 'stats.target_clear') AND actor_username = 'demo-district'`).Scan(&audited); err != nil {
 		t.Fatal(err)
 	}
 	if audited != 4 {

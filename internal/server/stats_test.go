@@ -151,6 +151,10 @@ func TestStatsEmptyPeriod(t *testing.T) {
 func TestStatsTargets(t *testing.T) {
 	a := newApp(t, nil)
 	district := a.signedIn("demo-district")
+	before := a.count(`SELECT count(*) FROM stat_targets`)
+	if doc := district.get("/district/stats/targets").doc(t); doc.Find("#targets tr[data-code='"+seed.TownTongjing+"']").Length() != 1 {
+		t.Fatal("the demo town's own target is not listed")
+	}
 	for _, c := range []struct {
 		form  url.Values
 		field string
@@ -173,8 +177,8 @@ func TestStatsTargets(t *testing.T) {
 			t.Fatalf("%v: input not kept", c.form)
 		}
 	}
-	if n := a.count(`SELECT count(*) FROM stat_targets`); n != 0 {
-		t.Fatalf("a refused form wrote %d targets", n)
+	if n := a.count(`SELECT count(*) FROM stat_targets`); n != before {
+		t.Fatalf("a refused form wrote %d targets", n-before)
 	}
 	res := district.post("/district/stats/targets", url.Values{"division": {seed.TownShuanglonghu}, "urban": {"1"}})
 	if res.StatusCode != http.StatusSeeOther {
@@ -190,7 +194,7 @@ func TestStatsTargets(t *testing.T) {
 	if res := district.post("/district/stats/targets/"+seed.TownShuanglonghu+"/clear", nil); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("clear: %d", res.StatusCode)
 	}
-	if n := a.count(`SELECT count(*) FROM stat_targets`); n != 0 {
+	if n := a.count(`SELECT count(*) FROM stat_targets`); n != before {
 		t.Fatal("cleared target remains")
 	}
 }
