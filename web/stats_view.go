@@ -127,6 +127,7 @@ type StatsView struct {
 	TargetNote  string
 	TargetsHref string
 	ExportHref  string
+	SummaryHref string // a community's 述职 summary of the year
 	Figures     []StatFigure
 	Tables      []StatTable
 	ExportedAt  string
@@ -199,6 +200,14 @@ func (l StatsLinks) values(division string) url.Values {
 
 // Page is the statistics page of division with the same period and area.
 func (l StatsLinks) Page(division string) string { return l.Base + "?" + l.values(division).Encode() }
+
+// Summary is the 述职 summary of a community for the page's year.
+func (l StatsLinks) Summary(division string) string {
+	v := l.values(division)
+	v.Del("quarter")
+	v.Del("area")
+	return l.Base + "/summary?" + v.Encode()
+}
 
 // Export is the xlsx of the current page.
 func (l StatsLinks) Export() string { return l.Base + "/export.xlsx?" + l.values(l.Division).Encode() }
@@ -427,6 +436,9 @@ func NewStatsView(p Page, s registry.Stats, l StatsLinks, targetsHref string, pr
 		v.EmptyNote = q.Period.Label() + "（" + q.Area.Label() + "）尚无活动报告，以下活动数字均为 0。"
 	}
 	v.Tables = StatsTables(s, l)
+	if s.Division.Level == portal.TierCommunity {
+		v.SummaryHref = l.Summary(s.Division.Code)
+	}
 	v.ExportedAt = DateTime(now)
 	return v
 }

@@ -98,6 +98,7 @@ func (s *Server) routes() http.Handler {
 
 			d.get("/stats", portal.ViewStats, handleStats(s.db, "/district/stats", "/district/stats/targets", s.resp))
 			d.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, "/district/stats", s.resp))
+			d.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, "/district/stats", s.resp))
 			d.get("/stats/targets", portal.SetTargets, handleTargets(s.db, "/district/stats", s.resp))
 			d.post("/stats/targets", portal.SetTargets, handleTargetSet(s.db, "/district/stats", s.resp))
 			d.post("/stats/targets/{code}/clear", portal.SetTargets, handleTargetClear(s.db, "/district/stats", s.resp))
@@ -178,6 +179,7 @@ func (s *Server) routes() http.Handler {
 
 			t.get("/stats", portal.ViewStats, handleStats(s.db, "/town/stats", "", s.resp))
 			t.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, "/town/stats", s.resp))
+			t.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, "/town/stats", s.resp))
 
 			s.accountRoutes(t, tp)
 		})
@@ -246,6 +248,7 @@ func (s *Server) routes() http.Handler {
 
 			c.get("/stats", portal.ViewStats, handleStats(s.db, "/community/stats", "", s.resp))
 			c.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, "/community/stats", s.resp))
+			c.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, "/community/stats", s.resp))
 		})
 	})
 	return r

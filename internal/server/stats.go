@@ -105,6 +105,33 @@ func handleStatsExport(db statsExporter, base string, rs *responder) http.Handle
 	}
 }
 
+// handleStatsSummary is the one-page 述职 summary of a community's year: the committee's own, or one inside a
+// town's or the district's jurisdiction (?division=); anything but a community inside the scope is 404.
+func handleStatsSummary(db statsReader, base string, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		now := time.Now()
+		q, problems, ok := statsQuery(r, a, now)
+		if !ok || portal.LevelOfCode(q.Division) != portal.TierCommunity {
+			rs.notFound(w, r)
+			return
+		}
+		if !problems.OK() {
+			rs.errorPage(w, r, http.StatusUnprocessableEntity, "统计期间无效", strings.Join(problemList(problems), "；")+"。")
+			return
+		}
+		q.Period.Quarter, q.Area = 0, registry.AreaAll
+		s, err := db.Stats(r.Context(), a.Scope(), q)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		back := web.StatsLinks{Base: base, Own: a.DivisionCode, Division: q.Division, Query: q}.Page(q.Division)
+		rs.render(w, r, http.StatusOK, web.StatsSummaryPage(web.NewStatsSummaryView(
+			web.NewPage("述职摘要", a, base, ""), s, back, now)))
+	}
+}
+
 func problemList(p rules.Problems) []string {
 	var out []string
 	for _, k := range []string{registry.KeyStatYear, registry.KeyStatQuarter, registry.KeyStatArea} {

@@ -231,3 +231,42 @@ func TestStatsExportEqualsPage(t *testing.T) {
 		t.Fatalf("%d export audit rows", n)
 	}
 }
+
+// A community's 述职 summary puts the year's figures in sentences and a table; a town reaches its own
+// communities' summaries and no other.
+func TestStatsSummary(t *testing.T) {
+	a := newApp(t, nil)
+	year := a.busiestYear()
+	community := a.signedIn("demo-community")
+	page := community.get("/community/stats?year=" + year).doc(t)
+	href, ok := page.Find("#summary-link").Attr("href")
+	if !ok {
+		t.Fatal("the community's page has no link to its summary")
+	}
+	res := community.get(href)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("summary: %d", res.StatusCode)
+	}
+	doc := res.doc(t)
+	var live []string
+	page.Find("#ranking tbody tr").First().Children().Each(func(_ int, c *goquery.Selection) {
+		live = append(live, strings.TrimSpace(c.Text()))
+	})
+	if len(live) < 5 || !strings.Contains(doc.Find("#summary-page").Text(), "在册社区社会组织 "+live[4]+" 个") {
+		t.Fatalf("the summary does not state the page's %v organizations: %s", live, doc.Find("#summary-page p").First().Text())
+	}
+	if got := rowCells(doc, "summary", "在册社区社会组织（个）"); len(got) != 2 || got[1] != live[4] {
+		t.Fatalf("summary table %v", got)
+	}
+	town := a.signedIn("demo-town")
+	for path, want := range map[string]int{
+		"/town/stats/summary?division=" + seed.CommunityDemo:      http.StatusOK,
+		"/town/stats/summary?division=" + seed.CommunityDemoRural: http.StatusNotFound,
+		"/town/stats/summary":                                     http.StatusNotFound,
+		"/town/stats/summary?division=" + seed.TownShuanglonghu:   http.StatusNotFound,
+	} {
+		if res := town.get(path); res.StatusCode != want {
+			t.Errorf("town GET %s: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+}
