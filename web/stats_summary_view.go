@@ -79,7 +79,9 @@ func NewStatsSummaryView(p Page, s registry.Stats, backHref string, now time.Tim
 	}
 	v.Table = StatTable{ID: "summary", Title: "主要指标", Unit: "个、人次、小时",
 		Columns: []StatColumn{{Label: "指标"}, {Label: "数值", Num: true}}}
-	add := func(label string, cell StatCell) { v.Table.Rows = append(v.Table.Rows, []StatCell{textCell(label), cell}) }
+	add := func(label string, cell StatCell) {
+		v.Table.Rows = append(v.Table.Rows, []StatCell{textCell(label), cell})
+	}
 	add("在册社区社会组织（个）", intCell(c.Live))
 	add("培育目标（个）", oneCell(target))
 	add("党建覆盖率", pctCell(c.PartyShare()))

@@ -262,8 +262,8 @@ func TestStatsSummary(t *testing.T) {
 	for path, want := range map[string]int{
 		"/town/stats/summary?division=" + seed.CommunityDemo:      http.StatusOK,
 		"/town/stats/summary?division=" + seed.CommunityDemoRural: http.StatusNotFound,
-		"/town/stats/summary":                                     http.StatusNotFound,
-		"/town/stats/summary?division=" + seed.TownShuanglonghu:   http.StatusNotFound,
+		"/town/stats/summary": http.StatusNotFound,
+		"/town/stats/summary?division=" + seed.TownShuanglonghu: http.StatusNotFound,
 	} {
 		if res := town.get(path); res.StatusCode != want {
 			t.Errorf("town GET %s: %d, want %d", path, res.StatusCode, want)
