@@ -174,6 +174,12 @@ func oneCell(v float64) StatCell { return StatCell{Text: fmtOne(v), Value: round
 func pctCell(v float64) StatCell { return StatCell{Text: fmtPct(v), Value: round1(v)} }
 func textCell(s string) StatCell { return StatCell{Text: s, Value: s} }
 
+// Stats is a tier's statistics page; its export, 述职 summary and the district's 培育目标 settings hang below it.
+func (p Paths) Stats() string { return p.root + "/stats" }
+
+// StatsTargets is the district's 培育目标 settings page.
+func (p Paths) StatsTargets() string { return p.Stats() + "/targets" }
+
 // StatsLinks builds the page's URLs: base is /district/stats and the like; division "" is the caller's own.
 type StatsLinks struct {
 	Base     string

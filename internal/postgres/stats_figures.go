@@ -106,7 +106,7 @@ func (db *DB) statTrail(ctx context.Context, scope portal.Scope, d portal.Divisi
 // statCommunities is every community inside d (after the area filter) with its live organizations, from the
 // kept org_counts, and its target.
 func (db *DB) statCommunities(ctx context.Context, d portal.Division, q registry.StatQuery, ts registry.Targets) ([]registry.StatCommunity, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT v.code, v.name, v.parent_code AS town_code, t.name AS town_name, v.rural,
 		       coalesce((SELECT sum(n) FROM org_counts c
 		                 WHERE c.community_code = v.code AND c.status IN ('normal', 'abnormal')), 0)::int AS live
@@ -137,7 +137,7 @@ func (db *DB) statCommunities(ctx context.Context, d portal.Division, q registry
 
 // statOrgs reads the organization counts per child and the live ones by tier, legal form, 性质 and 党建.
 func (db *DB) statOrgs(ctx context.Context, args pgx.NamedArgs, child map[string]*registry.StatChild, s *registry.Stats) error {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT code AS child, tier, legal_form, nature, party_status, status, sum(n)::int AS n
 		FROM org_stat_rollup
 		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural')) AND n <> 0
@@ -200,7 +200,7 @@ func statCounts(labels []string, m map[string]int) []registry.StatCount {
 
 // statFields reads live organizations per child and 服务领域.
 func (db *DB) statFields(ctx context.Context, args pgx.NamedArgs) (map[string]map[string]int, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT code AS child, field, sum(n)::int AS n
 		FROM org_field_rollup
 		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural'))
@@ -221,7 +221,7 @@ func (db *DB) statFields(ctx context.Context, args pgx.NamedArgs) (map[string]ma
 
 // statActivities reads activity figures in the period per child and 主题系列.
 func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, child map[string]*registry.StatChild, s *registry.Stats) error {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT code AS child, series, sum(reports)::bigint AS reports,
 		       sum(participants)::bigint AS participants, sum(volunteers)::bigint AS volunteers,
 		       sum(volunteer_hours)::float8 AS volunteer_hours, sum(beneficiaries)::bigint AS beneficiaries
@@ -257,7 +257,7 @@ func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, child map[
 
 // statBeneficiaries reads, per 服务对象, the reports in the period that served the group and the people served.
 func (db *DB) statBeneficiaries(ctx context.Context, args pgx.NamedArgs, s *registry.Stats) error {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT target, sum(reports)::bigint AS reports, sum(people)::bigint AS people
 		FROM activity_beneficiary_rollup
 		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural'))
@@ -282,7 +282,7 @@ func (db *DB) statBeneficiaries(ctx context.Context, args pgx.NamedArgs, s *regi
 
 // statTargets reads the target settings that bear on code: its own, its ancestors' and its descendants'.
 func (db *DB) statTargets(ctx context.Context, code string) (registry.Targets, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT t.division_code, v.name, v.level, t.urban::float8, t.rural::float8, t.updated_at,
 		       coalesce(a.username, '') AS updated_by, t.version
 		FROM stat_targets t JOIN divisions v ON v.code = t.division_code
@@ -313,7 +313,7 @@ func (db *DB) SetTarget(ctx context.Context, scope portal.Scope, actor portal.Ac
 	if !scope.Covers(d.Code) {
 		return registry.ErrTargetDivision
 	}
-	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, db.pool(planFresh), func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO stat_targets (division_code, urban, rural, updated_by)
 			VALUES (@code, @urban, @rural, @by)
@@ -332,7 +332,7 @@ func (db *DB) ClearTarget(ctx context.Context, scope portal.Scope, actor portal.
 	if !scope.Covers(code) {
 		return portal.ErrNotFound
 	}
-	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, db.pool(planFresh), func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM stat_targets WHERE division_code = $1`, code)
 		if err != nil {
 			return translate(err)

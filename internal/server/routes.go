@@ -96,12 +96,12 @@ func (s *Server) routes() http.Handler {
 			d.get("/evaluations/export.xlsx", portal.ViewEvaluations, handleEvaluationExport(s.db, s.resp))
 			d.get("/orgs/{id}/evaluations", portal.ViewEvaluations, handleEvaluationHistory(s.db, dp, s.resp))
 
-			d.get("/stats", portal.ViewStats, handleStats(s.db, "/district/stats", "/district/stats/targets", s.resp))
-			d.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, "/district/stats", s.resp))
-			d.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, "/district/stats", s.resp))
-			d.get("/stats/targets", portal.SetTargets, handleTargets(s.db, "/district/stats", s.resp))
-			d.post("/stats/targets", portal.SetTargets, handleTargetSet(s.db, "/district/stats", s.resp))
-			d.post("/stats/targets/{code}/clear", portal.SetTargets, handleTargetClear(s.db, "/district/stats", s.resp))
+			d.get("/stats", portal.ViewStats, handleStats(s.db, dp, s.resp))
+			d.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, dp, s.resp))
+			d.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, dp, s.resp))
+			d.get("/stats/targets", portal.SetTargets, handleTargets(s.db, dp, s.resp))
+			d.post("/stats/targets", portal.SetTargets, handleTargetSet(s.db, dp, s.resp))
+			d.post("/stats/targets/{code}/clear", portal.SetTargets, handleTargetClear(s.db, dp, s.resp))
 
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
@@ -177,9 +177,9 @@ func (s *Server) routes() http.Handler {
 			t.get("/evaluations/export.xlsx", portal.ViewEvaluations, handleEvaluationExport(s.db, s.resp))
 			t.get("/orgs/{id}/evaluations", portal.ViewEvaluations, handleEvaluationHistory(s.db, tp, s.resp))
 
-			t.get("/stats", portal.ViewStats, handleStats(s.db, "/town/stats", "", s.resp))
-			t.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, "/town/stats", s.resp))
-			t.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, "/town/stats", s.resp))
+			t.get("/stats", portal.ViewStats, handleStats(s.db, tp, s.resp))
+			t.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, tp, s.resp))
+			t.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, tp, s.resp))
 
 			s.accountRoutes(t, tp)
 		})
@@ -246,9 +246,9 @@ func (s *Server) routes() http.Handler {
 			c.post("/evaluations", portal.SubmitEvaluations, handleEvaluationSubmit(s.db, cp, s.resp))
 			c.get("/orgs/{id}/evaluations", portal.ViewEvaluations, handleEvaluationHistory(s.db, cp, s.resp))
 
-			c.get("/stats", portal.ViewStats, handleStats(s.db, "/community/stats", "", s.resp))
-			c.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, "/community/stats", s.resp))
-			c.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, "/community/stats", s.resp))
+			c.get("/stats", portal.ViewStats, handleStats(s.db, cp, s.resp))
+			c.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, cp, s.resp))
+			c.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, cp, s.resp))
 		})
 	})
 	return r

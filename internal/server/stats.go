@@ -51,9 +51,14 @@ func statsQuery(r *http.Request, a *portal.Account, now time.Time) (registry.Sta
 
 // handleStats is the statistics page of the caller's jurisdiction or, with ?division=, of a division inside it;
 // a division outside it is 404.
-func handleStats(db statsReader, base, targetsHref string, rs *responder) http.HandlerFunc {
+func handleStats(db statsReader, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Stats()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
+		targetsHref := ""
+		if portal.Can(a.Tier, portal.SetTargets) {
+			targetsHref = paths.StatsTargets()
+		}
 		now := time.Now()
 		q, problems, ok := statsQuery(r, a, now)
 		if !ok {
@@ -78,7 +83,8 @@ func handleStats(db statsReader, base, targetsHref string, rs *responder) http.H
 
 // handleStatsExport writes the page's tables to xlsx, each sheet under title rows naming the jurisdiction, the
 // period, the units and the time of export; audited.
-func handleStatsExport(db statsExporter, base string, rs *responder) http.HandlerFunc {
+func handleStatsExport(db statsExporter, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Stats()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		now := time.Now()
@@ -107,7 +113,8 @@ func handleStatsExport(db statsExporter, base string, rs *responder) http.Handle
 
 // handleStatsSummary is the one-page 述职 summary of a community's year: the committee's own, or one inside a
 // town's or the district's jurisdiction (?division=); anything but a community inside the scope is 404.
-func handleStatsSummary(db statsReader, base string, rs *responder) http.HandlerFunc {
+func handleStatsSummary(db statsReader, paths web.Paths, rs *responder) http.HandlerFunc {
+	base := paths.Stats()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		now := time.Now()
@@ -143,7 +150,7 @@ func problemList(p rules.Problems) []string {
 }
 
 // targetsView builds the settings page for the district account a.
-func targetsView(ctx context.Context, db targetStore, a *portal.Account, base, flash string) (web.StatsTargetsView, error) {
+func targetsView(ctx context.Context, db targetStore, a *portal.Account, paths web.Paths, flash string) (web.StatsTargetsView, error) {
 	scope := a.Scope()
 	d, err := db.Division(ctx, scope, a.DivisionCode)
 	if err != nil {
@@ -161,13 +168,13 @@ func targetsView(ctx context.Context, db targetStore, a *portal.Account, base, f
 	if err != nil {
 		return web.StatsTargetsView{}, err
 	}
-	return web.NewStatsTargetsView(web.NewPage("培育目标设置", a, base, flash), base, d, ts, towns, communities), nil
+	return web.NewStatsTargetsView(web.NewPage("培育目标设置", a, paths.Stats(), flash), paths.Stats(), d, ts, towns, communities), nil
 }
 
-func handleTargets(db targetStore, base string, rs *responder) http.HandlerFunc {
+func handleTargets(db targetStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		v, err := targetsView(r.Context(), db, a, base, takeFlashCtx(r))
+		v, err := targetsView(r.Context(), db, a, paths, takeFlashCtx(r))
 		if err != nil {
 			rs.fail(w, r, err)
 			return
@@ -178,7 +185,7 @@ func handleTargets(db targetStore, base string, rs *responder) http.HandlerFunc 
 }
 
 // handleTargetSet saves one division's targets: 422 with the message at the field and the input kept, or 303.
-func handleTargetSet(db targetStore, base string, rs *responder) http.HandlerFunc {
+func handleTargetSet(db targetStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		if err := r.ParseForm(); err != nil {
@@ -186,15 +193,16 @@ func handleTargetSet(db targetStore, base string, rs *responder) http.HandlerFun
 			return
 		}
 		a := accountFrom(r.Context())
-		v, err := targetsView(r.Context(), db, a, base, "")
+		v, err := targetsView(r.Context(), db, a, paths, "")
 		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}
-		in := registry.TargetInput{Division: strings.TrimSpace(r.PostForm.Get("division")),
-			Urban: r.PostForm.Get("urban"), Rural: r.PostForm.Get("rural")}
+		f := newForm(r)
+		in := registry.TargetInput{Division: f.value(registry.KeyTargetDivision),
+			Urban: f.value(registry.KeyTargetUrban), Rural: f.value(registry.KeyTargetRural)}
 		v.Select(in.Division)
-		v.Urban.Value, v.Rural.Value = strings.TrimSpace(in.Urban), strings.TrimSpace(in.Rural)
+		v.Urban.Value, v.Rural.Value = in.Urban, in.Rural
 		refuse := func(p rules.Problems) {
 			v.Problems = p
 			v.Division.Problem, v.Urban.Problem, v.Rural.Problem =
@@ -225,11 +233,11 @@ func handleTargetSet(db targetStore, base string, rs *responder) http.HandlerFun
 			return
 		}
 		putFlash(r, d.Name+"的培育目标已保存。")
-		redirect(w, r, base+"/targets")
+		redirect(w, r, paths.StatsTargets())
 	}
 }
 
-func handleTargetClear(db targetStore, base string, rs *responder) http.HandlerFunc {
+func handleTargetClear(db targetStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		code := chi.URLParam(r, "code")
@@ -238,6 +246,6 @@ func handleTargetClear(db targetStore, base string, rs *responder) http.HandlerF
 			return
 		}
 		putFlash(r, "目标已删除，改为沿用上级目标。")
-		redirect(w, r, base+"/targets")
+		redirect(w, r, paths.StatsTargets())
 	}
 }
