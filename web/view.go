@@ -82,6 +82,7 @@ var navigation = []struct {
 	{"工作报告", "/work-reports", portal.ViewWorkReports},
 	{"评估评议", "/evaluations", portal.ViewEvaluations},
 	{"统计分析", "/stats", portal.ViewStats},
+	{"目标考核", "/assessment", portal.ViewAssessment},
 	{"账号管理", "/accounts", portal.ManageAccounts},
 	{"审计日志", "/audit", portal.ViewAudit},
 }

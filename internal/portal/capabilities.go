@@ -39,6 +39,9 @@ const (
 
 	ViewStats  Action = "stats.view"    // 统计分析: the caller's jurisdiction, drilling down inside it, and its export
 	SetTargets Action = "stats.targets" // 培育目标: the district's default and its per-town and per-community targets
+
+	ViewAssessment Action = "assessment.view"    // 目标责任考核 score sheets inside the jurisdiction
+	ManageSchemes  Action = "assessment.schemes" // the yearly 考核 schemes, versioned
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -78,6 +81,9 @@ var capabilities = map[Action][]Tier{
 
 	ViewStats:  {TierDistrict, TierTown, TierCommunity},
 	SetTargets: {TierDistrict},
+
+	ViewAssessment: {TierDistrict, TierTown, TierCommunity},
+	ManageSchemes:  {TierDistrict},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"maps"
+	"math"
 	"testing"
 	"time"
 
@@ -94,5 +96,53 @@ func TestTargetsAndSummary(t *testing.T) {
 	}
 	if s.Fields[len(s.Fields)-1].Label != "养老照护" || s.Fields[0].Without != 2 {
 		t.Fatalf("fields %+v", s.Fields)
+	}
+}
+
+func TestSchemeInputAndScores(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, portal.Beijing)
+	good := SchemeInput{Year: "2026", Level: "community", Version: "0",
+		Weights: map[string]string{"coverage": "30", "party": "20", "reports": "20", "hours": "15", "fields": "15"},
+		Fulls:   map[string]string{"coverage": "100", "party": "100", "reports": "4", "hours": "20", "fields": "60"}}
+	s, seen, p := good.Parse(now)
+	if !p.OK() || seen != 0 || len(s.Indicators) != len(Indicators) {
+		t.Fatalf("%v %d %+v", p, seen, s)
+	}
+	for _, c := range []struct {
+		key, value, field string
+		fulls              bool
+	}{
+		{"party", "-5", "weight_party", false},
+		{"party", "二十", "weight_party", false},
+		{"party", "25", "weight_coverage", false}, // the sum is 105
+		{"hours", "0", "full_hours", true},
+		{"hours", "abc", "full_hours", true},
+	} {
+		bad := good
+		bad.Weights, bad.Fulls = maps.Clone(good.Weights), maps.Clone(good.Fulls)
+		if c.fulls {
+			bad.Fulls[c.key] = c.value
+		} else {
+			bad.Weights[c.key] = c.value
+		}
+		if _, _, p := bad.Parse(now); p[c.field] == "" {
+			t.Errorf("%s=%s: %v", c.key, c.value, p)
+		}
+	}
+	if _, _, p := (SchemeInput{Year: "2019", Level: "province", Weights: good.Weights, Fulls: good.Fulls}).Parse(now); p["year"] == "" || p["level"] == "" {
+		t.Errorf("year and level: %v", p)
+	}
+	c := StatChild{Live: 8, PartyCovered: 4, Activity: StatActivity{Reports: 16, VolunteerHours: 80},
+		FieldsMissing: Fields[:6]}
+	v := ValuesOf(c, portal.TierCommunity, 10)
+	want := AssessedValues{"coverage": 80, "party": 50, "reports": 2, "hours": 10, "fields": 60}
+	for k, x := range want {
+		if math.Abs(v[k]-x) > 1e-9 {
+			t.Errorf("%s = %v, want %v", k, v[k], x)
+		}
+	}
+	// 30×0.8 + 20×0.5 + 20×0.5 + 15×0.5 + 15×1 = 66.5
+	if got := s.Total(v); math.Abs(got-66.5) > 1e-9 {
+		t.Errorf("total %v, want 66.5", got)
 	}
 }

@@ -102,6 +102,9 @@ func (s *Server) routes() http.Handler {
 			d.get("/stats/targets", portal.SetTargets, handleTargets(s.db, dp, s.resp))
 			d.post("/stats/targets", portal.SetTargets, handleTargetSet(s.db, dp, s.resp))
 			d.post("/stats/targets/{code}/clear", portal.SetTargets, handleTargetClear(s.db, dp, s.resp))
+			d.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, dp, s.resp))
+			d.get("/assessment/schemes", portal.ManageSchemes, handleSchemeForm(s.db, dp, s.resp))
+			d.post("/assessment/schemes", portal.ManageSchemes, handleSchemeSave(s.db, dp, s.resp))
 
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
@@ -180,6 +183,7 @@ func (s *Server) routes() http.Handler {
 			t.get("/stats", portal.ViewStats, handleStats(s.db, tp, s.resp))
 			t.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, tp, s.resp))
 			t.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, tp, s.resp))
+			t.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, tp, s.resp))
 
 			s.accountRoutes(t, tp)
 		})
@@ -249,6 +253,7 @@ func (s *Server) routes() http.Handler {
 			c.get("/stats", portal.ViewStats, handleStats(s.db, cp, s.resp))
 			c.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, cp, s.resp))
 			c.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, cp, s.resp))
+			c.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, cp, s.resp))
 		})
 	})
 	return r
