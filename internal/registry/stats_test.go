@@ -110,7 +110,7 @@ func TestSchemeInputAndScores(t *testing.T) {
 	}
 	for _, c := range []struct {
 		key, value, field string
-		fulls              bool
+		fulls             bool
 	}{
 		{"party", "-5", "weight_party", false},
 		{"party", "二十", "weight_party", false},
