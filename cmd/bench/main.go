@@ -217,6 +217,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"区级定期工作报告报送情况", "/district/work-reports", "bench-district", 8},
 		{"区级统计分析", "/district/stats", "bench-district", 8},
 		{"镇街统计分析 农村社区 2022年第三季度", "/town/stats?year=2022&quarter=3&area=rural", "bench-town", 8},
+		{"区级目标考核排名", "/district/assessment", "bench-district", 8},
 	}
 
 	// 3. nginx serving the same bytes.
