@@ -49,6 +49,32 @@ func statsQuery(r *http.Request, a *portal.Account, now time.Time) (registry.Sta
 	return q, p, true
 }
 
+// readStats reads the query and the statistics it asks for, answering the request itself when it cannot: a
+// division that is no code or lies outside the scope is 404, and a bad period or area is 422 when strict (an
+// export or summary has no form to show the message at; a page shows it at the field and the default period).
+// whole reads the whole year of every area, as the 述职 summary and the 考核 sheets do.
+func readStats(w http.ResponseWriter, r *http.Request, rs *responder, db statsReader, now time.Time, strict, whole bool) (registry.Stats, rules.Problems, bool) {
+	a := accountFrom(r.Context())
+	q, problems, ok := statsQuery(r, a, now)
+	if !ok {
+		rs.notFound(w, r)
+		return registry.Stats{}, nil, false
+	}
+	if strict && !problems.OK() {
+		rs.errorPage(w, r, http.StatusUnprocessableEntity, "统计期间无效", strings.Join(problemList(problems), "；")+"。")
+		return registry.Stats{}, nil, false
+	}
+	if whole {
+		q.Period.Quarter, q.Area = 0, registry.AreaAll
+	}
+	s, err := db.Stats(r.Context(), a.Scope(), q)
+	if err != nil {
+		rs.fail(w, r, err)
+		return s, nil, false
+	}
+	return s, problems, true
+}
+
 // handleStats is the statistics page of the caller's jurisdiction or, with ?division=, of a division inside it;
 // a division outside it is 404.
 func handleStats(db statsReader, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -60,17 +86,11 @@ func handleStats(db statsReader, paths web.Paths, rs *responder) http.HandlerFun
 			targetsHref = paths.StatsTargets()
 		}
 		now := time.Now()
-		q, problems, ok := statsQuery(r, a, now)
+		s, problems, ok := readStats(w, r, rs, db, now, false, false)
 		if !ok {
-			rs.notFound(w, r)
 			return
 		}
-		s, err := db.Stats(r.Context(), a.Scope(), q)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		links := web.StatsLinks{Base: base, Own: a.DivisionCode, Division: q.Division, Query: q,
+		links := web.StatsLinks{Base: base, Own: a.DivisionCode, Division: s.Division.Code, Query: s.Query,
 			Sort: web.ParseStatsSort(r.URL.Query().Get("sort"), r.URL.Query().Get("dir"))}
 		v := web.NewStatsView(web.NewPage("统计分析", a, base, takeFlashCtx(r)), s, links, targetsHref, problems, now)
 		status := http.StatusOK
@@ -88,22 +108,12 @@ func handleStatsExport(db statsExporter, paths web.Paths, rs *responder) http.Ha
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		now := time.Now()
-		q, problems, ok := statsQuery(r, a, now)
+		s, _, ok := readStats(w, r, rs, db, now, true, false)
 		if !ok {
-			rs.notFound(w, r)
 			return
 		}
-		if !problems.OK() {
-			rs.errorPage(w, r, http.StatusUnprocessableEntity, "统计期间无效", strings.Join(problemList(problems), "；")+"。")
-			return
-		}
-		s, err := db.Stats(r.Context(), a.Scope(), q)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		tables := web.StatsTables(s, web.StatsLinks{Base: base, Own: a.DivisionCode, Division: q.Division, Query: q})
-		if err := db.AuditStatsExport(r.Context(), portal.ActorOf(*a, clientIPFrom(r.Context())), q, now); err != nil {
+		tables := web.StatsTables(s, web.StatsLinks{Base: base, Own: a.DivisionCode, Division: s.Division.Code, Query: s.Query})
+		if err := db.AuditStatsExport(r.Context(), portal.ActorOf(*a, clientIPFrom(r.Context())), s.Query, now); err != nil {
 			rs.serverError(w, r, err)
 			return
 		}
@@ -118,22 +128,15 @@ func handleStatsSummary(db statsReader, paths web.Paths, rs *responder) http.Han
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		now := time.Now()
-		q, problems, ok := statsQuery(r, a, now)
-		if !ok || portal.LevelOfCode(q.Division) != portal.TierCommunity {
+		s, _, ok := readStats(w, r, rs, db, now, true, true)
+		if !ok {
+			return
+		}
+		if s.Division.Level != portal.TierCommunity {
 			rs.notFound(w, r)
 			return
 		}
-		if !problems.OK() {
-			rs.errorPage(w, r, http.StatusUnprocessableEntity, "统计期间无效", strings.Join(problemList(problems), "；")+"。")
-			return
-		}
-		q.Period.Quarter, q.Area = 0, registry.AreaAll
-		s, err := db.Stats(r.Context(), a.Scope(), q)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		back := web.StatsLinks{Base: base, Own: a.DivisionCode, Division: q.Division, Query: q}.Page(q.Division)
+		back := web.StatsLinks{Base: base, Own: a.DivisionCode, Division: s.Division.Code, Query: s.Query}.Page(s.Division.Code)
 		rs.render(w, r, http.StatusOK, web.StatsSummaryPage(web.NewStatsSummaryView(
 			web.NewPage("述职摘要", a, base, ""), s, back, now)))
 	}

@@ -28,22 +28,15 @@ func handleAssessment(db assessmentReader, paths web.Paths, rs *responder) http.
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		now := time.Now()
-		q, problems, ok := statsQuery(r, a, now)
+		s, problems, ok := readStats(w, r, rs, db, now, false, true)
 		if !ok {
-			rs.notFound(w, r)
-			return
-		}
-		q.Period.Quarter, q.Area = 0, registry.AreaAll
-		s, err := db.Stats(r.Context(), a.Scope(), q)
-		if err != nil {
-			rs.fail(w, r, err)
 			return
 		}
 		level := portal.TierCommunity
 		if s.Division.Level == portal.TierDistrict {
 			level = portal.TierTown
 		}
-		scheme, err := db.SchemeInUse(r.Context(), q.Period.Year, level)
+		scheme, err := db.SchemeInUse(r.Context(), s.Query.Period.Year, level)
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
@@ -51,7 +44,7 @@ func handleAssessment(db assessmentReader, paths web.Paths, rs *responder) http.
 		v := web.NewAssessmentView(web.NewPage("目标责任考核", a, paths.Assessment(), takeFlashCtx(r)), s, scheme, paths,
 			a.DivisionCode, now)
 		if portal.Can(a.Tier, portal.ManageSchemes) {
-			v.SchemesHref = paths.AssessmentSchemes() + "?year=" + strconv.Itoa(q.Period.Year) + "&level=" + string(level)
+			v.SchemesHref = paths.AssessmentSchemes() + "?year=" + strconv.Itoa(s.Query.Period.Year) + "&level=" + string(level)
 		}
 		status := http.StatusOK
 		if !problems.OK() {

@@ -30,6 +30,22 @@ func rowCells(doc *goquery.Document, table, name string) []string {
 	return out
 }
 
+// sameFigures fails unless a page's row and a spreadsheet's row hold the same numbers after their label (the
+// page writes 12.5%, the sheet the number 12.5).
+func sameFigures(t *testing.T, page, sheet []string) {
+	t.Helper()
+	if len(page) != len(sheet) || len(page) < 10 {
+		t.Fatalf("export row %v, page row %v", sheet, page)
+	}
+	for i := 1; i < len(page); i++ {
+		p, err1 := strconv.ParseFloat(strings.TrimSuffix(page[i], "%"), 64)
+		s, err2 := strconv.ParseFloat(sheet[i], 64)
+		if err1 != nil || err2 != nil || p != s {
+			t.Fatalf("column %d: export %q, page %q", i, sheet[i], page[i])
+		}
+	}
+}
+
 // The district's page ranks the 30 towns, each linked to its own page, which shows the same figures as its row
 // and a breadcrumb back; a community's page is one level further down. Charts carry a title and a text
 // alternative, and the table they were drawn from.
@@ -214,16 +230,7 @@ func TestStatsExportEqualsPage(t *testing.T) {
 	}
 	page := rowCells(doc, "ranking", "合计")
 	sheet := rowOf(rows, "合计")
-	if len(page) != len(sheet) || len(page) < 10 {
-		t.Fatalf("export total %v, page total %v", sheet, page)
-	}
-	for i := 1; i < len(page); i++ {
-		p, err1 := strconv.ParseFloat(strings.TrimSuffix(page[i], "%"), 64)
-		s, err2 := strconv.ParseFloat(sheet[i], 64)
-		if err1 != nil || err2 != nil || p != s {
-			t.Fatalf("column %d: export %q, page %q", i, sheet[i], page[i])
-		}
-	}
+	sameFigures(t, page, sheet)
 	if sheet[4] == "0" {
 		t.Fatal("the town has no organizations: the comparison proves little")
 	}
