@@ -47,8 +47,7 @@ func targetText(v *float64) string {
 func NewStatsTargetsView(p Page, base string, district portal.Division, ts registry.Targets, towns, communities []portal.Division) StatsTargetsView {
 	v := StatsTargetsView{Page: p, Action: base + "/targets", StatsHref: base, Problems: map[string]string{},
 		SourceNote: "未另行设定时，按" + registry.TargetSource + "。渝北区社区社会组织培育发展三年行动方案本身未规定数量。"}
-	u, _ := ts.For(district.Code+"000000", false)
-	r, _ := ts.For(district.Code+"000000", true)
+	u, r := registry.DefaultUrbanTarget, registry.DefaultRuralTarget
 	if s, ok := ts[district.Code]; ok {
 		if s.Urban != nil {
 			u = *s.Urban

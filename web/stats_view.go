@@ -130,7 +130,6 @@ type StatsView struct {
 	SummaryHref string // a community's 述职 summary of the year
 	Figures     []StatFigure
 	Tables      []StatTable
-	ExportedAt  string
 }
 
 // StatFigure is one headline number of the page.
@@ -445,6 +444,5 @@ func NewStatsView(p Page, s registry.Stats, l StatsLinks, targetsHref string, pr
 	if s.Division.Level == portal.TierCommunity {
 		v.SummaryHref = l.Summary(s.Division.Code)
 	}
-	v.ExportedAt = DateTime(now)
 	return v
 }
