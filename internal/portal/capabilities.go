@@ -36,6 +36,9 @@ const (
 	MarkAbnormal      Action = "workreports.mark-abnormal" // 活动异常 for groups that missed their reports
 	ViewEvaluations   Action = "evaluations.view"          // 评估评议
 	SubmitEvaluations Action = "evaluations.submit"
+
+	ViewTraining   Action = "training.view"   // 骨干人才培训: plans, sessions, trainees, reach
+	ManageTraining Action = "training.manage" // a town's plan, sessions and attendance
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -72,6 +75,9 @@ var capabilities = map[Action][]Tier{
 	MarkAbnormal:      {TierTown},
 	ViewEvaluations:   {TierDistrict, TierTown, TierCommunity},
 	SubmitEvaluations: {TierCommunity},
+
+	ViewTraining:   {TierDistrict, TierTown},
+	ManageTraining: {TierTown},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.
