@@ -40,7 +40,7 @@ func TestTrainingOnePersonAcrossSessionsIsOneTrainee(t *testing.T) {
 		ORDER BY id LIMIT 1`, seed.TownShuanglonghu).Scan(&orgID); err != nil {
 		t.Fatal(err)
 	}
-	person := registry.AttendeeInput{Name: "李明", IDNumber: "500112198803150013", Phone: "13912345678",
+	person := registry.AttendeeInput{Name: "李明", IDNumber: "500112198803150017", Phone: "13912345678",
 		Role: "社区社会组织负责人", OrgID: orgID}
 	var before int
 	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM trainees`).Scan(&before)
@@ -60,13 +60,13 @@ func TestTrainingOnePersonAcrossSessionsIsOneTrainee(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Sessions != 3 || len(sessions) != 3 || p.Hours != 7.5 || p.IDMask == "500112198803150013" || p.IDMask == "" ||
+	if p.Sessions != 3 || len(sessions) != 3 || p.Hours != 7.5 || p.IDMask == "500112198803150017" || p.IDMask == "" ||
 		p.PhoneMask != "139****5678" {
 		t.Fatalf("trainee %+v, %d sessions", p, len(sessions))
 	}
 	// The sealed number is stored sealed, and opens only through the audited reveal.
 	var plain int
-	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM trainees WHERE position('500112198803150013' in encode(id_enc, 'escape')) > 0`).Scan(&plain)
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM trainees WHERE position('500112198803150017' in encode(id_enc, 'escape')) > 0`).Scan(&plain)
 	if plain != 0 {
 		t.Fatal("身份证号 stored in the clear")
 	}
@@ -74,7 +74,7 @@ func TestTrainingOnePersonAcrossSessionsIsOneTrainee(t *testing.T) {
 		t.Fatalf("reveal without reason: %v", err)
 	}
 	phone, idNo, err := db.RevealTrainee(ctx, noticeTown, trainingClerk, id, "核对培训证明")
-	if err != nil || phone != "13912345678" || idNo != "500112198803150013" {
+	if err != nil || phone != "13912345678" || idNo != "500112198803150017" {
 		t.Fatalf("reveal: %q %q %v", phone, idNo, err)
 	}
 	if n := noticeCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'trainee.reveal' AND object_id = $1`, strconv.FormatInt(id, 10)); n != 1 {
@@ -122,7 +122,7 @@ func TestTrainingReachEqualsRecount(t *testing.T) {
 	}
 	s1, s2 := trainingSession(t, db, noticeTown, 5), trainingSession(t, db, noticeTown, 6)
 	people := []registry.AttendeeInput{
-		{Name: "甲", IDNumber: "500112198803150013", Role: "社区社会组织负责人", OrgID: orgs[0], CertLevel: "社会工作师", CertYear: 2019},
+		{Name: "甲", IDNumber: "500112198803150017", Role: "社区社会组织负责人", OrgID: orgs[0], CertLevel: "社会工作师", CertYear: 2019},
 		{Name: "乙", Role: "社区志愿者", OrgID: orgs[1]},
 		{Name: "丙", Role: "城乡社区工作者"},
 	}

@@ -180,10 +180,8 @@ func handleTrainingPlanSave(db trainingPlanSaver, paths web.Paths, rs *responder
 		in.Note = f.text("note", "说明", trainingNoteMax, false)
 		v.Form.Values["note"] = in.Note
 		v.Audiences, v.Topics = web.Checks(registry.TraineeRoles, in.Audiences), web.Checks(registry.TrainingTopics, in.Topics)
-		if f.OK() {
-			for k, msg := range in.Validate() {
-				f.Problems.Add(k, msg)
-			}
+		for k, msg := range in.Validate() {
+			f.Problems.Add(k, msg)
 		}
 		if !f.OK() {
 			v.Form.Problems = f.Problems
