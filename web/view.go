@@ -83,6 +83,7 @@ var navigation = []struct {
 	{"评估评议", "/evaluations", portal.ViewEvaluations},
 	{"统计分析", "/stats", portal.ViewStats},
 	{"目标考核", "/assessment", portal.ViewAssessment},
+	{"骨干培训", "/training", portal.ViewTraining},
 	{"账号管理", "/accounts", portal.ManageAccounts},
 	{"审计日志", "/audit", portal.ViewAudit},
 }

@@ -42,6 +42,14 @@ const (
 
 	ViewAssessment Action = "assessment.view"    // 目标责任考核 score sheets inside the jurisdiction
 	ManageSchemes  Action = "assessment.schemes" // the yearly 考核 schemes, versioned
+	ViewTraining   Action = "training.view"      // 骨干人才培训: plans, sessions, trainees, reach
+	ManageTraining Action = "training.manage"    // a town's plan, sessions and attendance
+
+	ViewMatching       Action = "matching.view"    // 供需对接 board, needs, projects, fairs, brand projects
+	PostNeeds          Action = "matching.need"    // post a community need
+	OfferProjects      Action = "matching.project" // offer a group's service project
+	HoldMatchingEvents Action = "matching.event"   // hold a 洽谈会 and record its matches
+	DesignateBrands    Action = "matching.brand"   // designate a 品牌项目
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -84,6 +92,14 @@ var capabilities = map[Action][]Tier{
 
 	ViewAssessment: {TierDistrict, TierTown, TierCommunity},
 	ManageSchemes:  {TierDistrict},
+	ViewTraining:   {TierDistrict, TierTown},
+	ManageTraining: {TierTown},
+
+	ViewMatching:       {TierDistrict, TierTown, TierCommunity},
+	PostNeeds:          {TierTown, TierCommunity},
+	OfferProjects:      {TierTown, TierCommunity},
+	HoldMatchingEvents: {TierDistrict, TierTown},
+	DesignateBrands:    {TierDistrict},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -5,7 +5,9 @@ package sealbox
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 )
 
@@ -14,6 +16,7 @@ import (
 type Box struct {
 	aead  cipher.AEAD
 	keyID byte
+	mac   []byte // the key of Digest, derived from the sealing key
 }
 
 // New makes a box from a 32-byte key.
@@ -29,7 +32,9 @@ func New(key []byte) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Box{aead: aead, keyID: 1}, nil
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("sealbox digest key"))
+	return &Box{aead: aead, keyID: 1, mac: m.Sum(nil)}, nil
 }
 
 // Seal encrypts plain; context binds the value to where it is stored (e.g. "leader_phone"), so a sealed value
@@ -58,4 +63,18 @@ func (b *Box) Open(sealed []byte, context string) (string, error) {
 		return "", errors.New("sealbox: the value does not open with this key")
 	}
 	return string(plain), nil
+}
+
+// Digest is a keyed digest of plain under context: equal values give equal digests, so a sealed column can be
+// matched (a trainee found again by 身份证号) without opening it, and without the key the digest tells nothing of
+// the value. An empty value digests to nil.
+func (b *Box) Digest(plain, context string) []byte {
+	if plain == "" {
+		return nil
+	}
+	m := hmac.New(sha256.New, b.mac)
+	m.Write([]byte(context))
+	m.Write([]byte{0})
+	m.Write([]byte(plain))
+	return m.Sum(nil)
 }

@@ -36,3 +36,21 @@ func TestSealOpenRoundTripAndRefusals(t *testing.T) {
 		t.Fatal("a short key was accepted")
 	}
 }
+
+func TestDigestMatchesEqualValuesOnly(t *testing.T) {
+	key := make([]byte, 32)
+	b, _ := New(key)
+	key[0] = 1
+	other, _ := New(key)
+	d := b.Digest("500112199001011234", "trainee_id")
+	if !bytes.Equal(d, b.Digest("500112199001011234", "trainee_id")) {
+		t.Fatal("equal values digest differently")
+	}
+	if bytes.Equal(d, b.Digest("500112199001011235", "trainee_id")) || bytes.Equal(d, b.Digest("500112199001011234", "leader_id")) ||
+		bytes.Equal(d, other.Digest("500112199001011234", "trainee_id")) {
+		t.Fatal("different value, context or key gives the same digest")
+	}
+	if b.Digest("", "trainee_id") != nil {
+		t.Fatal("empty value has a digest")
+	}
+}

@@ -62,5 +62,8 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password str
 	if err := LoadDemoTargets(ctx, db); err != nil {
 		return false, err
 	}
+	if err := LoadDemoTraining(ctx, db, time.Now()); err != nil {
+		return false, err
+	}
 	return true, db.SetFact(ctx, "demo_loaded", "yes")
 }

@@ -106,6 +106,7 @@ func (s *Server) routes() http.Handler {
 			d.get("/assessment/schemes", portal.ManageSchemes, handleSchemeForm(s.db, dp, s.resp))
 			d.post("/assessment/schemes", portal.ManageSchemes, handleSchemeSave(s.db, dp, s.resp))
 
+			s.trainingRoutes(d, dp)
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
 		})
@@ -184,6 +185,14 @@ func (s *Server) routes() http.Handler {
 			t.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, tp, s.resp))
 			t.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, tp, s.resp))
 			t.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, tp, s.resp))
+			s.trainingRoutes(t, tp)
+			t.get("/training/plan", portal.ManageTraining, handleTrainingPlanForm(s.db, tp, s.resp))
+			t.post("/training/plan", portal.ManageTraining, handleTrainingPlanSave(s.db, tp, s.resp))
+			t.get("/training/sessions/new", portal.ManageTraining, handleTrainingSessionNew(s.db, tp, s.resp))
+			t.post("/training/sessions", portal.ManageTraining, handleTrainingSessionCreate(s.db, tp, s.resp))
+			t.post("/training/sessions/{id}/attendees", portal.ManageTraining, handleAttendeeAdd(s.db, tp, s.resp))
+			t.post("/training/sessions/{id}/import", portal.ManageTraining, handleAttendanceImport(s.db, tp, s.resp))
+			t.get("/training/attendance-template.xlsx", portal.ManageTraining, handleAttendanceTemplate(s.resp))
 
 			s.accountRoutes(t, tp)
 		})
@@ -257,6 +266,17 @@ func (s *Server) routes() http.Handler {
 		})
 	})
 	return r
+}
+
+// trainingRoutes mounts the 骨干人才培训 pages the district and the towns share; each reads within the account's
+// scope, so the district sees every town's plans, sessions and people and a town its own.
+func (s *Server) trainingRoutes(a area, paths web.Paths) {
+	a.get("/training", portal.ViewTraining, handleTrainingHome(s.db, paths, s.resp))
+	a.get("/training/reach", portal.ViewTraining, handleTrainingReach(s.db, paths, s.resp))
+	a.get("/training/sessions/{id}", portal.ViewTraining, handleTrainingSessionShow(s.db, paths, s.resp))
+	a.get("/training/trainees/{id}", portal.ViewTraining, handleTraineeShow(s.db, paths, s.resp))
+	a.get("/training/trainees/{id}/certificate", portal.ViewTraining, handleTraineeCertificate(s.db, paths, s.resp))
+	a.post("/training/trainees/{id}/reveal", portal.RevealPersonal, handleTraineeReveal(s.db, paths, s.resp))
 }
 
 // accountRoutes mounts account administration; the district and the towns share the handlers, and the scope of

@@ -1,0 +1,320 @@
+package postgres
+
+// 供需对接: community needs, the service projects groups offer, matching fairs (洽谈会) and their matches, and
+// the district's brand projects. Needs and projects carry their division codes and are bounded by scopeOn; a
+// fair carries its town (none for the district's), and a town's fair matches only its own town's needs and
+// projects (the store checks it, and a trigger holds it under concurrency).
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+)
+
+// boardLimit caps each list of the board.
+const boardLimit = 500
+
+// CreateNeed posts a need for a community inside scope; a community outside it is ErrNotFound.
+func (db *DB) CreateNeed(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.NeedInput) (int64, error) {
+	if !portal.Can(scope.Tier, portal.PostNeeds) {
+		return 0, portal.ErrNotAllow
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			INSERT INTO community_needs (district_code, town_code, community_code, posted_tier, title, detail,
+				beneficiaries, series, place, frequency, budget, until, created_by)
+			SELECT left(d.code, 6), left(d.code, 9), d.code, @tier, @title, @detail, @beneficiaries, @series, @place,
+				@frequency, @budget, @until, @by
+			FROM divisions d WHERE d.code = @community AND d.level = 'community' AND `+scopeWithin("d.code")+`
+			RETURNING id`,
+			scopeArgs(scope, pgx.NamedArgs{"tier": string(scope.Tier), "title": in.Title, "detail": in.Detail,
+				"beneficiaries": nonNil(in.Beneficiaries), "series": in.Series, "place": in.Place,
+				"frequency": in.Frequency, "budget": in.Budget, "until": in.Until, "by": noticeActorID(actor),
+				"community": in.CommunityCode})).Scan(&id)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "need.post", ObjectType: "community_need",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: in.Title})
+	})
+	return id, translate(err)
+}
+
+// CreateProject records a service project offered by a live group inside scope.
+func (db *DB) CreateProject(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.ProjectInput) (int64, error) {
+	if !portal.Can(scope.Tier, portal.OfferProjects) {
+		return 0, portal.ErrNotAllow
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			INSERT INTO service_projects (org_id, district_code, town_code, community_code, title, aims, activities,
+				beneficiaries, series, cost, team, created_by)
+			SELECT o.id, o.district_code, o.town_code, o.community_code, @title, @aims, @activities, @beneficiaries,
+				@series, @cost, @team, @by
+			FROM organizations o WHERE o.id = @org AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`
+			RETURNING id`,
+			scopeArgs(scope, pgx.NamedArgs{"org": in.OrgID, "title": in.Title, "aims": in.Aims,
+				"activities": in.Activities, "beneficiaries": nonNil(in.Beneficiaries), "series": in.Series,
+				"cost": in.Cost, "team": in.Team, "by": noticeActorID(actor)})).Scan(&id)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "project.offer", ObjectType: "service_project",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: in.Title})
+	})
+	return id, translate(err)
+}
+
+// CreateEvent records a fair held by the town, or by the district (open to every town's needs and projects).
+func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FairInput) (int64, error) {
+	if !portal.Can(scope.Tier, portal.HoldMatchingEvents) {
+		return 0, portal.ErrNotAllow
+	}
+	var town *string
+	if scope.Tier == portal.TierTown {
+		town = &scope.Division
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			INSERT INTO matching_events (district_code, town_code, title, held_on, venue, created_by)
+			VALUES (left(@div, 6), @town, @title, @held_on, @venue, @by) RETURNING id`,
+			pgx.NamedArgs{"div": scope.Division, "town": town, "title": in.Title, "held_on": in.HeldOn,
+				"venue": in.Venue, "by": noticeActorID(actor)}).Scan(&id)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "event.create", ObjectType: "matching_event",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: in.Title})
+	})
+	return id, translate(err)
+}
+
+// eventScope is the test of a fair's visibility: the district sees every fair, a town its own.
+func eventScope(alias string) string {
+	return scopeWithin("coalesce(" + alias + ".town_code, " + alias + ".district_code)")
+}
+
+// Events is the fairs inside scope, the latest first.
+func (db *DB) Fairs(ctx context.Context, scope portal.Scope) ([]registry.Fair, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `
+		SELECT e.id, coalesce(e.town_code, ''), coalesce(t.name, '区民政局'), e.title, e.held_on, e.venue
+		FROM matching_events e LEFT JOIN divisions t ON t.code = e.town_code
+		WHERE `+eventScope("e")+` ORDER BY e.held_on DESC, e.id DESC LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"limit": boardLimit}))
+	out, err := pgx.CollectRows(rows, scanEvent)
+	return out, translate(err)
+}
+
+func scanEvent(row pgx.CollectableRow) (registry.Fair, error) {
+	var e registry.Fair
+	err := row.Scan(&e.ID, &e.TownCode, &e.Holder, &e.Title, &e.HeldOn, &e.Venue)
+	return e, err
+}
+
+// Fair is one fair inside scope with its matches.
+func (db *DB) Fair(ctx context.Context, scope portal.Scope, id int64) (registry.Fair, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `
+		SELECT e.id, coalesce(e.town_code, ''), coalesce(t.name, '区民政局'), e.title, e.held_on, e.venue
+		FROM matching_events e LEFT JOIN divisions t ON t.code = e.town_code
+		WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+	e, err := pgx.CollectExactlyOneRow(rows, scanEvent)
+	if err != nil {
+		return e, translate(err)
+	}
+	e.Matches, err = db.matches(ctx, scope, id, registry.BoardFilter{})
+	return e, err
+}
+
+// RecordMatch records a match at a fair inside scope between a need and a project the caller sees. At a town's
+// fair both must be of that town (ErrMatchAcrossTowns); the same pair twice at one fair is ErrMatchTaken.
+func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.MatchInput) (int64, error) {
+	if !portal.Can(scope.Tier, portal.HoldMatchingEvents) {
+		return 0, portal.ErrNotAllow
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var eventTown, needTown, projectTown string
+		if err := tx.QueryRow(ctx, `SELECT coalesce(e.town_code, '') FROM matching_events e
+			WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, pgx.NamedArgs{"id": in.EventID})).Scan(&eventTown); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT n.town_code FROM community_needs n WHERE n.id = @id AND `+scopeOn("n"),
+			scopeArgs(scope, pgx.NamedArgs{"id": in.NeedID})).Scan(&needTown); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return registry.ErrMatchAcrossTowns
+			}
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT p.town_code FROM service_projects p WHERE p.id = @id AND `+scopeOn("p"),
+			scopeArgs(scope, pgx.NamedArgs{"id": in.ProjectID})).Scan(&projectTown); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return registry.ErrMatchAcrossTowns
+			}
+			return err
+		}
+		if eventTown != "" && (needTown != eventTown || projectTown != eventTown) {
+			return registry.ErrMatchAcrossTowns
+		}
+		err := tx.QueryRow(ctx, `
+			INSERT INTO matches (event_id, need_id, project_id, outcome, reference, reason, created_by)
+			VALUES (@event, @need, @project, @outcome, @reference, @reason, @by) RETURNING id`,
+			pgx.NamedArgs{"event": in.EventID, "need": in.NeedID, "project": in.ProjectID,
+				"outcome": string(in.Outcome), "reference": in.Reference, "reason": in.Reason,
+				"by": noticeActorID(actor)}).Scan(&id)
+		if err != nil {
+			return matchErr(err)
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "match.record", ObjectType: "match",
+			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
+			Detail: "需求 " + strconv.FormatInt(in.NeedID, 10) + " ↔ 项目 " + strconv.FormatInt(in.ProjectID, 10) + "：" + in.Outcome.Label()})
+	})
+	if errors.Is(err, registry.ErrMatchAcrossTowns) || errors.Is(err, registry.ErrMatchTaken) {
+		return 0, err
+	}
+	return id, translate(err)
+}
+
+// matchErr names the rule a match insert broke.
+func matchErr(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.ConstraintName == "matches_same_town":
+			return registry.ErrMatchAcrossTowns
+		case pe.Code == "23505":
+			return registry.ErrMatchTaken
+		}
+	}
+	return err
+}
+
+const needColumns = `n.id, n.town_code, t.name, n.community_code, c.name, c.rural, n.title, n.detail, n.beneficiaries,
+	n.series, n.place, n.frequency, n.budget::float8, n.until, n.created_at,
+	(SELECT count(*) FROM matches m WHERE m.need_id = n.id AND m.outcome <> 'none')::int`
+
+func scanNeed(row pgx.CollectableRow) (registry.Need, error) {
+	var n registry.Need
+	err := row.Scan(&n.ID, &n.TownCode, &n.TownName, &n.CommunityCode, &n.CommunityName, &n.Rural, &n.Title,
+		&n.Detail, &n.Beneficiaries, &n.Series, &n.Place, &n.Frequency, &n.Budget, &n.Until, &n.CreatedAt, &n.Matched)
+	return n, err
+}
+
+// Needs is the needs inside scope passing f, the latest first; open only: those no fair has matched to a deal.
+func (db *DB) Needs(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open bool) ([]registry.Need, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+needColumns+`
+		FROM community_needs n JOIN divisions t ON t.code = n.town_code JOIN divisions c ON c.code = n.community_code
+		WHERE `+scopeOn("n")+`
+		  AND (@beneficiary = '' OR @beneficiary = ANY(n.beneficiaries)) AND (@series = '' OR n.series = @series)
+		  AND (@area = '' OR c.rural = (@area = 'rural'))
+		  AND (NOT @open OR NOT EXISTS (SELECT 1 FROM matches m WHERE m.need_id = n.id AND m.outcome <> 'none'))
+		ORDER BY n.id DESC LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"beneficiary": f.Beneficiary, "series": f.Series, "area": f.Area,
+			"open": open, "limit": boardLimit}))
+	out, err := pgx.CollectRows(rows, scanNeed)
+	return out, translate(err)
+}
+
+const projectColumns = `p.id, p.org_id, o.name, p.town_code, t.name, c.name, c.rural, p.title, p.aims, p.activities,
+	p.beneficiaries, p.series, p.cost::float8, p.team,
+	(SELECT count(*) FROM matches m WHERE m.project_id = p.id AND m.outcome <> 'none')::int,
+	b.project_id IS NOT NULL, coalesce(b.plan, '')`
+
+func scanProject(row pgx.CollectableRow) (registry.Project, error) {
+	var p registry.Project
+	err := row.Scan(&p.ID, &p.OrgID, &p.OrgName, &p.TownCode, &p.TownName, &p.CommunityName, &p.Rural, &p.Title,
+		&p.Aims, &p.Activities, &p.Beneficiaries, &p.Series, &p.Cost, &p.Team, &p.Matched, &p.Brand, &p.BrandPlan)
+	return p, err
+}
+
+const projectFrom = `FROM service_projects p JOIN organizations o ON o.id = p.org_id
+	JOIN divisions t ON t.code = p.town_code JOIN divisions c ON c.code = p.community_code
+	LEFT JOIN brand_projects b ON b.project_id = p.id`
+
+// Projects is the projects inside scope passing f, the latest first; open only: those no fair has matched to a
+// deal; brands only: the brand projects.
+func (db *DB) Projects(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open, brands bool) ([]registry.Project, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+projectColumns+` `+projectFrom+`
+		WHERE `+scopeOn("p")+`
+		  AND (@beneficiary = '' OR @beneficiary = ANY(p.beneficiaries)) AND (@series = '' OR p.series = @series)
+		  AND (@area = '' OR c.rural = (@area = 'rural'))
+		  AND (NOT @open OR NOT EXISTS (SELECT 1 FROM matches m WHERE m.project_id = p.id AND m.outcome <> 'none'))
+		  AND (NOT @brands OR b.project_id IS NOT NULL)
+		ORDER BY p.id DESC LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"beneficiary": f.Beneficiary, "series": f.Series, "area": f.Area,
+			"open": open, "brands": brands, "limit": boardLimit}))
+	out, err := pgx.CollectRows(rows, scanProject)
+	return out, translate(err)
+}
+
+// OrgProjects is the service projects of one group inside scope, brand projects first.
+func (db *DB) OrgProjects(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Project, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+projectColumns+` `+projectFrom+`
+		WHERE p.org_id = @org AND `+scopeOn("p")+` ORDER BY b.project_id IS NULL, p.id DESC`,
+		scopeArgs(scope, pgx.NamedArgs{"org": orgID}))
+	out, err := pgx.CollectRows(rows, scanProject)
+	return out, translate(err)
+}
+
+// Matches is the matches of needs inside scope passing f, the latest first.
+func (db *DB) Matches(ctx context.Context, scope portal.Scope, f registry.BoardFilter) ([]registry.Match, error) {
+	return db.matches(ctx, scope, 0, f)
+}
+
+func (db *DB) matches(ctx context.Context, scope portal.Scope, eventID int64, f registry.BoardFilter) ([]registry.Match, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `
+		SELECT m.id, m.event_id, e.title, n.id, n.title, p.id, p.title, o.name, t.name, m.outcome, m.reference,
+			m.reason, m.created_at
+		FROM matches m JOIN matching_events e ON e.id = m.event_id
+		JOIN community_needs n ON n.id = m.need_id JOIN service_projects p ON p.id = m.project_id
+		JOIN organizations o ON o.id = p.org_id JOIN divisions t ON t.code = n.town_code
+		JOIN divisions c ON c.code = n.community_code
+		WHERE (@event = 0 OR m.event_id = @event) AND (`+scopeOn("n")+` OR `+scopeOn("p")+`)
+		  AND (@beneficiary = '' OR @beneficiary = ANY(n.beneficiaries)) AND (@series = '' OR n.series = @series)
+		  AND (@area = '' OR c.rural = (@area = 'rural'))
+		ORDER BY m.id DESC LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"event": eventID, "beneficiary": f.Beneficiary, "series": f.Series,
+			"area": f.Area, "limit": boardLimit}))
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.Match, error) {
+		var m registry.Match
+		var outcome string
+		err := row.Scan(&m.ID, &m.EventID, &m.EventTitle, &m.NeedID, &m.NeedTitle, &m.ProjectID, &m.ProjectTitle,
+			&m.OrgName, &m.TownName, &outcome, &m.Reference, &m.Reason, &m.CreatedAt)
+		m.Outcome = registry.Outcome(outcome)
+		return m, err
+	})
+	return out, translate(err)
+}
+
+// DesignateBrand makes a project inside scope a brand project with its development plan, or replaces the plan
+// of one already designated.
+func (db *DB) DesignateBrand(ctx context.Context, scope portal.Scope, actor portal.Actor, projectID int64, plan string) error {
+	if !portal.Can(scope.Tier, portal.DesignateBrands) {
+		return portal.ErrNotAllow
+	}
+	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO brand_projects (project_id, plan, designated_by, designated_at)
+			SELECT p.id, @plan, @by, @now FROM service_projects p WHERE p.id = @id AND `+scopeOn("p")+`
+			ON CONFLICT (project_id) DO UPDATE SET plan = excluded.plan, designated_by = excluded.designated_by,
+				designated_at = excluded.designated_at`,
+			scopeArgs(scope, pgx.NamedArgs{"id": projectID, "plan": plan, "by": noticeActorID(actor), "now": time.Now()}))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return portal.ErrNotFound
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "project.brand", ObjectType: "service_project",
+			ObjectID: strconv.FormatInt(projectID, 10), Result: portal.ResultOK, Detail: "认定为品牌项目"})
+	}))
+}

@@ -1,0 +1,114 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/seed"
+	"github.com/yubei-cso/portal/internal/testdb"
+)
+
+func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	orgOf := func(town string) int64 {
+		var id int64
+		if err := db.Pool.QueryRow(ctx, `SELECT min(id) FROM organizations WHERE town_code = $1 AND status = 'normal'`, town).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	need := func(scope portal.Scope, community string) int64 {
+		id, err := db.CreateNeed(ctx, scope, trainingClerk, registry.NeedInput{CommunityCode: community, Title: "老年人助餐",
+			Beneficiaries: []string{"空巢老人"}, Series: "邻里守望", Place: "社区食堂", Frequency: "每周三次",
+			Until: time.Now().AddDate(0, 3, 0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	project := func(scope portal.Scope, org int64) int64 {
+		id, err := db.CreateProject(ctx, scope, trainingClerk, registry.ProjectInput{OrgID: org, Title: "银龄助餐",
+			Aims: "解决独居老人吃饭难", Activities: "每周三次送餐", Beneficiaries: []string{"空巢老人"}, Series: "邻里守望", Cost: 30000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	n1 := need(noticeCommunity, seed.CommunityDemo)
+	n2 := need(noticeCommunity2, seed.CommunityDemoRural)
+	p1 := project(noticeTown, orgOf(seed.TownShuanglonghu))
+	p2 := project(noticeTown2, orgOf(seed.TownTongjing))
+	if _, err := db.CreateNeed(ctx, noticeCommunity, trainingClerk, registry.NeedInput{CommunityCode: seed.CommunityDemoRural,
+		Title: "x", Beneficiaries: []string{"残疾人"}, Series: "其他", Place: "x", Frequency: "x", Until: time.Now()}); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("need for another community: %v", err)
+	}
+	townFair, err := db.CreateFair(ctx, noticeTown, trainingClerk, registry.FairInput{Title: "双龙湖街道项目洽谈会", HeldOn: time.Now(), Venue: "街道会议室"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	districtFair, err := db.CreateFair(ctx, noticeDistrict, trainingClerk, registry.FairInput{Title: "全区项目洽谈会", HeldOn: time.Now(), Venue: "区民政局"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A town's fair: another town's project is refused, its own pair is matched once.
+	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, NeedID: n1, ProjectID: p2,
+		Outcome: registry.OutcomeVolunteer}); !errors.Is(err, registry.ErrMatchAcrossTowns) {
+		t.Fatalf("town fair across towns: %v", err)
+	}
+	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, NeedID: n1, ProjectID: p1,
+		Outcome: registry.OutcomeContract, Reference: "渝北购〔2026〕12号"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, NeedID: n1, ProjectID: p1,
+		Outcome: registry.OutcomeContract}); !errors.Is(err, registry.ErrMatchTaken) {
+		t.Fatalf("same pair twice: %v", err)
+	}
+	// The trigger holds the rule even for a writer that skips the store's check.
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO matches (event_id, need_id, project_id, outcome) VALUES ($1, $2, $3, 'volunteer')`,
+		townFair, n2, p1); err == nil {
+		t.Fatal("the database let a town's fair match another town's need")
+	}
+	// Another town sees neither the fair nor may it use it.
+	if _, err := db.Fair(ctx, noticeTown2, townFair); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("other town reads fair: %v", err)
+	}
+	// The district's fair matches across towns.
+	if _, err := db.RecordMatch(ctx, noticeDistrict, trainingClerk, registry.MatchInput{EventID: districtFair, NeedID: n2, ProjectID: p1,
+		Outcome: registry.OutcomeNone, Reason: "服务半径过远"}); err != nil {
+		t.Fatal(err)
+	}
+	open, err := db.Needs(ctx, noticeDistrict, registry.BoardFilter{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range open {
+		if n.ID == n1 {
+			t.Fatal("a need matched to a contract is listed as open")
+		}
+	}
+	found := false
+	for _, n := range open {
+		found = found || n.ID == n2
+	}
+	if !found {
+		t.Fatal("a need with no deal is not listed as open")
+	}
+	rural, _ := db.Needs(ctx, noticeDistrict, registry.BoardFilter{Area: "rural"}, false)
+	for _, n := range rural {
+		if !n.Rural {
+			t.Fatalf("urban need %d under the rural filter", n.ID)
+		}
+	}
+	if err := db.DesignateBrand(ctx, noticeDistrict, trainingClerk, p1, "三年内覆盖全街道"); err != nil {
+		t.Fatal(err)
+	}
+	brands, _ := db.OrgProjects(ctx, noticeTown, orgOf(seed.TownShuanglonghu))
+	if len(brands) == 0 || !brands[0].Brand || brands[0].BrandPlan != "三年内覆盖全街道" {
+		t.Fatalf("org projects: %+v", brands)
+	}
+}

@@ -1,0 +1,257 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/seed"
+	"github.com/yubei-cso/portal/internal/testdb"
+)
+
+var trainingClerk = portal.Actor{Username: "demo-town", Tier: portal.TierTown, Division: seed.TownShuanglonghu, IP: "127.0.0.1"}
+
+// trainingSession records a session of the town in the current year's first days, 3 hours long.
+func trainingSession(t *testing.T, db interface {
+	CreateTrainingSession(context.Context, portal.Scope, portal.Actor, registry.SessionInput) (int64, error)
+}, scope portal.Scope, day int) int64 {
+	t.Helper()
+	start := time.Date(time.Now().In(portal.Beijing).Year(), 1, day, 9, 0, 0, 0, portal.Beijing)
+	id, err := db.CreateTrainingSession(context.Background(), scope, trainingClerk, registry.SessionInput{
+		Title: "骨干培训", OrganizerKind: "镇街", Organizer: "双龙湖街道", Start: start, End: start.Add(3 * time.Hour),
+		Hours: 2.5, Mode: "示范培训", Topics: []string{"能力建设"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestTrainingOnePersonAcrossSessionsIsOneTrainee(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	var orgID int64
+	if err := db.Pool.QueryRow(ctx, `SELECT id FROM organizations WHERE town_code = $1 AND status = 'normal'
+		ORDER BY id LIMIT 1`, seed.TownShuanglonghu).Scan(&orgID); err != nil {
+		t.Fatal(err)
+	}
+	person := registry.AttendeeInput{Name: "李明", IDNumber: "500112198803150017", Phone: "13912345678",
+		Role: "社区社会组织负责人", OrgID: orgID}
+	var before int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM trainees`).Scan(&before)
+	for day := 10; day < 13; day++ {
+		s := trainingSession(t, db, noticeTown, day)
+		if n, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s, []registry.AttendeeInput{person}, "录入"); err != nil || n != 1 {
+			t.Fatalf("attendance: %d, %v", n, err)
+		}
+	}
+	var after, id int64
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM trainees`).Scan(&after)
+	if after-int64(before) != 1 {
+		t.Fatalf("three sessions made %d trainees, want 1", after-int64(before))
+	}
+	_ = db.Pool.QueryRow(ctx, `SELECT max(id) FROM trainees`).Scan(&id)
+	p, sessions, err := db.Trainee(ctx, noticeTown, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Sessions != 3 || len(sessions) != 3 || p.Hours != 7.5 || p.IDMask == "500112198803150017" || p.IDMask == "" ||
+		p.PhoneMask != "139****5678" {
+		t.Fatalf("trainee %+v, %d sessions", p, len(sessions))
+	}
+	// The sealed number is stored sealed, and opens only through the audited reveal.
+	var plain int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM trainees WHERE position('500112198803150017' in encode(id_enc, 'escape')) > 0`).Scan(&plain)
+	if plain != 0 {
+		t.Fatal("身份证号 stored in the clear")
+	}
+	if _, _, err := db.RevealTrainee(ctx, noticeTown, trainingClerk, id, ""); !errors.Is(err, registry.ErrReasonRequired) {
+		t.Fatalf("reveal without reason: %v", err)
+	}
+	phone, idNo, err := db.RevealTrainee(ctx, noticeTown, trainingClerk, id, "核对培训证明")
+	if err != nil || phone != "13912345678" || idNo != "500112198803150017" {
+		t.Fatalf("reveal: %q %q %v", phone, idNo, err)
+	}
+	if n := noticeCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'trainee.reveal' AND object_id = $1`, strconv.FormatInt(id, 10)); n != 1 {
+		t.Fatalf("%d reveal audit rows", n)
+	}
+	// Another town sees neither the person nor the session.
+	if _, _, err := db.Trainee(ctx, noticeTown2, id); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("other town reads trainee: %v", err)
+	}
+	if _, _, err := db.RevealTrainee(ctx, noticeTown2, trainingClerk, id, "看看"); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("other town reveals: %v", err)
+	}
+	s := trainingSession(t, db, noticeTown, 20)
+	if _, err := db.RecordAttendance(ctx, noticeTown2, trainingClerk, s, []registry.AttendeeInput{person}, "录入"); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("other town records attendance: %v", err)
+	}
+	// A group of another town is refused, and nothing of the batch is written.
+	var otherOrg int64
+	_ = db.Pool.QueryRow(ctx, `SELECT id FROM organizations WHERE town_code = $1 LIMIT 1`, seed.TownTongjing).Scan(&otherOrg)
+	stranger := registry.AttendeeInput{Name: "王五", Role: "社区志愿者", OrgID: otherOrg}
+	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s, []registry.AttendeeInput{{Name: "赵六", Role: "社区志愿者"}, stranger}, "录入"); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("group of another town: %v", err)
+	}
+	if n := noticeCount(t, db, `SELECT count(*) FROM training_attendance WHERE session_id = $1`, s); n != 0 {
+		t.Fatalf("a refused batch wrote %d rows", n)
+	}
+}
+
+// TestTrainingReachEqualsRecount holds the reach figures against a count made in Go from the rows themselves.
+func TestTrainingReachEqualsRecount(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	year := time.Now().In(portal.Beijing).Year()
+	rows, err := db.Pool.Query(ctx, `SELECT id, community_code FROM organizations WHERE town_code = $1
+		AND status IN ('normal', 'abnormal') ORDER BY id LIMIT 3`, seed.TownShuanglonghu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orgs []int64
+	for rows.Next() {
+		var id int64
+		var c string
+		_ = rows.Scan(&id, &c)
+		orgs = append(orgs, id)
+	}
+	s1, s2 := trainingSession(t, db, noticeTown, 5), trainingSession(t, db, noticeTown, 6)
+	people := []registry.AttendeeInput{
+		{Name: "甲", IDNumber: "500112198803150017", Role: "社区社会组织负责人", OrgID: orgs[0], CertLevel: "社会工作师", CertYear: 2019},
+		{Name: "乙", Role: "社区志愿者", OrgID: orgs[1]},
+		{Name: "丙", Role: "城乡社区工作者"},
+	}
+	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s1, people, "录入"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s2, people[:1], "录入"); err != nil {
+		t.Fatal(err)
+	}
+	for _, scope := range []portal.Scope{noticeTown, noticeDistrict} {
+		got, total, err := db.TrainingReach(ctx, scope, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := recountReach(t, db.Pool, scope, year)
+		sum := registry.TrainingReach{}
+		for _, r := range got {
+			w := want[r.Code]
+			if r.LiveOrgs != w.LiveOrgs || r.ReachedOrgs != w.ReachedOrgs || r.Trainees != w.Trainees ||
+				r.Hours != w.Hours || r.CertHolders != w.CertHolders {
+				t.Fatalf("%s %s: got %+v, recount %+v", scope.Tier, r.Code, r, w)
+			}
+			sum.LiveOrgs += r.LiveOrgs
+			sum.ReachedOrgs += r.ReachedOrgs
+		}
+		w := want[scope.Division]
+		if total.LiveOrgs != w.LiveOrgs || total.ReachedOrgs != w.ReachedOrgs || total.Trainees != w.Trainees ||
+			total.Hours != w.Hours || total.CertHolders != w.CertHolders || sum.LiveOrgs != total.LiveOrgs ||
+			sum.ReachedOrgs != total.ReachedOrgs {
+			t.Fatalf("%s total: got %+v, recount %+v, rows sum %+v", scope.Tier, total, w, sum)
+		}
+	}
+	_, total, _ := db.TrainingReach(ctx, noticeTown, year)
+	if total.ReachedOrgs < 2 || total.Trainees < 3 || total.CertHolders < 1 {
+		t.Fatalf("the new attendance does not show: %+v", total)
+	}
+	unreached, err := db.UnreachedOrgs(ctx, noticeTown, year, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range unreached {
+		if u.ID == orgs[0] || u.ID == orgs[1] {
+			t.Fatalf("reached group %d listed as unreached", u.ID)
+		}
+	}
+	if len(unreached) != total.LiveOrgs-total.ReachedOrgs {
+		t.Fatalf("%d unreached listed, figures say %d", len(unreached), total.LiveOrgs-total.ReachedOrgs)
+	}
+}
+
+// recountReach counts reach per division code (community, town and district alike) from plain rows, in Go.
+func recountReach(t *testing.T, pool *pgxpool.Pool, scope portal.Scope, year int) map[string]registry.TrainingReach {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]registry.TrainingReach{}
+	prefixes := func(code string) []string {
+		if len(code) == 9 {
+			return []string{code[:6], code}
+		}
+		return []string{code[:6], code[:9], code}
+	}
+	orgCommunity := map[int64]string{}
+	rows, _ := pool.Query(ctx, `SELECT id, community_code FROM organizations WHERE status IN ('normal', 'abnormal')`)
+	for rows.Next() {
+		var id int64
+		var c string
+		if err := rows.Scan(&id, &c); err != nil {
+			t.Fatal(err)
+		}
+		orgCommunity[id] = c
+	}
+	type person struct {
+		home  string
+		org   int64
+		cert  bool
+		hours float64
+	}
+	people := map[int64]*person{}
+	rows, _ = pool.Query(ctx, `SELECT p.id, p.town_code, coalesce(p.org_id, 0), p.cert_level <> '', s.hours::float8,
+			s.starts_at FROM training_attendance a JOIN training_sessions s ON s.id = a.session_id
+			JOIN trainees p ON p.id = a.trainee_id`)
+	for rows.Next() {
+		var id, org int64
+		var town string
+		var cert bool
+		var hours float64
+		var at time.Time
+		if err := rows.Scan(&id, &town, &org, &cert, &hours, &at); err != nil {
+			t.Fatal(err)
+		}
+		if at.In(portal.Beijing).Year() != year {
+			continue
+		}
+		if people[id] == nil {
+			home := town
+			if c, ok := orgCommunity[org]; ok {
+				home = c
+			} else if org != 0 {
+				_ = pool.QueryRow(ctx, `SELECT community_code FROM organizations WHERE id = $1`, org).Scan(&home)
+			}
+			people[id] = &person{home: home, org: org, cert: cert}
+		}
+		people[id].hours += hours
+	}
+	reached := map[int64]bool{}
+	for _, p := range people {
+		reached[p.org] = true
+		for _, code := range prefixes(p.home) {
+			r := out[code]
+			r.Trainees++
+			r.Hours += p.hours
+			if p.cert {
+				r.CertHolders++
+			}
+			out[code] = r
+		}
+	}
+	for id, c := range orgCommunity {
+		if !scope.Covers(c) {
+			continue
+		}
+		for _, code := range prefixes(c) {
+			r := out[code]
+			r.LiveOrgs++
+			if reached[id] {
+				r.ReachedOrgs++
+			}
+			out[code] = r
+		}
+	}
+	return out
+}

@@ -1,0 +1,81 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/rules"
+)
+
+// demoTrainingTowns are the towns given training demo data: the two demo towns and two more.
+var demoTrainingTowns = []string{TownShuanglonghu, TownTongjing, "500112004", "500112007"}
+
+// LoadDemoTraining gives several towns a training plan for this year and last, sessions this year and people
+// attending them — some of them several times, a few holding a 社会工作者职业资格 — drawn from the leaders of about
+// half of each town's live groups, so the reach pages show both reached groups and groups still to reach.
+// Everything goes through the same store methods as the pages.
+func LoadDemoTraining(ctx context.Context, db *postgres.DB, now time.Time) error {
+	now = now.In(portal.Beijing)
+	year := now.Year()
+	for ti, town := range demoTrainingTowns {
+		scope := portal.Scope{Tier: portal.TierTown, Division: town}
+		actor := portal.Actor{Username: "demo-seed", Tier: portal.TierTown, Division: town, IP: "local"}
+		for _, y := range []int{year - 1, year} {
+			plan := registry.TrainingPlanInput{Year: y, Quarters: [4]int{1 + ti%2, 2, 1, 1 + (ti+1)%2},
+				Audiences: registry.TraineeRoles[:3+ti%3], Topics: []string{"党的建设", "能力建设", "日常运作", "社会工作知识"},
+				Note: "依托镇街社会工作服务站，采取示范培训与网上课堂相结合的方式开展。"}
+			if _, err := db.SaveTrainingPlan(ctx, scope, actor, plan); err != nil {
+				return fmt.Errorf("demo training plan %s %d: %w", town, y, err)
+			}
+		}
+		groups, err := db.UnreachedOrgs(ctx, scope, year, "")
+		if err != nil {
+			return err
+		}
+		titles := []string{"社区社会组织负责人能力提升培训", "社会工作专业知识网上课堂", "社区社会组织规范运作专题培训"}
+		modes := []string{"示范培训", "网上课堂", "示范培训"}
+		topics := [][]string{{"能力建设", "党的建设"}, {"社会工作知识"}, {"日常运作"}}
+		for si := range titles {
+			// sessions spread over the year so far: the first in its first quarter, the last a month ago
+			month := 1 + si*max(int(now.Month())-2, 0)/len(titles)
+			start := time.Date(year, time.Month(month), 10+ti, 9, 0, 0, 0, portal.Beijing)
+			in := registry.SessionInput{Title: titles[si], OrganizerKind: "镇街", Organizer: "镇街社会工作服务站",
+				Start: start, End: start.Add(3 * time.Hour), Hours: 2.5 + float64(si%2)*0.5, Mode: modes[si],
+				Topics: topics[si], Venue: "镇街党群服务中心会议室", Materials: "课件《社区社会组织规范化建设》"}
+			id, err := db.CreateTrainingSession(ctx, scope, actor, in)
+			if err != nil {
+				return fmt.Errorf("demo training session %s: %w", town, err)
+			}
+			var people []registry.AttendeeInput
+			for gi, g := range groups {
+				// half of the groups are reached; the first quarter of them attend every session
+				if gi%2 == 1 || gi/2 > 2+si*2 {
+					continue
+				}
+				p := registry.AttendeeInput{Name: demoTraineeName(ti, gi), Role: "社区社会组织负责人", OrgID: g.ID,
+					IDNumber: rules.MakeIDNumber(fmt.Sprintf("500112%04d%02d%02d%03d", 1975+gi%20, 1+gi%12, 1+gi%27, 100+ti*50+gi)),
+					Phone:    fmt.Sprintf("139%04d%04d", 2300+ti, 1000+gi)}
+				if gi%6 == 0 {
+					p.CertLevel, p.CertYear = "助理社会工作师", 2019+gi%4
+				}
+				people = append(people, p)
+			}
+			people = append(people, registry.AttendeeInput{Name: demoTraineeName(ti, 90+si), Role: "城乡社区工作者"},
+				registry.AttendeeInput{Name: demoTraineeName(ti, 95+si), Role: "社区志愿者"})
+			if _, err := db.RecordAttendance(ctx, scope, actor, id, people, "演示数据"); err != nil {
+				return fmt.Errorf("demo attendance %s: %w", town, err)
+			}
+		}
+	}
+	return nil
+}
+
+func demoTraineeName(town, i int) string {
+	family := []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
+	given := []string{"芳", "伟", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"}
+	return string(family[(town*7+i)%len(family)]) + given[(town*3+i*5)%len(given)]
+}

@@ -1,0 +1,281 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/yubei-cso/portal/internal/seed"
+)
+
+// attendanceSheet is a sign-in sheet with the template's header and rows.
+func attendanceSheet(t testing.TB, rows [][]string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }()
+	all := append([][]string{sheetColumns}, rows...)
+	for r, row := range all {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			_ = f.SetCellStr("Sheet1", cell, v)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// postFile submits a multipart form with one file under field.
+func (c *client) postFile(path, field, name string, data []byte) response {
+	c.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile(field, name)
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	req, err := http.NewRequest(http.MethodPost, c.app.srv.URL+path, &body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", c.app.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+func (a *app) townSession(town string) int64 {
+	a.t.Helper()
+	var id int64
+	if err := a.db.Pool.QueryRow(context.Background(), `SELECT min(id) FROM training_sessions WHERE town_code = $1`, town).Scan(&id); err != nil {
+		a.t.Fatal(err)
+	}
+	return id
+}
+
+func fieldMsg(t *testing.T, res response, field string) string {
+	t.Helper()
+	return strings.TrimSpace(res.doc(t).Find(`[data-field="` + field + `"] .msg`).Text())
+}
+
+func TestTrainingSessionBadInputKeepsItAndWritesNothing(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	today := time.Now().In(beijing).Format("2006-01-02")
+	good := url.Values{"title": {"骨干人才专题培训"}, "organizer_kind": {"镇街"}, "organizer": {"双龙湖街道"},
+		"date": {today}, "starts": {"09:00"}, "ends": {"12:00"}, "hours": {"3"}, "mode": {"示范培训"},
+		"topics": {"能力建设"}, "venue": {"党群服务中心"}}
+	before := a.count(`SELECT count(*) FROM training_sessions`)
+	for _, tc := range []struct{ field, value, want string }{
+		{"ends", "08:30", "结束时间应晚于开始时间"},
+		{"hours", "13", "学时应在 0.5 至 12 之间"},
+		{"hours", "3.5", "学时不能超过培训时长"},
+		{"topics", "养老服务", "请从本年度计划的培训内容中选择"},
+		{"title", "", "请填写培训名称"},
+	} {
+		form := url.Values{}
+		for k, v := range good {
+			form[k] = v
+		}
+		form.Set(tc.field, tc.value)
+		res := c.post("/town/training/sessions", form)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%s=%q: status %d", tc.field, tc.value, res.StatusCode)
+		}
+		if msg := fieldMsg(t, res, tc.field); !strings.Contains(msg, tc.want) {
+			t.Errorf("%s=%q: message %q, want %q", tc.field, tc.value, msg, tc.want)
+		}
+		if tc.field != "title" {
+			if v, _ := res.doc(t).Find("#title").Attr("value"); v != "骨干人才专题培训" {
+				t.Errorf("%s: title not kept: %q", tc.field, v)
+			}
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM training_sessions`); n != before {
+		t.Fatalf("refused forms wrote %d sessions", n-before)
+	}
+	res := c.post("/town/training/sessions", good)
+	if res.StatusCode != http.StatusSeeOther || a.count(`SELECT count(*) FROM training_sessions`) != before+1 {
+		t.Fatalf("good form: status %d", res.StatusCode)
+	}
+}
+
+func TestTrainingPlanBadInput(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	year := strconv.Itoa(time.Now().In(beijing).Year())
+	res := c.get("/town/training/plan?year=" + year)
+	version, _ := res.doc(t).Find(`input[name="version"]`).Attr("value")
+	before := a.count(`SELECT count(*) FROM audit_log WHERE action = 'training.plan'`)
+	res = c.post("/town/training/plan", url.Values{"year": {year}, "version": {version}, "q1": {"0"}, "q2": {"0"},
+		"q3": {"0"}, "q4": {"0"}, "topics": {"党的建设"}, "note": {"说明保留"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || fieldMsg(t, res, "q1") == "" || !strings.Contains(res.Body, "请选择培训对象") {
+		t.Fatalf("empty plan: status %d", res.StatusCode)
+	}
+	if !strings.Contains(res.doc(t).Find("#note").Text(), "说明保留") {
+		t.Error("note not kept")
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'training.plan'`); n != before {
+		t.Fatal("a refused plan was written")
+	}
+	res = c.post("/town/training/plan", url.Values{"year": {year}, "version": {version}, "q1": {"2"}, "q2": {"1"},
+		"q3": {"0"}, "q4": {"1"}, "audiences": {"儿童主任"}, "topics": {"党的建设"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("good plan: status %d", res.StatusCode)
+	}
+	// The same version again is stale.
+	res = c.post("/town/training/plan", url.Values{"year": {year}, "version": {version}, "q1": {"2"}, "q2": {"1"},
+		"q3": {"0"}, "q4": {"1"}, "audiences": {"儿童主任"}, "topics": {"党的建设"}})
+	if res.StatusCode != http.StatusConflict {
+		t.Fatalf("stale plan: status %d", res.StatusCode)
+	}
+	// The district sees the town's plan.
+	d := a.signedIn("demo-district").get("/district/training?year=" + year)
+	if !strings.Contains(d.Body, "儿童主任") {
+		t.Fatal("the district does not see the town's plan")
+	}
+}
+
+func TestTrainingAttendeeBadInputAndJurisdiction(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	id := a.townSession(seed.TownShuanglonghu)
+	path := "/town/training/sessions/" + strconv.FormatInt(id, 10)
+	count := func() int { return a.count(`SELECT count(*) FROM training_attendance WHERE session_id = $1`, id) }
+	before := count()
+	for _, tc := range []struct{ field, value, want string }{
+		{"id_number", "50011219880315001", "身份证号长度应为18位"},
+		{"phone", "1391234", "联系电话"},
+		{"org", "不存在的组织", "本镇街在册组织中没有“不存在的组织”"},
+		{"cert_year", "1999", "取得年份应为"},
+	} {
+		form := url.Values{"name": {"周敏"}, "role": {"社区志愿者"}}
+		if tc.field == "cert_year" {
+			form.Set("cert_level", "社会工作师")
+		}
+		form.Set(tc.field, tc.value)
+		res := c.post(path+"/attendees", form)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%s: status %d", tc.field, res.StatusCode)
+		}
+		if msg := fieldMsg(t, res, tc.field); !strings.Contains(msg, tc.want) {
+			t.Errorf("%s: message %q, want %q", tc.field, msg, tc.want)
+		}
+		if v, _ := res.doc(t).Find("#name").Attr("value"); v != "周敏" {
+			t.Errorf("%s: name not kept", tc.field)
+		}
+		if strings.Contains(res.Body, "50011219880315001") {
+			t.Error("the 身份证号 is echoed back")
+		}
+	}
+	if count() != before {
+		t.Fatal("refused attendees were written")
+	}
+	res := c.post(path+"/attendees", url.Values{"name": {"周敏"}, "role": {"社区志愿者"}, "id_number": {"500112198803150017"}})
+	if res.StatusCode != http.StatusSeeOther || count() != before+1 {
+		t.Fatalf("good attendee: status %d", res.StatusCode)
+	}
+
+	// Another town: 404 for the session, its forms and the people.
+	other := a.signedIn("demo-town2")
+	var trainee int64
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT max(id) FROM trainees WHERE town_code = $1`, seed.TownShuanglonghu).Scan(&trainee)
+	tpath := "/town/training/trainees/" + strconv.FormatInt(trainee, 10)
+	for _, res := range []response{other.get(path), other.post(path+"/attendees", url.Values{"name": {"x"}, "role": {"社区志愿者"}}),
+		other.get(tpath), other.post(tpath+"/reveal", url.Values{"reason": {"看看"}})} {
+		if res.StatusCode != http.StatusNotFound {
+			t.Fatalf("another town: status %d", res.StatusCode)
+		}
+	}
+
+	// The person's record is masked; the full number shows only after a reason is given, audited.
+	res = c.get(tpath)
+	if got := res.doc(t).Find("#trainee-id").Text(); got == "500112198803150017" || got == "" {
+		t.Fatalf("masked id %q", got)
+	}
+	res = c.post(tpath+"/reveal", url.Values{"reason": {""}})
+	if res.StatusCode != http.StatusUnprocessableEntity || fieldMsg(t, res, "reveal_reason") == "" {
+		t.Fatalf("reveal without reason: %d", res.StatusCode)
+	}
+	res = c.post(tpath+"/reveal", url.Values{"reason": {"核对身份"}})
+	if got := res.doc(t).Find("#revealed-id").Text(); got != "500112198803150017" {
+		t.Fatalf("revealed %q", got)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'trainee.reveal' AND object_id = $1`, strconv.FormatInt(trainee, 10)); n != 1 {
+		t.Fatalf("%d audit rows", n)
+	}
+	cert := c.get(tpath + "/certificate")
+	if cert.StatusCode != http.StatusOK || cert.doc(t).Find("#cert-name").Text() != "周敏" || cert.doc(t).Find("#cert-count").Text() != "1" {
+		t.Fatalf("certificate: %d", cert.StatusCode)
+	}
+}
+
+func TestAttendanceImportRefusesEveryBadRowThenImportsAll(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	id := a.townSession(seed.TownShuanglonghu)
+	path := "/town/training/sessions/" + strconv.FormatInt(id, 10) + "/import"
+	count := func() int { return a.count(`SELECT count(*) FROM training_attendance WHERE session_id = $1`, id) }
+	before := count()
+	rows := [][]string{
+		{"吴杰", "500112199001010017", "13900001111", "社区社会工作者", "", "社会工作师", "2020"},
+		{"郑洁", "500112199001010", "", "社区志愿者", "", "", ""},
+		{"", "", "13800", "队长", "", "", ""},
+	}
+	res := c.postFile(path, "sheet", "签到表.xlsx", attendanceSheet(t, rows))
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad sheet: status %d", res.StatusCode)
+	}
+	doc := res.doc(t)
+	if doc.Find("#sheet-problems tr[data-row]").Length() != 2 ||
+		!strings.Contains(doc.Find(`tr[data-row="3"]`).Text(), "身份证号长度应为18位") ||
+		!strings.Contains(doc.Find(`tr[data-row="4"]`).Text(), "请填写姓名") ||
+		!strings.Contains(doc.Find(`tr[data-row="4"]`).Text(), "人员类别") {
+		t.Fatalf("row problems: %q", doc.Find("#sheet-problems").Text())
+	}
+	if count() != before {
+		t.Fatal("a sheet with bad rows imported some")
+	}
+	rows[1][1] = "500112199001010025"
+	rows[2] = []string{"冯涛", "", "13800001234", "儿童主任", "", "", ""}
+	res = c.postFile(path, "sheet", "签到表.xlsx", attendanceSheet(t, rows))
+	if res.StatusCode != http.StatusSeeOther || count() != before+3 {
+		t.Fatalf("good sheet: status %d, %d added", res.StatusCode, count()-before)
+	}
+	if res := c.postFile(path, "sheet", "x.xlsx", []byte("not a workbook")); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(fieldMsg(t, res, "sheet"), "不是 Excel") {
+		t.Fatalf("not a workbook: %d", res.StatusCode)
+	}
+	tmpl := c.get("/town/training/attendance-template.xlsx")
+	if tmpl.StatusCode != http.StatusOK || !strings.HasPrefix(tmpl.Body, "PK") {
+		t.Fatalf("template: %d", tmpl.StatusCode)
+	}
+}
+
+func TestTrainingReachPageListsUnreachedGroups(t *testing.T) {
+	a := newApp(t, nil)
+	res := a.signedIn("demo-town").get("/town/training/reach")
+	doc := res.doc(t)
+	live, _ := strconv.Atoi(doc.Find("#total-live").Text())
+	reached, _ := strconv.Atoi(doc.Find("#total-reached").Text())
+	if res.StatusCode != http.StatusOK || live == 0 || reached == 0 || doc.Find("#unreached tbody tr").Length() != live-reached {
+		t.Fatalf("reach: %d, %d live, %d reached, %d listed", res.StatusCode, live, reached, doc.Find("#unreached tbody tr").Length())
+	}
+	href, _ := doc.Find("#unreached tbody a").First().Attr("href")
+	if !strings.HasPrefix(href, "/town/orgs/") || a.signedIn("demo-town").get(href).StatusCode != http.StatusOK {
+		t.Fatalf("unreached group links to %q", href)
+	}
+	d := a.signedIn("demo-district").get("/district/training/reach").doc(t)
+	if d.Find("#reach tbody tr").Length() != 30 {
+		t.Fatalf("district reach has %d towns", d.Find("#reach tbody tr").Length())
+	}
+}
