@@ -348,8 +348,12 @@ func NewFilingDetail(p Page, base string, f registry.Filing, docs []registry.Doc
 		if f.Status == registry.FilingReturned {
 			what = "退回"
 		}
+		note := f.ReturnReason
+		if f.SelfDecided {
+			note = strings.TrimPrefix(note+"；本镇街仅一名在岗工作人员，由提交人本人审核", "；")
+		}
 		v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTimePtr(f.DecidedAt),
-			Who: NewWho(f.DecidedByName, f.DecidedByUsername), What: what, Note: f.ReturnReason})
+			Who: NewWho(f.DecidedByName, f.DecidedByUsername), What: what, Note: note})
 	}
 	for _, e := range events {
 		note := e.To

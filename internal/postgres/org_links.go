@@ -48,7 +48,8 @@ func (db *DB) LatestEvaluation(ctx context.Context, scope portal.Scope, orgID in
 
 // RecordEstablishFilings gives every filed organization inside scope that has no 成立备案 row one, approved, as
 // the town's paper 备案 was: its particulars as the record has them (phone and 身份证号 sealed as on the record),
-// submitted and decided by an account of its town when there is one, and a verification token for its 备案证明.
+// submitted and decided by an account of its town when there is one (so marked self-decided, as a town with one
+// officer decides), and a verification token for its 备案证明.
 // Used for records that came from paper (the demo, a first load); it returns how many it added, audited.
 func (db *DB) RecordEstablishFilings(ctx context.Context, scope portal.Scope, actor portal.Actor) (int, error) {
 	if scope.Tier != portal.TierDistrict {
@@ -61,7 +62,7 @@ func (db *DB) RecordEstablishFilings(ctx context.Context, scope portal.Scope, ac
 				name_community, name_zihao, name_field, name_form, fields, nature, beneficiaries, founded_on,
 				leader_name, leader_phone_enc, leader_phone_mask, leader_id_enc, leader_id_mask, venue, charter,
 				members, volunteers, funding, guide_unit, party_status, party_members, publish_contact,
-				verify_token, submitted_by, submitted_at, decided_by, decided_at)
+				verify_token, submitted_by, submitted_at, decided_by, decided_at, self_decided)
 			SELECT o.id, o.district_code, o.town_code, o.community_code, 'establish', 'approved', o.name,
 				o.name_prefix, o.name_community, o.name_zihao, o.name_field, o.name_form, o.fields, o.nature,
 				o.beneficiaries, o.founded_on, o.leader_name, o.leader_phone_enc, o.leader_phone_mask,
@@ -69,7 +70,8 @@ func (db *DB) RecordEstablishFilings(ctx context.Context, scope portal.Scope, ac
 				o.guide_unit, o.party_status, o.party_members, o.publish_contact,
 				replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''),
 				a.id, least(coalesce(o.founded_on + 20, o.created_at::date), now()::date)::timestamptz,
-				a.id, least(coalesce(o.founded_on + 30, o.created_at::date), now()::date)::timestamptz
+				a.id, least(coalesce(o.founded_on + 30, o.created_at::date), now()::date)::timestamptz,
+				a.id IS NOT NULL
 			FROM organizations o
 			LEFT JOIN LATERAL (SELECT id FROM accounts WHERE tier = 'town' AND division_code = o.town_code
 				ORDER BY id LIMIT 1) a ON true
