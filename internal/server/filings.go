@@ -45,7 +45,8 @@ func filingDetail(ctx context.Context, db filingReader, a *portal.Account, base 
 		return web.FilingDetailView{}, err
 	}
 	return web.NewFilingDetail(web.NewPage(web.FilingKindLabel(f.Kind)+" · "+f.Name, a, base, flash), base, f,
-		docs, events, canFile, canFile), nil
+		docs, events, canFile && portal.Allowed(*a, portal.DecideFilings),
+		canFile && portal.Allowed(*a, portal.SubmitFilings)), nil
 }
 
 func handleFilingShow(db filingReader, paths web.Paths, canFile bool, rs *responder) http.HandlerFunc {

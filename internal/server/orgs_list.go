@@ -130,10 +130,10 @@ func withQuery(path string, v url.Values) string {
 func (oq orgQuery) view(r *http.Request, a *portal.Account, base string) web.OrgListView {
 	v := web.NewOrgListView(web.NewPage("社会组织", a, base, takeFlashCtx(r)), base, oq.form, oq.problems,
 		oq.towns, oq.communities)
-	if portal.Can(a.Tier, portal.CreateOrg) {
+	if portal.Allowed(*a, portal.CreateOrg) {
 		v.NewHref = base + "/new"
 	}
-	if portal.Can(a.Tier, portal.ImportOrgs) {
+	if portal.Allowed(*a, portal.ImportOrgs) {
 		v.ImportHref = base + "/import"
 	}
 	return v

@@ -421,7 +421,11 @@ func orgDetail(ctx context.Context, db orgReader, a *portal.Account, base string
 	}
 	v := web.NewOrgDetailView(web.NewPage(o.Name, a, base+"/orgs", takeFlashCtx(r)), o, events, base)
 	rights := registry.RightsOn(scope, o)
-	v.CanEdit, v.CanStatus, v.CanReveal, v.CanEnd = rights.Edit, rights.ChangeStatus, rights.Reveal, rights.End
+	// The record offers what the account's role takes, of what its tier may do to o.
+	v.CanEdit, v.CanStatus = rights.Edit && portal.Allowed(*a, portal.EditOrg),
+		rights.ChangeStatus && portal.Allowed(*a, portal.ChangeOrgStatus)
+	v.CanReveal, v.CanEnd = rights.Reveal && portal.Allowed(*a, portal.RevealPersonal),
+		rights.End && portal.Allowed(*a, portal.EndGuidedOrg)
 	v.StatusOn.Value = time.Now().In(beijing).Format(dateLayout)
 	return v, o, nil
 }
@@ -452,8 +456,8 @@ func handleOrgShow(db orgShower, paths web.Paths, rs *responder) http.HandlerFun
 // orgLinks adds to the record of o its filings (for a tier that sees filings) and its latest 评估评议.
 func orgLinks(ctx context.Context, db orgShower, a *portal.Account, paths web.Paths, v *web.OrgDetailView, o registry.Organization) error {
 	in := web.OrgLinksInput{EvaluationsHref: paths.Org(o.ID) + "/evaluations",
-		MayFile: portal.Can(a.Tier, portal.SubmitFilings)}
-	if portal.Can(a.Tier, portal.ViewFilings) {
+		MayFile: portal.Allowed(*a, portal.SubmitFilings)}
+	if portal.Allowed(*a, portal.ViewFilings) {
 		in.FilingsBase = paths.Filings()
 		fs, err := db.OrgFilings(ctx, a.Scope(), o.ID)
 		if err != nil {

@@ -282,7 +282,7 @@ func (a area) handle(method, path string, act portal.Action, h http.HandlerFunc)
 	a.r.Method(method, path, guarded{action: act, next: h, rs: a.rs})
 }
 
-// guarded answers a request only for an account whose tier may perform action.
+// guarded answers a request only for an account whose tier and role may perform action (portal.Allowed).
 type guarded struct {
 	action portal.Action
 	next   http.HandlerFunc
@@ -290,7 +290,7 @@ type guarded struct {
 }
 
 func (g guarded) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if a := accountFrom(r.Context()); a == nil || !portal.Can(a.Tier, g.action) {
+	if a := accountFrom(r.Context()); a == nil || !portal.Allowed(*a, g.action) {
 		g.rs.forbidden(w, r)
 		return
 	}

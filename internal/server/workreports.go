@@ -209,7 +209,7 @@ func coverageView(ctx context.Context, db workReportCoverage, a *portal.Account,
 	var live, missing int
 	v.Rows, live, missing = web.NewCoverageRows(cs)
 	v.Live, v.Missing = strconv.Itoa(live), strconv.Itoa(missing)
-	if portal.Can(a.Tier, portal.MarkAbnormal) {
+	if portal.Allowed(*a, portal.MarkAbnormal) {
 		v.CanMark = true
 		last := cur.Prev()
 		var labels []string
@@ -527,7 +527,7 @@ func handleEvaluationHistory(db evaluationReader, paths web.Paths, rs *responder
 		sid := itoa64(id)
 		v := web.EvaluationHistoryView{Page: web.NewPage(o.Name+" · 评估记录", a, base+"/evaluations", takeFlashCtx(r)),
 			OrgName: o.Name, OrgHref: base + "/orgs/" + sid, Dimensions: web.DimensionLabels()}
-		if portal.Can(a.Tier, portal.SubmitEvaluations) {
+		if portal.Allowed(*a, portal.SubmitEvaluations) {
 			v.NewHref = base + "/evaluations/new?org=" + sid
 		}
 		for _, e := range es {
