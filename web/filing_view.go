@@ -256,6 +256,7 @@ type FilingDetailView struct {
 	Certificate  string // link to the 备案证明, "" when there is none
 	ChangeHref   string // start a 变更备案, "" when not possible
 	CancelHref   string // start a 注销备案, "" when not possible
+	OrgHref      string // the record of the organization it concerns, "" before it exists
 }
 
 func filingDash(s string) string {
@@ -347,8 +348,12 @@ func NewFilingDetail(p Page, base string, f registry.Filing, docs []registry.Doc
 		if f.Status == registry.FilingReturned {
 			what = "退回"
 		}
+		note := f.ReturnReason
+		if f.SelfDecided {
+			note = strings.TrimPrefix(note+"；本镇街仅一名在岗工作人员，由提交人本人审核", "；")
+		}
 		v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTimePtr(f.DecidedAt),
-			Who: NewWho(f.DecidedByName, f.DecidedByUsername), What: what, Note: f.ReturnReason})
+			Who: NewWho(f.DecidedByName, f.DecidedByUsername), What: what, Note: note})
 	}
 	for _, e := range events {
 		note := e.To
@@ -363,6 +368,9 @@ func NewFilingDetail(p Page, base string, f registry.Filing, docs []registry.Doc
 		}
 		v.Timeline = append(v.Timeline, FilingTimelineRow{At: DateTime(e.At),
 			Who: NewWho(e.ActorDisplayName, e.ActorName), What: "组织档案：" + registry.EventLabel(e.Kind), Note: note})
+	}
+	if f.OrgID != 0 {
+		v.OrgHref = strings.TrimSuffix(base, "/filings") + "/orgs/" + strconv.FormatInt(f.OrgID, 10)
 	}
 	if f.Status == registry.FilingApproved && f.OrgTier == registry.TierFiled {
 		v.Certificate = href + "/certificate"

@@ -20,8 +20,22 @@ type OrgImportView struct {
 	Filename     string // the file last checked, "" before any
 	FileProblem  string // why the whole file was refused
 	Problems     []OrgImportProblem
-	BadRows      string // 共 N 行有问题 …
-	MoreProblems string // when the list is cut short
+	BadRows      string            // 共 N 行有问题 …
+	MoreProblems string            // when the list is cut short
+	Jobs         []OrgImportJobRow // the account's jobs of the last day, newest first
+}
+
+// OrgImportJobRow is one of the account's recent 台账 jobs on the upload page.
+type OrgImportJobRow struct {
+	Href, Filename, Status, Created string
+	StatusClass                     StatusClass
+}
+
+// NewOrgImportJobRow lists job j, whose page is href, with the status word its page shows.
+func NewOrgImportJobRow(j ledger.Job, href string) OrgImportJobRow {
+	v := NewOrgImportJob(Page{}, j, OrgImportView{}, "")
+	return OrgImportJobRow{Href: href, Filename: j.Filename, Status: v.Status, StatusClass: v.StatusClass,
+		Created: DateTime(j.CreatedAt)}
 }
 
 // OrgImportProblem is one bad cell as the page lists it; phone and 身份证号 values arrive masked.

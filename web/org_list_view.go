@@ -47,6 +47,8 @@ type OrgListView struct {
 	FirstHref        string
 	ExportXLSX       string
 	ExportCSV        string
+	NewHref          string // 新建组织, for a tier that records guided groups
+	ImportHref       string // 台账导入, for a tier that imports its ledger
 }
 
 // NewOrgListView builds the form part of a list page; towns and communities are the divisions the caller may

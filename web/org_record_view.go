@@ -79,7 +79,7 @@ type Fact struct {
 // EventRow is one row of a timeline.
 type EventRow struct {
 	At     string
-	Actor  string
+	Actor  Who
 	Action string
 	Change string
 	Reason string
@@ -111,6 +111,7 @@ type OrgDetailView struct {
 	CanEdit   bool
 	CanStatus bool
 	CanReveal bool
+	CanEnd    bool // the committee may 注销 its guided group
 	Version   int
 
 	StatusOptions []Option
@@ -120,6 +121,7 @@ type OrgDetailView struct {
 	RevealReason  Field
 	Revealed      *RevealedLeader
 	Problems      map[string]string
+	Links         OrgLinks
 }
 
 // StatusConfirm is what the status form asks before it changes anything.
@@ -217,10 +219,8 @@ func (v *OrgDetailView) SelectStatus(s string) {
 
 // NewEventRow formats one timeline row: status and tier codes become the words clerks use.
 func NewEventRow(e registry.Event) EventRow {
-	r := EventRow{At: DateTime(e.At), Actor: e.ActorName, Action: registry.EventLabel(e.Kind), Reason: recordDash(e.Reason)}
-	if r.Actor == "system" || r.Actor == "" {
-		r.Actor = "系统"
-	}
+	r := EventRow{At: DateTime(e.At), Actor: NewWho(e.ActorDisplay, e.ActorName), Action: registry.EventLabel(e.Kind),
+		Reason: recordDash(e.Reason)}
 	switch e.Kind {
 	case "created":
 		r.Change = "建档为" + registry.Tier(e.To).Label() + "组织"

@@ -238,7 +238,7 @@ type RevisionItem struct {
 	Href        string
 	Revision    string
 	SubmittedAt string
-	By          string
+	By          Who
 	Reason      string
 	Current     bool
 	This        bool // the revision the page shows
@@ -252,6 +252,8 @@ type ReportDetailView struct {
 	Superseded     bool
 	CurrentHref    string
 	Details        []Detail
+	Submitted      Who // who submitted this revision, and when
+	SubmittedAt    string
 	Beneficiaries  []Detail
 	BenefTotal     string
 	Description    string
@@ -282,9 +284,8 @@ func NewReportDetail(p Page, base, orgBase string, r registry.ActivityReport, al
 		{"参与人数", strconv.Itoa(r.Participants)},
 		{"志愿者人数", strconv.Itoa(r.Volunteers)},
 		{"志愿服务时长（小时）", Hours(r.VolunteerTenths)},
-		{"提交人", r.SubmittedByName},
-		{"提交时间", DateTime(r.SubmittedAt)},
 	}
+	v.Submitted, v.SubmittedAt = NewWho(r.SubmittedByDisplay, r.SubmittedByName), DateTime(r.SubmittedAt)
 	if r.CorrectionReason != "" {
 		v.Details = append(v.Details, Detail{"更正说明", r.CorrectionReason})
 	}
@@ -300,7 +301,7 @@ func NewReportDetail(p Page, base, orgBase string, r registry.ActivityReport, al
 	}
 	for _, h := range all {
 		item := RevisionItem{Href: base + "/" + strconv.FormatInt(h.ID, 10), Revision: "第 " + strconv.Itoa(h.Revision) + " 版",
-			SubmittedAt: DateTime(h.SubmittedAt), By: h.SubmittedByName, Reason: h.CorrectionReason,
+			SubmittedAt: DateTime(h.SubmittedAt), By: NewWho(h.SubmittedByDisplay, h.SubmittedByName), Reason: h.CorrectionReason,
 			Current: h.Current(), This: h.ID == r.ID}
 		if item.Reason == "" {
 			item.Reason = "首次提交"

@@ -98,7 +98,7 @@ func NewPage(title string, a *portal.Account, current, flash string) Page {
 		DivisionName: a.DivisionName}
 	root := "/" + string(a.Tier)
 	for _, n := range navigation {
-		if portal.Can(a.Tier, n.action) {
+		if portal.Allowed(*a, n.action) {
 			p.Nav = append(p.Nav, NavItem{Label: n.label, Href: root + n.path})
 		}
 	}

@@ -118,6 +118,12 @@ type WorkReportCoverageView struct {
 	Missing       string
 	Problems      map[string]string
 	ExportXLSX    string // the table of the period shown as a spreadsheet
+	// The district opens a town: its rows link to the town's communities (RowHref), and with a town open the
+	// table is that town's (TownName), with the way back.
+	RowHref  func(code string) string
+	Town     Field
+	TownName string
+	BackHref string
 
 	CanMark     bool // the town: the groups that missed several periods, each with a 活动异常 form
 	MarkAction  string
@@ -161,7 +167,7 @@ type WorkReportVersion struct {
 	Activities  string
 	Members     string
 	Plans       string
-	SubmittedBy string
+	SubmittedBy Who
 	SubmittedAt string
 }
 
@@ -169,7 +175,7 @@ type WorkReportVersion struct {
 func NewWorkReportVersion(w registry.WorkReport) WorkReportVersion {
 	return WorkReportVersion{Revision: "第 " + strconv.Itoa(w.Revision) + " 版", Summary: w.Summary,
 		Activities: strconv.Itoa(w.Activities), Members: strconv.Itoa(w.Members), Plans: noticeDash(w.Plans),
-		SubmittedBy: noticeDash(w.SubmittedByName), SubmittedAt: DateTime(w.SubmittedAt)}
+		SubmittedBy: NewWho(w.SubmittedByName, w.SubmittedByUsername), SubmittedAt: DateTime(w.SubmittedAt)}
 }
 
 // WorkReportFormView is the committee's report for one group and period: a first report, or a correction with
@@ -280,7 +286,7 @@ type EvaluationRow struct {
 	GradeClass  StatusClass
 	Override    string // 调整自良好：reason, or ""
 	Views       string
-	By          string
+	By          Who
 	At          string
 }
 
@@ -292,7 +298,7 @@ func NewEvaluationRow(e registry.Evaluation, base string) EvaluationRow {
 		HistoryHref: base + "/orgs/" + id + "/evaluations", Place: e.TownName + " " + e.CommunityName,
 		Year: strconv.Itoa(e.Year) + "年度", Version: "第 " + strconv.Itoa(e.Version) + " 版",
 		Average: strconv.FormatFloat(e.Average, 'f', 2, 64), Grade: grade, GradeClass: class,
-		Views: noticeDash(e.Views), By: noticeDash(e.EvaluatedBy), At: DateTime(e.EvaluatedAt)}
+		Views: noticeDash(e.Views), By: NewWho(e.EvaluatedBy, e.EvaluatedByUsername), At: DateTime(e.EvaluatedAt)}
 	for _, d := range registry.EvaluationDimensions {
 		if s, ok := e.Scores[d.Key]; ok {
 			r.Scores = append(r.Scores, strconv.Itoa(s))
@@ -332,11 +338,15 @@ type EvaluationListView struct {
 	Action       string
 	Grade        Field
 	GradeOptions []Option
+	Year         Field
+	YearOptions  []Option
+	Divisions    DivisionFilter
 	Problems     map[string]string
 	Dimensions   []string
 	Rows         []EvaluationRow
-	Capped       bool
-	ExportXLSX   string // every row of the filter, without the cap
+	NextHref     string // the page after, "" on the last
+	FirstHref    string // the first page, "" on it
+	ExportXLSX   string // every row of the filter, without the page's limit
 }
 
 // CoverageExportHeader is the heading row of the coverage table's spreadsheet; child is 镇街 or 村(社区).

@@ -52,6 +52,11 @@ const (
 	DesignateBrands    Action = "matching.brand"   // designate a 品牌项目
 )
 
+// The actions of finishing what a clerk walks through (issue 17).
+const (
+	EndGuidedOrg Action = "orgs.end" // a committee 注销 a guided group it keeps (to 已注销 only)
+)
+
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
 // and sees everything read-only; towns file, decide filings and review notices; committees keep their guided
 // groups and submit what the tiers above read.
@@ -100,6 +105,7 @@ var capabilities = map[Action][]Tier{
 	OfferProjects:      {TierTown, TierCommunity},
 	HoldMatchingEvents: {TierDistrict, TierTown},
 	DesignateBrands:    {TierDistrict},
+	EndGuidedOrg:       {TierCommunity},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

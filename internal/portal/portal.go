@@ -124,6 +124,7 @@ type Account struct {
 	Username       string
 	DisplayName    string
 	Tier           Tier
+	Role           Role // the account's share of its tier's work; RoleAll for the whole
 	DivisionCode   string
 	DivisionName   string
 	Phone          string // office phone, for colleagues; not personal data of a group's leader

@@ -11,11 +11,11 @@ import (
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
-const accountColumns = `a.id, a.username, a.display_name, a.tier, a.division_code, d.name AS division_name, a.phone,
+const accountColumns = `a.id, a.username, a.display_name, a.tier, a.role, a.division_code, d.name AS division_name, a.phone,
 	a.disabled, a.locked_until, a.failed_logins, a.session_version, a.created_at, a.last_login_at, a.version`
 
 // accountOwnColumns are accountColumns without the join: the division name is filled in afterwards.
-const accountOwnColumns = `a.id, a.username, a.display_name, a.tier, a.division_code, '' AS division_name, a.phone,
+const accountOwnColumns = `a.id, a.username, a.display_name, a.tier, a.role, a.division_code, '' AS division_name, a.phone,
 	a.disabled, a.locked_until, a.failed_logins, a.session_version, a.created_at, a.last_login_at, a.version`
 
 type accountRow struct {
@@ -23,6 +23,7 @@ type accountRow struct {
 	Username       string
 	DisplayName    string
 	Tier           string
+	Role           string
 	DivisionCode   string
 	DivisionName   string
 	Phone          string
@@ -37,7 +38,7 @@ type accountRow struct {
 
 func (r accountRow) account() portal.Account {
 	return portal.Account{ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, Tier: portal.Tier(r.Tier),
-		DivisionCode: r.DivisionCode, DivisionName: r.DivisionName, Phone: r.Phone, Disabled: r.Disabled,
+		Role: portal.Role(r.Role), DivisionCode: r.DivisionCode, DivisionName: r.DivisionName, Phone: r.Phone, Disabled: r.Disabled,
 		LockedUntil: r.LockedUntil, FailedLogins: r.FailedLogins, SessionVersion: r.SessionVersion,
 		CreatedAt: r.CreatedAt, LastLoginAt: r.LastLoginAt, Version: r.Version}
 }

@@ -26,7 +26,7 @@ const filingColumns = `f.id, coalesce(f.org_id, 0) AS org_id, f.town_code, t.nam
 	coalesce(o.filing_no, '') AS filing_no, coalesce(o.status, '') AS org_status, coalesce(o.tier, '') AS org_tier,
 	coalesce(sa.display_name, '') AS submitted_by_name, coalesce(sa.username, '') AS submitted_by_username,
 	f.submitted_at, coalesce(da.display_name, '') AS decided_by_name,
-	coalesce(da.username, '') AS decided_by_username, f.decided_at, f.version`
+	coalesce(da.username, '') AS decided_by_username, f.decided_at, f.self_decided, f.version`
 
 const filingFrom = `FROM filings f
 	JOIN divisions t ON t.code = f.town_code
@@ -80,6 +80,7 @@ type filingRow struct {
 	DecidedByName       string
 	DecidedByUsername   string
 	DecidedAt           *time.Time
+	SelfDecided         bool
 	Version             int
 }
 
@@ -97,7 +98,8 @@ func (r filingRow) filing() registry.Filing {
 		ReturnReason: r.ReturnReason, FilingNo: r.FilingNo, OrgStatus: registry.Status(r.OrgStatus),
 		OrgTier: registry.Tier(r.OrgTier), SubmittedByName: r.SubmittedByName,
 		SubmittedByUsername: r.SubmittedByUsername, SubmittedAt: r.SubmittedAt, DecidedByName: r.DecidedByName,
-		DecidedByUsername: r.DecidedByUsername, DecidedAt: r.DecidedAt, Version: r.Version}
+		DecidedByUsername: r.DecidedByUsername, DecidedAt: r.DecidedAt, SelfDecided: r.SelfDecided,
+		Version: r.Version}
 }
 
 const filingFilterClause = `
@@ -396,6 +398,10 @@ func (db *DB) ApproveFiling(ctx context.Context, scope portal.Scope, actor porta
 		if err != nil {
 			return err
 		}
+		self, err := selfDecision(ctx, tx, id, f.TownCode, actor)
+		if err != nil {
+			return err
+		}
 		switch f.Kind {
 		case registry.FilingEstablish:
 			phone, err := box.Open(f.phoneEnc, "leader_phone")
@@ -465,9 +471,9 @@ func (db *DB) ApproveFiling(ctx context.Context, scope portal.Scope, actor porta
 		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE filings SET status = 'approved', org_id = @org_id, verify_token = @token,
-				decided_by = @actor_id, decided_at = now(), version = version + 1
+				decided_by = @actor_id, decided_at = now(), self_decided = @self, version = version + 1
 			WHERE id = @id`, pgx.NamedArgs{"id": id, "org_id": d.OrgID, "token": token,
-			"actor_id": actorRef(actor)}); err != nil {
+			"actor_id": actorRef(actor), "self": self}); err != nil {
 			return err
 		}
 		detail := string(f.Kind) + " org " + strconv.FormatInt(d.OrgID, 10)
@@ -519,10 +525,15 @@ func (db *DB) ReturnFiling(ctx context.Context, scope portal.Scope, actor portal
 		if err != nil {
 			return err
 		}
+		self, err := selfDecision(ctx, tx, id, f.TownCode, actor)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE filings SET status = 'returned', return_reason = @reason, decided_by = @actor_id,
-				decided_at = now(), version = version + 1
-			WHERE id = @id`, pgx.NamedArgs{"id": id, "reason": reason, "actor_id": actorRef(actor)}); err != nil {
+				decided_at = now(), self_decided = @self, version = version + 1
+			WHERE id = @id`, pgx.NamedArgs{"id": id, "reason": reason, "actor_id": actorRef(actor),
+			"self": self}); err != nil {
 			return err
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "filing.return", ObjectType: "filing",

@@ -212,6 +212,7 @@ type eventRow struct {
 	OrgID         int64
 	At            time.Time
 	ActorName     string
+	ActorDisplay  string
 	ActorDivision string
 	Kind          string
 	FromValue     string
@@ -223,8 +224,9 @@ type eventRow struct {
 // by key, like Organization.
 func (db *DB) OrgEvents(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Event, error) {
 	rows, _ := db.pool(planKept).Query(ctx, `
-		SELECT e.id, e.org_id, e.at, e.actor_name, e.actor_division, e.kind, e.from_value, e.to_value, e.reason
-		FROM org_events e JOIN organizations o ON o.id = e.org_id
+		SELECT e.id, e.org_id, e.at, e.actor_name, coalesce(ac.display_name, '') AS actor_display,
+			e.actor_division, e.kind, e.from_value, e.to_value, e.reason
+		FROM org_events e JOIN organizations o ON o.id = e.org_id LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE e.org_id = @id AND `+scopeOn("o")+`
 		ORDER BY e.id`,
 		scopeArgs(scope, pgx.NamedArgs{"id": orgID}))
@@ -235,7 +237,7 @@ func (db *DB) OrgEvents(ctx context.Context, scope portal.Scope, orgID int64) ([
 	out := make([]registry.Event, len(rs))
 	for i, r := range rs {
 		out[i] = registry.Event{ID: r.ID, OrgID: r.OrgID, At: r.At, ActorName: r.ActorName,
-			ActorDivision: r.ActorDivision, Kind: r.Kind, From: r.FromValue, To: r.ToValue, Reason: r.Reason}
+			ActorDisplay: r.ActorDisplay, ActorDivision: r.ActorDivision, Kind: r.Kind, From: r.FromValue, To: r.ToValue, Reason: r.Reason}
 	}
 	return out, nil
 }
@@ -396,7 +398,7 @@ func (db *DB) ChangeOrgStatus(ctx context.Context, scope portal.Scope, actor por
 			return err
 		}
 		o := cur.org
-		if !registry.RightsOn(scope, o).ChangeStatus {
+		if rights := registry.RightsOn(scope, o); !rights.ChangeStatus && !(rights.End && to == registry.StatusDissolved) {
 			return portal.ErrNotAllow
 		}
 		if o.Version != version || o.Status == to {

@@ -235,8 +235,11 @@ func TestChangeOrgStatus(t *testing.T) {
 	if err := db.ChangeOrgStatus(ctx, recTown, recActor(recTown), id, 1, registry.StatusDissolved, on, ""); !errors.Is(err, registry.ErrReasonRequired) {
 		t.Errorf("no reason: %v", err)
 	}
-	if err := db.ChangeOrgStatus(ctx, recCommunity, recActor(recCommunity), id, 1, registry.StatusDissolved, on, "解散"); !errors.Is(err, portal.ErrNotAllow) {
-		t.Errorf("community changing status: %v", err)
+	// A committee may only end (注销) its guided group; any other status is the town's.
+	for _, to := range []registry.Status{registry.StatusAbnormal, registry.StatusRevoked} {
+		if err := db.ChangeOrgStatus(ctx, recCommunity, recActor(recCommunity), id, 1, to, on, "解散"); !errors.Is(err, portal.ErrNotAllow) {
+			t.Errorf("community changing status to %s: %v", to, err)
+		}
 	}
 	if err := db.ChangeOrgStatus(ctx, recTown2, recActor(recTown2), id, 1, registry.StatusDissolved, on, "解散"); !errors.Is(err, portal.ErrNotFound) {
 		t.Errorf("other town changing status: %v", err)

@@ -19,7 +19,7 @@ const reportColumns = `r.id, r.report_no, r.revision, r.superseded_by, r.superse
 	r.org_id, o.name AS org_name, r.town_code, t.name AS town_name, r.community_code, c.name AS community_name,
 	r.activity_date, r.title, r.place, r.series, r.category, r.participants, r.volunteers,
 	(r.volunteer_hours * 10)::bigint AS volunteer_tenths, r.beneficiaries, r.beneficiaries_total, r.description,
-	r.submitted_by_name, r.submitted_at, r.demo, r.version`
+	r.submitted_by_name, coalesce(sa.display_name, '') AS submitted_by_display, r.submitted_at, r.demo, r.version`
 
 // reportListColumns are what a list row shows: no photos' text, description or beneficiary breakdown, whose
 // JSON alone was a noticeable share of a list page's CPU. Rows read with them leave the other fields zero.
@@ -36,7 +36,8 @@ const reportListFrom = `activity_reports r
 const reportFrom = `activity_reports r
 	JOIN organizations o ON o.id = r.org_id
 	JOIN divisions c ON c.code = r.community_code
-	JOIN divisions t ON t.code = r.town_code`
+	JOIN divisions t ON t.code = r.town_code
+	LEFT JOIN accounts sa ON sa.id = r.submitted_by`
 
 // reportFilterClause is the filter, each part folding away when empty (plan_cache_mode=force_custom_plan).
 const reportFilterClause = `

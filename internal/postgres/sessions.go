@@ -20,16 +20,17 @@ func (db *DB) SessionWithAccount(ctx context.Context, token string) (data []byte
 		a       portal.Account
 		id      *int64
 		tier    string
+		role    string
 		created *time.Time
 	)
 	// Without an account every column of a is NULL; the coalesces keep the scan simple, and id says which.
 	err = db.pool(planKept).QueryRow(ctx, `SELECT s.data, a.id, coalesce(a.username, ''), coalesce(a.display_name, ''),
-			coalesce(a.tier, ''), coalesce(a.division_code, ''), coalesce(a.phone, ''), coalesce(a.disabled, true),
+			coalesce(a.tier, ''), coalesce(a.role, ''), coalesce(a.division_code, ''), coalesce(a.phone, ''), coalesce(a.disabled, true),
 			a.locked_until, coalesce(a.failed_logins, 0), coalesce(a.session_version, 0), a.created_at,
 			a.last_login_at, coalesce(a.version, 0)
 		FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id
 		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).Scan(&data, &id, &a.Username,
-		&a.DisplayName, &tier, &a.DivisionCode, &a.Phone, &a.Disabled, &a.LockedUntil, &a.FailedLogins,
+		&a.DisplayName, &tier, &role, &a.DivisionCode, &a.Phone, &a.Disabled, &a.LockedUntil, &a.FailedLogins,
 		&a.SessionVersion, &created, &a.LastLoginAt, &a.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, false, nil
@@ -40,7 +41,7 @@ func (db *DB) SessionWithAccount(ctx context.Context, token string) (data []byte
 	if id == nil {
 		return data, nil, true, nil
 	}
-	a.ID, a.Tier = *id, portal.Tier(tier)
+	a.ID, a.Tier, a.Role = *id, portal.Tier(tier), portal.Role(role)
 	if created != nil {
 		a.CreatedAt = *created
 	}

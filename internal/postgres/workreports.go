@@ -98,7 +98,7 @@ func conflictOnUnique(err error) error {
 func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, p registry.Period) ([]registry.WorkReport, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT w.id, w.org_id, o.name, w.period_year, w.period_no, w.revision, w.summary, w.activities, w.members,
-			w.plans, coalesce(a.display_name, '') AS by_name, w.submitted_at
+			w.plans, coalesce(a.display_name, '') AS by_name, coalesce(a.username, '') AS by_username, w.submitted_at
 		FROM work_reports w JOIN organizations o ON o.id = w.org_id
 		LEFT JOIN accounts a ON a.id = w.submitted_by
 		WHERE w.org_id = @org_id AND w.period_year = @year AND w.period_no = @no AND `+scopeOn("o")+`
@@ -107,7 +107,7 @@ func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, 
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.WorkReport, error) {
 		var w registry.WorkReport
 		err := row.Scan(&w.ID, &w.OrgID, &w.OrgName, &w.Period.Year, &w.Period.Half, &w.Revision, &w.Summary,
-			&w.Activities, &w.Members, &w.Plans, &w.SubmittedByName, &w.SubmittedAt)
+			&w.Activities, &w.Members, &w.Plans, &w.SubmittedByName, &w.SubmittedByUsername, &w.SubmittedAt)
 		return w, err
 	})
 	return out, translate(err)
@@ -346,12 +346,14 @@ func (db *DB) Evaluate(ctx context.Context, scope portal.Scope, actor portal.Act
 }
 
 const evaluationColumns = `e.id, e.org_id, o.name AS org_name, t.name AS town_name, c.name AS community_name,
+	o.community_code,
 	e.year, e.version, e.scores, e.average::float8 AS average, e.computed_grade, e.grade, e.override_reason,
-	e.views, coalesce(a.display_name, '') AS evaluated_by, e.evaluated_at`
+	e.views, coalesce(a.display_name, '') AS evaluated_by, coalesce(a.username, '') AS evaluated_by_username,
+	e.evaluated_at`
 
 // latestColumns are evaluationColumns as the LatestEvaluations subquery names them.
-const latestColumns = `id, org_id, org_name, town_name, community_name, year, version, scores, average,
-	computed_grade, grade, override_reason, views, evaluated_by, evaluated_at`
+const latestColumns = `id, org_id, org_name, town_name, community_name, community_code, year, version, scores, average,
+	computed_grade, grade, override_reason, views, evaluated_by, evaluated_by_username, evaluated_at`
 
 const evaluationFrom = `FROM evaluations e JOIN organizations o ON o.id = e.org_id
 	JOIN divisions t ON t.code = o.town_code
@@ -362,8 +364,9 @@ func scanEvaluation(row pgx.CollectableRow) (registry.Evaluation, error) {
 	var e registry.Evaluation
 	var scores []byte
 	var computed, grade string
-	err := row.Scan(&e.ID, &e.OrgID, &e.OrgName, &e.TownName, &e.CommunityName, &e.Year, &e.Version, &scores,
-		&e.Average, &computed, &grade, &e.OverrideReason, &e.Views, &e.EvaluatedBy, &e.EvaluatedAt)
+	err := row.Scan(&e.ID, &e.OrgID, &e.OrgName, &e.TownName, &e.CommunityName, &e.CommunityCode, &e.Year, &e.Version, &scores,
+		&e.Average, &computed, &grade, &e.OverrideReason, &e.Views, &e.EvaluatedBy, &e.EvaluatedByUsername,
+		&e.EvaluatedAt)
 	if err != nil {
 		return e, err
 	}
@@ -382,23 +385,33 @@ func (db *DB) Evaluations(ctx context.Context, scope portal.Scope, orgID int64) 
 }
 
 // latestEvaluationsQuery is, for each group inside scope that has been evaluated, its latest evaluation (latest
-// year, latest version), optionally only those with @grade, by community and name; @limit 0 is no limit.
+// year, or the latest version of @year), narrowed by @grade, @town and @community, by community and name after
+// the cursor (@after_*); @limit 0 is no limit.
 func latestEvaluationsQuery() string {
 	return `SELECT ` + latestColumns + ` FROM (
-		SELECT DISTINCT ON (e.org_id) ` + evaluationColumns + `, o.community_code
+		SELECT DISTINCT ON (e.org_id) ` + evaluationColumns + `
 		` + evaluationFrom + `
-		WHERE ` + scopeOn("o") + `
+		WHERE ` + scopeOn("o") + ` AND (@town = '' OR o.town_code = @town)
+			AND (@community = '' OR o.community_code = @community) AND (@year::int = 0 OR e.year = @year::int)
 		ORDER BY e.org_id, e.year DESC, e.version DESC) latest
 	WHERE (@grade = '' OR latest.grade = @grade)
+		AND (@after_id::bigint = 0 OR (latest.community_code, latest.org_name, latest.org_id) >
+			(@after_community::text, @after_name::text, @after_id::bigint))
 	ORDER BY latest.community_code, latest.org_name, latest.org_id
 	LIMIT nullif(@limit::int, 0)`
 }
 
-// LatestEvaluations lists the latest evaluation of each evaluated group inside scope, optionally only those
-// with grade, by community and name, at most EvaluationListLimit.
-func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, grade registry.Grade) ([]registry.Evaluation, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, latestEvaluationsQuery(),
-		scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": registry.EvaluationListLimit}))
+func latestEvaluationsArgs(scope portal.Scope, f registry.EvaluationFilter, limit int) pgx.NamedArgs {
+	return scopeArgs(scope, pgx.NamedArgs{"grade": string(f.Grade), "town": f.TownCode,
+		"community": f.CommunityCode, "year": f.Year, "after_community": f.After.Community,
+		"after_name": f.After.Name, "after_id": f.After.OrgID, "limit": limit})
+}
+
+// LatestEvaluations lists one page of the latest evaluation of each evaluated group inside scope that matches
+// f, by community and name after f's cursor: at most limit rows (ask one more than a page shows to learn
+// whether there is a next page).
+func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, f registry.EvaluationFilter, limit int) ([]registry.Evaluation, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, latestEvaluationsQuery(), latestEvaluationsArgs(scope, f, limit))
 	out, err := pgx.CollectRows(rows, scanEvaluation)
 	return out, translate(err)
 }
@@ -407,15 +420,19 @@ func (db *DB) LatestEvaluations(ctx context.Context, scope portal.Scope, grade r
 // those with grade), in the list's order and without its cap, one row at a time, and then writes one audit row
 // ("evaluation.export") with the count — written even when the export fails half-way, since rows already sent
 // have left the registry all the same.
-func (db *DB) ExportEvaluations(ctx context.Context, scope portal.Scope, actor portal.Actor, grade registry.Grade, format string, fn func(registry.Evaluation) error) (int, error) {
+func (db *DB) ExportEvaluations(ctx context.Context, scope portal.Scope, actor portal.Actor, f registry.EvaluationFilter, format string, fn func(registry.Evaluation) error) (int, error) {
+	f.After = registry.EvaluationCursor{}
 	filter := "全部"
-	if grade != "" {
-		filter = "grade=" + string(grade)
+	if f.Grade != "" {
+		filter = "grade=" + string(f.Grade)
+	}
+	if f.TownCode != "" || f.CommunityCode != "" || f.Year != 0 {
+		filter += " town=" + f.TownCode + " community=" + f.CommunityCode + " year=" + strconv.Itoa(f.Year)
 	}
 	return db.auditedExport(ctx, actor, exportAudit{action: "evaluation.export", objectType: "evaluation",
 		format: format, filter: filter}, func() (int, error) {
 		return eachRow(ctx, db, latestEvaluationsQuery(),
-			[]any{scopeArgs(scope, pgx.NamedArgs{"grade": string(grade), "limit": 0})}, scanEvaluation, fn)
+			[]any{latestEvaluationsArgs(scope, f, 0)}, scanEvaluation, fn)
 	})
 }
 

@@ -154,6 +154,7 @@ type Filing struct {
 	DecidedByName       string
 	DecidedByUsername   string
 	DecidedAt           *time.Time
+	SelfDecided         bool // decided by its submitter, the town's single active officer
 	Version             int
 }
 
@@ -241,3 +242,7 @@ type Verification struct {
 	StatusOn   *time.Time
 	LeaderName string // "" unless the group publishes its contact
 }
+
+// ErrOwnFiling says an officer tried to decide a filing it submitted while the town has another active officer,
+// who must decide it (四眼原则).
+var ErrOwnFiling = errors.New("a filing is decided by an officer other than its submitter")

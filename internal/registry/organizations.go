@@ -46,6 +46,7 @@ type OrgRights struct {
 	Edit         bool // change the record's fields
 	ChangeStatus bool // 正常 / 活动异常 / 已注销 / 已撤销
 	Reveal       bool // see the leader's full phone and 身份证号, with a reason, audited
+	End          bool // 注销 a live guided group: its committee ends what it keeps (to 已注销 only)
 }
 
 // RightsOn says what scope may do to o. It assumes o lies inside scope (the store has already checked that). A
@@ -58,6 +59,7 @@ func RightsOn(scope portal.Scope, o Organization) OrgRights {
 	// A committee keeps only the groups it guides; a filed or registered group's record is kept above it.
 	r.Edit = portal.Can(scope.Tier, portal.EditOrg) && o.Status.Live() &&
 		(scope.Tier != portal.TierCommunity || o.Tier == TierGuided)
+	r.End = portal.Can(scope.Tier, portal.EndGuidedOrg) && o.Status.Live() && o.Tier == TierGuided
 	return r
 }
 

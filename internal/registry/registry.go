@@ -133,6 +133,7 @@ type Event struct {
 	OrgID         int64
 	At            time.Time
 	ActorName     string
+	ActorDisplay  string // the account's display name, "" when no account acted (the seed, an import)
 	ActorDivision string
 	Kind          string
 	From          string

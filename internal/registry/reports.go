@@ -40,7 +40,8 @@ type ActivityReport struct {
 	Beneficiaries      map[string]int // 服务对象 group → people served
 	BeneficiariesTotal int
 	Description        string
-	SubmittedByName    string
+	SubmittedByName    string // the username
+	SubmittedByDisplay string // the account's display name, "" for the seed
 	SubmittedAt        time.Time
 	Demo               bool
 	Version            int

@@ -115,17 +115,18 @@ type WorkReportInput struct {
 
 // WorkReport is one revision of a group's report for a period.
 type WorkReport struct {
-	ID              int64
-	OrgID           int64
-	OrgName         string
-	Period          Period
-	Revision        int
-	Summary         string
-	Activities      int
-	Members         int
-	Plans           string
-	SubmittedByName string
-	SubmittedAt     time.Time
+	ID                  int64
+	OrgID               int64
+	OrgName             string
+	Period              Period
+	Revision            int
+	Summary             string
+	Activities          int
+	Members             int
+	Plans               string
+	SubmittedByName     string // display name
+	SubmittedByUsername string
+	SubmittedAt         time.Time
 }
 
 // ReportOrg is a group as the report and evaluation forms name it.
@@ -251,22 +252,24 @@ type EvaluationInput struct {
 
 // Evaluation is one version of a group's evaluation for a year.
 type Evaluation struct {
-	ID             int64
-	OrgID          int64
-	OrgName        string
-	TownName       string
-	CommunityName  string
-	Year           int
-	Version        int
-	Scores         map[string]int
-	Average        float64
-	ComputedGrade  Grade
-	Grade          Grade
-	OverrideReason string
-	Views          string
-	EvaluatedBy    string
-	EvaluatedAt    time.Time
+	ID                  int64
+	OrgID               int64
+	OrgName             string
+	TownName            string
+	CommunityName       string
+	CommunityCode       string
+	Year                int
+	Version             int
+	Scores              map[string]int
+	Average             float64
+	ComputedGrade       Grade
+	Grade               Grade
+	OverrideReason      string
+	Views               string
+	EvaluatedBy         string // display name
+	EvaluatedByUsername string
+	EvaluatedAt         time.Time
 }
 
-// EvaluationListLimit caps the list of latest grades; a district narrows it by grade.
+// EvaluationListLimit is one page of the list of latest grades.
 const EvaluationListLimit = 500

@@ -348,10 +348,10 @@ func applicationDetail(ctx context.Context, db applicationReader, a *portal.Acco
 	}
 	v := web.NewApplicationDetail(web.NewPage("登记申请"+web.ApplicationNumber(id), a, base+"/applications", flash),
 		base, app, events)
-	district := portal.Can(a.Tier, portal.ReviewApplications)
+	district := portal.Allowed(*a, portal.ReviewApplications)
 	v.CanAccept = district && app.Status == registry.AppSubmitted
 	v.CanDecide = district && app.Status == registry.AppAccepted
-	v.CanResubmit = !district && app.Status == registry.AppCorrection
+	v.CanResubmit = portal.Allowed(*a, portal.SubmitApplications) && app.Status == registry.AppCorrection
 	return v, app, nil
 }
 

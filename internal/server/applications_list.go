@@ -35,7 +35,7 @@ func readApplicationQuery(r *http.Request, db orgFilterDivisions, a *portal.Acco
 	}
 	list := base + "/applications"
 	v := web.ApplicationsView{Page: web.NewPage(heading, a, list, takeFlashCtx(r)), Base: list, Heading: heading,
-		CanCreate: portal.Can(a.Tier, portal.SubmitApplications), Problems: map[string]string{}}
+		CanCreate: portal.Allowed(*a, portal.SubmitApplications), Problems: map[string]string{}}
 	q := r.URL.Query()
 	var f registry.ApplicationFilter
 	var err error

@@ -391,8 +391,16 @@ func TestBrowserDistrictReturnsAndApprovesAnApplication(t *testing.T) {
 	if got := district.text("#fact-venue"); got != betterVenue {
 		t.Errorf("the district sees venue %q, want the corrected %q", got, betterVenue)
 	}
+	// 准予登记 checks the code first, then asks on a page of its own showing the checked code.
 	district.fill("#uscc", uscc)
-	if res := district.click(`#approve button[type=submit]`); res.Status != 200 || district.url().Path != path {
+	asked := len(district.dialogMessages())
+	if res := district.click(`#approve button[type=submit]`); res.Status != 200 || district.text("#checked-uscc") != uscc {
+		t.Fatalf("核对代码: status %d at %s; the page says %q", res.Status, district.url(), district.text("main"))
+	}
+	if n := len(district.dialogMessages()) - asked; n != 0 {
+		t.Errorf("the check asked %d questions before checking the code", n)
+	}
+	if res := district.click(`#approve-confirm button[type=submit]`); res.Status != 200 || district.url().Path != path {
 		t.Fatalf("准予登记: status %d at %s; the page says %q", res.Status, district.url(), district.text("main"))
 	}
 	if st := district.text("#application-status"); st != "已准予" {

@@ -78,7 +78,7 @@ func (d dashboardData) view(r *http.Request) web.DashboardView {
 	if n := f.LockedAccounts; n > 0 {
 		v.Waiting = append(v.Waiting, web.WaitItem{Text: strconv.Itoa(n) + " 个下级账号因密码错误被锁定", Href: root + "/accounts"})
 	}
-	if n := f.DivisionsNoAcct; n > 0 && portal.Can(d.account.Tier, portal.ManageAccounts) {
+	if n := f.DivisionsNoAcct; n > 0 && portal.Allowed(*d.account, portal.ManageAccounts) {
 		v.Waiting = append(v.Waiting, web.WaitItem{Text: strconv.Itoa(n) + " 个下级区划尚无可用账号", Href: root + "/accounts/new"})
 	}
 	v.Waiting = append(v.Waiting, d.waiting(root)...)

@@ -45,7 +45,8 @@ func filingDetail(ctx context.Context, db filingReader, a *portal.Account, base 
 		return web.FilingDetailView{}, err
 	}
 	return web.NewFilingDetail(web.NewPage(web.FilingKindLabel(f.Kind)+" · "+f.Name, a, base, flash), base, f,
-		docs, events, canFile, canFile), nil
+		docs, events, canFile && portal.Allowed(*a, portal.DecideFilings),
+		canFile && portal.Allowed(*a, portal.SubmitFilings)), nil
 }
 
 func handleFilingShow(db filingReader, paths web.Paths, canFile bool, rs *responder) http.HandlerFunc {
@@ -561,6 +562,9 @@ type filingDecider interface {
 	ReturnFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error
 }
 
+// msgOwnFiling is why an officer may not decide a filing it submitted (四眼原则).
+const msgOwnFiling = "这份备案是您本人提交的。本镇街还有其他在岗工作人员，须由其他工作人员审核（准予备案或退回）。"
+
 // handleFilingApprove decides 准予备案. The version in the form makes two officers acting at once safe: exactly
 // one wins, the other gets 409 and nothing of theirs is written (no second organization, no second number).
 func handleFilingApprove(db filingDecider, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -575,13 +579,17 @@ func handleFilingApprove(db filingDecider, paths web.Paths, rs *responder) http.
 		}
 		d, err := db.ApproveFiling(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
 			newForm(r).version("version"))
-		if errors.Is(err, registry.ErrNameTaken) {
-			v, err := filingDetail(r.Context(), db, a, base, id, true, "")
-			if err != nil {
-				rs.fail(w, r, err)
+		if errors.Is(err, registry.ErrNameTaken) || errors.Is(err, registry.ErrOwnFiling) {
+			v, derr := filingDetail(r.Context(), db, a, base, id, true, "")
+			if derr != nil {
+				rs.fail(w, r, derr)
 				return
 			}
-			v.Problems["name"] = "区内已有同名的组织，不能准予备案。请退回并说明需更换名称。"
+			if errors.Is(err, registry.ErrOwnFiling) {
+				v.Problems["decision"] = msgOwnFiling
+			} else {
+				v.Problems["name"] = "区内已有同名的组织，不能准予备案。请退回并说明需更换名称。"
+			}
 			rs.render(w, r, http.StatusUnprocessableEntity, web.FilingDetailPage(v))
 			return
 		}
@@ -622,8 +630,20 @@ func handleFilingReturn(db filingDecider, paths web.Paths, rs *responder) http.H
 			rs.render(w, r, http.StatusUnprocessableEntity, web.FilingDetailPage(v))
 			return
 		}
-		if err := db.ReturnFiling(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
-			f.version("version"), reason); err != nil {
+		err := db.ReturnFiling(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
+			f.version("version"), reason)
+		if errors.Is(err, registry.ErrOwnFiling) {
+			v, derr := filingDetail(r.Context(), db, a, base, id, true, "")
+			if derr != nil {
+				rs.fail(w, r, derr)
+				return
+			}
+			v.Problems["decision"] = msgOwnFiling
+			v.ReturnReason = web.Field{Value: reason}
+			rs.render(w, r, http.StatusUnprocessableEntity, web.FilingDetailPage(v))
+			return
+		}
+		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}

@@ -98,7 +98,7 @@ func handleFilingExport(db filingExporter, paths web.Paths, format exportFormat,
 	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		v, f, _, err := readFilingQuery(r, db, a, base, portal.Can(a.Tier, portal.SubmitFilings))
+		v, f, _, err := readFilingQuery(r, db, a, base, portal.Allowed(*a, portal.SubmitFilings))
 		if queryRefused(w, r, rs, err, v.Problems, web.FilingsPage(v)) {
 			return
 		}

@@ -381,10 +381,11 @@ func TestFilingJurisdiction(t *testing.T) {
 			t.Errorf("demo-town2 POST %s: %d", p, res.StatusCode)
 		}
 	}
-	if res := other.get("/town/filings"); strings.Contains(res.Body, path) {
+	if res := other.get("/town/filings"); strings.Contains(res.Body, `"`+path+`"`) {
 		t.Error("demo-town2's list shows demo-town's filing")
 	}
-	if n := a.count(`SELECT count(*) FROM filings WHERE status <> 'submitted'`); n != 0 {
+	if n := a.count(`SELECT count(*) FROM filings WHERE status <> 'submitted' AND id::text = $1`,
+		path[strings.LastIndex(path, "/")+1:]); n != 0 {
 		t.Fatal("another town decided the filing")
 	}
 	district := a.signedIn("demo-district")

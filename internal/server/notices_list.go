@@ -52,7 +52,7 @@ func readNoticeQuery(r *http.Request, db orgFilterDivisions, a *portal.Account, 
 		heading = "重大活动报告（全部）"
 	}
 	v := web.NoticeListView{Page: web.NewPage(heading, a, base+"/notices", takeFlashCtx(r)), Heading: heading,
-		Base: list, CanCreate: portal.Can(a.Tier, portal.SubmitNotices), ShowTown: a.Tier != portal.TierCommunity,
+		Base: list, CanCreate: portal.Allowed(*a, portal.SubmitNotices), ShowTown: a.Tier != portal.TierCommunity,
 		Problems: map[string]string{}}
 	if a.Tier == portal.TierTown {
 		v.CalendarHref = base + "/notices"

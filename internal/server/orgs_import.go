@@ -76,10 +76,27 @@ func importFormView(a *portal.Account, base string) web.OrgImportView {
 		TemplateHref: base + "/import/template.xlsx", ListHref: base, Committee: a.Tier == portal.TierCommunity}
 }
 
-func handleOrgImportForm(paths web.Paths, rs *responder) http.HandlerFunc {
+// importJobLister lists an account's own 台账 jobs.
+type importJobLister interface {
+	ImportJobs(ctx context.Context, scope portal.Scope, actor portal.Actor) ([]ledger.Job, error)
+}
+
+// handleOrgImportForm is the upload form, with the account's 台账 jobs of the last day so a job's page is found
+// again by a link.
+func handleOrgImportForm(db importJobLister, paths web.Paths, rs *responder) http.HandlerFunc {
 	base := paths.Orgs()
 	return func(w http.ResponseWriter, r *http.Request) {
-		rs.render(w, r, http.StatusOK, web.OrgImportPage(importFormView(accountFrom(r.Context()), base)))
+		a := accountFrom(r.Context())
+		jobs, err := db.ImportJobs(r.Context(), a.Scope(), portal.ActorOf(*a, ""))
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		v := importFormView(a, base)
+		for _, j := range jobs {
+			v.Jobs = append(v.Jobs, web.NewOrgImportJobRow(j, jobHref(base, j.ID)))
+		}
+		rs.render(w, r, http.StatusOK, web.OrgImportPage(v))
 	}
 }
 

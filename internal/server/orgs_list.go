@@ -128,8 +128,15 @@ func withQuery(path string, v url.Values) string {
 }
 
 func (oq orgQuery) view(r *http.Request, a *portal.Account, base string) web.OrgListView {
-	return web.NewOrgListView(web.NewPage("社会组织", a, base, takeFlashCtx(r)), base, oq.form, oq.problems,
+	v := web.NewOrgListView(web.NewPage("社会组织", a, base, takeFlashCtx(r)), base, oq.form, oq.problems,
 		oq.towns, oq.communities)
+	if portal.Allowed(*a, portal.CreateOrg) {
+		v.NewHref = base + "/new"
+	}
+	if portal.Allowed(*a, portal.ImportOrgs) {
+		v.ImportHref = base + "/import"
+	}
+	return v
 }
 
 // handleOrgList is a tier's list of organizations: the filter, the total, and one keyset page newest first

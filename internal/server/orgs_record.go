@@ -421,21 +421,81 @@ func orgDetail(ctx context.Context, db orgReader, a *portal.Account, base string
 	}
 	v := web.NewOrgDetailView(web.NewPage(o.Name, a, base+"/orgs", takeFlashCtx(r)), o, events, base)
 	rights := registry.RightsOn(scope, o)
-	v.CanEdit, v.CanStatus, v.CanReveal = rights.Edit, rights.ChangeStatus, rights.Reveal
+	// The record offers what the account's role takes, of what its tier may do to o.
+	v.CanEdit, v.CanStatus = rights.Edit && portal.Allowed(*a, portal.EditOrg),
+		rights.ChangeStatus && portal.Allowed(*a, portal.ChangeOrgStatus)
+	v.CanReveal, v.CanEnd = rights.Reveal && portal.Allowed(*a, portal.RevealPersonal),
+		rights.End && portal.Allowed(*a, portal.EndGuidedOrg)
 	v.StatusOn.Value = time.Now().In(beijing).Format(dateLayout)
 	return v, o, nil
 }
 
-func handleOrgShow(db orgReader, paths web.Paths, rs *responder) http.HandlerFunc {
+// orgShower reads a record and what it links: its filings and its latest 评估评议.
+type orgShower interface {
+	orgReader
+	OrgFilings(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.OrgFiling, error)
+	LatestEvaluation(ctx context.Context, scope portal.Scope, orgID int64) (registry.OrgEvaluation, bool, error)
+}
+
+func handleOrgShow(db orgShower, paths web.Paths, rs *responder) http.HandlerFunc {
 	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, _, err := orgDetail(r.Context(), db, accountFrom(r.Context()), base, r)
+		a := accountFrom(r.Context())
+		v, o, err := orgDetail(r.Context(), db, a, base, r)
+		if err == nil {
+			err = orgLinks(r.Context(), db, a, paths, &v, o)
+		}
 		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}
 		rs.render(w, r, http.StatusOK, web.OrgDetailPage(v))
 	}
+}
+
+// orgLinks adds to the record of o its filings (for a tier that sees filings) and its latest 评估评议.
+func orgLinks(ctx context.Context, db orgShower, a *portal.Account, paths web.Paths, v *web.OrgDetailView, o registry.Organization) error {
+	in := web.OrgLinksInput{EvaluationsHref: paths.Org(o.ID) + "/evaluations",
+		MayFile: portal.Allowed(*a, portal.SubmitFilings)}
+	if portal.Allowed(*a, portal.ViewFilings) {
+		in.FilingsBase = paths.Filings()
+		fs, err := db.OrgFilings(ctx, a.Scope(), o.ID)
+		if err != nil {
+			return err
+		}
+		in.Filings = fs
+	}
+	e, ok, err := db.LatestEvaluation(ctx, a.Scope(), o.ID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		in.Evaluation = &e
+	}
+	v.SetLinks(o, in)
+	return nil
+}
+
+// statusDayAndReason checks the date and reason of a change to status to, adding their problems to p, and
+// returns the day.
+func statusDayAndReason(on, reason string, to registry.Status, p rules.Problems) time.Time {
+	now := time.Now().In(beijing)
+	day, err := time.ParseInLocation(dateLayout, on, beijing)
+	switch {
+	case on == "":
+		p.Add("status_on", "请填写日期")
+	case err != nil:
+		p.Add("status_on", "日期格式应为 2021-07-21")
+	case day.After(now):
+		p.Add("status_on", "日期不能晚于今天")
+	}
+	switch n := utf8.RuneCountInString(reason); {
+	case n == 0 && to.Valid() && to != registry.StatusNormal:
+		p.Add("reason", "变更为“"+to.Label()+"”须写明原因")
+	case n > 200:
+		p.Add("reason", "原因不能超过 200 字")
+	}
+	return day
 }
 
 // handleOrgStatus changes an organization's status (正常, 活动异常, 已注销, 已撤销) with a date and a reason.
@@ -471,22 +531,7 @@ func handleOrgStatus(db orgStatusChanger, paths web.Paths, rs *responder) http.H
 		case to == o.Status:
 			p.Add("status", "新状态与当前状态相同")
 		}
-		now := time.Now().In(beijing)
-		day, err := time.ParseInLocation(dateLayout, on, beijing)
-		switch {
-		case on == "":
-			p.Add("status_on", "请填写日期")
-		case err != nil:
-			p.Add("status_on", "日期格式应为 2021-07-21")
-		case day.After(now):
-			p.Add("status_on", "日期不能晚于今天")
-		}
-		switch n := utf8.RuneCountInString(reason); {
-		case n == 0 && to.Valid() && to != registry.StatusNormal:
-			p.Add("reason", "变更为“"+to.Label()+"”须写明原因")
-		case n > 200:
-			p.Add("reason", "原因不能超过 200 字")
-		}
+		day := statusDayAndReason(on, reason, to, p)
 		if p.OK() {
 			err = db.ChangeOrgStatus(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), o.ID,
 				version, to, day, reason)

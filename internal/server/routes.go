@@ -73,6 +73,7 @@ func (s *Server) routes() http.Handler {
 			d.get("/applications/{id}", portal.ViewApplications, handleApplicationShow(s.db, dp, s.resp))
 			d.post("/applications/{id}/accept", portal.ReviewApplications, handleApplicationDecide(s.db, dp, registry.AppAccepted, s.resp))
 			d.post("/applications/{id}/return", portal.ReviewApplications, handleApplicationDecide(s.db, dp, registry.AppCorrection, s.resp))
+			d.post("/applications/{id}/approve/check", portal.ReviewApplications, handleApplicationApproveCheck(s.db, dp, s.resp))
 			d.post("/applications/{id}/approve", portal.ReviewApplications, handleApplicationDecide(s.db, dp, registry.AppApproved, s.resp))
 			d.post("/applications/{id}/reject", portal.ReviewApplications, handleApplicationDecide(s.db, dp, registry.AppRejected, s.resp))
 
@@ -126,7 +127,7 @@ func (s *Server) routes() http.Handler {
 			t.post("/orgs/{id}/edit", portal.EditOrg, handleOrgUpdate(s.db, tp, s.resp))
 			t.post("/orgs/{id}/status", portal.ChangeOrgStatus, handleOrgStatus(s.db, tp, s.resp))
 			t.post("/orgs/{id}/reveal", portal.RevealPersonal, handleOrgReveal(s.db, tp, s.resp))
-			t.get("/orgs/import", portal.ImportOrgs, handleOrgImportForm(tp, s.resp))
+			t.get("/orgs/import", portal.ImportOrgs, handleOrgImportForm(s.db, tp, s.resp))
 			t.post("/orgs/import", portal.ImportOrgs, handleOrgImportUpload(s.db, s.imports, tp, s.resp))
 			t.get("/orgs/import/template.xlsx", portal.ImportOrgs, handleOrgImportTemplate(s.db, s.resp))
 			t.get("/orgs/import/jobs/{id}", portal.ImportOrgs, handleOrgImportJob(s.db, tp, s.resp))
@@ -212,7 +213,8 @@ func (s *Server) routes() http.Handler {
 			c.get("/orgs/{id}", portal.ViewOrgs, handleOrgShow(s.db, cp, s.resp))
 			c.get("/orgs/{id}/edit", portal.EditOrg, handleOrgEdit(s.db, cp, s.resp))
 			c.post("/orgs/{id}/edit", portal.EditOrg, handleOrgUpdate(s.db, cp, s.resp))
-			c.get("/orgs/import", portal.ImportOrgs, handleOrgImportForm(cp, s.resp))
+			c.post("/orgs/{id}/end", portal.EndGuidedOrg, handleOrgEnd(s.db, cp, s.resp))
+			c.get("/orgs/import", portal.ImportOrgs, handleOrgImportForm(s.db, cp, s.resp))
 			c.post("/orgs/import", portal.ImportOrgs, handleOrgImportUpload(s.db, s.imports, cp, s.resp))
 			c.get("/orgs/import/template.xlsx", portal.ImportOrgs, handleOrgImportTemplate(s.db, s.resp))
 			c.get("/orgs/import/jobs/{id}", portal.ImportOrgs, handleOrgImportJob(s.db, cp, s.resp))
@@ -320,7 +322,7 @@ func (a area) handle(method, path string, act portal.Action, h http.HandlerFunc)
 	a.r.Method(method, path, guarded{action: act, next: h, rs: a.rs})
 }
 
-// guarded answers a request only for an account whose tier may perform action.
+// guarded answers a request only for an account whose tier and role may perform action (portal.Allowed).
 type guarded struct {
 	action portal.Action
 	next   http.HandlerFunc
@@ -328,7 +330,7 @@ type guarded struct {
 }
 
 func (g guarded) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if a := accountFrom(r.Context()); a == nil || !portal.Can(a.Tier, g.action) {
+	if a := accountFrom(r.Context()); a == nil || !portal.Allowed(*a, g.action) {
 		g.rs.forbidden(w, r)
 		return
 	}

@@ -52,15 +52,6 @@ type evaluator interface {
 	Evaluate(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.EvaluationInput) (registry.Grade, error)
 }
 
-type evaluationLister interface {
-	LatestEvaluations(ctx context.Context, scope portal.Scope, grade registry.Grade) ([]registry.Evaluation, error)
-}
-
-type evaluationExporter interface {
-	ExportEvaluations(ctx context.Context, scope portal.Scope, actor portal.Actor, grade registry.Grade, format string,
-		fn func(registry.Evaluation) error) (int, error)
-}
-
 type coverageExporter interface {
 	ReportCoverage(ctx context.Context, scope portal.Scope, p registry.Period) ([]registry.ReportCoverage, error)
 	AuditCoverageExport(ctx context.Context, actor portal.Actor, p registry.Period, format string, rows int) error
@@ -210,10 +201,15 @@ func coverageView(ctx context.Context, db workReportCoverage, a *portal.Account,
 	if err != nil {
 		return v, err
 	}
+	if a.Tier == portal.TierDistrict {
+		if cs, err = openTownCoverage(ctx, db, base, p, r.URL.Query().Get("town"), cs, &v); err != nil {
+			return v, err
+		}
+	}
 	var live, missing int
 	v.Rows, live, missing = web.NewCoverageRows(cs)
 	v.Live, v.Missing = strconv.Itoa(live), strconv.Itoa(missing)
-	if portal.Can(a.Tier, portal.MarkAbnormal) {
+	if portal.Allowed(*a, portal.MarkAbnormal) {
 		v.CanMark = true
 		last := cur.Prev()
 		var labels []string
@@ -531,81 +527,12 @@ func handleEvaluationHistory(db evaluationReader, paths web.Paths, rs *responder
 		sid := itoa64(id)
 		v := web.EvaluationHistoryView{Page: web.NewPage(o.Name+" · 评估记录", a, base+"/evaluations", takeFlashCtx(r)),
 			OrgName: o.Name, OrgHref: base + "/orgs/" + sid, Dimensions: web.DimensionLabels()}
-		if portal.Can(a.Tier, portal.SubmitEvaluations) {
+		if portal.Allowed(*a, portal.SubmitEvaluations) {
 			v.NewHref = base + "/evaluations/new?org=" + sid
 		}
 		for _, e := range es {
 			v.Rows = append(v.Rows, web.NewEvaluationRow(e, base))
 		}
 		rs.render(w, r, http.StatusOK, web.EvaluationHistoryPage(v))
-	}
-}
-
-// handleEvaluationList is the latest grade of each evaluated group inside the caller's jurisdiction.
-func handleEvaluationList(db evaluationLister, paths web.Paths, rs *responder) http.HandlerFunc {
-	base := paths.Root()
-	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		heading := "评估评议结果"
-		if a.Tier == portal.TierDistrict {
-			heading = "评估评议结果（全区）"
-		}
-		v := web.EvaluationListView{Page: web.NewPage(heading, a, base+"/evaluations", takeFlashCtx(r)),
-			Heading: heading, Action: base + "/evaluations", Problems: map[string]string{},
-			Dimensions: web.DimensionLabels()}
-		v.Grade.Value = strings.TrimSpace(r.URL.Query().Get("grade"))
-		grade := registry.Grade(v.Grade.Value)
-		if grade != "" && !grade.Valid() {
-			v.Grade.Problem = "请从列表中选择等次"
-			v.Problems["grade"] = v.Grade.Problem
-			grade = ""
-		}
-		v.GradeOptions = web.GradeOptions("全部", grade)
-		es, err := db.LatestEvaluations(r.Context(), a.Scope(), grade)
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
-		for _, e := range es {
-			v.Rows = append(v.Rows, web.NewEvaluationRow(e, base))
-		}
-		v.Capped = len(es) >= registry.EvaluationListLimit
-		if len(v.Problems) == 0 {
-			q := url.Values{}
-			if grade != "" {
-				q.Set("grade", string(grade))
-			}
-			v.ExportXLSX = withQuery(base+"/evaluations/export.xlsx", q)
-		}
-		status := http.StatusOK
-		if len(v.Problems) > 0 {
-			status = http.StatusUnprocessableEntity
-		}
-		rs.render(w, r, status, web.EvaluationListPage(v))
-	}
-}
-
-// handleEvaluationExport is the evaluation list — the latest grade of every evaluated group inside the caller's
-// jurisdiction, with the same grade filter and without the page's cap — streamed as a spreadsheet; every text
-// cell is neutralised against formulas and one audit row records the export.
-func handleEvaluationExport(db evaluationExporter, rs *responder) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		grade := registry.Grade(strings.TrimSpace(r.URL.Query().Get("grade")))
-		if grade != "" && !grade.Valid() {
-			rs.errorPage(w, r, http.StatusUnprocessableEntity, "等次无效", "请从列表中选择等次。")
-			return
-		}
-		header := web.EvaluationExportHeader()
-		streamTable(w, r, rs, a, exportXLSX, "评估评议结果", "evaluations", "评估评议", header,
-			func(t export.Table) error {
-				cells := make([]any, 0, len(header))
-				_, err := db.ExportEvaluations(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())),
-					grade, string(exportXLSX), func(e registry.Evaluation) error {
-						cells = web.EvaluationExportCells(e, cells)
-						return t.Row(cells)
-					})
-				return err
-			})
 	}
 }

@@ -1,0 +1,32 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+)
+
+// selfDecision says whether actor deciding filing id of town decides a filing it submitted itself. It may only
+// when it is the town's single active officer (the decision is then marked, and its history says so); with
+// another active officer in the town it is ErrOwnFiling. Called inside the deciding transaction, after the
+// filing's row is locked.
+func selfDecision(ctx context.Context, tx pgx.Tx, id int64, town string, actor portal.Actor) (bool, error) {
+	var own bool
+	if err := tx.QueryRow(ctx, `SELECT submitted_by IS NOT DISTINCT FROM @actor FROM filings WHERE id = @id`,
+		pgx.NamedArgs{"id": id, "actor": actorRef(actor)}).Scan(&own); err != nil || !own || actor.AccountID == 0 {
+		return false, err
+	}
+	var others bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE tier = 'town'
+		AND division_code = @town AND NOT disabled AND id <> @actor)`,
+		pgx.NamedArgs{"town": town, "actor": actor.AccountID}).Scan(&others); err != nil {
+		return false, err
+	}
+	if others {
+		return false, registry.ErrOwnFiling
+	}
+	return true, nil
+}
