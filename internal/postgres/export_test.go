@@ -22,3 +22,11 @@ func SetSearchWindow(n int) (restore func()) {
 
 // TermShare is termShare, for its table test.
 var TermShare = termShare
+
+// SetPublicWalk bounds the public directory's walk to n entries until restore is called, so that a test of a
+// few hundred rows crosses the bound.
+func SetPublicWalk(n int) (restore func()) {
+	old := publicWalk
+	publicWalk = n
+	return func() { publicWalk = old }
+}
