@@ -46,7 +46,7 @@ func scanPublicRows(rows pgx.Rows) ([]registry.PublicOrgRow, error) {
 }
 
 // publicFilters is the part of every directory statement that the filter decides besides the walk itself.
-const publicFilters = orgScope + `
+var publicFilters = scopeOn("o") + `
 	AND o.status = ANY(@statuses)
 	AND (@town = '' OR o.town_code = @town)
 	AND (@community = '' OR o.community_code = @community)
@@ -114,7 +114,7 @@ func (db *DB) PublicOrganizations(ctx context.Context, scope portal.Scope, f reg
 
 // publicNewest is the unsearched list newest first: the jurisdiction's (or a status's or tier's) own index.
 func (db *DB) publicNewest(ctx context.Context, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+publicListColumns+` FROM organizations o
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM organizations o
 		WHERE `+publicFilters+` AND (@after = 0 OR o.id < @after)
 		ORDER BY o.id DESC LIMIT @limit`, args)
 	list, err := scanPublicRows(rows)
@@ -131,7 +131,7 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 	key := keys[0]
 	if len(keys) > 1 {
 		var n int64
-		err := db.Pool.QueryRow(ctx, `
+		err := db.pool(planFresh).QueryRow(ctx, `
 			SELECT k, (SELECT count(*) FROM (SELECT 1 FROM org_postings p WHERE p.key = k LIMIT @cap) x) AS n
 			FROM unnest(@keys::text[]) k ORDER BY n, k LIMIT 1`,
 			pgx.NamedArgs{"keys": keys, "cap": probeCap}).Scan(&key, &n)
@@ -143,7 +143,7 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 		}
 	}
 	args["key"] = key
-	rows, _ := db.Pool.Query(ctx, `SELECT `+publicListColumns+` FROM (
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM (
 			SELECT p.org_id FROM org_postings p
 			WHERE p.key = @key AND (@after = 0 OR p.org_id < @after)
 			ORDER BY p.org_id DESC LIMIT @walk
@@ -157,7 +157,7 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 	// The page did not fill: either the postings ended, or the walk stopped at its bound and the search goes on
 	// past the last entry it read.
 	var edge int64
-	err = db.Pool.QueryRow(ctx, `SELECT p.org_id FROM org_postings p
+	err = db.pool(planFresh).QueryRow(ctx, `SELECT p.org_id FROM org_postings p
 		WHERE p.key = @key AND (@after = 0 OR p.org_id < @after)
 		ORDER BY p.org_id DESC OFFSET @walk - 1 LIMIT 1`, args).Scan(&edge)
 	if err == pgx.ErrNoRows {
@@ -172,12 +172,12 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 // publicByName walks the jurisdiction's name index from the cursor, at most publicWalk entries, and keeps the
 // rows that pass every filter.
 func (db *DB) publicByName(ctx context.Context, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
-	const walk = `SELECT o.id, o.name FROM organizations o
-		WHERE ` + orgScope + ` AND (@town = '' OR o.town_code = @town)
+	walk := `SELECT o.id, o.name FROM organizations o
+		WHERE ` + scopeOn("o") + ` AND (@town = '' OR o.town_code = @town)
 		AND (@community = '' OR o.community_code = @community)
 		AND (@after = 0 OR (o.name, o.id) > (@after_name, @after))
 		ORDER BY o.name, o.id`
-	rows, _ := db.Pool.Query(ctx, `SELECT `+publicListColumns+` FROM (`+walk+` LIMIT @walk) w
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM (`+walk+` LIMIT @walk) w
 		JOIN organizations o ON o.id = w.id
 		WHERE `+publicFilters+`
 		ORDER BY w.name, w.id LIMIT @limit`, args)
@@ -186,7 +186,7 @@ func (db *DB) publicByName(ctx context.Context, args pgx.NamedArgs, limit int) (
 		return pageOf(list, limit, nil), err
 	}
 	var edge registry.PublicCursor
-	err = db.Pool.QueryRow(ctx, walk+` OFFSET @walk - 1 LIMIT 1`, args).Scan(&edge.ID, &edge.Name)
+	err = db.pool(planFresh).QueryRow(ctx, walk+` OFFSET @walk - 1 LIMIT 1`, args).Scan(&edge.ID, &edge.Name)
 	if err == pgx.ErrNoRows {
 		return pageOf(list, limit, nil), nil
 	}
@@ -216,7 +216,7 @@ func (db *DB) PublicOrganization(ctx context.Context, scope portal.Scope, id int
 	}
 	var grade *string
 	var gradeYear *int
-	err := db.Lookups.QueryRow(ctx, `
+	err := db.pool(planKept).QueryRow(ctx, `
 		SELECT o.id, o.name, o.tier, o.legal_form, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
 		       o.town_code, t.name, o.community_code, c.name, o.fields, o.nature, o.beneficiaries, o.founded_on,
 		       o.status, o.status_on, o.status_reason,
@@ -229,7 +229,7 @@ func (db *DB) PublicOrganization(ctx context.Context, scope portal.Scope, id int
 		LEFT JOIN community_offices f ON f.community_code = o.community_code
 		LEFT JOIN LATERAL (SELECT grade, year FROM evaluations v WHERE v.org_id = o.id
 			ORDER BY year DESC, version DESC LIMIT 1) e ON true
-		WHERE o.id = @id AND `+orgScope, scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(
+		WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(
 		&o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), &o.USCC, &o.FilingNo,
 		&o.TownCode, &o.TownName, &o.CommunityCode, &o.CommunityName, &o.Fields, &o.Nature, &o.Beneficiaries,
 		&o.FoundedOn, (*string)(&o.Status), &o.StatusOn, &o.StatusReason, &o.LeaderName, &o.Demo,
@@ -244,7 +244,7 @@ func (db *DB) PublicOrganization(ctx context.Context, scope portal.Scope, id int
 	if o.Status.Live() {
 		o.StatusReason = ""
 	}
-	rows, _ := db.Lookups.Query(ctx, `
+	rows, _ := db.pool(planKept).Query(ctx, `
 		SELECT title, activity_date, series FROM activity_reports
 		WHERE org_id = @id AND superseded_at IS NULL
 		ORDER BY activity_date DESC, id DESC LIMIT 5`, pgx.NamedArgs{"id": id})
@@ -266,17 +266,14 @@ func (db *DB) PublicCheck(ctx context.Context, scope portal.Scope, kind registry
 	if err := checkScope(scope); err != nil {
 		return c, err
 	}
-	col := "o.uscc"
-	if kind == registry.NumberFiling {
-		col = "o.filing_no"
-	}
-	err := db.Lookups.QueryRow(ctx, `
+	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT o.id, o.name, o.tier, o.legal_form, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
 		       t.name, c.name, o.status, o.status_on, o.status_reason
 		FROM organizations o
 		JOIN divisions t ON t.code = o.town_code
 		JOIN divisions c ON c.code = o.community_code
-		WHERE `+col+` = @number AND `+orgScope, scopeArgs(scope, pgx.NamedArgs{"number": number})).Scan(
+		WHERE CASE WHEN @kind = 'filing' THEN o.filing_no = @number ELSE o.uscc = @number END
+			AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"kind": string(kind), "number": number})).Scan(
 		&c.OrgID, &c.Name, (*string)(&c.Tier), (*string)(&c.LegalForm), &c.USCC, &c.FilingNo, &c.TownName,
 		&c.CommunityName, (*string)(&c.Status), &c.StatusOn, &c.StatusReason)
 	if c.Status.Live() {
@@ -295,7 +292,7 @@ func (db *DB) PublicDivision(ctx context.Context, scope portal.Scope, code strin
 	if !scope.Covers(code) || len(code) == len(scope.Division) {
 		return d, portal.ErrNotFound
 	}
-	err := db.Lookups.QueryRow(ctx, `
+	err := db.pool(planKept).QueryRow(ctx, `
 		SELECT d.code, d.name, d.kind, d.parent_code, p.name, d.rural, d.demo,
 		       coalesce(f.phone, ''), coalesce(f.address, ''), coalesce(f.hours, '')
 		FROM divisions d JOIN divisions p ON p.code = d.parent_code
@@ -307,7 +304,7 @@ func (db *DB) PublicDivision(ctx context.Context, scope portal.Scope, code strin
 	}
 	d.Office.CommunityCode, d.Office.CommunityName, d.Office.TownName = d.Code, d.Name, d.ParentName
 	// Live groups of each child community (a town) or of the community itself, from the kept counts.
-	rows, _ := db.Lookups.Query(ctx, `
+	rows, _ := db.pool(planKept).Query(ctx, `
 		SELECT d.code, d.name, d.kind,
 		       coalesce((SELECT sum(n) FROM org_counts k WHERE k.community_code = d.code
 		                 AND k.status IN ('normal', 'abnormal')), 0)::bigint
@@ -333,7 +330,7 @@ func (db *DB) PublicTownCounts(ctx context.Context, scope portal.Scope) ([]regis
 	if err := checkScope(scope); err != nil {
 		return nil, err
 	}
-	rows, _ := db.Lookups.Query(ctx, `
+	rows, _ := db.pool(planKept).Query(ctx, `
 		SELECT d.code, d.name, d.kind,
 		       coalesce((SELECT sum(n) FROM org_town_counts k WHERE k.town_code = d.code
 		                 AND k.status IN ('normal', 'abnormal')), 0)::bigint
@@ -371,4 +368,37 @@ func (db *DB) SetCommunityOffice(ctx context.Context, scope portal.Scope, actor 
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "community_office.set",
 			ObjectType: "division", ObjectID: o.CommunityCode, Result: portal.ResultOK, Detail: strconv.Quote(o.Phone)})
 	})
+}
+
+// OpenData calls fn with every organization in scope, oldest first, as the open data carries it. The rows
+// stream from the database as fn consumes them, so an extract of millions holds one row at a time.
+func (db *DB) OpenData(ctx context.Context, scope portal.Scope, fn func(registry.OpenOrg) error) error {
+	if err := checkScope(scope); err != nil {
+		return err
+	}
+	rows, err := db.pool(planFresh).Query(ctx, `
+		SELECT o.id, o.name, o.tier, o.legal_form, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
+		       o.town_code, t.name, o.community_code, c.name, o.fields, o.nature, o.beneficiaries, o.founded_on,
+		       o.status, o.status_on, o.status_reason, coalesce(f.phone, ''), coalesce(f.address, ''), o.updated_at
+		FROM organizations o
+		JOIN divisions t ON t.code = o.town_code
+		JOIN divisions c ON c.code = o.community_code
+		LEFT JOIN community_offices f ON f.community_code = o.community_code
+		WHERE `+scopeOn("o")+` ORDER BY o.id`, scopeArgs(scope, nil))
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	var o registry.OpenOrg
+	for rows.Next() {
+		if err := rows.Scan(&o.ID, &o.Name, (*string)(&o.Tier), &o.LegalForm, &o.USCC, &o.FilingNo, &o.TownCode,
+			&o.TownName, &o.CommunityCode, &o.CommunityName, &o.Fields, &o.Nature, &o.Beneficiaries, &o.FoundedOn,
+			(*string)(&o.Status), &o.StatusOn, &o.StatusReason, &o.OfficePhone, &o.OfficeAddress, &o.UpdatedAt); err != nil {
+			return translate(err)
+		}
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	return translate(rows.Err())
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/testdb"
 )
 
 // pageThrough reads the public directory from its start to its end and returns the ids in order, and how many
@@ -192,5 +193,66 @@ func TestPublicProfileIsPublicOnly(t *testing.T) {
 	}
 	if _, err := db.PublicDivision(ctx, district, "500113001"); err != portal.ErrNotFound {
 		t.Errorf("another district's town: %v", err)
+	}
+}
+
+// A 备案编号 or 统一社会信用代码 finds its group, with its status; an unknown number is ErrNotFound.
+func TestPublicCheckByNumber(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	var filingNo, uscc string
+	if err := db.Pool.QueryRow(ctx, `SELECT (SELECT filing_no FROM organizations WHERE filing_no IS NOT NULL LIMIT 1),
+		(SELECT uscc FROM organizations WHERE uscc IS NOT NULL LIMIT 1)`).Scan(&filingNo, &uscc); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []struct {
+		kind   registry.NumberKind
+		number string
+	}{{registry.NumberFiling, filingNo}, {registry.NumberUSCC, uscc}} {
+		c, err := db.PublicCheck(ctx, district, n.kind, n.number)
+		if err != nil || c.Name == "" || c.TownName == "" || (c.FilingNo != n.number && c.USCC != n.number) {
+			t.Errorf("%s %s: %+v %v", n.kind, n.number, c, err)
+		}
+		if _, err := db.PublicCheck(ctx, district, n.kind, n.number+"9"); err != portal.ErrNotFound {
+			t.Errorf("unknown %s: %v", n.kind, err)
+		}
+	}
+	// A 备案编号 looked up as a USCC finds nothing.
+	if _, err := db.PublicCheck(ctx, district, registry.NumberUSCC, filingNo); err != portal.ErrNotFound {
+		t.Errorf("a filing number as a USCC: %v", err)
+	}
+}
+
+// Two extracts of the open data name every record alike, and carry no personal data.
+func TestOpenDataIsStableAndPublic(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	extract := func() []registry.OpenOrg {
+		var out []registry.OpenOrg
+		if err := db.OpenData(ctx, district, func(o registry.OpenOrg) error { out = append(out, o); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := extract()
+	if _, err := db.Pool.Exec(ctx, `UPDATE organizations SET status = 'dissolved', status_on = '2025-01-02', status_reason = '成员解散'
+		WHERE id = (SELECT min(id) FROM organizations)`); err != nil {
+		t.Fatal(err)
+	}
+	second := extract()
+	if len(first) == 0 || len(first) != len(second) {
+		t.Fatalf("extracts of %d and %d rows", len(first), len(second))
+	}
+	for i := range first {
+		for _, kind := range []string{"organizations", "services", "locations"} {
+			a := registry.OpenRecord(kind, first[i], "", "2025-01-01")
+			b := registry.OpenRecord(kind, second[i], "", "2025-01-02")
+			if a[0] != b[0] {
+				t.Fatalf("%s id of org %d changed: %s → %s", kind, first[i].ID, a[0], b[0])
+			}
+		}
+	}
+	if second[0].Status != registry.StatusDissolved || second[0].StatusReason != "成员解散" {
+		t.Errorf("a dissolved group: %+v", second[0])
 	}
 }
