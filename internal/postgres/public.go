@@ -5,6 +5,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"unicode/utf8"
 
@@ -401,4 +402,18 @@ func (db *DB) OpenData(ctx context.Context, scope portal.Scope, fn func(registry
 		}
 	}
 	return translate(rows.Err())
+}
+
+// PublicScope is the jurisdiction the public side shows: the registry's one district. A database holding
+// several districts (a province) has no single public scope yet, and says so.
+func (db *DB) PublicScope(ctx context.Context) (portal.Scope, error) {
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT code FROM divisions WHERE level = 'district' ORDER BY code LIMIT 2`)
+	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return portal.Scope{}, translate(err)
+	}
+	if len(codes) != 1 {
+		return portal.Scope{}, fmt.Errorf("public scope: %d districts in the registry, want one", len(codes))
+	}
+	return portal.Scope{Tier: portal.TierDistrict, Division: codes[0]}, nil
 }

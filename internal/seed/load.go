@@ -47,6 +47,9 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password str
 	if err := LoadDemoOrganizations(ctx, db); err != nil {
 		return false, err
 	}
+	if err := LoadDemoOffices(ctx, db); err != nil {
+		return false, err
+	}
 	if err := LoadDemoApplications(ctx, db); err != nil {
 		return false, err
 	}
