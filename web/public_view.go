@@ -8,20 +8,20 @@ import (
 	"strings"
 	"time"
 
-	"github.com/yubei-cso/portal/internal/portal"
-	"github.com/yubei-cso/portal/internal/registry"
+		"github.com/yubei-cso/portal/internal/registry"
 )
 
 // PublicForm is the directory's filter as the resident set it, kept to re-show it.
 type PublicForm struct {
-	Query, Town, Community, Field, Tier, Status, Sort Field
-	Closed                                            bool
+	Query, Field, Tier, Status, Sort Field
+	Closed                           bool
+	Divisions                        DivisionFilter
 }
 
 // Values is the form as a link's query, empty values left out.
 func (f PublicForm) Values() url.Values {
 	v := url.Values{}
-	for _, kv := range [][2]string{{"q", f.Query.Value}, {"town", f.Town.Value}, {"community", f.Community.Value},
+	for _, kv := range [][2]string{{"q", f.Query.Value}, {"town", f.Divisions.Town.Value}, {"community", f.Divisions.Community.Value},
 		{"field", f.Field.Value}, {"tier", f.Tier.Value}, {"status", f.Status.Value}, {"sort", f.Sort.Value}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
@@ -78,8 +78,6 @@ type PublicDirectoryView struct {
 	Page
 	Form             PublicForm
 	Problems         map[string]string
-	TownOptions      []Option
-	CommunityOptions []Option
 	FieldOptions     []Option
 	TierOptions      []Option
 	StatusOptions    []Option
@@ -92,20 +90,10 @@ type PublicDirectoryView struct {
 	FirstHref        string
 }
 
-// NewPublicDirectoryView builds the directory's page; towns and communities are the filter's choices.
-func NewPublicDirectoryView(p Page, f PublicForm, problems map[string]string, towns []registry.PublicDivisionCount, communities []portal.Division) PublicDirectoryView {
+// NewPublicDirectoryView builds the directory's page with its division filter.
+func NewPublicDirectoryView(p Page, f PublicForm, problems map[string]string, divisions DivisionFilter) PublicDirectoryView {
+	f.Divisions = divisions
 	v := PublicDirectoryView{Page: p, Form: f, Problems: problems}
-	v.TownOptions = []Option{{Value: "", Label: "全部镇街"}}
-	for _, t := range towns {
-		v.TownOptions = append(v.TownOptions, Option{Value: t.Code, Label: t.Name + "（" + strconv.FormatInt(t.Live, 10) + "）",
-			Selected: t.Code == f.Town.Value})
-	}
-	if communities != nil {
-		v.CommunityOptions = []Option{{Value: "", Label: "全部社区（村）"}}
-		for _, c := range communities {
-			v.CommunityOptions = append(v.CommunityOptions, Option{Value: c.Code, Label: c.Name, Selected: c.Code == f.Community.Value})
-		}
-	}
 	v.FieldOptions = []Option{{Value: "", Label: "全部领域"}}
 	for _, x := range registry.Fields {
 		v.FieldOptions = append(v.FieldOptions, Option{Value: x, Label: x, Selected: x == f.Field.Value})

@@ -48,21 +48,14 @@ func (f *PublicFilter) Clean() error {
 	return nil
 }
 
-// Validate checks the filter against the lists and shapes it may hold; the keys are the form's input names.
-func (f PublicFilter) Validate(district string) rules.Problems {
+// Validate checks the filter against the lists it may hold; the keys are the form's input names. The town and
+// community are checked against the registry's divisions by the handler's division filter.
+func (f PublicFilter) Validate() rules.Problems {
 	p := rules.Problems{}
 	if n := utf8.RuneCountInString(f.Query); f.Query != "" && n < PublicQueryMin {
 		p.Add("q", "请至少输入名称中的两个字")
 	} else if n > PublicQueryMax {
 		p.Add("q", "搜索词最多 "+strconv.Itoa(PublicQueryMax)+" 个字")
-	}
-	if f.TownCode != "" && !isDivisionCode(f.TownCode, district, 9) {
-		p.Add("town", "镇街代码应为本区的 9 位统计用区划代码")
-	}
-	if f.Community != "" && !isDivisionCode(f.Community, district, 12) {
-		p.Add("community", "社区（村）代码应为本区的 12 位统计用区划代码")
-	} else if f.Community != "" && f.TownCode != "" && !strings.HasPrefix(f.Community, f.TownCode) {
-		p.Add("community", "该社区（村）不属于所选镇街")
 	}
 	if f.Field != "" && !slices.Contains(Fields, f.Field) {
 		p.Add("field", "请从列表中选择服务领域")
@@ -77,18 +70,6 @@ func (f PublicFilter) Validate(district string) rules.Problems {
 		p.Add("sort", "请选择排序方式")
 	}
 	return p
-}
-
-func isDivisionCode(code, district string, n int) bool {
-	if len(code) != n || !strings.HasPrefix(code, district) {
-		return false
-	}
-	for i := 0; i < len(code); i++ {
-		if code[i] < '0' || code[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Statuses is the statuses a filter admits, in the store's words.

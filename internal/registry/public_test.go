@@ -35,26 +35,23 @@ func TestParseNumber(t *testing.T) {
 }
 
 func TestPublicFilterValidate(t *testing.T) {
-	ok := PublicFilter{Query: "舞蹈", TownCode: "500112002", Community: "500112002001", Field: "养老照护",
-		Tier: TierFiled, Status: StatusDissolved, Sort: SortName}
-	if p := ok.Validate("500112"); !p.OK() {
+	ok := PublicFilter{Query: "舞蹈", Field: "养老照护", Tier: TierFiled, Status: StatusDissolved, Sort: SortName}
+	if p := ok.Validate(); !p.OK() {
 		t.Fatalf("a good filter: %v", p)
 	}
 	for key, f := range map[string]PublicFilter{
-		"q":         {Query: "舞"},
-		"town":      {TownCode: "500113002"},
-		"community": {TownCode: "500112002", Community: "500112003001"},
-		"field":     {Field: "赛马"},
-		"tier":      {Tier: "x"},
-		"status":    {Status: "gone"},
-		"sort":      {Sort: "random"},
+		"q":      {Query: "舞"},
+		"field":  {Field: "赛马"},
+		"tier":   {Tier: "x"},
+		"status": {Status: "gone"},
+		"sort":   {Sort: "random"},
 	} {
-		if p := f.Validate("500112"); p[key] == "" {
+		if p := f.Validate(); p[key] == "" {
 			t.Errorf("%s: no message in %v", key, p)
 		}
 	}
 	long := PublicFilter{Query: strings.Repeat("舞", PublicQueryMax+1)}
-	if p := long.Validate("500112"); p["q"] == "" {
+	if p := long.Validate(); p["q"] == "" {
 		t.Error("a long query passes")
 	}
 	for _, q := range []string{"a\x00b", "\xff\xfe"} {

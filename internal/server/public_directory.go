@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -48,14 +47,23 @@ func badRequest(w http.ResponseWriter, r *http.Request, rs *responder, msg strin
 	rs.errorPage(w, r, http.StatusBadRequest, "请求无效", msg)
 }
 
-// publicQuery reads the query string, or answers 400 when no person could have typed it: too long, not UTF-8,
-// or holding a NUL.
-func publicQuery(w http.ResponseWriter, r *http.Request, rs *responder) (map[string]string, bool) {
+// publicQuery reads the query string, or answers 400 when no person could have typed it: too long, a bad
+// escape, not UTF-8, or holding a NUL.
+func publicQuery(w http.ResponseWriter, r *http.Request, rs *responder) (url.Values, bool) {
 	if len(r.URL.RawQuery) > maxPublicQuery {
 		badRequest(w, r, rs, "查询条件过长，请缩短后重试。")
 		return nil, false
 	}
-	q, err := urlQuery(r.URL.RawQuery)
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err == nil {
+		for k, vs := range q {
+			for _, v := range append(vs, k) {
+				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					err = registry.ErrBadInput
+				}
+			}
+		}
+	}
 	if err != nil {
 		badRequest(w, r, rs, "查询条件包含无法识别的字符，请重新输入。")
 		return nil, false
@@ -63,32 +71,13 @@ func publicQuery(w http.ResponseWriter, r *http.Request, rs *responder) (map[str
 	return q, true
 }
 
-// urlQuery parses a query string into its first values, refusing bad escapes, invalid UTF-8 and NUL.
-func urlQuery(raw string) (map[string]string, error) {
-	vals, err := url.ParseQuery(raw)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(vals))
-	for k, v := range vals {
-		if len(v) == 0 {
-			continue
-		}
-		if !utf8.ValidString(k) || !utf8.ValidString(v[0]) || strings.ContainsRune(v[0], 0) {
-			return nil, registry.ErrBadInput
-		}
-		out[k] = v[0]
-	}
-	return out, nil
-}
-
 type publicDirectoryStore interface {
+	orgFilterDivisions
 	PublicOrganizations(ctx context.Context, scope portal.Scope, f registry.PublicFilter, c registry.PublicCursor, limit int) (registry.PublicPage, error)
-	PublicTownCounts(ctx context.Context, scope portal.Scope) ([]registry.PublicDivisionCount, error)
-	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
 }
 
-// handlePublicDirectory is the public directory /orgs.
+// handlePublicDirectory is the public directory /orgs: parse → validate → store → render, the town and
+// community read by the one division filter at the district's scope.
 func handlePublicDirectory(db publicDirectoryStore, ps *publicScoper, limit *rateLimiter, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, ok := publicQuery(w, r, rs)
@@ -100,45 +89,32 @@ func handlePublicDirectory(db publicDirectoryStore, ps *publicScoper, limit *rat
 			rs.serverError(w, r, err)
 			return
 		}
-		f := registry.PublicFilter{Query: q["q"], TownCode: q["town"], Community: q["community"], Field: q["field"],
-			Tier: registry.Tier(q["tier"]), Status: registry.Status(q["status"]), Closed: q["closed"] == "1",
-			Sort: registry.OrgSort(q["sort"])}
+		f := registry.PublicFilter{Query: q.Get("q"), Field: q.Get("field"), Tier: registry.Tier(q.Get("tier")),
+			Status: registry.Status(q.Get("status")), Closed: q.Get("closed") == "1", Sort: registry.OrgSort(q.Get("sort"))}
 		if f.Clean() != nil {
 			badRequest(w, r, rs, "查询条件包含无法识别的字符，请重新输入。")
 			return
 		}
 		var cursor registry.PublicCursor
-		if s := q["after"]; s != "" {
-			if cursor.ID, err = strconv.ParseInt(s, 10, 64); err != nil || cursor.ID <= 0 {
+		if s := q.Get("after"); s != "" {
+			if cursor.ID, ok = parseID(s); !ok {
 				badRequest(w, r, rs, "翻页参数无效，请从第一页重新查询。")
 				return
 			}
-			cursor.Name = q["after_name"]
+			cursor.Name = q.Get("after_name")
 		}
-		problems := f.Validate(scope.Division)
-		form := web.PublicForm{Query: web.Field{Value: f.Query, Problem: problems["q"]},
-			Town: web.Field{Value: f.TownCode, Problem: problems["town"]}, Community: web.Field{Value: f.Community, Problem: problems["community"]},
-			Field: web.Field{Value: f.Field, Problem: problems["field"]}, Tier: web.Field{Value: string(f.Tier), Problem: problems["tier"]},
-			Status: web.Field{Value: string(f.Status), Problem: problems["status"]}, Sort: web.Field{Value: string(f.Sort), Problem: problems["sort"]},
-			Closed: f.Closed}
-		towns, err := db.PublicTownCounts(r.Context(), scope)
+		problems := f.Validate()
+		divisions, err := readDivisions(r.Context(), db, scope, q, problems, false)
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
 		}
-		var communities []portal.Division
-		if f.TownCode != "" && problems["town"] == "" {
-			communities, err = db.ChildDivisions(r.Context(), scope, f.TownCode)
-			if err != nil && !errors.Is(err, portal.ErrNotFound) {
-				rs.serverError(w, r, err)
-				return
-			}
-			if len(communities) == 0 {
-				problems.Add("town", "本区没有这个镇街")
-				form.Town.Problem = problems["town"]
-			}
-		}
-		v := web.NewPublicDirectoryView(web.NewPage("社区社会组织名录", nil, "", ""), form, problems, towns, communities)
+		f.TownCode, f.Community = divisions.codes()
+		form := web.PublicForm{Query: web.Field{Value: f.Query, Problem: problems["q"]},
+			Field: web.Field{Value: f.Field, Problem: problems["field"]}, Tier: web.Field{Value: string(f.Tier), Problem: problems["tier"]},
+			Status: web.Field{Value: string(f.Status), Problem: problems["status"]}, Sort: web.Field{Value: string(f.Sort), Problem: problems["sort"]},
+			Closed: f.Closed}
+		v := web.NewPublicDirectoryView(web.NewPage("社区社会组织名录", nil, "", ""), form, problems, divisions.workList())
 		if !problems.OK() {
 			rs.render(w, r, http.StatusUnprocessableEntity, web.PublicDirectoryPage(v))
 			return
@@ -163,8 +139,8 @@ type publicProfileStore interface {
 // handlePublicProfile is a group's public profile /orgs/{id}.
 func handlePublicProfile(db publicProfileStore, ps *publicScoper, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-		if err != nil || id <= 0 {
+		id, ok := pathID(r, "id")
+		if !ok {
 			rs.notFound(w, r)
 			return
 		}
@@ -235,7 +211,7 @@ func handlePublicVerify(db publicChecker, ps *publicScoper, limit *rateLimiter, 
 			return
 		}
 		v := web.PublicVerifyView{Page: web.NewPage("备案和登记核验", nil, "", "")}
-		raw, asked := q["no"]
+		raw, asked := q.Get("no"), q.Has("no")
 		if !asked {
 			rs.render(w, r, http.StatusOK, web.PublicVerifyPage(v))
 			return
