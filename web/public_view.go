@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-		"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // PublicForm is the directory's filter as the resident set it, kept to re-show it.
@@ -76,18 +76,18 @@ func closedLine(s registry.Status, on *time.Time, reason string) string {
 // PublicDirectoryView is the public directory /orgs.
 type PublicDirectoryView struct {
 	Page
-	Form             PublicForm
-	Problems         map[string]string
-	FieldOptions     []Option
-	TierOptions      []Option
-	StatusOptions    []Option
-	SortOptions      []Option
-	Rows             []PublicOrgItem
-	Listed           bool   // the filter was accepted and the list read
-	Summary          string // what the list shows
-	Partial          bool   // the page stopped at the search's bound before it filled
-	NextHref         string
-	FirstHref        string
+	Form          PublicForm
+	Problems      map[string]string
+	FieldOptions  []Option
+	TierOptions   []Option
+	StatusOptions []Option
+	SortOptions   []Option
+	Rows          []PublicOrgItem
+	Listed        bool   // the filter was accepted and the list read
+	Summary       string // what the list shows
+	Partial       bool   // the page stopped at the search's bound before it filled
+	NextHref      string
+	FirstHref     string
 }
 
 // NewPublicDirectoryView builds the directory's page with its division filter.
