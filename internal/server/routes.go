@@ -55,7 +55,7 @@ func (s *Server) routes() http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(s.withRequestSession, s.sessions.LoadAndSave, s.loadAccount)
 
-		r.Get("/", handleHome(s.db, s.resp))
+		r.Get("/", handleHome(s.db, ps, s.resp))
 		r.Get("/login", handleLoginPage(s.cfg, s.demo, s.resp))
 		r.Post("/login", handleLoginPost(s.cfg, s.demo, s.db, s.sessions, s.hasher, s.resp))
 		r.Post("/logout", handleLogout(s.db, s.sessions, s.resp))
