@@ -22,8 +22,11 @@ import (
 var publicWalk = 2000
 
 // probeCap is how many postings of each key of a term are counted to find its rarest: past it a key is common
-// and any common key will do.
-const probeCap = 5000
+// and any common key will do. Counting costs about a microsecond a posting, so at most probeKeys keys are
+// counted, spread over the term: a long term holds many pieces, and any rare one serves.
+var probeCap = 1000
+
+const probeKeys = 4
 
 // publicListColumns are what the directory shows of a group; nothing personal.
 const publicListColumns = `o.id, o.name, o.tier, o.status, o.status_on, o.status_reason, o.town_code,
@@ -66,6 +69,13 @@ func searchKeys(f registry.PublicFilter) []string {
 			keys = append(keys, k)
 		}
 	}
+	if len(keys) > probeKeys {
+		spread := make([]string, probeKeys)
+		for i := range spread {
+			spread[i] = keys[i*(len(keys)-1)/(probeKeys-1)]
+		}
+		keys = spread
+	}
 	if f.Field != "" {
 		keys = append(keys, "f:"+f.Field)
 	}
@@ -97,7 +107,7 @@ func (db *DB) PublicOrganizations(ctx context.Context, scope portal.Scope, f reg
 	var err error
 	switch {
 	case f.Sort == registry.SortName:
-		page, err = db.publicByName(ctx, args, limit)
+		page, err = db.publicByName(ctx, f, args, limit)
 	case f.Query != "" || f.Field != "":
 		page, err = db.publicByPostings(ctx, f, args, limit)
 	default:
@@ -125,22 +135,27 @@ func (db *DB) publicNewest(ctx context.Context, args pgx.NamedArgs, limit int) (
 	return pageOf(list, limit, nil), nil
 }
 
+// rarestKey is the search's key with the fewest postings, and how many it has, counted up to probeCap.
+func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, int64, error) {
+	keys := searchKeys(f)
+	var key string
+	var n int64
+	err := db.pool(planFresh).QueryRow(ctx, `
+		SELECT k, (SELECT count(*) FROM (SELECT 1 FROM org_postings p WHERE p.key = k LIMIT @cap) x) AS n
+		FROM unnest(@keys::text[]) k ORDER BY n, k LIMIT 1`,
+		pgx.NamedArgs{"keys": keys, "cap": probeCap}).Scan(&key, &n)
+	return key, n, translate(err)
+}
+
 // publicByPostings walks the postings of the search's rarest key newest-first, at most publicWalk of them,
 // and keeps the candidates that pass every filter and hold the whole term.
 func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
-	keys := searchKeys(f)
-	key := keys[0]
-	if len(keys) > 1 {
+	key := searchKeys(f)[0]
+	if len(searchKeys(f)) > 1 {
 		var n int64
-		err := db.pool(planFresh).QueryRow(ctx, `
-			SELECT k, (SELECT count(*) FROM (SELECT 1 FROM org_postings p WHERE p.key = k LIMIT @cap) x) AS n
-			FROM unnest(@keys::text[]) k ORDER BY n, k LIMIT 1`,
-			pgx.NamedArgs{"keys": keys, "cap": probeCap}).Scan(&key, &n)
-		if err != nil {
-			return registry.PublicPage{}, translate(err)
-		}
-		if n == 0 {
-			return registry.PublicPage{}, nil // a piece no name holds: nothing can match
+		var err error
+		if key, n, err = db.rarestKey(ctx, f); err != nil || n == 0 {
+			return registry.PublicPage{}, err // a piece no name holds: nothing can match
 		}
 	}
 	args["key"] = key
@@ -170,9 +185,26 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 	return pageOf(list, limit, &registry.PublicCursor{ID: edge}), nil
 }
 
-// publicByName walks the jurisdiction's name index from the cursor, at most publicWalk entries, and keeps the
-// rows that pass every filter.
-func (db *DB) publicByName(ctx context.Context, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
+// publicByName is the list in name order. A search whose rarest key has fewer than probeCap postings reads
+// them all and sorts the matches; otherwise it walks the jurisdiction's name index from the cursor, at most
+// publicWalk entries, and keeps the rows that pass every filter.
+func (db *DB) publicByName(ctx context.Context, f registry.PublicFilter, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
+	if f.Query != "" || f.Field != "" {
+		key, n, err := db.rarestKey(ctx, f)
+		if err != nil || n == 0 {
+			return registry.PublicPage{}, err
+		}
+		if n < int64(probeCap) {
+			args["key"] = key
+			rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+`
+				FROM org_postings p JOIN organizations o ON o.id = p.org_id
+				WHERE p.key = @key AND `+publicFilters+`
+				AND (@after = 0 OR (o.name, o.id) > (@after_name, @after))
+				ORDER BY o.name, o.id LIMIT @limit`, args)
+			list, err := scanPublicRows(rows)
+			return pageOf(list, limit, nil), err
+		}
+	}
 	walk := `SELECT o.id, o.name FROM organizations o
 		WHERE ` + scopeOn("o") + ` AND (@town = '' OR o.town_code = @town)
 		AND (@community = '' OR o.community_code = @community)

@@ -73,6 +73,7 @@ func TestPublicDirectoryFindsWhatAScanFinds(t *testing.T) {
 		{"term", registry.PublicFilter{Query: "舞蹈"}, "strpos(name, '舞蹈') > 0 AND status = 'normal'", "id DESC"},
 		{"whole word", registry.PublicFilter{Query: "华舞蹈3"}, "strpos(name, '华舞蹈3') > 0 AND status = 'normal'", "id DESC"},
 		{"no match", registry.PublicFilter{Query: "舞书"}, "false", "id DESC"},
+		{"long term", registry.PublicFilter{Query: "锦华舞蹈36"}, "strpos(name, '锦华舞蹈36') > 0 AND status = 'normal'", "id DESC"},
 		{"term, closed too", registry.PublicFilter{Query: "舞", Closed: true}, "false", "id DESC"},
 		{"term and town", registry.PublicFilter{Query: "锦华", TownCode: townB.Division},
 			"strpos(name, '锦华') > 0 AND status = 'normal' AND town_code = '" + townB.Division + "'", "id DESC"},
@@ -87,7 +88,7 @@ func TestPublicDirectoryFindsWhatAScanFinds(t *testing.T) {
 			"strpos(name, '舞狮') > 0 AND status = 'normal'", "name, id"},
 	}
 	for _, walk := range []int{2000, 7} {
-		restore := postgres.SetPublicWalk(walk)
+		restore := postgres.SetPublicWalk(walk, min(walk/2, 1000))
 		for _, c := range cases {
 			var want []int64
 			rows, err := db.Pool.Query(ctx, `SELECT id FROM organizations WHERE `+c.where+` ORDER BY `+c.order)
