@@ -148,14 +148,19 @@ func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, i
 }
 
 // publicByPostings walks the postings of the search's rarest key newest-first, at most publicWalk of them,
-// and keeps the candidates that pass every filter and hold the whole term.
+// and keeps the candidates that pass every filter and hold the whole term. Within one community a common key
+// would meet the community's rows too seldom (one in hundreds), so there the community's own list is walked
+// instead, with the same bound.
 func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
 	key := searchKeys(f)[0]
-	if len(searchKeys(f)) > 1 {
+	if len(searchKeys(f)) > 1 || f.Community != "" {
 		var n int64
 		var err error
 		if key, n, err = db.rarestKey(ctx, f); err != nil || n == 0 {
 			return registry.PublicPage{}, err // a piece no name holds: nothing can match
+		}
+		if f.Community != "" && n >= int64(probeCap) {
+			return db.publicCommunityWalk(ctx, args, limit)
 		}
 	}
 	args["key"] = key
@@ -176,6 +181,30 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 	err = db.pool(planFresh).QueryRow(ctx, `SELECT p.org_id FROM org_postings p
 		WHERE p.key = @key AND (@after = 0 OR p.org_id < @after)
 		ORDER BY p.org_id DESC OFFSET @walk - 1 LIMIT 1`, args).Scan(&edge)
+	if err == pgx.ErrNoRows {
+		return pageOf(list, limit, nil), nil
+	}
+	if err != nil {
+		return registry.PublicPage{}, translate(err)
+	}
+	return pageOf(list, limit, &registry.PublicCursor{ID: edge}), nil
+}
+
+// publicCommunityWalk walks one community's list newest-first, at most publicWalk rows, and keeps the rows that
+// pass every filter and hold the whole term.
+func (db *DB) publicCommunityWalk(ctx context.Context, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
+	const walk = `SELECT o.id FROM organizations o WHERE o.community_code = @community
+		AND (@after = 0 OR o.id < @after) ORDER BY o.id DESC`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM (`+walk+` LIMIT @walk) w
+		JOIN organizations o ON o.id = w.id
+		WHERE `+publicFilters+`
+		ORDER BY w.id DESC LIMIT @limit`, args)
+	list, err := scanPublicRows(rows)
+	if err != nil || len(list) > limit {
+		return pageOf(list, limit, nil), err
+	}
+	var edge int64
+	err = db.pool(planFresh).QueryRow(ctx, walk+` OFFSET @walk - 1 LIMIT 1`, args).Scan(&edge)
 	if err == pgx.ErrNoRows {
 		return pageOf(list, limit, nil), nil
 	}
