@@ -165,6 +165,25 @@ type PublicFact struct {
 	Value string
 }
 
+// facts collects the lines of a profile or a check, leaving out the empty ones.
+type facts []PublicFact
+
+func (f *facts) add(label, value string) {
+	if value != "" {
+		*f = append(*f, PublicFact{label, value})
+	}
+}
+
+// identity adds what identifies a group: its tier and legal form, its number, its town and community.
+func (f *facts) identity(t registry.Tier, legal, uscc, filingNo, town, community string) {
+	f.add("管理层级", t.Label())
+	f.add("组织形式", legal)
+	f.add("统一社会信用代码", uscc)
+	f.add("备案编号", filingNo)
+	f.add("所在镇街", town)
+	f.add("所在社区（村）", community)
+}
+
 // PublicProfileView is a group's public profile /orgs/{id}.
 type PublicProfileView struct {
 	Page
@@ -189,26 +208,18 @@ func NewPublicProfileView(p Page, o registry.PublicOrg) PublicProfileView {
 		Closed: closedLine(o.Status, o.StatusOn, o.StatusReason), Contact: o.LeaderName, Demo: o.Demo,
 		TownHref: "/divisions/" + o.TownCode, TownName: o.TownName, CommunityHref: "/divisions/" + o.CommunityCode,
 		CommunityName: o.CommunityName}
-	add := func(label, value string) {
-		if value != "" {
-			v.Facts = append(v.Facts, PublicFact{label, value})
-		}
-	}
-	add("管理层级", o.Tier.Label())
-	add("组织形式", string(o.LegalForm))
-	add("统一社会信用代码", o.USCC)
-	add("备案编号", o.FilingNo)
-	add("所在镇街", o.TownName)
-	add("所在社区（村）", o.CommunityName)
-	add("服务领域", strings.Join(o.Fields, "、"))
-	add("性质", o.Nature)
-	add("服务对象", strings.Join(o.Beneficiaries, "、"))
+	var f facts
+	f.identity(o.Tier, string(o.LegalForm), o.USCC, o.FilingNo, o.TownName, o.CommunityName)
+	f.add("服务领域", strings.Join(o.Fields, "、"))
+	f.add("性质", o.Nature)
+	f.add("服务对象", strings.Join(o.Beneficiaries, "、"))
 	if o.FoundedOn != nil {
-		add("成立日期", Date(*o.FoundedOn))
+		f.add("成立日期", Date(*o.FoundedOn))
 	}
 	if o.Grade != "" {
-		add("评估评议", strconv.Itoa(o.GradeYear)+"年度 "+o.Grade.Label())
+		f.add("评估评议", strconv.Itoa(o.GradeYear)+"年度 "+o.Grade.Label())
 	}
+	v.Facts = f
 	kind := "社区"
 	if strings.HasSuffix(o.CommunityName, "村") {
 		kind = "村"
@@ -301,17 +312,9 @@ func NewPublicCheckView(c registry.PublicCheck) PublicCheckView {
 	default:
 		v.Verdict = "无效：该组织已" + strings.TrimPrefix(c.Status.Label(), "已") + "，其备案或登记不再有效。"
 	}
-	add := func(label, value string) {
-		if value != "" {
-			v.Facts = append(v.Facts, PublicFact{label, value})
-		}
-	}
-	add("管理层级", c.Tier.Label())
-	add("组织形式", string(c.LegalForm))
-	add("统一社会信用代码", c.USCC)
-	add("备案编号", c.FilingNo)
-	add("所在镇街", c.TownName)
-	add("所在社区（村）", c.CommunityName)
+	var f facts
+	f.identity(c.Tier, string(c.LegalForm), c.USCC, c.FilingNo, c.TownName, c.CommunityName)
+	v.Facts = f
 	return v
 }
 

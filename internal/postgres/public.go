@@ -5,6 +5,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"unicode/utf8"
@@ -171,47 +172,21 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 		) c JOIN organizations o ON o.id = c.org_id
 		WHERE `+publicFilters+`
 		ORDER BY c.org_id DESC LIMIT @limit`, args)
-	list, err := scanPublicRows(rows)
-	if err != nil || len(list) > limit {
-		return pageOf(list, limit, nil), err
-	}
-	// The page did not fill: either the postings ended, or the walk stopped at its bound and the search goes on
-	// past the last entry it read.
-	var edge int64
-	err = db.pool(planFresh).QueryRow(ctx, `SELECT p.org_id FROM org_postings p
+	return db.walked(ctx, rows, limit, `SELECT '', p.org_id FROM org_postings p
 		WHERE p.key = @key AND (@after = 0 OR p.org_id < @after)
-		ORDER BY p.org_id DESC OFFSET @walk - 1 LIMIT 1`, args).Scan(&edge)
-	if err == pgx.ErrNoRows {
-		return pageOf(list, limit, nil), nil
-	}
-	if err != nil {
-		return registry.PublicPage{}, translate(err)
-	}
-	return pageOf(list, limit, &registry.PublicCursor{ID: edge}), nil
+		ORDER BY p.org_id DESC OFFSET @walk - 1 LIMIT 1`, args)
 }
 
 // publicCommunityWalk walks one community's list newest-first, at most publicWalk rows, and keeps the rows that
 // pass every filter and hold the whole term.
 func (db *DB) publicCommunityWalk(ctx context.Context, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
-	const walk = `SELECT o.id FROM organizations o WHERE o.community_code = @community
+	const walk = `SELECT o.name, o.id FROM organizations o WHERE o.community_code = @community
 		AND (@after = 0 OR o.id < @after) ORDER BY o.id DESC`
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM (`+walk+` LIMIT @walk) w
 		JOIN organizations o ON o.id = w.id
 		WHERE `+publicFilters+`
 		ORDER BY w.id DESC LIMIT @limit`, args)
-	list, err := scanPublicRows(rows)
-	if err != nil || len(list) > limit {
-		return pageOf(list, limit, nil), err
-	}
-	var edge int64
-	err = db.pool(planFresh).QueryRow(ctx, walk+` OFFSET @walk - 1 LIMIT 1`, args).Scan(&edge)
-	if err == pgx.ErrNoRows {
-		return pageOf(list, limit, nil), nil
-	}
-	if err != nil {
-		return registry.PublicPage{}, translate(err)
-	}
-	return pageOf(list, limit, &registry.PublicCursor{ID: edge}), nil
+	return db.walked(ctx, rows, limit, walk+` OFFSET @walk - 1 LIMIT 1`, args)
 }
 
 // publicByName is the list in name order. A search whose rarest key has fewer than probeCap postings reads
@@ -234,7 +209,7 @@ func (db *DB) publicByName(ctx context.Context, f registry.PublicFilter, args pg
 			return pageOf(list, limit, nil), err
 		}
 	}
-	walk := `SELECT o.id, o.name FROM organizations o
+	walk := `SELECT o.name, o.id FROM organizations o
 		WHERE ` + scopeOn("o") + ` AND (@town = '' OR o.town_code = @town)
 		AND (@community = '' OR o.community_code = @community)
 		AND (@after = 0 OR (o.name, o.id) > (@after_name, @after))
@@ -243,13 +218,19 @@ func (db *DB) publicByName(ctx context.Context, f registry.PublicFilter, args pg
 		JOIN organizations o ON o.id = w.id
 		WHERE `+publicFilters+`
 		ORDER BY w.name, w.id LIMIT @limit`, args)
+	return db.walked(ctx, rows, limit, walk+` OFFSET @walk - 1 LIMIT 1`, args)
+}
+
+// walked is the page a bounded walk found (rows): a full page continues after its last row; a short one
+// continues at the walk's edge, which edgeStmt reads as (name, id) — no row means the walk reached the end.
+func (db *DB) walked(ctx context.Context, rows pgx.Rows, limit int, edgeStmt string, args pgx.NamedArgs) (registry.PublicPage, error) {
 	list, err := scanPublicRows(rows)
 	if err != nil || len(list) > limit {
 		return pageOf(list, limit, nil), err
 	}
 	var edge registry.PublicCursor
-	err = db.pool(planFresh).QueryRow(ctx, walk+` OFFSET @walk - 1 LIMIT 1`, args).Scan(&edge.ID, &edge.Name)
-	if err == pgx.ErrNoRows {
+	err = db.pool(planFresh).QueryRow(ctx, edgeStmt, args).Scan(&edge.Name, &edge.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return pageOf(list, limit, nil), nil
 	}
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -35,12 +34,10 @@ func handleOpenDataCSV(db openDataStore, ps *publicScoper, baseURL, dataset stri
 		panic("open data: no dataset " + dataset)
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		scope, err := ps.get(r.Context())
-		if err != nil {
-			rs.serverError(w, r, err)
+		scope, extract, ok := openDataExtract(w, r, ps, rs)
+		if !ok {
 			return
 		}
-		extract := time.Now().In(beijing).Format("2006-01-02")
 		streamOpenData(w, r, rs, "text/csv; charset=utf-8", "yubei-cso-"+d.Name+"-"+extract+".csv", func(out io.Writer) error {
 			table, err := export.NewCSV(out, d.Header())
 			if err != nil {
@@ -65,12 +62,10 @@ func handleOpenDataCSV(db openDataStore, ps *publicScoper, baseURL, dataset stri
 // organization with its services and locations, keys named as in the dictionary.
 func handleOpenDataJSON(db openDataStore, ps *publicScoper, baseURL string, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		scope, err := ps.get(r.Context())
-		if err != nil {
-			rs.serverError(w, r, err)
+		scope, extract, ok := openDataExtract(w, r, ps, rs)
+		if !ok {
 			return
 		}
-		extract := time.Now().In(beijing).Format("2006-01-02")
 		streamOpenData(w, r, rs, "application/json", "yubei-cso-"+extract+".json", func(out io.Writer) error {
 			bw := bufio.NewWriterSize(out, 32<<10)
 			head, _ := json.Marshal(map[string]string{"publisher": "重庆市渝北区民政局", "extract_date": extract,
@@ -101,6 +96,16 @@ func handleOpenDataJSON(db openDataStore, ps *publicScoper, baseURL string, rs *
 	}
 }
 
+// openDataExtract is the scope of an extract and its day (北京时间), or false after answering with the error.
+func openDataExtract(w http.ResponseWriter, r *http.Request, ps *publicScoper, rs *responder) (portal.Scope, string, bool) {
+	scope, err := ps.get(r.Context())
+	if err != nil {
+		rs.serverError(w, r, err)
+		return scope, "", false
+	}
+	return scope, time.Now().In(beijing).Format("2006-01-02"), true
+}
+
 // writeOpenObject writes o's record of dataset as a JSON object whose keys are the dataset's columns in order;
 // more writes further members before the object closes.
 func writeOpenObject(bw *bufio.Writer, dataset string, o registry.OpenOrg, baseURL, extract string, more func()) {
@@ -122,24 +127,12 @@ func writeOpenObject(bw *bufio.Writer, dataset string, o registry.OpenOrg, baseU
 	bw.WriteByte('}')
 }
 
-// streamOpenData sends a download written by write. A failure before any byte went out shows the error page;
-// after that the connection is aborted, so that a truncated file is never taken for a whole one.
+// streamOpenData sends a download written by write, as streamTable does (failStream).
 func streamOpenData(w http.ResponseWriter, r *http.Request, rs *responder, contentType, filename string, write func(io.Writer) error) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Disposition", export.ContentDisposition(filename, filename))
 	out := &byteCounter{w: w}
 	err := write(out)
-	if err == nil {
-		return
-	}
-	if out.n == 0 {
-		h.Del("Content-Disposition")
-		rs.serverError(w, r, err)
-		return
-	}
-	if !errors.Is(err, context.Canceled) {
-		rs.log.Error("open data failed", "request_id", requestIDFrom(r.Context()), "sent_bytes", out.n, "err", err)
-	}
-	panic(http.ErrAbortHandler)
+	failStream(w, r, rs, out.n, err)
 }
