@@ -210,7 +210,7 @@ const (
 	NumberUSCC   NumberKind = "uscc"   // 统一社会信用代码
 )
 
-var filingNoShape = regexp.MustCompile(`^(?:渝北社备)?[〔\[(（【]?([0-9]{4})[〕\])）】]?([0-9]{3})-([0-9]{4})号?$`)
+var filingNoShape = regexp.MustCompile(`^(?:渝北社备)?[〔\[(（【]?([0-9]{4})[〕\])）】]?([0-9]{3})-([0-9]{4,7})号?$`)
 
 // ParseNumber reads what a resident typed into the verification box: a 备案编号 (渝北社备〔2024〕002-0001号, with
 // any brackets or none) or an 18-character 统一社会信用代码 whose check characters agree. It returns the number in
@@ -224,9 +224,8 @@ func ParseNumber(s string) (NumberKind, string, string) {
 		return "", "", "编号过长：备案编号形如 渝北社备〔2024〕002-0001号，统一社会信用代码为 18 位"
 	}
 	if m := filingNoShape.FindStringSubmatch(s); m != nil {
-		year, _ := strconv.Atoi(m[1])
-		seq, _ := strconv.Atoi(m[3])
-		return NumberFiling, FormatFilingNo(year, "000000"+m[2], seq), ""
+		// the sequence as written: FormatFilingNo pads to four digits, and longer ones stand as they are
+		return NumberFiling, "渝北社备〔" + m[1] + "〕" + m[2] + "-" + m[3] + "号", ""
 	}
 	if len(s) == 18 && rules.ValidUSCCChecksum(s) {
 		return NumberUSCC, s, ""

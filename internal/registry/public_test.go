@@ -18,6 +18,7 @@ func TestParseNumber(t *testing.T) {
 		{" 渝北社备[2024]002-0001 ", NumberFiling, "渝北社备〔2024〕002-0001号"},
 		{"2024002-0001", NumberFiling, "渝北社备〔2024〕002-0001号"},
 		{"（2024）133-0012号", NumberFiling, "渝北社备〔2024〕133-0012号"},
+		{"渝北社备〔2021〕002-0000541号", NumberFiling, "渝北社备〔2021〕002-0000541号"},
 		{uscc, NumberUSCC, uscc},
 		{strings.ToLower(uscc), NumberUSCC, uscc},
 	} {
