@@ -130,14 +130,16 @@ type ApplicationFormView struct {
 	Nature        Field
 	NatureOptions []Option
 	LeaderName    Field
-	Phone         Field
-	PhoneHint     string
-	IDNumber      Field // never carries a value back to the page
-	IDHint        string
-	Venue         Field
-	Members       Field
-	Supervisor    Field
-	Statement     Field
+	// PublishContact is the group's consent to show the leader's name publicly.
+	PublishContact bool
+	Phone          Field
+	PhoneHint      string
+	IDNumber       Field // never carries a value back to the page
+	IDHint         string
+	Venue          Field
+	Members        Field
+	Supervisor     Field
+	Statement      Field
 }
 
 // Problem is the message for key, or "".

@@ -38,17 +38,19 @@ type OrgFormView struct {
 	Beneficiaries []Check // 服务对象
 	FoundedOn     Field
 	LeaderName    Field
-	Phone         Field
-	PhoneHint     string
-	IDNumber      Field // never carries a value back to the page
-	IDHint        string
-	Venue         Field
-	Members       Field
-	Volunteers    Field
-	Charter       Field
-	PartyStatus   Field
-	PartyOptions  []Option
-	PartyMembers  Field
+	// PublishContact is the group's consent to show the leader's name publicly.
+	PublishContact bool
+	Phone          Field
+	PhoneHint      string
+	IDNumber       Field // never carries a value back to the page
+	IDHint         string
+	Venue          Field
+	Members        Field
+	Volunteers     Field
+	Charter        Field
+	PartyStatus    Field
+	PartyOptions   []Option
+	PartyMembers   Field
 }
 
 // Problem is the message for key, or "".

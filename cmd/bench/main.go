@@ -114,7 +114,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/portal").CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, out)
 	}
-	env := append(os.Environ(), "DATABASE_URL="+dbURL, "PORTAL_ADDR="+portalAddr,
+	// PORTAL_PUBLIC_RATE=0: the load comes from one address, which the public rate limit would refuse.
+	env := append(os.Environ(), "DATABASE_URL="+dbURL, "PORTAL_ADDR="+portalAddr, "PORTAL_PUBLIC_RATE=0",
 		"PORTAL_DATA_KEY="+base64.StdEncoding.EncodeToString(config.DemoDataKey))
 	db, err := postgres.Open(ctx, dbURL, nil)
 	if err != nil {
@@ -197,6 +198,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	searches, profiles, err := publicRotations(dbURL)
+	if err != nil {
+		return err
+	}
 	pages := []page{
 		{"区级组织列表 第1页", "/district/orgs", "bench-district", 64},
 		{"区级组织列表 深页", "/district/orgs?after=" + strconv.FormatInt(deepID, 10), "bench-district", 64},
@@ -218,7 +223,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"区级统计分析", "/district/stats", "bench-district", 8},
 		{"镇街统计分析 农村社区 2022年第三季度", "/town/stats?year=2022&quarter=3&area=rural", "bench-town", 8},
 		{"区级目标考核排名", "/district/assessment", "bench-district", 8},
+		// Anonymous, as residents use them; PERFORMANCE.md sets the public bars at 8 connections.
+		{"公开名录搜索 " + strconv.Itoa(len(searches)) + " 个词轮换", searches[0], "", 8},
+		{"公开组织主页 " + strconv.Itoa(len(profiles)) + " 个轮换", profiles[0], "", 8},
 	}
+	// The portal is asked a random one of these paths per request for the rotated pages; the page's path is
+	// the first of them, and stands for them at nginx, the floor and PostgreSQL alone.
+	rotations := map[string][]string{searches[0]: searches, profiles[0]: profiles}
 
 	// 3. nginx serving the same bytes.
 	static := filepath.Join(work, "static")
@@ -284,22 +295,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// came out at half its steady rate.
 	var results []result
 	for i, p := range pages {
-		for _, u := range []struct{ url, cookie string }{{"http://" + portalAddr + p.path, cookies[p.user]},
-			{"http://" + nginxAddr + "/p" + strconv.Itoa(i) + ".html", ""},
-			{"http://" + floorAddr + "/p/" + strconv.Itoa(i), ""}} {
-			if _, err := wrk(ctx, u.url, u.cookie, p.conns, *warm); err != nil {
+		script := ""
+		if paths := rotations[p.path]; paths != nil {
+			if script, err = rotationScript(work, "p"+strconv.Itoa(i), paths); err != nil {
 				return err
 			}
 		}
-		pr, err := wrk(ctx, "http://"+portalAddr+p.path, cookies[p.user], p.conns, *dur)
+		for _, u := range []struct{ url, cookie, script string }{{"http://" + portalAddr + p.path, cookies[p.user], script},
+			{"http://" + nginxAddr + "/p" + strconv.Itoa(i) + ".html", "", ""},
+			{"http://" + floorAddr + "/p/" + strconv.Itoa(i), "", ""}} {
+			if _, err := wrk(ctx, u.url, u.cookie, u.script, p.conns, *warm); err != nil {
+				return err
+			}
+		}
+		pr, err := wrk(ctx, "http://"+portalAddr+p.path, cookies[p.user], script, p.conns, *dur)
 		if err != nil {
 			return err
 		}
-		nr, err := wrk(ctx, "http://"+nginxAddr+"/p"+strconv.Itoa(i)+".html", "", p.conns, *dur)
+		nr, err := wrk(ctx, "http://"+nginxAddr+"/p"+strconv.Itoa(i)+".html", "", "", p.conns, *dur)
 		if err != nil {
 			return err
 		}
-		fr, err := wrk(ctx, "http://"+floorAddr+"/p/"+strconv.Itoa(i), "", p.conns, *dur)
+		fr, err := wrk(ctx, "http://"+floorAddr+"/p/"+strconv.Itoa(i), "", "", p.conns, *dur)
 		if err != nil {
 			return err
 		}
@@ -310,6 +327,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fi, _ := os.Stat(filepath.Join(static, "p"+strconv.Itoa(i)+".html"))
 		results = append(results, result{page: p, portal: pr, nginx: nr, floor: fr, ratio: pr.rps / nr.rps,
 			bytes: int(fi.Size()), pgTPS: tps})
+	}
+	if err := streamOpenData(ctx, "http://"+portalAddr, stdout); err != nil {
+		return err
 	}
 	if err := stopped("during the run"); err != nil {
 		return err
@@ -484,8 +504,12 @@ var (
 	reErr = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
 )
 
-func wrk(ctx context.Context, u, cookie string, conns int, d time.Duration) (wrkResult, error) {
+// wrk loads u for d; script, when set, is a wrk script choosing each request's path.
+func wrk(ctx context.Context, u, cookie, script string, conns int, d time.Duration) (wrkResult, error) {
 	args := []string{"-t2", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency", "--timeout", "5s"}
+	if script != "" {
+		args = append(args, "-s", script)
+	}
 	if cookie != "" {
 		args = append(args, "-H", "Cookie: "+cookie)
 	}

@@ -29,6 +29,7 @@ type Config struct {
 	UploadDir         string        // PORTAL_UPLOAD_DIR: where uploaded documents are stored (never served directly)
 	BaseURL           string        // PORTAL_BASE_URL: the public address printed in QR codes on 备案证明
 	DebugAddr         string        // PORTAL_DEBUG_ADDR: a loopback address serving Go's profiler (pprof); empty: none
+	PublicRate        int           // PORTAL_PUBLIC_RATE: directory searches and number checks per minute per client address; 0: no limit
 }
 
 // DemoDataKey seals personal data in demo mode only. It is published here on purpose: demo data is invented,
@@ -55,6 +56,7 @@ func Load(getenv func(string) string) (Config, error) {
 		UploadDir:         p.str("PORTAL_UPLOAD_DIR", "uploads"),
 		BaseURL:           strings.TrimRight(p.str("PORTAL_BASE_URL", ""), "/"),
 		DebugAddr:         p.str("PORTAL_DEBUG_ADDR", ""),
+		PublicRate:        p.integer("PORTAL_PUBLIC_RATE", 60),
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -71,6 +73,7 @@ func Load(getenv func(string) string) (Config, error) {
 	p.check(c.AuditRetention >= 180*24*time.Hour, "PORTAL_AUDIT_RETENTION_DAYS must be at least 180")
 	p.check(c.HashConcurrency >= 1 && c.HashConcurrency <= 64, "PORTAL_HASH_CONCURRENCY must be between 1 and 64")
 	p.check(c.DBTimeout > 0 && c.DBTimeout <= 5*time.Second, "PORTAL_DB_TIMEOUT must be between 1ms and 5s")
+	p.check(c.PublicRate >= 0 && c.PublicRate <= 100000, "PORTAL_PUBLIC_RATE must be between 0 (no limit) and 100000")
 	p.check(c.DebugAddr == "" || isLoopback(c.DebugAddr), "PORTAL_DEBUG_ADDR must be a loopback address such as 127.0.0.1:6060: profiles reveal the program's inner workings")
 	return c, errors.Join(p.errs...)
 }

@@ -20,7 +20,7 @@ import (
 const applicationColumns = `a.id, a.new_group, coalesce(a.org_id, 0) AS org_id, coalesce(o.name, '') AS org_name,
 	coalesce(o.tier, '') AS org_tier, a.district_code, a.town_code, t.name AS town_name, a.community_code,
 	c.name AS community_name, a.status, a.legal_form, a.name, a.name_prefix, a.name_community, a.name_zihao,
-	a.name_field, a.name_form, a.fields, a.nature, a.leader_name, a.leader_phone_mask, a.leader_id_mask, a.venue,
+	a.name_field, a.name_form, a.fields, a.nature, a.leader_name, a.leader_phone_mask, a.leader_id_mask, a.publish_contact, a.venue,
 	a.members, a.supervisor, a.statement, a.correction, a.reject_reason, coalesce(a.uscc, '') AS uscc,
 	coalesce(sa.display_name, '') AS submitted_by_name, coalesce(sa.username, '') AS submitted_by_username,
 	a.submitted_at, a.updated_at, coalesce(da.display_name, '') AS decided_by_name,
@@ -57,6 +57,7 @@ type applicationRow struct {
 	LeaderName          string
 	LeaderPhoneMask     string
 	LeaderIDMask        string `db:"leader_id_mask"`
+	PublishContact      bool
 	Venue               string
 	Members             int
 	Supervisor          string
@@ -82,7 +83,7 @@ func (r applicationRow) application() registry.Application {
 		NameParts: rules.NameParts{Prefix: r.NamePrefix, Community: r.NameCommunity, Zihao: r.NameZihao,
 			Field: r.NameField, Form: r.NameForm},
 		Fields: r.Fields, Nature: r.Nature, LeaderName: r.LeaderName, LeaderPhone: r.LeaderPhoneMask,
-		LeaderID: r.LeaderIDMask, Venue: r.Venue, Members: r.Members, Supervisor: r.Supervisor,
+		LeaderID: r.LeaderIDMask, PublishContact: r.PublishContact, Venue: r.Venue, Members: r.Members, Supervisor: r.Supervisor,
 		Statement: r.Statement, Correction: r.Correction, RejectReason: r.RejectReason, USCC: r.USCC,
 		SubmittedByName: r.SubmittedByName, SubmittedByUsername: r.SubmittedByUsername,
 		SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt, DecidedByName: r.DecidedByName,
@@ -263,12 +264,12 @@ func (db *DB) CreateApplication(ctx context.Context, scope portal.Scope, actor p
 		err := tx.QueryRow(ctx, `
 			INSERT INTO applications (new_group, org_id, district_code, town_code, community_code, legal_form, name,
 				name_prefix, name_community, name_zihao, name_field, name_form, fields, nature, leader_name,
-				leader_phone_enc, leader_phone_mask, leader_id_enc, leader_id_mask, venue, members, supervisor,
-				statement, submitted_by)
+				leader_phone_enc, leader_phone_mask, leader_id_enc, leader_id_mask, publish_contact, venue, members,
+				supervisor, statement, submitted_by)
 			SELECT @new_group, @org_id, left(d.code, 6), left(d.code, 9), d.code, @legal_form, @name,
 				@prefix, @community, @zihao, @field, @form, @fields, @nature, @leader_name,
-				@phone_enc, @phone_mask, @id_enc, @id_mask, @venue, @members, @supervisor,
-				@statement, @submitted_by
+				@phone_enc, @phone_mask, @id_enc, @id_mask, @publish_contact, @venue, @members,
+				@supervisor, @statement, @submitted_by
 			FROM divisions d WHERE d.code = @community_code AND d.level = 'community'
 			RETURNING id`,
 			pgx.NamedArgs{"new_group": orgID == nil, "org_id": orgID, "community_code": in.CommunityCode,
@@ -278,8 +279,8 @@ func (db *DB) CreateApplication(ctx context.Context, scope portal.Scope, actor p
 				"nature": in.Nature, "leader_name": in.LeaderName,
 				"phone_enc": box.Seal(in.LeaderPhone, "leader_phone"), "phone_mask": rules.MaskPhone(in.LeaderPhone),
 				"id_enc": box.Seal(in.LeaderID, "leader_id"), "id_mask": maskID(in.LeaderID),
-				"venue": in.Venue, "members": in.Members, "supervisor": in.Supervisor, "statement": in.Statement,
-				"submitted_by": submittedBy}).Scan(&id)
+				"publish_contact": in.PublishContact, "venue": in.Venue, "members": in.Members,
+				"supervisor": in.Supervisor, "statement": in.Statement, "submitted_by": submittedBy}).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -421,7 +422,8 @@ func (db *DB) ApproveApplication(ctx context.Context, scope portal.Scope, actor 
 			orgID, err = insertOrganization(ctx, tx, box, scope, actor, registry.OrgInput{CommunityCode: a.CommunityCode,
 				Tier: registry.TierRegistered, LegalForm: a.LegalForm, NameParts: a.NameParts, USCC: uscc,
 				Fields: a.Fields, Nature: a.Nature, LeaderName: a.LeaderName, LeaderPhone: phone,
-				LeaderID: leaderID, Venue: a.Venue, Members: a.Members, GuideUnit: a.Supervisor})
+				LeaderID: leaderID, PublishContact: a.PublishContact, Venue: a.Venue, Members: a.Members,
+				GuideUnit: a.Supervisor})
 			if err != nil {
 				return "", err
 			}
@@ -441,15 +443,15 @@ func (db *DB) ApproveApplication(ctx context.Context, scope portal.Scope, actor 
 					name_prefix = @prefix, name_community = @community, name_zihao = @zihao, name_field = @field,
 					name_form = @form, fields = @fields, nature = @nature, leader_name = @leader_name,
 					leader_phone_enc = @phone_enc, leader_phone_mask = @phone_mask, leader_id_enc = @id_enc,
-					leader_id_mask = @id_mask, venue = @venue, members = @members, guide_unit = @guide_unit,
-					updated_at = now(), version = version + 1
+					leader_id_mask = @id_mask, publish_contact = @publish_contact, venue = @venue,
+					members = @members, guide_unit = @guide_unit, updated_at = now(), version = version + 1
 				WHERE id = @id`,
 				pgx.NamedArgs{"id": orgID, "legal_form": string(a.LegalForm), "uscc": uscc, "name": a.Name,
 					"prefix": a.NameParts.Prefix, "community": a.NameParts.Community, "zihao": a.NameParts.Zihao,
 					"field": a.NameParts.Field, "form": a.NameParts.Form, "fields": nonNil(a.Fields),
 					"nature": a.Nature, "leader_name": a.LeaderName, "phone_enc": l.phoneEnc,
 					"phone_mask": a.LeaderPhone, "id_enc": l.idEnc, "id_mask": a.LeaderID, "venue": a.Venue,
-					"members": a.Members, "guide_unit": a.Supervisor}); err != nil {
+					"publish_contact": a.PublishContact, "members": a.Members, "guide_unit": a.Supervisor}); err != nil {
 				return "", err
 			}
 			if err := insertEvent(ctx, tx, actor, orgID, a.CommunityCode, "tier_changed", string(o.Tier),
@@ -505,14 +507,16 @@ func (db *DB) ResubmitApplication(ctx context.Context, scope portal.Scope, actor
 			UPDATE applications SET status = 'accepted', legal_form = @legal_form, name = @name,
 				name_zihao = @zihao, name_field = @field, name_form = @form, fields = @fields, nature = @nature,
 				leader_name = @leader_name, leader_phone_enc = @phone_enc, leader_phone_mask = @phone_mask,
-				leader_id_enc = @id_enc, leader_id_mask = @id_mask, venue = @venue, members = @members,
-				supervisor = @supervisor, statement = @statement, updated_at = now(), version = version + 1
+				leader_id_enc = @id_enc, leader_id_mask = @id_mask, publish_contact = @publish_contact, venue = @venue,
+				members = @members, supervisor = @supervisor, statement = @statement, updated_at = now(),
+				version = version + 1
 			WHERE id = @id`,
 			pgx.NamedArgs{"id": id, "legal_form": string(in.LegalForm), "name": rules.ComposeName(in.NameParts),
 				"zihao": in.NameParts.Zihao, "field": in.NameParts.Field, "form": in.NameParts.Form,
 				"fields": nonNil(in.Fields), "nature": in.Nature, "leader_name": in.LeaderName,
 				"phone_enc": phoneEnc, "phone_mask": phoneMask, "id_enc": idEnc, "id_mask": idMask,
-				"venue": in.Venue, "members": in.Members, "supervisor": in.Supervisor, "statement": in.Statement})
+				"publish_contact": in.PublishContact, "venue": in.Venue, "members": in.Members,
+				"supervisor": in.Supervisor, "statement": in.Statement})
 		if len(changed) == 0 {
 			return "补正后重新提交，未修改内容", err
 		}
@@ -534,6 +538,7 @@ func applicationChanges(a registry.Application, in registry.ApplicationInput) []
 	add(!slices.Equal(nonNil(in.Fields), nonNil(a.Fields)), "服务领域")
 	add(in.Nature != a.Nature, "性质")
 	add(in.LeaderName != a.LeaderName, "负责人姓名")
+	add(in.PublishContact != a.PublishContact, "公开负责人")
 	add(in.Venue != a.Venue, "活动场所")
 	add(in.Members != a.Members, "成员人数")
 	add(in.Supervisor != a.Supervisor, "业务主管单位")

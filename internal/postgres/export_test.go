@@ -22,3 +22,11 @@ func SetSearchWindow(n int) (restore func()) {
 
 // TermShare is termShare, for its table test.
 var TermShare = termShare
+
+// SetPublicWalk bounds the public directory's walk to n entries, and calls a key common from probe postings,
+// until restore is called, so that a test of a few hundred rows crosses both bounds.
+func SetPublicWalk(n, probe int) (restore func()) {
+	old, oldProbe := publicWalk, probeCap
+	publicWalk, probeCap = n, probe
+	return func() { publicWalk, probeCap = old, oldProbe }
+}

@@ -57,10 +57,12 @@ type ApplicationInput struct {
 	LeaderName    string
 	LeaderPhone   string
 	LeaderID      string
-	Venue         string
-	Members       int
-	Supervisor    string // 业务主管单位/指导单位
-	Statement     string // 申请说明
+	// PublishContact is the group's consent to show the leader's name on the public pages.
+	PublishContact bool
+	Venue          string
+	Members        int
+	Supervisor     string // 业务主管单位/指导单位
+	Statement      string // 申请说明
 }
 
 // Application is one application as its pages show it; leader phone and ID are masks.
@@ -84,6 +86,7 @@ type Application struct {
 	LeaderName          string
 	LeaderPhone         string // mask
 	LeaderID            string // mask
+	PublishContact      bool
 	Venue               string
 	Members             int
 	Supervisor          string

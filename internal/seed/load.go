@@ -50,6 +50,9 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password str
 	if err := LoadDemoFilings(ctx, db); err != nil {
 		return false, err
 	}
+	if err := LoadDemoOffices(ctx, db); err != nil {
+		return false, err
+	}
 	if err := LoadDemoApplications(ctx, db); err != nil {
 		return false, err
 	}

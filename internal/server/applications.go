@@ -299,6 +299,8 @@ func readApplicationForm(r *http.Request, v *web.ApplicationFormView, in *regist
 	}
 
 	in.LeaderName = text("leader_name", "负责人姓名", 30, true, &v.LeaderName)
+	in.PublishContact = get("publish_contact") != ""
+	v.PublishContact = in.PublishContact
 	v.Phone.Value = get("phone")
 	in.LeaderPhone = ""
 	if !editing || (v.Phone.Value != "" && v.Phone.Value != storedPhoneMask) {
@@ -482,7 +484,8 @@ func applicationCorrectionForm(ctx context.Context, db applicationResubmitter, a
 		Form: web.Field{Value: app.NameParts.Form}, FormChoices: web.ApplicationFormChoices(), ComposedName: app.Name,
 		Fields: web.ApplicationTicks(registry.Fields, app.Fields), Nature: web.Field{Value: app.Nature},
 		NatureOptions: web.Choices(registry.Natures, app.Nature), LeaderName: web.Field{Value: app.LeaderName},
-		Phone: web.Field{Value: app.LeaderPhone}, PhoneHint: appPhoneKeep,
+		PublishContact: app.PublishContact,
+		Phone:          web.Field{Value: app.LeaderPhone}, PhoneHint: appPhoneKeep,
 		IDHint: strings.Replace(appIDHintEdit, "%s", dashIfEmpty(app.LeaderID), 1),
 		Venue:  web.Field{Value: app.Venue}, Members: web.Field{Value: strconv.Itoa(app.Members)},
 		Supervisor: web.Field{Value: app.Supervisor}, Statement: web.Field{Value: app.Statement},

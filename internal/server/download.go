@@ -69,17 +69,24 @@ func streamTable(w http.ResponseWriter, r *http.Request, rs *responder, a *porta
 			table.Discard()
 		}
 	}
+	failStream(w, r, rs, out.n, err)
+}
+
+// failStream ends a streamed download that failed with err after sent bytes: before any byte went out it
+// shows the ordinary error page; after that it aborts the connection, so that the browser reports a failed
+// download rather than saving a file that looks complete. A nil err does nothing.
+func failStream(w http.ResponseWriter, r *http.Request, rs *responder, sent int64, err error) {
 	if err == nil {
 		return
 	}
-	if out.n == 0 {
-		h.Del("Content-Disposition")
+	if sent == 0 {
+		w.Header().Del("Content-Disposition")
 		rs.serverError(w, r, err)
 		return
 	}
 	if !errors.Is(err, context.Canceled) {
-		rs.log.Error("export failed", "request_id", requestIDFrom(r.Context()), "route", routePattern(r),
-			"sent_bytes", out.n, "err", err)
+		rs.log.Error("download failed", "request_id", requestIDFrom(r.Context()), "route", routePattern(r),
+			"sent_bytes", sent, "err", err)
 	}
 	panic(http.ErrAbortHandler)
 }

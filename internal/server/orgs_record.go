@@ -169,10 +169,10 @@ func editFormView(a *portal.Account, base string, o registry.Organization) web.O
 		Nature:        web.Field{Value: o.Nature},
 		NatureOptions: web.Choices(registry.Natures, o.Nature),
 		Beneficiaries: web.Checks(registry.Beneficiaries, o.Beneficiaries),
-		LeaderName:    web.Field{Value: o.LeaderName},
-		PhoneHint:     "留空则保持原号码不变（当前：" + dashIfEmpty(o.LeaderPhone) + "）",
-		IDHint:        strings.Replace(idHintEdit, "%s", dashIfEmpty(o.LeaderID), 1),
-		Venue:         web.Field{Value: o.Venue}, Charter: web.Field{Value: o.Charter},
+		LeaderName:    web.Field{Value: o.LeaderName}, PublishContact: o.PublishContact,
+		PhoneHint: "留空则保持原号码不变（当前：" + dashIfEmpty(o.LeaderPhone) + "）",
+		IDHint:    strings.Replace(idHintEdit, "%s", dashIfEmpty(o.LeaderID), 1),
+		Venue:     web.Field{Value: o.Venue}, Charter: web.Field{Value: o.Charter},
 		Members: web.Field{Value: strconv.Itoa(o.Members)}, Volunteers: web.Field{Value: strconv.Itoa(o.Volunteers)},
 		PartyStatus: web.Field{Value: o.PartyStatus}, PartyOptions: web.Choices(registry.PartyStatuses, o.PartyStatus),
 		PartyMembers: web.Field{Value: strconv.Itoa(o.PartyMembers)}, Problems: map[string]string{},
@@ -358,6 +358,8 @@ func readOrgForm(r *http.Request, v *web.OrgFormView, in *registry.OrgInput, edi
 
 	in.LeaderName = text("leader_name", "负责人姓名", 30, true)
 	v.LeaderName.Value = in.LeaderName
+	in.PublishContact = get("publish_contact") != ""
+	v.PublishContact = in.PublishContact
 	v.Phone.Value = get("phone")
 	in.LeaderPhone = ""
 	if v.Phone.Value != "" || !editing {

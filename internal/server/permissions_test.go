@@ -28,16 +28,25 @@ const (
 // publicRoutes lists every route outside the three tier areas and what it admits. A new route outside the tier
 // areas fails the matrix until it is listed here, so nothing becomes public by accident.
 var publicRouteAccess = map[string]access{
-	"GET /healthz":           public,
-	"GET /readyz":            public,
-	"GET /static/*":          public,
-	"GET /":                  public,
-	"GET /login":             public,
-	"POST /login":            public,
-	"POST /logout":           public,
-	"GET /verify/{token}":    public,
-	"GET /account/password":  signedIn,
-	"POST /account/password": signedIn,
+	"GET /healthz":                      public,
+	"GET /readyz":                       public,
+	"GET /static/*":                     public,
+	"GET /":                             public,
+	"GET /login":                        public,
+	"POST /login":                       public,
+	"POST /logout":                      public,
+	"GET /verify/{token}":               public,
+	"GET /verify":                       public,
+	"GET /orgs":                         public,
+	"GET /orgs/{id}":                    public,
+	"GET /divisions/{code}":             public,
+	"GET /open-data":                    public,
+	"GET /open-data/organizations.csv":  public,
+	"GET /open-data/services.csv":       public,
+	"GET /open-data/locations.csv":      public,
+	"GET /open-data/organizations.json": public,
+	"GET /account/password":             signedIn,
+	"POST /account/password":            signedIn,
 }
 
 // expectedAccess is the matrix: tier areas by their prefix, everything else from the explicit list.

@@ -12,6 +12,7 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -41,19 +42,31 @@ func handleReadyz(db readiness) http.HandlerFunc {
 	}
 }
 
-type divisionCounter interface {
+type homeStore interface {
 	DivisionCounts(ctx context.Context) (towns, communities int, err error)
+	PublicTownCounts(ctx context.Context, scope portal.Scope) ([]registry.PublicDivisionCount, error)
 }
 
-func handleHome(db divisionCounter, rs *responder) http.HandlerFunc {
+// handleHome is the public front door: a search box, the registry's figures and its groups counted by town.
+func handleHome(db homeStore, ps *publicScoper, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		towns, communities, err := db.DivisionCounts(r.Context())
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
 		}
+		scope, err := ps.get(r.Context())
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		counts, err := db.PublicTownCounts(r.Context(), scope)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
 		a := accountFrom(r.Context())
-		v := web.HomeView{Page: web.NewPage("首页", a, "", ""), Towns: towns, Communities: communities}
+		v := web.NewHomeView(web.NewPage("首页", a, "", ""), towns, communities, counts)
 		rs.render(w, r, http.StatusOK, web.HomePage(v))
 	}
 }

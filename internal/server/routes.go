@@ -31,11 +31,31 @@ func (s *Server) routes() http.Handler {
 	static, _ := fs.Sub(web.Static, "static")
 	r.Method(http.MethodGet, "/static/*", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
 
+	// The public side: no session is read and no cookie set, so that the same bytes serve every visitor and
+	// browsers and proxies may keep them (publicPage); searches and checks by number are rate-limited per client.
+	ps := &publicScoper{read: s.db.PublicScope}
+	limit := newRateLimiter(s.cfg.PublicRate)
+	r.Group(func(r chi.Router) {
+		r.Use(publicPage)
+		r.Get("/orgs", handlePublicDirectory(s.db, ps, limit, s.resp))
+		r.Get("/orgs/{id}", handlePublicProfile(s.db, ps, s.resp))
+		r.Get("/divisions/{code}", handlePublicDivision(s.db, ps, s.resp))
+		r.Get("/verify", handlePublicVerify(s.db, ps, limit, s.resp))
+		r.Get("/verify/{token}", handleFilingVerify(s.db, s.resp))
+		r.Get("/open-data", handleOpenDataPage(s.resp))
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(publicDownload)
+		for _, d := range registry.OpenDatasets {
+			r.Get("/open-data/"+d.Name+".csv", handleOpenDataCSV(s.db, ps, s.cfg.BaseURL, d.Name, s.resp))
+		}
+		r.Get("/open-data/organizations.json", handleOpenDataJSON(s.db, ps, s.cfg.BaseURL, s.resp))
+	})
+
 	r.Group(func(r chi.Router) {
 		r.Use(s.withRequestSession, s.sessions.LoadAndSave, s.loadAccount)
 
-		r.Get("/", handleHome(s.db, s.resp))
-		r.Get("/verify/{token}", handleFilingVerify(s.db, s.resp))
+		r.Get("/", handleHome(s.db, ps, s.resp))
 		r.Get("/login", handleLoginPage(s.cfg, s.demo, s.resp))
 		r.Post("/login", handleLoginPost(s.cfg, s.demo, s.db, s.sessions, s.hasher, s.resp))
 		r.Post("/logout", handleLogout(s.db, s.sessions, s.resp))

@@ -1,0 +1,461 @@
+// The public side's reads: the directory, a group's public profile, division pages and the lookups by number.
+// Every statement names its columns, and none reads a 负责人's phone or 身份证号; the leader's name only when
+// the group chose to publish it.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+)
+
+// publicWalk bounds how many index entries one directory page reads when it walks a search key's postings or
+// the list in name order: each costs a probe of the organization's row (a few microseconds), so a page never
+// costs more than about ten milliseconds whatever the term. A walk that ends before the page fills says so,
+// and its cursor continues further back.
+var publicWalk = 2000
+
+// probeCap is how many postings of each key of a term are counted to find its rarest: past it a key is common
+// and any common key will do. Counting costs about a microsecond a posting, so at most probeKeys keys are
+// counted, spread over the term: a long term holds many pieces, and any rare one serves.
+var probeCap = 1000
+
+const probeKeys = 4
+
+// publicListColumns are what the directory shows of a group; nothing personal.
+const publicListColumns = `o.id, o.name, o.tier, o.status, o.status_on, o.status_reason, o.town_code,
+	o.community_code, o.fields, o.founded_on`
+
+func scanPublicRows(rows pgx.Rows) ([]registry.PublicOrgRow, error) {
+	var out []registry.PublicOrgRow
+	for rows.Next() {
+		var o registry.PublicOrgRow
+		if err := rows.Scan(&o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.Status), &o.StatusOn,
+			&o.StatusReason, &o.TownCode, &o.CommunityCode, &o.Fields, &o.FoundedOn); err != nil {
+			rows.Close()
+			return nil, translate(err)
+		}
+		if o.Status.Live() {
+			o.StatusReason = ""
+		}
+		out = append(out, o)
+	}
+	return out, translate(rows.Err())
+}
+
+// publicFilters is the part of every directory statement that the filter decides besides the walk itself.
+var publicFilters = scopeOn("o") + `
+	AND o.status = ANY(@statuses)
+	AND (@town = '' OR o.town_code = @town)
+	AND (@community = '' OR o.community_code = @community)
+	AND (@tier = '' OR o.tier = @tier)
+	AND (@field = '' OR @field = ANY(o.fields))
+	AND (@term = '' OR strpos(o.name, @term) > 0)`
+
+// searchKeys are the posting keys that can drive a search: the term's distinct two-character pieces and the
+// 服务领域 filter's key.
+func searchKeys(f registry.PublicFilter) []string {
+	var keys []string
+	r := []rune(f.Query)
+	for i := 0; i+1 < len(r); i++ {
+		k := string(r[i : i+2])
+		if !contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) > probeKeys {
+		spread := make([]string, probeKeys)
+		for i := range spread {
+			spread[i] = keys[i*(len(keys)-1)/(probeKeys-1)]
+		}
+		keys = spread
+	}
+	if f.Field != "" {
+		keys = append(keys, "f:"+f.Field)
+	}
+	return keys
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// PublicOrganizations is one page of the public directory for filter f after cursor c, in f's order. Its
+// cost is bounded by the page and publicWalk, never by the registry's size (see PublicPage.Partial).
+func (db *DB) PublicOrganizations(ctx context.Context, scope portal.Scope, f registry.PublicFilter, c registry.PublicCursor, limit int) (registry.PublicPage, error) {
+	if err := checkScope(scope); err != nil {
+		return registry.PublicPage{}, err
+	}
+	if f.Query != "" && utf8.RuneCountInString(f.Query) < registry.PublicQueryMin {
+		return registry.PublicPage{}, nil
+	}
+	args := scopeArgs(scope, pgx.NamedArgs{"statuses": f.Statuses(), "town": f.TownCode, "community": f.Community,
+		"tier": string(f.Tier), "field": f.Field, "term": f.Query, "limit": limit + 1, "walk": publicWalk,
+		"after": c.ID, "after_name": c.Name})
+	var page registry.PublicPage
+	var err error
+	switch {
+	case f.Sort == registry.SortName:
+		page, err = db.publicByName(ctx, f, args, limit)
+	case f.Query != "" || f.Field != "":
+		page, err = db.publicByPostings(ctx, f, args, limit)
+	default:
+		page, err = db.publicNewest(ctx, args, limit)
+	}
+	if err != nil {
+		return page, err
+	}
+	err = db.nameRows(ctx, len(page.Rows), func(i int) (string, string, *string, *string) {
+		o := &page.Rows[i]
+		return o.TownCode, o.CommunityCode, &o.TownName, &o.CommunityName
+	})
+	return page, err
+}
+
+// publicNewest is the unsearched list newest first: the jurisdiction's (or a status's or tier's) own index.
+func (db *DB) publicNewest(ctx context.Context, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM organizations o
+		WHERE `+publicFilters+` AND (@after = 0 OR o.id < @after)
+		ORDER BY o.id DESC LIMIT @limit`, args)
+	list, err := scanPublicRows(rows)
+	if err != nil {
+		return registry.PublicPage{}, err
+	}
+	return pageOf(list, limit, nil), nil
+}
+
+// rarestKey is the search's key with the fewest postings, and how many it has, counted up to probeCap.
+func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, int64, error) {
+	keys := searchKeys(f)
+	var key string
+	var n int64
+	err := db.pool(planFresh).QueryRow(ctx, `
+		SELECT k, (SELECT count(*) FROM (SELECT 1 FROM org_postings p WHERE p.key = k LIMIT @cap) x) AS n
+		FROM unnest(@keys::text[]) k ORDER BY n, k LIMIT 1`,
+		pgx.NamedArgs{"keys": keys, "cap": probeCap}).Scan(&key, &n)
+	return key, n, translate(err)
+}
+
+// publicByPostings walks the postings of the search's rarest key newest-first, at most publicWalk of them,
+// and keeps the candidates that pass every filter and hold the whole term. Within one community a common key
+// would meet the community's rows too seldom (one in hundreds), so there the community's own list is walked
+// instead, with the same bound.
+func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
+	key := searchKeys(f)[0]
+	if len(searchKeys(f)) > 1 || f.Community != "" {
+		var n int64
+		var err error
+		if key, n, err = db.rarestKey(ctx, f); err != nil || n == 0 {
+			return registry.PublicPage{}, err // a piece no name holds: nothing can match
+		}
+		if f.Community != "" && n >= int64(probeCap) {
+			return db.publicCommunityWalk(ctx, args, limit)
+		}
+	}
+	args["key"] = key
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM (
+			SELECT p.org_id FROM org_postings p
+			WHERE p.key = @key AND (@after = 0 OR p.org_id < @after)
+			ORDER BY p.org_id DESC LIMIT @walk
+		) c JOIN organizations o ON o.id = c.org_id
+		WHERE `+publicFilters+`
+		ORDER BY c.org_id DESC LIMIT @limit`, args)
+	return db.walked(ctx, rows, limit, `SELECT '', p.org_id FROM org_postings p
+		WHERE p.key = @key AND (@after = 0 OR p.org_id < @after)
+		ORDER BY p.org_id DESC OFFSET @walk - 1 LIMIT 1`, args)
+}
+
+// publicCommunityWalk walks one community's list newest-first, at most publicWalk rows, and keeps the rows that
+// pass every filter and hold the whole term.
+func (db *DB) publicCommunityWalk(ctx context.Context, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
+	const walk = `SELECT o.name, o.id FROM organizations o WHERE o.community_code = @community
+		AND (@after = 0 OR o.id < @after) ORDER BY o.id DESC`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM (`+walk+` LIMIT @walk) w
+		JOIN organizations o ON o.id = w.id
+		WHERE `+publicFilters+`
+		ORDER BY w.id DESC LIMIT @limit`, args)
+	return db.walked(ctx, rows, limit, walk+` OFFSET @walk - 1 LIMIT 1`, args)
+}
+
+// publicByName is the list in name order. A search whose rarest key has fewer than probeCap postings reads
+// them all and sorts the matches; otherwise it walks the jurisdiction's name index from the cursor, at most
+// publicWalk entries, and keeps the rows that pass every filter.
+func (db *DB) publicByName(ctx context.Context, f registry.PublicFilter, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
+	if f.Query != "" || f.Field != "" {
+		key, n, err := db.rarestKey(ctx, f)
+		if err != nil || n == 0 {
+			return registry.PublicPage{}, err
+		}
+		if n < int64(probeCap) {
+			args["key"] = key
+			rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+`
+				FROM org_postings p JOIN organizations o ON o.id = p.org_id
+				WHERE p.key = @key AND `+publicFilters+`
+				AND (@after = 0 OR (o.name, o.id) > (@after_name, @after))
+				ORDER BY o.name, o.id LIMIT @limit`, args)
+			list, err := scanPublicRows(rows)
+			return pageOf(list, limit, nil), err
+		}
+	}
+	walk := `SELECT o.name, o.id FROM organizations o
+		WHERE ` + scopeOn("o") + ` AND (@town = '' OR o.town_code = @town)
+		AND (@community = '' OR o.community_code = @community)
+		AND (@after = 0 OR (o.name, o.id) > (@after_name, @after))
+		ORDER BY o.name, o.id`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM (`+walk+` LIMIT @walk) w
+		JOIN organizations o ON o.id = w.id
+		WHERE `+publicFilters+`
+		ORDER BY w.name, w.id LIMIT @limit`, args)
+	return db.walked(ctx, rows, limit, walk+` OFFSET @walk - 1 LIMIT 1`, args)
+}
+
+// walked is the page a bounded walk found (rows): a full page continues after its last row; a short one
+// continues at the walk's edge, which edgeStmt reads as (name, id) — no row means the walk reached the end.
+func (db *DB) walked(ctx context.Context, rows pgx.Rows, limit int, edgeStmt string, args pgx.NamedArgs) (registry.PublicPage, error) {
+	list, err := scanPublicRows(rows)
+	if err != nil || len(list) > limit {
+		return pageOf(list, limit, nil), err
+	}
+	var edge registry.PublicCursor
+	err = db.pool(planFresh).QueryRow(ctx, edgeStmt, args).Scan(&edge.Name, &edge.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return pageOf(list, limit, nil), nil
+	}
+	if err != nil {
+		return registry.PublicPage{}, translate(err)
+	}
+	return pageOf(list, limit, &edge), nil
+}
+
+// pageOf makes a page of list, which holds up to limit+1 rows: a full page continues after its last row; a
+// short one continues at edge (the walk's bound) when there is one, and is then Partial.
+func pageOf(list []registry.PublicOrgRow, limit int, edge *registry.PublicCursor) registry.PublicPage {
+	if len(list) > limit {
+		list = list[:limit]
+		last := list[limit-1]
+		return registry.PublicPage{Rows: list, Next: &registry.PublicCursor{ID: last.ID, Name: last.Name}}
+	}
+	return registry.PublicPage{Rows: list, Next: edge, Partial: edge != nil}
+}
+
+// PublicOrganization is a group's public profile: its public fields, its community's office, its latest
+// evaluation grade and its recent activities. An id outside scope is ErrNotFound.
+func (db *DB) PublicOrganization(ctx context.Context, scope portal.Scope, id int64) (registry.PublicOrg, error) {
+	var o registry.PublicOrg
+	if err := checkScope(scope); err != nil {
+		return o, err
+	}
+	var grade *string
+	var gradeYear *int
+	err := db.pool(planKept).QueryRow(ctx, `
+		SELECT o.id, o.name, o.tier, o.legal_form, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
+		       o.town_code, t.name, o.community_code, c.name, o.fields, o.nature, o.beneficiaries, o.founded_on,
+		       o.status, o.status_on, o.status_reason,
+		       CASE WHEN o.publish_contact THEN o.leader_name ELSE '' END, o.demo,
+		       coalesce(f.phone, ''), coalesce(f.address, ''), coalesce(f.hours, ''),
+		       e.grade, e.year
+		FROM organizations o
+		JOIN divisions t ON t.code = o.town_code
+		JOIN divisions c ON c.code = o.community_code
+		LEFT JOIN community_offices f ON f.community_code = o.community_code
+		LEFT JOIN LATERAL (SELECT grade, year FROM evaluations v WHERE v.org_id = o.id
+			ORDER BY year DESC, version DESC LIMIT 1) e ON true
+		WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(
+		&o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), &o.USCC, &o.FilingNo,
+		&o.TownCode, &o.TownName, &o.CommunityCode, &o.CommunityName, &o.Fields, &o.Nature, &o.Beneficiaries,
+		&o.FoundedOn, (*string)(&o.Status), &o.StatusOn, &o.StatusReason, &o.LeaderName, &o.Demo,
+		&o.Office.Phone, &o.Office.Address, &o.Office.Hours, &grade, &gradeYear)
+	if err != nil {
+		return o, translate(err)
+	}
+	o.Office.CommunityCode, o.Office.CommunityName, o.Office.TownName = o.CommunityCode, o.CommunityName, o.TownName
+	if grade != nil {
+		o.Grade, o.GradeYear = registry.Grade(*grade), *gradeYear
+	}
+	if o.Status.Live() {
+		o.StatusReason = ""
+	}
+	rows, _ := db.pool(planKept).Query(ctx, `
+		SELECT title, activity_date, series FROM activity_reports
+		WHERE org_id = @id AND superseded_at IS NULL
+		ORDER BY activity_date DESC, id DESC LIMIT 5`, pgx.NamedArgs{"id": id})
+	for rows.Next() {
+		var a registry.PublicActivity
+		if err := rows.Scan(&a.Title, &a.Date, &a.Series); err != nil {
+			rows.Close()
+			return o, translate(err)
+		}
+		o.Activities = append(o.Activities, a)
+	}
+	return o, translate(rows.Err())
+}
+
+// PublicCheck looks a group up by its 备案编号 or 统一社会信用代码, as ParseNumber returned it. An unknown number
+// is ErrNotFound.
+func (db *DB) PublicCheck(ctx context.Context, scope portal.Scope, kind registry.NumberKind, number string) (registry.PublicCheck, error) {
+	var c registry.PublicCheck
+	if err := checkScope(scope); err != nil {
+		return c, err
+	}
+	err := db.pool(planFresh).QueryRow(ctx, `
+		SELECT o.id, o.name, o.tier, o.legal_form, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
+		       t.name, c.name, o.status, o.status_on, o.status_reason
+		FROM organizations o
+		JOIN divisions t ON t.code = o.town_code
+		JOIN divisions c ON c.code = o.community_code
+		WHERE CASE WHEN @kind = 'filing' THEN o.filing_no = @number ELSE o.uscc = @number END
+			AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"kind": string(kind), "number": number})).Scan(
+		&c.OrgID, &c.Name, (*string)(&c.Tier), (*string)(&c.LegalForm), &c.USCC, &c.FilingNo, &c.TownName,
+		&c.CommunityName, (*string)(&c.Status), &c.StatusOn, &c.StatusReason)
+	if c.Status.Live() {
+		c.StatusReason = ""
+	}
+	return c, translate(err)
+}
+
+// PublicDivision is a town's or a community's public page: the division, its office, its live groups counted
+// from the kept counts, and for a town its communities with theirs.
+func (db *DB) PublicDivision(ctx context.Context, scope portal.Scope, code string) (registry.PublicDivision, error) {
+	var d registry.PublicDivision
+	if err := checkScope(scope); err != nil {
+		return d, err
+	}
+	if !scope.Covers(code) || len(code) == len(scope.Division) {
+		return d, portal.ErrNotFound
+	}
+	err := db.pool(planKept).QueryRow(ctx, `
+		SELECT d.code, d.name, d.kind, d.parent_code, p.name, d.rural, d.demo,
+		       coalesce(f.phone, ''), coalesce(f.address, ''), coalesce(f.hours, '')
+		FROM divisions d JOIN divisions p ON p.code = d.parent_code
+		LEFT JOIN community_offices f ON f.community_code = d.code
+		WHERE d.code = @code`, pgx.NamedArgs{"code": code}).Scan(&d.Code, &d.Name, &d.Kind, &d.ParentCode,
+		&d.ParentName, &d.Rural, &d.Demo, &d.Office.Phone, &d.Office.Address, &d.Office.Hours)
+	if err != nil {
+		return d, translate(err)
+	}
+	d.Office.CommunityCode, d.Office.CommunityName, d.Office.TownName = d.Code, d.Name, d.ParentName
+	// Live groups of each child community (a town) or of the community itself, from the kept counts.
+	rows, _ := db.pool(planKept).Query(ctx, `
+		SELECT d.code, d.name, d.kind,
+		       coalesce((SELECT sum(n) FROM org_counts k WHERE k.community_code = d.code
+		                 AND k.status IN ('normal', 'abnormal')), 0)::bigint
+		FROM divisions d
+		WHERE d.parent_code = @code OR (d.code = @code AND d.level = 'community')
+		ORDER BY d.code`, pgx.NamedArgs{"code": code})
+	for rows.Next() {
+		var c registry.PublicDivisionCount
+		if err := rows.Scan(&c.Code, &c.Name, &c.Kind, &c.Live); err != nil {
+			rows.Close()
+			return d, translate(err)
+		}
+		d.Live += c.Live
+		if c.Code != code {
+			d.Children = append(d.Children, c)
+		}
+	}
+	return d, translate(rows.Err())
+}
+
+// PublicTownCounts is every town of scope with its live groups, for the directory's filter and the home page.
+func (db *DB) PublicTownCounts(ctx context.Context, scope portal.Scope) ([]registry.PublicDivisionCount, error) {
+	if err := checkScope(scope); err != nil {
+		return nil, err
+	}
+	rows, _ := db.pool(planKept).Query(ctx, `
+		SELECT d.code, d.name, d.kind,
+		       coalesce((SELECT sum(n) FROM org_town_counts k WHERE k.town_code = d.code
+		                 AND k.status IN ('normal', 'abnormal')), 0)::bigint
+		FROM divisions d WHERE d.parent_code = @code ORDER BY d.code`, pgx.NamedArgs{"code": scope.Division})
+	var out []registry.PublicDivisionCount
+	for rows.Next() {
+		var c registry.PublicDivisionCount
+		if err := rows.Scan(&c.Code, &c.Name, &c.Kind, &c.Live); err != nil {
+			rows.Close()
+			return nil, translate(err)
+		}
+		out = append(out, c)
+	}
+	return out, translate(rows.Err())
+}
+
+// SetCommunityOffice records a community's public office phone, address and hours, audited.
+func (db *DB) SetCommunityOffice(ctx context.Context, scope portal.Scope, actor portal.Actor, o registry.CommunityOffice) error {
+	if err := checkScope(scope); err != nil {
+		return err
+	}
+	if !scope.Covers(o.CommunityCode) || len(o.CommunityCode) != 12 {
+		return portal.ErrNotFound
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO community_offices (community_code, phone, address, hours, updated_by)
+			VALUES (@code, @phone, @address, @hours, @by)
+			ON CONFLICT (community_code) DO UPDATE SET phone = excluded.phone, address = excluded.address,
+				hours = excluded.hours, updated_at = now(), updated_by = excluded.updated_by`,
+			pgx.NamedArgs{"code": o.CommunityCode, "phone": o.Phone, "address": o.Address, "hours": o.Hours,
+				"by": actorRef(actor)}); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "community_office.set",
+			ObjectType: "division", ObjectID: o.CommunityCode, Result: portal.ResultOK, Detail: strconv.Quote(o.Phone)})
+	})
+}
+
+// OpenData calls fn with every organization in scope, oldest first, as the open data carries it. The rows
+// stream from the database as fn consumes them, so an extract of millions holds one row at a time.
+func (db *DB) OpenData(ctx context.Context, scope portal.Scope, fn func(registry.OpenOrg) error) error {
+	if err := checkScope(scope); err != nil {
+		return err
+	}
+	rows, err := db.pool(planFresh).Query(ctx, `
+		SELECT o.id, o.name, o.tier, o.legal_form, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
+		       o.town_code, t.name, o.community_code, c.name, o.fields, o.nature, o.beneficiaries, o.founded_on,
+		       o.status, o.status_on, o.status_reason, coalesce(f.phone, ''), coalesce(f.address, ''), o.updated_at
+		FROM organizations o
+		JOIN divisions t ON t.code = o.town_code
+		JOIN divisions c ON c.code = o.community_code
+		LEFT JOIN community_offices f ON f.community_code = o.community_code
+		WHERE `+scopeOn("o")+` ORDER BY o.id`, scopeArgs(scope, nil))
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	var o registry.OpenOrg
+	for rows.Next() {
+		if err := rows.Scan(&o.ID, &o.Name, (*string)(&o.Tier), &o.LegalForm, &o.USCC, &o.FilingNo, &o.TownCode,
+			&o.TownName, &o.CommunityCode, &o.CommunityName, &o.Fields, &o.Nature, &o.Beneficiaries, &o.FoundedOn,
+			(*string)(&o.Status), &o.StatusOn, &o.StatusReason, &o.OfficePhone, &o.OfficeAddress, &o.UpdatedAt); err != nil {
+			return translate(err)
+		}
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	return translate(rows.Err())
+}
+
+// PublicScope is the jurisdiction the public side shows: the registry's one district. A database holding
+// several districts (a province) has no single public scope yet, and says so.
+func (db *DB) PublicScope(ctx context.Context) (portal.Scope, error) {
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT code FROM divisions WHERE level = 'district' ORDER BY code LIMIT 2`)
+	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return portal.Scope{}, translate(err)
+	}
+	if len(codes) != 1 {
+		return portal.Scope{}, fmt.Errorf("public scope: %d districts in the registry, want one", len(codes))
+	}
+	return portal.Scope{Tier: portal.TierDistrict, Division: codes[0]}, nil
+}
