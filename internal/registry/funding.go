@@ -190,3 +190,307 @@ var (
 	ErrScoreOutOfRange       = errors.New("a score lies outside its criterion's range")
 	ErrAlreadyApplied        = errors.New("the group has applied in this round already")
 )
+
+// Contract is one 政府购买服务 contract as its pages show it.
+type Contract struct {
+	ID             int64
+	DivisionCode   string // the purchaser
+	DivisionName   string
+	OrgID          int64
+	OrgName        string
+	PlatformID     int64
+	PlatformName   string
+	Project        string
+	Series         string
+	Beneficiaries  []string
+	Amount         Fen
+	Paid           Fen
+	StartsOn       time.Time
+	EndsOn         time.Time
+	SignedOn       time.Time
+	Deliverables   string
+	Status         string
+	AcceptedOn     *time.Time
+	AcceptanceNote string
+	Version        int
+}
+
+// Payment is one installment paid on a contract.
+type Payment struct {
+	ID     int64
+	PaidOn time.Time
+	Amount Fen
+	Note   string
+}
+
+// AcceptanceInput records the 验收 of a contract.
+type AcceptanceInput struct {
+	Status string // ContractAccepted, ContractRework or ContractFailed
+	On     *time.Time
+	Note   string
+}
+
+// Validate checks a 验收 of a contract that started on starts.
+func (in AcceptanceInput) Validate(starts time.Time) rules.Problems {
+	p := rules.Problems{}
+	if !slices.Contains([]string{ContractAccepted, ContractRework, ContractFailed}, in.Status) {
+		p.Add("status", "请选择验收结论（合格、整改或不合格）")
+	}
+	switch {
+	case in.On == nil:
+		p.Add("accepted_on", "请填写验收日期")
+	case in.On.Before(starts):
+		p.Add("accepted_on", "验收日期不能早于服务开始日期")
+	}
+	if in.Status != ContractAccepted {
+		textProblem(p, "note", "验收意见", in.Note, 2, 500)
+	} else {
+		textProblem(p, "note", "验收意见", in.Note, 0, 500)
+	}
+	return p
+}
+
+// FundInput opens a 工作基金.
+type FundInput struct{ Name string }
+
+// Validate checks a fund.
+func (in FundInput) Validate() rules.Problems {
+	p := rules.Problems{}
+	textProblem(p, "name", "基金名称", in.Name, 2, 60)
+	return p
+}
+
+// Fund movements.
+const (
+	MovementAllocation = "allocation" // 财政拨款
+	MovementDonation   = "donation"   // 社会捐赠
+	MovementGrant      = "grant"      // 资助
+)
+
+// MovementLabel is a movement's kind as clerks say it.
+func MovementLabel(kind string) string {
+	switch kind {
+	case MovementAllocation:
+		return "财政拨款"
+	case MovementDonation:
+		return "社会捐赠"
+	}
+	return "资助"
+}
+
+// MovementInput is money into a fund (allocation, donation) or out of it (a grant to a group).
+type MovementInput struct {
+	Kind    string
+	Amount  AmountField
+	On      *time.Time
+	Donor   string // for a donation
+	Purpose string
+	OrgID   int64  // for a grant
+	Series  string // for a grant: one of ThemeSeries or ""
+}
+
+// Validate checks a movement; balance is the fund's balance, which a grant may not exceed.
+func (in MovementInput) Validate(balance Fen) rules.Problems {
+	p := rules.Problems{}
+	in.Amount.Check(p, "amount", "金额")
+	if in.On == nil {
+		p.Add("on_date", "请填写日期")
+	}
+	switch in.Kind {
+	case MovementAllocation:
+	case MovementDonation:
+		textProblem(p, "donor", "捐赠方", in.Donor, 2, 60)
+	case MovementGrant:
+		if in.OrgID <= 0 {
+			p.Add("org_id", "请选择资助的社会组织")
+		}
+		if in.Amount.OK && in.Amount.Fen > balance {
+			p.Add("amount", "资助金额超出基金余额（余额 "+balance.String()+" 元）")
+		}
+		if in.Series != "" && !slices.Contains(ThemeSeries, in.Series) {
+			p.Add("series", "主题系列只能从列表中选择")
+		}
+	default:
+		p.Add("kind", "请选择收支类型")
+	}
+	textProblem(p, "purpose", "用途", in.Purpose, 0, 200)
+	return p
+}
+
+// Fund is one 工作基金.
+type Fund struct {
+	ID           int64
+	DivisionCode string
+	DivisionName string
+	Name         string
+	Balance      Fen
+}
+
+// Movement is one row of a fund's ledger.
+type Movement struct {
+	ID      int64
+	Kind    string
+	Amount  Fen
+	On      time.Time
+	Donor   string
+	Purpose string
+	OrgName string
+	Series  string
+}
+
+// Criterion is one scoring criterion of a 公益创投 round.
+type Criterion struct {
+	ID       int64
+	Name     string
+	MaxScore int
+}
+
+// RoundInput opens a 公益创投 round.
+type RoundInput struct {
+	Title      string
+	Themes     []string
+	Budget     AmountField
+	OpensOn    *time.Time
+	ClosesOn   *time.Time
+	ExcludeOwn bool
+	Criteria   []Criterion
+}
+
+// Validate checks a round.
+func (in RoundInput) Validate() rules.Problems {
+	p := rules.Problems{}
+	textProblem(p, "title", "创投名称", in.Title, 2, 80)
+	if len(in.Themes) == 0 {
+		p.Add("themes", "请至少选择一个主题系列")
+	}
+	for _, t := range in.Themes {
+		if !slices.Contains(ThemeSeries, t) {
+			p.Add("themes", "主题系列只能从列表中选择")
+		}
+	}
+	in.Budget.Check(p, "budget", "资助总额")
+	dateRangeProblem(p, "opens_on", "closes_on", "申报期", in.OpensOn, in.ClosesOn)
+	if len(in.Criteria) == 0 {
+		p.Add("criteria", "请至少设置一项评审标准")
+	}
+	seen := map[string]bool{}
+	for _, c := range in.Criteria {
+		switch n := len([]rune(c.Name)); {
+		case n < 2 || n > 40:
+			p.Add("criteria", "每项评审标准的名称须为 2 到 40 字")
+		case seen[c.Name]:
+			p.Add("criteria", "评审标准“"+c.Name+"”重复")
+		case c.MaxScore < 1 || c.MaxScore > 100:
+			p.Add("criteria", "每项评审标准的满分须在 1 到 100 之间")
+		}
+		seen[c.Name] = true
+	}
+	return p
+}
+
+// Round statuses.
+const (
+	RoundOpen      = "open"      // 申报中
+	RoundReviewing = "reviewing" // 评审中
+	RoundClosed    = "closed"    // 已结束
+)
+
+// Round is one 公益创投 round.
+type Round struct {
+	ID           int64
+	DivisionCode string
+	DivisionName string
+	Title        string
+	Themes       []string
+	Budget       Fen
+	Awarded      Fen
+	OpensOn      time.Time
+	ClosesOn     time.Time
+	ExcludeOwn   bool
+	Status       string
+	Criteria     []Criterion
+	Version      int
+}
+
+// VentureInput is a group's application to a round, made by its committee or town.
+type VentureInput struct {
+	OrgID         int64
+	Theme         string
+	Project       string
+	BudgetLines   string
+	Requested     AmountField
+	Beneficiaries []string
+	Expected      string
+}
+
+// Validate checks an application to a round of the given themes.
+func (in VentureInput) Validate(themes []string) rules.Problems {
+	p := rules.Problems{}
+	if in.OrgID <= 0 {
+		p.Add("org_id", "请选择申报的社会组织")
+	}
+	if !slices.Contains(themes, in.Theme) {
+		p.Add("theme", "请选择本次创投的主题系列之一")
+	}
+	textProblem(p, "project", "项目名称", in.Project, 2, 80)
+	textProblem(p, "budget_lines", "预算明细", in.BudgetLines, 0, 1000)
+	in.Requested.Check(p, "requested", "申请金额")
+	for _, b := range in.Beneficiaries {
+		if !slices.Contains(Beneficiaries, b) {
+			p.Add("beneficiaries", "服务对象只能从列表中选择")
+		}
+	}
+	textProblem(p, "expected", "预期成效", in.Expected, 0, 1000)
+	return p
+}
+
+// Venture application statuses.
+const (
+	VentureSubmitted = "submitted" // 已申报
+	VentureAwarded   = "awarded"   // 已立项
+	VentureDeclined  = "declined"  // 未立项
+	VentureClosed    = "closed"    // 已结项
+)
+
+// VentureApplication is one application to a round, with its reviewers' average.
+type VentureApplication struct {
+	ID            int64
+	RoundID       int64
+	OrgID         int64
+	OrgName       string
+	CommunityCode string
+	Theme         string
+	Project       string
+	Requested     Fen
+	Beneficiaries []string
+	Expected      string
+	Status        string
+	AwardedAmount Fen
+	AwardedOn     *time.Time
+	Reviewers     int     // how many reviewers scored it
+	Average       float64 // the reviewers' average total, for ranking only; money never passes through it
+	Version       int
+}
+
+// ScoreProblems checks one reviewer's scores against the round's criteria: every criterion scored once, inside
+// its range. scores maps a criterion's id to the score typed.
+func ScoreProblems(criteria []Criterion, scores map[int64]int, typed map[int64]bool) rules.Problems {
+	p := rules.Problems{}
+	for _, c := range criteria {
+		key := "score_" + strconv.FormatInt(c.ID, 10)
+		s, ok := scores[c.ID]
+		switch {
+		case !typed[c.ID]:
+			p.Add(key, "请为“"+c.Name+"”打分")
+		case !ok || s < 0 || s > c.MaxScore:
+			p.Add(key, "“"+c.Name+"”的分数须为 0 到 "+strconv.Itoa(c.MaxScore)+" 的整数")
+		}
+	}
+	return p
+}
+
+// ErrOwnDivision says the round forbids a reviewer to score an application from their own division.
+var ErrOwnDivision = errors.New("the reviewer may not score an application of their own division")
+
+// ErrRoundClosed says the round takes no more applications.
+var ErrRoundClosed = errors.New("the round is not open for applications")
