@@ -81,6 +81,7 @@ var navigation = []struct {
 	{"重大活动", "/notices", portal.ViewNotices},
 	{"工作报告", "/work-reports", portal.ViewWorkReports},
 	{"评估评议", "/evaluations", portal.ViewEvaluations},
+	{"支持平台", "/platforms", portal.ViewPlatforms},
 	{"账号管理", "/accounts", portal.ManageAccounts},
 	{"审计日志", "/audit", portal.ViewAudit},
 }

@@ -36,6 +36,13 @@ const (
 	MarkAbnormal      Action = "workreports.mark-abnormal" // 活动异常 for groups that missed their reports
 	ViewEvaluations   Action = "evaluations.view"          // 评估评议
 	SubmitEvaluations Action = "evaluations.submit"
+
+	// Cultivation (培育扶持, seed §三(一)2–3): support platforms, their rooms, 安家 and incubation.
+	ViewPlatforms   Action = "platforms.view"   // the register of support platforms, their rooms' weeks and cohorts
+	ManagePlatforms Action = "platforms.manage" // register and keep the own division's platforms and rooms
+	BookRooms       Action = "platforms.book"   // book a room for a group's activity, cancel a booking
+	HouseGroups     Action = "platforms.house"  // 安家: give a group a home at a platform
+	Incubate        Action = "platforms.incubate"
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -72,6 +79,14 @@ var capabilities = map[Action][]Tier{
 	MarkAbnormal:      {TierTown},
 	ViewEvaluations:   {TierDistrict, TierTown, TierCommunity},
 	SubmitEvaluations: {TierCommunity},
+
+	// The district keeps the district's platforms and sees all; a town its own; a committee its 社会工作室.
+	// Committees and towns book rooms and house their groups; the district and towns run 孵化基地.
+	ViewPlatforms:   {TierDistrict, TierTown, TierCommunity},
+	ManagePlatforms: {TierDistrict, TierTown, TierCommunity},
+	BookRooms:       {TierTown, TierCommunity},
+	HouseGroups:     {TierTown, TierCommunity},
+	Incubate:        {TierDistrict, TierTown},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.
