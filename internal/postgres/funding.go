@@ -15,7 +15,7 @@ import (
 
 // moneySees is the jurisdiction of a contract, fund or round kept by division_code (alias m): the district sees
 // every one, a town its own.
-const moneySees = `starts_with(m.division_code, @scope_div)`
+var moneySees = scopeWithin("m.division_code")
 
 // moneyKeeps is the test for changing one: the purchaser's own division.
 const moneyKeeps = `m.division_code = @scope_div`

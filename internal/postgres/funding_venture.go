@@ -16,7 +16,7 @@ import (
 
 // roundSees: a round is seen inside the division that opened it (the district sees all) and by every division
 // under it, which may apply to it.
-const roundSees = `(starts_with(m.division_code, @scope_div) OR starts_with(@scope_div, m.division_code))`
+var roundSees = `(` + scopeTiers + ` AND (starts_with(m.division_code, @scope_div) OR starts_with(@scope_div, m.division_code)))`
 
 // OpenRound opens a round of the caller's division (district or town) with its criteria and returns its id.
 func (db *DB) OpenRound(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.RoundInput) (int64, error) {
@@ -133,7 +133,7 @@ func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, round
 				WHERE s.application_id = a.id), 0),
 			a.version
 		FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
-		WHERE a.round_id = @id AND `+roundSees+` AND (starts_with(m.division_code, @scope_div) OR `+orgScope+`)
+		WHERE a.round_id = @id AND `+roundSees+` AND (starts_with(m.division_code, @scope_div) OR `+scopeOn("o")+`)
 		ORDER BY 15 DESC, a.id`, scopeArgs(scope, pgx.NamedArgs{"id": roundID}))
 	apps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.VentureApplication, error) {
 		var a registry.VentureApplication

@@ -18,8 +18,8 @@ import (
 
 // platformSees is the jurisdiction test of platforms, with scopeArgs: a division sees the platforms inside it;
 // a committee sees its town's too, whose rooms it books for its groups. The district sees all.
-const platformSees = `(starts_with(p.division_code, @scope_div)
-	OR (@scope_tier = 'community' AND p.division_code = left(@scope_div, 9)))`
+var platformSees = `(` + scopeTiers + ` AND (starts_with(p.division_code, @scope_div)
+	OR (@scope_tier = 'community' AND p.division_code = left(@scope_div, 9))))`
 
 // platformKeeps is the test for changing a platform: only the division that keeps it.
 const platformKeeps = `p.division_code = @scope_div`
@@ -283,7 +283,7 @@ const cultivationOrgLimit = 2000
 func (db *DB) CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error) {
 	rows, _ := db.Pool.Query(ctx, `
 		SELECT o.id, o.name FROM organizations o
-		WHERE `+orgScope+` AND o.status IN ('normal', 'abnormal')
+		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id
 		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": cultivationOrgLimit}))
 	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[registry.OrgChoice])
@@ -293,7 +293,7 @@ func (db *DB) CultivationOrgs(ctx context.Context, scope portal.Scope) ([]regist
 // liveOrgIn checks inside tx that orgID is a live group inside scope, and gives its community and name.
 func liveOrgIn(ctx context.Context, tx pgx.Tx, scope portal.Scope, orgID int64) (community, name string, err error) {
 	err = tx.QueryRow(ctx, `SELECT o.community_code, o.name FROM organizations o
-		WHERE o.id = @id AND o.status IN ('normal', 'abnormal') AND `+orgScope+` FOR SHARE`,
+		WHERE o.id = @id AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+` FOR SHARE`,
 		scopeArgs(scope, pgx.NamedArgs{"id": orgID})).Scan(&community, &name)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", "", registry.ErrCultivationOrg
