@@ -41,7 +41,7 @@ type IncubationInput struct {
 func (in IncubationInput) Validate(now time.Time) rules.Problems {
 	p := rules.Problems{}
 	if in.OrgID <= 0 {
-		p.Add("org_id", "请选择入孵的社会组织")
+		p.Add("incubate_org", "请选择入孵的社会组织")
 	}
 	switch {
 	case in.EnteredOn == nil:
@@ -65,11 +65,11 @@ func (in MilestoneInput) Validate(entered time.Time) rules.Problems {
 	p := rules.Problems{}
 	switch {
 	case in.On == nil:
-		p.Add("on_date", "请填写日期")
+		p.Add("milestone_on", "请填写日期")
 	case in.On.Before(entered):
-		p.Add("on_date", "日期不能早于入孵日期")
+		p.Add("milestone_on", "日期不能早于入孵日期")
 	}
-	textProblem(p, "note", "阶段成果", in.Note, 2, 200)
+	textProblem(p, "milestone_note", "阶段成果", in.Note, 2, 200)
 	return p
 }
 
@@ -90,9 +90,9 @@ func (in LeaveInput) Validate(entered time.Time) rules.Problems {
 			p.Add("tier_reached", "出壳须选择达到的管理层级（镇街备案或登记）")
 		}
 	case IncubationWithdrawn:
-		textProblem(p, "reason", "退出原因", in.Reason, 2, 200)
+		textProblem(p, "leave_reason", "退出原因", in.Reason, 2, 200)
 	default:
-		p.Add("status", "请选择出壳或退出")
+		p.Add("leave_status", "请选择出壳或退出")
 	}
 	switch {
 	case in.On == nil:

@@ -23,7 +23,7 @@ type HousingInput struct {
 func (in HousingInput) Validate() rules.Problems {
 	p := rules.Problems{}
 	if in.OrgID <= 0 {
-		p.Add("org_id", "请选择安家的社会组织")
+		p.Add("home_org", "请选择安家的社会组织")
 	}
 	dateRangeProblem(p, "from_on", "to_on", "安家期限", in.From, in.To)
 	textProblem(p, "agreement", "安家协议", in.Agreement, 0, 80)

@@ -96,6 +96,16 @@ func (s *Server) routes() http.Handler {
 			d.get("/evaluations/export.xlsx", portal.ViewEvaluations, handleEvaluationExport(s.db, s.resp))
 			d.get("/orgs/{id}/evaluations", portal.ViewEvaluations, handleEvaluationHistory(s.db, dp, s.resp))
 
+			d.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, dp, s.resp))
+			d.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(dp, s.resp))
+			d.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, dp, s.resp))
+			d.get("/platforms/{id}", portal.ViewPlatforms, handlePlatformShow(s.db, dp, s.resp))
+			d.post("/platforms/{id}/rooms", portal.ManagePlatforms, handleRoomAdd(s.db, dp, s.resp))
+			d.get("/platforms/{id}/rooms/{roomID}", portal.ViewPlatforms, handleRoomWeek(s.db, dp, s.resp))
+			d.post("/platforms/{id}/incubations", portal.Incubate, handleIncubationEnter(s.db, dp, s.resp))
+			d.post("/platforms/{id}/incubations/milestones", portal.Incubate, handleIncubationMilestone(s.db, dp, s.resp))
+			d.post("/platforms/{id}/incubations/leave", portal.Incubate, handleIncubationLeave(s.db, dp, s.resp))
+
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
 		})
@@ -170,6 +180,19 @@ func (s *Server) routes() http.Handler {
 			t.get("/evaluations/export.xlsx", portal.ViewEvaluations, handleEvaluationExport(s.db, s.resp))
 			t.get("/orgs/{id}/evaluations", portal.ViewEvaluations, handleEvaluationHistory(s.db, tp, s.resp))
 
+			t.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, tp, s.resp))
+			t.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(tp, s.resp))
+			t.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, tp, s.resp))
+			t.get("/platforms/{id}", portal.ViewPlatforms, handlePlatformShow(s.db, tp, s.resp))
+			t.post("/platforms/{id}/rooms", portal.ManagePlatforms, handleRoomAdd(s.db, tp, s.resp))
+			t.get("/platforms/{id}/rooms/{roomID}", portal.ViewPlatforms, handleRoomWeek(s.db, tp, s.resp))
+			t.post("/platforms/{id}/rooms/{roomID}/bookings", portal.BookRooms, handleBookingCreate(s.db, tp, s.resp))
+			t.post("/platforms/{id}/rooms/{roomID}/bookings/{bookingID}/cancel", portal.BookRooms, handleBookingCancel(s.db, tp, s.resp))
+			t.post("/platforms/{id}/housings", portal.HouseGroups, handleHousingAdd(s.db, tp, s.resp))
+			t.post("/platforms/{id}/incubations", portal.Incubate, handleIncubationEnter(s.db, tp, s.resp))
+			t.post("/platforms/{id}/incubations/milestones", portal.Incubate, handleIncubationMilestone(s.db, tp, s.resp))
+			t.post("/platforms/{id}/incubations/leave", portal.Incubate, handleIncubationLeave(s.db, tp, s.resp))
+
 			s.accountRoutes(t, tp)
 		})
 
@@ -234,6 +257,16 @@ func (s *Server) routes() http.Handler {
 			c.get("/evaluations/new", portal.SubmitEvaluations, handleEvaluationNew(s.db, cp, s.resp))
 			c.post("/evaluations", portal.SubmitEvaluations, handleEvaluationSubmit(s.db, cp, s.resp))
 			c.get("/orgs/{id}/evaluations", portal.ViewEvaluations, handleEvaluationHistory(s.db, cp, s.resp))
+
+			c.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, cp, s.resp))
+			c.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(cp, s.resp))
+			c.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, cp, s.resp))
+			c.get("/platforms/{id}", portal.ViewPlatforms, handlePlatformShow(s.db, cp, s.resp))
+			c.post("/platforms/{id}/rooms", portal.ManagePlatforms, handleRoomAdd(s.db, cp, s.resp))
+			c.get("/platforms/{id}/rooms/{roomID}", portal.ViewPlatforms, handleRoomWeek(s.db, cp, s.resp))
+			c.post("/platforms/{id}/rooms/{roomID}/bookings", portal.BookRooms, handleBookingCreate(s.db, cp, s.resp))
+			c.post("/platforms/{id}/rooms/{roomID}/bookings/{bookingID}/cancel", portal.BookRooms, handleBookingCancel(s.db, cp, s.resp))
+			c.post("/platforms/{id}/housings", portal.HouseGroups, handleHousingAdd(s.db, cp, s.resp))
 		})
 	})
 	return r
