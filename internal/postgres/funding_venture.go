@@ -231,3 +231,24 @@ func (db *DB) Award(ctx context.Context, scope portal.Scope, actor portal.Actor,
 	})
 	return cultivationErr(err)
 }
+
+// SetRoundStatus moves a round the caller's division keeps to 评审中 (no more applications) or 已结束.
+func (db *DB) SetRoundStatus(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, status string) error {
+	if status != registry.RoundReviewing && status != registry.RoundClosed {
+		return portal.ErrNotAllow
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var division string
+		if err := tx.QueryRow(ctx, `UPDATE venture_rounds m SET status = @status, version = version + 1
+			WHERE m.id = @id AND `+moneyKeeps+` RETURNING division_code`,
+			scopeArgs(scope, pgx.NamedArgs{"id": id, "status": status})).Scan(&division); err != nil {
+			return err
+		}
+		label := "截止申报，进入评审"
+		if status == registry.RoundClosed {
+			label = "结束"
+		}
+		return cultivationChange(ctx, tx, actor, "round", id, division, label, "round.status", label)
+	})
+	return cultivationErr(err)
+}
