@@ -185,7 +185,7 @@ func TestHousingAndIncubationForms(t *testing.T) {
 	town := a.signedIn("demo-town")
 	pid, _ := a.townIncubator(town, "双龙湖街道孵化基地（入孵页）")
 	page := "/town/platforms/" + pid
-	org, _ := town.get(page).doc(t).Find("#home_org option[value!='']").First().Attr("value")
+	org, _ := town.get(page).doc(t).Find("#home_org option[value!='']").Eq(9).Attr("value")
 	before := a.cultivationWrites()
 	res := town.post(page+"/housings", url.Values{"home_org": {org}, "from_on": {"2024-06-01"}, "to_on": {"2024-01-01"}, "agreement": {"安家协议 1 号"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
