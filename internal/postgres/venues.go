@@ -73,4 +73,3 @@ func (db *DB) Housings(ctx context.Context, scope portal.Scope, platformID int64
 	hs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.Housing])
 	return hs, translate(err)
 }
-
