@@ -99,7 +99,7 @@ func TestFundNeverOverdrawn(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
 	org := firstOrg(t, db, cultTown)
-	fid, err := db.CreateFund(ctx, cultTown, cultClerk, registry.FundInput{Name: "双龙湖街道社区发展工作基金"})
+	fid, err := db.CreateFund(ctx, cultTown, cultClerk, registry.FundInput{Name: "双龙湖街道测试工作基金"})
 	if err != nil {
 		t.Fatal(err)
 	}
