@@ -281,3 +281,55 @@ func (db *DB) AddMovement(ctx context.Context, scope portal.Scope, actor portal.
 	})
 	return id, cultivationErr(err)
 }
+
+// MoneyRows is every amount that reached a live or past group inside scope — contracts, 公益创投 awards and fund
+// grants — the latest first, capped at limit rows.
+func (db *DB) MoneyRows(ctx context.Context, scope portal.Scope, limit int) ([]registry.MoneyRow, error) {
+	rows, _ := db.Pool.Query(ctx, `
+		WITH money AS (
+			SELECT 'contract' AS source, m.id, m.project AS title, m.deliverables AS description, m.org_id,
+				m.division_code AS funder, m.series, m.beneficiaries, m.amount, m.signed_on AS awarded_on,
+				m.starts_on, m.ends_on
+			FROM contracts m
+			UNION ALL
+			SELECT 'award', a.id, a.project, a.expected, a.org_id, r.division_code, a.theme, a.beneficiaries,
+				a.awarded_amount, a.awarded_on, r.opens_on, r.closes_on
+			FROM venture_applications a JOIN venture_rounds r ON r.id = a.round_id
+			WHERE a.awarded_amount IS NOT NULL
+			UNION ALL
+			SELECT 'grant', g.id, coalesce(nullif(g.purpose, ''), '工作基金资助'), g.purpose, g.org_id, f.division_code,
+				g.series, '{}'::text[], g.amount, g.on_date, NULL::date, NULL::date
+			FROM fund_movements g JOIN funds f ON f.id = g.fund_id
+			WHERE g.kind = 'grant'
+		)
+		SELECT m.source, m.id, m.title, m.description, m.org_id, o.name,
+			coalesce(o.uscc, o.filing_no, ''), m.funder, fd.name, o.town_code, t.name, c.name, c.rural, m.series,
+			m.beneficiaries, (m.amount * 100)::bigint, m.awarded_on, m.starts_on, m.ends_on
+		FROM money m JOIN organizations o ON o.id = m.org_id
+			JOIN divisions t ON t.code = o.town_code JOIN divisions c ON c.code = o.community_code
+			JOIN divisions fd ON fd.code = m.funder
+		WHERE `+scopeOn("o")+`
+		ORDER BY m.awarded_on DESC, m.source, m.id DESC
+		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": limit}))
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.MoneyRow, error) {
+		var m registry.MoneyRow
+		var amount int64
+		err := row.Scan(&m.Source, &m.ID, &m.Title, &m.Description, &m.OrgID, &m.OrgName, &m.OrgCode, &m.FunderCode,
+			&m.FunderName, &m.TownCode, &m.TownName, &m.CommunityName, &m.Rural, &m.Series, &m.Beneficiaries, &amount,
+			&m.AwardedOn, &m.StartsOn, &m.EndsOn)
+		m.Amount = registry.Fen(amount)
+		return m, err
+	})
+	return out, translate(err)
+}
+
+// RuralGroupShare is how many live groups inside scope there are, and how many of them in a 村, from the kept
+// counts (org_counts), for the share of money against the share of groups.
+func (db *DB) RuralGroupShare(ctx context.Context, scope portal.Scope) (all, rural int64, err error) {
+	err = db.Pool.QueryRow(ctx, `
+		SELECT coalesce(sum(k.n), 0)::bigint, coalesce(sum(k.n) FILTER (WHERE d.rural), 0)::bigint
+		FROM org_counts k JOIN divisions d ON d.code = k.community_code
+		WHERE `+scopeWithin("k.community_code")+` AND k.status IN ('normal', 'abnormal')`,
+		scopeArgs(scope, nil)).Scan(&all, &rural)
+	return all, rural, translate(err)
+}

@@ -209,3 +209,45 @@ func TestVentureRound(t *testing.T) {
 		t.Fatalf("applications %+v %v", apps, err)
 	}
 }
+
+// TestMoneyTotalsEqualTheirRows: the district's and a town's totals equal the sums of the rows in the tables,
+// recomputed here in SQL, and no town's rows include another town's groups.
+func TestMoneyTotalsEqualTheirRows(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	for _, scope := range []portal.Scope{cultDistrict, cultTown, cultTown2} {
+		rows, err := db.MoneyRows(ctx, scope, 100000)
+		if err != nil || len(rows) == 0 {
+			t.Fatalf("%v: %d rows, %v", scope, len(rows), err)
+		}
+		tot := registry.TotalMoney(rows)
+		var want, wantRural int64
+		if err := db.Pool.QueryRow(ctx, `
+			WITH m AS (
+				SELECT org_id, amount FROM contracts
+				UNION ALL SELECT org_id, awarded_amount FROM venture_applications WHERE awarded_amount IS NOT NULL
+				UNION ALL SELECT org_id, amount FROM fund_movements WHERE kind = 'grant')
+			SELECT (sum(m.amount) * 100)::bigint, (coalesce(sum(m.amount) FILTER (WHERE c.rural), 0) * 100)::bigint
+			FROM m JOIN organizations o ON o.id = m.org_id JOIN divisions c ON c.code = o.community_code
+			WHERE starts_with(o.community_code, $1)`, scope.Division).Scan(&want, &wantRural); err != nil {
+			t.Fatal(err)
+		}
+		if int64(tot.All) != want || int64(tot.Rural) != wantRural || tot.Rural+tot.Urban != tot.All {
+			t.Errorf("%v: totals %d (rural %d), the tables say %d (rural %d)", scope, tot.All, tot.Rural, want, wantRural)
+		}
+		for _, list := range [][]registry.MoneyTotal{tot.BySource, tot.ByTown, tot.BySeries} {
+			var sum registry.Fen
+			for _, x := range list {
+				sum += x.Amount
+			}
+			if sum != tot.All {
+				t.Errorf("%v: a breakdown sums to %d of %d", scope, sum, tot.All)
+			}
+		}
+		for _, r := range rows {
+			if scope.Tier == portal.TierTown && r.TownCode != scope.Division {
+				t.Fatalf("%v sees money of %s", scope, r.TownName)
+			}
+		}
+	}
+}
