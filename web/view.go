@@ -82,6 +82,7 @@ var navigation = []struct {
 	{"工作报告", "/work-reports", portal.ViewWorkReports},
 	{"评估评议", "/evaluations", portal.ViewEvaluations},
 	{"支持平台", "/platforms", portal.ViewPlatforms},
+	{"培育资金", "/funding", portal.ViewFunding},
 	{"账号管理", "/accounts", portal.ManageAccounts},
 	{"审计日志", "/audit", portal.ViewAudit},
 }

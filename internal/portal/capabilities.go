@@ -43,6 +43,11 @@ const (
 	BookRooms       Action = "platforms.book"   // book a room for a group's activity, cancel a booking
 	HouseGroups     Action = "platforms.house"  // 安家: give a group a home at a platform
 	Incubate        Action = "platforms.incubate"
+
+	// Money (seed §三(一)3): 政府购买服务, 工作基金, 公益创投 and where the money goes.
+	ViewFunding   Action = "funding.view"   // contracts, funds, rounds and the totals, with their exports
+	ManageFunding Action = "funding.manage" // record contracts, payments, 验收, fund movements, awards
+	ReviewVenture Action = "funding.review" // score 公益创投 applications
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -87,6 +92,11 @@ var capabilities = map[Action][]Tier{
 	BookRooms:       {TierTown, TierCommunity},
 	HouseGroups:     {TierTown, TierCommunity},
 	Incubate:        {TierDistrict, TierTown},
+
+	// The district and the towns buy services, keep funds and open rounds; each reviews rounds it may see.
+	ViewFunding:   {TierDistrict, TierTown},
+	ManageFunding: {TierDistrict, TierTown},
+	ReviewVenture: {TierDistrict, TierTown},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.
