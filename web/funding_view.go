@@ -284,19 +284,26 @@ func NewFundDetail(page Page, paths Paths, f registry.Fund, ms []registry.Moveme
 // RoundDetailView is a 公益创投 round with its applications.
 type RoundDetailView struct {
 	Page
-	Paths               Paths
-	ID                  int64
-	Title               string
-	Facts               []Fact
-	Criteria            []registry.Criterion
-	Applications        []VentureRow
-	CanReview, CanAward bool
-	ScoreFor            int64 // the application whose score form failed, 0 for none
-	Scores              map[int64]Field
-	AwardFor            int64
-	AwardAmount         Field
-	Events              []CultivationEventRow
-	Problems            map[string]string
+	Paths                    Paths
+	ID                       int64
+	Title                    string
+	Facts                    []Fact
+	Criteria                 []registry.Criterion
+	Applications             []VentureRow
+	CanReview, CanAward      bool
+	ScoreFor                 int64 // the application whose score form failed, 0 for none
+	Scores                   map[int64]Field
+	AwardFor                 int64
+	AwardAmount              Field
+	CanApply                 bool
+	ApplyAction              string
+	OrgOptions, ThemeOptions []Option
+	Beneficiaries            []Check
+	ApplyOrg, Theme, Project Field
+	Requested, BudgetLines   Field
+	Expected                 Field
+	Events                   []CultivationEventRow
+	Problems                 map[string]string
 }
 
 // VentureRow is one application.
@@ -380,3 +387,21 @@ func (v RoundDetailView) AwardField(app int64) Field {
 	}
 	return v.AwardAmount
 }
+
+// NewRound is the form that opens a round.
+func (p Paths) NewRound() string { return p.Funding() + "/rounds/new" }
+
+// RoundFormView is the form that opens a 公益创投 round.
+type RoundFormView struct {
+	Page
+	Action, CancelHref string
+	Themes             []Check
+	Title, Budget      Field
+	OpensOn, ClosesOn  Field
+	Criteria           Field // one criterion a line: 名称 满分
+	ExcludeOwn         bool
+	Problems           map[string]string
+}
+
+// DefaultCriteria are the criteria a new round's form offers.
+const DefaultCriteria = "需求分析 20\n项目设计 40\n团队能力 20\n预算合理性 20"

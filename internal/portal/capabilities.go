@@ -48,6 +48,7 @@ const (
 	ViewFunding   Action = "funding.view"   // contracts, funds, rounds and the totals, with their exports
 	ManageFunding Action = "funding.manage" // record contracts, payments, 验收, fund movements, awards
 	ReviewVenture Action = "funding.review" // score 公益创投 applications
+	ApplyVenture  Action = "funding.apply"  // apply to a 公益创投 round for a group
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -94,9 +95,11 @@ var capabilities = map[Action][]Tier{
 	Incubate:        {TierDistrict, TierTown},
 
 	// The district and the towns buy services, keep funds and open rounds; each reviews rounds it may see.
-	ViewFunding:   {TierDistrict, TierTown},
+	// Groups apply through their committee or town.
+	ViewFunding:   {TierDistrict, TierTown, TierCommunity},
 	ManageFunding: {TierDistrict, TierTown},
 	ReviewVenture: {TierDistrict, TierTown},
+	ApplyVenture:  {TierTown, TierCommunity},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

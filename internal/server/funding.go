@@ -421,17 +421,6 @@ func roundDetail(r *http.Request, db roundStore, paths web.Paths, a *portal.Acco
 	return v, round, nil
 }
 
-func handleRoundShow(db roundStore, paths web.Paths, rs *responder) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, _, err := roundDetail(r, db, paths, accountFrom(r.Context()), takeFlashCtx(r))
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		rs.render(w, r, http.StatusOK, web.RoundDetailPage(v))
-	}
-}
-
 // roundApplication is the application named in the URL, among those of the round the viewer sees.
 func roundApplication(r *http.Request, apps []web.VentureRow) (int64, bool) {
 	id, ok := pathID(r, "appID")

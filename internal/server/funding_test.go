@@ -216,3 +216,71 @@ func TestGrantsExport360Giving(t *testing.T) {
 		t.Errorf("money.xlsx: %d", res.StatusCode)
 	}
 }
+
+// TestRoundOpenAndApply: the district opens a round (bad dates refused at the field), a committee applies for a
+// group through the round's page (a negative amount refused at the field), and another town's committee cannot
+// see a town's round.
+func TestRoundOpenAndApply(t *testing.T) {
+	a := newApp(t, nil)
+	district := a.signedIn("demo-district")
+	form := url.Values{"title": {"2027 年渝北区社区公益创投"}, "themes": {"邻里守望", "文化铸魂"}, "budget": {"50000"},
+		"opens_on": {"2027-03-01"}, "closes_on": {"2027-02-01"}, "criteria": {"需求分析 30\n项目设计 70"}, "exclude_own": {"yes"}}
+	before := a.moneyWrites()
+	res := district.post("/district/funding/rounds", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find(`[data-field="closes_on"] .msg`).Text(), "不能早于") {
+		t.Fatalf("round ending before it opens: %d", res.StatusCode)
+	}
+	if v, _ := res.doc(t).Find("#title").Attr("value"); v != "2027 年渝北区社区公益创投" {
+		t.Errorf("title not kept: %q", v)
+	}
+	if a.moneyWrites() != before {
+		t.Error("a refused round wrote something")
+	}
+	form.Set("closes_on", "2027-04-30")
+	res = district.post("/district/funding/rounds", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("round: %d", res.StatusCode)
+	}
+	round := strings.TrimPrefix(res.Header.Get("Location"), "/district")
+
+	community := a.signedIn("demo-community")
+	page := community.get("/community" + round).doc(t)
+	org, ok := page.Find("#apply_org option[value!='']").First().Attr("value")
+	if !ok {
+		t.Fatal("the committee has no application form")
+	}
+	apply := url.Values{"apply_org": {org}, "theme": {"邻里守望"}, "project": {"楼栋互助"}, "requested": {"-3000"},
+		"beneficiaries": {"空巢老人"}}
+	before = a.count(`SELECT count(*) FROM venture_applications`)
+	res = community.post("/community"+round+"/applications", apply)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find(`[data-field="requested"] .msg`).Text(), "负数") {
+		t.Fatalf("negative request: %d", res.StatusCode)
+	}
+	if v, _ := res.doc(t).Find("#project").Attr("value"); v != "楼栋互助" {
+		t.Errorf("project not kept: %q", v)
+	}
+	if a.count(`SELECT count(*) FROM venture_applications`) != before {
+		t.Error("a refused application wrote something")
+	}
+	apply.Set("requested", "3000")
+	if res := community.post("/community"+round+"/applications", apply); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("apply: %d", res.StatusCode)
+	}
+	if d := district.get("/district" + round).doc(t); d.Find("#applications tbody tr").Length() != 1 {
+		t.Error("the district does not see the application")
+	}
+	// a town's round is not another town's committee's
+	town := a.signedIn("demo-town")
+	form.Set("title", "双龙湖街道公益微创投")
+	res = town.post("/town/funding/rounds", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("town round: %d", res.StatusCode)
+	}
+	townRound := strings.TrimPrefix(res.Header.Get("Location"), "/town")
+	if res := a.signedIn("demo-community2").get("/community" + townRound); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another town's committee sees the town's round: %d", res.StatusCode)
+	}
+	if res := a.signedIn("demo-town2").get("/town" + townRound); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another town sees the town's round: %d", res.StatusCode)
+	}
+}

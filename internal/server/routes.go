@@ -117,7 +117,9 @@ func (s *Server) routes() http.Handler {
 			d.post("/funding/contracts/{id}/acceptance", portal.ManageFunding, handleContractAccept(s.db, dp, s.resp))
 			d.get("/funding/funds/{id}", portal.ViewFunding, handleFundShow(s.db, dp, s.resp))
 			d.post("/funding/funds/{id}/movements", portal.ManageFunding, handleMovementAdd(s.db, dp, s.resp))
-			d.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundShow(s.db, dp, s.resp))
+			d.get("/funding/rounds/new", portal.ManageFunding, handleRoundNew(dp, s.resp))
+			d.post("/funding/rounds", portal.ManageFunding, handleRoundCreate(s.db, dp, s.resp))
+			d.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundPage(s.db, dp, s.resp))
 			d.post("/funding/rounds/{id}/applications/{appID}/scores", portal.ReviewVenture, handleScore(s.db, dp, s.resp))
 			d.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, dp, s.resp))
 
@@ -219,7 +221,10 @@ func (s *Server) routes() http.Handler {
 			t.post("/funding/contracts/{id}/acceptance", portal.ManageFunding, handleContractAccept(s.db, tp, s.resp))
 			t.get("/funding/funds/{id}", portal.ViewFunding, handleFundShow(s.db, tp, s.resp))
 			t.post("/funding/funds/{id}/movements", portal.ManageFunding, handleMovementAdd(s.db, tp, s.resp))
-			t.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundShow(s.db, tp, s.resp))
+			t.get("/funding/rounds/new", portal.ManageFunding, handleRoundNew(tp, s.resp))
+			t.post("/funding/rounds", portal.ManageFunding, handleRoundCreate(s.db, tp, s.resp))
+			t.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundPage(s.db, tp, s.resp))
+			t.post("/funding/rounds/{id}/applications", portal.ApplyVenture, handleRoundApply(s.db, tp, s.resp))
 			t.post("/funding/rounds/{id}/applications/{appID}/scores", portal.ReviewVenture, handleScore(s.db, tp, s.resp))
 			t.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, tp, s.resp))
 
@@ -297,6 +302,13 @@ func (s *Server) routes() http.Handler {
 			c.post("/platforms/{id}/rooms/{roomID}/bookings", portal.BookRooms, handleBookingCreate(s.db, cp, s.resp))
 			c.post("/platforms/{id}/rooms/{roomID}/bookings/{bookingID}/cancel", portal.BookRooms, handleBookingCancel(s.db, cp, s.resp))
 			c.post("/platforms/{id}/housings", portal.HouseGroups, handleHousingAdd(s.db, cp, s.resp))
+
+			c.get("/funding", portal.ViewFunding, handleFunding(s.db, cp, s.resp))
+			c.get("/funding/money.xlsx", portal.ViewFunding, handleMoneyExport(s.db, false, exportXLSX, s.resp))
+			c.get("/funding/grants-360giving.csv", portal.ViewFunding, handleMoneyExport(s.db, true, exportCSV, s.resp))
+			c.get("/funding/grants-360giving.xlsx", portal.ViewFunding, handleMoneyExport(s.db, true, exportXLSX, s.resp))
+			c.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundPage(s.db, cp, s.resp))
+			c.post("/funding/rounds/{id}/applications", portal.ApplyVenture, handleRoundApply(s.db, cp, s.resp))
 		})
 	})
 	return r
