@@ -96,7 +96,7 @@ func scanContract(row pgx.CollectableRow) (registry.Contract, error) {
 
 // Contracts lists the contracts inside scope, the latest signed first.
 func (db *DB) Contracts(ctx context.Context, scope portal.Scope) ([]registry.Contract, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+contractColumns+` `+contractFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+contractColumns+` `+contractFrom+`
 		WHERE `+moneySees+` ORDER BY m.signed_on DESC, m.id DESC LIMIT 1000`, scopeArgs(scope, nil))
 	cs, err := pgx.CollectRows(rows, scanContract)
 	return cs, translate(err)
@@ -104,7 +104,7 @@ func (db *DB) Contracts(ctx context.Context, scope portal.Scope) ([]registry.Con
 
 // Contract is one contract inside scope; any other id is ErrNotFound.
 func (db *DB) Contract(ctx context.Context, scope portal.Scope, id int64) (registry.Contract, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+contractColumns+` `+contractFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+contractColumns+` `+contractFrom+`
 		WHERE m.id = @id AND `+moneySees, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	c, err := pgx.CollectExactlyOneRow(rows, scanContract)
 	return c, translate(err)
@@ -112,7 +112,7 @@ func (db *DB) Contract(ctx context.Context, scope portal.Scope, id int64) (regis
 
 // Payments lists a contract's installments, oldest first. The caller has read the contract inside its scope.
 func (db *DB) Payments(ctx context.Context, contractID int64) ([]registry.Payment, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT id, paid_on, (amount * 100)::bigint, note FROM contract_payments
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT id, paid_on, (amount * 100)::bigint, note FROM contract_payments
 		WHERE contract_id = $1 ORDER BY paid_on, id`, contractID)
 	ps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.Payment, error) {
 		var p registry.Payment
@@ -200,7 +200,7 @@ func scanFund(row pgx.CollectableRow) (registry.Fund, error) {
 
 // Funds lists the funds inside scope.
 func (db *DB) Funds(ctx context.Context, scope portal.Scope) ([]registry.Fund, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT m.id, m.division_code, d.name, m.name, (m.balance * 100)::bigint
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT m.id, m.division_code, d.name, m.name, (m.balance * 100)::bigint
 		FROM funds m JOIN divisions d ON d.code = m.division_code
 		WHERE `+moneySees+` ORDER BY length(m.division_code), m.division_code, m.name`, scopeArgs(scope, nil))
 	fs, err := pgx.CollectRows(rows, scanFund)
@@ -209,7 +209,7 @@ func (db *DB) Funds(ctx context.Context, scope portal.Scope) ([]registry.Fund, e
 
 // Fund is one fund inside scope; any other id is ErrNotFound.
 func (db *DB) Fund(ctx context.Context, scope portal.Scope, id int64) (registry.Fund, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT m.id, m.division_code, d.name, m.name, (m.balance * 100)::bigint
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT m.id, m.division_code, d.name, m.name, (m.balance * 100)::bigint
 		FROM funds m JOIN divisions d ON d.code = m.division_code
 		WHERE m.id = @id AND `+moneySees, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	f, err := pgx.CollectExactlyOneRow(rows, scanFund)
@@ -218,7 +218,7 @@ func (db *DB) Fund(ctx context.Context, scope portal.Scope, id int64) (registry.
 
 // Movements is a fund's ledger, oldest first. The caller has read the fund inside its scope.
 func (db *DB) Movements(ctx context.Context, fundID int64) ([]registry.Movement, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT f.id, f.kind, (f.amount * 100)::bigint, f.on_date, f.donor, f.purpose,
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT f.id, f.kind, (f.amount * 100)::bigint, f.on_date, f.donor, f.purpose,
 			coalesce(o.name, ''), f.series
 		FROM fund_movements f LEFT JOIN organizations o ON o.id = f.org_id
 		WHERE f.fund_id = $1 ORDER BY f.on_date, f.id`, fundID)
@@ -285,7 +285,7 @@ func (db *DB) AddMovement(ctx context.Context, scope portal.Scope, actor portal.
 // MoneyRows is every amount that reached a live or past group inside scope — contracts, 公益创投 awards and fund
 // grants — the latest first, capped at limit rows.
 func (db *DB) MoneyRows(ctx context.Context, scope portal.Scope, limit int) ([]registry.MoneyRow, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		WITH money AS (
 			SELECT 'contract' AS source, m.id, m.project AS title, m.deliverables AS description, m.org_id,
 				m.division_code AS funder, m.series, m.beneficiaries, m.amount, m.signed_on AS awarded_on,
@@ -326,7 +326,7 @@ func (db *DB) MoneyRows(ctx context.Context, scope portal.Scope, limit int) ([]r
 // RuralGroupShare is how many live groups inside scope there are, and how many of them in a 村, from the kept
 // counts (org_counts), for the share of money against the share of groups.
 func (db *DB) RuralGroupShare(ctx context.Context, scope portal.Scope) (all, rural int64, err error) {
-	err = db.Pool.QueryRow(ctx, `
+	err = db.pool(planFresh).QueryRow(ctx, `
 		SELECT coalesce(sum(k.n), 0)::bigint, coalesce(sum(k.n) FILTER (WHERE d.rural), 0)::bigint
 		FROM org_counts k JOIN divisions d ON d.code = k.community_code
 		WHERE `+scopeWithin("k.community_code")+` AND k.status IN ('normal', 'abnormal')`,

@@ -59,7 +59,7 @@ func scanRound(row pgx.CollectableRow) (registry.Round, error) {
 
 // Rounds lists the rounds inside scope or above it, the latest first.
 func (db *DB) Rounds(ctx context.Context, scope portal.Scope) ([]registry.Round, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+roundColumns+` FROM venture_rounds m JOIN divisions d ON d.code = m.division_code
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+roundColumns+` FROM venture_rounds m JOIN divisions d ON d.code = m.division_code
 		WHERE `+roundSees+` ORDER BY m.opens_on DESC, m.id DESC LIMIT 500`, scopeArgs(scope, nil))
 	rs, err := pgx.CollectRows(rows, scanRound)
 	return rs, translate(err)
@@ -67,13 +67,13 @@ func (db *DB) Rounds(ctx context.Context, scope portal.Scope) ([]registry.Round,
 
 // Round is one round inside or above scope, with its criteria; any other id is ErrNotFound.
 func (db *DB) Round(ctx context.Context, scope portal.Scope, id int64) (registry.Round, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+roundColumns+` FROM venture_rounds m JOIN divisions d ON d.code = m.division_code
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+roundColumns+` FROM venture_rounds m JOIN divisions d ON d.code = m.division_code
 		WHERE m.id = @id AND `+roundSees, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, scanRound)
 	if err != nil {
 		return registry.Round{}, translate(err)
 	}
-	rows, _ = db.Pool.Query(ctx, `SELECT id, name, max_score FROM venture_criteria WHERE round_id = $1 ORDER BY id`, id)
+	rows, _ = db.pool(planFresh).Query(ctx, `SELECT id, name, max_score FROM venture_criteria WHERE round_id = $1 ORDER BY id`, id)
 	r.Criteria, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.Criterion])
 	return r, translate(err)
 }
@@ -125,7 +125,7 @@ func (db *DB) Apply(ctx context.Context, scope portal.Scope, actor portal.Actor,
 // VentureApplications lists a round's applications the caller may see (the round's keeper and the district see
 // all; a town or committee its own groups'), the best average first.
 func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, roundID int64) ([]registry.VentureApplication, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT a.id, a.round_id, a.org_id, o.name, o.community_code, a.theme, a.project, (a.requested * 100)::bigint,
 			a.beneficiaries, a.expected, a.status, coalesce((a.awarded_amount * 100)::bigint, 0), a.awarded_on,
 			(SELECT count(DISTINCT s.reviewer_id) FROM venture_scores s WHERE s.application_id = a.id),

@@ -125,7 +125,7 @@ func (db *DB) LeaveIncubation(ctx context.Context, scope portal.Scope, actor por
 
 // Cohort is every incubation at a platform inside scope, the current ones first, with their milestones.
 func (db *DB) Cohort(ctx context.Context, scope portal.Scope, platformID int64) ([]registry.Incubation, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT i.id, i.platform_id, i.org_id, o.name, i.entered_on, i.mentor, i.goals, i.status, i.left_on,
 			i.tier_reached, i.reason, i.version
 		FROM incubations i JOIN platforms p ON p.id = i.platform_id JOIN organizations o ON o.id = i.org_id
@@ -148,7 +148,7 @@ func (db *DB) Cohort(ctx context.Context, scope portal.Scope, platformID int64) 
 	for k, i := range cohort {
 		ids[k], at[i.ID] = i.ID, k
 	}
-	rows, _ = db.Pool.Query(ctx, `SELECT incubation_id, on_date, note FROM incubation_milestones
+	rows, _ = db.pool(planFresh).Query(ctx, `SELECT incubation_id, on_date, note FROM incubation_milestones
 		WHERE incubation_id = ANY($1) ORDER BY on_date, id`, ids)
 	var incID int64
 	var m registry.Milestone

@@ -115,7 +115,7 @@ func cultivationChange(ctx context.Context, tx pgx.Tx, actor portal.Actor, objec
 // CultivationEvents is the timeline of one object, oldest first. The caller has read the object inside its
 // scope already; this only reads its rows.
 func (db *DB) CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT at, actor_name, actor_division, kind, detail FROM cultivation_events
 		WHERE object_type = $1 AND object_id = $2 ORDER BY id`, objectType, id)
 	evs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[registry.CultivationEvent])
@@ -197,7 +197,7 @@ const platformListLimit = 1000
 
 // Platforms lists the platforms inside scope that match f, the district's first, then by division and name.
 func (db *DB) Platforms(ctx context.Context, scope portal.Scope, f registry.PlatformFilter) ([]registry.Platform, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+platformColumns+` `+platformFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+platformColumns+` `+platformFrom+`
 		WHERE `+platformSees+`
 		  AND (@kind = '' OR p.kind = @kind)
 		  AND (@division = '' OR starts_with(p.division_code, @division))
@@ -216,7 +216,7 @@ func (db *DB) Platforms(ctx context.Context, scope portal.Scope, f registry.Plat
 
 // Platform is one platform inside scope; any other id is ErrNotFound.
 func (db *DB) Platform(ctx context.Context, scope portal.Scope, id int64) (registry.Platform, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+platformColumns+` `+platformFrom+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+platformColumns+` `+platformFrom+`
 		WHERE p.id = @id AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[platformRow])
 	if err != nil {
@@ -256,7 +256,7 @@ func (db *DB) AddRoom(ctx context.Context, scope portal.Scope, actor portal.Acto
 
 // Rooms lists the rooms of a platform inside scope, by name.
 func (db *DB) Rooms(ctx context.Context, scope portal.Scope, platformID int64) ([]registry.Room, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT r.id, r.platform_id, r.name, r.capacity, r.equipment
 		FROM rooms r JOIN platforms p ON p.id = r.platform_id
 		WHERE r.platform_id = @id AND `+platformSees+`
@@ -267,7 +267,7 @@ func (db *DB) Rooms(ctx context.Context, scope portal.Scope, platformID int64) (
 
 // Room is one room of a platform inside scope; any other id is ErrNotFound.
 func (db *DB) Room(ctx context.Context, scope portal.Scope, platformID, roomID int64) (registry.Room, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT r.id, r.platform_id, r.name, r.capacity, r.equipment
 		FROM rooms r JOIN platforms p ON p.id = r.platform_id
 		WHERE r.id = @room AND r.platform_id = @id AND `+platformSees,
@@ -281,7 +281,7 @@ const cultivationOrgLimit = 2000
 
 // CultivationOrgs lists the live groups inside scope, by name, that a booking, a home or an incubation may name.
 func (db *DB) CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name FROM organizations o
 		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id
@@ -382,7 +382,7 @@ const bookingColumns = `b.id, b.room_id, r.name AS room_name, r.platform_id, b.o
 // RoomBookings lists the bookings of a room inside scope that overlap [from, to), cancelled ones included,
 // earliest first: a week's calendar.
 func (db *DB) RoomBookings(ctx context.Context, scope portal.Scope, platformID, roomID int64, from, to time.Time) ([]registry.Booking, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT `+bookingColumns+`
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+bookingColumns+`
 		FROM bookings b JOIN rooms r ON r.id = b.room_id JOIN platforms p ON p.id = r.platform_id
 			JOIN organizations o ON o.id = b.org_id
 		WHERE b.room_id = @room AND r.platform_id = @id AND `+platformSees+`

@@ -62,7 +62,7 @@ func (db *DB) HouseOrg(ctx context.Context, scope portal.Scope, actor portal.Act
 // Housings lists the homes given at a platform inside scope, the latest first. The district and the
 // platform's own tiers see every group housed there, whichever community it belongs to.
 func (db *DB) Housings(ctx context.Context, scope portal.Scope, platformID int64) ([]registry.Housing, error) {
-	rows, _ := db.Pool.Query(ctx, `
+	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT h.id, h.platform_id, coalesce(r.name, '') AS room_name, h.org_id, o.name AS org_name,
 			h.from_on AS from, h.to_on AS to, h.agreement
 		FROM housings h JOIN platforms p ON p.id = h.platform_id JOIN organizations o ON o.id = h.org_id
