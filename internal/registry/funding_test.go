@@ -41,7 +41,10 @@ func TestFenString(t *testing.T) {
 }
 
 func TestMoneyFormsRefuseBadInput(t *testing.T) {
-	d := func(y int, m time.Month, day int) *time.Time { t := time.Date(y, m, day, 0, 0, 0, 0, time.UTC); return &t }
+	d := func(y int, m time.Month, day int) *time.Time {
+		t := time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+		return &t
+	}
 	c := ContractInput{OrgID: 1, Project: "关爱服务", Amount: ReadAmount("-100"), StartsOn: d(2026, 6, 1), EndsOn: d(2026, 1, 1), SignedOn: d(2026, 1, 1)}
 	p := c.Validate()
 	if p["amount"] == "" || p["ends_on"] == "" {
