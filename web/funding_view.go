@@ -225,9 +225,7 @@ func NewContractDetail(page Page, paths Paths, c registry.Contract, payments []r
 	for _, p := range payments {
 		v.Payments = append(v.Payments, PaymentRow{On: Date(p.PaidOn), Amount: p.Amount.String(), Note: dash(p.Note)})
 	}
-	for _, e := range events {
-		v.Events = append(v.Events, CultivationEventRow{At: DateTime(e.At), Actor: dash(e.ActorName), Kind: e.Kind, Detail: e.Detail})
-	}
+	v.Events = cultivationEventRows(events)
 	return v
 }
 
@@ -275,9 +273,7 @@ func NewFundDetail(page Page, paths Paths, f registry.Fund, ms []registry.Moveme
 		v.Movements = append(v.Movements, MovementRow{On: Date(m.On), Kind: registry.MovementLabel(m.Kind), Amount: amount,
 			Party: dash(party), Purpose: dash(m.Purpose)})
 	}
-	for _, e := range events {
-		v.Events = append(v.Events, CultivationEventRow{At: DateTime(e.At), Actor: dash(e.ActorName), Kind: e.Kind, Detail: e.Detail})
-	}
+	v.Events = cultivationEventRows(events)
 	return v
 }
 
@@ -358,9 +354,7 @@ func NewRoundDetail(page Page, paths Paths, r registry.Round, apps []registry.Ve
 		}
 		v.Applications = append(v.Applications, row)
 	}
-	for _, e := range events {
-		v.Events = append(v.Events, CultivationEventRow{At: DateTime(e.At), Actor: dash(e.ActorName), Kind: e.Kind, Detail: e.Detail})
-	}
+	v.Events = cultivationEventRows(events)
 	return v
 }
 

@@ -178,6 +178,14 @@ type CultivationEventRow struct {
 	At, Actor, Kind, Detail string
 }
 
+func cultivationEventRows(events []registry.CultivationEvent) []CultivationEventRow {
+	out := make([]CultivationEventRow, len(events))
+	for i, e := range events {
+		out[i] = CultivationEventRow{At: DateTime(e.At), Actor: dash(e.ActorName), Kind: e.Kind, Detail: e.Detail}
+	}
+	return out
+}
+
 // NewPlatformDetail formats a platform with its rooms, homes, cohort and timeline.
 func NewPlatformDetail(page Page, paths Paths, p registry.Platform, rooms []registry.Room, homes []registry.Housing,
 	cohort []registry.Incubation, events []registry.CultivationEvent, now time.Time) PlatformDetailView {
@@ -230,10 +238,7 @@ func NewPlatformDetail(page Page, paths Paths, p registry.Platform, rooms []regi
 		}
 		v.Cohort = append(v.Cohort, row)
 	}
-	for _, e := range events {
-		v.Events = append(v.Events, CultivationEventRow{At: DateTime(e.At), Actor: dash(e.ActorName), Kind: e.Kind,
-			Detail: e.Detail})
-	}
+	v.Events = cultivationEventRows(events)
 	return v
 }
 
