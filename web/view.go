@@ -84,6 +84,8 @@ var navigation = []struct {
 	{"统计分析", "/stats", portal.ViewStats},
 	{"目标考核", "/assessment", portal.ViewAssessment},
 	{"骨干培训", "/training", portal.ViewTraining},
+	{"支持平台", "/platforms", portal.ViewPlatforms},
+	{"培育资金", "/funding", portal.ViewFunding},
 	{"账号管理", "/accounts", portal.ManageAccounts},
 	{"审计日志", "/audit", portal.ViewAudit},
 }

@@ -55,6 +55,18 @@ const (
 // The actions of finishing what a clerk walks through (issue 17).
 const (
 	EndGuidedOrg Action = "orgs.end" // a committee 注销 a guided group it keeps (to 已注销 only)
+	// Cultivation (培育扶持, seed §三(一)2–3): support platforms, their rooms, 安家 and incubation.
+	ViewPlatforms   Action = "platforms.view"   // the register of support platforms, their rooms' weeks and cohorts
+	ManagePlatforms Action = "platforms.manage" // register and keep the own division's platforms and rooms
+	BookRooms       Action = "platforms.book"   // book a room for a group's activity, cancel a booking
+	HouseGroups     Action = "platforms.house"  // 安家: give a group a home at a platform
+	Incubate        Action = "platforms.incubate"
+
+	// Money (seed §三(一)3): 政府购买服务, 工作基金, 公益创投 and where the money goes.
+	ViewFunding   Action = "funding.view"   // contracts, funds, rounds and the totals, with their exports
+	ManageFunding Action = "funding.manage" // record contracts, payments, 验收, fund movements, awards
+	ReviewVenture Action = "funding.review" // score 公益创投 applications
+	ApplyVenture  Action = "funding.apply"  // apply to a 公益创投 round for a group
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -106,6 +118,20 @@ var capabilities = map[Action][]Tier{
 	HoldMatchingEvents: {TierDistrict, TierTown},
 	DesignateBrands:    {TierDistrict},
 	EndGuidedOrg:       {TierCommunity},
+	// The district keeps the district's platforms and sees all; a town its own; a committee its 社会工作室.
+	// Committees and towns book rooms and house their groups; the district and towns run 孵化基地.
+	ViewPlatforms:   {TierDistrict, TierTown, TierCommunity},
+	ManagePlatforms: {TierDistrict, TierTown, TierCommunity},
+	BookRooms:       {TierTown, TierCommunity},
+	HouseGroups:     {TierTown, TierCommunity},
+	Incubate:        {TierDistrict, TierTown},
+
+	// The district and the towns buy services, keep funds and open rounds; each reviews rounds it may see.
+	// Groups apply through their committee or town.
+	ViewFunding:   {TierDistrict, TierTown, TierCommunity},
+	ManageFunding: {TierDistrict, TierTown},
+	ReviewVenture: {TierDistrict, TierTown},
+	ApplyVenture:  {TierTown, TierCommunity},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -1,0 +1,254 @@
+package postgres
+
+// 公益创投: rounds, applications through a committee or town, reviewers' scores, and awards within the budget.
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+)
+
+// roundSees: a round is seen inside the division that opened it (the district sees all) and by every division
+// under it, which may apply to it.
+var roundSees = `(` + scopeTiers + ` AND (starts_with(m.division_code, @scope_div) OR starts_with(@scope_div, m.division_code)))`
+
+// OpenRound opens a round of the caller's division (district or town) with its criteria and returns its id.
+func (db *DB) OpenRound(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.RoundInput) (int64, error) {
+	if scope.Tier == portal.TierCommunity || !in.Validate().OK() {
+		return 0, portal.ErrNotAllow
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO venture_rounds (division_code, title, themes, budget, opens_on, closes_on, exclude_own)
+			VALUES (@division, @title, @themes, (@budget::bigint)::numeric / 100, @opens, @closes, @exclude)
+			RETURNING id`, pgx.NamedArgs{"division": scope.Division, "title": in.Title, "themes": in.Themes,
+			"budget": int64(in.Budget.Fen), "opens": in.OpensOn, "closes": in.ClosesOn, "exclude": in.ExcludeOwn}).
+			Scan(&id); err != nil {
+			return err
+		}
+		for _, c := range in.Criteria {
+			if _, err := tx.Exec(ctx, `INSERT INTO venture_criteria (round_id, name, max_score) VALUES ($1, $2, $3)`,
+				id, c.Name, c.MaxScore); err != nil {
+				return err
+			}
+		}
+		return cultivationChange(ctx, tx, actor, "round", id, scope.Division, "发布公益创投", "round.open",
+			in.Title+"，资助总额 "+fenString(in.Budget.Fen)+"，主题 "+strings.Join(in.Themes, "、"))
+	})
+	return id, cultivationErr(err)
+}
+
+const roundColumns = `m.id, m.division_code, d.name, m.title, m.themes, (m.budget * 100)::bigint,
+	(m.awarded * 100)::bigint, m.opens_on, m.closes_on, m.exclude_own, m.status, m.version`
+
+func scanRound(row pgx.CollectableRow) (registry.Round, error) {
+	var r registry.Round
+	var budget, awarded int64
+	err := row.Scan(&r.ID, &r.DivisionCode, &r.DivisionName, &r.Title, &r.Themes, &budget, &awarded, &r.OpensOn,
+		&r.ClosesOn, &r.ExcludeOwn, &r.Status, &r.Version)
+	r.Budget, r.Awarded = registry.Fen(budget), registry.Fen(awarded)
+	return r, err
+}
+
+// Rounds lists the rounds inside scope or above it, the latest first.
+func (db *DB) Rounds(ctx context.Context, scope portal.Scope) ([]registry.Round, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+roundColumns+` FROM venture_rounds m JOIN divisions d ON d.code = m.division_code
+		WHERE `+roundSees+` ORDER BY m.opens_on DESC, m.id DESC LIMIT 500`, scopeArgs(scope, nil))
+	rs, err := pgx.CollectRows(rows, scanRound)
+	return rs, translate(err)
+}
+
+// Round is one round inside or above scope, with its criteria; any other id is ErrNotFound.
+func (db *DB) Round(ctx context.Context, scope portal.Scope, id int64) (registry.Round, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+roundColumns+` FROM venture_rounds m JOIN divisions d ON d.code = m.division_code
+		WHERE m.id = @id AND `+roundSees, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+	r, err := pgx.CollectExactlyOneRow(rows, scanRound)
+	if err != nil {
+		return registry.Round{}, translate(err)
+	}
+	rows, _ = db.pool(planFresh).Query(ctx, `SELECT id, name, max_score FROM venture_criteria WHERE round_id = $1 ORDER BY id`, id)
+	r.Criteria, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.Criterion])
+	return r, translate(err)
+}
+
+// Apply submits a live group inside scope to an open round the caller may see, and returns the application's id.
+func (db *DB) Apply(ctx context.Context, scope portal.Scope, actor portal.Actor, roundID int64, in registry.VentureInput) (int64, error) {
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var division, status string
+		var themes []string
+		if err := tx.QueryRow(ctx, `SELECT m.division_code, m.status, m.themes FROM venture_rounds m
+			WHERE m.id = @id AND `+roundSees+` FOR SHARE`, scopeArgs(scope, pgx.NamedArgs{"id": roundID})).
+			Scan(&division, &status, &themes); err != nil {
+			return err
+		}
+		if !in.Validate(themes).OK() {
+			return portal.ErrNotAllow
+		}
+		if status != registry.RoundOpen {
+			return registry.ErrRoundClosed
+		}
+		community, orgName, err := liveOrgIn(ctx, tx, scope, in.OrgID)
+		if err != nil {
+			return err
+		}
+		beneficiaries := in.Beneficiaries
+		if beneficiaries == nil {
+			beneficiaries = []string{}
+		}
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO venture_applications (round_id, org_id, theme, project, budget_lines, requested,
+				beneficiaries, expected, submitted_by, submitted_division)
+			VALUES (@round, @org, @theme, @project, @lines, (@requested::bigint)::numeric / 100, @beneficiaries,
+				@expected, @by, @division)
+			RETURNING id`, pgx.NamedArgs{"round": roundID, "org": in.OrgID, "theme": in.Theme, "project": in.Project,
+			"lines": in.BudgetLines, "requested": int64(in.Requested.Fen), "beneficiaries": beneficiaries,
+			"expected": in.Expected, "by": actorID(actor), "division": scope.Division}).Scan(&id); err != nil {
+			return err
+		}
+		if err := cultivationChange(ctx, tx, actor, "round", roundID, division, "申报", "venture.apply",
+			orgName+"：“"+in.Project+"”，申请 "+fenString(in.Requested.Fen)); err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, actor, in.OrgID, community, "申报公益创投", "", in.Project, fenString(in.Requested.Fen))
+	})
+	return id, cultivationErr(err)
+}
+
+// VentureApplications lists a round's applications the caller may see (the round's keeper and the district see
+// all; a town or committee its own groups'), the best average first.
+func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, roundID int64) ([]registry.VentureApplication, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `
+		SELECT a.id, a.round_id, a.org_id, o.name, o.community_code, a.theme, a.project, (a.requested * 100)::bigint,
+			a.beneficiaries, a.expected, a.status, coalesce((a.awarded_amount * 100)::bigint, 0), a.awarded_on,
+			(SELECT count(DISTINCT s.reviewer_id) FROM venture_scores s WHERE s.application_id = a.id),
+			coalesce((SELECT sum(s.score)::float8 / count(DISTINCT s.reviewer_id) FROM venture_scores s
+				WHERE s.application_id = a.id), 0),
+			a.version
+		FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
+		WHERE a.round_id = @id AND `+roundSees+` AND (starts_with(m.division_code, @scope_div) OR `+scopeOn("o")+`)
+		ORDER BY 15 DESC, a.id`, scopeArgs(scope, pgx.NamedArgs{"id": roundID}))
+	apps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.VentureApplication, error) {
+		var a registry.VentureApplication
+		var requested, awarded int64
+		err := row.Scan(&a.ID, &a.RoundID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.Theme, &a.Project, &requested,
+			&a.Beneficiaries, &a.Expected, &a.Status, &awarded, &a.AwardedOn, &a.Reviewers, &a.Average, &a.Version)
+		a.Requested, a.AwardedAmount = registry.Fen(requested), registry.Fen(awarded)
+		return a, err
+	})
+	return apps, translate(err)
+}
+
+// Score records one reviewer's scores of an application to a round the reviewer's division keeps or lies under
+// (a town's officers may review a district round):
+// each criterion once (ErrAlreadyScored), inside its range (ErrScoreOutOfRange), and, if the round says so,
+// never for a group of the reviewer's own town or community (ErrOwnDivision).
+func (db *DB) Score(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, scores map[int64]int) error {
+	if actor.AccountID == 0 {
+		return portal.ErrNotAllow
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var division, community, orgName, status string
+		var roundID int64
+		var excludeOwn bool
+		if err := tx.QueryRow(ctx, `
+			SELECT m.id, m.division_code, m.exclude_own, o.community_code, o.name, a.status
+			FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
+			WHERE a.id = @id AND `+roundSees,
+			scopeArgs(scope, pgx.NamedArgs{"id": applicationID})).
+			Scan(&roundID, &division, &excludeOwn, &community, &orgName, &status); err != nil {
+			return err
+		}
+		if excludeOwn && scope.Tier != portal.TierDistrict && strings.HasPrefix(community, scope.Division) {
+			return registry.ErrOwnDivision
+		}
+		if status != registry.VentureSubmitted {
+			return portal.ErrConflict
+		}
+		rows, _ := tx.Query(ctx, `SELECT id, name, max_score FROM venture_criteria WHERE round_id = $1 ORDER BY id`, roundID)
+		criteria, err := pgx.CollectRows(rows, pgx.RowToStructByPos[registry.Criterion])
+		if err != nil {
+			return err
+		}
+		typed := map[int64]bool{}
+		for id := range scores {
+			typed[id] = true
+		}
+		if !registry.ScoreProblems(criteria, scores, typed).OK() {
+			return registry.ErrScoreOutOfRange
+		}
+		total := 0
+		for _, c := range criteria {
+			if _, err := tx.Exec(ctx, `INSERT INTO venture_scores (application_id, reviewer_id, criterion_id, max_score, score)
+				VALUES ($1, $2, $3, $4, $5)`, applicationID, actor.AccountID, c.ID, c.MaxScore, scores[c.ID]); err != nil {
+				return err
+			}
+			total += scores[c.ID]
+		}
+		return cultivationChange(ctx, tx, actor, "round", roundID, division, "评审打分", "venture.score",
+			orgName+" 得分 "+strconv.Itoa(total))
+	})
+	return cultivationErr(err)
+}
+
+// Award awards an application of a round the caller's division keeps. The round's awarded total is kept by a
+// trigger under the round's row lock and bounded by its budget: two awards that together exceed it cannot both
+// commit (ErrAwardBeyondBudget).
+func (db *DB) Award(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, amount registry.Fen, on time.Time) error {
+	if amount <= 0 {
+		return portal.ErrNotAllow
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var division, community, orgName, status string
+		var roundID, orgID int64
+		if err := tx.QueryRow(ctx, `
+			SELECT m.id, m.division_code, a.org_id, o.community_code, o.name, a.status
+			FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
+			WHERE a.id = @id AND `+moneyKeeps+` FOR UPDATE OF a`, scopeArgs(scope, pgx.NamedArgs{"id": applicationID})).
+			Scan(&roundID, &division, &orgID, &community, &orgName, &status); err != nil {
+			return err
+		}
+		if status != registry.VentureSubmitted {
+			return portal.ErrConflict
+		}
+		if _, err := tx.Exec(ctx, `UPDATE venture_applications SET status = 'awarded',
+			awarded_amount = ($2::bigint)::numeric / 100, awarded_on = $3, version = version + 1 WHERE id = $1`,
+			applicationID, int64(amount), on); err != nil {
+			return err
+		}
+		if err := cultivationChange(ctx, tx, actor, "round", roundID, division, "立项资助", "venture.award",
+			orgName+" 立项，资助 "+fenString(amount)); err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, actor, orgID, community, "公益创投立项", "", fenString(amount), "")
+	})
+	return cultivationErr(err)
+}
+
+// SetRoundStatus moves a round the caller's division keeps to 评审中 (no more applications) or 已结束.
+func (db *DB) SetRoundStatus(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, status string) error {
+	if status != registry.RoundReviewing && status != registry.RoundClosed {
+		return portal.ErrNotAllow
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var division string
+		if err := tx.QueryRow(ctx, `UPDATE venture_rounds m SET status = @status, version = version + 1
+			WHERE m.id = @id AND `+moneyKeeps+` RETURNING division_code`,
+			scopeArgs(scope, pgx.NamedArgs{"id": id, "status": status})).Scan(&division); err != nil {
+			return err
+		}
+		label := "截止申报，进入评审"
+		if status == registry.RoundClosed {
+			label = "结束"
+		}
+		return cultivationChange(ctx, tx, actor, "round", id, division, label, "round.status", label)
+	})
+	return cultivationErr(err)
+}

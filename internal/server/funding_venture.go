@@ -1,0 +1,176 @@
+package server
+
+// 公益创投: opening a round, and a town's or committee's application for a group.
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/web"
+)
+
+type roundOpener interface {
+	OpenRound(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.RoundInput) (int64, error)
+}
+
+type roundApplier interface {
+	roundStore
+	CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error)
+	Apply(ctx context.Context, scope portal.Scope, actor portal.Actor, roundID int64, in registry.VentureInput) (int64, error)
+}
+
+func handleRoundNew(paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		v := web.RoundFormView{Page: web.NewPage("发布公益创投", a, paths.Funding(), ""), Action: paths.Funding() + "/rounds",
+			CancelHref: paths.Funding(), Themes: web.Checks(registry.ThemeSeries, registry.ThemeSeries),
+			Criteria: web.Field{Value: web.DefaultCriteria}, ExcludeOwn: true, Problems: map[string]string{}}
+		rs.render(w, r, http.StatusOK, web.RoundFormPage(v))
+	}
+}
+
+// readCriteria reads the criteria textarea: one a line, a name and its full score.
+func readCriteria(f *form, s string) []registry.Criterion {
+	var out []registry.Criterion
+	for _, line := range strings.Split(s, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		max, err := strconv.Atoi(fields[len(fields)-1])
+		if len(fields) < 2 || err != nil {
+			f.Problems.Add("criteria", "每行写一项评审标准的名称和满分，中间用空格隔开，如“项目设计 40”")
+			continue
+		}
+		out = append(out, registry.Criterion{Name: strings.Join(fields[:len(fields)-1], " "), MaxScore: max})
+	}
+	return out
+}
+
+func handleRoundCreate(db roundOpener, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
+		a := accountFrom(r.Context())
+		f := newForm(r)
+		in := registry.RoundInput{Title: f.value("title"), Budget: registry.ReadAmount(f.value("budget")),
+			ExcludeOwn: f.raw("exclude_own") == "yes"}
+		in.Themes = f.picks("themes", registry.ThemeSeries, false, "主题系列只能从列表中选择")
+		v := web.RoundFormView{Page: web.NewPage("发布公益创投", a, paths.Funding(), ""), Action: paths.Funding() + "/rounds",
+			CancelHref: paths.Funding(), ExcludeOwn: in.ExcludeOwn}
+		v.OpensOn.Value, in.OpensOn = formDay(f, "opens_on", "申报开始日期")
+		v.ClosesOn.Value, in.ClosesOn = formDay(f, "closes_on", "申报截止日期")
+		v.Criteria.Value = f.value("criteria")
+		in.Criteria = readCriteria(f, v.Criteria.Value)
+		addProblems(f, in.Validate())
+		if f.OK() {
+			id, err := db.OpenRound(r.Context(), a.Scope(), actorOf(r, a), in)
+			if err != nil {
+				rs.fail(w, r, err)
+				return
+			}
+			putFlash(r, "公益创投“"+in.Title+"”已发布。")
+			redirect(w, r, paths.RoundPage(id))
+			return
+		}
+		v.Problems, v.Themes = f.Problems, web.Checks(registry.ThemeSeries, in.Themes)
+		v.Title = web.Field{Value: in.Title, Problem: f.Problems["title"]}
+		v.Budget = web.Field{Value: in.Budget.Raw, Problem: f.Problems["budget"]}
+		v.OpensOn.Problem, v.ClosesOn.Problem, v.Criteria.Problem = f.Problems["opens_on"], f.Problems["closes_on"], f.Problems["criteria"]
+		rs.render(w, r, http.StatusUnprocessableEntity, web.RoundFormPage(v))
+	}
+}
+
+// applyForm adds the application form to a round's page for a town or committee while the round is open.
+func applyForm(ctx context.Context, db roundApplier, v *web.RoundDetailView, round registry.Round, a *portal.Account) error {
+	v.CanApply = portal.Can(a.Tier, portal.ApplyVenture) && round.Status == registry.RoundOpen
+	if !v.CanApply {
+		return nil
+	}
+	v.ApplyAction = v.Paths.RoundPage(round.ID) + "/applications"
+	v.ThemeOptions, v.Beneficiaries = web.Choices(round.Themes, ""), web.Checks(registry.Beneficiaries, nil)
+	orgs, err := db.CultivationOrgs(ctx, a.Scope())
+	for _, o := range orgs {
+		v.OrgOptions = append(v.OrgOptions, web.Option{Value: itoa64(o.ID), Label: o.Name})
+	}
+	return err
+}
+
+// handleRoundPage is a round's page with the application form for the tiers that apply.
+func handleRoundPage(db roundApplier, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		v, round, err := roundDetail(r, db, paths, a, takeFlashCtx(r))
+		if err == nil {
+			err = applyForm(r.Context(), db, &v, round, a)
+		}
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		rs.render(w, r, http.StatusOK, web.RoundDetailPage(v))
+	}
+}
+
+func handleRoundApply(db roundApplier, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
+		a := accountFrom(r.Context())
+		v, round, err := roundDetail(r, db, paths, a, "")
+		if err == nil {
+			err = applyForm(r.Context(), db, &v, round, a)
+		}
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		if !v.CanApply {
+			rs.errorPage(w, r, http.StatusConflict, "已截止申报", "本次公益创投已不再接受申报。")
+			return
+		}
+		f := newForm(r)
+		in := registry.VentureInput{Theme: f.value("theme"), Project: f.value("project"), BudgetLines: f.value("budget_lines"),
+			Requested: registry.ReadAmount(f.value("requested")), Expected: f.value("expected")}
+		org := f.value("apply_org")
+		in.OrgID, _ = parseID(org)
+		in.Beneficiaries = f.picks("beneficiaries", registry.Beneficiaries, false, "服务对象只能从列表中选择")
+		for k, m := range in.Validate(round.Themes) {
+			if k == "org_id" {
+				k = "apply_org"
+			}
+			f.Problems.Add(k, m)
+		}
+		if f.OK() {
+			_, err = db.Apply(r.Context(), a.Scope(), actorOf(r, a), round.ID, in)
+			switch {
+			case err == nil:
+				putFlash(r, "“"+in.Project+"”已申报。")
+				redirect(w, r, paths.RoundPage(round.ID))
+				return
+			case errors.Is(err, registry.ErrAlreadyApplied):
+				f.Problems.Add("apply_org", "该组织已申报过本次公益创投")
+			case errors.Is(err, registry.ErrCultivationOrg):
+				f.Problems.Add("apply_org", "只能为本辖区内正常活动的社会组织申报")
+			case errors.Is(err, registry.ErrRoundClosed):
+				rs.errorPage(w, r, http.StatusConflict, "已截止申报", "本次公益创投已不再接受申报。")
+				return
+			default:
+				rs.fail(w, r, err)
+				return
+			}
+		}
+		v.Problems = f.Problems
+		v.OrgOptions, v.ThemeOptions = web.Selected(v.OrgOptions, org), web.Choices(round.Themes, in.Theme)
+		v.Beneficiaries = web.Checks(registry.Beneficiaries, in.Beneficiaries)
+		v.ApplyOrg.Problem, v.Theme.Problem = f.Problems["apply_org"], f.Problems["theme"]
+		v.Project = web.Field{Value: in.Project, Problem: f.Problems["project"]}
+		v.Requested = web.Field{Value: in.Requested.Raw, Problem: f.Problems["requested"]}
+		v.BudgetLines = web.Field{Value: in.BudgetLines, Problem: f.Problems["budget_lines"]}
+		v.Expected = web.Field{Value: in.Expected, Problem: f.Problems["expected"]}
+		rs.render(w, r, http.StatusUnprocessableEntity, web.RoundDetailPage(v))
+	}
+}

@@ -1,0 +1,3 @@
+DROP TABLE incubation_milestones;
+DROP TABLE incubations;
+DROP TABLE housings;
