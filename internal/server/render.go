@@ -10,6 +10,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/web"
@@ -47,6 +48,8 @@ func (rs *responder) serverError(w http.ResponseWriter, r *http.Request, err err
 	switch {
 	case errors.Is(err, context.Canceled):
 		return // the client went away
+	case errors.Is(err, auth.ErrBusy):
+		status, heading, msg = http.StatusServiceUnavailable, "系统繁忙", "当前登录请求过多，请稍后重试。"
 	case postgres.IsUnavailable(err) || rs.databaseDown(r.Context()):
 		status, heading, msg = http.StatusServiceUnavailable, "服务暂时不可用", "数据库暂时无法连接，请稍后重试。您已提交的数据不会丢失。"
 	}

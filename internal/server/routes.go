@@ -43,7 +43,7 @@ func (s *Server) routes() http.Handler {
 		r.Group(func(r chi.Router) {
 			r.Use(requireSignIn, noStore)
 			r.Get("/account/password", handlePasswordPage(s.resp))
-			r.Post("/account/password", handlePasswordChange(s.db, s.sessions, s.hasher, s.resp))
+			r.Post("/account/password", handlePasswordChange(s.cfg, s.db, s.sessions, s.hasher, s.resp))
 		})
 
 		// 区民政局: reviews registrations and reads every town's work.
