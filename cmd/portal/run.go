@@ -85,17 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if cfg.DatabaseURL == "" {
 			return errors.New("DATABASE_URL is not set (use `portal dev` or `make run` for a private database)")
 		}
-		db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		if cfg.Demo {
-			if err := loadDemo(ctx, db, cfg, stdout); err != nil {
-				return err
-			}
-		}
-		return serve(ctx, cfg, db, stdout, log)
+		return prepareAndServe(ctx, cfg, stdout, log)
 	case "migrate":
 		db, err := openFromEnv(ctx, getenv)
 		if err != nil {
@@ -223,16 +213,33 @@ func runDev(ctx context.Context, getenv func(string) string, stdout, stderr io.W
 		}
 		cfg.DatabaseURL = c.URL("portal")
 	}
+	return prepareAndServe(ctx, cfg, stdout, log)
+}
+
+// prepareAndServe migrates the database (and loads the demo data in demo mode) on a connection of its own, then
+// serves on pools whose every connection carries the serving limits of PORTAL_DB_TIMEOUT: a migration or the
+// demo load may rightly run longer than any page's statement.
+func prepareAndServe(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) error {
 	db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	if cfg.Demo {
 		if err := loadDemo(ctx, db, cfg, stdout); err != nil {
+			db.Close()
 			return err
 		}
 	}
+	db.Close()
+	box, err := sealbox.New(cfg.DataKey)
+	if err != nil {
+		return fmt.Errorf("PORTAL_DATA_KEY: %w", err)
+	}
+	db, err = postgres.Open(ctx, postgres.ServingURL(cfg.DatabaseURL, cfg.DBTimeout), box)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
 	return serve(ctx, cfg, db, stdout, log)
 }
 

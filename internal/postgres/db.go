@@ -188,8 +188,14 @@ func IsUnavailable(err error) bool {
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		// admin_shutdown, crash_shutdown, cannot_connect_now
-		return pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+		// admin_shutdown, crash_shutdown, cannot_connect_now; and the serving limits (ServingURL): a lock
+		// not granted within lock_timeout, a statement cancelled by statement_timeout, a transaction ended
+		// by the idle-in-transaction timeout
+		switch pe.Code {
+		case "57P01", "57P02", "57P03", "55P03", "57014", "25P03":
+			return true
+		}
+		return false
 	}
 	return pgconn.SafeToRetry(err)
 }

@@ -29,7 +29,8 @@ type responder struct {
 func (rs *responder) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
-	if err := c.Render(r.Context(), buf); err != nil {
+	// Rendering reads memory only; a request whose database deadline has just passed still gets its page.
+	if err := c.Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		rs.serverError(w, r, err)
 		return
 	}
@@ -75,7 +76,7 @@ func (rs *responder) errorPage(w http.ResponseWriter, r *http.Request, status in
 		Heading: heading, Message: msg, RequestID: requestIDFrom(r.Context())}
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
-	if err := web.ErrorPage(v).Render(r.Context(), buf); err != nil {
+	if err := web.ErrorPage(v).Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		http.Error(w, heading, status)
 		return
 	}
