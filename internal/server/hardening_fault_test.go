@@ -25,9 +25,9 @@ import (
 type faultMode int
 
 const (
-	passBytes faultMode = iota // forward them
-	pauseBytes                 // hold them until the mode changes (a stalled network)
-	dropBytes                  // swallow them, and hold new connections open without an answer (a black hole)
+	passBytes  faultMode = iota // forward them
+	pauseBytes                  // hold them until the mode changes (a stalled network)
+	dropBytes                   // swallow them, and hold new connections open without an answer (a black hole)
 )
 
 // faultProxy is a TCP proxy between the portal and PostgreSQL that a test can pause, black-hole and reset.
