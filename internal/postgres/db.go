@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 	"time"
 
@@ -198,6 +199,14 @@ func IsUnavailable(err error) bool {
 		return false
 	}
 	return pgconn.SafeToRetry(err)
+}
+
+// IsBadInput reports whether the database refused err's statement for a value in it: a data exception (class
+// 22: bytes not UTF-8, a NUL, a number out of range, text too long for its column) or a value too large for an
+// index (54000). The input's fault, not the portal's: callers answer 400, and the transaction wrote nothing.
+func IsBadInput(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || pe.Code == "54000")
 }
 
 // uniqueSentinels names the domain error each unique constraint stands for, so that callers see the rule they

@@ -21,7 +21,7 @@ func (s *Server) routes() http.Handler {
 	up := uploads.New(s.cfg.UploadDir)
 	ph := photos.New(s.cfg.UploadDir)
 	r := chi.NewRouter()
-	r.Use(requestID, s.recoverer, securityHeaders, s.logRequests, crossOriginProtection, middleware.GetHead, s.dbDeadline)
+	r.Use(requestID, s.recoverer, securityHeaders, s.logRequests, crossOriginProtection, middleware.GetHead, s.dbDeadline, s.checkInput)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
