@@ -21,6 +21,7 @@ type Config struct {
 	SessionLifetime   time.Duration // PORTAL_SESSION_LIFETIME: a session ends this long after sign-in (≤8h)
 	LockoutThreshold  int           // PORTAL_LOCKOUT_THRESHOLD: failed sign-ins that lock an account
 	LockoutDuration   time.Duration // PORTAL_LOCKOUT_DURATION: how long a locked account stays locked
+	SignInRate        int           // PORTAL_SIGNIN_RATE: sign-in attempts a minute one client address may make
 	AuditRetention    time.Duration // PORTAL_AUDIT_RETENTION_DAYS: audit rows are kept at least this long (≥180 days)
 	HashConcurrency   int           // PORTAL_HASH_CONCURRENCY: argon2id hashes computed at once (memory bound)
 	TrustProxyHeaders bool          // PORTAL_TRUST_PROXY: take the client IP from X-Forwarded-For (behind a proxy)
@@ -47,6 +48,7 @@ func Load(getenv func(string) string) (Config, error) {
 		SessionLifetime:   p.duration("PORTAL_SESSION_LIFETIME", 8*time.Hour),
 		LockoutThreshold:  p.integer("PORTAL_LOCKOUT_THRESHOLD", 5),
 		LockoutDuration:   p.duration("PORTAL_LOCKOUT_DURATION", 15*time.Minute),
+		SignInRate:        p.integer("PORTAL_SIGNIN_RATE", 30),
 		AuditRetention:    time.Duration(p.integer("PORTAL_AUDIT_RETENTION_DAYS", 365)) * 24 * time.Hour,
 		HashConcurrency:   p.integer("PORTAL_HASH_CONCURRENCY", 2),
 		TrustProxyHeaders: p.boolean("PORTAL_TRUST_PROXY", false),
@@ -68,6 +70,7 @@ func Load(getenv func(string) string) (Config, error) {
 	p.check(c.SessionLifetime > 0 && c.SessionLifetime <= 8*time.Hour, "PORTAL_SESSION_LIFETIME must be between 1s and 8h")
 	p.check(c.LockoutThreshold >= 1 && c.LockoutThreshold <= 20, "PORTAL_LOCKOUT_THRESHOLD must be between 1 and 20")
 	p.check(c.LockoutDuration >= time.Second, "PORTAL_LOCKOUT_DURATION must be at least 1s")
+	p.check(c.SignInRate >= 1 && c.SignInRate <= 10000, "PORTAL_SIGNIN_RATE must be between 1 and 10000 a minute")
 	p.check(c.AuditRetention >= 180*24*time.Hour, "PORTAL_AUDIT_RETENTION_DAYS must be at least 180")
 	p.check(c.HashConcurrency >= 1 && c.HashConcurrency <= 64, "PORTAL_HASH_CONCURRENCY must be between 1 and 64")
 	p.check(c.DBTimeout > 0 && c.DBTimeout <= 5*time.Second, "PORTAL_DB_TIMEOUT must be between 1ms and 5s")

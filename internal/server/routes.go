@@ -37,7 +37,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/", handleHome(s.db, s.resp))
 		r.Get("/verify/{token}", handleFilingVerify(s.db, s.resp))
 		r.Get("/login", handleLoginPage(s.cfg, s.demo, s.resp))
-		r.Post("/login", handleLoginPost(s.cfg, s.demo, s.db, s.sessions, s.hasher, s.resp))
+		r.With(s.limitSignIn).Post("/login", handleLoginPost(s.cfg, s.demo, s.db, s.sessions, s.hasher, s.resp))
 		r.Post("/logout", handleLogout(s.db, s.sessions, s.resp))
 
 		r.Group(func(r chi.Router) {

@@ -16,8 +16,9 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-// Server wires the portal's parts together; it keeps no state of its own between requests, so any number of
-// portal processes can share one database behind a load balancer.
+// Server wires the portal's parts together; it keeps no state of its own between requests (but the per-address
+// sign-in counts, a flood guard), so any number of portal processes can share one database behind a load
+// balancer.
 type Server struct {
 	cfg          config.Config
 	db           *postgres.DB
@@ -27,6 +28,7 @@ type Server struct {
 	stopCleaning func()         // stops the deletion of expired sessions
 	imports      *importWorkers // runs 台账 checks and imports; their progress is kept in the database
 	demo         web.DemoLogin  // the sign-in page's list in demo mode
+	signIns      *signInLimiter // sign-in attempts per client address (a flood guard, per process)
 }
 
 // New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5). demo is what the sign-in page lists in
@@ -47,8 +49,11 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger, demo web.DemoLogi
 	sm.ErrorFunc = resp.serverError
 	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp,
 		stopCleaning: cleanSessions(db, 10*time.Minute), imports: newImportWorkers(log),
-		demo: demo}
+		demo: demo, signIns: newSignInLimiter(cfg.SignInRate, signInsInFlight)}
 }
+
+// signInsInFlight is how many sign-ins of one address are checked at once; more wait for none, they get 429.
+const signInsInFlight = 2
 
 // Handler is the portal's whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.routes() }
