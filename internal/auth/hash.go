@@ -43,6 +43,9 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	case h.slots <- struct{}{}:
 		return nil
 	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return ErrBusy // the request's time ran out in the queue
+		}
 		return ctx.Err()
 	case <-t.C:
 		return ErrBusy

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/yubei-cso/portal/internal/auth"
 )
 
 // longRequestLimit bounds the requests that rightly take long (an export streaming a whole registry, an upload
@@ -19,8 +21,12 @@ const longRequestLimit = 10 * time.Minute
 func (s *Server) dbDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.cfg.DBTimeout
-		if isLongRequest(r) {
+		switch {
+		case isLongRequest(r):
 			limit = longRequestLimit
+		case r.Method == http.MethodPost && (r.URL.Path == "/login" || r.URL.Path == "/account/password"):
+			// A password is checked first, in a queue of its own with its own deadline (auth.QueueWait).
+			limit += auth.QueueWait
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), limit)
 		defer cancel()
