@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err != nil {
 			return err
 		}
-		db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
+		db, err := openAndMigrate(ctx, cfg.OwnerURL(), cfg.DataKey)
 		if err != nil {
 			return err
 		}
@@ -134,9 +134,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
-// openFromEnv opens DATABASE_URL for a command that never touches sealed personal data.
+// ownerURL is PORTAL_OWNER_DATABASE_URL, or DATABASE_URL when a single role owns and serves.
+func ownerURL(getenv func(string) string) string {
+	if u := getenv("PORTAL_OWNER_DATABASE_URL"); u != "" {
+		return u
+	}
+	return getenv("DATABASE_URL")
+}
+
+// openFromEnv opens the owner's URL for a command that never touches sealed personal data.
 func openFromEnv(ctx context.Context, getenv func(string) string) (*postgres.DB, error) {
-	url := getenv("DATABASE_URL")
+	url := ownerURL(getenv)
 	if url == "" {
 		return nil, errors.New("DATABASE_URL is not set")
 	}
@@ -211,16 +219,31 @@ func runDev(ctx context.Context, getenv func(string) string, stdout, stderr io.W
 		if err := ensureDatabase(ctx, c, "portal"); err != nil {
 			return err
 		}
-		cfg.DatabaseURL = c.URL("portal")
+		// The private cluster's superuser owns the tables; the portal serves as portal_web, a member of
+		// portal_serving, as a deployment does (README "Deployment").
+		cfg.OwnerDatabaseURL = c.URL("portal")
+		owner, err := openAndMigrate(ctx, cfg.OwnerDatabaseURL, cfg.DataKey)
+		if err != nil {
+			return err
+		}
+		err = owner.EnsureServingLogin(ctx, devServingRole)
+		owner.Close()
+		if err != nil {
+			return err
+		}
+		cfg.DatabaseURL = postgres.WithUser(cfg.OwnerDatabaseURL, devServingRole)
 	}
 	return prepareAndServe(ctx, cfg, stdout, log)
 }
+
+// devServingRole is the login role `portal dev` serves as on its private cluster.
+const devServingRole = "portal_web"
 
 // prepareAndServe migrates the database (and loads the demo data in demo mode) on a connection of its own, then
 // serves on pools whose every connection carries the serving limits of PORTAL_DB_TIMEOUT: a migration or the
 // demo load may rightly run longer than any page's statement.
 func prepareAndServe(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) error {
-	db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
+	db, err := openAndMigrate(ctx, cfg.OwnerURL(), cfg.DataKey)
 	if err != nil {
 		return err
 	}

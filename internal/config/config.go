@@ -14,7 +14,8 @@ import (
 // Config is every setting of the portal. README.md lists them; keep the two in step.
 type Config struct {
 	Addr              string        // PORTAL_ADDR: where to listen
-	DatabaseURL       string        // DATABASE_URL: PostgreSQL; empty means the dev command manages its own cluster
+	DatabaseURL       string        // DATABASE_URL: PostgreSQL as the serving role; empty means the dev command manages its own cluster
+	OwnerDatabaseURL  string        // PORTAL_OWNER_DATABASE_URL: PostgreSQL as the role owning the tables (migrations, seeding, purge); empty: DATABASE_URL
 	Demo              bool          // PORTAL_DEMO: demo mode (demo accounts, their password shown on the login page)
 	SecureCookies     bool          // PORTAL_SECURE_COOKIES: mark the session cookie Secure (serve over TLS)
 	IdleTimeout       time.Duration // PORTAL_IDLE_TIMEOUT: a session ends after this long without a request (≤30m)
@@ -42,6 +43,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:              p.str("PORTAL_ADDR", "127.0.0.1:8080"),
 		DatabaseURL:       p.str("DATABASE_URL", ""),
+		OwnerDatabaseURL:  p.str("PORTAL_OWNER_DATABASE_URL", ""),
 		Demo:              p.boolean("PORTAL_DEMO", false),
 		SecureCookies:     p.boolean("PORTAL_SECURE_COOKIES", false),
 		IdleTimeout:       p.duration("PORTAL_IDLE_TIMEOUT", 30*time.Minute),
@@ -76,6 +78,15 @@ func Load(getenv func(string) string) (Config, error) {
 	p.check(c.DBTimeout > 0 && c.DBTimeout <= 5*time.Second, "PORTAL_DB_TIMEOUT must be between 1ms and 5s")
 	p.check(c.DebugAddr == "" || isLoopback(c.DebugAddr), "PORTAL_DEBUG_ADDR must be a loopback address such as 127.0.0.1:6060: profiles reveal the program's inner workings")
 	return c, errors.Join(p.errs...)
+}
+
+// OwnerURL is where migrations, seeding and the audit purge connect: the owner role's URL, or DATABASE_URL
+// when a single role both owns and serves (a development database).
+func (c Config) OwnerURL() string {
+	if c.OwnerDatabaseURL != "" {
+		return c.OwnerDatabaseURL
+	}
+	return c.DatabaseURL
 }
 
 // isLoopback reports whether addr (host:port) names a loopback host.

@@ -42,8 +42,10 @@ func newApp(t testing.TB, tweak func(*config.Config)) *app {
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	db := testdb.New(t)
-	s := New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.DemoLogin{})
+	// The portal serves as the serving role, as deployed (it owns nothing and may only add to the audit log);
+	// the test's own queries run as the owner.
+	db, serving := testdb.NewServing(t)
+	s := New(cfg, serving, slog.New(slog.NewTextHandler(io.Discard, nil)), web.DemoLogin{})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { srv.Close(); s.Close() })
 	return &app{t: t, srv: srv, db: db, cfg: cfg}
