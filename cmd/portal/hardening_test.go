@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -127,5 +128,39 @@ func TestSIGTERMDuringALockWaitAnswersAndExitsZero(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("run did not return within 20 s of SIGTERM")
+	}
+}
+
+// Demo mode refuses a database it did not make (one with accounts and no demo data), unless told to adopt it;
+// the published demo key is refused outside demo mode.
+func TestDemoModeRefusesARealDatabase(t *testing.T) {
+	db, dbURL := testdb.NewWithURL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM portal_facts WHERE key = 'demo_loaded'`); err != nil {
+		t.Fatal(err)
+	}
+	before := 0
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM accounts`).Scan(&before)
+	stdout := &syncBuffer{}
+	err := run(ctx, []string{"serve"}, env(map[string]string{"DATABASE_URL": dbURL, "PORTAL_ADDR": "127.0.0.1:0",
+		"PORTAL_DEMO": "true"}), strings.NewReader(""), stdout, &syncBuffer{})
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_DEMO_ADOPT") {
+		t.Fatalf("demo mode on a database it did not make: %v", err)
+	}
+	if strings.Contains(stdout.String(), "listening") {
+		t.Error("it served anyway")
+	}
+	after := 0
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM accounts`).Scan(&after)
+	if after != before {
+		t.Errorf("it made %d accounts", after-before)
+	}
+
+	err = run(ctx, []string{"serve"}, env(map[string]string{"DATABASE_URL": dbURL, "PORTAL_ADDR": "127.0.0.1:0",
+		"PORTAL_DATA_KEY": base64.StdEncoding.EncodeToString([]byte("yubei-demo-key-not-for-real-data"))}),
+		strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
+	if err == nil || !strings.Contains(err.Error(), "published demo key") {
+		t.Fatalf("the published key outside demo mode: %v", err)
 	}
 }

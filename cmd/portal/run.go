@@ -175,7 +175,26 @@ func openAndMigrate(ctx context.Context, url string, key []byte) (*postgres.DB, 
 	return db, nil
 }
 
+// errNotDemoDatabase refuses demo mode on a database that holds accounts demo mode did not make: it would add
+// demo-district, with the password printed on the sign-in page, to a real registry.
+var errNotDemoDatabase = errors.New("PORTAL_DEMO: this database was not made by demo mode (it has accounts and no demo data); " +
+	"demo mode would add accounts with the published password to it. Use a new database, or set PORTAL_DEMO_ADOPT=true " +
+	"if this really is a throwaway database")
+
 func loadDemo(ctx context.Context, db *postgres.DB, cfg config.Config, stdout io.Writer) error {
+	if !cfg.DemoAdopt {
+		demo, err := db.Fact(ctx, "demo_loaded")
+		if err != nil {
+			return err
+		}
+		accounts, err := db.CountAccounts(ctx)
+		if err != nil {
+			return err
+		}
+		if demo == "" && accounts > 0 {
+			return errNotDemoDatabase
+		}
+	}
 	loaded, err := seed.LoadDemo(ctx, db, auth.NewHasher(cfg.HashConcurrency), seed.DemoPassword)
 	if err != nil {
 		return fmt.Errorf("loading demo data: %w", err)

@@ -2,6 +2,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ type Config struct {
 	DatabaseURL       string        // DATABASE_URL: PostgreSQL as the serving role; empty means the dev command manages its own cluster
 	OwnerDatabaseURL  string        // PORTAL_OWNER_DATABASE_URL: PostgreSQL as the role owning the tables (migrations, seeding, purge); empty: DATABASE_URL
 	Demo              bool          // PORTAL_DEMO: demo mode (demo accounts, their password shown on the login page)
+	DemoAdopt         bool          // PORTAL_DEMO_ADOPT: let demo mode load its accounts into a database it did not create
 	SecureCookies     bool          // PORTAL_SECURE_COOKIES: mark the session cookie Secure (serve over TLS)
 	IdleTimeout       time.Duration // PORTAL_IDLE_TIMEOUT: a session ends after this long without a request (≤30m)
 	SessionLifetime   time.Duration // PORTAL_SESSION_LIFETIME: a session ends this long after sign-in (≤8h)
@@ -45,6 +47,7 @@ func Load(getenv func(string) string) (Config, error) {
 		DatabaseURL:       p.str("DATABASE_URL", ""),
 		OwnerDatabaseURL:  p.str("PORTAL_OWNER_DATABASE_URL", ""),
 		Demo:              p.boolean("PORTAL_DEMO", false),
+		DemoAdopt:         p.boolean("PORTAL_DEMO_ADOPT", false),
 		SecureCookies:     p.boolean("PORTAL_SECURE_COOKIES", false),
 		IdleTimeout:       p.duration("PORTAL_IDLE_TIMEOUT", 30*time.Minute),
 		SessionLifetime:   p.duration("PORTAL_SESSION_LIFETIME", 8*time.Hour),
@@ -68,6 +71,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	p.check(len(c.DataKey) == 32 || len(c.DataKey) == 0, "PORTAL_DATA_KEY must be the base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)")
 	p.check(len(c.DataKey) == 32 || c.Demo, "PORTAL_DATA_KEY is required outside demo mode: it seals 负责人 phone numbers and 身份证号")
+	p.check(c.Demo || !bytes.Equal(c.DataKey, DemoDataKey), "PORTAL_DATA_KEY is the published demo key: outside demo mode it would seal real personal data with a key everyone has")
 	p.check(c.IdleTimeout > 0 && c.IdleTimeout <= 30*time.Minute, "PORTAL_IDLE_TIMEOUT must be between 1s and 30m")
 	p.check(c.SessionLifetime > 0 && c.SessionLifetime <= 8*time.Hour, "PORTAL_SESSION_LIFETIME must be between 1s and 8h")
 	p.check(c.LockoutThreshold >= 1 && c.LockoutThreshold <= 20, "PORTAL_LOCKOUT_THRESHOLD must be between 1 and 20")

@@ -40,3 +40,10 @@ func WithUser(dsn, user string) string {
 	}
 	return u.String()
 }
+
+// CountAccounts is how many accounts the database holds, whoever made them.
+func (db *DB) CountAccounts(ctx context.Context) (int, error) {
+	var n int
+	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM accounts`).Scan(&n)
+	return n, translate(err)
+}
