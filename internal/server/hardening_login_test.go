@@ -175,3 +175,27 @@ func TestSignInIsLimitedPerAddress(t *testing.T) {
 		t.Errorf("the flood wrote %d audit rows, want at most 10", n)
 	}
 }
+
+// /static/ serves files, never a listing of a folder; over TLS (secure cookies) every answer carries HSTS, and
+// without TLS none does (a browser would refuse the plain-HTTP portal afterwards).
+func TestStaticHasNoListingAndHSTSFollowsTLS(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.client()
+	for _, p := range []string{"/static/", "/static", "/static/fonts/", "/static/fonts"} {
+		if res := c.get(p); res.StatusCode == http.StatusOK {
+			t.Errorf("GET %s: 200, a listing", p)
+		}
+	}
+	if res := c.get("/static/app.css"); res.StatusCode != http.StatusOK {
+		t.Errorf("GET /static/app.css: %d", res.StatusCode)
+	}
+	if h := c.get("/login").Header.Get("Strict-Transport-Security"); h != "" {
+		t.Errorf("HSTS without TLS: %q", h)
+	}
+	tls := newApp(t, func(c *config.Config) { c.SecureCookies = true })
+	for _, p := range []string{"/login", "/static/app.css", "/no-such-page"} {
+		if h := tls.client().get(p).Header.Get("Strict-Transport-Security"); !strings.Contains(h, "max-age=31536000") {
+			t.Errorf("GET %s over TLS: Strict-Transport-Security %q", p, h)
+		}
+	}
+}

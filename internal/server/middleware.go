@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -76,6 +77,29 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 		next.ServeHTTP(w, r.WithContext(templ.WithNonce(r.Context(), nonce)))
+	})
+}
+
+// hsts tells browsers to come back over TLS only, when the portal is served over TLS (PORTAL_SECURE_COOKIES):
+// a year, subdomains included, so that no later visit starts in clear text where it could be intercepted.
+func (s *Server) hsts(next http.Handler) http.Handler {
+	if !s.cfg.SecureCookies {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noListing answers 404 for a folder of the static files instead of listing what it holds.
+func noListing(rs *responder, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; strings.HasSuffix(p, "/") || path.Ext(p) == "" {
+			rs.notFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -21,7 +21,7 @@ func (s *Server) routes() http.Handler {
 	up := uploads.New(s.cfg.UploadDir)
 	ph := photos.New(s.cfg.UploadDir)
 	r := chi.NewRouter()
-	r.Use(requestID, s.recoverer, securityHeaders, s.logRequests, crossOriginProtection, middleware.GetHead, s.dbDeadline, s.checkInput)
+	r.Use(requestID, s.recoverer, securityHeaders, s.hsts, s.logRequests, crossOriginProtection, middleware.GetHead, s.dbDeadline, s.checkInput)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -29,7 +29,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/healthz", handleHealthz())
 	r.Get("/readyz", handleReadyz(s.db))
 	static, _ := fs.Sub(web.Static, "static")
-	r.Method(http.MethodGet, "/static/*", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
+	r.Method(http.MethodGet, "/static/*", noListing(s.resp, cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static)))))
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.withRequestSession, s.sessions.LoadAndSave, s.loadAccount)
