@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -162,5 +164,74 @@ func TestDemoModeRefusesARealDatabase(t *testing.T) {
 		strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
 	if err == nil || !strings.Contains(err.Error(), "published demo key") {
 		t.Fatalf("the published key outside demo mode: %v", err)
+	}
+}
+
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// Operations: Prometheus metrics on an address of their own (never on the public one), and JSON logs whose
+// request lines carry the request id.
+func TestMetricsOnTheirOwnAddressAndJSONLogs(t *testing.T) {
+	_, dbURL := testdb.NewWithURL(t)
+	metricsAddr := freeAddr(t)
+	base, _, stderr := startPortal(t, map[string]string{"DATABASE_URL": dbURL, "PORTAL_ADDR": "127.0.0.1:0",
+		"PORTAL_DEMO": "true", "PORTAL_METRICS_ADDR": metricsAddr, "PORTAL_LOG_FORMAT": "json"})
+	get := func(u string) (int, string) {
+		t.Helper()
+		res, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	for range 3 {
+		get(base + "/healthz")
+	}
+	get(base + "/no-such-page")
+	if st, _ := get(base + "/metrics"); st != http.StatusNotFound {
+		t.Errorf("/metrics on the public address: %d, want 404", st)
+	}
+	st, body := get("http://" + metricsAddr + "/metrics")
+	if st != http.StatusOK {
+		t.Fatalf("/metrics: %d", st)
+	}
+	for _, want := range []string{
+		`portal_http_requests_total{route="/healthz",method="GET",status="200"} 3`,
+		`portal_http_request_duration_seconds_count{route="/healthz"} 3`,
+		`status="404"`,
+		`portal_db_pool_max_connections{pool="main"}`,
+		`portal_import_jobs_running 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s:\n%s", want, body)
+		}
+	}
+	var lines int
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if !strings.Contains(line, `"msg":"request"`) {
+			continue
+		}
+		var v map[string]any
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatalf("a log line is not JSON: %q", line)
+		}
+		if id, _ := v["request_id"].(string); id == "" {
+			t.Errorf("a request's log line has no request_id: %q", line)
+		}
+		lines++
+	}
+	if lines < 4 {
+		t.Errorf("%d JSON request lines, want at least 4:\n%s", lines, stderr)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -70,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := newLogger(getenv("PORTAL_LOG_FORMAT"), stderr)
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "dev":
@@ -312,6 +313,14 @@ func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Wr
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, srv.MetricsHandler(), log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", cfg.MetricsAddr)
+	}
 	if cfg.DebugAddr != "" {
 		stopDebug, err := serveProfiler(cfg.DebugAddr, log)
 		if err != nil {
@@ -340,6 +349,32 @@ func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Wr
 	defer cancelJobs()
 	srv.FinishJobs(jobsCtx)
 	return nil
+}
+
+// newLogger writes text lines, or with format "json" one JSON object a line (for a log collector); either way
+// each request's line carries its request_id, which the error page shows the user.
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if strings.TrimSpace(format) == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// serveMetrics serves h at /metrics on addr, a listener apart from the public one.
+func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("metrics stopped", "err", err)
+		}
+	}()
+	return func() { _ = hs.Close() }, nil
 }
 
 // serveProfiler serves Go's profiler on addr (a loopback address, checked by config) for measuring the portal

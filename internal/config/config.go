@@ -33,6 +33,8 @@ type Config struct {
 	UploadDir         string        // PORTAL_UPLOAD_DIR: where uploaded documents are stored (never served directly)
 	BaseURL           string        // PORTAL_BASE_URL: the public address printed in QR codes on 备案证明
 	DebugAddr         string        // PORTAL_DEBUG_ADDR: a loopback address serving Go's profiler (pprof); empty: none
+	MetricsAddr       string        // PORTAL_METRICS_ADDR: where Prometheus metrics are served, never the public address; empty: none
+	LogFormat         string        // PORTAL_LOG_FORMAT: text (default) or json, one object a line
 }
 
 // DemoDataKey seals personal data in demo mode only. It is published here on purpose: demo data is invented,
@@ -62,6 +64,8 @@ func Load(getenv func(string) string) (Config, error) {
 		UploadDir:         p.str("PORTAL_UPLOAD_DIR", "uploads"),
 		BaseURL:           strings.TrimRight(p.str("PORTAL_BASE_URL", ""), "/"),
 		DebugAddr:         p.str("PORTAL_DEBUG_ADDR", ""),
+		MetricsAddr:       p.str("PORTAL_METRICS_ADDR", ""),
+		LogFormat:         p.str("PORTAL_LOG_FORMAT", "text"),
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -80,6 +84,8 @@ func Load(getenv func(string) string) (Config, error) {
 	p.check(c.AuditRetention >= 180*24*time.Hour, "PORTAL_AUDIT_RETENTION_DAYS must be at least 180")
 	p.check(c.HashConcurrency >= 1 && c.HashConcurrency <= 64, "PORTAL_HASH_CONCURRENCY must be between 1 and 64")
 	p.check(c.DBTimeout > 0 && c.DBTimeout <= 5*time.Second, "PORTAL_DB_TIMEOUT must be between 1ms and 5s")
+	p.check(c.MetricsAddr == "" || !sameAddress(c.MetricsAddr, c.Addr), "PORTAL_METRICS_ADDR must differ from PORTAL_ADDR: metrics are not for the public")
+	p.check(c.LogFormat == "text" || c.LogFormat == "json", "PORTAL_LOG_FORMAT must be text or json")
 	p.check(c.DebugAddr == "" || isLoopback(c.DebugAddr), "PORTAL_DEBUG_ADDR must be a loopback address such as 127.0.0.1:6060: profiles reveal the program's inner workings")
 	return c, errors.Join(p.errs...)
 }
@@ -91,6 +97,18 @@ func (c Config) OwnerURL() string {
 		return c.OwnerDatabaseURL
 	}
 	return c.DatabaseURL
+}
+
+// sameAddress reports whether two listen addresses take the same port on overlapping hosts (a wildcard host
+// overlaps every host).
+func sameAddress(a, b string) bool {
+	ha, pa, errA := net.SplitHostPort(a)
+	hb, pb, errB := net.SplitHostPort(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	wild := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	return pa == pb && (ha == hb || wild(ha) || wild(hb))
 }
 
 // isLoopback reports whether addr (host:port) names a loopback host.

@@ -157,8 +157,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w}
 		r = r.WithContext(context.WithValue(r.Context(), keyClientIP, clientIP(r, s.cfg.TrustProxyHeaders)))
 		next.ServeHTTP(rec, r)
+		took := time.Since(start)
+		s.metrics.observe(routePattern(r), r.Method, rec.status, took)
 		s.resp.log.Info("request", "request_id", requestIDFrom(r.Context()), "method", r.Method,
-			"route", routePattern(r), "status", rec.status, "ms", time.Since(start).Milliseconds())
+			"route", routePattern(r), "status", rec.status, "ms", took.Milliseconds())
 	})
 }
 

@@ -29,6 +29,7 @@ type Server struct {
 	imports      *importWorkers // runs 台账 checks and imports; their progress is kept in the database
 	demo         web.DemoLogin  // the sign-in page's list in demo mode
 	signIns      *signInLimiter // sign-in attempts per client address (a flood guard, per process)
+	metrics      *metrics       // request counts and times for Prometheus (MetricsHandler)
 }
 
 // New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5). demo is what the sign-in page lists in
@@ -49,7 +50,8 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger, demo web.DemoLogi
 	sm.ErrorFunc = resp.serverError
 	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp,
 		stopCleaning: cleanSessions(db, 10*time.Minute), imports: newImportWorkers(log),
-		demo: demo, signIns: newSignInLimiter(cfg.SignInRate, signInsInFlight)}
+		demo: demo, signIns: newSignInLimiter(cfg.SignInRate, signInsInFlight),
+		metrics: newMetrics()}
 }
 
 // signInsInFlight is how many sign-ins of one address are checked at once; more wait for none, they get 429.
