@@ -8,14 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/testdb"
 	"github.com/yubei-cso/portal/web"
@@ -43,36 +41,14 @@ type faultProxy struct {
 // newFaultProxy proxies the database of dbURL and gives the URL that reaches it through the proxy.
 func newFaultProxy(t *testing.T, dbURL string) (*faultProxy, string) {
 	t.Helper()
-	u, err := url.Parse(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	var target func() (net.Conn, error)
-	if host := q.Get("host"); filepath.IsAbs(host) {
-		port := q.Get("port")
-		if port == "" {
-			port = "5432"
-		}
-		sock := filepath.Join(host, ".s.PGSQL."+port)
-		target = func() (net.Conn, error) { return net.Dial("unix", sock) }
-	} else {
-		addr := u.Host
-		target = func() (net.Conn, error) { return net.Dial("tcp", addr) }
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &faultProxy{ln: ln, target: target}
+	target, listen := proxyTo(t, dbURL)
+	p := &faultProxy{target: target}
 	p.cond = sync.NewCond(&p.mu)
+	var proxied string
+	p.ln, proxied = listen()
 	go p.serve()
-	t.Cleanup(func() { ln.Close(); p.reset(passBytes) })
-	q.Del("host")
-	q.Del("port")
-	u.Host = ln.Addr().String()
-	u.RawQuery = q.Encode()
-	return p, u.String()
+	t.Cleanup(func() { p.ln.Close(); p.reset(passBytes) })
+	return p, proxied
 }
 
 func (p *faultProxy) serve() {
@@ -143,15 +119,7 @@ func (p *faultProxy) reset(m faultMode) {
 // reaching the database at dbURL.
 func newServingApp(t *testing.T, dbURL string, timeout time.Duration) *app {
 	t.Helper()
-	cfg, err := config.Load(func(k string) string {
-		if k == "PORTAL_DEMO" {
-			return "true"
-		}
-		return ""
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := demoConfig(t)
 	cfg.DBTimeout = timeout
 	db, err := postgres.Open(context.Background(), postgres.ServingURL(dbURL, timeout), testdb.DemoKey())
 	if err != nil {
