@@ -55,7 +55,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
+	db, err := openAndMigrate(ctx, cfg.OwnerURL(), cfg.DataKey)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func runDivisions(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return fmt.Errorf("%s: nothing imported:\n%w", args[1], err)
 	}
-	db, err := openAndMigrate(ctx, getenv("DATABASE_URL"), nil)
+	db, err := openAndMigrate(ctx, ownerURL(getenv), nil)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func runGen(ctx context.Context, args []string, getenv func(string) string, stdo
 	if !cfg.Demo {
 		return errors.New("gen writes invented data: run it with PORTAL_DEMO=true on a load-test database")
 	}
-	db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
+	db, err := openAndMigrate(ctx, cfg.OwnerURL(), cfg.DataKey)
 	if err != nil {
 		return err
 	}

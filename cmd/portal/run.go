@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -70,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := newLogger(getenv("PORTAL_LOG_FORMAT"), stderr)
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "dev":
@@ -85,17 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if cfg.DatabaseURL == "" {
 			return errors.New("DATABASE_URL is not set (use `portal dev` or `make run` for a private database)")
 		}
-		db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		if cfg.Demo {
-			if err := loadDemo(ctx, db, cfg, stdout); err != nil {
-				return err
-			}
-		}
-		return serve(ctx, cfg, db, stdout, log)
+		return prepareAndServe(ctx, cfg, stdout, log)
 	case "migrate":
 		db, err := openFromEnv(ctx, getenv)
 		if err != nil {
@@ -117,7 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err != nil {
 			return err
 		}
-		db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
+		db, err := openAndMigrate(ctx, cfg.OwnerURL(), cfg.DataKey)
 		if err != nil {
 			return err
 		}
@@ -144,9 +135,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
-// openFromEnv opens DATABASE_URL for a command that never touches sealed personal data.
+// ownerURL is PORTAL_OWNER_DATABASE_URL, or DATABASE_URL when a single role owns and serves.
+func ownerURL(getenv func(string) string) string {
+	if u := getenv("PORTAL_OWNER_DATABASE_URL"); u != "" {
+		return u
+	}
+	return getenv("DATABASE_URL")
+}
+
+// openFromEnv opens the owner's URL for a command that never touches sealed personal data.
 func openFromEnv(ctx context.Context, getenv func(string) string) (*postgres.DB, error) {
-	url := getenv("DATABASE_URL")
+	url := ownerURL(getenv)
 	if url == "" {
 		return nil, errors.New("DATABASE_URL is not set")
 	}
@@ -177,7 +176,26 @@ func openAndMigrate(ctx context.Context, url string, key []byte) (*postgres.DB, 
 	return db, nil
 }
 
+// errNotDemoDatabase refuses demo mode on a database that holds accounts demo mode did not make: it would add
+// demo-district, with the password printed on the sign-in page, to a real registry.
+var errNotDemoDatabase = errors.New("PORTAL_DEMO: this database was not made by demo mode (it has accounts and no demo data); " +
+	"demo mode would add accounts with the published password to it. Use a new database, or set PORTAL_DEMO_ADOPT=true " +
+	"if this really is a throwaway database")
+
 func loadDemo(ctx context.Context, db *postgres.DB, cfg config.Config, stdout io.Writer) error {
+	if !cfg.DemoAdopt {
+		demo, err := db.Fact(ctx, "demo_loaded")
+		if err != nil {
+			return err
+		}
+		accounts, err := db.CountAccounts(ctx)
+		if err != nil {
+			return err
+		}
+		if demo == "" && accounts > 0 {
+			return errNotDemoDatabase
+		}
+	}
 	loaded, err := seed.LoadDemo(ctx, db, auth.NewHasher(cfg.HashConcurrency), seed.DemoPassword)
 	if err != nil {
 		return fmt.Errorf("loading demo data: %w", err)
@@ -221,18 +239,50 @@ func runDev(ctx context.Context, getenv func(string) string, stdout, stderr io.W
 		if err := ensureDatabase(ctx, c, "portal"); err != nil {
 			return err
 		}
-		cfg.DatabaseURL = c.URL("portal")
+		// The private cluster's superuser owns the tables; the portal serves as portal_web, a member of
+		// portal_serving, as a deployment does (README "Deployment").
+		cfg.OwnerDatabaseURL = c.URL("portal")
+		owner, err := openAndMigrate(ctx, cfg.OwnerDatabaseURL, cfg.DataKey)
+		if err != nil {
+			return err
+		}
+		err = owner.EnsureServingLogin(ctx, devServingRole)
+		owner.Close()
+		if err != nil {
+			return err
+		}
+		cfg.DatabaseURL = postgres.WithUser(cfg.OwnerDatabaseURL, devServingRole)
 	}
-	db, err := openAndMigrate(ctx, cfg.DatabaseURL, cfg.DataKey)
+	return prepareAndServe(ctx, cfg, stdout, log)
+}
+
+// devServingRole is the login role `portal dev` serves as on its private cluster.
+const devServingRole = "portal_web"
+
+// prepareAndServe migrates the database (and loads the demo data in demo mode) on a connection of its own, then
+// serves on pools whose every connection carries the serving limits of PORTAL_DB_TIMEOUT: a migration or the
+// demo load may rightly run longer than any page's statement.
+func prepareAndServe(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) error {
+	db, err := openAndMigrate(ctx, cfg.OwnerURL(), cfg.DataKey)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := loadDemo(ctx, db, cfg, stdout); err != nil {
+			db.Close()
+			return err
+		}
+	}
+	db.Close()
+	box, err := sealbox.New(cfg.DataKey)
+	if err != nil {
+		return fmt.Errorf("PORTAL_DATA_KEY: %w", err)
+	}
+	db, err = postgres.Open(ctx, postgres.ServingURL(cfg.DatabaseURL, cfg.DBTimeout), box)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if cfg.Demo {
-		if err := loadDemo(ctx, db, cfg, stdout); err != nil {
-			return err
-		}
-	}
 	return serve(ctx, cfg, db, stdout, log)
 }
 
@@ -263,6 +313,14 @@ func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Wr
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, srv.MetricsHandler(), log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", cfg.MetricsAddr)
+	}
 	if cfg.DebugAddr != "" {
 		stopDebug, err := serveProfiler(cfg.DebugAddr, log)
 		if err != nil {
@@ -291,6 +349,32 @@ func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Wr
 	defer cancelJobs()
 	srv.FinishJobs(jobsCtx)
 	return nil
+}
+
+// newLogger writes text lines, or with format "json" one JSON object a line (for a log collector); either way
+// each request's line carries its request_id, which the error page shows the user.
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if strings.TrimSpace(format) == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// serveMetrics serves h at /metrics on addr, a listener apart from the public one.
+func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("metrics stopped", "err", err)
+		}
+	}()
+	return func() { _ = hs.Close() }, nil
 }
 
 // serveProfiler serves Go's profiler on addr (a loopback address, checked by config) for measuring the portal

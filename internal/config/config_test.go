@@ -65,3 +65,21 @@ func TestTheProfilerListensOnLoopbackOnly(t *testing.T) {
 		}
 	}
 }
+
+// Metrics never share the public listener; the log format is text or json.
+func TestMetricsStayOffThePublicAddress(t *testing.T) {
+	for metrics, ok := range map[string]bool{"127.0.0.1:9090": true, "": true, "127.0.0.1:8080": false,
+		"0.0.0.0:8080": false, ":8080": false} {
+		_, err := Load(env(map[string]string{"PORTAL_DEMO": "true", "PORTAL_METRICS_ADDR": metrics}))
+		if (err == nil) != ok {
+			t.Errorf("PORTAL_METRICS_ADDR=%q with PORTAL_ADDR 127.0.0.1:8080: err = %v", metrics, err)
+		}
+	}
+	if _, err := Load(env(map[string]string{"PORTAL_DEMO": "true", "PORTAL_LOG_FORMAT": "xml"})); err == nil {
+		t.Error("PORTAL_LOG_FORMAT=xml accepted")
+	}
+	key := "eXViZWktZGVtby1rZXktbm90LWZvci1yZWFsLWRhdGE=" // the published demo key
+	if _, err := Load(env(map[string]string{"PORTAL_DATA_KEY": key})); err == nil {
+		t.Error("the published demo key accepted outside demo mode")
+	}
+}

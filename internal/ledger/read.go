@@ -84,7 +84,7 @@ func Open(r io.Reader) (*Book, error) {
 		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzipped,
-		UnzipXMLSizeLimit: maxUnzipped})
+		UnzipXMLSizeLimit: sheetInMemory})
 	if err != nil {
 		return nil, refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
 	}
@@ -243,41 +243,64 @@ func normalizeHeader(h string) string {
 	return strings.TrimSuffix(h, "*") // a header marked required (负责人*) is the same column
 }
 
-// scanSheets refuses a workbook any of whose worksheets holds a formula, naming the first such cell, and counts
-// each worksheet's rows (by its name on the tab). Formulas are found in the sheet XML itself: excelize has no
-// way to list them, and asking it cell by cell would cost more than reading the rows. A sheet without a formula
-// element at all is passed over with a byte search. The row count does not trust the sheet's declared
-// dimension, which a streaming writer leaves at "A1".
+// Limits that keep a zip bomb from being inflated into memory (SECURITY.md 14). Every part of the workbook is
+// inflated once as a stream, before excelize parses anything, through a window of scanWindow bytes, so the scan
+// holds kilobytes however much the file inflates to.
+const (
+	maxPartUnzipped = 64 << 20  // any part other than a worksheet (shared strings, styles …): excelize keeps these in memory
+	maxCells        = 2_000_000 // <c> elements in all worksheets: 100,000 rows of 20 columns
+	maxXMLRun       = 128 << 10 // bytes between two tags: a cell holds at most 32,767 characters
+	scanWindow      = 64 << 10  // bytes read at a time
+	sheetInMemory   = 16 << 20  // worksheets larger than this are parsed by excelize from a temporary file
+)
+
+// scanSheets refuses a workbook that would inflate beyond what the portal takes, or any of whose worksheets holds
+// a formula (naming the first such cell), and counts each worksheet's rows (by its name on the tab). It reads
+// every part as a stream and stops at the first limit passed: the declared sizes are checked first and the real
+// ones as they come, so a part that lies about its size is caught too. Limits: maxUnzipped in all,
+// maxPartUnzipped for any part but a worksheet, MaxRows rows in a sheet, maxCells cells in all, and maxXMLRun
+// bytes between two tags. Formulas are found in the sheet XML itself: excelize has no way to list them. The
+// row count does not trust the sheet's declared dimension, which a streaming writer leaves at "A1".
 func scanSheets(zr *zip.Reader) (map[string]int, error) {
+	var declared uint64
+	for _, zf := range zr.File {
+		declared += zf.UncompressedSize64
+	}
+	if declared > maxUnzipped {
+		return nil, refuse("文件解压后过大，请拆分成几个文件分别导入")
+	}
 	names := sheetNames(zr)
 	rows := map[string]int{}
 	var total int64
+	cells := 0
 	for _, zf := range zr.File {
-		if !strings.HasPrefix(zf.Name, "xl/worksheets/") || !strings.HasSuffix(zf.Name, ".xml") {
+		sheetPart := strings.HasPrefix(zf.Name, "xl/worksheets/") && strings.HasSuffix(zf.Name, ".xml")
+		limit := int64(maxUnzipped) - total
+		if !sheetPart {
+			limit = min(limit, maxPartUnzipped)
+		}
+		if zf.UncompressedSize64 > uint64(limit) {
+			return nil, refuse("文件解压后过大，请拆分成几个文件分别导入")
+		}
+		sc := xmlScan{sheet: sheetPart}
+		n, err := sc.scan(zf, limit, maxCells-cells)
+		total += n
+		if err != nil {
+			return nil, err
+		}
+		if !sheetPart {
 			continue
 		}
+		cells += sc.cells
 		sheet := names[zf.Name]
 		if sheet == "" {
 			sheet = path.Base(zf.Name)
 		}
-		rc, err := zf.Open()
-		if err != nil {
-			return nil, refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, maxUnzipped-total+1))
-		rc.Close()
-		total += int64(len(b))
-		if err != nil {
-			return nil, refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
-		}
-		if total > maxUnzipped {
-			return nil, refuse("文件解压后过大，请拆分成几个文件分别导入")
-		}
-		rows[sheet] = countRows(b)
-		if !mayHoldFormula(b) {
+		rows[sheet] = sc.rows
+		if !sc.formula {
 			continue
 		}
-		if cell, found := formulaCell(b); found {
+		if cell, found := formulaCell(zf); found {
 			return nil, refuse("工作表“" + sheet + "”的单元格 " + cell + " 含有公式。为安全起见，台账中不能有公式：" +
 				"请把公式单元格复制后“选择性粘贴 → 数值”，再上传")
 		}
@@ -285,28 +308,106 @@ func scanSheets(zr *zip.Reader) (map[string]int, error) {
 	return rows, nil
 }
 
-// countRows counts the row elements of a sheet's XML (<row …>, with or without a namespace prefix).
-func countRows(b []byte) int {
+// xmlScan counts, in one part streamed through a small window, its bytes, the longest run between two tags,
+// and for a worksheet its rows and cells and whether it may hold a formula element.
+type xmlScan struct {
+	sheet       bool
+	rows, cells int
+	formula     bool
+	run         int // bytes since the last '<'
+}
+
+// sheetTags are the tags a worksheet is scanned for, with or without a namespace prefix; tagOverlap bytes of
+// each window are kept for the next, so a tag split between two reads is still seen once.
+var (
+	rowTags     = [][]byte{[]byte("<row "), []byte("<row>"), []byte(":row "), []byte(":row>")}
+	cellTags    = [][]byte{[]byte("<c "), []byte("<c>"), []byte(":c "), []byte(":c>")}
+	formulaTags = [][]byte{[]byte("<f>"), []byte("<f "), []byte("<f/>"), []byte(":f>"), []byte(":f "), []byte(":f/>")}
+)
+
+const tagOverlap = 5
+
+func (x *xmlScan) scan(zf *zip.File, limit int64, cellsLeft int) (int64, error) {
+	broken := refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
+	rc, err := zf.Open()
+	if err != nil {
+		return 0, broken
+	}
+	defer rc.Close()
+	buf := make([]byte, tagOverlap+scanWindow)
+	kept := 0 // bytes carried over from the previous window
+	var total int64
+	for {
+		n, err := io.ReadFull(rc, buf[kept:])
+		if n > 0 {
+			total += int64(n)
+			if total > limit {
+				return total, refuse("文件解压后过大，请拆分成几个文件分别导入")
+			}
+			fresh := buf[kept : kept+n]
+			for _, c := range fresh {
+				if c == '<' {
+					x.run = 0
+				} else if x.run++; x.run > maxXMLRun {
+					return total, refuse("文件中有超长的单元格或数据，不是正常的台账，请使用下载的模板填写")
+				}
+			}
+			if x.sheet {
+				// Count tags that end in the fresh bytes: those wholly in the kept bytes were counted before.
+				w := buf[:kept+n]
+				x.rows += countTagsEndingAfter(w, rowTags, kept)
+				x.cells += countTagsEndingAfter(w, cellTags, kept)
+				x.formula = x.formula || containsTagEndingAfter(w, formulaTags, kept)
+				if x.rows-1 > MaxRows {
+					return total, checkSize(x.rows-1, 0)
+				}
+				if x.cells > cellsLeft {
+					return total, refuse("台账的单元格超过 " + strconv.Itoa(maxCells) + " 个，请拆分成几个文件分别导入")
+				}
+			}
+			l := kept + n
+			kept = min(tagOverlap, l)
+			copy(buf, buf[l-kept:l])
+		}
+		switch {
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			return total, nil
+		case err != nil:
+			return total, broken
+		}
+	}
+}
+
+func countTagsEndingAfter(b []byte, tags [][]byte, from int) int {
 	n := 0
-	for _, tag := range []string{"<row ", "<row>", ":row ", ":row>"} {
-		n += bytes.Count(b, []byte(tag))
+	for _, tag := range tags {
+		for i := 0; ; {
+			j := bytes.Index(b[i:], tag)
+			if j < 0 {
+				break
+			}
+			if i+j+len(tag) > from {
+				n++
+			}
+			i += j + 1
+		}
 	}
 	return n
 }
 
-// mayHoldFormula is a quick test for a formula element (<f>, <f …>, <f/>, with or without a namespace prefix).
-func mayHoldFormula(b []byte) bool {
-	for _, tag := range []string{"<f>", "<f ", "<f/>", ":f>", ":f ", ":f/>"} {
-		if bytes.Contains(b, []byte(tag)) {
-			return true
-		}
-	}
-	return false
+func containsTagEndingAfter(b []byte, tags [][]byte, from int) bool {
+	return countTagsEndingAfter(b, tags, from) > 0
 }
 
-// formulaCell decodes a sheet's XML and gives the reference of the first cell with a formula element.
-func formulaCell(b []byte) (string, bool) {
-	d := xml.NewDecoder(bytes.NewReader(b))
+// formulaCell decodes a sheet's XML as a stream and gives the reference of the first cell with a formula
+// element. scanSheets has checked the part's size and runs first.
+func formulaCell(zf *zip.File) (string, bool) {
+	rc, err := zf.Open()
+	if err != nil {
+		return "（无法定位）", true
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(io.LimitReader(rc, maxUnzipped))
 	row, col := 0, 0
 	ref := ""
 	for {

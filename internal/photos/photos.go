@@ -107,7 +107,7 @@ func (s *Store) Prepare(ctx context.Context, r io.Reader) (Prepared, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return Prepared{}, ErrType
 	}
-	if cfg.Width*cfg.Height > MaxPixels {
+	if cfg.Width*cfg.Height > MaxPixels || cfg.Width*cfg.Height*decodedBytesPerPixel(cfg.ColorModel) > maxDecoded {
 		return Prepared{}, ErrPixels
 	}
 	select {
@@ -142,6 +142,25 @@ func (s *Store) Prepare(ctx context.Context, r io.Reader) (Prepared, error) {
 		SHA256: hex.EncodeToString(sum[:]), thumb: thumb.Bytes()}, nil
 }
 
+// maxDecoded bounds the memory one decoded photo takes, so that decodeSlot decodes at once stay well under the
+// portal's memory budget: a 24-megapixel JPEG (3 bytes a pixel) fits, a 16-bit PNG of the same size does not.
+const maxDecoded = 100 << 20
+
+// decodedBytesPerPixel is what Go's decoders allocate per pixel for an image of colour model m.
+func decodedBytesPerPixel(m color.Model) int {
+	switch m {
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.YCbCrModel:
+		return 3
+	}
+	return 4
+}
+
 // detect names the content type when the magic bytes and http.DetectContentType agree, else "".
 func detect(b []byte) string {
 	sniffed := http.DetectContentType(b)
@@ -155,16 +174,25 @@ func detect(b []byte) string {
 }
 
 // Save stores a prepared photo, read again from src, and its thumbnail under two new random names. The bytes
-// must be the ones Prepare checked (same size and SHA-256), or nothing is kept: ErrChanged. Nothing is left
-// behind when it fails.
+// must be the ones Prepare checked (same size and SHA-256), or nothing is kept: ErrChanged. What is stored is the
+// photo without its identifying metadata (stripMetadata: no GPS position, camera serial or author); Size and
+// SHA256 of the result describe the stored file. Nothing is left behind when it fails.
 func (s *Store) Save(p Prepared, src io.Reader) (Stored, error) {
 	if len(p.thumb) == 0 {
 		return Stored{}, ErrEmpty
 	}
+	b, err := io.ReadAll(io.LimitReader(src, MaxSize+1))
+	if err != nil {
+		return Stored{}, err
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != p.SHA256 {
+		return Stored{}, ErrChanged
+	}
+	b = stripMetadata(b, p.ContentType)
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return Stored{}, err
 	}
-	key, err := s.copy(src, p)
+	key, err := s.write(bytes.NewReader(b))
 	if err != nil {
 		return Stored{}, err
 	}
@@ -173,22 +201,9 @@ func (s *Store) Save(p Prepared, src io.Reader) (Stored, error) {
 		_ = s.Remove(key)
 		return Stored{}, err
 	}
-	return Stored{Key: key, ThumbKey: thumbKey, ThumbType: thumbType, ContentType: p.ContentType, Size: p.Size,
-		Width: p.Width, Height: p.Height, SHA256: p.SHA256}, nil
-}
-
-// copy writes src (at most MaxSize bytes) under a new name, checking that it is the photo p describes.
-func (s *Store) copy(src io.Reader, p Prepared) (string, error) {
-	h := sha256.New()
-	key, err := s.write(io.TeeReader(io.LimitReader(src, MaxSize+1), h))
-	if err != nil {
-		return "", err
-	}
-	if hex.EncodeToString(h.Sum(nil)) != p.SHA256 {
-		_ = s.Remove(key)
-		return "", ErrChanged
-	}
-	return key, nil
+	sum := sha256.Sum256(b)
+	return Stored{Key: key, ThumbKey: thumbKey, ThumbType: thumbType, ContentType: p.ContentType,
+		Size: int64(len(b)), Width: p.Width, Height: p.Height, SHA256: hex.EncodeToString(sum[:])}, nil
 }
 
 func (s *Store) write(r io.Reader) (string, error) {

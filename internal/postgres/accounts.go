@@ -81,13 +81,60 @@ func (db *DB) AccountByID(ctx context.Context, id int64) (portal.Account, error)
 	return a, err
 }
 
-// RecordLoginFailure counts a failed sign-in and locks the account once threshold failures follow each other.
-// It reports whether this failure locked the account. Both events are audited in the same transaction.
-func (db *DB) RecordLoginFailure(ctx context.Context, actor portal.Actor, id int64, threshold int, lockFor time.Duration) (bool, error) {
-	var locked bool
+// SignInOutcome is what RecordSignIn decided, under the account row's lock.
+type SignInOutcome int
+
+const (
+	SignInOK       SignInOutcome = iota // the password was right and the account usable: signed in
+	SignInFailed                        // a wrong password, counted toward the lockout
+	SignInLocked                        // the account is locked (now or by an attempt that finished first)
+	SignInDisabled                      // an administrator disabled the account
+)
+
+// RecordSignIn decides a sign-in attempt whose password has been checked (passwordOK), and records it, in one
+// transaction that holds the account's row lock: the lock and the disabled flag are read there, after the
+// caller waited for its hashing slot, so a burst of guesses cannot slip past a lock set by the ones before it,
+// and a right password never clears a lock another attempt set meanwhile. A wrong password counts toward the
+// lockout (threshold failures in a row lock the account for lockFor). action names the attempt in the audit
+// log ("login", or "account.password" for a guess at the current password on 修改密码). Every outcome leaves
+// its audit row in the same transaction.
+func (db *DB) RecordSignIn(ctx context.Context, actor portal.Actor, action string, passwordOK bool, threshold int, lockFor time.Duration) (SignInOutcome, error) {
+	outcome := SignInFailed
+	id := strconv.FormatInt(actor.AccountID, 10)
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var disabled, locked bool
+		if err := tx.QueryRow(ctx, `SELECT disabled, coalesce(locked_until > now(), false) FROM accounts
+			WHERE id = $1 FOR UPDATE`, actor.AccountID).Scan(&disabled, &locked); err != nil {
+			return err
+		}
+		entry := portal.AuditEntry{Actor: actor, ObjectType: "account", ObjectID: id}
+		switch {
+		case disabled:
+			outcome = SignInDisabled
+			entry.Action, entry.Result, entry.Detail = action+".failed", portal.ResultDenied, "账号已停用"
+			return audit(ctx, tx, entry)
+		case locked:
+			outcome = SignInLocked
+			entry.Action, entry.Result, entry.Detail = action+".locked", portal.ResultDenied, "账号锁定中"
+			return audit(ctx, tx, entry)
+		case passwordOK:
+			outcome = SignInOK
+			if action == "login" {
+				if _, err := tx.Exec(ctx, `UPDATE accounts SET failed_logins = 0, last_login_at = now()
+					WHERE id = $1`, actor.AccountID); err != nil {
+					return err
+				}
+				entry.Action, entry.Result = "login", portal.ResultOK
+				return audit(ctx, tx, entry)
+			}
+			// A right current password on 修改密码 ends the run of failures; the change itself is audited
+			// with the new password.
+			_, err := tx.Exec(ctx, `UPDATE accounts SET failed_logins = 0 WHERE id = $1`, actor.AccountID)
+			return err
+		}
+		outcome = SignInFailed
 		var failures int
-		err := tx.QueryRow(ctx, `
+		if err := tx.QueryRow(ctx, `
 			UPDATE accounts SET
 				-- a lockout that has run out starts the count afresh
 				failed_logins = CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
@@ -98,36 +145,21 @@ func (db *DB) RecordLoginFailure(ctx context.Context, actor portal.Actor, id int
 					ELSE locked_until END
 			WHERE id = @id
 			RETURNING failed_logins`,
-			pgx.NamedArgs{"id": id, "threshold": threshold, "lock_for": lockFor}).Scan(&failures)
-		if err != nil {
+			pgx.NamedArgs{"id": actor.AccountID, "threshold": threshold, "lock_for": lockFor}).Scan(&failures); err != nil {
 			return err
 		}
-		if err := audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "login.failed", ObjectType: "account",
-			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultFailed,
-			Detail: "连续失败 " + strconv.Itoa(failures) + " 次"}); err != nil {
+		entry.Action, entry.Result = action+".failed", portal.ResultFailed
+		entry.Detail = "连续失败 " + strconv.Itoa(failures) + " 次"
+		if err := audit(ctx, tx, entry); err != nil {
 			return err
 		}
 		if failures == threshold {
-			locked = true
 			return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "account.lockout", ObjectType: "account",
-				ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultDenied,
-				Detail: "锁定 " + lockFor.String()})
+				ObjectID: id, Result: portal.ResultDenied, Detail: "锁定 " + lockFor.String()})
 		}
 		return nil
 	})
-	return locked, translate(err)
-}
-
-// RecordLoginSuccess clears the failure count and stamps the sign-in.
-func (db *DB) RecordLoginSuccess(ctx context.Context, actor portal.Actor) error {
-	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = now()
-			WHERE id = $1`, actor.AccountID); err != nil {
-			return err
-		}
-		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "login", ObjectType: "account",
-			ObjectID: strconv.FormatInt(actor.AccountID, 10), Result: portal.ResultOK})
-	}))
+	return outcome, translate(err)
 }
 
 // EndSessions ends every session of the actor's own account (sign-out) by moving its session version on.

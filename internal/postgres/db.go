@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 	"time"
 
@@ -188,10 +189,24 @@ func IsUnavailable(err error) bool {
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		// admin_shutdown, crash_shutdown, cannot_connect_now
-		return pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+		// admin_shutdown, crash_shutdown, cannot_connect_now; and the serving limits (ServingURL): a lock
+		// not granted within lock_timeout, a statement cancelled by statement_timeout, a transaction ended
+		// by the idle-in-transaction timeout
+		switch pe.Code {
+		case "57P01", "57P02", "57P03", "55P03", "57014", "25P03":
+			return true
+		}
+		return false
 	}
 	return pgconn.SafeToRetry(err)
+}
+
+// IsBadInput reports whether the database refused err's statement for a value in it: a data exception (class
+// 22: bytes not UTF-8, a NUL, a number out of range, text too long for its column) or a value too large for an
+// index (54000). The input's fault, not the portal's: callers answer 400, and the transaction wrote nothing.
+func IsBadInput(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || pe.Code == "54000")
 }
 
 // uniqueSentinels names the domain error each unique constraint stands for, so that callers see the rule they

@@ -87,7 +87,10 @@ func listQuery(scope portal.Scope, f registry.OrgFilter, after int64, limit int)
 	sql := "SELECT " + orgPageColumns + " FROM organizations o WHERE " + where
 	if after != 0 {
 		if f.Sort == registry.SortName {
-			sql += " AND (o.name, o.id) > (SELECT a.name, a.id FROM organizations a WHERE a.id = " + args.add(after) + ")"
+			// The cursor's organization is looked up inside the scope too: one outside it gives an empty page,
+			// as a missing one does, so a cursor cannot tell whether another jurisdiction's id exists.
+			sql += " AND (o.name, o.id) > (SELECT a.name, a.id FROM organizations a WHERE a.id = " + args.add(after) +
+				" AND " + scopeEquality("a", scope.Division, scope.Tier, &args) + ")"
 		} else {
 			sql += " AND o.id < " + args.add(after)
 		}

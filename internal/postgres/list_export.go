@@ -47,8 +47,19 @@ func (a *stmtArgs) add(v any) string {
 
 // eachRow runs sql and hands fn each row as scan reads it, without collecting them, so that an export of
 // millions of rows holds one in memory. It stops at fn's first error and returns the rows handed over.
+//
+// The rows are read in a transaction of their own without the serving statement_timeout: a large export rightly
+// streams for longer than a page's statements may run.
 func eachRow[T any](ctx context.Context, db *DB, sql string, args []any, scan pgx.RowToFunc[T], fn func(T) error) (int, error) {
-	rows, err := db.pool(planFresh).Query(ctx, sql, args...)
+	tx, err := db.pool(planFresh).Begin(ctx)
+	if err != nil {
+		return 0, translate(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read only; ends the transaction
+	if err := unboundedStatements(ctx, tx); err != nil {
+		return 0, translate(err)
+	}
+	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return 0, translate(err)
 	}

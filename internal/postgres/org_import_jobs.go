@@ -142,6 +142,9 @@ func (db *DB) ReadyImportJob(ctx context.Context, scope portal.Scope, actor port
 		return err
 	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := unboundedStatements(ctx, tx); err != nil {
+			return err
+		}
 		token, err := keepImport(ctx, tx, box, scope, actor, orgs)
 		if err != nil {
 			return err
@@ -205,6 +208,9 @@ func (db *DB) RunImportJob(ctx context.Context, scope portal.Scope, actor portal
 	}
 	var n int
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := unboundedStatements(ctx, tx); err != nil {
+			return err
+		}
 		// The job row is not locked until the end: the worker's progress and heartbeat update it meanwhile.
 		var token *string
 		if err := tx.QueryRow(ctx, `SELECT j.kept_token FROM import_jobs j WHERE `+ownJob+` AND j.state = 'importing'`,

@@ -433,3 +433,28 @@ func TestNoJurisdictionSeesNothing(t *testing.T) {
 		}
 	}
 }
+
+// The name order's cursor is an id; an id outside the scope (another town's organization) gives an empty page,
+// exactly as an id that does not exist does, so the cursor cannot tell whether another jurisdiction's id exists.
+func TestNameCursorOutsideTheScopeGivesNothing(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	var other, own int64
+	if err := db.Pool.QueryRow(ctx, `SELECT id FROM organizations WHERE town_code <> $1 ORDER BY name, id LIMIT 1`, seed.TownShuanglonghu).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Pool.QueryRow(ctx, `SELECT id FROM organizations WHERE town_code = $1 ORDER BY name, id LIMIT 1`, seed.TownShuanglonghu).Scan(&own); err != nil {
+		t.Fatal(err)
+	}
+	f := registry.OrgFilter{Sort: registry.SortName}
+	rows, err := db.ListOrganizations(ctx, townA, f, other, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 0 {
+		t.Fatalf("a cursor on another town's organization %d gave 双龙湖 %d rows, want none (as for a missing id)", other, len(rows))
+	}
+	if rows, err := db.ListOrganizations(ctx, townA, f, own, 20); err != nil || len(rows) == 0 {
+		t.Fatalf("a cursor on 双龙湖's own first organization: %d rows, %v", len(rows), err)
+	}
+}

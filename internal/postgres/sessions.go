@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -9,6 +11,14 @@ import (
 
 	"github.com/yubei-cso/portal/internal/portal"
 )
+
+// SessionKey is what the sessions table keeps of a session token: its SHA-256. The token itself lives only in
+// the browser's cookie, so a dump or a read of the table holds no live session (a token has 256 random bits, so
+// an unsalted hash is as strong as the token).
+func SessionKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
 
 // SessionWithAccount reads the live session token and, when the session belongs to an account, that account,
 // in one statement. Every signed-in request needs both; read apart they were two round trips to PostgreSQL per
@@ -29,7 +39,7 @@ func (db *DB) SessionWithAccount(ctx context.Context, token string) (data []byte
 			a.locked_until, coalesce(a.failed_logins, 0), coalesce(a.session_version, 0), a.created_at,
 			a.last_login_at, coalesce(a.version, 0)
 		FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id
-		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).Scan(&data, &id, &a.Username,
+		WHERE s.token = $1 AND current_timestamp < s.expiry`, SessionKey(token)).Scan(&data, &id, &a.Username,
 		&a.DisplayName, &tier, &role, &a.DivisionCode, &a.Phone, &a.Disabled, &a.LockedUntil, &a.FailedLogins,
 		&a.SessionVersion, &created, &a.LastLoginAt, &a.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -51,7 +61,7 @@ func (db *DB) SessionWithAccount(ctx context.Context, token string) (data []byte
 	return data, &a, true, nil
 }
 
-// CommitSession writes a session as scs's pgxstore does, with the account it belongs to (0 for none).
+// CommitSession writes a session under its token's key, with the account it belongs to (0 for none).
 func (db *DB) CommitSession(ctx context.Context, token string, data []byte, expiry time.Time, accountID int64) error {
 	var account *int64
 	if accountID != 0 {
@@ -59,6 +69,18 @@ func (db *DB) CommitSession(ctx context.Context, token string, data []byte, expi
 	}
 	_, err := db.pool(planKept).Exec(ctx, `INSERT INTO sessions (token, data, expiry, account_id) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry,
-			account_id = EXCLUDED.account_id`, token, data, expiry, account)
+			account_id = EXCLUDED.account_id`, SessionKey(token), data, expiry, account)
+	return translate(err)
+}
+
+// DeleteSession removes one session (sign-out of this browser, a renewed token's old row).
+func (db *DB) DeleteSession(ctx context.Context, token string) error {
+	_, err := db.Lookups.Exec(ctx, `DELETE FROM sessions WHERE token = $1`, SessionKey(token))
+	return translate(err)
+}
+
+// DeleteExpiredSessions removes the rows of sessions that have run out.
+func (db *DB) DeleteExpiredSessions(ctx context.Context) error {
+	_, err := db.Pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < current_timestamp`)
 	return translate(err)
 }

@@ -31,12 +31,24 @@ type dbProxy struct {
 
 func newDBProxy(t *testing.T, dbURL string) (*dbProxy, string) {
 	t.Helper()
+	target, listen := proxyTo(t, dbURL)
+	p := &dbProxy{target: target, up: true}
+	var proxied string
+	p.ln, proxied = listen()
+	go p.serve()
+	t.Cleanup(func() { p.ln.Close(); p.setUp(false) })
+	return p, proxied
+}
+
+// proxyTo resolves the server of dbURL (a TCP address or a unix socket) for a test proxy: target dials it, and
+// listen opens the proxy's own loopback listener and gives the URL that reaches the database through it.
+func proxyTo(t *testing.T, dbURL string) (target func() (net.Conn, error), listen func() (net.Listener, string)) {
+	t.Helper()
 	u, err := url.Parse(dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	q := u.Query()
-	var target func() (net.Conn, error)
 	if host := q.Get("host"); filepath.IsAbs(host) {
 		port := q.Get("port")
 		if port == "" {
@@ -48,18 +60,17 @@ func newDBProxy(t *testing.T, dbURL string) (*dbProxy, string) {
 		addr := u.Host
 		target = func() (net.Conn, error) { return net.Dial("tcp", addr) }
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	return target, func() (net.Listener, string) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Del("host")
+		q.Del("port")
+		u.Host = ln.Addr().String()
+		u.RawQuery = q.Encode()
+		return ln, u.String()
 	}
-	p := &dbProxy{ln: ln, target: target, up: true}
-	go p.serve()
-	t.Cleanup(func() { ln.Close(); p.setUp(false) })
-	q.Del("host")
-	q.Del("port")
-	u.Host = ln.Addr().String()
-	u.RawQuery = q.Encode()
-	return p, u.String()
 }
 
 func (p *dbProxy) serve() {

@@ -21,14 +21,15 @@ import (
 
 // app is a real portal on a fresh database, served by httptest.
 type app struct {
-	t   testing.TB
-	srv *httptest.Server
-	db  *postgres.DB
-	cfg config.Config
+	t       testing.TB
+	srv     *httptest.Server
+	db      *postgres.DB // the test's own connection, as the owner
+	serving *postgres.DB // the portal's, as the serving role (nil where a test builds its own portal)
+	cfg     config.Config
 }
 
-// newApp starts the portal on a fresh demo database; tweak adjusts the configuration first.
-func newApp(t testing.TB, tweak func(*config.Config)) *app {
+// demoConfig is the configuration of demo mode with every other setting at its default.
+func demoConfig(t testing.TB) config.Config {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string {
 		if k == "PORTAL_DEMO" {
@@ -39,14 +40,23 @@ func newApp(t testing.TB, tweak func(*config.Config)) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+// newApp starts the portal on a fresh demo database; tweak adjusts the configuration first.
+func newApp(t testing.TB, tweak func(*config.Config)) *app {
+	t.Helper()
+	cfg := demoConfig(t)
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	db := testdb.New(t)
-	s := New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.DemoLogin{})
+	// The portal serves as the serving role, as deployed (it owns nothing and may only add to the audit log);
+	// the test's own queries run as the owner.
+	db, serving := testdb.NewServing(t)
+	s := New(cfg, serving, slog.New(slog.NewTextHandler(io.Discard, nil)), web.DemoLogin{})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { srv.Close(); s.Close() })
-	return &app{t: t, srv: srv, db: db, cfg: cfg}
+	return &app{t: t, srv: srv, db: db, serving: serving, cfg: cfg}
 }
 
 // client is one browser-like user agent: its own cookie jar, no automatic redirects.

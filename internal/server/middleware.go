@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -79,6 +80,29 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// hsts tells browsers to come back over TLS only, when the portal is served over TLS (PORTAL_SECURE_COOKIES):
+// a year, subdomains included, so that no later visit starts in clear text where it could be intercepted.
+func (s *Server) hsts(next http.Handler) http.Handler {
+	if !s.cfg.SecureCookies {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noListing answers 404 for a folder of the static files instead of listing what it holds.
+func noListing(rs *responder, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; strings.HasSuffix(p, "/") || path.Ext(p) == "" {
+			rs.notFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // noStore keeps pages with personal data out of browser and proxy caches.
 func noStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -133,8 +157,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w}
 		r = r.WithContext(context.WithValue(r.Context(), keyClientIP, clientIP(r, s.cfg.TrustProxyHeaders)))
 		next.ServeHTTP(rec, r)
+		took := time.Since(start)
+		s.metrics.observe(routePattern(r), r.Method, rec.status, took)
 		s.resp.log.Info("request", "request_id", requestIDFrom(r.Context()), "method", r.Method,
-			"route", routePattern(r), "status", rec.status, "ms", time.Since(start).Milliseconds())
+			"route", routePattern(r), "status", rec.status, "ms", took.Milliseconds())
 	})
 }
 

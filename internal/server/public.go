@@ -2,16 +2,21 @@ package server
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
 )
@@ -91,14 +96,16 @@ func handleLoginPage(cfg config.Config, demo web.DemoLogin, rs *responder) http.
 
 type loginStore interface {
 	AccountForLogin(ctx context.Context, username string) (portal.Account, string, error)
-	RecordLoginFailure(ctx context.Context, actor portal.Actor, id int64, threshold int, lockFor time.Duration) (bool, error)
-	RecordLoginSuccess(ctx context.Context, actor portal.Actor) error
+	RecordSignIn(ctx context.Context, actor portal.Actor, action string, passwordOK bool, threshold int, lockFor time.Duration) (postgres.SignInOutcome, error)
 	Audit(ctx context.Context, e portal.AuditEntry) error
 }
 
 // loginFailed is the one message for every failed sign-in: it must not tell whether the username exists, or
 // whether it is locked or disabled (SECURITY.md 2).
 const loginFailed = "用户名或密码错误，或账号已被锁定、停用。连续 5 次密码错误将锁定 15 分钟。"
+
+// maxUsernameLen bounds what a sign-in form's username may be; account names are at most 40 characters.
+const maxUsernameLen = 64
 
 func handleLoginPost(cfg config.Config, demo web.DemoLogin, db loginStore, sm *scs.SessionManager, h *auth.Hasher, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -115,6 +122,11 @@ func handleLoginPost(cfg config.Config, demo web.DemoLogin, db loginStore, sm *s
 			fail(http.StatusUnprocessableEntity, "请输入用户名和密码。")
 			return
 		}
+		if !textOK(username, maxUsernameLen) || !utf8.ValidString(password) || strings.ContainsRune(password, 0) {
+			username = ""
+			fail(http.StatusUnprocessableEntity, "用户名或密码含有无法识别的字符，请重新输入。")
+			return
+		}
 		ip := clientIPFrom(r.Context())
 		a, hash, err := db.AccountForLogin(r.Context(), username)
 		if err != nil && !errors.Is(err, portal.ErrNotFound) {
@@ -122,12 +134,7 @@ func handleLoginPost(cfg config.Config, demo web.DemoLogin, db loginStore, sm *s
 			return
 		}
 		known := err == nil
-		actor := portal.Actor{Username: username, IP: ip}
-		if known {
-			actor = portal.ActorOf(a, ip)
-		}
-		usable := known && !a.Disabled && !a.Locked(time.Now())
-		if !usable {
+		if !known {
 			hash = "" // still spend the time of one hash, so the answer's timing says nothing
 		}
 		ok, err := h.Verify(r.Context(), password, hash)
@@ -135,25 +142,26 @@ func handleLoginPost(cfg config.Config, demo web.DemoLogin, db loginStore, sm *s
 			rs.serverError(w, r, err)
 			return
 		}
-		if !ok || !usable {
-			var aerr error
-			switch {
-			case !known:
-				aerr = db.Audit(r.Context(), portal.AuditEntry{Actor: actor, Action: "login.failed",
-					ObjectType: "account", Result: portal.ResultFailed, Detail: "用户名不存在"})
-			case a.Disabled:
-				aerr = db.Audit(r.Context(), portal.AuditEntry{Actor: actor, Action: "login.failed",
-					ObjectType: "account", ObjectID: itoa64(a.ID), Result: portal.ResultDenied, Detail: "账号已停用"})
-			case a.Locked(time.Now()):
-				aerr = db.Audit(r.Context(), portal.AuditEntry{Actor: actor, Action: "login.locked",
-					ObjectType: "account", ObjectID: itoa64(a.ID), Result: portal.ResultDenied, Detail: "账号锁定中"})
-			default:
-				_, aerr = db.RecordLoginFailure(r.Context(), actor, a.ID, cfg.LockoutThreshold, cfg.LockoutDuration)
-			}
-			if aerr != nil {
-				rs.serverError(w, r, aerr)
+		if !known {
+			// The username is kept only as a short keyed digest: whatever was typed (a password in the wrong
+			// box, a flood of junk) neither fills nor leaks through the append-only audit log.
+			if err := db.Audit(r.Context(), portal.AuditEntry{Actor: portal.Actor{Username: unknownUsername(cfg.DataKey, username), IP: ip},
+				Action: "login.failed", ObjectType: "account", Result: portal.ResultFailed, Detail: "用户名不存在"}); err != nil {
+				rs.serverError(w, r, err)
 				return
 			}
+			fail(http.StatusUnauthorized, loginFailed)
+			return
+		}
+		// The lock and the disabled flag are decided now, after the wait for a hashing slot, under the
+		// account's row lock (SECURITY.md 2): a burst of guesses cannot outrun the lockout.
+		actor := portal.ActorOf(a, ip)
+		outcome, err := db.RecordSignIn(r.Context(), actor, "login", ok, cfg.LockoutThreshold, cfg.LockoutDuration)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		if outcome != postgres.SignInOK {
 			fail(http.StatusUnauthorized, loginFailed)
 			return
 		}
@@ -165,15 +173,26 @@ func handleLoginPost(cfg config.Config, demo web.DemoLogin, db loginStore, sm *s
 		sm.Put(r.Context(), sessAccountID, a.ID)
 		sm.Put(r.Context(), sessSessionVersion, a.SessionVersion)
 		sm.Put(r.Context(), sessSeenAt, time.Now().UnixMilli())
-		if err := db.RecordLoginSuccess(r.Context(), actor); err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
 		if next == "" || next == "/" {
 			next = "/" + string(a.Tier)
 		}
 		redirect(w, r, next)
 	}
+}
+
+// unknownUsername is how the audit log names a sign-in attempt for a username that does not exist: a fixed
+// length digest keyed with the data key, so that the same junk shows as the same name to an auditor, but what
+// was typed cannot be read back or guessed from a dictionary.
+func unknownUsername(key []byte, username string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(username))
+	return "未知用户#" + hex.EncodeToString(m.Sum(nil))[:16]
+}
+
+// textOK reports whether a submitted value is text the portal can keep: valid UTF-8, no NUL byte (PostgreSQL
+// refuses both), at most max bytes.
+func textOK(v string, max int) bool {
+	return len(v) <= max && utf8.ValidString(v) && !strings.ContainsRune(v, 0)
 }
 
 type sessionEnder interface {
@@ -206,11 +225,12 @@ func handlePasswordPage(rs *responder) http.HandlerFunc {
 
 type passwordStore interface {
 	AccountForLogin(ctx context.Context, username string) (portal.Account, string, error)
+	RecordSignIn(ctx context.Context, actor portal.Actor, action string, passwordOK bool, threshold int, lockFor time.Duration) (postgres.SignInOutcome, error)
 	ChangeOwnPassword(ctx context.Context, actor portal.Actor, hash string) (int, error)
 }
 
 // handlePasswordChange sets the user's own password; every other session of theirs ends, this one is renewed.
-func handlePasswordChange(db passwordStore, sm *scs.SessionManager, h *auth.Hasher, rs *responder) http.HandlerFunc {
+func handlePasswordChange(cfg config.Config, db passwordStore, sm *scs.SessionManager, h *auth.Hasher, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
@@ -226,8 +246,19 @@ func handlePasswordChange(db passwordStore, sm *scs.SessionManager, h *auth.Hash
 			rs.serverError(w, r, err)
 			return
 		}
-		if !ok {
+		// A guess at the current password counts toward the lockout like a sign-in, and is audited: a
+		// session left open must not become an unlimited password oracle.
+		actor := portal.ActorOf(*a, clientIPFrom(r.Context()))
+		outcome, err := db.RecordSignIn(r.Context(), actor, "account.password", ok, cfg.LockoutThreshold, cfg.LockoutDuration)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		switch outcome {
+		case postgres.SignInFailed:
 			problems["current"] = "当前密码不正确"
+		case postgres.SignInLocked, postgres.SignInDisabled:
+			problems["current"] = "当前密码错误次数过多，账号已锁定，请稍后再试或联系管理员解锁"
 		}
 		if p := portal.PasswordProblem(pw, a.Username); p != "" {
 			problems["password"] = p
@@ -247,7 +278,7 @@ func handlePasswordChange(db passwordStore, sm *scs.SessionManager, h *auth.Hash
 			rs.serverError(w, r, err)
 			return
 		}
-		version, err := db.ChangeOwnPassword(r.Context(), portal.ActorOf(*a, clientIPFrom(r.Context())), newHash)
+		version, err := db.ChangeOwnPassword(r.Context(), actor, newHash)
 		if err != nil {
 			rs.serverError(w, r, err)
 			return

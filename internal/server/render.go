@@ -10,6 +10,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/web"
@@ -28,7 +29,8 @@ type responder struct {
 func (rs *responder) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
-	if err := c.Render(r.Context(), buf); err != nil {
+	// Rendering reads memory only; a request whose database deadline has just passed still gets its page.
+	if err := c.Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		rs.serverError(w, r, err)
 		return
 	}
@@ -47,6 +49,14 @@ func (rs *responder) serverError(w http.ResponseWriter, r *http.Request, err err
 	switch {
 	case errors.Is(err, context.Canceled):
 		return // the client went away
+	case postgres.IsBadInput(err):
+		// A value the database cannot keep (too long for an index, a number out of range): the input's fault.
+		rs.log.Warn("request refused by the database", "request_id", requestIDFrom(r.Context()), "method", r.Method,
+			"route", routePattern(r), "err", err)
+		rs.badRequest(w, r)
+		return
+	case errors.Is(err, auth.ErrBusy):
+		status, heading, msg = http.StatusServiceUnavailable, "系统繁忙", "当前登录请求过多，请稍后重试。"
 	case postgres.IsUnavailable(err) || rs.databaseDown(r.Context()):
 		status, heading, msg = http.StatusServiceUnavailable, "服务暂时不可用", "数据库暂时无法连接，请稍后重试。您已提交的数据不会丢失。"
 	}
@@ -72,7 +82,7 @@ func (rs *responder) errorPage(w http.ResponseWriter, r *http.Request, status in
 		Heading: heading, Message: msg, RequestID: requestIDFrom(r.Context())}
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
-	if err := web.ErrorPage(v).Render(r.Context(), buf); err != nil {
+	if err := web.ErrorPage(v).Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		http.Error(w, heading, status)
 		return
 	}
@@ -84,6 +94,13 @@ func (rs *responder) errorPage(w http.ResponseWriter, r *http.Request, status in
 // notFound answers 404; an object outside the caller's jurisdiction gets the same answer as a missing one.
 func (rs *responder) notFound(w http.ResponseWriter, r *http.Request) {
 	rs.errorPage(w, r, http.StatusNotFound, "页面不存在", "您访问的页面或记录不存在，或不在您的管辖范围内。")
+}
+
+// badRequest answers input that no form of the portal produces (NUL bytes, bytes that are not UTF-8, values
+// out of every range): 400, nothing written.
+func (rs *responder) badRequest(w http.ResponseWriter, r *http.Request) {
+	rs.errorPage(w, r, http.StatusBadRequest, "请求无效",
+		"提交的内容含有无法识别的字符（如空字符或非 UTF-8 编码）或超出允许的长度、范围，未作任何修改。请检查后重新提交。")
 }
 
 func (rs *responder) forbidden(w http.ResponseWriter, r *http.Request) {

@@ -21,7 +21,7 @@ func (s *Server) routes() http.Handler {
 	up := uploads.New(s.cfg.UploadDir)
 	ph := photos.New(s.cfg.UploadDir)
 	r := chi.NewRouter()
-	r.Use(requestID, s.recoverer, securityHeaders, s.logRequests, crossOriginProtection, middleware.GetHead)
+	r.Use(requestID, s.recoverer, securityHeaders, s.hsts, s.logRequests, crossOriginProtection, middleware.GetHead, s.dbDeadline, s.checkInput)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -29,7 +29,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/healthz", handleHealthz())
 	r.Get("/readyz", handleReadyz(s.db))
 	static, _ := fs.Sub(web.Static, "static")
-	r.Method(http.MethodGet, "/static/*", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
+	r.Method(http.MethodGet, "/static/*", noListing(s.resp, cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static)))))
 
 	// The public side: no session is read and no cookie set, so that the same bytes serve every visitor and
 	// browsers and proxies may keep them (publicPage); searches and checks by number are rate-limited per client.
@@ -57,13 +57,13 @@ func (s *Server) routes() http.Handler {
 
 		r.Get("/", handleHome(s.db, ps, s.resp))
 		r.Get("/login", handleLoginPage(s.cfg, s.demo, s.resp))
-		r.Post("/login", handleLoginPost(s.cfg, s.demo, s.db, s.sessions, s.hasher, s.resp))
+		r.With(s.limitSignIn).Post("/login", handleLoginPost(s.cfg, s.demo, s.db, s.sessions, s.hasher, s.resp))
 		r.Post("/logout", handleLogout(s.db, s.sessions, s.resp))
 
 		r.Group(func(r chi.Router) {
 			r.Use(requireSignIn, noStore)
 			r.Get("/account/password", handlePasswordPage(s.resp))
-			r.Post("/account/password", handlePasswordChange(s.db, s.sessions, s.hasher, s.resp))
+			r.Post("/account/password", handlePasswordChange(s.cfg, s.db, s.sessions, s.hasher, s.resp))
 		})
 
 		// 区民政局: reviews registrations and reads every town's work.

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/yubei-cso/portal/internal/auth"
@@ -17,25 +16,27 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-// Server wires the portal's parts together; it keeps no state of its own between requests, so any number of
-// portal processes can share one database behind a load balancer.
+// Server wires the portal's parts together; it keeps no state of its own between requests (but the per-address
+// sign-in counts, a flood guard), so any number of portal processes can share one database behind a load
+// balancer.
 type Server struct {
-	cfg      config.Config
-	db       *postgres.DB
-	sessions *scs.SessionManager
-	hasher   *auth.Hasher
-	resp     *responder
-	store    *pgxstore.PostgresStore
-	imports  *importWorkers // runs 台账 checks and imports; their progress is kept in the database
-	demo     web.DemoLogin  // the sign-in page's list in demo mode
+	cfg          config.Config
+	db           *postgres.DB
+	sessions     *scs.SessionManager
+	hasher       *auth.Hasher
+	resp         *responder
+	stopCleaning func()         // stops the deletion of expired sessions
+	imports      *importWorkers // runs 台账 checks and imports; their progress is kept in the database
+	demo         web.DemoLogin  // the sign-in page's list in demo mode
+	signIns      *signInLimiter // sign-in attempts per client address (a flood guard, per process)
+	metrics      *metrics       // request counts and times for Prometheus (MetricsHandler)
 }
 
 // New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5). demo is what the sign-in page lists in
 // demo mode: the caller that loads the demo data knows it, so the server links no demo data of its own.
 func New(cfg config.Config, db *postgres.DB, log *slog.Logger, demo web.DemoLogin) *Server {
-	store := pgxstore.NewWithCleanupInterval(db.Lookups, 10*time.Minute)
 	sm := scs.New()
-	sm.Store = sessionStore{PostgresStore: store, db: db}
+	sm.Store = sessionStore{db: db}
 	sm.Codec = sessionCodec{}
 	// The idle timeout is enforced by loadAccount from a last-seen time kept in the session, not by scs: scs
 	// would rewrite the session row on every request to move its expiry, one write per page view.
@@ -48,9 +49,13 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger, demo web.DemoLogi
 	resp := &responder{log: log, ping: db.Ready}
 	sm.ErrorFunc = resp.serverError
 	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp,
-		store: store, imports: newImportWorkers(log),
-		demo: demo}
+		stopCleaning: cleanSessions(db, 10*time.Minute), imports: newImportWorkers(log),
+		demo: demo, signIns: newSignInLimiter(cfg.SignInRate, signInsInFlight),
+		metrics: newMetrics()}
 }
+
+// signInsInFlight is how many sign-ins of one address are checked at once; more wait for none, they get 429.
+const signInsInFlight = 2
 
 // Handler is the portal's whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.routes() }
@@ -63,5 +68,5 @@ func (s *Server) FinishJobs(ctx context.Context) { s.imports.finish(ctx) }
 // back and the job shows as stopped).
 func (s *Server) Close() {
 	s.imports.close()
-	s.store.StopCleanup()
+	s.stopCleaning()
 }

@@ -5,21 +5,40 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
 )
 
-// sessionStore keeps sessions where pgxstore keeps them, in PostgreSQL's sessions table, so that every portal
-// process accepts every other's (SECURITY.md 5). It differs in one thing: it reads a session and the account it
-// belongs to in one statement, and hands the account to loadAccount through the request's context. Read apart,
-// session and account were two of a list page's three round trips to PostgreSQL. Deleting and the cleanup of
-// expired rows are pgxstore's.
+// sessionStore keeps sessions in PostgreSQL's sessions table, so that every portal process accepts every
+// other's (SECURITY.md 5). The table holds each token's hash, never the token (postgres.SessionKey). A session
+// and the account it belongs to are read in one statement, and the account handed to loadAccount through the
+// request's context: read apart, session and account were two of a list page's three round trips.
 type sessionStore struct {
-	*pgxstore.PostgresStore
 	db *postgres.DB
+}
+
+// cleanSessions deletes expired session rows every interval until stop is called.
+func cleanSessions(db *postgres.DB, interval time.Duration) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				_ = db.DeleteExpiredSessions(ctx)
+				cancel()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 var _ scs.CtxStore = sessionStore{}
@@ -53,7 +72,11 @@ func (s sessionStore) CommitCtx(ctx context.Context, token string, b []byte, exp
 	return s.db.CommitSession(ctx, token, b, expiry, account)
 }
 
-func (s sessionStore) DeleteCtx(_ context.Context, token string) error { return s.Delete(token) }
+func (s sessionStore) DeleteCtx(ctx context.Context, token string) error {
+	return s.db.DeleteSession(ctx, token)
+}
+
+func (s sessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
 
 func (s sessionStore) Find(token string) ([]byte, bool, error) {
 	return s.FindCtx(context.Background(), token)

@@ -81,6 +81,54 @@ func NewWithURL(t testing.TB) (*postgres.DB, string) {
 	return db, u
 }
 
+// ServingRole is the login role the tests serve as, a member of portal_serving (migration 0033): it owns no
+// table, so a grant a store method lacks fails the test that calls it, as it would fail in a deployment.
+const ServingRole = "portal_web"
+
+// servingPassword is ServingRole's password on a test server that asks for one (the private cluster trusts).
+const servingPassword = "portal-web-test"
+
+// ServingURL is dbURL signed in as ServingRole instead of the owner.
+func ServingURL(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return dbURL
+	}
+	q := u.Query()
+	if q.Has("user") {
+		q.Set("user", ServingRole)
+		q.Set("password", servingPassword)
+		u.RawQuery = q.Encode()
+	} else {
+		u.User = url.UserPassword(ServingRole, servingPassword)
+	}
+	return u.String()
+}
+
+// NewServing is New plus the same database opened as the serving role: the portal under test uses serving,
+// the test's own setup and checks use owner.
+func NewServing(t testing.TB) (owner, serving *postgres.DB) {
+	t.Helper()
+	owner, u := NewWithURL(t)
+	serving, err := postgres.Open(context.Background(), ServingURL(u), DemoKey())
+	if err != nil {
+		t.Fatalf("test database as %s: %v", ServingRole, err)
+	}
+	t.Cleanup(serving.Close) // runs before the owner's cleanup drops the database
+	return owner, serving
+}
+
+// ensureServingRole makes ServingRole on the test server when missing.
+func ensureServingRole(ctx context.Context, admin *pgx.Conn) error {
+	_, err := admin.Exec(ctx, `DO $$
+		BEGIN
+			IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '`+ServingRole+`') THEN
+				CREATE ROLE `+ServingRole+` LOGIN PASSWORD '`+servingPassword+`' IN ROLE portal_serving;
+			END IF;
+		END $$`)
+	return err
+}
+
 func setup() error {
 	ctx := context.Background()
 	serverURL = os.Getenv("TEST_DATABASE_URL")
@@ -108,7 +156,7 @@ func setup() error {
 		return err
 	}
 	if exists {
-		return nil
+		return ensureServingRole(ctx, admin)
 	}
 	// Build under a temporary name and rename at the end, so a run that dies half-way leaves no template that
 	// looks finished.
@@ -132,9 +180,11 @@ func setup() error {
 		return err
 	}
 	db.Close()
-	_, err = admin.Exec(ctx, `ALTER DATABASE `+pgx.Identifier{building}.Sanitize()+` RENAME TO `+
-		pgx.Identifier{template}.Sanitize())
-	return err
+	if _, err = admin.Exec(ctx, `ALTER DATABASE `+pgx.Identifier{building}.Sanitize()+` RENAME TO `+
+		pgx.Identifier{template}.Sanitize()); err != nil {
+		return err
+	}
+	return ensureServingRole(ctx, admin)
 }
 
 // startCluster starts (or finds running) the private test cluster, serialising test processes with a lock file.
