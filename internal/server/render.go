@@ -87,6 +87,8 @@ func (rs *responder) errorPage(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// An error is about this request only: no cache, public or private, may keep it for the next one.
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
