@@ -122,7 +122,7 @@ func NewAccountRow(a portal.Account, base string, now time.Time) AccountRow {
 	if phone == "" {
 		phone = "—"
 	}
-	return AccountRow{ID: a.ID, Username: a.Username, DisplayName: a.DisplayName, TierLabel: a.Tier.Label(),
+	return AccountRow{ID: a.ID, Username: a.Username, DisplayName: a.DisplayName, TierLabel: a.Tier.Label(), RoleLabel: a.Role.Label(),
 		DivisionName: a.DivisionName, DivisionCode: a.DivisionCode, Phone: phone, Status: status,
 		StatusClass: class, LastLogin: DateTimePtr(a.LastLoginAt), CreatedAt: DateTime(a.CreatedAt),
 		Href: base + "/" + strconv.FormatInt(a.ID, 10)}

@@ -240,12 +240,12 @@ func (db *DB) CreateAccount(ctx context.Context, scope *portal.Scope, actor port
 			createdBy = &actor.AccountID
 		}
 		err := tx.QueryRow(ctx, `
-			INSERT INTO accounts (username, display_name, tier, division_code, phone, password_hash, created_by)
-			SELECT @username, @display_name, @tier, d.code, @phone, @hash, @created_by
+			INSERT INTO accounts (username, display_name, tier, role, division_code, phone, password_hash, created_by)
+			SELECT @username, @display_name, @tier, @role, d.code, @phone, @hash, @created_by
 			FROM divisions d WHERE d.code = @division AND d.level = @tier
 			RETURNING id`,
 			pgx.NamedArgs{"username": n.Username, "display_name": n.DisplayName, "tier": string(n.Tier),
-				"division": n.DivisionCode, "phone": n.Phone, "hash": n.PasswordHash, "created_by": createdBy}).Scan(&id)
+				"role": string(n.Role), "division": n.DivisionCode, "phone": n.Phone, "hash": n.PasswordHash, "created_by": createdBy}).Scan(&id)
 		if err != nil {
 			return err
 		}

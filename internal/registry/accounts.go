@@ -17,6 +17,7 @@ type NewAccount struct {
 	Username     string
 	DisplayName  string
 	Tier         portal.Tier
+	Role         portal.Role
 	DivisionCode string
 	Phone        string
 	PasswordHash string

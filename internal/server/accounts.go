@@ -106,6 +106,7 @@ func handleAccountCreate(db accountStore, h *auth.Hasher, paths web.Paths, rs *r
 		v.DisplayName.Value = strings.TrimSpace(r.PostFormValue("display_name"))
 		v.Division.Value = strings.TrimSpace(r.PostFormValue("division"))
 		v.Phone.Value = strings.TrimSpace(r.PostFormValue("phone"))
+		v.Role.Value = strings.TrimSpace(r.PostFormValue("role"))
 		password := r.PostFormValue("password")
 
 		if !usernamePattern.MatchString(v.Username.Value) {
@@ -117,6 +118,8 @@ func handleAccountCreate(db accountStore, h *auth.Hasher, paths web.Paths, rs *r
 		tier := portal.LevelOfCode(v.Division.Value)
 		if !scope.CanManage(tier, v.Division.Value) {
 			v.Problems["division"] = "请选择您管辖范围内的下级区划"
+		} else if !portal.Role(v.Role.Value).ValidFor(tier) {
+			v.Problems["role"] = "所选岗位角色不适用于" + tier.Label() + "账号，请重新选择"
 		}
 		if v.Phone.Value != "" {
 			if err := rules.CheckPhone(v.Phone.Value); err != nil {
@@ -135,7 +138,7 @@ func handleAccountCreate(db accountStore, h *auth.Hasher, paths web.Paths, rs *r
 			}
 			id, err = db.CreateAccount(r.Context(), &scope, portal.ActorOf(*a, clientIPFrom(r.Context())),
 				registry.NewAccount{Username: v.Username.Value, DisplayName: v.DisplayName.Value, Tier: tier,
-					DivisionCode: v.Division.Value, Phone: v.Phone.Value, PasswordHash: hash})
+					Role: portal.Role(v.Role.Value), DivisionCode: v.Division.Value, Phone: v.Phone.Value, PasswordHash: hash})
 			switch {
 			case errors.Is(err, registry.ErrUsernameTaken):
 				v.Problems["username"] = "该用户名已被使用，请换一个"
@@ -176,6 +179,8 @@ func setProblem(v *web.AccountFormView, field, msg string) {
 		v.Phone.Problem = msg
 	case "password":
 		v.Password.Problem = msg
+	case "role":
+		v.Role.Problem = msg
 	}
 }
 
