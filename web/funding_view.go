@@ -287,6 +287,7 @@ type RoundDetailView struct {
 	Criteria                 []registry.Criterion
 	Applications             []VentureRow
 	CanReview, CanAward      bool
+	CanReport, CanClose      bool
 	ScoreFor                 int64 // the application whose score form failed, 0 for none
 	Scores                   map[int64]Field
 	AwardFor                 int64
@@ -307,6 +308,8 @@ type VentureRow struct {
 	ID                                                         int64
 	Org, Theme, Project, Requested, Reviewers, Average, Status string
 	Awarded, ScoreAction, AwardAction                          string
+	Progress, FinalReport, Evaluation                          string
+	ProgressAction, CloseAction                                string
 }
 
 // VentureStatusLabel is an application's status as clerks say it.
@@ -347,6 +350,11 @@ func NewRoundDetail(page Page, paths Paths, r registry.Round, apps []registry.Ve
 		}
 		if a.AwardedAmount > 0 {
 			row.Awarded = a.AwardedAmount.String()
+		}
+		row.Progress, row.FinalReport, row.Evaluation = a.Progress, a.FinalReport, a.Evaluation
+		if a.Status == registry.VentureAwarded {
+			row.ProgressAction = base + strconv.FormatInt(a.ID, 10) + "/progress"
+			row.CloseAction = base + strconv.FormatInt(a.ID, 10) + "/close"
 		}
 		if a.Status == registry.VentureSubmitted {
 			row.ScoreAction = base + strconv.FormatInt(a.ID, 10) + "/scores"

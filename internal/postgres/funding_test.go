@@ -208,6 +208,28 @@ func TestVentureRound(t *testing.T) {
 	if err != nil || len(apps) != 2 || apps[0].Reviewers != 2 || apps[0].Average != 75 {
 		t.Fatalf("applications %+v %v", apps, err)
 	}
+	// the awarded project reports progress through its committee and the district closes it
+	var awarded int64
+	for _, a := range apps {
+		if a.Status == registry.VentureAwarded {
+			awarded = a.ID
+		}
+	}
+	if err := db.ReportVentureProgress(ctx, cultTown2, cultClerk2, awarded, "已开展活动 6 次"); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("another town reporting: %v", err)
+	}
+	if err := db.ReportVentureProgress(ctx, cultCommunity, cultCommittee, awarded, "已开展活动 6 次"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CloseVenture(ctx, cultTown, cultClerk, awarded, "结项报告", "优秀"); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("a town closing the district's project: %v", err)
+	}
+	if err := db.CloseVenture(ctx, cultDistrict, district, awarded, "服务 320 人次，达到预期", "优秀"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CloseVenture(ctx, cultDistrict, district, awarded, "再次", "再次"); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("closing twice: %v", err)
+	}
 }
 
 // TestMoneyTotalsEqualTheirRows: the district's and a town's totals equal the sums of the rows in the tables,

@@ -131,7 +131,7 @@ func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, round
 			(SELECT count(DISTINCT s.reviewer_id) FROM venture_scores s WHERE s.application_id = a.id),
 			coalesce((SELECT sum(s.score)::float8 / count(DISTINCT s.reviewer_id) FROM venture_scores s
 				WHERE s.application_id = a.id), 0),
-			a.version
+			a.progress, a.final_report, a.evaluation, a.version
 		FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
 		WHERE a.round_id = @id AND `+roundSees+` AND (starts_with(m.division_code, @scope_div) OR `+scopeOn("o")+`)
 		ORDER BY 15 DESC, a.id`, scopeArgs(scope, pgx.NamedArgs{"id": roundID}))
@@ -139,7 +139,7 @@ func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, round
 		var a registry.VentureApplication
 		var requested, awarded int64
 		err := row.Scan(&a.ID, &a.RoundID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.Theme, &a.Project, &requested,
-			&a.Beneficiaries, &a.Expected, &a.Status, &awarded, &a.AwardedOn, &a.Reviewers, &a.Average, &a.Version)
+			&a.Beneficiaries, &a.Expected, &a.Status, &awarded, &a.AwardedOn, &a.Reviewers, &a.Average, &a.Progress, &a.FinalReport, &a.Evaluation, &a.Version)
 		a.Requested, a.AwardedAmount = registry.Fen(requested), registry.Fen(awarded)
 		return a, err
 	})
@@ -249,6 +249,56 @@ func (db *DB) SetRoundStatus(ctx context.Context, scope portal.Scope, actor port
 			label = "结束"
 		}
 		return cultivationChange(ctx, tx, actor, "round", id, division, label, "round.status", label)
+	})
+	return cultivationErr(err)
+}
+
+// ReportVentureProgress records the progress of an awarded project of a group inside scope (its committee or
+// town reports it).
+func (db *DB) ReportVentureProgress(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, progress string) error {
+	if strings.TrimSpace(progress) == "" {
+		return portal.ErrNotAllow
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var roundID int64
+		var division, orgName string
+		if err := tx.QueryRow(ctx, `
+			UPDATE venture_applications a SET progress = @progress, version = a.version + 1
+			FROM venture_rounds m, organizations o
+			WHERE a.id = @id AND m.id = a.round_id AND o.id = a.org_id AND a.status = 'awarded' AND `+scopeOn("o")+`
+			RETURNING m.id, m.division_code, o.name`, scopeArgs(scope, pgx.NamedArgs{"id": applicationID, "progress": progress})).
+			Scan(&roundID, &division, &orgName); err != nil {
+			return err
+		}
+		return cultivationChange(ctx, tx, actor, "round", roundID, division, "项目进展", "venture.progress", orgName+"："+progress)
+	})
+	return cultivationErr(err)
+}
+
+// CloseVenture closes an awarded project of a round the caller's division keeps, with the final report and the
+// evaluation (结项).
+func (db *DB) CloseVenture(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, final, evaluation string) error {
+	if strings.TrimSpace(final) == "" || strings.TrimSpace(evaluation) == "" {
+		return portal.ErrNotAllow
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var roundID, orgID int64
+		var division, orgName, community string
+		if err := tx.QueryRow(ctx, `
+			UPDATE venture_applications a SET status = 'closed', final_report = @final, evaluation = @evaluation,
+				version = a.version + 1
+			FROM venture_rounds m, organizations o
+			WHERE a.id = @id AND m.id = a.round_id AND o.id = a.org_id AND a.status = 'awarded' AND `+moneyKeeps+`
+			RETURNING m.id, m.division_code, o.id, o.name, o.community_code`,
+			scopeArgs(scope, pgx.NamedArgs{"id": applicationID, "final": final, "evaluation": evaluation})).
+			Scan(&roundID, &division, &orgID, &orgName, &community); err != nil {
+			return err
+		}
+		if err := cultivationChange(ctx, tx, actor, "round", roundID, division, "结项", "venture.close",
+			orgName+" 结项，评价："+evaluation); err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, actor, orgID, community, "公益创投结项", "", evaluation, final)
 	})
 	return cultivationErr(err)
 }

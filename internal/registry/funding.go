@@ -469,6 +469,9 @@ type VentureApplication struct {
 	AwardedOn     *time.Time
 	Reviewers     int     // how many reviewers scored it
 	Average       float64 // the reviewers' average total, for ranking only; money never passes through it
+	Progress      string
+	FinalReport   string
+	Evaluation    string
 	Version       int
 }
 

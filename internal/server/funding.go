@@ -418,6 +418,8 @@ func roundDetail(r *http.Request, db roundStore, paths web.Paths, a *portal.Acco
 	v := web.NewRoundDetail(web.NewPage(round.Title, a, paths.Funding(), flash), paths, round, apps, events)
 	v.CanReview = portal.Can(a.Tier, portal.ReviewVenture) && round.Status != registry.RoundClosed
 	v.CanAward = portal.Can(a.Tier, portal.ManageFunding) && round.DivisionCode == a.DivisionCode && round.Status != registry.RoundClosed
+	v.CanReport = portal.Can(a.Tier, portal.ApplyVenture)
+	v.CanClose = portal.Can(a.Tier, portal.ManageFunding) && round.DivisionCode == a.DivisionCode
 	return v, round, nil
 }
 

@@ -266,8 +266,31 @@ func TestRoundOpenAndApply(t *testing.T) {
 	if res := community.post("/community"+round+"/applications", apply); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("apply: %d", res.StatusCode)
 	}
-	if d := district.get("/district" + round).doc(t); d.Find("#applications tbody tr").Length() != 1 {
+	d := district.get("/district" + round).doc(t)
+	if d.Find("#applications tbody tr").Length() != 1 {
 		t.Error("the district does not see the application")
+	}
+	// the district awards it, the committee reports progress, the district closes it (结项)
+	award, _ := d.Find(".award-form").Attr("action")
+	if res := district.post(award, url.Values{"amount": {"3000"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("award: %d", res.StatusCode)
+	}
+	progress, _ := community.get("/community" + round).doc(t).Find(".progress-form").Attr("action")
+	if res := community.post(progress, url.Values{"progress": {" "}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("empty progress: %d", res.StatusCode)
+	}
+	if res := community.post(progress, url.Values{"progress": {"已开展探访 12 次"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("progress: %d", res.StatusCode)
+	}
+	closeAt, _ := district.get("/district" + round).doc(t).Find(".close-form").Attr("action")
+	if res := district.post(closeAt, url.Values{"final_report": {"服务 150 人次"}, "evaluation": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("close without an evaluation: %d", res.StatusCode)
+	}
+	if res := district.post(closeAt, url.Values{"final_report": {"服务 150 人次"}, "evaluation": {"良好"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("close: %d", res.StatusCode)
+	}
+	if row := district.get("/district" + round).doc(t).Find("#follow-up tbody tr").Text(); !strings.Contains(row, "已开展探访 12 次") || !strings.Contains(row, "良好") {
+		t.Errorf("follow-up row %q", row)
 	}
 	// a town's round is not another town's committee's
 	town := a.signedIn("demo-town")

@@ -174,3 +174,50 @@ func handleRoundApply(db roundApplier, paths web.Paths, rs *responder) http.Hand
 		rs.render(w, r, http.StatusUnprocessableEntity, web.RoundDetailPage(v))
 	}
 }
+
+type ventureFollower interface {
+	roundApplier
+	ReportVentureProgress(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, progress string) error
+	CloseVenture(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, final, evaluation string) error
+}
+
+// handleVentureFollowUp records an awarded project's progress (close false) or closes it with the final report
+// and the evaluation (close true); a missing text is 422 with the message.
+func handleVentureFollowUp(db ventureFollower, paths web.Paths, close bool, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		a := accountFrom(r.Context())
+		v, round, err := roundDetail(r, db, paths, a, "")
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		app, ok := roundApplication(r, v.Applications)
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		f := newForm(r)
+		scope, actor := a.Scope(), actorOf(r, a)
+		if close {
+			final := f.text("final_report", "结项报告", 2000, true)
+			evaluation := f.text("evaluation", "评价", 200, true)
+			if f.OK() {
+				err = db.CloseVenture(r.Context(), scope, actor, app, final, evaluation)
+			}
+		} else if progress := f.text("progress", "项目进展", 2000, true); f.OK() {
+			err = db.ReportVentureProgress(r.Context(), scope, actor, app, progress)
+		}
+		if !f.OK() {
+			v.Problems = f.Problems
+			rs.render(w, r, http.StatusUnprocessableEntity, web.RoundDetailPage(v))
+			return
+		}
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		putFlash(r, map[bool]string{true: "项目已结项。", false: "项目进展已记录。"}[close])
+		redirect(w, r, paths.RoundPage(round.ID))
+	}
+}
