@@ -405,7 +405,7 @@ func NewStatsView(p Page, s registry.Stats, l StatsLinks, targetsHref string, pr
 	for i, label := range []string{"全年", "第一季度", "第二季度", "第三季度", "第四季度"} {
 		v.QuarterOpts = append(v.QuarterOpts, Option{Value: strconv.Itoa(i), Label: label, Selected: i == q.Period.Quarter})
 	}
-	for _, a := range []registry.StatArea{registry.AreaAll, registry.AreaUrban, registry.AreaRural} {
+	for _, a := range registry.StatAreas {
 		v.AreaOptions = append(v.AreaOptions, Option{Value: string(a), Label: a.Label(), Selected: a == q.Area})
 	}
 	for i, d := range s.Trail {
