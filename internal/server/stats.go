@@ -181,6 +181,16 @@ func targetsView(ctx context.Context, db targetStore, a *portal.Account, paths w
 		communities, pilots), nil
 }
 
+// parseSettingsForm reads a settings form's small body, answering 413 itself when it is too large.
+func parseSettingsForm(w http.ResponseWriter, r *http.Request, rs *responder) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多", "提交的内容超过了允许的大小，请精简后重试。")
+		return false
+	}
+	return true
+}
+
 func handleTargets(db targetStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
@@ -197,9 +207,7 @@ func handleTargets(db targetStore, paths web.Paths, rs *responder) http.HandlerF
 // handleTargetSet saves one division's targets: 422 with the message at the field and the input kept, or 303.
 func handleTargetSet(db targetStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-		if err := r.ParseForm(); err != nil {
-			rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多", "提交的内容超过了允许的大小，请精简后重试。")
+		if !parseSettingsForm(w, r, rs) {
 			return
 		}
 		a := accountFrom(r.Context())
@@ -264,9 +272,7 @@ func handleTargetClear(db targetStore, paths web.Paths, rs *responder) http.Hand
 // field with nothing written.
 func handlePilotSet(db targetStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-		if err := r.ParseForm(); err != nil {
-			rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多", "提交的内容超过了允许的大小，请精简后重试。")
+		if !parseSettingsForm(w, r, rs) {
 			return
 		}
 		a := accountFrom(r.Context())
