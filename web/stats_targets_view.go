@@ -33,6 +33,11 @@ type StatsTargetsView struct {
 	DivisionOptions []Option
 	Problems        map[string]string
 	Rows            []StatsTargetRow
+	// 试点村(社区)
+	PilotAction  string
+	Pilot        Field
+	PilotOptions []Option
+	Pilots       []StatsTargetRow
 }
 
 func targetText(v *float64) string {
@@ -44,9 +49,10 @@ func targetText(v *float64) string {
 
 // NewStatsTargetsView builds the page: district is the caller's division; towns and communities are offered in
 // the form, communities grouped under their town.
-func NewStatsTargetsView(p Page, base string, district portal.Division, ts registry.Targets, towns, communities []portal.Division) StatsTargetsView {
+func NewStatsTargetsView(p Page, base string, district portal.Division, ts registry.Targets, towns, communities []portal.Division, pilots []string) StatsTargetsView {
 	v := StatsTargetsView{Page: p, Action: base + "/targets", StatsHref: base, Problems: map[string]string{},
-		SourceNote: "未另行设定时，按" + registry.TargetSource + "。渝北区社区社会组织培育发展三年行动方案本身未规定数量。"}
+		PilotAction: base + "/pilots",
+		SourceNote:  "未另行设定时，按" + registry.TargetSource + "。渝北区社区社会组织培育发展三年行动方案本身未规定数量。"}
 	u, r := registry.DefaultUrbanTarget, registry.DefaultRuralTarget
 	if s, ok := ts[district.Code]; ok {
 		if s.Urban != nil {
@@ -71,6 +77,11 @@ func NewStatsTargetsView(p Page, base string, district portal.Division, ts regis
 		}
 		v.DivisionOptions = append(v.DivisionOptions, Option{Value: c.Code, Label: c.Name + "（" + kind + "）",
 			Group: names[c.ParentCode]})
+		v.PilotOptions = append(v.PilotOptions, Option{Value: c.Code, Label: c.Name + "（" + kind + "）",
+			Group: names[c.ParentCode]})
+	}
+	for _, code := range pilots {
+		v.Pilots = append(v.Pilots, StatsTargetRow{Code: code, Name: names[code], ClearHref: base + "/pilots/" + code + "/clear"})
 	}
 	for _, code := range slices.Sorted(maps.Keys(ts)) {
 		s := ts[code]

@@ -302,7 +302,7 @@ func StatsTables(s registry.Stats, l StatsLinks) []StatTable {
 	// Communities furthest below their target.
 	below := StatTable{ID: "below", Title: "距培育目标最远的村(社区)", Unit: "个",
 		Columns: []StatColumn{{Label: "村(社区)"}, {Label: "所属镇街"}, {Label: "类别"}, {Label: "在册组织", Num: true},
-			{Label: "培育目标", Num: true}, {Label: "差额", Num: true}}}
+			{Label: "培育目标", Num: true}, {Label: "差额", Num: true}, {Label: "述职摘要"}}}
 	for _, c := range s.FurthestBelow(10) {
 		name := textCell(c.Name)
 		if s.Division.Level != portal.TierCommunity {
@@ -312,8 +312,10 @@ func StatsTables(s registry.Stats, l StatsLinks) []StatTable {
 		if c.Rural {
 			kind = "村"
 		}
+		summary := textCell("查看")
+		summary.Href = l.Summary(c.Code)
 		below.Rows = append(below.Rows, []StatCell{name, textCell(c.TownName), textCell(kind), intCell(c.Live),
-			oneCell(c.Target), oneCell(c.Gap())})
+			oneCell(c.Target), oneCell(c.Gap()), summary})
 	}
 	if len(below.Rows) == 0 {
 		below.Note = "所有村(社区)均已达到培育目标。"
@@ -405,7 +407,7 @@ func NewStatsView(p Page, s registry.Stats, l StatsLinks, targetsHref string, pr
 	for i, label := range []string{"全年", "第一季度", "第二季度", "第三季度", "第四季度"} {
 		v.QuarterOpts = append(v.QuarterOpts, Option{Value: strconv.Itoa(i), Label: label, Selected: i == q.Period.Quarter})
 	}
-	for _, a := range []registry.StatArea{registry.AreaAll, registry.AreaUrban, registry.AreaRural} {
+	for _, a := range registry.StatAreas {
 		v.AreaOptions = append(v.AreaOptions, Option{Value: string(a), Label: a.Label(), Selected: a == q.Area})
 	}
 	for i, d := range s.Trail {

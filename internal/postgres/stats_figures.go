@@ -4,6 +4,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,7 +17,10 @@ import (
 // statArgs are the arguments every statistics query takes: which kept rows to read (the town rows for a
 // district, the community rows below it), the codes of the child divisions (each one range of those rows'
 // primary key), and the filters.
-func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatChild) pgx.NamedArgs {
+//
+// The 试点 filter reads the pilot communities' own rows (pilots), whatever the level: the town rows do not know
+// which of their communities are pilots.
+func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatChild, pilots []string) pgx.NamedArgs {
 	by := "community"
 	if d.Level == portal.TierDistrict {
 		by = "town"
@@ -25,7 +29,19 @@ func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatC
 	for i, c := range children {
 		codes[i] = c.Code
 	}
+	if q.Area == registry.AreaPilot {
+		by, codes = "community", pilots
+	}
 	return pgx.NamedArgs{"codes": codes, "by": by, "area": string(q.Area), "from": q.Period.Start(), "to": q.Period.End()}
+}
+
+// childOf is the ranking row a kept row of code counts in: its town on a district's page, else its community.
+func childOf(child map[string]*registry.StatChild, d portal.Division, code string) *registry.StatChild {
+	n := 12
+	if d.Level == portal.TierDistrict {
+		n = 9
+	}
+	return child[code[:min(n, len(code))]]
 }
 
 // Stats reads what a statistics page shows for q.Division, which must lie inside scope (else ErrNotFound).
@@ -38,6 +54,12 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	if s.Trail, err = db.statTrail(ctx, scope, d); err != nil {
 		return s, err
 	}
+	var pilots []string
+	if q.Area == registry.AreaPilot {
+		if pilots, err = db.statPilots(ctx, d.Code); err != nil {
+			return s, err
+		}
+	}
 	if d.Level == portal.TierCommunity {
 		s.Children = []registry.StatChild{{Code: d.Code, Name: d.Name}}
 	} else {
@@ -46,7 +68,7 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 			return s, err
 		}
 		for _, k := range kids {
-			if d.Level == portal.TierTown && !areaHas(q.Area, k.Rural) {
+			if d.Level == portal.TierTown && (!areaHas(q.Area, k.Rural) || q.Area == registry.AreaPilot && !slices.Contains(pilots, k.Code)) {
 				continue
 			}
 			s.Children = append(s.Children, registry.StatChild{Code: k.Code, Name: k.Name})
@@ -56,21 +78,22 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	for i := range s.Children {
 		child[s.Children[i].Code] = &s.Children[i]
 	}
-	args := statArgs(d, q, s.Children)
+	args := statArgs(d, q, s.Children, pilots)
 	if s.Targets, err = db.statTargets(ctx, d.Code); err != nil {
 		return s, err
 	}
 	if s.Communities, err = db.statCommunities(ctx, d, q, s.Targets); err != nil {
 		return s, err
 	}
-	if err := db.statOrgs(ctx, args, child, &s); err != nil {
+	at := func(code string) *registry.StatChild { return childOf(child, d, code) }
+	if err := db.statOrgs(ctx, args, at, &s); err != nil {
 		return s, err
 	}
-	fields, err := db.statFields(ctx, args)
+	fields, err := db.statFields(ctx, args, at)
 	if err != nil {
 		return s, err
 	}
-	if err := db.statActivities(ctx, args, child, &s); err != nil {
+	if err := db.statActivities(ctx, args, at, &s); err != nil {
 		return s, err
 	}
 	if err := db.statBeneficiaries(ctx, args, &s); err != nil {
@@ -81,7 +104,15 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 }
 
 func areaHas(a registry.StatArea, rural bool) bool {
-	return a == registry.AreaAll || (a == registry.AreaRural) == rural
+	return a == registry.AreaAll || a == registry.AreaPilot || (a == registry.AreaRural) == rural
+}
+
+// statPilots are the 试点 communities inside code.
+func (db *DB) statPilots(ctx context.Context, code string) ([]string, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `
+		SELECT community_code FROM stat_pilots WHERE starts_with(community_code, $1) ORDER BY 1`, code)
+	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return codes, translate(err)
 }
 
 // statTrail is the divisions from the caller's own down to d, for the breadcrumb.
@@ -112,7 +143,8 @@ func (db *DB) statCommunities(ctx context.Context, d portal.Division, q registry
 		                 WHERE c.community_code = v.code AND c.status IN ('normal', 'abnormal')), 0)::int AS live
 		FROM divisions v JOIN divisions t ON t.code = v.parent_code
 		WHERE v.level = 'community' AND starts_with(v.code, @code)
-		  AND (@area = '' OR v.rural = (@area = 'rural'))
+		  AND (@area IN ('', 'pilot') OR v.rural = (@area = 'rural'))
+		  AND (@area <> 'pilot' OR EXISTS (SELECT 1 FROM stat_pilots p WHERE p.community_code = v.code))
 		ORDER BY v.code`, pgx.NamedArgs{"code": d.Code, "area": string(q.Area)})
 	type row struct {
 		Code     string
@@ -136,11 +168,11 @@ func (db *DB) statCommunities(ctx context.Context, d portal.Division, q registry
 }
 
 // statOrgs reads the organization counts per child and the live ones by tier, legal form, 性质 and 党建.
-func (db *DB) statOrgs(ctx context.Context, args pgx.NamedArgs, child map[string]*registry.StatChild, s *registry.Stats) error {
+func (db *DB) statOrgs(ctx context.Context, args pgx.NamedArgs, at func(string) *registry.StatChild, s *registry.Stats) error {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT code AS child, tier, legal_form, nature, party_status, status, sum(n)::int AS n
 		FROM org_stat_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural')) AND n <> 0
+		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural')) AND n <> 0
 		GROUP BY 1, 2, 3, 4, 5, 6`, args)
 	type tally struct {
 		Child       string
@@ -157,7 +189,7 @@ func (db *DB) statOrgs(ctx context.Context, args pgx.NamedArgs, child map[string
 	}
 	tier, form, nature, party := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for _, t := range ts {
-		c := child[t.Child]
+		c := at(t.Child)
 		if c == nil {
 			continue
 		}
@@ -199,34 +231,38 @@ func statCounts(labels []string, m map[string]int) []registry.StatCount {
 }
 
 // statFields reads live organizations per child and 服务领域.
-func (db *DB) statFields(ctx context.Context, args pgx.NamedArgs) (map[string]map[string]int, error) {
+func (db *DB) statFields(ctx context.Context, args pgx.NamedArgs, at func(string) *registry.StatChild) (map[string]map[string]int, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT code AS child, field, sum(n)::int AS n
 		FROM org_field_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural'))
+		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
 		  AND status IN ('normal', 'abnormal') AND n <> 0
 		GROUP BY 1, 2`, args)
 	out := map[string]map[string]int{}
 	var c, f string
 	var n int
 	_, err := pgx.ForEachRow(rows, []any{&c, &f, &n}, func() error {
-		if out[c] == nil {
-			out[c] = map[string]int{}
+		ch := at(c)
+		if ch == nil {
+			return nil
 		}
-		out[c][f] += n
+		if out[ch.Code] == nil {
+			out[ch.Code] = map[string]int{}
+		}
+		out[ch.Code][f] += n
 		return nil
 	})
 	return out, translate(err)
 }
 
 // statActivities reads activity figures in the period per child and 主题系列.
-func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, child map[string]*registry.StatChild, s *registry.Stats) error {
+func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, at func(string) *registry.StatChild, s *registry.Stats) error {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT code AS child, series, sum(reports)::bigint AS reports,
 		       sum(participants)::bigint AS participants, sum(volunteers)::bigint AS volunteers,
 		       sum(volunteer_hours)::float8 AS volunteer_hours, sum(beneficiaries)::bigint AS beneficiaries
 		FROM activity_month_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural'))
+		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
 		  AND month >= @from::date AND month < @to::date
 		GROUP BY 1, 2`, args)
 	type tally struct {
@@ -240,7 +276,7 @@ func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, child map[
 	}
 	series := map[string]registry.StatActivity{}
 	for _, t := range ts {
-		c := child[t.Child]
+		c := at(t.Child)
 		if c == nil {
 			continue
 		}
@@ -260,7 +296,7 @@ func (db *DB) statBeneficiaries(ctx context.Context, args pgx.NamedArgs, s *regi
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT target, sum(reports)::bigint AS reports, sum(people)::bigint AS people
 		FROM activity_beneficiary_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area = '' OR rural = (@area = 'rural'))
+		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
 		  AND month >= @from::date AND month < @to::date
 		GROUP BY 1`, args)
 	got := map[string]registry.StatBeneficiary{}
@@ -364,4 +400,32 @@ func (db *DB) AuditStatsExport(ctx context.Context, actor portal.Actor, q regist
 	return translate(db.Audit(context.WithoutCancel(ctx), portal.AuditEntry{Actor: actor, Action: "stats.export",
 		ObjectType: "division", ObjectID: q.Division, Result: portal.ResultOK,
 		Detail: "xlsx " + q.Period.Label() + " " + q.Area.Label()}))
+}
+
+// Pilots are the 试点 communities inside scope, for the settings page.
+func (db *DB) Pilots(ctx context.Context, scope portal.Scope) ([]string, error) {
+	return db.statPilots(ctx, scope.Division)
+}
+
+// SetPilot marks community d (inside scope) a 试点 or takes the mark off, audited.
+func (db *DB) SetPilot(ctx context.Context, scope portal.Scope, actor portal.Actor, d portal.Division, pilot bool) error {
+	if !scope.Covers(d.Code) || d.Level != portal.TierCommunity {
+		return registry.ErrTargetDivision
+	}
+	return pgx.BeginFunc(ctx, db.pool(planFresh), func(tx pgx.Tx) error {
+		var err error
+		action := "stats.pilot_mark"
+		if pilot {
+			_, err = tx.Exec(ctx, `INSERT INTO stat_pilots (community_code, marked_by) VALUES ($1, $2)
+				ON CONFLICT (community_code) DO NOTHING`, d.Code, nullID(actor.AccountID))
+		} else {
+			action = "stats.pilot_unmark"
+			_, err = tx.Exec(ctx, `DELETE FROM stat_pilots WHERE community_code = $1`, d.Code)
+		}
+		if err != nil {
+			return translate(err)
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: action, ObjectType: "division", ObjectID: d.Code,
+			Result: portal.ResultOK})
+	})
 }

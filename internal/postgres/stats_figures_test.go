@@ -177,3 +177,49 @@ func TestTargetsFallThroughAndAreAudited(t *testing.T) {
 		t.Fatalf("a town setting another town's target: %v", err)
 	}
 }
+
+// The 试点 filter follows the marked communities as a group at every level, and only them.
+func TestStatsFollowPilots(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	district := portal.Scope{Tier: portal.TierDistrict, Division: seed.DistrictCode}
+	actor := portal.Actor{Username: "demo-district", Tier: portal.TierDistrict, Division: seed.DistrictCode}
+	for _, code := range []string{seed.CommunityDemo, seed.CommunityDemoRural} {
+		d, err := db.Division(ctx, district, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetPilot(ctx, district, actor, d, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	town, _ := db.Division(ctx, district, seed.TownShuanglonghu)
+	if err := db.SetPilot(ctx, district, actor, town, true); !errors.Is(err, registry.ErrTargetDivision) {
+		t.Fatalf("a town marked as a pilot: %v", err)
+	}
+	var live, reports int64
+	if err := db.Pool.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM organizations WHERE community_code = ANY($1) AND status IN ('normal', 'abnormal')),
+		       (SELECT count(*) FROM activity_reports WHERE community_code = ANY($1) AND superseded_at IS NULL
+		          AND activity_date >= '2021-01-01' AND activity_date < '2022-01-01')`,
+		[]string{seed.CommunityDemo, seed.CommunityDemoRural}).Scan(&live, &reports); err != nil {
+		t.Fatal(err)
+	}
+	q := registry.StatQuery{Division: seed.DistrictCode, Period: registry.StatPeriod{Year: 2021}, Area: registry.AreaPilot}
+	s, err := db.Stats(ctx, district, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(s.Total.Live) != live || s.Total.Activity.Reports != reports || s.Total.Communities != 2 || len(s.Communities) != 2 || live == 0 {
+		t.Fatalf("pilots: %d live, %d reports, %d communities; recount %d, %d", s.Total.Live, s.Total.Activity.Reports,
+			s.Total.Communities, live, reports)
+	}
+	q.Division = seed.TownShuanglonghu
+	ts, err := db.Stats(ctx, district, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts.Children) != 1 || ts.Children[0].Code != seed.CommunityDemo {
+		t.Fatalf("the town's pilots: %+v", ts.Children)
+	}
+}

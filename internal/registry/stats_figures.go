@@ -88,15 +88,19 @@ const (
 	AreaAll   StatArea = ""
 	AreaUrban StatArea = "urban"
 	AreaRural StatArea = "rural"
+	AreaPilot StatArea = "pilot" // the district's 试点村(社区), urban and rural alike
 )
+
+// StatAreas are the choices of the filter, in order.
+var StatAreas = []StatArea{AreaAll, AreaUrban, AreaRural, AreaPilot}
 
 // ParseStatArea reads the urban/rural filter.
 func ParseStatArea(s string, p rules.Problems) StatArea {
 	switch a := StatArea(s); a {
-	case AreaAll, AreaUrban, AreaRural:
+	case AreaAll, AreaUrban, AreaRural, AreaPilot:
 		return a
 	}
-	p.Add(KeyStatArea, "请选择城市社区、农村社区或全部")
+	p.Add(KeyStatArea, "请选择城市社区、农村社区、试点村(社区)或全部")
 	return AreaAll
 }
 
@@ -107,6 +111,8 @@ func (a StatArea) Label() string {
 		return "城市社区"
 	case AreaRural:
 		return "农村社区"
+	case AreaPilot:
+		return "试点村(社区)"
 	}
 	return "城乡全部"
 }

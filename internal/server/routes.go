@@ -123,6 +123,8 @@ func (s *Server) routes() http.Handler {
 			d.get("/stats/targets", portal.SetTargets, handleTargets(s.db, dp, s.resp))
 			d.post("/stats/targets", portal.SetTargets, handleTargetSet(s.db, dp, s.resp))
 			d.post("/stats/targets/{code}/clear", portal.SetTargets, handleTargetClear(s.db, dp, s.resp))
+			d.post("/stats/pilots", portal.SetTargets, handlePilotSet(s.db, dp, s.resp))
+			d.post("/stats/pilots/{code}/clear", portal.SetTargets, handlePilotClear(s.db, dp, s.resp))
 			d.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, dp, s.resp))
 			d.get("/assessment/schemes", portal.ManageSchemes, handleSchemeForm(s.db, dp, s.resp))
 			d.post("/assessment/schemes", portal.ManageSchemes, handleSchemeSave(s.db, dp, s.resp))

@@ -30,6 +30,8 @@ type targetStore interface {
 	TargetSettings(ctx context.Context, scope portal.Scope) (registry.Targets, error)
 	SetTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, d portal.Division, urban, rural *float64) error
 	ClearTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, code string) error
+	Pilots(ctx context.Context, scope portal.Scope) ([]string, error)
+	SetPilot(ctx context.Context, scope portal.Scope, actor portal.Actor, d portal.Division, pilot bool) error
 }
 
 // statsQuery reads ?division=, ?year=, ?quarter= and ?area=. A bad period or area falls back to the default with
@@ -171,7 +173,22 @@ func targetsView(ctx context.Context, db targetStore, a *portal.Account, paths w
 	if err != nil {
 		return web.StatsTargetsView{}, err
 	}
-	return web.NewStatsTargetsView(web.NewPage("培育目标设置", a, paths.Stats(), flash), paths.Stats(), d, ts, towns, communities), nil
+	pilots, err := db.Pilots(ctx, scope)
+	if err != nil {
+		return web.StatsTargetsView{}, err
+	}
+	return web.NewStatsTargetsView(web.NewPage("培育目标设置", a, paths.Stats(), flash), paths.Stats(), d, ts, towns,
+		communities, pilots), nil
+}
+
+// parseSettingsForm reads a settings form's small body, answering 413 itself when it is too large.
+func parseSettingsForm(w http.ResponseWriter, r *http.Request, rs *responder) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多", "提交的内容超过了允许的大小，请精简后重试。")
+		return false
+	}
+	return true
 }
 
 func handleTargets(db targetStore, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -190,9 +207,7 @@ func handleTargets(db targetStore, paths web.Paths, rs *responder) http.HandlerF
 // handleTargetSet saves one division's targets: 422 with the message at the field and the input kept, or 303.
 func handleTargetSet(db targetStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-		if err := r.ParseForm(); err != nil {
-			rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多", "提交的内容超过了允许的大小，请精简后重试。")
+		if !parseSettingsForm(w, r, rs) {
 			return
 		}
 		a := accountFrom(r.Context())
@@ -249,6 +264,60 @@ func handleTargetClear(db targetStore, paths web.Paths, rs *responder) http.Hand
 			return
 		}
 		putFlash(r, "目标已删除，改为沿用上级目标。")
+		redirect(w, r, paths.StatsTargets())
+	}
+}
+
+// handlePilotSet marks a community as a 试点: one not chosen from the list (or outside the scope) is 422 at the
+// field with nothing written.
+func handlePilotSet(db targetStore, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !parseSettingsForm(w, r, rs) {
+			return
+		}
+		a := accountFrom(r.Context())
+		code := newForm(r).value("community")
+		d, err := db.Division(r.Context(), a.Scope(), code)
+		if err == nil && d.Level == portal.TierCommunity {
+			err = db.SetPilot(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), d, true)
+		} else if err == nil || errors.Is(err, portal.ErrNotFound) {
+			err = registry.ErrTargetDivision
+		}
+		if errors.Is(err, registry.ErrTargetDivision) {
+			v, verr := targetsView(r.Context(), db, a, paths, "")
+			if verr != nil {
+				rs.fail(w, r, verr)
+				return
+			}
+			v.Pilot = web.Field{Value: code, Problem: "请从列表中选择村(社区)"}
+			v.Problems = map[string]string{"community": v.Pilot.Problem}
+			rs.render(w, r, http.StatusUnprocessableEntity, web.StatsTargetsPage(v))
+			return
+		}
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		putFlash(r, d.Name+"已标记为试点村(社区)。")
+		redirect(w, r, paths.StatsTargets())
+	}
+}
+
+func handlePilotClear(db targetStore, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		d, err := db.Division(r.Context(), a.Scope(), chi.URLParam(r, "code"))
+		if err == nil && d.Level != portal.TierCommunity {
+			err = portal.ErrNotFound
+		}
+		if err == nil {
+			err = db.SetPilot(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), d, false)
+		}
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		putFlash(r, d.Name+"已取消试点标记。")
 		redirect(w, r, paths.StatsTargets())
 	}
 }

@@ -86,9 +86,7 @@ func handleSchemeForm(db schemeStore, paths web.Paths, rs *responder) http.Handl
 // fields and the input kept, 409 when someone saved meanwhile, else 303.
 func handleSchemeSave(db schemeStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-		if err := r.ParseForm(); err != nil {
-			rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多", "提交的内容超过了允许的大小，请精简后重试。")
+		if !parseSettingsForm(w, r, rs) {
 			return
 		}
 		a := accountFrom(r.Context())

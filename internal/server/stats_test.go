@@ -277,3 +277,39 @@ func TestStatsSummary(t *testing.T) {
 		}
 	}
 }
+
+// The district marks a 试点 community from the settings page, the statistics follow it under the 试点 filter,
+// and anything but a community of its own is refused at the field with nothing written.
+func TestStatsPilots(t *testing.T) {
+	a := newApp(t, nil)
+	district := a.signedIn("demo-district")
+	for _, code := range []string{seed.TownShuanglonghu, "500112999999", "", "abc"} {
+		res := district.post("/district/stats/pilots", url.Values{"community": {code}})
+		if res.StatusCode != http.StatusUnprocessableEntity || res.doc(t).Find(`[data-field="community"] .msg`).Text() == "" {
+			t.Fatalf("pilot %q: %d", code, res.StatusCode)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM stat_pilots`); n != 0 {
+		t.Fatalf("refused pilots wrote %d rows", n)
+	}
+	if res := district.post("/district/stats/pilots", url.Values{"community": {seed.CommunityDemoRural}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mark: %d", res.StatusCode)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'stats.pilot_mark' AND object_id = $1`, seed.CommunityDemoRural); n != 1 {
+		t.Fatalf("%d audit rows", n)
+	}
+	doc := district.get("/district/stats?area=pilot").doc(t)
+	live := a.count(`SELECT count(*) FROM organizations WHERE community_code = $1 AND status IN ('normal', 'abnormal')`, seed.CommunityDemoRural)
+	if got := doc.Find(`[data-figure="live"] .n`).Text(); got != strconv.Itoa(live) {
+		t.Fatalf("the pilots' organizations: page %s, recount %d", got, live)
+	}
+	if got := doc.Find(`[data-figure="meet"] .n`).Text(); !strings.HasSuffix(got, "/1") {
+		t.Fatalf("the pilot group holds %s communities", got)
+	}
+	if res := district.post("/district/stats/pilots/"+seed.CommunityDemoRural+"/clear", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("unmark: %d", res.StatusCode)
+	}
+	if n := a.count(`SELECT count(*) FROM stat_pilots`); n != 0 {
+		t.Fatal("the pilot mark stayed")
+	}
+}
