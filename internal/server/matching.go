@@ -80,21 +80,25 @@ func allOptions(values []string, selected string) []web.Option {
 	return append([]web.Option{{Value: "", Label: "全部", Selected: selected == ""}}, web.Choices(values, selected)...)
 }
 
+// boardLists are the board's three lists under f: open needs, open projects and every match.
+func boardLists(ctx context.Context, db matchingBoard, scope portal.Scope, f registry.BoardFilter) ([]registry.Need, []registry.Project, []registry.Match, error) {
+	needs, err := db.Needs(ctx, scope, f, true)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	projects, err := db.Projects(ctx, scope, f, true, false)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	matches, err := db.Matches(ctx, scope, f)
+	return needs, projects, matches, err
+}
+
 func handleMatchingBoard(db matchingBoard, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		f := readBoardFilter(r.URL.Query())
-		needs, err := db.Needs(r.Context(), a.Scope(), f, true)
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
-		projects, err := db.Projects(r.Context(), a.Scope(), f, true, false)
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
-		matches, err := db.Matches(r.Context(), a.Scope(), f)
+		needs, projects, matches, err := boardLists(r.Context(), db, a.Scope(), f)
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
@@ -146,17 +150,7 @@ func handleMatchingExport(db matchingBoard, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		f := readBoardFilter(r.URL.Query())
-		needs, err := db.Needs(r.Context(), a.Scope(), f, true)
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
-		projects, err := db.Projects(r.Context(), a.Scope(), f, true, false)
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
-		matches, err := db.Matches(r.Context(), a.Scope(), f)
+		needs, projects, matches, err := boardLists(r.Context(), db, a.Scope(), f)
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
@@ -228,6 +222,18 @@ func needForm(ctx context.Context, db needPoster, a *portal.Account, paths web.P
 	return v, codes, err
 }
 
+// refuseMatchingForm shows a need or project form again with 422, the inputs named in keep as typed and each
+// message at its field.
+func refuseMatchingForm(w http.ResponseWriter, r *http.Request, rs *responder, v web.MatchingFormView, f *form, beneficiaries []string, series string, keep ...string) {
+	for _, k := range keep {
+		v.Form.Values[k] = f.value(k)
+	}
+	v.Form.Problems = f.Problems
+	v.Beneficiaries = web.Checks(registry.Beneficiaries, beneficiaries)
+	v.Series = web.Choices(registry.ReportSeries, series)
+	rs.render(w, r, http.StatusUnprocessableEntity, web.MatchingFormPage(v))
+}
+
 func handleNeedNew(db needPoster, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, _, err := needForm(r.Context(), db, accountFrom(r.Context()), paths, "")
@@ -288,13 +294,7 @@ func handleNeedCreate(db needPoster, paths web.Paths, rs *responder) http.Handle
 			f.Problems.Add(k, msg)
 		}
 		if !f.OK() {
-			for _, k := range []string{"title", "detail", "place", "frequency", "budget", "until"} {
-				v.Form.Values[k] = f.value(k)
-			}
-			v.Form.Problems = f.Problems
-			v.Beneficiaries = web.Checks(registry.Beneficiaries, in.Beneficiaries)
-			v.Series = web.Choices(registry.ReportSeries, in.Series)
-			rs.render(w, r, http.StatusUnprocessableEntity, web.MatchingFormPage(v))
+			refuseMatchingForm(w, r, rs, v, f, in.Beneficiaries, in.Series, "title", "detail", "place", "frequency", "budget", "until")
 			return
 		}
 		if _, err := db.CreateNeed(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in); err != nil {
@@ -354,13 +354,7 @@ func handleProjectCreate(db projectOfferer, paths web.Paths, rs *responder) http
 			f.Problems.Add(k, msg)
 		}
 		if !f.OK() {
-			for _, k := range []string{"title", "aims", "activities", "cost", "team"} {
-				v.Form.Values[k] = f.value(k)
-			}
-			v.Form.Problems = f.Problems
-			v.Beneficiaries = web.Checks(registry.Beneficiaries, in.Beneficiaries)
-			v.Series = web.Choices(registry.ReportSeries, in.Series)
-			rs.render(w, r, http.StatusUnprocessableEntity, web.MatchingFormPage(v))
+			refuseMatchingForm(w, r, rs, v, f, in.Beneficiaries, in.Series, "title", "aims", "activities", "cost", "team")
 			return
 		}
 		if _, err := db.CreateProject(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in); err != nil {
