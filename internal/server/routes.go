@@ -155,7 +155,6 @@ func (s *Server) routes() http.Handler {
 			d.post("/funding/rounds/{id}/applications/{appID}/scores", portal.ReviewVenture, handleScore(s.db, dp, s.resp))
 			d.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, dp, s.resp))
 
-
 			s.matchingRoutes(d, dp)
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
@@ -361,7 +360,6 @@ func (s *Server) routes() http.Handler {
 			c.get("/funding/grants-360giving.xlsx", portal.ViewFunding, handleMoneyExport(s.db, true, exportXLSX, s.resp))
 			c.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundPage(s.db, cp, s.resp))
 			c.post("/funding/rounds/{id}/applications", portal.ApplyVenture, handleRoundApply(s.db, cp, s.resp))
-
 
 			s.matchingRoutes(c, cp)
 		})
