@@ -158,6 +158,7 @@ func (s *Server) routes() http.Handler {
 			d.post("/funding/rounds/{id}/applications/{appID}/scores", portal.ReviewVenture, handleScore(s.db, dp, s.resp))
 			d.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, dp, s.resp))
 
+			s.matchingRoutes(d, dp)
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
 		})
@@ -237,6 +238,7 @@ func (s *Server) routes() http.Handler {
 			t.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, tp, s.resp))
 			t.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, tp, s.resp))
 			s.trainingRoutes(t, tp)
+			s.matchingRoutes(t, tp)
 			t.get("/training/plan", portal.ManageTraining, handleTrainingPlanForm(s.db, tp, s.resp))
 			t.post("/training/plan", portal.ManageTraining, handleTrainingPlanSave(s.db, tp, s.resp))
 			t.get("/training/sessions/new", portal.ManageTraining, handleTrainingSessionNew(s.db, tp, s.resp))
@@ -364,6 +366,8 @@ func (s *Server) routes() http.Handler {
 			c.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundPage(s.db, cp, s.resp))
 			c.post("/funding/rounds/{id}/applications/{appID}/progress", portal.ApplyVenture, handleVentureFollowUp(s.db, cp, false, s.resp))
 			c.post("/funding/rounds/{id}/applications", portal.ApplyVenture, handleRoundApply(s.db, cp, s.resp))
+
+			s.matchingRoutes(c, cp)
 		})
 	})
 	return r
@@ -378,6 +382,30 @@ func (s *Server) trainingRoutes(a area, paths web.Paths) {
 	a.get("/training/trainees/{id}", portal.ViewTraining, handleTraineeShow(s.db, paths, s.resp))
 	a.get("/training/trainees/{id}/certificate", portal.ViewTraining, handleTraineeCertificate(s.db, paths, s.resp))
 	a.post("/training/trainees/{id}/reveal", portal.RevealPersonal, handleTraineeReveal(s.db, paths, s.resp))
+}
+
+// matchingRoutes mounts 供需对接 and 品牌项目 for a tier; which forms it offers is the capability table's answer.
+func (s *Server) matchingRoutes(a area, paths web.Paths) {
+	a.get("/matching", portal.ViewMatching, handleMatchingBoard(s.db, paths, s.resp))
+	a.get("/matching/export.xlsx", portal.ViewMatching, handleMatchingExport(s.db, s.resp))
+	a.get("/brands", portal.ViewMatching, handleBrands(s.db, paths, s.resp))
+	if portal.Can(a.tier, portal.PostNeeds) {
+		a.get("/matching/needs/new", portal.PostNeeds, handleNeedNew(s.db, paths, s.resp))
+		a.post("/matching/needs", portal.PostNeeds, handleNeedCreate(s.db, paths, s.resp))
+	}
+	if portal.Can(a.tier, portal.OfferProjects) {
+		a.get("/matching/projects/new", portal.OfferProjects, handleProjectNew(s.db, paths, s.resp))
+		a.post("/matching/projects", portal.OfferProjects, handleProjectCreate(s.db, paths, s.resp))
+	}
+	if portal.Can(a.tier, portal.HoldMatchingEvents) {
+		a.get("/matching/fairs/new", portal.HoldMatchingEvents, handleFairNew(paths, s.resp))
+		a.post("/matching/fairs", portal.HoldMatchingEvents, handleFairCreate(s.db, paths, s.resp))
+		a.get("/matching/fairs/{id}", portal.ViewMatching, handleFairShow(s.db, paths, s.resp))
+		a.post("/matching/fairs/{id}/matches", portal.HoldMatchingEvents, handleMatchCreate(s.db, paths, s.resp))
+	}
+	if portal.Can(a.tier, portal.DesignateBrands) {
+		a.post("/brands", portal.DesignateBrands, handleBrandDesignate(s.db, paths, s.resp))
+	}
 }
 
 // accountRoutes mounts account administration; the district and the towns share the handlers, and the scope of

@@ -1,0 +1,101 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yubei-cso/portal/internal/seed"
+)
+
+func TestNeedWithoutBeneficiariesIsRefusedAtTheField(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-community")
+	until := time.Now().In(beijing).AddDate(0, 2, 0).Format("2006-01-02")
+	form := url.Values{"community": {seed.CommunityDemo}, "title": {"老年人助餐"}, "series": {"邻里守望"},
+		"place": {"社区食堂"}, "frequency": {"每周三次"}, "budget": {"20000"}, "until": {until}}
+	before := a.count(`SELECT count(*) FROM community_needs`)
+	res := c.post("/community/matching/needs", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "beneficiaries"), "请选择服务对象") {
+		t.Fatalf("need without 服务对象: status %d", res.StatusCode)
+	}
+	if v, _ := res.doc(t).Find("#title").Attr("value"); v != "老年人助餐" {
+		t.Fatal("title not kept")
+	}
+	form.Set("budget", "两万")
+	form.Set("beneficiaries", "空巢老人")
+	if res := c.post("/community/matching/needs", form); res.StatusCode != http.StatusUnprocessableEntity || fieldMsg(t, res, "budget") == "" {
+		t.Fatalf("bad budget: %d", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM community_needs`) != before {
+		t.Fatal("a refused need was written")
+	}
+	form.Set("budget", "20000")
+	if res := c.post("/community/matching/needs", form); res.StatusCode != http.StatusSeeOther || a.count(`SELECT count(*) FROM community_needs`) != before+1 {
+		t.Fatalf("good need: %d", res.StatusCode)
+	}
+	board := a.signedIn("demo-town").get("/town/matching?beneficiary=" + url.QueryEscape("空巢老人"))
+	if !strings.Contains(board.doc(t).Find("#open-needs").Text(), "老年人助餐") {
+		t.Fatal("the town's board does not show the committee's need")
+	}
+	x := a.signedIn("demo-district").get("/district/matching/export.xlsx")
+	if x.StatusCode != http.StatusOK || !strings.HasPrefix(x.Body, "PK") {
+		t.Fatalf("export: %d", x.StatusCode)
+	}
+}
+
+func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
+	a := newApp(t, nil)
+	ctx := context.Background()
+	c := a.signedIn("demo-town")
+	res := c.post("/town/matching/fairs", url.Values{"title": {"双龙湖街道项目洽谈会"}, "held_on": {time.Now().In(beijing).Format("2006-01-02")}, "venue": {"街道会议室"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("fair: %d", res.StatusCode)
+	}
+	fair := res.Header.Get("Location")
+	var need, own, other int64
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(id) FROM community_needs WHERE town_code = $1`, seed.TownShuanglonghu).Scan(&need)
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(id) FROM service_projects WHERE town_code = $1`, seed.TownShuanglonghu).Scan(&own)
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(id) FROM service_projects WHERE town_code = $1`, seed.TownTongjing).Scan(&other)
+	if need == 0 || own == 0 || other == 0 {
+		t.Fatal("demo data lacks needs or projects")
+	}
+	before := a.count(`SELECT count(*) FROM matches`)
+	res = c.post(fair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(other, 10)}, "outcome": {"volunteer"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "project"), "只能对接本镇街") {
+		t.Fatalf("across towns: %d %q", res.StatusCode, fieldMsg(t, res, "project"))
+	}
+	res = c.post(fair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"none"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || fieldMsg(t, res, "reason") == "" {
+		t.Fatalf("no deal without reason: %d", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM matches`) != before {
+		t.Fatal("a refused match was written")
+	}
+	res = c.post(fair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)},
+		"outcome": {"contract"}, "reference": {"渝北购〔2026〕8号"}})
+	if res.StatusCode != http.StatusSeeOther || a.count(`SELECT count(*) FROM matches`) != before+1 {
+		t.Fatalf("good match: %d", res.StatusCode)
+	}
+	if !strings.Contains(c.get(fair).Body, "渝北购〔2026〕8号") {
+		t.Fatal("the fair does not show the contract reference")
+	}
+	if a.signedIn("demo-town2").get(fair).StatusCode != http.StatusNotFound {
+		t.Fatal("another town reads the fair")
+	}
+	// The district designates a brand project; the brand list shows it.
+	d := a.signedIn("demo-district")
+	if res := d.post("/district/brands", url.Values{"project": {strconv.FormatInt(own, 10)}, "plan": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("brand without plan: %d", res.StatusCode)
+	}
+	if res := d.post("/district/brands", url.Values{"project": {strconv.FormatInt(own, 10)}, "plan": {"三年覆盖全街道"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("brand: %d", res.StatusCode)
+	}
+	if !strings.Contains(c.get("/town/brands").Body, "三年覆盖全街道") {
+		t.Fatal("the town's brand list does not show the plan")
+	}
+}
