@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -47,23 +46,14 @@ func badRequest(w http.ResponseWriter, r *http.Request, rs *responder, msg strin
 	rs.errorPage(w, r, http.StatusBadRequest, "请求无效", msg)
 }
 
-// publicQuery reads the query string, or answers 400 when no person could have typed it: too long, a bad
-// escape, not UTF-8, or holding a NUL.
+// publicQuery reads the query string, or answers 400 when no person could have typed it: too long, or a bad
+// escape. (NUL and bytes that are not UTF-8 are refused before any handler, by checkInput.)
 func publicQuery(w http.ResponseWriter, r *http.Request, rs *responder) (url.Values, bool) {
 	if len(r.URL.RawQuery) > maxPublicQuery {
 		badRequest(w, r, rs, "查询条件过长，请缩短后重试。")
 		return nil, false
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err == nil {
-		for k, vs := range q {
-			for _, v := range append(vs, k) {
-				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-					err = registry.ErrBadInput
-				}
-			}
-		}
-	}
 	if err != nil {
 		badRequest(w, r, rs, "查询条件包含无法识别的字符，请重新输入。")
 		return nil, false

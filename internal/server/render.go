@@ -75,6 +75,9 @@ func (rs *responder) databaseDown(ctx context.Context) bool {
 }
 
 func (rs *responder) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	// An error is no page to keep: the same request may answer otherwise a moment later (public pages are
+	// otherwise cacheable).
+	w.Header().Set("Cache-Control", "no-store")
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "5")
 	}
