@@ -90,8 +90,6 @@ func (rs *responder) errorPage(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	// An error is about this request only: no cache, public or private, may keep it for the next one.
-	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
@@ -104,7 +102,6 @@ func (rs *responder) notFound(w http.ResponseWriter, r *http.Request) {
 // badRequest answers input that no form of the portal produces (NUL bytes, bytes that are not UTF-8, values
 // out of every range): 400, nothing written.
 func (rs *responder) badRequest(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store") // an answer to one bad request, for no cache to keep
 	rs.errorPage(w, r, http.StatusBadRequest, "请求无效",
 		"提交的内容含有无法识别的字符（如空字符或非 UTF-8 编码）或超出允许的长度、范围，未作任何修改。请检查后重新提交。")
 }
