@@ -3,6 +3,7 @@ package web
 import (
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
@@ -17,6 +18,7 @@ type StatsTargetRow struct {
 	UpdatedAt string
 	UpdatedBy string
 	ClearHref string
+	Version   string // the setting's version, so that a delete of a setting changed since is refused
 }
 
 // StatsTargetsView is the district's 培育目标 settings page; the form keeps its input after a refusal.
@@ -93,7 +95,8 @@ func NewStatsTargetsView(p Page, base string, district portal.Division, ts regis
 			name = s.DivisionName
 		}
 		v.Rows = append(v.Rows, StatsTargetRow{Code: code, Name: name, Urban: targetText(s.Urban), Rural: targetText(s.Rural),
-			UpdatedAt: DateTime(s.UpdatedAt), UpdatedBy: s.UpdatedByName, ClearHref: base + "/targets/" + code + "/clear"})
+			UpdatedAt: DateTime(s.UpdatedAt), UpdatedBy: s.UpdatedByName, ClearHref: base + "/targets/" + code + "/clear",
+			Version: strconv.Itoa(s.Version)})
 	}
 	return v
 }

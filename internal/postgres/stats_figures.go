@@ -363,17 +363,26 @@ func (db *DB) SetTarget(ctx context.Context, scope portal.Scope, actor portal.Ac
 	})
 }
 
-// ClearTarget removes division code's own targets (it falls back to the level above), audited.
-func (db *DB) ClearTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, code string) error {
+// ClearTarget removes division code's own targets (it falls back to the level above), audited. version is the
+// setting's version as the clerk saw it: a setting changed since is ErrConflict, and nothing is removed.
+func (db *DB) ClearTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, code string, version int) error {
 	if !scope.Covers(code) {
 		return portal.ErrNotFound
 	}
 	return pgx.BeginFunc(ctx, db.pool(planFresh), func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM stat_targets WHERE division_code = $1`, code)
+		tag, err := tx.Exec(ctx, `DELETE FROM stat_targets WHERE division_code = $1 AND version = $2`, code, version)
 		if err != nil {
 			return translate(err)
 		}
 		if tag.RowsAffected() == 0 {
+			var exists bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM stat_targets WHERE division_code = $1)`,
+				code).Scan(&exists); err != nil {
+				return translate(err)
+			}
+			if exists {
+				return portal.ErrConflict
+			}
 			return portal.ErrNotFound
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "stats.target_clear", ObjectType: "division",

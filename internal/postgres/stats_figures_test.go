@@ -158,7 +158,16 @@ func TestTargetsFallThroughAndAreAudited(t *testing.T) {
 			t.Fatalf("after setting %s: target %v, want %v", st.code, got, st.want)
 		}
 	}
-	if err := db.ClearTarget(ctx, district, actor, seed.CommunityDemo); err != nil {
+	// A clear names the version the clerk saw: a stale one is a conflict and removes nothing.
+	own, err := db.TargetSettings(ctx, district)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := own[seed.CommunityDemo].Version
+	if err := db.ClearTarget(ctx, district, actor, seed.CommunityDemo, seen+1); !errors.Is(err, portal.ErrConflict) {
+		t.Fatalf("clearing with a stale version: %v, want ErrConflict", err)
+	}
+	if err := db.ClearTarget(ctx, district, actor, seed.CommunityDemo, seen); err != nil {
 		t.Fatal(err)
 	}
 	if got := target(); got != 15 {

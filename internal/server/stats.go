@@ -29,7 +29,7 @@ type targetStore interface {
 	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
 	TargetSettings(ctx context.Context, scope portal.Scope) (registry.Targets, error)
 	SetTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, d portal.Division, urban, rural *float64) error
-	ClearTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, code string) error
+	ClearTarget(ctx context.Context, scope portal.Scope, actor portal.Actor, code string, version int) error
 	Pilots(ctx context.Context, scope portal.Scope) ([]string, error)
 	SetPilot(ctx context.Context, scope portal.Scope, actor portal.Actor, d portal.Division, pilot bool) error
 }
@@ -259,7 +259,8 @@ func handleTargetClear(db targetStore, paths web.Paths, rs *responder) http.Hand
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		code := chi.URLParam(r, "code")
-		if err := db.ClearTarget(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), code); err != nil {
+		version := newForm(r).version("version")
+		if err := db.ClearTarget(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), code, version); err != nil {
 			rs.fail(w, r, err)
 			return
 		}

@@ -207,7 +207,16 @@ func TestStatsTargets(t *testing.T) {
 	if got := doc.Find(`[data-figure="urban"] .l`).Text(); !strings.Contains(got, "目标 1）") {
 		t.Fatalf("the town's page shows %q", got)
 	}
-	if res := district.post("/district/stats/targets/"+seed.TownShuanglonghu+"/clear", nil); res.StatusCode != http.StatusSeeOther {
+	// The delete button carries the version it was shown with; a stale one is refused and removes nothing.
+	clear := district.get("/district/stats/targets").doc(t).Find(`form[action$="/` + seed.TownShuanglonghu + `/clear"] input[name=version]`)
+	version, _ := clear.Attr("value")
+	if version == "" {
+		t.Fatal("the delete form carries no version")
+	}
+	if res := district.post("/district/stats/targets/"+seed.TownShuanglonghu+"/clear", url.Values{"version": {version + "9"}}); res.StatusCode != http.StatusConflict {
+		t.Fatalf("clear with a stale version: %d, want 409", res.StatusCode)
+	}
+	if res := district.post("/district/stats/targets/"+seed.TownShuanglonghu+"/clear", url.Values{"version": {version}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("clear: %d", res.StatusCode)
 	}
 	if n := a.count(`SELECT count(*) FROM stat_targets`); n != before {
