@@ -310,6 +310,7 @@ type VentureRow struct {
 	Awarded, ScoreAction, AwardAction                          string
 	Progress, FinalReport, Evaluation                          string
 	ProgressAction, CloseAction                                string
+	Version                                                    string // the application's, carried by its forms
 }
 
 // VentureStatusLabel is an application's status as clerks say it.
@@ -344,7 +345,8 @@ func NewRoundDetail(page Page, paths Paths, r registry.Round, apps []registry.Ve
 	base := paths.RoundPage(r.ID) + "/applications/"
 	for _, a := range apps {
 		row := VentureRow{ID: a.ID, Org: a.OrgName, Theme: a.Theme, Project: a.Project, Requested: a.Requested.String(),
-			Reviewers: strconv.Itoa(a.Reviewers), Average: "—", Status: VentureStatusLabel(a.Status), Awarded: "—"}
+			Reviewers: strconv.Itoa(a.Reviewers), Average: "—", Status: VentureStatusLabel(a.Status), Awarded: "—",
+			Version: strconv.Itoa(a.Version)}
 		if a.Reviewers > 0 {
 			row.Average = strconv.FormatFloat(a.Average, 'f', 1, 64)
 		}

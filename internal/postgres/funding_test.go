@@ -210,24 +210,33 @@ func TestVentureRound(t *testing.T) {
 	}
 	// the awarded project reports progress through its committee and the district closes it
 	var awarded int64
+	var seen int
 	for _, a := range apps {
 		if a.Status == registry.VentureAwarded {
-			awarded = a.ID
+			awarded, seen = a.ID, a.Version
 		}
 	}
-	if err := db.ReportVentureProgress(ctx, cultTown2, cultClerk2, awarded, "已开展活动 6 次"); !errors.Is(err, portal.ErrNotFound) {
+	if err := db.ReportVentureProgress(ctx, cultTown2, cultClerk2, awarded, seen, "已开展活动 6 次"); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("another town reporting: %v", err)
 	}
-	if err := db.ReportVentureProgress(ctx, cultCommunity, cultCommittee, awarded, "已开展活动 6 次"); err != nil {
+	// A report names the version the clerk saw: a stale one changes nothing.
+	if err := db.ReportVentureProgress(ctx, cultCommunity, cultCommittee, awarded, seen+1, "已开展活动 6 次"); !errors.Is(err, portal.ErrConflict) {
+		t.Fatalf("a stale progress report: %v, want ErrConflict", err)
+	}
+	if err := db.ReportVentureProgress(ctx, cultCommunity, cultCommittee, awarded, seen, "已开展活动 6 次"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CloseVenture(ctx, cultTown, cultClerk, awarded, "结项报告", "优秀"); !errors.Is(err, portal.ErrNotFound) {
+	seen++
+	if err := db.CloseVenture(ctx, cultTown, cultClerk, awarded, seen, "结项报告", "优秀"); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("a town closing the district's project: %v", err)
 	}
-	if err := db.CloseVenture(ctx, cultDistrict, district, awarded, "服务 320 人次，达到预期", "优秀"); err != nil {
+	if err := db.CloseVenture(ctx, cultDistrict, district, awarded, seen-1, "结项报告", "优秀"); !errors.Is(err, portal.ErrConflict) {
+		t.Fatalf("a stale close: %v, want ErrConflict", err)
+	}
+	if err := db.CloseVenture(ctx, cultDistrict, district, awarded, seen, "服务 320 人次，达到预期", "优秀"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CloseVenture(ctx, cultDistrict, district, awarded, "再次", "再次"); !errors.Is(err, portal.ErrNotFound) {
+	if err := db.CloseVenture(ctx, cultDistrict, district, awarded, seen+1, "再次", "再次"); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("closing twice: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -255,7 +256,8 @@ func (db *DB) SetRoundStatus(ctx context.Context, scope portal.Scope, actor port
 
 // ReportVentureProgress records the progress of an awarded project of a group inside scope (its committee or
 // town reports it).
-func (db *DB) ReportVentureProgress(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, progress string) error {
+// version is the application's version as the clerk saw it; a changed one is ErrConflict.
+func (db *DB) ReportVentureProgress(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, version int, progress string) error {
 	if strings.TrimSpace(progress) == "" {
 		return portal.ErrNotAllow
 	}
@@ -266,9 +268,11 @@ func (db *DB) ReportVentureProgress(ctx context.Context, scope portal.Scope, act
 			UPDATE venture_applications a SET progress = @progress, version = a.version + 1
 			FROM venture_rounds m, organizations o
 			WHERE a.id = @id AND m.id = a.round_id AND o.id = a.org_id AND a.status = 'awarded' AND `+scopeOn("o")+`
-			RETURNING m.id, m.division_code, o.name`, scopeArgs(scope, pgx.NamedArgs{"id": applicationID, "progress": progress})).
-			Scan(&roundID, &division, &orgName); err != nil {
-			return err
+			  AND a.version = @version
+			RETURNING m.id, m.division_code, o.name`, scopeArgs(scope, pgx.NamedArgs{"id": applicationID, "progress": progress,
+			"version": version})).Scan(&roundID, &division, &orgName); err != nil {
+			return staleVenture(ctx, tx, err, `EXISTS (SELECT 1 FROM venture_applications a JOIN organizations o ON o.id = a.org_id
+				WHERE a.id = @id AND a.status = 'awarded' AND `+scopeOn("o")+`)`, scopeArgs(scope, pgx.NamedArgs{"id": applicationID}))
 		}
 		return cultivationChange(ctx, tx, actor, "round", roundID, division, "项目进展", "venture.progress", orgName+"："+progress)
 	})
@@ -277,7 +281,8 @@ func (db *DB) ReportVentureProgress(ctx context.Context, scope portal.Scope, act
 
 // CloseVenture closes an awarded project of a round the caller's division keeps, with the final report and the
 // evaluation (结项).
-func (db *DB) CloseVenture(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, final, evaluation string) error {
+// version is the application's version as the clerk saw it; a changed one is ErrConflict.
+func (db *DB) CloseVenture(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, version int, final, evaluation string) error {
 	if strings.TrimSpace(final) == "" || strings.TrimSpace(evaluation) == "" {
 		return portal.ErrNotAllow
 	}
@@ -289,10 +294,12 @@ func (db *DB) CloseVenture(ctx context.Context, scope portal.Scope, actor portal
 				version = a.version + 1
 			FROM venture_rounds m, organizations o
 			WHERE a.id = @id AND m.id = a.round_id AND o.id = a.org_id AND a.status = 'awarded' AND `+moneyKeeps+`
+			  AND a.version = @version
 			RETURNING m.id, m.division_code, o.id, o.name, o.community_code`,
-			scopeArgs(scope, pgx.NamedArgs{"id": applicationID, "final": final, "evaluation": evaluation})).
+			scopeArgs(scope, pgx.NamedArgs{"id": applicationID, "final": final, "evaluation": evaluation, "version": version})).
 			Scan(&roundID, &division, &orgID, &orgName, &community); err != nil {
-			return err
+			return staleVenture(ctx, tx, err, `EXISTS (SELECT 1 FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id
+				WHERE a.id = @id AND a.status = 'awarded' AND `+moneyKeeps+`)`, scopeArgs(scope, pgx.NamedArgs{"id": applicationID}))
 		}
 		if err := cultivationChange(ctx, tx, actor, "round", roundID, division, "结项", "venture.close",
 			orgName+" 结项，评价："+evaluation); err != nil {
@@ -301,4 +308,20 @@ func (db *DB) CloseVenture(ctx context.Context, scope portal.Scope, actor portal
 		return insertEvent(ctx, tx, actor, orgID, community, "公益创投结项", "", evaluation, final)
 	})
 	return cultivationErr(err)
+}
+
+// staleVenture tells, after an update of an awarded application matched no row, whether the application is still
+// there for the caller (exists: its version moved on, ErrConflict) or not (err as it was: not found).
+func staleVenture(ctx context.Context, tx pgx.Tx, err error, exists string, args pgx.NamedArgs) error {
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	var there bool
+	if qerr := tx.QueryRow(ctx, `SELECT `+exists, args).Scan(&there); qerr != nil {
+		return qerr
+	}
+	if there {
+		return portal.ErrConflict
+	}
+	return err
 }

@@ -275,18 +275,26 @@ func TestRoundOpenAndApply(t *testing.T) {
 	if res := district.post(award, url.Values{"amount": {"3000"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("award: %d", res.StatusCode)
 	}
-	progress, _ := community.get("/community" + round).doc(t).Find(".progress-form").Attr("action")
-	if res := community.post(progress, url.Values{"progress": {" "}}); res.StatusCode != http.StatusUnprocessableEntity {
+	progressForm := community.get("/community" + round).doc(t).Find(".progress-form")
+	progress, _ := progressForm.Attr("action")
+	seen := progressForm.Find("input[name=version]").AttrOr("value", "")
+	if res := community.post(progress, url.Values{"progress": {" "}, "version": {seen}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("empty progress: %d", res.StatusCode)
 	}
-	if res := community.post(progress, url.Values{"progress": {"已开展探访 12 次"}}); res.StatusCode != http.StatusSeeOther {
+	// The form carries the version it was shown with: a stale one writes nothing.
+	if res := community.post(progress, url.Values{"progress": {"已开展探访 12 次"}, "version": {seen + "9"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("stale progress: %d, want 409", res.StatusCode)
+	}
+	if res := community.post(progress, url.Values{"progress": {"已开展探访 12 次"}, "version": {seen}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("progress: %d", res.StatusCode)
 	}
-	closeAt, _ := district.get("/district" + round).doc(t).Find(".close-form").Attr("action")
-	if res := district.post(closeAt, url.Values{"final_report": {"服务 150 人次"}, "evaluation": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
+	closeForm := district.get("/district" + round).doc(t).Find(".close-form")
+	closeAt, _ := closeForm.Attr("action")
+	seen = closeForm.Find("input[name=version]").AttrOr("value", "")
+	if res := district.post(closeAt, url.Values{"final_report": {"服务 150 人次"}, "evaluation": {""}, "version": {seen}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("close without an evaluation: %d", res.StatusCode)
 	}
-	if res := district.post(closeAt, url.Values{"final_report": {"服务 150 人次"}, "evaluation": {"良好"}}); res.StatusCode != http.StatusSeeOther {
+	if res := district.post(closeAt, url.Values{"final_report": {"服务 150 人次"}, "evaluation": {"良好"}, "version": {seen}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("close: %d", res.StatusCode)
 	}
 	if row := district.get("/district" + round).doc(t).Find("#follow-up tbody tr").Text(); !strings.Contains(row, "已开展探访 12 次") || !strings.Contains(row, "良好") {

@@ -177,8 +177,8 @@ func handleRoundApply(db roundApplier, paths web.Paths, rs *responder) http.Hand
 
 type ventureFollower interface {
 	roundApplier
-	ReportVentureProgress(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, progress string) error
-	CloseVenture(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, final, evaluation string) error
+	ReportVentureProgress(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, version int, progress string) error
+	CloseVenture(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, version int, final, evaluation string) error
 }
 
 // handleVentureFollowUp records an awarded project's progress (close false) or closes it with the final report
@@ -199,14 +199,15 @@ func handleVentureFollowUp(db ventureFollower, paths web.Paths, close bool, rs *
 		}
 		f := newForm(r)
 		scope, actor := a.Scope(), actorOf(r, a)
+		version := f.version("version")
 		if close {
 			final := f.text("final_report", "结项报告", 2000, true)
 			evaluation := f.text("evaluation", "评价", 200, true)
 			if f.OK() {
-				err = db.CloseVenture(r.Context(), scope, actor, app, final, evaluation)
+				err = db.CloseVenture(r.Context(), scope, actor, app, version, final, evaluation)
 			}
 		} else if progress := f.text("progress", "项目进展", 2000, true); f.OK() {
-			err = db.ReportVentureProgress(r.Context(), scope, actor, app, progress)
+			err = db.ReportVentureProgress(r.Context(), scope, actor, app, version, progress)
 		}
 		if !f.OK() {
 			v.Problems = f.Problems
