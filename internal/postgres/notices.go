@@ -195,13 +195,19 @@ const noticeOrgLimit = 1000
 
 // NoticeOrgs lists the live groups inside scope, by name, that may organize a reported activity.
 func (db *DB) NoticeOrgs(ctx context.Context, scope portal.Scope) ([]registry.NoticeOrg, error) {
+	orgs, err := pgx.CollectRows(db.liveOrgChoices(ctx, scope, noticeOrgLimit), pgx.RowToStructByName[registry.NoticeOrg])
+	return orgs, translate(err)
+}
+
+// liveOrgChoices are the live groups inside scope as (id, name) rows by name, at most limit: the choices of a
+// form that names a group. A failed query surfaces when the rows are collected.
+func (db *DB) liveOrgChoices(ctx context.Context, scope portal.Scope, limit int) pgx.Rows {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name FROM organizations o
 		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id
-		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": noticeOrgLimit}))
-	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.NoticeOrg])
-	return orgs, translate(err)
+		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": limit}))
+	return rows
 }
 
 // noticeOrgID checks inside tx that orgID (0: none) is a live group of community and inside scope, and gives

@@ -281,12 +281,7 @@ const cultivationOrgLimit = 2000
 
 // CultivationOrgs lists the live groups inside scope, by name, that a booking, a home or an incubation may name.
 func (db *DB) CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT o.id, o.name FROM organizations o
-		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
-		ORDER BY o.name, o.id
-		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": cultivationOrgLimit}))
-	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[registry.OrgChoice])
+	orgs, err := pgx.CollectRows(db.liveOrgChoices(ctx, scope, cultivationOrgLimit), pgx.RowToStructByPos[registry.OrgChoice])
 	return orgs, translate(err)
 }
 
