@@ -9,11 +9,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -28,7 +30,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/pgcluster"
 	"github.com/yubei-cso/portal/internal/postgres"
 )
@@ -114,9 +115,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/portal").CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, out)
 	}
+	key, err := benchDataKey(filepath.Join(c.Dir, "bench-data-key"))
+	if err != nil {
+		return err
+	}
 	// PORTAL_PUBLIC_RATE=0: the load comes from one address, which the public rate limit would refuse.
 	env := append(os.Environ(), "DATABASE_URL="+dbURL, "PORTAL_ADDR="+portalAddr, "PORTAL_PUBLIC_RATE=0",
-		"PORTAL_DATA_KEY="+base64.StdEncoding.EncodeToString(config.DemoDataKey))
+		"PORTAL_DATA_KEY="+key)
 	db, err := postgres.Open(ctx, dbURL, nil)
 	if err != nil {
 		return err
@@ -421,6 +426,23 @@ func deepCursor(dbURL string) (int64, error) {
 }
 
 // generate runs `portal gen <flag> n` against the load-test database: once, later runs reuse what it made.
+// benchDataKey is the load-test database's own data key (base64), made once beside its data and read on later
+// runs: gen seals the invented phone numbers with it and serve opens them with it. It cannot be the published
+// demo key, because serve outside demo mode refuses that key (SECURITY.md), and the bench serves as production does.
+func benchDataKey(path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	key := base64.StdEncoding.EncodeToString(raw)
+	return key, os.WriteFile(path, []byte(key+"\n"), 0o600)
+}
+
 func generate(ctx context.Context, bin string, env []string, flag string, n int, what string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "generating %d %s (once; later runs reuse them) …\n", n, what)
 	gen := exec.CommandContext(ctx, bin, "gen", flag, strconv.Itoa(n))
