@@ -166,7 +166,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ln.Close()
 	srv := exec.CommandContext(ctx, bin, "serve")
 	srv.Env = env
-	srv.Stdout, srv.Stderr = io.Discard, io.Discard
+	// The portal's log goes to a file, so that a portal that refuses to start says why.
+	logPath := filepath.Join(work, "portal.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	srv.Stdout, srv.Stderr = logFile, logFile
 	if err := srv.Start(); err != nil {
 		return err
 	}
@@ -184,7 +191,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if err := waitReady(ctx, "http://"+portalAddr+"/readyz"); err != nil {
-		return err
+		if why := stopped("as it started"); why != nil {
+			err = why
+		}
+		return fmt.Errorf("%w (its log: %s)", err, logPath)
 	}
 	if err := stopped("as it started"); err != nil {
 		return err
