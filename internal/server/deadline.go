@@ -34,8 +34,15 @@ func (s *Server) dbDeadline(next http.Handler) http.Handler {
 	})
 }
 
+// isLongRequest: a download (any path ending in a file's extension: the registry's exports, the open data, the
+// money exports) or an upload. Naming the downloads by their extension rather than by a list keeps a new
+// export from being cut off at PORTAL_DB_TIMEOUT halfway through 2 million rows, which the open-data CSV was.
 func isLongRequest(r *http.Request) bool {
 	p := r.URL.Path
-	return strings.HasSuffix(p, "/export.xlsx") || strings.HasSuffix(p, "/export.csv") ||
-		strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+	for _, ext := range []string{".xlsx", ".csv", ".json"} {
+		if strings.HasSuffix(p, ext) {
+			return true
+		}
+	}
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
 }
