@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
@@ -259,5 +260,36 @@ func TestOpenDataIsStableAndPublic(t *testing.T) {
 	}
 	if second[0].Status != registry.StatusDissolved || second[0].StatusReason != "成员解散" {
 		t.Errorf("a dissolved group: %+v", second[0])
+	}
+}
+
+// The open data streams for as long as its rows take: the page's statement_timeout (PORTAL_DB_TIMEOUT on the
+// serving connections) does not apply to it. At 2 million organizations it once cut the CSV short after 10 MB;
+// here a limit of 1 ms, far shorter than the extract's statement, stands in for that.
+func TestOpenDataOutlastsThePageStatementLimit(t *testing.T) {
+	db, u := testdb.NewWithURL(t)
+	ctx := context.Background()
+	serving, err := postgres.Open(ctx, postgres.ServingURL(u, time.Millisecond), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer serving.Close()
+	if _, err := serving.Pool.Exec(ctx, `SELECT pg_sleep(0.05)`); err == nil {
+		t.Fatal("the 1 ms statement limit is not in force, so this test would prove nothing")
+	}
+	count := func(db *postgres.DB) (n int) {
+		err := db.OpenData(ctx, district, func(registry.OpenOrg) error {
+			n++
+			time.Sleep(time.Millisecond) // a slow reader: the statement lasts at least as long as the reading
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("open data under a 1 ms page limit: %v", err)
+		}
+		return n
+	}
+	want := count(db)
+	if got := count(serving); got != want || want == 0 {
+		t.Fatalf("the extract under the page limit has %d organizations, want %d", got, want)
 	}
 }
