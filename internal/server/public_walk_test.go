@@ -15,9 +15,9 @@ import (
 // Patterns of personal data: mobile numbers whole or masked, landlines (allowed only as a community office's
 // public phone), and 身份证号 whole or masked.
 var (
-	mobilePattern   = regexp.MustCompile(`(^|[^0-9])1[3-9][0-9](?:[0-9]{4}|\*{4})[0-9]{4}([^0-9]|$)`)
+	mobilePattern   = regexp.MustCompile(`(^|[^0-9A-Za-z])1[3-9][0-9](?:[0-9]{4}|\*{4})[0-9]{4}([^0-9A-Za-z]|$)`)
 	landlinePattern = regexp.MustCompile(`(?:^|[^0-9A-Za-z-])(0[0-9]{2,3}-[0-9]{7,8})(?:[^0-9A-Za-z]|$)`)
-	idPattern       = regexp.MustCompile(`(^|[^0-9A-Z])[0-9]{6}(?:[0-9]{8}|\*{8})[0-9]{3}[0-9Xx]([^0-9A-Z]|$)|[0-9]{3}\*{6,}[0-9]{3}[0-9Xx]`)
+	idPattern       = regexp.MustCompile(`(^|[^0-9A-Za-z])[0-9]{6}(?:[0-9]{8}|\*{8})[0-9]{3}[0-9Xx]([^0-9A-Za-z]|$)|[0-9]{3}\*{6,}[0-9]{3}[0-9Xx]`)
 )
 
 // publicPrefixes are the links the walk follows: every public page. /login and the tier areas are not walked.
@@ -147,4 +147,27 @@ func TestNoPersonalDataOnPublicPages(t *testing.T) {
 			divisions, communities, downloads)
 	}
 	t.Logf("walked %d public pages and downloads, looking for %d leader names", pages, len(secretNames))
+}
+
+// The patterns find a number standing as a number — after Chinese text, a colon, a space — and not a run of
+// digits inside a random token such as a certificate's /verify/ address, which once failed the walk by chance.
+func TestPersonalDataPatterns(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		re   *regexp.Regexp
+		want bool
+	}{
+		{"联系电话18252045563。", mobilePattern, true},
+		{"电话：182****5563", mobilePattern, true},
+		{"18252045563", mobilePattern, true},
+		{"/verify/f18252045563ab0c", mobilePattern, false},
+		{"身份证号500112198801011234", idPattern, true},
+		{"500112********1234", idPattern, true},
+		{"/verify/e500112198801011234f", idPattern, false},
+		{"办公电话 023-67812345", landlinePattern, true},
+	} {
+		if got := c.re.MatchString(c.text); got != c.want {
+			t.Errorf("%q: matched %v, want %v", c.text, got, c.want)
+		}
+	}
 }
