@@ -273,6 +273,11 @@ func prepareAndServe(ctx context.Context, cfg config.Config, stdout io.Writer, l
 			return err
 		}
 	}
+	// A wrong key (a restore with another deployment's key file) stops the start here, loudly.
+	if err := db.CheckDataKey(ctx); err != nil {
+		db.Close()
+		return err
+	}
 	db.Close()
 	box, err := sealbox.New(cfg.DataKey)
 	if err != nil {

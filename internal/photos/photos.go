@@ -143,8 +143,10 @@ func (s *Store) Prepare(ctx context.Context, r io.Reader) (Prepared, error) {
 }
 
 // maxDecoded bounds the memory one decoded photo takes, so that decodeSlot decodes at once stay well under the
-// portal's memory budget: a 24-megapixel JPEG (3 bytes a pixel) fits, a 16-bit PNG of the same size does not.
-const maxDecoded = 100 << 20
+// portal's memory budget (300 MB resident with ten bombs at once, TestImageBombsKeepThePortalSmall): a JPEG of
+// MaxPixels (3 bytes a pixel) fits, an 8-bit RGBA PNG fits up to 20 megapixels, a 16-bit one up to 10. At
+// 100 MB, ten 25-megapixel RGBA PNGs at once took the portal to 286 MB.
+const maxDecoded = 80 << 20
 
 // decodedBytesPerPixel is what Go's decoders allocate per pixel for an image of colour model m.
 func decodedBytesPerPixel(m color.Model) int {

@@ -685,7 +685,9 @@ type filingVerifier interface {
 	Verify(ctx context.Context, token string) (registry.Verification, error)
 }
 
-var verifyTokenPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+// verifyTokenPattern: 32 hex characters for a filing approved on the portal, 64 for one recorded from paper
+// (RecordEstablishFilings); both are printed on certificates, so both must open.
+var verifyTokenPattern = regexp.MustCompile(`^[0-9a-f]{32}(?:[0-9a-f]{32})?$`)
 
 // handleFilingVerify is the public check of a 备案证明 that its QR code opens.
 func handleFilingVerify(db filingVerifier, rs *responder) http.HandlerFunc {

@@ -1,10 +1,7 @@
 package server
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,7 +12,6 @@ import (
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/testdb"
-	"github.com/yubei-cso/portal/web"
 )
 
 // signInFrom posts the sign-in form from client address addr (the app trusts X-Forwarded-For).
@@ -219,36 +215,5 @@ func TestSessionEndsAtItsAbsoluteLifetime(t *testing.T) {
 	time.Sleep(time.Until(end) + 300*time.Millisecond)
 	if res := c.get("/town/"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("an active session outlived its absolute lifetime: %d", res.StatusCode)
-	}
-}
-
-// SECURITY.md 5: two portal processes on one database accept each other's sessions, and a sign-out on one
-// ends the session on both.
-func TestTwoProcessesShareSessions(t *testing.T) {
-	a := newApp(t, nil)
-	second := New(a.cfg, a.serving, slog.New(slog.NewTextHandler(io.Discard, nil)), web.DemoLogin{})
-	srv2 := httptest.NewServer(second.Handler())
-	t.Cleanup(func() { srv2.Close(); second.Close() })
-	c := a.signedIn("demo-district")
-	on2 := func(path string) int {
-		req, _ := http.NewRequest(http.MethodGet, srv2.URL+path, nil)
-		for _, ck := range c.http.Jar.Cookies(mustURL(a.srv.URL)) {
-			req.AddCookie(ck)
-		}
-		res, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
-	}
-	if st := on2("/district/"); st != http.StatusOK {
-		t.Fatalf("the session made on the first process, on the second: %d", st)
-	}
-	if res := c.post("/logout", nil); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign-out: %d", res.StatusCode)
-	}
-	if st := on2("/district/"); st != http.StatusSeeOther {
-		t.Fatalf("after signing out on the first process, the second still serves the session: %d", st)
 	}
 }
