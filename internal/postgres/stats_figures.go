@@ -100,6 +100,9 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 		return s, err
 	}
 	s.Summarize(fields)
+	if err := db.statTrends(ctx, &s, args, pilots, time.Now()); err != nil {
+		return s, err
+	}
 	return s, nil
 }
 

@@ -241,6 +241,7 @@ type Stats struct {
 	Series        []StatSeries
 	Beneficiaries []StatBeneficiary
 	Targets       Targets
+	Trends        StatTrends // since 2021, whatever the period chosen
 }
 
 // FurthestBelow are the communities furthest below their target, most lacking first, at most n.
