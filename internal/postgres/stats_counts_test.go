@@ -51,6 +51,9 @@ var statRecounts = map[string]string{
 			count(*) FILTER (WHERE submitted_at < (make_date(period_year, (period_no - 1) * 6 + 1, 1)
 				+ interval '6 months')::timestamp AT TIME ZONE 'Asia/Shanghai')::bigint
 		FROM work_reports WHERE revision = 1 GROUP BY 1, 2, 3`,
+	"notice_lead_counts": `SELECT community_code, date_trunc('month', starts_at AT TIME ZONE 'Asia/Shanghai')::date,
+			count(*)::bigint, count(*) FILTER (WHERE submitted_at < starts_at)::bigint
+		FROM major_activities GROUP BY 1, 2`,
 	"evaluation_grade_counts": `SELECT community_code, year, grade, count(*)::bigint
 		FROM (SELECT DISTINCT ON (org_id, year) community_code, year, grade FROM evaluations
 		      ORDER BY org_id, year, version DESC) x GROUP BY 1, 2, 3`,
@@ -64,6 +67,9 @@ func statKeptRows(table string) string {
 	}
 	if table == "activity_beneficiary_counts" || table == "activity_beneficiary_town_counts" {
 		return `SELECT * FROM ` + table + ` WHERE reports <> 0 OR people <> 0`
+	}
+	if table == "notice_lead_counts" {
+		return `SELECT * FROM ` + table + ` WHERE notices <> 0 OR before_start <> 0`
 	}
 	if table == "work_report_ontime_counts" {
 		return `SELECT * FROM ` + table + ` WHERE filed <> 0 OR on_time <> 0`
@@ -189,7 +195,7 @@ func TestStatCountsFollowEveryChange(t *testing.T) {
 
 	for i := 0; i < 300; i++ {
 		step := ""
-		switch op := rng.IntN(14); op {
+		switch op := rng.IntN(15); op {
 		case 0, 1: // a guided group is recorded
 			step = "create"
 			c := pick(communities)
@@ -309,6 +315,25 @@ func TestStatCountsFollowEveryChange(t *testing.T) {
 				c := pick(communities)
 				exec(step, `UPDATE organizations SET tier = 'filed', community_code = $2, town_code = left($2, 9)
 					WHERE id = $1 AND tier = 'guided'`, id, c)
+			}
+		case 14: // a 重大活动 notice is moved (its start, or when it was submitted), or a copy of one is reported
+			step = "notice"
+			switch rng.IntN(3) {
+			case 0:
+				exec(step, `UPDATE major_activities SET starts_at = starts_at + $1 * interval '1 day',
+						ends_at = ends_at + $1 * interval '1 day'
+					WHERE id = (SELECT id FROM major_activities ORDER BY random() LIMIT 1)`, rng.IntN(60)-30)
+			case 1:
+				exec(step, `UPDATE major_activities SET submitted_at = starts_at + $1 * interval '1 hour'
+					WHERE id % 4 = $2`, rng.IntN(5)-2, rng.IntN(4))
+			default:
+				exec(step, `INSERT INTO major_activities (district_code, town_code, community_code, kind, title, starts_at,
+						ends_at, place, attendance, organizer, safety, contact_name, contact_phone_enc, contact_phone_mask,
+						submitted_at)
+					SELECT district_code, town_code, community_code, kind, title, starts_at + interval '40 days',
+						ends_at + interval '40 days', place, attendance, organizer, safety, contact_name, contact_phone_enc,
+						contact_phone_mask, starts_at + $1 * interval '1 day'
+					FROM major_activities ORDER BY random() LIMIT 1`, rng.IntN(80)-40)
 			}
 		case 10: // a ledger import by COPY
 			step = "copy"

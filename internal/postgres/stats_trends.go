@@ -225,3 +225,73 @@ func monthOf(t time.Time) time.Time {
 	b := t.In(portal.Beijing)
 	return time.Date(b.Year(), b.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
+
+// statGrowth fills each community's live organizations when the period's year began and ended, from the monthly
+// snapshots (December of the year before, else January; December of the year, or now for the year under way),
+// and each child's 重大活动 of the period with those reported before they began. pilots are the 试点 communities
+// when the page follows them.
+func (db *DB) statGrowth(ctx context.Context, s *registry.Stats, at func(string) *registry.StatChild, pilots []string, now time.Time) error {
+	y := s.Query.Period.Year
+	dec := time.Date(y-1, 12, 1, 0, 0, 0, 0, time.UTC)
+	jan := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(y, 12, 1, 0, 0, 0, 0, time.UTC)
+	current := y >= now.In(portal.Beijing).Year()
+	f := pgx.NamedArgs{"code": s.Division.Code, "area": string(s.Query.Area), "pilots": pilots,
+		"months": []time.Time{dec, jan, end}, "from": s.Query.Period.Start(), "to": s.Query.Period.End()}
+	if pilots == nil {
+		f["pilots"] = []string{}
+	}
+	rows, _ := db.pool(planFresh).Query(ctx, `
+		SELECT community_code, month, live FROM stat_month_snapshots c
+		WHERE month = ANY(@months::date[]) AND `+trendFilter, f)
+	type snap struct{ start, startMonth, end int }
+	got := map[string]*snap{}
+	var code string
+	var m time.Time
+	var live int
+	if _, err := pgx.ForEachRow(rows, []any{&code, &m, &live}, func() error {
+		x := got[code]
+		if x == nil {
+			x = &snap{start: -1, end: -1}
+			got[code] = x
+		}
+		switch month := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC); {
+		case month.Equal(dec):
+			x.start = live
+		case month.Equal(jan) && x.start < 0:
+			x.start = live
+		}
+		if time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC).Equal(end) {
+			x.end = live
+		}
+		return nil
+	}); err != nil {
+		return translate(err)
+	}
+	for i := range s.Communities {
+		c := &s.Communities[i]
+		c.LiveStart, c.LiveEnd = c.Live, c.Live
+		if x := got[c.Code]; x != nil {
+			if x.start >= 0 {
+				c.LiveStart = x.start
+			}
+			if x.end >= 0 && !current {
+				c.LiveEnd = x.end
+			}
+		}
+	}
+
+	rows, _ = db.pool(planFresh).Query(ctx, `
+		SELECT community_code, sum(notices)::int, sum(before_start)::int FROM notice_lead_counts c
+		WHERE month >= @from::date AND month < @to::date AND `+trendFilter+`
+		GROUP BY 1`, f)
+	var n, before int
+	_, err := pgx.ForEachRow(rows, []any{&code, &n, &before}, func() error {
+		if ch := at(code); ch != nil {
+			ch.Notices += n
+			ch.NoticesBefore += before
+		}
+		return nil
+	})
+	return translate(err)
+}

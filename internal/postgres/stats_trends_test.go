@@ -111,6 +111,46 @@ func TestStatTrendsEqualRecount(t *testing.T) {
 	}
 }
 
+// The 考核 figures behind growth and 重大活动: a town's notices of a year and those reported before they began
+// equal a recount; its live groups when the year began are December's snapshot of the year before.
+func TestStatGrowthAndNotices(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	district := portal.Scope{Tier: portal.TierDistrict, Division: seed.DistrictCode}
+	var year, notices, before int
+	if err := db.Pool.QueryRow(ctx, `SELECT extract(year FROM starts_at AT TIME ZONE 'Asia/Shanghai')::int, count(*),
+			count(*) FILTER (WHERE submitted_at < starts_at)
+		FROM major_activities WHERE town_code = $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 1`, seed.TownShuanglonghu).Scan(&year, &notices, &before); err != nil {
+		t.Fatal(err)
+	}
+	// One notice reported late, so the share is not all or nothing.
+	if _, err := db.Pool.Exec(ctx, `UPDATE major_activities SET submitted_at = starts_at + interval '1 hour'
+		WHERE id = (SELECT min(id) FROM major_activities WHERE town_code = $1 AND submitted_at < starts_at
+		            AND extract(year FROM starts_at AT TIME ZONE 'Asia/Shanghai') = $2)`, seed.TownShuanglonghu, year); err != nil {
+		t.Fatal(err)
+	}
+	before--
+	s, err := db.Stats(ctx, district, registry.StatQuery{Division: seed.TownShuanglonghu, Period: registry.StatPeriod{Year: year}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Total.Notices != notices || s.Total.NoticesBefore != before || notices == 0 {
+		t.Fatalf("notices %d (%d before), recount %d (%d)", s.Total.Notices, s.Total.NoticesBefore, notices, before)
+	}
+	var start int
+	if err := db.Pool.QueryRow(ctx, `SELECT coalesce(sum(live), 0) FROM stat_month_snapshots
+		WHERE month = make_date($2 - 1, 12, 1) AND starts_with(community_code, $1)`, seed.TownShuanglonghu, year).Scan(&start); err != nil {
+		t.Fatal(err)
+	}
+	if year > registry.FirstStatYear && s.Total.LiveStart != start {
+		t.Fatalf("live when %d began: %d, the snapshot %d", year, s.Total.LiveStart, start)
+	}
+	v := registry.ValuesOf(s.Total, portal.TierTown, 0)
+	if want := float64(before) * 100 / float64(notices); v["notices"] != want {
+		t.Fatalf("notices indicator %v, want %v", v["notices"], want)
+	}
+}
+
 // Evaluations are a history the grade counts follow: an update or a delete is refused.
 func TestEvaluationsAreAppendOnly(t *testing.T) {
 	db := testdb.New(t)
