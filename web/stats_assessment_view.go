@@ -168,8 +168,15 @@ func NewSchemeFormView(p Page, paths Paths, versions []registry.Scheme, now time
 	for _, l := range []portal.Tier{portal.TierCommunity, portal.TierTown} {
 		v.LevelOptions = append(v.LevelOptions, Option{Value: string(l), Label: registry.SchemeLevels[l], Selected: l == cur.Level})
 	}
-	for _, si := range cur.Indicators {
-		in := registry.IndicatorOf(si.Key)
+	// Every indicator the portal knows, with the version in use's values; one that version did not weigh (it was
+	// saved before the indicator existed) starts at weight 0 with its default full mark.
+	for _, in := range registry.Indicators {
+		si := registry.SchemeIndicator{Key: in.Key, Full: in.DefaultFull}
+		for _, x := range cur.Indicators {
+			if x.Key == in.Key {
+				si = x
+			}
+		}
 		v.Rows = append(v.Rows, SchemeFormRow{Key: si.Key, Label: in.Label, Unit: in.Unit,
 			Weight: Field{Value: strconv.Itoa(si.Weight)}, Full: Field{Value: registry.TargetLabel(si.Full)}})
 	}

@@ -109,3 +109,28 @@ func TestAssessmentSchemesAndSheets(t *testing.T) {
 		t.Fatalf("a committee's own sheet: %d", res.StatusCode)
 	}
 }
+
+// A scheme saved before an indicator existed opens in the form with that indicator at weight 0, so the next
+// version can be saved as it stands.
+func TestSchemeFormOffersNewIndicators(t *testing.T) {
+	a := newApp(t, nil)
+	year := strconv.Itoa(time.Now().In(beijing).Year())
+	if _, err := a.db.Pool.Exec(t.Context(), `INSERT INTO assessment_schemes (year, level, version, indicators)
+		VALUES ($1, 'community', 1, '[{"key": "coverage", "weight": 60, "full": 100}, {"key": "party", "weight": 40, "full": 100}]')`,
+		year); err != nil {
+		t.Fatal(err)
+	}
+	district := a.signedIn("demo-district")
+	doc := district.get("/district/assessment/schemes?year=" + year + "&level=community").doc(t)
+	if doc.Find("input#weight_growth").AttrOr("value", "") != "0" || doc.Find("input#weight_coverage").AttrOr("value", "") != "60" {
+		t.Fatalf("growth %q, coverage %q", doc.Find("input#weight_growth").AttrOr("value", ""),
+			doc.Find("input#weight_coverage").AttrOr("value", ""))
+	}
+	form := url.Values{"year": {year}, "level": {"community"}, "version": {"1"}}
+	doc.Find(`form input[name^="weight_"], form input[name^="full_"]`).Each(func(_ int, s *goquery.Selection) {
+		form.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	if res := district.post("/district/assessment/schemes", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving the form as it stands: %d", res.StatusCode)
+	}
+}
