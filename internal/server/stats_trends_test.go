@@ -55,3 +55,25 @@ func TestStatsTrends(t *testing.T) {
 		t.Fatalf("the export's 2021年一季度 %v, the page's %v", row, first)
 	}
 }
+
+// A community's 述职 summary states the year's 定期工作报告 and how many were on time, as a recount finds them.
+func TestStatsSummaryStatesWorkReports(t *testing.T) {
+	a := newApp(t, nil)
+	var code string
+	var year, filed, onTime int
+	if err := a.db.Pool.QueryRow(t.Context(), `SELECT community_code, period_year, count(*)::int,
+			count(*) FILTER (WHERE submitted_at < (make_date(period_year, (period_no - 1) * 6 + 1, 1)
+				+ interval '6 months')::timestamp AT TIME ZONE 'Asia/Shanghai')::int
+		FROM work_reports WHERE revision = 1 AND town_code = $1 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 1`,
+		seed.TownShuanglonghu).Scan(&code, &year, &filed, &onTime); err != nil {
+		t.Fatal(err)
+	}
+	doc := a.signedIn("demo-town").get("/town/stats/summary?division=" + code + "&year=" + strconv.Itoa(year)).doc(t)
+	want := "报送定期工作报告 " + strconv.Itoa(filed) + " 份，其中按期报送 " + strconv.Itoa(onTime) + " 份"
+	if !strings.Contains(doc.Find("#summary-page").Text(), want) {
+		t.Fatalf("the summary lacks %q: %s", want, doc.Find("#summary-page").Text())
+	}
+	if row := rowCells(doc, "summary", "其中按期报送（份）"); len(row) != 2 || row[1] != strconv.Itoa(onTime) {
+		t.Fatalf("summary table row %v", row)
+	}
+}
