@@ -69,7 +69,9 @@ func NewAssessmentView(p Page, s registry.Stats, scheme registry.Scheme, paths P
 	v.SchemeNote += "各项指标及权重：" + strings.Join(parts, "；") + "。得分 = 权重 × 实际值 ÷ 满分值，最高为该项权重。"
 
 	t := StatTable{ID: "sheet", Title: "考核得分", Unit: "分",
-		Note: "指标值来自本平台统计：组织数为当前在册数，活动与志愿服务为" + strconv.Itoa(year) + "年全年现行报告。名称链接到其统计页面。"}
+		Note: "指标值来自本平台统计：组织数为当前在册数，活动与志愿服务为" + strconv.Itoa(year) + "年全年现行报告。" +
+			"新增组织完成率：年内在册组织净增数 ÷ 年初（上年12月月度快照）各村(社区)距培育目标的差额之和，无差额得满分；" +
+			"重大活动事前报告率：年内开始的重大活动中在活动开始前报告镇街的比例，无重大活动得满分。名称链接到其统计页面。"}
 	t.Columns = append(t.Columns, StatColumn{Label: registry.SchemeLevels[level]}, StatColumn{Label: "名次", Num: true})
 	for _, si := range scheme.Indicators {
 		in := registry.IndicatorOf(si.Key)
@@ -166,8 +168,15 @@ func NewSchemeFormView(p Page, paths Paths, versions []registry.Scheme, now time
 	for _, l := range []portal.Tier{portal.TierCommunity, portal.TierTown} {
 		v.LevelOptions = append(v.LevelOptions, Option{Value: string(l), Label: registry.SchemeLevels[l], Selected: l == cur.Level})
 	}
-	for _, si := range cur.Indicators {
-		in := registry.IndicatorOf(si.Key)
+	// Every indicator the portal knows, with the version in use's values; one that version did not weigh (it was
+	// saved before the indicator existed) starts at weight 0 with its default full mark.
+	for _, in := range registry.Indicators {
+		si := registry.SchemeIndicator{Key: in.Key, Full: in.DefaultFull}
+		for _, x := range cur.Indicators {
+			if x.Key == in.Key {
+				si = x
+			}
+		}
 		v.Rows = append(v.Rows, SchemeFormRow{Key: si.Key, Label: in.Label, Unit: in.Unit,
 			Weight: Field{Value: strconv.Itoa(si.Weight)}, Full: Field{Value: registry.TargetLabel(si.Full)}})
 	}

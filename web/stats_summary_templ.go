@@ -52,7 +52,7 @@ func StatsSummaryPage(v StatsSummaryView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\">返回统计</a> <button type=\"button\" class=\"secondary\" data-print>打印</button></div><article id=\"summary-page\"><h1>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\">返回统计</a> <button type=\"button\" class=\"secondary\" data-print>打印</button></div><article id=\"summary-page\" class=\"print-summary\"><h1>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -105,7 +105,7 @@ func StatsSummaryPage(v StatsSummaryView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "</article>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"print-only print-sign\">述职人：<span class=\"blank\"></span>\u3000\u3000日期：<span class=\"blank\"></span></p></article>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -77,6 +77,36 @@ func NewStatsSummaryView(p Page, s registry.Stats, backHref string, now time.Tim
 	if len(c.FieldsMissing) > 0 {
 		v.Paragraphs = append(v.Paragraphs, "尚无组织的服务领域："+strings.Join(c.FieldsMissing, "、")+"。")
 	}
+	// The year's 定期工作报告 and 评估评议, from the trends.
+	var filed, onTime int64
+	for _, o := range s.Trends.OnTime {
+		if o.Period.Year == s.Query.Period.Year {
+			filed, onTime = filed+o.Filed, onTime+o.OnTime
+		}
+	}
+	var grades registry.StatGrades
+	for _, g := range s.Trends.Grades {
+		if g.Year == s.Query.Period.Year {
+			grades = g
+		}
+	}
+	work := year + "各组织报送定期工作报告 " + fmtInt(filed) + " 份，其中按期报送 " + fmtInt(onTime) + " 份"
+	if filed > 0 {
+		work += "（按期率 " + fmtPct(percent64(onTime, filed)) + "）"
+	}
+	work += "；"
+	if n := grades.Total(); n > 0 {
+		var parts []string
+		for _, g := range registry.Grades {
+			if grades.N[g] > 0 {
+				parts = append(parts, g.Label()+" "+fmtInt(grades.N[g])+" 个")
+			}
+		}
+		work += "评估评议 " + fmtInt(n) + " 个组织，" + strings.Join(parts, "、") + "。"
+	} else {
+		work += "尚无评估评议结果。"
+	}
+	v.Paragraphs = append(v.Paragraphs, work)
 	v.Table = StatTable{ID: "summary", Title: "主要指标", Unit: "个、人次、小时",
 		Columns: []StatColumn{{Label: "指标"}, {Label: "数值", Num: true}}}
 	add := func(label string, cell StatCell) {
@@ -91,5 +121,8 @@ func NewStatsSummaryView(p Page, s registry.Stats, backHref string, now time.Tim
 	add("志愿服务时长（小时）", oneCell(c.Activity.VolunteerHours))
 	add("受益（人次）", int64Cell(c.Activity.Beneficiaries))
 	add("尚无组织的服务领域（个）", intCell(len(c.FieldsMissing)))
+	add("定期工作报告（份）", int64Cell(filed))
+	add("其中按期报送（份）", int64Cell(onTime))
+	add("评估评议优良（个）", int64Cell(grades.N[registry.GradeExcellent]+grades.N[registry.GradeGood]))
 	return v
 }

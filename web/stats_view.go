@@ -378,7 +378,7 @@ func StatsTables(s registry.Stats, l StatsLinks) []StatTable {
 		make4("by-form", "按组织形式", "组织形式", s.ByLegalForm),
 		make4("by-nature", "按性质", "性质", s.ByNature),
 		make4("by-party", "按党建情况", "党建情况", s.ByParty))
-	return out
+	return append(out, statTrendTables(s)...)
 }
 
 // StatYearOptions are the years from 2021 to now's.

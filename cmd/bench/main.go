@@ -213,6 +213,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	statsCode, err := statsCommunity(dbURL, benchTown)
+	if err != nil {
+		return err
+	}
 	searches, profiles, err := publicRotations(dbURL)
 	if err != nil {
 		return err
@@ -238,10 +242,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"区级统计分析", "/district/stats", "bench-district", 8},
 		{"镇街统计分析 农村社区 2022年第三季度", "/town/stats?year=2022&quarter=3&area=rural", "bench-town", 8},
 		{"区级目标考核排名", "/district/assessment", "bench-district", 8},
+	}
+	pages = append(pages, statsPages(statsCode)...)
+	pages = append(pages, []page{
 		// Anonymous, as residents use them; PERFORMANCE.md sets the public bars at 8 connections.
 		{"公开名录搜索 " + strconv.Itoa(len(searches)) + " 个词轮换", searches[0], "", 8},
 		{"公开组织主页 " + strconv.Itoa(len(profiles)) + " 个轮换", profiles[0], "", 8},
-	}
+	}...)
 	// The portal is asked a random one of these paths per request for the rotated pages; the page's path is
 	// the first of them, and stands for them at nginx, the floor and PostgreSQL alone.
 	rotations := map[string][]string{searches[0]: searches, profiles[0]: profiles}

@@ -37,6 +37,7 @@ commands:
   seed [-demo]             load 渝北区 and its 30 towns; -demo also loads demo communities and accounts
   user add ...             create an account (e.g. a deployment's first district administrator)
   divisions import FILE    import a real community list (CSV: code,name,parent_code,urban_rural[,managed_by])
+  stats snapshot [-backfill]  keep this month's counts per community for the statistics' trend (monthly, from cron)
   audit purge              delete audit rows older than PORTAL_AUDIT_RETENTION_DAYS (never under 180 days)
   pg start|stop|url [-dir D]  manage the private PostgreSQL cluster used by make run and make test
   gen -orgs N              append N generated organizations (COPY) for load tests; never in production
@@ -121,6 +122,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, rest, getenv, stdin, stdout)
 	case "divisions":
 		return runDivisions(ctx, rest, getenv, stdout)
+	case "stats":
+		return runStats(ctx, rest, getenv, stdout)
 	case "audit":
 		return runAudit(ctx, rest, getenv, stdout)
 	case "pg":

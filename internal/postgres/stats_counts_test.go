@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -46,6 +47,16 @@ var statRecounts = map[string]string{
 			e.key, count(*)::bigint, sum(e.value::bigint)::bigint
 		FROM activity_reports r JOIN divisions v ON v.code = r.community_code, jsonb_each_text(r.beneficiaries) e
 		WHERE superseded_at IS NULL AND e.value::bigint > 0 GROUP BY 1, 2, 3, 4`,
+	"work_report_ontime_counts": `SELECT community_code, period_year, period_no, count(*)::bigint,
+			count(*) FILTER (WHERE submitted_at < (make_date(period_year, (period_no - 1) * 6 + 1, 1)
+				+ interval '6 months')::timestamp AT TIME ZONE 'Asia/Shanghai')::bigint
+		FROM work_reports WHERE revision = 1 GROUP BY 1, 2, 3`,
+	"notice_lead_counts": `SELECT community_code, date_trunc('month', starts_at AT TIME ZONE 'Asia/Shanghai')::date,
+			count(*)::bigint, count(*) FILTER (WHERE submitted_at < starts_at)::bigint
+		FROM major_activities GROUP BY 1, 2`,
+	"evaluation_grade_counts": `SELECT community_code, year, grade, count(*)::bigint
+		FROM (SELECT DISTINCT ON (org_id, year) community_code, year, grade FROM evaluations
+		      ORDER BY org_id, year, version DESC) x GROUP BY 1, 2, 3`,
 }
 
 // statKeptRows reads a kept table without its zero rows (a key whose count went back to zero stays as a row).
@@ -56,6 +67,12 @@ func statKeptRows(table string) string {
 	}
 	if table == "activity_beneficiary_counts" || table == "activity_beneficiary_town_counts" {
 		return `SELECT * FROM ` + table + ` WHERE reports <> 0 OR people <> 0`
+	}
+	if table == "notice_lead_counts" {
+		return `SELECT * FROM ` + table + ` WHERE notices <> 0 OR before_start <> 0`
+	}
+	if table == "work_report_ontime_counts" {
+		return `SELECT * FROM ` + table + ` WHERE filed <> 0 OR on_time <> 0`
 	}
 	return `SELECT * FROM ` + table + ` WHERE n <> 0`
 }
@@ -95,6 +112,26 @@ func assertStatCountsEqualRecount(t *testing.T, db *postgres.DB, step string) {
 	}
 	if diff != 0 {
 		t.Fatalf("after %s: %d town totals differ from the sum of their communities", step, diff)
+	}
+	// A snapshot taken now is the organizations as they are, per community.
+	if err := db.TakeStatSnapshot(ctx, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Pool.QueryRow(ctx, `
+		WITH r AS (SELECT v.code, count(o.id) FILTER (WHERE o.status IN ('normal', 'abnormal')) AS live,
+		                  count(o.id) FILTER (WHERE o.status = 'abnormal') AS abnormal,
+		                  count(o.id) FILTER (WHERE o.status IN ('dissolved', 'revoked')) AS ended,
+		                  count(o.id) FILTER (WHERE o.status IN ('normal', 'abnormal') AND o.party_status <> '未覆盖') AS party
+		           FROM divisions v LEFT JOIN organizations o ON o.community_code = v.code
+		           WHERE v.level = 'community' GROUP BY v.code)
+		SELECT count(*) FROM r FULL JOIN (SELECT * FROM stat_month_snapshots WHERE month = '2100-01-01') s
+			ON s.community_code = r.code
+		WHERE s.live IS DISTINCT FROM r.live OR s.abnormal IS DISTINCT FROM r.abnormal
+		   OR s.ended IS DISTINCT FROM r.ended OR s.party_covered IS DISTINCT FROM r.party`).Scan(&diff); err != nil {
+		t.Fatal(err)
+	}
+	if diff != 0 {
+		t.Fatalf("after %s: %d communities' snapshot differs from a recount", step, diff)
 	}
 }
 
@@ -158,7 +195,7 @@ func TestStatCountsFollowEveryChange(t *testing.T) {
 
 	for i := 0; i < 300; i++ {
 		step := ""
-		switch op := rng.IntN(11); op {
+		switch op := rng.IntN(15); op {
 		case 0, 1: // a guided group is recorded
 			step = "create"
 			c := pick(communities)
@@ -197,7 +234,8 @@ func TestStatCountsFollowEveryChange(t *testing.T) {
 			exec(step, `DELETE FROM organizations WHERE id >= $1 AND id % 5 = $2
 				AND NOT EXISTS (SELECT 1 FROM activity_reports r WHERE r.org_id = organizations.id)
 				AND NOT EXISTS (SELECT 1 FROM org_events e WHERE e.org_id = organizations.id)
-				AND NOT EXISTS (SELECT 1 FROM work_reports w WHERE w.org_id = organizations.id)`, firstNew, rng.IntN(5))
+				AND NOT EXISTS (SELECT 1 FROM work_reports w WHERE w.org_id = organizations.id)
+				AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.org_id = organizations.id)`, firstNew, rng.IntN(5))
 		case 7, 8: // a report is filed
 			step = "report"
 			if id, ok := randomOrg(); ok {
@@ -238,6 +276,64 @@ func TestStatCountsFollowEveryChange(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", step, err)
 				}
+			}
+		case 11: // a 定期工作报告: a first report (before or after its period ended) or a correction of one
+			step = "work report"
+			if id, ok := randomOrg(); ok {
+				year, no := 2021+rng.IntN(4), 1+rng.IntN(2)
+				exec(step, `INSERT INTO work_reports (org_id, district_code, town_code, community_code, period_year,
+						period_no, revision, summary, activities, members, submitted_at)
+					SELECT id, district_code, town_code, community_code, $2, $3,
+						1 + (SELECT count(*) FROM work_reports w WHERE w.org_id = o.id AND w.period_year = $2 AND w.period_no = $3),
+						'本期工作总结', 3, 12,
+						(make_date($2, ($3 - 1) * 6 + 1, 1) + interval '6 months')::timestamp AT TIME ZONE 'Asia/Shanghai'
+							+ $4 * interval '1 hour'
+					FROM organizations o WHERE id = $1`, id, year, no, rng.IntN(5)-3)
+			}
+		case 12: // 评估评议: the first evaluation of a year or a re-evaluation (the next version)
+			step = "evaluation"
+			id, ok := randomOrg()
+			var year int
+			if rng.IntN(2) == 0 { // half of them evaluate a group again
+				ok = db.Pool.QueryRow(ctx, `SELECT org_id, year FROM evaluations ORDER BY random() LIMIT 1`).Scan(&id, &year) == nil
+			}
+			if year == 0 {
+				year = 2021 + rng.IntN(3)
+			}
+			if ok {
+				g := pick([]string{"excellent", "good", "pass", "fail"})
+				exec(step, `INSERT INTO evaluations (org_id, district_code, town_code, community_code, year, version,
+						scores, average, computed_grade, grade)
+					SELECT id, district_code, town_code, community_code, $2,
+						1 + (SELECT count(*) FROM evaluations e WHERE e.org_id = o.id AND e.year = $2),
+						'{}', 80, $3, $3
+					FROM organizations o WHERE id = $1`, id, year, g)
+			}
+		case 13: // a guided group is filed on the same record and moved to another community in one change
+			step = "filed and moved"
+			if id, ok := randomOrg(); ok {
+				c := pick(communities)
+				exec(step, `UPDATE organizations SET tier = 'filed', community_code = $2, town_code = left($2, 9)
+					WHERE id = $1 AND tier = 'guided'`, id, c)
+			}
+		case 14: // a 重大活动 notice is moved (its start, or when it was submitted), or a copy of one is reported
+			step = "notice"
+			switch rng.IntN(3) {
+			case 0:
+				exec(step, `UPDATE major_activities SET starts_at = starts_at + $1 * interval '1 day',
+						ends_at = ends_at + $1 * interval '1 day'
+					WHERE id = (SELECT id FROM major_activities ORDER BY random() LIMIT 1)`, rng.IntN(60)-30)
+			case 1:
+				exec(step, `UPDATE major_activities SET submitted_at = starts_at + $1 * interval '1 hour'
+					WHERE id % 4 = $2`, rng.IntN(5)-2, rng.IntN(4))
+			default:
+				exec(step, `INSERT INTO major_activities (district_code, town_code, community_code, kind, title, starts_at,
+						ends_at, place, attendance, organizer, safety, contact_name, contact_phone_enc, contact_phone_mask,
+						submitted_at)
+					SELECT district_code, town_code, community_code, kind, title, starts_at + interval '40 days',
+						ends_at + interval '40 days', place, attendance, organizer, safety, contact_name, contact_phone_enc,
+						contact_phone_mask, starts_at + $1 * interval '1 day'
+					FROM major_activities ORDER BY random() LIMIT 1`, rng.IntN(80)-40)
 			}
 		case 10: // a ledger import by COPY
 			step = "copy"

@@ -99,7 +99,13 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	if err := db.statBeneficiaries(ctx, args, &s); err != nil {
 		return s, err
 	}
+	if err := db.statGrowth(ctx, &s, at, pilots, time.Now()); err != nil {
+		return s, err
+	}
 	s.Summarize(fields)
+	if err := db.statTrends(ctx, &s, args, pilots, time.Now()); err != nil {
+		return s, err
+	}
 	return s, nil
 }
 

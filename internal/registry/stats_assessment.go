@@ -25,11 +25,13 @@ type Indicator struct {
 
 // Indicators are the measures of a scheme, in the order of the score sheet.
 var Indicators = []Indicator{
-	{"coverage", "培育目标完成率", "%", 30, 100},
-	{"party", "党建覆盖率", "%", 20, 100},
-	{"reports", "组织平均活动次数", "次/个", 20, 4},
-	{"hours", "组织平均志愿服务时长", "小时/个", 15, 20},
+	{"coverage", "培育目标完成率", "%", 25, 100},
+	{"growth", "新增组织完成率", "%", 10, 100},
+	{"party", "党建覆盖率", "%", 15, 100},
+	{"reports", "组织平均活动次数", "次/个", 15, 4},
+	{"hours", "组织平均志愿服务时长", "小时/个", 10, 20},
 	{"fields", "服务领域覆盖率", "%", 15, 60},
+	{"notices", "重大活动事前报告率", "%", 10, 100},
 }
 
 // SchemeLevels are who a scheme assesses.
@@ -127,6 +129,17 @@ func ValuesOf(c StatChild, level portal.Tier, target float64) AssessedValues {
 		"reports": ratio(int(c.Activity.Reports), c.Live), "hours": 0}
 	if c.Live > 0 {
 		v["hours"] = c.Activity.VolunteerHours / float64(c.Live)
+	}
+	// Growth: the year's net new live groups against what the communities lacked of their targets when it began
+	// (a community already at its target has nothing to make up, and scores in full).
+	v["growth"] = 100
+	if c.GrowthDue > 0 {
+		v["growth"] = math.Min(float64(c.LiveEnd-c.LiveStart)*100/float64(c.GrowthDue), 100)
+	}
+	// 重大活动 reported to the town before they began; a year without any leaves nothing unreported.
+	v["notices"] = 100
+	if c.Notices > 0 {
+		v["notices"] = float64(c.NoticesBefore) * 100 / float64(c.Notices)
 	}
 	if level == portal.TierCommunity {
 		if target > 0 {

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -152,6 +153,10 @@ type StatCommunity struct {
 	Live     int
 	Target   float64
 	TargetBy string // the division whose setting gave the target; "" for the default
+	// LiveStart and LiveEnd are its live organizations when the period's year began and ended (the monthly
+	// snapshots; the end of the year under way is now).
+	LiveStart int
+	LiveEnd   int
 }
 
 // Meets reports whether the community has at least its target.
@@ -176,6 +181,11 @@ type StatChild struct {
 	PartyCovered  int // live organizations with a 党组织 or 党建指导员
 	Activity      StatActivity
 	FieldsMissing []string // 服务领域 with no live organization inside it
+	LiveStart     int      // live organizations when the year began, of its communities
+	LiveEnd       int      // and when it ended (now for the year under way)
+	GrowthDue     int      // what its communities lacked of their targets when the year began
+	Notices       int      // 重大活动 starting in the period
+	NoticesBefore int      // of them, reported before they began
 }
 
 // MeetShare is the share of communities meeting their target, in percent (0 when there are none).
@@ -241,6 +251,7 @@ type Stats struct {
 	Series        []StatSeries
 	Beneficiaries []StatBeneficiary
 	Targets       Targets
+	Trends        StatTrends // since 2021, whatever the period chosen
 }
 
 // FurthestBelow are the communities furthest below their target, most lacking first, at most n.
@@ -302,6 +313,11 @@ func (s *Stats) Summarize(fieldsByChild map[string]map[string]int) {
 		if c.Meets() {
 			ch.MeetTarget++
 		}
+		ch.LiveStart += c.LiveStart
+		ch.LiveEnd += c.LiveEnd
+		if due := int(math.Ceil(c.Target)) - c.LiveStart; due > 0 {
+			ch.GrowthDue += due
+		}
 	}
 	t := StatChild{Code: s.Division.Code, Name: "合计"}
 	missing := map[string]int{}
@@ -324,6 +340,11 @@ func (s *Stats) Summarize(fieldsByChild map[string]map[string]int) {
 		t.Abnormal += ch.Abnormal
 		t.Ended += ch.Ended
 		t.PartyCovered += ch.PartyCovered
+		t.LiveStart += ch.LiveStart
+		t.LiveEnd += ch.LiveEnd
+		t.GrowthDue += ch.GrowthDue
+		t.Notices += ch.Notices
+		t.NoticesBefore += ch.NoticesBefore
 		t.Activity.Add(ch.Activity)
 	}
 	totals := map[string]int{}

@@ -102,8 +102,10 @@ func TestTargetsAndSummary(t *testing.T) {
 func TestSchemeInputAndScores(t *testing.T) {
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, portal.Beijing)
 	good := SchemeInput{Year: "2026", Level: "community", Version: "0",
-		Weights: map[string]string{"coverage": "30", "party": "20", "reports": "20", "hours": "15", "fields": "15"},
-		Fulls:   map[string]string{"coverage": "100", "party": "100", "reports": "4", "hours": "20", "fields": "60"}}
+		Weights: map[string]string{"coverage": "25", "growth": "10", "party": "15", "reports": "15", "hours": "10",
+			"fields": "15", "notices": "10"},
+		Fulls: map[string]string{"coverage": "100", "growth": "100", "party": "100", "reports": "4", "hours": "20",
+			"fields": "60", "notices": "100"}}
 	s, seen, p := good.Parse(now)
 	if !p.OK() || seen != 0 || len(s.Indicators) != len(Indicators) {
 		t.Fatalf("%v %d %+v", p, seen, s)
@@ -114,7 +116,9 @@ func TestSchemeInputAndScores(t *testing.T) {
 	}{
 		{"party", "-5", "weight_party", false},
 		{"party", "二十", "weight_party", false},
-		{"party", "25", "weight_coverage", false}, // the sum is 105
+		{"party", "20", "weight_coverage", false}, // the sum is 105
+		{"growth", "", "weight_growth", false},
+		{"notices", "-1", "full_notices", true},
 		{"hours", "0", "full_hours", true},
 		{"hours", "abc", "full_hours", true},
 	} {
@@ -133,16 +137,27 @@ func TestSchemeInputAndScores(t *testing.T) {
 		t.Errorf("year and level: %v", p)
 	}
 	c := StatChild{Live: 8, PartyCovered: 4, Activity: StatActivity{Reports: 16, VolunteerHours: 80},
-		FieldsMissing: Fields[:6]}
+		FieldsMissing: Fields[:6], LiveStart: 6, LiveEnd: 8, GrowthDue: 4, Notices: 4, NoticesBefore: 3}
 	v := ValuesOf(c, portal.TierCommunity, 10)
-	want := AssessedValues{"coverage": 80, "party": 50, "reports": 2, "hours": 10, "fields": 60}
+	want := AssessedValues{"coverage": 80, "party": 50, "reports": 2, "hours": 10, "fields": 60, "growth": 50,
+		"notices": 75}
 	for k, x := range want {
 		if math.Abs(v[k]-x) > 1e-9 {
 			t.Errorf("%s = %v, want %v", k, v[k], x)
 		}
 	}
-	// 30×0.8 + 20×0.5 + 20×0.5 + 15×0.5 + 15×1 = 66.5
-	if got := s.Total(v); math.Abs(got-66.5) > 1e-9 {
-		t.Errorf("total %v, want 66.5", got)
+	// 25×0.8 + 10×0.5 + 15×0.5 + 15×0.5 + 10×0.5 + 15×1 + 10×0.75 = 67.5
+	if got := s.Total(v); math.Abs(got-67.5) > 1e-9 {
+		t.Errorf("total %v, want 67.5", got)
+	}
+	// Nothing to make up and no 重大活动: both in full; fewer groups than at the start: none.
+	v = ValuesOf(StatChild{Live: 12, LiveStart: 12, LiveEnd: 12}, portal.TierCommunity, 10)
+	if v["growth"] != 100 || v["notices"] != 100 {
+		t.Errorf("nothing due: %v", v)
+	}
+	for _, in := range s.Indicators {
+		if in.Key == "growth" && in.Score(ValuesOf(StatChild{LiveStart: 5, LiveEnd: 4, GrowthDue: 5}, portal.TierTown, 0)["growth"]) != 0 {
+			t.Error("a net loss scores")
+		}
 	}
 }

@@ -41,7 +41,7 @@ func LoadDemoWorkReports(ctx context.Context, db *postgres.DB, now time.Time) er
 				in := registry.WorkReportInput{OrgID: g.ID, Period: p, Activities: 3 + (i+back)%6, Members: 12 + i*3,
 					Summary: fmt.Sprintf("本期组织开展活动 %d 次，参与居民约 %d 人次，按章程召开成员会议 2 次。", 3+(i+back)%6, 40+i*7),
 					Plans:   "下期计划结合“邻里守望”主题开展走访慰问，并吸收新成员。"}
-				if _, err := db.SubmitWorkReport(ctx, scope, actor, in, now); err != nil {
+				if _, err := db.SubmitWorkReport(ctx, scope, actor, in, demoSubmittedAt(p, i+back, now)); err != nil {
 					return fmt.Errorf("demo work report %s %v: %w", g.Name, p, err)
 				}
 			}

@@ -15,8 +15,8 @@ import (
 
 func schemeForm(year string, weights ...string) url.Values {
 	f := url.Values{"year": {year}, "level": {"community"}, "version": {"0"}}
-	keys := []string{"coverage", "party", "reports", "hours", "fields"}
-	fulls := []string{"100", "100", "4", "20", "60"}
+	keys := []string{"coverage", "party", "reports", "hours", "fields", "growth", "notices"}
+	fulls := []string{"100", "100", "4", "20", "60", "100", "100"}
 	for i, k := range keys {
 		f.Set("weight_"+k, weights[i])
 		f.Set("full_"+k, fulls[i])
@@ -35,9 +35,9 @@ func TestAssessmentSchemesAndSheets(t *testing.T) {
 		weights []string
 		field   string
 	}{
-		{[]string{"30", "-20", "20", "15", "15"}, "weight_party"},
-		{[]string{"30", "二十", "20", "15", "15"}, "weight_party"},
-		{[]string{"30", "30", "20", "15", "15"}, "weight_coverage"},
+		{[]string{"30", "-20", "20", "15", "15", "0", "0"}, "weight_party"},
+		{[]string{"30", "二十", "20", "15", "15", "0", "0"}, "weight_party"},
+		{[]string{"30", "30", "20", "15", "15", "0", "0"}, "weight_coverage"},
 	} {
 		res := district.post("/district/assessment/schemes", schemeForm(year, c.weights...))
 		if res.StatusCode != http.StatusUnprocessableEntity {
@@ -54,10 +54,10 @@ func TestAssessmentSchemesAndSheets(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM assessment_schemes`); n != 0 {
 		t.Fatalf("a refused form wrote %d schemes", n)
 	}
-	if res := district.post("/district/assessment/schemes", schemeForm(year, "100", "0", "0", "0", "0")); res.StatusCode != http.StatusSeeOther {
+	if res := district.post("/district/assessment/schemes", schemeForm(year, "100", "0", "0", "0", "0", "0", "0")); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d", res.StatusCode)
 	}
-	second := schemeForm(year, "50", "50", "0", "0", "0")
+	second := schemeForm(year, "50", "50", "0", "0", "0", "0", "0")
 	second.Set("version", "1")
 	if res := district.post("/district/assessment/schemes", second); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save v2: %d", res.StatusCode)
@@ -91,7 +91,7 @@ func TestAssessmentSchemesAndSheets(t *testing.T) {
 	rows.Each(func(_ int, tr *goquery.Selection) {
 		cells := tr.Children()
 		total, _ := strconv.ParseFloat(strings.TrimSpace(cells.Last().Text()), 64)
-		party, _ := strconv.ParseFloat(strings.TrimSpace(cells.Eq(5).Text()), 64)
+		party, _ := strconv.ParseFloat(strings.TrimSpace(cells.Eq(7).Text()), 64) // after coverage and growth
 		coverage, _ := strconv.ParseFloat(strings.TrimSpace(cells.Eq(3).Text()), 64)
 		if total > prev+1e-9 || total-(party+coverage) > 0.11 || (party+coverage)-total > 0.11 {
 			t.Fatalf("row %q: total %v after %v, parts %v + %v", tr.Text(), total, prev, coverage, party)
@@ -107,5 +107,30 @@ func TestAssessmentSchemesAndSheets(t *testing.T) {
 	}
 	if res := a.signedIn("demo-community").get("/community/assessment"); res.StatusCode != http.StatusOK {
 		t.Fatalf("a committee's own sheet: %d", res.StatusCode)
+	}
+}
+
+// A scheme saved before an indicator existed opens in the form with that indicator at weight 0, so the next
+// version can be saved as it stands.
+func TestSchemeFormOffersNewIndicators(t *testing.T) {
+	a := newApp(t, nil)
+	year := strconv.Itoa(time.Now().In(beijing).Year())
+	if _, err := a.db.Pool.Exec(t.Context(), `INSERT INTO assessment_schemes (year, level, version, indicators)
+		VALUES ($1, 'community', 1, '[{"key": "coverage", "weight": 60, "full": 100}, {"key": "party", "weight": 40, "full": 100}]')`,
+		year); err != nil {
+		t.Fatal(err)
+	}
+	district := a.signedIn("demo-district")
+	doc := district.get("/district/assessment/schemes?year=" + year + "&level=community").doc(t)
+	if doc.Find("input#weight_growth").AttrOr("value", "") != "0" || doc.Find("input#weight_coverage").AttrOr("value", "") != "60" {
+		t.Fatalf("growth %q, coverage %q", doc.Find("input#weight_growth").AttrOr("value", ""),
+			doc.Find("input#weight_coverage").AttrOr("value", ""))
+	}
+	form := url.Values{"year": {year}, "level": {"community"}, "version": {"1"}}
+	doc.Find(`form input[name^="weight_"], form input[name^="full_"]`).Each(func(_ int, s *goquery.Selection) {
+		form.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	if res := district.post("/district/assessment/schemes", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving the form as it stands: %d", res.StatusCode)
 	}
 }

@@ -1,0 +1,297 @@
+// The statistics pages' trends since 2021 (migration 0040): 定期工作报告 on time, 评估评议 grades, and the quarter
+// trend from the monthly snapshots and the kept activity counts. Each reads a few rows per community and period.
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+)
+
+// trendFilter narrows rows kept per community (alias c) to the page's division and area; it needs @code, @area
+// and @pilots.
+const trendFilter = `starts_with(c.community_code, @code)
+	AND (@area = '' OR (@area = 'pilot' AND c.community_code = ANY(@pilots))
+	     OR (@area IN ('urban', 'rural') AND EXISTS (
+	         SELECT 1 FROM divisions v WHERE v.code = c.community_code AND v.rural = (@area = 'rural'))))`
+
+// statTrends fills s.Trends for the page's division, area and pilots; args are the page's statArgs (for the
+// activity rollup), now the time of the request.
+func (db *DB) statTrends(ctx context.Context, s *registry.Stats, args pgx.NamedArgs, pilots []string, now time.Time) error {
+	if err := db.ensurePreviousSnapshot(ctx, now); err != nil {
+		return err
+	}
+	f := pgx.NamedArgs{"code": s.Division.Code, "area": string(s.Query.Area), "pilots": pilots}
+	if pilots == nil {
+		f["pilots"] = []string{}
+	}
+
+	// 定期工作报告: every period from 2021 that has ended.
+	periods := registry.TrendPeriods(now)
+	rows, _ := db.pool(planFresh).Query(ctx, `
+		SELECT period_year, period_no, sum(filed)::bigint, sum(on_time)::bigint
+		FROM work_report_ontime_counts c
+		WHERE `+trendFilter+` AND period_year >= `+strconv.Itoa(registry.FirstStatYear)+`
+		GROUP BY 1, 2`, f)
+	got := map[registry.Period]registry.StatOnTime{}
+	var o registry.StatOnTime
+	if _, err := pgx.ForEachRow(rows, []any{&o.Period.Year, &o.Period.Half, &o.Filed, &o.OnTime}, func() error {
+		got[o.Period] = o
+		return nil
+	}); err != nil {
+		return translate(err)
+	}
+	for _, p := range periods {
+		x := got[p]
+		x.Period = p
+		s.Trends.OnTime = append(s.Trends.OnTime, x)
+	}
+
+	// 评估评议: the grade that counts per group, per year.
+	rows, _ = db.pool(planFresh).Query(ctx, `
+		SELECT year, grade, sum(n)::bigint FROM evaluation_grade_counts c
+		WHERE `+trendFilter+` AND year >= `+strconv.Itoa(registry.FirstStatYear)+`
+		GROUP BY 1, 2`, f)
+	grades := map[int]map[registry.Grade]int64{}
+	var year int
+	var grade string
+	var n int64
+	if _, err := pgx.ForEachRow(rows, []any{&year, &grade, &n}, func() error {
+		if grades[year] == nil {
+			grades[year] = map[registry.Grade]int64{}
+		}
+		grades[year][registry.Grade(grade)] += n
+		return nil
+	}); err != nil {
+		return translate(err)
+	}
+	for y := registry.FirstStatYear; y <= now.In(portal.Beijing).Year(); y++ {
+		g := registry.StatGrades{Year: y, N: grades[y]}
+		if g.N == nil {
+			g.N = map[registry.Grade]int64{}
+		}
+		s.Trends.Grades = append(s.Trends.Grades, g)
+	}
+
+	// Quarters: organizations at each past quarter's end from the snapshot of its last month; the quarter under
+	// way takes the kept counts of now (already on the page).
+	quarters := registry.TrendQuarters(now)
+	var ends []time.Time
+	for _, q := range quarters[:len(quarters)-1] {
+		ends = append(ends, q.End().AddDate(0, -1, 0))
+	}
+	f["months"] = ends
+	rows, _ = db.pool(planFresh).Query(ctx, `
+		SELECT month, sum(live)::bigint, sum(abnormal)::bigint, sum(ended)::bigint, sum(party_covered)::bigint
+		FROM stat_month_snapshots c
+		WHERE month = ANY(@months::date[]) AND `+trendFilter+`
+		GROUP BY 1`, f)
+	snaps := map[time.Time]registry.StatQuarter{}
+	var m time.Time
+	var q registry.StatQuarter
+	if _, err := pgx.ForEachRow(rows, []any{&m, &q.Live, &q.Abnormal, &q.Ended, &q.PartyCovered}, func() error {
+		q.Snapshot = true
+		snaps[time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)] = q
+		return nil
+	}); err != nil {
+		return translate(err)
+	}
+	a := pgx.NamedArgs{}
+	for k, v := range args {
+		a[k] = v
+	}
+	a["from"], a["to"] = quarters[0].Start(), quarters[len(quarters)-1].End()
+	rows, _ = db.pool(planFresh).Query(ctx, `
+		SELECT extract(year FROM month)::int, extract(quarter FROM month)::int, sum(reports)::bigint,
+		       sum(participants)::bigint, sum(volunteers)::bigint, sum(volunteer_hours)::float8,
+		       sum(beneficiaries)::bigint
+		FROM activity_month_rollup
+		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
+		  AND month >= @from::date AND month < @to::date
+		GROUP BY 1, 2`, a)
+	acts := map[registry.StatPeriod]registry.StatActivity{}
+	var p registry.StatPeriod
+	var x registry.StatActivity
+	if _, err := pgx.ForEachRow(rows, []any{&p.Year, &p.Quarter, &x.Reports, &x.Participants, &x.Volunteers,
+		&x.VolunteerHours, &x.Beneficiaries}, func() error {
+		acts[p] = x
+		return nil
+	}); err != nil {
+		return translate(err)
+	}
+	for i, qp := range quarters {
+		var row registry.StatQuarter
+		if i == len(quarters)-1 {
+			t := s.Total
+			row = registry.StatQuarter{Snapshot: true, Live: int64(t.Live), Abnormal: int64(t.Abnormal),
+				Ended: int64(t.Ended), PartyCovered: int64(t.PartyCovered)}
+		} else {
+			row = snaps[ends[i]]
+		}
+		row.Period = qp
+		row.Activity = acts[qp]
+		s.Trends.Quarters = append(s.Trends.Quarters, row)
+	}
+	return nil
+}
+
+// snapshotStatement writes every community's row for @month from the kept counts of now; a month already taken
+// is retaken.
+const snapshotStatement = `
+	INSERT INTO stat_month_snapshots AS s (community_code, month, live, abnormal, ended, party_covered)
+	SELECT v.code, @month::date,
+	       coalesce(sum(c.n) FILTER (WHERE c.status IN ('normal', 'abnormal')), 0),
+	       coalesce(sum(c.n) FILTER (WHERE c.status = 'abnormal'), 0),
+	       coalesce(sum(c.n) FILTER (WHERE c.status IN ('dissolved', 'revoked')), 0),
+	       coalesce(sum(c.n) FILTER (WHERE c.status IN ('normal', 'abnormal') AND c.party_status <> '未覆盖'), 0)
+	FROM divisions v LEFT JOIN org_stat_counts c ON c.community_code = v.code
+	WHERE v.level = 'community'
+	GROUP BY v.code
+	ON CONFLICT (community_code, month) DO UPDATE SET live = excluded.live, abnormal = excluded.abnormal,
+		ended = excluded.ended, party_covered = excluded.party_covered, taken_at = now()`
+
+// TakeStatSnapshot writes the monthly snapshot of month (its first day) from the organizations as they are now,
+// in one statement; run at a month's end (`portal stats-snapshot`) it keeps that month's end state.
+func (db *DB) TakeStatSnapshot(ctx context.Context, month time.Time) error {
+	_, err := db.pool(planFresh).Exec(ctx, snapshotStatement, pgx.NamedArgs{"month": monthOf(month)})
+	return translate(err)
+}
+
+// ensurePreviousSnapshot takes the snapshot of the month before now's (北京时间) when that month has none: the
+// first statistics page of a month keeps the state the last month ended with, if nothing took it at its end.
+func (db *DB) ensurePreviousSnapshot(ctx context.Context, now time.Time) error {
+	prev := monthOf(now).AddDate(0, -1, 0)
+	var has bool
+	if err := db.pool(planFresh).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM stat_month_snapshots WHERE month = $1)`,
+		prev).Scan(&has); err != nil || has {
+		return translate(err)
+	}
+	_, err := db.pool(planFresh).Exec(ctx, snapshotStatement, pgx.NamedArgs{"month": prev})
+	return translate(err)
+}
+
+// BackfillStatSnapshots writes, for every month from 2021 to the one before now's that has no snapshot, each
+// community's state rebuilt from the organizations' founding and status dates: a group counts from the month it
+// was founded (or recorded), until the month it was dissolved; 活动异常 and 党建 are taken as they are now, from
+// the month of their status. One set-based statement, for the demo data and a database that predates the
+// snapshots.
+func (db *DB) BackfillStatSnapshots(ctx context.Context, now time.Time) error {
+	from := time.Date(registry.FirstStatYear, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := monthOf(now).AddDate(0, -1, 0)
+	if to.Before(from) {
+		return nil
+	}
+	_, err := db.pool(planFresh).Exec(ctx, `
+		WITH o AS (
+			SELECT community_code,
+			       greatest(date_trunc('month', coalesce(founded_on, (created_at AT TIME ZONE 'Asia/Shanghai')::date)),
+			                @from::date)::date AS born,
+			       CASE WHEN status IN ('dissolved', 'revoked') THEN greatest(date_trunc('month',
+			           coalesce(status_on, (updated_at AT TIME ZONE 'Asia/Shanghai')::date)), @from::date)::date END AS died,
+			       CASE WHEN status = 'abnormal' THEN greatest(date_trunc('month',
+			           coalesce(status_on, (updated_at AT TIME ZONE 'Asia/Shanghai')::date)), @from::date)::date END AS ab,
+			       (party_status <> '未覆盖')::int AS party
+			FROM organizations),
+		d AS (
+			SELECT community_code, month, sum(live) AS live, sum(ab) AS ab, sum(ended) AS ended, sum(party) AS party
+			FROM (SELECT community_code, born AS month, 1 AS live, 0 AS ab, 0 AS ended, party FROM o
+			      UNION ALL SELECT community_code, died, -1, 0, 1, -party FROM o WHERE died IS NOT NULL
+			      UNION ALL SELECT community_code, ab, 0, 1, 0, 0 FROM o WHERE ab IS NOT NULL) x
+			GROUP BY 1, 2),
+		grid AS (
+			SELECT v.code AS community_code, m::date AS month
+			FROM divisions v, generate_series(@from::date, @to::date, interval '1 month') m
+			WHERE v.level = 'community'),
+		run AS (
+			SELECT g.community_code, g.month,
+			       sum(coalesce(d.live, 0)) OVER w AS live, sum(coalesce(d.ab, 0)) OVER w AS abnormal,
+			       sum(coalesce(d.ended, 0)) OVER w AS ended, sum(coalesce(d.party, 0)) OVER w AS party_covered
+			FROM grid g LEFT JOIN d ON d.community_code = g.community_code AND d.month = g.month
+			WINDOW w AS (PARTITION BY g.community_code ORDER BY g.month))
+		INSERT INTO stat_month_snapshots (community_code, month, live, abnormal, ended, party_covered)
+		SELECT community_code, month, live, abnormal, ended, party_covered FROM run
+		WHERE NOT EXISTS (SELECT 1 FROM stat_month_snapshots s WHERE s.month = run.month)
+		ON CONFLICT (community_code, month) DO NOTHING`, pgx.NamedArgs{"from": from, "to": to})
+	return translate(err)
+}
+
+// monthOf is the first day of t's month in 北京时间, as a date.
+func monthOf(t time.Time) time.Time {
+	b := t.In(portal.Beijing)
+	return time.Date(b.Year(), b.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// statGrowth fills each community's live organizations when the period's year began and ended, from the monthly
+// snapshots (December of the year before, else January; December of the year, or now for the year under way),
+// and each child's 重大活动 of the period with those reported before they began. pilots are the 试点 communities
+// when the page follows them.
+func (db *DB) statGrowth(ctx context.Context, s *registry.Stats, at func(string) *registry.StatChild, pilots []string, now time.Time) error {
+	y := s.Query.Period.Year
+	dec := time.Date(y-1, 12, 1, 0, 0, 0, 0, time.UTC)
+	jan := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(y, 12, 1, 0, 0, 0, 0, time.UTC)
+	current := y >= now.In(portal.Beijing).Year()
+	f := pgx.NamedArgs{"code": s.Division.Code, "area": string(s.Query.Area), "pilots": pilots,
+		"months": []time.Time{dec, jan, end}, "from": s.Query.Period.Start(), "to": s.Query.Period.End()}
+	if pilots == nil {
+		f["pilots"] = []string{}
+	}
+	rows, _ := db.pool(planFresh).Query(ctx, `
+		SELECT community_code, month, live FROM stat_month_snapshots c
+		WHERE month = ANY(@months::date[]) AND `+trendFilter, f)
+	type snap struct{ start, startMonth, end int }
+	got := map[string]*snap{}
+	var code string
+	var m time.Time
+	var live int
+	if _, err := pgx.ForEachRow(rows, []any{&code, &m, &live}, func() error {
+		x := got[code]
+		if x == nil {
+			x = &snap{start: -1, end: -1}
+			got[code] = x
+		}
+		switch month := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC); {
+		case month.Equal(dec):
+			x.start = live
+		case month.Equal(jan) && x.start < 0:
+			x.start = live
+		}
+		if time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC).Equal(end) {
+			x.end = live
+		}
+		return nil
+	}); err != nil {
+		return translate(err)
+	}
+	for i := range s.Communities {
+		c := &s.Communities[i]
+		c.LiveStart, c.LiveEnd = c.Live, c.Live
+		if x := got[c.Code]; x != nil {
+			if x.start >= 0 {
+				c.LiveStart = x.start
+			}
+			if x.end >= 0 && !current {
+				c.LiveEnd = x.end
+			}
+		}
+	}
+
+	rows, _ = db.pool(planFresh).Query(ctx, `
+		SELECT community_code, sum(notices)::int, sum(before_start)::int FROM notice_lead_counts c
+		WHERE month >= @from::date AND month < @to::date AND `+trendFilter+`
+		GROUP BY 1`, f)
+	var n, before int
+	_, err := pgx.ForEachRow(rows, []any{&code, &n, &before}, func() error {
+		if ch := at(code); ch != nil {
+			ch.Notices += n
+			ch.NoticesBefore += before
+		}
+		return nil
+	})
+	return translate(err)
+}

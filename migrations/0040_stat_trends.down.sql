@@ -1,0 +1,12 @@
+DROP TABLE stat_month_snapshots;
+DROP TRIGGER evaluations_append_only ON evaluations;
+DROP FUNCTION evaluations_append_only();
+DROP TRIGGER evaluation_grade_insert ON evaluations;
+DROP FUNCTION evaluation_grade_apply();
+DROP TABLE evaluation_grade_counts;
+DROP TRIGGER work_report_ontime_delete ON work_reports;
+DROP TRIGGER work_report_ontime_update ON work_reports;
+DROP TRIGGER work_report_ontime_insert ON work_reports;
+DROP FUNCTION work_report_ontime_apply();
+DROP FUNCTION work_report_period_end(integer, smallint);
+DROP TABLE work_report_ontime_counts;
