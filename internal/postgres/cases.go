@@ -375,21 +375,24 @@ type CaseLoad struct {
 func (db *DB) LoadCases(ctx context.Context, actor portal.Actor, cases []CaseLoad) error {
 	return caseErr(db.inTx(ctx, func(tx pgx.Tx) error {
 		for _, l := range cases {
-			var published *time.Time
+			var published, decided *time.Time
 			if l.Status == registry.CasePublished {
 				published = &l.DecidedAt
+			}
+			if l.Status != registry.CaseSubmitted {
+				decided = &l.DecidedAt
 			}
 			var id int64
 			if err := tx.QueryRow(ctx, `
 				INSERT INTO typical_cases (org_id, district_code, town_code, community_code, author_code, title,
 					series, story, status, reason, submitted_at, updated_at, decided_at, published_at)
 				SELECT o.id, o.district_code, o.town_code, o.community_code, @author, @title, @series, @story,
-					@status, @reason, @submitted, @decided, @decided_at, @published
+					@status, @reason, @submitted, @updated, @decided_at, @published
 				FROM organizations o WHERE o.id = @org
 				RETURNING id`,
 				pgx.NamedArgs{"org": l.OrgID, "author": l.Author, "title": l.Title, "series": l.Series,
 					"story": l.Story, "status": string(l.Status), "reason": l.Reason, "submitted": l.SubmittedAt,
-					"decided": l.DecidedAt, "decided_at": published, "published": published}).Scan(&id); err != nil {
+					"updated": l.DecidedAt, "decided_at": decided, "published": published}).Scan(&id); err != nil {
 				return err
 			}
 			if err := insertCaseEvent(ctx, tx, actor, id, "", registry.CaseSubmitted, "", l.SubmittedAt); err != nil {

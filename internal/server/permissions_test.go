@@ -47,6 +47,12 @@ var publicRouteAccess = map[string]access{
 	"GET /open-data/organizations.json": public,
 	"GET /account/password":             signedIn,
 	"POST /account/password":            signedIn,
+
+	// 典型案例 (issue 14): the published cases and their photos
+	"GET /cases":                             public,
+	"GET /cases/{id}":                        public,
+	"GET /cases/{id}/photos/{photoID}":       public,
+	"GET /cases/{id}/photos/{photoID}/thumb": public,
 }
 
 // expectedAccess is the matrix: tier areas by their prefix, everything else from the explicit list.
