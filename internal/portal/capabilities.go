@@ -74,6 +74,9 @@ const (
 	ViewCases   Action = "cases.view"   // the cases inside the jurisdiction, in every state
 	WriteCases  Action = "cases.write"  // write a case about a group of the jurisdiction, resubmit a returned one
 	DecideCases Action = "cases.decide" // 发布, 退回 with a reason, 撤下 a published case
+
+	ViewAnnouncements    Action = "announcements.view"    // 通知公告 and 政策文件 the account's division reads
+	PublishAnnouncements Action = "announcements.publish" // publish for the own division, withdraw one's own
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -144,6 +147,10 @@ var capabilities = map[Action][]Tier{
 	ViewCases:   {TierDistrict, TierTown},
 	WriteCases:  {TierDistrict, TierTown},
 	DecideCases: {TierDistrict},
+
+	// 通知公告 and 政策文件: the district publishes for the district, a town for its own town.
+	ViewAnnouncements:    {TierDistrict, TierTown},
+	PublishAnnouncements: {TierDistrict, TierTown},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

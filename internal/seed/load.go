@@ -80,5 +80,8 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password str
 	if err := LoadDemoCases(ctx, db, time.Now()); err != nil {
 		return false, err
 	}
+	if err := LoadDemoAnnouncements(ctx, db, time.Now()); err != nil {
+		return false, err
+	}
 	return true, db.SetFact(ctx, "demo_loaded", "yes")
 }
