@@ -156,3 +156,9 @@ type PublicAnnouncementListView struct {
 	FirstHref string
 	NextHref  string
 }
+
+// HomeLatest is what the home page shows of the latest publications.
+type HomeLatest struct {
+	Cases   []CaseCard
+	Notices []PublicAnnouncementCard
+}

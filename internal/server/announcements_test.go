@@ -26,7 +26,7 @@ func TestAnnouncementFormBadInput(t *testing.T) {
 	}
 	doc := res.doc(t)
 	for _, f := range []string{"kind", "title", "body", "files"} {
-		if doc.Find(`[data-field="` + f + `"] .msg`).Length() != 1 {
+		if doc.Find(`[data-field="`+f+`"] .msg`).Length() != 1 {
 			t.Errorf("no message at %s", f)
 		}
 	}
@@ -98,5 +98,26 @@ func TestAnnouncementPublishReadWithdraw(t *testing.T) {
 	}
 	if res := anon.get("/policies/" + tid); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("a withdrawn policy is public: %d", res.StatusCode)
+	}
+}
+
+// The home page is the front door: the search box, the counts by town, and the latest notices and cases, each
+// linking to its public page.
+func TestHomeShowsLatestNoticesAndCases(t *testing.T) {
+	a := newApp(t, nil)
+	doc := a.client().get("/").doc(t)
+	if doc.Find("#home-search #q").Length() != 1 || doc.Find("#home-towns li").Length() == 0 {
+		t.Fatal("the search box or the town counts are gone")
+	}
+	notices := doc.Find("#home-notices li a")
+	if notices.Length() == 0 || !strings.HasPrefix(notices.First().AttrOr("href", ""), "/announcements/") {
+		t.Fatalf("no latest notices: %d", notices.Length())
+	}
+	if notices.First().Text() != "双龙湖街道社区社会组织公益服务月活动安排" {
+		t.Errorf("the newest notice is not first: %q", notices.First().Text())
+	}
+	cases := doc.Find("#home-cases li a")
+	if cases.Length() == 0 || !strings.HasPrefix(cases.First().AttrOr("href", ""), "/cases/") {
+		t.Fatalf("no latest cases: %d", cases.Length())
 	}
 }

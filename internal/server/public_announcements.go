@@ -100,8 +100,18 @@ func handlePublicAnnouncement(db publicAnnouncementStore, ps *publicScoper, kind
 	}
 }
 
-// latestPublished is the newest published ones of kind for the home page.
-func latestPublished(ctx context.Context, db publicAnnouncementStore, scope portal.Scope, kind registry.AnnouncementKind, n int) ([]web.PublicAnnouncementCard, error) {
-	as, err := db.PublishedAnnouncements(ctx, scope, kind, nil, n)
-	return web.NewPublicAnnouncementCards(as, publicAnnouncementBase[kind]), err
+type homeLatestStore interface {
+	publishedCaseLister
+	PublishedAnnouncements(ctx context.Context, scope portal.Scope, kind registry.AnnouncementKind, after *registry.AnnouncementCursor, limit int) ([]registry.Announcement, error)
+}
+
+// homeLatest is the home page's five latest 通知公告 and three latest 典型案例.
+func homeLatest(ctx context.Context, db homeLatestStore, scope portal.Scope) (web.HomeLatest, error) {
+	as, err := db.PublishedAnnouncements(ctx, scope, registry.KindNotice, nil, 5)
+	if err != nil {
+		return web.HomeLatest{}, err
+	}
+	cs, err := db.PublishedCases(ctx, scope, 0, nil, 3)
+	return web.HomeLatest{Notices: web.NewPublicAnnouncementCards(as, publicAnnouncementBase[registry.KindNotice]),
+		Cases: web.NewCaseCards(cs)}, err
 }
