@@ -115,7 +115,7 @@ func NewAnnouncementView(p Page, a registry.Announcement, files []registry.Annou
 		v.Withdrawn = a.Reason
 	}
 	for _, f := range files {
-		v.Files = append(v.Files, AnnouncementFileView{Href: href + "/files/" + strconv.FormatInt(f.ID, 10),
+		v.Files = append(v.Files, AnnouncementFileView{Href: href + "/documents/" + strconv.FormatInt(f.ID, 10),
 			Name: f.Filename, Size: fileSize(f.SizeBytes)})
 	}
 	return v

@@ -24,7 +24,7 @@ func (s *Server) announcementRoutes(a area, paths web.Paths, up *uploads.Store) 
 	a.post("/announcements", portal.PublishAnnouncements, handleAnnouncementPublish(s.db, up, paths, s.resp))
 	a.get("/announcements/{id}", portal.ViewAnnouncements, handleAnnouncementShow(s.db, paths, s.resp))
 	a.post("/announcements/{id}/withdraw", portal.PublishAnnouncements, handleAnnouncementWithdraw(s.db, paths, s.resp))
-	a.get("/announcements/{id}/files/{fileID}", portal.ViewAnnouncements, handleAnnouncementFile(s.db, nil, "", up, s.resp))
+	a.get("/announcements/{id}/documents/{fileID}", portal.ViewAnnouncements, handleAnnouncementFile(s.db, nil, "", up, s.resp))
 }
 
 // announcementListLimit is a signed-in list's page.

@@ -54,12 +54,12 @@ var publicRouteAccess = map[string]access{
 	"GET /cases/{id}/photos/{photoID}":       public,
 	"GET /cases/{id}/photos/{photoID}/thumb": public,
 	// 通知公告 and 政策文件 (issue 14)
-	"GET /announcements":                     public,
-	"GET /announcements/{id}":                public,
-	"GET /announcements/{id}/files/{fileID}": public,
-	"GET /policies":                          public,
-	"GET /policies/{id}":                     public,
-	"GET /policies/{id}/files/{fileID}":      public,
+	"GET /announcements":                         public,
+	"GET /announcements/{id}":                    public,
+	"GET /announcements/{id}/documents/{fileID}": public,
+	"GET /policies":                              public,
+	"GET /policies/{id}":                         public,
+	"GET /policies/{id}/documents/{fileID}":      public,
 }
 
 // expectedAccess is the matrix: tier areas by their prefix, everything else from the explicit list.

@@ -58,8 +58,8 @@ func (s *Server) routes() http.Handler {
 		r.Get("/open-data/organizations.json", handleOpenDataJSON(s.db, ps, s.cfg.BaseURL, s.resp))
 		r.Get("/cases/{id}/photos/{photoID}", handleCasePhoto(s.db, ps, ph, false, s.resp))
 		r.Get("/cases/{id}/photos/{photoID}/thumb", handleCasePhoto(s.db, ps, ph, true, s.resp))
-		r.Get("/announcements/{id}/files/{fileID}", handleAnnouncementFile(s.db, ps, registry.KindNotice, up, s.resp))
-		r.Get("/policies/{id}/files/{fileID}", handleAnnouncementFile(s.db, ps, registry.KindPolicy, up, s.resp))
+		r.Get("/announcements/{id}/documents/{fileID}", handleAnnouncementFile(s.db, ps, registry.KindNotice, up, s.resp))
+		r.Get("/policies/{id}/documents/{fileID}", handleAnnouncementFile(s.db, ps, registry.KindPolicy, up, s.resp))
 	})
 
 	r.Group(func(r chi.Router) {
