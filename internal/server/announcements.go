@@ -267,19 +267,16 @@ func handleAnnouncementFile(db announcementFileStore, ps *publicScoper, kind reg
 			rs.notFound(w, r)
 			return
 		}
-		var scope portal.Scope
+		scope, err := readerScope(r, ps)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
 		if ps != nil {
-			var err error
-			if scope, err = ps.get(r.Context()); err != nil {
-				rs.serverError(w, r, err)
-				return
-			}
 			if _, err := db.PublishedAnnouncement(r.Context(), scope, kind, id); err != nil {
 				rs.fail(w, r, err)
 				return
 			}
-		} else {
-			scope = accountFrom(r.Context()).Scope()
 		}
 		f, err := db.AnnouncementFile(r.Context(), scope, id, fileID, ps != nil)
 		if err != nil {

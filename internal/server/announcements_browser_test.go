@@ -32,6 +32,7 @@ func TestBrowserAnnouncementPublishedAndRead(t *testing.T) {
 	if res := district.click("#announcement-form button[type=submit]"); res.Status != 200 || district.count("#files a") != 1 {
 		t.Fatalf("publish: %d", res.Status)
 	}
+	district.screenshot("announcement-district")
 
 	phone := b.newTab(t)
 	phone.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))

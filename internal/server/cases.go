@@ -180,20 +180,11 @@ func handleCaseCreate(db caseCreator, ph *photos.Store, paths web.Paths, rs *res
 		if !ok {
 			return
 		}
-		if len(p) == 0 {
-			var id int64
-			id, err = db.CreateCase(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, ins)
-			if err == nil {
-				putFlash(r, "典型案例“"+in.Title+"”已提交，等待区民政局审核。")
-				redirect(w, r, base+"/"+strconv.FormatInt(id, 10))
-				return
-			}
-			_ = ph.Remove(keys...)
-			if !errors.Is(err, registry.ErrCaseOrg) {
-				rs.fail(w, r, err)
-				return
-			}
-			p["org"] = "该组织不是本辖区存续的组织，请重新选择"
+		if len(p) == 0 && finishCaseForm(w, r, rs, ph, keys, p, "典型案例“"+in.Title+"”已提交，等待区民政局审核。", func() (string, error) {
+			id, err := db.CreateCase(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, ins)
+			return base + "/" + strconv.FormatInt(id, 10), err
+		}) {
+			return
 		}
 		v.SetChoices(orgs)
 		v.SetProblems(p)
@@ -385,19 +376,10 @@ func handleCaseResubmit(db caseResubmitter, ph *photos.Store, paths web.Paths, r
 		if !ok {
 			return
 		}
-		if len(p) == 0 {
-			err = db.ResubmitCase(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), c.ID, version, in, ins)
-			if err == nil {
-				putFlash(r, "典型案例“"+in.Title+"”已重新提交，等待区民政局审核。")
-				redirect(w, r, v.CancelHref)
-				return
-			}
-			_ = ph.Remove(keys...)
-			if !errors.Is(err, registry.ErrCaseOrg) {
-				rs.fail(w, r, err)
-				return
-			}
-			p["org"] = "该组织不是本辖区存续的组织，请重新选择"
+		if len(p) == 0 && finishCaseForm(w, r, rs, ph, keys, p, "典型案例“"+in.Title+"”已重新提交，等待区民政局审核。", func() (string, error) {
+			return v.CancelHref, db.ResubmitCase(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), c.ID, version, in, ins)
+		}) {
+			return
 		}
 		v.SetChoices(orgs)
 		v.SetProblems(p)
@@ -419,15 +401,10 @@ func handleCasePhoto(db casePhotoStore, ps *publicScoper, ph *photos.Store, thum
 			rs.notFound(w, r)
 			return
 		}
-		var scope portal.Scope
-		if ps != nil {
-			var err error
-			if scope, err = ps.get(r.Context()); err != nil {
-				rs.serverError(w, r, err)
-				return
-			}
-		} else {
-			scope = accountFrom(r.Context()).Scope()
+		scope, err := readerScope(r, ps)
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
 		}
 		p, err := db.CasePhoto(r.Context(), scope, id, photoID, ps != nil)
 		if err != nil {
@@ -461,4 +438,32 @@ func handleCasePhoto(db casePhotoStore, ps *publicScoper, ph *photos.Store, thum
 		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 		http.ServeContent(w, r, "", time.Time{}, f)
 	}
+}
+
+// readerScope is whose records a file request reads: the public scope on the public side (ps set), else the
+// signed-in account's.
+func readerScope(r *http.Request, ps *publicScoper) (portal.Scope, error) {
+	if ps != nil {
+		return ps.get(r.Context())
+	}
+	return accountFrom(r.Context()).Scope(), nil
+}
+
+// finishCaseForm ends a case form whose input passed: save runs the store; on success the flash and the
+// redirect, else the photo files are removed again and a group refused by the store is a message at its field.
+// It reports whether it answered.
+func finishCaseForm(w http.ResponseWriter, r *http.Request, rs *responder, ph *photos.Store, keys []string, p map[string]string, flash string, save func() (string, error)) bool {
+	to, err := save()
+	if err == nil {
+		putFlash(r, flash)
+		redirect(w, r, to)
+		return true
+	}
+	_ = ph.Remove(keys...)
+	if !errors.Is(err, registry.ErrCaseOrg) {
+		rs.fail(w, r, err)
+		return true
+	}
+	p["org"] = "该组织不是本辖区存续的组织，请重新选择"
+	return false
 }

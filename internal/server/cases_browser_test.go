@@ -63,6 +63,7 @@ func TestBrowserCaseWrittenReturnedPublishedRead(t *testing.T) {
 	}
 
 	district.open("/district/cases/" + id)
+	district.screenshot("case-district-decide")
 	if res := district.click("#publish button[type=submit]"); res.Status != 200 || district.text("#case-status") != "已发布" {
 		t.Fatalf("publish: %d, %q", res.Status, district.text("#case-status"))
 	}
