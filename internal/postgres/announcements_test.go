@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 
 	"github.com/yubei-cso/portal/internal/portal"
@@ -64,7 +65,8 @@ func TestAnnouncementScopes(t *testing.T) {
 	if _, err := db.AnnouncementFile(ctx, public, townID, 1, true); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("a withdrawn notice's file is public: %v", err)
 	}
-	if n := noticeCount(t, db, `SELECT count(*) FROM audit_log WHERE object_type = 'announcement'`); n != 3 {
+	if n := noticeCount(t, db, `SELECT count(*) FROM audit_log WHERE object_type = 'announcement' AND object_id IN ($1, $2)`,
+		strconv.FormatInt(townID, 10), strconv.FormatInt(distID, 10)); n != 3 {
 		t.Errorf("%d audit rows", n)
 	}
 }
