@@ -200,6 +200,7 @@ type PublicProfileView struct {
 	CommunityHref string
 	CommunityName string
 	Demo          bool
+	Cases         []CaseCard // its published 典型案例
 }
 
 // NewPublicProfileView formats a profile.

@@ -87,6 +87,8 @@ var navigation = []struct {
 	{"支持平台", "/platforms", portal.ViewPlatforms},
 	{"培育资金", "/funding", portal.ViewFunding},
 	{"供需对接", "/matching", portal.ViewMatching},
+	{"典型案例", "/cases", portal.ViewCases},
+	{"通知公告", "/announcements", portal.ViewAnnouncements},
 	{"账号管理", "/accounts", portal.ManageAccounts},
 	{"审计日志", "/audit", portal.ViewAudit},
 }

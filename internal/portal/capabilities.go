@@ -69,6 +69,16 @@ const (
 	ApplyVenture  Action = "funding.apply"  // apply to a 公益创投 round for a group
 )
 
+// 典型案例 (seed §四(三) 典型引领, issue 14): towns and the district write cases, the district publishes them.
+const (
+	ViewCases   Action = "cases.view"   // the cases inside the jurisdiction, in every state
+	WriteCases  Action = "cases.write"  // write a case about a group of the jurisdiction, resubmit a returned one
+	DecideCases Action = "cases.decide" // 发布, 退回 with a reason, 撤下 a published case
+
+	ViewAnnouncements    Action = "announcements.view"    // 通知公告 and 政策文件 the account's division reads
+	PublishAnnouncements Action = "announcements.publish" // publish for the own division, withdraw one's own
+)
+
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
 // and sees everything read-only; towns file, decide filings and review notices; committees keep their guided
 // groups and submit what the tiers above read.
@@ -132,6 +142,15 @@ var capabilities = map[Action][]Tier{
 	ManageFunding: {TierDistrict, TierTown},
 	ReviewVenture: {TierDistrict, TierTown},
 	ApplyVenture:  {TierTown, TierCommunity},
+
+	// 典型案例: a town writes about its groups, the district about any, and only the district publishes.
+	ViewCases:   {TierDistrict, TierTown},
+	WriteCases:  {TierDistrict, TierTown},
+	DecideCases: {TierDistrict},
+
+	// 通知公告 and 政策文件: the district publishes for the district, a town for its own town.
+	ViewAnnouncements:    {TierDistrict, TierTown},
+	PublishAnnouncements: {TierDistrict, TierTown},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -77,5 +77,11 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password str
 	if err := LoadDemoMatching(ctx, db, time.Now()); err != nil {
 		return false, err
 	}
+	if err := LoadDemoCases(ctx, db, time.Now()); err != nil {
+		return false, err
+	}
+	if err := LoadDemoAnnouncements(ctx, db, time.Now()); err != nil {
+		return false, err
+	}
 	return true, db.SetFact(ctx, "demo_loaded", "yes")
 }

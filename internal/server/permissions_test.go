@@ -47,6 +47,19 @@ var publicRouteAccess = map[string]access{
 	"GET /open-data/organizations.json": public,
 	"GET /account/password":             signedIn,
 	"POST /account/password":            signedIn,
+
+	// 典型案例 (issue 14): the published cases and their photos
+	"GET /cases":                             public,
+	"GET /cases/{id}":                        public,
+	"GET /cases/{id}/photos/{photoID}":       public,
+	"GET /cases/{id}/photos/{photoID}/thumb": public,
+	// 通知公告 and 政策文件 (issue 14)
+	"GET /announcements":                         public,
+	"GET /announcements/{id}":                    public,
+	"GET /announcements/{id}/documents/{fileID}": public,
+	"GET /policies":                              public,
+	"GET /policies/{id}":                         public,
+	"GET /policies/{id}/documents/{fileID}":      public,
 }
 
 // expectedAccess is the matrix: tier areas by their prefix, everything else from the explicit list.

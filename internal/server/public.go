@@ -50,6 +50,7 @@ func handleReadyz(db readiness) http.HandlerFunc {
 type homeStore interface {
 	DivisionCounts(ctx context.Context) (towns, communities int, err error)
 	PublicTownCounts(ctx context.Context, scope portal.Scope) ([]registry.PublicDivisionCount, error)
+	homeLatestStore
 }
 
 // handleHome is the public front door: a search box, the registry's figures and its groups counted by town.
@@ -72,6 +73,10 @@ func handleHome(db homeStore, ps *publicScoper, rs *responder) http.HandlerFunc 
 		}
 		a := accountFrom(r.Context())
 		v := web.NewHomeView(web.NewPage("首页", a, "", ""), towns, communities, counts)
+		if v.Latest, err = homeLatest(r.Context(), db, scope); err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
 		rs.render(w, r, http.StatusOK, web.HomePage(v))
 	}
 }

@@ -21,7 +21,7 @@ var (
 )
 
 // publicPrefixes are the links the walk follows: every public page. /login and the tier areas are not walked.
-var publicPrefixes = []string{"/orgs", "/divisions/", "/verify", "/open-data"}
+var publicPrefixes = []string{"/orgs", "/divisions/", "/verify", "/open-data", "/cases", "/announcements", "/policies"}
 
 // An anonymous visitor walks every public page and download of the seeded registry — the directory with every
 // page of every town and community, every profile and division, every verification by number and by QR

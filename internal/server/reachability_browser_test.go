@@ -157,6 +157,9 @@ func crawlWork(t *testing.T, a *app) {
 	book := ledgerFile(t, ledger.Columns(true), [][]string{ledgerRow("导入", nil)}, nil)
 	town.checkLedger("/town/orgs/import", book)
 	community.checkLedger("/community/orgs/import", book)
+	// 典型案例 with a photo, and a notice with an attachment (issue 14)
+	town.postReportForm("/town/cases", caseForm(a.caseGroup(seed.TownShuanglonghu), "巡查"), []reportFile{{"photos", "现场.png", reportPNG(t, 40, 30)}})
+	town.postReportForm("/town/announcements", announcementForm("notice", "通知"), []reportFile{{"files", "通知.pdf", announcementPDF}})
 }
 
 func TestBrowserEveryPageIsReachableByLinks(t *testing.T) {

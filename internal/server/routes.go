@@ -43,6 +43,12 @@ func (s *Server) routes() http.Handler {
 		r.Get("/verify", handlePublicVerify(s.db, ps, limit, s.resp))
 		r.Get("/verify/{token}", handleFilingVerify(s.db, s.resp))
 		r.Get("/open-data", handleOpenDataPage(s.resp))
+		r.Get("/cases", handlePublicCases(s.db, ps, s.resp))
+		r.Get("/cases/{id}", handlePublicCase(s.db, ps, s.resp))
+		r.Get("/announcements", handlePublicAnnouncements(s.db, ps, registry.KindNotice, s.resp))
+		r.Get("/announcements/{id}", handlePublicAnnouncement(s.db, ps, registry.KindNotice, s.resp))
+		r.Get("/policies", handlePublicAnnouncements(s.db, ps, registry.KindPolicy, s.resp))
+		r.Get("/policies/{id}", handlePublicAnnouncement(s.db, ps, registry.KindPolicy, s.resp))
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(publicDownload)
@@ -50,6 +56,10 @@ func (s *Server) routes() http.Handler {
 			r.Get("/open-data/"+d.Name+".csv", handleOpenDataCSV(s.db, ps, s.cfg.BaseURL, d.Name, s.resp))
 		}
 		r.Get("/open-data/organizations.json", handleOpenDataJSON(s.db, ps, s.cfg.BaseURL, s.resp))
+		r.Get("/cases/{id}/photos/{photoID}", handleCasePhoto(s.db, ps, ph, false, s.resp))
+		r.Get("/cases/{id}/photos/{photoID}/thumb", handleCasePhoto(s.db, ps, ph, true, s.resp))
+		r.Get("/announcements/{id}/documents/{fileID}", handleAnnouncementFile(s.db, ps, registry.KindNotice, up, s.resp))
+		r.Get("/policies/{id}/documents/{fileID}", handleAnnouncementFile(s.db, ps, registry.KindPolicy, up, s.resp))
 	})
 
 	r.Group(func(r chi.Router) {
@@ -159,6 +169,8 @@ func (s *Server) routes() http.Handler {
 			d.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, dp, s.resp))
 
 			s.matchingRoutes(d, dp)
+			s.caseRoutes(d, dp, ph)
+			s.announcementRoutes(d, dp, up)
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
 		})
@@ -279,6 +291,8 @@ func (s *Server) routes() http.Handler {
 			t.post("/funding/rounds/{id}/applications/{appID}/scores", portal.ReviewVenture, handleScore(s.db, tp, s.resp))
 			t.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, tp, s.resp))
 
+			s.caseRoutes(t, tp, ph)
+			s.announcementRoutes(t, tp, up)
 			s.accountRoutes(t, tp)
 		})
 

@@ -1,0 +1,3 @@
+DROP TABLE typical_case_events;
+DROP TABLE typical_case_photos;
+DROP TABLE typical_cases;

@@ -1,0 +1,2 @@
+DROP TABLE announcement_files;
+DROP TABLE announcements;
