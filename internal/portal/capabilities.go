@@ -69,6 +69,11 @@ const (
 	ApplyVenture  Action = "funding.apply"  // apply to a 公益创投 round for a group
 )
 
+// Deadlines, messages and 三会一课 (issue 17).
+const (
+	SetDeadlines Action = "deadlines.set" // the district's 审查期限 and 报送宽限
+)
+
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
 // and sees everything read-only; towns file, decide filings and review notices; committees keep their guided
 // groups and submit what the tiers above read.
@@ -132,6 +137,9 @@ var capabilities = map[Action][]Tier{
 	ManageFunding: {TierDistrict, TierTown},
 	ReviewVenture: {TierDistrict, TierTown},
 	ApplyVenture:  {TierTown, TierCommunity},
+
+	// Deadlines, messages and 三会一课 (issue 17).
+	SetDeadlines: {TierDistrict},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -161,6 +161,8 @@ func (s *Server) routes() http.Handler {
 			s.matchingRoutes(d, dp)
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
+			d.get("/deadlines", portal.SetDeadlines, handleDeadlineSettings(s.db, s.resp))
+			d.post("/deadlines", portal.SetDeadlines, handleDeadlineSave(s.db, s.resp))
 		})
 
 		// 镇街: files the larger unregistered groups, reviews notices, keeps its communities' records.
