@@ -66,7 +66,9 @@ func (s DeadlineSettings) ReviewDue(t time.Time) time.Time {
 }
 
 // ReportDue is when the reports of period p are due: the period's end plus the grace.
-func (s DeadlineSettings) ReportDue(p Period) time.Time { return p.End().AddDate(0, 0, s.ReportGraceDays) }
+func (s DeadlineSettings) ReportDue(p Period) time.Time {
+	return p.End().AddDate(0, 0, s.ReportGraceDays)
+}
 
 // EvaluationDue is when a group's 评估评议 of year y is due: the year's end.
 func EvaluationDue(y int) time.Time { return time.Date(y+1, 1, 1, 0, 0, 0, 0, portal.Beijing) }
@@ -75,12 +77,12 @@ func EvaluationDue(y int) time.Time { return time.Date(y+1, 1, 1, 0, 0, 0, 0, po
 type DueKind string
 
 const (
-	DueApplication    DueKind = "application"    // 登记申请 waiting on the district's decision
-	DueFiling         DueKind = "filing"         // 备案 waiting on the town's decision
-	DueNoticeReview   DueKind = "notice-review"  // 重大活动报告 waiting on the town's 确认
-	DueNoticeChanges  DueKind = "notice-changes" // 重大活动报告 sent back, waiting on the committee
-	DueWorkReport     DueKind = "work-report"    // groups without their 定期工作报告 for a period
-	DueEvaluation     DueKind = "evaluation"     // groups without their 评估评议 for a year
+	DueApplication   DueKind = "application"    // 登记申请 waiting on the district's decision
+	DueFiling        DueKind = "filing"         // 备案 waiting on the town's decision
+	DueNoticeReview  DueKind = "notice-review"  // 重大活动报告 waiting on the town's 确认
+	DueNoticeChanges DueKind = "notice-changes" // 重大活动报告 sent back, waiting on the committee
+	DueWorkReport    DueKind = "work-report"    // groups without their 定期工作报告 for a period
+	DueEvaluation    DueKind = "evaluation"     // groups without their 评估评议 for a year
 )
 
 // DueItemsPerKind bounds how many items of one kind a 工作台 lists; the kind's own list shows the rest.
