@@ -59,13 +59,9 @@ func NewDueView(items []registry.DueItem, p Paths, tier portal.Tier, now time.Ti
 			r.Text, r.Href = it.Title+" · 活动开始前修改并重新提交", p.Notices()+"/"+id
 		case registry.DueWorkReport:
 			r.Text = it.Title + " · " + strconv.Itoa(it.Count) + " 个组织未报送"
-			q := url.Values{"period": {it.Period}}
-			if tier == portal.TierDistrict {
-				q.Set("town", it.Division)
-			}
 			r.Href = p.WorkReports()
 			if tier != portal.TierCommunity {
-				r.Href += "?" + q.Encode()
+				r.Href += "?" + url.Values{"period": {it.Period}}.Encode()
 			}
 		case registry.DueEvaluation:
 			r.Text, r.Href = it.Title+" · "+strconv.Itoa(it.Count)+" 个组织尚未评估", p.Evaluations()

@@ -72,6 +72,7 @@ const (
 // Deadlines, messages and 三会一课 (issue 17).
 const (
 	SetDeadlines Action = "deadlines.set" // the district's 审查期限 and 报送宽限
+	ViewMessages Action = "messages"      // the own 站内消息 inbox, and marking a message read
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -140,6 +141,7 @@ var capabilities = map[Action][]Tier{
 
 	// Deadlines, messages and 三会一课 (issue 17).
 	SetDeadlines: {TierDistrict},
+	ViewMessages: {TierDistrict, TierTown, TierCommunity},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -132,7 +132,8 @@ func (db *DB) DueWork(ctx context.Context, scope portal.Scope, want registry.Due
 }
 
 // dueReports counts the live groups without a first revision for the last period that has ended (due its end
-// plus the grace): per division one level below scope, or the own community's.
+// plus the grace): inside scope, summed from the divisions one level below (the coverage page lists them), or the
+// own community's.
 func (db *DB) dueReports(ctx context.Context, scope portal.Scope, perDivision bool, set registry.DeadlineSettings, now time.Time) ([]registry.DueItem, error) {
 	p := registry.PeriodOf(now).Prev()
 	due := set.ReportDue(p)
@@ -142,14 +143,23 @@ func (db *DB) dueReports(ctx context.Context, scope portal.Scope, perDivision bo
 		if err != nil {
 			return nil, err
 		}
-		var out []registry.DueItem
+		it := registry.DueItem{Kind: registry.DueWorkReport, Division: scope.Division, Period: p.Key(), Due: due}
+		divisions := 0
 		for _, r := range rows {
 			if r.Missing > 0 {
-				out = append(out, registry.DueItem{Kind: registry.DueWorkReport, Title: r.Name + " · " + title,
-					Division: r.Code, Count: r.Missing, Period: p.Key(), Due: due})
+				it.Count += r.Missing
+				divisions++
 			}
 		}
-		return out, nil
+		if divisions == 0 {
+			return nil, nil
+		}
+		below := "村(社区)"
+		if scope.Tier == portal.TierDistrict {
+			below = "镇街"
+		}
+		it.Title = title + "（" + strconv.Itoa(divisions) + " 个" + below + "有未报送）"
+		return []registry.DueItem{it}, nil
 	}
 	var missing int
 	err := db.pool(planFresh).QueryRow(ctx, `

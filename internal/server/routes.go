@@ -54,6 +54,7 @@ func (s *Server) routes() http.Handler {
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.withRequestSession, s.sessions.LoadAndSave, s.loadAccount)
+		r.Use(s.loadUnread) // the header's 站内消息 count
 
 		r.Get("/", handleHome(s.db, ps, s.resp))
 		r.Get("/login", handleLoginPage(s.cfg, s.demo, s.resp))
@@ -159,6 +160,7 @@ func (s *Server) routes() http.Handler {
 			d.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, dp, s.resp))
 
 			s.matchingRoutes(d, dp)
+			s.messageRoutes(d, dp)
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
 			d.get("/deadlines", portal.SetDeadlines, handleDeadlineSettings(s.db, s.resp))
@@ -241,6 +243,7 @@ func (s *Server) routes() http.Handler {
 			t.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, tp, s.resp))
 			s.trainingRoutes(t, tp)
 			s.matchingRoutes(t, tp)
+			s.messageRoutes(t, tp)
 			t.get("/training/plan", portal.ManageTraining, handleTrainingPlanForm(s.db, tp, s.resp))
 			t.post("/training/plan", portal.ManageTraining, handleTrainingPlanSave(s.db, tp, s.resp))
 			t.get("/training/sessions/new", portal.ManageTraining, handleTrainingSessionNew(s.db, tp, s.resp))
@@ -370,6 +373,7 @@ func (s *Server) routes() http.Handler {
 			c.post("/funding/rounds/{id}/applications", portal.ApplyVenture, handleRoundApply(s.db, cp, s.resp))
 
 			s.matchingRoutes(c, cp)
+			s.messageRoutes(c, cp)
 		})
 	})
 	return r
