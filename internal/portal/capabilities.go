@@ -73,6 +73,8 @@ const (
 const (
 	SetDeadlines Action = "deadlines.set" // the district's 审查期限 and 报送宽限
 	ViewMessages Action = "messages"      // the own 站内消息 inbox, and marking a message read
+	// 三会一课 of a group with a 党组织, kept by the tier that keeps the group's record
+	RecordPartyMeetings Action = "orgs.party-meetings"
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -140,8 +142,9 @@ var capabilities = map[Action][]Tier{
 	ApplyVenture:  {TierTown, TierCommunity},
 
 	// Deadlines, messages and 三会一课 (issue 17).
-	SetDeadlines: {TierDistrict},
-	ViewMessages: {TierDistrict, TierTown, TierCommunity},
+	SetDeadlines:        {TierDistrict},
+	ViewMessages:        {TierDistrict, TierTown, TierCommunity},
+	RecordPartyMeetings: {TierTown, TierCommunity},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -244,6 +244,7 @@ func (s *Server) routes() http.Handler {
 			s.trainingRoutes(t, tp)
 			s.matchingRoutes(t, tp)
 			s.messageRoutes(t, tp)
+			s.partyMeetingRoutes(t, tp)
 			t.get("/training/plan", portal.ManageTraining, handleTrainingPlanForm(s.db, tp, s.resp))
 			t.post("/training/plan", portal.ManageTraining, handleTrainingPlanSave(s.db, tp, s.resp))
 			t.get("/training/sessions/new", portal.ManageTraining, handleTrainingSessionNew(s.db, tp, s.resp))
@@ -374,6 +375,7 @@ func (s *Server) routes() http.Handler {
 
 			s.matchingRoutes(c, cp)
 			s.messageRoutes(c, cp)
+			s.partyMeetingRoutes(c, cp)
 		})
 	})
 	return r
