@@ -35,7 +35,9 @@ func (k MeetingKind) Label() string {
 func (k MeetingKind) Valid() bool { return k.Label() != "" }
 
 // HasPartyOrg reports whether a group's 党组织覆盖 is a 党组织 of its own or a joint one: only those hold 三会一课.
-func HasPartyOrg(partyStatus string) bool { return partyStatus == "单独建立" || partyStatus == "联合建立" }
+func HasPartyOrg(partyStatus string) bool {
+	return partyStatus == "单独建立" || partyStatus == "联合建立"
+}
 
 // ErrNoPartyOrg says the group has no 党组织 to hold 三会一课.
 var ErrNoPartyOrg = errors.New("the group has no party organization")
