@@ -70,48 +70,36 @@ func (db *DB) DueWork(ctx context.Context, scope portal.Scope, want registry.Due
 		return nil, err
 	}
 	var out []registry.DueItem
-	read := func(kind registry.DueKind, sql string, args pgx.NamedArgs, due func(time.Time) time.Time) error {
-		args["limit"] = registry.DueItemsPerKind
-		rows, _ := db.pool(planFresh).Query(ctx, sql, scopeArgs(scope, args))
-		var it registry.DueItem
-		var at time.Time
-		_, err := pgx.ForEachRow(rows, []any{&it.ID, &it.Title, &at}, func() error {
-			out = append(out, registry.DueItem{Kind: kind, ID: it.ID, Title: it.Title, Count: 1, Due: due(at)})
-			return nil
-		})
-		return translate(err)
-	}
 	same := func(t time.Time) time.Time { return t }
-	if want.Applications {
-		if err := read(registry.DueApplication, `
-			SELECT id, name, submitted_at FROM applications a
-			WHERE status IN ('submitted', 'accepted') AND `+scopeOn("a")+`
-			ORDER BY submitted_at, id LIMIT @limit`, pgx.NamedArgs{}, set.ReviewDue); err != nil {
-			return nil, err
+	// Each kind of open record: whether it is wanted, its rows oldest first, and its due time from theirs.
+	for _, k := range []struct {
+		on   bool
+		kind registry.DueKind
+		sql  string
+		due  func(time.Time) time.Time
+	}{
+		{want.Applications, registry.DueApplication, `SELECT id, name, submitted_at FROM applications a
+			WHERE status IN ('submitted', 'accepted') AND ` + scopeOn("a") + ` ORDER BY submitted_at, id`, set.ReviewDue},
+		{want.Filings, registry.DueFiling, `SELECT id, name, submitted_at FROM filings a
+			WHERE status = 'submitted' AND ` + scopeOn("a") + ` ORDER BY submitted_at, id`, set.ReviewDue},
+		{want.NoticeReviews, registry.DueNoticeReview, `SELECT id, title, starts_at FROM major_activities a
+			WHERE status = 'submitted' AND ` + scopeOn("a") + ` ORDER BY starts_at, id`, same},
+		{want.NoticeChanges, registry.DueNoticeChanges, `SELECT id, title, starts_at FROM major_activities a
+			WHERE status = 'changes_requested' AND ` + scopeOn("a") + ` ORDER BY starts_at, id`, same},
+	} {
+		if !k.on {
+			continue
 		}
-	}
-	if want.Filings {
-		if err := read(registry.DueFiling, `
-			SELECT id, name, submitted_at FROM filings f
-			WHERE status = 'submitted' AND `+scopeOn("f")+`
-			ORDER BY submitted_at, id LIMIT @limit`, pgx.NamedArgs{}, set.ReviewDue); err != nil {
-			return nil, err
-		}
-	}
-	if want.NoticeReviews {
-		if err := read(registry.DueNoticeReview, `
-			SELECT id, title, starts_at FROM major_activities m
-			WHERE status = 'submitted' AND `+scopeOn("m")+`
-			ORDER BY starts_at, id LIMIT @limit`, pgx.NamedArgs{}, same); err != nil {
-			return nil, err
-		}
-	}
-	if want.NoticeChanges {
-		if err := read(registry.DueNoticeChanges, `
-			SELECT id, title, starts_at FROM major_activities m
-			WHERE status = 'changes_requested' AND `+scopeOn("m")+`
-			ORDER BY starts_at, id LIMIT @limit`, pgx.NamedArgs{}, same); err != nil {
-			return nil, err
+		rows, _ := db.pool(planFresh).Query(ctx, k.sql+` LIMIT @limit`,
+			scopeArgs(scope, pgx.NamedArgs{"limit": registry.DueItemsPerKind}))
+		var id int64
+		var title string
+		var at time.Time
+		if _, err := pgx.ForEachRow(rows, []any{&id, &title, &at}, func() error {
+			out = append(out, registry.DueItem{Kind: k.kind, ID: id, Title: title, Count: 1, Due: k.due(at)})
+			return nil
+		}); err != nil {
+			return nil, translate(err)
 		}
 	}
 	if want.WorkReports {
