@@ -90,6 +90,10 @@ func TestSweepOverdueReportsOnce(t *testing.T) {
 	if registry.PeriodOf(now) != registry.PeriodOf(time.Now()) {
 		now = time.Now()
 	}
+	// The demo loader swept once already: start from no reminders.
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM messages WHERE kind = 'work_report'`); err != nil {
+		t.Fatal(err)
+	}
 	n, err := db.SweepOverdueReports(ctx, now)
 	if err != nil || n == 0 {
 		t.Fatalf("first sweep wrote %d %v", n, err)
