@@ -124,6 +124,8 @@ type OrgDetailView struct {
 	Revealed      *RevealedLeader
 	Problems      map[string]string
 	Links         OrgLinks
+
+	PartyMeetings PartyMeetingsView // 三会一课 (party_meetings.templ)
 }
 
 // StatusConfirm is what the status form asks before it changes anything.

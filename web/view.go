@@ -59,6 +59,8 @@ type UserBar struct {
 	Username     string
 	TierLabel    string
 	DivisionName string
+	Inbox        string // the 站内消息 page, with the unread count (Unread, "" for none)
+	Unread       string
 }
 
 // NavItem is one link of a tier's navigation.
@@ -102,6 +104,7 @@ func NewPage(title string, a *portal.Account, current, flash string) Page {
 	p.User = &UserBar{DisplayName: a.DisplayName, Username: a.Username, TierLabel: a.Tier.Label(),
 		DivisionName: a.DivisionName}
 	root := "/" + string(a.Tier)
+	p.User.Inbox, p.User.Unread = inboxOf(*a)
 	for _, n := range navigation {
 		if portal.Allowed(*a, n.action) {
 			p.Nav = append(p.Nav, NavItem{Label: n.label, Href: root + n.path})

@@ -245,6 +245,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	pages = append(pages, statsPages(statsCode)...)
 	pages = append(pages, []page{
+		// Issue 17: the 工作台 with its 到期事项 (kept counts and open-item ranges), and an inbox.
+		{"区级工作台 到期事项", "/district/", "bench-district", 8},
+		{"镇街工作台 到期事项", "/town/", "bench-town", 8},
+		{"区级站内消息", "/district/messages", "bench-district", 8},
 		// Anonymous, as residents use them; PERFORMANCE.md sets the public bars at 8 connections.
 		{"公开名录搜索 " + strconv.Itoa(len(searches)) + " 个词轮换", searches[0], "", 8},
 		{"公开组织主页 " + strconv.Itoa(len(profiles)) + " 个轮换", profiles[0], "", 8},

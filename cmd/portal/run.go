@@ -39,6 +39,7 @@ commands:
   divisions import FILE    import a real community list (CSV: code,name,parent_code,urban_rural[,managed_by])
   stats snapshot [-backfill]  keep this month's counts per community for the statistics' trend (monthly, from cron)
   audit purge              delete audit rows older than PORTAL_AUDIT_RETENTION_DAYS (never under 180 days)
+  messages sweep           站内消息 to committees whose groups' 定期工作报告 are overdue (once per period)
   pg start|stop|url [-dir D]  manage the private PostgreSQL cluster used by make run and make test
   gen -orgs N              append N generated organizations (COPY) for load tests; never in production
 `
@@ -126,6 +127,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runStats(ctx, rest, getenv, stdout)
 	case "audit":
 		return runAudit(ctx, rest, getenv, stdout)
+	case "messages":
+		return runMessages(ctx, rest, getenv, stdout)
 	case "pg":
 		return runPG(ctx, rest, stdout, stderr)
 	case "gen":

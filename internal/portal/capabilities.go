@@ -79,6 +79,14 @@ const (
 	PublishAnnouncements Action = "announcements.publish" // publish for the own division, withdraw one's own
 )
 
+// Deadlines, messages and 三会一课 (issue 17).
+const (
+	SetDeadlines Action = "deadlines.set" // the district's 审查期限 and 报送宽限
+	ViewMessages Action = "messages"      // the own 站内消息 inbox, and marking a message read
+	// 三会一课 of a group with a 党组织, kept by the tier that keeps the group's record
+	RecordPartyMeetings Action = "orgs.party-meetings"
+)
+
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
 // and sees everything read-only; towns file, decide filings and review notices; committees keep their guided
 // groups and submit what the tiers above read.
@@ -151,6 +159,10 @@ var capabilities = map[Action][]Tier{
 	// 通知公告 and 政策文件: the district publishes for the district, a town for its own town.
 	ViewAnnouncements:    {TierDistrict, TierTown},
 	PublishAnnouncements: {TierDistrict, TierTown},
+	// Deadlines, messages and 三会一课 (issue 17).
+	SetDeadlines:        {TierDistrict},
+	ViewMessages:        {TierDistrict, TierTown, TierCommunity},
+	RecordPartyMeetings: {TierTown, TierCommunity},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -135,6 +135,7 @@ type Account struct {
 	CreatedAt      time.Time
 	LastLoginAt    *time.Time
 	Version        int // optimistic lock for administrative changes
+	Unread         int // unread 站内消息, read for each signed-in request (the page header shows it)
 }
 
 // Scope is the account's jurisdiction.

@@ -31,7 +31,8 @@ func (r Role) Label() string {
 
 // readActions are open to every role of a tier that may take them.
 var readActions = []Action{ViewDashboard, ViewOrgs, ViewFilings, ViewApplications, ViewReports, ViewNotices,
-	ViewWorkReports, ViewEvaluations}
+	ViewWorkReports, ViewEvaluations,
+	ViewMessages} // every role keeps its own inbox
 
 // roleActions is the role layer of the capability table: what each role may do beyond reading.
 var roleActions = map[Role][]Action{

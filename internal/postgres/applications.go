@@ -339,6 +339,9 @@ func (db *DB) applicationTransition(ctx context.Context, scope portal.Scope, act
 		if err := insertApplicationEvent(ctx, tx, actor, id, l.app.Status, to, reason); err != nil {
 			return err
 		}
+		if err := notifyNews(ctx, tx, actor.AccountID, msgApplication, id, applicationNews, to); err != nil {
+			return err
+		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "application." + string(to),
 			ObjectType: "application", ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
 			Detail: string(l.app.Status) + " → " + string(to)})

@@ -480,6 +480,9 @@ func (db *DB) ApproveFiling(ctx context.Context, scope portal.Scope, actor porta
 		if d.FilingNo != "" {
 			detail += " " + d.FilingNo
 		}
+		if err := notifyOffice(ctx, tx, actor.AccountID, msgFiling, id, "备案已通过审核"); err != nil {
+			return err
+		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "filing.approve", ObjectType: "filing",
 			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK, Detail: detail})
 	})
@@ -534,6 +537,9 @@ func (db *DB) ReturnFiling(ctx context.Context, scope portal.Scope, actor portal
 				decided_at = now(), self_decided = @self, version = version + 1
 			WHERE id = @id`, pgx.NamedArgs{"id": id, "reason": reason, "actor_id": actorRef(actor),
 			"self": self}); err != nil {
+			return err
+		}
+		if err := notifyOffice(ctx, tx, actor.AccountID, msgFiling, id, "备案被退回，请按退回理由修改"); err != nil {
 			return err
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "filing.return", ObjectType: "filing",

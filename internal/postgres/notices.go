@@ -368,6 +368,9 @@ func (db *DB) noticeStep(ctx context.Context, scope portal.Scope, actor portal.A
 		if err := insertNoticeEvent(ctx, tx, actor, id, l.notice.Status, to, reason, now); err != nil {
 			return err
 		}
+		if err := notifyNews(ctx, tx, actor.AccountID, msgNotice, id, noticeNews, to); err != nil {
+			return err
+		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: noticeActions[to],
 			ObjectType: "major_activity", ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
 			Detail: string(l.notice.Status) + " → " + string(to)})

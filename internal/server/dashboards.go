@@ -17,6 +17,7 @@ type dashboardStore interface {
 	Figures(ctx context.Context, scope portal.Scope) (registry.DivisionFigures, error)
 	OrgTotals(ctx context.Context, scope portal.Scope) (registry.OrgTotals, error)
 	WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (registry.WorkWaiting, error)
+	dueStore
 }
 
 // dashboardData is what every tier's dashboard reads: its own division, the ones below it, and its figures.
@@ -27,6 +28,8 @@ type dashboardData struct {
 	figures  registry.DivisionFigures
 	orgs     registry.OrgTotals
 	work     registry.WorkWaiting
+	due      []registry.DueItem
+	now      time.Time
 }
 
 func loadDashboard(ctx context.Context, db dashboardStore, a *portal.Account) (dashboardData, error) {
@@ -45,7 +48,11 @@ func loadDashboard(ctx context.Context, db dashboardStore, a *portal.Account) (d
 	if d.orgs, err = db.OrgTotals(ctx, scope); err != nil {
 		return d, err
 	}
-	d.work, err = db.WorkWaiting(ctx, scope, time.Now())
+	d.now = time.Now()
+	if d.work, err = db.WorkWaiting(ctx, scope, d.now); err != nil {
+		return d, err
+	}
+	d.due, err = loadDue(ctx, db, a, d.now)
 	return d, err
 }
 
@@ -82,6 +89,7 @@ func (d dashboardData) view(r *http.Request) web.DashboardView {
 		v.Waiting = append(v.Waiting, web.WaitItem{Text: strconv.Itoa(n) + " 个下级区划尚无可用账号", Href: root + "/accounts/new"})
 	}
 	v.Waiting = append(v.Waiting, d.waiting(root)...)
+	v.Due = dueView(d.account, d.due, d.now)
 	return v
 }
 

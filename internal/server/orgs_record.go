@@ -437,6 +437,7 @@ type orgShower interface {
 	orgReader
 	OrgFilings(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.OrgFiling, error)
 	LatestEvaluation(ctx context.Context, scope portal.Scope, orgID int64) (registry.OrgEvaluation, bool, error)
+	partyMeetingReader
 }
 
 func handleOrgShow(db orgShower, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -446,6 +447,9 @@ func handleOrgShow(db orgShower, paths web.Paths, rs *responder) http.HandlerFun
 		v, o, err := orgDetail(r.Context(), db, a, base, r)
 		if err == nil {
 			err = orgLinks(r.Context(), db, a, paths, &v, o)
+		}
+		if err == nil {
+			err = partyMeetingsOn(r.Context(), db, a, paths, &v, o)
 		}
 		if err != nil {
 			rs.fail(w, r, err)

@@ -64,6 +64,7 @@ func (s *Server) routes() http.Handler {
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.withRequestSession, s.sessions.LoadAndSave, s.loadAccount)
+		r.Use(s.loadUnread) // the header's 站内消息 count
 
 		r.Get("/", handleHome(s.db, ps, s.resp))
 		r.Get("/login", handleLoginPage(s.cfg, s.demo, s.resp))
@@ -171,8 +172,11 @@ func (s *Server) routes() http.Handler {
 			s.matchingRoutes(d, dp)
 			s.caseRoutes(d, dp, ph)
 			s.announcementRoutes(d, dp, up)
+			s.messageRoutes(d, dp)
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
+			d.get("/deadlines", portal.SetDeadlines, handleDeadlineSettings(s.db, s.resp))
+			d.post("/deadlines", portal.SetDeadlines, handleDeadlineSave(s.db, s.resp))
 		})
 
 		// 镇街: files the larger unregistered groups, reviews notices, keeps its communities' records.
@@ -251,6 +255,8 @@ func (s *Server) routes() http.Handler {
 			t.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, tp, s.resp))
 			s.trainingRoutes(t, tp)
 			s.matchingRoutes(t, tp)
+			s.messageRoutes(t, tp)
+			s.partyMeetingRoutes(t, tp)
 			t.get("/training/plan", portal.ManageTraining, handleTrainingPlanForm(s.db, tp, s.resp))
 			t.post("/training/plan", portal.ManageTraining, handleTrainingPlanSave(s.db, tp, s.resp))
 			t.get("/training/sessions/new", portal.ManageTraining, handleTrainingSessionNew(s.db, tp, s.resp))
@@ -382,6 +388,8 @@ func (s *Server) routes() http.Handler {
 			c.post("/funding/rounds/{id}/applications", portal.ApplyVenture, handleRoundApply(s.db, cp, s.resp))
 
 			s.matchingRoutes(c, cp)
+			s.messageRoutes(c, cp)
+			s.partyMeetingRoutes(c, cp)
 		})
 	})
 	return r
