@@ -124,7 +124,8 @@ func (db *DB) Apply(ctx context.Context, scope portal.Scope, actor portal.Actor,
 }
 
 // VentureApplications lists a round's applications the caller may see (the round's keeper and the district see
-// all; a town or committee its own groups'), the best average first.
+// all; a town reviews a district round, so it sees all of the rounds it sees; a committee its own groups'), the
+// best average first.
 func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, roundID int64) ([]registry.VentureApplication, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT a.id, a.round_id, a.org_id, o.name, o.community_code, a.theme, a.project, (a.requested * 100)::bigint,
@@ -134,7 +135,8 @@ func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, round
 				WHERE s.application_id = a.id), 0),
 			a.progress, a.final_report, a.evaluation, a.version
 		FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
-		WHERE a.round_id = @id AND `+roundSees+` AND (starts_with(m.division_code, @scope_div) OR `+scopeOn("o")+`)
+		WHERE a.round_id = @id AND `+roundSees+`
+			AND (starts_with(m.division_code, @scope_div) OR @scope_tier = 'town' OR `+scopeOn("o")+`)
 		ORDER BY 15 DESC, a.id`, scopeArgs(scope, pgx.NamedArgs{"id": roundID}))
 	apps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.VentureApplication, error) {
 		var a registry.VentureApplication

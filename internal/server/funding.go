@@ -476,8 +476,10 @@ func handleScore(db roundStore, paths web.Paths, rs *responder) http.HandlerFunc
 				rs.errorPage(w, r, http.StatusConflict, "已评过分", "您已为该项目打过分，每位评审人对每个项目只能打分一次。")
 				return
 			case errors.Is(err, registry.ErrOwnDivision):
-				rs.errorPage(w, r, http.StatusConflict, "需回避", "本次创投要求评审人回避本辖区的申报项目，您不能为该项目打分。")
-				return
+				// The refusal is told at the form's first score, so the reviewer sees it where they typed.
+				if len(round.Criteria) > 0 {
+					problems.Add(web.ScoreName(round.Criteria[0]), "本次创投要求评审人回避本辖区的申报项目，您不能为该项目打分")
+				}
 			default:
 				rs.fail(w, r, err)
 				return
@@ -486,7 +488,7 @@ func handleScore(db roundStore, paths web.Paths, rs *responder) http.HandlerFunc
 		v.ScoreFor, v.Problems = app, map[string]string{}
 		for _, c := range round.Criteria {
 			fld := v.Scores[c.ID]
-			fld.Problem = problems["score_"+strconv.FormatInt(c.ID, 10)]
+			fld.Problem = problems[web.ScoreName(c)]
 			v.Scores[c.ID] = fld
 			if fld.Problem != "" {
 				v.Problems[web.ScoreID(app, c)] = fld.Problem
