@@ -73,10 +73,12 @@ func dash(s string) string {
 	return s
 }
 
-// PlatformFormView is the form that registers a platform.
+// PlatformFormView is the form that registers a platform, or (Version set) changes one.
 type PlatformFormView struct {
 	Page
 	Action, CancelHref string
+	Heading, Submit    string
+	Version            string // the platform's version when editing; "" when registering
 	KindOptions        []Option
 	Name, Address      Field
 	Hours, StaffCount  Field
@@ -105,9 +107,33 @@ func RunByChoices(selected string) []Option {
 // NewPlatformForm is an empty form for kinds.
 func NewPlatformForm(page Page, paths Paths, kinds []string) PlatformFormView {
 	return PlatformFormView{Page: page, Action: paths.Platforms(), CancelHref: paths.Platforms(),
-		KindOptions: Choices(kinds, ""), Services: Checks(registry.PlatformServices, nil),
+		Heading: "登记支持平台", Submit: "登记", KindOptions: Choices(kinds, ""), Services: Checks(registry.PlatformServices, nil),
 		RunByOptions: RunByChoices(registry.RunByGovernment), OperatorKinds: Choices(registry.OperatorKinds, ""),
 		Problems: map[string]string{}}
+}
+
+// EditPlatform is the form that changes a platform's facts.
+func (p Paths) EditPlatform(id int64) string { return p.Platform(id) + "/edit" }
+
+// NewPlatformEditForm is the form filled with p's facts as they are.
+func NewPlatformEditForm(page Page, paths Paths, kinds []string, p registry.Platform) PlatformFormView {
+	v := NewPlatformForm(page, paths, kinds)
+	v.Action, v.CancelHref = paths.EditPlatform(p.ID), paths.Platform(p.ID)
+	v.Heading, v.Submit, v.Version = "修改平台信息", "保存", strconv.Itoa(p.Version)
+	v.KindOptions, v.Services = Choices(kinds, p.Kind), Checks(registry.PlatformServices, p.Services)
+	v.RunByOptions, v.OperatorKinds = RunByChoices(p.RunBy), Choices(registry.OperatorKinds, p.OperatorKind)
+	v.Name.Value, v.Address.Value, v.Hours.Value = p.Name, p.Address, p.Hours
+	v.StaffCount.Value, v.ContactName.Value = strconv.Itoa(p.StaffCount), p.ContactName
+	v.OperatorName.Value, v.ContractNo.Value = p.OperatorName, p.ContractNo
+	v.ContractFrom.Value, v.ContractTo.Value = isoDay(p.ContractFrom), isoDay(p.ContractTo)
+	return v
+}
+
+func isoDay(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format("2006-01-02")
 }
 
 // PlatformDetailView is one platform: its facts, rooms, homes, cohort and timeline, and the forms the viewer

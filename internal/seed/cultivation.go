@@ -257,5 +257,10 @@ func loadDemoRounds(ctx context.Context, db *postgres.DB, district portal.Scope)
 			}
 		}
 	}
-	return db.SetRoundStatus(ctx, district, system, closed, registry.RoundClosed)
+	r, err := db.Round(ctx, district, closed)
+	if err != nil {
+		return err
+	}
+	_, err = db.SetRoundStatus(ctx, district, system, closed, r.Version, registry.RoundClosed)
+	return err
 }

@@ -310,6 +310,46 @@ func handleContractAccept(db contractStore, paths web.Paths, rs *responder) http
 	}
 }
 
+type fundCreator interface {
+	CreateFund(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FundInput) (int64, error)
+}
+
+func handleFundNew(paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		rs.render(w, r, http.StatusOK, web.FundFormPage(web.FundFormView{Page: web.NewPage("设立工作基金", a, paths.Funding(), ""),
+			Paths: paths, Problems: map[string]string{}}))
+	}
+}
+
+// handleFundCreate sets up a fund of the clerk's division: 422 with the message at the name (too short, or a
+// fund of that name exists), else 303 to the fund's ledger.
+func handleFundCreate(db fundCreator, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		a := accountFrom(r.Context())
+		f := newForm(r)
+		in := registry.FundInput{Name: f.value("name")}
+		addProblems(f, in.Validate())
+		if f.OK() {
+			id, err := db.CreateFund(r.Context(), a.Scope(), actorOf(r, a), in)
+			if err == nil {
+				putFlash(r, "工作基金“"+in.Name+"”已设立。")
+				redirect(w, r, paths.FundPage(id))
+				return
+			}
+			if !errors.Is(err, registry.ErrFundNameTaken) {
+				rs.fail(w, r, err)
+				return
+			}
+			f.Problems.Add("name", "本单位已设立同名的工作基金")
+		}
+		v := web.FundFormView{Page: web.NewPage("设立工作基金", a, paths.Funding(), ""), Paths: paths, Problems: f.Problems,
+			Name: web.Field{Value: in.Name, Problem: f.Problems["name"]}}
+		rs.render(w, r, http.StatusUnprocessableEntity, web.FundFormPage(v))
+	}
+}
+
 func fundDetail(r *http.Request, db fundStore, paths web.Paths, a *portal.Account, flash string) (web.FundDetailView, registry.Fund, error) {
 	id, ok := pathID(r, "id")
 	if !ok {
