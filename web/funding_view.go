@@ -196,6 +196,8 @@ type ContractDetailView struct {
 	Version                    int
 	Events                     []CultivationEventRow
 	Problems                   map[string]string
+	Documents                  []DocumentRow
+	Uploads                    []DocUpload
 }
 
 // PaymentRow is one installment.

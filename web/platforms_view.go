@@ -150,6 +150,8 @@ type PlatformDetailView struct {
 	Capacity      Field
 	Equipment     Field
 	Homes         []HomeRow
+	Documents     []DocumentRow
+	Uploads       []DocUpload
 	CanHouse      bool
 	OrgOptions    []Option // groups the viewer may house or incubate
 	HomeRoom      []Option
@@ -189,6 +191,7 @@ type RoomRow struct {
 
 // HomeRow is one group's home at a platform.
 type HomeRow struct {
+	ID                                  int64
 	Org, Room, Period, Agreement, State string
 }
 
@@ -243,7 +246,7 @@ func NewPlatformDetail(page Page, paths Paths, p registry.Platform, rooms []regi
 		case h.From.After(d):
 			state = "未开始"
 		}
-		v.Homes = append(v.Homes, HomeRow{Org: h.OrgName, Room: dash(h.RoomName),
+		v.Homes = append(v.Homes, HomeRow{ID: h.ID, Org: h.OrgName, Room: dash(h.RoomName),
 			Period: Date(h.From) + " 至 " + Date(h.To), Agreement: dash(h.Agreement), State: state})
 	}
 	v.Outcomes = registry.CohortOutcomes(cohort)

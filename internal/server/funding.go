@@ -36,6 +36,7 @@ type contractStore interface {
 	Contract(ctx context.Context, scope portal.Scope, id int64) (registry.Contract, error)
 	Payments(ctx context.Context, contractID int64) ([]registry.Payment, error)
 	CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error)
+	ContractDocuments(ctx context.Context, contractID int64) ([]registry.CultivationDocument, error)
 	AddPayment(ctx context.Context, scope portal.Scope, actor portal.Actor, contractID int64, in registry.PaymentInput) error
 	AcceptContract(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.AcceptanceInput) error
 }
@@ -225,7 +226,7 @@ func contractDetail(r *http.Request, db contractStore, paths web.Paths, a *porta
 	}
 	v := web.NewContractDetail(web.NewPage(c.Project, a, paths.Funding(), flash), paths, c, payments, events)
 	v.CanManage = portal.Can(a.Tier, portal.ManageFunding) && c.DivisionCode == a.DivisionCode
-	return v, c, nil
+	return v, c, contractDocuments(r.Context(), db, &v, c)
 }
 
 func handleContractShow(db contractStore, paths web.Paths, rs *responder) http.HandlerFunc {

@@ -32,6 +32,7 @@ type platformReader interface {
 	Cohort(ctx context.Context, scope portal.Scope, platformID int64) ([]registry.Incubation, error)
 	CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error)
 	CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error)
+	PlatformDocuments(ctx context.Context, platformID int64) ([]registry.CultivationDocument, error)
 }
 
 type platformWriter interface {
@@ -283,7 +284,7 @@ func platformDetail(ctx context.Context, db platformReader, paths web.Paths, a *
 		}
 		v.SelectOrg(orgs)
 	}
-	return v, p, nil
+	return v, p, platformDocuments(ctx, db, &v, p, a)
 }
 
 func handlePlatformShow(db platformReader, paths web.Paths, rs *responder) http.HandlerFunc {
