@@ -30,6 +30,7 @@ type FundingView struct {
 	Page
 	Paths           Paths
 	CanManage       bool
+	ContractsXLSX   string // the contracts' spreadsheet, "" for a tier without contract pages
 	All             string
 	BySource        []TotalRow
 	ByTown          []TotalRow

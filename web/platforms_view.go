@@ -309,6 +309,7 @@ type RoomWeekView struct {
 	RoomName, Capacity         string
 	Range                      string
 	PrevHref, NextHref         string
+	ExportHref                 string // the room's bookings as a spreadsheet
 	Days                       []WeekDay
 	CanBook                    bool
 	BookAction                 string
@@ -343,6 +344,7 @@ func NewRoomWeek(page Page, paths Paths, p registry.Platform, room registry.Room
 	v := RoomWeekView{Page: page, PlatformName: p.Name, PlatformHref: paths.Platform(p.ID), RoomName: room.Name,
 		Capacity: strconv.Itoa(room.Capacity) + " 人", Range: Date(monday) + " 至 " + Date(monday.AddDate(0, 0, 6)),
 		PrevHref:   paths.RoomWeek(p.ID, room.ID, monday.AddDate(0, 0, -7)),
+		ExportHref: paths.RoomBookingsExport(p.ID, room.ID),
 		NextHref:   paths.RoomWeek(p.ID, room.ID, monday.AddDate(0, 0, 7)),
 		BookAction: paths.Room(p.ID, room.ID) + "/bookings", Problems: map[string]string{}}
 	for d := 0; d < 7; d++ {

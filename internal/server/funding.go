@@ -95,6 +95,9 @@ func handleFunding(db fundingReader, paths web.Paths, rs *responder) http.Handle
 		v := web.NewFundingView(web.NewPage("培育资金", a, paths.Funding(), takeFlashCtx(r)), paths, rows, all, rural,
 			contracts, funds, rounds)
 		v.CanManage = portal.Can(a.Tier, portal.ManageFunding)
+		if a.Tier != portal.TierCommunity {
+			v.ContractsXLSX = paths.ContractsExport()
+		}
 		rs.render(w, r, http.StatusOK, web.FundingPage(v))
 	}
 }
