@@ -433,6 +433,7 @@ func (p Paths) Funds() string   { return p.Funding() + "/funds" }
 type FundFormView struct {
 	Page
 	Paths    Paths
+	Seen     string // how many funds the division had when the form was shown: the form's token
 	Name     Field
 	Problems map[string]string
 }

@@ -99,7 +99,7 @@ func TestFundNeverOverdrawn(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
 	org := firstOrg(t, db, cultTown)
-	fid, err := db.CreateFund(ctx, cultTown, cultClerk, registry.FundInput{Name: "双龙湖街道测试工作基金"})
+	fid, err := db.CreateFund(ctx, cultTown, cultClerk, ownFunds(t, db, cultTown), registry.FundInput{Name: "双龙湖街道测试工作基金"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,4 +282,20 @@ func TestMoneyTotalsEqualTheirRows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// ownFunds is how many funds the scope's own division has: the fund form's token.
+func ownFunds(t *testing.T, db *postgres.DB, scope portal.Scope) int {
+	t.Helper()
+	fs, err := db.Funds(context.Background(), scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range fs {
+		if f.DivisionCode == scope.Division {
+			n++
+		}
+	}
+	return n
 }

@@ -199,7 +199,7 @@ func loadTownMoney(ctx context.Context, db *postgres.DB, scope portal.Scope, act
 			}
 		}
 	}
-	fund, err := db.CreateFund(ctx, scope, actor, registry.FundInput{Name: name + "社区发展工作基金"})
+	fund, err := db.CreateFund(ctx, scope, actor, 0, registry.FundInput{Name: name + "社区发展工作基金"})
 	if err != nil {
 		return err
 	}

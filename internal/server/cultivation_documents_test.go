@@ -136,3 +136,35 @@ func TestCultivationDocumentsUploadListDownload(t *testing.T) {
 		t.Errorf("a contract's document under a platform's address: %d, want 404", res.StatusCode)
 	}
 }
+
+// cultivationCrawlWork gives the cultivation documents' links something to show: a 委托协议 of a town's entrusted
+// platform (the committee sees its town's platforms) and the 验收报告 of a town's contract (the district sees it).
+func cultivationCrawlWork(t *testing.T, a *app) {
+	t.Helper()
+	town := a.signedIn("demo-town")
+	res := town.post("/town/platforms", url.Values{"kind": {registry.PlatformIncubator}, "name": {"链接测试孵化基地"},
+		"staff_count": {"2"}, "run_by": {registry.RunByEntrusted}, "operator_name": {"渝北区益友社会工作服务中心"},
+		"operator_kind": {registry.OperatorKinds[0]}, "contract_from": {"2026-01-01"}, "contract_to": {"2027-12-31"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register: %d", res.StatusCode)
+	}
+	platform := res.Header.Get("Location")
+	if res := town.postMultipart(platform+"/documents", url.Values{"docs": {"0"}}, []upload{{"document", "委托协议.pdf", testPDF()}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("委托协议: %d", res.StatusCode)
+	}
+	district := a.signedIn("demo-district")
+	res = district.post("/district/platforms", url.Values{"kind": {registry.PlatformFederation}, "name": {"链接测试联合会"},
+		"staff_count": {"2"}, "run_by": {registry.RunByEntrusted}, "operator_name": {"渝北区社区社会组织联合会"},
+		"operator_kind": {registry.OperatorKinds[0]}, "contract_from": {"2026-01-01"}, "contract_to": {"2027-12-31"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register the district's: %d %s", res.StatusCode, res.doc(t).Find(".msg").Text())
+	}
+	if res := district.postMultipart(res.Header.Get("Location")+"/documents", url.Values{"docs": {"0"}}, []upload{{"document", "委托协议.pdf", testPDF()}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the district's 委托协议: %d", res.StatusCode)
+	}
+	contract := firstLink(t, town, "/town/funding", "#contracts tbody a")
+	seen, _ := town.get(contract).doc(t).Find("#acceptance-upload input[name=docs]").Attr("value")
+	if res := town.postMultipart(contract+"/documents", url.Values{"docs": {seen}}, []upload{{"document", "验收报告.pdf", testPDF()}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("验收报告: %d", res.StatusCode)
+	}
+}

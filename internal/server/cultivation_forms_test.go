@@ -95,11 +95,12 @@ func TestFundCreateBadInput(t *testing.T) {
 	if href, _ := town.get("/town/funding").doc(t).Find("#new-fund").Attr("href"); href != "/town/funding/funds/new" {
 		t.Fatalf("the money page links to %q", href)
 	}
-	if res := town.get("/town/funding/funds/new"); res.StatusCode != http.StatusOK {
-		t.Fatalf("the fund form: %d", res.StatusCode)
+	seen, ok := town.get("/town/funding/funds/new").doc(t).Find("#fund-form input[name=funds]").Attr("value")
+	if !ok {
+		t.Fatal("the fund form carries no token")
 	}
 	before := a.moneyWrites()
-	res := town.post("/town/funding/funds", url.Values{"name": {"基"}})
+	res := town.post("/town/funding/funds", url.Values{"funds": {seen}, "name": {"基"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("a one-letter name: %d", res.StatusCode)
 	}
@@ -114,7 +115,16 @@ func TestFundCreateBadInput(t *testing.T) {
 		t.Error("a refused fund wrote something")
 	}
 	const name = "双龙湖街道邻里互助工作基金"
-	res = town.post("/town/funding/funds", url.Values{"name": {name}})
+	if res := town.post("/town/funding/funds", url.Values{"name": {name}}); res.StatusCode != http.StatusConflict {
+		t.Fatalf("no token: %d, want 409", res.StatusCode)
+	}
+	if res := town.post("/town/funding/funds", url.Values{"funds": {seen + "1"}, "name": {name}}); res.StatusCode != http.StatusConflict {
+		t.Fatalf("a stale token: %d, want 409", res.StatusCode)
+	}
+	if a.moneyWrites() != before {
+		t.Fatal("a refused fund wrote something")
+	}
+	res = town.post("/town/funding/funds", url.Values{"funds": {seen}, "name": {name}})
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/town/funding/funds/") {
 		t.Fatalf("a good fund: %d to %s", res.StatusCode, res.Header.Get("Location"))
 	}
@@ -122,7 +132,11 @@ func TestFundCreateBadInput(t *testing.T) {
 		t.Fatal("the fund is not stored for the town")
 	}
 	before = a.moneyWrites()
-	res = town.post("/town/funding/funds", url.Values{"name": {name}})
+	if res := town.post("/town/funding/funds", url.Values{"funds": {seen}, "name": {"另一个工作基金"}}); res.StatusCode != http.StatusConflict {
+		t.Fatalf("the first form posted again: %d, want 409", res.StatusCode)
+	}
+	seen, _ = town.get("/town/funding/funds/new").doc(t).Find("#fund-form input[name=funds]").Attr("value")
+	res = town.post("/town/funding/funds", url.Values{"funds": {seen}, "name": {name}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find(`[data-field="name"] .msg`).Text(), "同名") {
 		t.Fatalf("a taken name: %d", res.StatusCode)
 	}

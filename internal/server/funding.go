@@ -315,14 +315,32 @@ func handleContractAccept(db contractStore, paths web.Paths, rs *responder) http
 }
 
 type fundCreator interface {
-	CreateFund(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FundInput) (int64, error)
+	Funds(ctx context.Context, scope portal.Scope) ([]registry.Fund, error)
+	CreateFund(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.FundInput) (int64, error)
 }
 
-func handleFundNew(paths web.Paths, rs *responder) http.HandlerFunc {
+// ownFunds is how many funds the clerk's own division has: the fund form's token.
+func ownFunds(ctx context.Context, db fundCreator, a *portal.Account) (int, error) {
+	fs, err := db.Funds(ctx, a.Scope())
+	n := 0
+	for _, f := range fs {
+		if f.DivisionCode == a.DivisionCode {
+			n++
+		}
+	}
+	return n, err
+}
+
+func handleFundNew(db fundCreator, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
+		n, err := ownFunds(r.Context(), db, a)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
 		rs.render(w, r, http.StatusOK, web.FundFormPage(web.FundFormView{Page: web.NewPage("设立工作基金", a, paths.Funding(), ""),
-			Paths: paths, Problems: map[string]string{}}))
+			Paths: paths, Seen: strconv.Itoa(n), Problems: map[string]string{}}))
 	}
 }
 
@@ -334,9 +352,10 @@ func handleFundCreate(db fundCreator, paths web.Paths, rs *responder) http.Handl
 		a := accountFrom(r.Context())
 		f := newForm(r)
 		in := registry.FundInput{Name: f.value("name")}
+		seen := f.version("funds")
 		addProblems(f, in.Validate())
 		if f.OK() {
-			id, err := db.CreateFund(r.Context(), a.Scope(), actorOf(r, a), in)
+			id, err := db.CreateFund(r.Context(), a.Scope(), actorOf(r, a), seen, in)
 			if err == nil {
 				putFlash(r, "工作基金“"+in.Name+"”已设立。")
 				redirect(w, r, paths.FundPage(id))
@@ -349,7 +368,7 @@ func handleFundCreate(db fundCreator, paths web.Paths, rs *responder) http.Handl
 			f.Problems.Add("name", "本单位已设立同名的工作基金")
 		}
 		v := web.FundFormView{Page: web.NewPage("设立工作基金", a, paths.Funding(), ""), Paths: paths, Problems: f.Problems,
-			Name: web.Field{Value: in.Name, Problem: f.Problems["name"]}}
+			Seen: f.raw("funds"), Name: web.Field{Value: in.Name, Problem: f.Problems["name"]}}
 		rs.render(w, r, http.StatusUnprocessableEntity, web.FundFormPage(v))
 	}
 }
