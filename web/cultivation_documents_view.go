@@ -28,13 +28,6 @@ func NewDocumentRows(docs []registry.CultivationDocument, base string) []Documen
 	return out
 }
 
-func fileSize(n int64) string {
-	if n < 1<<20 {
-		return strconv.FormatInt((n+1023)/1024, 10) + " KB"
-	}
-	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-}
-
 // HasOption reports whether value is one of opts (a choice a form may post).
 func HasOption(opts []Option, value string) bool {
 	for _, o := range opts {
