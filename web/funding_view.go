@@ -30,6 +30,7 @@ type FundingView struct {
 	Page
 	Paths           Paths
 	CanManage       bool
+	ContractsXLSX   string // the contracts' spreadsheet, "" for a tier without contract pages
 	All             string
 	BySource        []TotalRow
 	ByTown          []TotalRow
@@ -196,6 +197,8 @@ type ContractDetailView struct {
 	Version                    int
 	Events                     []CultivationEventRow
 	Problems                   map[string]string
+	Documents                  []DocumentRow
+	Uploads                    []DocUpload
 }
 
 // PaymentRow is one installment.
@@ -288,7 +291,12 @@ type RoundDetailView struct {
 	Applications             []VentureRow
 	CanReview, CanAward      bool
 	CanReport, CanClose      bool
-	ScoreFor                 int64 // the application whose score form failed, 0 for none
+	StatusAction             string   // where the keeper moves the round; "" when it cannot move
+	StatusOptions            []Option // the steps the round may take from where it is
+	StatusProblem            string
+	Version                  string // the round's, carried by the status form
+	Tally                    []Fact // how many applications are in each status
+	ScoreFor                 int64  // the application whose score form failed, 0 for none
 	Scores                   map[int64]Field
 	AwardFor                 int64
 	AwardAmount              Field
@@ -365,7 +373,29 @@ func NewRoundDetail(page Page, paths Paths, r registry.Round, apps []registry.Ve
 		v.Applications = append(v.Applications, row)
 	}
 	v.Events = cultivationEventRows(events)
+	v.Version = strconv.Itoa(r.Version)
+	for _, to := range registry.RoundMoves[r.Status] {
+		v.StatusOptions = append(v.StatusOptions, Option{Value: to, Label: RoundMoveLabel(to)})
+	}
+	if len(v.StatusOptions) > 0 {
+		v.StatusAction = paths.RoundPage(r.ID) + "/status"
+	}
+	counts := map[string]int{}
+	for _, a := range apps {
+		counts[a.Status]++
+	}
+	for _, s := range []string{registry.VentureSubmitted, registry.VentureAwarded, registry.VentureDeclined, registry.VentureClosed} {
+		v.Tally = append(v.Tally, Fact{Label: VentureStatusLabel(s), Value: strconv.Itoa(counts[s])})
+	}
 	return v
+}
+
+// RoundMoveLabel names the step that takes a round to status.
+func RoundMoveLabel(status string) string {
+	if status == registry.RoundClosed {
+		return "结束本次创投（尚未立项的申报记为未立项）"
+	}
+	return "截止申报，进入评审"
 }
 
 // ScoreField is the input of one criterion's score on one application's form.
@@ -394,6 +424,19 @@ func (v RoundDetailView) AwardField(app int64) Field {
 
 // NewRound is the form that opens a round.
 func (p Paths) NewRound() string { return p.Funding() + "/rounds/new" }
+
+// NewFund is the form that sets up a 工作基金; Funds is where it posts.
+func (p Paths) NewFund() string { return p.Funding() + "/funds/new" }
+func (p Paths) Funds() string   { return p.Funding() + "/funds" }
+
+// FundFormView sets up a 工作基金 of the clerk's division.
+type FundFormView struct {
+	Page
+	Paths    Paths
+	Seen     string // how many funds the division had when the form was shown: the form's token
+	Name     Field
+	Problems map[string]string
+}
 
 // RoundFormView is the form that opens a 公益创投 round.
 type RoundFormView struct {

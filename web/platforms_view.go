@@ -73,10 +73,12 @@ func dash(s string) string {
 	return s
 }
 
-// PlatformFormView is the form that registers a platform.
+// PlatformFormView is the form that registers a platform, or (Version set) changes one.
 type PlatformFormView struct {
 	Page
 	Action, CancelHref string
+	Heading, Submit    string
+	Version            string // the platform's version when editing; "" when registering
 	KindOptions        []Option
 	Name, Address      Field
 	Hours, StaffCount  Field
@@ -105,9 +107,33 @@ func RunByChoices(selected string) []Option {
 // NewPlatformForm is an empty form for kinds.
 func NewPlatformForm(page Page, paths Paths, kinds []string) PlatformFormView {
 	return PlatformFormView{Page: page, Action: paths.Platforms(), CancelHref: paths.Platforms(),
-		KindOptions: Choices(kinds, ""), Services: Checks(registry.PlatformServices, nil),
+		Heading: "登记支持平台", Submit: "登记", KindOptions: Choices(kinds, ""), Services: Checks(registry.PlatformServices, nil),
 		RunByOptions: RunByChoices(registry.RunByGovernment), OperatorKinds: Choices(registry.OperatorKinds, ""),
 		Problems: map[string]string{}}
+}
+
+// EditPlatform is the form that changes a platform's facts.
+func (p Paths) EditPlatform(id int64) string { return p.Platform(id) + "/edit" }
+
+// NewPlatformEditForm is the form filled with p's facts as they are.
+func NewPlatformEditForm(page Page, paths Paths, kinds []string, p registry.Platform) PlatformFormView {
+	v := NewPlatformForm(page, paths, kinds)
+	v.Action, v.CancelHref = paths.EditPlatform(p.ID), paths.Platform(p.ID)
+	v.Heading, v.Submit, v.Version = "修改平台信息", "保存", strconv.Itoa(p.Version)
+	v.KindOptions, v.Services = Choices(kinds, p.Kind), Checks(registry.PlatformServices, p.Services)
+	v.RunByOptions, v.OperatorKinds = RunByChoices(p.RunBy), Choices(registry.OperatorKinds, p.OperatorKind)
+	v.Name.Value, v.Address.Value, v.Hours.Value = p.Name, p.Address, p.Hours
+	v.StaffCount.Value, v.ContactName.Value = strconv.Itoa(p.StaffCount), p.ContactName
+	v.OperatorName.Value, v.ContractNo.Value = p.OperatorName, p.ContractNo
+	v.ContractFrom.Value, v.ContractTo.Value = isoDay(p.ContractFrom), isoDay(p.ContractTo)
+	return v
+}
+
+func isoDay(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format("2006-01-02")
 }
 
 // PlatformDetailView is one platform: its facts, rooms, homes, cohort and timeline, and the forms the viewer
@@ -124,6 +150,8 @@ type PlatformDetailView struct {
 	Capacity      Field
 	Equipment     Field
 	Homes         []HomeRow
+	Documents     []DocumentRow
+	Uploads       []DocUpload
 	CanHouse      bool
 	OrgOptions    []Option // groups the viewer may house or incubate
 	HomeRoom      []Option
@@ -163,6 +191,7 @@ type RoomRow struct {
 
 // HomeRow is one group's home at a platform.
 type HomeRow struct {
+	ID                                  int64
 	Org, Room, Period, Agreement, State string
 }
 
@@ -217,7 +246,7 @@ func NewPlatformDetail(page Page, paths Paths, p registry.Platform, rooms []regi
 		case h.From.After(d):
 			state = "未开始"
 		}
-		v.Homes = append(v.Homes, HomeRow{Org: h.OrgName, Room: dash(h.RoomName),
+		v.Homes = append(v.Homes, HomeRow{ID: h.ID, Org: h.OrgName, Room: dash(h.RoomName),
 			Period: Date(h.From) + " 至 " + Date(h.To), Agreement: dash(h.Agreement), State: state})
 	}
 	v.Outcomes = registry.CohortOutcomes(cohort)
@@ -280,6 +309,7 @@ type RoomWeekView struct {
 	RoomName, Capacity         string
 	Range                      string
 	PrevHref, NextHref         string
+	ExportHref                 string // the room's bookings as a spreadsheet
 	Days                       []WeekDay
 	CanBook                    bool
 	BookAction                 string
@@ -314,6 +344,7 @@ func NewRoomWeek(page Page, paths Paths, p registry.Platform, room registry.Room
 	v := RoomWeekView{Page: page, PlatformName: p.Name, PlatformHref: paths.Platform(p.ID), RoomName: room.Name,
 		Capacity: strconv.Itoa(room.Capacity) + " 人", Range: Date(monday) + " 至 " + Date(monday.AddDate(0, 0, 6)),
 		PrevHref:   paths.RoomWeek(p.ID, room.ID, monday.AddDate(0, 0, -7)),
+		ExportHref: paths.RoomBookingsExport(p.ID, room.ID),
 		NextHref:   paths.RoomWeek(p.ID, room.ID, monday.AddDate(0, 0, 7)),
 		BookAction: paths.Room(p.ID, room.ID) + "/bookings", Problems: map[string]string{}}
 	for d := 0; d < 7; d++ {

@@ -242,6 +242,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"区级统计分析", "/district/stats", "bench-district", 8},
 		{"镇街统计分析 农村社区 2022年第三季度", "/town/stats?year=2022&quarter=3&area=rural", "bench-town", 8},
 		{"区级目标考核排名", "/district/assessment", "bench-district", 8},
+		// Cultivation and money (issue 15): the registers of platforms and the money overview with its totals.
+		{"区级培育资金", "/district/funding", "bench-district", 8},
+		{"镇街培育资金", "/town/funding", "bench-town", 8},
+		{"区级支持平台", "/district/platforms", "bench-district", 8},
+		{"镇街支持平台", "/town/platforms", "bench-town", 8},
 	}
 	pages = append(pages, statsPages(statsCode)...)
 	pages = append(pages, []page{

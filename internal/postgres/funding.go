@@ -174,13 +174,23 @@ func (db *DB) AcceptContract(ctx context.Context, scope portal.Scope, actor port
 	return cultivationErr(err)
 }
 
-// CreateFund opens a 工作基金 of the caller's division (district or town) and returns its id.
-func (db *DB) CreateFund(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FundInput) (int64, error) {
+// CreateFund opens a 工作基金 of the caller's division (district or town) and returns its id. seen is how many
+// funds the division had when the form was shown (the form's token): another count is ErrConflict, so a form
+// posted twice or from a stale page opens nothing.
+func (db *DB) CreateFund(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.FundInput) (int64, error) {
 	if scope.Tier == portal.TierCommunity || !in.Validate().OK() {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT pg_advisory_xact_lock(hashtext('funds ' || $1::text)),
+			(SELECT count(*) FROM funds WHERE division_code = $1)`, scope.Division).Scan(nil, &n); err != nil {
+			return err
+		}
+		if n != seen {
+			return portal.ErrConflict
+		}
 		if err := tx.QueryRow(ctx, `INSERT INTO funds (division_code, name) VALUES ($1, $2) RETURNING id`,
 			scope.Division, in.Name).Scan(&id); err != nil {
 			return err

@@ -99,7 +99,7 @@ func TestFundNeverOverdrawn(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
 	org := firstOrg(t, db, cultTown)
-	fid, err := db.CreateFund(ctx, cultTown, cultClerk, registry.FundInput{Name: "双龙湖街道测试工作基金"})
+	fid, err := db.CreateFund(ctx, cultTown, cultClerk, ownFunds(t, db, cultTown), registry.FundInput{Name: "双龙湖街道测试工作基金"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,9 +186,10 @@ func TestVentureRound(t *testing.T) {
 	if err := db.Score(ctx, cultTown2, reviewer(t, db, "demo-town2"), a1, map[int64]int{crit[0].ID: 15, crit[1].ID: 50}); err != nil {
 		t.Fatal(err)
 	}
-	// another town sees neither the applications nor may it award
-	if apps, _ := db.VentureApplications(ctx, cultTown2, rid); len(apps) != 0 {
-		t.Fatalf("another town sees %d applications", len(apps))
+	// another town's reviewers see the district round's applications (they score them) but may not award;
+	// a committee sees only its own groups'
+	if apps, _ := db.VentureApplications(ctx, cultTown2, rid); len(apps) != 2 {
+		t.Fatalf("another town's reviewers see %d applications, want 2", len(apps))
 	}
 	if err := db.Award(ctx, cultTown2, cultClerk2, a1, 100, time.Now()); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("another town awarding: %v", err)
@@ -281,4 +282,20 @@ func TestMoneyTotalsEqualTheirRows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// ownFunds is how many funds the scope's own division has: the fund form's token.
+func ownFunds(t *testing.T, db *postgres.DB, scope portal.Scope) int {
+	t.Helper()
+	fs, err := db.Funds(context.Background(), scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range fs {
+		if f.DivisionCode == scope.Division {
+			n++
+		}
+	}
+	return n
 }

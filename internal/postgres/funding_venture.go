@@ -5,6 +5,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -124,7 +125,8 @@ func (db *DB) Apply(ctx context.Context, scope portal.Scope, actor portal.Actor,
 }
 
 // VentureApplications lists a round's applications the caller may see (the round's keeper and the district see
-// all; a town or committee its own groups'), the best average first.
+// all; a town reviews a district round, so it sees all of the rounds it sees; a committee its own groups'), the
+// best average first.
 func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, roundID int64) ([]registry.VentureApplication, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT a.id, a.round_id, a.org_id, o.name, o.community_code, a.theme, a.project, (a.requested * 100)::bigint,
@@ -134,7 +136,8 @@ func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, round
 				WHERE s.application_id = a.id), 0),
 			a.progress, a.final_report, a.evaluation, a.version
 		FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
-		WHERE a.round_id = @id AND `+roundSees+` AND (starts_with(m.division_code, @scope_div) OR `+scopeOn("o")+`)
+		WHERE a.round_id = @id AND `+roundSees+`
+			AND (starts_with(m.division_code, @scope_div) OR @scope_tier = 'town' OR `+scopeOn("o")+`)
 		ORDER BY 15 DESC, a.id`, scopeArgs(scope, pgx.NamedArgs{"id": roundID}))
 	apps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.VentureApplication, error) {
 		var a registry.VentureApplication
@@ -233,25 +236,54 @@ func (db *DB) Award(ctx context.Context, scope portal.Scope, actor portal.Actor,
 	return cultivationErr(err)
 }
 
-// SetRoundStatus moves a round the caller's division keeps to 评审中 (no more applications) or 已结束.
-func (db *DB) SetRoundStatus(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, status string) error {
-	if status != registry.RoundReviewing && status != registry.RoundClosed {
-		return portal.ErrNotAllow
-	}
+// SetRoundStatus moves a round the caller's division keeps, if it is still at version, to 评审中 (no more
+// applications) or 已结束; ending it records the applications still waiting as 未立项 (declined), each on its
+// group's timeline. A step RoundMoves does not allow is ErrRoundMove. It returns how many were declined.
+func (db *DB) SetRoundStatus(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, status string) (int, error) {
+	var declined int
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var division string
-		if err := tx.QueryRow(ctx, `UPDATE venture_rounds m SET status = @status, version = version + 1
-			WHERE m.id = @id AND `+moneyKeeps+` RETURNING division_code`,
-			scopeArgs(scope, pgx.NamedArgs{"id": id, "status": status})).Scan(&division); err != nil {
+		var division, current string
+		var seen int
+		if err := tx.QueryRow(ctx, `SELECT division_code, status, version FROM venture_rounds m
+			WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`, scopeArgs(scope, pgx.NamedArgs{"id": id})).
+			Scan(&division, &current, &seen); err != nil {
+			return err
+		}
+		if seen != version {
+			return portal.ErrConflict
+		}
+		if !slices.Contains(registry.RoundMoves[current], status) {
+			return registry.ErrRoundMove
+		}
+		if _, err := tx.Exec(ctx, `UPDATE venture_rounds SET status = $2, version = version + 1 WHERE id = $1`, id, status); err != nil {
 			return err
 		}
 		label := "截止申报，进入评审"
 		if status == registry.RoundClosed {
 			label = "结束"
+			rows, _ := tx.Query(ctx, `UPDATE venture_applications a SET status = 'declined', version = a.version + 1
+				FROM organizations o WHERE o.id = a.org_id AND a.round_id = $1 AND a.status = 'submitted'
+				RETURNING a.org_id, o.community_code, a.project`, id)
+			type declinedApp struct {
+				Org       int64
+				Community string
+				Project   string
+			}
+			apps, err := pgx.CollectRows(rows, pgx.RowToStructByPos[declinedApp])
+			if err != nil {
+				return err
+			}
+			for _, a := range apps {
+				if err := insertEvent(ctx, tx, actor, a.Org, a.Community, "公益创投未立项", "", "", a.Project); err != nil {
+					return err
+				}
+			}
+			declined = len(apps)
+			label += "，" + strconv.Itoa(declined) + " 个申报项目未立项"
 		}
 		return cultivationChange(ctx, tx, actor, "round", id, division, label, "round.status", label)
 	})
-	return cultivationErr(err)
+	return declined, cultivationErr(err)
 }
 
 // ReportVentureProgress records the progress of an awarded project of a group inside scope (its committee or

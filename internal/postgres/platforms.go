@@ -70,6 +70,7 @@ var cultivationSentinels = map[string]error{
 	"incubations_one_open":                registry.ErrAlreadyIncubating,
 	"contracts_paid_within_amount":        registry.ErrPaymentBeyondContract,
 	"funds_balance_not_negative":          registry.ErrFundOverdrawn,
+	"funds_division_code_name_key":        registry.ErrFundNameTaken,
 	"venture_rounds_awards_within_budget": registry.ErrAwardBeyondBudget,
 	"venture_scores_once":                 registry.ErrAlreadyScored,
 	"venture_scores_in_range":             registry.ErrScoreOutOfRange,

@@ -250,6 +250,9 @@ func (in AcceptanceInput) Validate(starts time.Time) rules.Problems {
 	return p
 }
 
+// ErrFundNameTaken says the division has a fund of that name already.
+var ErrFundNameTaken = errors.New("the division has a fund of that name already")
+
 // FundInput opens a 工作基金.
 type FundInput struct{ Name string }
 
@@ -394,6 +397,13 @@ const (
 	RoundReviewing = "reviewing" // 评审中
 	RoundClosed    = "closed"    // 已结束
 )
+
+// RoundMoves are the steps a round's keeper may take: close the applications (评审中), or end the round
+// (已结束), when the applications still waiting are recorded as 未立项.
+var RoundMoves = map[string][]string{RoundOpen: {RoundReviewing, RoundClosed}, RoundReviewing: {RoundClosed}}
+
+// ErrRoundMove says a round cannot take that step from where it is.
+var ErrRoundMove = errors.New("the round cannot take that step")
 
 // Round is one 公益创投 round.
 type Round struct {

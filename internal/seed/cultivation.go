@@ -199,7 +199,7 @@ func loadTownMoney(ctx context.Context, db *postgres.DB, scope portal.Scope, act
 			}
 		}
 	}
-	fund, err := db.CreateFund(ctx, scope, actor, registry.FundInput{Name: name + "社区发展工作基金"})
+	fund, err := db.CreateFund(ctx, scope, actor, 0, registry.FundInput{Name: name + "社区发展工作基金"})
 	if err != nil {
 		return err
 	}
@@ -257,5 +257,10 @@ func loadDemoRounds(ctx context.Context, db *postgres.DB, district portal.Scope)
 			}
 		}
 	}
-	return db.SetRoundStatus(ctx, district, system, closed, registry.RoundClosed)
+	r, err := db.Round(ctx, district, closed)
+	if err != nil {
+		return err
+	}
+	_, err = db.SetRoundStatus(ctx, district, system, closed, r.Version, registry.RoundClosed)
+	return err
 }

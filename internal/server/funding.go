@@ -36,6 +36,7 @@ type contractStore interface {
 	Contract(ctx context.Context, scope portal.Scope, id int64) (registry.Contract, error)
 	Payments(ctx context.Context, contractID int64) ([]registry.Payment, error)
 	CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error)
+	ContractDocuments(ctx context.Context, contractID int64) ([]registry.CultivationDocument, error)
 	AddPayment(ctx context.Context, scope portal.Scope, actor portal.Actor, contractID int64, in registry.PaymentInput) error
 	AcceptContract(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.AcceptanceInput) error
 }
@@ -94,6 +95,9 @@ func handleFunding(db fundingReader, paths web.Paths, rs *responder) http.Handle
 		v := web.NewFundingView(web.NewPage("培育资金", a, paths.Funding(), takeFlashCtx(r)), paths, rows, all, rural,
 			contracts, funds, rounds)
 		v.CanManage = portal.Can(a.Tier, portal.ManageFunding)
+		if a.Tier != portal.TierCommunity {
+			v.ContractsXLSX = paths.ContractsExport()
+		}
 		rs.render(w, r, http.StatusOK, web.FundingPage(v))
 	}
 }
@@ -225,7 +229,7 @@ func contractDetail(r *http.Request, db contractStore, paths web.Paths, a *porta
 	}
 	v := web.NewContractDetail(web.NewPage(c.Project, a, paths.Funding(), flash), paths, c, payments, events)
 	v.CanManage = portal.Can(a.Tier, portal.ManageFunding) && c.DivisionCode == a.DivisionCode
-	return v, c, nil
+	return v, c, contractDocuments(r.Context(), db, &v, c)
 }
 
 func handleContractShow(db contractStore, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -307,6 +311,65 @@ func handleContractAccept(db contractStore, paths web.Paths, rs *responder) http
 		v.AcceptedOn.Problem = f.Problems["accepted_on"]
 		v.AcceptNote = web.Field{Value: in.Note, Problem: f.Problems["accept_note"]}
 		rs.render(w, r, http.StatusUnprocessableEntity, web.ContractDetailPage(v))
+	}
+}
+
+type fundCreator interface {
+	Funds(ctx context.Context, scope portal.Scope) ([]registry.Fund, error)
+	CreateFund(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.FundInput) (int64, error)
+}
+
+// ownFunds is how many funds the clerk's own division has: the fund form's token.
+func ownFunds(ctx context.Context, db fundCreator, a *portal.Account) (int, error) {
+	fs, err := db.Funds(ctx, a.Scope())
+	n := 0
+	for _, f := range fs {
+		if f.DivisionCode == a.DivisionCode {
+			n++
+		}
+	}
+	return n, err
+}
+
+func handleFundNew(db fundCreator, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		n, err := ownFunds(r.Context(), db, a)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		rs.render(w, r, http.StatusOK, web.FundFormPage(web.FundFormView{Page: web.NewPage("设立工作基金", a, paths.Funding(), ""),
+			Paths: paths, Seen: strconv.Itoa(n), Problems: map[string]string{}}))
+	}
+}
+
+// handleFundCreate sets up a fund of the clerk's division: 422 with the message at the name (too short, or a
+// fund of that name exists), else 303 to the fund's ledger.
+func handleFundCreate(db fundCreator, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		a := accountFrom(r.Context())
+		f := newForm(r)
+		in := registry.FundInput{Name: f.value("name")}
+		seen := f.version("funds")
+		addProblems(f, in.Validate())
+		if f.OK() {
+			id, err := db.CreateFund(r.Context(), a.Scope(), actorOf(r, a), seen, in)
+			if err == nil {
+				putFlash(r, "工作基金“"+in.Name+"”已设立。")
+				redirect(w, r, paths.FundPage(id))
+				return
+			}
+			if !errors.Is(err, registry.ErrFundNameTaken) {
+				rs.fail(w, r, err)
+				return
+			}
+			f.Problems.Add("name", "本单位已设立同名的工作基金")
+		}
+		v := web.FundFormView{Page: web.NewPage("设立工作基金", a, paths.Funding(), ""), Paths: paths, Problems: f.Problems,
+			Seen: f.raw("funds"), Name: web.Field{Value: in.Name, Problem: f.Problems["name"]}}
+		rs.render(w, r, http.StatusUnprocessableEntity, web.FundFormPage(v))
 	}
 }
 
@@ -476,8 +539,10 @@ func handleScore(db roundStore, paths web.Paths, rs *responder) http.HandlerFunc
 				rs.errorPage(w, r, http.StatusConflict, "已评过分", "您已为该项目打过分，每位评审人对每个项目只能打分一次。")
 				return
 			case errors.Is(err, registry.ErrOwnDivision):
-				rs.errorPage(w, r, http.StatusConflict, "需回避", "本次创投要求评审人回避本辖区的申报项目，您不能为该项目打分。")
-				return
+				// The refusal is told at the form's first score, so the reviewer sees it where they typed.
+				if len(round.Criteria) > 0 {
+					problems.Add(web.ScoreName(round.Criteria[0]), "本次创投要求评审人回避本辖区的申报项目，您不能为该项目打分")
+				}
 			default:
 				rs.fail(w, r, err)
 				return
@@ -486,7 +551,7 @@ func handleScore(db roundStore, paths web.Paths, rs *responder) http.HandlerFunc
 		v.ScoreFor, v.Problems = app, map[string]string{}
 		for _, c := range round.Criteria {
 			fld := v.Scores[c.ID]
-			fld.Problem = problems["score_"+strconv.FormatInt(c.ID, 10)]
+			fld.Problem = problems[web.ScoreName(c)]
 			v.Scores[c.ID] = fld
 			if fld.Problem != "" {
 				v.Problems[web.ScoreID(app, c)] = fld.Problem

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -220,5 +221,55 @@ func handleVentureFollowUp(db ventureFollower, paths web.Paths, close bool, rs *
 		}
 		putFlash(r, map[bool]string{true: "项目已结项。", false: "项目进展已记录。"}[close])
 		redirect(w, r, paths.RoundPage(round.ID))
+	}
+}
+
+type roundMover interface {
+	roundStore
+	SetRoundStatus(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, status string) (int, error)
+}
+
+// handleRoundStatus moves a round its keeper's division keeps: to 评审中, or to 已结束 (the applications still
+// waiting become 未立项). A step the round cannot take is 422 at the field; a stale or missing version 409.
+func handleRoundStatus(db roundMover, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		a := accountFrom(r.Context())
+		v, round, err := roundDetail(r, db, paths, a, "")
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		if !v.CanClose {
+			rs.notFound(w, r)
+			return
+		}
+		f := newForm(r)
+		version, status := f.version("version"), f.value("status")
+		if !slices.Contains(registry.RoundMoves[round.Status], status) {
+			f.Problems.Add("status", "请选择本次创投的下一步（"+web.RoundStatusLabel(round.Status)+"的创投只能"+
+				map[bool]string{true: "结束", false: "截止申报或结束"}[round.Status == registry.RoundReviewing]+"）")
+		}
+		if f.OK() {
+			declined, err := db.SetRoundStatus(r.Context(), a.Scope(), actorOf(r, a), round.ID, version, status)
+			switch {
+			case err == nil:
+				msg := "本次创投已截止申报，进入评审。"
+				if status == registry.RoundClosed {
+					msg = "本次创投已结束，" + strconv.Itoa(declined) + " 个尚未立项的申报记为未立项。"
+				}
+				putFlash(r, msg)
+				redirect(w, r, paths.RoundPage(round.ID))
+				return
+			case errors.Is(err, registry.ErrRoundMove):
+				f.Problems.Add("status", "本次创投已是“"+web.RoundStatusLabel(round.Status)+"”，不能这样改变（刚有他人改过，请刷新）")
+			default:
+				rs.fail(w, r, err)
+				return
+			}
+		}
+		v.Problems, v.StatusProblem = f.Problems, f.Problems["status"]
+		v.StatusOptions = web.Selected(v.StatusOptions, status)
+		rs.render(w, r, http.StatusUnprocessableEntity, web.RoundDetailPage(v))
 	}
 }

@@ -32,6 +32,7 @@ type platformReader interface {
 	Cohort(ctx context.Context, scope portal.Scope, platformID int64) ([]registry.Incubation, error)
 	CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error)
 	CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error)
+	PlatformDocuments(ctx context.Context, platformID int64) ([]registry.CultivationDocument, error)
 }
 
 type platformWriter interface {
@@ -127,52 +128,122 @@ func handlePlatformNew(paths web.Paths, rs *responder) http.HandlerFunc {
 	}
 }
 
+// readPlatformForm reads the platform form into in, keeping what was typed in v.
+func readPlatformForm(f *form, a *portal.Account, v *web.PlatformFormView) registry.PlatformInput {
+	in := registry.PlatformInput{Kind: f.value("kind"), Name: f.value("name"), Address: f.value("address"),
+		Hours: f.value("hours"), ContactName: f.value("contact_name"), RunBy: f.value("run_by"),
+		OperatorName: f.value("operator_name"), OperatorKind: f.value("operator_kind"), ContractNo: f.value("contract_no")}
+	in.Services = f.picks("services", registry.PlatformServices, false, "服务内容只能从列表中选择")
+	v.StaffCount.Value, in.StaffCount = f.count("staff_count", "工作人员数", 0)
+	v.ContractFrom.Value, in.ContractFrom = formDay(f, "contract_from", "委托期限开始日期")
+	v.ContractTo.Value, in.ContractTo = formDay(f, "contract_to", "委托期限结束日期")
+	addProblems(f, in.Validate(a.Tier))
+	return in
+}
+
+// platformFormAgain is the platform form with what was typed and the problems, for a 422.
+func platformFormAgain(v *web.PlatformFormView, kinds []string, in registry.PlatformInput, problems map[string]string) {
+	v.KindOptions, v.Services = web.Choices(kinds, in.Kind), web.Checks(registry.PlatformServices, in.Services)
+	v.RunByOptions, v.OperatorKinds = web.RunByChoices(in.RunBy), web.Choices(registry.OperatorKinds, in.OperatorKind)
+	v.Name.Value, v.Address.Value, v.Hours.Value = in.Name, in.Address, in.Hours
+	v.ContactName.Value, v.OperatorName.Value, v.ContractNo.Value = in.ContactName, in.OperatorName, in.ContractNo
+	v.Problems = problems
+	for key, fld := range map[string]*web.Field{"name": &v.Name, "address": &v.Address, "hours": &v.Hours,
+		"staff_count": &v.StaffCount, "contact_name": &v.ContactName, "operator_name": &v.OperatorName,
+		"contract_from": &v.ContractFrom, "contract_to": &v.ContractTo, "contract_no": &v.ContractNo} {
+		fld.Problem = problems[key]
+	}
+}
+
 func handlePlatformCreate(db platformCreator, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		a := accountFrom(r.Context())
 		f := newForm(r)
 		kinds := registry.PlatformKindsFor(a.Tier)
-		in := registry.PlatformInput{Kind: f.value("kind"), Name: f.value("name"), Address: f.value("address"),
-			Hours: f.value("hours"), ContactName: f.value("contact_name"), RunBy: f.value("run_by"),
-			OperatorName: f.value("operator_name"), OperatorKind: f.value("operator_kind"), ContractNo: f.value("contract_no")}
-		in.Services = f.picks("services", registry.PlatformServices, false, "服务内容只能从列表中选择")
 		v := web.NewPlatformForm(web.NewPage("登记支持平台", a, paths.Platforms(), ""), paths, kinds)
-		v.StaffCount.Value, in.StaffCount = f.count("staff_count", "工作人员数", 0)
-		v.ContractFrom.Value, in.ContractFrom = formDay(f, "contract_from", "委托期限开始日期")
-		v.ContractTo.Value, in.ContractTo = formDay(f, "contract_to", "委托期限结束日期")
-		addProblems(f, in.Validate(a.Tier))
-		if !f.OK() {
-			v.KindOptions, v.Services = web.Choices(kinds, in.Kind), web.Checks(registry.PlatformServices, in.Services)
-			v.RunByOptions, v.OperatorKinds = web.RunByChoices(in.RunBy), web.Choices(registry.OperatorKinds, in.OperatorKind)
-			v.Name.Value, v.Address.Value, v.Hours.Value = in.Name, in.Address, in.Hours
-			v.ContactName.Value, v.OperatorName.Value, v.ContractNo.Value = in.ContactName, in.OperatorName, in.ContractNo
-			v.Problems = f.Problems
-			for key, fld := range map[string]*web.Field{"name": &v.Name, "address": &v.Address, "hours": &v.Hours,
-				"staff_count": &v.StaffCount, "contact_name": &v.ContactName, "operator_name": &v.OperatorName,
-				"contract_from": &v.ContractFrom, "contract_to": &v.ContractTo, "contract_no": &v.ContractNo} {
-				fld.Problem = f.Problems[key]
+		in := readPlatformForm(f, a, &v)
+		if f.OK() {
+			id, err := db.CreatePlatform(r.Context(), a.Scope(), actorOf(r, a), in)
+			if err == nil {
+				putFlash(r, in.Kind+"“"+in.Name+"”已登记。")
+				redirect(w, r, paths.Platform(id))
+				return
 			}
-			rs.render(w, r, http.StatusUnprocessableEntity, web.PlatformFormPage(v))
-			return
+			if !errors.Is(err, registry.ErrPlatformNameTaken) {
+				rs.fail(w, r, err)
+				return
+			}
+			f.Problems.Add("name", "本单位已登记同名的支持平台")
 		}
-		id, err := db.CreatePlatform(r.Context(), a.Scope(), actorOf(r, a), in)
-		if errors.Is(err, registry.ErrPlatformNameTaken) {
-			v.KindOptions, v.Services = web.Choices(kinds, in.Kind), web.Checks(registry.PlatformServices, in.Services)
-			v.RunByOptions, v.OperatorKinds = web.RunByChoices(in.RunBy), web.Choices(registry.OperatorKinds, in.OperatorKind)
-			v.Address.Value, v.Hours.Value, v.ContactName.Value = in.Address, in.Hours, in.ContactName
-			v.OperatorName.Value, v.ContractNo.Value = in.OperatorName, in.ContractNo
-			v.Name = web.Field{Value: in.Name, Problem: "本单位已登记同名的支持平台"}
-			v.Problems = map[string]string{"name": v.Name.Problem}
-			rs.render(w, r, http.StatusUnprocessableEntity, web.PlatformFormPage(v))
-			return
-		}
+		platformFormAgain(&v, kinds, in, f.Problems)
+		rs.render(w, r, http.StatusUnprocessableEntity, web.PlatformFormPage(v))
+	}
+}
+
+// keptPlatform is the platform named in the URL if the caller's division keeps it; any other is ErrNotFound.
+func keptPlatform(r *http.Request, db platformEditor, a *portal.Account) (registry.Platform, error) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		return registry.Platform{}, portal.ErrNotFound
+	}
+	p, err := db.Platform(r.Context(), a.Scope(), id)
+	if err == nil && !p.KeptBy(a.Scope()) {
+		err = portal.ErrNotFound
+	}
+	return p, err
+}
+
+type platformEditor interface {
+	Platform(ctx context.Context, scope portal.Scope, id int64) (registry.Platform, error)
+	UpdatePlatform(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.PlatformInput) error
+}
+
+func handlePlatformEdit(db platformEditor, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		p, err := keptPlatform(r, db, a)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}
-		putFlash(r, in.Kind+"“"+in.Name+"”已登记。")
-		redirect(w, r, paths.Platform(id))
+		v := web.NewPlatformEditForm(web.NewPage("修改平台信息", a, paths.Platforms(), ""), paths, registry.PlatformKindsFor(a.Tier), p)
+		rs.render(w, r, http.StatusOK, web.PlatformFormPage(v))
+	}
+}
+
+// handlePlatformUpdate saves the edit form: 422 with the messages at the fields, 409 when the platform changed
+// since the form was read (or the version is missing), 303 to the platform's page.
+func handlePlatformUpdate(db platformEditor, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		a := accountFrom(r.Context())
+		p, err := keptPlatform(r, db, a)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		f := newForm(r)
+		version := f.version("version")
+		kinds := registry.PlatformKindsFor(a.Tier)
+		v := web.NewPlatformEditForm(web.NewPage("修改平台信息", a, paths.Platforms(), ""), paths, kinds, p)
+		in := readPlatformForm(f, a, &v)
+		if f.OK() {
+			err := db.UpdatePlatform(r.Context(), a.Scope(), actorOf(r, a), p.ID, version, in)
+			if err == nil {
+				putFlash(r, "“"+in.Name+"”的信息已保存。")
+				redirect(w, r, paths.Platform(p.ID))
+				return
+			}
+			if !errors.Is(err, registry.ErrPlatformNameTaken) {
+				rs.fail(w, r, err)
+				return
+			}
+			f.Problems.Add("name", "本单位已登记同名的支持平台")
+		}
+		v.Version = f.raw("version")
+		platformFormAgain(&v, kinds, in, f.Problems)
+		rs.render(w, r, http.StatusUnprocessableEntity, web.PlatformFormPage(v))
 	}
 }
 
@@ -213,7 +284,7 @@ func platformDetail(ctx context.Context, db platformReader, paths web.Paths, a *
 		}
 		v.SelectOrg(orgs)
 	}
-	return v, p, nil
+	return v, p, platformDocuments(ctx, db, &v, p, a)
 }
 
 func handlePlatformShow(db platformReader, paths web.Paths, rs *responder) http.HandlerFunc {

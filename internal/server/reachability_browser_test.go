@@ -160,6 +160,7 @@ func crawlWork(t *testing.T, a *app) {
 	// 典型案例 with a photo, and a notice with an attachment (issue 14)
 	town.postReportForm("/town/cases", caseForm(a.caseGroup(seed.TownShuanglonghu), "巡查"), []reportFile{{"photos", "现场.png", reportPNG(t, 40, 30)}})
 	town.postReportForm("/town/announcements", announcementForm("notice", "通知"), []reportFile{{"files", "通知.pdf", announcementPDF}})
+	cultivationCrawlWork(t, a)
 }
 
 func TestBrowserEveryPageIsReachableByLinks(t *testing.T) {

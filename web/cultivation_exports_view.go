@@ -1,0 +1,68 @@
+package web
+
+// Columns of the per-list spreadsheets of the cultivation pages: contracts, a round's applications and awards,
+// and a room's bookings.
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/yubei-cso/portal/internal/registry"
+)
+
+// ContractExportHeader are the columns of the contracts' spreadsheet.
+var ContractExportHeader = []string{"项目", "承接的社会组织", "代为承接的平台", "购买方", "主题系列", "服务对象",
+	"合同金额（元）", "已支付（元）", "服务期限自", "至", "签订日期", "状态", "验收日期"}
+
+// ContractExportCells is one contract's row; amounts are exact yuan with fen, as text the spreadsheet keeps.
+func ContractExportCells(c registry.Contract) []any {
+	accepted := ""
+	if c.AcceptedOn != nil {
+		accepted = Date(*c.AcceptedOn)
+	}
+	return []any{c.Project, c.OrgName, c.PlatformName, c.DivisionName, c.Series, strings.Join(c.Beneficiaries, "、"),
+		c.Amount.Plain(), c.Paid.Plain(), Date(c.StartsOn), Date(c.EndsOn), Date(c.SignedOn),
+		registry.ContractStatusLabel(c.Status), accepted}
+}
+
+// VentureExportHeader are the columns of a round's applications and awards.
+var VentureExportHeader = []string{"社会组织", "主题系列", "项目", "服务对象", "申请金额（元）", "评审人数", "平均分", "状态",
+	"立项金额（元）", "立项日期", "进展", "结项报告", "评价"}
+
+// VentureExportCells is one application's row.
+func VentureExportCells(a registry.VentureApplication) []any {
+	average, awarded, on := "", "", ""
+	if a.Reviewers > 0 {
+		average = strconv.FormatFloat(a.Average, 'f', 1, 64)
+	}
+	if a.AwardedAmount > 0 {
+		awarded = a.AwardedAmount.Plain()
+	}
+	if a.AwardedOn != nil {
+		on = Date(*a.AwardedOn)
+	}
+	return []any{a.OrgName, a.Theme, a.Project, strings.Join(a.Beneficiaries, "、"), a.Requested.Plain(), a.Reviewers,
+		average, VentureStatusLabel(a.Status), awarded, on, a.Progress, a.FinalReport, a.Evaluation}
+}
+
+// BookingExportHeader are the columns of a room's bookings.
+var BookingExportHeader = []string{"活动室", "社会组织", "活动", "开始", "结束", "预约人", "预约单位", "预约时间", "状态", "取消原因"}
+
+// BookingExportCells is one booking's row, times in 北京时间.
+func BookingExportCells(b registry.Booking) []any {
+	status := "已预约"
+	if b.Status != registry.BookingBooked {
+		status = "已取消"
+	}
+	return []any{b.RoomName, b.OrgName, b.Title, DateTime(b.Starts), DateTime(b.Ends), b.BookedName, b.BookedDivision,
+		DateTime(b.BookedAt), status, b.CancelReason}
+}
+
+// ContractsExport, RoundExport and RoomBookingsExport are the spreadsheets' addresses.
+func (p Paths) ContractsExport() string { return p.Funding() + "/contracts.xlsx" }
+func (p Paths) RoundExport(id int64) string {
+	return p.RoundPage(id) + "/applications.xlsx"
+}
+func (p Paths) RoomBookingsExport(platformID, roomID int64) string {
+	return p.Room(platformID, roomID) + "/bookings.xlsx"
+}
