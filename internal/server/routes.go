@@ -79,6 +79,9 @@ func (s *Server) routes() http.Handler {
 			d.get("/orgs/{id}", portal.ViewOrgs, handleOrgShow(s.db, dp, s.resp))
 			d.post("/orgs/{id}/status", portal.ChangeOrgStatus, handleOrgStatus(s.db, dp, s.resp))
 			d.post("/orgs/{id}/reveal", portal.RevealPersonal, handleOrgReveal(s.db, dp, s.resp))
+			// Issue 17: the district's 变更登记 of a registered group.
+			d.get("/orgs/{id}/registration", portal.ChangeRegistration, handleRegistrationChangeForm(s.db, dp, s.resp))
+			d.post("/orgs/{id}/registration", portal.ChangeRegistration, handleRegistrationChange(s.db, dp, s.resp))
 
 			d.get("/filings", portal.ViewFilings, handleFilingList(s.db, dp, false, s.resp))
 			d.get("/filings/export.xlsx", portal.ViewFilings, handleFilingExport(s.db, dp, exportXLSX, s.resp))
