@@ -423,6 +423,7 @@ func (s *Server) accountRoutes(a area, paths web.Paths) {
 	a.post("/accounts/{id}/unlock", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, paths, changeUnlock, s.resp))
 	a.post("/accounts/{id}/division", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, paths, changeDivision, s.resp))
 	a.post("/accounts/{id}/password", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, paths, changePassword, s.resp))
+	a.post("/accounts/{id}/role", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, paths, changeRole, s.resp)) // issue 17
 }
 
 // area mounts the routes of one tier's area. Every route names the action it performs; mounting an action the
