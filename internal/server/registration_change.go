@@ -132,12 +132,7 @@ func readRegistrationChange(f *form, v *web.RegistrationChangeView, o registry.O
 		}
 		f.Problems.Add(k, msg)
 	}
-	for key, part := range map[string]string{rules.KeyZihao: c.NameParts.Zihao, rules.KeyField: c.NameParts.Field,
-		rules.KeyForm: c.NameParts.Form} {
-		if utf8.RuneCountInString(part) > 20 {
-			f.Problems.Add(key, "每一部分不能超过 20 字")
-		}
-	}
+	checkNamePartLengths(c.NameParts, f.Problems)
 	c.USCC = rules.NormalizeUSCC(f.value("uscc"))
 	v.USCC.Value = f.value("uscc")
 	if legalOK {
@@ -156,4 +151,15 @@ func readRegistrationChange(f *form, v *web.RegistrationChangeView, o registry.O
 	c.Reason = f.text("reason", "变更事项及依据", 500, true)
 	v.Reason.Value = c.Reason
 	return c
+}
+
+// checkNamePartLengths adds to p a message at each typed part of a name (字号, 业务领域, 组织形式) longer than 20
+// characters: every form that takes name parts bounds them alike.
+func checkNamePartLengths(parts rules.NameParts, p rules.Problems) {
+	for key, part := range map[string]string{rules.KeyZihao: parts.Zihao, rules.KeyField: parts.Field,
+		rules.KeyForm: parts.Form} {
+		if utf8.RuneCountInString(part) > 20 {
+			p.Add(key, "每一部分不能超过 20 字")
+		}
+	}
 }
