@@ -127,6 +127,7 @@ type FilingFormView struct {
 	Field            Field // 业务领域 part of the name
 	Form             Field
 	FormOptions      []Option
+	CommunityPart    string // the chosen community's name: the name's 社区（村） part
 	ComposedName     string
 	ServiceFields    []Check
 	ServiceFieldsBad string

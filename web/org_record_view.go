@@ -24,6 +24,7 @@ type OrgFormView struct {
 	Community    string // 社区（村） part of the name
 	ComposedName string // the whole name as composed from the parts, after a submit or a preview
 	Previewed    bool   // the page answers the 预览名称 button: nothing was saved
+	Registered   bool   // a registered group: its name and leader are 登记事项, shown read-only (issue 17)
 	Problems     map[string]string
 
 	Zihao            Field
@@ -126,6 +127,8 @@ type OrgDetailView struct {
 	Links         OrgLinks
 
 	PartyMeetings PartyMeetingsView // 三会一课 (party_meetings.templ)
+	// RegistrationChangeHref is the district's 变更登记 of a live registered group, "" when not offered (issue 17).
+	RegistrationChangeHref string
 }
 
 // StatusConfirm is what the status form asks before it changes anything.
@@ -239,6 +242,8 @@ func NewEventRow(e registry.Event) EventRow {
 		r.Change = "备案编号 " + e.To
 	case "registered":
 		r.Change = "统一社会信用代码 " + e.To
+	case "registration_changed":
+		r.Change = "变更了：" + e.To
 	default:
 		switch {
 		case e.From != "" && e.To != "":

@@ -67,6 +67,8 @@ const (
 	ManageFunding Action = "funding.manage" // record contracts, payments, 验收, fund movements, awards
 	ReviewVenture Action = "funding.review" // score 公益创投 applications
 	ApplyVenture  Action = "funding.apply"  // apply to a 公益创投 round for a group
+	// Issue 17: registered particulars (name, legal form, USCC, leader) change only by the district's 变更登记.
+	ChangeRegistration Action = "orgs.change_registration"
 )
 
 // 典型案例 (seed §四(三) 典型引领, issue 14): towns and the district write cases, the district publishes them.
@@ -163,6 +165,8 @@ var capabilities = map[Action][]Tier{
 	SetDeadlines:        {TierDistrict},
 	ViewMessages:        {TierDistrict, TierTown, TierCommunity},
 	RecordPartyMeetings: {TierTown, TierCommunity},
+	// Issue 17: the district's 变更登记 of a registered group.
+	ChangeRegistration: {TierDistrict},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -36,7 +36,7 @@ var readActions = []Action{ViewDashboard, ViewOrgs, ViewFilings, ViewApplication
 
 // roleActions is the role layer of the capability table: what each role may do beyond reading.
 var roleActions = map[Role][]Action{
-	RoleReview:   {ReviewApplications, ChangeOrgStatus, RevealPersonal},
+	RoleReview:   {ReviewApplications, ChangeOrgStatus, RevealPersonal, ChangeRegistration},
 	RoleAdmin:    {ManageAccounts, ViewAudit},
 	RoleRead:     {},
 	RoleClerk:    {SubmitFilings, SubmitApplications, EditOrg, ImportOrgs, RevealPersonal},

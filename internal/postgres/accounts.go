@@ -271,6 +271,8 @@ func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor porta
 		action = "account.password_reset"
 	case c.Unlock:
 		action = "account.unlock"
+	case c.Role != nil:
+		action = "account.role"
 	}
 	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
 		var tier string
@@ -292,12 +294,20 @@ func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor porta
 			}
 			detail = "→ " + *c.DivisionCode
 		}
+		if c.Role != nil {
+			// a role of another tier is refused here too (and by the table's check)
+			if !portal.Role(*c.Role).ValidFor(portal.Tier(tier)) {
+				return portal.ErrNotAllow
+			}
+			detail = "岗位角色 → " + portal.Role(*c.Role).Label()
+		}
 		endSessions := c.Disable != nil && *c.Disable || c.DivisionCode != nil || c.PasswordHash != nil
 		tag, err := tx.Exec(ctx, `
 			UPDATE accounts SET
 				disabled = coalesce(@disable, disabled),
 				division_code = coalesce(@division, division_code),
 				password_hash = coalesce(@hash, password_hash),
+				role = coalesce(@role, role),
 				failed_logins = CASE WHEN @unlock OR @hash::text IS NOT NULL THEN 0 ELSE failed_logins END,
 				locked_until = CASE WHEN @unlock OR @hash::text IS NOT NULL THEN NULL ELSE locked_until END,
 				session_version = session_version + CASE WHEN @end_sessions THEN 1 ELSE 0 END,
@@ -305,7 +315,7 @@ func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor porta
 			WHERE id = @id AND (@division::text IS NULL OR EXISTS (
 				SELECT 1 FROM divisions WHERE code = @division AND level = @tier))`,
 			pgx.NamedArgs{"id": c.ID, "disable": c.Disable, "division": c.DivisionCode, "hash": c.PasswordHash,
-				"unlock": c.Unlock, "end_sessions": endSessions, "tier": tier})
+				"unlock": c.Unlock, "end_sessions": endSessions, "tier": tier, "role": c.Role})
 		if err != nil {
 			return err
 		}

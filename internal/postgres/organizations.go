@@ -288,6 +288,12 @@ func (db *DB) UpdateOrganization(ctx context.Context, scope portal.Scope, actor 
 			return portal.ErrConflict
 		}
 		in.NameParts.Prefix, in.NameParts.Community = o.NameParts.Prefix, o.NameParts.Community
+		if o.Tier == registry.TierRegistered {
+			oldID, _ := box.Open(cur.idEnc, "leader_id")
+			if registeredParticularChanged(o, in, oldID) {
+				return registry.ErrRegisteredParticular
+			}
+		}
 		phoneEnc, idEnc := cur.phoneEnc, cur.idEnc
 		phoneMask, idMask := o.LeaderPhone, o.LeaderID
 		changed = changedFields(o, in)

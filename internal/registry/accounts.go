@@ -35,4 +35,5 @@ type AccountChange struct {
 	DivisionCode *string // move to another division of the same tier inside the scope
 	PasswordHash *string // reset the password
 	Unlock       bool    // clear a lockout
+	Role         *string // give the account another role of its tier (issue 17)
 }

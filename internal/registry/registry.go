@@ -160,6 +160,8 @@ func EventLabel(kind string) string {
 		return "注销备案"
 	case "registered":
 		return "准予登记"
+	case "registration_changed":
+		return "变更登记"
 	case "document_added":
 		return "上传材料"
 	}

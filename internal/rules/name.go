@@ -115,6 +115,13 @@ func ComposeName(p NameParts) string {
 	return p.Prefix + p.Community + p.Zihao + p.Field + p.Form
 }
 
+// NamePartKeys are the form inputs of the five parts in the order ComposeName joins them. A form's live name
+// preview joins these inputs in this order, so the page composes the name the way the server does and the
+// server's CheckName then judges exactly what the clerk saw.
+func NamePartKeys() []string {
+	return []string{KeyNamePrefix, KeyNameCommunity, KeyZihao, KeyField, KeyForm}
+}
+
 // districtPrefix is the 行政区划 every name must start with.
 const districtPrefix = "渝北区"
 

@@ -378,3 +378,18 @@ func BenchmarkParseName(b *testing.B) {
 		}
 	}
 }
+
+// The live preview joins the inputs named by NamePartKeys in order; joining the parts keyed that way must give
+// ComposeName's result, so a reordering of either is caught here.
+func TestNamePartKeysFollowComposeName(t *testing.T) {
+	p := parts("渝北区双龙湖街道", "锦华社区", "夕阳红", "舞蹈", "队")
+	byKey := map[string]string{rules.KeyNamePrefix: p.Prefix, rules.KeyNameCommunity: p.Community,
+		rules.KeyZihao: p.Zihao, rules.KeyField: p.Field, rules.KeyForm: p.Form}
+	joined := ""
+	for _, k := range rules.NamePartKeys() {
+		joined += byKey[k]
+	}
+	if joined != rules.ComposeName(p) {
+		t.Errorf("parts joined in NamePartKeys order = %q, ComposeName = %q", joined, rules.ComposeName(p))
+	}
+}

@@ -199,7 +199,8 @@ func accountDetail(ctx context.Context, db accountStore, a *portal.Account, targ
 	now := time.Now()
 	return web.AccountDetailView{Page: web.NewPage("账号 "+target.Username, a, base, flash), Base: base,
 		Row: web.NewAccountRow(target, base, now), Version: target.Version, Disabled: target.Disabled,
-		Locked: target.Locked(now), DivisionOptions: same, Problems: map[string]string{}}, nil
+		Locked: target.Locked(now), DivisionOptions: same, Problems: map[string]string{},
+		RoleOptions: web.TierRoleOptions(target.Tier, string(target.Role))}, nil
 }
 
 func handleAccountShow(db accountStore, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -233,6 +234,7 @@ const (
 	changeUnlock
 	changeDivision
 	changePassword
+	changeRole
 )
 
 var changeDone = map[accountChangeKind]string{
@@ -241,6 +243,7 @@ var changeDone = map[accountChangeKind]string{
 	changeUnlock:   "账号已解除锁定。",
 	changeDivision: "账号所属区划已调整，其所有登录会话已结束。",
 	changePassword: "密码已重置，该账号的所有登录会话已结束。",
+	changeRole:     "岗位角色已调整，该账号下一次操作起按新角色办理。",
 }
 
 // handleAccountChange applies one administrative change. The version in the form makes two administrators
@@ -277,6 +280,14 @@ func handleAccountChange(db accountStore, h *auth.Hasher, paths web.Paths, kind 
 				problems["division"] = "新的区划与当前区划相同"
 			}
 			c.DivisionCode = &code
+		case changeRole:
+			role := strings.TrimSpace(r.PostFormValue("role"))
+			if !portal.Role(role).ValidFor(target.Tier) {
+				problems["role"] = "请选择适用于" + target.Tier.Label() + "账号的岗位角色"
+			} else if portal.Role(role) == target.Role {
+				problems["role"] = "新的岗位角色与当前相同"
+			}
+			c.Role = &role
 		case changePassword:
 			pw := r.PostFormValue("password")
 			if p := portal.PasswordProblem(pw, target.Username); p != "" {

@@ -274,12 +274,7 @@ func readApplicationForm(r *http.Request, v *web.ApplicationFormView, in *regist
 		}
 		p.Add(k, msg)
 	}
-	for key, part := range map[string]string{rules.KeyZihao: in.NameParts.Zihao, rules.KeyField: in.NameParts.Field,
-		rules.KeyForm: in.NameParts.Form} {
-		if utf8.RuneCountInString(part) > 20 {
-			p.Add(key, "每一部分不能超过 20 字")
-		}
-	}
+	checkNamePartLengths(in.NameParts, p)
 	if n := utf8.RuneCountInString(v.ComposedName); n > 80 {
 		p.Add(rules.KeyName, "名称不能超过 80 字，现为 "+strconv.Itoa(n)+" 字")
 	}

@@ -1,19 +1,21 @@
 package server
 
 import (
-	"context"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/seed"
+	"github.com/yubei-cso/portal/internal/testdb"
 )
 
-// addTownOfficer gives demo-town's 双龙湖街道 a second active officer, username, with the demo password.
+// addTownOfficer gives demo-town's 双龙湖街道 a second active officer, username, with the demo password, made
+// the way the district makes one: through its accounts form.
 func addTownOfficer(t *testing.T, a *app, username, display string) {
 	t.Helper()
-	if _, err := a.db.Pool.Exec(context.Background(), `INSERT INTO accounts (username, display_name, tier,
-		division_code, password_hash) SELECT $1, $2, tier, division_code, password_hash FROM accounts
-		WHERE username = 'demo-town'`, username, display); err != nil {
-		t.Fatal(err)
-	}
+	createAccountByForm(t, a, "demo-district", url.Values{"username": {username}, "display_name": {display},
+		"division": {seed.TownShuanglonghu}, "password": {testdb.DemoPassword}, "role": {string(portal.RoleApprover)}})
 }
 
 // The proof's two-officer town: the officer who filed cannot approve (the page says why and nothing changes); the

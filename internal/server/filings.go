@@ -251,9 +251,7 @@ func readFilingEstablish(f *form, v *web.FilingFormView, town portal.Division, c
 		}
 		f.Problems.Add(k, msg)
 	}
-	if community.Code != "" {
-		v.ComposedName = rules.ComposeName(in.NameParts)
-	}
+	v.CommunityPart, v.ComposedName = community.Name, rules.ComposeName(in.NameParts)
 
 	in.Fields = f.picks("service_fields", registry.Fields, true, "请从列表中选择至少一个服务领域")
 	v.ServiceFields = web.Checks(registry.Fields, in.Fields)

@@ -128,6 +128,8 @@ func handleOrgCreate(db orgCreator, paths web.Paths, rs *responder) http.Handler
 			switch {
 			case errors.Is(err, registry.ErrNameTaken):
 				problems.Add(rules.KeyName, msgNameTaken)
+			case errors.Is(err, registry.ErrRegisteredParticular):
+				problems.Add(rules.KeyName, "名称和负责人是已登记组织的登记事项，须由区民政局办理变更登记")
 			case err != nil:
 				orgFail(rs, w, r, err)
 				return
@@ -176,6 +178,7 @@ func editFormView(a *portal.Account, base string, o registry.Organization) web.O
 		Members: web.Field{Value: strconv.Itoa(o.Members)}, Volunteers: web.Field{Value: strconv.Itoa(o.Volunteers)},
 		PartyStatus: web.Field{Value: o.PartyStatus}, PartyOptions: web.Choices(registry.PartyStatuses, o.PartyStatus),
 		PartyMembers: web.Field{Value: strconv.Itoa(o.PartyMembers)}, Problems: map[string]string{},
+		Registered: o.Tier == registry.TierRegistered,
 	}
 	if o.FoundedOn != nil {
 		v.FoundedOn.Value = o.FoundedOn.Format(dateLayout)
@@ -243,6 +246,9 @@ func handleOrgUpdate(db orgUpdater, paths web.Paths, rs *responder) http.Handler
 		}
 		v := editFormView(a, base, o)
 		in := inputOf(o)
+		if v.Registered {
+			keepRegisteredParticulars(r, o)
+		}
 		problems := readOrgForm(r, &v, &in, true, time.Now().In(beijing))
 		if r.PostForm.Get("action") == "preview" {
 			v.Previewed = true
@@ -257,6 +263,8 @@ func handleOrgUpdate(db orgUpdater, paths web.Paths, rs *responder) http.Handler
 			switch {
 			case errors.Is(err, registry.ErrNameTaken):
 				problems.Add(rules.KeyName, msgNameTaken)
+			case errors.Is(err, registry.ErrRegisteredParticular):
+				problems.Add(rules.KeyName, "名称和负责人是已登记组织的登记事项，须由区民政局办理变更登记")
 			case err != nil:
 				orgFail(rs, w, r, err)
 				return
@@ -312,12 +320,7 @@ func readOrgForm(r *http.Request, v *web.OrgFormView, in *registry.OrgInput, edi
 	for k, msg := range rules.CheckName(in.NameParts, in.LegalForm, v.Community) {
 		p.Add(k, msg)
 	}
-	for key, part := range map[string]string{rules.KeyZihao: in.NameParts.Zihao, rules.KeyField: in.NameParts.Field,
-		rules.KeyForm: in.NameParts.Form} {
-		if utf8.RuneCountInString(part) > 20 {
-			p.Add(key, "每一部分不能超过 20 字")
-		}
-	}
+	checkNamePartLengths(in.NameParts, p)
 	if n := utf8.RuneCountInString(v.ComposedName); n > 80 {
 		p.Add(rules.KeyName, "名称不能超过 80 字，现为 "+strconv.Itoa(n)+" 字")
 	}
@@ -428,6 +431,9 @@ func orgDetail(ctx context.Context, db orgReader, a *portal.Account, base string
 		rights.ChangeStatus && portal.Allowed(*a, portal.ChangeOrgStatus)
 	v.CanReveal, v.CanEnd = rights.Reveal && portal.Allowed(*a, portal.RevealPersonal),
 		rights.End && portal.Allowed(*a, portal.EndGuidedOrg)
+	if registry.MayChangeRegistration(o) && portal.Allowed(*a, portal.ChangeRegistration) {
+		v.RegistrationChangeHref = orgHref(base, o.ID) + "/registration"
+	}
 	v.StatusOn.Value = time.Now().In(beijing).Format(dateLayout)
 	return v, o, nil
 }
@@ -598,5 +604,16 @@ func handleOrgReveal(db orgRevealer, paths web.Paths, rs *responder) http.Handle
 		v.Revealed = &web.RevealedLeader{Phone: phone, IDNumber: idNumber, Reason: reason}
 		v.RevealReason.Value = ""
 		rs.render(w, r, http.StatusOK, web.OrgDetailPage(v))
+	}
+}
+
+// keepRegisteredParticulars fills in a registered group's name parts and leader where the edit form (which shows
+// them read-only) sent none; a value sent that differs is refused by the store (ErrRegisteredParticular).
+func keepRegisteredParticulars(r *http.Request, o registry.Organization) {
+	for key, stored := range map[string]string{"zihao": o.NameParts.Zihao, "field": o.NameParts.Field,
+		"form": o.NameParts.Form, "leader_name": o.LeaderName} {
+		if _, sent := r.PostForm[key]; !sent {
+			r.PostForm.Set(key, stored)
+		}
 	}
 }

@@ -90,6 +90,9 @@ func (s *Server) routes() http.Handler {
 			d.get("/orgs/{id}", portal.ViewOrgs, handleOrgShow(s.db, dp, s.resp))
 			d.post("/orgs/{id}/status", portal.ChangeOrgStatus, handleOrgStatus(s.db, dp, s.resp))
 			d.post("/orgs/{id}/reveal", portal.RevealPersonal, handleOrgReveal(s.db, dp, s.resp))
+			// Issue 17: the district's 变更登记 of a registered group.
+			d.get("/orgs/{id}/registration", portal.ChangeRegistration, handleRegistrationChangeForm(s.db, dp, s.resp))
+			d.post("/orgs/{id}/registration", portal.ChangeRegistration, handleRegistrationChange(s.db, dp, s.resp))
 
 			d.get("/filings", portal.ViewFilings, handleFilingList(s.db, dp, false, s.resp))
 			d.get("/filings/export.xlsx", portal.ViewFilings, handleFilingExport(s.db, dp, exportXLSX, s.resp))
@@ -474,6 +477,7 @@ func (s *Server) accountRoutes(a area, paths web.Paths) {
 	a.post("/accounts/{id}/unlock", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, paths, changeUnlock, s.resp))
 	a.post("/accounts/{id}/division", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, paths, changeDivision, s.resp))
 	a.post("/accounts/{id}/password", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, paths, changePassword, s.resp))
+	a.post("/accounts/{id}/role", portal.ManageAccounts, handleAccountChange(s.db, s.hasher, paths, changeRole, s.resp)) // issue 17
 }
 
 // area mounts the routes of one tier's area. Every route names the action it performs; mounting an action the

@@ -8,11 +8,19 @@ document.addEventListener("click", function (ev) {
   if (ev.target.matches("[data-print]")) { ev.preventDefault(); window.print(); }
 });
 // Organization names: an element with data-name-preview shows the name composed from the listed inputs (by
-// id, in order) as the clerk types; the server still checks every part when the form is sent.
+// id, in the order the server's rules join them) as the clerk types; the server still checks every part when
+// the form is sent. A read-only part with data-name-part-from takes the label of the option chosen in that
+// select (the community's name), or nothing while none is chosen.
 document.addEventListener("input", function (ev) {
   var form = ev.target.form;
   var out = form && form.querySelector("[data-name-preview]");
   if (!out) { return; }
+  form.querySelectorAll("[data-name-part-from]").forEach(function (part) {
+    var sel = document.getElementById(part.getAttribute("data-name-part-from"));
+    if (!sel) { return; }
+    var opt = sel.options[sel.selectedIndex];
+    part.value = opt && opt.value ? opt.text.trim() : "";
+  });
   out.textContent = out.getAttribute("data-name-preview").split(" ").map(function (id) {
     var el = document.getElementById(id);
     return el ? el.value.trim() : "";
