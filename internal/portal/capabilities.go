@@ -79,6 +79,12 @@ const (
 	PublishAnnouncements Action = "announcements.publish" // publish for the own division, withdraw one's own
 )
 
+// The actions of the public side's 信息公开 (issue 14).
+const (
+	ViewDisclosures    Action = "disclosures.view"    // a group's 信息公开 and its history, from its record
+	PublishDisclosures Action = "disclosures.publish" // publish and correct 年度工作报告, 收支情况, 重大事项
+)
+
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
 // and sees everything read-only; towns file, decide filings and review notices; committees keep their guided
 // groups and submit what the tiers above read.
@@ -151,6 +157,9 @@ var capabilities = map[Action][]Tier{
 	// 通知公告 and 政策文件: the district publishes for the district, a town for its own town.
 	ViewAnnouncements:    {TierDistrict, TierTown},
 	PublishAnnouncements: {TierDistrict, TierTown},
+	// A committee publishes for its guided groups, a town for its filed and registered ones (registry.MayDisclose).
+	ViewDisclosures:    {TierDistrict, TierTown, TierCommunity},
+	PublishDisclosures: {TierTown, TierCommunity},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

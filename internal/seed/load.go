@@ -83,5 +83,8 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password str
 	if err := LoadDemoAnnouncements(ctx, db, time.Now()); err != nil {
 		return false, err
 	}
+	if err := LoadDemoDisclosures(ctx, db, time.Now()); err != nil {
+		return false, err
+	}
 	return true, db.SetFact(ctx, "demo_loaded", "yes")
 }

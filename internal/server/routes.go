@@ -171,6 +171,7 @@ func (s *Server) routes() http.Handler {
 			s.matchingRoutes(d, dp)
 			s.caseRoutes(d, dp, ph)
 			s.announcementRoutes(d, dp, up)
+			s.disclosureRoutes(d, dp)
 			s.accountRoutes(d, dp)
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
 		})
@@ -251,6 +252,7 @@ func (s *Server) routes() http.Handler {
 			t.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, tp, s.resp))
 			s.trainingRoutes(t, tp)
 			s.matchingRoutes(t, tp)
+			s.disclosureRoutes(t, tp)
 			t.get("/training/plan", portal.ManageTraining, handleTrainingPlanForm(s.db, tp, s.resp))
 			t.post("/training/plan", portal.ManageTraining, handleTrainingPlanSave(s.db, tp, s.resp))
 			t.get("/training/sessions/new", portal.ManageTraining, handleTrainingSessionNew(s.db, tp, s.resp))
@@ -382,6 +384,7 @@ func (s *Server) routes() http.Handler {
 			c.post("/funding/rounds/{id}/applications", portal.ApplyVenture, handleRoundApply(s.db, cp, s.resp))
 
 			s.matchingRoutes(c, cp)
+			s.disclosureRoutes(c, cp)
 		})
 	})
 	return r
