@@ -104,34 +104,34 @@ func newDisclosureItem(d registry.Disclosure) DisclosureItem {
 // publishes for the group, the links to publish more.
 type OrgDisclosuresView struct {
 	Page
-	OrgName    string
-	OrgHref    string
-	ListHref   string
-	PublicHref string
-	NewLinks   []NavItem // one per kind; empty when the viewer does not publish for this group
-	Who        string    // who publishes for this group, said when the viewer does not
+	OrgName     string
+	OrgHref     string
+	ListHref    string
+	PublicHref  string
+	NewLinks    []NavItem // one per kind; empty when the viewer does not publish for this group
+	Who         string    // who publishes for this group, said when the viewer does not
 	Disclosures DisclosuresView
 }
 
 // DisclosureFormView publishes a new disclosure or corrects one.
 type DisclosureFormView struct {
 	Page
-	OrgName   string
-	OrgHref   string
-	BackHref  string
-	Action    string
-	Kind      string // the kind's value
-	KindLabel string
-	Correct   bool
-	Version   string
-	Title     Field
-	Date      Field
-	Body      Field
-	Reason    Field
-	Income    []MoneyInput
-	Spending  []MoneyInput
+	OrgName      string
+	OrgHref      string
+	BackHref     string
+	Action       string
+	Kind         string // the kind's value
+	KindLabel    string
+	Correct      bool
+	Version      string
+	Title        Field
+	Date         Field
+	Body         Field
+	Reason       Field
+	Income       []MoneyInput
+	Spending     []MoneyInput
 	LinesProblem string
-	Problems  map[string]string
+	Problems     map[string]string
 }
 
 // MoneyInput is one category's amount input of the 收支情况 table.
