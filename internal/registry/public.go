@@ -235,3 +235,11 @@ func ParseNumber(s string) (NumberKind, string, string) {
 	}
 	return "", "", "编号格式不正确：备案编号形如 渝北社备〔2024〕002-0001号，统一社会信用代码为 18 位数字或大写字母"
 }
+
+// PublicPhoto is a photo the committee marked public, of one of the group's recent activities.
+type PublicPhoto struct {
+	ID       int64
+	Title    string
+	Date     time.Time
+	Position int
+}

@@ -126,6 +126,7 @@ type publicProfileStore interface {
 	PublicOrganization(ctx context.Context, scope portal.Scope, id int64) (registry.PublicOrg, error)
 	publishedCaseLister
 	publicDisclosureReader
+	publicPhotoLister
 }
 
 // handlePublicProfile is a group's public profile /orgs/{id}.
@@ -149,6 +150,9 @@ func handlePublicProfile(db publicProfileStore, ps *publicScoper, rs *responder)
 		v := web.NewPublicProfileView(web.NewPage(o.Name, nil, "", ""), o)
 		if v.Cases, err = publicOrgCases(r.Context(), db, scope, id); err != nil {
 			rs.fail(w, r, err)
+			return
+		}
+		if !addPublicPhotos(w, r, rs, db, scope, id, &v) {
 			return
 		}
 		if !addPublicDisclosures(w, r, rs, db, scope, id, &v) {

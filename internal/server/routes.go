@@ -39,6 +39,8 @@ func (s *Server) routes() http.Handler {
 		r.Use(publicPage)
 		r.Get("/orgs", handlePublicDirectory(s.db, ps, limit, s.resp))
 		r.Get("/orgs/{id}", handlePublicProfile(s.db, ps, s.resp))
+		r.Get("/orgs/{id}/photos/{photoID}", handlePublicPhoto(s.db, ps, ph, false, s.resp))
+		r.Get("/orgs/{id}/photos/{photoID}/thumb", handlePublicPhoto(s.db, ps, ph, true, s.resp))
 		r.Get("/divisions/{code}", handlePublicDivision(s.db, ps, s.resp))
 		r.Get("/verify", handlePublicVerify(s.db, ps, limit, s.resp))
 		r.Get("/verify/{token}", handleFilingVerify(s.db, s.resp))
@@ -340,6 +342,7 @@ func (s *Server) routes() http.Handler {
 			c.post("/reports/{id}/correct", portal.SubmitReports, handleReportCorrect(s.db, ph, cr, s.resp))
 			c.get("/reports/{id}/photos/{photoID}", portal.ViewReports, handleReportPhoto(s.db, ph, false, s.resp))
 			c.get("/reports/{id}/photos/{photoID}/thumb", portal.ViewReports, handleReportPhoto(s.db, ph, true, s.resp))
+			c.post("/reports/{id}/photos/public", portal.SubmitReports, handlePhotosPublic(s.db, cr, s.resp))
 			c.get("/orgs/{id}/reports", portal.ViewReports, handleOrgReports(s.db, cr, s.resp))
 
 			c.get("/notices", portal.ViewNotices, handleNoticeList(s.db, cp, s.resp))
