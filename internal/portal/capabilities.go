@@ -83,6 +83,7 @@ const (
 const (
 	ViewDisclosures    Action = "disclosures.view"    // a group's 信息公开 and its history, from its record
 	PublishDisclosures Action = "disclosures.publish" // publish and correct 年度工作报告, 收支情况, 重大事项
+	SetOffices         Action = "offices.set"         // each community's public office phone and address
 )
 
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
@@ -160,6 +161,8 @@ var capabilities = map[Action][]Tier{
 	// A committee publishes for its guided groups, a town for its filed and registered ones (registry.MayDisclose).
 	ViewDisclosures:    {TierDistrict, TierTown, TierCommunity},
 	PublishDisclosures: {TierTown, TierCommunity},
+	// The town, or the district, records how residents reach each community's groups (its public office).
+	SetOffices: {TierDistrict, TierTown},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -161,6 +161,8 @@ type CommunityOffice struct {
 	Phone         string
 	Address       string
 	Hours         string
+
+	Version int // of the recorded office; 0 when none is recorded (the office form)
 }
 
 // PublicDivision is a town's or a community's public page: the division, its office (communities), its
