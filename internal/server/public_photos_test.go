@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/seed"
 )
 
@@ -143,7 +144,7 @@ func publishGPSPhoto(t *testing.T, a *app) (int64, int64) {
 // A photo is on the profile only once the committee marks it public, and the file served has no GPS tag; a
 // stale mark is 409 and changes nothing.
 func TestPublicPhotosOnlyMarkedAndStripped(t *testing.T) {
-	a := newApp(t, nil)
+	a := newApp(t, func(c *config.Config) { c.UploadDir = t.TempDir() })
 	anon := a.client()
 	org, photo := publishGPSPhoto(t, a)
 	path := "/orgs/" + strconv.FormatInt(org, 10) + "/photos/" + strconv.FormatInt(photo, 10)

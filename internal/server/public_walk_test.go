@@ -29,7 +29,7 @@ var publicPrefixes = []string{"/orgs", "/divisions/", "/verify", "/open-data", "
 // number other than a community office's, or a 身份证号; no photo it serves holds a GPS Exif tag (a committee
 // first publishes a photo taken with one).
 func TestNoPersonalDataOnPublicPages(t *testing.T) {
-	a := newApp(t, func(c *config.Config) { c.PublicRate = 0 })
+	a := newApp(t, func(c *config.Config) { c.PublicRate = 0; c.UploadDir = t.TempDir() })
 	ctx := context.Background()
 	publishGPSPhoto(t, a)
 	rowsOf := func(sql string) []string {
