@@ -200,7 +200,10 @@ type PublicProfileView struct {
 	CommunityHref string
 	CommunityName string
 	Demo          bool
-	Cases         []CaseCard // its published 典型案例
+	Cases         []CaseCard      // its published 典型案例
+	Disclosures   DisclosuresView // 信息公开 (disclosures_view.go)
+
+	Photos []PublicPhotoItem // photos the committee marked public (public_photos_view.go)
 }
 
 // NewPublicProfileView formats a profile.

@@ -261,6 +261,7 @@ type ReportDetailView struct {
 	History        []RevisionItem
 	CorrectHref    string // "" when the viewer may not correct or the revision is not current
 	OrgReportsHref string
+	PublicMark     PhotoPublicForm // which photos the public profile shows (public_photos_view.go)
 }
 
 // NewReportDetail formats revision r of a report whose revisions are all, for a list at base; the group's

@@ -91,6 +91,7 @@ var navigation = []struct {
 	{"供需对接", "/matching", portal.ViewMatching},
 	{"典型案例", "/cases", portal.ViewCases},
 	{"通知公告", "/announcements", portal.ViewAnnouncements},
+	{"社区办公", "/offices", portal.SetOffices},
 	{"账号管理", "/accounts", portal.ManageAccounts},
 	{"审计日志", "/audit", portal.ViewAudit},
 }

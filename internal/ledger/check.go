@@ -29,6 +29,8 @@ const (
 	ColVenue      = "活动场所"
 	ColMembers    = "成员人数"
 	ColVolunteers = "志愿者人数"
+	// ColPublish is the group's consent to publish its 负责人's name on its public profile: 是 or 否, blank 否.
+	ColPublish = "同意公开负责人姓名"
 	// ColName is where a problem of the name as a whole (a duplicate) is reported.
 	ColName = "名称"
 )
@@ -36,7 +38,7 @@ const (
 // Columns are the template's columns in order; a committee's template has no community column.
 func Columns(withCommunity bool) []string {
 	cols := []string{ColZihao, ColField, ColForm, ColFields, ColNature, ColFoundedOn, ColLeader, ColPhone,
-		ColIDNumber, ColVenue, ColMembers, ColVolunteers}
+		ColIDNumber, ColVenue, ColMembers, ColVolunteers, ColPublish}
 	if withCommunity {
 		return append([]string{ColCommunity}, cols...)
 	}
@@ -89,6 +91,8 @@ type Entry struct {
 	Venue       string
 	Members     int
 	Volunteers  int
+	// PublishContact is the group's consent to show LeaderName on its public profile; off unless the row says 是.
+	PublishContact bool
 }
 
 // Name is the entry's full name.
@@ -286,6 +290,13 @@ func (c Checker) checkRow(row Row, byName map[string]Community, now time.Time) (
 	e.Venue = text(ColVenue, 100, false)
 	e.Members = count(ColMembers)
 	e.Volunteers = count(ColVolunteers)
+	switch v := get(ColPublish); v {
+	case "", "否":
+	case "是":
+		e.PublishContact = true
+	default:
+		bad(ColPublish, v, "同意公开负责人姓名应填“是”或“否”，不填视为不同意")
+	}
 	return e, ps
 }
 

@@ -95,6 +95,8 @@ func dropDown(f *excelize.File, col, name string, t Template) error {
 	switch name {
 	case ColNature:
 		keys = registry.Natures
+	case ColPublish:
+		keys = []string{"否", "是"}
 	case ColForm:
 		keys = rules.FormUnregistered.Forms()
 	case ColCommunity:
@@ -126,7 +128,7 @@ func exampleRow(t Template) map[string]string {
 	}
 	return map[string]string{ColCommunity: community, ColZihao: "夕阳红", ColField: "舞蹈", ColForm: "队",
 		ColFields: "文体娱乐、邻里互助", ColNature: "互助性", ColFoundedOn: "2021-07-21", ColLeader: examplePrefix + "：张三",
-		ColPhone: "13812345678", ColIDNumber: "", ColVenue: "社区活动室", ColMembers: "30", ColVolunteers: "5"}
+		ColPhone: "13812345678", ColIDNumber: "", ColVenue: "社区活动室", ColMembers: "30", ColVolunteers: "5", ColPublish: "否"}
 }
 
 // writeGuide writes the 填写说明 sheet.
@@ -152,6 +154,7 @@ func writeGuide(f *excelize.File, t Template, cols []string) error {
 		ColVenue:      {"选填", "不超过 100 字"},
 		ColMembers:    {"选填", "0 至 1000000 之间的整数"},
 		ColVolunteers: {"选填", "0 至 1000000 之间的整数"},
+		ColPublish:    {"选填", "组织同意在其公开信息页上显示负责人姓名的填“是”；不填或填“否”不公开。电话和身份证号任何情况下都不公开"},
 	}
 	lines := [][]string{
 		{"社区社会组织台账填写说明"},

@@ -89,6 +89,13 @@ const (
 	RecordPartyMeetings Action = "orgs.party-meetings"
 )
 
+// The actions of the public side's 信息公开 (issue 14).
+const (
+	ViewDisclosures    Action = "disclosures.view"    // a group's 信息公开 and its history, from its record
+	PublishDisclosures Action = "disclosures.publish" // publish and correct 年度工作报告, 收支情况, 重大事项
+	SetOffices         Action = "offices.set"         // each community's public office phone and address
+)
+
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
 // and sees everything read-only; towns file, decide filings and review notices; committees keep their guided
 // groups and submit what the tiers above read.
@@ -167,6 +174,11 @@ var capabilities = map[Action][]Tier{
 	RecordPartyMeetings: {TierTown, TierCommunity},
 	// Issue 17: the district's 变更登记 of a registered group.
 	ChangeRegistration: {TierDistrict},
+	// A committee publishes for its guided groups, a town for its filed and registered ones (registry.MayDisclose).
+	ViewDisclosures:    {TierDistrict, TierTown, TierCommunity},
+	PublishDisclosures: {TierTown, TierCommunity},
+	// The town, or the district, records how residents reach each community's groups (its public office).
+	SetOffices: {TierDistrict, TierTown},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -333,9 +333,9 @@ func (db *DB) CorrectActivityReport(ctx context.Context, scope portal.Scope, act
 		}
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO report_photos (report_id, position, content_type, size_bytes, width, height, storage_key,
-				thumb_key, thumb_type, sha256, uploaded_at, uploaded_by)
+				thumb_key, thumb_type, sha256, uploaded_at, uploaded_by, public)
 			SELECT @new, row_number() OVER (ORDER BY position), content_type, size_bytes, width, height, storage_key,
-				thumb_key, thumb_type, sha256, uploaded_at, uploaded_by
+				thumb_key, thumb_type, sha256, uploaded_at, uploaded_by, public
 			FROM report_photos WHERE report_id = @id AND id = ANY(@keep)`,
 			pgx.NamedArgs{"id": id, "new": newID, "keep": keep})
 		if err != nil {

@@ -161,6 +161,8 @@ type CommunityOffice struct {
 	Phone         string
 	Address       string
 	Hours         string
+
+	Version int // of the recorded office; 0 when none is recorded (the office form)
 }
 
 // PublicDivision is a town's or a community's public page: the division, its office (communities), its
@@ -234,4 +236,12 @@ func ParseNumber(s string) (NumberKind, string, string) {
 		return "", "", "统一社会信用代码的校验位不符，请核对后重新输入"
 	}
 	return "", "", "编号格式不正确：备案编号形如 渝北社备〔2024〕002-0001号，统一社会信用代码为 18 位数字或大写字母"
+}
+
+// PublicPhoto is a photo the committee marked public, of one of the group's recent activities.
+type PublicPhoto struct {
+	ID       int64
+	Title    string
+	Date     time.Time
+	Position int
 }

@@ -86,5 +86,8 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password str
 	if err := LoadDemoIssue17(ctx, db, time.Now()); err != nil { // 三会一课 and 站内消息
 		return false, err
 	}
+	if err := LoadDemoDisclosures(ctx, db, time.Now()); err != nil {
+		return false, err
+	}
 	return true, db.SetFact(ctx, "demo_loaded", "yes")
 }

@@ -124,6 +124,7 @@ func (tb *tab) open(path string) *network.Response {
 	if err != nil {
 		tb.t.Fatalf("open %s: %v", path, err)
 	}
+	tb.checkAxe() // a public page must pass axe-core (public_axe_test.go)
 	return res
 }
 
@@ -137,6 +138,7 @@ func (tb *tab) click(sel string) *network.Response {
 	if res == nil {
 		tb.t.Fatalf("click %s: no page loaded", sel)
 	}
+	tb.checkAxe() // a public page must pass axe-core (public_axe_test.go)
 	return res
 }
 

@@ -252,7 +252,7 @@ func checkLedger(ctx context.Context, db ledgerCheckStore, scope portal.Scope, a
 		orgs[i] = registry.OrgInput{CommunityCode: e.Community.Code, Tier: registry.TierGuided,
 			LegalForm: rules.FormUnregistered, NameParts: e.Parts, Fields: e.Fields, Nature: e.Nature,
 			FoundedOn: e.FoundedOn, LeaderName: e.LeaderName, LeaderPhone: e.LeaderPhone, LeaderID: e.LeaderID,
-			Venue: e.Venue, Members: e.Members, Volunteers: e.Volunteers}
+			Venue: e.Venue, Members: e.Members, Volunteers: e.Volunteers, PublishContact: e.PublishContact}
 	}
 	return db.ReadyImportJob(ctx, scope, actor, id, result, orgs)
 }

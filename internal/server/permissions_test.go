@@ -60,6 +60,10 @@ var publicRouteAccess = map[string]access{
 	"GET /policies":                              public,
 	"GET /policies/{id}":                         public,
 	"GET /policies/{id}/documents/{fileID}":      public,
+
+	// issue 14: photos the committee marked public
+	"GET /orgs/{id}/photos/{photoID}":       public,
+	"GET /orgs/{id}/photos/{photoID}/thumb": public,
 }
 
 // expectedAccess is the matrix: tier areas by their prefix, everything else from the explicit list.

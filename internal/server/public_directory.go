@@ -125,6 +125,8 @@ func handlePublicDirectory(db publicDirectoryStore, ps *publicScoper, limit *rat
 type publicProfileStore interface {
 	PublicOrganization(ctx context.Context, scope portal.Scope, id int64) (registry.PublicOrg, error)
 	publishedCaseLister
+	publicDisclosureReader
+	publicPhotoLister
 }
 
 // handlePublicProfile is a group's public profile /orgs/{id}.
@@ -148,6 +150,12 @@ func handlePublicProfile(db publicProfileStore, ps *publicScoper, rs *responder)
 		v := web.NewPublicProfileView(web.NewPage(o.Name, nil, "", ""), o)
 		if v.Cases, err = publicOrgCases(r.Context(), db, scope, id); err != nil {
 			rs.fail(w, r, err)
+			return
+		}
+		if !addPublicPhotos(w, r, rs, db, scope, id, &v) {
+			return
+		}
+		if !addPublicDisclosures(w, r, rs, db, scope, id, &v) {
 			return
 		}
 		rs.render(w, r, http.StatusOK, web.PublicProfilePage(v))

@@ -26,10 +26,12 @@ var publicPrefixes = []string{"/orgs", "/divisions/", "/verify", "/open-data", "
 // An anonymous visitor walks every public page and download of the seeded registry — the directory with every
 // page of every town and community, every profile and division, every verification by number and by QR
 // token, the open data — and none of them holds a leader's name the group did not choose to publish, a phone
-// number other than a community office's, or a 身份证号.
+// number other than a community office's, or a 身份证号; no photo it serves holds a GPS Exif tag (a committee
+// first publishes a photo taken with one).
 func TestNoPersonalDataOnPublicPages(t *testing.T) {
-	a := newApp(t, func(c *config.Config) { c.PublicRate = 0 })
+	a := newApp(t, func(c *config.Config) { c.PublicRate = 0; c.UploadDir = t.TempDir() })
 	ctx := context.Background()
+	publishGPSPhoto(t, a)
 	rowsOf := func(sql string) []string {
 		rows, err := a.db.Pool.Query(ctx, sql)
 		if err != nil {
@@ -100,7 +102,7 @@ func TestNoPersonalDataOnPublicPages(t *testing.T) {
 			t.Errorf("%s shows a 身份证号 pattern %q", path, m)
 		}
 	}
-	pages := 0
+	pages, photos := 0, 0
 	for len(queue) > 0 && pages < 5000 {
 		path := queue[0]
 		queue = queue[1:]
@@ -113,12 +115,22 @@ func TestNoPersonalDataOnPublicPages(t *testing.T) {
 		if res.StatusCode >= 500 {
 			t.Fatalf("%s: %d", path, res.StatusCode)
 		}
+		if strings.HasPrefix(res.Header.Get("Content-Type"), "image/") {
+			photos++
+			if hasGPSExif([]byte(res.Body)) {
+				t.Errorf("%s is a photo with a GPS Exif tag", path)
+			}
+			continue
+		}
 		check(path, res.Body)
 		if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			continue
 		}
-		res.doc(t).Find("a[href]").Each(func(_ int, s *goquery.Selection) {
-			href, _ := s.Attr("href")
+		res.doc(t).Find("a[href], img[src]").Each(func(_ int, s *goquery.Selection) {
+			href, ok := s.Attr("href")
+			if !ok {
+				href, _ = s.Attr("src")
+			}
 			for _, p := range publicPrefixes {
 				if strings.HasPrefix(href, p) && !seen[href] {
 					queue = append(queue, href)
@@ -129,6 +141,7 @@ func TestNoPersonalDataOnPublicPages(t *testing.T) {
 	var profiles, divisions, downloads int
 	for p := range seen {
 		switch {
+		case strings.Contains(p, "/photos/"):
 		case strings.HasPrefix(p, "/orgs/"):
 			profiles++
 		case strings.HasPrefix(p, "/divisions/"):
@@ -141,6 +154,9 @@ func TestNoPersonalDataOnPublicPages(t *testing.T) {
 	if err := a.db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM organizations),
 		(SELECT count(*) FROM divisions WHERE level <> 'district')`).Scan(&orgs, &communities); err != nil {
 		t.Fatal(err)
+	}
+	if photos < 2 {
+		t.Errorf("the walk fetched %d photos, want the published photo and its thumbnail", photos)
 	}
 	if profiles != orgs || divisions != communities || downloads != 4 {
 		t.Errorf("the walk reached %d of %d profiles, %d of %d division pages, %d downloads", profiles, orgs,

@@ -332,6 +332,7 @@ type reportReader interface {
 	ActivityReport(ctx context.Context, scope portal.Scope, id int64) (registry.ActivityReport, error)
 	ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]registry.ActivityReport, error)
 	ReportPhotos(ctx context.Context, scope portal.Scope, reportID int64) ([]registry.ReportPhoto, error)
+	photoMarkReader
 }
 
 // handleReportShow is one revision of a report — current or from the history — with photos and all revisions.
@@ -361,6 +362,9 @@ func handleReportShow(db reportReader, p reportPaths, rs *responder) http.Handle
 		}
 		v := web.NewReportDetail(web.NewPage("活动报告 · "+rep.Title, a, p.base, takeFlashCtx(r)), p.base, p.orgBase,
 			rep, all, ps, p.files)
+		if !addPhotoMarks(w, r, rs, db, p, rep, ps, &v) {
+			return
+		}
 		rs.render(w, r, http.StatusOK, web.ReportDetailPage(v))
 	}
 }

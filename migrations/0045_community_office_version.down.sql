@@ -1,0 +1,1 @@
+ALTER TABLE community_offices DROP COLUMN version;
