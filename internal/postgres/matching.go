@@ -99,9 +99,16 @@ func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.A
 	return id, translate(err)
 }
 
-// eventScope is the test of a fair's visibility: the district sees every fair, a town its own.
+// eventScope is the test of a fair's visibility: the district sees every fair, a town its own and the
+// district's, a committee its town's and the district's (where its needs and projects may be on show).
 func eventScope(alias string) string {
-	return scopeWithin("coalesce(" + alias + ".town_code, " + alias + ".district_code)")
+	holder := "coalesce(" + alias + ".town_code, " + alias + ".district_code)"
+	return `(` + scopeTiers + ` AND (starts_with(` + holder + `, @scope_div) OR starts_with(@scope_div, ` + holder + `)))`
+}
+
+// eventKeeps is the test for recording a match at a fair: only its holder.
+func eventKeeps(alias string) string {
+	return `(` + scopeTiers + ` AND coalesce(` + alias + `.town_code, ` + alias + `.district_code) = @scope_div)`
 }
 
 // Events is the fairs inside scope, the latest first.
@@ -145,7 +152,7 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var eventTown, needTown, projectTown string
 		if err := tx.QueryRow(ctx, `SELECT coalesce(e.town_code, '') FROM matching_events e
-			WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, pgx.NamedArgs{"id": in.EventID})).Scan(&eventTown); err != nil {
+			WHERE e.id = @id AND `+eventKeeps("e"), scopeArgs(scope, pgx.NamedArgs{"id": in.EventID})).Scan(&eventTown); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT n.town_code FROM community_needs n WHERE n.id = @id AND `+scopeOn("n"),

@@ -406,7 +406,7 @@ func fairView(ctx context.Context, db fairReader, a *portal.Account, paths web.P
 		return web.FairView{}, nil, nil, err
 	}
 	v := web.FairView{Page: web.NewPage(fr.Title, a, paths.Matching(), flash), Back: paths.Matching(),
-		Fair: web.NewFairRow(paths, fr), CanMatch: portal.Can(a.Tier, portal.HoldMatchingEvents),
+		Fair: web.NewFairRow(paths, fr), CanMatch: holdsFair(a, fr),
 		Action: paths.Fair(id) + "/matches", Form: web.NewFormData()}
 	for _, m := range fr.Matches {
 		v.Matches = append(v.Matches, web.NewMatchRow(paths, m))
@@ -439,6 +439,14 @@ func fairView(ctx context.Context, db fairReader, a *portal.Account, paths web.P
 	return v, needIDs, projectIDs, nil
 }
 
+// holdsFair says whether a may record matches at fr: only the division holding it.
+func holdsFair(a *portal.Account, fr registry.Fair) bool {
+	if !portal.Can(a.Tier, portal.HoldMatchingEvents) {
+		return false
+	}
+	return (a.Tier == portal.TierDistrict && fr.TownCode == "") || (a.Tier == portal.TierTown && fr.TownCode == a.DivisionCode)
+}
+
 func handleFairShow(db fairReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := pathID(r, "id")
@@ -467,6 +475,10 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 		v, _, _, err := fairView(r.Context(), db, a, paths, id, "")
 		if err != nil {
 			rs.fail(w, r, err)
+			return
+		}
+		if !v.CanMatch { // another division's fair: seen, not held
+			rs.notFound(w, r)
 			return
 		}
 		f := newForm(r)

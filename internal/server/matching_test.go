@@ -87,6 +87,23 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 	if a.signedIn("demo-town2").get(fair).StatusCode != http.StatusNotFound {
 		t.Fatal("another town reads the fair")
 	}
+	// The district's fair is shown to a town and a committee, but only the district records matches there.
+	var districtFair int64
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(id) FROM matching_events WHERE town_code IS NULL`).Scan(&districtFair)
+	dfair := "/town/matching/fairs/" + strconv.FormatInt(districtFair, 10)
+	if res := c.get(dfair); res.StatusCode != http.StatusOK || res.doc(t).Find("#match-form").Length() != 0 {
+		t.Fatalf("the town's view of the district's fair: %d", res.StatusCode)
+	}
+	res = c.post(dfair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"volunteer"}})
+	if res.StatusCode != http.StatusNotFound || a.count(`SELECT count(*) FROM matches`) != before+1 {
+		t.Fatalf("a town recorded a match at the district's fair: %d", res.StatusCode)
+	}
+	if a.signedIn("demo-community").get("/community"+strings.TrimPrefix(fair, "/town")).StatusCode != http.StatusOK {
+		t.Fatal("a committee cannot read its town's fair")
+	}
+	if a.signedIn("demo-community2").get("/community"+strings.TrimPrefix(fair, "/town")).StatusCode != http.StatusNotFound {
+		t.Fatal("another town's committee reads the fair")
+	}
 	// The district designates a brand project; the brand list shows it.
 	d := a.signedIn("demo-district")
 	if res := d.post("/district/brands", url.Values{"project": {strconv.FormatInt(own, 10)}, "plan": {""}}); res.StatusCode != http.StatusUnprocessableEntity {

@@ -389,6 +389,7 @@ func (s *Server) matchingRoutes(a area, paths web.Paths) {
 	a.get("/matching", portal.ViewMatching, handleMatchingBoard(s.db, paths, s.resp))
 	a.get("/matching/export.xlsx", portal.ViewMatching, handleMatchingExport(s.db, s.resp))
 	a.get("/brands", portal.ViewMatching, handleBrands(s.db, paths, s.resp))
+	a.get("/matching/fairs/{id}", portal.ViewMatching, handleFairShow(s.db, paths, s.resp))
 	if portal.Can(a.tier, portal.PostNeeds) {
 		a.get("/matching/needs/new", portal.PostNeeds, handleNeedNew(s.db, paths, s.resp))
 		a.post("/matching/needs", portal.PostNeeds, handleNeedCreate(s.db, paths, s.resp))
@@ -400,7 +401,6 @@ func (s *Server) matchingRoutes(a area, paths web.Paths) {
 	if portal.Can(a.tier, portal.HoldMatchingEvents) {
 		a.get("/matching/fairs/new", portal.HoldMatchingEvents, handleFairNew(paths, s.resp))
 		a.post("/matching/fairs", portal.HoldMatchingEvents, handleFairCreate(s.db, paths, s.resp))
-		a.get("/matching/fairs/{id}", portal.ViewMatching, handleFairShow(s.db, paths, s.resp))
 		a.post("/matching/fairs/{id}/matches", portal.HoldMatchingEvents, handleMatchCreate(s.db, paths, s.resp))
 	}
 	if portal.Can(a.tier, portal.DesignateBrands) {
