@@ -196,6 +196,7 @@ type ContractDetailView struct {
 	Version                    int
 	Events                     []CultivationEventRow
 	Problems                   map[string]string
+	Matches                    LinkedMatches // 供需对接 matches that led to it (matching_view.go)
 }
 
 // PaymentRow is one installment.

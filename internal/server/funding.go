@@ -38,6 +38,7 @@ type contractStore interface {
 	CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error)
 	AddPayment(ctx context.Context, scope portal.Scope, actor portal.Actor, contractID int64, in registry.PaymentInput) error
 	AcceptContract(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.AcceptanceInput) error
+	contractMatchReader
 }
 
 type contractCreator interface {
@@ -225,7 +226,8 @@ func contractDetail(r *http.Request, db contractStore, paths web.Paths, a *porta
 	}
 	v := web.NewContractDetail(web.NewPage(c.Project, a, paths.Funding(), flash), paths, c, payments, events)
 	v.CanManage = portal.Can(a.Tier, portal.ManageFunding) && c.DivisionCode == a.DivisionCode
-	return v, c, nil
+	v.Matches, err = contractMatches(r.Context(), db, a, paths, id) // 供需对接 (matching.go)
+	return v, c, err
 }
 
 func handleContractShow(db contractStore, paths web.Paths, rs *responder) http.HandlerFunc {

@@ -65,11 +65,16 @@ func TestBrowserNeedMatchedIntoContract(t *testing.T) {
 	tb.click("#new-fair")
 	tb.fill("#title", "双龙湖街道社区服务项目洽谈会")
 	tb.setValue("#held_on", time.Now().In(beijing).Format("2006-01-02"))
-	tb.fill("#venue", "街道党群服务中心")
+	if tb.count("#room option") < 2 {
+		t.Fatal("the fair form offers no support platform room")
+	}
+	room := js[string](tb, `document.querySelector('#room option:nth-child(2)').textContent`)
+	tb.setValue("#room", js[string](tb, `document.querySelector('#room option:nth-child(2)').value`))
 	tb.screenshot("matching-fair-new")
 	if res := tb.click(`#fair-form button[type=submit]`); res.Status != 200 || tb.count("#match-form") != 1 {
 		t.Fatalf("fair: status %d, %q", res.Status, tb.text("main"))
 	}
+	fairPath := tb.url().Path
 	pick := func(sel, label string) {
 		v := js[string](tb, `[...document.querySelectorAll(`+quoteJS(sel+" option")+`)].find(o => o.textContent.includes(`+quoteJS(label)+`)).value`)
 		tb.setValue(sel, v)
@@ -81,7 +86,27 @@ func TestBrowserNeedMatchedIntoContract(t *testing.T) {
 		t.Fatalf("no deal without a reason: status %d, %q", res.Status, tb.text("main"))
 	}
 	tb.setValue("#outcome", "contract")
-	tb.fill("#reference", "渝北双购〔2021〕21号")
+	if res := tb.click(`#match-form button[type=submit]`); res.Status != 422 || !strings.Contains(tb.text(`[data-field="contract"] .msg`), "合同") {
+		t.Fatalf("a contract match without its contract: status %d, %q", res.Status, tb.text("main"))
+	}
+	// The contract is not yet recorded: the town signs it in 培育资金, then names it at the fair.
+	tb.click("#new-contract")
+	tb.setValue("#org_id", js[string](tb, `[...document.querySelectorAll('#org_id option')].find(o => o.textContent.includes(`+quoteJS(group)+`)).value`))
+	tb.fill("#project", "康复陪伴计划")
+	tb.do(chromedp.Click(chromedp.CSS(`input[name="beneficiaries"][value="残疾人"]`)))
+	tb.fill("#amount", "34000")
+	today := time.Now().In(beijing).Format("2006-01-02")
+	tb.setValue("#starts_on", today)
+	tb.setValue("#ends_on", until)
+	tb.setValue("#signed_on", today)
+	if res := tb.click(`#contract-form button[type=submit]`); res.Status != 200 {
+		t.Fatalf("contract: status %d, %q", res.Status, tb.text("main"))
+	}
+	tb.open(fairPath)
+	pick("#need", "社区残疾人康复陪护")
+	pick("#project", "康复陪伴计划")
+	tb.setValue("#outcome", "contract")
+	pick("#contract", "康复陪伴计划（"+group)
 	if res := tb.click(`#match-form button[type=submit]`); res.Status != 200 || !strings.Contains(tb.text("#fair-matches"), "政府购买服务") {
 		t.Fatalf("match: status %d, %q", res.Status, tb.text("main"))
 	}
@@ -89,6 +114,23 @@ func TestBrowserNeedMatchedIntoContract(t *testing.T) {
 		t.Fatalf("fair matches: %q", got)
 	}
 	tb.screenshot("matching-fair")
+	// The match links to its contract, and the contract back to the fair.
+	tb.click(`#fair-matches a[href*="/funding/contracts/"]`)
+	if !strings.Contains(tb.text("#contract-matches"), "社区残疾人康复陪护") {
+		t.Fatalf("the contract does not show its match: %q", tb.text("main"))
+	}
+	tb.screenshot("matching-contract")
+	tb.click(`#contract-matches a`)
+	if tb.url().Path != fairPath {
+		t.Fatalf("the contract's match links to %s", tb.url().Path)
+	}
+	// The fair links to its room, and the room lists the fair.
+	tb.click(`#fair-facts a`)
+	if !strings.Contains(tb.text("#room-fairs"), "双龙湖街道社区服务项目洽谈会") || !strings.Contains(room, tb.text("h1")[:3]) {
+		t.Fatalf("the room does not list the fair: %q", tb.text("main"))
+	}
+	tb.screenshot("matching-room")
+	tb.open(fairPath)
 
 	tb.click(".crumbs a")
 	if strings.Contains(tb.text("#open-needs"), "社区残疾人康复陪护") || strings.Contains(tb.text("#open-projects"), "康复陪伴计划") {

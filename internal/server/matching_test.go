@@ -76,13 +76,38 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 	if a.count(`SELECT count(*) FROM matches`) != before {
 		t.Fatal("a refused match was written")
 	}
-	res = c.post(fair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)},
-		"outcome": {"contract"}, "reference": {"渝北购〔2026〕8号"}})
+	// a contract outcome names a contract of the project's own group, kept by the town
+	var contract, otherGroup int64
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(k.id) FROM contracts k JOIN service_projects p ON p.org_id = k.org_id
+		WHERE p.id = $1 AND k.division_code = $2`, own, seed.TownShuanglonghu).Scan(&contract)
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(k.id) FROM contracts k JOIN service_projects p ON p.id = $1
+		WHERE k.org_id <> p.org_id AND k.division_code = $2`, own, seed.TownShuanglonghu).Scan(&otherGroup)
+	if contract == 0 || otherGroup == 0 {
+		t.Fatal("demo data lacks the town's contracts")
+	}
+	contractMatch := url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"contract"}}
+	for value, msg := range map[string]string{"": "请选择所签订的合同", "99999999": "请从列表中选择合同",
+		strconv.FormatInt(otherGroup, 10): "不是该服务项目申报组织"} {
+		contractMatch.Set("contract", value)
+		res = c.post(fair+"/matches", contractMatch)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "contract"), msg) {
+			t.Fatalf("contract %q: %d %q", value, res.StatusCode, fieldMsg(t, res, "contract"))
+		}
+	}
+	if a.count(`SELECT count(*) FROM matches`) != before {
+		t.Fatal("a refused match was written")
+	}
+	contractMatch.Set("contract", strconv.FormatInt(contract, 10))
+	res = c.post(fair+"/matches", contractMatch)
 	if res.StatusCode != http.StatusSeeOther || a.count(`SELECT count(*) FROM matches`) != before+1 {
 		t.Fatalf("good match: %d", res.StatusCode)
 	}
-	if !strings.Contains(c.get(fair).Body, "渝北购〔2026〕8号") {
-		t.Fatal("the fair does not show the contract reference")
+	contractPath := "/town/funding/contracts/" + strconv.FormatInt(contract, 10)
+	if c.get(fair).doc(t).Find(`#fair-matches a[href="`+contractPath+`"]`).Length() != 1 {
+		t.Fatal("the fair does not link the match's contract")
+	}
+	if c.get(contractPath).doc(t).Find(`#contract-matches a[href="`+fair+`"]`).Length() == 0 {
+		t.Fatal("the contract does not link back to the fair")
 	}
 	if a.signedIn("demo-town2").get(fair).StatusCode != http.StatusNotFound {
 		t.Fatal("another town reads the fair")

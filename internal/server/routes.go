@@ -399,7 +399,7 @@ func (s *Server) matchingRoutes(a area, paths web.Paths) {
 		a.post("/matching/projects", portal.OfferProjects, handleProjectCreate(s.db, paths, s.resp))
 	}
 	if portal.Can(a.tier, portal.HoldMatchingEvents) {
-		a.get("/matching/fairs/new", portal.HoldMatchingEvents, handleFairNew(paths, s.resp))
+		a.get("/matching/fairs/new", portal.HoldMatchingEvents, handleFairNew(s.db, paths, s.resp))
 		a.post("/matching/fairs", portal.HoldMatchingEvents, handleFairCreate(s.db, paths, s.resp))
 		a.post("/matching/fairs/{id}/matches", portal.HoldMatchingEvents, handleMatchCreate(s.db, paths, s.resp))
 	}
