@@ -69,14 +69,29 @@ type ProjectRow struct {
 	ID                                                     int64
 	Title, Org, OrgHref, Beneficiaries, Series, Cost, Town string
 	Brand                                                  bool
-	BrandPlan                                              string
+	BrandPlan, Aims                                        string
 }
 
 // NewProjectRow formats p.
 func NewProjectRow(paths Paths, p registry.Project) ProjectRow {
 	return ProjectRow{ID: p.ID, Title: p.Title, Org: p.OrgName, OrgHref: paths.Org(p.OrgID),
 		Beneficiaries: strings.Join(p.Beneficiaries, "、"), Series: p.Series, Cost: Yuan(p.Cost),
-		Town: p.TownName + " " + p.CommunityName, Brand: p.Brand, BrandPlan: p.BrandPlan}
+		Town: p.TownName + " " + p.CommunityName, Brand: p.Brand, BrandPlan: p.BrandPlan, Aims: p.Aims}
+}
+
+// OrgProjects is a group's service projects, brand projects first, for its record; or its brand projects alone,
+// for its public profile.
+type OrgProjects struct {
+	Rows []ProjectRow
+}
+
+// NewOrgProjects formats a group's projects.
+func NewOrgProjects(paths Paths, ps []registry.Project) OrgProjects {
+	v := OrgProjects{}
+	for _, p := range ps {
+		v.Rows = append(v.Rows, NewProjectRow(paths, p))
+	}
+	return v
 }
 
 // MatchRow is a match in a list; a 政府购买服务 match names its contract (DetailHref: the contract's page, for

@@ -124,6 +124,7 @@ type OrgDetailView struct {
 	Revealed      *RevealedLeader
 	Problems      map[string]string
 	Links         OrgLinks
+	Projects      OrgProjects // 服务项目 and 品牌项目 (matching_view.go)
 }
 
 // StatusConfirm is what the status form asks before it changes anything.

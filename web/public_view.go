@@ -200,6 +200,7 @@ type PublicProfileView struct {
 	CommunityHref string
 	CommunityName string
 	Demo          bool
+	Brands        OrgProjects // 品牌项目 (matching_view.go)
 }
 
 // NewPublicProfileView formats a profile.

@@ -321,11 +321,13 @@ func (db *DB) Projects(ctx context.Context, scope portal.Scope, f registry.Board
 	return out, translate(err)
 }
 
-// OrgProjects is the service projects of one group inside scope, brand projects first.
-func (db *DB) OrgProjects(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Project, error) {
+// OrgProjects is the service projects of one group inside scope, brand projects first; brands only: the brand
+// projects alone (what its public profile shows).
+func (db *DB) OrgProjects(ctx context.Context, scope portal.Scope, orgID int64, brands bool) ([]registry.Project, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+projectColumns+` `+projectFrom+`
-		WHERE p.org_id = @org AND `+scopeOn("p")+` ORDER BY b.project_id IS NULL, p.id DESC`,
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID}))
+		WHERE p.org_id = @org AND `+scopeOn("p")+` AND (NOT @brands OR b.project_id IS NOT NULL)
+		ORDER BY b.project_id IS NULL, p.id DESC LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "brands": brands, "limit": boardLimit}))
 	out, err := pgx.CollectRows(rows, scanProject)
 	return out, translate(err)
 }

@@ -109,9 +109,19 @@ func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
 	if err := db.DesignateBrand(ctx, noticeDistrict, trainingClerk, p1, "三年内覆盖全街道"); err != nil {
 		t.Fatal(err)
 	}
-	brands, _ := db.OrgProjects(ctx, noticeTown, orgOf(seed.TownShuanglonghu))
-	if len(brands) == 0 || !brands[0].Brand || brands[0].BrandPlan != "三年内覆盖全街道" {
-		t.Fatalf("org projects: %+v", brands)
+	project(noticeTown, orgOf(seed.TownShuanglonghu)) // a second project, not a brand
+	projects, _ := db.OrgProjects(ctx, noticeTown, orgOf(seed.TownShuanglonghu), false)
+	if len(projects) < 2 || !projects[0].Brand || projects[0].BrandPlan != "三年内覆盖全街道" {
+		t.Fatalf("org projects: %+v", projects)
+	}
+	brands, _ := db.OrgProjects(ctx, noticeDistrict, orgOf(seed.TownShuanglonghu), true)
+	for _, p := range brands {
+		if !p.Brand {
+			t.Fatalf("a project not designated among the brands: %+v", p)
+		}
+	}
+	if len(brands) == 0 || len(brands) >= len(projects) {
+		t.Fatalf("brands %d of %d projects", len(brands), len(projects))
 	}
 }
 

@@ -677,3 +677,13 @@ func roomFairs(r *http.Request, db roomFairReader, a *portal.Account, paths web.
 	}
 	return v, err
 }
+
+type orgProjectReader interface {
+	OrgProjects(ctx context.Context, scope portal.Scope, orgID int64, brands bool) ([]registry.Project, error)
+}
+
+// orgProjects is a group's service projects for its record, or its brand projects alone for its public profile.
+func orgProjects(ctx context.Context, db orgProjectReader, scope portal.Scope, paths web.Paths, orgID int64, brands bool) (web.OrgProjects, error) {
+	ps, err := db.OrgProjects(ctx, scope, orgID, brands)
+	return web.NewOrgProjects(paths, ps), err
+}

@@ -154,4 +154,9 @@ func TestBrowserNeedMatchedIntoContract(t *testing.T) {
 	db.screenshot("matching-board-district")
 	db.click("#brands-link")
 	db.screenshot("matching-brands-district")
+	db.click(`#brands tbody a`)
+	if !strings.Contains(db.text("#org-projects"), "品牌项目") {
+		t.Fatalf("the brand's group record: %q", db.text("main"))
+	}
+	db.screenshot("matching-org-record")
 }

@@ -141,3 +141,38 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 		t.Fatal("the town's brand list does not show the plan")
 	}
 }
+
+// A brand project shows on its group's record (with the group's other projects) and on its public profile (the
+// brand alone); another town's clerk does not read the record.
+func TestBrandProjectOnRecordAndPublicProfile(t *testing.T) {
+	a := newApp(t, nil)
+	ctx := context.Background()
+	var org, brand int64
+	var title, plan string
+	if err := a.db.Pool.QueryRow(ctx, `SELECT p.org_id, p.id, p.title, b.plan FROM brand_projects b
+		JOIN service_projects p ON p.id = b.project_id WHERE p.town_code = $1 ORDER BY p.id LIMIT 1`,
+		seed.TownShuanglonghu).Scan(&org, &brand, &title, &plan); err != nil {
+		t.Fatalf("demo brand: %v", err)
+	}
+	// a second project of the same group, not a brand
+	c := a.signedIn("demo-town")
+	res := c.post("/town/matching/projects", url.Values{"org": {strconv.FormatInt(org, 10)}, "title": {"邻里互助小组"},
+		"aims": {"结对帮扶"}, "activities": {"每周走访"}, "beneficiaries": {"空巢老人"}, "series": {"邻里守望"}, "cost": {"5000"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second project: %d", res.StatusCode)
+	}
+	rec := c.get("/town/orgs/" + strconv.FormatInt(org, 10)).doc(t)
+	rows := rec.Find("#org-projects tbody tr")
+	if rows.Length() < 2 || !strings.Contains(rows.First().Text(), title) || !strings.Contains(rows.First().Text(), "品牌项目") ||
+		!strings.Contains(rows.First().Text(), plan) || !strings.Contains(rec.Find("#org-projects").Text(), "邻里互助小组") {
+		t.Fatalf("record's projects: %q", rec.Find("#org-projects").Text())
+	}
+	pub := a.client().get("/orgs/" + strconv.FormatInt(org, 10))
+	if pub.StatusCode != http.StatusOK {
+		t.Fatalf("public profile: %d", pub.StatusCode)
+	}
+	brands := pub.doc(t).Find("#org-brands").Text()
+	if !strings.Contains(brands, title) || strings.Contains(brands, "邻里互助小组") {
+		t.Fatalf("public brands: %q", brands)
+	}
+}

@@ -124,6 +124,7 @@ func handlePublicDirectory(db publicDirectoryStore, ps *publicScoper, limit *rat
 
 type publicProfileStore interface {
 	PublicOrganization(ctx context.Context, scope portal.Scope, id int64) (registry.PublicOrg, error)
+	orgProjectReader
 }
 
 // handlePublicProfile is a group's public profile /orgs/{id}.
@@ -144,7 +145,12 @@ func handlePublicProfile(db publicProfileStore, ps *publicScoper, rs *responder)
 			rs.fail(w, r, err)
 			return
 		}
-		rs.render(w, r, http.StatusOK, web.PublicProfilePage(web.NewPublicProfileView(web.NewPage(o.Name, nil, "", ""), o)))
+		v := web.NewPublicProfileView(web.NewPage(o.Name, nil, "", ""), o)
+		if v.Brands, err = orgProjects(r.Context(), db, scope, web.Paths{}, id, true); err != nil { // 品牌项目 (matching.go)
+			rs.serverError(w, r, err)
+			return
+		}
+		rs.render(w, r, http.StatusOK, web.PublicProfilePage(v))
 	}
 }
 
