@@ -20,7 +20,10 @@ func (p Paths) TrainingSession(id int64) string {
 func (p Paths) Trainee(id int64) string {
 	return p.Training() + "/trainees/" + strconv.FormatInt(id, 10)
 }
-func (p Paths) TrainingReach() string      { return p.Training() + "/reach" }
+func (p Paths) TrainingReach() string { return p.Training() + "/reach" }
+func (p Paths) TrainingExport(year int) string {
+	return p.Training() + "/export.xlsx?year=" + strconv.Itoa(year)
+}
 func (p Paths) AttendanceTemplate() string { return p.Training() + "/attendance-template.xlsx" }
 
 // FormData is a form's values as typed and its messages by input name, for forms whose inputs are many and plain.
@@ -241,6 +244,7 @@ type TrainingReachView struct {
 	Year        int
 	YearOptions []Option
 	Action      string
+	Export      string // the year's sessions, people trained and reach as xlsx
 	ChildLabel  string
 	Total       TrainingReachRow
 	Rows        []TrainingReachRow

@@ -4,7 +4,6 @@ package server
 // its matches, and the district's 品牌项目.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
@@ -159,45 +157,33 @@ func handleMatchingExport(db matchingBoard, rs *responder) http.HandlerFunc {
 		}
 		x := excelize.NewFile()
 		defer func() { _ = x.Close() }()
-		write := func(sheet string, header []string, rows [][]string) {
-			if _, err := x.NewSheet(sheet); err != nil {
-				return
-			}
-			for r, row := range append([][]string{header}, rows...) {
-				for c, v := range row {
-					cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-					_ = x.SetCellStr(sheet, cell, export.Neutralize(v))
-				}
-			}
-		}
 		var rows [][]string
 		for _, n := range needs {
 			nr := web.NewNeedRow(n)
 			rows = append(rows, []string{nr.Title, nr.Where, nr.Beneficiaries, nr.Series, nr.Frequency, nr.Budget, nr.Until})
 		}
-		write("待对接需求", []string{"需求", "地点", "服务对象", "主题系列", "频次", "预算", "截止"}, rows)
+		err = workbookSheet(x, "待对接需求", []string{"需求", "地点", "服务对象", "主题系列", "频次", "预算", "截止"}, rows)
 		rows = nil
 		for _, p := range projects {
 			pr := web.NewProjectRow(web.Paths{}, p)
 			rows = append(rows, []string{pr.Title, pr.Org, pr.Town, pr.Beneficiaries, pr.Series, pr.Cost})
 		}
-		write("待对接项目", []string{"服务项目", "组织", "所在", "服务对象", "主题系列", "经费"}, rows)
+		if err == nil {
+			err = workbookSheet(x, "待对接项目", []string{"服务项目", "组织", "所在", "服务对象", "主题系列", "经费"}, rows)
+		}
 		rows = nil
 		for _, m := range matches {
 			mr := web.NewMatchRow(web.Paths{}, m, false)
 			rows = append(rows, []string{mr.Outcome, mr.Need, mr.Project, mr.Org, mr.Town, mr.Fair, mr.Detail})
 		}
-		write("对接结果", []string{"结果", "需求", "服务项目", "组织", "镇街", "洽谈会", "编号或原因"}, rows)
-		_ = x.DeleteSheet("Sheet1")
-		var buf bytes.Buffer
-		if err := x.Write(&buf); err != nil {
+		if err == nil {
+			err = workbookSheet(x, "对接结果", []string{"结果", "需求", "服务项目", "组织", "镇街", "洽谈会", "合同、申报编号或原因"}, rows)
+		}
+		if err != nil {
 			rs.serverError(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", export.ContentDisposition(a.DivisionName+"供需对接-"+
-			time.Now().In(beijing).Format("20060102")+".xlsx", "matching.xlsx"))
-		_, _ = w.Write(buf.Bytes())
+		sendWorkbook(w, r, rs, x, a.DivisionName+"供需对接-"+time.Now().In(beijing).Format("20060102")+".xlsx", "matching.xlsx")
 	}
 }
 

@@ -544,7 +544,7 @@ func handleTrainingReach(db trainingReachReader, paths web.Paths, rs *responder)
 			return
 		}
 		v := web.TrainingReachView{Page: web.NewPage("骨干人才培训覆盖情况", a, paths.Training(), ""), Year: year,
-			YearOptions: web.TrainingYearOptions(now.In(beijing), year), Action: paths.TrainingReach(),
+			YearOptions: web.TrainingYearOptions(now.In(beijing), year), Action: paths.TrainingReach(), Export: paths.TrainingExport(year),
 			ChildLabel: "村(社区)", Total: web.NewTrainingReachRow(total)}
 		if a.Tier == portal.TierDistrict {
 			v.ChildLabel = "镇街"
