@@ -166,6 +166,21 @@ type TrainingSessionView struct {
 	Template   string
 	ImportFile Field
 	BadRows    []SheetProblem
+	// 培训资料 and, for the town keeping the session, the upload form
+	Files          []MaterialRow
+	MaterialAction string
+	MaterialTitle  Field
+	MaterialFile   Field
+}
+
+// MaterialRow is one 培训资料 in the session's list.
+type MaterialRow struct{ Href, Title, Filename, Size, Uploaded string }
+
+// NewMaterialRow formats m.
+func NewMaterialRow(paths Paths, m registry.SessionMaterial) MaterialRow {
+	return MaterialRow{Href: paths.TrainingSession(m.SessionID) + "/materials/" + strconv.FormatInt(m.ID, 10),
+		Title: m.Title, Filename: m.Filename, Size: strconv.FormatFloat(float64(m.SizeBytes)/1024, 'f', 0, 64) + " KB",
+		Uploaded: Date(m.UploadedAt)}
 }
 
 // SheetProblem is one refused row of a sign-in sheet: its number and every reason.

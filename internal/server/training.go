@@ -40,6 +40,7 @@ type trainingSessionCreator interface {
 type trainingSessionReader interface {
 	TrainingSession(ctx context.Context, scope portal.Scope, id int64) (registry.TrainingSession, error)
 	SessionAttendees(ctx context.Context, scope portal.Scope, sessionID int64) ([]registry.Trainee, error)
+	materialReader
 }
 
 type attendanceRecorder interface {
@@ -337,7 +338,7 @@ func sessionView(ctx context.Context, db trainingSessionReader, a *portal.Accoun
 	for _, p := range people {
 		v.Attendees = append(v.Attendees, web.NewTraineeRow(paths, p))
 	}
-	return v, nil
+	return v, sessionMaterials(ctx, db, a, paths, id, &v)
 }
 
 func handleTrainingSessionShow(db trainingSessionReader, paths web.Paths, rs *responder) http.HandlerFunc {
