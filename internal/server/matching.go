@@ -298,12 +298,21 @@ func projectForm(ctx context.Context, db projectOfferer, a *portal.Account, path
 	v := matchingForm(a, paths, "project", "申报服务项目")
 	groups, err := db.ReportGroups(ctx, a.Scope())
 	var ids []string
-	for _, g := range groups {
-		id := strconv.FormatInt(g.ID, 10)
-		ids = append(ids, id)
-		v.Orgs = append(v.Orgs, web.Option{Value: id, Label: g.Name, Selected: id == org})
-	}
+	v.Orgs, ids = idOptions(groups, func(g registry.ReportGroup) (int64, string) { return g.ID, g.Name }, org)
 	return v, ids, err
+}
+
+// idOptions is the options of a select of records by id, with selected marked, and the ids it offers.
+func idOptions[T any](items []T, idLabel func(T) (int64, string), selected string) ([]web.Option, []string) {
+	var opts []web.Option
+	var ids []string
+	for _, it := range items {
+		n, label := idLabel(it)
+		id := strconv.FormatInt(n, 10)
+		ids = append(ids, id)
+		opts = append(opts, web.Option{Value: id, Label: label, Selected: id == selected})
+	}
+	return opts, ids
 }
 
 func handleProjectNew(db projectOfferer, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -362,11 +371,7 @@ func fairForm(ctx context.Context, db fairCreator, a *portal.Account, paths web.
 	v := matchingForm(a, paths, "fair", "举办项目洽谈会")
 	rooms, err := db.FairRooms(ctx, a.Scope())
 	var ids []string
-	for _, c := range rooms {
-		id := strconv.FormatInt(c.ID, 10)
-		ids = append(ids, id)
-		v.Rooms = append(v.Rooms, web.Option{Value: id, Label: c.Label, Selected: id == room})
-	}
+	v.Rooms, ids = idOptions(rooms, func(c registry.RoomChoice) (int64, string) { return c.ID, c.Label }, room)
 	return v, ids, err
 }
 
