@@ -176,3 +176,26 @@ func TestBrandProjectOnRecordAndPublicProfile(t *testing.T) {
 		t.Fatalf("public brands: %q", brands)
 	}
 }
+
+// A fair with neither a platform room nor a place, or with a room the form does not offer, is refused at the
+// field with the input kept and nothing written.
+func TestFairWithoutPlaceIsRefusedAtTheField(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	before := a.count(`SELECT count(*) FROM matching_events`)
+	form := url.Values{"title": {"双龙湖街道项目洽谈会"}, "held_on": {time.Now().In(beijing).Format("2006-01-02")}}
+	res := c.post("/town/matching/fairs", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "venue"), "举办地点") {
+		t.Fatalf("no place: %d %q", res.StatusCode, fieldMsg(t, res, "venue"))
+	}
+	if v, _ := res.doc(t).Find("#title").Attr("value"); v != "双龙湖街道项目洽谈会" {
+		t.Fatal("title not kept")
+	}
+	form.Set("room", "99999999")
+	if res := c.post("/town/matching/fairs", form); res.StatusCode != http.StatusUnprocessableEntity || fieldMsg(t, res, "room") == "" {
+		t.Fatalf("a room not offered: %d", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM matching_events`) != before {
+		t.Fatal("a refused fair was written")
+	}
+}
