@@ -58,7 +58,8 @@ func routeOf(rt chi.Routes, path string) string {
 // downloads are answered with a file, not a page: reaching the link is enough.
 func isDownload(pattern string) bool {
 	return strings.HasSuffix(pattern, ".xlsx") || strings.HasSuffix(pattern, ".csv") ||
-		strings.Contains(pattern, "/photos/") || strings.Contains(pattern, "/documents/")
+		strings.Contains(pattern, "/photos/") || strings.Contains(pattern, "/documents/") ||
+		strings.Contains(pattern, "/materials/")
 }
 
 // linksJS collects the links of the page, the pictures it shows, the addresses its GET forms submit to as they stand.
@@ -157,6 +158,7 @@ func crawlWork(t *testing.T, a *app) {
 	book := ledgerFile(t, ledger.Columns(true), [][]string{ledgerRow("导入", nil)}, nil)
 	town.checkLedger("/town/orgs/import", book)
 	community.checkLedger("/community/orgs/import", book)
+	uploadSessionMaterial(t, a, town) // 培训资料 (training_materials_test.go)
 }
 
 func TestBrowserEveryPageIsReachableByLinks(t *testing.T) {

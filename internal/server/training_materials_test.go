@@ -61,3 +61,31 @@ func TestSessionMaterialsUploadAndDownload(t *testing.T) {
 		t.Fatalf("another town's download: %d", got.StatusCode)
 	}
 }
+
+// uploadSessionMaterial gives every session of the two demo towns a 培训资料 file, whichever a crawl opens.
+func uploadSessionMaterial(t *testing.T, a *app, town *client) {
+	t.Helper()
+	for _, tc := range []struct {
+		c    *client
+		code string
+	}{{town, seed.TownShuanglonghu}, {a.signedIn("demo-town2"), seed.TownTongjing}} {
+		rows, err := a.db.Pool.Query(context.Background(), `SELECT id FROM training_sessions WHERE town_code = $1`, tc.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			_ = rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			res := tc.c.postMultipart("/town/training/sessions/"+strconv.FormatInt(id, 10)+"/materials",
+				url.Values{"material_title": {"课件"}}, []upload{{"material", "课件.pdf", []byte("%PDF-1.4\n%%EOF\n")}})
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("material upload: %d", res.StatusCode)
+			}
+		}
+	}
+}
