@@ -199,6 +199,7 @@ type ContractDetailView struct {
 	Problems                   map[string]string
 	Documents                  []DocumentRow
 	Uploads                    []DocUpload
+	Matches                    LinkedMatches // 供需对接 matches that led to it (matching_view.go)
 }
 
 // PaymentRow is one installment.

@@ -69,38 +69,67 @@ type ProjectRow struct {
 	ID                                                     int64
 	Title, Org, OrgHref, Beneficiaries, Series, Cost, Town string
 	Brand                                                  bool
-	BrandPlan                                              string
+	BrandPlan, Aims                                        string
 }
 
 // NewProjectRow formats p.
 func NewProjectRow(paths Paths, p registry.Project) ProjectRow {
 	return ProjectRow{ID: p.ID, Title: p.Title, Org: p.OrgName, OrgHref: paths.Org(p.OrgID),
 		Beneficiaries: strings.Join(p.Beneficiaries, "、"), Series: p.Series, Cost: Yuan(p.Cost),
-		Town: p.TownName + " " + p.CommunityName, Brand: p.Brand, BrandPlan: p.BrandPlan}
+		Town: p.TownName + " " + p.CommunityName, Brand: p.Brand, BrandPlan: p.BrandPlan, Aims: p.Aims}
 }
 
-// MatchRow is a match in a list.
+// OrgProjects is a group's service projects, brand projects first, for its record; or its brand projects alone,
+// for its public profile.
+type OrgProjects struct {
+	Rows []ProjectRow
+}
+
+// NewOrgProjects formats a group's projects.
+func NewOrgProjects(paths Paths, ps []registry.Project) OrgProjects {
+	v := OrgProjects{}
+	for _, p := range ps {
+		v.Rows = append(v.Rows, NewProjectRow(paths, p))
+	}
+	return v
+}
+
+// MatchRow is a match in a list; a 政府购买服务 match names its contract (DetailHref: the contract's page, for
+// the tiers that have one).
 type MatchRow struct {
-	Fair, FairHref, Need, Project, Org, Town, Outcome, Detail string
-	Class                                                     StatusClass
+	Fair, FairHref, Need, Project, Org, Town, Outcome, Detail, DetailHref string
+	Class                                                                 StatusClass
 }
 
-// NewMatchRow formats m.
-func NewMatchRow(paths Paths, m registry.Match) MatchRow {
+// NewMatchRow formats m; contracts links the contract to its page.
+func NewMatchRow(paths Paths, m registry.Match, contracts bool) MatchRow {
 	r := MatchRow{Fair: m.EventTitle, FairHref: paths.Fair(m.EventID), Need: m.NeedTitle, Project: m.ProjectTitle,
 		Org: m.OrgName, Town: m.TownName, Outcome: m.Outcome.Label(), Detail: m.Reference, Class: StatusOK}
-	if m.Outcome == registry.OutcomeNone {
+	switch {
+	case m.Outcome == registry.OutcomeNone:
 		r.Detail, r.Class = m.Reason, StatusWarn
+	case m.ContractID != 0:
+		r.Detail = "合同：" + m.Contract
+		if contracts {
+			r.DetailHref = paths.Contract(m.ContractID)
+		}
 	}
 	return r
 }
 
-// FairRow is a 洽谈会 in a list.
-type FairRow struct{ Href, Title, Holder, Date, Venue string }
+// FairRow is a 洽谈会 in a list; RoomHref is the support platform's room it is held in, if any.
+type FairRow struct{ Href, Title, Holder, Date, Venue, RoomHref string }
 
 // NewFairRow formats f.
 func NewFairRow(paths Paths, f registry.Fair) FairRow {
-	return FairRow{Href: paths.Fair(f.ID), Title: f.Title, Holder: f.Holder, Date: Date(f.HeldOn), Venue: f.Venue}
+	r := FairRow{Href: paths.Fair(f.ID), Title: f.Title, Holder: f.Holder, Date: Date(f.HeldOn), Venue: f.Venue}
+	if f.RoomID != 0 {
+		r.RoomHref = paths.Room(f.PlatformID, f.RoomID)
+		if f.Venue != f.RoomName {
+			r.Venue = f.RoomName + "（" + f.Venue + "）"
+		}
+	}
+	return r
 }
 
 // MatchingFormView is one of the plain forms of the area: a need, a project or a fair.
@@ -113,6 +142,7 @@ type MatchingFormView struct {
 	Form          FormData
 	Communities   []Option
 	Orgs          []Option
+	Rooms         []Option // a fair's support platform rooms
 	Beneficiaries []Check
 	Series        []Option
 }
@@ -129,6 +159,19 @@ type FairView struct {
 	Needs    []Option
 	Projects []Option
 	Outcomes []Option
+	// the contracts a 政府购买服务 match may name, and where a new one is signed (empty: not here)
+	Contracts   []Option
+	NewContract string
+}
+
+// LinkedMatches is the 供需对接 matches that led to a contract, for the contract's page.
+type LinkedMatches struct {
+	Rows []MatchRow
+}
+
+// RoomFairList is the 洽谈会 held in a room, for the room's page.
+type RoomFairList struct {
+	Rows []FairRow
 }
 
 // BrandsView lists the brand projects and, for the district, the form designating one.

@@ -129,6 +129,7 @@ type OrgDetailView struct {
 	PartyMeetings PartyMeetingsView // 三会一课 (party_meetings.templ)
 	// RegistrationChangeHref is the district's 变更登记 of a live registered group, "" when not offered (issue 17).
 	RegistrationChangeHref string
+	Projects               OrgProjects // 服务项目 and 品牌项目 (matching_view.go)
 }
 
 // StatusConfirm is what the status form asks before it changes anything.

@@ -317,6 +317,7 @@ type RoomWeekView struct {
 	Org, Title                 Field
 	StartsAt, EndsAt           Field
 	Problems                   map[string]string
+	Fairs                      RoomFairList // 洽谈会 held here (matching_view.go)
 }
 
 // WeekDay is one day column of the calendar.

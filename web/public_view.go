@@ -204,6 +204,7 @@ type PublicProfileView struct {
 	Disclosures   DisclosuresView // 信息公开 (disclosures_view.go)
 
 	Photos []PublicPhotoItem // photos the committee marked public (public_photos_view.go)
+	Brands OrgProjects       // 品牌项目 (matching_view.go)
 }
 
 // NewPublicProfileView formats a profile.

@@ -20,7 +20,10 @@ func (p Paths) TrainingSession(id int64) string {
 func (p Paths) Trainee(id int64) string {
 	return p.Training() + "/trainees/" + strconv.FormatInt(id, 10)
 }
-func (p Paths) TrainingReach() string      { return p.Training() + "/reach" }
+func (p Paths) TrainingReach() string { return p.Training() + "/reach" }
+func (p Paths) TrainingExport(year int) string {
+	return p.Training() + "/export.xlsx?year=" + strconv.Itoa(year)
+}
 func (p Paths) AttendanceTemplate() string { return p.Training() + "/attendance-template.xlsx" }
 
 // FormData is a form's values as typed and its messages by input name, for forms whose inputs are many and plain.
@@ -163,6 +166,21 @@ type TrainingSessionView struct {
 	Template   string
 	ImportFile Field
 	BadRows    []SheetProblem
+	// 培训资料 and, for the town keeping the session, the upload form
+	Files          []MaterialRow
+	MaterialAction string
+	MaterialTitle  Field
+	MaterialFile   Field
+}
+
+// MaterialRow is one 培训资料 in the session's list.
+type MaterialRow struct{ Href, Title, Filename, Size, Uploaded string }
+
+// NewMaterialRow formats m.
+func NewMaterialRow(paths Paths, m registry.SessionMaterial) MaterialRow {
+	return MaterialRow{Href: paths.TrainingSession(m.SessionID) + "/materials/" + strconv.FormatInt(m.ID, 10),
+		Title: m.Title, Filename: m.Filename, Size: strconv.FormatFloat(float64(m.SizeBytes)/1024, 'f', 0, 64) + " KB",
+		Uploaded: Date(m.UploadedAt)}
 }
 
 // SheetProblem is one refused row of a sign-in sheet: its number and every reason.
@@ -241,6 +259,7 @@ type TrainingReachView struct {
 	Year        int
 	YearOptions []Option
 	Action      string
+	Export      string // the year's sessions, people trained and reach as xlsx
 	ChildLabel  string
 	Total       TrainingReachRow
 	Rows        []TrainingReachRow

@@ -85,11 +85,24 @@ func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.A
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var room *int64
+		if in.RoomID != 0 {
+			// a room of a platform the caller sees; its name stands for the venue when none is typed
+			var place string
+			if err := tx.QueryRow(ctx, `SELECT p.name || ' ' || r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
+				WHERE r.id = @room AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"room": in.RoomID})).Scan(&place); err != nil {
+				return err
+			}
+			if in.Venue == "" {
+				in.Venue = place
+			}
+			room = &in.RoomID
+		}
 		err := tx.QueryRow(ctx, `
-			INSERT INTO matching_events (district_code, town_code, title, held_on, venue, created_by)
-			VALUES (left(@div, 6), @town, @title, @held_on, @venue, @by) RETURNING id`,
+			INSERT INTO matching_events (district_code, town_code, title, held_on, venue, room_id, created_by)
+			VALUES (left(@div, 6), @town, @title, @held_on, @venue, @room, @by) RETURNING id`,
 			pgx.NamedArgs{"div": scope.Division, "town": town, "title": in.Title, "held_on": in.HeldOn,
-				"venue": in.Venue, "by": noticeActorID(actor)}).Scan(&id)
+				"venue": in.Venue, "room": room, "by": noticeActorID(actor)}).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -99,33 +112,67 @@ func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.A
 	return id, translate(err)
 }
 
-// eventScope is the test of a fair's visibility: the district sees every fair, a town its own.
+// eventScope is the test of a fair's visibility: the district sees every fair, a town its own and the
+// district's, a committee its town's and the district's (where its needs and projects may be on show).
 func eventScope(alias string) string {
-	return scopeWithin("coalesce(" + alias + ".town_code, " + alias + ".district_code)")
+	holder := "coalesce(" + alias + ".town_code, " + alias + ".district_code)"
+	return `(` + scopeTiers + ` AND (starts_with(` + holder + `, @scope_div) OR starts_with(@scope_div, ` + holder + `)))`
+}
+
+// eventKeeps is the test for recording a match at a fair: only its holder.
+func eventKeeps(alias string) string {
+	return `(` + scopeTiers + ` AND coalesce(` + alias + `.town_code, ` + alias + `.district_code) = @scope_div)`
 }
 
 // Events is the fairs inside scope, the latest first.
 func (db *DB) Fairs(ctx context.Context, scope portal.Scope) ([]registry.Fair, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT e.id, coalesce(e.town_code, ''), coalesce(t.name, '区民政局'), e.title, e.held_on, e.venue
-		FROM matching_events e LEFT JOIN divisions t ON t.code = e.town_code
+		SELECT `+fairColumns+` `+fairFrom+`
 		WHERE `+eventScope("e")+` ORDER BY e.held_on DESC, e.id DESC LIMIT @limit`,
 		scopeArgs(scope, pgx.NamedArgs{"limit": boardLimit}))
 	out, err := pgx.CollectRows(rows, scanEvent)
 	return out, translate(err)
 }
 
+const fairColumns = `e.id, coalesce(e.town_code, ''), coalesce(t.name, '区民政局'), e.title, e.held_on, e.venue,
+	coalesce(e.room_id, 0), coalesce(r.platform_id, 0), coalesce(rp.name || ' ' || r.name, '')`
+
+const fairFrom = `FROM matching_events e LEFT JOIN divisions t ON t.code = e.town_code
+	LEFT JOIN rooms r ON r.id = e.room_id LEFT JOIN platforms rp ON rp.id = r.platform_id`
+
 func scanEvent(row pgx.CollectableRow) (registry.Fair, error) {
 	var e registry.Fair
-	err := row.Scan(&e.ID, &e.TownCode, &e.Holder, &e.Title, &e.HeldOn, &e.Venue)
+	err := row.Scan(&e.ID, &e.TownCode, &e.Holder, &e.Title, &e.HeldOn, &e.Venue, &e.RoomID, &e.PlatformID, &e.RoomName)
 	return e, err
+}
+
+// FairRooms is the rooms of the support platforms inside scope a fair may be held in, by platform and name.
+func (db *DB) FairRooms(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `
+		SELECT r.id, p.id, p.name || ' · ' || r.name || '（容纳 ' || r.capacity || ' 人）'
+		FROM rooms r JOIN platforms p ON p.id = r.platform_id
+		WHERE `+platformSees+` ORDER BY p.name, r.name LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": boardLimit}))
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.RoomChoice, error) {
+		var c registry.RoomChoice
+		err := row.Scan(&c.ID, &c.PlatformID, &c.Label)
+		return c, err
+	})
+	return out, translate(err)
+}
+
+// RoomFairs is the fairs inside scope held in one room, the latest first.
+func (db *DB) RoomFairs(ctx context.Context, scope portal.Scope, roomID int64) ([]registry.Fair, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+fairColumns+` `+fairFrom+`
+		WHERE e.room_id = @room AND `+eventScope("e")+` ORDER BY e.held_on DESC, e.id DESC LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"room": roomID, "limit": boardLimit}))
+	out, err := pgx.CollectRows(rows, scanEvent)
+	return out, translate(err)
 }
 
 // Fair is one fair inside scope with its matches.
 func (db *DB) Fair(ctx context.Context, scope portal.Scope, id int64) (registry.Fair, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT e.id, coalesce(e.town_code, ''), coalesce(t.name, '区民政局'), e.title, e.held_on, e.venue
-		FROM matching_events e LEFT JOIN divisions t ON t.code = e.town_code
+		SELECT `+fairColumns+` `+fairFrom+`
 		WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	e, err := pgx.CollectExactlyOneRow(rows, scanEvent)
 	if err != nil {
@@ -145,7 +192,7 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var eventTown, needTown, projectTown string
 		if err := tx.QueryRow(ctx, `SELECT coalesce(e.town_code, '') FROM matching_events e
-			WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, pgx.NamedArgs{"id": in.EventID})).Scan(&eventTown); err != nil {
+			WHERE e.id = @id AND `+eventKeeps("e"), scopeArgs(scope, pgx.NamedArgs{"id": in.EventID})).Scan(&eventTown); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT n.town_code FROM community_needs n WHERE n.id = @id AND `+scopeOn("n"),
@@ -165,11 +212,26 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 		if eventTown != "" && (needTown != eventTown || projectTown != eventTown) {
 			return registry.ErrMatchAcrossTowns
 		}
+		var contract *int64
+		if in.Outcome == registry.OutcomeContract {
+			// a contract the caller sees, held by the project's own group
+			var same bool
+			err := tx.QueryRow(ctx, `SELECT m.org_id = (SELECT org_id FROM service_projects WHERE id = @project)
+				FROM contracts m WHERE m.id = @id AND `+moneySees,
+				scopeArgs(scope, pgx.NamedArgs{"id": in.ContractID, "project": in.ProjectID})).Scan(&same)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows) || (err == nil && !same):
+				return registry.ErrContractOfAnotherGroup
+			case err != nil:
+				return err
+			}
+			contract = &in.ContractID
+		}
 		err := tx.QueryRow(ctx, `
-			INSERT INTO matches (event_id, need_id, project_id, outcome, reference, reason, created_by)
-			VALUES (@event, @need, @project, @outcome, @reference, @reason, @by) RETURNING id`,
+			INSERT INTO matches (event_id, need_id, project_id, outcome, contract_id, reference, reason, created_by)
+			VALUES (@event, @need, @project, @outcome, @contract, @reference, @reason, @by) RETURNING id`,
 			pgx.NamedArgs{"event": in.EventID, "need": in.NeedID, "project": in.ProjectID,
-				"outcome": string(in.Outcome), "reference": in.Reference, "reason": in.Reason,
+				"outcome": string(in.Outcome), "contract": contract, "reference": in.Reference, "reason": in.Reason,
 				"by": noticeActorID(actor)}).Scan(&id)
 		if err != nil {
 			return matchErr(err)
@@ -178,7 +240,8 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
 			Detail: "需求 " + strconv.FormatInt(in.NeedID, 10) + " ↔ 项目 " + strconv.FormatInt(in.ProjectID, 10) + "：" + in.Outcome.Label()})
 	})
-	if errors.Is(err, registry.ErrMatchAcrossTowns) || errors.Is(err, registry.ErrMatchTaken) {
+	if errors.Is(err, registry.ErrMatchAcrossTowns) || errors.Is(err, registry.ErrMatchTaken) ||
+		errors.Is(err, registry.ErrContractOfAnotherGroup) {
 		return 0, err
 	}
 	return id, translate(err)
@@ -191,6 +254,8 @@ func matchErr(err error) error {
 		switch {
 		case pe.ConstraintName == "matches_same_town":
 			return registry.ErrMatchAcrossTowns
+		case pe.ConstraintName == "matches_contract_of_project":
+			return registry.ErrContractOfAnotherGroup
 		case pe.Code == "23505":
 			return registry.ErrMatchTaken
 		}
@@ -256,11 +321,13 @@ func (db *DB) Projects(ctx context.Context, scope portal.Scope, f registry.Board
 	return out, translate(err)
 }
 
-// OrgProjects is the service projects of one group inside scope, brand projects first.
-func (db *DB) OrgProjects(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Project, error) {
+// OrgProjects is the service projects of one group inside scope, brand projects first; brands only: the brand
+// projects alone (what its public profile shows).
+func (db *DB) OrgProjects(ctx context.Context, scope portal.Scope, orgID int64, brands bool) ([]registry.Project, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+projectColumns+` `+projectFrom+`
-		WHERE p.org_id = @org AND `+scopeOn("p")+` ORDER BY b.project_id IS NULL, p.id DESC`,
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID}))
+		WHERE p.org_id = @org AND `+scopeOn("p")+` AND (NOT @brands OR b.project_id IS NOT NULL)
+		ORDER BY b.project_id IS NULL, p.id DESC LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "brands": brands, "limit": boardLimit}))
 	out, err := pgx.CollectRows(rows, scanProject)
 	return out, translate(err)
 }
@@ -270,25 +337,36 @@ func (db *DB) Matches(ctx context.Context, scope portal.Scope, f registry.BoardF
 	return db.matches(ctx, scope, 0, f)
 }
 
+// ContractMatches is the matches inside scope that came to one contract.
+func (db *DB) ContractMatches(ctx context.Context, scope portal.Scope, contractID int64) ([]registry.Match, error) {
+	return db.matchList(ctx, scope, `m.contract_id = @contract`, pgx.NamedArgs{"contract": contractID})
+}
+
 func (db *DB) matches(ctx context.Context, scope portal.Scope, eventID int64, f registry.BoardFilter) ([]registry.Match, error) {
+	return db.matchList(ctx, scope, `(@event = 0 OR m.event_id = @event)
+		  AND (@beneficiary = '' OR @beneficiary = ANY(n.beneficiaries)) AND (@series = '' OR n.series = @series)
+		  AND (@area = '' OR c.rural = (@area = 'rural'))`, pgx.NamedArgs{"event": eventID,
+		"beneficiary": f.Beneficiary, "series": f.Series, "area": f.Area})
+}
+
+// matchList is the matches inside scope passing where (SQL written in this package, never input), the latest
+// first.
+func (db *DB) matchList(ctx context.Context, scope portal.Scope, where string, args pgx.NamedArgs) ([]registry.Match, error) {
+	args["limit"] = boardLimit
 	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT m.id, m.event_id, e.title, n.id, n.title, p.id, p.title, o.name, t.name, m.outcome, m.reference,
-			m.reason, m.created_at
-		FROM matches m JOIN matching_events e ON e.id = m.event_id
+		SELECT m.id, m.event_id, e.title, n.id, n.title, p.id, p.title, o.name, t.name, m.outcome,
+			coalesce(m.contract_id, 0), coalesce(k.project, ''), m.reference, m.reason, m.created_at
+		FROM matches m JOIN matching_events e ON e.id = m.event_id LEFT JOIN contracts k ON k.id = m.contract_id
 		JOIN community_needs n ON n.id = m.need_id JOIN service_projects p ON p.id = m.project_id
 		JOIN organizations o ON o.id = p.org_id JOIN divisions t ON t.code = n.town_code
 		JOIN divisions c ON c.code = n.community_code
-		WHERE (@event = 0 OR m.event_id = @event) AND (`+scopeOn("n")+` OR `+scopeOn("p")+`)
-		  AND (@beneficiary = '' OR @beneficiary = ANY(n.beneficiaries)) AND (@series = '' OR n.series = @series)
-		  AND (@area = '' OR c.rural = (@area = 'rural'))
-		ORDER BY m.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"event": eventID, "beneficiary": f.Beneficiary, "series": f.Series,
-			"area": f.Area, "limit": boardLimit}))
+		WHERE `+where+` AND (`+scopeOn("n")+` OR `+scopeOn("p")+`)
+		ORDER BY m.id DESC LIMIT @limit`, scopeArgs(scope, args))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.Match, error) {
 		var m registry.Match
 		var outcome string
 		err := row.Scan(&m.ID, &m.EventID, &m.EventTitle, &m.NeedID, &m.NeedTitle, &m.ProjectID, &m.ProjectTitle,
-			&m.OrgName, &m.TownName, &outcome, &m.Reference, &m.Reason, &m.CreatedAt)
+			&m.OrgName, &m.TownName, &outcome, &m.ContractID, &m.Contract, &m.Reference, &m.Reason, &m.CreatedAt)
 		m.Outcome = registry.Outcome(outcome)
 		return m, err
 	})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
@@ -60,12 +61,13 @@ func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
 		Outcome: registry.OutcomeVolunteer}); !errors.Is(err, registry.ErrMatchAcrossTowns) {
 		t.Fatalf("town fair across towns: %v", err)
 	}
+	contract := demoContract(t, db, noticeTown, orgOf(seed.TownShuanglonghu))
 	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, NeedID: n1, ProjectID: p1,
-		Outcome: registry.OutcomeContract, Reference: "渝北购〔2026〕12号"}); err != nil {
+		Outcome: registry.OutcomeContract, ContractID: contract}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, NeedID: n1, ProjectID: p1,
-		Outcome: registry.OutcomeContract}); !errors.Is(err, registry.ErrMatchTaken) {
+		Outcome: registry.OutcomeContract, ContractID: contract}); !errors.Is(err, registry.ErrMatchTaken) {
 		t.Fatalf("same pair twice: %v", err)
 	}
 	// The trigger holds the rule even for a writer that skips the store's check.
@@ -107,8 +109,120 @@ func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
 	if err := db.DesignateBrand(ctx, noticeDistrict, trainingClerk, p1, "三年内覆盖全街道"); err != nil {
 		t.Fatal(err)
 	}
-	brands, _ := db.OrgProjects(ctx, noticeTown, orgOf(seed.TownShuanglonghu))
-	if len(brands) == 0 || !brands[0].Brand || brands[0].BrandPlan != "三年内覆盖全街道" {
-		t.Fatalf("org projects: %+v", brands)
+	project(noticeTown, orgOf(seed.TownShuanglonghu)) // a second project, not a brand
+	projects, _ := db.OrgProjects(ctx, noticeTown, orgOf(seed.TownShuanglonghu), false)
+	if len(projects) < 2 || !projects[0].Brand || projects[0].BrandPlan != "三年内覆盖全街道" {
+		t.Fatalf("org projects: %+v", projects)
+	}
+	brands, _ := db.OrgProjects(ctx, noticeDistrict, orgOf(seed.TownShuanglonghu), true)
+	for _, p := range brands {
+		if !p.Brand {
+			t.Fatalf("a project not designated among the brands: %+v", p)
+		}
+	}
+	if len(brands) == 0 || len(brands) >= len(projects) {
+		t.Fatalf("brands %d of %d projects", len(brands), len(projects))
+	}
+}
+
+// demoContract signs a contract of org in scope.
+func demoContract(t *testing.T, db *postgres.DB, scope portal.Scope, org int64) int64 {
+	t.Helper()
+	on, ends := time.Now(), time.Now().AddDate(1, 0, 0)
+	id, err := db.CreateContract(context.Background(), scope, trainingClerk, registry.ContractInput{OrgID: org,
+		Project: "银龄助餐", Amount: registry.ReadAmount("30000"), StartsOn: &on, EndsOn: &ends, SignedOn: &on})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// A 政府购买服务 match names a contract the caller sees, held by the project's own group; the contract lists the
+// match. A fair held in a platform's room is listed on the room; another town's room is not the town's to use.
+func TestMatchNamesItsGroupsContractAndFairItsRoom(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	var orgA, orgB, orgOther int64
+	if err := db.Pool.QueryRow(ctx, `SELECT min(id), max(id) FROM organizations WHERE town_code = $1 AND status = 'normal'`,
+		seed.TownShuanglonghu).Scan(&orgA, &orgB); err != nil || orgA == orgB {
+		t.Fatalf("two groups: %v", err)
+	}
+	if err := db.Pool.QueryRow(ctx, `SELECT min(id) FROM organizations WHERE town_code = $1 AND status = 'normal'`,
+		seed.TownTongjing).Scan(&orgOther); err != nil {
+		t.Fatal(err)
+	}
+	need, err := db.CreateNeed(ctx, noticeCommunity, trainingClerk, registry.NeedInput{CommunityCode: seed.CommunityDemo,
+		Title: "老年人助餐", Beneficiaries: []string{"空巢老人"}, Series: "邻里守望", Place: "社区食堂", Frequency: "每周三次",
+		Until: time.Now().AddDate(0, 3, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	project, err := db.CreateProject(ctx, noticeTown, trainingClerk, registry.ProjectInput{OrgID: orgA, Title: "银龄助餐",
+		Aims: "解决独居老人吃饭难", Activities: "每周三次送餐", Beneficiaries: []string{"空巢老人"}, Series: "邻里守望", Cost: 30000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, otherGroup := demoContract(t, db, noticeTown, orgA), demoContract(t, db, noticeTown, orgB)
+	otherTown := demoContract(t, db, noticeTown2, orgOther)
+
+	rooms, err := db.FairRooms(ctx, noticeTown)
+	if err != nil || len(rooms) == 0 {
+		t.Fatalf("town rooms: %d, %v", len(rooms), err)
+	}
+	otherRooms, _ := db.FairRooms(ctx, noticeTown2)
+	if len(otherRooms) > 0 {
+		if _, err := db.CreateFair(ctx, noticeTown, trainingClerk, registry.FairInput{Title: "x", HeldOn: time.Now(),
+			RoomID: otherRooms[0].ID}); !errors.Is(err, portal.ErrNotFound) {
+			t.Fatalf("fair in another town's room: %v", err)
+		}
+	}
+	fair, err := db.CreateFair(ctx, noticeTown, trainingClerk, registry.FairInput{Title: "双龙湖街道项目洽谈会",
+		HeldOn: time.Now(), RoomID: rooms[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, err := db.Fair(ctx, noticeTown, fair)
+	if err != nil || fr.RoomID != rooms[0].ID || fr.Venue == "" {
+		t.Fatalf("fair's room: %+v, %v", fr, err)
+	}
+	held, err := db.RoomFairs(ctx, noticeTown, rooms[0].ID)
+	if err != nil || len(held) == 0 || held[0].ID != fair {
+		t.Fatalf("room fairs: %+v, %v", held, err)
+	}
+	others, _ := db.RoomFairs(ctx, noticeTown2, rooms[0].ID)
+	for _, f := range others {
+		if f.TownCode == seed.TownShuanglonghu {
+			t.Fatal("another town sees the town's fair through the room")
+		}
+	}
+
+	match := func(contract int64) error {
+		_, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: fair, NeedID: need,
+			ProjectID: project, Outcome: registry.OutcomeContract, ContractID: contract})
+		return err
+	}
+	for name, c := range map[string]int64{"another group's": otherGroup, "another town's": otherTown, "no": 0} {
+		if err := match(c); !errors.Is(err, registry.ErrContractOfAnotherGroup) {
+			t.Fatalf("%s contract: %v", name, err)
+		}
+	}
+	// The database holds both rules for a writer that skips the store.
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO matches (event_id, need_id, project_id, outcome, contract_id)
+		VALUES ($1, $2, $3, 'contract', $4)`, fair, need, project, otherGroup); err == nil {
+		t.Fatal("the database let a match name another group's contract")
+	}
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO matches (event_id, need_id, project_id, outcome)
+		VALUES ($1, $2, $3, 'contract')`, fair, need, project); err == nil {
+		t.Fatal("the database let a contract match name no contract")
+	}
+	if err := match(own); err != nil {
+		t.Fatal(err)
+	}
+	linked, err := db.ContractMatches(ctx, noticeTown, own)
+	if err != nil || len(linked) != 1 || linked[0].NeedID != need || linked[0].EventID != fair {
+		t.Fatalf("contract's matches: %+v, %v", linked, err)
+	}
+	if linked, _ := db.ContractMatches(ctx, noticeTown2, own); len(linked) != 0 {
+		t.Fatal("another town sees the contract's match")
 	}
 }

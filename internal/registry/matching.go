@@ -54,6 +54,8 @@ var (
 	ErrMatchAcrossTowns = errors.New("a town's fair matches only its own needs and projects")
 	// ErrMatchTaken says the need and project are already matched at this fair.
 	ErrMatchTaken = errors.New("already matched at this fair")
+	// ErrContractOfAnotherGroup says the contract a match names is not held by the project's group.
+	ErrContractOfAnotherGroup = errors.New("the contract is not the project's group's")
 )
 
 // NeedInput is a community need as posted.
@@ -154,7 +156,17 @@ type Project struct {
 type FairInput struct {
 	Title  string
 	HeldOn time.Time
-	Venue  string // a platform's room once that module lands; free text now
+	RoomID int64  // a support platform's room, 0 for none
+	Venue  string // the place in words; may be blank when a room is named
+}
+
+// Validate checks that the fair says where it is held.
+func (in FairInput) Validate() rules.Problems {
+	p := rules.Problems{}
+	if in.RoomID == 0 && in.Venue == "" {
+		p.Add("venue", "请选择支持平台场地或填写举办地点")
+	}
+	return p
 }
 
 // Fair is a fair with its holder: TownCode "" for the district.
@@ -165,17 +177,21 @@ type Fair struct {
 	Title    string
 	HeldOn   time.Time
 	Venue    string
-	Matches  []Match
+	// the support platform's room it is held in, if any
+	RoomID, PlatformID int64
+	RoomName           string
+	Matches            []Match
 }
 
 // MatchInput is one match recorded at a fair.
 type MatchInput struct {
-	EventID   int64
-	NeedID    int64
-	ProjectID int64
-	Outcome   Outcome
-	Reference string // 合同编号 or 申报编号, a free reference until the funding module's contracts can be linked
-	Reason    string // why there was no deal
+	EventID    int64
+	NeedID     int64
+	ProjectID  int64
+	Outcome    Outcome
+	ContractID int64  // the 政府购买服务 contract, required for OutcomeContract
+	Reference  string // 公益创投申报编号
+	Reason     string // why there was no deal
 }
 
 // Validate checks the outcome and that no deal says why.
@@ -186,6 +202,9 @@ func (in MatchInput) Validate() rules.Problems {
 	}
 	if in.Outcome == OutcomeNone && in.Reason == "" {
 		p.Add("reason", "未达成对接时请写明原因")
+	}
+	if in.Outcome == OutcomeContract && in.ContractID == 0 {
+		p.Add("contract", "政府购买服务请选择所签订的合同")
 	}
 	return p
 }
@@ -202,9 +221,17 @@ type Match struct {
 	OrgName      string
 	TownName     string
 	Outcome      Outcome
+	ContractID   int64
+	Contract     string // the contract's project name
 	Reference    string
 	Reason       string
 	CreatedAt    time.Time
+}
+
+// RoomChoice is a support platform's room a fair may be held in.
+type RoomChoice struct {
+	ID, PlatformID int64
+	Label          string // 平台 · 场地（容纳 N 人）
 }
 
 // BoardFilter narrows the board: by 服务对象, 主题系列 and urban or rural communities ("" for all).

@@ -287,3 +287,15 @@ type UnreachedOrg struct {
 	Name          string
 	CommunityName string
 }
+
+// SessionMaterial is a document of a training session (课件, 讲义 …) kept in the uploads folder.
+type SessionMaterial struct {
+	ID          int64
+	SessionID   int64
+	Title       string
+	Filename    string
+	ContentType string
+	SizeBytes   int64
+	StorageKey  string
+	UploadedAt  time.Time
+}

@@ -63,12 +63,21 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 			continue // the other towns' needs and projects stay open
 		}
 		fair, err := db.CreateFair(ctx, scope, actor, registry.FairInput{Title: "社区服务项目洽谈会",
-			HeldOn: now.AddDate(0, 0, -20-ti), Venue: "镇街党群服务中心"})
+			HeldOn: now.AddDate(0, 0, -20-ti), RoomID: firstRoom(ctx, db, scope), Venue: "镇街党群服务中心"})
 		if err != nil {
 			return err
 		}
+		// the contract the first match came to, signed by the town with the project's group
+		signed, ends := now.AddDate(0, 0, -15-ti), now.AddDate(1, 0, 0)
+		contract, err := db.CreateContract(ctx, scope, actor, registry.ContractInput{
+			OrgID: groups[ti%len(groups)].ID, Project: projects[0].Title, Series: projects[0].Series,
+			Beneficiaries: projects[0].Beneficiaries, Amount: registry.ReadAmount("45000"),
+			StartsOn: &signed, EndsOn: &ends, SignedOn: &signed, Deliverables: "每周五天中餐配送，每月上门探访一次"})
+		if err != nil {
+			return fmt.Errorf("demo matching contract %s: %w", town, err)
+		}
 		for _, m := range []registry.MatchInput{
-			{NeedID: needIDs[0], ProjectID: projectIDs[0], Outcome: registry.OutcomeContract, Reference: fmt.Sprintf("渝北购〔%d〕%d号", now.Year(), 10+ti)},
+			{NeedID: needIDs[0], ProjectID: projectIDs[0], Outcome: registry.OutcomeContract, ContractID: contract},
 			{NeedID: needIDs[1], ProjectID: projectIDs[1], Outcome: registry.OutcomeVenture, Reference: "公益创投申报"},
 			{NeedID: needIDs[2], ProjectID: projectIDs[2], Outcome: registry.OutcomeNone, Reason: "项目内容与需求不符"},
 		} {
@@ -84,6 +93,15 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 		}
 	}
 	_, err := db.CreateFair(ctx, district, districtActor, registry.FairInput{Title: "渝北区社区服务项目洽谈会",
-		HeldOn: now.AddDate(0, 0, -10), Venue: "区社会组织孵化基地"})
+		HeldOn: now.AddDate(0, 0, -10), RoomID: firstRoom(ctx, db, district), Venue: "区社会组织孵化基地"})
 	return err
+}
+
+// firstRoom is the first support platform room inside scope, 0 for none (the fair then has only its venue).
+func firstRoom(ctx context.Context, db *postgres.DB, scope portal.Scope) int64 {
+	rooms, err := db.FairRooms(ctx, scope)
+	if err != nil || len(rooms) == 0 {
+		return 0
+	}
+	return rooms[0].ID
 }

@@ -39,6 +39,7 @@ type contractStore interface {
 	ContractDocuments(ctx context.Context, contractID int64) ([]registry.CultivationDocument, error)
 	AddPayment(ctx context.Context, scope portal.Scope, actor portal.Actor, contractID int64, in registry.PaymentInput) error
 	AcceptContract(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.AcceptanceInput) error
+	contractMatchReader
 }
 
 type contractCreator interface {
@@ -229,6 +230,9 @@ func contractDetail(r *http.Request, db contractStore, paths web.Paths, a *porta
 	}
 	v := web.NewContractDetail(web.NewPage(c.Project, a, paths.Funding(), flash), paths, c, payments, events)
 	v.CanManage = portal.Can(a.Tier, portal.ManageFunding) && c.DivisionCode == a.DivisionCode
+	if v.Matches, err = contractMatches(r.Context(), db, a, paths, id); err != nil { // 供需对接 (matching.go)
+		return v, c, err
+	}
 	return v, c, contractDocuments(r.Context(), db, &v, c)
 }
 

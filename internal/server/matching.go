@@ -4,7 +4,6 @@ package server
 // its matches, and the district's 品牌项目.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
@@ -38,11 +36,13 @@ type projectOfferer interface {
 }
 
 type fairCreator interface {
+	FairRooms(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
 	CreateFair(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FairInput) (int64, error)
 }
 
 type fairReader interface {
 	Fair(ctx context.Context, scope portal.Scope, id int64) (registry.Fair, error)
+	Contracts(ctx context.Context, scope portal.Scope) ([]registry.Contract, error)
 	Needs(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open bool) ([]registry.Need, error)
 	Projects(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open, brands bool) ([]registry.Project, error)
 }
@@ -134,7 +134,7 @@ func handleMatchingBoard(db matchingBoard, paths web.Paths, rs *responder) http.
 		for _, o := range registry.Outcomes {
 			for _, m := range matches {
 				if m.Outcome == o {
-					v.Matches = append(v.Matches, web.NewMatchRow(paths, m))
+					v.Matches = append(v.Matches, web.NewMatchRow(paths, m, seesContracts(a)))
 				}
 			}
 		}
@@ -157,45 +157,33 @@ func handleMatchingExport(db matchingBoard, rs *responder) http.HandlerFunc {
 		}
 		x := excelize.NewFile()
 		defer func() { _ = x.Close() }()
-		write := func(sheet string, header []string, rows [][]string) {
-			if _, err := x.NewSheet(sheet); err != nil {
-				return
-			}
-			for r, row := range append([][]string{header}, rows...) {
-				for c, v := range row {
-					cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-					_ = x.SetCellStr(sheet, cell, export.Neutralize(v))
-				}
-			}
-		}
 		var rows [][]string
 		for _, n := range needs {
 			nr := web.NewNeedRow(n)
 			rows = append(rows, []string{nr.Title, nr.Where, nr.Beneficiaries, nr.Series, nr.Frequency, nr.Budget, nr.Until})
 		}
-		write("待对接需求", []string{"需求", "地点", "服务对象", "主题系列", "频次", "预算", "截止"}, rows)
+		err = workbookSheet(x, "待对接需求", []string{"需求", "地点", "服务对象", "主题系列", "频次", "预算", "截止"}, rows)
 		rows = nil
 		for _, p := range projects {
 			pr := web.NewProjectRow(web.Paths{}, p)
 			rows = append(rows, []string{pr.Title, pr.Org, pr.Town, pr.Beneficiaries, pr.Series, pr.Cost})
 		}
-		write("待对接项目", []string{"服务项目", "组织", "所在", "服务对象", "主题系列", "经费"}, rows)
+		if err == nil {
+			err = workbookSheet(x, "待对接项目", []string{"服务项目", "组织", "所在", "服务对象", "主题系列", "经费"}, rows)
+		}
 		rows = nil
 		for _, m := range matches {
-			mr := web.NewMatchRow(web.Paths{}, m)
+			mr := web.NewMatchRow(web.Paths{}, m, false)
 			rows = append(rows, []string{mr.Outcome, mr.Need, mr.Project, mr.Org, mr.Town, mr.Fair, mr.Detail})
 		}
-		write("对接结果", []string{"结果", "需求", "服务项目", "组织", "镇街", "洽谈会", "编号或原因"}, rows)
-		_ = x.DeleteSheet("Sheet1")
-		var buf bytes.Buffer
-		if err := x.Write(&buf); err != nil {
+		if err == nil {
+			err = workbookSheet(x, "对接结果", []string{"结果", "需求", "服务项目", "组织", "镇街", "洽谈会", "合同、申报编号或原因"}, rows)
+		}
+		if err != nil {
 			rs.serverError(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", export.ContentDisposition(a.DivisionName+"供需对接-"+
-			time.Now().In(beijing).Format("20060102")+".xlsx", "matching.xlsx"))
-		_, _ = w.Write(buf.Bytes())
+		sendWorkbook(w, r, rs, x, a.DivisionName+"供需对接-"+time.Now().In(beijing).Format("20060102")+".xlsx", "matching.xlsx")
 	}
 }
 
@@ -310,12 +298,21 @@ func projectForm(ctx context.Context, db projectOfferer, a *portal.Account, path
 	v := matchingForm(a, paths, "project", "申报服务项目")
 	groups, err := db.ReportGroups(ctx, a.Scope())
 	var ids []string
-	for _, g := range groups {
-		id := strconv.FormatInt(g.ID, 10)
-		ids = append(ids, id)
-		v.Orgs = append(v.Orgs, web.Option{Value: id, Label: g.Name, Selected: id == org})
-	}
+	v.Orgs, ids = idOptions(groups, func(g registry.ReportGroup) (int64, string) { return g.ID, g.Name }, org)
 	return v, ids, err
+}
+
+// idOptions is the options of a select of records by id, with selected marked, and the ids it offers.
+func idOptions[T any](items []T, idLabel func(T) (int64, string), selected string) ([]web.Option, []string) {
+	var opts []web.Option
+	var ids []string
+	for _, it := range items {
+		n, label := idLabel(it)
+		id := strconv.FormatInt(n, 10)
+		ids = append(ids, id)
+		opts = append(opts, web.Option{Value: id, Label: label, Selected: id == selected})
+	}
+	return opts, ids
 }
 
 func handleProjectNew(db projectOfferer, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -366,9 +363,26 @@ func handleProjectCreate(db projectOfferer, paths web.Paths, rs *responder) http
 	}
 }
 
-func handleFairNew(paths web.Paths, rs *responder) http.HandlerFunc {
+// seesContracts says whether a's tier has contract pages to link to (a committee reads the totals only).
+func seesContracts(a *portal.Account) bool { return a.Tier != portal.TierCommunity }
+
+// fairForm is the fair form offering the support platform rooms inside scope.
+func fairForm(ctx context.Context, db fairCreator, a *portal.Account, paths web.Paths, room string) (web.MatchingFormView, []string, error) {
+	v := matchingForm(a, paths, "fair", "举办项目洽谈会")
+	rooms, err := db.FairRooms(ctx, a.Scope())
+	var ids []string
+	v.Rooms, ids = idOptions(rooms, func(c registry.RoomChoice) (int64, string) { return c.ID, c.Label }, room)
+	return v, ids, err
+}
+
+func handleFairNew(db fairCreator, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		rs.render(w, r, http.StatusOK, web.MatchingFormPage(matchingForm(accountFrom(r.Context()), paths, "fair", "举办项目洽谈会")))
+		v, _, err := fairForm(r.Context(), db, accountFrom(r.Context()), paths, "")
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
+		rs.render(w, r, http.StatusOK, web.MatchingFormPage(v))
 	}
 }
 
@@ -377,11 +391,21 @@ func handleFairCreate(db fairCreator, paths web.Paths, rs *responder) http.Handl
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
 		f := newForm(r)
-		v := matchingForm(a, paths, "fair", "举办项目洽谈会")
+		v, rooms, err := fairForm(r.Context(), db, a, paths, f.value("room"))
+		if err != nil {
+			rs.serverError(w, r, err)
+			return
+		}
 		in := registry.FairInput{}
 		in.Title = f.text("title", "洽谈会名称", 100, true)
 		heldText, held := f.date("held_on", "举办日期")
-		in.Venue = f.text("venue", "举办地点", 200, true)
+		if f.value("room") != "" {
+			in.RoomID, _ = strconv.ParseInt(f.pick("room", rooms, "请从列表中选择支持平台场地"), 10, 64)
+		}
+		in.Venue = f.text("venue", "举办地点", 200, false)
+		for k, msg := range in.Validate() {
+			f.Problems.Add(k, msg)
+		}
 		if !f.OK() {
 			v.Form.Values["title"], v.Form.Values["held_on"], v.Form.Values["venue"] = in.Title, heldText, in.Venue
 			v.Form.Problems = f.Problems
@@ -389,7 +413,8 @@ func handleFairCreate(db fairCreator, paths web.Paths, rs *responder) http.Handl
 			return
 		}
 		in.HeldOn = *held
-		id, err := db.CreateFair(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in)
+		var id int64
+		id, err = db.CreateFair(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
@@ -406,10 +431,10 @@ func fairView(ctx context.Context, db fairReader, a *portal.Account, paths web.P
 		return web.FairView{}, nil, nil, err
 	}
 	v := web.FairView{Page: web.NewPage(fr.Title, a, paths.Matching(), flash), Back: paths.Matching(),
-		Fair: web.NewFairRow(paths, fr), CanMatch: portal.Can(a.Tier, portal.HoldMatchingEvents),
+		Fair: web.NewFairRow(paths, fr), CanMatch: holdsFair(a, fr),
 		Action: paths.Fair(id) + "/matches", Form: web.NewFormData()}
 	for _, m := range fr.Matches {
-		v.Matches = append(v.Matches, web.NewMatchRow(paths, m))
+		v.Matches = append(v.Matches, web.NewMatchRow(paths, m, seesContracts(a)))
 	}
 	for _, o := range registry.Outcomes {
 		v.Outcomes = append(v.Outcomes, web.Option{Value: string(o), Label: o.Label()})
@@ -417,6 +442,17 @@ func fairView(ctx context.Context, db fairReader, a *portal.Account, paths web.P
 	var needIDs, projectIDs []string
 	if !v.CanMatch {
 		return v, nil, nil, nil
+	}
+	contracts, err := db.Contracts(ctx, a.Scope())
+	if err != nil {
+		return v, nil, nil, err
+	}
+	for _, c := range contracts {
+		v.Contracts = append(v.Contracts, web.Option{Value: strconv.FormatInt(c.ID, 10),
+			Label: c.Project + "（" + c.OrgName + "，" + c.Amount.String() + " 元）"})
+	}
+	if portal.Can(a.Tier, portal.ManageFunding) {
+		v.NewContract = paths.NewContract()
 	}
 	needs, err := db.Needs(ctx, a.Scope(), registry.BoardFilter{}, true)
 	if err != nil {
@@ -437,6 +473,14 @@ func fairView(ctx context.Context, db fairReader, a *portal.Account, paths web.P
 		v.Projects = append(v.Projects, web.Option{Value: id, Label: p.Title + "（" + p.OrgName + "）"})
 	}
 	return v, needIDs, projectIDs, nil
+}
+
+// holdsFair says whether a may record matches at fr: only the division holding it.
+func holdsFair(a *portal.Account, fr registry.Fair) bool {
+	if !portal.Can(a.Tier, portal.HoldMatchingEvents) {
+		return false
+	}
+	return (a.Tier == portal.TierDistrict && fr.TownCode == "") || (a.Tier == portal.TierTown && fr.TownCode == a.DivisionCode)
 }
 
 func handleFairShow(db fairReader, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -469,11 +513,18 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 			rs.fail(w, r, err)
 			return
 		}
+		if !v.CanMatch { // another division's fair: seen, not held
+			rs.notFound(w, r)
+			return
+		}
 		f := newForm(r)
 		in := registry.MatchInput{EventID: id, Outcome: registry.Outcome(f.value("outcome"))}
 		in.NeedID = f.id("need", "请选择社区需求")
 		in.ProjectID = f.id("project", "请选择服务项目")
-		in.Reference = f.text("reference", "合同或申报编号", 100, false)
+		if in.Outcome == registry.OutcomeContract && f.value("contract") != "" {
+			in.ContractID, _ = strconv.ParseInt(f.pick("contract", optionValues(v.Contracts), "请从列表中选择合同"), 10, 64)
+		}
+		in.Reference = f.text("reference", "公益创投申报编号", 100, false)
 		in.Reason = f.text("reason", "未达成原因", 500, false)
 		for k, msg := range in.Validate() {
 			f.Problems.Add(k, msg)
@@ -483,6 +534,8 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 			switch {
 			case errors.Is(err, registry.ErrMatchAcrossTowns):
 				f.Problems.Add("project", "本镇街的洽谈会只能对接本镇街的需求和项目；跨镇街对接请由区民政局举办洽谈会")
+			case errors.Is(err, registry.ErrContractOfAnotherGroup):
+				f.Problems.Add("contract", "所选合同不是该服务项目申报组织签订的合同")
 			case errors.Is(err, registry.ErrMatchTaken):
 				f.Problems.Add("project", "这项需求和这个项目已在本次洽谈会上对接过")
 			case err != nil:
@@ -503,6 +556,7 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 			mark(v.Needs, f.value("need"))
 			mark(v.Projects, f.value("project"))
 			mark(v.Outcomes, f.value("outcome"))
+			mark(v.Contracts, f.value("contract"))
 			rs.render(w, r, http.StatusUnprocessableEntity, web.FairPage(v))
 			return
 		}
@@ -572,4 +626,55 @@ func handleBrandDesignate(db brandDesignator, paths web.Paths, rs *responder) ht
 		putFlash(r, "已认定为品牌项目。")
 		redirect(w, r, paths.Brands())
 	}
+}
+
+// optionValues is the values a select offers.
+func optionValues(opts []web.Option) []string {
+	out := make([]string, 0, len(opts))
+	for _, o := range opts {
+		out = append(out, o.Value)
+	}
+	return out
+}
+
+type contractMatchReader interface {
+	ContractMatches(ctx context.Context, scope portal.Scope, contractID int64) ([]registry.Match, error)
+}
+
+// contractMatches is the 供需对接 matches that led to contract id, for the contract's page.
+func contractMatches(ctx context.Context, db contractMatchReader, a *portal.Account, paths web.Paths, id int64) (web.LinkedMatches, error) {
+	ms, err := db.ContractMatches(ctx, a.Scope(), id)
+	v := web.LinkedMatches{}
+	for _, m := range ms {
+		v.Rows = append(v.Rows, web.NewMatchRow(paths, m, seesContracts(a)))
+	}
+	return v, err
+}
+
+type roomFairReader interface {
+	RoomFairs(ctx context.Context, scope portal.Scope, roomID int64) ([]registry.Fair, error)
+}
+
+// roomFairs is the 洽谈会 held in the room of the request's path, for the room's page.
+func roomFairs(r *http.Request, db roomFairReader, a *portal.Account, paths web.Paths) (web.RoomFairList, error) {
+	v := web.RoomFairList{}
+	id, ok := pathID(r, "roomID")
+	if !ok {
+		return v, nil
+	}
+	fs, err := db.RoomFairs(r.Context(), a.Scope(), id)
+	for _, f := range fs {
+		v.Rows = append(v.Rows, web.NewFairRow(paths, f))
+	}
+	return v, err
+}
+
+type orgProjectReader interface {
+	OrgProjects(ctx context.Context, scope portal.Scope, orgID int64, brands bool) ([]registry.Project, error)
+}
+
+// orgProjects is a group's service projects for its record, or its brand projects alone for its public profile.
+func orgProjects(ctx context.Context, db orgProjectReader, scope portal.Scope, paths web.Paths, orgID int64, brands bool) (web.OrgProjects, error) {
+	ps, err := db.OrgProjects(ctx, scope, orgID, brands)
+	return web.NewOrgProjects(paths, ps), err
 }

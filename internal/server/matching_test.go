@@ -76,16 +76,58 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 	if a.count(`SELECT count(*) FROM matches`) != before {
 		t.Fatal("a refused match was written")
 	}
-	res = c.post(fair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)},
-		"outcome": {"contract"}, "reference": {"渝北购〔2026〕8号"}})
+	// a contract outcome names a contract of the project's own group, kept by the town
+	var contract, otherGroup int64
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(k.id) FROM contracts k JOIN service_projects p ON p.org_id = k.org_id
+		WHERE p.id = $1 AND k.division_code = $2`, own, seed.TownShuanglonghu).Scan(&contract)
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(k.id) FROM contracts k JOIN service_projects p ON p.id = $1
+		WHERE k.org_id <> p.org_id AND k.division_code = $2`, own, seed.TownShuanglonghu).Scan(&otherGroup)
+	if contract == 0 || otherGroup == 0 {
+		t.Fatal("demo data lacks the town's contracts")
+	}
+	contractMatch := url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"contract"}}
+	for value, msg := range map[string]string{"": "请选择所签订的合同", "99999999": "请从列表中选择合同",
+		strconv.FormatInt(otherGroup, 10): "不是该服务项目申报组织"} {
+		contractMatch.Set("contract", value)
+		res = c.post(fair+"/matches", contractMatch)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "contract"), msg) {
+			t.Fatalf("contract %q: %d %q", value, res.StatusCode, fieldMsg(t, res, "contract"))
+		}
+	}
+	if a.count(`SELECT count(*) FROM matches`) != before {
+		t.Fatal("a refused match was written")
+	}
+	contractMatch.Set("contract", strconv.FormatInt(contract, 10))
+	res = c.post(fair+"/matches", contractMatch)
 	if res.StatusCode != http.StatusSeeOther || a.count(`SELECT count(*) FROM matches`) != before+1 {
 		t.Fatalf("good match: %d", res.StatusCode)
 	}
-	if !strings.Contains(c.get(fair).Body, "渝北购〔2026〕8号") {
-		t.Fatal("the fair does not show the contract reference")
+	contractPath := "/town/funding/contracts/" + strconv.FormatInt(contract, 10)
+	if c.get(fair).doc(t).Find(`#fair-matches a[href="`+contractPath+`"]`).Length() != 1 {
+		t.Fatal("the fair does not link the match's contract")
+	}
+	if c.get(contractPath).doc(t).Find(`#contract-matches a[href="`+fair+`"]`).Length() == 0 {
+		t.Fatal("the contract does not link back to the fair")
 	}
 	if a.signedIn("demo-town2").get(fair).StatusCode != http.StatusNotFound {
 		t.Fatal("another town reads the fair")
+	}
+	// The district's fair is shown to a town and a committee, but only the district records matches there.
+	var districtFair int64
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(id) FROM matching_events WHERE town_code IS NULL`).Scan(&districtFair)
+	dfair := "/town/matching/fairs/" + strconv.FormatInt(districtFair, 10)
+	if res := c.get(dfair); res.StatusCode != http.StatusOK || res.doc(t).Find("#match-form").Length() != 0 {
+		t.Fatalf("the town's view of the district's fair: %d", res.StatusCode)
+	}
+	res = c.post(dfair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"volunteer"}})
+	if res.StatusCode != http.StatusNotFound || a.count(`SELECT count(*) FROM matches`) != before+1 {
+		t.Fatalf("a town recorded a match at the district's fair: %d", res.StatusCode)
+	}
+	if a.signedIn("demo-community").get("/community"+strings.TrimPrefix(fair, "/town")).StatusCode != http.StatusOK {
+		t.Fatal("a committee cannot read its town's fair")
+	}
+	if a.signedIn("demo-community2").get("/community"+strings.TrimPrefix(fair, "/town")).StatusCode != http.StatusNotFound {
+		t.Fatal("another town's committee reads the fair")
 	}
 	// The district designates a brand project; the brand list shows it.
 	d := a.signedIn("demo-district")
@@ -97,5 +139,63 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 	}
 	if !strings.Contains(c.get("/town/brands").Body, "三年覆盖全街道") {
 		t.Fatal("the town's brand list does not show the plan")
+	}
+}
+
+// A brand project shows on its group's record (with the group's other projects) and on its public profile (the
+// brand alone); another town's clerk does not read the record.
+func TestBrandProjectOnRecordAndPublicProfile(t *testing.T) {
+	a := newApp(t, nil)
+	ctx := context.Background()
+	var org, brand int64
+	var title, plan string
+	if err := a.db.Pool.QueryRow(ctx, `SELECT p.org_id, p.id, p.title, b.plan FROM brand_projects b
+		JOIN service_projects p ON p.id = b.project_id WHERE p.town_code = $1 ORDER BY p.id LIMIT 1`,
+		seed.TownShuanglonghu).Scan(&org, &brand, &title, &plan); err != nil {
+		t.Fatalf("demo brand: %v", err)
+	}
+	// a second project of the same group, not a brand
+	c := a.signedIn("demo-town")
+	res := c.post("/town/matching/projects", url.Values{"org": {strconv.FormatInt(org, 10)}, "title": {"邻里互助小组"},
+		"aims": {"结对帮扶"}, "activities": {"每周走访"}, "beneficiaries": {"空巢老人"}, "series": {"邻里守望"}, "cost": {"5000"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second project: %d", res.StatusCode)
+	}
+	rec := c.get("/town/orgs/" + strconv.FormatInt(org, 10)).doc(t)
+	rows := rec.Find("#org-projects tbody tr")
+	if rows.Length() < 2 || !strings.Contains(rows.First().Text(), title) || !strings.Contains(rows.First().Text(), "品牌项目") ||
+		!strings.Contains(rows.First().Text(), plan) || !strings.Contains(rec.Find("#org-projects").Text(), "邻里互助小组") {
+		t.Fatalf("record's projects: %q", rec.Find("#org-projects").Text())
+	}
+	pub := a.client().get("/orgs/" + strconv.FormatInt(org, 10))
+	if pub.StatusCode != http.StatusOK {
+		t.Fatalf("public profile: %d", pub.StatusCode)
+	}
+	brands := pub.doc(t).Find("#org-brands").Text()
+	if !strings.Contains(brands, title) || strings.Contains(brands, "邻里互助小组") {
+		t.Fatalf("public brands: %q", brands)
+	}
+}
+
+// A fair with neither a platform room nor a place, or with a room the form does not offer, is refused at the
+// field with the input kept and nothing written.
+func TestFairWithoutPlaceIsRefusedAtTheField(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	before := a.count(`SELECT count(*) FROM matching_events`)
+	form := url.Values{"title": {"双龙湖街道项目洽谈会"}, "held_on": {time.Now().In(beijing).Format("2006-01-02")}}
+	res := c.post("/town/matching/fairs", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "venue"), "举办地点") {
+		t.Fatalf("no place: %d %q", res.StatusCode, fieldMsg(t, res, "venue"))
+	}
+	if v, _ := res.doc(t).Find("#title").Attr("value"); v != "双龙湖街道项目洽谈会" {
+		t.Fatal("title not kept")
+	}
+	form.Set("room", "99999999")
+	if res := c.post("/town/matching/fairs", form); res.StatusCode != http.StatusUnprocessableEntity || fieldMsg(t, res, "room") == "" {
+		t.Fatalf("a room not offered: %d", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM matching_events`) != before {
+		t.Fatal("a refused fair was written")
 	}
 }

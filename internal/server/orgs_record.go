@@ -444,6 +444,7 @@ type orgShower interface {
 	OrgFilings(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.OrgFiling, error)
 	LatestEvaluation(ctx context.Context, scope portal.Scope, orgID int64) (registry.OrgEvaluation, bool, error)
 	partyMeetingReader
+	orgProjectReader
 }
 
 func handleOrgShow(db orgShower, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -485,7 +486,8 @@ func orgLinks(ctx context.Context, db orgShower, a *portal.Account, paths web.Pa
 		in.Evaluation = &e
 	}
 	v.SetLinks(o, in)
-	return nil
+	v.Projects, err = orgProjects(ctx, db, a.Scope(), paths, o.ID, false) // 服务项目 and 品牌项目 (matching.go)
+	return err
 }
 
 // statusDayAndReason checks the date and reason of a change to status to, adding their problems to p, and

@@ -48,6 +48,7 @@ type roomBooker interface {
 	Platform(ctx context.Context, scope portal.Scope, id int64) (registry.Platform, error)
 	Room(ctx context.Context, scope portal.Scope, platformID, roomID int64) (registry.Room, error)
 	RoomBookings(ctx context.Context, scope portal.Scope, platformID, roomID int64, from, to time.Time) ([]registry.Booking, error)
+	roomFairReader
 	CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error)
 	BookRoom(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, roomID int64, in registry.BookingInput) (int64, error)
 	CancelBooking(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, bookingID int64, reason string) error
@@ -505,6 +506,9 @@ func weekOfValue(s string) time.Time {
 func handleRoomWeek(db roomBooker, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, _, _, err := roomWeek(r, db, paths, accountFrom(r.Context()), weekOf(r), takeFlashCtx(r))
+		if err == nil {
+			v.Fairs, err = roomFairs(r, db, accountFrom(r.Context()), paths) // 洽谈会 held here (matching.go)
+		}
 		if err != nil {
 			rs.fail(w, r, err)
 			return

@@ -127,6 +127,7 @@ type publicProfileStore interface {
 	publishedCaseLister
 	publicDisclosureReader
 	publicPhotoLister
+	orgProjectReader
 }
 
 // handlePublicProfile is a group's public profile /orgs/{id}.
@@ -156,6 +157,10 @@ func handlePublicProfile(db publicProfileStore, ps *publicScoper, rs *responder)
 			return
 		}
 		if !addPublicDisclosures(w, r, rs, db, scope, id, &v) {
+			return
+		}
+		if v.Brands, err = orgProjects(r.Context(), db, scope, web.Paths{}, id, true); err != nil { // 品牌项目 (matching.go)
+			rs.serverError(w, r, err)
 			return
 		}
 		rs.render(w, r, http.StatusOK, web.PublicProfilePage(v))

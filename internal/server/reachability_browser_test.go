@@ -58,7 +58,8 @@ func routeOf(rt chi.Routes, path string) string {
 // downloads are answered with a file, not a page: reaching the link is enough.
 func isDownload(pattern string) bool {
 	return strings.HasSuffix(pattern, ".xlsx") || strings.HasSuffix(pattern, ".csv") ||
-		strings.Contains(pattern, "/photos/") || strings.Contains(pattern, "/documents/")
+		strings.Contains(pattern, "/photos/") || strings.Contains(pattern, "/documents/") ||
+		strings.Contains(pattern, "/materials/")
 }
 
 // linksJS collects the links of the page, the pictures it shows, the addresses its GET forms submit to as they stand.
@@ -161,6 +162,7 @@ func crawlWork(t *testing.T, a *app) {
 	town.postReportForm("/town/cases", caseForm(a.caseGroup(seed.TownShuanglonghu), "巡查"), []reportFile{{"photos", "现场.png", reportPNG(t, 40, 30)}})
 	town.postReportForm("/town/announcements", announcementForm("notice", "通知"), []reportFile{{"files", "通知.pdf", announcementPDF}})
 	cultivationCrawlWork(t, a)
+	uploadSessionMaterial(t, a, town) // 培训资料 (training_materials_test.go)
 }
 
 func TestBrowserEveryPageIsReachableByLinks(t *testing.T) {

@@ -284,6 +284,7 @@ func (s *Server) routes() http.Handler {
 			t.post("/training/sessions", portal.ManageTraining, handleTrainingSessionCreate(s.db, tp, s.resp))
 			t.post("/training/sessions/{id}/attendees", portal.ManageTraining, handleAttendeeAdd(s.db, tp, s.resp))
 			t.post("/training/sessions/{id}/import", portal.ManageTraining, handleAttendanceImport(s.db, tp, s.resp))
+			t.post("/training/sessions/{id}/materials", portal.ManageTraining, handleSessionMaterialAdd(s.db, up, tp, s.resp))
 			t.get("/training/attendance-template.xlsx", portal.ManageTraining, handleAttendanceTemplate(s.resp))
 			t.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, tp, s.resp))
 			t.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(tp, s.resp))
@@ -443,6 +444,8 @@ func (s *Server) routes() http.Handler {
 func (s *Server) trainingRoutes(a area, paths web.Paths) {
 	a.get("/training", portal.ViewTraining, handleTrainingHome(s.db, paths, s.resp))
 	a.get("/training/reach", portal.ViewTraining, handleTrainingReach(s.db, paths, s.resp))
+	a.get("/training/export.xlsx", portal.ViewTraining, handleTrainingExport(s.db, s.resp))
+	a.get("/training/sessions/{id}/materials/{materialID}", portal.ViewTraining, handleSessionMaterial(s.db, uploads.New(s.cfg.UploadDir), s.resp))
 	a.get("/training/sessions/{id}", portal.ViewTraining, handleTrainingSessionShow(s.db, paths, s.resp))
 	a.get("/training/trainees/{id}", portal.ViewTraining, handleTraineeShow(s.db, paths, s.resp))
 	a.get("/training/trainees/{id}/certificate", portal.ViewTraining, handleTraineeCertificate(s.db, paths, s.resp))
@@ -454,6 +457,7 @@ func (s *Server) matchingRoutes(a area, paths web.Paths) {
 	a.get("/matching", portal.ViewMatching, handleMatchingBoard(s.db, paths, s.resp))
 	a.get("/matching/export.xlsx", portal.ViewMatching, handleMatchingExport(s.db, s.resp))
 	a.get("/brands", portal.ViewMatching, handleBrands(s.db, paths, s.resp))
+	a.get("/matching/fairs/{id}", portal.ViewMatching, handleFairShow(s.db, paths, s.resp))
 	if portal.Can(a.tier, portal.PostNeeds) {
 		a.get("/matching/needs/new", portal.PostNeeds, handleNeedNew(s.db, paths, s.resp))
 		a.post("/matching/needs", portal.PostNeeds, handleNeedCreate(s.db, paths, s.resp))
@@ -463,9 +467,8 @@ func (s *Server) matchingRoutes(a area, paths web.Paths) {
 		a.post("/matching/projects", portal.OfferProjects, handleProjectCreate(s.db, paths, s.resp))
 	}
 	if portal.Can(a.tier, portal.HoldMatchingEvents) {
-		a.get("/matching/fairs/new", portal.HoldMatchingEvents, handleFairNew(paths, s.resp))
+		a.get("/matching/fairs/new", portal.HoldMatchingEvents, handleFairNew(s.db, paths, s.resp))
 		a.post("/matching/fairs", portal.HoldMatchingEvents, handleFairCreate(s.db, paths, s.resp))
-		a.get("/matching/fairs/{id}", portal.ViewMatching, handleFairShow(s.db, paths, s.resp))
 		a.post("/matching/fairs/{id}/matches", portal.HoldMatchingEvents, handleMatchCreate(s.db, paths, s.resp))
 	}
 	if portal.Can(a.tier, portal.DesignateBrands) {

@@ -40,6 +40,7 @@ type trainingSessionCreator interface {
 type trainingSessionReader interface {
 	TrainingSession(ctx context.Context, scope portal.Scope, id int64) (registry.TrainingSession, error)
 	SessionAttendees(ctx context.Context, scope portal.Scope, sessionID int64) ([]registry.Trainee, error)
+	materialReader
 }
 
 type attendanceRecorder interface {
@@ -337,7 +338,7 @@ func sessionView(ctx context.Context, db trainingSessionReader, a *portal.Accoun
 	for _, p := range people {
 		v.Attendees = append(v.Attendees, web.NewTraineeRow(paths, p))
 	}
-	return v, nil
+	return v, sessionMaterials(ctx, db, a, paths, id, &v)
 }
 
 func handleTrainingSessionShow(db trainingSessionReader, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -544,7 +545,7 @@ func handleTrainingReach(db trainingReachReader, paths web.Paths, rs *responder)
 			return
 		}
 		v := web.TrainingReachView{Page: web.NewPage("骨干人才培训覆盖情况", a, paths.Training(), ""), Year: year,
-			YearOptions: web.TrainingYearOptions(now.In(beijing), year), Action: paths.TrainingReach(),
+			YearOptions: web.TrainingYearOptions(now.In(beijing), year), Action: paths.TrainingReach(), Export: paths.TrainingExport(year),
 			ChildLabel: "村(社区)", Total: web.NewTrainingReachRow(total)}
 		if a.Tier == portal.TierDistrict {
 			v.ChildLabel = "镇街"
