@@ -1,6 +1,10 @@
 package portal
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 // The role layer narrows the capability table and never widens it: RoleAll is the tier's whole work, every role
 // reads what its tier reads, a role takes only its own actions, and a role of another tier takes nothing.
@@ -38,5 +42,37 @@ func TestAllowedNarrowsCan(t *testing.T) {
 	}
 	if Allowed(Account{Tier: TierCommunity, Role: RoleApprover}, ViewOrgs) {
 		t.Error("a role of another tier takes something")
+	}
+}
+
+// Every action a tier with narrowed roles may take is taken by at least one of its narrowed roles (or listed in
+// roleAllOnly), and every view action is readable by all roles: a module that adds an action to the capability
+// table and forgets the role layer leaves 查阅, 审批, 经办 or 审核 accounts without a page they need.
+func TestEveryActionHasARole(t *testing.T) {
+	for tier, acts := range Grants() {
+		narrowed := 0
+		for _, r := range TierRoles[tier] {
+			if r != RoleAll {
+				narrowed++
+			}
+		}
+		if narrowed == 0 {
+			continue
+		}
+		for _, act := range acts {
+			taken := slices.Contains(roleAllOnly[tier], act)
+			for _, r := range TierRoles[tier] {
+				if r != RoleAll && Allowed(Account{Tier: tier, Role: r}, act) {
+					taken = true
+				}
+			}
+			if !taken {
+				t.Errorf("%s: no narrowed role takes %s; add it to roleActions or roleAllOnly", tier, act)
+			}
+			// The audit log is the one view kept from readers: it is 管理's (SECURITY.md).
+			if strings.HasSuffix(string(act), ".view") && act != ViewAudit && !slices.Contains(readActions, act) {
+				t.Errorf("%s is a view action that 查阅 cannot read; add it to readActions", act)
+			}
+		}
 	}
 }
