@@ -12,6 +12,7 @@ run:
 ## test: every test against a real PostgreSQL (.pgdata-test/, or TEST_DATABASE_URL) and headless chromium
 test:
 	$(GO) vet ./...
+	@[ -d tools/axe/node_modules/axe-core ] || npm ci --prefix tools/axe --no-audit --no-fund
 	$(GO) test -count=1 -timeout 25m ./... ; status=$$?; \
 	  if [ -z "$$TEST_DATABASE_URL" ]; then $(GO) run ./cmd/portal pg stop -dir .pgdata-test; fi; \
 	  exit $$status
