@@ -46,9 +46,16 @@ type browser struct {
 // newBrowser starts Chromium for a, stopped when the test ends.
 func newBrowser(t *testing.T, a *app) *browser {
 	t.Helper()
+	return newBrowserWithin(t, a, browserTimeout)
+}
+
+// newBrowserWithin is newBrowser for a test whose work grows with the portal, such as the link crawl that opens
+// every page of a tier: limit bounds everything it does.
+func newBrowserWithin(t *testing.T, a *app, limit time.Duration) *browser {
+	t.Helper()
 	exe := chromiumPath(t)
 	profile := t.TempDir() // made first, so that it is removed after Chromium has stopped
-	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.Headless,

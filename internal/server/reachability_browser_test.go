@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -165,6 +166,16 @@ func crawlWork(t *testing.T, a *app) {
 	uploadSessionMaterial(t, a, town) // 培训资料 (training_materials_test.go)
 }
 
+// crawlLimit bounds one crawl: a browser test's usual limit, plus what the crawl may open of each route
+// (crawlOpensPerPattern pages) at crawlPageLimit a page. The crawl's work grows with every module's pages, so a
+// fixed limit for the whole crawl, set when a tier had half as many, failed it on a loaded machine for no fault.
+func crawlLimit(want map[string]bool) time.Duration {
+	return browserTimeout + time.Duration(len(want)*crawlOpensPerPattern)*crawlPageLimit
+}
+
+// crawlPageLimit is the time a crawled page may take on average, counted into the crawl's limit.
+const crawlPageLimit = 250 * time.Millisecond
+
 func TestBrowserEveryPageIsReachableByLinks(t *testing.T) {
 	a := flowApp(t)
 	crawlWork(t, a)
@@ -175,7 +186,7 @@ func TestBrowserEveryPageIsReachableByLinks(t *testing.T) {
 	} {
 		t.Run(tc.username, func(t *testing.T) {
 			want, rt := tierGetRoutes(t, a, tc.tier)
-			b := newBrowser(t, a)
+			b := newBrowserWithin(t, a, crawlLimit(want))
 			tb := flowSignIn(t, b, tc.username, tc.tier)
 			reached := crawl(tb, rt, want)
 			var missing []string

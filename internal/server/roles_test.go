@@ -133,7 +133,7 @@ func TestBrowserEveryRoleReachesItsPagesByLinks(t *testing.T) {
 					delete(want, p)
 				}
 			}
-			b := newBrowser(t, a)
+			b := newBrowserWithin(t, a, crawlLimit(want))
 			tb := flowSignIn(t, b, username, string(acct.Tier))
 			reached := crawl(tb, rt, want)
 			for p := range want {
