@@ -9,9 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/photos"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
@@ -415,28 +413,11 @@ func handleCasePhoto(db casePhotoStore, ps *publicScoper, ph *photos.Store, thum
 		if thumb {
 			key, ct = p.ThumbKey, p.ThumbType
 		}
-		f, err := ph.Open(key)
-		if err != nil {
-			rs.log.Warn("case photo file missing", "request_id", requestIDFrom(r.Context()), "photo", p.ID)
-			rs.notFound(w, r)
-			return
-		}
-		defer f.Close()
 		name := "case-" + strconv.FormatInt(p.CaseID, 10) + "-photo-" + strconv.Itoa(p.Position)
 		if thumb {
 			name += "-thumb"
 		}
-		if ct == "image/png" {
-			name += ".png"
-		} else {
-			name += ".jpg"
-		}
-		h := w.Header()
-		h.Set("Content-Type", ct)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Disposition", export.ContentDisposition(name, name))
-		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-		http.ServeContent(w, r, "", time.Time{}, f)
+		sendPhoto(w, r, rs, ph, p.ID, key, ct, name)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/yubei-cso/portal/internal/photos"
 	"github.com/yubei-cso/portal/internal/portal"
@@ -45,15 +44,7 @@ func handlePublicPhoto(db publicPhotoStore, ps *publicScoper, ph *photos.Store, 
 		if thumb {
 			key, ct = p.ThumbKey, p.ThumbType
 		}
-		f, err := ph.Open(key)
-		if err != nil {
-			rs.notFound(w, r)
-			return
-		}
-		defer f.Close()
-		w.Header().Set("Content-Type", ct)
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		http.ServeContent(w, r, "", time.Time{}, f)
+		sendPhoto(w, r, rs, ph, photoID, key, ct, "")
 	}
 }
 

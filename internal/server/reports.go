@@ -393,28 +393,11 @@ func handleReportPhoto(db reportPhotoStore, ph *photos.Store, thumb bool, rs *re
 		if thumb {
 			key, ct = p.ThumbKey, p.ThumbType
 		}
-		f, err := ph.Open(key)
-		if err != nil {
-			// A row whose file is gone (a restore without the upload folder) is a missing photo, not a crash.
-			rs.log.Warn("report photo file missing", "request_id", requestIDFrom(r.Context()), "photo", p.ID)
-			rs.notFound(w, r)
-			return
-		}
-		defer f.Close()
-		ext := ".jpg"
-		if ct == "image/png" {
-			ext = ".png"
-		}
 		name := "activity-report-" + itoa64(p.ReportID) + "-photo-" + strconv.Itoa(p.Position)
 		if thumb {
 			name += "-thumb"
 		}
-		h := w.Header()
-		h.Set("Content-Type", ct)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Disposition", export.ContentDisposition(name+ext, name+ext))
-		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-		http.ServeContent(w, r, "", time.Time{}, f)
+		sendPhoto(w, r, rs, ph, p.ID, key, ct, name)
 	}
 }
 
