@@ -74,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reports := fs.Int("reports", 10_000_000, "activity reports in the load-test database")
 	dur := fs.Duration("duration", 10*time.Second, "wrk duration per page and server")
 	warm := fs.Duration("warm", 3*time.Second, "unmeasured load per page and server before each measurement")
+	only := fs.String("only", "", "measure only the pages whose name matches this regular expression (e.g. 统计|考核)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -258,6 +259,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"公开名录搜索 " + strconv.Itoa(len(searches)) + " 个词轮换", searches[0], "", 8},
 		{"公开组织主页 " + strconv.Itoa(len(profiles)) + " 个轮换", profiles[0], "", 8},
 	}...)
+	if pages, err = choosePages(pages, *only); err != nil {
+		return err
+	}
 	// The portal is asked a random one of these paths per request for the rotated pages; the page's path is
 	// the first of them, and stands for them at nginx, the floor and PostgreSQL alone.
 	rotations := map[string][]string{searches[0]: searches, profiles[0]: profiles}
@@ -602,4 +606,26 @@ func peakRSS(pid int) int {
 		}
 	}
 	return 0
+}
+
+// choosePages keeps the pages whose name matches expr (all of them when expr is empty), so that one page's
+// work can be measured without the whole table; a pattern that matches nothing is an error, not an empty run.
+func choosePages(pages []page, expr string) ([]page, error) {
+	if expr == "" {
+		return pages, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, fmt.Errorf("-only: %w", err)
+	}
+	var kept []page
+	for _, p := range pages {
+		if re.MatchString(p.name) {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("-only %q matches no page", expr)
+	}
+	return kept, nil
 }
