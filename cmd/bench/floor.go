@@ -16,8 +16,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-const floorAddr = "127.0.0.1:18082"
-
 // floorPage is one page for the floor: the statements the portal sent for it, with their values written in,
 // and the bytes it answered.
 type floorPage struct {

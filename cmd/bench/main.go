@@ -44,9 +44,15 @@ func main() {
 const (
 	pgbenchClients = 8           // as PERFORMANCE.md's anchor for a page's query alone
 	benchTown      = "500112002" // 双龙湖街道, bench-town's division
-	portalAddr     = "127.0.0.1:18080"
-	nginxAddr      = "127.0.0.1:18081"
 	benchPassword  = "Bench@Load2026"
+)
+
+// The portal, nginx and the floor listen on three ports from -ports (18080 by default), so that two benches on
+// one machine, each on its own copy of the data, do not take each other's ports.
+var (
+	portalAddr = "127.0.0.1:18080"
+	nginxAddr  = "127.0.0.1:18081"
+	floorAddr  = "127.0.0.1:18082"
 )
 
 // page is one page under load: its path and the user it is fetched as.
@@ -74,10 +80,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reports := fs.Int("reports", 10_000_000, "activity reports in the load-test database")
 	dur := fs.Duration("duration", 10*time.Second, "wrk duration per page and server")
 	warm := fs.Duration("warm", 3*time.Second, "unmeasured load per page and server before each measurement")
+	ports := fs.Int("ports", 18080, "first of the three local ports used by the portal, nginx and the floor")
 	only := fs.String("only", "", "measure only the pages whose name matches this regular expression (e.g. 统计|考核)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	portalAddr = "127.0.0.1:" + strconv.Itoa(*ports)
+	nginxAddr = "127.0.0.1:" + strconv.Itoa(*ports+1)
+	floorAddr = "127.0.0.1:" + strconv.Itoa(*ports+2)
 	for _, tool := range []string{"wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if _, err := exec.LookPath("/usr/sbin/" + tool); err != nil {
