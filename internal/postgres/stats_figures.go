@@ -20,6 +20,9 @@ import (
 //
 // The 试点 filter reads the pilot communities' own rows (pilots), whatever the level: the town rows do not know
 // which of their communities are pilots.
+//
+// self are the codes whose rows of activity_quarter_counts (migration 0067) make the division's whole: its own
+// code, or the pilots.
 func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatChild, pilots []string) pgx.NamedArgs {
 	by := "community"
 	if d.Level == portal.TierDistrict {
@@ -29,10 +32,12 @@ func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatC
 	for i, c := range children {
 		codes[i] = c.Code
 	}
+	self := []string{d.Code}
 	if q.Area == registry.AreaPilot {
-		by, codes = "community", pilots
+		by, codes, self = "community", pilots, pilots
 	}
-	return pgx.NamedArgs{"codes": codes, "by": by, "area": string(q.Area), "from": q.Period.Start(), "to": q.Period.End()}
+	return pgx.NamedArgs{"codes": codes, "self": self, "by": by, "area": string(q.Area), "from": q.Period.Start(),
+		"to": q.Period.End()}
 }
 
 // childOf is the ranking row a kept row of code counts in: its town on a district's page, else its community.
@@ -261,15 +266,15 @@ func (db *DB) statFields(ctx context.Context, args pgx.NamedArgs, at func(string
 	return out, translate(err)
 }
 
-// statActivities reads activity figures in the period per child and 主题系列.
+// statActivities reads activity figures in the period per child and 主题系列, from the quarter rows (0067).
 func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, at func(string) *registry.StatChild, s *registry.Stats) error {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT code AS child, series, sum(reports)::bigint AS reports,
 		       sum(participants)::bigint AS participants, sum(volunteers)::bigint AS volunteers,
 		       sum(volunteer_hours)::float8 AS volunteer_hours, sum(beneficiaries)::bigint AS beneficiaries
-		FROM activity_month_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
-		  AND month >= @from::date AND month < @to::date
+		FROM activity_quarter_counts
+		WHERE code = ANY(@codes) AND quarter >= @from::date AND quarter < @to::date
+		  AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
 		GROUP BY 1, 2`, args)
 	type tally struct {
 		Child  string
@@ -297,13 +302,14 @@ func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, at func(st
 	return nil
 }
 
-// statBeneficiaries reads, per 服务对象, the reports in the period that served the group and the people served.
+// statBeneficiaries reads, per 服务对象, the reports in the period that served the group and the people served:
+// the division's own quarter rows (0067), a few dozen whatever its size.
 func (db *DB) statBeneficiaries(ctx context.Context, args pgx.NamedArgs, s *registry.Stats) error {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT target, sum(reports)::bigint AS reports, sum(people)::bigint AS people
-		FROM activity_beneficiary_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
-		  AND month >= @from::date AND month < @to::date
+		FROM beneficiary_quarter_counts
+		WHERE code = ANY(@self) AND quarter >= @from::date AND quarter < @to::date
+		  AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
 		GROUP BY 1`, args)
 	got := map[string]registry.StatBeneficiary{}
 	var b registry.StatBeneficiary

@@ -107,12 +107,12 @@ func (db *DB) statTrends(ctx context.Context, s *registry.Stats, args pgx.NamedA
 	}
 	a["from"], a["to"] = quarters[0].Start(), quarters[len(quarters)-1].End()
 	rows, _ = db.pool(planFresh).Query(ctx, `
-		SELECT extract(year FROM month)::int, extract(quarter FROM month)::int, sum(reports)::bigint,
+		SELECT extract(year FROM quarter)::int, extract(quarter FROM quarter)::int, sum(reports)::bigint,
 		       sum(participants)::bigint, sum(volunteers)::bigint, sum(volunteer_hours)::float8,
 		       sum(beneficiaries)::bigint
-		FROM activity_month_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
-		  AND month >= @from::date AND month < @to::date
+		FROM activity_quarter_counts
+		WHERE code = ANY(@self) AND quarter >= @from::date AND quarter < @to::date
+		  AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
 		GROUP BY 1, 2`, a)
 	acts := map[registry.StatPeriod]registry.StatActivity{}
 	var p registry.StatPeriod
