@@ -145,34 +145,22 @@ func (db *DB) statTrail(ctx context.Context, scope portal.Scope, d portal.Divisi
 // organizations, from the kept org_counts, and its target from s.Targets (queued before it).
 func queueCommunities(b *pgx.Batch, d portal.Division, q registry.StatQuery, s *registry.Stats) {
 	b.Queue(`
-		SELECT v.code, v.name, v.parent_code AS town_code, t.name AS town_name, v.rural,
-		       coalesce((SELECT sum(n) FROM org_counts c
-		                 WHERE c.community_code = v.code AND c.status IN ('normal', 'abnormal')), 0)::int AS live
+		SELECT v.code, v.name, v.parent_code AS town_code, t.name AS town_name, v.rural, coalesce(c.n, 0)::int AS live
 		FROM divisions v JOIN divisions t ON t.code = v.parent_code
+		LEFT JOIN (SELECT community_code, sum(n) AS n FROM org_counts
+		           WHERE starts_with(community_code, @code) AND status IN ('normal', 'abnormal')
+		           GROUP BY 1) c ON c.community_code = v.code
 		WHERE v.level = 'community' AND starts_with(v.code, @code)
 		  AND (@area IN ('', 'pilot') OR v.rural = (@area = 'rural'))
 		  AND (@area <> 'pilot' OR EXISTS (SELECT 1 FROM stat_pilots p WHERE p.community_code = v.code))
 		ORDER BY v.code`, pgx.NamedArgs{"code": d.Code, "area": string(q.Area)}).Query(func(rows pgx.Rows) error {
-		type row struct {
-			Code     string
-			Name     string
-			TownCode string
-			TownName string
-			Rural    bool
-			Live     int
-		}
-		rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
-		if err != nil {
-			return err
-		}
-		out := make([]registry.StatCommunity, len(rs))
-		for i, r := range rs {
-			out[i] = registry.StatCommunity{Code: r.Code, Name: r.Name, TownCode: r.TownCode, TownName: r.TownName,
-				Rural: r.Rural, Live: r.Live}
-			out[i].Target, out[i].TargetBy = s.Targets.For(r.Code, r.Rural)
-		}
-		s.Communities = out
-		return nil
+		var c registry.StatCommunity
+		_, err := pgx.ForEachRow(rows, []any{&c.Code, &c.Name, &c.TownCode, &c.TownName, &c.Rural, &c.Live}, func() error {
+			c.Target, c.TargetBy = s.Targets.For(c.Code, c.Rural)
+			s.Communities = append(s.Communities, c)
+			return nil
+		})
+		return err
 	})
 }
 
@@ -195,19 +183,16 @@ func statOrgRows(rows pgx.Rows, at func(string) *registry.StatChild, s *registry
 		Status      string
 		N           int
 	}
-	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[tally])
-	if err != nil {
-		return err
-	}
+	var t tally
 	tier, form, nature, party := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
-	for _, t := range ts {
+	_, err := pgx.ForEachRow(rows, []any{&t.Child, &t.Tier, &t.LegalForm, &t.Nature, &t.PartyStatus, &t.Status, &t.N}, func() error {
 		c := at(t.Child)
 		if c == nil {
-			continue
+			return nil
 		}
 		if t.Status != "normal" && t.Status != "abnormal" {
 			c.Ended += t.N
-			continue
+			return nil
 		}
 		c.Live += t.N
 		if t.Status == "abnormal" {
@@ -220,6 +205,10 @@ func statOrgRows(rows pgx.Rows, at func(string) *registry.StatChild, s *registry
 		form[t.LegalForm] += t.N
 		nature[t.Nature] += t.N
 		party[t.PartyStatus] += t.N
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	s.ByTier = statCounts([]string{"guided", "filed", "registered"}, tier)
 	for i := range s.ByTier {
@@ -280,25 +269,23 @@ func queueActivities(b *pgx.Batch, args pgx.NamedArgs, at func(string) *registry
 }
 
 func statActivityRows(rows pgx.Rows, at func(string) *registry.StatChild, s *registry.Stats) error {
-	type tally struct {
-		Child  string
-		Series string
-		registry.StatActivity
-	}
-	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[tally])
+	var child, name string
+	var a registry.StatActivity
+	series := map[string]registry.StatActivity{}
+	_, err := pgx.ForEachRow(rows, []any{&child, &name, &a.Reports, &a.Participants, &a.Volunteers, &a.VolunteerHours,
+		&a.Beneficiaries}, func() error {
+		c := at(child)
+		if c == nil {
+			return nil
+		}
+		c.Activity.Add(a)
+		x := series[name]
+		x.Add(a)
+		series[name] = x
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	series := map[string]registry.StatActivity{}
-	for _, t := range ts {
-		c := at(t.Child)
-		if c == nil {
-			continue
-		}
-		c.Activity.Add(t.StatActivity)
-		a := series[t.Series]
-		a.Add(t.StatActivity)
-		series[t.Series] = a
 	}
 	for _, name := range registry.ReportSeries {
 		s.Series = append(s.Series, registry.StatSeries{Series: name, StatActivity: series[name]})
