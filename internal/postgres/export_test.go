@@ -30,3 +30,6 @@ func SetPublicWalk(n, probe int) (restore func()) {
 	publicWalk, probeCap = n, probe
 	return func() { publicWalk, probeCap = old, oldProbe }
 }
+
+// SerialReads is serialReads, for the test that its setting lasts the batch and no longer.
+const SerialReads = serialReads

@@ -47,6 +47,18 @@ var statRecounts = map[string]string{
 			e.key, count(*)::bigint, sum(e.value::bigint)::bigint
 		FROM activity_reports r JOIN divisions v ON v.code = r.community_code, jsonb_each_text(r.beneficiaries) e
 		WHERE superseded_at IS NULL AND e.value::bigint > 0 GROUP BY 1, 2, 3, 4`,
+	// Migration 0067: the same sums per quarter, at the community, its town and the district.
+	"activity_quarter_counts": `SELECT l.code, date_trunc('quarter', activity_date)::date, v.rural, series,
+			count(*)::bigint, sum(participants)::bigint, sum(volunteers)::bigint, sum(volunteer_hours)::numeric,
+			sum(beneficiaries_total)::bigint
+		FROM activity_reports r JOIN divisions v ON v.code = r.community_code,
+			unnest(ARRAY[r.community_code, left(r.community_code, 9), left(r.community_code, 6)]) l (code)
+		WHERE superseded_at IS NULL GROUP BY 1, 2, 3, 4`,
+	"beneficiary_quarter_counts": `SELECT l.code, date_trunc('quarter', activity_date)::date, v.rural,
+			e.key, count(*)::bigint, sum(e.value::bigint)::bigint
+		FROM activity_reports r JOIN divisions v ON v.code = r.community_code, jsonb_each_text(r.beneficiaries) e,
+			unnest(ARRAY[r.community_code, left(r.community_code, 9), left(r.community_code, 6)]) l (code)
+		WHERE superseded_at IS NULL AND e.value::bigint > 0 GROUP BY 1, 2, 3, 4`,
 	"work_report_ontime_counts": `SELECT community_code, period_year, period_no, count(*)::bigint,
 			count(*) FILTER (WHERE submitted_at < (make_date(period_year, (period_no - 1) * 6 + 1, 1)
 				+ interval '6 months')::timestamp AT TIME ZONE 'Asia/Shanghai')::bigint
@@ -61,11 +73,12 @@ var statRecounts = map[string]string{
 
 // statKeptRows reads a kept table without its zero rows (a key whose count went back to zero stays as a row).
 func statKeptRows(table string) string {
-	if table == "activity_month_counts" || table == "activity_month_town_counts" {
+	if table == "activity_month_counts" || table == "activity_month_town_counts" || table == "activity_quarter_counts" {
 		return `SELECT * FROM ` + table + ` WHERE reports <> 0 OR participants <> 0 OR volunteers <> 0
 			OR volunteer_hours <> 0 OR beneficiaries <> 0`
 	}
-	if table == "activity_beneficiary_counts" || table == "activity_beneficiary_town_counts" {
+	if table == "activity_beneficiary_counts" || table == "activity_beneficiary_town_counts" ||
+		table == "beneficiary_quarter_counts" {
 		return `SELECT * FROM ` + table + ` WHERE reports <> 0 OR people <> 0`
 	}
 	if table == "notice_lead_counts" {

@@ -20,6 +20,9 @@ import (
 //
 // The 试点 filter reads the pilot communities' own rows (pilots), whatever the level: the town rows do not know
 // which of their communities are pilots.
+//
+// self are the codes whose rows of activity_quarter_counts (migration 0067) make the division's whole: its own
+// code, or the pilots.
 func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatChild, pilots []string) pgx.NamedArgs {
 	by := "community"
 	if d.Level == portal.TierDistrict {
@@ -29,10 +32,12 @@ func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatC
 	for i, c := range children {
 		codes[i] = c.Code
 	}
+	self := []string{d.Code}
 	if q.Area == registry.AreaPilot {
-		by, codes = "community", pilots
+		by, codes, self = "community", pilots, pilots
 	}
-	return pgx.NamedArgs{"codes": codes, "by": by, "area": string(q.Area), "from": q.Period.Start(), "to": q.Period.End()}
+	return pgx.NamedArgs{"codes": codes, "self": self, "by": by, "area": string(q.Area), "from": q.Period.Start(),
+		"to": q.Period.End()}
 }
 
 // childOf is the ranking row a kept row of code counts in: its town on a district's page, else its community.
@@ -79,33 +84,29 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 		child[s.Children[i].Code] = &s.Children[i]
 	}
 	args := statArgs(d, q, s.Children, pilots)
-	if s.Targets, err = db.statTargets(ctx, d.Code); err != nil {
+	now := time.Now()
+	if err := db.ensurePreviousSnapshot(ctx, now); err != nil {
 		return s, err
 	}
-	if s.Communities, err = db.statCommunities(ctx, d, q, s.Targets); err != nil {
-		return s, err
-	}
+	// The figures' statements go to PostgreSQL as one batch, read in the order queued: each reads a few rows of
+	// kept counts, so a round trip per statement cost more than the statement (a page sent 15).
+	b := &pgx.Batch{}
+	s.Targets = registry.Targets{}
+	queueTargets(b, d.Code, s.Targets)
+	queueCommunities(b, d, q, &s)
 	at := func(code string) *registry.StatChild { return childOf(child, d, code) }
-	if err := db.statOrgs(ctx, args, at, &s); err != nil {
-		return s, err
-	}
-	fields, err := db.statFields(ctx, args, at)
-	if err != nil {
-		return s, err
-	}
-	if err := db.statActivities(ctx, args, at, &s); err != nil {
-		return s, err
-	}
-	if err := db.statBeneficiaries(ctx, args, &s); err != nil {
-		return s, err
-	}
-	if err := db.statGrowth(ctx, &s, at, pilots, time.Now()); err != nil {
-		return s, err
+	queueOrgs(b, args, at, &s)
+	fields := map[string]map[string]int{}
+	queueFields(b, args, at, fields)
+	queueActivities(b, args, at, &s)
+	queueBeneficiaries(b, args, &s)
+	queueGrowth(b, &s, at, pilots, now)
+	trends := queueTrends(b, &s, args, pilots, now)
+	if err := db.pool(planFresh).SendBatch(ctx, b).Close(); err != nil {
+		return s, translate(err)
 	}
 	s.Summarize(fields)
-	if err := db.statTrends(ctx, &s, args, pilots, time.Now()); err != nil {
-		return s, err
-	}
+	trends()
 	return s, nil
 }
 
@@ -140,46 +141,39 @@ func (db *DB) statTrail(ctx context.Context, scope portal.Scope, d portal.Divisi
 	return trail, nil
 }
 
-// statCommunities is every community inside d (after the area filter) with its live organizations, from the
-// kept org_counts, and its target.
-func (db *DB) statCommunities(ctx context.Context, d portal.Division, q registry.StatQuery, ts registry.Targets) ([]registry.StatCommunity, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT v.code, v.name, v.parent_code AS town_code, t.name AS town_name, v.rural,
-		       coalesce((SELECT sum(n) FROM org_counts c
-		                 WHERE c.community_code = v.code AND c.status IN ('normal', 'abnormal')), 0)::int AS live
+// queueCommunities reads into s.Communities every community inside d (after the area filter) with its live
+// organizations, from the kept org_counts, and its target from s.Targets (queued before it).
+func queueCommunities(b *pgx.Batch, d portal.Division, q registry.StatQuery, s *registry.Stats) {
+	b.Queue(`
+		SELECT v.code, v.name, v.parent_code AS town_code, t.name AS town_name, v.rural, coalesce(c.n, 0)::int AS live
 		FROM divisions v JOIN divisions t ON t.code = v.parent_code
+		LEFT JOIN (SELECT community_code, sum(n) AS n FROM org_counts
+		           WHERE starts_with(community_code, @code) AND status IN ('normal', 'abnormal')
+		           GROUP BY 1) c ON c.community_code = v.code
 		WHERE v.level = 'community' AND starts_with(v.code, @code)
 		  AND (@area IN ('', 'pilot') OR v.rural = (@area = 'rural'))
 		  AND (@area <> 'pilot' OR EXISTS (SELECT 1 FROM stat_pilots p WHERE p.community_code = v.code))
-		ORDER BY v.code`, pgx.NamedArgs{"code": d.Code, "area": string(q.Area)})
-	type row struct {
-		Code     string
-		Name     string
-		TownCode string
-		TownName string
-		Rural    bool
-		Live     int
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
-	if err != nil {
-		return nil, translate(err)
-	}
-	out := make([]registry.StatCommunity, len(rs))
-	for i, r := range rs {
-		out[i] = registry.StatCommunity{Code: r.Code, Name: r.Name, TownCode: r.TownCode, TownName: r.TownName,
-			Rural: r.Rural, Live: r.Live}
-		out[i].Target, out[i].TargetBy = ts.For(r.Code, r.Rural)
-	}
-	return out, nil
+		ORDER BY v.code`, pgx.NamedArgs{"code": d.Code, "area": string(q.Area)}).Query(func(rows pgx.Rows) error {
+		var c registry.StatCommunity
+		_, err := pgx.ForEachRow(rows, []any{&c.Code, &c.Name, &c.TownCode, &c.TownName, &c.Rural, &c.Live}, func() error {
+			c.Target, c.TargetBy = s.Targets.For(c.Code, c.Rural)
+			s.Communities = append(s.Communities, c)
+			return nil
+		})
+		return err
+	})
 }
 
-// statOrgs reads the organization counts per child and the live ones by tier, legal form, 性质 and 党建.
-func (db *DB) statOrgs(ctx context.Context, args pgx.NamedArgs, at func(string) *registry.StatChild, s *registry.Stats) error {
-	rows, _ := db.pool(planFresh).Query(ctx, `
+// queueOrgs reads the organization counts per child and the live ones by tier, legal form, 性质 and 党建.
+func queueOrgs(b *pgx.Batch, args pgx.NamedArgs, at func(string) *registry.StatChild, s *registry.Stats) {
+	b.Queue(`
 		SELECT code AS child, tier, legal_form, nature, party_status, status, sum(n)::int AS n
 		FROM org_stat_rollup
 		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural')) AND n <> 0
-		GROUP BY 1, 2, 3, 4, 5, 6`, args)
+		GROUP BY 1, 2, 3, 4, 5, 6`, args).Query(func(rows pgx.Rows) error { return statOrgRows(rows, at, s) })
+}
+
+func statOrgRows(rows pgx.Rows, at func(string) *registry.StatChild, s *registry.Stats) error {
 	type tally struct {
 		Child       string
 		Tier        string
@@ -189,19 +183,16 @@ func (db *DB) statOrgs(ctx context.Context, args pgx.NamedArgs, at func(string) 
 		Status      string
 		N           int
 	}
-	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[tally])
-	if err != nil {
-		return translate(err)
-	}
+	var t tally
 	tier, form, nature, party := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
-	for _, t := range ts {
+	_, err := pgx.ForEachRow(rows, []any{&t.Child, &t.Tier, &t.LegalForm, &t.Nature, &t.PartyStatus, &t.Status, &t.N}, func() error {
 		c := at(t.Child)
 		if c == nil {
-			continue
+			return nil
 		}
 		if t.Status != "normal" && t.Status != "abnormal" {
 			c.Ended += t.N
-			continue
+			return nil
 		}
 		c.Live += t.N
 		if t.Status == "abnormal" {
@@ -214,6 +205,10 @@ func (db *DB) statOrgs(ctx context.Context, args pgx.NamedArgs, at func(string) 
 		form[t.LegalForm] += t.N
 		nature[t.Nature] += t.N
 		party[t.PartyStatus] += t.N
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	s.ByTier = statCounts([]string{"guided", "filed", "registered"}, tier)
 	for i := range s.ByTier {
@@ -236,60 +231,61 @@ func statCounts(labels []string, m map[string]int) []registry.StatCount {
 	return out
 }
 
-// statFields reads live organizations per child and 服务领域.
-func (db *DB) statFields(ctx context.Context, args pgx.NamedArgs, at func(string) *registry.StatChild) (map[string]map[string]int, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `
+// queueFields reads into out the live organizations per child and 服务领域.
+func queueFields(b *pgx.Batch, args pgx.NamedArgs, at func(string) *registry.StatChild, out map[string]map[string]int) {
+	b.Queue(`
 		SELECT code AS child, field, sum(n)::int AS n
 		FROM org_field_rollup
 		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
 		  AND status IN ('normal', 'abnormal') AND n <> 0
-		GROUP BY 1, 2`, args)
-	out := map[string]map[string]int{}
-	var c, f string
-	var n int
-	_, err := pgx.ForEachRow(rows, []any{&c, &f, &n}, func() error {
-		ch := at(c)
-		if ch == nil {
+		GROUP BY 1, 2`, args).Query(func(rows pgx.Rows) error {
+		var c, f string
+		var n int
+		_, err := pgx.ForEachRow(rows, []any{&c, &f, &n}, func() error {
+			ch := at(c)
+			if ch == nil {
+				return nil
+			}
+			if out[ch.Code] == nil {
+				out[ch.Code] = map[string]int{}
+			}
+			out[ch.Code][f] += n
 			return nil
-		}
-		if out[ch.Code] == nil {
-			out[ch.Code] = map[string]int{}
-		}
-		out[ch.Code][f] += n
-		return nil
+		})
+		return err
 	})
-	return out, translate(err)
 }
 
-// statActivities reads activity figures in the period per child and 主题系列.
-func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, at func(string) *registry.StatChild, s *registry.Stats) error {
-	rows, _ := db.pool(planFresh).Query(ctx, `
+// queueActivities reads activity figures in the period per child and 主题系列, from the quarter rows (0067).
+func queueActivities(b *pgx.Batch, args pgx.NamedArgs, at func(string) *registry.StatChild, s *registry.Stats) {
+	b.Queue(`
 		SELECT code AS child, series, sum(reports)::bigint AS reports,
 		       sum(participants)::bigint AS participants, sum(volunteers)::bigint AS volunteers,
 		       sum(volunteer_hours)::float8 AS volunteer_hours, sum(beneficiaries)::bigint AS beneficiaries
-		FROM activity_month_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
-		  AND month >= @from::date AND month < @to::date
-		GROUP BY 1, 2`, args)
-	type tally struct {
-		Child  string
-		Series string
-		registry.StatActivity
-	}
-	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[tally])
-	if err != nil {
-		return translate(err)
-	}
+		FROM activity_quarter_counts
+		WHERE code = ANY(@codes) AND quarter >= @from::date AND quarter < @to::date
+		  AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
+		GROUP BY 1, 2`, args).Query(func(rows pgx.Rows) error { return statActivityRows(rows, at, s) })
+}
+
+func statActivityRows(rows pgx.Rows, at func(string) *registry.StatChild, s *registry.Stats) error {
+	var child, name string
+	var a registry.StatActivity
 	series := map[string]registry.StatActivity{}
-	for _, t := range ts {
-		c := at(t.Child)
+	_, err := pgx.ForEachRow(rows, []any{&child, &name, &a.Reports, &a.Participants, &a.Volunteers, &a.VolunteerHours,
+		&a.Beneficiaries}, func() error {
+		c := at(child)
 		if c == nil {
-			continue
+			return nil
 		}
-		c.Activity.Add(t.StatActivity)
-		a := series[t.Series]
-		a.Add(t.StatActivity)
-		series[t.Series] = a
+		c.Activity.Add(a)
+		x := series[name]
+		x.Add(a)
+		series[name] = x
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for _, name := range registry.ReportSeries {
 		s.Series = append(s.Series, registry.StatSeries{Series: name, StatActivity: series[name]})
@@ -297,51 +293,60 @@ func (db *DB) statActivities(ctx context.Context, args pgx.NamedArgs, at func(st
 	return nil
 }
 
-// statBeneficiaries reads, per 服务对象, the reports in the period that served the group and the people served.
-func (db *DB) statBeneficiaries(ctx context.Context, args pgx.NamedArgs, s *registry.Stats) error {
-	rows, _ := db.pool(planFresh).Query(ctx, `
+// queueBeneficiaries reads, per 服务对象, the reports in the period that served the group and the people served:
+// the division's own quarter rows (0067), a few dozen whatever its size.
+func queueBeneficiaries(b *pgx.Batch, args pgx.NamedArgs, s *registry.Stats) {
+	b.Queue(`
 		SELECT target, sum(reports)::bigint AS reports, sum(people)::bigint AS people
-		FROM activity_beneficiary_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
-		  AND month >= @from::date AND month < @to::date
-		GROUP BY 1`, args)
-	got := map[string]registry.StatBeneficiary{}
-	var b registry.StatBeneficiary
-	_, err := pgx.ForEachRow(rows, []any{&b.Target, &b.Reports, &b.People}, func() error {
-		got[b.Target] = b
+		FROM beneficiary_quarter_counts
+		WHERE code = ANY(@self) AND quarter >= @from::date AND quarter < @to::date
+		  AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
+		GROUP BY 1`, args).Query(func(rows pgx.Rows) error {
+		got := map[string]registry.StatBeneficiary{}
+		var x registry.StatBeneficiary
+		if _, err := pgx.ForEachRow(rows, []any{&x.Target, &x.Reports, &x.People}, func() error {
+			got[x.Target] = x
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, t := range registry.Beneficiaries {
+			x := got[t]
+			x.Target = t
+			s.Beneficiaries = append(s.Beneficiaries, x)
+		}
 		return nil
 	})
-	if err != nil {
-		return translate(err)
-	}
-	for _, t := range registry.Beneficiaries {
-		x := got[t]
-		x.Target = t
-		s.Beneficiaries = append(s.Beneficiaries, x)
-	}
-	return nil
 }
 
 // statTargets reads the target settings that bear on code: its own, its ancestors' and its descendants'.
 func (db *DB) statTargets(ctx context.Context, code string) (registry.Targets, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `
+	b := &pgx.Batch{}
+	ts := registry.Targets{}
+	queueTargets(b, code, ts)
+	return ts, translate(db.pool(planFresh).SendBatch(ctx, b).Close())
+}
+
+// queueTargets reads into ts the target settings that bear on code.
+func queueTargets(b *pgx.Batch, code string, ts registry.Targets) {
+	b.Queue(`
 		SELECT t.division_code, v.name, v.level, t.urban::float8, t.rural::float8, t.updated_at,
 		       coalesce(a.username, '') AS updated_by, t.version
 		FROM stat_targets t JOIN divisions v ON v.code = t.division_code
 		LEFT JOIN accounts a ON a.id = t.updated_by
 		WHERE starts_with(t.division_code, @code) OR starts_with(@code, t.division_code)
-		ORDER BY t.division_code`, pgx.NamedArgs{"code": code})
-	ts := registry.Targets{}
-	var x registry.TargetSetting
-	var level string
-	_, err := pgx.ForEachRow(rows, []any{&x.DivisionCode, &x.DivisionName, &level, &x.Urban, &x.Rural, &x.UpdatedAt,
-		&x.UpdatedByName, &x.Version}, func() error {
-		x.Level = portal.Tier(level)
-		ts[x.DivisionCode] = x
-		x = registry.TargetSetting{}
-		return nil
+		ORDER BY t.division_code`, pgx.NamedArgs{"code": code}).Query(func(rows pgx.Rows) error {
+		var x registry.TargetSetting
+		var level string
+		_, err := pgx.ForEachRow(rows, []any{&x.DivisionCode, &x.DivisionName, &level, &x.Urban, &x.Rural, &x.UpdatedAt,
+			&x.UpdatedByName, &x.Version}, func() error {
+			x.Level = portal.Tier(level)
+			ts[x.DivisionCode] = x
+			x = registry.TargetSetting{}
+			return nil
+		})
+		return err
 	})
-	return ts, translate(err)
 }
 
 // TargetSettings are the target rows inside scope and above it, for the settings page.

@@ -20,12 +20,10 @@ const trendFilter = `starts_with(c.community_code, @code)
 	     OR (@area IN ('urban', 'rural') AND EXISTS (
 	         SELECT 1 FROM divisions v WHERE v.code = c.community_code AND v.rural = (@area = 'rural'))))`
 
-// statTrends fills s.Trends for the page's division, area and pilots; args are the page's statArgs (for the
-// activity rollup), now the time of the request.
-func (db *DB) statTrends(ctx context.Context, s *registry.Stats, args pgx.NamedArgs, pilots []string, now time.Time) error {
-	if err := db.ensurePreviousSnapshot(ctx, now); err != nil {
-		return err
-	}
+// queueTrends queues the reads of s.Trends for the page's division, area and pilots; args are the page's
+// statArgs (for the activity rollup), now the time of the request. The returned func completes the quarter
+// trend once the batch was read and s summarized: the quarter under way takes s.Total.
+func queueTrends(b *pgx.Batch, s *registry.Stats, args pgx.NamedArgs, pilots []string, now time.Time) func() {
 	f := pgx.NamedArgs{"code": s.Division.Code, "area": string(s.Query.Area), "pilots": pilots}
 	if pilots == nil {
 		f["pilots"] = []string{}
@@ -33,50 +31,54 @@ func (db *DB) statTrends(ctx context.Context, s *registry.Stats, args pgx.NamedA
 
 	// 定期工作报告: every period from 2021 that has ended.
 	periods := registry.TrendPeriods(now)
-	rows, _ := db.pool(planFresh).Query(ctx, `
+	b.Queue(`
 		SELECT period_year, period_no, sum(filed)::bigint, sum(on_time)::bigint
 		FROM work_report_ontime_counts c
 		WHERE `+trendFilter+` AND period_year >= `+strconv.Itoa(registry.FirstStatYear)+`
-		GROUP BY 1, 2`, f)
-	got := map[registry.Period]registry.StatOnTime{}
-	var o registry.StatOnTime
-	if _, err := pgx.ForEachRow(rows, []any{&o.Period.Year, &o.Period.Half, &o.Filed, &o.OnTime}, func() error {
-		got[o.Period] = o
+		GROUP BY 1, 2`, f).Query(func(rows pgx.Rows) error {
+		got := map[registry.Period]registry.StatOnTime{}
+		var o registry.StatOnTime
+		if _, err := pgx.ForEachRow(rows, []any{&o.Period.Year, &o.Period.Half, &o.Filed, &o.OnTime}, func() error {
+			got[o.Period] = o
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, p := range periods {
+			x := got[p]
+			x.Period = p
+			s.Trends.OnTime = append(s.Trends.OnTime, x)
+		}
 		return nil
-	}); err != nil {
-		return translate(err)
-	}
-	for _, p := range periods {
-		x := got[p]
-		x.Period = p
-		s.Trends.OnTime = append(s.Trends.OnTime, x)
-	}
+	})
 
 	// 评估评议: the grade that counts per group, per year.
-	rows, _ = db.pool(planFresh).Query(ctx, `
+	b.Queue(`
 		SELECT year, grade, sum(n)::bigint FROM evaluation_grade_counts c
 		WHERE `+trendFilter+` AND year >= `+strconv.Itoa(registry.FirstStatYear)+`
-		GROUP BY 1, 2`, f)
-	grades := map[int]map[registry.Grade]int64{}
-	var year int
-	var grade string
-	var n int64
-	if _, err := pgx.ForEachRow(rows, []any{&year, &grade, &n}, func() error {
-		if grades[year] == nil {
-			grades[year] = map[registry.Grade]int64{}
+		GROUP BY 1, 2`, f).Query(func(rows pgx.Rows) error {
+		grades := map[int]map[registry.Grade]int64{}
+		var year int
+		var grade string
+		var n int64
+		if _, err := pgx.ForEachRow(rows, []any{&year, &grade, &n}, func() error {
+			if grades[year] == nil {
+				grades[year] = map[registry.Grade]int64{}
+			}
+			grades[year][registry.Grade(grade)] += n
+			return nil
+		}); err != nil {
+			return err
 		}
-		grades[year][registry.Grade(grade)] += n
+		for y := registry.FirstStatYear; y <= now.In(portal.Beijing).Year(); y++ {
+			g := registry.StatGrades{Year: y, N: grades[y]}
+			if g.N == nil {
+				g.N = map[registry.Grade]int64{}
+			}
+			s.Trends.Grades = append(s.Trends.Grades, g)
+		}
 		return nil
-	}); err != nil {
-		return translate(err)
-	}
-	for y := registry.FirstStatYear; y <= now.In(portal.Beijing).Year(); y++ {
-		g := registry.StatGrades{Year: y, N: grades[y]}
-		if g.N == nil {
-			g.N = map[registry.Grade]int64{}
-		}
-		s.Trends.Grades = append(s.Trends.Grades, g)
-	}
+	})
 
 	// Quarters: organizations at each past quarter's end from the snapshot of its last month; the quarter under
 	// way takes the kept counts of now (already on the page).
@@ -86,44 +88,51 @@ func (db *DB) statTrends(ctx context.Context, s *registry.Stats, args pgx.NamedA
 		ends = append(ends, q.End().AddDate(0, -1, 0))
 	}
 	f["months"] = ends
-	rows, _ = db.pool(planFresh).Query(ctx, `
+	snaps := map[time.Time]registry.StatQuarter{}
+	b.Queue(`
 		SELECT month, sum(live)::bigint, sum(abnormal)::bigint, sum(ended)::bigint, sum(party_covered)::bigint
 		FROM stat_month_snapshots c
 		WHERE month = ANY(@months::date[]) AND `+trendFilter+`
-		GROUP BY 1`, f)
-	snaps := map[time.Time]registry.StatQuarter{}
-	var m time.Time
-	var q registry.StatQuarter
-	if _, err := pgx.ForEachRow(rows, []any{&m, &q.Live, &q.Abnormal, &q.Ended, &q.PartyCovered}, func() error {
-		q.Snapshot = true
-		snaps[time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)] = q
-		return nil
-	}); err != nil {
-		return translate(err)
-	}
+		GROUP BY 1`, f).Query(func(rows pgx.Rows) error {
+		var m time.Time
+		var q registry.StatQuarter
+		_, err := pgx.ForEachRow(rows, []any{&m, &q.Live, &q.Abnormal, &q.Ended, &q.PartyCovered}, func() error {
+			q.Snapshot = true
+			snaps[time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)] = q
+			return nil
+		})
+		return err
+	})
 	a := pgx.NamedArgs{}
 	for k, v := range args {
 		a[k] = v
 	}
 	a["from"], a["to"] = quarters[0].Start(), quarters[len(quarters)-1].End()
-	rows, _ = db.pool(planFresh).Query(ctx, `
-		SELECT extract(year FROM month)::int, extract(quarter FROM month)::int, sum(reports)::bigint,
+	acts := map[registry.StatPeriod]registry.StatActivity{}
+	b.Queue(`
+		SELECT extract(year FROM quarter)::int, extract(quarter FROM quarter)::int, sum(reports)::bigint,
 		       sum(participants)::bigint, sum(volunteers)::bigint, sum(volunteer_hours)::float8,
 		       sum(beneficiaries)::bigint
-		FROM activity_month_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
-		  AND month >= @from::date AND month < @to::date
-		GROUP BY 1, 2`, a)
-	acts := map[registry.StatPeriod]registry.StatActivity{}
-	var p registry.StatPeriod
-	var x registry.StatActivity
-	if _, err := pgx.ForEachRow(rows, []any{&p.Year, &p.Quarter, &x.Reports, &x.Participants, &x.Volunteers,
-		&x.VolunteerHours, &x.Beneficiaries}, func() error {
-		acts[p] = x
-		return nil
-	}); err != nil {
-		return translate(err)
-	}
+		FROM activity_quarter_counts
+		WHERE code = ANY(@self) AND quarter >= @from::date AND quarter < @to::date
+		  AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
+		GROUP BY 1, 2`, a).Query(func(rows pgx.Rows) error {
+		var p registry.StatPeriod
+		var x registry.StatActivity
+		_, err := pgx.ForEachRow(rows, []any{&p.Year, &p.Quarter, &x.Reports, &x.Participants, &x.Volunteers,
+			&x.VolunteerHours, &x.Beneficiaries}, func() error {
+			acts[p] = x
+			return nil
+		})
+		return err
+	})
+	return func() { statQuarters(s, quarters, ends, snaps, acts) }
+}
+
+// statQuarters assembles the quarter trend: each past quarter from the snapshot of its last month (ends), the one
+// under way from s.Total; the activity of each from acts.
+func statQuarters(s *registry.Stats, quarters []registry.StatPeriod, ends []time.Time, snaps map[time.Time]registry.StatQuarter,
+	acts map[registry.StatPeriod]registry.StatActivity) {
 	for i, qp := range quarters {
 		var row registry.StatQuarter
 		if i == len(quarters)-1 {
@@ -137,7 +146,6 @@ func (db *DB) statTrends(ctx context.Context, s *registry.Stats, args pgx.NamedA
 		row.Activity = acts[qp]
 		s.Trends.Quarters = append(s.Trends.Quarters, row)
 	}
-	return nil
 }
 
 // snapshotStatement writes every community's row for @month from the kept counts of now; a month already taken
@@ -226,11 +234,11 @@ func monthOf(t time.Time) time.Time {
 	return time.Date(b.Year(), b.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
-// statGrowth fills each community's live organizations when the period's year began and ended, from the monthly
+// queueGrowth reads into each community's live organizations when the period's year began and ended, from the monthly
 // snapshots (December of the year before, else January; December of the year, or now for the year under way),
 // and each child's 重大活动 of the period with those reported before they began. pilots are the 试点 communities
 // when the page follows them.
-func (db *DB) statGrowth(ctx context.Context, s *registry.Stats, at func(string) *registry.StatChild, pilots []string, now time.Time) error {
+func queueGrowth(b *pgx.Batch, s *registry.Stats, at func(string) *registry.StatChild, pilots []string, now time.Time) {
 	y := s.Query.Period.Year
 	dec := time.Date(y-1, 12, 1, 0, 0, 0, 0, time.UTC)
 	jan := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -241,9 +249,31 @@ func (db *DB) statGrowth(ctx context.Context, s *registry.Stats, at func(string)
 	if pilots == nil {
 		f["pilots"] = []string{}
 	}
-	rows, _ := db.pool(planFresh).Query(ctx, `
+	b.Queue(`
 		SELECT community_code, month, live FROM stat_month_snapshots c
-		WHERE month = ANY(@months::date[]) AND `+trendFilter, f)
+		WHERE month = ANY(@months::date[]) AND `+trendFilter, f).Query(func(rows pgx.Rows) error {
+		return statGrowthRows(rows, s, dec, jan, end, current)
+	})
+	b.Queue(`
+		SELECT community_code, sum(notices)::int, sum(before_start)::int FROM notice_lead_counts c
+		WHERE month >= @from::date AND month < @to::date AND `+trendFilter+`
+		GROUP BY 1`, f).Query(func(rows pgx.Rows) error {
+		var code string
+		var n, before int
+		_, err := pgx.ForEachRow(rows, []any{&code, &n, &before}, func() error {
+			if ch := at(code); ch != nil {
+				ch.Notices += n
+				ch.NoticesBefore += before
+			}
+			return nil
+		})
+		return err
+	})
+}
+
+// statGrowthRows sets each of s.Communities' live organizations at the start and end of the year from the
+// snapshot rows of the months dec, jan and end.
+func statGrowthRows(rows pgx.Rows, s *registry.Stats, dec, jan, end time.Time, current bool) error {
 	type snap struct{ start, startMonth, end int }
 	got := map[string]*snap{}
 	var code string
@@ -266,7 +296,7 @@ func (db *DB) statGrowth(ctx context.Context, s *registry.Stats, at func(string)
 		}
 		return nil
 	}); err != nil {
-		return translate(err)
+		return err
 	}
 	for i := range s.Communities {
 		c := &s.Communities[i]
@@ -280,18 +310,5 @@ func (db *DB) statGrowth(ctx context.Context, s *registry.Stats, at func(string)
 			}
 		}
 	}
-
-	rows, _ = db.pool(planFresh).Query(ctx, `
-		SELECT community_code, sum(notices)::int, sum(before_start)::int FROM notice_lead_counts c
-		WHERE month >= @from::date AND month < @to::date AND `+trendFilter+`
-		GROUP BY 1`, f)
-	var n, before int
-	_, err := pgx.ForEachRow(rows, []any{&code, &n, &before}, func() error {
-		if ch := at(code); ch != nil {
-			ch.Notices += n
-			ch.NoticesBefore += before
-		}
-		return nil
-	})
-	return translate(err)
+	return nil
 }
