@@ -277,9 +277,15 @@ func (db *DB) PublicOrganization(ctx context.Context, scope portal.Scope, id int
 	if err := checkScope(scope); err != nil {
 		return o, err
 	}
-	var grade *string
-	var gradeYear *int
-	err := db.pool(planKept).QueryRow(ctx, `
+	b := &pgx.Batch{}
+	queuePublicOrganization(b, scope, id, &o)
+	return o, db.send(ctx, planKept, b)
+}
+
+// queuePublicOrganization queues PublicOrganization's two statements on b (planKept), to fill o; scope is
+// checked. The group's row failing to come (outside scope) fails the batch with ErrNotFound.
+func queuePublicOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *registry.PublicOrg) {
+	b.Queue(`
 		SELECT o.id, o.name, o.tier, o.legal_form, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
 		       o.town_code, t.name, o.community_code, c.name, o.fields, o.nature, o.beneficiaries, o.founded_on,
 		       o.status, o.status_on, o.status_reason,
@@ -292,34 +298,37 @@ func (db *DB) PublicOrganization(ctx context.Context, scope portal.Scope, id int
 		LEFT JOIN community_offices f ON f.community_code = o.community_code
 		LEFT JOIN LATERAL (SELECT grade, year FROM evaluations v WHERE v.org_id = o.id
 			ORDER BY year DESC, version DESC LIMIT 1) e ON true
-		WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(
-		&o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), &o.USCC, &o.FilingNo,
-		&o.TownCode, &o.TownName, &o.CommunityCode, &o.CommunityName, &o.Fields, &o.Nature, &o.Beneficiaries,
-		&o.FoundedOn, (*string)(&o.Status), &o.StatusOn, &o.StatusReason, &o.LeaderName, &o.Demo,
-		&o.Office.Phone, &o.Office.Address, &o.Office.Hours, &grade, &gradeYear)
-	if err != nil {
-		return o, translate(err)
-	}
-	o.Office.CommunityCode, o.Office.CommunityName, o.Office.TownName = o.CommunityCode, o.CommunityName, o.TownName
-	if grade != nil {
-		o.Grade, o.GradeYear = registry.Grade(*grade), *gradeYear
-	}
-	if o.Status.Live() {
-		o.StatusReason = ""
-	}
-	rows, _ := db.pool(planKept).Query(ctx, `
+		WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).QueryRow(func(row pgx.Row) error {
+		var grade *string
+		var gradeYear *int
+		if err := row.Scan(&o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), &o.USCC, &o.FilingNo,
+			&o.TownCode, &o.TownName, &o.CommunityCode, &o.CommunityName, &o.Fields, &o.Nature, &o.Beneficiaries,
+			&o.FoundedOn, (*string)(&o.Status), &o.StatusOn, &o.StatusReason, &o.LeaderName, &o.Demo,
+			&o.Office.Phone, &o.Office.Address, &o.Office.Hours, &grade, &gradeYear); err != nil {
+			return err
+		}
+		o.Office.CommunityCode, o.Office.CommunityName, o.Office.TownName = o.CommunityCode, o.CommunityName, o.TownName
+		if grade != nil {
+			o.Grade, o.GradeYear = registry.Grade(*grade), *gradeYear
+		}
+		if o.Status.Live() {
+			o.StatusReason = ""
+		}
+		return nil
+	})
+	b.Queue(`
 		SELECT title, activity_date, series FROM activity_reports
 		WHERE org_id = @id AND superseded_at IS NULL
-		ORDER BY activity_date DESC, id DESC LIMIT 5`, pgx.NamedArgs{"id": id})
-	for rows.Next() {
-		var a registry.PublicActivity
-		if err := rows.Scan(&a.Title, &a.Date, &a.Series); err != nil {
-			rows.Close()
-			return o, translate(err)
+		ORDER BY activity_date DESC, id DESC LIMIT 5`, pgx.NamedArgs{"id": id}).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var a registry.PublicActivity
+			if err := rows.Scan(&a.Title, &a.Date, &a.Series); err != nil {
+				return err
+			}
+			o.Activities = append(o.Activities, a)
 		}
-		o.Activities = append(o.Activities, a)
-	}
-	return o, translate(rows.Err())
+		return rows.Err()
+	})
 }
 
 // PublicCheck looks a group up by its 备案编号 or 统一社会信用代码, as ParseNumber returned it. An unknown number

@@ -245,3 +245,12 @@ type PublicPhoto struct {
 	Date     time.Time
 	Position int
 }
+
+// PublicProfile is everything a group's public profile shows, read at once.
+type PublicProfile struct {
+	Org         PublicOrg
+	Cases       []Case
+	Photos      []PublicPhoto
+	Disclosures []Disclosure
+	Brands      []Project
+}

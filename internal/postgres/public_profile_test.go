@@ -1,0 +1,82 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/testdb"
+)
+
+// The profile read in one round trip holds exactly what the separate reads hold, for groups of the demo
+// registry that have published cases, public photos, disclosures or brand projects; an id outside the scope
+// is ErrNotFound.
+func TestPublicProfileIsTheSeparateReads(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	rows, err := db.Pool.Query(ctx, `
+		SELECT org_id FROM typical_cases WHERE status = 'published'
+		UNION SELECT org_id FROM org_disclosures
+		UNION SELECT r.org_id FROM report_photos p JOIN activity_reports r ON r.id = p.report_id WHERE p.public
+		UNION SELECT p.org_id FROM brand_projects b JOIN service_projects p ON p.id = b.project_id
+		UNION (SELECT id FROM organizations ORDER BY id LIMIT 3)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) < 4 {
+		t.Fatalf("only %d groups to compare", len(ids))
+	}
+	var full int
+	for _, id := range ids {
+		p, err := db.PublicProfile(ctx, district, id, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want registry.PublicProfile
+		if want.Org, err = db.PublicOrganization(ctx, district, id); err != nil {
+			t.Fatal(err)
+		}
+		if want.Cases, err = db.PublishedCases(ctx, district, id, nil, 10); err != nil {
+			t.Fatal(err)
+		}
+		if want.Photos, err = db.PublicPhotos(ctx, district, id); err != nil {
+			t.Fatal(err)
+		}
+		if want.Disclosures, err = db.OrgDisclosures(ctx, district, id); err != nil {
+			t.Fatal(err)
+		}
+		if want.Brands, err = db.OrgProjects(ctx, district, id, true); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(p, want) {
+			t.Errorf("group %d: the profile at once\n%+v\nthe separate reads\n%+v", id, p, want)
+		}
+		if len(p.Org.Activities) > 0 && len(p.Cases)+len(p.Photos)+len(p.Disclosures)+len(p.Brands) > 0 {
+			full++
+		}
+	}
+	if full == 0 {
+		t.Error("no group compared has activities and a section besides")
+	}
+	if _, err := db.PublicProfile(ctx, district, 1<<40, 10); !errors.Is(err, portal.ErrNotFound) {
+		t.Errorf("an unknown id: %v, want ErrNotFound", err)
+	}
+	if _, err := db.PublicProfile(ctx, townB, ids[0], 10); err == nil {
+		var town string
+		_ = db.Pool.QueryRow(ctx, `SELECT town_code FROM organizations WHERE id = $1`, ids[0]).Scan(&town)
+		if town != townB.Division {
+			t.Errorf("group %d of town %s read within %s", ids[0], town, townB.Division)
+		}
+	}
+}
