@@ -327,10 +327,11 @@ func (db *DB) OrgProjects(ctx context.Context, scope portal.Scope, orgID int64, 
 	var out []registry.Project
 	b := &pgx.Batch{}
 	queueOrgProjects(b, scope, orgID, brands, &out)
-	return out, db.send(ctx, planFresh, b)
+	return out, db.send(ctx, planKept, b)
 }
 
-// queueOrgProjects queues OrgProjects's statement on b (planFresh), to fill out.
+// queueOrgProjects queues OrgProjects's statement on b (planKept: one group's range of
+// service_projects_org_idx, whatever the arguments), to fill out.
 func queueOrgProjects(b *pgx.Batch, scope portal.Scope, orgID int64, brands bool, out *[]registry.Project) {
 	b.Queue(`SELECT `+projectColumns+` `+projectFrom+`
 		WHERE p.org_id = @org AND `+scopeOn("p")+` AND (NOT @brands OR b.project_id IS NOT NULL)

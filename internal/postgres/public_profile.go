@@ -25,16 +25,33 @@ func (db *DB) PublicProfile(ctx context.Context, scope portal.Scope, id int64, c
 	}
 	fresh := &pgx.Batch{}
 	queuePublishedCases(fresh, scope, id, nil, cases, &p.Cases)
-	queueOrgProjects(fresh, scope, id, true, &p.Brands)
 	done := make(chan error, 1)
 	go func() { done <- db.send(ctx, planFresh, fresh) }()
 	kept := &pgx.Batch{}
 	queuePublicOrganization(kept, scope, id, &p.Org)
 	queuePublicPhotos(kept, scope, id, &p.Photos)
 	queueOrgDisclosures(kept, scope, id, &p.Disclosures)
+	queueOrgProjects(kept, scope, id, true, &p.Brands)
 	err := db.send(ctx, planKept, kept)
 	if ferr := <-done; err == nil {
 		err = ferr
 	}
 	return p, err
+}
+
+// OrgRecord is what a signed-in record page reads of group id inside scope — the group, its timeline, its
+// filings (when filings is true), its latest 评估评议, its service projects and its 三会一课 — in one round trip,
+// each statement as its own method has it. An id outside scope is ErrNotFound.
+func (db *DB) OrgRecord(ctx context.Context, scope portal.Scope, id int64, filings bool) (registry.OrgRecord, error) {
+	r := registry.OrgRecord{FilingsRead: filings}
+	b := &pgx.Batch{}
+	queueOrganization(b, scope, id, &r.Org)
+	queueOrgEvents(b, scope, id, &r.Events)
+	if filings {
+		queueOrgFilings(b, scope, id, &r.Filings)
+	}
+	queueLatestEvaluation(b, scope, id, &r.Evaluation, &r.Evaluated)
+	queueOrgProjects(b, scope, id, false, &r.Projects)
+	queuePartyMeetings(b, scope, id, &r.Meetings)
+	return r, db.send(ctx, planKept, b)
 }

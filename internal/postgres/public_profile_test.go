@@ -80,3 +80,81 @@ func TestPublicProfileIsTheSeparateReads(t *testing.T) {
 		}
 	}
 }
+
+// The record page's read at once holds exactly what the separate reads hold, for demo groups with a timeline,
+// filings, evaluations, projects or 三会一课, read by the district and by the group's own town; a group outside
+// the scope is ErrNotFound.
+func TestOrgRecordIsTheSeparateReads(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	rows, err := db.Pool.Query(ctx, `
+		(SELECT org_id FROM filings ORDER BY id LIMIT 5) UNION (SELECT org_id FROM evaluations ORDER BY id LIMIT 5)
+		UNION (SELECT org_id FROM service_projects ORDER BY id LIMIT 5)
+		UNION (SELECT org_id FROM party_meetings ORDER BY id LIMIT 5)
+		UNION (SELECT id FROM organizations ORDER BY id LIMIT 3)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	var full int
+	for _, id := range ids {
+		var town string
+		if err := db.Pool.QueryRow(ctx, `SELECT town_code FROM organizations WHERE id = $1`, id).Scan(&town); err != nil {
+			t.Fatal(err)
+		}
+		for _, scope := range []portal.Scope{district, {Tier: portal.TierTown, Division: town}} {
+			for _, filings := range []bool{true, false} {
+				got, err := db.OrgRecord(ctx, scope, id, filings)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := registry.OrgRecord{FilingsRead: filings}
+				if want.Org, err = db.Organization(ctx, scope, id); err != nil {
+					t.Fatal(err)
+				}
+				if want.Events, err = db.OrgEvents(ctx, scope, id); err != nil {
+					t.Fatal(err)
+				}
+				if filings {
+					if want.Filings, err = db.OrgFilings(ctx, scope, id); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if want.Evaluation, want.Evaluated, err = db.LatestEvaluation(ctx, scope, id); err != nil {
+					t.Fatal(err)
+				}
+				if want.Projects, err = db.OrgProjects(ctx, scope, id, false); err != nil {
+					t.Fatal(err)
+				}
+				if want.Meetings, err = db.PartyMeetings(ctx, scope, id); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("group %d in %s: the record at once\n%+v\nthe separate reads\n%+v", id, scope.Division, got, want)
+				}
+				if len(got.Events) > 0 && (len(got.Filings) > 0 || got.Evaluated || len(got.Projects) > 0 || len(got.Meetings) > 0) {
+					full++
+				}
+			}
+		}
+	}
+	if full == 0 {
+		t.Error("no group compared has a timeline and a linked section besides")
+	}
+	if _, err := db.OrgRecord(ctx, townB, ids[0], true); err == nil {
+		var town string
+		_ = db.Pool.QueryRow(ctx, `SELECT town_code FROM organizations WHERE id = $1`, ids[0]).Scan(&town)
+		if town != townB.Division {
+			t.Errorf("group %d of town %s read within %s", ids[0], town, townB.Division)
+		}
+	} else if !errors.Is(err, portal.ErrNotFound) {
+		t.Errorf("outside the scope: %v, want ErrNotFound", err)
+	}
+}

@@ -254,3 +254,15 @@ type PublicProfile struct {
 	Disclosures []Disclosure
 	Brands      []Project
 }
+
+// OrgRecord is what a signed-in record page reads of a group, read at once.
+type OrgRecord struct {
+	Org         Organization
+	Events      []Event
+	FilingsRead bool // whether Filings was read: only tiers that see filings read them
+	Filings     []OrgFiling
+	Evaluation  OrgEvaluation
+	Evaluated   bool
+	Projects    []Project
+	Meetings    []PartyMeeting
+}
