@@ -6,10 +6,27 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
+
+// queryIDs are the ids a statement returns, in its order.
+func queryIDs(t *testing.T, db *postgres.DB, sql string, args ...any) []int64 {
+	t.Helper()
+	rows, err := db.Pool.Query(context.Background(), sql, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
 
 // The profile read in one round trip holds exactly what the separate reads hold, for groups of the demo
 // registry that have published cases, public photos, disclosures or brand projects; an id outside the scope
@@ -17,23 +34,12 @@ import (
 func TestPublicProfileIsTheSeparateReads(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	rows, err := db.Pool.Query(ctx, `
+	ids := queryIDs(t, db, `
 		SELECT org_id FROM typical_cases WHERE status = 'published'
 		UNION SELECT org_id FROM org_disclosures
 		UNION SELECT r.org_id FROM report_photos p JOIN activity_reports r ON r.id = p.report_id WHERE p.public
 		UNION SELECT p.org_id FROM brand_projects b JOIN service_projects p ON p.id = b.project_id
 		UNION (SELECT id FROM organizations ORDER BY id LIMIT 3)`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
 	if len(ids) < 4 {
 		t.Fatalf("only %d groups to compare", len(ids))
 	}
@@ -87,22 +93,11 @@ func TestPublicProfileIsTheSeparateReads(t *testing.T) {
 func TestOrgRecordIsTheSeparateReads(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	rows, err := db.Pool.Query(ctx, `
+	ids := queryIDs(t, db, `
 		(SELECT org_id FROM filings ORDER BY id LIMIT 5) UNION (SELECT org_id FROM evaluations ORDER BY id LIMIT 5)
 		UNION (SELECT org_id FROM service_projects ORDER BY id LIMIT 5)
 		UNION (SELECT org_id FROM party_meetings ORDER BY id LIMIT 5)
 		UNION (SELECT id FROM organizations ORDER BY id LIMIT 3)`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
 	var full int
 	for _, id := range ids {
 		var town string
