@@ -151,16 +151,26 @@ func (db *DB) CaseOrgs(ctx context.Context, scope portal.Scope) ([]registry.Noti
 // PublishedCases lists one page of the published cases inside scope, the latest published first; orgID narrows
 // them to one group (its profile), 0 for all. The cursor is the last row's (published_at, id).
 func (db *DB) PublishedCases(ctx context.Context, scope portal.Scope, orgID int64, after *registry.CaseCursor, limit int) ([]registry.Case, error) {
+	var out []registry.Case
+	b := &pgx.Batch{}
+	queuePublishedCases(b, scope, orgID, after, limit, &out)
+	return out, db.send(ctx, planFresh, b)
+}
+
+// queuePublishedCases queues PublishedCases's statement on b (planFresh), to fill out.
+func queuePublishedCases(b *pgx.Batch, scope portal.Scope, orgID int64, after *registry.CaseCursor, limit int, out *[]registry.Case) {
 	args := scopeArgs(scope, pgx.NamedArgs{"org": orgID, "limit": limit, "after_at": nil, "after_id": int64(0)})
 	if after != nil {
 		args["after_at"], args["after_id"] = after.PublishedAt, after.ID
 	}
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+caseColumns+` `+caseFrom+`
+	b.Queue(`SELECT `+caseColumns+` `+caseFrom+`
 		WHERE c.status = 'published' AND `+scopeOn("c")+`
 		  AND (@org = 0 OR c.org_id = @org)
 		  AND (@after_at::timestamptz IS NULL OR (c.published_at, c.id) < (@after_at, @after_id))
-		ORDER BY c.published_at DESC, c.id DESC LIMIT @limit`, args)
-	return collectCases(rows)
+		ORDER BY c.published_at DESC, c.id DESC LIMIT @limit`, args).Query(func(rows pgx.Rows) (err error) {
+		*out, err = collectCases(rows)
+		return err
+	})
 }
 
 // PublishedCase is one published case inside scope; any other (unpublished ones included) is ErrNotFound.

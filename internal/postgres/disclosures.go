@@ -34,21 +34,28 @@ func (db *DB) OrgDisclosures(ctx context.Context, scope portal.Scope, orgID int6
 	if err := checkScope(scope); err != nil {
 		return nil, err
 	}
-	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+disclosureColumns+`
+	var out []registry.Disclosure
+	b := &pgx.Batch{}
+	queueOrgDisclosures(b, scope, orgID, &out)
+	return out, db.send(ctx, planKept, b)
+}
+
+// queueOrgDisclosures queues OrgDisclosures's statement on b (planKept), to fill out; scope is checked.
+func queueOrgDisclosures(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]registry.Disclosure) {
+	b.Queue(`SELECT `+disclosureColumns+`
 		FROM org_disclosures d JOIN organizations o ON o.id = d.org_id
 		WHERE d.org_id = @org AND `+scopeOn("d")+`
 		ORDER BY d.disclosed_on DESC, d.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "limit": registry.DisclosureLimit}))
-	defer rows.Close()
-	var out []registry.Disclosure
-	for rows.Next() {
-		var d registry.Disclosure
-		if err := scanDisclosure(rows, &d); err != nil {
-			return nil, translate(err)
+		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "limit": registry.DisclosureLimit})).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var d registry.Disclosure
+			if err := scanDisclosure(rows, &d); err != nil {
+				return err
+			}
+			*out = append(*out, d)
 		}
-		out = append(out, d)
-	}
-	return out, translate(rows.Err())
+		return rows.Err()
+	})
 }
 
 // Disclosure is one revision inside scope; ErrNotFound otherwise.

@@ -324,12 +324,22 @@ func (db *DB) Projects(ctx context.Context, scope portal.Scope, f registry.Board
 // OrgProjects is the service projects of one group inside scope, brand projects first; brands only: the brand
 // projects alone (what its public profile shows).
 func (db *DB) OrgProjects(ctx context.Context, scope portal.Scope, orgID int64, brands bool) ([]registry.Project, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+projectColumns+` `+projectFrom+`
+	var out []registry.Project
+	b := &pgx.Batch{}
+	queueOrgProjects(b, scope, orgID, brands, &out)
+	return out, db.send(ctx, planKept, b)
+}
+
+// queueOrgProjects queues OrgProjects's statement on b (planKept: one group's range of
+// service_projects_org_idx, whatever the arguments), to fill out.
+func queueOrgProjects(b *pgx.Batch, scope portal.Scope, orgID int64, brands bool, out *[]registry.Project) {
+	b.Queue(`SELECT `+projectColumns+` `+projectFrom+`
 		WHERE p.org_id = @org AND `+scopeOn("p")+` AND (NOT @brands OR b.project_id IS NOT NULL)
 		ORDER BY b.project_id IS NULL, p.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "brands": brands, "limit": boardLimit}))
-	out, err := pgx.CollectRows(rows, scanProject)
-	return out, translate(err)
+		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "brands": brands, "limit": boardLimit})).Query(func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, scanProject)
+		return err
+	})
 }
 
 // Matches is the matches of needs inside scope passing f, the latest first.

@@ -14,18 +14,25 @@ import (
 
 // OrgFilings lists the filings of organization orgID inside scope, oldest first.
 func (db *DB) OrgFilings(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.OrgFiling, error) {
-	rows, err := db.Pool.Query(ctx, `
+	var out []registry.OrgFiling
+	b := &pgx.Batch{}
+	queueOrgFilings(b, scope, orgID, &out)
+	return out, db.send(ctx, planKept, b)
+}
+
+// queueOrgFilings queues OrgFilings's statement on b (planKept), to fill out.
+func queueOrgFilings(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]registry.OrgFiling) {
+	b.Queue(`
 		SELECT f.id, f.kind, f.status, f.submitted_at, f.decided_at FROM filings f
-		WHERE f.org_id = @org AND `+scopeOn("f")+` ORDER BY f.id`, scopeArgs(scope, pgx.NamedArgs{"org": orgID}))
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.OrgFiling, error) {
-		var f registry.OrgFiling
-		var kind, status string
-		err := r.Scan(&f.ID, &kind, &status, &f.Submitted, &f.Decided)
-		f.Kind, f.Status = registry.FilingKind(kind), registry.FilingStatus(status)
-		return f, err
+		WHERE f.org_id = @org AND `+scopeOn("f")+` ORDER BY f.id`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).Query(func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.OrgFiling, error) {
+			var f registry.OrgFiling
+			var kind, status string
+			err := r.Scan(&f.ID, &kind, &status, &f.Submitted, &f.Decided)
+			f.Kind, f.Status = registry.FilingKind(kind), registry.FilingStatus(status)
+			return f, err
+		})
+		return err
 	})
 }
 
@@ -33,17 +40,27 @@ func (db *DB) OrgFilings(ctx context.Context, scope portal.Scope, orgID int64) (
 // ok is false when it has none.
 func (db *DB) LatestEvaluation(ctx context.Context, scope portal.Scope, orgID int64) (registry.OrgEvaluation, bool, error) {
 	var e registry.OrgEvaluation
-	var grade string
-	err := db.Pool.QueryRow(ctx, `
+	var ok bool
+	b := &pgx.Batch{}
+	queueLatestEvaluation(b, scope, orgID, &e, &ok)
+	err := db.send(ctx, planKept, b)
+	return e, ok && err == nil, err
+}
+
+// queueLatestEvaluation queues LatestEvaluation's statement on b (planKept), to fill e and ok (false: none).
+func queueLatestEvaluation(b *pgx.Batch, scope portal.Scope, orgID int64, e *registry.OrgEvaluation, ok *bool) {
+	b.Queue(`
 		SELECT e.year, e.grade, e.evaluated_at FROM evaluations e
 		WHERE e.org_id = @org AND `+scopeOn("e")+`
-		ORDER BY e.year DESC, e.version DESC LIMIT 1`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).
-		Scan(&e.Year, &grade, &e.At)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return e, false, nil
-	}
-	e.Grade = registry.Grade(grade)
-	return e, err == nil, err
+		ORDER BY e.year DESC, e.version DESC LIMIT 1`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).QueryRow(func(row pgx.Row) error {
+		var grade string
+		err := row.Scan(&e.Year, &grade, &e.At)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		e.Grade, *ok = registry.Grade(grade), err == nil
+		return err
+	})
 }
 
 // RecordEstablishFilings gives every filed organization inside scope that has no 成立备案 row one, approved, as

@@ -198,13 +198,23 @@ func (db *DB) CreateOrganization(ctx context.Context, scope portal.Scope, actor 
 // Organization is one organization inside scope, with leader phone and ID masked; any other id is ErrNotFound.
 // A read by key: it keeps its plan (planKept), since planning it afresh cost more than running it.
 func (db *DB) Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error) {
-	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+orgColumns+` FROM `+orgFrom+` WHERE o.id = @id AND `+scopeOn("o"),
-		scopeArgs(scope, pgx.NamedArgs{"id": id}))
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[orgRow])
-	if err != nil {
-		return registry.Organization{}, translate(err)
-	}
-	return r.organization(), nil
+	var o registry.Organization
+	b := &pgx.Batch{}
+	queueOrganization(b, scope, id, &o)
+	return o, db.send(ctx, planKept, b)
+}
+
+// queueOrganization queues Organization's statement on b (planKept), to fill o; no row fails the batch with
+// ErrNotFound.
+func queueOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *registry.Organization) {
+	b.Queue(`SELECT `+orgColumns+` FROM `+orgFrom+` WHERE o.id = @id AND `+scopeOn("o"),
+		scopeArgs(scope, pgx.NamedArgs{"id": id})).Query(func(rows pgx.Rows) error {
+		r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[orgRow])
+		if err == nil {
+			*o = r.organization()
+		}
+		return err
+	})
 }
 
 type eventRow struct {
@@ -223,23 +233,32 @@ type eventRow struct {
 // OrgEvents is the timeline of an organization inside scope, oldest first; outside scope it is empty. A read
 // by key, like Organization.
 func (db *DB) OrgEvents(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Event, error) {
-	rows, _ := db.pool(planKept).Query(ctx, `
+	var out []registry.Event
+	b := &pgx.Batch{}
+	queueOrgEvents(b, scope, orgID, &out)
+	return out, db.send(ctx, planKept, b)
+}
+
+// queueOrgEvents queues OrgEvents's statement on b (planKept), to fill out.
+func queueOrgEvents(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]registry.Event) {
+	b.Queue(`
 		SELECT e.id, e.org_id, e.at, e.actor_name, coalesce(ac.display_name, '') AS actor_display,
 			e.actor_division, e.kind, e.from_value, e.to_value, e.reason
 		FROM org_events e JOIN organizations o ON o.id = e.org_id LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE e.org_id = @id AND `+scopeOn("o")+`
 		ORDER BY e.id`,
-		scopeArgs(scope, pgx.NamedArgs{"id": orgID}))
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[eventRow])
-	if err != nil {
-		return nil, translate(err)
-	}
-	out := make([]registry.Event, len(rs))
-	for i, r := range rs {
-		out[i] = registry.Event{ID: r.ID, OrgID: r.OrgID, At: r.At, ActorName: r.ActorName,
-			ActorDisplay: r.ActorDisplay, ActorDivision: r.ActorDivision, Kind: r.Kind, From: r.FromValue, To: r.ToValue, Reason: r.Reason}
-	}
-	return out, nil
+		scopeArgs(scope, pgx.NamedArgs{"id": orgID})).Query(func(rows pgx.Rows) error {
+		rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[eventRow])
+		if err != nil {
+			return err
+		}
+		*out = make([]registry.Event, len(rs))
+		for i, r := range rs {
+			(*out)[i] = registry.Event{ID: r.ID, OrgID: r.OrgID, At: r.At, ActorName: r.ActorName,
+				ActorDisplay: r.ActorDisplay, ActorDivision: r.ActorDivision, Kind: r.Kind, From: r.FromValue, To: r.ToValue, Reason: r.Reason}
+		}
+		return nil
+	})
 }
 
 // lockedOrg is the current state of an organization, read FOR UPDATE at the start of a change, with the sealed

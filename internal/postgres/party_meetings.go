@@ -13,17 +13,27 @@ import (
 // PartyMeetingsShown bounds the meetings a record lists, newest first.
 const PartyMeetingsShown = 100
 
-// PartyMeetings lists the 三会一课 of group orgID inside scope, newest first, at most PartyMeetingsShown.
+// PartyMeetings lists the 三会一课 of group orgID inside scope, newest first, at most PartyMeetingsShown: one
+// group's range of its index whatever the arguments, so its plan is kept.
 func (db *DB) PartyMeetings(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.PartyMeeting, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `
+	var out []registry.PartyMeeting
+	b := &pgx.Batch{}
+	queuePartyMeetings(b, scope, orgID, &out)
+	return out, db.send(ctx, planKept, b)
+}
+
+// queuePartyMeetings queues PartyMeetings's statement on b (planKept), to fill out.
+func queuePartyMeetings(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]registry.PartyMeeting) {
+	b.Queue(`
 		SELECT m.id, m.org_id, m.kind, m.held_on, m.topic, m.attendance,
 			coalesce(a.display_name, '') AS recorded_by, coalesce(a.username, '') AS recorded_as, m.recorded_at
 		FROM party_meetings m LEFT JOIN accounts a ON a.id = m.recorded_by
 		WHERE m.org_id = @org AND `+scopeOn("m")+`
 		ORDER BY m.held_on DESC, m.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "limit": PartyMeetingsShown}))
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.PartyMeeting])
-	return out, translate(err)
+		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "limit": PartyMeetingsShown})).Query(func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, pgx.RowToStructByName[registry.PartyMeeting])
+		return err
+	})
 }
 
 // RecordPartyMeeting records one meeting of group orgID inside scope, audited. orgVersion is the group's record

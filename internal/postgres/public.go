@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -169,12 +170,31 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 			SELECT p.org_id FROM org_postings p
 			WHERE p.key = @key AND (@after = 0 OR p.org_id < @after)
 			ORDER BY p.org_id DESC LIMIT @walk
-		) c JOIN organizations o ON o.id = c.org_id
+		) c`+otherKeys(searchKeys(f), key, args)+` JOIN organizations o ON o.id = c.org_id
 		WHERE `+publicFilters+`
 		ORDER BY c.org_id DESC LIMIT @limit`, args)
 	return db.walked(ctx, rows, limit, `SELECT '', p.org_id FROM org_postings p
 		WHERE p.key = @key AND (@after = 0 OR p.org_id < @after)
 		ORDER BY p.org_id DESC OFFSET @walk - 1 LIMIT 1`, args)
+}
+
+// otherKeys joins the walk c to the postings of every search key but the walked one, so that a candidate
+// lacking one of the term's pieces (or the 服务领域) is dropped inside the posting index, before its row is
+// read: a walk of a key whose postings rarely hold the whole term then costs a merge of a few index ranges,
+// not thousands of probes of the organizations' heap. It drops no match, since a name holding the term holds
+// each of its pieces and the triggers of migration 0020 keep the postings in step with every name and field.
+func otherKeys(keys []string, walked string, args pgx.NamedArgs) string {
+	var joins strings.Builder
+	for i, k := range keys {
+		if k == walked {
+			continue
+		}
+		n := "q" + strconv.Itoa(i)
+		args[n] = k
+		joins.WriteString(` JOIN org_postings ` + n + ` ON ` + n + `.key = @` + n + ` AND ` + n + `.org_id = c.org_id
+			AND (@after = 0 OR ` + n + `.org_id < @after)`)
+	}
+	return joins.String()
 }
 
 // publicCommunityWalk walks one community's list newest-first, at most publicWalk rows, and keeps the rows that
@@ -257,9 +277,15 @@ func (db *DB) PublicOrganization(ctx context.Context, scope portal.Scope, id int
 	if err := checkScope(scope); err != nil {
 		return o, err
 	}
-	var grade *string
-	var gradeYear *int
-	err := db.pool(planKept).QueryRow(ctx, `
+	b := &pgx.Batch{}
+	queuePublicOrganization(b, scope, id, &o)
+	return o, db.send(ctx, planKept, b)
+}
+
+// queuePublicOrganization queues PublicOrganization's two statements on b (planKept), to fill o; scope is
+// checked. The group's row failing to come (outside scope) fails the batch with ErrNotFound.
+func queuePublicOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *registry.PublicOrg) {
+	b.Queue(`
 		SELECT o.id, o.name, o.tier, o.legal_form, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
 		       o.town_code, t.name, o.community_code, c.name, o.fields, o.nature, o.beneficiaries, o.founded_on,
 		       o.status, o.status_on, o.status_reason,
@@ -272,34 +298,37 @@ func (db *DB) PublicOrganization(ctx context.Context, scope portal.Scope, id int
 		LEFT JOIN community_offices f ON f.community_code = o.community_code
 		LEFT JOIN LATERAL (SELECT grade, year FROM evaluations v WHERE v.org_id = o.id
 			ORDER BY year DESC, version DESC LIMIT 1) e ON true
-		WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(
-		&o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), &o.USCC, &o.FilingNo,
-		&o.TownCode, &o.TownName, &o.CommunityCode, &o.CommunityName, &o.Fields, &o.Nature, &o.Beneficiaries,
-		&o.FoundedOn, (*string)(&o.Status), &o.StatusOn, &o.StatusReason, &o.LeaderName, &o.Demo,
-		&o.Office.Phone, &o.Office.Address, &o.Office.Hours, &grade, &gradeYear)
-	if err != nil {
-		return o, translate(err)
-	}
-	o.Office.CommunityCode, o.Office.CommunityName, o.Office.TownName = o.CommunityCode, o.CommunityName, o.TownName
-	if grade != nil {
-		o.Grade, o.GradeYear = registry.Grade(*grade), *gradeYear
-	}
-	if o.Status.Live() {
-		o.StatusReason = ""
-	}
-	rows, _ := db.pool(planKept).Query(ctx, `
+		WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).QueryRow(func(row pgx.Row) error {
+		var grade *string
+		var gradeYear *int
+		if err := row.Scan(&o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), &o.USCC, &o.FilingNo,
+			&o.TownCode, &o.TownName, &o.CommunityCode, &o.CommunityName, &o.Fields, &o.Nature, &o.Beneficiaries,
+			&o.FoundedOn, (*string)(&o.Status), &o.StatusOn, &o.StatusReason, &o.LeaderName, &o.Demo,
+			&o.Office.Phone, &o.Office.Address, &o.Office.Hours, &grade, &gradeYear); err != nil {
+			return err
+		}
+		o.Office.CommunityCode, o.Office.CommunityName, o.Office.TownName = o.CommunityCode, o.CommunityName, o.TownName
+		if grade != nil {
+			o.Grade, o.GradeYear = registry.Grade(*grade), *gradeYear
+		}
+		if o.Status.Live() {
+			o.StatusReason = ""
+		}
+		return nil
+	})
+	b.Queue(`
 		SELECT title, activity_date, series FROM activity_reports
 		WHERE org_id = @id AND superseded_at IS NULL
-		ORDER BY activity_date DESC, id DESC LIMIT 5`, pgx.NamedArgs{"id": id})
-	for rows.Next() {
-		var a registry.PublicActivity
-		if err := rows.Scan(&a.Title, &a.Date, &a.Series); err != nil {
-			rows.Close()
-			return o, translate(err)
+		ORDER BY activity_date DESC, id DESC LIMIT 5`, pgx.NamedArgs{"id": id}).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var a registry.PublicActivity
+			if err := rows.Scan(&a.Title, &a.Date, &a.Series); err != nil {
+				return err
+			}
+			o.Activities = append(o.Activities, a)
 		}
-		o.Activities = append(o.Activities, a)
-	}
-	return o, translate(rows.Err())
+		return rows.Err()
+	})
 }
 
 // PublicCheck looks a group up by its 备案编号 or 统一社会信用代码, as ParseNumber returned it. An unknown number

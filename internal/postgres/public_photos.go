@@ -74,15 +74,24 @@ func (db *DB) PublicPhotos(ctx context.Context, scope portal.Scope, orgID int64)
 	if err := checkScope(scope); err != nil {
 		return nil, err
 	}
-	rows, _ := db.pool(planKept).Query(ctx, `SELECT p.id, r.title, r.activity_date, p.position
+	var out []registry.PublicPhoto
+	b := &pgx.Batch{}
+	queuePublicPhotos(b, scope, orgID, &out)
+	return out, db.send(ctx, planKept, b)
+}
+
+// queuePublicPhotos queues PublicPhotos's statement on b (planKept), to fill out; scope is checked.
+func queuePublicPhotos(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]registry.PublicPhoto) {
+	b.Queue(`SELECT p.id, r.title, r.activity_date, p.position
 		FROM (SELECT r.id, r.title, r.activity_date FROM activity_reports r
 		      WHERE r.org_id = @org AND r.superseded_at IS NULL AND `+scopeOn("r")+`
 		      ORDER BY r.activity_date DESC, r.id DESC LIMIT @reports) r
 		JOIN report_photos p ON p.report_id = r.id AND p.public
 		ORDER BY r.activity_date DESC, r.id DESC, p.position LIMIT @max`,
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "reports": PublicPhotoReports, "max": PublicPhotoMax}))
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[registry.PublicPhoto])
-	return out, translate(err)
+		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "reports": PublicPhotoReports, "max": PublicPhotoMax})).Query(func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.PublicPhoto])
+		return err
+	})
 }
 
 // PublicPhoto is photo photoID of group orgID when it is marked public and belongs to a current report of the

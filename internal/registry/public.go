@@ -245,3 +245,24 @@ type PublicPhoto struct {
 	Date     time.Time
 	Position int
 }
+
+// PublicProfile is everything a group's public profile shows, read at once.
+type PublicProfile struct {
+	Org         PublicOrg
+	Cases       []Case
+	Photos      []PublicPhoto
+	Disclosures []Disclosure
+	Brands      []Project
+}
+
+// OrgRecord is what a signed-in record page reads of a group, read at once.
+type OrgRecord struct {
+	Org         Organization
+	Events      []Event
+	FilingsRead bool // whether Filings was read: only tiers that see filings read them
+	Filings     []OrgFiling
+	Evaluation  OrgEvaluation
+	Evaluated   bool
+	Projects    []Project
+	Meetings    []PartyMeeting
+}

@@ -447,10 +447,18 @@ type orgShower interface {
 	orgProjectReader
 }
 
-func handleOrgShow(db orgShower, paths web.Paths, rs *responder) http.HandlerFunc {
+func handleOrgShow(store interface {
+	orgShower
+	orgRecordReader
+}, paths web.Paths, rs *responder) http.HandlerFunc {
 	base := paths.Root()
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
+		db, err := prefetchRecord(r, store, a) // what the helpers below read, in one round trip
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
 		v, o, err := orgDetail(r.Context(), db, a, base, r)
 		if err == nil {
 			err = orgLinks(r.Context(), db, a, paths, &v, o)

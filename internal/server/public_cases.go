@@ -104,9 +104,3 @@ func handlePublicCase(db publicCaseStore, ps *publicScoper, rs *responder) http.
 		rs.render(w, r, http.StatusOK, web.PublicCasePage(web.NewPublicCaseView(web.NewPage(c.Title, nil, "", ""), c, photos)))
 	}
 }
-
-// publicOrgCases are a group's published cases for its profile, the latest first.
-func publicOrgCases(ctx context.Context, db publishedCaseLister, scope portal.Scope, orgID int64) ([]web.CaseCard, error) {
-	cs, err := db.PublishedCases(ctx, scope, orgID, nil, 10)
-	return web.NewCaseCards(cs), err
-}

@@ -123,12 +123,11 @@ func handlePublicDirectory(db publicDirectoryStore, ps *publicScoper, limit *rat
 }
 
 type publicProfileStore interface {
-	PublicOrganization(ctx context.Context, scope portal.Scope, id int64) (registry.PublicOrg, error)
-	publishedCaseLister
-	publicDisclosureReader
-	publicPhotoLister
-	orgProjectReader
+	PublicProfile(ctx context.Context, scope portal.Scope, id int64, cases int) (registry.PublicProfile, error)
 }
+
+// profileCases is how many of a group's published cases its profile shows, the latest first.
+const profileCases = 10
 
 // handlePublicProfile is a group's public profile /orgs/{id}.
 func handlePublicProfile(db publicProfileStore, ps *publicScoper, rs *responder) http.HandlerFunc {
@@ -143,26 +142,17 @@ func handlePublicProfile(db publicProfileStore, ps *publicScoper, rs *responder)
 			rs.serverError(w, r, err)
 			return
 		}
-		o, err := db.PublicOrganization(r.Context(), scope, id)
+		// The group, its 典型案例, public photos, 信息公开 and 品牌项目, in one round trip.
+		p, err := db.PublicProfile(r.Context(), scope, id, profileCases)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}
-		v := web.NewPublicProfileView(web.NewPage(o.Name, nil, "", ""), o)
-		if v.Cases, err = publicOrgCases(r.Context(), db, scope, id); err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		if !addPublicPhotos(w, r, rs, db, scope, id, &v) {
-			return
-		}
-		if !addPublicDisclosures(w, r, rs, db, scope, id, &v) {
-			return
-		}
-		if v.Brands, err = orgProjects(r.Context(), db, scope, web.Paths{}, id, true); err != nil { // 品牌项目 (matching.go)
-			rs.serverError(w, r, err)
-			return
-		}
+		v := web.NewPublicProfileView(web.NewPage(p.Org.Name, nil, "", ""), p.Org)
+		v.Cases = web.NewCaseCards(p.Cases)
+		v.Photos = web.NewPublicPhotos(id, p.Photos)
+		v.Disclosures = web.NewDisclosuresView(p.Disclosures, "")
+		v.Brands = web.NewOrgProjects(web.Paths{}, p.Brands)
 		rs.render(w, r, http.StatusOK, web.PublicProfilePage(v))
 	}
 }

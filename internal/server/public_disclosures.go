@@ -304,18 +304,3 @@ func handleDisclosureCorrect(db disclosureCorrector, paths web.Paths, rs *respon
 		redirect(w, r, disclosuresPath(paths, d.OrgID))
 	}
 }
-
-type publicDisclosureReader interface {
-	OrgDisclosures(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Disclosure, error)
-}
-
-// addPublicDisclosures fills the profile's 信息公开 section; false means it answered the request with an error.
-func addPublicDisclosures(w http.ResponseWriter, r *http.Request, rs *responder, db publicDisclosureReader, scope portal.Scope, id int64, v *web.PublicProfileView) bool {
-	list, err := db.OrgDisclosures(r.Context(), scope, id)
-	if err != nil {
-		rs.serverError(w, r, err)
-		return false
-	}
-	v.Disclosures = web.NewDisclosuresView(list, "")
-	return true
-}

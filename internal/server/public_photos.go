@@ -48,21 +48,6 @@ func handlePublicPhoto(db publicPhotoStore, ps *publicScoper, ph *photos.Store, 
 	}
 }
 
-type publicPhotoLister interface {
-	PublicPhotos(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.PublicPhoto, error)
-}
-
-// addPublicPhotos fills the profile's photos; false means it answered the request with an error.
-func addPublicPhotos(w http.ResponseWriter, r *http.Request, rs *responder, db publicPhotoLister, scope portal.Scope, id int64, v *web.PublicProfileView) bool {
-	list, err := db.PublicPhotos(r.Context(), scope, id)
-	if err != nil {
-		rs.serverError(w, r, err)
-		return false
-	}
-	v.Photos = web.NewPublicPhotos(id, list)
-	return true
-}
-
 type photoMarkReader interface {
 	PublicPhotoIDs(ctx context.Context, scope portal.Scope, reportID int64) ([]int64, error)
 }

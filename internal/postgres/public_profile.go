@@ -1,0 +1,57 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
+)
+
+// send runs the statements queued on b on the pool of their planning, in one round trip, and closes it.
+func (db *DB) send(ctx context.Context, p planning, b *pgx.Batch) error {
+	return translate(db.pool(p).SendBatch(ctx, b).Close())
+}
+
+// PublicProfile is everything a group's public profile shows — the group (PublicOrganization), its published
+// 典型案例 (up to cases), its public photos, its disclosures and its brand projects — read in two batches, one
+// per kind of planning, sent at once: the page waits for one round trip instead of seven. An id outside scope is
+// ErrNotFound.
+func (db *DB) PublicProfile(ctx context.Context, scope portal.Scope, id int64, cases int) (registry.PublicProfile, error) {
+	var p registry.PublicProfile
+	if err := checkScope(scope); err != nil {
+		return p, err
+	}
+	fresh := &pgx.Batch{}
+	queuePublishedCases(fresh, scope, id, nil, cases, &p.Cases)
+	done := make(chan error, 1)
+	go func() { done <- db.send(ctx, planFresh, fresh) }()
+	kept := &pgx.Batch{}
+	queuePublicOrganization(kept, scope, id, &p.Org)
+	queuePublicPhotos(kept, scope, id, &p.Photos)
+	queueOrgDisclosures(kept, scope, id, &p.Disclosures)
+	queueOrgProjects(kept, scope, id, true, &p.Brands)
+	err := db.send(ctx, planKept, kept)
+	if ferr := <-done; err == nil {
+		err = ferr
+	}
+	return p, err
+}
+
+// OrgRecord is what a signed-in record page reads of group id inside scope — the group, its timeline, its
+// filings (when filings is true), its latest 评估评议, its service projects and its 三会一课 — in one round trip,
+// each statement as its own method has it. An id outside scope is ErrNotFound.
+func (db *DB) OrgRecord(ctx context.Context, scope portal.Scope, id int64, filings bool) (registry.OrgRecord, error) {
+	r := registry.OrgRecord{FilingsRead: filings}
+	b := &pgx.Batch{}
+	queueOrganization(b, scope, id, &r.Org)
+	queueOrgEvents(b, scope, id, &r.Events)
+	if filings {
+		queueOrgFilings(b, scope, id, &r.Filings)
+	}
+	queueLatestEvaluation(b, scope, id, &r.Evaluation, &r.Evaluated)
+	queueOrgProjects(b, scope, id, false, &r.Projects)
+	queuePartyMeetings(b, scope, id, &r.Meetings)
+	return r, db.send(ctx, planKept, b)
+}
