@@ -104,7 +104,7 @@ func handleTrainingHome(db trainingHomeReader, paths web.Paths, rs *responder) h
 		}
 		v := web.TrainingHomeView{Page: web.NewPage("骨干人才培训", a, paths.Training(), takeFlashCtx(r)), Year: year,
 			YearOptions: web.TrainingYearOptions(now.In(beijing), year), Action: paths.Training(),
-			CanManage:  portal.Can(a.Tier, portal.ManageTraining), CanPlan: a.Tier == portal.TierTown,
+			CanManage: portal.Can(a.Tier, portal.ManageTraining), CanPlan: a.Tier == portal.TierTown,
 			Trainees:   paths.TrainingTraineesOf(year, ""),
 			PlanHref:   paths.TrainingPlan() + "?year=" + strconv.Itoa(year),
 			NewSession: paths.TrainingSessions() + "/new", ReachHref: paths.TrainingReach() + "?year=" + strconv.Itoa(year)}
