@@ -4,12 +4,15 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/chromedp/chromedp"
 
 	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/internal/seed"
@@ -192,4 +195,81 @@ func TestCommitteeTrainingPages(t *testing.T) {
 	if c.get("/community/training/trainees/"+strconv.FormatInt(other, 10)).StatusCode != http.StatusNotFound {
 		t.Fatal("a committee reads another community's person")
 	}
+}
+
+// The district's story in a real browser: from its 工作台 it holds a 示范培训, imports a sheet of people of two
+// towns (one of them a leader 双龙湖街道 trained before), sees them in the digest once each with both trainers,
+// and drills from the district's reach into a town. A committee then opens its own training pages from its nav.
+func TestBrowserDistrictTrainsAcrossTowns(t *testing.T) {
+	a := newApp(t, nil)
+	b := newBrowser(t, a)
+	tb := flowSignIn(t, b, "demo-district", "district")
+	now := time.Now().In(beijing)
+	ctx := context.Background()
+	var townOrg, otherOrg string
+	_ = a.db.Pool.QueryRow(ctx, `SELECT name FROM organizations WHERE town_code = $1 AND status = 'normal' ORDER BY id LIMIT 1`,
+		seed.TownShuanglonghu).Scan(&townOrg)
+	_ = a.db.Pool.QueryRow(ctx, `SELECT name FROM organizations WHERE town_code = $1 AND status = 'normal' ORDER BY id LIMIT 1`,
+		seed.TownTongjing).Scan(&otherOrg)
+
+	tb.open("/district")
+	tb.click(`nav a[href="/district/training"]`)
+	tb.click("#new-session")
+	tb.fill("#title", "全区社区社会组织骨干示范培训（第二期）")
+	tb.setValue("#organizer_kind", "区民政局")
+	tb.setValue("#date", now.Format("2006-01-02"))
+	tb.setValue("#starts", "09:00")
+	tb.setValue("#ends", "12:00")
+	tb.fill("#hours", "3")
+	tb.setValue("#mode", "示范培训")
+	tb.do(chromedp.Click(chromedp.CSS(`input[name="topics"][value="社会工作知识"]`)))
+	if res := tb.click(`#session-form button[type=submit]`); res.Status != 200 || tb.count("#import-form") != 1 {
+		t.Fatalf("district session: status %d, %q", res.Status, tb.text("main"))
+	}
+	sheet := filepath.Join(t.TempDir(), "签到表.xlsx")
+	rows := [][]string{
+		{"周敏", rules.MakeIDNumber("50011219750101100"), "", "社区社会组织负责人", townOrg, "", ""},
+		{"吴杰", rules.MakeIDNumber("50011219920202002"), "", "社区社会组织负责人", otherOrg, "", ""},
+	}
+	if err := os.WriteFile(sheet, attendanceSheet(t, rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tb.upload("#sheet", sheet)
+	if res := tb.click(`#import-form button[type=submit]`); res.Status != 200 || tb.text("#attendee-count") != "2" {
+		t.Fatalf("district import: status %d, %q", res.Status, tb.text("main"))
+	}
+	tb.screenshot("training-district-session")
+
+	tb.open("/district/training")
+	tb.click("#trainees-link")
+	var row string
+	for _, r := range strings.Split(tb.text("#digest tbody"), "\n") {
+		if strings.Contains(r, "周敏") {
+			row = r
+		}
+	}
+	if !strings.Contains(row, "区级") || !strings.Contains(row, "双龙湖街道") {
+		t.Fatalf("the digest's row of a person both trained: %q", row)
+	}
+	if n := strings.Count(tb.text("#digest tbody"), "周敏"); n != 1 {
+		t.Fatalf("she is listed %d times", n)
+	}
+	tb.screenshot("training-district-digest")
+	tb.click("#digest-reach")
+	tb.click(`#reach a[href*="town=` + seed.TownShuanglonghu + `"]`)
+	if tb.count("#unreached tbody tr") == 0 || tb.count("#reach-back") != 1 {
+		t.Fatalf("drill-down: %q", tb.text("main"))
+	}
+	tb.screenshot("training-district-drilldown")
+
+	c := flowSignIn(t, b, "demo-community", "community")
+	c.open("/community")
+	c.click(`nav a[href="/community/training"]`)
+	c.click("#reach-link")
+	if c.count("#unreached tbody a") == 0 || c.count("#new-session") != 0 {
+		t.Fatalf("committee reach: %q", c.text("main"))
+	}
+	c.screenshot("training-committee-reach")
+	c.open("/community/training/trainees")
+	c.screenshot("training-committee-digest")
 }
