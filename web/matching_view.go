@@ -139,6 +139,7 @@ type MatchingFormView struct {
 	Action        string
 	Cancel        string
 	Kind          string // need, project, fair
+	Seen          string // the form's token
 	Form          FormData
 	Communities   []Option
 	Orgs          []Option
@@ -180,6 +181,7 @@ type BrandsView struct {
 	Brands       []ProjectRow
 	CanDesignate bool
 	Action       string
+	Seen         string // the designation form's token
 	Form         FormData
 	Projects     []Option
 }

@@ -63,6 +63,8 @@ type TrainingHomeView struct {
 	YearOptions []Option
 	Action      string
 	CanManage   bool
+	CanPlan     bool   // a town keeps a yearly plan; the district holds sessions only
+	Trainees    string // the digest of the people trained
 	PlanHref    string
 	NewSession  string
 	ReachHref   string
@@ -158,6 +160,7 @@ type TrainingSessionView struct {
 	Materials  string
 	Attendees  []TraineeRow
 	CanManage  bool
+	OrgHint    string // whose groups the attendee's group is looked up among
 	AddAction  string
 	Add        FormData
 	Roles      []Option
@@ -265,10 +268,15 @@ type TrainingReachView struct {
 	Rows        []TrainingReachRow
 	Unreached   []UnreachedRow
 	Capped      bool
+	Heading     string // the town drilled into, or the caller's own division
+	Town        string // the town drilled into
+	Back        string // from a drill-down, the district's page
+	Trainees    string // the digest of the people counted here
 }
 
 // TrainingReachRow is one division's figures, formatted.
 type TrainingReachRow struct {
+	Href                                            string // the district's drill-down into a town
 	Name, Share, HoursPerPerson                     string
 	Live, Reached, Unreached, Trainees, CertHolders int
 }

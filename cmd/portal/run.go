@@ -25,6 +25,7 @@ import (
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/server"
+	"github.com/yubei-cso/portal/internal/uploads"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -208,6 +209,9 @@ func loadDemo(ctx context.Context, db *postgres.DB, cfg config.Config, stdout io
 	}
 	if loaded {
 		fmt.Fprintln(stdout, "demo data loaded")
+	}
+	if err := seed.LoadDemoMaterials(ctx, db, uploads.New(cfg.UploadDir)); err != nil {
+		return fmt.Errorf("loading demo training materials: %w", err)
 	}
 	return nil
 }

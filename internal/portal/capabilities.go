@@ -43,7 +43,7 @@ const (
 	ViewAssessment Action = "assessment.view"    // 目标责任考核 score sheets inside the jurisdiction
 	ManageSchemes  Action = "assessment.schemes" // the yearly 考核 schemes, versioned
 	ViewTraining   Action = "training.view"      // 骨干人才培训: plans, sessions, trainees, reach
-	ManageTraining Action = "training.manage"    // a town's plan, sessions and attendance
+	ManageTraining Action = "training.manage"    // a town's plan; a town's or the district's sessions and attendance
 
 	ViewMatching       Action = "matching.view"    // 供需对接 board, needs, projects, fairs, brand projects
 	PostNeeds          Action = "matching.need"    // post a community need
@@ -136,8 +136,9 @@ var capabilities = map[Action][]Tier{
 
 	ViewAssessment: {TierDistrict, TierTown, TierCommunity},
 	ManageSchemes:  {TierDistrict},
-	ViewTraining:   {TierDistrict, TierTown},
-	ManageTraining: {TierTown},
+	// A committee reads the training of its own groups' people; the district holds sessions of its own.
+	ViewTraining:   {TierDistrict, TierTown, TierCommunity},
+	ManageTraining: {TierDistrict, TierTown},
 
 	ViewMatching:       {TierDistrict, TierTown, TierCommunity},
 	PostNeeds:          {TierTown, TierCommunity},

@@ -21,13 +21,17 @@ import (
 // boardLimit caps each list of the board.
 const boardLimit = 500
 
-// CreateNeed posts a need for a community inside scope; a community outside it is ErrNotFound.
-func (db *DB) CreateNeed(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.NeedInput) (int64, error) {
+// CreateNeed posts a need for a community inside scope; a community outside it is ErrNotFound. seen is the
+// form's token (MatchingToken); another count is ErrConflict and writes nothing, as for every create here.
+func (db *DB) CreateNeed(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.NeedInput) (int64, error) {
 	if !portal.Can(scope.Tier, portal.PostNeeds) {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenNeed, seen); err != nil {
+			return err
+		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO community_needs (district_code, town_code, community_code, posted_tier, title, detail,
 				beneficiaries, series, place, frequency, budget, until, created_by)
@@ -49,12 +53,15 @@ func (db *DB) CreateNeed(ctx context.Context, scope portal.Scope, actor portal.A
 }
 
 // CreateProject records a service project offered by a live group inside scope.
-func (db *DB) CreateProject(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.ProjectInput) (int64, error) {
+func (db *DB) CreateProject(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.ProjectInput) (int64, error) {
 	if !portal.Can(scope.Tier, portal.OfferProjects) {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenProject, seen); err != nil {
+			return err
+		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO service_projects (org_id, district_code, town_code, community_code, title, aims, activities,
 				beneficiaries, series, cost, team, created_by)
@@ -74,8 +81,8 @@ func (db *DB) CreateProject(ctx context.Context, scope portal.Scope, actor porta
 	return id, translate(err)
 }
 
-// CreateEvent records a fair held by the town, or by the district (open to every town's needs and projects).
-func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FairInput) (int64, error) {
+// CreateFair records a fair held by the town, or by the district (open to every town's needs and projects).
+func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.FairInput) (int64, error) {
 	if !portal.Can(scope.Tier, portal.HoldMatchingEvents) {
 		return 0, portal.ErrNotAllow
 	}
@@ -85,6 +92,9 @@ func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.A
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenFair, seen); err != nil {
+			return err
+		}
 		var room *int64
 		if in.RoomID != 0 {
 			// a room of a platform the caller sees; its name stands for the venue when none is typed
@@ -384,17 +394,20 @@ func (db *DB) matchList(ctx context.Context, scope portal.Scope, where string, a
 }
 
 // DesignateBrand makes a project inside scope a brand project with its development plan, or replaces the plan
-// of one already designated.
-func (db *DB) DesignateBrand(ctx context.Context, scope portal.Scope, actor portal.Actor, projectID int64, plan string) error {
+// of one already designated; seen is the district's designation revisions when the form was shown.
+func (db *DB) DesignateBrand(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, projectID int64, plan string) error {
 	if !portal.Can(scope.Tier, portal.DesignateBrands) {
 		return portal.ErrNotAllow
 	}
 	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenBrand, seen); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO brand_projects (project_id, plan, designated_by, designated_at)
 			SELECT p.id, @plan, @by, @now FROM service_projects p WHERE p.id = @id AND `+scopeOn("p")+`
 			ON CONFLICT (project_id) DO UPDATE SET plan = excluded.plan, designated_by = excluded.designated_by,
-				designated_at = excluded.designated_at`,
+				designated_at = excluded.designated_at, version = brand_projects.version + 1`,
 			scopeArgs(scope, pgx.NamedArgs{"id": projectID, "plan": plan, "by": noticeActorID(actor), "now": time.Now()}))
 		if err != nil {
 			return err

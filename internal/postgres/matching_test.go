@@ -24,7 +24,7 @@ func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
 		return id
 	}
 	need := func(scope portal.Scope, community string) int64 {
-		id, err := db.CreateNeed(ctx, scope, trainingClerk, registry.NeedInput{CommunityCode: community, Title: "老年人助餐",
+		id, err := db.CreateNeed(ctx, scope, trainingClerk, seenFor(t, db, scope, trainingClerk, registry.TokenNeed), registry.NeedInput{CommunityCode: community, Title: "老年人助餐",
 			Beneficiaries: []string{"空巢老人"}, Series: "邻里守望", Place: "社区食堂", Frequency: "每周三次",
 			Until: time.Now().AddDate(0, 3, 0)})
 		if err != nil {
@@ -33,7 +33,7 @@ func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
 		return id
 	}
 	project := func(scope portal.Scope, org int64) int64 {
-		id, err := db.CreateProject(ctx, scope, trainingClerk, registry.ProjectInput{OrgID: org, Title: "银龄助餐",
+		id, err := db.CreateProject(ctx, scope, trainingClerk, seenFor(t, db, scope, trainingClerk, registry.TokenProject), registry.ProjectInput{OrgID: org, Title: "银龄助餐",
 			Aims: "解决独居老人吃饭难", Activities: "每周三次送餐", Beneficiaries: []string{"空巢老人"}, Series: "邻里守望", Cost: 30000})
 		if err != nil {
 			t.Fatal(err)
@@ -44,15 +44,15 @@ func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
 	n2 := need(noticeCommunity2, seed.CommunityDemoRural)
 	p1 := project(noticeTown, orgOf(seed.TownShuanglonghu))
 	p2 := project(noticeTown2, orgOf(seed.TownTongjing))
-	if _, err := db.CreateNeed(ctx, noticeCommunity, trainingClerk, registry.NeedInput{CommunityCode: seed.CommunityDemoRural,
+	if _, err := db.CreateNeed(ctx, noticeCommunity, trainingClerk, seenFor(t, db, noticeCommunity, trainingClerk, registry.TokenNeed), registry.NeedInput{CommunityCode: seed.CommunityDemoRural,
 		Title: "x", Beneficiaries: []string{"残疾人"}, Series: "其他", Place: "x", Frequency: "x", Until: time.Now()}); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("need for another community: %v", err)
 	}
-	townFair, err := db.CreateFair(ctx, noticeTown, trainingClerk, registry.FairInput{Title: "双龙湖街道项目洽谈会", HeldOn: time.Now(), Venue: "街道会议室"})
+	townFair, err := db.CreateFair(ctx, noticeTown, trainingClerk, seenFor(t, db, noticeTown, trainingClerk, registry.TokenFair), registry.FairInput{Title: "双龙湖街道项目洽谈会", HeldOn: time.Now(), Venue: "街道会议室"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	districtFair, err := db.CreateFair(ctx, noticeDistrict, trainingClerk, registry.FairInput{Title: "全区项目洽谈会", HeldOn: time.Now(), Venue: "区民政局"})
+	districtFair, err := db.CreateFair(ctx, noticeDistrict, trainingClerk, seenFor(t, db, noticeDistrict, trainingClerk, registry.TokenFair), registry.FairInput{Title: "全区项目洽谈会", HeldOn: time.Now(), Venue: "区民政局"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
 			t.Fatalf("urban need %d under the rural filter", n.ID)
 		}
 	}
-	if err := db.DesignateBrand(ctx, noticeDistrict, trainingClerk, p1, "三年内覆盖全街道"); err != nil {
+	if err := db.DesignateBrand(ctx, noticeDistrict, trainingClerk, seenFor(t, db, noticeDistrict, trainingClerk, registry.TokenBrand), p1, "三年内覆盖全街道"); err != nil {
 		t.Fatal(err)
 	}
 	project(noticeTown, orgOf(seed.TownShuanglonghu)) // a second project, not a brand
@@ -151,13 +151,13 @@ func TestMatchNamesItsGroupsContractAndFairItsRoom(t *testing.T) {
 		seed.TownTongjing).Scan(&orgOther); err != nil {
 		t.Fatal(err)
 	}
-	need, err := db.CreateNeed(ctx, noticeCommunity, trainingClerk, registry.NeedInput{CommunityCode: seed.CommunityDemo,
+	need, err := db.CreateNeed(ctx, noticeCommunity, trainingClerk, seenFor(t, db, noticeCommunity, trainingClerk, registry.TokenNeed), registry.NeedInput{CommunityCode: seed.CommunityDemo,
 		Title: "老年人助餐", Beneficiaries: []string{"空巢老人"}, Series: "邻里守望", Place: "社区食堂", Frequency: "每周三次",
 		Until: time.Now().AddDate(0, 3, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	project, err := db.CreateProject(ctx, noticeTown, trainingClerk, registry.ProjectInput{OrgID: orgA, Title: "银龄助餐",
+	project, err := db.CreateProject(ctx, noticeTown, trainingClerk, seenFor(t, db, noticeTown, trainingClerk, registry.TokenProject), registry.ProjectInput{OrgID: orgA, Title: "银龄助餐",
 		Aims: "解决独居老人吃饭难", Activities: "每周三次送餐", Beneficiaries: []string{"空巢老人"}, Series: "邻里守望", Cost: 30000})
 	if err != nil {
 		t.Fatal(err)
@@ -171,12 +171,12 @@ func TestMatchNamesItsGroupsContractAndFairItsRoom(t *testing.T) {
 	}
 	otherRooms, _ := db.FairRooms(ctx, noticeTown2)
 	if len(otherRooms) > 0 {
-		if _, err := db.CreateFair(ctx, noticeTown, trainingClerk, registry.FairInput{Title: "x", HeldOn: time.Now(),
+		if _, err := db.CreateFair(ctx, noticeTown, trainingClerk, seenFor(t, db, noticeTown, trainingClerk, registry.TokenFair), registry.FairInput{Title: "x", HeldOn: time.Now(),
 			RoomID: otherRooms[0].ID}); !errors.Is(err, portal.ErrNotFound) {
 			t.Fatalf("fair in another town's room: %v", err)
 		}
 	}
-	fair, err := db.CreateFair(ctx, noticeTown, trainingClerk, registry.FairInput{Title: "双龙湖街道项目洽谈会",
+	fair, err := db.CreateFair(ctx, noticeTown, trainingClerk, seenFor(t, db, noticeTown, trainingClerk, registry.TokenFair), registry.FairInput{Title: "双龙湖街道项目洽谈会",
 		HeldOn: time.Now(), RoomID: rooms[0].ID})
 	if err != nil {
 		t.Fatal(err)
@@ -225,4 +225,14 @@ func TestMatchNamesItsGroupsContractAndFairItsRoom(t *testing.T) {
 	if linked, _ := db.ContractMatches(ctx, noticeTown2, own); len(linked) != 0 {
 		t.Fatal("another town sees the contract's match")
 	}
+}
+
+// seenFor is the token a matching create form of kind carries for actor.
+func seenFor(t *testing.T, db *postgres.DB, scope portal.Scope, actor portal.Actor, kind string) int {
+	t.Helper()
+	n, err := db.MatchingToken(context.Background(), scope, actor, kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -2,8 +2,10 @@ package postgres
 
 // 骨干人才培训: a town's yearly plan, its sessions, the people trained (sealed like a leader's personal data and
 // matched across sessions by a keyed digest of the 身份证号) and the reach of training over the live groups.
-// Every row carries its town; jurisdiction is scopeWithin on that code, so the district reads every town and a
-// town its own.
+// A session carries its town, or none when the district holds it (sessionSees: every division of the district
+// sees the district's sessions, a committee its town's too). A person is one record in the district, matched by
+// the digest; a division sees the people it trained, whose record is its own, or whose group is inside it
+// (traineeSees), and a person counts once, where their group (else their town) is.
 
 import (
 	"context"
@@ -24,6 +26,36 @@ const (
 	traineeIDContext    = "trainee_id"
 	traineePhoneContext = "trainee_phone"
 )
+
+// sessionHolder is the division holding the session of alias: its town, or the district.
+func sessionHolder(alias string) string {
+	return `coalesce(` + alias + `.town_code, ` + alias + `.district_code)`
+}
+
+// sessionSees is the test of a session's visibility: inside the caller's scope, or held above it (the
+// district's sessions for a town or committee, and the town's own for its committees).
+func sessionSees(alias string) string {
+	h := sessionHolder(alias)
+	return `(` + scopeTiers + ` AND (starts_with(` + h + `, @scope_div) OR starts_with(@scope_div, ` + h + `)))`
+}
+
+// sessionKeeps is the test for writing to a session: only its holder.
+func sessionKeeps(alias string) string {
+	return `(` + scopeTiers + ` AND ` + sessionHolder(alias) + ` = @scope_div)`
+}
+
+// traineeHome is where a person of alias (trainees, with their group as o) counts: their group's community, else
+// their town, else (first recorded at a district session, with no group) the district.
+const traineeHome = `coalesce(o.community_code, p.town_code, p.district_code)`
+
+// traineeSees is the test of a person's visibility: their record or group is inside the caller's scope, or they
+// attended a session held inside it.
+func traineeSees(alias string) string {
+	return `(` + scopeTiers + ` AND (starts_with(coalesce(` + alias + `.town_code, ` + alias + `.district_code), @scope_div)
+		OR EXISTS (SELECT 1 FROM organizations og WHERE og.id = ` + alias + `.org_id AND starts_with(og.community_code, @scope_div))
+		OR EXISTS (SELECT 1 FROM training_attendance ax JOIN training_sessions sx ON sx.id = ax.session_id
+			WHERE ax.trainee_id = ` + alias + `.id AND starts_with(sx.town_code, @scope_div))))`
+}
 
 // trainingYear is the first instant of year and of the next, in 北京时间.
 func trainingYear(year int) (time.Time, time.Time) {
@@ -98,20 +130,25 @@ func (db *DB) TrainingPlans(ctx context.Context, scope portal.Scope, year int) (
 	return out, translate(err)
 }
 
-// CreateTrainingSession records a session the town held; it returns its id.
+// CreateTrainingSession records a session the town held, or (the district's scope) one the district held for
+// trainees of every town; it returns its id.
 func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.SessionInput) (int64, error) {
-	if !portal.Can(scope.Tier, portal.ManageTraining) || scope.Tier != portal.TierTown {
+	if !portal.Can(scope.Tier, portal.ManageTraining) || scope.Tier == portal.TierCommunity {
 		return 0, portal.ErrNotAllow
+	}
+	var town *string
+	if scope.Tier == portal.TierTown {
+		town = &scope.Division
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
 			INSERT INTO training_sessions (district_code, town_code, title, organizer_kind, organizer, starts_at,
 				ends_at, hours, mode, topics, venue, materials, created_by)
-			VALUES (left(@town, 6), @town, @title, @organizer_kind, @organizer, @starts, @ends, @hours, @mode,
+			VALUES (left(@div, 6), @town, @title, @organizer_kind, @organizer, @starts, @ends, @hours, @mode,
 				@topics, @venue, @materials, @by)
 			RETURNING id`,
-			pgx.NamedArgs{"town": scope.Division, "title": in.Title, "organizer_kind": in.OrganizerKind,
+			pgx.NamedArgs{"div": scope.Division, "town": town, "title": in.Title, "organizer_kind": in.OrganizerKind,
 				"organizer": in.Organizer, "starts": in.Start, "ends": in.End, "hours": in.Hours, "mode": in.Mode,
 				"topics": nonNil(in.Topics), "venue": in.Venue, "materials": in.Materials,
 				"by": noticeActorID(actor)}).Scan(&id)
@@ -124,7 +161,7 @@ func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, act
 	return id, translate(err)
 }
 
-const sessionColumns = `s.id, s.town_code, t.name, s.title, s.organizer_kind, s.organizer, s.starts_at, s.ends_at,
+const sessionColumns = `s.id, coalesce(s.town_code, ''), coalesce(t.name, '区级'), s.title, s.organizer_kind, s.organizer, s.starts_at, s.ends_at,
 	s.hours::float8, s.mode, s.topics, s.venue, s.materials,
 	(SELECT count(*) FROM training_attendance a WHERE a.session_id = s.id)::int`
 
@@ -142,8 +179,8 @@ const trainingListLimit = 500
 func (db *DB) TrainingSessions(ctx context.Context, scope portal.Scope, year int) ([]registry.TrainingSession, error) {
 	from, to := trainingYear(year)
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+`
-		FROM training_sessions s JOIN divisions t ON t.code = s.town_code
-		WHERE s.starts_at >= @from AND s.starts_at < @to AND `+scopeWithin("s.town_code")+`
+		FROM training_sessions s LEFT JOIN divisions t ON t.code = s.town_code
+		WHERE s.starts_at >= @from AND s.starts_at < @to AND `+sessionSees("s")+`
 		ORDER BY s.starts_at DESC, s.id DESC LIMIT @limit`,
 		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "limit": trainingListLimit}))
 	out, err := pgx.CollectRows(rows, scanSession)
@@ -153,13 +190,13 @@ func (db *DB) TrainingSessions(ctx context.Context, scope portal.Scope, year int
 // TrainingSession is one session inside scope; any other id is ErrNotFound.
 func (db *DB) TrainingSession(ctx context.Context, scope portal.Scope, id int64) (registry.TrainingSession, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+`
-		FROM training_sessions s JOIN divisions t ON t.code = s.town_code
-		WHERE s.id = @id AND `+scopeWithin("s.town_code"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		FROM training_sessions s LEFT JOIN divisions t ON t.code = s.town_code
+		WHERE s.id = @id AND `+sessionSees("s"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	s, err := pgx.CollectExactlyOneRow(rows, scanSession)
 	return s, translate(err)
 }
 
-const traineeColumns = `p.id, p.town_code, t.name, p.name, p.id_mask, p.phone_mask, p.role, coalesce(p.org_id, 0),
+const traineeColumns = `p.id, coalesce(p.town_code, ''), coalesce(t.name, ''), p.name, p.id_mask, p.phone_mask, p.role, coalesce(p.org_id, 0),
 	coalesce(o.name, ''), p.cert_level, coalesce(p.cert_year, 0)`
 
 func scanTrainee(row pgx.CollectableRow) (registry.Trainee, error) {
@@ -169,17 +206,18 @@ func scanTrainee(row pgx.CollectableRow) (registry.Trainee, error) {
 	return p, err
 }
 
-// SessionAttendees is who attended a session inside scope, by name, with their sessions and hours overall.
+// SessionAttendees is who attended a session inside scope, by name, with their sessions and hours overall; at a
+// session held above the caller (the district's), only the people the caller sees.
 func (db *DB) SessionAttendees(ctx context.Context, scope portal.Scope, sessionID int64) ([]registry.Trainee, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+traineeColumns+`,
 			(SELECT count(*) FROM training_attendance x WHERE x.trainee_id = p.id)::int,
 			(SELECT coalesce(sum(y.hours), 0)::float8 FROM training_attendance x
 				JOIN training_sessions y ON y.id = x.session_id WHERE x.trainee_id = p.id)
 		FROM training_attendance a JOIN trainees p ON p.id = a.trainee_id
-		JOIN divisions t ON t.code = p.town_code
+		LEFT JOIN divisions t ON t.code = p.town_code
 		LEFT JOIN organizations o ON o.id = p.org_id
 		JOIN training_sessions s ON s.id = a.session_id
-		WHERE a.session_id = @id AND `+scopeWithin("s.town_code")+`
+		WHERE a.session_id = @id AND `+sessionSees("s")+` AND `+traineeSees("p")+`
 		ORDER BY p.name, p.id`, scopeArgs(scope, pgx.NamedArgs{"id": sessionID}))
 	out, err := pgx.CollectRows(rows, scanTrainee)
 	return out, translate(err)
@@ -201,32 +239,40 @@ func (db *DB) TrainingOrgs(ctx context.Context, scope portal.Scope, names []stri
 	return out, translate(err)
 }
 
-// RecordAttendance adds people to a session of the town, all or none, in one transaction with one audit row. A
-// person with a 身份证号 already on the town's list is that record (their role, group and qualification brought
-// up to date; blanks keep what was known); anyone else is a new record. A group must be a live group of the town
-// (else ErrNotFound). Attending the same session twice counts once. It returns how many were added.
+// RecordAttendance adds people to a session the caller holds (a town's, or the district's), all or none, in one
+// transaction with one audit row. A person with a 身份证号 already on the district's list — whichever town
+// recorded them — is that record (their role, group and qualification brought up to date; blanks keep what was
+// known); anyone else is a new record, of the session's town, or at a district session of their group's town
+// (none without a group). A group must be a live group inside scope (else ErrNotFound). Attending the same
+// session twice counts once. It returns how many were added.
 func (db *DB) RecordAttendance(ctx context.Context, scope portal.Scope, actor portal.Actor, sessionID int64, people []registry.AttendeeInput, source string) (int, error) {
-	if !portal.Can(scope.Tier, portal.ManageTraining) || scope.Tier != portal.TierTown {
+	if !portal.Can(scope.Tier, portal.ManageTraining) || scope.Tier == portal.TierCommunity {
 		return 0, portal.ErrNotAllow
 	}
 	box := db.box
 	added := 0
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var town string
-		if err := tx.QueryRow(ctx, `SELECT s.town_code FROM training_sessions s
-			WHERE s.id = @id AND `+scopeWithin("s.town_code")+` FOR SHARE`,
-			scopeArgs(scope, pgx.NamedArgs{"id": sessionID})).Scan(&town); err != nil {
+		var district string
+		var sessionTown *string
+		if err := tx.QueryRow(ctx, `SELECT s.district_code, s.town_code FROM training_sessions s
+			WHERE s.id = @id AND `+sessionKeeps("s")+` FOR SHARE`,
+			scopeArgs(scope, pgx.NamedArgs{"id": sessionID})).Scan(&district, &sessionTown); err != nil {
 			return err
 		}
 		for _, in := range people {
 			var org *int64
+			town := sessionTown
 			if in.OrgID != 0 {
-				if err := tx.QueryRow(ctx, `SELECT o.id FROM organizations o WHERE o.id = @id
+				var orgTown string
+				if err := tx.QueryRow(ctx, `SELECT o.id, o.town_code FROM organizations o WHERE o.id = @id
 					AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o"),
-					scopeArgs(scope, pgx.NamedArgs{"id": in.OrgID})).Scan(&in.OrgID); err != nil {
+					scopeArgs(scope, pgx.NamedArgs{"id": in.OrgID})).Scan(&in.OrgID, &orgTown); err != nil {
 					return err
 				}
 				org = &in.OrgID
+				if town == nil {
+					town = &orgTown
+				}
 			}
 			var certYear *int
 			if in.CertLevel != "" {
@@ -236,16 +282,17 @@ func (db *DB) RecordAttendance(ctx context.Context, scope portal.Scope, actor po
 			err := tx.QueryRow(ctx, `
 				INSERT INTO trainees (district_code, town_code, name, id_enc, id_mask, id_digest, phone_enc,
 					phone_mask, role, org_id, cert_level, cert_year)
-				VALUES (left(@town, 6), @town, @name, @id_enc, @id_mask, @id_digest, @phone_enc, @phone_mask, @role,
+				VALUES (@district, @town, @name, @id_enc, @id_mask, @id_digest, @phone_enc, @phone_mask, @role,
 					@org, @cert_level, @cert_year)
-				ON CONFLICT (town_code, id_digest) DO UPDATE SET name = excluded.name, role = excluded.role,
+				ON CONFLICT (district_code, id_digest) DO UPDATE SET name = excluded.name, role = excluded.role,
+					town_code = coalesce(trainees.town_code, excluded.town_code),
 					org_id = coalesce(excluded.org_id, trainees.org_id),
 					phone_enc = coalesce(excluded.phone_enc, trainees.phone_enc),
 					phone_mask = CASE WHEN excluded.phone_enc IS NULL THEN trainees.phone_mask ELSE excluded.phone_mask END,
 					cert_level = CASE WHEN excluded.cert_level = '' THEN trainees.cert_level ELSE excluded.cert_level END,
 					cert_year = CASE WHEN excluded.cert_level = '' THEN trainees.cert_year ELSE excluded.cert_year END
 				RETURNING id`,
-				pgx.NamedArgs{"town": town, "name": in.Name, "id_enc": box.Seal(in.IDNumber, traineeIDContext),
+				pgx.NamedArgs{"district": district, "town": town, "name": in.Name, "id_enc": box.Seal(in.IDNumber, traineeIDContext),
 					"id_mask": maskID(in.IDNumber), "id_digest": box.Digest(in.IDNumber, traineeIDContext),
 					"phone_enc": box.Seal(in.Phone, traineePhoneContext), "phone_mask": rules.MaskPhone(in.Phone),
 					"role": in.Role, "org": org, "cert_level": in.CertLevel, "cert_year": certYear}).Scan(&id)
@@ -269,15 +316,16 @@ func (db *DB) RecordAttendance(ctx context.Context, scope portal.Scope, actor po
 	return added, nil
 }
 
-// Trainee is one person inside scope with the sessions they attended, the latest first.
+// Trainee is one person the caller sees with the sessions they attended that the caller sees, the latest
+// first. The counts of sessions and hours are the person's whole record in the district.
 func (db *DB) Trainee(ctx context.Context, scope portal.Scope, id int64) (registry.Trainee, []registry.TraineeSession, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+traineeColumns+`,
 			(SELECT count(*) FROM training_attendance x WHERE x.trainee_id = p.id)::int,
 			(SELECT coalesce(sum(y.hours), 0)::float8 FROM training_attendance x
 				JOIN training_sessions y ON y.id = x.session_id WHERE x.trainee_id = p.id)
-		FROM trainees p JOIN divisions t ON t.code = p.town_code
+		FROM trainees p LEFT JOIN divisions t ON t.code = p.town_code
 		LEFT JOIN organizations o ON o.id = p.org_id
-		WHERE p.id = @id AND `+scopeWithin("p.town_code"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE p.id = @id AND `+traineeSees("p"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	p, err := pgx.CollectExactlyOneRow(rows, scanTrainee)
 	if err != nil {
 		return p, nil, translate(err)
@@ -285,7 +333,8 @@ func (db *DB) Trainee(ctx context.Context, scope portal.Scope, id int64) (regist
 	rows, _ = db.pool(planFresh).Query(ctx, `
 		SELECT s.id, s.title, s.organizer, s.starts_at, s.hours::float8, s.mode, s.topics
 		FROM training_attendance a JOIN training_sessions s ON s.id = a.session_id
-		WHERE a.trainee_id = @id ORDER BY s.starts_at DESC, s.id DESC`, pgx.NamedArgs{"id": id})
+		WHERE a.trainee_id = @id AND `+sessionSees("s")+` ORDER BY s.starts_at DESC, s.id DESC`,
+		scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	sessions, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.TraineeSession, error) {
 		var s registry.TraineeSession
 		err := row.Scan(&s.SessionID, &s.Title, &s.Organizer, &s.Start, &s.Hours, &s.Mode, &s.Topics)
@@ -307,7 +356,7 @@ func (db *DB) RevealTrainee(ctx context.Context, scope portal.Scope, actor porta
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var phoneEnc, idEnc []byte
 		if err := tx.QueryRow(ctx, `SELECT p.phone_enc, p.id_enc FROM trainees p
-			WHERE p.id = @id AND `+scopeWithin("p.town_code"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&phoneEnc, &idEnc); err != nil {
+			WHERE p.id = @id AND `+traineeSees("p"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&phoneEnc, &idEnc); err != nil {
 			return err
 		}
 		var err error
@@ -327,14 +376,12 @@ func (db *DB) RevealTrainee(ctx context.Context, scope portal.Scope, actor porta
 }
 
 // TrainingReach is the reach of training in year inside scope: one row per division one level down (the
-// communities of a town, the towns of the district) and the total for the whole scope. A group is reached when a
-// person linked to it attended a session in the year; a trainee counts once however many sessions they attended.
+// communities of a town, the towns of the district; none for a committee) and the total for the whole scope. A
+// group is reached when a person linked to it attended a session in the year, whoever held it; a trainee counts
+// once however many sessions — of however many towns — they attended, where their group is (traineeHome).
 // People not linked to a group count in the total and, at the district, in their town's row.
 func (db *DB) TrainingReach(ctx context.Context, scope portal.Scope, year int) ([]registry.TrainingReach, registry.TrainingReach, error) {
 	child := scope.Tier.Below()
-	if child == "" || scope.Tier == portal.TierCommunity {
-		return nil, registry.TrainingReach{}, portal.ErrNotAllow
-	}
 	codeLen := 12
 	if child == portal.TierTown {
 		codeLen = 9
@@ -342,12 +389,12 @@ func (db *DB) TrainingReach(ctx context.Context, scope portal.Scope, year int) (
 	from, to := trainingYear(year)
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		WITH att AS (
-			SELECT p.id, p.cert_level, coalesce(o.community_code, p.town_code) AS home, sum(s.hours) AS hours
+			SELECT p.id, p.cert_level, `+traineeHome+` AS home, sum(s.hours) AS hours
 			FROM training_attendance a JOIN training_sessions s ON s.id = a.session_id
 			JOIN trainees p ON p.id = a.trainee_id
 			LEFT JOIN organizations o ON o.id = p.org_id
-			WHERE s.starts_at >= @from AND s.starts_at < @to AND `+scopeWithin("p.town_code")+`
-			GROUP BY p.id, p.cert_level, o.community_code, p.town_code),
+			WHERE s.starts_at >= @from AND s.starts_at < @to AND `+scopeWithin(traineeHome)+`
+			GROUP BY p.id, p.cert_level, o.community_code, p.town_code, p.district_code),
 		live AS (
 			SELECT o.id, o.community_code,
 				EXISTS (SELECT 1 FROM trainees p JOIN att ON att.id = p.id WHERE p.org_id = o.id) AS reached
@@ -363,6 +410,7 @@ func (db *DB) TrainingReach(ctx context.Context, scope portal.Scope, year int) (
 		WHERE d.code = @scope_div OR d.level = @child AND length(d.code) = @len AND `+scopeWithin("d.code")+`
 		ORDER BY length(d.code), d.code`,
 		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "child": string(child), "len": codeLen}))
+	// a committee (no level below) has its own row alone
 	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.TrainingReach, error) {
 		var r registry.TrainingReach
 		err := row.Scan(&r.Code, &r.Name, &r.LiveOrgs, &r.ReachedOrgs, &r.Trainees, &r.Hours, &r.CertHolders)

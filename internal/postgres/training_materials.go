@@ -1,7 +1,7 @@
 package postgres
 
-// 培训资料: documents of a training session. The file is in the uploads folder; the row names it. A town adds
-// them to its own sessions; whoever sees the session reads them.
+// 培训资料: documents of a training session. The file is in the uploads folder; the row names it. The holder (a
+// town, or the district for its own sessions) adds them; whoever sees the session reads them.
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
-// AddSessionMaterial records a stored file as a material of a session the caller keeps (its own town's); any
+// AddSessionMaterial records a stored file as a material of a session the caller holds; any
 // other session is ErrNotFound.
 func (db *DB) AddSessionMaterial(ctx context.Context, scope portal.Scope, actor portal.Actor, m registry.SessionMaterial, sha256 string) (int64, error) {
 	if !portal.Can(scope.Tier, portal.ManageTraining) {
@@ -24,7 +24,7 @@ func (db *DB) AddSessionMaterial(ctx context.Context, scope portal.Scope, actor 
 		err := tx.QueryRow(ctx, `
 			INSERT INTO training_materials (session_id, title, filename, content_type, size_bytes, storage_key, sha256, created_by)
 			SELECT s.id, @title, @filename, @type, @size, @key, @sha, @by FROM training_sessions s
-			WHERE s.id = @session AND s.town_code = @scope_div AND `+scopeTiers+`
+			WHERE s.id = @session AND `+sessionKeeps("s")+`
 			RETURNING id`, scopeArgs(scope, pgx.NamedArgs{"session": m.SessionID, "title": m.Title,
 			"filename": m.Filename, "type": m.ContentType, "size": m.SizeBytes, "key": m.StorageKey, "sha": sha256,
 			"by": noticeActorID(actor)})).Scan(&id)
@@ -49,7 +49,7 @@ func scanMaterial(row pgx.CollectableRow) (registry.SessionMaterial, error) {
 func (db *DB) SessionMaterials(ctx context.Context, scope portal.Scope, sessionID int64) ([]registry.SessionMaterial, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+materialColumns+`
 		FROM training_materials m JOIN training_sessions s ON s.id = m.session_id
-		WHERE m.session_id = @session AND `+scopeWithin("s.town_code")+` ORDER BY m.id`,
+		WHERE m.session_id = @session AND `+sessionSees("s")+` ORDER BY m.id`,
 		scopeArgs(scope, pgx.NamedArgs{"session": sessionID}))
 	out, err := pgx.CollectRows(rows, scanMaterial)
 	return out, translate(err)
@@ -59,7 +59,7 @@ func (db *DB) SessionMaterials(ctx context.Context, scope portal.Scope, sessionI
 func (db *DB) SessionMaterial(ctx context.Context, scope portal.Scope, sessionID, id int64) (registry.SessionMaterial, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+materialColumns+`
 		FROM training_materials m JOIN training_sessions s ON s.id = m.session_id
-		WHERE m.id = @id AND m.session_id = @session AND `+scopeWithin("s.town_code"),
+		WHERE m.id = @id AND m.session_id = @session AND `+sessionSees("s"),
 		scopeArgs(scope, pgx.NamedArgs{"session": sessionID, "id": id}))
 	m, err := pgx.CollectExactlyOneRow(rows, scanMaterial)
 	return m, translate(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
@@ -132,29 +133,7 @@ func TestTrainingReachEqualsRecount(t *testing.T) {
 	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s2, people[:1], "录入"); err != nil {
 		t.Fatal(err)
 	}
-	for _, scope := range []portal.Scope{noticeTown, noticeDistrict} {
-		got, total, err := db.TrainingReach(ctx, scope, year)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := recountReach(t, db.Pool, scope, year)
-		sum := registry.TrainingReach{}
-		for _, r := range got {
-			w := want[r.Code]
-			if r.LiveOrgs != w.LiveOrgs || r.ReachedOrgs != w.ReachedOrgs || r.Trainees != w.Trainees ||
-				r.Hours != w.Hours || r.CertHolders != w.CertHolders {
-				t.Fatalf("%s %s: got %+v, recount %+v", scope.Tier, r.Code, r, w)
-			}
-			sum.LiveOrgs += r.LiveOrgs
-			sum.ReachedOrgs += r.ReachedOrgs
-		}
-		w := want[scope.Division]
-		if total.LiveOrgs != w.LiveOrgs || total.ReachedOrgs != w.ReachedOrgs || total.Trainees != w.Trainees ||
-			total.Hours != w.Hours || total.CertHolders != w.CertHolders || sum.LiveOrgs != total.LiveOrgs ||
-			sum.ReachedOrgs != total.ReachedOrgs {
-			t.Fatalf("%s total: got %+v, recount %+v, rows sum %+v", scope.Tier, total, w, sum)
-		}
-	}
+	checkReachAgainstRecount(t, db, year, noticeTown, noticeDistrict)
 	_, total, _ := db.TrainingReach(ctx, noticeTown, year)
 	if total.ReachedOrgs < 2 || total.Trainees < 3 || total.CertHolders < 1 {
 		t.Fatalf("the new attendance does not show: %+v", total)
@@ -179,7 +158,10 @@ func recountReach(t *testing.T, pool *pgxpool.Pool, scope portal.Scope, year int
 	ctx := context.Background()
 	out := map[string]registry.TrainingReach{}
 	prefixes := func(code string) []string {
-		if len(code) == 9 {
+		switch len(code) {
+		case 6:
+			return []string{code}
+		case 9:
 			return []string{code[:6], code}
 		}
 		return []string{code[:6], code[:9], code}
@@ -201,7 +183,7 @@ func recountReach(t *testing.T, pool *pgxpool.Pool, scope portal.Scope, year int
 		hours float64
 	}
 	people := map[int64]*person{}
-	rows, _ = pool.Query(ctx, `SELECT p.id, p.town_code, coalesce(p.org_id, 0), p.cert_level <> '', s.hours::float8,
+	rows, _ = pool.Query(ctx, `SELECT p.id, coalesce(p.town_code, p.district_code), coalesce(p.org_id, 0), p.cert_level <> '', s.hours::float8,
 			s.starts_at FROM training_attendance a JOIN training_sessions s ON s.id = a.session_id
 			JOIN trainees p ON p.id = a.trainee_id`)
 	for rows.Next() {
@@ -254,4 +236,140 @@ func recountReach(t *testing.T, pool *pgxpool.Pool, scope portal.Scope, year int
 		}
 	}
 	return out
+}
+
+// checkReachAgainstRecount holds the reach figures of each scope to a recount from plain rows.
+func checkReachAgainstRecount(t *testing.T, db *postgres.DB, year int, scopes ...portal.Scope) {
+	t.Helper()
+	for _, scope := range scopes {
+		got, total, err := db.TrainingReach(context.Background(), scope, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := recountReach(t, db.Pool, scope, year)
+		sum := registry.TrainingReach{}
+		for _, r := range got {
+			w := want[r.Code]
+			if r.LiveOrgs != w.LiveOrgs || r.ReachedOrgs != w.ReachedOrgs || r.Trainees != w.Trainees ||
+				r.Hours != w.Hours || r.CertHolders != w.CertHolders {
+				t.Fatalf("%s %s: got %+v, recount %+v", scope.Tier, r.Code, r, w)
+			}
+			sum.LiveOrgs += r.LiveOrgs
+			sum.ReachedOrgs += r.ReachedOrgs
+		}
+		w := want[scope.Division]
+		if total.LiveOrgs != w.LiveOrgs || total.ReachedOrgs != w.ReachedOrgs || total.Trainees != w.Trainees ||
+			total.Hours != w.Hours || total.CertHolders != w.CertHolders ||
+			(len(got) > 0 && (sum.LiveOrgs != total.LiveOrgs || sum.ReachedOrgs != total.ReachedOrgs)) {
+			t.Fatalf("%s total: got %+v, recount %+v, rows sum %+v", scope.Tier, total, w, sum)
+		}
+	}
+}
+
+// A person is one record in the district: trained by two towns and at a district-held session, they are one
+// trainee counted once, each town sees the sessions it may see, and a district session's attendees are shown to
+// a town only where they are its people. A committee sees its own groups' people and its reach.
+func TestTrainingAcrossTownsAndDistrictSessions(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	year := time.Now().In(portal.Beijing).Year()
+	var orgA, orgB int64
+	if err := db.Pool.QueryRow(ctx, `SELECT id FROM organizations WHERE community_code = $1
+		AND status IN ('normal', 'abnormal') ORDER BY id LIMIT 1`, seed.CommunityDemo).Scan(&orgA); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Pool.QueryRow(ctx, `SELECT id FROM organizations WHERE town_code = $1
+		AND status IN ('normal', 'abnormal') ORDER BY id LIMIT 1`, seed.TownTongjing).Scan(&orgB); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		var n int
+		_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM trainees`).Scan(&n)
+		return n
+	}
+	before := count()
+	x := registry.AttendeeInput{Name: "王芳", IDNumber: "500112198803150017", Role: "社区社会组织负责人", OrgID: orgA}
+	sA := trainingSession(t, db, noticeTown, 5)
+	sB := trainingSession(t, db, noticeTown2, 6)
+	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, sA, []registry.AttendeeInput{x}, "录入"); err != nil {
+		t.Fatal(err)
+	}
+	xb := x
+	xb.OrgID = 0 // town B does not know her group
+	if _, err := db.RecordAttendance(ctx, noticeTown2, trainingClerk, sB, []registry.AttendeeInput{xb}, "录入"); err != nil {
+		t.Fatal(err)
+	}
+	// the district's own session: her again, someone with no group and no number, and a group of town B
+	start := time.Date(year, 1, 7, 9, 0, 0, 0, portal.Beijing)
+	sD, err := db.CreateTrainingSession(ctx, noticeDistrict, trainingClerk, registry.SessionInput{Title: "全区示范培训",
+		OrganizerKind: "区民政局", Organizer: "区民政局", Start: start, End: start.Add(3 * time.Hour), Hours: 3,
+		Mode: "示范培训", Topics: []string{"能力建设"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordAttendance(ctx, noticeDistrict, trainingClerk, sD, []registry.AttendeeInput{xb,
+		{Name: "赵强", Role: "社区志愿者"}, {Name: "钱进", Role: "社区社会组织负责人", OrgID: orgB}}, "录入"); err != nil {
+		t.Fatal(err)
+	}
+	if got := count() - before; got != 3 {
+		t.Fatalf("%d new trainees, want 3 (one person trained three times, two more)", got)
+	}
+	var xid int64
+	_ = db.Pool.QueryRow(ctx, `SELECT p.id FROM trainees p JOIN training_attendance a ON a.trainee_id = p.id
+		WHERE a.session_id = $1 AND p.name = '王芳'`, sA).Scan(&xid)
+	sessionsSeen := func(scope portal.Scope) int {
+		t.Helper()
+		p, ss, err := db.Trainee(ctx, scope, xid)
+		if err != nil {
+			t.Fatalf("%s reads her: %v", scope.Division, err)
+		}
+		if p.Sessions != 3 || p.OrgID != orgA || p.TownCode != seed.TownShuanglonghu {
+			t.Fatalf("her record: %+v", p)
+		}
+		return len(ss)
+	}
+	if n := sessionsSeen(noticeDistrict); n != 3 {
+		t.Fatalf("the district sees %d of her sessions, want 3", n)
+	}
+	if n := sessionsSeen(noticeTown2); n != 2 {
+		t.Fatalf("town B sees %d of her sessions, want its own and the district's", n)
+	}
+	if n := sessionsSeen(noticeCommunity); n != 2 {
+		t.Fatalf("her committee sees %d of her sessions, want its town's and the district's", n)
+	}
+	// the district's session: seen by the towns, kept by the district alone
+	if _, err := db.TrainingSession(ctx, noticeTown2, sD); err != nil {
+		t.Fatalf("town B reads the district's session: %v", err)
+	}
+	if _, err := db.TrainingSession(ctx, noticeTown2, sA); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("town B reads town A's session: %v", err)
+	}
+	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, sD, []registry.AttendeeInput{{Name: "孙", Role: "社区志愿者"}}, "录入"); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("a town recorded attendance at the district's session: %v", err)
+	}
+	people, err := db.SessionAttendees(ctx, noticeTown, sD)
+	if err != nil || len(people) != 1 || people[0].ID != xid {
+		t.Fatalf("town A sees %d attendees of the district's session, want her alone (%v)", len(people), err)
+	}
+	if all, _ := db.SessionAttendees(ctx, noticeDistrict, sD); len(all) != 3 {
+		t.Fatalf("the district sees %d attendees of its session", len(all))
+	}
+	var zid int64
+	_ = db.Pool.QueryRow(ctx, `SELECT id FROM trainees WHERE name = '钱进'`).Scan(&zid)
+	if _, _, err := db.Trainee(ctx, noticeCommunity, zid); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("a committee reads another town's trainee: %v", err)
+	}
+	// counted once, where her group is; the figures equal a recount at every level
+	checkReachAgainstRecount(t, db, year, noticeDistrict, noticeTown, noticeTown2, noticeCommunity)
+	_, district, _ := db.TrainingReach(ctx, noticeDistrict, year)
+	var distinct int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(DISTINCT a.trainee_id) FROM training_attendance a
+		JOIN training_sessions s ON s.id = a.session_id WHERE s.starts_at >= $1`, time.Date(year, 1, 1, 0, 0, 0, 0, portal.Beijing)).Scan(&distinct)
+	if district.Trainees != distinct {
+		t.Fatalf("district reach counts %d trainees, %d people attended", district.Trainees, distinct)
+	}
+	_, own, err := db.TrainingReach(ctx, noticeCommunity, year)
+	if err != nil || own.Code != seed.CommunityDemo || own.ReachedOrgs < 1 {
+		t.Fatalf("the committee's reach: %+v %v", own, err)
+	}
 }

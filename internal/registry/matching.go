@@ -240,3 +240,12 @@ type BoardFilter struct {
 	Series      string
 	Area        string // "urban", "rural" or ""
 }
+
+// Kinds of a 供需对接 create form's token: the count of the records of that kind its clerk has created (for a
+// 品牌项目, the district's designation revisions) when the form was shown.
+const (
+	TokenNeed    = "need"
+	TokenProject = "project"
+	TokenFair    = "fair"
+	TokenBrand   = "brand"
+)

@@ -240,8 +240,9 @@ type Trainee struct {
 	OrgName   string
 	CertLevel string
 	CertYear  int
-	Sessions  int     // sessions attended
-	Hours     float64 // hours credited
+	Sessions  int      // sessions attended
+	Hours     float64  // hours credited
+	TrainedBy []string // who held those sessions (towns, 区级), on the digest
 }
 
 // TraineeSession is one session a trainee attended, for their record and 培训证明.
@@ -299,3 +300,6 @@ type SessionMaterial struct {
 	StorageKey  string
 	UploadedAt  time.Time
 }
+
+// TraineeDigestLimit caps the people listed on one page of the digest of people trained.
+const TraineeDigestLimit = 500

@@ -21,6 +21,7 @@ var demoTrainingTowns = []string{TownShuanglonghu, TownTongjing, "500112004", "5
 func LoadDemoTraining(ctx context.Context, db *postgres.DB, now time.Time) error {
 	now = now.In(portal.Beijing)
 	year := now.Year()
+	var toDistrict []registry.AttendeeInput // people of every town at the district's own session
 	for ti, town := range demoTrainingTowns {
 		scope := portal.Scope{Tier: portal.TierTown, Division: town}
 		actor := portal.Actor{Username: "demo-seed", Tier: portal.TierTown, Division: town, IP: "local"}
@@ -69,7 +70,34 @@ func LoadDemoTraining(ctx context.Context, db *postgres.DB, now time.Time) error
 			if _, err := db.RecordAttendance(ctx, scope, actor, id, people, "演示数据"); err != nil {
 				return fmt.Errorf("demo attendance %s: %w", town, err)
 			}
+			if si == 0 {
+				toDistrict = append(toDistrict, people[:min(2, len(people))]...)
+			}
 		}
+	}
+	return loadDemoDistrictSession(ctx, db, now, toDistrict)
+}
+
+// loadDemoDistrictSession has the district hold a 示范培训 a fortnight ago (or in the year's first days) attended
+// by people the towns trained too — the same 身份证号, so one record each, counted once — and one volunteer of no
+// group, so the district's digest shows training across towns.
+func loadDemoDistrictSession(ctx context.Context, db *postgres.DB, now time.Time, people []registry.AttendeeInput) error {
+	district := portal.Scope{Tier: portal.TierDistrict, Division: DistrictCode}
+	actor := portal.Actor{Username: "demo-seed", Tier: portal.TierDistrict, Division: DistrictCode, IP: "local"}
+	start := time.Date(now.Year(), now.Month(), now.Day(), 14, 0, 0, 0, portal.Beijing).AddDate(0, 0, -14)
+	if start.Year() != now.Year() {
+		start = time.Date(now.Year(), 1, 2, 14, 0, 0, 0, portal.Beijing)
+	}
+	id, err := db.CreateTrainingSession(ctx, district, actor, registry.SessionInput{Title: "全区社区社会组织骨干示范培训",
+		OrganizerKind: "区民政局", Organizer: "渝北区民政局", Start: start, End: start.Add(3 * time.Hour), Hours: 3,
+		Mode: "示范培训", Topics: []string{"社会工作知识", "能力建设"}, Venue: "区社会组织孵化基地",
+		Materials: "讲义《社会工作方法在社区服务中的运用》"})
+	if err != nil {
+		return fmt.Errorf("demo district session: %w", err)
+	}
+	people = append(people, registry.AttendeeInput{Name: demoTraineeName(9, 1), Role: "社区志愿者"})
+	if _, err := db.RecordAttendance(ctx, district, actor, id, people, "演示数据"); err != nil {
+		return fmt.Errorf("demo district attendance: %w", err)
 	}
 	return nil
 }

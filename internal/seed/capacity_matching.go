@@ -45,7 +45,7 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 				budget := float64(20000 + 10000*i)
 				in.Budget = &budget
 			}
-			id, err := db.CreateNeed(ctx, scope, actor, in)
+			id, err := db.CreateNeed(ctx, scope, actor, matchingSeen(ctx, db, scope, actor, registry.TokenNeed), in)
 			if err != nil {
 				return fmt.Errorf("demo need %s: %w", town, err)
 			}
@@ -53,7 +53,7 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 		}
 		for i, in := range projects {
 			in.OrgID = groups[(i*2+ti)%len(groups)].ID
-			id, err := db.CreateProject(ctx, scope, actor, in)
+			id, err := db.CreateProject(ctx, scope, actor, matchingSeen(ctx, db, scope, actor, registry.TokenProject), in)
 			if err != nil {
 				return fmt.Errorf("demo project %s: %w", town, err)
 			}
@@ -62,7 +62,7 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 		if ti > 1 {
 			continue // the other towns' needs and projects stay open
 		}
-		fair, err := db.CreateFair(ctx, scope, actor, registry.FairInput{Title: "社区服务项目洽谈会",
+		fair, err := db.CreateFair(ctx, scope, actor, matchingSeen(ctx, db, scope, actor, registry.TokenFair), registry.FairInput{Title: "社区服务项目洽谈会",
 			HeldOn: now.AddDate(0, 0, -20-ti), RoomID: firstRoom(ctx, db, scope), Venue: "镇街党群服务中心"})
 		if err != nil {
 			return err
@@ -87,14 +87,23 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 			}
 		}
 		if ti == 0 {
-			if err := db.DesignateBrand(ctx, district, districtActor, projectIDs[0], "三年内覆盖街道全部社区，建立助餐志愿者队伍并形成服务标准。"); err != nil {
+			if err := db.DesignateBrand(ctx, district, districtActor, matchingSeen(ctx, db, district, districtActor, registry.TokenBrand), projectIDs[0], "三年内覆盖街道全部社区，建立助餐志愿者队伍并形成服务标准。"); err != nil {
 				return err
 			}
 		}
 	}
-	_, err := db.CreateFair(ctx, district, districtActor, registry.FairInput{Title: "渝北区社区服务项目洽谈会",
+	_, err := db.CreateFair(ctx, district, districtActor, matchingSeen(ctx, db, district, districtActor, registry.TokenFair), registry.FairInput{Title: "渝北区社区服务项目洽谈会",
 		HeldOn: now.AddDate(0, 0, -10), RoomID: firstRoom(ctx, db, district), Venue: "区社会组织孵化基地"})
 	return err
+}
+
+// matchingSeen is the form token a create of kind carries (a failed read gives -1, which the create refuses).
+func matchingSeen(ctx context.Context, db *postgres.DB, scope portal.Scope, actor portal.Actor, kind string) int {
+	n, err := db.MatchingToken(ctx, scope, actor, kind)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // firstRoom is the first support platform room inside scope, 0 for none (the fair then has only its venue).

@@ -25,19 +25,27 @@ type matchingBoard interface {
 	Fairs(ctx context.Context, scope portal.Scope) ([]registry.Fair, error)
 }
 
+// matchingTokens gives a create form its token (postgres.MatchingToken).
+type matchingTokens interface {
+	MatchingToken(ctx context.Context, scope portal.Scope, actor portal.Actor, kind string) (int, error)
+}
+
 type needPoster interface {
+	matchingTokens
 	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
-	CreateNeed(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.NeedInput) (int64, error)
+	CreateNeed(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.NeedInput) (int64, error)
 }
 
 type projectOfferer interface {
+	matchingTokens
 	ReportGroups(ctx context.Context, scope portal.Scope) ([]registry.ReportGroup, error)
-	CreateProject(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.ProjectInput) (int64, error)
+	CreateProject(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.ProjectInput) (int64, error)
 }
 
 type fairCreator interface {
+	matchingTokens
 	FairRooms(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
-	CreateFair(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FairInput) (int64, error)
+	CreateFair(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.FairInput) (int64, error)
 }
 
 type fairReader interface {
@@ -53,8 +61,9 @@ type matchRecorder interface {
 }
 
 type brandDesignator interface {
+	matchingTokens
 	Projects(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open, brands bool) ([]registry.Project, error)
-	DesignateBrand(ctx context.Context, scope portal.Scope, actor portal.Actor, projectID int64, plan string) error
+	DesignateBrand(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, projectID int64, plan string) error
 }
 
 const matchingTextMax = 2000
@@ -213,6 +222,7 @@ func needForm(ctx context.Context, db needPoster, a *portal.Account, paths web.P
 // refuseMatchingForm shows a need or project form again with 422, the inputs named in keep as typed and each
 // message at its field.
 func refuseMatchingForm(w http.ResponseWriter, r *http.Request, rs *responder, v web.MatchingFormView, f *form, beneficiaries []string, series string, keep ...string) {
+	v.Seen = f.raw("seen")
 	for _, k := range keep {
 		v.Form.Values[k] = f.value(k)
 	}
@@ -224,7 +234,11 @@ func refuseMatchingForm(w http.ResponseWriter, r *http.Request, rs *responder, v
 
 func handleNeedNew(db needPoster, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, _, err := needForm(r.Context(), db, accountFrom(r.Context()), paths, "")
+		a := accountFrom(r.Context())
+		v, _, err := needForm(r.Context(), db, a, paths, "")
+		if err == nil {
+			v.Seen, err = formToken(r, db, a, registry.TokenNeed)
+		}
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
@@ -285,7 +299,7 @@ func handleNeedCreate(db needPoster, paths web.Paths, rs *responder) http.Handle
 			refuseMatchingForm(w, r, rs, v, f, in.Beneficiaries, in.Series, "title", "detail", "place", "frequency", "budget", "until")
 			return
 		}
-		if _, err := db.CreateNeed(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in); err != nil {
+		if _, err := db.CreateNeed(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), f.version("seen"), in); err != nil {
 			rs.fail(w, r, err)
 			return
 		}
@@ -317,7 +331,11 @@ func idOptions[T any](items []T, idLabel func(T) (int64, string), selected strin
 
 func handleProjectNew(db projectOfferer, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, _, err := projectForm(r.Context(), db, accountFrom(r.Context()), paths, "")
+		a := accountFrom(r.Context())
+		v, _, err := projectForm(r.Context(), db, a, paths, "")
+		if err == nil {
+			v.Seen, err = formToken(r, db, a, registry.TokenProject)
+		}
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
@@ -354,7 +372,7 @@ func handleProjectCreate(db projectOfferer, paths web.Paths, rs *responder) http
 			refuseMatchingForm(w, r, rs, v, f, in.Beneficiaries, in.Series, "title", "aims", "activities", "cost", "team")
 			return
 		}
-		if _, err := db.CreateProject(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in); err != nil {
+		if _, err := db.CreateProject(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), f.version("seen"), in); err != nil {
 			rs.fail(w, r, err)
 			return
 		}
@@ -377,7 +395,11 @@ func fairForm(ctx context.Context, db fairCreator, a *portal.Account, paths web.
 
 func handleFairNew(db fairCreator, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, _, err := fairForm(r.Context(), db, accountFrom(r.Context()), paths, "")
+		a := accountFrom(r.Context())
+		v, _, err := fairForm(r.Context(), db, a, paths, "")
+		if err == nil {
+			v.Seen, err = formToken(r, db, a, registry.TokenFair)
+		}
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
@@ -408,13 +430,13 @@ func handleFairCreate(db fairCreator, paths web.Paths, rs *responder) http.Handl
 		}
 		if !f.OK() {
 			v.Form.Values["title"], v.Form.Values["held_on"], v.Form.Values["venue"] = in.Title, heldText, in.Venue
-			v.Form.Problems = f.Problems
+			v.Form.Problems, v.Seen = f.Problems, f.raw("seen")
 			rs.render(w, r, http.StatusUnprocessableEntity, web.MatchingFormPage(v))
 			return
 		}
 		in.HeldOn = *held
 		var id int64
-		id, err = db.CreateFair(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in)
+		id, err = db.CreateFair(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), f.version("seen"), in)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
@@ -565,7 +587,8 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 	}
 }
 
-func brandsView(ctx context.Context, db brandDesignator, a *portal.Account, paths web.Paths, flash string) (web.BrandsView, []string, error) {
+func brandsView(r *http.Request, db brandDesignator, a *portal.Account, paths web.Paths, flash string) (web.BrandsView, []string, error) {
+	ctx := r.Context()
 	v := web.BrandsView{Page: web.NewPage("品牌项目", a, paths.Brands(), flash), Action: paths.Brands(),
 		CanDesignate: portal.Can(a.Tier, portal.DesignateBrands), Form: web.NewFormData()}
 	brands, err := db.Projects(ctx, a.Scope(), registry.BoardFilter{}, false, true)
@@ -577,6 +600,9 @@ func brandsView(ctx context.Context, db brandDesignator, a *portal.Account, path
 	}
 	var ids []string
 	if v.CanDesignate {
+		if v.Seen, err = formToken(r, db, a, registry.TokenBrand); err != nil {
+			return v, nil, err
+		}
 		all, err := db.Projects(ctx, a.Scope(), registry.BoardFilter{}, false, false)
 		if err != nil {
 			return v, nil, err
@@ -592,7 +618,7 @@ func brandsView(ctx context.Context, db brandDesignator, a *portal.Account, path
 
 func handleBrands(db brandDesignator, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, _, err := brandsView(r.Context(), db, accountFrom(r.Context()), paths, takeFlashCtx(r))
+		v, _, err := brandsView(r, db, accountFrom(r.Context()), paths, takeFlashCtx(r))
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
@@ -605,7 +631,7 @@ func handleBrandDesignate(db brandDesignator, paths web.Paths, rs *responder) ht
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		a := accountFrom(r.Context())
-		v, ids, err := brandsView(r.Context(), db, a, paths, "")
+		v, ids, err := brandsView(r, db, a, paths, "")
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
@@ -614,12 +640,12 @@ func handleBrandDesignate(db brandDesignator, paths web.Paths, rs *responder) ht
 		project := f.pick("project", ids, "请选择服务项目")
 		plan := f.text("plan", "品牌发展计划", matchingTextMax, true)
 		if !f.OK() {
-			v.Form.Values["plan"], v.Form.Problems = plan, f.Problems
+			v.Form.Values["plan"], v.Form.Problems, v.Seen = plan, f.Problems, f.raw("seen")
 			rs.render(w, r, http.StatusUnprocessableEntity, web.BrandsPage(v))
 			return
 		}
 		id, _ := strconv.ParseInt(project, 10, 64)
-		if err := db.DesignateBrand(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id, plan); err != nil {
+		if err := db.DesignateBrand(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), f.version("seen"), id, plan); err != nil {
 			rs.fail(w, r, err)
 			return
 		}
@@ -677,4 +703,10 @@ type orgProjectReader interface {
 func orgProjects(ctx context.Context, db orgProjectReader, scope portal.Scope, paths web.Paths, orgID int64, brands bool) (web.OrgProjects, error) {
 	ps, err := db.OrgProjects(ctx, scope, orgID, brands)
 	return web.NewOrgProjects(paths, ps), err
+}
+
+// formToken is the token of a 供需对接 create form of kind for the signed-in clerk, as the form's hidden "seen".
+func formToken(r *http.Request, db matchingTokens, a *portal.Account, kind string) (string, error) {
+	n, err := db.MatchingToken(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), kind)
+	return strconv.Itoa(n), err
 }

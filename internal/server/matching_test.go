@@ -18,6 +18,7 @@ func TestNeedWithoutBeneficiariesIsRefusedAtTheField(t *testing.T) {
 	until := time.Now().In(beijing).AddDate(0, 2, 0).Format("2006-01-02")
 	form := url.Values{"community": {seed.CommunityDemo}, "title": {"老年人助餐"}, "series": {"邻里守望"},
 		"place": {"社区食堂"}, "frequency": {"每周三次"}, "budget": {"20000"}, "until": {until}}
+	form.Set("seen", seenOf(t, c, "/community/matching/needs/new", "#need-form"))
 	before := a.count(`SELECT count(*) FROM community_needs`)
 	res := c.post("/community/matching/needs", form)
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "beneficiaries"), "请选择服务对象") {
@@ -52,7 +53,8 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 	a := newApp(t, nil)
 	ctx := context.Background()
 	c := a.signedIn("demo-town")
-	res := c.post("/town/matching/fairs", url.Values{"title": {"双龙湖街道项目洽谈会"}, "held_on": {time.Now().In(beijing).Format("2006-01-02")}, "venue": {"街道会议室"}})
+	res := c.post("/town/matching/fairs", url.Values{"title": {"双龙湖街道项目洽谈会"}, "held_on": {time.Now().In(beijing).Format("2006-01-02")}, "venue": {"街道会议室"},
+		"seen": {seenOf(t, c, "/town/matching/fairs/new", "#fair-form")}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("fair: %d", res.StatusCode)
 	}
@@ -131,10 +133,11 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 	}
 	// The district designates a brand project; the brand list shows it.
 	d := a.signedIn("demo-district")
-	if res := d.post("/district/brands", url.Values{"project": {strconv.FormatInt(own, 10)}, "plan": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
+	seen := seenOf(t, d, "/district/brands", "#brand-form")
+	if res := d.post("/district/brands", url.Values{"project": {strconv.FormatInt(own, 10)}, "plan": {""}, "seen": {seen}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("brand without plan: %d", res.StatusCode)
 	}
-	if res := d.post("/district/brands", url.Values{"project": {strconv.FormatInt(own, 10)}, "plan": {"三年覆盖全街道"}}); res.StatusCode != http.StatusSeeOther {
+	if res := d.post("/district/brands", url.Values{"project": {strconv.FormatInt(own, 10)}, "plan": {"三年覆盖全街道"}, "seen": {seen}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("brand: %d", res.StatusCode)
 	}
 	if !strings.Contains(c.get("/town/brands").Body, "三年覆盖全街道") {
@@ -157,7 +160,8 @@ func TestBrandProjectOnRecordAndPublicProfile(t *testing.T) {
 	// a second project of the same group, not a brand
 	c := a.signedIn("demo-town")
 	res := c.post("/town/matching/projects", url.Values{"org": {strconv.FormatInt(org, 10)}, "title": {"邻里互助小组"},
-		"aims": {"结对帮扶"}, "activities": {"每周走访"}, "beneficiaries": {"空巢老人"}, "series": {"邻里守望"}, "cost": {"5000"}})
+		"aims": {"结对帮扶"}, "activities": {"每周走访"}, "beneficiaries": {"空巢老人"}, "series": {"邻里守望"}, "cost": {"5000"},
+		"seen": {seenOf(t, c, "/town/matching/projects/new", "#project-form")}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("second project: %d", res.StatusCode)
 	}
@@ -183,7 +187,8 @@ func TestFairWithoutPlaceIsRefusedAtTheField(t *testing.T) {
 	a := newApp(t, nil)
 	c := a.signedIn("demo-town")
 	before := a.count(`SELECT count(*) FROM matching_events`)
-	form := url.Values{"title": {"双龙湖街道项目洽谈会"}, "held_on": {time.Now().In(beijing).Format("2006-01-02")}}
+	form := url.Values{"title": {"双龙湖街道项目洽谈会"}, "held_on": {time.Now().In(beijing).Format("2006-01-02")},
+		"seen": {seenOf(t, c, "/town/matching/fairs/new", "#fair-form")}}
 	res := c.post("/town/matching/fairs", form)
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "venue"), "举办地点") {
 		t.Fatalf("no place: %d %q", res.StatusCode, fieldMsg(t, res, "venue"))
@@ -197,5 +202,63 @@ func TestFairWithoutPlaceIsRefusedAtTheField(t *testing.T) {
 	}
 	if a.count(`SELECT count(*) FROM matching_events`) != before {
 		t.Fatal("a refused fair was written")
+	}
+}
+
+// seenOf is the token the form sel on page carries.
+func seenOf(t *testing.T, c *client, page, sel string) string {
+	t.Helper()
+	seen, ok := c.get(page).doc(t).Find(sel + " input[name=seen]").Attr("value")
+	if !ok {
+		t.Fatalf("%s %s has no token", page, sel)
+	}
+	return seen
+}
+
+// Each 供需对接 create form carries a token: posted without one, with a stale one, or a second time, it is a 409
+// and nothing is written; the form as shown is taken once.
+func TestMatchingCreatesCarryAToken(t *testing.T) {
+	a := newApp(t, nil)
+	until := time.Now().In(beijing).AddDate(0, 2, 0).Format("2006-01-02")
+	today := time.Now().In(beijing).Format("2006-01-02")
+	var org, project int64
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT min(id) FROM organizations WHERE town_code = $1
+		AND status IN ('normal', 'abnormal')`, seed.TownShuanglonghu).Scan(&org)
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT min(p.id) FROM service_projects p WHERE NOT EXISTS
+		(SELECT 1 FROM brand_projects b WHERE b.project_id = p.id)`).Scan(&project)
+	for _, tc := range []struct {
+		who, page, form, action, count string
+		values                         url.Values
+	}{
+		{"demo-community", "/community/matching/needs/new", "#need-form", "/community/matching/needs", `SELECT count(*) FROM community_needs`,
+			url.Values{"community": {seed.CommunityDemo}, "title": {"老年人助餐"}, "beneficiaries": {"空巢老人"}, "series": {"邻里守望"},
+				"place": {"社区食堂"}, "frequency": {"每周三次"}, "until": {until}}},
+		{"demo-town", "/town/matching/projects/new", "#project-form", "/town/matching/projects", `SELECT count(*) FROM service_projects`,
+			url.Values{"org": {strconv.FormatInt(org, 10)}, "title": {"邻里互助小组"}, "aims": {"结对帮扶"}, "activities": {"每周走访"},
+				"beneficiaries": {"空巢老人"}, "series": {"邻里守望"}, "cost": {"5000"}}},
+		{"demo-town", "/town/matching/fairs/new", "#fair-form", "/town/matching/fairs", `SELECT count(*) FROM matching_events`,
+			url.Values{"title": {"双龙湖街道项目洽谈会"}, "held_on": {today}, "venue": {"街道会议室"}}},
+		{"demo-district", "/district/brands", "#brand-form", "/district/brands", `SELECT coalesce(sum(version), 0) FROM brand_projects`,
+			url.Values{"project": {strconv.FormatInt(project, 10)}, "plan": {"三年覆盖全街道"}}},
+	} {
+		c := a.signedIn(tc.who)
+		before := a.count(tc.count)
+		seen := seenOf(t, c, tc.page, tc.form)
+		for _, bad := range []string{"", "x", "99"} {
+			tc.values.Set("seen", bad)
+			if res := c.post(tc.action, tc.values); res.StatusCode != http.StatusConflict {
+				t.Fatalf("%s with token %q: %d", tc.action, bad, res.StatusCode)
+			}
+		}
+		if a.count(tc.count) != before {
+			t.Fatalf("%s: a refused create wrote", tc.action)
+		}
+		tc.values.Set("seen", seen)
+		if res := c.post(tc.action, tc.values); res.StatusCode != http.StatusSeeOther || a.count(tc.count) != before+1 {
+			t.Fatalf("%s with its token: %d", tc.action, res.StatusCode)
+		}
+		if res := c.post(tc.action, tc.values); res.StatusCode != http.StatusConflict || a.count(tc.count) != before+1 {
+			t.Fatalf("%s posted twice: %d", tc.action, res.StatusCode)
+		}
 	}
 }

@@ -146,6 +146,7 @@ func (s *Server) routes() http.Handler {
 			d.post("/assessment/schemes", portal.ManageSchemes, handleSchemeSave(s.db, dp, s.resp))
 
 			s.trainingRoutes(d, dp)
+			s.trainingSessionRoutes(d, dp, up)
 			d.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, dp, s.resp))
 			d.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(dp, s.resp))
 			d.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, dp, s.resp))
@@ -280,12 +281,7 @@ func (s *Server) routes() http.Handler {
 			s.officeRoutes(t, tp)
 			t.get("/training/plan", portal.ManageTraining, handleTrainingPlanForm(s.db, tp, s.resp))
 			t.post("/training/plan", portal.ManageTraining, handleTrainingPlanSave(s.db, tp, s.resp))
-			t.get("/training/sessions/new", portal.ManageTraining, handleTrainingSessionNew(s.db, tp, s.resp))
-			t.post("/training/sessions", portal.ManageTraining, handleTrainingSessionCreate(s.db, tp, s.resp))
-			t.post("/training/sessions/{id}/attendees", portal.ManageTraining, handleAttendeeAdd(s.db, tp, s.resp))
-			t.post("/training/sessions/{id}/import", portal.ManageTraining, handleAttendanceImport(s.db, tp, s.resp))
-			t.post("/training/sessions/{id}/materials", portal.ManageTraining, handleSessionMaterialAdd(s.db, up, tp, s.resp))
-			t.get("/training/attendance-template.xlsx", portal.ManageTraining, handleAttendanceTemplate(s.resp))
+			s.trainingSessionRoutes(t, tp, up)
 			t.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, tp, s.resp))
 			t.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(tp, s.resp))
 			t.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, tp, s.resp))
@@ -431,6 +427,7 @@ func (s *Server) routes() http.Handler {
 			c.post("/funding/rounds/{id}/applications", portal.ApplyVenture, handleRoundApply(s.db, cp, s.resp))
 
 			s.matchingRoutes(c, cp)
+			s.trainingRoutes(c, cp)
 			s.messageRoutes(c, cp)
 			s.partyMeetingRoutes(c, cp)
 			s.disclosureRoutes(c, cp)
@@ -449,7 +446,21 @@ func (s *Server) trainingRoutes(a area, paths web.Paths) {
 	a.get("/training/sessions/{id}", portal.ViewTraining, handleTrainingSessionShow(s.db, paths, s.resp))
 	a.get("/training/trainees/{id}", portal.ViewTraining, handleTraineeShow(s.db, paths, s.resp))
 	a.get("/training/trainees/{id}/certificate", portal.ViewTraining, handleTraineeCertificate(s.db, paths, s.resp))
-	a.post("/training/trainees/{id}/reveal", portal.RevealPersonal, handleTraineeReveal(s.db, paths, s.resp))
+	a.get("/training/trainees", portal.ViewTraining, handleTraineeDigest(s.db, paths, s.resp))
+	if portal.Can(a.tier, portal.RevealPersonal) { // a committee reads masks only
+		a.post("/training/trainees/{id}/reveal", portal.RevealPersonal, handleTraineeReveal(s.db, paths, s.resp))
+	}
+}
+
+// trainingSessionRoutes mounts the forms of the sessions a town or the district holds: the session, its
+// attendance typed or imported, its materials.
+func (s *Server) trainingSessionRoutes(a area, paths web.Paths, up *uploads.Store) {
+	a.get("/training/sessions/new", portal.ManageTraining, handleTrainingSessionNew(s.db, paths, s.resp))
+	a.post("/training/sessions", portal.ManageTraining, handleTrainingSessionCreate(s.db, paths, s.resp))
+	a.post("/training/sessions/{id}/attendees", portal.ManageTraining, handleAttendeeAdd(s.db, paths, s.resp))
+	a.post("/training/sessions/{id}/import", portal.ManageTraining, handleAttendanceImport(s.db, paths, s.resp))
+	a.post("/training/sessions/{id}/materials", portal.ManageTraining, handleSessionMaterialAdd(s.db, up, paths, s.resp))
+	a.get("/training/attendance-template.xlsx", portal.ManageTraining, handleAttendanceTemplate(s.resp))
 }
 
 // matchingRoutes mounts 供需对接 and 品牌项目 for a tier; which forms it offers is the capability table's answer.

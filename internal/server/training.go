@@ -104,7 +104,8 @@ func handleTrainingHome(db trainingHomeReader, paths web.Paths, rs *responder) h
 		}
 		v := web.TrainingHomeView{Page: web.NewPage("骨干人才培训", a, paths.Training(), takeFlashCtx(r)), Year: year,
 			YearOptions: web.TrainingYearOptions(now.In(beijing), year), Action: paths.Training(),
-			CanManage:  portal.Can(a.Tier, portal.ManageTraining),
+			CanManage: portal.Can(a.Tier, portal.ManageTraining), CanPlan: a.Tier == portal.TierTown,
+			Trainees:   paths.TrainingTraineesOf(year, ""),
 			PlanHref:   paths.TrainingPlan() + "?year=" + strconv.Itoa(year),
 			NewSession: paths.TrainingSessions() + "/new", ReachHref: paths.TrainingReach() + "?year=" + strconv.Itoa(year)}
 		for _, p := range plans {
@@ -203,18 +204,18 @@ func sessionFormView(ctx context.Context, db trainingPlans, a *portal.Account, p
 	v := web.TrainingSessionFormView{Page: web.NewPage("登记培训", a, paths.Training(), ""), Action: paths.TrainingSessions(),
 		Cancel: paths.Training(), Form: web.NewFormData()}
 	topics := registry.TrainingTopics
-	p, err := ownPlan(ctx, db, a, year)
-	if err != nil {
+	if a.Tier == portal.TierDistrict {
+		v.PlanNote = "区级培训：各镇街的人员均可参训；培训内容从全部内容中选择"
+	} else if p, err := ownPlan(ctx, db, a, year); err != nil {
 		return v, nil, err
-	}
-	if p.ID != 0 {
+	} else if p.ID != 0 {
 		topics = p.Topics
 		v.PlanNote = "按 " + strconv.Itoa(year) + " 年度培训计划的培训内容选择"
 	} else {
 		v.PlanNote = strconv.Itoa(year) + " 年度尚未制定培训计划"
 	}
 	v.Topics = web.Checks(topics, nil)
-	v.OrganizerKinds = web.Choices(registry.OrganizerKinds, "")
+	v.OrganizerKinds = web.Choices(organizerKinds(a), "")
 	v.Modes = web.Choices(registry.TrainingModes, "")
 	return v, topics, nil
 }
@@ -227,9 +228,13 @@ func handleTrainingSessionNew(db trainingPlans, paths web.Paths, rs *responder) 
 			rs.fail(w, r, err)
 			return
 		}
-		v.Form.Values["organizer_kind"] = "镇街"
+		kind := organizerKinds(a)[0]
+		if a.Tier == portal.TierTown {
+			kind = "镇街"
+		}
+		v.Form.Values["organizer_kind"] = kind
 		v.Form.Values["organizer"] = a.DivisionName
-		v.OrganizerKinds = web.Choices(registry.OrganizerKinds, "镇街")
+		v.OrganizerKinds = web.Choices(organizerKinds(a), kind)
 		rs.render(w, r, http.StatusOK, web.TrainingSessionFormPage(v))
 	}
 }
@@ -275,7 +280,7 @@ func handleTrainingSessionCreate(db trainingSessionCreator, paths web.Paths, rs 
 		}
 		in := registry.SessionInput{}
 		in.Title = f.text("title", "培训名称", sessionTitleMax, true)
-		in.OrganizerKind = f.pick("organizer_kind", registry.OrganizerKinds, "请选择举办方")
+		in.OrganizerKind = f.pick("organizer_kind", organizerKinds(a), "请选择举办方")
 		in.Organizer = f.text("organizer", "举办单位", sessionTitleMax, true)
 		in.Start = readClock(f, "starts", "开始时间", day)
 		in.End = readClock(f, "ends", "结束时间", day)
@@ -295,7 +300,7 @@ func handleTrainingSessionCreate(db trainingSessionCreator, paths web.Paths, rs 
 			v.Form.Values[k] = f.value(k)
 		}
 		v.Form.Values["date"] = dateText
-		v.OrganizerKinds = web.Choices(registry.OrganizerKinds, in.OrganizerKind)
+		v.OrganizerKinds = web.Choices(organizerKinds(a), in.OrganizerKind)
 		v.Modes = web.Choices(registry.TrainingModes, in.Mode)
 		v.Topics = web.Checks(topics, in.Topics)
 		if f.Problems["starts"] == "" && f.Problems["ends"] == "" && f.Problems["hours"] == "" && day != nil {
@@ -331,7 +336,7 @@ func sessionView(ctx context.Context, db trainingSessionReader, a *portal.Accoun
 	v := web.TrainingSessionView{Page: web.NewPage(s.Title, a, paths.Training(), flash), Back: paths.Training(),
 		Title: s.Title, Town: s.TownName, When: web.NewTrainingSessionRow(paths, s).When, Hours: web.Hours1(s.Hours),
 		Mode: s.Mode, Organizer: s.OrganizerKind + "·" + s.Organizer, Topics: strings.Join(s.Topics, "、"),
-		Venue: s.Venue, Materials: s.Materials, CanManage: portal.Can(a.Tier, portal.ManageTraining),
+		Venue: s.Venue, Materials: s.Materials, CanManage: holdsSession(a, s), OrgHint: orgHint(a),
 		AddAction: paths.TrainingSession(id) + "/attendees", Import: paths.TrainingSession(id) + "/import",
 		Template: paths.AttendanceTemplate(), Add: web.NewFormData(),
 		Roles: web.Choices(registry.TraineeRoles, ""), CertLevels: web.Choices(registry.CertLevels, "")}
@@ -381,7 +386,7 @@ func resolveOrgs(ctx context.Context, db attendanceRecorder, scope portal.Scope,
 		if id, ok := ids[people[i].OrgName]; ok {
 			people[i].OrgID = id
 		} else {
-			bad[i] = "本镇街在册组织中没有“" + people[i].OrgName + "”，请填写组织全称"
+			bad[i] = orgScopeName(scope) + "在册组织中没有“" + people[i].OrgName + "”，请填写组织全称"
 		}
 	}
 	return bad, nil
@@ -397,7 +402,7 @@ func handleAttendeeAdd(db attendanceRecorder, paths web.Paths, rs *responder) ht
 			return
 		}
 		a := accountFrom(r.Context())
-		v, err := sessionView(r.Context(), db, a, paths, id, "")
+		v, err := keptSessionView(r.Context(), db, a, paths, id)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
@@ -528,8 +533,9 @@ func handleTraineeCertificate(db traineeReader, paths web.Paths, rs *responder) 
 	}
 }
 
-// handleTrainingReach is the reach of training: per community (a town's page) or per town (the district's),
-// with the groups not yet reached listed for the town.
+// handleTrainingReach is the reach of training: per community (a town's page, or the district's drill-down into
+// one of its towns, ?town=), per town (the district's), or the committee's own; with the groups not yet reached
+// listed and linked below the district's own page.
 func handleTrainingReach(db trainingReachReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
@@ -539,22 +545,42 @@ func handleTrainingReach(db trainingReachReader, paths web.Paths, rs *responder)
 			rs.notFound(w, r)
 			return
 		}
-		rows, total, err := db.TrainingReach(r.Context(), a.Scope(), year)
+		scope := a.Scope()
+		rows, total, err := db.TrainingReach(r.Context(), scope, year)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}
 		v := web.TrainingReachView{Page: web.NewPage("骨干人才培训覆盖情况", a, paths.Training(), ""), Year: year,
 			YearOptions: web.TrainingYearOptions(now.In(beijing), year), Action: paths.TrainingReach(), Export: paths.TrainingExport(year),
-			ChildLabel: "村(社区)", Total: web.NewTrainingReachRow(total)}
-		if a.Tier == portal.TierDistrict {
+			ChildLabel: "村(社区)", Heading: a.DivisionName, Trainees: paths.TrainingTraineesOf(year, "")}
+		if town := r.URL.Query().Get("town"); a.Tier == portal.TierDistrict && town != "" {
+			// the district drills into one of its towns: that town's page, read with the town's jurisdiction
+			i := slices.IndexFunc(rows, func(t registry.TrainingReach) bool { return t.Code == town })
+			if i < 0 {
+				rs.notFound(w, r)
+				return
+			}
+			scope = portal.Scope{Tier: portal.TierTown, Division: town}
+			if rows, total, err = db.TrainingReach(r.Context(), scope, year); err != nil {
+				rs.fail(w, r, err)
+				return
+			}
+			v.Heading, v.Town, v.Back = total.Name, town, paths.TrainingReachOf(year, "")
+			v.Trainees = paths.TrainingTraineesOf(year, town)
+		} else if a.Tier == portal.TierDistrict {
 			v.ChildLabel = "镇街"
 		}
+		v.Total = web.NewTrainingReachRow(total)
 		for _, row := range rows {
-			v.Rows = append(v.Rows, web.NewTrainingReachRow(row))
+			rr := web.NewTrainingReachRow(row)
+			if scope.Tier == portal.TierDistrict {
+				rr.Href = paths.TrainingReachOf(year, row.Code)
+			}
+			v.Rows = append(v.Rows, rr)
 		}
-		if a.Tier == portal.TierTown {
-			unreached, err := db.UnreachedOrgs(r.Context(), a.Scope(), year, "")
+		if scope.Tier != portal.TierDistrict {
+			unreached, err := db.UnreachedOrgs(r.Context(), scope, year, "")
 			if err != nil {
 				rs.serverError(w, r, err)
 				return

@@ -130,7 +130,7 @@ func handleAttendanceImport(db attendanceRecorder, paths web.Paths, rs *responde
 			return
 		}
 		a := accountFrom(r.Context())
-		v, err := sessionView(r.Context(), db, a, paths, id, "")
+		v, err := keptSessionView(r.Context(), db, a, paths, id)
 		if err != nil {
 			rs.fail(w, r, err)
 			return

@@ -45,7 +45,7 @@ func handleSessionMaterialAdd(db materialAdder, up *uploads.Store, paths web.Pat
 			return
 		}
 		a := accountFrom(r.Context())
-		v, err := sessionView(r.Context(), db, a, paths, id, "")
+		v, err := keptSessionView(r.Context(), db, a, paths, id)
 		if err != nil {
 			rs.fail(w, r, err)
 			return

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/yubei-cso/portal/internal/seed"
+	"github.com/yubei-cso/portal/internal/uploads"
 )
 
 // A town uploads a session's 培训资料: a file that is not a PDF, JPG or PNG (by its content) or a missing title
@@ -87,5 +88,31 @@ func uploadSessionMaterial(t *testing.T, a *app, town *client) {
 				t.Fatalf("material upload: %d", res.StatusCode)
 			}
 		}
+	}
+}
+
+// The demo 培训资料 (make run): the loader stores a real PDF through the uploads store once, however often it runs,
+// and the session's page offers it for download.
+func TestDemoTrainingMaterial(t *testing.T) {
+	a := flowApp(t)
+	up := uploads.New(a.cfg.UploadDir)
+	for range 2 {
+		if err := seed.LoadDemoMaterials(context.Background(), a.db, up); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var session int64
+	if n := a.count(`SELECT count(*) FROM training_materials`); n != 1 {
+		t.Fatalf("%d demo materials", n)
+	}
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT session_id FROM training_materials`).Scan(&session)
+	page := "/town/training/sessions/" + strconv.FormatInt(session, 10)
+	link, ok := a.signedIn("demo-town").get(page).doc(t).Find(`#materials a`).Attr("href")
+	if !ok {
+		t.Fatal("the session's page does not list the demo material")
+	}
+	res := a.signedIn("demo-town").get(link)
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Body, "%PDF-") || !strings.Contains(res.Body, "STSong-Light") {
+		t.Fatalf("demo material download: %d", res.StatusCode)
 	}
 }

@@ -1,0 +1,1 @@
+ALTER TABLE brand_projects DROP COLUMN version;

@@ -1,0 +1,10 @@
+ALTER TABLE trainees DROP CONSTRAINT trainees_district_digest_key;
+ALTER TABLE trainees ADD CONSTRAINT trainees_town_code_id_digest_key UNIQUE (town_code, id_digest);
+DELETE FROM training_attendance a USING trainees t WHERE a.trainee_id = t.id AND t.town_code IS NULL;
+DELETE FROM trainees WHERE town_code IS NULL;
+ALTER TABLE trainees ALTER COLUMN town_code SET NOT NULL;
+DELETE FROM training_materials m USING training_sessions s WHERE m.session_id = s.id AND s.town_code IS NULL;
+DELETE FROM training_attendance a USING training_sessions s WHERE a.session_id = s.id AND s.town_code IS NULL;
+DELETE FROM training_sessions WHERE town_code IS NULL;
+ALTER TABLE training_sessions DROP CONSTRAINT training_sessions_holder;
+ALTER TABLE training_sessions ALTER COLUMN town_code SET NOT NULL;
