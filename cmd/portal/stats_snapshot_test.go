@@ -125,7 +125,10 @@ func TestKeepMonthlySnapshots(t *testing.T) {
 
 	jobCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { keepMonthlySnapshots(jobCtx, db, time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil))); close(done) }()
+	go func() {
+		keepMonthlySnapshots(jobCtx, db, time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		close(done)
+	}()
 	for deadline := time.Now().Add(10 * time.Second); count() == 0 && time.Now().Before(deadline); {
 		time.Sleep(20 * time.Millisecond)
 	}
