@@ -7,10 +7,22 @@ import (
 	"testing"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
+
+// siblingCommunity is another community of 双龙湖街道 than demo-community's.
+func siblingCommunity(t *testing.T, db *postgres.DB) string {
+	t.Helper()
+	var code string
+	if err := db.Pool.QueryRow(context.Background(), `SELECT code FROM divisions WHERE parent_code = $1 AND code <> $2
+		ORDER BY code LIMIT 1`, seed.TownShuanglonghu, seed.CommunityDemo).Scan(&code); err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
 
 // A transfer moves a group to another community: the town only between its own communities, the district
 // anywhere; a stale version or a community outside the jurisdiction writes nothing; the timeline keeps the
@@ -23,11 +35,7 @@ func TestTransferOrgMovesTheCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertOrgCountsEqualRecount(t, db, "before the transfer")
-	var sibling string // another community of 双龙湖街道
-	if err := db.Pool.QueryRow(ctx, `SELECT code FROM divisions WHERE parent_code = $1 AND code <> $2 ORDER BY code LIMIT 1`,
-		seed.TownShuanglonghu, seed.CommunityDemo).Scan(&sibling); err != nil {
-		t.Fatal(err)
-	}
+	sibling := siblingCommunity(t, db)
 	here := func(community string) int {
 		return recCount(t, db, `SELECT coalesce(sum(n), 0) FROM org_counts WHERE community_code = $1`, community)
 	}
@@ -105,11 +113,7 @@ func TestTransferOrgMovesTheCounts(t *testing.T) {
 func TestMoveCommunityGroups(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
-	var sibling string
-	if err := db.Pool.QueryRow(ctx, `SELECT code FROM divisions WHERE parent_code = $1 AND code <> $2 ORDER BY code LIMIT 1`,
-		seed.TownShuanglonghu, seed.CommunityDemo).Scan(&sibling); err != nil {
-		t.Fatal(err)
-	}
+	sibling := siblingCommunity(t, db)
 	for _, z := range []string{"合一", "合二"} {
 		if _, err := db.CreateOrganization(ctx, recCommunity, recActor(recCommunity), recGuided(t, db, z)); err != nil {
 			t.Fatal(err)

@@ -3,8 +3,6 @@ package server
 import (
 	"strings"
 	"testing"
-
-	"github.com/yubei-cso/portal/internal/seed"
 )
 
 // A town officer opens a group's record, follows 迁移, is told the reason is missing, gives it, confirms, and
@@ -14,8 +12,7 @@ func TestBrowserTownTransfersAGroup(t *testing.T) {
 	b := newBrowser(t, a)
 	town := flowSignIn(t, b, "demo-town", "town")
 	id, _ := guidedOrgOf(t, a)
-	other := queryString(t, a, `SELECT code FROM divisions WHERE parent_code = $1 AND code <> $2 ORDER BY code LIMIT 1`,
-		seed.TownShuanglonghu, seed.CommunityDemo)
+	other := otherCommunity(t, a)
 	otherName := queryString(t, a, `SELECT name FROM divisions WHERE code = $1`, other)
 	kept := `SELECT coalesce(sum(n), 0) FROM org_counts WHERE community_code = $1`
 	before := a.count(kept, other)

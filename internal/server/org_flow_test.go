@@ -22,6 +22,13 @@ func guidedOrgOf(t *testing.T, a *app) (int64, int) {
 	return id, version
 }
 
+// otherCommunity is another community of 双龙湖街道 than demo-community's.
+func otherCommunity(t *testing.T, a *app) string {
+	t.Helper()
+	return queryString(t, a, `SELECT code FROM divisions WHERE parent_code = $1 AND code <> $2 ORDER BY code LIMIT 1`,
+		seed.TownShuanglonghu, seed.CommunityDemo)
+}
+
 // A town files a guided group from its record: the form starts from the record and carries its id and version;
 // bad input is 422 with the message at the field and the input kept; a stale version is 409; approval moves
 // the record up to 镇街备案 and inserts no second organization.
@@ -125,8 +132,7 @@ func TestFilingGuidedGroupFromItsRecord(t *testing.T) {
 func TestOrgTransferForm(t *testing.T) {
 	a := newApp(t, nil)
 	id, version := guidedOrgOf(t, a)
-	other := queryString(t, a, `SELECT code FROM divisions WHERE parent_code = $1 AND code <> $2 ORDER BY code LIMIT 1`,
-		seed.TownShuanglonghu, seed.CommunityDemo)
+	other := otherCommunity(t, a)
 	town := a.signedIn("demo-town")
 	path := "/town/orgs/" + itoa64(id) + "/transfer"
 	if href, _ := town.get("/town/orgs/" + itoa64(id)).doc(t).Find("#transfer-link").Attr("href"); href != path {
@@ -203,8 +209,7 @@ func TestOrgTransferForm(t *testing.T) {
 // a stale token is 409 and moves nothing; a good move moves the chosen groups.
 func TestCommunityMoveForm(t *testing.T) {
 	a := newApp(t, nil)
-	other := queryString(t, a, `SELECT code FROM divisions WHERE parent_code = $1 AND code <> $2 ORDER BY code LIMIT 1`,
-		seed.TownShuanglonghu, seed.CommunityDemo)
+	other := otherCommunity(t, a)
 	town := a.signedIn("demo-town")
 	page := town.get("/town/orgs/move-community?from=" + seed.CommunityDemo)
 	if page.StatusCode != http.StatusOK {
