@@ -150,7 +150,8 @@ type FilingFormView struct {
 	PublishContact   bool
 	DocCharter       Field
 	DocRoster        Field
-	Resubmit         bool // a failed form: files and the ID number must be given again
+	Resubmit         bool         // a failed form: files and the ID number must be given again
+	Guided           GuidedFiling // a guided group filed on its own record (org_flow_view.go)
 }
 
 // NewFilingForm is an empty 成立备案 form.
@@ -286,6 +287,9 @@ func NewFilingDetail(p Page, base string, f registry.Filing, docs []registry.Doc
 		FilingValue{"所属镇街", f.TownName}, FilingValue{"所属社区（村）", f.CommunityName})
 	if f.FilingNo != "" {
 		v.Data = append(v.Data, FilingValue{"备案编号", f.FilingNo})
+	}
+	if f.GuidedOrgID != 0 {
+		v.Data = append(v.Data, FilingValue{"原村居指导档案", f.GuidedOrgName + "（准予备案后转为镇街备案，沿用该档案，不另建组织）"})
 	}
 	switch f.Kind {
 	case registry.FilingEstablish:

@@ -130,6 +130,7 @@ type OrgDetailView struct {
 	// RegistrationChangeHref is the district's 变更登记 of a live registered group, "" when not offered (issue 17).
 	RegistrationChangeHref string
 	Projects               OrgProjects // 服务项目 and 品牌项目 (matching_view.go)
+	Flow                   OrgFlow     // 成立备案 on this record, transfers (org_flow_view.go)
 }
 
 // StatusConfirm is what the status form asks before it changes anything.

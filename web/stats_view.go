@@ -130,6 +130,8 @@ type StatsView struct {
 	SummaryHref string // a community's 述职 summary of the year
 	Figures     []StatFigure
 	Tables      []StatTable
+	// 三会一课 by quarter (stats_party_meetings_view.go)
+	PartyMeetings PartyMeetingStatsView
 }
 
 // StatFigure is one headline number of the page.

@@ -344,6 +344,7 @@ func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Wr
 		defer stopDebug()
 	}
 	fmt.Fprintf(stdout, "portal listening on http://%s\n", ln.Addr())
+	go keepMonthlySnapshots(ctx, db, time.Hour, log) // the statistics' month-end state, off the request path
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
+
+	"github.com/yubei-cso/portal/internal/postgres"
 )
 
 // runStats is `portal stats snapshot [-backfill]`: it keeps this month's (北京时间) organization counts per
@@ -38,4 +41,24 @@ func runStats(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintln(stdout, "snapshot of", now.Format("2006-01"), "taken")
 	return nil
+}
+
+// keepMonthlySnapshots is serve's monthly job: at the start and then every period until ctx ends, it takes the
+// snapshot of a month that ended without one (the cron job of `portal stats snapshot` did not run). An advisory
+// lock lets one of several portals take it; the statistics pages never write.
+func keepMonthlySnapshots(ctx context.Context, db *postgres.DB, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if took, err := db.TakeMissedSnapshot(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			log.Warn("monthly statistics snapshot", "err", err)
+		} else if took {
+			log.Info("monthly statistics snapshot taken for the month that ended")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

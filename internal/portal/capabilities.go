@@ -89,6 +89,10 @@ const (
 	RecordPartyMeetings Action = "orgs.party-meetings"
 )
 
+// Transfer between communities (issue 13): a town moves its groups between its own communities, the district any
+// group anywhere; one group from its record, or a whole community's groups at once (a community split or merged).
+const TransferOrgs Action = "orgs.transfer"
+
 // The actions of the public side's 信息公开 (issue 14).
 const (
 	ViewDisclosures    Action = "disclosures.view"    // a group's 信息公开 and its history, from its record
@@ -180,6 +184,8 @@ var capabilities = map[Action][]Tier{
 	PublishDisclosures: {TierTown, TierCommunity},
 	// The town, or the district, records how residents reach each community's groups (its public office).
 	SetOffices: {TierDistrict, TierTown},
+	// Issue 13: transfer between communities.
+	TransferOrgs: {TierDistrict, TierTown},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

@@ -216,6 +216,7 @@ var uniqueSentinels = map[string]error{
 	"organizations_uscc_key":        registry.ErrUSCCTaken,
 	"applications_one_open_per_org": registry.ErrOpenApplication,
 	"filings_one_open_per_org":      registry.ErrOpenFiling,
+	"filings_one_open_guided":       registry.ErrOpenFiling,
 	"accounts_username_key":         registry.ErrUsernameTaken,
 }
 

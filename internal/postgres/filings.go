@@ -26,12 +26,14 @@ const filingColumns = `f.id, coalesce(f.org_id, 0) AS org_id, f.town_code, t.nam
 	coalesce(o.filing_no, '') AS filing_no, coalesce(o.status, '') AS org_status, coalesce(o.tier, '') AS org_tier,
 	coalesce(sa.display_name, '') AS submitted_by_name, coalesce(sa.username, '') AS submitted_by_username,
 	f.submitted_at, coalesce(da.display_name, '') AS decided_by_name,
-	coalesce(da.username, '') AS decided_by_username, f.decided_at, f.self_decided, f.version`
+	coalesce(da.username, '') AS decided_by_username, f.decided_at, f.self_decided, f.version,
+	coalesce(f.guided_org_id, 0) AS guided_org_id, coalesce(g.name, '') AS guided_org_name`
 
 const filingFrom = `FROM filings f
 	JOIN divisions t ON t.code = f.town_code
 	JOIN divisions c ON c.code = f.community_code
 	LEFT JOIN organizations o ON o.id = f.org_id
+	LEFT JOIN organizations g ON g.id = f.guided_org_id
 	LEFT JOIN accounts sa ON sa.id = f.submitted_by
 	LEFT JOIN accounts da ON da.id = f.decided_by`
 
@@ -82,6 +84,8 @@ type filingRow struct {
 	DecidedAt           *time.Time
 	SelfDecided         bool
 	Version             int
+	GuidedOrgID         int64
+	GuidedOrgName       string
 }
 
 func (r filingRow) filing() registry.Filing {
@@ -99,7 +103,7 @@ func (r filingRow) filing() registry.Filing {
 		OrgTier: registry.Tier(r.OrgTier), SubmittedByName: r.SubmittedByName,
 		SubmittedByUsername: r.SubmittedByUsername, SubmittedAt: r.SubmittedAt, DecidedByName: r.DecidedByName,
 		DecidedByUsername: r.DecidedByUsername, DecidedAt: r.DecidedAt, SelfDecided: r.SelfDecided,
-		Version: r.Version}
+		Version: r.Version, GuidedOrgID: r.GuidedOrgID, GuidedOrgName: r.GuidedOrgName}
 }
 
 const filingFilterClause = `
@@ -220,19 +224,21 @@ func (db *DB) FiledOrganization(ctx context.Context, scope portal.Scope, id int6
 // NameInUse reports whether a live organization, or an establishment filing awaiting review, anywhere in the
 // caller's district already has this name. Names are unique district-wide, so the question looks beyond the
 // caller's town, but it answers only yes or no. It is a courtesy to the clerk; the unique index on
-// organizations decides at approval.
-func (db *DB) NameInUse(ctx context.Context, scope portal.Scope, name string) (bool, error) {
+// organizations decides at approval. except is the guided group a 成立备案 files on its own record (0: none):
+// its own name is not in the way.
+func (db *DB) NameInUse(ctx context.Context, scope portal.Scope, name string, except int64) (bool, error) {
 	if len(scope.Division) < 6 {
 		return false, portal.ErrNotFound
 	}
 	var taken bool
 	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM organizations
-		               WHERE district_code = @district AND name = @name AND status IN ('normal', 'abnormal'))
+		               WHERE district_code = @district AND name = @name AND status IN ('normal', 'abnormal')
+		                 AND id <> @except)
 		    OR EXISTS (SELECT 1 FROM filings
 		               WHERE district_code = @district AND name = @name AND kind = 'establish'
 		                 AND status = 'submitted')`,
-		pgx.NamedArgs{"district": scope.Division[:6], "name": name}).Scan(&taken)
+		pgx.NamedArgs{"district": scope.Division[:6], "name": name, "except": except}).Scan(&taken)
 	return taken, translate(err)
 }
 
@@ -259,7 +265,7 @@ func (db *DB) CreateFiling(ctx context.Context, scope portal.Scope, actor portal
 		"venue": in.Venue, "charter": in.Charter, "members": in.Members, "volunteers": in.Volunteers,
 		"funding": in.Funding, "guide_unit": in.GuideUnit, "party_status": partyStatus(in.PartyStatus),
 		"party_members": in.PartyMembers, "publish_contact": in.PublishContact, "changes": nonNil(in.Changes),
-		"cancel_on": in.CancelOn, "reason": in.Reason, "actor_id": actorID,
+		"cancel_on": in.CancelOn, "reason": in.Reason, "actor_id": actorID, "guided": nullID(in.GuidedOrgID),
 	})
 	var id int64
 	var community string
@@ -267,14 +273,19 @@ func (db *DB) CreateFiling(ctx context.Context, scope portal.Scope, actor portal
 		var err error
 		switch in.Kind {
 		case registry.FilingEstablish:
+			if in.GuidedOrgID != 0 {
+				if err := lockGuided(ctx, tx, scope, in); err != nil {
+					return err
+				}
+			}
 			// The community is looked up inside the caller's town; the town and district codes come from it.
 			err = tx.QueryRow(ctx, `
-				INSERT INTO filings (district_code, town_code, community_code, kind, name, name_prefix,
+				INSERT INTO filings (guided_org_id, district_code, town_code, community_code, kind, name, name_prefix,
 					name_community, name_zihao, name_field, name_form, fields, nature, beneficiaries, founded_on,
 					leader_name, leader_phone_enc, leader_phone_mask, leader_id_enc, leader_id_mask, venue, charter,
 					members, volunteers, funding, guide_unit, party_status, party_members, publish_contact,
 					submitted_by)
-				SELECT left(d.code, 6), left(d.code, 9), d.code, 'establish', @name, @prefix,
+				SELECT @guided, left(d.code, 6), left(d.code, 9), d.code, 'establish', @name, @prefix,
 					@name_community, @zihao, @field, @form, @fields, @nature, @beneficiaries, @founded_on,
 					@leader_name, @phone_enc, @phone_mask, @id_enc, @id_mask, @venue, @charter,
 					@members, @volunteers, @funding, @guide_unit, @party_status, @party_members, @publish_contact,
@@ -323,10 +334,29 @@ func (db *DB) CreateFiling(ctx context.Context, scope portal.Scope, actor portal
 			ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK,
 			Detail: string(in.Kind) + " " + community + " " + strconv.Itoa(len(docs)) + " documents"})
 	})
-	if errors.Is(err, registry.ErrNotFiled) {
+	if errors.Is(err, registry.ErrNotFiled) || errors.Is(err, registry.ErrNotGuided) {
 		return 0, err
 	}
 	return id, translate(err)
+}
+
+// lockGuided locks the guided group a 成立备案 files on its own record, inside scope: it must still be the live
+// guided group of the filing's community, at the version the clerk started from (else ErrConflict).
+func lockGuided(ctx context.Context, tx pgx.Tx, scope portal.Scope, in registry.FilingInput) error {
+	var tier, status, community string
+	var version int
+	err := tx.QueryRow(ctx, `SELECT o.tier, o.status, o.community_code, o.version FROM organizations o
+		WHERE o.id = @id AND `+scopeOn("o")+` FOR UPDATE`, scopeArgs(scope, pgx.NamedArgs{"id": in.GuidedOrgID})).
+		Scan(&tier, &status, &community, &version)
+	switch {
+	case err != nil:
+		return err
+	case version != in.GuidedVersion:
+		return portal.ErrConflict
+	case registry.Tier(tier) != registry.TierGuided || !registry.Status(status).Live() || community != in.CommunityCode:
+		return registry.ErrNotGuided
+	}
+	return nil
 }
 
 func maskPhone(p string) string {
@@ -361,13 +391,13 @@ func lockFiling(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64, ve
 		       f.name_zihao, f.name_field, f.name_form, f.fields, f.nature, f.beneficiaries, f.founded_on,
 		       f.leader_name, f.leader_phone_enc, f.leader_id_enc, f.venue, f.charter, f.members, f.volunteers,
 		       f.funding, f.guide_unit, f.party_status, f.party_members, f.publish_contact, f.changes,
-		       f.cancel_on, f.reason, f.version
+		       f.cancel_on, f.reason, f.version, coalesce(f.guided_org_id, 0)
 		FROM filings f WHERE f.id = @id AND `+scopeOn("f")+` FOR UPDATE`,
 		scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&f.ID, &orgID, &f.TownCode, &f.CommunityCode, &kind,
 		&status, &f.NameParts.Prefix, &f.NameParts.Community, &f.NameParts.Zihao, &f.NameParts.Field,
 		&f.NameParts.Form, &f.Fields, &f.Nature, &f.Beneficiaries, &f.FoundedOn, &f.LeaderName, &f.phoneEnc,
 		&f.idEnc, &f.Venue, &f.Charter, &f.Members, &f.Volunteers, &f.Funding, &f.GuideUnit, &f.PartyStatus,
-		&f.PartyMembers, &f.PublishContact, &f.Changes, &f.CancelOn, &f.Reason, &f.Version)
+		&f.PartyMembers, &f.PublishContact, &f.Changes, &f.CancelOn, &f.Reason, &f.Version, &f.GuidedOrgID)
 	if err != nil {
 		return f, err
 	}
@@ -404,25 +434,15 @@ func (db *DB) ApproveFiling(ctx context.Context, scope portal.Scope, actor porta
 		}
 		switch f.Kind {
 		case registry.FilingEstablish:
-			phone, err := box.Open(f.phoneEnc, "leader_phone")
-			if err != nil {
-				return err
-			}
-			idNo, err := box.Open(f.idEnc, "leader_id")
-			if err != nil {
-				return err
-			}
 			if d.FilingNo, err = nextFilingNo(ctx, tx, f.TownCode); err != nil {
 				return err
 			}
-			d.OrgID, err = insertOrganization(ctx, tx, box, scope, actor, registry.OrgInput{
-				CommunityCode: f.CommunityCode, Tier: registry.TierFiled, LegalForm: rules.FormUnregistered,
-				NameParts: f.NameParts, FilingNo: d.FilingNo, Fields: f.Fields, Nature: f.Nature,
-				Beneficiaries: f.Beneficiaries, FoundedOn: f.FoundedOn, LeaderName: f.LeaderName,
-				LeaderPhone: phone, LeaderID: idNo, Venue: f.Venue, Charter: f.Charter, Members: f.Members,
-				Volunteers: f.Volunteers, Funding: f.Funding, GuideUnit: f.GuideUnit, PartyStatus: f.PartyStatus,
-				PartyMembers: f.PartyMembers, PublishContact: f.PublishContact})
-			if err != nil {
+			if f.GuidedOrgID != 0 {
+				d.OrgID = f.GuidedOrgID
+				if err := fileGuidedRecord(ctx, tx, scope, actor, f.Filing, d.FilingNo); err != nil {
+					return err
+				}
+			} else if d.OrgID, err = insertFiledOrganization(ctx, tx, box, scope, actor, f, d.FilingNo); err != nil {
 				return err
 			}
 			if err := insertEvent(ctx, tx, actor, d.OrgID, f.CommunityCode, "filed", "", d.FilingNo, ""); err != nil {

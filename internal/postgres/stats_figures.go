@@ -85,9 +85,6 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	}
 	args := statArgs(d, q, s.Children, pilots)
 	now := time.Now()
-	if err := db.ensurePreviousSnapshot(ctx, now); err != nil {
-		return s, err
-	}
 	// The figures' statements go to PostgreSQL as one batch, read in the order queued: each reads a few rows of
 	// kept counts, so a round trip per statement cost more than the statement (a page sent 15).
 	b := &pgx.Batch{}

@@ -170,19 +170,6 @@ func (db *DB) TakeStatSnapshot(ctx context.Context, month time.Time) error {
 	return translate(err)
 }
 
-// ensurePreviousSnapshot takes the snapshot of the month before now's (北京时间) when that month has none: the
-// first statistics page of a month keeps the state the last month ended with, if nothing took it at its end.
-func (db *DB) ensurePreviousSnapshot(ctx context.Context, now time.Time) error {
-	prev := monthOf(now).AddDate(0, -1, 0)
-	var has bool
-	if err := db.pool(planFresh).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM stat_month_snapshots WHERE month = $1)`,
-		prev).Scan(&has); err != nil || has {
-		return translate(err)
-	}
-	_, err := db.pool(planFresh).Exec(ctx, snapshotStatement, pgx.NamedArgs{"month": prev})
-	return translate(err)
-}
-
 // BackfillStatSnapshots writes, for every month from 2021 to the one before now's that has no snapshot, each
 // community's state rebuilt from the organizations' founding and status dates: a group counts from the month it
 // was founded (or recorded), until the month it was dissolved; 活动异常 and 党建 are taken as they are now, from

@@ -64,9 +64,13 @@ func FormatFilingNo(year int, townCode string, seq int) string {
 // are sealed and masked here. For 成立备案 every organization field applies; for 变更备案 only the items named in
 // Changes (a blank phone or ID means "unchanged"); for 注销备案 CancelOn and Reason.
 type FilingInput struct {
-	Kind           FilingKind
-	OrgID          int64  // 变更 and 注销: the organization
-	CommunityCode  string // 成立: the community the group belongs to
+	Kind          FilingKind
+	OrgID         int64  // 变更 and 注销: the organization
+	CommunityCode string // 成立: the community the group belongs to
+	// 成立 of a group the committee already records (村居指导): its record, which approval moves up to 镇街备案,
+	// and the record's version the clerk started from (a different one at submission is a conflict).
+	GuidedOrgID    int64
+	GuidedVersion  int
 	NameParts      rules.NameParts
 	Fields         []string
 	Nature         string
@@ -156,6 +160,8 @@ type Filing struct {
 	DecidedAt           *time.Time
 	SelfDecided         bool // decided by its submitter, the town's single active officer
 	Version             int
+	GuidedOrgID         int64  // a 成立备案 of a guided group already recorded: its record, 0 otherwise
+	GuidedOrgName       string // that record's name
 }
 
 // FilingFilter narrows the filing list. Town and Community must lie inside the caller's scope (the handler
@@ -204,6 +210,8 @@ type FiledOrg struct {
 var (
 	ErrOpenFiling = errors.New("the organization has a filing awaiting review")
 	ErrNotFiled   = errors.New("the organization is not a live filed organization")
+	// ErrNotGuided: a 成立备案 named a record that is not (or no longer) a live guided group.
+	ErrNotGuided = errors.New("the organization is not a live guided group")
 )
 
 // Decision is the outcome of approving a filing.

@@ -164,6 +164,8 @@ func EventLabel(kind string) string {
 		return "变更登记"
 	case "document_added":
 		return "上传材料"
+	case "transferred": // issue 13: transfer between communities
+		return "迁移"
 	}
 	return kind
 }

@@ -95,7 +95,8 @@ func handleFilingDocument(db filingDocumentStore, up *uploads.Store, rs *respond
 type filingCreator interface {
 	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
 	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
-	NameInUse(ctx context.Context, scope portal.Scope, name string) (bool, error)
+	NameInUse(ctx context.Context, scope portal.Scope, name string, except int64) (bool, error)
+	Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error)
 	CreateFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error)
 }
 
@@ -126,8 +127,15 @@ func handleFilingNew(db filingCreator, paths web.Paths, rs *responder) http.Hand
 			rs.serverError(w, r, err)
 			return
 		}
+		g, ok := guidedToFile(w, r, db, r.URL.Query().Get("org"), rs)
+		if !ok {
+			return
+		}
 		v := web.NewFilingForm(web.NewPage("新建成立备案", a, base, ""), base, "渝北区"+town.Name,
 			filingCommunityOptions(communities, ""), rules.FormUnregistered.Forms())
+		if g != nil {
+			prefillGuided(&v, *g, paths, communities)
+		}
 		rs.render(w, r, http.StatusOK, web.FilingFormPage(v))
 	}
 }
@@ -176,11 +184,22 @@ func handleFilingCreate(db filingCreator, up *uploads.Store, paths web.Paths, rs
 		f := newForm(r)
 		v := web.NewFilingForm(web.NewPage("新建成立备案", a, base, ""), base, "渝北区"+town.Name, nil,
 			rules.FormUnregistered.Forms())
+		g, ok := guidedToFile(w, r, db, f.value("guided_org"), rs)
+		if !ok {
+			return
+		}
+		if g != nil {
+			// A guided group is filed in its own community, on its own record, at the version the clerk saw.
+			communities = guidedCommunity(*g, communities)
+			v.Guided = web.GuidedFiling{ID: g.ID, Version: f.version("guided_version"), Name: g.Name,
+				Href: paths.Org(g.ID)}
+		}
 		in := readFilingEstablish(f, &v, town, communities)
+		in.GuidedOrgID, in.GuidedVersion = v.Guided.ID, v.Guided.Version
 		files := checkFilingDocs(up, r.MultipartForm, f.Problems)
 		if f.OK() {
 			name := rules.ComposeName(in.NameParts)
-			taken, err := db.NameInUse(r.Context(), scope, name)
+			taken, err := db.NameInUse(r.Context(), scope, name, in.GuidedOrgID)
 			if err != nil {
 				rs.serverError(w, r, err)
 				return
@@ -345,9 +364,15 @@ func storeFiling(r *http.Request, db filingCreator, up *uploads.Store, in regist
 	id, err := db.CreateFiling(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in, docs)
 	if err != nil {
 		filingRemoveUploads(up, stored)
-		if errors.Is(err, portal.ErrNotFound) {
+		switch {
+		case errors.Is(err, portal.ErrNotFound):
 			problems.Add("community", "请选择本镇街的社区（村）")
 			return 0, nil
+		case errors.Is(err, registry.ErrOpenFiling):
+			problems.Add("community", "该村居指导组织已有待审核的成立备案，请先办结后再提交")
+			return 0, nil
+		case errors.Is(err, registry.ErrNotGuided):
+			return 0, portal.ErrConflict // ended or moved up since the form was opened
 		}
 	}
 	return id, err
@@ -577,7 +602,7 @@ func handleFilingApprove(db filingDecider, paths web.Paths, rs *responder) http.
 		}
 		d, err := db.ApproveFiling(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
 			newForm(r).version("version"))
-		if errors.Is(err, registry.ErrNameTaken) || errors.Is(err, registry.ErrOwnFiling) {
+		if errors.Is(err, registry.ErrNameTaken) || errors.Is(err, registry.ErrOwnFiling) || errors.Is(err, registry.ErrNotGuided) {
 			v, derr := filingDetail(r.Context(), db, a, base, id, true, "")
 			if derr != nil {
 				rs.fail(w, r, derr)
@@ -585,6 +610,8 @@ func handleFilingApprove(db filingDecider, paths web.Paths, rs *responder) http.
 			}
 			if errors.Is(err, registry.ErrOwnFiling) {
 				v.Problems["decision"] = msgOwnFiling
+			} else if errors.Is(err, registry.ErrNotGuided) {
+				v.Problems["decision"] = msgNotGuided
 			} else {
 				v.Problems["name"] = "区内已有同名的组织，不能准予备案。请退回并说明需更换名称。"
 			}

@@ -95,6 +95,11 @@ func (s *Server) routes() http.Handler {
 			// Issue 17: the district's 变更登记 of a registered group.
 			d.get("/orgs/{id}/registration", portal.ChangeRegistration, handleRegistrationChangeForm(s.db, dp, s.resp))
 			d.post("/orgs/{id}/registration", portal.ChangeRegistration, handleRegistrationChange(s.db, dp, s.resp))
+			// Issue 13: transfer between communities, one group or a whole community's.
+			d.get("/orgs/{id}/transfer", portal.TransferOrgs, handleOrgTransferForm(s.db, dp, s.resp))
+			d.post("/orgs/{id}/transfer", portal.TransferOrgs, handleOrgTransfer(s.db, dp, s.resp))
+			d.get("/orgs/move-community", portal.TransferOrgs, handleCommunityMoveForm(s.db, dp, s.resp))
+			d.post("/orgs/move-community", portal.TransferOrgs, handleCommunityMove(s.db, dp, s.resp))
 
 			d.get("/filings", portal.ViewFilings, handleFilingList(s.db, dp, false, s.resp))
 			d.get("/filings/export.xlsx", portal.ViewFilings, handleFilingExport(s.db, dp, exportXLSX, s.resp))
@@ -219,6 +224,11 @@ func (s *Server) routes() http.Handler {
 			t.get("/orgs/import/template.xlsx", portal.ImportOrgs, handleOrgImportTemplate(s.db, s.resp))
 			t.get("/orgs/import/jobs/{id}", portal.ImportOrgs, handleOrgImportJob(s.db, tp, s.resp))
 			t.post("/orgs/import/jobs/{id}/confirm", portal.ImportOrgs, handleOrgImportConfirm(s.db, s.imports, tp, s.resp))
+			// Issue 13: transfer between communities, one group or a whole community's.
+			t.get("/orgs/{id}/transfer", portal.TransferOrgs, handleOrgTransferForm(s.db, tp, s.resp))
+			t.post("/orgs/{id}/transfer", portal.TransferOrgs, handleOrgTransfer(s.db, tp, s.resp))
+			t.get("/orgs/move-community", portal.TransferOrgs, handleCommunityMoveForm(s.db, tp, s.resp))
+			t.post("/orgs/move-community", portal.TransferOrgs, handleCommunityMove(s.db, tp, s.resp))
 
 			t.get("/filings", portal.ViewFilings, handleFilingList(s.db, tp, true, s.resp))
 			t.get("/filings/export.xlsx", portal.ViewFilings, handleFilingExport(s.db, tp, exportXLSX, s.resp))

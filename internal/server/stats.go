@@ -17,6 +17,7 @@ import (
 
 type statsReader interface {
 	Stats(ctx context.Context, scope portal.Scope, q registry.StatQuery) (registry.Stats, error)
+	PartyMeetingStats(ctx context.Context, scope portal.Scope, code string, year int) (registry.PartyMeetingStats, error)
 }
 
 type statsExporter interface {
@@ -95,6 +96,12 @@ func handleStats(db statsReader, paths web.Paths, rs *responder) http.HandlerFun
 		links := web.StatsLinks{Base: base, Own: a.DivisionCode, Division: s.Division.Code, Query: s.Query,
 			Sort: web.ParseStatsSort(r.URL.Query().Get("sort"), r.URL.Query().Get("dir"))}
 		v := web.NewStatsView(web.NewPage("统计分析", a, base, takeFlashCtx(r)), s, links, targetsHref, problems, now)
+		pm, err := db.PartyMeetingStats(r.Context(), a.Scope(), s.Division.Code, s.Query.Period.Year) // 三会一课
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		v.PartyMeetings = web.NewPartyMeetingStatsView(pm)
 		status := http.StatusOK
 		if !problems.OK() {
 			status = http.StatusUnprocessableEntity

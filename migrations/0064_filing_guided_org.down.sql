@@ -1,0 +1,2 @@
+DROP INDEX filings_one_open_guided;
+ALTER TABLE filings DROP COLUMN guided_org_id;
