@@ -22,7 +22,8 @@ type openDataStore interface {
 
 func handleOpenDataPage(rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v := web.OpenDataView{Page: web.NewPage("开放数据", nil, "", ""), Datasets: registry.OpenDatasets}
+		v := web.OpenDataView{Page: web.NewPage("开放数据", nil, "", ""), Datasets: registry.OpenDatasets,
+			Disclosures: registry.OpenDisclosureDataset}
 		rs.render(w, r, http.StatusOK, web.OpenDataPage(v))
 	}
 }
