@@ -15,7 +15,7 @@ import (
 // The demo photos: after LoadDemoPhotos every published demo case and a few profiles show real pictures, served
 // as JPEGs that decode and carry no metadata segment (no Exif, no XMP); a second load adds nothing.
 func TestDemoPhotosShowOnPublicPages(t *testing.T) {
-	a := newApp(t, nil)
+	a := newApp(t, caseUploads(t))
 	ph := photos.New(a.cfg.UploadDir)
 	if loaded, err := seed.LoadDemoPhotos(t.Context(), a.db, ph); err != nil || !loaded {
 		t.Fatalf("load: %v %v", loaded, err)
