@@ -13,7 +13,7 @@ import (
 
 // OpenDisclosures calls fn with every revision of the disclosures in scope, oldest first, the superseded ones
 // included (marked by SupersededAt). Rows stream through eachRow, without the page's statement_timeout.
-func (db *DB) OpenDisclosures(ctx context.Context, scope portal.Scope, fn func(registry.OpenDisclosure) error) error {
+func (db *DB) OpenDisclosures(ctx context.Context, scope portal.Scope, fn func(registry.Disclosure) error) error {
 	if err := checkScope(scope); err != nil {
 		return err
 	}
@@ -29,8 +29,8 @@ func (db *DB) OpenDisclosures(ctx context.Context, scope portal.Scope, fn func(r
 	return err
 }
 
-func scanOpenDisclosure(row pgx.CollectableRow) (registry.OpenDisclosure, error) {
-	var d registry.OpenDisclosure
+func scanOpenDisclosure(row pgx.CollectableRow) (registry.Disclosure, error) {
+	var d registry.Disclosure
 	err := row.Scan(&d.ID, &d.No, &d.Revision, &d.SupersededAt, &d.CorrectionReason, &d.OrgID, (*string)(&d.Kind),
 		&d.Title, &d.DisclosedOn, &d.Body, &d.Lines, &d.PublishedAt)
 	return d, err

@@ -7,26 +7,9 @@ package registry
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
 )
-
-// OpenDisclosure is one revision of a disclosure as the open data carries it.
-type OpenDisclosure struct {
-	ID               int64
-	No               int64
-	Revision         int
-	SupersededAt     *time.Time
-	CorrectionReason string
-	OrgID            int64
-	Kind             DisclosureKind
-	Title            string
-	DisclosedOn      time.Time
-	Body             string
-	Lines            []DisclosureLine
-	PublishedAt      time.Time
-}
 
 // OpenDisclosureDataset is the disclosures table; not an HSDS table, so its columns fill no HSDS field, but it
 // joins the organizations table by organization_id.
@@ -59,7 +42,7 @@ type OpenDisclosureLine struct {
 }
 
 // OpenDisclosureLines are d's finance lines with amounts in 元.
-func OpenDisclosureLines(d OpenDisclosure) []OpenDisclosureLine {
+func OpenDisclosureLines(d Disclosure) []OpenDisclosureLine {
 	out := make([]OpenDisclosureLine, 0, len(d.Lines))
 	for _, l := range d.Lines {
 		out = append(out, OpenDisclosureLine{Side: l.Side, Category: l.Category, Amount: l.Amount.Plain()})
@@ -68,7 +51,7 @@ func OpenDisclosureLines(d OpenDisclosure) []OpenDisclosureLine {
 }
 
 // OpenDisclosureRecord is d's row of the disclosures table, in the order of its columns.
-func OpenDisclosureRecord(d OpenDisclosure, base, extract string) []string {
+func OpenDisclosureRecord(d Disclosure, base, extract string) []string {
 	status, superseded := "current", ""
 	if d.SupersededAt != nil {
 		status, superseded = "superseded", d.SupersededAt.In(portal.Beijing).Format("2006-01-02")

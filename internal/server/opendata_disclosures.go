@@ -15,7 +15,7 @@ import (
 )
 
 type openDisclosureStore interface {
-	OpenDisclosures(ctx context.Context, scope portal.Scope, fn func(registry.OpenDisclosure) error) error
+	OpenDisclosures(ctx context.Context, scope portal.Scope, fn func(registry.Disclosure) error) error
 }
 
 // handleOpenDisclosuresCSV streams every revision of every disclosure, one row each.
@@ -26,23 +26,31 @@ func handleOpenDisclosuresCSV(db openDisclosureStore, ps *publicScoper, baseURL 
 		if !ok {
 			return
 		}
-		streamOpenData(w, r, rs, "text/csv; charset=utf-8", "yubei-cso-"+d.Name+"-"+extract+".csv", func(out io.Writer) error {
-			table, err := export.NewCSV(out, d.Header())
-			if err != nil {
-				return err
-			}
-			cells := make([]any, len(d.Columns))
-			if err := db.OpenDisclosures(r.Context(), scope, func(x registry.OpenDisclosure) error {
-				for i, s := range registry.OpenDisclosureRecord(x, baseURL, extract) {
-					cells[i] = s
-				}
-				return table.Row(cells)
-			}); err != nil {
-				return err
-			}
-			return table.Close()
-		})
+		streamOpenCSV(w, r, rs, "yubei-cso-"+d.Name+"-"+extract+".csv", d.Header(),
+			func(fn func(registry.Disclosure) error) error { return db.OpenDisclosures(r.Context(), scope, fn) },
+			func(x registry.Disclosure) []string { return registry.OpenDisclosureRecord(x, baseURL, extract) })
 	}
+}
+
+// streamOpenCSV streams a CSV download of header and one row per record each gives, as record writes it.
+func streamOpenCSV[T any](w http.ResponseWriter, r *http.Request, rs *responder, filename string, header []string,
+	each func(func(T) error) error, record func(T) []string) {
+	streamOpenData(w, r, rs, "text/csv; charset=utf-8", filename, func(out io.Writer) error {
+		table, err := export.NewCSV(out, header)
+		if err != nil {
+			return err
+		}
+		cells := make([]any, len(header))
+		if err := each(func(x T) error {
+			for i, s := range record(x) {
+				cells[i] = s
+			}
+			return table.Row(cells)
+		}); err != nil {
+			return err
+		}
+		return table.Close()
+	})
 }
 
 // handleOpenDisclosuresJSON streams the same records as one JSON document; the keys are the dictionary's, and
@@ -65,7 +73,7 @@ func handleOpenDisclosuresJSON(db openDisclosureStore, ps *publicScoper, baseURL
 			bw.Write(head[:len(head)-1])
 			bw.WriteString(`,"` + d.Name + `":[`)
 			first := true
-			if err := db.OpenDisclosures(r.Context(), scope, func(x registry.OpenDisclosure) error {
+			if err := db.OpenDisclosures(r.Context(), scope, func(x registry.Disclosure) error {
 				if !first {
 					bw.WriteByte(',')
 				}
