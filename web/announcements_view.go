@@ -100,6 +100,8 @@ type AnnouncementView struct {
 	Paragraphs  []string
 	Files       []AnnouncementFileView
 	Withdrawn   string // the reason, once withdrawn
+	Updated     string // the day of the last 更正, "" when never corrected
+	Corrections CorrectionsView
 	CanWithdraw bool
 	Version     int
 	Reason      Field
@@ -110,7 +112,7 @@ type AnnouncementView struct {
 func NewAnnouncementView(p Page, a registry.Announcement, files []registry.AnnouncementFile, href, listHref string) AnnouncementView {
 	v := AnnouncementView{Page: p, Kind: a.Kind.Label(), ListHref: listHref, Href: href, Title: a.Title,
 		DocNo: a.DocNo, Author: a.AuthorName, Published: Date(a.PublishedAt), Paragraphs: CaseParagraphs(a.Body),
-		Version: a.Version}
+		Version: a.Version, Updated: UpdatedOn(a.CorrectedAt)}
 	if a.Withdrawn {
 		v.Withdrawn = a.Reason
 	}

@@ -130,6 +130,7 @@ type CaseDetailView struct {
 	Photos      []CasePhotoView
 	Steps       []NoticeStep
 	Version     int
+	Corrections CorrectionsView
 
 	CanDecide   bool // the district, while 待审核: 发布 and 退回
 	CanWithdraw bool // the district, while 已发布
@@ -195,6 +196,9 @@ func newCaseStep(e registry.CaseEvent) NoticeStep {
 	switch {
 	case e.From == "":
 		s.Action, s.Change = "提交", to
+		return s
+	case e.From == e.To:
+		s.Action, s.Change = "更正", to
 		return s
 	case e.To == registry.CaseSubmitted:
 		s.Action = "修改后重新提交"
@@ -274,6 +278,7 @@ type PublicCaseView struct {
 	Place      string
 	Series     string
 	Published  string
+	Updated    string // the day of the last 更正
 	Paragraphs []string
 	Photos     []CasePhotoView
 }
@@ -281,7 +286,8 @@ type PublicCaseView struct {
 // NewPublicCaseView formats a published case and its photos for everyone.
 func NewPublicCaseView(p Page, c registry.Case, photos []registry.CasePhoto) PublicCaseView {
 	v := PublicCaseView{Page: p, Title: c.Title, OrgName: c.OrgName, OrgHref: "/orgs/" + strconv.FormatInt(c.OrgID, 10),
-		Place: c.TownName + " " + c.CommunityName, Series: c.Series, Paragraphs: CaseParagraphs(c.Story)}
+		Place: c.TownName + " " + c.CommunityName, Series: c.Series, Paragraphs: CaseParagraphs(c.Story),
+		Updated: UpdatedOn(c.CorrectedAt)}
 	if c.PublishedAt != nil {
 		v.Published = Date(*c.PublishedAt)
 	}

@@ -326,5 +326,6 @@ func NewPublicCheckView(c registry.PublicCheck) PublicCheckView {
 // OpenDataView is the open-data page with its downloads and its data dictionary.
 type OpenDataView struct {
 	Page
-	Datasets []registry.OpenDataset
+	Datasets    []registry.OpenDataset
+	Disclosures registry.OpenDataset // 信息公开, its own table (openDataDisclosures)
 }

@@ -269,6 +269,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"公开名录搜索 " + strconv.Itoa(len(searches)) + " 个词轮换", searches[0], "", 8},
 		{"公开组织主页 " + strconv.Itoa(len(profiles)) + " 个轮换", profiles[0], "", 8},
 	}...)
+	// Issue 14: the public cases list and a case page, the notices list, and the disclosures download.
+	contentPages, err := publicContentPages(dbURL)
+	if err != nil {
+		return err
+	}
+	pages = append(pages, contentPages...)
 	if pages, err = choosePages(pages, *only); err != nil {
 		return err
 	}

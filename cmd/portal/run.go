@@ -21,6 +21,7 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/pgcluster"
+	"github.com/yubei-cso/portal/internal/photos"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
@@ -212,6 +213,12 @@ func loadDemo(ctx context.Context, db *postgres.DB, cfg config.Config, stdout io
 	}
 	if err := seed.LoadDemoMaterials(ctx, db, uploads.New(cfg.UploadDir)); err != nil {
 		return fmt.Errorf("loading demo training materials: %w", err)
+	}
+	// The demo cases' and activities' photos, stored in the portal's own upload folder.
+	if loaded, err = seed.LoadDemoPhotos(ctx, db, photos.New(cfg.UploadDir)); err != nil {
+		return fmt.Errorf("loading demo photos: %w", err)
+	} else if loaded {
+		fmt.Fprintln(stdout, "demo photos loaded")
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ import (
 
 const announcementColumns = `a.id, a.kind, coalesce(a.town_code, '') AS town_code, a.author_code,
 	CASE WHEN au.level = 'district' THEN au.name || '民政局' ELSE au.name END AS author_name, a.title, a.doc_no,
-	a.body, a.status = 'withdrawn' AS withdrawn, a.reason, a.published_at, a.withdrawn_at,
+	a.body, a.status = 'withdrawn' AS withdrawn, a.reason, a.published_at, a.withdrawn_at, a.corrected_at,
 	(SELECT count(*) FROM announcement_files f WHERE f.announcement_id = a.id)::int AS files, a.version`
 
 const announcementFrom = `FROM announcements a JOIN divisions au ON au.code = a.author_code`

@@ -18,7 +18,7 @@ import (
 
 const caseColumns = `c.id, c.org_id, o.name AS org_name, c.town_code, t.name AS town_name, c.community_code,
 	cm.name AS community_name, c.author_code, au.name AS author_name, c.title, c.series, c.story, c.status,
-	c.reason, c.submitted_at, c.updated_at, c.published_at,
+	c.reason, c.submitted_at, c.updated_at, c.published_at, c.corrected_at,
 	(SELECT count(*) FROM typical_case_photos p WHERE p.case_id = c.id)::int AS photos, c.version`
 
 const caseFrom = `FROM typical_cases c
@@ -45,6 +45,7 @@ type caseRow struct {
 	SubmittedAt   time.Time
 	UpdatedAt     time.Time
 	PublishedAt   *time.Time
+	CorrectedAt   *time.Time
 	Photos        int
 	Version       int
 }
@@ -54,7 +55,7 @@ func (r caseRow) value() registry.Case {
 		CommunityCode: r.CommunityCode, CommunityName: r.CommunityName, AuthorCode: r.AuthorCode,
 		AuthorName: r.AuthorName, Title: r.Title, Series: r.Series, Story: r.Story,
 		Status: registry.CaseStatus(r.Status), Reason: r.Reason, SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt,
-		PublishedAt: r.PublishedAt, Photos: r.Photos, Version: r.Version}
+		PublishedAt: r.PublishedAt, CorrectedAt: r.CorrectedAt, Photos: r.Photos, Version: r.Version}
 }
 
 func collectCases(rows pgx.Rows) ([]registry.Case, error) {

@@ -85,6 +85,7 @@ type Announcement struct {
 	Reason      string
 	PublishedAt time.Time
 	WithdrawnAt *time.Time
+	CorrectedAt *time.Time // the last 更正, nil when never corrected
 	Files       int
 	Version     int
 }

@@ -111,6 +111,7 @@ type Case struct {
 	SubmittedAt   time.Time
 	UpdatedAt     time.Time
 	PublishedAt   *time.Time
+	CorrectedAt   *time.Time // the district's last 更正 of the published text, nil when never corrected
 	Photos        int
 	Version       int
 }

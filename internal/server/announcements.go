@@ -25,6 +25,7 @@ func (s *Server) announcementRoutes(a area, paths web.Paths, up *uploads.Store) 
 	a.get("/announcements/{id}", portal.ViewAnnouncements, handleAnnouncementShow(s.db, paths, s.resp))
 	a.post("/announcements/{id}/withdraw", portal.PublishAnnouncements, handleAnnouncementWithdraw(s.db, paths, s.resp))
 	a.get("/announcements/{id}/documents/{fileID}", portal.ViewAnnouncements, handleAnnouncementFile(s.db, nil, "", up, s.resp))
+	s.announcementCorrectionRoutes(a, paths)
 }
 
 // announcementListLimit is a signed-in list's page.
@@ -174,6 +175,7 @@ func handleAnnouncementPublish(db announcementPublisher, up *uploads.Store, path
 type announcementReader interface {
 	Announcement(ctx context.Context, scope portal.Scope, id int64) (registry.Announcement, error)
 	AnnouncementFiles(ctx context.Context, scope portal.Scope, id int64, published bool) ([]registry.AnnouncementFile, error)
+	AnnouncementRevisions(ctx context.Context, scope portal.Scope, id int64) ([]registry.Revision, error)
 }
 
 func announcementPage(r *http.Request, db announcementReader, paths web.Paths) (web.AnnouncementView, registry.Announcement, error) {
@@ -194,7 +196,8 @@ func announcementPage(r *http.Request, db announcementReader, paths web.Paths) (
 	v := web.NewAnnouncementView(web.NewPage(x.Title, a, base, takeFlashCtx(r)), x, files,
 		base+"/"+strconv.FormatInt(id, 10), base)
 	v.CanWithdraw = !x.Withdrawn && x.AuthorCode == a.Scope().Division && portal.Allowed(*a, portal.PublishAnnouncements)
-	return v, x, nil
+	v.Corrections, err = announcementCorrections(r.Context(), db, a.Scope(), x, v.CanWithdraw, v.Href)
+	return v, x, err
 }
 
 func handleAnnouncementShow(db announcementReader, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -213,7 +216,8 @@ type announcementWithdrawer interface {
 	WithdrawAnnouncement(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, reason string) error
 }
 
-// handleAnnouncementWithdraw is the publisher's 撤回, with a reason and the version it saw.
+// handleAnnouncementWithdraw is the publisher's 撤回, with a reason and the version it saw; the first post shows
+// a confirmation page, and only its post (confirmed=1) withdraws.
 func handleAnnouncementWithdraw(db announcementWithdrawer, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -241,6 +245,11 @@ func handleAnnouncementWithdraw(db announcementWithdrawer, paths web.Paths, rs *
 		if !f.OK() {
 			v.Reason.Problem, v.Problems = f.Problems["reason"], f.Problems
 			rs.render(w, r, http.StatusUnprocessableEntity, web.AnnouncementPage(v))
+			return
+		}
+		if f.raw("confirmed") != "1" {
+			// The confirmation step, a page of its own: nothing is written until its button is pressed.
+			rs.render(w, r, http.StatusOK, web.AnnouncementWithdrawConfirmPage(v))
 			return
 		}
 		if err := db.WithdrawAnnouncement(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), x.ID, version, v.Reason.Value); err != nil {

@@ -93,7 +93,17 @@ func TestAnnouncementPublishReadWithdraw(t *testing.T) {
 	if res := anon.get("/policies/" + tid); res.StatusCode != 200 {
 		t.Fatalf("refused withdrawals took it down: %d", res.StatusCode)
 	}
-	if res := town.post(tHref+"/withdraw", url.Values{"version": {"1"}, "reason": {"错发"}}); res.StatusCode != http.StatusSeeOther {
+	// The first post only asks: a page naming what is withdrawn and why, whose button posts the confirmation.
+	res = town.post(tHref+"/withdraw", url.Values{"version": {"1"}, "reason": {"错发"}})
+	confirm := res.doc(t).Find("#withdraw-confirm")
+	if res.StatusCode != 200 || !strings.Contains(confirm.Text(), "镇街扶持办法") || !strings.Contains(confirm.Text(), "错发") ||
+		confirm.Find(`input[name="confirmed"][value="1"]`).Length() != 1 || confirm.Find(`input[name="version"][value="1"]`).Length() != 1 {
+		t.Fatalf("no confirmation page: %d", res.StatusCode)
+	}
+	if res := anon.get("/policies/" + tid); res.StatusCode != 200 {
+		t.Fatalf("asking for the confirmation took it down: %d", res.StatusCode)
+	}
+	if res := town.post(tHref+"/withdraw", url.Values{"version": {"1"}, "reason": {"错发"}, "confirmed": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw: %d", res.StatusCode)
 	}
 	if res := anon.get("/policies/" + tid); res.StatusCode != http.StatusNotFound {

@@ -31,6 +31,7 @@ func (s *Server) caseRoutes(a area, paths web.Paths, ph *photos.Store) {
 		a.post("/cases/{id}/return", portal.DecideCases, handleCaseDecide(s.db, paths, registry.CaseReturned, s.resp))
 		a.post("/cases/{id}/withdraw", portal.DecideCases, handleCaseDecide(s.db, paths, registry.CaseWithdrawn, s.resp))
 	}
+	s.caseCorrectionRoutes(a, paths)
 }
 
 type caseLister interface {
@@ -194,6 +195,7 @@ type caseReader interface {
 	Case(ctx context.Context, scope portal.Scope, id int64) (registry.Case, error)
 	CaseEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.CaseEvent, error)
 	CasePhotos(ctx context.Context, scope portal.Scope, id int64, published bool) ([]registry.CasePhoto, error)
+	CaseRevisions(ctx context.Context, scope portal.Scope, id int64) ([]registry.Revision, error)
 }
 
 // caseDetail reads a case inside the caller's scope and builds its page.
@@ -221,7 +223,8 @@ func caseDetail(r *http.Request, db caseReader, paths web.Paths) (web.CaseDetail
 	v.CanDecide = decide && c.Status == registry.CaseSubmitted
 	v.CanWithdraw = decide && c.Status == registry.CasePublished
 	v.CanEdit = portal.Allowed(*a, portal.WriteCases) && c.Status == registry.CaseReturned && c.AuthorCode == a.Scope().Division
-	return v, c, nil
+	v.Corrections, err = caseCorrections(r.Context(), db, a.Scope(), c, v.CanWithdraw, v.Href)
+	return v, c, err
 }
 
 func handleCaseShow(db caseReader, paths web.Paths, rs *responder) http.HandlerFunc {

@@ -45,6 +45,8 @@ var publicRouteAccess = map[string]access{
 	"GET /open-data/services.csv":       public,
 	"GET /open-data/locations.csv":      public,
 	"GET /open-data/organizations.json": public,
+	"GET /open-data/disclosures.csv":    public,
+	"GET /open-data/disclosures.json":   public,
 	"GET /account/password":             signedIn,
 	"POST /account/password":            signedIn,
 

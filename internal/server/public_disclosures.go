@@ -139,6 +139,7 @@ func readDisclosureForm(f *form, v *web.DisclosureFormView, kind registry.Disclo
 	if on != nil {
 		in.DisclosedOn = *on
 	}
+	typed := 0 // amounts typed, readable or not
 	if kind == registry.DisclosureFinance {
 		read := func(list []web.MoneyInput, side string) {
 			for i := range list {
@@ -147,6 +148,7 @@ func readDisclosureForm(f *form, v *web.DisclosureFormView, kind registry.Disclo
 				if m.Value == "" {
 					continue
 				}
+				typed++
 				amount, ok := registry.ParseYuan(m.Value)
 				if !ok || amount > registry.DisclosureAmountMax {
 					f.Problems.Add(m.Name, m.Category+"应为 0 至 10 亿元之间的金额，最多两位小数，如 3500 或 1200.50")
@@ -161,6 +163,9 @@ func readDisclosureForm(f *form, v *web.DisclosureFormView, kind registry.Disclo
 	today := time.Now().In(beijing)
 	y, m, d := today.Date()
 	for k, msg := range in.Validate(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) {
+		if k == "lines" && len(in.Lines) == 0 && typed > 0 {
+			continue // the amount typed has its own message at its input; "请至少填写一项" would be wrong
+		}
 		f.Problems.Add(k, msg)
 	}
 	return in

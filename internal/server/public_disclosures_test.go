@@ -62,6 +62,13 @@ func TestDisclosureFormBadInputThenCorrection(t *testing.T) {
 	if res := c.post(base, empty); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find("#lines .msg").Text(), "至少填写一项") {
 		t.Fatalf("no lines: %d", res.StatusCode)
 	}
+	// One amount typed, unreadable: its own message, not "请至少填写一项".
+	oneBad := url.Values{"kind": {"finance"}, "title": {"2025年度收支情况"}, "disclosed_on": {"2025-12-31"}, "income-0": {"abc"}}
+	res = c.post(base, oneBad)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "income-0"), "会费应为") ||
+		strings.Contains(res.doc(t).Find("#lines").Text(), "至少填写一项") {
+		t.Fatalf("one unreadable amount: %d %q", res.StatusCode, res.doc(t).Find("#lines").Text())
+	}
 	if a.count(`SELECT count(*) FROM org_disclosures`) != before {
 		t.Fatal("a refused disclosure was written")
 	}

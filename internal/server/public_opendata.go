@@ -22,7 +22,8 @@ type openDataStore interface {
 
 func handleOpenDataPage(rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v := web.OpenDataView{Page: web.NewPage("开放数据", nil, "", ""), Datasets: registry.OpenDatasets}
+		v := web.OpenDataView{Page: web.NewPage("开放数据", nil, "", ""), Datasets: registry.OpenDatasets,
+			Disclosures: registry.OpenDisclosureDataset}
 		rs.render(w, r, http.StatusOK, web.OpenDataPage(v))
 	}
 }
@@ -38,23 +39,9 @@ func handleOpenDataCSV(db openDataStore, ps *publicScoper, baseURL, dataset stri
 		if !ok {
 			return
 		}
-		streamOpenData(w, r, rs, "text/csv; charset=utf-8", "yubei-cso-"+d.Name+"-"+extract+".csv", func(out io.Writer) error {
-			table, err := export.NewCSV(out, d.Header())
-			if err != nil {
-				return err
-			}
-			cells := make([]any, len(d.Columns))
-			err = db.OpenData(r.Context(), scope, func(o registry.OpenOrg) error {
-				for i, s := range registry.OpenRecord(d.Name, o, baseURL, extract) {
-					cells[i] = s
-				}
-				return table.Row(cells)
-			})
-			if err != nil {
-				return err
-			}
-			return table.Close()
-		})
+		streamOpenCSV(w, r, rs, "yubei-cso-"+d.Name+"-"+extract+".csv", d.Header(),
+			func(fn func(registry.OpenOrg) error) error { return db.OpenData(r.Context(), scope, fn) },
+			func(o registry.OpenOrg) []string { return registry.OpenRecord(d.Name, o, baseURL, extract) })
 	}
 }
 

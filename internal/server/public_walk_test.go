@@ -158,7 +158,7 @@ func TestNoPersonalDataOnPublicPages(t *testing.T) {
 	if photos < 2 {
 		t.Errorf("the walk fetched %d photos, want the published photo and its thumbnail", photos)
 	}
-	if profiles != orgs || divisions != communities || downloads != 4 {
+	if profiles != orgs || divisions != communities || downloads != 6 {
 		t.Errorf("the walk reached %d of %d profiles, %d of %d division pages, %d downloads", profiles, orgs,
 			divisions, communities, downloads)
 	}

@@ -58,6 +58,8 @@ func (s *Server) routes() http.Handler {
 			r.Get("/open-data/"+d.Name+".csv", handleOpenDataCSV(s.db, ps, s.cfg.BaseURL, d.Name, s.resp))
 		}
 		r.Get("/open-data/organizations.json", handleOpenDataJSON(s.db, ps, s.cfg.BaseURL, s.resp))
+		r.Get("/open-data/disclosures.csv", handleOpenDisclosuresCSV(s.db, ps, s.cfg.BaseURL, s.resp))
+		r.Get("/open-data/disclosures.json", handleOpenDisclosuresJSON(s.db, ps, s.cfg.BaseURL, s.resp))
 		r.Get("/cases/{id}/photos/{photoID}", handleCasePhoto(s.db, ps, ph, false, s.resp))
 		r.Get("/cases/{id}/photos/{photoID}/thumb", handleCasePhoto(s.db, ps, ph, true, s.resp))
 		r.Get("/announcements/{id}/documents/{fileID}", handleAnnouncementFile(s.db, ps, registry.KindNotice, up, s.resp))
