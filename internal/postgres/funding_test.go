@@ -60,17 +60,21 @@ func TestContractPaymentsNeverExceedAmount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pay := func(s string) error {
-		return db.AddPayment(ctx, cultTown, cultClerk, id, registry.PaymentInput{PaidOn: day(2023, 3, 1), Amount: yuan(t, s)})
+	pay := func(seen int, s string) error {
+		return db.AddPayment(ctx, cultTown, cultClerk, id, seen, registry.PaymentInput{PaidOn: day(2023, 3, 1), Amount: yuan(t, s)})
 	}
-	if err := pay("20000.05"); err != nil {
+	if err := pay(0, "20000.05"); err != nil {
 		t.Fatal(err)
 	}
-	if err := pay("30000.06"); !errors.Is(err, registry.ErrPaymentBeyondContract) {
+	if err := pay(1, "30000.06"); !errors.Is(err, registry.ErrPaymentBeyondContract) {
 		t.Fatalf("payment beyond the amount: %v", err)
 	}
-	// two clerks paying the remainder at once: exactly one payment
-	if won := race(t, registry.ErrPaymentBeyondContract, func(int) error { return pay("30000.05") }); won != 1 {
+	// the same form posted again (its token says no payment was listed) writes nothing
+	if err := pay(0, "10"); !errors.Is(err, portal.ErrConflict) {
+		t.Fatalf("payment from a stale form: %v", err)
+	}
+	// two clerks posting the remainder from the same page at once: exactly one payment
+	if won := race(t, portal.ErrConflict, func(int) error { return pay(1, "30000.05") }); won != 1 {
 		t.Fatalf("%d payments of the remainder, want 1", won)
 	}
 	c, err := db.Contract(ctx, cultTown, id)
@@ -80,7 +84,7 @@ func TestContractPaymentsNeverExceedAmount(t *testing.T) {
 	if _, err := db.Contract(ctx, cultTown2, id); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("another town: %v", err)
 	}
-	if err := db.AddPayment(ctx, cultTown2, cultClerk2, id, registry.PaymentInput{PaidOn: day(2023, 3, 1), Amount: yuan(t, "1")}); !errors.Is(err, portal.ErrNotFound) {
+	if err := db.AddPayment(ctx, cultTown2, cultClerk2, id, 2, registry.PaymentInput{PaidOn: day(2023, 3, 1), Amount: yuan(t, "1")}); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("another town paying: %v", err)
 	}
 	if _, err := db.Contract(ctx, cultDistrict, id); err != nil {

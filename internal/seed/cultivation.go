@@ -180,12 +180,12 @@ func loadTownMoney(ctx context.Context, db *postgres.DB, scope portal.Scope, act
 		if err != nil {
 			return err
 		}
-		if err := db.AddPayment(ctx, scope, actor, id, registry.PaymentInput{PaidOn: demoDay(in.StartsOn.Year(), in.StartsOn.Month()+1, 5),
+		if err := db.AddPayment(ctx, scope, actor, id, 0, registry.PaymentInput{PaidOn: demoDay(in.StartsOn.Year(), in.StartsOn.Month()+1, 5),
 			Amount: demoYuan(registry.Fen(int64(in.Amount.Fen) / 2).Plain()), Note: "首期款"}); err != nil {
 			return err
 		}
 		if i == 0 {
-			if err := db.AddPayment(ctx, scope, actor, id, registry.PaymentInput{PaidOn: demoDay(2026, 1, 10),
+			if err := db.AddPayment(ctx, scope, actor, id, 1, registry.PaymentInput{PaidOn: demoDay(2026, 1, 10),
 				Amount: demoYuan((in.Amount.Fen - in.Amount.Fen/2).Plain()), Note: "尾款"}); err != nil {
 				return err
 			}

@@ -37,7 +37,7 @@ type contractStore interface {
 	Payments(ctx context.Context, contractID int64) ([]registry.Payment, error)
 	CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error)
 	ContractDocuments(ctx context.Context, contractID int64) ([]registry.CultivationDocument, error)
-	AddPayment(ctx context.Context, scope portal.Scope, actor portal.Actor, contractID int64, in registry.PaymentInput) error
+	AddPayment(ctx context.Context, scope portal.Scope, actor portal.Actor, contractID int64, seen int, in registry.PaymentInput) error
 	AcceptContract(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.AcceptanceInput) error
 	contractMatchReader
 }
@@ -256,12 +256,21 @@ func handlePaymentAdd(db contractStore, paths web.Paths, rs *responder) http.Han
 			rs.fail(w, r, err)
 			return
 		}
+		if !v.CanManage {
+			rs.notFound(w, r)
+			return
+		}
 		f := newForm(r)
+		seen := f.version("payments") // the form's token: how many payments its page listed
+		if seen != len(v.Payments) {
+			rs.conflict(w, r)
+			return
+		}
 		in := registry.PaymentInput{Amount: registry.ReadAmount(f.value("amount")), Note: f.value("note")}
 		v.PaidOn.Value, in.PaidOn = formDay(f, "paid_on", "支付日期")
 		addProblems(f, in.Validate(c.Amount-c.Paid))
 		if f.OK() {
-			err = db.AddPayment(r.Context(), a.Scope(), actorOf(r, a), c.ID, in)
+			err = db.AddPayment(r.Context(), a.Scope(), actorOf(r, a), c.ID, seen, in)
 			switch {
 			case err == nil:
 				putFlash(r, "已登记支付 "+in.Amount.Fen.String()+" 元。")
