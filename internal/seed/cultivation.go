@@ -230,6 +230,12 @@ func loadDemoRounds(ctx context.Context, db *postgres.DB, district portal.Scope)
 	if err != nil {
 		return err
 	}
+	// The demo towns review both district rounds (each round is at its first version here).
+	for _, round := range []int64{closed, open} {
+		if err := db.SetRoundReviewers(ctx, district, system, round, 1, cultivationTowns); err != nil {
+			return err
+		}
+	}
 	projects := []struct{ theme, project string }{{"邻里守望", "“银龄互助”邻里守望计划"}, {"共建共治共享", "小区自管会议事能力提升"},
 		{"共创平安", "“平安楼栋”志愿巡逻"}, {"文化铸魂", "村晚文艺队培育"}}
 	for i, town := range cultivationTowns {

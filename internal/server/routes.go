@@ -183,6 +183,7 @@ func (s *Server) routes() http.Handler {
 			d.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundPage(s.db, dp, s.resp))
 			d.get("/funding/rounds/{id}/applications.xlsx", portal.ViewFunding, handleRoundExport(s.db, s.resp))
 			d.post("/funding/rounds/{id}/status", portal.ManageFunding, handleRoundStatus(s.db, dp, s.resp))
+			d.post("/funding/rounds/{id}/reviewers", portal.ManageFunding, handleRoundReviewers(s.db, dp, s.resp)) // issue 15: named reviewers
 			d.post("/funding/rounds/{id}/applications/{appID}/close", portal.ManageFunding, handleVentureFollowUp(s.db, dp, true, s.resp))
 			d.post("/funding/rounds/{id}/applications/{appID}/scores", portal.ReviewVenture, handleScore(s.db, dp, s.resp))
 			d.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, dp, s.resp))
