@@ -37,6 +37,8 @@ type PlatformListView struct {
 	NewHref     string // "" when the tier keeps no platforms of its own here
 	KindOptions []Option
 	Rows        []PlatformRow
+	// ContactsHref lists the groups without a 联系人 (§三(二)3), for the tiers that set them; "" otherwise.
+	ContactsHref string
 }
 
 // PlatformRow is one platform of the register.

@@ -59,6 +59,9 @@ func LoadDemoCultivation(ctx context.Context, db *postgres.DB, now time.Time) er
 	if _, err := db.CreatePlatform(ctx, portal.Scope{Tier: portal.TierCommunity, Division: CommunityDemo}, system, studio); err != nil {
 		return err
 	}
+	if err := loadDemoContacts(ctx, db); err != nil { // 联系人 (org_contacts.go)
+		return err
+	}
 	return loadDemoRounds(ctx, db, district)
 }
 

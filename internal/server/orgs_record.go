@@ -445,6 +445,7 @@ type orgShower interface {
 	LatestEvaluation(ctx context.Context, scope portal.Scope, orgID int64) (registry.OrgEvaluation, bool, error)
 	partyMeetingReader
 	orgProjectReader
+	orgContactReader // 联系人 (org_contacts.go)
 }
 
 func handleOrgShow(store interface {
@@ -465,6 +466,9 @@ func handleOrgShow(store interface {
 		}
 		if err == nil {
 			err = partyMeetingsOn(r.Context(), db, a, paths, &v, o)
+		}
+		if err == nil {
+			err = orgContactsOn(r.Context(), db, a, paths, &v, o)
 		}
 		if err != nil {
 			rs.fail(w, r, err)

@@ -111,6 +111,9 @@ func handlePlatformList(db platformLister, paths web.Paths, rs *responder) http.
 		if portal.Can(a.Tier, portal.ManagePlatforms) {
 			v.NewHref = paths.NewPlatform()
 		}
+		if portal.Can(a.Tier, portal.SetOrgContact) { // 联系人 (org_contacts.go)
+			v.ContactsHref = paths.ContactsWithout()
+		}
 		for _, p := range list {
 			v.Rows = append(v.Rows, web.NewPlatformRow(p, paths))
 		}

@@ -330,6 +330,7 @@ func (s *Server) routes() http.Handler {
 			t.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, tp, s.resp))
 
 			s.caseRoutes(t, tp, ph)
+			s.orgContactRoutes(t, tp) // issue 15: 联系人
 			s.announcementRoutes(t, tp, up)
 			s.accountRoutes(t, tp)
 		})
@@ -431,6 +432,7 @@ func (s *Server) routes() http.Handler {
 			s.trainingRoutes(c, cp)
 			s.messageRoutes(c, cp)
 			s.partyMeetingRoutes(c, cp)
+			s.orgContactRoutes(c, cp) // issue 15: 联系人
 			s.disclosureRoutes(c, cp)
 		})
 	})
