@@ -30,7 +30,7 @@ func TestOrgContact(t *testing.T) {
 		t.Fatalf("the record links %q to set the 联系人", href)
 	}
 	list := community.get("/community/orgs/without-contact").doc(t)
-	if list.Find(`#orgs-without-contact a[href="` + record + `"]`).Length() != 1 {
+	if list.Find(`#orgs-without-contact a[href="`+record+`"]`).Length() != 1 {
 		t.Fatal("the group is not on the list of groups without a 联系人")
 	}
 	form := community.get(href).doc(t)
