@@ -446,6 +446,7 @@ type orgShower interface {
 	partyMeetingReader
 	orgProjectReader
 	orgContactReader // 联系人 (org_contacts.go)
+	charityReader    // 慈善组织认定 (charity.go)
 }
 
 func handleOrgShow(store interface {
@@ -469,6 +470,9 @@ func handleOrgShow(store interface {
 		}
 		if err == nil {
 			err = orgContactsOn(r.Context(), db, a, paths, &v, o)
+		}
+		if err == nil {
+			err = charityOn(r.Context(), db, a, paths, &v, o)
 		}
 		if err != nil {
 			rs.fail(w, r, err)
