@@ -310,6 +310,7 @@ type RoundDetailView struct {
 	Expected                 Field
 	Events                   []CultivationEventRow
 	Problems                 map[string]string
+	Reviewers                RoundReviewersForm
 }
 
 // VentureRow is one application.
@@ -320,6 +321,16 @@ type VentureRow struct {
 	Progress, FinalReport, Evaluation                          string
 	ProgressAction, CloseAction                                string
 	Version                                                    string // the application's, carried by its forms
+	// What a reviewer scores besides the project: 预算明细, 服务对象 and 预期成效 (never the leader's contacts).
+	BudgetLines, Beneficiaries, Expected string
+}
+
+// RoundReviewersForm is where the keeper of a district round names the towns that review it.
+type RoundReviewersForm struct {
+	Action  string // "" when the viewer does not name reviewers
+	Version string // the round's
+	Towns   []Check
+	Problem string
 }
 
 // VentureStatusLabel is an application's status as clerks say it.
@@ -351,6 +362,13 @@ func NewRoundDetail(page Page, paths Paths, r registry.Round, apps []registry.Ve
 		{Label: "资助总额", Value: r.Budget.String() + " 元"}, {Label: "已立项", Value: r.Awarded.String() + " 元"},
 		{Label: "尚余", Value: (r.Budget - r.Awarded).String() + " 元"}, {Label: "申报期", Value: Date(r.OpensOn) + " 至 " + Date(r.ClosesOn)},
 		{Label: "状态", Value: RoundStatusLabel(r.Status)}, {Label: "评审标准", Value: strings.Join(crit, "、")}, {Label: "回避本辖区", Value: own}}
+	if len(r.DivisionCode) == 6 { // a district round names the towns that review it
+		names := []string{}
+		for _, t := range r.Reviewers {
+			names = append(names, t.Name)
+		}
+		v.Facts = append(v.Facts, Fact{Label: "评审镇街", Value: dash(strings.Join(names, "、"))})
+	}
 	base := paths.RoundPage(r.ID) + "/applications/"
 	for _, a := range apps {
 		row := VentureRow{ID: a.ID, Org: a.OrgName, Theme: a.Theme, Project: a.Project, Requested: a.Requested.String(),
@@ -363,6 +381,7 @@ func NewRoundDetail(page Page, paths Paths, r registry.Round, apps []registry.Ve
 			row.Awarded = a.AwardedAmount.String()
 		}
 		row.Progress, row.FinalReport, row.Evaluation = a.Progress, a.FinalReport, a.Evaluation
+		row.BudgetLines, row.Beneficiaries, row.Expected = dash(a.BudgetLines), dash(strings.Join(a.Beneficiaries, "、")), dash(a.Expected)
 		if a.Status == registry.VentureAwarded {
 			row.ProgressAction = base + strconv.FormatInt(a.ID, 10) + "/progress"
 			row.CloseAction = base + strconv.FormatInt(a.ID, 10) + "/close"

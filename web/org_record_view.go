@@ -127,6 +127,8 @@ type OrgDetailView struct {
 	Links         OrgLinks
 
 	PartyMeetings PartyMeetingsView // 三会一课 (party_meetings.templ)
+	Contacts      OrgContactsView   // 联系人 (org_contacts.templ, issue 15)
+	Charity       CharitySection    // 慈善组织认定 (charity.templ, issue 15)
 	// RegistrationChangeHref is the district's 变更登记 of a live registered group, "" when not offered (issue 17).
 	RegistrationChangeHref string
 	Projects               OrgProjects // 服务项目 and 品牌项目 (matching_view.go)

@@ -37,6 +37,10 @@ type PlatformListView struct {
 	NewHref     string // "" when the tier keeps no platforms of its own here
 	KindOptions []Option
 	Rows        []PlatformRow
+	// ContactsHref lists the groups without a 联系人 (§三(二)3), for the tiers that set them; "" otherwise.
+	ContactsHref string
+	// CharitiesHref is the district's register of 慈善组织认定; "" for the other tiers.
+	CharitiesHref string
 }
 
 // PlatformRow is one platform of the register.

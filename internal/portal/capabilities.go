@@ -100,6 +100,12 @@ const (
 	SetOffices         Action = "offices.set"         // each community's public office phone and address
 )
 
+// 联系人 and 慈善组织认定 on a group's record (issue 15).
+const (
+	SetOrgContact    Action = "orgs.contact" // set or change a group's 联系人 (§三(二)3), by the tier that keeps it
+	RecognizeCharity Action = "orgs.charity" // record a registered group's 慈善组织认定 and its revocation
+)
+
 // capabilities is the table: each action and the tiers that may perform it (三级管理模式). The district reviews
 // and sees everything read-only; towns file, decide filings and review notices; committees keep their guided
 // groups and submit what the tiers above read.
@@ -186,6 +192,10 @@ var capabilities = map[Action][]Tier{
 	SetOffices: {TierDistrict, TierTown},
 	// Issue 13: transfer between communities.
 	TransferOrgs: {TierDistrict, TierTown},
+	// Issue 15: the committee or town that keeps a group sets its 联系人; the district, which registers, decides
+	// 慈善组织认定 (慈善法 §10).
+	SetOrgContact:    {TierTown, TierCommunity},
+	RecognizeCharity: {TierDistrict},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

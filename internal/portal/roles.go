@@ -46,14 +46,14 @@ var readActions = []Action{ViewDashboard, ViewOrgs, ViewFilings, ViewApplication
 // table without saying so in roleAllOnly.
 var roleActions = map[Role][]Action{
 	RoleReview: {ReviewApplications, ChangeOrgStatus, RevealPersonal, ChangeRegistration, DecideCases,
-		DesignateBrands, ReviewVenture, TransferOrgs},
+		DesignateBrands, ReviewVenture, TransferOrgs, RecognizeCharity},
 	RoleAdmin: {ManageAccounts, ViewAudit, SetDeadlines, SetTargets, ManageSchemes, SetOffices,
 		PublishAnnouncements, ManagePlatforms, ManageFunding, Incubate, HoldMatchingEvents, WriteCases},
 	RoleRead: {},
 	RoleClerk: {SubmitFilings, SubmitApplications, EditOrg, ImportOrgs, RevealPersonal, ManageTraining, PostNeeds,
 		OfferProjects, HoldMatchingEvents, ManagePlatforms, BookRooms, HouseGroups, Incubate, ManageFunding,
 		ApplyVenture, WriteCases, PublishAnnouncements, RecordPartyMeetings, PublishDisclosures, SetOffices,
-		TransferOrgs},
+		TransferOrgs, SetOrgContact},
 	RoleApprover: {DecideFilings, ReviewNotices, ChangeOrgStatus, MarkAbnormal, ManageAccounts, RevealPersonal,
 		ReviewVenture},
 }

@@ -124,18 +124,27 @@ func (db *DB) Payments(ctx context.Context, contractID int64) ([]registry.Paymen
 	return ps, translate(err)
 }
 
-// AddPayment records an installment of a contract the caller's division bought. The contract's paid total is
-// kept by a trigger under the contract's row lock and bounded by a CHECK: a payment beyond the amount, however
-// many are made at once, is ErrPaymentBeyondContract.
-func (db *DB) AddPayment(ctx context.Context, scope portal.Scope, actor portal.Actor, contractID int64, in registry.PaymentInput) error {
+// AddPayment records an installment of a contract the caller's division bought. seen is how many payments the
+// contract's page listed when the form was shown (the form's token): another count is ErrConflict, so a payment
+// posted twice, or from a page that is no longer current, is written once. The contract's paid total is kept by a
+// trigger under the contract's row lock and bounded by a CHECK: a payment beyond the amount, however many are made
+// at once, is ErrPaymentBeyondContract.
+func (db *DB) AddPayment(ctx context.Context, scope portal.Scope, actor portal.Actor, contractID int64, seen int, in registry.PaymentInput) error {
 	if !in.Validate(registry.MaxFen).OK() {
 		return portal.ErrNotAllow
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var division string
-		if err := tx.QueryRow(ctx, `SELECT m.division_code FROM contracts m WHERE m.id = @id AND `+moneyKeeps,
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT m.division_code FROM contracts m WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`,
 			scopeArgs(scope, pgx.NamedArgs{"id": contractID})).Scan(&division); err != nil {
 			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM contract_payments WHERE contract_id = $1`, contractID).Scan(&n); err != nil {
+			return err
+		}
+		if n != seen {
+			return portal.ErrConflict
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO contract_payments (contract_id, paid_on, amount, note)
 			VALUES ($1, $2, ($3::bigint)::numeric / 100, $4)`, contractID, in.PaidOn, int64(in.Amount.Fen), in.Note); err != nil {

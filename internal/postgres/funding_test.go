@@ -60,17 +60,21 @@ func TestContractPaymentsNeverExceedAmount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pay := func(s string) error {
-		return db.AddPayment(ctx, cultTown, cultClerk, id, registry.PaymentInput{PaidOn: day(2023, 3, 1), Amount: yuan(t, s)})
+	pay := func(seen int, s string) error {
+		return db.AddPayment(ctx, cultTown, cultClerk, id, seen, registry.PaymentInput{PaidOn: day(2023, 3, 1), Amount: yuan(t, s)})
 	}
-	if err := pay("20000.05"); err != nil {
+	if err := pay(0, "20000.05"); err != nil {
 		t.Fatal(err)
 	}
-	if err := pay("30000.06"); !errors.Is(err, registry.ErrPaymentBeyondContract) {
+	if err := pay(1, "30000.06"); !errors.Is(err, registry.ErrPaymentBeyondContract) {
 		t.Fatalf("payment beyond the amount: %v", err)
 	}
-	// two clerks paying the remainder at once: exactly one payment
-	if won := race(t, registry.ErrPaymentBeyondContract, func(int) error { return pay("30000.05") }); won != 1 {
+	// the same form posted again (its token says no payment was listed) writes nothing
+	if err := pay(0, "10"); !errors.Is(err, portal.ErrConflict) {
+		t.Fatalf("payment from a stale form: %v", err)
+	}
+	// two clerks posting the remainder from the same page at once: exactly one payment
+	if won := race(t, portal.ErrConflict, func(int) error { return pay(1, "30000.05") }); won != 1 {
 		t.Fatalf("%d payments of the remainder, want 1", won)
 	}
 	c, err := db.Contract(ctx, cultTown, id)
@@ -80,7 +84,7 @@ func TestContractPaymentsNeverExceedAmount(t *testing.T) {
 	if _, err := db.Contract(ctx, cultTown2, id); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("another town: %v", err)
 	}
-	if err := db.AddPayment(ctx, cultTown2, cultClerk2, id, registry.PaymentInput{PaidOn: day(2023, 3, 1), Amount: yuan(t, "1")}); !errors.Is(err, portal.ErrNotFound) {
+	if err := db.AddPayment(ctx, cultTown2, cultClerk2, id, 2, registry.PaymentInput{PaidOn: day(2023, 3, 1), Amount: yuan(t, "1")}); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("another town paying: %v", err)
 	}
 	if _, err := db.Contract(ctx, cultDistrict, id); err != nil {
@@ -155,7 +159,7 @@ func TestVentureRound(t *testing.T) {
 	orgs, _ := db.CultivationOrgs(ctx, cultCommunity)
 	apply := func(org int64, want string) int64 {
 		id, err := db.Apply(ctx, cultCommunity, cultCommittee, rid, registry.VentureInput{OrgID: org, Theme: "邻里守望",
-			Project: "楼栋互助", Requested: yuan(t, want)})
+			Project: "楼栋互助", BudgetLines: "活动物资 3000 元", Requested: yuan(t, want)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,6 +181,29 @@ func TestVentureRound(t *testing.T) {
 	if err := db.Score(ctx, cultDistrict, district, a1, map[int64]int{crit[0].ID: 25, crit[1].ID: 60}); !errors.Is(err, registry.ErrAlreadyScored) {
 		t.Fatalf("scoring twice: %v", err)
 	}
+	// before the round names its reviewers, another town scores nothing and reads none of the applications
+	if err := db.Score(ctx, cultTown2, reviewer(t, db, "demo-town2"), a1, map[int64]int{crit[0].ID: 15, crit[1].ID: 50}); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("a town that is not a reviewer scoring: %v", err)
+	}
+	if apps, _ := db.VentureApplications(ctx, cultTown2, rid, true); len(apps) != 0 {
+		t.Fatalf("a town that is not a reviewer sees %d applications", len(apps))
+	}
+	r, _ = db.Round(ctx, cultDistrict, rid)
+	if err := db.SetRoundReviewers(ctx, cultDistrict, district, rid, r.Version, []string{cultCommunity.Division}); !errors.Is(err, registry.ErrReviewerNotTown) {
+		t.Fatalf("a community named as a reviewer: %v", err)
+	}
+	if err := db.SetRoundReviewers(ctx, cultTown, reviewer(t, db, "demo-town"), rid, r.Version, []string{cultTown2.Division}); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("a town naming the district round's reviewers: %v", err)
+	}
+	if err := db.SetRoundReviewers(ctx, cultDistrict, district, rid, r.Version, []string{cultTown.Division, cultTown2.Division}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetRoundReviewers(ctx, cultDistrict, district, rid, r.Version, nil); !errors.Is(err, portal.ErrConflict) {
+		t.Fatalf("naming reviewers from a stale page: %v", err)
+	}
+	if r, _ = db.Round(ctx, cultTown2, rid); len(r.Reviewers) != 2 {
+		t.Fatalf("reviewers %+v", r.Reviewers)
+	}
 	// the applicants' own town may not score them in this round
 	town := reviewer(t, db, "demo-town")
 	if err := db.Score(ctx, cultTown, town, a1, map[int64]int{crit[0].ID: 1, crit[1].ID: 1}); !errors.Is(err, registry.ErrOwnDivision) {
@@ -186,10 +213,13 @@ func TestVentureRound(t *testing.T) {
 	if err := db.Score(ctx, cultTown2, reviewer(t, db, "demo-town2"), a1, map[int64]int{crit[0].ID: 15, crit[1].ID: 50}); err != nil {
 		t.Fatal(err)
 	}
-	// another town's reviewers see the district round's applications (they score them) but may not award;
-	// a committee sees only its own groups'
-	if apps, _ := db.VentureApplications(ctx, cultTown2, rid); len(apps) != 2 {
-		t.Fatalf("another town's reviewers see %d applications, want 2", len(apps))
+	// a named town's reviewers see the district round's applications (they score them), outside the reviewer
+	// role its own groups' only (none here), and may not award
+	if apps, _ := db.VentureApplications(ctx, cultTown2, rid, true); len(apps) != 2 || apps[0].BudgetLines == "" {
+		t.Fatalf("another town's reviewers see %+v, want 2 with their budget lines", apps)
+	}
+	if apps, _ := db.VentureApplications(ctx, cultTown2, rid, false); len(apps) != 0 {
+		t.Fatalf("another town outside the reviewer role sees %d applications, want 0", len(apps))
 	}
 	if err := db.Award(ctx, cultTown2, cultClerk2, a1, 100, time.Now()); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("another town awarding: %v", err)
@@ -205,7 +235,7 @@ func TestVentureRound(t *testing.T) {
 	if r.Awarded.String() != "6,000.00" {
 		t.Fatalf("awarded %s", r.Awarded)
 	}
-	apps, err := db.VentureApplications(ctx, cultDistrict, rid)
+	apps, err := db.VentureApplications(ctx, cultDistrict, rid, false)
 	if err != nil || len(apps) != 2 || apps[0].Reviewers != 2 || apps[0].Average != 75 {
 		t.Fatalf("applications %+v %v", apps, err)
 	}

@@ -5,6 +5,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,8 +77,65 @@ func (db *DB) Round(ctx context.Context, scope portal.Scope, id int64) (registry
 		return registry.Round{}, translate(err)
 	}
 	rows, _ = db.pool(planFresh).Query(ctx, `SELECT id, name, max_score FROM venture_criteria WHERE round_id = $1 ORDER BY id`, id)
-	r.Criteria, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.Criterion])
+	if r.Criteria, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.Criterion]); err != nil {
+		return r, translate(err)
+	}
+	rows, _ = db.pool(planFresh).Query(ctx, `SELECT v.division_code, d.name FROM venture_reviewers v
+		JOIN divisions d ON d.code = v.division_code WHERE v.round_id = $1 ORDER BY v.division_code`, id)
+	r.Reviewers, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.RoundReviewer])
 	return r, translate(err)
+}
+
+// ventureReads is who reads an application (alias a, its round m, its group o), with scopeArgs's arguments and
+// @reviewing: the round's keeper and the tiers above it read every one; a committee or town the applications of
+// its own groups; and a town the round names as a reviewer, when the caller reads in the reviewer role
+// (@reviewing), every one of the round.
+const ventureReads = `(starts_with(m.division_code, @scope_div) OR ` + `%s` + ` OR (@reviewing::boolean AND @scope_tier = 'town'
+	AND EXISTS (SELECT 1 FROM venture_reviewers v WHERE v.round_id = m.id AND v.division_code = @scope_div)))`
+
+// SetRoundReviewers names the towns that review a district round its keeper keeps, if the round is still at
+// version (else ErrConflict); a code that is not a town of the district is ErrReviewerNotTown. The towns no longer
+// named keep the scores they gave but read only their own groups' applications from then on.
+func (db *DB) SetRoundReviewers(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, towns []string) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var division string
+		var seen int
+		if err := tx.QueryRow(ctx, `SELECT division_code, version FROM venture_rounds m
+			WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`, scopeArgs(scope, pgx.NamedArgs{"id": id})).
+			Scan(&division, &seen); err != nil {
+			return err
+		}
+		if seen != version {
+			return portal.ErrConflict
+		}
+		if towns == nil {
+			towns = []string{}
+		}
+		var names []string
+		if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(name ORDER BY code), '{}') FROM divisions
+			WHERE code = ANY($1) AND level = 'town' AND parent_code = $2`, towns, division).Scan(&names); err != nil {
+			return err
+		}
+		if len(names) != len(towns) {
+			return registry.ErrReviewerNotTown
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM venture_reviewers WHERE round_id = $1 AND NOT (division_code = ANY($2))`, id, towns); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO venture_reviewers (round_id, division_code, named_by)
+			SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING`, id, towns, actorID(actor)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE venture_rounds SET version = version + 1 WHERE id = $1`, id); err != nil {
+			return err
+		}
+		detail := "无（仅本级评审）"
+		if len(names) > 0 {
+			detail = strings.Join(names, "、")
+		}
+		return cultivationChange(ctx, tx, actor, "round", id, division, "确定评审镇街", "round.reviewers", detail)
+	})
+	return cultivationErr(err)
 }
 
 // Apply submits a live group inside scope to an open round the caller may see, and returns the application's id.
@@ -124,34 +182,36 @@ func (db *DB) Apply(ctx context.Context, scope portal.Scope, actor portal.Actor,
 	return id, cultivationErr(err)
 }
 
-// VentureApplications lists a round's applications the caller may see (the round's keeper and the district see
-// all; a town reviews a district round, so it sees all of the rounds it sees; a committee its own groups'), the
-// best average first.
-func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, roundID int64) ([]registry.VentureApplication, error) {
+// VentureApplications lists a round's applications the caller may see, the best average first: the round's
+// keeper and the district see all; a committee or town its own groups'; a town the round names as a reviewer,
+// reading in the reviewer role (reviewing), all of them. What a reviewer reads is what scoring needs (project,
+// budget lines, 服务对象, expected results): nothing personal about the groups' leaders is selected here.
+func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, roundID int64, reviewing bool) ([]registry.VentureApplication, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT a.id, a.round_id, a.org_id, o.name, o.community_code, a.theme, a.project, (a.requested * 100)::bigint,
-			a.beneficiaries, a.expected, a.status, coalesce((a.awarded_amount * 100)::bigint, 0), a.awarded_on,
-			(SELECT count(DISTINCT s.reviewer_id) FROM venture_scores s WHERE s.application_id = a.id),
+		SELECT a.id, a.round_id, a.org_id, o.name, o.community_code, a.theme, a.project, a.budget_lines,
+			(a.requested * 100)::bigint, a.beneficiaries, a.expected, a.status, coalesce((a.awarded_amount * 100)::bigint, 0),
+			a.awarded_on, (SELECT count(DISTINCT s.reviewer_id) FROM venture_scores s WHERE s.application_id = a.id),
 			coalesce((SELECT sum(s.score)::float8 / count(DISTINCT s.reviewer_id) FROM venture_scores s
 				WHERE s.application_id = a.id), 0),
 			a.progress, a.final_report, a.evaluation, a.version
 		FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
-		WHERE a.round_id = @id AND `+roundSees+`
-			AND (starts_with(m.division_code, @scope_div) OR @scope_tier = 'town' OR `+scopeOn("o")+`)
-		ORDER BY 15 DESC, a.id`, scopeArgs(scope, pgx.NamedArgs{"id": roundID}))
+		WHERE a.round_id = @id AND `+roundSees+` AND `+fmt.Sprintf(ventureReads, scopeOn("o"))+`
+		ORDER BY 16 DESC, a.id`, scopeArgs(scope, pgx.NamedArgs{"id": roundID, "reviewing": reviewing}))
 	apps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.VentureApplication, error) {
 		var a registry.VentureApplication
 		var requested, awarded int64
-		err := row.Scan(&a.ID, &a.RoundID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.Theme, &a.Project, &requested,
-			&a.Beneficiaries, &a.Expected, &a.Status, &awarded, &a.AwardedOn, &a.Reviewers, &a.Average, &a.Progress, &a.FinalReport, &a.Evaluation, &a.Version)
+		err := row.Scan(&a.ID, &a.RoundID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.Theme, &a.Project, &a.BudgetLines,
+			&requested, &a.Beneficiaries, &a.Expected, &a.Status, &awarded, &a.AwardedOn, &a.Reviewers, &a.Average,
+			&a.Progress, &a.FinalReport, &a.Evaluation, &a.Version)
 		a.Requested, a.AwardedAmount = registry.Fen(requested), registry.Fen(awarded)
 		return a, err
 	})
 	return apps, translate(err)
 }
 
-// Score records one reviewer's scores of an application to a round the reviewer's division keeps or lies under
-// (a town's officers may review a district round):
+// Score records one reviewer's scores of an application to a round the reviewer's division keeps, or that names
+// the reviewer's town as a reviewer (ErrNotReviewer otherwise; an application the reviewer does not see is
+// ErrNotFound):
 // each criterion once (ErrAlreadyScored), inside its range (ErrScoreOutOfRange), and, if the round says so,
 // never for a group of the reviewer's own town or community (ErrOwnDivision).
 func (db *DB) Score(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, scores map[int64]int) error {
@@ -161,14 +221,19 @@ func (db *DB) Score(ctx context.Context, scope portal.Scope, actor portal.Actor,
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var division, community, orgName, status string
 		var roundID int64
-		var excludeOwn bool
+		var excludeOwn, named bool
 		if err := tx.QueryRow(ctx, `
-			SELECT m.id, m.division_code, m.exclude_own, o.community_code, o.name, a.status
+			SELECT m.id, m.division_code, m.exclude_own, o.community_code, o.name, a.status,
+				starts_with(m.division_code, @scope_div) OR EXISTS (SELECT 1 FROM venture_reviewers v
+					WHERE v.round_id = m.id AND v.division_code = @scope_div)
 			FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
-			WHERE a.id = @id AND `+roundSees,
-			scopeArgs(scope, pgx.NamedArgs{"id": applicationID})).
-			Scan(&roundID, &division, &excludeOwn, &community, &orgName, &status); err != nil {
+			WHERE a.id = @id AND `+roundSees+` AND `+fmt.Sprintf(ventureReads, scopeOn("o")),
+			scopeArgs(scope, pgx.NamedArgs{"id": applicationID, "reviewing": true})).
+			Scan(&roundID, &division, &excludeOwn, &community, &orgName, &status, &named); err != nil {
 			return err
+		}
+		if !named {
+			return registry.ErrNotReviewer
 		}
 		if excludeOwn && scope.Tier != portal.TierDistrict && strings.HasPrefix(community, scope.Division) {
 			return registry.ErrOwnDivision

@@ -420,7 +420,35 @@ type Round struct {
 	Status       string
 	Criteria     []Criterion
 	Version      int
+	Reviewers    []RoundReviewer // the towns a district round names as its reviewers
 }
+
+// RoundReviewer is a town named as a reviewer of a district round: its officers in the reviewer role read the
+// round's applications from every town and score them.
+type RoundReviewer struct {
+	Code string
+	Name string
+}
+
+// ReviewsRound says whether the division code reviews round r: the round's own division and those above it, and
+// a town the round names.
+func ReviewsRound(r Round, code string) bool {
+	if code != "" && strings.HasPrefix(r.DivisionCode, code) {
+		return true
+	}
+	for _, t := range r.Reviewers {
+		if t.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNotReviewer says the caller's division is neither the round's keeper nor one of its named reviewers.
+var ErrNotReviewer = errors.New("the division is not a reviewer of this round")
+
+// ErrReviewerNotTown says a division named as a reviewer is not a town of the round's district.
+var ErrReviewerNotTown = errors.New("a reviewer must be a town of the round's district")
 
 // VentureInput is a group's application to a round, made by its committee or town.
 type VentureInput struct {
@@ -471,6 +499,7 @@ type VentureApplication struct {
 	CommunityCode string
 	Theme         string
 	Project       string
+	BudgetLines   string // 预算明细, what a reviewer scores besides the project
 	Requested     Fen
 	Beneficiaries []string
 	Expected      string

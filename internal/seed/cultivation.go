@@ -59,6 +59,9 @@ func LoadDemoCultivation(ctx context.Context, db *postgres.DB, now time.Time) er
 	if _, err := db.CreatePlatform(ctx, portal.Scope{Tier: portal.TierCommunity, Division: CommunityDemo}, system, studio); err != nil {
 		return err
 	}
+	if err := loadDemoContacts(ctx, db); err != nil { // 联系人 (org_contacts.go)
+		return err
+	}
 	return loadDemoRounds(ctx, db, district)
 }
 
@@ -180,12 +183,12 @@ func loadTownMoney(ctx context.Context, db *postgres.DB, scope portal.Scope, act
 		if err != nil {
 			return err
 		}
-		if err := db.AddPayment(ctx, scope, actor, id, registry.PaymentInput{PaidOn: demoDay(in.StartsOn.Year(), in.StartsOn.Month()+1, 5),
+		if err := db.AddPayment(ctx, scope, actor, id, 0, registry.PaymentInput{PaidOn: demoDay(in.StartsOn.Year(), in.StartsOn.Month()+1, 5),
 			Amount: demoYuan(registry.Fen(int64(in.Amount.Fen) / 2).Plain()), Note: "首期款"}); err != nil {
 			return err
 		}
 		if i == 0 {
-			if err := db.AddPayment(ctx, scope, actor, id, registry.PaymentInput{PaidOn: demoDay(2026, 1, 10),
+			if err := db.AddPayment(ctx, scope, actor, id, 1, registry.PaymentInput{PaidOn: demoDay(2026, 1, 10),
 				Amount: demoYuan((in.Amount.Fen - in.Amount.Fen/2).Plain()), Note: "尾款"}); err != nil {
 				return err
 			}
@@ -229,6 +232,12 @@ func loadDemoRounds(ctx context.Context, db *postgres.DB, district portal.Scope)
 		ClosesOn: demoDay(2027, 1, 31), ExcludeOwn: true, Criteria: criteria})
 	if err != nil {
 		return err
+	}
+	// The demo towns review both district rounds (each round is at its first version here).
+	for _, round := range []int64{closed, open} {
+		if err := db.SetRoundReviewers(ctx, district, system, round, 1, cultivationTowns); err != nil {
+			return err
+		}
 	}
 	projects := []struct{ theme, project string }{{"邻里守望", "“银龄互助”邻里守望计划"}, {"共建共治共享", "小区自管会议事能力提升"},
 		{"共创平安", "“平安楼栋”志愿巡逻"}, {"文化铸魂", "村晚文艺队培育"}}

@@ -82,18 +82,7 @@ func contractDocuments(ctx context.Context, db contractStore, v *web.ContractDet
 
 // parseDocUpload reads a multipart upload form; a body over the limit is 413, an unreadable one 400.
 func parseDocUpload(w http.ResponseWriter, r *http.Request, rs *responder) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, docUploadMaxRequest)
-	err := r.ParseMultipartForm(filingFormMemory)
-	var tooBig *http.MaxBytesError
-	switch {
-	case err == nil:
-		return true
-	case errors.As(err, &tooBig):
-		rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "上传的文件过大", "每份文件不超过 10 MB。请返回，压缩或拆分文件后重新上传。")
-	default:
-		rs.errorPage(w, r, http.StatusBadRequest, "无法读取表单", "请返回页面重新选择文件上传。")
-	}
-	return false
+	return parseUpload(w, r, rs, docUploadMaxRequest, "每份文件不超过 10 MB。请返回，压缩或拆分文件后重新上传。", "请返回页面重新选择文件上传。")
 }
 
 // uploadedDocument checks the form's file and stores it; a problem goes to the form's field, and nothing is kept.

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -166,5 +167,11 @@ func cultivationCrawlWork(t *testing.T, a *app) {
 	seen, _ := town.get(contract).doc(t).Find("#acceptance-upload input[name=docs]").Attr("value")
 	if res := town.postMultipart(contract+"/documents", url.Values{"docs": {seen}}, []upload{{"document", "验收报告.pdf", testPDF()}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("验收报告: %d", res.StatusCode)
+	}
+	// a 慈善组织认定 with its document, for the district's register (charity.go)
+	org := strconv.Itoa(a.count(`SELECT id FROM organizations WHERE tier = 'registered' AND status = 'normal' ORDER BY id LIMIT 1`))
+	if res := district.postMultipart("/district/orgs/"+org+"/charity", url.Values{"decisions": {"0"}, "charity_status": {"recognized"},
+		"charity_on": {"2024-05-06"}, "charity_body": {"重庆市渝北区民政局"}}, []upload{{"document", "认定决定书.pdf", testPDF()}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("慈善组织认定: %d", res.StatusCode)
 	}
 }

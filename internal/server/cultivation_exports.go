@@ -52,7 +52,7 @@ func handleContractsExport(db contractExporter, rs *responder) http.HandlerFunc 
 type roundExporter interface {
 	auditor
 	Round(ctx context.Context, scope portal.Scope, id int64) (registry.Round, error)
-	VentureApplications(ctx context.Context, scope portal.Scope, roundID int64) ([]registry.VentureApplication, error)
+	VentureApplications(ctx context.Context, scope portal.Scope, roundID int64, reviewing bool) ([]registry.VentureApplication, error)
 }
 
 // handleRoundExport is a round's applications and awards, as many as the caller sees on the round's page.
@@ -69,7 +69,7 @@ func handleRoundExport(db roundExporter, rs *responder) http.HandlerFunc {
 			rs.fail(w, r, err)
 			return
 		}
-		apps, err := db.VentureApplications(r.Context(), a.Scope(), round.ID)
+		apps, err := db.VentureApplications(r.Context(), a.Scope(), round.ID, portal.Allowed(*a, portal.ReviewVenture))
 		if err != nil {
 			rs.fail(w, r, err)
 			return

@@ -143,9 +143,8 @@ func handleFilingNew(db filingCreator, paths web.Paths, rs *responder) http.Hand
 // Limits of a filing form: two documents of at most uploads.MaxFileSize each, and the text around them.
 const (
 	filingMaxRequest = 2*uploads.MaxFileSize + 1<<20
-	filingFormMemory = 1 << 20 // form parts beyond this wait in temporary files, removed after the request
-	filingMaxText    = 100     // characters of a one-line field
-	filingMaxLong    = 2000    // characters of 简易章程, reasons
+	filingMaxText    = 100  // characters of a one-line field
+	filingMaxLong    = 2000 // characters of 简易章程, reasons
 )
 
 // filingDocs are the documents of a 成立备案, in the order the form shows them.
@@ -169,7 +168,6 @@ func filingUploadProblem(err error) string {
 func handleFilingCreate(db filingCreator, up *uploads.Store, paths web.Paths, rs *responder) http.HandlerFunc {
 	base := paths.Filings()
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, filingMaxRequest)
 		if !parseFilingUpload(w, r, rs) {
 			return
 		}
@@ -230,18 +228,8 @@ func handleFilingCreate(db filingCreator, up *uploads.Store, paths web.Paths, rs
 
 // parseFilingUpload reads a filing's multipart body, answering 413 or 400 itself when it cannot.
 func parseFilingUpload(w http.ResponseWriter, r *http.Request, rs *responder) bool {
-	err := r.ParseMultipartForm(filingFormMemory)
-	var tooBig *http.MaxBytesError
-	switch {
-	case err == nil:
-		return true
-	case errors.As(err, &tooBig):
-		rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "上传的文件过大",
-			"每份材料不超过 10 MB。请返回，压缩或拆分文件后重新提交（需重新选择文件）。")
-	default:
-		rs.errorPage(w, r, http.StatusBadRequest, "无法读取表单", "请返回备案表单重新提交。")
-	}
-	return false
+	return parseUpload(w, r, rs, filingMaxRequest, "每份材料不超过 10 MB。请返回，压缩或拆分文件后重新提交（需重新选择文件）。",
+		"请返回备案表单重新提交。")
 }
 
 // readFilingEstablish reads a 成立备案's fields into v (as typed) and the input (as checked). The name's 行政区划

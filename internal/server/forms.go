@@ -4,6 +4,7 @@ package server
 // worded the same way on every page.
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -152,4 +153,25 @@ func parseID(s string) (int64, bool) {
 // pathID reads the record id in the URL parameter name; false means the page is 404.
 func pathID(r *http.Request, name string) (int64, bool) {
 	return parseID(chi.URLParam(r, name))
+}
+
+// uploadFormMemory is how much of a multipart form is held in memory; the parts beyond wait in temporary files,
+// removed after the request (r.MultipartForm.RemoveAll).
+const uploadFormMemory = 1 << 20
+
+// parseUpload reads a multipart form of at most maxBody bytes, answering itself when it cannot: 413 with tooBig
+// (what to do about the size), 400 with retry (where to start again). It says whether the form was read.
+func parseUpload(w http.ResponseWriter, r *http.Request, rs *responder, maxBody int64, tooBig, retry string) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	err := r.ParseMultipartForm(uploadFormMemory)
+	var over *http.MaxBytesError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &over):
+		rs.errorPage(w, r, http.StatusRequestEntityTooLarge, "上传的文件过大", tooBig)
+	default:
+		rs.errorPage(w, r, http.StatusBadRequest, "无法读取表单", retry)
+	}
+	return false
 }

@@ -37,7 +37,7 @@ type contractStore interface {
 	Payments(ctx context.Context, contractID int64) ([]registry.Payment, error)
 	CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error)
 	ContractDocuments(ctx context.Context, contractID int64) ([]registry.CultivationDocument, error)
-	AddPayment(ctx context.Context, scope portal.Scope, actor portal.Actor, contractID int64, in registry.PaymentInput) error
+	AddPayment(ctx context.Context, scope portal.Scope, actor portal.Actor, contractID int64, seen int, in registry.PaymentInput) error
 	AcceptContract(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, in registry.AcceptanceInput) error
 	contractMatchReader
 }
@@ -58,7 +58,7 @@ type fundStore interface {
 
 type roundStore interface {
 	Round(ctx context.Context, scope portal.Scope, id int64) (registry.Round, error)
-	VentureApplications(ctx context.Context, scope portal.Scope, roundID int64) ([]registry.VentureApplication, error)
+	VentureApplications(ctx context.Context, scope portal.Scope, roundID int64, reviewing bool) ([]registry.VentureApplication, error)
 	CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error)
 	Score(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, scores map[int64]int) error
 	Award(ctx context.Context, scope portal.Scope, actor portal.Actor, applicationID int64, amount registry.Fen, on time.Time) error
@@ -256,12 +256,21 @@ func handlePaymentAdd(db contractStore, paths web.Paths, rs *responder) http.Han
 			rs.fail(w, r, err)
 			return
 		}
+		if !v.CanManage {
+			rs.notFound(w, r)
+			return
+		}
 		f := newForm(r)
+		seen := f.version("payments") // the form's token: how many payments its page listed
+		if seen != len(v.Payments) {
+			rs.conflict(w, r)
+			return
+		}
 		in := registry.PaymentInput{Amount: registry.ReadAmount(f.value("amount")), Note: f.value("note")}
 		v.PaidOn.Value, in.PaidOn = formDay(f, "paid_on", "支付日期")
 		addProblems(f, in.Validate(c.Amount-c.Paid))
 		if f.OK() {
-			err = db.AddPayment(r.Context(), a.Scope(), actorOf(r, a), c.ID, in)
+			err = db.AddPayment(r.Context(), a.Scope(), actorOf(r, a), c.ID, seen, in)
 			switch {
 			case err == nil:
 				putFlash(r, "已登记支付 "+in.Amount.Fen.String()+" 元。")
@@ -474,7 +483,9 @@ func roundDetail(r *http.Request, db roundStore, paths web.Paths, a *portal.Acco
 	if err != nil {
 		return web.RoundDetailView{}, round, err
 	}
-	apps, err := db.VentureApplications(r.Context(), a.Scope(), id)
+	// Another town's applications are read only by a town the round names as a reviewer, in the reviewer role.
+	reviewing := portal.Allowed(*a, portal.ReviewVenture)
+	apps, err := db.VentureApplications(r.Context(), a.Scope(), id, reviewing)
 	if err != nil {
 		return web.RoundDetailView{}, round, err
 	}
@@ -483,7 +494,7 @@ func roundDetail(r *http.Request, db roundStore, paths web.Paths, a *portal.Acco
 		return web.RoundDetailView{}, round, err
 	}
 	v := web.NewRoundDetail(web.NewPage(round.Title, a, paths.Funding(), flash), paths, round, apps, events)
-	v.CanReview = portal.Can(a.Tier, portal.ReviewVenture) && round.Status != registry.RoundClosed
+	v.CanReview = reviewing && round.Status != registry.RoundClosed && registry.ReviewsRound(round, a.DivisionCode)
 	v.CanAward = portal.Can(a.Tier, portal.ManageFunding) && round.DivisionCode == a.DivisionCode && round.Status != registry.RoundClosed
 	v.CanReport = portal.Can(a.Tier, portal.ApplyVenture)
 	v.CanClose = portal.Can(a.Tier, portal.ManageFunding) && round.DivisionCode == a.DivisionCode
@@ -546,6 +557,10 @@ func handleScore(db roundStore, paths web.Paths, rs *responder) http.HandlerFunc
 				// The refusal is told at the form's first score, so the reviewer sees it where they typed.
 				if len(round.Criteria) > 0 {
 					problems.Add(web.ScoreName(round.Criteria[0]), "本次创投要求评审人回避本辖区的申报项目，您不能为该项目打分")
+				}
+			case errors.Is(err, registry.ErrNotReviewer):
+				if len(round.Criteria) > 0 {
+					problems.Add(web.ScoreName(round.Criteria[0]), "本镇街不是本次创投的评审单位，不能为申报项目打分")
 				}
 			default:
 				rs.fail(w, r, err)

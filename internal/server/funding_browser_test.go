@@ -85,6 +85,23 @@ func TestBrowserVentureRoundFromOpeningToClosing(t *testing.T) {
 	}
 	appA, appB := appOf(orgA), appOf(orgB)
 
+	// 统景镇 is not yet a reviewer of the round: it reads none of 双龙湖街道's applications and has no score form.
+	town2 := flowSignIn(t, b, "demo-town2", "town")
+	town2.open("/town/funding/rounds/" + round)
+	if n := town2.count("#applications tbody tr") + town2.count(".score-form"); n != 0 {
+		t.Fatalf("a town that does not review the round sees %d applications and score forms", n)
+	}
+	// The district names 双龙湖街道 and 统景镇 as the round's reviewers.
+	district.open("/district/funding/rounds/" + round)
+	district.do(chromedp.Click(chromedp.CSS(`input[name=reviewers][value="双龙湖街道"]`)),
+		chromedp.Click(chromedp.CSS(`input[name=reviewers][value="统景镇"]`)))
+	if res := district.click(`#round-reviewers-form button[type=submit]`); res.Status != 200 {
+		t.Fatalf("naming the reviewers: status %d; the page says %q", res.Status, district.text("main"))
+	}
+	if facts := district.text("#round-facts"); !strings.Contains(facts, "双龙湖街道、统景镇") {
+		t.Fatalf("the round's facts show %q", facts)
+	}
+
 	// 双龙湖街道 keeps the committee's groups: it stands aside, and is told so at the field.
 	town := flowSignIn(t, b, "demo-town", "town")
 	town.open("/town/funding/rounds/" + round)
@@ -98,8 +115,10 @@ func TestBrowserVentureRoundFromOpeningToClosing(t *testing.T) {
 		t.Fatalf("the refused score wrote %d rows", n)
 	}
 
-	town2 := flowSignIn(t, b, "demo-town2", "town")
 	town2.open("/town/funding/rounds/" + round)
+	if got := town2.text(`#review-` + appA + ` .budget-lines`); got == "" || got == "—" {
+		t.Fatalf("the reviewer reads no budget lines: %q", got)
+	}
 	for _, app := range []string{appA, appB} {
 		if st := ventureScore(t, town2, app, "16"); st != 200 {
 			t.Fatalf("统景镇 scoring %s: status %d; the page says %q", app, st, town2.text("main"))

@@ -61,11 +61,25 @@ func TestContractFormsBadInput(t *testing.T) {
 		t.Fatalf("contract: %d", res.StatusCode)
 	}
 	page := res.Header.Get("Location")
-	if res := town.post(page+"/payments", url.Values{"amount": {"600"}, "paid_on": {"2026-02-01"}}); res.StatusCode != http.StatusSeeOther {
+	first := url.Values{"amount": {"600"}, "paid_on": {"2026-02-01"}, "payments": {"0"}}
+	if res := town.post(page+"/payments", first); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("payment: %d", res.StatusCode)
 	}
+	// the same payment posted twice (a double click, a resent form) or with no token is written once
 	before = a.moneyWrites()
-	res = town.post(page+"/payments", url.Values{"amount": {"400.51"}, "paid_on": {"2026-03-01"}, "note": {"尾款"}})
+	for _, token := range []string{"0", ""} {
+		first.Set("payments", token)
+		if res := town.post(page+"/payments", first); res.StatusCode != http.StatusConflict {
+			t.Fatalf("payment posted again with token %q: %d, want 409", token, res.StatusCode)
+		}
+	}
+	if a.moneyWrites() != before {
+		t.Error("a payment posted twice was written twice")
+	}
+	if tok, _ := town.get(page).doc(t).Find(`#payment-form input[name="payments"]`).Attr("value"); tok != "1" {
+		t.Errorf("payment form token %q, want 1", tok)
+	}
+	res = town.post(page+"/payments", url.Values{"amount": {"400.51"}, "paid_on": {"2026-03-01"}, "note": {"尾款"}, "payments": {"1"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("payment beyond the contract: %d", res.StatusCode)
 	}
@@ -81,7 +95,7 @@ func TestContractFormsBadInput(t *testing.T) {
 	}
 	// another town: 404 on the contract and its forms
 	town2 := a.signedIn("demo-town2")
-	for _, res := range []response{town2.get(page), town2.post(page+"/payments", url.Values{"amount": {"1"}, "paid_on": {"2026-03-01"}}),
+	for _, res := range []response{town2.get(page), town2.post(page+"/payments", url.Values{"amount": {"1"}, "paid_on": {"2026-03-01"}, "payments": {"1"}}),
 		town2.post(page+"/acceptance", url.Values{"status": {"accepted"}, "accepted_on": {"2026-03-01"}})} {
 		if res.StatusCode != http.StatusNotFound {
 			t.Errorf("another town: %d, want 404", res.StatusCode)

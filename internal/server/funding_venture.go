@@ -101,13 +101,22 @@ func applyForm(ctx context.Context, db roundApplier, v *web.RoundDetailView, rou
 	return err
 }
 
-// handleRoundPage is a round's page with the application form for the tiers that apply.
-func handleRoundPage(db roundApplier, paths web.Paths, rs *responder) http.HandlerFunc {
+type roundPageStore interface {
+	roundApplier
+	roundReviewersStore
+}
+
+// handleRoundPage is a round's page with the application form for the tiers that apply and, for the keeper of
+// a district round, the form naming its reviewers.
+func handleRoundPage(db roundPageStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v, round, err := roundDetail(r, db, paths, a, takeFlashCtx(r))
 		if err == nil {
 			err = applyForm(r.Context(), db, &v, round, a)
+		}
+		if err == nil {
+			_, err = reviewersForm(r.Context(), db, &v, round, a, nil)
 		}
 		if err != nil {
 			rs.fail(w, r, err)
@@ -270,6 +279,91 @@ func handleRoundStatus(db roundMover, paths web.Paths, rs *responder) http.Handl
 		}
 		v.Problems, v.StatusProblem = f.Problems, f.Problems["status"]
 		v.StatusOptions = web.Selected(v.StatusOptions, status)
+		rs.render(w, r, http.StatusUnprocessableEntity, web.RoundDetailPage(v))
+	}
+}
+
+type roundReviewersStore interface {
+	roundStore
+	DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error)
+	SetRoundReviewers(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, towns []string) error
+}
+
+// reviewersForm adds, for the keeper of a district round, the form naming the towns that review it, with chosen
+// (town names) ticked; it returns the district's towns.
+func reviewersForm(ctx context.Context, db roundReviewersStore, v *web.RoundDetailView, round registry.Round, a *portal.Account, chosen []string) ([]portal.Division, error) {
+	if len(round.DivisionCode) != 6 || round.DivisionCode != a.DivisionCode || !portal.Allowed(*a, portal.ManageFunding) {
+		return nil, nil
+	}
+	towns, err := db.DivisionsAtLevel(ctx, a.Scope(), portal.TierTown)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(towns))
+	for i, t := range towns {
+		names[i] = t.Name
+	}
+	if chosen == nil {
+		for _, t := range round.Reviewers {
+			chosen = append(chosen, t.Name)
+		}
+	}
+	v.Reviewers = web.RoundReviewersForm{Action: v.Paths.RoundPage(round.ID) + "/reviewers", Version: v.Version,
+		Towns: web.Checks(names, chosen)}
+	return towns, nil
+}
+
+// handleRoundReviewers names the towns that review a district round: a town outside the district is 422 at the
+// field with the choice kept; a stale or missing version 409, writing nothing.
+func handleRoundReviewers(db roundReviewersStore, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		a := accountFrom(r.Context())
+		v, round, err := roundDetail(r, db, paths, a, "")
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		f := newForm(r)
+		picked := f.values["reviewers"]
+		towns, err := reviewersForm(r.Context(), db, &v, round, a, picked)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		if v.Reviewers.Action == "" {
+			rs.notFound(w, r)
+			return
+		}
+		version := f.version("version")
+		if strconv.Itoa(version) != v.Version {
+			rs.conflict(w, r)
+			return
+		}
+		codes := []string{}
+		for _, name := range picked {
+			i := slices.IndexFunc(towns, func(t portal.Division) bool { return t.Name == name })
+			if i < 0 {
+				f.Problems.Add("reviewers", "评审镇街只能从本区的镇街中选择")
+				break
+			}
+			codes = append(codes, towns[i].Code)
+		}
+		if f.OK() {
+			err = db.SetRoundReviewers(r.Context(), a.Scope(), actorOf(r, a), round.ID, version, codes)
+			switch {
+			case err == nil:
+				putFlash(r, "评审镇街已保存。")
+				redirect(w, r, paths.RoundPage(round.ID))
+				return
+			case errors.Is(err, registry.ErrReviewerNotTown):
+				f.Problems.Add("reviewers", "评审镇街只能从本区的镇街中选择")
+			default:
+				rs.fail(w, r, err)
+				return
+			}
+		}
+		v.Problems, v.Reviewers.Problem = f.Problems, f.Problems["reviewers"]
 		rs.render(w, r, http.StatusUnprocessableEntity, web.RoundDetailPage(v))
 	}
 }

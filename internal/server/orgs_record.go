@@ -445,6 +445,8 @@ type orgShower interface {
 	LatestEvaluation(ctx context.Context, scope portal.Scope, orgID int64) (registry.OrgEvaluation, bool, error)
 	partyMeetingReader
 	orgProjectReader
+	orgContactReader // 联系人 (org_contacts.go)
+	charityReader    // 慈善组织认定 (charity.go)
 }
 
 func handleOrgShow(store interface {
@@ -465,6 +467,12 @@ func handleOrgShow(store interface {
 		}
 		if err == nil {
 			err = partyMeetingsOn(r.Context(), db, a, paths, &v, o)
+		}
+		if err == nil {
+			err = orgContactsOn(r.Context(), db, a, paths, &v, o)
+		}
+		if err == nil {
+			err = charityOn(r.Context(), db, a, paths, &v, o)
 		}
 		v.Flow = orgFlow(a, paths, o) // 成立备案 on this record, transfers (org_transfer.go)
 		if err != nil {

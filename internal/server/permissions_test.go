@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,7 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/go-chi/chi/v5"
+	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -165,5 +168,95 @@ func checkAccess(t *testing.T, what, who string, want, userTier access, res resp
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s as %s: another tier's area answered %d, want 403", what, who, res.StatusCode)
 		}
+	}
+}
+
+// TestVentureApplicationsReadByNamedReviewersOnly: a town reads another town's 公益创投 applications only when the
+// district round names it a reviewer, and only in the reviewer role; it then reads what scoring needs (project,
+// budget lines, 服务对象, expected results) and nothing personal. A town that is not named reads only its own
+// groups' applications and scores none.
+func TestVentureApplicationsReadByNamedReviewersOnly(t *testing.T) {
+	a := newApp(t, nil)
+	round := strconv.Itoa(a.count(`SELECT id FROM venture_rounds WHERE title = '2026 年渝北区社区公益创投大赛'`))
+	page := "/town/funding/rounds/" + round
+	// 双龙湖街道's application in the round, and its group's leader's masked phone
+	shuanglong := strconv.Itoa(a.count(`SELECT a.id FROM venture_applications a JOIN organizations o ON o.id = a.org_id
+		WHERE a.round_id = $1 AND o.town_code = '500112002'`, round))
+	var leader, mask string
+	if err := a.db.Pool.QueryRow(context.Background(), `SELECT o.leader_name, o.leader_phone_mask FROM venture_applications a
+		JOIN organizations o ON o.id = a.org_id WHERE a.id = $1`, shuanglong).Scan(&leader, &mask); err != nil {
+		t.Fatal(err)
+	}
+	town2 := a.signedIn("demo-town2")
+	rows := func(c *client) (int, *goquery.Document) {
+		res := c.get(page)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("round page: %d", res.StatusCode)
+		}
+		d := res.doc(t)
+		return d.Find(`#applications tbody tr[data-id="` + shuanglong + `"]`).Length(), d
+	}
+
+	// named (the demo names the three demo towns): the reviewer reads and may score 双龙湖街道's application
+	n, d := rows(town2)
+	card := d.Find("#review-" + shuanglong)
+	if n != 1 || card.Find(".budget-lines").Text() == "" || card.Find(".expected").Text() == "" ||
+		!strings.Contains(card.Find(".beneficiaries").Text(), "空巢老人") || card.Find(".score-form").Length() != 1 {
+		t.Fatalf("a named reviewer sees %d rows and the card %q", n, card.Text())
+	}
+	if body := d.Text(); (leader != "" && strings.Contains(body, leader)) || (mask != "" && strings.Contains(body, mask)) {
+		t.Fatal("the reviewer's page shows the leader's name or phone")
+	}
+	// the same town's clerk (经办, not the reviewer role) reads only its own groups'
+	clerk := a.signedIn(roleAccount(t, a, "demo-town2", portal.RoleClerk))
+	if n, _ := rows(clerk); n != 0 {
+		t.Fatal("a town clerk outside the reviewer role reads another town's application")
+	}
+
+	// the district no longer names 统景镇: it reads only its own and scores none
+	district := a.signedIn("demo-district")
+	form := district.get("/district/funding/rounds/" + round).doc(t)
+	version, _ := form.Find(`#round-reviewers-form input[name="version"]`).Attr("value")
+	res := district.post("/district/funding/rounds/"+round+"/reviewers", url.Values{"version": {version}, "reviewers": {"双龙湖街道"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("naming the reviewers: %d", res.StatusCode)
+	}
+	n, d = rows(town2)
+	if n != 0 || d.Find(".score-form").Length() != 0 || d.Find("#applications tbody tr").Length() != 1 {
+		t.Fatalf("a town that is not a reviewer sees %d of 双龙湖街道's rows, %d score forms and %d rows", n,
+			d.Find(".score-form").Length(), d.Find("#applications tbody tr").Length())
+	}
+	before := a.count(`SELECT count(*) FROM venture_scores`)
+	if res := town2.post(page+"/applications/"+shuanglong+"/scores", url.Values{"score_1": {"1"}}); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("a town that is not a reviewer scoring: %d, want 404", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM venture_scores`) != before {
+		t.Fatal("a refused score was written")
+	}
+
+	// bad input on the reviewers' form: a division that is not a town of the district is 422 at the field, the
+	// choice kept, nothing written; a stale version is 409
+	form = district.get("/district/funding/rounds/" + round).doc(t)
+	version, _ = form.Find(`#round-reviewers-form input[name="version"]`).Attr("value")
+	res = district.post("/district/funding/rounds/"+round+"/reviewers", url.Values{"version": {version}, "reviewers": {"统景镇", "不存在镇"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("an unknown town: %d, want 422", res.StatusCode)
+	}
+	d = res.doc(t)
+	if msg := d.Find(`[data-field="reviewers"] .msg`).Text(); !strings.Contains(msg, "镇街") {
+		t.Errorf("message at the field: %q", msg)
+	}
+	if _, kept := d.Find(`input[name="reviewers"][value="统景镇"]`).Attr("checked"); !kept {
+		t.Error("the choice is not kept")
+	}
+	if n := a.count(`SELECT count(*) FROM venture_reviewers WHERE round_id = $1`, round); n != 1 {
+		t.Errorf("%d reviewers after a refused change, want 1", n)
+	}
+	if res := district.post("/district/funding/rounds/"+round+"/reviewers", url.Values{"version": {"1"}, "reviewers": {"统景镇"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("a stale version: %d, want 409", res.StatusCode)
+	}
+	// a town cannot name reviewers (the district keeps the round)
+	if res := a.signedIn("demo-town").post(page+"/reviewers", url.Values{"version": {version}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a town naming reviewers: %d", res.StatusCode)
 	}
 }

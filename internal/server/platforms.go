@@ -111,6 +111,12 @@ func handlePlatformList(db platformLister, paths web.Paths, rs *responder) http.
 		if portal.Can(a.Tier, portal.ManagePlatforms) {
 			v.NewHref = paths.NewPlatform()
 		}
+		if portal.Can(a.Tier, portal.SetOrgContact) { // 联系人 (org_contacts.go)
+			v.ContactsHref = paths.ContactsWithout()
+		}
+		if portal.Can(a.Tier, portal.RecognizeCharity) { // 慈善组织认定 (charity.go)
+			v.CharitiesHref = paths.Charities()
+		}
 		for _, p := range list {
 			v.Rows = append(v.Rows, web.NewPlatformRow(p, paths))
 		}

@@ -190,10 +190,12 @@ func (s *Server) routes() http.Handler {
 			d.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundPage(s.db, dp, s.resp))
 			d.get("/funding/rounds/{id}/applications.xlsx", portal.ViewFunding, handleRoundExport(s.db, s.resp))
 			d.post("/funding/rounds/{id}/status", portal.ManageFunding, handleRoundStatus(s.db, dp, s.resp))
+			d.post("/funding/rounds/{id}/reviewers", portal.ManageFunding, handleRoundReviewers(s.db, dp, s.resp)) // issue 15: named reviewers
 			d.post("/funding/rounds/{id}/applications/{appID}/close", portal.ManageFunding, handleVentureFollowUp(s.db, dp, true, s.resp))
 			d.post("/funding/rounds/{id}/applications/{appID}/scores", portal.ReviewVenture, handleScore(s.db, dp, s.resp))
 			d.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, dp, s.resp))
 
+			s.charityRoutes(d, dp, up) // issue 15: 慈善组织认定
 			s.matchingRoutes(d, dp)
 			s.caseRoutes(d, dp, ph)
 			s.announcementRoutes(d, dp, up)
@@ -341,6 +343,7 @@ func (s *Server) routes() http.Handler {
 			t.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, tp, s.resp))
 
 			s.caseRoutes(t, tp, ph)
+			s.orgContactRoutes(t, tp) // issue 15: 联系人
 			s.announcementRoutes(t, tp, up)
 			s.accountRoutes(t, tp)
 		})
@@ -442,6 +445,7 @@ func (s *Server) routes() http.Handler {
 			s.trainingRoutes(c, cp)
 			s.messageRoutes(c, cp)
 			s.partyMeetingRoutes(c, cp)
+			s.orgContactRoutes(c, cp) // issue 15: 联系人
 			s.disclosureRoutes(c, cp)
 		})
 	})

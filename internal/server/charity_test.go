@@ -1,0 +1,119 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/yubei-cso/portal/internal/config"
+)
+
+// TestCharityRecognition: the district records that a registered group is a 慈善组织 with the date, the deciding
+// body and the document (bad input is 422 at the field, input kept, no row and no file; a missing or stale token
+// 409), then revokes it; the record shows the standing to the town, the document only to the district; the
+// register lists it; another tier cannot record.
+func TestCharityRecognition(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "uploads")
+	a := newApp(t, func(c *config.Config) { c.UploadDir = dir })
+	org := strconv.Itoa(a.count(`SELECT id FROM organizations WHERE tier = 'registered' AND status = 'normal'
+		AND town_code = '500112002' ORDER BY id LIMIT 1`))
+	record := "/district/orgs/" + org
+	district := a.signedIn("demo-district")
+	d := district.get(record).doc(t)
+	if got := d.Find("#charity-standing").Text(); got != "未认定为慈善组织" {
+		t.Fatalf("standing %q", got)
+	}
+	if v, _ := d.Find(`#charity-form input[name="decisions"]`).Attr("value"); v != "0" {
+		t.Fatalf("the form's token is %q", v)
+	}
+	writes := func() int {
+		return a.count(`SELECT (SELECT count(*) FROM charity_recognitions) + (SELECT count(*) FROM org_events WHERE org_id = $1)`, org)
+	}
+	files := func() int {
+		entries, _ := os.ReadDir(dir)
+		return len(entries)
+	}
+	before, beforeFiles := writes(), files()
+	bad := url.Values{"decisions": {"0"}, "charity_status": {"revoked"}, "charity_on": {"2015-01-01"}, "charity_body": {"区"}, "charity_note": {"渝北民发〔2024〕1号"}}
+	res := district.postMultipart(record+"/charity", bad, []upload{{"document", "认定决定书.pdf", testPDF()}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad input: %d", res.StatusCode)
+	}
+	d = res.doc(t)
+	for field, want := range map[string]string{"charity_status": "只能认定", "charity_on": "2016", "charity_body": "认定机关"} {
+		if msg := d.Find(`[data-field="` + field + `"] .msg`).Text(); !strings.Contains(msg, want) {
+			t.Errorf("%s: message %q, want %q", field, msg, want)
+		}
+	}
+	if v, _ := d.Find("#charity_note").Attr("value"); v != "渝北民发〔2024〕1号" {
+		t.Errorf("note not kept: %q", v)
+	}
+	res = district.postMultipart(record+"/charity", url.Values{"decisions": {"0"}, "charity_status": {"recognized"},
+		"charity_on": {"2024-05-06"}, "charity_body": {"重庆市渝北区民政局"}}, nil)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find(`[data-field="charity_file"] .msg`).Text(), "请选择") {
+		t.Fatalf("no document: %d", res.StatusCode)
+	}
+	if writes() != before || files() != beforeFiles {
+		t.Fatal("a refused decision wrote something")
+	}
+
+	good := url.Values{"charity_status": {"recognized"}, "charity_on": {"2024-05-06"}, "charity_body": {"重庆市渝北区民政局"}}
+	doc := []upload{{"document", "认定决定书.pdf", testPDF()}}
+	if res := district.postMultipart(record+"/charity", good, doc); res.StatusCode != http.StatusConflict {
+		t.Fatalf("no token: %d, want 409", res.StatusCode)
+	}
+	good.Set("decisions", "0")
+	if res := district.postMultipart(record+"/charity", good, doc); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("recognizing: %d", res.StatusCode)
+	}
+	if res := district.postMultipart(record+"/charity", good, doc); res.StatusCode != http.StatusConflict {
+		t.Fatalf("posted twice: %d, want 409", res.StatusCode)
+	}
+	if n := a.count(`SELECT count(*) FROM charity_recognitions WHERE org_id = $1`, org); n != 1 {
+		t.Fatalf("%d decisions after a double post", n)
+	}
+	d = district.get(record).doc(t)
+	if got := d.Find("#charity-standing").Text(); !strings.Contains(got, "已认定为慈善组织") || !strings.Contains(got, "2024年5月6日") {
+		t.Fatalf("standing %q", got)
+	}
+	href, ok := d.Find("#charity-decisions a").Attr("href")
+	if !ok {
+		t.Fatal("no document link for the district")
+	}
+	if res := district.get(href); res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("the document: %d %q", res.StatusCode, res.Header.Get("Content-Disposition"))
+	}
+	if !strings.Contains(district.get("/district/charities").Body, `href="`+record+`"`) {
+		t.Error("the register does not list the group")
+	}
+
+	// the town reads the standing but neither the document link nor the form; it cannot record
+	town := a.signedIn("demo-town")
+	td := town.get("/town/orgs/" + org).doc(t)
+	if !strings.Contains(td.Find("#charity-standing").Text(), "已认定为慈善组织") || td.Find("#charity-decisions a").Length() != 0 || td.Find("#charity-form").Length() != 0 {
+		t.Fatalf("the town's record shows %q", td.Find("#org-charity").Text())
+	}
+	if res := town.postMultipart("/town/orgs/"+org+"/charity", good, doc); res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("a town recording: %d", res.StatusCode)
+	}
+
+	// revocation follows recognition
+	d = district.get(record).doc(t)
+	if v, _ := d.Find(`#charity_status option[selected]`).Attr("value"); v != "revoked" {
+		t.Fatalf("the next step offered is %q", v)
+	}
+	revoke := url.Values{"decisions": {"1"}, "charity_status": {"revoked"}, "charity_on": {"2025-01-10"}, "charity_body": {"重庆市渝北区民政局"}}
+	if res := district.postMultipart(record+"/charity", revoke, doc); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoking: %d", res.StatusCode)
+	}
+	if got := district.get(record).doc(t).Find("#charity-standing").Text(); !strings.Contains(got, "已撤销") {
+		t.Fatalf("standing after revocation %q", got)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'org.charity' AND object_id = $1`, org); n != 2 {
+		t.Errorf("%d audit rows, want 2", n)
+	}
+}

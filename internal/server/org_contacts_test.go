@@ -1,0 +1,128 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestOrgContact: a committee gives its group a 联系人 (bad input is 422 at the field with the input kept and
+// nothing written; a missing or stale token is 409), changes it (the earlier one is kept), the tiers above read it
+// with the phone masked, and the list of groups without a 联系人 loses the group.
+func TestOrgContact(t *testing.T) {
+	a := newApp(t, nil)
+	org := strconv.Itoa(a.count(`SELECT o.id FROM organizations o JOIN accounts a ON a.division_code = o.community_code
+		WHERE a.username = 'demo-community' AND o.tier = 'guided' AND o.status = 'normal'
+		  AND NOT EXISTS (SELECT 1 FROM org_contacts c WHERE c.org_id = o.id) ORDER BY o.id LIMIT 1`))
+	writes := func() int {
+		return a.count(`SELECT (SELECT count(*) FROM org_contacts WHERE org_id = $1) + (SELECT count(*) FROM org_events WHERE org_id = $1)`, org)
+	}
+	community := a.signedIn("demo-community")
+	record := "/community/orgs/" + org
+	d := community.get(record).doc(t)
+	if d.Find("#no-contact").Length() != 1 {
+		t.Fatal("the record does not say the group has no 联系人")
+	}
+	href, _ := d.Find("#set-contact").Attr("href")
+	if href != record+"/contact" {
+		t.Fatalf("the record links %q to set the 联系人", href)
+	}
+	list := community.get("/community/orgs/without-contact").doc(t)
+	if list.Find(`#orgs-without-contact a[href="`+record+`"]`).Length() != 1 {
+		t.Fatal("the group is not on the list of groups without a 联系人")
+	}
+	form := community.get(href).doc(t)
+	token, _ := form.Find(`#contact-form input[name="current"]`).Attr("value")
+	if token != "0" {
+		t.Fatalf("the form's token is %q, want 0", token)
+	}
+
+	before := writes()
+	bad := url.Values{"current": {"0"}, "contact_name": {"王小红"}, "contact_kind": {"居民"}, "contact_unit": {""},
+		"contact_phone": {"12345"}, "contact_from": {"2099-01-01"}}
+	res := community.post(href, bad)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad input: %d, want 422", res.StatusCode)
+	}
+	d = res.doc(t)
+	for field, want := range map[string]string{"contact_kind": "类别", "contact_unit": "单位", "contact_phone": "电话", "contact_from": "晚于今天"} {
+		if msg := d.Find(`[data-field="` + field + `"] .msg`).Text(); !strings.Contains(msg, want) {
+			t.Errorf("%s: message %q, want it to say %q", field, msg, want)
+		}
+	}
+	if v, _ := d.Find("#contact_name").Attr("value"); v != "王小红" {
+		t.Errorf("the name is not kept: %q", v)
+	}
+	if v, _ := d.Find("#contact_phone").Attr("value"); v != "12345" {
+		t.Errorf("the phone is not kept: %q", v)
+	}
+	if writes() != before {
+		t.Fatal("a refused 联系人 wrote something")
+	}
+
+	good := url.Values{"contact_name": {"王小红"}, "contact_kind": {"社区工作人员"}, "contact_unit": {"社区居委会 社区专干"},
+		"contact_phone": {"13912345678"}, "contact_from": {"2026-01-05"}}
+	if res := community.post(href, good); res.StatusCode != http.StatusConflict {
+		t.Fatalf("no token: %d, want 409", res.StatusCode)
+	}
+	good.Set("current", "0")
+	if res := community.post(href, good); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setting the 联系人: %d", res.StatusCode)
+	}
+	if res := community.post(href, good); res.StatusCode != http.StatusConflict {
+		t.Fatalf("the same form posted again: %d, want 409", res.StatusCode)
+	}
+	if n := a.count(`SELECT count(*) FROM org_contacts WHERE org_id = $1`, org); n != 1 {
+		t.Fatalf("%d 联系人 rows after a double post, want 1", n)
+	}
+
+	// the tiers above read it, phone masked; the district does not set it; another town does not see it
+	for _, c := range []struct{ user, path string }{{"demo-town", "/town/orgs/" + org}, {"demo-district", "/district/orgs/" + org}} {
+		res := a.signedIn(c.user).get(c.path)
+		d := res.doc(t)
+		if got := d.Find("#contact-name").Text(); got != "王小红" {
+			t.Errorf("%s reads the 联系人 %q", c.user, got)
+		}
+		if got := d.Find("#contact-phone").Text(); got != "139****5678" || strings.Contains(res.Body, "13912345678") {
+			t.Errorf("%s reads the phone %q (and the full number: %v)", c.user, got, strings.Contains(res.Body, "13912345678"))
+		}
+		if c.user == "demo-district" && d.Find("#set-contact").Length() != 0 {
+			t.Error("the district is offered to set the 联系人")
+		}
+	}
+	town2 := a.signedIn("demo-town2")
+	for _, res := range []response{town2.get("/town/orgs/" + org + "/contact"), town2.post("/town/orgs/"+org+"/contact", good)} {
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("another town: %d, want 404", res.StatusCode)
+		}
+	}
+	if strings.Contains(community.get("/community/orgs/without-contact").Body, `href="`+record+`"`) {
+		t.Error("the group is still on the list of groups without a 联系人")
+	}
+
+	// a change: starting before the current one is 422; a proper change keeps the earlier one
+	token, _ = community.get(href).doc(t).Find(`#contact-form input[name="current"]`).Attr("value")
+	change := url.Values{"current": {token}, "contact_name": {"刘强"}, "contact_kind": {"社会工作者"}, "contact_unit": {"社会工作室"},
+		"contact_phone": {"023-67891234"}, "contact_from": {"2025-12-01"}}
+	res = community.post(href, change)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find(`[data-field="contact_from"] .msg`).Text(), "现任") {
+		t.Fatalf("a change starting before the current one: %d", res.StatusCode)
+	}
+	change.Set("contact_from", "2026-02-01")
+	if res := community.post(href, change); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("changing the 联系人: %d", res.StatusCode)
+	}
+	d = community.get(record).doc(t)
+	if d.Find("#contact-name").Text() != "刘强" || d.Find("#earlier-contacts tbody tr").Length() != 1 ||
+		!strings.Contains(d.Find("#earlier-contacts").Text(), "2026年1月5日 至 2026年2月1日") {
+		t.Fatalf("after the change the record shows %q / %q", d.Find("#contact-name").Text(), d.Find("#earlier-contacts").Text())
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'org.contact' AND object_id = $1`, org); n != 2 {
+		t.Errorf("%d audit rows, want 2", n)
+	}
+	if n := a.count(`SELECT count(*) FROM org_events WHERE kind = '联系人' AND org_id = $1`, org); n != 2 {
+		t.Errorf("%d timeline rows, want 2", n)
+	}
+}
