@@ -40,7 +40,8 @@ commands:
   divisions import FILE    import a real community list (CSV: code,name,parent_code,urban_rural[,managed_by])
   stats snapshot [-backfill]  keep this month's counts per community for the statistics' trend (monthly, from cron)
   audit purge              delete audit rows older than PORTAL_AUDIT_RETENTION_DAYS (never under 180 days)
-  messages sweep           站内消息 to committees whose groups' 定期工作报告 are overdue (once per period)
+  messages sweep           站内消息 to committees whose groups' 定期工作报告 are overdue (once per period;
+                           serve and dev also run it by themselves every hour)
   pg start|stop|url [-dir D]  manage the private PostgreSQL cluster used by make run and make test
   gen -orgs N              append N generated organizations (COPY) for load tests; never in production
 `
@@ -344,6 +345,11 @@ func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Wr
 		defer stopDebug()
 	}
 	fmt.Fprintf(stdout, "portal listening on http://%s\n", ln.Addr())
+	// The overdue-report sweep runs by itself (issue 17), one runner across processes; it stops with serving.
+	sweepCtx, stopSweeps := context.WithCancel(ctx)
+	sweeping := make(chan struct{})
+	go func() { defer close(sweeping); runSweeper(sweepCtx, db, sweepEvery, log) }()
+	defer func() { stopSweeps(); <-sweeping }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
