@@ -89,6 +89,9 @@ const (
 	RecordPartyMeetings Action = "orgs.party-meetings"
 )
 
+// 区划 kept in the browser (issue 17): add, rename, set 社区/村 and 试点, retire a 社区/村.
+const ManageDivisions Action = "divisions.manage"
+
 // The actions of the public side's 信息公开 (issue 14).
 const (
 	ViewDisclosures    Action = "disclosures.view"    // a group's 信息公开 and its history, from its record
@@ -180,6 +183,8 @@ var capabilities = map[Action][]Tier{
 	PublishDisclosures: {TierTown, TierCommunity},
 	// The town, or the district, records how residents reach each community's groups (its public office).
 	SetOffices: {TierDistrict, TierTown},
+	// Issue 17: the district keeps the 社区/村 list; `portal divisions import` stays for the first load.
+	ManageDivisions: {TierDistrict},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.
