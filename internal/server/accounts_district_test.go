@@ -16,7 +16,7 @@ import (
 func TestDistrictMakesDistrictTierAccounts(t *testing.T) {
 	a := newApp(t, nil)
 	d := a.signedIn("demo-district")
-	if d.get("/district/accounts/new").doc(t).Find(`#division option[value="` + seed.DistrictCode + `"]`).Length() != 1 {
+	if d.get("/district/accounts/new").doc(t).Find(`#division option[value="`+seed.DistrictCode+`"]`).Length() != 1 {
 		t.Fatal("the new-account form does not offer 渝北区 itself")
 	}
 	form := url.Values{"username": {"yb-approval"}, "display_name": {"李审批"}, "division": {seed.DistrictCode},
