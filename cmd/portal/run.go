@@ -21,6 +21,7 @@ import (
 	"github.com/yubei-cso/portal/internal/auth"
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/pgcluster"
+	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
@@ -468,7 +469,11 @@ func demoLogin(cfg config.Config) web.DemoLogin {
 	}
 	d := web.DemoLogin{Password: seed.DemoPassword}
 	for _, a := range seed.DemoAccounts() {
-		d.Accounts = append(d.Accounts, web.DemoAccount{Username: a.Username, Tier: a.Tier.Label(), Division: names[a.Division]})
+		tier := a.Tier.Label()
+		if a.Role != portal.RoleAll { // issue 17: the role accounts say their share of the tier's work
+			tier += " · " + a.Role.Label()
+		}
+		d.Accounts = append(d.Accounts, web.DemoAccount{Username: a.Username, Tier: tier, Division: names[a.Division]})
 	}
 	return d
 }
