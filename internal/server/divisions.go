@@ -135,6 +135,24 @@ func communityOf(w http.ResponseWriter, r *http.Request, db divisionStore, rs *r
 	return c, true
 }
 
+// communityForChange reads a change's form and the community it changes; a version other than the one kept
+// (or none) is 409 and the handler stops.
+func communityForChange(w http.ResponseWriter, r *http.Request, db divisionStore, rs *responder) (registry.Community, *form, bool) {
+	if !parseSettingsForm(w, r, rs) {
+		return registry.Community{}, nil, false
+	}
+	c, ok := communityOf(w, r, db, rs)
+	if !ok {
+		return c, nil, false
+	}
+	f := newForm(r)
+	if f.version("version") != c.Version {
+		rs.conflict(w, r)
+		return c, nil, false
+	}
+	return c, f, true
+}
+
 // renderCommunity shows the community's page with its edit form (in: as typed, or as kept) and its history.
 func renderCommunity(w http.ResponseWriter, r *http.Request, db divisionStore, paths web.Paths, rs *responder,
 	c registry.Community, status int, in registry.CommunityInput, problems map[string]string, flash string) {
@@ -163,20 +181,12 @@ func handleCommunityPage(db divisionStore, paths web.Paths, rs *responder) http.
 // handleCommunitySave renames the community and sets its kind and 试点 mark; the form names the version it showed.
 func handleCommunitySave(db divisionStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !parseSettingsForm(w, r, rs) {
-			return
-		}
-		c, ok := communityOf(w, r, db, rs)
+		c, f, ok := communityForChange(w, r, db, rs)
 		if !ok {
 			return
 		}
 		a := accountFrom(r.Context())
-		f := newForm(r)
-		version := f.version("version")
-		if version != c.Version {
-			rs.conflict(w, r)
-			return
-		}
+		version := c.Version
 		in := communityInput(f)
 		problems := in.Validate(false)
 		if problems.OK() {
@@ -204,19 +214,12 @@ func handleCommunitySave(db divisionStore, paths web.Paths, rs *responder) http.
 // 422 with what is left, and nothing written.
 func handleCommunityRetire(db divisionStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !parseSettingsForm(w, r, rs) {
-			return
-		}
-		c, ok := communityOf(w, r, db, rs)
+		c, _, ok := communityForChange(w, r, db, rs)
 		if !ok {
 			return
 		}
 		a := accountFrom(r.Context())
-		version := newForm(r).version("version")
-		if version != c.Version {
-			rs.conflict(w, r)
-			return
-		}
+		version := c.Version
 		err := db.RetireCommunity(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), c.Code, version)
 		msg := ""
 		switch {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -116,12 +117,7 @@ func handlePartyMeetingCreate(db partyMeetingStore, paths web.Paths, rs *respond
 		if !problems.OK() {
 			v := partyMeetingForm(r, o, paths)
 			v.Version = strconv.Itoa(version)
-			v.KindOptions = web.MeetingKindOptions(in.Kind)
-			v.Kind = web.Field{Value: in.Kind, Problem: problems["kind"]}
-			v.HeldOn = web.Field{Value: in.HeldOn, Problem: problems["held_on"]}
-			v.Topic = web.Field{Value: in.Topic, Problem: problems["topic"]}
-			v.Attendance = web.Field{Value: in.Attendance, Problem: problems["attendance"]}
-			v.Problems = problems
+			meetingFields(&v, in, problems)
 			rs.render(w, r, http.StatusUnprocessableEntity, web.PartyMeetingFormPage(v))
 			return
 		}
@@ -142,8 +138,7 @@ func partyMeetingCorrectionForm(r *http.Request, db partyMeetingStore, o registr
 	v.Action = paths.Org(o.ID) + "/party-meetings/" + strconv.FormatInt(m.ID, 10)
 	v.Version = strconv.Itoa(m.Version)
 	v.Correcting = true
-	v.KindOptions = web.MeetingKindOptions(in.Kind)
-	v.Kind.Value, v.HeldOn.Value, v.Topic.Value, v.Attendance.Value = in.Kind, in.HeldOn, in.Topic, in.Attendance
+	meetingFields(&v, in, nil)
 	v.Reason.Value = reason
 	v.Revisions = web.NewPartyMeetingRevisionRows(revisions)
 	return v, nil
@@ -220,13 +215,22 @@ func handlePartyMeetingCorrect(db partyMeetingStore, paths web.Paths, rs *respon
 				rs.fail(w, r, err)
 				return
 			}
-			v.Kind.Problem, v.HeldOn.Problem, v.Topic.Problem = problems["kind"], problems["held_on"], problems["topic"]
-			v.Attendance.Problem, v.Reason.Problem = problems["attendance"], problems["reason"]
-			v.Problems = problems
+			meetingFields(&v, in, problems)
+			v.Reason.Problem = problems["reason"]
 			rs.render(w, r, http.StatusUnprocessableEntity, web.PartyMeetingFormPage(v))
 			return
 		}
 		putFlash(r, "已更正"+corrected.Kind.Label()+"（"+web.Date(corrected.HeldOn)+"），原记录已作为历史版本保留。")
 		redirect(w, r, paths.Org(o.ID)+"#party-meetings")
 	}
+}
+
+// meetingFields fills the form's fields with the meeting as typed and each field's problem.
+func meetingFields(v *web.PartyMeetingFormView, in registry.MeetingInput, problems rules.Problems) {
+	v.KindOptions = web.MeetingKindOptions(in.Kind)
+	v.Kind = web.Field{Value: in.Kind, Problem: problems["kind"]}
+	v.HeldOn = web.Field{Value: in.HeldOn, Problem: problems["held_on"]}
+	v.Topic = web.Field{Value: in.Topic, Problem: problems["topic"]}
+	v.Attendance = web.Field{Value: in.Attendance, Problem: problems["attendance"]}
+	v.Problems = problems
 }
