@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/yubei-cso/portal/internal/registry"
 )
@@ -21,6 +22,9 @@ type PartyMeetingRow struct {
 	Topic      string
 	Attendance int
 	By         Who
+	// issue 17: the correction form ("" when the account may not correct), and whether it was corrected
+	CorrectHref string
+	Corrected   bool
 }
 
 // NewPartyMeetingsView builds the section for a group whose 党组织覆盖 is partyStatus; newHref is "" when the
@@ -33,8 +37,11 @@ func NewPartyMeetingsView(partyStatus string, ms []registry.PartyMeeting, newHre
 	n := map[registry.MeetingKind]int{}
 	for _, m := range ms {
 		n[m.Kind]++
-		v.Rows = append(v.Rows, PartyMeetingRow{Kind: m.Kind.Label(), HeldOn: Date(m.HeldOn), Topic: m.Topic,
-			Attendance: m.Attendance, By: NewWho(m.RecordedBy, m.RecordedAs)})
+		href := ""
+		if v.NewHref != "" { // who may record may correct
+			href = strings.TrimSuffix(v.NewHref, "/new") + "/" + strconv.FormatInt(m.ID, 10)
+		}
+		v.Rows = append(v.Rows, newPartyMeetingRow(m, href))
 	}
 	for i, k := range registry.MeetingKinds {
 		if i > 0 {
@@ -58,6 +65,35 @@ type PartyMeetingFormView struct {
 	Topic       Field
 	Attendance  Field
 	Problems    map[string]string
+	// A correction (issue 17): the reason asked for, and the versions earlier corrections replaced.
+	Correcting bool
+	Reason     Field
+	Revisions  []PartyMeetingRevisionRow
+}
+
+// PartyMeetingRevisionRow is a version of a meeting a correction replaced, as its correction page lists it.
+type PartyMeetingRevisionRow struct {
+	Version string
+	PartyMeetingRow
+	ReplacedBy Who
+	ReplacedAt string
+	Reason     string
+}
+
+// NewPartyMeetingRevisionRows lists the replaced versions, newest first.
+func NewPartyMeetingRevisionRows(rs []registry.PartyMeetingRevision) []PartyMeetingRevisionRow {
+	out := make([]PartyMeetingRevisionRow, len(rs))
+	for i, r := range rs {
+		out[i] = PartyMeetingRevisionRow{Version: "第 " + strconv.Itoa(r.Version) + " 版",
+			PartyMeetingRow: newPartyMeetingRow(r.PartyMeeting, ""),
+			ReplacedBy:      NewWho(r.ReplacedBy, r.ReplacedAs), ReplacedAt: DateTime(r.ReplacedAt), Reason: r.Reason}
+	}
+	return out
+}
+
+func newPartyMeetingRow(m registry.PartyMeeting, correctHref string) PartyMeetingRow {
+	return PartyMeetingRow{Kind: m.Kind.Label(), HeldOn: Date(m.HeldOn), Topic: m.Topic, Attendance: m.Attendance,
+		By: NewWho(m.RecordedBy, m.RecordedAs), CorrectHref: correctHref, Corrected: m.Version > 1}
 }
 
 // MeetingKindOptions are the 三会一课 as choices, selected marking the chosen one.

@@ -94,6 +94,7 @@ var navigation = []struct {
 	{"社区办公", "/offices", portal.SetOffices},
 	{"账号管理", "/accounts", portal.ManageAccounts},
 	{"审计日志", "/audit", portal.ViewAudit},
+	{"区划管理", "/divisions", portal.ManageDivisions}, // issue 17
 }
 
 // NewPage builds the layout model for a page titled title; current is the href of the active nav entry.

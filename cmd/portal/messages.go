@@ -9,7 +9,8 @@ import (
 )
 
 // runMessages is `portal messages sweep`: tell each committee, once per period, that its groups' 定期工作报告
-// are overdue (one set-based statement; run it from cron daily, running it twice writes nothing new).
+// are overdue (one set-based statement; a serving portal also runs it by itself every hour, see sweeper.go;
+// running it twice writes nothing new).
 func runMessages(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) != 1 || args[0] != "sweep" {
 		return errors.New("usage: portal messages sweep")

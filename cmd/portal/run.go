@@ -22,6 +22,7 @@ import (
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/pgcluster"
 	"github.com/yubei-cso/portal/internal/photos"
+	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/sealbox"
 	"github.com/yubei-cso/portal/internal/seed"
@@ -41,7 +42,8 @@ commands:
   divisions import FILE    import a real community list (CSV: code,name,parent_code,urban_rural[,managed_by])
   stats snapshot [-backfill]  keep this month's counts per community for the statistics' trend (monthly, from cron)
   audit purge              delete audit rows older than PORTAL_AUDIT_RETENTION_DAYS (never under 180 days)
-  messages sweep           站内消息 to committees whose groups' 定期工作报告 are overdue (once per period)
+  messages sweep           站内消息 to committees whose groups' 定期工作报告 are overdue (once per period;
+                           serve and dev also run it by themselves every hour)
   pg start|stop|url [-dir D]  manage the private PostgreSQL cluster used by make run and make test
   gen -orgs N              append N generated organizations (COPY) for load tests; never in production
 `
@@ -351,7 +353,14 @@ func serve(ctx context.Context, cfg config.Config, db *postgres.DB, stdout io.Wr
 		defer stopDebug()
 	}
 	fmt.Fprintf(stdout, "portal listening on http://%s\n", ln.Addr())
-	go keepMonthlySnapshots(ctx, db, time.Hour, log) // the statistics' month-end state, off the request path
+	// Two jobs run by themselves, each one runner across processes, and both stop with serving before the pool
+	// closes: the statistics' month-end state (issue 13, off the request path) and the overdue-report sweep
+	// (issue 17).
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobs := make(chan struct{}, 2)
+	go func() { keepMonthlySnapshots(jobsCtx, db, time.Hour, log); jobs <- struct{}{} }()
+	go func() { runSweeper(jobsCtx, db, sweepEvery, log); jobs <- struct{}{} }()
+	defer func() { stopJobs(); <-jobs; <-jobs }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -470,7 +479,11 @@ func demoLogin(cfg config.Config) web.DemoLogin {
 	}
 	d := web.DemoLogin{Password: seed.DemoPassword}
 	for _, a := range seed.DemoAccounts() {
-		d.Accounts = append(d.Accounts, web.DemoAccount{Username: a.Username, Tier: a.Tier.Label(), Division: names[a.Division]})
+		tier := a.Tier.Label()
+		if a.Role != portal.RoleAll { // issue 17: the role accounts say their share of the tier's work
+			tier += " · " + a.Role.Label()
+		}
+		d.Accounts = append(d.Accounts, web.DemoAccount{Username: a.Username, Tier: tier, Division: names[a.Division]})
 	}
 	return d
 }

@@ -93,6 +93,9 @@ const (
 // group anywhere; one group from its record, or a whole community's groups at once (a community split or merged).
 const TransferOrgs Action = "orgs.transfer"
 
+// 区划 kept in the browser (issue 17): add, rename, set 社区/村 and 试点, retire a 社区/村.
+const ManageDivisions Action = "divisions.manage"
+
 // The actions of the public side's 信息公开 (issue 14).
 const (
 	ViewDisclosures    Action = "disclosures.view"    // a group's 信息公开 and its history, from its record
@@ -196,6 +199,8 @@ var capabilities = map[Action][]Tier{
 	// 慈善组织认定 (慈善法 §10).
 	SetOrgContact:    {TierTown, TierCommunity},
 	RecognizeCharity: {TierDistrict},
+	// Issue 17: the district keeps the 社区/村 list; `portal divisions import` stays for the first load.
+	ManageDivisions: {TierDistrict},
 }
 
 // Can reports whether an account of tier t may perform a. An unknown tier or action may do nothing.

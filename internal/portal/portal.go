@@ -101,9 +101,17 @@ func (s Scope) Covers(code string) bool {
 
 // CanManage reports whether an account with this scope may create, disable or re-scope an account of tier t in
 // division code: 三级管理 delegates administration one way, downward and inside the caller's own jurisdiction.
+// The district, the top, also keeps its own 科室's accounts (issue 17: 审批, 管理, 查阅); a town's own accounts
+// are the district's to make.
 func (s Scope) CanManage(t Tier, code string) bool {
-	return t.Valid() && t.rank() > s.Tier.rank() && s.Covers(code) && LevelOfCode(code) == t
+	if !t.Valid() || !s.Covers(code) || LevelOfCode(code) != t {
+		return false
+	}
+	return t.rank() > s.Tier.rank() || s.managesOwnTier() && t == s.Tier && code == s.Division
 }
+
+// managesOwnTier says whether the scope administers accounts of its own tier (in its own division).
+func (s Scope) managesOwnTier() bool { return s.Tier == TierDistrict }
 
 // LevelOfCode tells the level of a division from the length of its code.
 func LevelOfCode(code string) Level {
@@ -177,11 +185,12 @@ const (
 	ResultDenied = "denied"
 )
 
-// ManagedTiers are the tiers of the accounts this scope administers: every tier below its own.
+// ManagedTiers are the tiers of the accounts this scope administers: every tier below its own, and the
+// district's own (CanManage).
 func (s Scope) ManagedTiers() []Tier {
 	var ts []Tier
 	for _, t := range Tiers {
-		if t.rank() > s.Tier.rank() {
+		if t.rank() > s.Tier.rank() || t == s.Tier && s.managesOwnTier() {
 			ts = append(ts, t)
 		}
 	}

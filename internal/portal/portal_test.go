@@ -27,11 +27,12 @@ func TestCanManageOnlyDownwardAndInside(t *testing.T) {
 	}{
 		{district, TierTown, "500112002", true},
 		{district, TierCommunity, "500112002001", true},
-		{district, TierDistrict, "500112", false},
+		{district, TierDistrict, "500112", true}, // the district keeps its own 科室's accounts (issue 17)
+		{district, TierDistrict, "500113", false},
 		{district, TierTown, "500112002001", false}, // tier and division level disagree
 		{town, TierCommunity, "500112133200", true},
 		{town, TierCommunity, "500112002001", false}, // another town's community
-		{town, TierTown, "500112133", false},         // its own level
+		{town, TierTown, "500112133", false},         // its own level: the district makes town accounts
 		{community, TierCommunity, "500112133200", false},
 		{district, "admin", "500112002", false},
 	}

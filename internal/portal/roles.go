@@ -48,7 +48,8 @@ var roleActions = map[Role][]Action{
 	RoleReview: {ReviewApplications, ChangeOrgStatus, RevealPersonal, ChangeRegistration, DecideCases,
 		DesignateBrands, ReviewVenture, TransferOrgs, RecognizeCharity},
 	RoleAdmin: {ManageAccounts, ViewAudit, SetDeadlines, SetTargets, ManageSchemes, SetOffices,
-		PublishAnnouncements, ManagePlatforms, ManageFunding, Incubate, HoldMatchingEvents, WriteCases},
+		PublishAnnouncements, ManagePlatforms, ManageFunding, Incubate, HoldMatchingEvents, WriteCases,
+		ManageDivisions}, // issue 17: 区划 kept in the browser
 	RoleRead: {},
 	RoleClerk: {SubmitFilings, SubmitApplications, EditOrg, ImportOrgs, RevealPersonal, ManageTraining, PostNeeds,
 		OfferProjects, HoldMatchingEvents, ManagePlatforms, BookRooms, HouseGroups, Incubate, ManageFunding,

@@ -257,7 +257,8 @@ func (db *DB) CreateAccount(ctx context.Context, scope *portal.Scope, actor port
 }
 
 // ChangeAccount applies c to an account inside scope. Disabling, moving and resetting the password end every
-// session of the account. Out of scope is ErrNotFound; a stale version is ErrConflict.
+// session of the account. Out of scope is ErrNotFound; a stale version is ErrConflict; the actor's own account
+// (which the district's 管理 now sees among its own tier's) is ErrNotAllow.
 func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor portal.Actor, c registry.AccountChange) error {
 	action := "account.update"
 	switch {
@@ -273,6 +274,10 @@ func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor porta
 		action = "account.unlock"
 	case c.Role != nil:
 		action = "account.role"
+	}
+	if c.ID == actor.AccountID {
+		// an administrator never stops, moves or re-roles their own account: another one of the tier does
+		return portal.ErrNotAllow
 	}
 	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
 		var tier string

@@ -163,6 +163,10 @@ func translate(err error) error {
 				return sentinel
 			}
 			return &uniqueError{constraint: pe.ConstraintName}
+		case "23514": // issue 17: a group entering a retired 社区/村 (migration 0082)
+			if pe.ConstraintName == "organizations_division_retired" {
+				return registry.ErrDivisionRetired
+			}
 		}
 	}
 	return err

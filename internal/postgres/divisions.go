@@ -73,7 +73,7 @@ func (db *DB) DivisionsAtLevel(ctx context.Context, scope portal.Scope, level po
 	}
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT `+divisionColumns+` FROM divisions
-		WHERE level = @level AND `+scopeWithin("code")+` ORDER BY code`,
+		WHERE level = @level AND retired_at IS NULL AND `+scopeWithin("code")+` ORDER BY code`,
 		scopeArgs(scope, pgx.NamedArgs{"level": string(level)}))
 	ds, err := collectDivisions(rows)
 	if err == nil {

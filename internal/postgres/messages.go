@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
@@ -86,8 +87,35 @@ func (db *DB) MarkMessageRead(ctx context.Context, account, id int64, version in
 // for the last period whose due day (its end plus the district's grace) has passed at now. One set-based
 // statement over the kept counts; run again it writes nothing new. It returns the messages written.
 func (db *DB) SweepOverdueReports(ctx context.Context, now time.Time) (int64, error) {
+	return sweepOverdueReports(ctx, db.pool(planFresh), now)
+}
+
+// sweepLock is the advisory lock key the scheduled sweep runs under: one runner at a time across every portal
+// process on the database.
+const sweepLock = 1717_0004
+
+// SweepOverdueReportsOnce is the scheduled sweep (issue 17): it runs SweepOverdueReports inside a transaction
+// holding the sweep's advisory lock, and only when it gets the lock at once. Another process that is sweeping
+// already makes it return ran false and write nothing, so two serving processes ticking together write one set
+// of messages (the dedupe key would keep it one set as well; the lock also keeps the work one).
+func (db *DB) SweepOverdueReportsOnce(ctx context.Context, now time.Time) (ran bool, n int64, err error) {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, sweepLock).Scan(&ran); err != nil || !ran {
+			return err
+		}
+		n, err = sweepOverdueReports(ctx, tx, now)
+		return err
+	})
+	return ran, n, translate(err)
+}
+
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+func sweepOverdueReports(ctx context.Context, q execer, now time.Time) (int64, error) {
 	p := registry.PeriodOf(now).Prev()
-	tag, err := db.pool(planFresh).Exec(ctx, `
+	tag, err := q.Exec(ctx, `
 		INSERT INTO messages (account_id, kind, subject, href, dedupe_key)
 		SELECT a.id, 'work_report',
 			@label || '定期工作报告尚有 ' || m.missing || ' 个组织未报送，已过报送期限', '/community/work-reports',

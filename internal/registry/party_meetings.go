@@ -56,6 +56,30 @@ type PartyMeeting struct {
 	RecordedBy string // the recording account's display name and username
 	RecordedAs string
 	RecordedAt time.Time
+	Version    int // issue 17: a correction keeps the version it replaces (PartyMeetingRevision)
+}
+
+// PartyMeetingRevision is a version of a meeting a correction replaced.
+type PartyMeetingRevision struct {
+	PartyMeeting
+	ReplacedBy string // the correcting account's display name and username
+	ReplacedAs string
+	ReplacedAt time.Time
+	Reason     string
+}
+
+// MaxCorrectionReason bounds a correction's reason.
+const MaxCorrectionReason = 200
+
+// CorrectionReasonProblem says what is wrong with a correction's reason, or "".
+func CorrectionReasonProblem(reason string) string {
+	switch n := utf8.RuneCountInString(reason); {
+	case n == 0:
+		return "请填写更正原因，如“参加人数记错”"
+	case n > MaxCorrectionReason:
+		return "更正原因不能超过 " + strconv.Itoa(MaxCorrectionReason) + " 字，现为 " + strconv.Itoa(n) + " 字"
+	}
+	return ""
 }
 
 // MeetingInput is the form as typed.

@@ -39,7 +39,7 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password str
 	}
 	for _, a := range DemoAccounts() {
 		_, err := db.CreateAccount(ctx, nil, system, registry.NewAccount{Username: a.Username,
-			DisplayName: a.DisplayName, Tier: a.Tier, DivisionCode: a.Division, PasswordHash: hash})
+			DisplayName: a.DisplayName, Tier: a.Tier, Role: a.Role, DivisionCode: a.Division, PasswordHash: hash})
 		if err != nil && !errors.Is(err, registry.ErrUsernameTaken) {
 			return false, err
 		}

@@ -170,16 +170,24 @@ type DemoAccount struct {
 	DisplayName string
 	Tier        portal.Tier
 	Division    string
+	Role        portal.Role // RoleAll unless the account shows one 科室's share of the district's work
 }
 
-// DemoAccounts are the five accounts of DESIGN.md.
+// DemoAccounts are the five accounts of DESIGN.md, each with its tier's whole work, and three district accounts
+// that show the split by 科室 (issue 17, 行动方案 §四(一)): 审批, 管理 and 查阅. The towns' split (经办, 审核)
+// has no demo account yet: a second 双龙湖 officer would end demo-town's being its town's single officer, which
+// the filing tests rely on.
 func DemoAccounts() []DemoAccount {
 	return []DemoAccount{
-		{"demo-district", "区民政局演示账号", portal.TierDistrict, DistrictCode},
-		{"demo-town", "双龙湖街道演示账号", portal.TierTown, TownShuanglonghu},
-		{"demo-town2", "统景镇演示账号", portal.TierTown, TownTongjing},
-		{"demo-community", "社区演示账号", portal.TierCommunity, CommunityDemo},
-		{"demo-community2", "村演示账号", portal.TierCommunity, CommunityDemoRural},
+		{"demo-district", "区民政局演示账号", portal.TierDistrict, DistrictCode, portal.RoleAll},
+		{"demo-town", "双龙湖街道演示账号", portal.TierTown, TownShuanglonghu, portal.RoleAll},
+		{"demo-town2", "统景镇演示账号", portal.TierTown, TownTongjing, portal.RoleAll},
+		{"demo-community", "社区演示账号", portal.TierCommunity, CommunityDemo, portal.RoleAll},
+		{"demo-community2", "村演示账号", portal.TierCommunity, CommunityDemoRural, portal.RoleAll},
+		// issue 17: the district's roles
+		{"demo-review", "行政审批科演示账号", portal.TierDistrict, DistrictCode, portal.RoleReview},
+		{"demo-admin", "区民政局管理演示账号", portal.TierDistrict, DistrictCode, portal.RoleAdmin},
+		{"demo-read", "区民政局查阅演示账号", portal.TierDistrict, DistrictCode, portal.RoleRead},
 	}
 }
 

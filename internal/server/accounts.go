@@ -117,7 +117,7 @@ func handleAccountCreate(db accountStore, h *auth.Hasher, paths web.Paths, rs *r
 		}
 		tier := portal.LevelOfCode(v.Division.Value)
 		if !scope.CanManage(tier, v.Division.Value) {
-			v.Problems["division"] = "请选择您管辖范围内的下级区划"
+			v.Problems["division"] = "请选择您管辖范围内的区划"
 		} else if !portal.Role(v.Role.Value).ValidFor(tier) {
 			v.Problems["role"] = "所选岗位角色不适用于" + tier.Label() + "账号，请重新选择"
 		}
@@ -143,7 +143,7 @@ func handleAccountCreate(db accountStore, h *auth.Hasher, paths web.Paths, rs *r
 			case errors.Is(err, registry.ErrUsernameTaken):
 				v.Problems["username"] = "该用户名已被使用，请换一个"
 			case errors.Is(err, portal.ErrNotFound):
-				v.Problems["division"] = "请选择您管辖范围内的下级区划"
+				v.Problems["division"] = "请选择您管辖范围内的区划"
 			case err != nil:
 				rs.serverError(w, r, err)
 				return
@@ -200,7 +200,7 @@ func accountDetail(ctx context.Context, db accountStore, a *portal.Account, targ
 	return web.AccountDetailView{Page: web.NewPage("账号 "+target.Username, a, base, flash), Base: base,
 		Row: web.NewAccountRow(target, base, now), Version: target.Version, Disabled: target.Disabled,
 		Locked: target.Locked(now), DivisionOptions: same, Problems: map[string]string{},
-		RoleOptions: web.TierRoleOptions(target.Tier, string(target.Role))}, nil
+		RoleOptions: web.TierRoleOptions(target.Tier, string(target.Role)), Self: target.ID == a.ID}, nil
 }
 
 func handleAccountShow(db accountStore, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -256,6 +256,10 @@ func handleAccountChange(db accountStore, h *auth.Hasher, paths web.Paths, kind 
 		id, ok := pathID(r, "id")
 		if !ok {
 			rs.notFound(w, r)
+			return
+		}
+		if id == a.ID { // the district's own accounts include the administrator's: another administrator changes it
+			rs.forbidden(w, r)
 			return
 		}
 		target, err := db.ManagedAccount(r.Context(), a.Scope(), id)

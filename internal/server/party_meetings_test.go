@@ -122,3 +122,84 @@ func TestBrowserCommitteeRecordsAPartyLecture(t *testing.T) {
 	}
 	tb.screenshot("17b-org-record-party-meetings")
 }
+
+// A meeting is corrected from the record: bad input (and a missing reason) is 422 at the field with the input
+// kept and nothing written; a missing or stale version is 409; a good correction keeps the old version, listed
+// under the form with who replaced it and why, and is audited.
+func TestPartyMeetingCorrection(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-community")
+	id, _ := partyGroup(t, a, true)
+	record := "/community/orgs/" + id
+	var mid int64
+	var topic string
+	if err := a.db.Pool.QueryRow(t.Context(), `SELECT id, topic FROM party_meetings WHERE org_id = $1 ORDER BY id LIMIT 1`, id).
+		Scan(&mid, &topic); err != nil {
+		t.Fatal("the demo group has no 三会一课:", err)
+	}
+	path := record + "/party-meetings/" + strconv.FormatInt(mid, 10)
+	if c.get(record).doc(t).Find(`a.party-meeting-correct[href="`+path+`"]`).Length() != 1 {
+		t.Fatal("the record does not link the correction")
+	}
+	form := c.get(path).doc(t)
+	if v, _ := form.Find(`#topic`).Attr("value"); v != topic {
+		t.Fatalf("the correction form holds %q, want %q", v, topic)
+	}
+	written := func() int {
+		return a.count(`SELECT count(*) FROM party_meeting_revisions`) +
+			a.count(`SELECT count(*) FROM audit_log WHERE action = 'party_meeting.correct'`)
+	}
+	good := url.Values{"version": {"1"}, "kind": {"lecture"}, "held_on": {"2026-06-01"}, "topic": {"学习党章（更正）"},
+		"attendance": {"12"}, "reason": {"参加人数记错"}}
+	bad := url.Values{}
+	for k, v := range good {
+		bad[k] = v
+	}
+	bad.Set("reason", "")
+	bad.Set("attendance", "0")
+	res := c.post(path, bad)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad input: %d", res.StatusCode)
+	}
+	doc := res.doc(t)
+	if !strings.Contains(doc.Find(`[data-field="reason"] .msg`).Text(), "更正原因") ||
+		!strings.Contains(doc.Find(`[data-field="attendance"] .msg`).Text(), "参加人数") {
+		t.Error("no message at the reason or the attendance")
+	}
+	if v, _ := doc.Find(`#topic`).Attr("value"); v != "学习党章（更正）" {
+		t.Errorf("the input is not kept: %q", v)
+	}
+	for _, v := range []string{"", "2"} {
+		g := url.Values{}
+		for k, x := range good {
+			g[k] = x
+		}
+		g.Set("version", v)
+		if res := c.post(path, g); res.StatusCode != http.StatusConflict {
+			t.Errorf("version %q: %d, want 409", v, res.StatusCode)
+		}
+	}
+	if written() != 0 {
+		t.Fatal("a refused correction wrote something")
+	}
+	if res := c.post(path, good); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correct: %d", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM party_meetings WHERE id = $1 AND topic = '学习党章（更正）' AND attendance = 12 AND version = 2`, mid) != 1 {
+		t.Fatal("the meeting was not corrected")
+	}
+	if a.count(`SELECT count(*) FROM party_meeting_revisions WHERE meeting_id = $1 AND version = 1 AND topic = $2`, mid, topic) != 1 ||
+		a.count(`SELECT count(*) FROM audit_log WHERE action = 'party_meeting.correct' AND object_id = $1`, id) != 1 {
+		t.Fatal("the old version or the audit row is missing")
+	}
+	revs := c.get(path).doc(t).Find(`#party-meeting-revisions`).Text()
+	for _, want := range []string{topic, "参加人数记错", "第 1 版", "社区演示账号"} {
+		if !strings.Contains(revs, want) {
+			t.Errorf("the history lacks %q: %q", want, revs)
+		}
+	}
+	// The form read before the correction is stale now.
+	if res := c.post(path, good); res.StatusCode != http.StatusConflict {
+		t.Errorf("a second correction from the old form: %d, want 409", res.StatusCode)
+	}
+}

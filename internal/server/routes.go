@@ -206,6 +206,7 @@ func (s *Server) routes() http.Handler {
 			d.get("/audit", portal.ViewAudit, handleAuditSearch(s.db, s.resp))
 			d.get("/deadlines", portal.SetDeadlines, handleDeadlineSettings(s.db, s.resp))
 			d.post("/deadlines", portal.SetDeadlines, handleDeadlineSave(s.db, s.resp))
+			s.divisionRoutes(d, dp) // issue 17
 		})
 
 		// 镇街: files the larger unregistered groups, reviews notices, keeps its communities' records.

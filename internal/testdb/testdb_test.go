@@ -3,6 +3,8 @@ package testdb
 import (
 	"context"
 	"testing"
+
+	"github.com/yubei-cso/portal/internal/seed"
 )
 
 // Two databases from the template are independent: a write in one is not seen in the other.
@@ -23,7 +25,7 @@ func TestDatabasesAreIndependent(t *testing.T) {
 	if err := b.Pool.QueryRow(ctx, `SELECT count(*) FROM accounts WHERE username LIKE 'demo-%'`).Scan(&accounts); err != nil {
 		t.Fatal(err)
 	}
-	if accounts != 5 {
-		t.Fatalf("template has %d demo accounts, want 5", accounts)
+	if want := len(seed.DemoAccounts()); accounts != want {
+		t.Fatalf("template has %d demo accounts, want %d", accounts, want)
 	}
 }

@@ -1,0 +1,2 @@
+DROP TABLE party_meeting_revisions;
+ALTER TABLE party_meetings DROP COLUMN version;
