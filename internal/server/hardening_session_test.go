@@ -1,14 +1,22 @@
 package server
 
 import (
+	"bytes"
+	"errors"
+	"io"
+	"log"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/web"
 )
 
 // sessionToken is the session cookie the client holds for the portal.
@@ -97,5 +105,39 @@ func TestRoleChangeRenewsTheChangedAccountsToken(t *testing.T) {
 	time.Sleep(time.Until(signedInAt.Add(lifetime + 300*time.Millisecond)))
 	if res := town.get("/town/"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("a renewed session outlived its absolute lifetime: %d", res.StatusCode)
+	}
+}
+
+// A handler that fails after its response started (a download whose client went away) leaves the status it sent:
+// the error page is not written over it, so net/http logs no "superfluous response.WriteHeader".
+func TestErrorAfterTheResponseStartedWritesNoSecondStatus(t *testing.T) {
+	a := newApp(t, nil)
+	var serverLog, portalLog bytes.Buffer
+	s := New(a.cfg, a.serving, slog.New(slog.NewTextHandler(&portalLog, nil)), web.DemoLogin{})
+	defer s.Close()
+	h := s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/csv")
+		_, _ = w.Write([]byte("名称\n"))
+		s.resp.serverError(w, r, errors.New("write tcp: broken pipe"))
+	}))
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(&serverLog, "", 0)
+	srv.Start()
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/export.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || string(body) != "名称\n" {
+		t.Errorf("the started response became %d %q", res.StatusCode, body)
+	}
+	srv.Close()
+	if strings.Contains(serverLog.String(), "superfluous") {
+		t.Errorf("net/http logged: %s", serverLog.String())
+	}
+	if !strings.Contains(portalLog.String(), "status=200") {
+		t.Errorf("the request line does not log the status sent: %s", portalLog.String())
 	}
 }

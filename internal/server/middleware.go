@@ -149,6 +149,21 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// responseStarted reports whether w (or a writer it wraps) has sent its status already.
+func responseStarted(w http.ResponseWriter) bool {
+	for w != nil {
+		if rec, ok := w.(*statusRecorder); ok {
+			return rec.status != 0
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
+	return false
+}
+
 // logRequests logs one line per request: route pattern and path only, never the query string or form (they can
 // hold ID numbers or phone numbers, SECURITY.md 17).
 func (s *Server) logRequests(next http.Handler) http.Handler {
