@@ -44,11 +44,11 @@ func (a *app) withToken(token string) *client {
 // administrator can change its own role or jurisdiction (administration goes one way, downward), and the renewed
 // token does not stretch the absolute lifetime, which still counts from the sign-in.
 func TestRoleChangeRenewsTheChangedAccountsToken(t *testing.T) {
-	lifetime := 4 * time.Second
+	lifetime := 6 * time.Second
 	a := newApp(t, func(c *config.Config) { c.SessionLifetime = lifetime })
 	admin := a.signedIn(roleAccount(t, a, "demo-district", portal.RoleAdmin))
-	signedInAt := time.Now()
 	town := a.signedIn("demo-town")
+	signedInAt := time.Now() // no earlier than the sign-in the portal recorded
 	id := a.accountID("demo-town")
 	path := "/district/accounts/" + strconv.FormatInt(id, 10)
 	before := town.sessionToken()
