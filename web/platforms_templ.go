@@ -1739,7 +1739,7 @@ func weekBooking(b WeekBooking) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 138, "\"> <input type=\"text\" name=\"reason\" placeholder=\"取消原因\" aria-label=\"取消原因\" required> <button type=\"submit\" class=\"secondary\">取消预约</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 138, "\"> <input type=\"hidden\" name=\"state\" value=\"booked\"> <input type=\"text\" name=\"reason\" placeholder=\"取消原因\" aria-label=\"取消原因\" required> <button type=\"submit\" class=\"secondary\">取消预约</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -5,6 +5,7 @@ package postgres
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -62,25 +63,30 @@ func (db *DB) Messages(ctx context.Context, account int64, before int64) ([]regi
 
 // MarkMessageRead marks account's message id read. version is the message's as the page showed it: a message
 // read or changed since is ErrConflict; another account's, or none, ErrNotFound.
-func (db *DB) MarkMessageRead(ctx context.Context, account, id int64, version int) error {
-	tag, err := db.pool(planFresh).Exec(ctx, `
-		UPDATE messages SET read_at = now(), version = version + 1
-		WHERE id = $1 AND account_id = $2 AND version = $3 AND read_at IS NULL`, id, account, version)
-	if err != nil {
-		return translate(err)
-	}
-	if tag.RowsAffected() == 1 {
-		return nil
-	}
-	var exists bool
-	if err := db.pool(planFresh).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE id = $1 AND account_id = $2)`,
-		id, account).Scan(&exists); err != nil {
-		return translate(err)
-	}
-	if exists {
-		return portal.ErrConflict
-	}
-	return portal.ErrNotFound
+func (db *DB) MarkMessageRead(ctx context.Context, actor portal.Actor, id int64, version int) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			UPDATE messages SET read_at = now(), version = version + 1
+			WHERE id = $1 AND account_id = $2 AND version = $3 AND read_at IS NULL`, id, actor.AccountID, version)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 1 {
+			// Marking read is a write like any other (SECURITY.md 19): one audit row with it.
+			return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "message.read", ObjectType: "message",
+				ObjectID: strconv.FormatInt(id, 10), Result: portal.ResultOK})
+		}
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE id = $1 AND account_id = $2)`,
+			id, actor.AccountID).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			return portal.ErrConflict
+		}
+		return portal.ErrNotFound
+	})
+	return translate(err)
 }
 
 // SweepOverdueReports tells each committee once, per period, that groups of its community have not reported

@@ -68,13 +68,13 @@ func TestApplicationReturnMessagesTheOffice(t *testing.T) {
 	if m.Kind != "application" || m.Href != "/community/applications/"+strconv.FormatInt(id, 10) || m.ReadAt != nil {
 		t.Fatalf("newest message %+v", m)
 	}
-	if err := db.MarkMessageRead(ctx, district.AccountID, m.ID, m.Version); !errors.Is(err, portal.ErrNotFound) {
+	if err := db.MarkMessageRead(ctx, district, m.ID, m.Version); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("another account marked it: %v", err)
 	}
-	if err := db.MarkMessageRead(ctx, committee.AccountID, m.ID, m.Version); err != nil {
+	if err := db.MarkMessageRead(ctx, committee, m.ID, m.Version); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.MarkMessageRead(ctx, committee.AccountID, m.ID, m.Version); !errors.Is(err, portal.ErrConflict) {
+	if err := db.MarkMessageRead(ctx, committee, m.ID, m.Version); !errors.Is(err, portal.ErrConflict) {
 		t.Fatalf("marked twice: %v", err)
 	}
 	if n, _ := db.UnreadMessages(ctx, committee.AccountID); n != 1 {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -16,6 +17,9 @@ import (
 
 	"github.com/yubei-cso/portal/web"
 )
+
+// recordsPerPattern is how many records of each kind of page the walk opens.
+const recordsPerPattern = 8
 
 // badValues are what a hostile or broken client sends: a NUL byte, bytes that are not UTF-8, a 64 KB value,
 // SQL and HTML metacharacters, negative and overflowing numbers.
@@ -34,12 +38,28 @@ var badValues = map[string]string{
 type walkedRoute struct {
 	method, pattern, path, who string
 	fields                     []string
+	forms                      []walkForm // the pages that showed a form leading to path, and to whom
 }
+
+// walkForm is a page that showed a form leading to a route (action: the form's path), and the account it showed
+// it to.
+type walkForm struct{ page, who, action string }
+
+// tierUsers are the demo accounts the walk uses for each area; another set (demo-town2, demo-community2) walks the
+// same routes as another jurisdiction.
+var tierUsers = map[string]string{"district": "demo-district", "town": "demo-town", "community": "demo-community",
+	"account": "demo-town2"}
 
 // routeWalk lists every route of the portal (chi.Walk, as the permission matrix does) with, for each, a path
 // filled in from the links the pages show to its tier's demo account and the names of the fields of the forms
 // that lead to it (or, for a page, the forms that stay on it: its filters).
 func routeWalk(t *testing.T, a *app, clients map[string]*client) []walkedRoute {
+	t.Helper()
+	return routeWalkAs(t, a, clients, tierUsers)
+}
+
+// routeWalkAs is routeWalk with the areas' accounts named by users (tier or "account" → username).
+func routeWalkAs(t *testing.T, a *app, clients map[string]*client, users map[string]string) []walkedRoute {
 	t.Helper()
 	s := New(a.cfg, a.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.DemoLogin{})
 	defer s.Close()
@@ -55,19 +75,17 @@ func routeWalk(t *testing.T, a *app, clients map[string]*client) []walkedRoute {
 		t.Fatal(err)
 	}
 	whoFor := func(pattern string) string {
-		for _, tier := range []string{"district", "town", "community"} {
+		for _, tier := range []string{"district", "town", "community", "account"} {
 			if strings.HasPrefix(pattern, "/"+tier+"/") {
-				return "demo-" + tier
+				return users[tier]
 			}
-		}
-		if strings.HasPrefix(pattern, "/account/") {
-			return "demo-town2"
 		}
 		return ""
 	}
 	// Crawl: every page without a parameter, then the pages the links found lead to, collecting links and forms.
 	links := map[string]bool{}
 	forms := map[string]map[string]bool{} // action path → field names
+	shown := map[string][]walkForm{}      // action path → the pages that showed a form leading there
 	crawl := func(who, path string) {
 		res := clients[who].get(path)
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
@@ -86,6 +104,10 @@ func routeWalk(t *testing.T, a *app, clients map[string]*client) []walkedRoute {
 			}
 			if forms[action] == nil {
 				forms[action] = map[string]bool{}
+			}
+			if strings.EqualFold(f.AttrOr("method", "get"), http.MethodPost) && len(shown[action]) < 3 &&
+				!slices.Contains(shown[action], walkForm{path, who, action}) {
+				shown[action] = append(shown[action], walkForm{path, who, action})
 			}
 			f.Find("input[name], select[name], textarea[name]").Each(func(_ int, in *goquery.Selection) {
 				forms[action][in.AttrOr("name", "")] = true
@@ -132,19 +154,38 @@ func routeWalk(t *testing.T, a *app, clients map[string]*client) []walkedRoute {
 					}
 					return found[i] < found[j]
 				})
+				found = slices.Compact(found)
 				if len(found) > 0 {
 					rt.path = found[0]
 				} else {
 					rt.path = paramRE.ReplaceAllString(rt.pattern, "1")
 				}
-				if rt.method == http.MethodGet && len(found) > 0 && pass == 0 {
-					crawl(rt.who, rt.path)
+				// Several records of a kind, so that the forms a record shows only in some states are found.
+				if rt.method == http.MethodGet && pass == 0 {
+					// Spread over the list: records of one state tend to sit together.
+					for i := 0; i < min(len(found), recordsPerPattern); i++ {
+						crawl(rt.who, found[i*len(found)/min(len(found), recordsPerPattern)])
+					}
 				}
 			}
 		}
 	}
 	for i := range routes {
 		rt := &routes[i]
+		// The forms leading to the route's path first, then those leading to other records of its pattern.
+		rt.forms = slices.Clone(shown[rt.path])
+		if re := matchers[rt.pattern]; re != nil {
+			var other []string
+			for action := range shown {
+				if action != rt.path && re.MatchString(action) {
+					other = append(other, action)
+				}
+			}
+			sort.Strings(other)
+			for _, action := range other {
+				rt.forms = append(rt.forms, shown[action]...)
+			}
+		}
 		for name := range forms[rt.path] {
 			if name != "" {
 				rt.fields = append(rt.fields, name)

@@ -16,7 +16,7 @@ import (
 
 type messageStore interface {
 	Messages(ctx context.Context, account int64, before int64) ([]registry.Message, error)
-	MarkMessageRead(ctx context.Context, account, id int64, version int) error
+	MarkMessageRead(ctx context.Context, actor portal.Actor, id int64, version int) error
 }
 
 func (s *Server) messageRoutes(a area, paths web.Paths) {
@@ -77,7 +77,7 @@ func handleMessageRead(db messageStore, paths web.Paths, rs *responder) http.Han
 			rs.conflict(w, r)
 			return
 		}
-		if err := db.MarkMessageRead(r.Context(), a.ID, id, version); err != nil {
+		if err := db.MarkMessageRead(r.Context(), portal.ActorOf(*a, clientIPFrom(r.Context())), id, version); err != nil {
 			rs.fail(w, r, err)
 			return
 		}

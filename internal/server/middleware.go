@@ -149,6 +149,21 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// responseStarted reports whether w (or a writer it wraps) has sent its status already.
+func responseStarted(w http.ResponseWriter) bool {
+	for w != nil {
+		if rec, ok := w.(*statusRecorder); ok {
+			return rec.status != 0
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
+	return false
+}
+
 // logRequests logs one line per request: route pattern and path only, never the query string or form (they can
 // hold ID numbers or phone numbers, SECURITY.md 17).
 func (s *Server) logRequests(next http.Handler) http.Handler {
@@ -204,7 +219,9 @@ const (
 	sessAccountID      = "account_id"
 	sessSessionVersion = "session_version"
 	sessFlash          = "flash"
-	sessSeenAt         = "seen_at" // Unix milliseconds of the last request, for the idle timeout
+	sessSeenAt         = "seen_at"      // Unix milliseconds of the last request, for the idle timeout
+	sessRole           = "role"         // the 岗位角色 the token was issued for; a change renews the token
+	sessSignedInAt     = "signed_in_at" // Unix milliseconds of the sign-in: renewing the token keeps the absolute limit
 )
 
 // touchEvery is how stale the last-seen time may grow before a request writes it again: a tenth of the idle
@@ -240,7 +257,17 @@ func (s *Server) loadAccount(next http.Handler) http.Handler {
 			return
 		case a.Disabled || a.SessionVersion != s.sessions.GetInt(r.Context(), sessSessionVersion):
 		case s.idleFor(r) > s.cfg.IdleTimeout:
+		case s.signedInFor(r) > s.cfg.SessionLifetime:
 		default:
+			// A role changed since the token was issued (by an administrator, in another request) gets a new
+			// token on the account's next request (SECURITY.md 3): the old one no longer names a session.
+			if s.sessions.GetString(r.Context(), sessRole) != string(a.Role) {
+				if err := s.sessions.RenewToken(r.Context()); err != nil {
+					s.resp.serverError(w, r, err)
+					return
+				}
+				s.sessions.Put(r.Context(), sessRole, string(a.Role))
+			}
 			if s.idleFor(r) > touchEvery(s.cfg.IdleTimeout) {
 				s.sessions.Put(r.Context(), sessSeenAt, time.Now().UnixMilli())
 			}
@@ -263,6 +290,17 @@ func (s *Server) idleFor(r *http.Request) time.Duration {
 		return time.Duration(1<<63 - 1)
 	}
 	return time.Since(time.UnixMilli(seen))
+}
+
+// signedInFor is how long ago the session's account signed in. A renewed token (after a role change or a
+// password change) carries a new deadline in scs; the sign-in time keeps the absolute lifetime (SECURITY.md 3)
+// counted from the sign-in. A session written before this value existed has only its scs deadline.
+func (s *Server) signedInFor(r *http.Request) time.Duration {
+	at := s.sessions.GetInt64(r.Context(), sessSignedInAt)
+	if at == 0 {
+		return 0
+	}
+	return time.Since(time.UnixMilli(at))
 }
 
 // loginURL is where an anonymous request for path goes: the sign-in page, returning to path afterwards.

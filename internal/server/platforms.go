@@ -581,6 +581,11 @@ func handleBookingCancel(db roomBooker, paths web.Paths, rs *responder) http.Han
 			rs.notFound(w, r)
 			return
 		}
+		// The state the page showed is the form's token: a form without it (or a forged one) writes nothing.
+		if r.PostFormValue("state") != string(registry.BookingBooked) {
+			rs.conflict(w, r)
+			return
+		}
 		f := newForm(r)
 		reason := f.text("reason", "取消原因", 200, true)
 		if !f.OK() {

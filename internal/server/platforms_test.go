@@ -169,10 +169,13 @@ func TestBookingFormBadInputAndOverlap(t *testing.T) {
 		t.Fatalf("calendar: %q", cal.Find("#week").Text())
 	}
 	cancel, _ := booking.Find("form").Attr("action")
-	if res := community.post(cancel, url.Values{"reason": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
+	if res := community.post(cancel, url.Values{"reason": {""}, "state": {"booked"}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("cancel without a reason: %d", res.StatusCode)
 	}
-	if res := community.post(cancel, url.Values{"reason": {"老师临时有事"}, "week": {start.Format("2006-01-02")}}); res.StatusCode != http.StatusSeeOther {
+	if res := community.post(cancel, url.Values{"reason": {"老师临时有事"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("cancel without the form's token: %d, want 409", res.StatusCode)
+	}
+	if res := community.post(cancel, url.Values{"reason": {"老师临时有事"}, "week": {start.Format("2006-01-02")}, "state": {"booked"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel: %d", res.StatusCode)
 	}
 	if res := book(start.Add(time.Hour), start.Add(3*time.Hour), "合唱排练"); res.StatusCode != http.StatusSeeOther {

@@ -177,7 +177,9 @@ func handleLoginPost(cfg config.Config, demo web.DemoLogin, db loginStore, sm *s
 		}
 		sm.Put(r.Context(), sessAccountID, a.ID)
 		sm.Put(r.Context(), sessSessionVersion, a.SessionVersion)
+		sm.Put(r.Context(), sessRole, string(a.Role))
 		sm.Put(r.Context(), sessSeenAt, time.Now().UnixMilli())
+		sm.Put(r.Context(), sessSignedInAt, time.Now().UnixMilli())
 		if next == "" || next == "/" {
 			next = "/" + string(a.Tier)
 		}

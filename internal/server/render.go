@@ -75,6 +75,13 @@ func (rs *responder) databaseDown(ctx context.Context) bool {
 }
 
 func (rs *responder) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	// A response already under way (a download cut short by the client going away) cannot become an error page:
+	// its status is sent, and writing another would only make net/http log a superfluous WriteHeader.
+	if responseStarted(w) {
+		rs.log.Warn("error after the response started", "request_id", requestIDFrom(r.Context()),
+			"route", routePattern(r), "status", status)
+		return
+	}
 	// An error is no page to keep: the same request may answer otherwise a moment later (public pages are
 	// otherwise cacheable).
 	w.Header().Set("Cache-Control", "no-store")
