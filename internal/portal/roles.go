@@ -49,7 +49,8 @@ var roleActions = map[Role][]Action{
 		DesignateBrands, ReviewVenture, TransferOrgs, RecognizeCharity},
 	RoleAdmin: {ManageAccounts, ViewAudit, SetDeadlines, SetTargets, ManageSchemes, SetOffices,
 		PublishAnnouncements, ManagePlatforms, ManageFunding, Incubate, HoldMatchingEvents, WriteCases,
-		ManageDivisions}, // issue 17: 区划 kept in the browser
+		ManageDivisions, // issue 17: 区划 kept in the browser
+		ManageTraining}, // issue 16: the district holds sessions (示范培训) for every town
 	RoleRead: {},
 	RoleClerk: {SubmitFilings, SubmitApplications, EditOrg, ImportOrgs, RevealPersonal, ManageTraining, PostNeeds,
 		OfferProjects, HoldMatchingEvents, ManagePlatforms, BookRooms, HouseGroups, Incubate, ManageFunding,
