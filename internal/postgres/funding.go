@@ -254,16 +254,27 @@ func (db *DB) Movements(ctx context.Context, fundID int64) ([]registry.Movement,
 // AddMovement records money into a fund the caller's division keeps, or a grant out of it to a live group
 // inside scope. The balance is kept by a trigger under the fund's row lock and may never go negative: a grant
 // beyond it, however many are made at once, is ErrFundOverdrawn.
-func (db *DB) AddMovement(ctx context.Context, scope portal.Scope, actor portal.Actor, fundID int64, in registry.MovementInput) (int64, error) {
+//
+// seen is how many movements the fund's page listed when the form was shown (the form's token): another count is
+// ErrConflict, checked under the fund's row lock, so a movement posted twice, or from a page that is no longer
+// current, is written once.
+func (db *DB) AddMovement(ctx context.Context, scope portal.Scope, actor portal.Actor, fundID int64, seen int, in registry.MovementInput) (int64, error) {
 	if !in.Validate(registry.MaxFen).OK() {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var division string
-		if err := tx.QueryRow(ctx, `SELECT m.division_code FROM funds m WHERE m.id = @id AND `+moneyKeeps,
+		if err := tx.QueryRow(ctx, `SELECT m.division_code FROM funds m WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`,
 			scopeArgs(scope, pgx.NamedArgs{"id": fundID})).Scan(&division); err != nil {
 			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM fund_movements WHERE fund_id = $1`, fundID).Scan(&n); err != nil {
+			return err
+		}
+		if n != seen {
+			return portal.ErrConflict
 		}
 		var orgID *int64
 		var community, orgName string

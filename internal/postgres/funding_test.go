@@ -107,14 +107,29 @@ func TestFundNeverOverdrawn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddMovement(ctx, cultTown, cultClerk, fid, registry.MovementInput{Kind: registry.MovementDonation,
-		Amount: yuan(t, "1000"), On: day(2023, 1, 5), Donor: "某物业公司", Purpose: "支持社区文体团队"}); err != nil {
+	donation := registry.MovementInput{Kind: registry.MovementDonation,
+		Amount: yuan(t, "1000"), On: day(2023, 1, 5), Donor: "某物业公司", Purpose: "支持社区文体团队"}
+	if _, err := db.AddMovement(ctx, cultTown, cultClerk, fid, 0, donation); err != nil {
 		t.Fatal(err)
 	}
+	// The form's token: the same form posted again (the page listed no movement) is a conflict, written once.
+	if _, err := db.AddMovement(ctx, cultTown, cultClerk, fid, 0, donation); !errors.Is(err, portal.ErrConflict) {
+		t.Fatalf("a movement posted twice: %v, want ErrConflict", err)
+	}
+	// Each clerk posts from a page as current as it can be (a stale page is refused and reloaded), so what stops
+	// the grants below is the balance alone.
 	grant := func(int) error {
-		_, err := db.AddMovement(ctx, cultTown, cultClerk, fid, registry.MovementInput{Kind: registry.MovementGrant,
-			Amount: yuan(t, "600"), On: day(2023, 2, 1), OrgID: org.ID, Purpose: "购置演出服装", Series: "文化铸魂"})
-		return err
+		for {
+			ms, err := db.Movements(ctx, fid)
+			if err != nil {
+				return err
+			}
+			_, err = db.AddMovement(ctx, cultTown, cultClerk, fid, len(ms), registry.MovementInput{Kind: registry.MovementGrant,
+				Amount: yuan(t, "600"), On: day(2023, 2, 1), OrgID: org.ID, Purpose: "购置演出服装", Series: "文化铸魂"})
+			if !errors.Is(err, portal.ErrConflict) {
+				return err
+			}
+		}
 	}
 	if won := race(t, registry.ErrFundOverdrawn, grant); won != 1 {
 		t.Fatalf("%d grants of 600 from 1000, want exactly 1", won)

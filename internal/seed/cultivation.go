@@ -206,13 +206,13 @@ func loadTownMoney(ctx context.Context, db *postgres.DB, scope portal.Scope, act
 	if err != nil {
 		return err
 	}
-	for _, m := range []registry.MovementInput{
+	for seen, m := range []registry.MovementInput{
 		{Kind: registry.MovementAllocation, Amount: demoYuan("50000"), On: demoDay(2025, 1, 15), Purpose: "年度财政拨款"},
 		{Kind: registry.MovementDonation, Amount: demoYuan(fmt.Sprint(8000 + 1000*k)), On: demoDay(2025, 3, 2), Donor: "辖区爱心企业", Purpose: "支持社区文体团队"},
 		{Kind: registry.MovementGrant, Amount: demoYuan("6000"), On: demoDay(2025, 4, 1), OrgID: orgs[2].ID, Series: "文化铸魂", Purpose: "购置演出服装和音响"},
 		{Kind: registry.MovementGrant, Amount: demoYuan("4500.80"), On: demoDay(2025, 6, 1), OrgID: orgs[5].ID, Series: "共创平安", Purpose: "治安巡逻装备"},
 	} {
-		if _, err := db.AddMovement(ctx, scope, actor, fund, m); err != nil {
+		if _, err := db.AddMovement(ctx, scope, actor, fund, seen, m); err != nil {
 			return err
 		}
 	}

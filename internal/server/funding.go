@@ -53,7 +53,7 @@ type fundStore interface {
 	Movements(ctx context.Context, fundID int64) ([]registry.Movement, error)
 	CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error)
 	CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error)
-	AddMovement(ctx context.Context, scope portal.Scope, actor portal.Actor, fundID int64, in registry.MovementInput) (int64, error)
+	AddMovement(ctx context.Context, scope portal.Scope, actor portal.Actor, fundID int64, seen int, in registry.MovementInput) (int64, error)
 }
 
 type roundStore interface {
@@ -438,6 +438,11 @@ func handleMovementAdd(db fundStore, paths web.Paths, rs *responder) http.Handle
 			return
 		}
 		f := newForm(r)
+		seen := f.version("movements") // the form's token: how many movements its page listed
+		if seen != len(v.Movements) {
+			rs.conflict(w, r)
+			return
+		}
 		in := registry.MovementInput{Kind: f.value("kind"), Amount: registry.ReadAmount(f.value("amount")),
 			Donor: f.value("donor"), Purpose: f.value("purpose"), Series: f.value("series")}
 		org := f.value("org_id")
@@ -447,7 +452,7 @@ func handleMovementAdd(db fundStore, paths web.Paths, rs *responder) http.Handle
 		v.On.Value, in.On = formDay(f, "on_date", "日期")
 		addProblems(f, in.Validate(fund.Balance))
 		if f.OK() {
-			_, err = db.AddMovement(r.Context(), a.Scope(), actorOf(r, a), fund.ID, in)
+			_, err = db.AddMovement(r.Context(), a.Scope(), actorOf(r, a), fund.ID, seen, in)
 			switch {
 			case err == nil:
 				putFlash(r, registry.MovementLabel(in.Kind)+" "+in.Amount.Fen.String()+" 元已登记。")

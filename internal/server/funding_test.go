@@ -112,14 +112,38 @@ func TestFundAndRoundFormsBadInput(t *testing.T) {
 	fund := firstLink(t, town, "/town/funding", "#funds a")
 	balance := town.get(fund).doc(t).Find("#fund-balance").Text()
 	org, _ := town.get(fund).doc(t).Find("#org_id option[value!='']").First().Attr("value")
+	token, _ := town.get(fund).doc(t).Find(`#movement-form input[name="movements"]`).Attr("value")
 	before := a.moneyWrites()
-	res := town.post(fund+"/movements", url.Values{"kind": {"grant"}, "amount": {"9999999"}, "on_date": {"2026-03-01"}, "org_id": {org}, "purpose": {"购置器材"}})
+	res := town.post(fund+"/movements", url.Values{"movements": {token}, "kind": {"grant"}, "amount": {"9999999"}, "on_date": {"2026-03-01"}, "org_id": {org}, "purpose": {"购置器材"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find(`[data-field="amount"] .msg`).Text(), balance) {
 		t.Errorf("grant beyond the balance: %d", res.StatusCode)
 	}
 	if a.moneyWrites() != before {
 		t.Error("a refused grant wrote something")
 	}
+	// The form's token: without it, or posted a second time, a donation is a 409 and is written once.
+	donation := url.Values{"kind": {"donation"}, "amount": {"100"}, "on_date": {"2026-03-01"}, "donor": {"某物业公司"}, "purpose": {"支持社区文体团队"}}
+	if res := town.post(fund+"/movements", donation); res.StatusCode != http.StatusConflict {
+		t.Errorf("a movement without its token: %d, want 409", res.StatusCode)
+	}
+	if a.moneyWrites() != before {
+		t.Error("a movement without its token wrote something")
+	}
+	donation.Set("movements", token)
+	if res := town.post(fund+"/movements", donation); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a donation with its token: %d, want 303", res.StatusCode)
+	}
+	once := a.moneyWrites()
+	if once == before {
+		t.Error("a donation with its token wrote nothing")
+	}
+	if res := town.post(fund+"/movements", donation); res.StatusCode != http.StatusConflict {
+		t.Errorf("the same donation posted again: %d, want 409", res.StatusCode)
+	}
+	if a.moneyWrites() != once {
+		t.Errorf("the same donation posted again wrote %d more rows", a.moneyWrites()-once)
+	}
+	before = once
 	if res := a.signedIn("demo-town2").get(fund); res.StatusCode != http.StatusNotFound {
 		t.Errorf("another town's fund: %d", res.StatusCode)
 	}
