@@ -41,8 +41,28 @@ func (b *syncBuffer) String() string {
 }
 
 // env is a getenv over a fixed map: the tests never read or change the process environment.
+// env is the environment a test gives run. Where a test names no upload folder, the demo start (photos, 培训资料)
+// stores into one folder for the package's tests, removed after them, never into the source tree.
 func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
+	return func(k string) string {
+		if k == "PORTAL_UPLOAD_DIR" && vars[k] == "" {
+			return testUploads
+		}
+		return vars[k]
+	}
+}
+
+var testUploads string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "portal-cmd-uploads-")
+	if err != nil {
+		panic(err)
+	}
+	testUploads = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 var listening = regexp.MustCompile(`portal listening on (http://[^\s]+)\n`)
