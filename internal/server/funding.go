@@ -20,11 +20,7 @@ import (
 const moneyRowsLimit = 100000
 
 type fundingReader interface {
-	MoneyRows(ctx context.Context, scope portal.Scope, limit int) ([]registry.MoneyRow, error)
-	RuralGroupShare(ctx context.Context, scope portal.Scope) (all, rural int64, err error)
-	Contracts(ctx context.Context, scope portal.Scope) ([]registry.Contract, error)
-	Funds(ctx context.Context, scope portal.Scope) ([]registry.Fund, error)
-	Rounds(ctx context.Context, scope portal.Scope) ([]registry.Round, error)
+	FundingOverview(ctx context.Context, scope portal.Scope) (registry.FundingOverview, error)
 }
 
 type moneyExporter interface {
@@ -67,34 +63,12 @@ type roundStore interface {
 func handleFunding(db fundingReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		ctx, scope := r.Context(), a.Scope()
-		rows, err := db.MoneyRows(ctx, scope, moneyRowsLimit)
+		o, err := db.FundingOverview(r.Context(), a.Scope())
 		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}
-		all, rural, err := db.RuralGroupShare(ctx, scope)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		contracts, err := db.Contracts(ctx, scope)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		funds, err := db.Funds(ctx, scope)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		rounds, err := db.Rounds(ctx, scope)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		v := web.NewFundingView(web.NewPage("培育资金", a, paths.Funding(), takeFlashCtx(r)), paths, rows, all, rural,
-			contracts, funds, rounds)
+		v := web.NewFundingView(web.NewPage("培育资金", a, paths.Funding(), takeFlashCtx(r)), paths, o)
 		v.CanManage = portal.Can(a.Tier, portal.ManageFunding)
 		if a.Tier != portal.TierCommunity {
 			v.ContractsXLSX = paths.ContractsExport()
