@@ -95,6 +95,16 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	queueBeneficiaries(b, args, &s)
 	queueGrowth(b, &s, at, pilots, now)
 	trends := queueTrends(b, &s, args, pilots, now)
+	if q.With&registry.WithScheme != 0 {
+		level := portal.TierCommunity
+		if d.Level == portal.TierDistrict {
+			level = portal.TierTown
+		}
+		queueSchemeInUse(b, q.Period.Year, level, &s.Scheme)
+	}
+	if q.With&registry.WithPartyMeetings != 0 {
+		queueMeetingStats(b, d.Code, q.Period.Year, &s.PartyMeetings)
+	}
 	if err := db.pool(planFresh).SendBatch(ctx, b).Close(); err != nil {
 		return s, translate(err)
 	}
