@@ -40,7 +40,7 @@ func checkOverview(t *testing.T, db *postgres.DB) {
 	t.Helper()
 	ctx := context.Background()
 	for _, scope := range []portal.Scope{cultDistrict, cultTown, cultTown2} {
-		o, err := db.FundingOverview(ctx, scope)
+		o, err := db.FundingOverview(ctx, scope, registry.ContractCursor{}, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,8 +68,26 @@ func checkOverview(t *testing.T, db *postgres.DB) {
 		contracts, _ := db.Contracts(ctx, scope)
 		funds, _ := db.Funds(ctx, scope)
 		rounds, _ := db.Rounds(ctx, scope)
-		if !reflect.DeepEqual(o.Contracts, contracts) || !reflect.DeepEqual(o.Funds, funds) || !reflect.DeepEqual(o.Rounds, rounds) {
+		if !reflect.DeepEqual(o.Contracts, contracts) || o.More || !reflect.DeepEqual(o.Funds, funds) || !reflect.DeepEqual(o.Rounds, rounds) {
 			t.Errorf("%v: the overview's lists differ from the lists read alone", scope)
+		}
+		// Pages of two, each from the last one's cursor, make the whole list once.
+		var paged []registry.Contract
+		var after registry.ContractCursor
+		for pages := 0; ; pages++ {
+			p, err := db.FundingOverview(ctx, scope, after, 2)
+			if err != nil || len(p.Contracts) > 2 || pages > len(contracts) {
+				t.Fatalf("%v: page %d: %d contracts, %v", scope, pages, len(p.Contracts), err)
+			}
+			paged = append(paged, p.Contracts...)
+			if !p.More {
+				break
+			}
+			last := p.Contracts[len(p.Contracts)-1]
+			after = registry.ParseContractCursor(registry.ContractCursor{On: last.SignedOn, ID: last.ID}.String())
+		}
+		if len(contracts) < 3 || !reflect.DeepEqual(paged, contracts) {
+			t.Errorf("%v: %d contracts in pages of two, %d in the list", scope, len(paged), len(contracts))
 		}
 	}
 }

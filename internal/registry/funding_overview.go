@@ -2,7 +2,9 @@ package registry
 
 import (
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // FundingOverview is what the money overview shows for a jurisdiction: the totals of every amount that reached
@@ -11,9 +13,33 @@ import (
 type FundingOverview struct {
 	Totals              MoneyTotals
 	Groups, RuralGroups int64
-	Contracts           []Contract
+	Contracts           []Contract     // one page, the latest signed first
+	More                bool           // contracts signed earlier than the page's last
 	Funds               []Fund
 	Rounds              []Round
+}
+
+// ContractCursor is where a page of the overview's contracts starts: after the contract signed on On with ID
+// (the list runs from the latest signed); the zero cursor is the first page.
+type ContractCursor struct {
+	On time.Time
+	ID int64
+}
+
+// String is the cursor as a URL's ?contracts= value: 2024-05-01.123.
+func (c ContractCursor) String() string {
+	return c.On.Format("2006-01-02") + "." + strconv.FormatInt(c.ID, 10)
+}
+
+// ParseContractCursor reads a ?contracts= value; anything else is the first page.
+func ParseContractCursor(s string) ContractCursor {
+	day, id, ok := strings.Cut(s, ".")
+	on, err := time.Parse("2006-01-02", day)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || err2 != nil || n <= 0 {
+		return ContractCursor{}
+	}
+	return ContractCursor{On: on, ID: n}
 }
 
 // AddTotal adds amount, summed over rows money rows, to the breakdown by ("source", "town", "series",

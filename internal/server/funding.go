@@ -16,11 +16,14 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
+// contractsPerPage is how many contracts the money overview lists at a time.
+const contractsPerPage = 50
+
 // moneyRowsLimit caps the overview's and the exports' rows of one jurisdiction.
 const moneyRowsLimit = 100000
 
 type fundingReader interface {
-	FundingOverview(ctx context.Context, scope portal.Scope) (registry.FundingOverview, error)
+	FundingOverview(ctx context.Context, scope portal.Scope, after registry.ContractCursor, limit int) (registry.FundingOverview, error)
 }
 
 type moneyExporter interface {
@@ -63,12 +66,13 @@ type roundStore interface {
 func handleFunding(db fundingReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		o, err := db.FundingOverview(r.Context(), a.Scope())
+		after := registry.ParseContractCursor(r.URL.Query().Get("contracts"))
+		o, err := db.FundingOverview(r.Context(), a.Scope(), after, contractsPerPage)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}
-		v := web.NewFundingView(web.NewPage("培育资金", a, paths.Funding(), takeFlashCtx(r)), paths, o)
+		v := web.NewFundingView(web.NewPage("培育资金", a, paths.Funding(), takeFlashCtx(r)), paths, o, after)
 		v.CanManage = portal.Can(a.Tier, portal.ManageFunding)
 		if a.Tier != portal.TierCommunity {
 			v.ContractsXLSX = paths.ContractsExport()
