@@ -13,8 +13,8 @@ import (
 type FundingOverview struct {
 	Totals              MoneyTotals
 	Groups, RuralGroups int64
-	Contracts           []Contract     // one page, the latest signed first
-	More                bool           // contracts signed earlier than the page's last
+	Contracts           []Contract // one page, the latest signed first
+	More                bool       // contracts signed earlier than the page's last
 	Funds               []Fund
 	Rounds              []Round
 }
