@@ -15,8 +15,8 @@ import (
 // The overview's lists, shared with the functions that read each alone (Contracts, Funds, Rounds); each takes
 // scopeArgs's arguments.
 var (
-	contractList = `SELECT ` + contractColumns + ` ` + contractFrom + `
-		WHERE ` + moneySees + ` ORDER BY m.signed_on DESC, m.id DESC LIMIT 1000`
+	contractList = `SELECT ` + contractColumns + ` ` + contractsLatest(`1000`, "") + `
+		ORDER BY m.signed_on DESC, m.id DESC`
 	fundList = `SELECT m.id, m.division_code, d.name, m.name, (m.balance * 100)::bigint
 		FROM funds m JOIN divisions d ON d.code = m.division_code
 		WHERE ` + moneySees + ` ORDER BY length(m.division_code), m.division_code, m.name`
@@ -55,9 +55,19 @@ var moneyTotals = `
 
 // contractPage is a page of contracts inside scope from a cursor (@after_on, @after_id; 0 for the first page),
 // the latest signed first, one more than @limit to tell whether more follow.
-var contractPage = `SELECT ` + contractColumns + ` ` + contractFrom + `
-	WHERE ` + moneySees + ` AND (@after_id::bigint = 0 OR (m.signed_on, m.id) < (@after_on::date, @after_id::bigint))
-	ORDER BY m.signed_on DESC, m.id DESC LIMIT @limit::int + 1`
+var contractPage = `SELECT ` + contractColumns + ` ` + contractsLatest(`@limit::int + 1`,
+	`AND (@after_id::bigint = 0 OR (m.signed_on, m.id) < (@after_on::date, @after_id::bigint))`) + `
+	ORDER BY m.signed_on DESC, m.id DESC`
+
+// contractsLatest is contractFrom over the latest signed contracts inside scope only (at most limit, after the
+// condition and), so that only those are joined to their groups: joined first, the district's 6,000 contracts
+// each read a row of the 2 M organizations before the sort kept 51 (one second).
+func contractsLatest(limit, and string) string {
+	return `FROM (SELECT * FROM contracts m WHERE ` + moneySees + ` ` + and + `
+		ORDER BY m.signed_on DESC, m.id DESC LIMIT ` + limit + `) m
+	JOIN divisions d ON d.code = m.division_code
+	JOIN organizations o ON o.id = m.org_id LEFT JOIN platforms p ON p.id = m.platform_id`
+}
 
 // FundingOverview reads what the money overview shows for scope in one batch: the totals, the live and rural
 // groups, a page of at most limit contracts from after, the funds and the rounds. The page used to list 1,000
