@@ -40,6 +40,8 @@ type FundingView struct {
 	RuralShare      string // share of the money reaching 村
 	RuralGroupShare string // share of the live groups that are rural
 	Contracts       []ContractRow
+	ContractsFirst  string // the first page of contracts, "" on it
+	ContractsNext   string // the next page, "" on the last
 	Funds           []FundRow
 	Rounds          []RoundRow
 }
@@ -105,20 +107,26 @@ func NewContractRow(c registry.Contract, paths Paths) ContractRow {
 }
 
 // NewFundingView formats the overview.
-func NewFundingView(page Page, paths Paths, rows []registry.MoneyRow, groups, ruralGroups int64, contracts []registry.Contract,
-	funds []registry.Fund, rounds []registry.Round) FundingView {
-	t := registry.TotalMoney(rows)
+func NewFundingView(page Page, paths Paths, o registry.FundingOverview, after registry.ContractCursor) FundingView {
+	t := o.Totals
 	v := FundingView{Page: page, Paths: paths, All: t.All.String(), BySource: totalRows(t.BySource, t.All),
 		ByTown: totalRows(t.ByTown, t.All), BySeries: totalRows(t.BySeries, t.All),
 		ByBeneficiary: totalRows(t.ByBeneficiary, t.All), Rural: t.Rural.String(), Urban: t.Urban.String(),
-		RuralShare: permille(int64(t.Rural), int64(t.All)), RuralGroupShare: permille(ruralGroups, groups)}
-	for _, c := range contracts {
+		RuralShare: permille(int64(t.Rural), int64(t.All)), RuralGroupShare: permille(o.RuralGroups, o.Groups)}
+	for _, c := range o.Contracts {
 		v.Contracts = append(v.Contracts, NewContractRow(c, paths))
 	}
-	for _, f := range funds {
+	if after.ID != 0 {
+		v.ContractsFirst = paths.Funding() + "#contracts"
+	}
+	if n := len(o.Contracts); o.More && n > 0 {
+		last := o.Contracts[n-1]
+		v.ContractsNext = paths.Funding() + "?contracts=" + registry.ContractCursor{On: last.SignedOn, ID: last.ID}.String() + "#contracts"
+	}
+	for _, f := range o.Funds {
 		v.Funds = append(v.Funds, FundRow{Href: paths.FundPage(f.ID), Name: f.Name, Division: f.DivisionName, Balance: f.Balance.String()})
 	}
-	for _, r := range rounds {
+	for _, r := range o.Rounds {
 		v.Rounds = append(v.Rounds, RoundRow{Href: paths.RoundPage(r.ID), Title: r.Title, Division: r.DivisionName,
 			Budget: r.Budget.String(), Awarded: r.Awarded.String(), Period: Date(r.OpensOn) + " 至 " + Date(r.ClosesOn),
 			Status: RoundStatusLabel(r.Status)})

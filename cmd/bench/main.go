@@ -161,6 +161,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if err := benchMoney(ctx, dbURL, stdout); err != nil {
+		return err
+	}
 	for _, u := range []struct{ name, division string }{{"bench-district", "500112"}, {"bench-town", benchTown}} {
 		add := exec.CommandContext(ctx, bin, "user", "add", "-username", u.name, "-name", "压测账号", "-division", u.division)
 		add.Env, add.Stdin = env, strings.NewReader(benchPassword+"\n")

@@ -96,8 +96,7 @@ func scanContract(row pgx.CollectableRow) (registry.Contract, error) {
 
 // Contracts lists the contracts inside scope, the latest signed first.
 func (db *DB) Contracts(ctx context.Context, scope portal.Scope) ([]registry.Contract, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+contractColumns+` `+contractFrom+`
-		WHERE `+moneySees+` ORDER BY m.signed_on DESC, m.id DESC LIMIT 1000`, scopeArgs(scope, nil))
+	rows, _ := db.pool(planFresh).Query(ctx, contractList, scopeArgs(scope, nil))
 	cs, err := pgx.CollectRows(rows, scanContract)
 	return cs, translate(err)
 }
@@ -219,9 +218,7 @@ func scanFund(row pgx.CollectableRow) (registry.Fund, error) {
 
 // Funds lists the funds inside scope.
 func (db *DB) Funds(ctx context.Context, scope portal.Scope) ([]registry.Fund, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT m.id, m.division_code, d.name, m.name, (m.balance * 100)::bigint
-		FROM funds m JOIN divisions d ON d.code = m.division_code
-		WHERE `+moneySees+` ORDER BY length(m.division_code), m.division_code, m.name`, scopeArgs(scope, nil))
+	rows, _ := db.pool(planFresh).Query(ctx, fundList, scopeArgs(scope, nil))
 	fs, err := pgx.CollectRows(rows, scanFund)
 	return fs, translate(err)
 }
@@ -364,15 +361,4 @@ func (db *DB) MoneyRows(ctx context.Context, scope portal.Scope, limit int) ([]r
 	})
 	err := db.pool(planFresh).SendBatch(ctx, b).Close()
 	return out, translate(err)
-}
-
-// RuralGroupShare is how many live groups inside scope there are, and how many of them in a 村, from the kept
-// counts (org_counts), for the share of money against the share of groups.
-func (db *DB) RuralGroupShare(ctx context.Context, scope portal.Scope) (all, rural int64, err error) {
-	err = db.pool(planFresh).QueryRow(ctx, `
-		SELECT coalesce(sum(k.n), 0)::bigint, coalesce(sum(k.n) FILTER (WHERE d.rural), 0)::bigint
-		FROM org_counts k JOIN divisions d ON d.code = k.community_code
-		WHERE `+scopeWithin("k.community_code")+` AND k.status IN ('normal', 'abnormal')`,
-		scopeArgs(scope, nil)).Scan(&all, &rural)
-	return all, rural, translate(err)
 }

@@ -62,8 +62,7 @@ func scanRound(row pgx.CollectableRow) (registry.Round, error) {
 
 // Rounds lists the rounds inside scope or above it, the latest first.
 func (db *DB) Rounds(ctx context.Context, scope portal.Scope) ([]registry.Round, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+roundColumns+` FROM venture_rounds m JOIN divisions d ON d.code = m.division_code
-		WHERE `+roundSees+` ORDER BY m.opens_on DESC, m.id DESC LIMIT 500`, scopeArgs(scope, nil))
+	rows, _ := db.pool(planFresh).Query(ctx, roundList, scopeArgs(scope, nil))
 	rs, err := pgx.CollectRows(rows, scanRound)
 	return rs, translate(err)
 }

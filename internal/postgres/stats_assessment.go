@@ -17,9 +17,17 @@ import (
 // SchemeVersions are every version of the year's scheme for level, newest first; the first is the one in use.
 // With none saved, the list is the default scheme alone (version 0).
 func (db *DB) SchemeVersions(ctx context.Context, year int, level portal.Tier) ([]registry.Scheme, error) {
-	rows, _ := db.pool(planKept).Query(ctx, `
-		SELECT id, year, level, version, indicators, superseded_at IS NOT NULL AS superseded, created_at, created_name
-		FROM assessment_schemes WHERE year = $1 AND level = $2 ORDER BY version DESC`, year, string(level))
+	rows, _ := db.pool(planKept).Query(ctx, schemeVersions, year, string(level))
+	out, err := schemeRows(rows, year, level)
+	return out, translate(err)
+}
+
+const schemeVersions = `
+	SELECT id, year, level, version, indicators, superseded_at IS NOT NULL AS superseded, created_at, created_name
+	FROM assessment_schemes WHERE year = $1 AND level = $2 ORDER BY version DESC`
+
+// schemeRows reads the versions of a year's scheme for level, newest first, or the default alone.
+func schemeRows(rows pgx.Rows, year int, level portal.Tier) ([]registry.Scheme, error) {
 	var out []registry.Scheme
 	var s registry.Scheme
 	var lv string
@@ -35,7 +43,7 @@ func (db *DB) SchemeVersions(ctx context.Context, year int, level portal.Tier) (
 			return nil
 		})
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	if len(out) == 0 {
 		out = append(out, registry.DefaultScheme(year, level))
@@ -43,13 +51,15 @@ func (db *DB) SchemeVersions(ctx context.Context, year int, level portal.Tier) (
 	return out, nil
 }
 
-// SchemeInUse is the year's scheme for level: the latest saved version, or the default.
-func (db *DB) SchemeInUse(ctx context.Context, year int, level portal.Tier) (registry.Scheme, error) {
-	vs, err := db.SchemeVersions(ctx, year, level)
-	if err != nil {
-		return registry.Scheme{}, err
-	}
-	return vs[0], nil
+// queueSchemeInUse queues the read of the year's scheme in use for level into *s (a statistics batch).
+func queueSchemeInUse(b *pgx.Batch, year int, level portal.Tier, s *registry.Scheme) {
+	b.Queue(schemeVersions+` LIMIT 1`, year, string(level)).Query(func(rows pgx.Rows) error {
+		vs, err := schemeRows(rows, year, level)
+		if err == nil {
+			*s = vs[0]
+		}
+		return err
+	})
 }
 
 // SaveScheme puts s in use as the next version, superseding the version seen (0 when none was saved); a scheme

@@ -51,7 +51,7 @@ func childOf(child map[string]*registry.StatChild, d portal.Division, code strin
 
 // Stats reads what a statistics page shows for q.Division, which must lie inside scope (else ErrNotFound).
 func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuery) (registry.Stats, error) {
-	d, err := db.Division(ctx, scope, q.Division)
+	d, kids, err := db.statDivision(ctx, scope, q.Division)
 	if err != nil {
 		return registry.Stats{}, err
 	}
@@ -68,10 +68,6 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	if d.Level == portal.TierCommunity {
 		s.Children = []registry.StatChild{{Code: d.Code, Name: d.Name}}
 	} else {
-		kids, err := db.ChildDivisions(ctx, scope, d.Code)
-		if err != nil {
-			return s, err
-		}
 		for _, k := range kids {
 			if d.Level == portal.TierTown && (!areaHas(q.Area, k.Rural) || q.Area == registry.AreaPilot && !slices.Contains(pilots, k.Code)) {
 				continue
@@ -99,6 +95,16 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	queueBeneficiaries(b, args, &s)
 	queueGrowth(b, &s, at, pilots, now)
 	trends := queueTrends(b, &s, args, pilots, now)
+	if q.With&registry.WithScheme != 0 {
+		level := portal.TierCommunity
+		if d.Level == portal.TierDistrict {
+			level = portal.TierTown
+		}
+		queueSchemeInUse(b, q.Period.Year, level, &s.Scheme)
+	}
+	if q.With&registry.WithPartyMeetings != 0 {
+		queueMeetingStats(b, d.Code, q.Period.Year, &s.PartyMeetings)
+	}
 	if err := db.pool(planFresh).SendBatch(ctx, b).Close(); err != nil {
 		return s, translate(err)
 	}
@@ -107,14 +113,59 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	return s, nil
 }
 
+// statDivision is division code inside scope (else ErrNotFound) and, for a town or the district, its child
+// divisions in code order, retired communities left out: a community retired in 区划管理 has no row in the
+// per-community tables and rankings (its past rows stay in the trends, read by code prefix). Both come from the
+// division lists the pickers cache (DivisionsAtLevel): the district's page asked PostgreSQL for the division and
+// its children in two round trips before its batch, for answers that change a few times a year. A retired
+// community, absent from the lists, keeps its own page (its history) through one query.
+func (db *DB) statDivision(ctx context.Context, scope portal.Scope, code string) (portal.Division, []portal.Division, error) {
+	level := portal.LevelOfCode(code)
+	if !scope.Covers(code) || !level.Valid() {
+		return portal.Division{}, nil, portal.ErrNotFound
+	}
+	list, err := db.DivisionsAtLevel(ctx, scope, level)
+	if err != nil {
+		return portal.Division{}, nil, err
+	}
+	i := slices.IndexFunc(list, func(d portal.Division) bool { return d.Code == code })
+	if i < 0 {
+		if level != portal.TierCommunity {
+			return portal.Division{}, nil, portal.ErrNotFound
+		}
+		d, err := db.Division(ctx, scope, code)
+		return d, nil, err
+	}
+	d := list[i]
+	if level == portal.TierCommunity {
+		return d, nil, nil
+	}
+	childLevel := portal.TierCommunity
+	if level == portal.TierDistrict {
+		childLevel = portal.TierTown
+	}
+	all, err := db.DivisionsAtLevel(ctx, scope, childLevel)
+	if err != nil {
+		return d, nil, err
+	}
+	var kids []portal.Division
+	for _, k := range all {
+		if k.ParentCode == d.Code {
+			kids = append(kids, k)
+		}
+	}
+	return d, kids, nil
+}
+
 func areaHas(a registry.StatArea, rural bool) bool {
 	return a == registry.AreaAll || a == registry.AreaPilot || (a == registry.AreaRural) == rural
 }
 
-// statPilots are the 试点 communities inside code.
+// statPilots are the 试点 communities inside code that are not retired.
 func (db *DB) statPilots(ctx context.Context, code string) ([]string, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT community_code FROM stat_pilots WHERE starts_with(community_code, $1) ORDER BY 1`, code)
+		SELECT p.community_code FROM stat_pilots p JOIN divisions v ON v.code = p.community_code
+		WHERE starts_with(p.community_code, $1) AND v.retired_at IS NULL ORDER BY 1`, code)
 	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return codes, translate(err)
 }
@@ -147,7 +198,7 @@ func queueCommunities(b *pgx.Batch, d portal.Division, q registry.StatQuery, s *
 		LEFT JOIN (SELECT community_code, sum(n) AS n FROM org_counts
 		           WHERE starts_with(community_code, @code) AND status IN ('normal', 'abnormal')
 		           GROUP BY 1) c ON c.community_code = v.code
-		WHERE v.level = 'community' AND starts_with(v.code, @code)
+		WHERE v.level = 'community' AND starts_with(v.code, @code) AND v.retired_at IS NULL
 		  AND (@area IN ('', 'pilot') OR v.rural = (@area = 'rural'))
 		  AND (@area <> 'pilot' OR EXISTS (SELECT 1 FROM stat_pilots p WHERE p.community_code = v.code))
 		ORDER BY v.code`, pgx.NamedArgs{"code": d.Code, "area": string(q.Area)}).Query(func(rows pgx.Rows) error {

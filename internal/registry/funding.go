@@ -638,16 +638,6 @@ func TotalMoney(rows []MoneyRow) MoneyTotals {
 			t.Urban += r.Amount
 		}
 	}
-	for _, list := range [][]MoneyTotal{t.BySource, t.ByTown, t.BySeries, t.ByBeneficiary} {
-		slices.SortStableFunc(list, func(a, b MoneyTotal) int {
-			switch {
-			case a.Amount > b.Amount:
-				return -1
-			case a.Amount < b.Amount:
-				return 1
-			}
-			return strings.Compare(a.Key, b.Key)
-		})
-	}
+	t.Sort()
 	return t
 }

@@ -123,7 +123,19 @@ type StatQuery struct {
 	Division string
 	Period   StatPeriod
 	Area     StatArea
+	With     StatExtras // what else the page reads in the same round trip
 }
+
+// StatExtras are reads a page asks for beside its figures, in the figures' one round trip.
+type StatExtras int
+
+const (
+	// WithScheme reads the 考核 scheme in use for the period's year: the towns' on the district's page, else the
+	// communities'.
+	WithScheme StatExtras = 1 << iota
+	// WithPartyMeetings reads the division's 三会一课 of the period's year.
+	WithPartyMeetings
+)
 
 // StatActivity are activity-report figures over a period: current revisions only.
 type StatActivity struct {
@@ -252,6 +264,9 @@ type Stats struct {
 	Beneficiaries []StatBeneficiary
 	Targets       Targets
 	Trends        StatTrends // since 2021, whatever the period chosen
+
+	Scheme        Scheme            // with WithScheme
+	PartyMeetings PartyMeetingStats // with WithPartyMeetings
 }
 
 // FurthestBelow are the communities furthest below their target, most lacking first, at most n.

@@ -16,15 +16,14 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
+// contractsPerPage is how many contracts the money overview lists at a time.
+const contractsPerPage = 50
+
 // moneyRowsLimit caps the overview's and the exports' rows of one jurisdiction.
 const moneyRowsLimit = 100000
 
 type fundingReader interface {
-	MoneyRows(ctx context.Context, scope portal.Scope, limit int) ([]registry.MoneyRow, error)
-	RuralGroupShare(ctx context.Context, scope portal.Scope) (all, rural int64, err error)
-	Contracts(ctx context.Context, scope portal.Scope) ([]registry.Contract, error)
-	Funds(ctx context.Context, scope portal.Scope) ([]registry.Fund, error)
-	Rounds(ctx context.Context, scope portal.Scope) ([]registry.Round, error)
+	FundingOverview(ctx context.Context, scope portal.Scope, after registry.ContractCursor, limit int) (registry.FundingOverview, error)
 }
 
 type moneyExporter interface {
@@ -67,34 +66,13 @@ type roundStore interface {
 func handleFunding(db fundingReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		ctx, scope := r.Context(), a.Scope()
-		rows, err := db.MoneyRows(ctx, scope, moneyRowsLimit)
+		after := registry.ParseContractCursor(r.URL.Query().Get("contracts"))
+		o, err := db.FundingOverview(r.Context(), a.Scope(), after, contractsPerPage)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}
-		all, rural, err := db.RuralGroupShare(ctx, scope)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		contracts, err := db.Contracts(ctx, scope)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		funds, err := db.Funds(ctx, scope)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		rounds, err := db.Rounds(ctx, scope)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		v := web.NewFundingView(web.NewPage("培育资金", a, paths.Funding(), takeFlashCtx(r)), paths, rows, all, rural,
-			contracts, funds, rounds)
+		v := web.NewFundingView(web.NewPage("培育资金", a, paths.Funding(), takeFlashCtx(r)), paths, o, after)
 		v.CanManage = portal.Can(a.Tier, portal.ManageFunding)
 		if a.Tier != portal.TierCommunity {
 			v.ContractsXLSX = paths.ContractsExport()

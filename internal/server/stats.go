@@ -17,7 +17,6 @@ import (
 
 type statsReader interface {
 	Stats(ctx context.Context, scope portal.Scope, q registry.StatQuery) (registry.Stats, error)
-	PartyMeetingStats(ctx context.Context, scope portal.Scope, code string, year int) (registry.PartyMeetingStats, error)
 }
 
 type statsExporter interface {
@@ -55,10 +54,13 @@ func statsQuery(r *http.Request, a *portal.Account, now time.Time) (registry.Sta
 // readStats reads the query and the statistics it asks for, answering the request itself when it cannot: a
 // division that is no code or lies outside the scope is 404, and a bad period or area is 422 when strict (an
 // export or summary has no form to show the message at; a page shows it at the field and the default period).
-// whole reads the whole year of every area, as the 述职 summary and the 考核 sheets do.
-func readStats(w http.ResponseWriter, r *http.Request, rs *responder, db statsReader, now time.Time, strict, whole bool) (registry.Stats, rules.Problems, bool) {
+// whole reads the whole year of every area, as the 述职 summary and the 考核 sheets do; with names what else the
+// page reads in the same round trip.
+func readStats(w http.ResponseWriter, r *http.Request, rs *responder, db statsReader, now time.Time, strict, whole bool,
+	with registry.StatExtras) (registry.Stats, rules.Problems, bool) {
 	a := accountFrom(r.Context())
 	q, problems, ok := statsQuery(r, a, now)
+	q.With = with
 	if !ok {
 		rs.notFound(w, r)
 		return registry.Stats{}, nil, false
@@ -89,19 +91,14 @@ func handleStats(db statsReader, paths web.Paths, rs *responder) http.HandlerFun
 			targetsHref = paths.StatsTargets()
 		}
 		now := time.Now()
-		s, problems, ok := readStats(w, r, rs, db, now, false, false)
+		s, problems, ok := readStats(w, r, rs, db, now, false, false, registry.WithPartyMeetings)
 		if !ok {
 			return
 		}
 		links := web.StatsLinks{Base: base, Own: a.DivisionCode, Division: s.Division.Code, Query: s.Query,
 			Sort: web.ParseStatsSort(r.URL.Query().Get("sort"), r.URL.Query().Get("dir"))}
 		v := web.NewStatsView(web.NewPage("统计分析", a, base, takeFlashCtx(r)), s, links, targetsHref, problems, now)
-		pm, err := db.PartyMeetingStats(r.Context(), a.Scope(), s.Division.Code, s.Query.Period.Year) // 三会一课
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		v.PartyMeetings = web.NewPartyMeetingStatsView(pm)
+		v.PartyMeetings = web.NewPartyMeetingStatsView(s.PartyMeetings) // 三会一课
 		status := http.StatusOK
 		if !problems.OK() {
 			status = http.StatusUnprocessableEntity
@@ -117,7 +114,7 @@ func handleStatsExport(db statsExporter, paths web.Paths, rs *responder) http.Ha
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		now := time.Now()
-		s, _, ok := readStats(w, r, rs, db, now, true, false)
+		s, _, ok := readStats(w, r, rs, db, now, true, false, 0)
 		if !ok {
 			return
 		}
@@ -137,7 +134,7 @@ func handleStatsSummary(db statsReader, paths web.Paths, rs *responder) http.Han
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		now := time.Now()
-		s, _, ok := readStats(w, r, rs, db, now, true, true)
+		s, _, ok := readStats(w, r, rs, db, now, true, true, 0)
 		if !ok {
 			return
 		}

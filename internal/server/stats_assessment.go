@@ -12,11 +12,6 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-type assessmentReader interface {
-	statsReader
-	SchemeInUse(ctx context.Context, year int, level portal.Tier) (registry.Scheme, error)
-}
-
 type schemeStore interface {
 	SchemeVersions(ctx context.Context, year int, level portal.Tier) ([]registry.Scheme, error)
 	SaveScheme(ctx context.Context, scope portal.Scope, actor portal.Actor, s registry.Scheme, seen int) (int, error)
@@ -24,23 +19,15 @@ type schemeStore interface {
 
 // handleAssessment is the 目标责任考核 score sheet: the district ranks its towns (or, with ?division=, a town's
 // communities), a town its communities, a committee sees its own sheet. Outside the scope is 404.
-func handleAssessment(db assessmentReader, paths web.Paths, rs *responder) http.HandlerFunc {
+func handleAssessment(db statsReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		now := time.Now()
-		s, problems, ok := readStats(w, r, rs, db, now, false, true)
+		s, problems, ok := readStats(w, r, rs, db, now, false, true, registry.WithScheme)
 		if !ok {
 			return
 		}
-		level := portal.TierCommunity
-		if s.Division.Level == portal.TierDistrict {
-			level = portal.TierTown
-		}
-		scheme, err := db.SchemeInUse(r.Context(), s.Query.Period.Year, level)
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
+		level, scheme := s.Scheme.Level, s.Scheme
 		v := web.NewAssessmentView(web.NewPage("目标责任考核", a, paths.Assessment(), takeFlashCtx(r)), s, scheme, paths,
 			a.DivisionCode, now)
 		if portal.Can(a.Tier, portal.ManageSchemes) {

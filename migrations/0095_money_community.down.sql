@@ -1,0 +1,13 @@
+DROP TRIGGER organizations_money_follows ON organizations;
+DROP FUNCTION organizations_money_follows();
+DROP TRIGGER contracts_community ON contracts;
+DROP TRIGGER venture_applications_community ON venture_applications;
+DROP TRIGGER fund_movements_community ON fund_movements;
+DROP FUNCTION money_community_of_org();
+DROP INDEX contracts_org_idx;
+DROP INDEX venture_applications_org_idx;
+DROP INDEX fund_movements_org_idx;
+ALTER TABLE fund_movements DROP CONSTRAINT fund_movements_community_with_org;
+ALTER TABLE contracts DROP COLUMN community_code;
+ALTER TABLE venture_applications DROP COLUMN community_code;
+ALTER TABLE fund_movements DROP COLUMN community_code;
