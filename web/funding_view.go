@@ -171,6 +171,7 @@ func GrantCells(m registry.MoneyRow) []any {
 type ContractFormView struct {
 	Page
 	Action, CancelHref                 string
+	Seen                               string // the division's contracts when the form was shown: its token
 	OrgOptions, SeriesOptions          []Option
 	PlatformOptions                    []Option
 	Beneficiaries                      []Check
@@ -462,6 +463,7 @@ type FundFormView struct {
 type RoundFormView struct {
 	Page
 	Action, CancelHref string
+	Seen               string // the division's rounds when the form was shown: its token
 	Themes             []Check
 	Title, Budget      Field
 	OpensOn, ClosesOn  Field

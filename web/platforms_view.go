@@ -83,6 +83,7 @@ type PlatformFormView struct {
 	Action, CancelHref string
 	Heading, Submit    string
 	Version            string // the platform's version when editing; "" when registering
+	Seen               string // the division's platforms when registering: the form's token; "" when editing
 	KindOptions        []Option
 	Name, Address      Field
 	Hours, StaffCount  Field
@@ -181,6 +182,7 @@ type PlatformDetailView struct {
 	TierReached   Field
 	LeaveReason   Field
 	Events        []CultivationEventRow
+	Tokens        map[string]string // each form's token by kind (registry.TokenRoom…): how many rows it had when shown
 	Problems      map[string]string
 	entered       map[int64]time.Time // when each incubation in progress began
 }
