@@ -240,6 +240,7 @@ type FundDetailView struct {
 	Paths                      Paths
 	ID                         int64
 	Name, Division, Balance    string
+	XLSX                       string // the ledger as a spreadsheet
 	Movements                  []MovementRow
 	CanManage                  bool
 	KindOptions                []Option
@@ -265,6 +266,7 @@ func MovementChoices(selected string) []Option {
 // NewFundDetail formats a fund.
 func NewFundDetail(page Page, paths Paths, f registry.Fund, ms []registry.Movement, events []registry.CultivationEvent) FundDetailView {
 	v := FundDetailView{Page: page, Paths: paths, ID: f.ID, Name: f.Name, Division: f.DivisionName, Balance: f.Balance.String(),
+		XLSX:        paths.FundLedgerExport(f.ID),
 		KindOptions: MovementChoices(""), SeriesOptions: Choices(registry.ThemeSeries, ""), Problems: map[string]string{}}
 	for _, m := range ms {
 		party := m.OrgName

@@ -41,6 +41,7 @@ type PlatformListView struct {
 	ContactsHref string
 	// CharitiesHref is the district's register of 慈善组织认定; "" for the other tiers.
 	CharitiesHref string
+	XLSX          string // the register as a spreadsheet, with the filter
 }
 
 // PlatformRow is one platform of the register.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -127,7 +128,11 @@ func handlePlatformList(db platformLister, paths web.Paths, rs *responder) http.
 			return
 		}
 		v := web.PlatformListView{Page: web.NewPage("支持平台", a, paths.Platforms(), takeFlashCtx(r)),
-			Heading: "支持平台", Base: paths.Platforms(), KindOptions: web.Choices(registry.PlatformKinds, kind)}
+			Heading: "支持平台", Base: paths.Platforms(), KindOptions: web.Choices(registry.PlatformKinds, kind),
+			XLSX: paths.PlatformsExport()}
+		if kind != "" {
+			v.XLSX += "?kind=" + url.QueryEscape(kind)
+		}
 		if portal.Can(a.Tier, portal.ManagePlatforms) {
 			v.NewHref = paths.NewPlatform()
 		}

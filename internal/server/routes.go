@@ -155,6 +155,7 @@ func (s *Server) routes() http.Handler {
 			s.trainingRoutes(d, dp)
 			s.trainingSessionRoutes(d, dp, up)
 			d.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, dp, s.resp))
+			d.get("/platforms.xlsx", portal.ViewPlatforms, handlePlatformsExport(s.db, s.resp)) // issue 15: every list exports
 			d.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(s.db, dp, s.resp))
 			d.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, dp, s.resp))
 			d.get("/platforms/{id}", portal.ViewPlatforms, handlePlatformShow(s.db, dp, s.resp))
@@ -184,6 +185,7 @@ func (s *Server) routes() http.Handler {
 			d.get("/funding/funds/new", portal.ManageFunding, handleFundNew(s.db, dp, s.resp))
 			d.post("/funding/funds", portal.ManageFunding, handleFundCreate(s.db, dp, s.resp))
 			d.get("/funding/funds/{id}", portal.ViewFunding, handleFundShow(s.db, dp, s.resp))
+			d.get("/funding/funds/{id}/ledger.xlsx", portal.ViewFunding, handleFundLedgerExport(s.db, s.resp)) // issue 15
 			d.post("/funding/funds/{id}/movements", portal.ManageFunding, handleMovementAdd(s.db, dp, s.resp))
 			d.get("/funding/rounds/new", portal.ManageFunding, handleRoundNew(s.db, dp, s.resp))
 			d.post("/funding/rounds", portal.ManageFunding, handleRoundCreate(s.db, dp, s.resp))
@@ -298,6 +300,7 @@ func (s *Server) routes() http.Handler {
 			t.post("/training/plan", portal.ManageTraining, handleTrainingPlanSave(s.db, tp, s.resp))
 			s.trainingSessionRoutes(t, tp, up)
 			t.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, tp, s.resp))
+			t.get("/platforms.xlsx", portal.ViewPlatforms, handlePlatformsExport(s.db, s.resp)) // issue 15: every list exports
 			t.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(s.db, tp, s.resp))
 			t.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, tp, s.resp))
 			t.get("/platforms/{id}", portal.ViewPlatforms, handlePlatformShow(s.db, tp, s.resp))
@@ -331,6 +334,7 @@ func (s *Server) routes() http.Handler {
 			t.get("/funding/funds/new", portal.ManageFunding, handleFundNew(s.db, tp, s.resp))
 			t.post("/funding/funds", portal.ManageFunding, handleFundCreate(s.db, tp, s.resp))
 			t.get("/funding/funds/{id}", portal.ViewFunding, handleFundShow(s.db, tp, s.resp))
+			t.get("/funding/funds/{id}/ledger.xlsx", portal.ViewFunding, handleFundLedgerExport(s.db, s.resp)) // issue 15
 			t.post("/funding/funds/{id}/movements", portal.ManageFunding, handleMovementAdd(s.db, tp, s.resp))
 			t.get("/funding/rounds/new", portal.ManageFunding, handleRoundNew(s.db, tp, s.resp))
 			t.post("/funding/rounds", portal.ManageFunding, handleRoundCreate(s.db, tp, s.resp))
@@ -418,6 +422,7 @@ func (s *Server) routes() http.Handler {
 			c.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, cp, s.resp))
 			c.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, cp, s.resp))
 			c.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, cp, s.resp))
+			c.get("/platforms.xlsx", portal.ViewPlatforms, handlePlatformsExport(s.db, s.resp)) // issue 15: every list exports
 			c.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(s.db, cp, s.resp))
 			c.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, cp, s.resp))
 			c.get("/platforms/{id}", portal.ViewPlatforms, handlePlatformShow(s.db, cp, s.resp))
