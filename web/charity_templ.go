@@ -242,7 +242,7 @@ func charitySection(v CharitySection) templ.Component {
 	})
 }
 
-// CharitiesPage is the district's register of 慈善组织认定: each group's latest decision.
+// CharitiesPage is the register of 慈善组织认定 of the groups the viewer sees: each group's latest decision.
 func CharitiesPage(v CharitiesView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -272,7 +272,7 @@ func CharitiesPage(v CharitiesView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<h1>慈善组织认定</h1><p class=\"muted\">支持有条件的社会组织登记认定为慈善组织（行动方案 三（一）3）。每个组织显示最近一次决定；在组织档案中记录认定或撤销认定。</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<h1>慈善组织认定</h1><p class=\"muted\">支持有条件的社会组织登记认定为慈善组织（行动方案 三（一）3）。列出本辖区内有认定记录的组织，每个组织显示最近一次决定；区民政局在组织档案中记录认定或撤销认定。</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -39,7 +39,7 @@ type PlatformListView struct {
 	Rows        []PlatformRow
 	// ContactsHref lists the groups without a 联系人 (§三(二)3), for the tiers that set them; "" otherwise.
 	ContactsHref string
-	// CharitiesHref is the district's register of 慈善组织认定; "" for the other tiers.
+	// CharitiesHref is the register of 慈善组织认定 of the groups the tier sees.
 	CharitiesHref string
 	XLSX          string // the register as a spreadsheet, with the filter
 }

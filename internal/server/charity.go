@@ -30,13 +30,19 @@ type charityStore interface {
 }
 
 func (s *Server) charityRoutes(a area, paths web.Paths, up *uploads.Store) {
-	a.get("/charities", portal.ViewOrgs, handleCharities(s.db, paths, s.resp))
 	a.post("/orgs/{id}/charity", portal.RecognizeCharity, handleCharityRecord(s.db, up, paths, s.resp))
+	s.charityReadRoutes(a, paths, up)
+}
+
+// charityReadRoutes let every tier read the register of its groups' decisions and download the documents of the
+// decisions about a group it sees.
+func (s *Server) charityReadRoutes(a area, paths web.Paths, up *uploads.Store) {
+	a.get("/charities", portal.ViewOrgs, handleCharities(s.db, paths, s.resp))
 	a.get("/orgs/{id}/charity/documents/{docID}", portal.ViewOrgs, handleCharityDocument(s.db, up, s.resp))
 }
 
-// charityOn adds the 慈善组织认定 section to the record of o: documents are the district's to download, and the
-// form its reviewers'.
+// charityOn adds the 慈善组织认定 section to the record of o: every tier that sees the group downloads the
+// documents; the form is the district reviewers'.
 func charityOn(ctx context.Context, db charityReader, a *portal.Account, paths web.Paths, v *web.OrgDetailView, o registry.Organization) error {
 	cs, err := db.CharityRecognitions(ctx, a.Scope(), o.ID)
 	if err != nil {
@@ -47,7 +53,7 @@ func charityOn(ctx context.Context, db charityReader, a *portal.Account, paths w
 		action = paths.OrgCharity(o.ID)
 	}
 	v.Charity = web.NewCharitySection(paths, o.Tier == registry.TierRegistered && o.Status.Live(), cs,
-		portal.Can(a.Tier, portal.RecognizeCharity), action)
+		portal.Can(a.Tier, portal.ViewOrgs), action)
 	return nil
 }
 
@@ -137,7 +143,8 @@ func handleCharities(db charityStore, paths web.Paths, rs *responder) http.Handl
 	}
 }
 
-// handleCharityDocument sends a decision's document as an attachment to the district; another id is 404.
+// handleCharityDocument sends a decision's document as an attachment to a tier that sees the group; a group
+// outside the caller's jurisdiction, or another id, is 404.
 func handleCharityDocument(db charityStore, up *uploads.Store, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok1 := pathID(r, "id")

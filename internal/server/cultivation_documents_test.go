@@ -11,6 +11,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/seed"
 )
 
 // TestCultivationDocumentsUploadListDownload: a town uploads its entrusted platform's 委托协议, a home's 安家协议
@@ -168,8 +169,9 @@ func cultivationCrawlWork(t *testing.T, a *app) {
 	if res := town.postMultipart(contract+"/documents", url.Values{"docs": {seen}}, []upload{{"document", "验收报告.pdf", testPDF()}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("验收报告: %d", res.StatusCode)
 	}
-	// a 慈善组织认定 with its document, for the district's register (charity.go)
-	org := strconv.Itoa(a.count(`SELECT id FROM organizations WHERE tier = 'registered' AND status = 'normal' ORDER BY id LIMIT 1`))
+	// a 慈善组织认定 with its document, for every tier's register (charity.go): a group of the demo committee's
+	org := strconv.Itoa(a.count(`SELECT id FROM organizations WHERE tier = 'registered' AND status = 'normal'
+		AND community_code = $1 ORDER BY id LIMIT 1`, seed.CommunityDemo))
 	if res := district.postMultipart("/district/orgs/"+org+"/charity", url.Values{"decisions": {"0"}, "charity_status": {"recognized"},
 		"charity_on": {"2024-05-06"}, "charity_body": {"重庆市渝北区民政局"}}, []upload{{"document", "认定决定书.pdf", testPDF()}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("慈善组织认定: %d", res.StatusCode)

@@ -139,7 +139,7 @@ func handlePlatformList(db platformLister, paths web.Paths, rs *responder) http.
 		if portal.Can(a.Tier, portal.SetOrgContact) { // 联系人 (org_contacts.go)
 			v.ContactsHref = paths.ContactsWithout()
 		}
-		if portal.Can(a.Tier, portal.RecognizeCharity) { // 慈善组织认定 (charity.go)
+		if portal.Can(a.Tier, portal.ViewOrgs) { // 慈善组织认定 (charity.go)
 			v.CharitiesHref = paths.Charities()
 		}
 		for _, p := range list {
