@@ -349,7 +349,7 @@ func (s *Server) routes() http.Handler {
 
 			s.caseRoutes(t, tp, ph)
 			s.orgContactRoutes(t, tp) // issue 15: 联系人
-			s.charityReadRoutes(t, tp, up) // issue 15: 慈善组织认定 of the groups it sees
+			s.charityReadRoutes(t, tp, up)
 			s.announcementRoutes(t, tp, up)
 			s.accountRoutes(t, tp)
 		})
@@ -453,7 +453,7 @@ func (s *Server) routes() http.Handler {
 			s.messageRoutes(c, cp)
 			s.partyMeetingRoutes(c, cp)
 			s.orgContactRoutes(c, cp) // issue 15: 联系人
-			s.charityReadRoutes(c, cp, up) // issue 15: 慈善组织认定 of the groups it sees
+			s.charityReadRoutes(c, cp, up)
 			s.disclosureRoutes(c, cp)
 		})
 	})
