@@ -198,6 +198,7 @@ func (s *Server) routes() http.Handler {
 			d.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, dp, s.resp))
 
 			s.charityRoutes(d, dp, up) // issue 15: 慈善组织认定
+			s.orgContactRevealRoute(d, dp)
 			s.matchingRoutes(d, dp)
 			s.caseRoutes(d, dp, ph)
 			s.announcementRoutes(d, dp, up)
