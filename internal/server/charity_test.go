@@ -164,8 +164,14 @@ func TestDemoCharityDocumentForEveryTierThatSeesTheGroup(t *testing.T) {
 	id := strconv.FormatInt(org, 10)
 	for _, c := range []struct{ user, tier string }{{"demo-district", "district"}, {"demo-town", "town"}, {"demo-community", "community"}} {
 		client := a.signedIn(c.user)
-		if n := client.get("/" + c.tier + "/charities").doc(t).Find("#charities tbody tr").Length(); n != 1 {
+		register := client.get("/" + c.tier + "/charities").doc(t)
+		if n := register.Find("#charities tbody tr").Length(); n != 1 {
 			t.Errorf("%s: the register lists %d groups, want 1", c.user, n)
+		}
+		xlsx, _ := register.Find("#export-xlsx").Attr("href")
+		if rows := titleRows(t, xlsxRows(t, client.get(xlsx), "慈善组织认定"), "慈善组织认定名册"); len(rows) != 2 ||
+			rows[1][0] != register.Find("#charities tbody td").First().Text() {
+			t.Errorf("%s: the register's spreadsheet %q", c.user, rows)
 		}
 		href, ok := client.get("/" + c.tier + "/orgs/" + id).doc(t).Find("#charity-decisions a").Attr("href")
 		if !ok {
@@ -179,6 +185,9 @@ func TestDemoCharityDocumentForEveryTierThatSeesTheGroup(t *testing.T) {
 		if other != "" {
 			if n := a.signedIn(other).get("/" + c.tier + "/charities").doc(t).Find("#charities tbody tr").Length(); n != 0 {
 				t.Errorf("%s: the register lists another jurisdiction's group", other)
+			}
+			if rows := titleRows(t, xlsxRows(t, a.signedIn(other).get("/"+c.tier+"/charities.xlsx"), "慈善组织认定"), "慈善组织认定名册"); len(rows) != 1 {
+				t.Errorf("%s: the spreadsheet lists another jurisdiction's group: %q", other, rows)
 			}
 			if res := a.signedIn(other).get(href); res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s downloaded another jurisdiction's document: %d, want 404", other, res.StatusCode)
