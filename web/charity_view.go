@@ -78,13 +78,25 @@ func NewCharitySection(paths Paths, registered bool, cs []registry.CharityRecogn
 type CharitiesView struct {
 	Page
 	Rows []CharityRow
+	XLSX string // the register as a spreadsheet
 }
 
 // NewCharitiesView formats the register.
 func NewCharitiesView(page Page, paths Paths, cs []registry.CharityRecognition) CharitiesView {
-	v := CharitiesView{Page: page}
+	v := CharitiesView{Page: page, XLSX: paths.CharitiesExport()}
 	for _, c := range cs {
 		v.Rows = append(v.Rows, charityRow(paths, c, true))
 	}
 	return v
+}
+
+// CharitiesExport is the register's spreadsheet.
+func (p Paths) CharitiesExport() string { return p.Charities() + ".xlsx" }
+
+// CharityExportHeader are the columns of the register's spreadsheet.
+var CharityExportHeader = []string{"组织", "最近决定", "日期", "认定机关", "说明", "文书"}
+
+// CharityExportCells is one group's latest decision.
+func CharityExportCells(c registry.CharityRecognition) []any {
+	return []any{c.OrgName, registry.CharityStatusLabel(c.Status), Date(c.DecidedOn), c.Body, c.Note, c.Filename}
 }

@@ -66,3 +66,48 @@ func (p Paths) RoundExport(id int64) string {
 func (p Paths) RoomBookingsExport(platformID, roomID int64) string {
 	return p.Room(platformID, roomID) + "/bookings.xlsx"
 }
+
+// PlatformExportHeader are the columns of the platforms' register.
+var PlatformExportHeader = []string{"名称", "类型", "所属", "地址", "开放时间", "服务内容", "工作人员数（人）", "联系人",
+	"运营方式", "运营机构", "运营机构类型", "委托期限自", "至", "委托协议编号", "活动室（间）"}
+
+// PlatformExportCells is one platform's row; counts stay numbers.
+func PlatformExportCells(p registry.Platform) []any {
+	from, to := "", ""
+	if p.ContractFrom != nil {
+		from = Date(*p.ContractFrom)
+	}
+	if p.ContractTo != nil {
+		to = Date(*p.ContractTo)
+	}
+	return []any{p.Name, p.Kind, p.DivisionName, p.Address, p.Hours, strings.Join(p.Services, "、"), p.StaffCount,
+		p.ContactName, registry.RunByLabel(p.RunBy), p.OperatorName, p.OperatorKind, from, to, p.ContractNo, p.Rooms}
+}
+
+// LedgerExportHeader are the columns of a fund's ledger.
+var LedgerExportHeader = []string{"日期", "类型", "收入（元）", "支出（元）", "余额（元）", "捐赠方", "受助社会组织", "主题系列", "用途"}
+
+// LedgerExport is a fund's ledger as spreadsheet rows, oldest first, each with the balance after it, and a last
+// row of the totals: income, spending and the balance.
+func LedgerExport(ms []registry.Movement) [][]any {
+	var in, out, balance registry.Fen
+	rows := make([][]any, 0, len(ms)+1)
+	for _, m := range ms {
+		income, spent := m.Amount.Plain(), ""
+		if m.Kind == registry.MovementGrant {
+			income, spent = "", m.Amount.Plain()
+			out += m.Amount
+			balance -= m.Amount
+		} else {
+			in += m.Amount
+			balance += m.Amount
+		}
+		rows = append(rows, []any{Date(m.On), registry.MovementLabel(m.Kind), income, spent, balance.Plain(), m.Donor,
+			m.OrgName, m.Series, m.Purpose})
+	}
+	return append(rows, []any{"合计", "", in.Plain(), out.Plain(), balance.Plain(), "", "", "", ""})
+}
+
+// PlatformsExport and FundLedgerExport are the spreadsheets' addresses.
+func (p Paths) PlatformsExport() string          { return p.Platforms() + ".xlsx" }
+func (p Paths) FundLedgerExport(id int64) string { return p.FundPage(id) + "/ledger.xlsx" }

@@ -179,6 +179,7 @@ func GrantCells(m registry.MoneyRow) []any {
 type ContractFormView struct {
 	Page
 	Action, CancelHref                 string
+	Seen                               string // the division's contracts when the form was shown: its token
 	OrgOptions, SeriesOptions          []Option
 	PlatformOptions                    []Option
 	Beneficiaries                      []Check
@@ -247,6 +248,7 @@ type FundDetailView struct {
 	Paths                      Paths
 	ID                         int64
 	Name, Division, Balance    string
+	XLSX                       string // the ledger as a spreadsheet
 	Movements                  []MovementRow
 	CanManage                  bool
 	KindOptions                []Option
@@ -272,6 +274,7 @@ func MovementChoices(selected string) []Option {
 // NewFundDetail formats a fund.
 func NewFundDetail(page Page, paths Paths, f registry.Fund, ms []registry.Movement, events []registry.CultivationEvent) FundDetailView {
 	v := FundDetailView{Page: page, Paths: paths, ID: f.ID, Name: f.Name, Division: f.DivisionName, Balance: f.Balance.String(),
+		XLSX:        paths.FundLedgerExport(f.ID),
 		KindOptions: MovementChoices(""), SeriesOptions: Choices(registry.ThemeSeries, ""), Problems: map[string]string{}}
 	for _, m := range ms {
 		party := m.OrgName
@@ -470,6 +473,7 @@ type FundFormView struct {
 type RoundFormView struct {
 	Page
 	Action, CancelHref string
+	Seen               string // the division's rounds when the form was shown: its token
 	Themes             []Check
 	Title, Budget      Field
 	OpensOn, ClosesOn  Field

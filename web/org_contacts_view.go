@@ -21,6 +21,11 @@ type OrgContactsView struct {
 	Current *ContactRow
 	Earlier []ContactRow
 	SetHref string // "" when the viewer does not keep the group
+	// RevealAction is where the viewer asks for the current 联系人's full phone with a reason, as for a leader's
+	// ("" when the viewer may not); RevealedPhone is that phone, shown once, and RevealedReason the reason given.
+	RevealAction                  string
+	RevealReason                  Field
+	RevealedPhone, RevealedReason string
 }
 
 // ContactRow is one 联系人, phone masked.

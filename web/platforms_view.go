@@ -39,8 +39,9 @@ type PlatformListView struct {
 	Rows        []PlatformRow
 	// ContactsHref lists the groups without a 联系人 (§三(二)3), for the tiers that set them; "" otherwise.
 	ContactsHref string
-	// CharitiesHref is the district's register of 慈善组织认定; "" for the other tiers.
+	// CharitiesHref is the register of 慈善组织认定 of the groups the tier sees.
 	CharitiesHref string
+	XLSX          string // the register as a spreadsheet, with the filter
 }
 
 // PlatformRow is one platform of the register.
@@ -83,6 +84,7 @@ type PlatformFormView struct {
 	Action, CancelHref string
 	Heading, Submit    string
 	Version            string // the platform's version when editing; "" when registering
+	Seen               string // the division's platforms when registering: the form's token; "" when editing
 	KindOptions        []Option
 	Name, Address      Field
 	Hours, StaffCount  Field
@@ -181,6 +183,7 @@ type PlatformDetailView struct {
 	TierReached   Field
 	LeaveReason   Field
 	Events        []CultivationEventRow
+	Tokens        map[string]string // each form's token by kind (registry.TokenRoom…): how many rows it had when shown
 	Problems      map[string]string
 	entered       map[int64]time.Time // when each incubation in progress began
 }

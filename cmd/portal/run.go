@@ -216,6 +216,9 @@ func loadDemo(ctx context.Context, db *postgres.DB, cfg config.Config, stdout io
 	if err := seed.LoadDemoMaterials(ctx, db, uploads.New(cfg.UploadDir)); err != nil {
 		return fmt.Errorf("loading demo training materials: %w", err)
 	}
+	if err := seed.LoadDemoCharity(ctx, db, uploads.New(cfg.UploadDir)); err != nil { // issue 15: 慈善组织认定
+		return fmt.Errorf("loading the demo 慈善组织认定: %w", err)
+	}
 	// The demo cases' and activities' photos, stored in the portal's own upload folder.
 	if loaded, err = seed.LoadDemoPhotos(ctx, db, photos.New(cfg.UploadDir)); err != nil {
 		return fmt.Errorf("loading demo photos: %w", err)

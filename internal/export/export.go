@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -139,6 +140,7 @@ type XLSX struct {
 	sw        *excelize.StreamWriter
 	sheet     string
 	header    []any
+	title     [][]any // rows above the header: what the sheet is, its jurisdiction, period, units, time of export
 	headStyle int
 	sheets    int
 	row       int // the last row written on the current sheet
@@ -149,12 +151,21 @@ type XLSX struct {
 // NewXLSX starts a workbook whose first sheet is named sheet, with header as its first row. Nothing reaches
 // w until Close.
 func NewXLSX(w io.Writer, sheet string, header []string) (*XLSX, error) {
-	return newXLSX(w, sheet, header, maxSheetRows)
+	return newXLSX(w, sheet, nil, header, maxSheetRows)
 }
 
-func newXLSX(w io.Writer, sheet string, header []string, perSheet int) (*XLSX, error) {
+// NewTitledXLSX is NewXLSX with title rows above the header on every sheet (the first in bold), one cell each:
+// a clerk hands the sheet on as it is, knowing what, whose, which period, in what units and as of when.
+func NewTitledXLSX(w io.Writer, sheet string, title, header []string) (*XLSX, error) {
+	return newXLSX(w, sheet, title, header, maxSheetRows-len(title))
+}
+
+func newXLSX(w io.Writer, sheet string, title, header []string, perSheet int) (*XLSX, error) {
 	f := excelize.NewFile()
 	x := &XLSX{out: w, f: f, sheet: sheet, perSheet: perSheet}
+	for _, t := range title {
+		x.title = append(x.title, []any{Neutralize(t)})
+	}
 	for _, h := range header {
 		x.header = append(x.header, excelize.Cell{Value: Neutralize(h)})
 	}
@@ -195,19 +206,30 @@ func (x *XLSX) startSheet(name string) error {
 			return err
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	top := len(x.title) + 1 // the header's row
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: top, TopLeftCell: "A" + strconv.Itoa(top+1),
+		ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A1", x.header, excelize.RowOpts{StyleID: x.headStyle}); err != nil {
+	for i, t := range x.title {
+		opts := []excelize.RowOpts{}
+		if i == 0 {
+			opts = append(opts, excelize.RowOpts{StyleID: x.headStyle})
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(i+1), t, opts...); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetRow("A"+strconv.Itoa(top), x.header, excelize.RowOpts{StyleID: x.headStyle}); err != nil {
 		return err
 	}
-	x.sw, x.row = sw, 1
+	x.sw, x.row = sw, top
 	return nil
 }
 
 // Row writes one record; text is neutralised and written as an inline string, never as a formula.
 func (x *XLSX) Row(cells []any) error {
-	if x.row-1 >= x.perSheet {
+	if x.row-len(x.title)-1 >= x.perSheet {
 		if err := x.sw.Flush(); err != nil {
 			return err
 		}

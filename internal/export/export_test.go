@@ -121,7 +121,7 @@ func TestXLSX(t *testing.T) {
 // A table larger than a sheet continues on a second sheet, header repeated.
 func TestXLSXSpillsToNextSheet(t *testing.T) {
 	var buf bytes.Buffer
-	x, err := newXLSX(&buf, "社会组织", []string{"名称"}, 3)
+	x, err := newXLSX(&buf, "社会组织", nil, []string{"名称"}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +145,36 @@ func TestXLSXSpillsToNextSheet(t *testing.T) {
 	second, _ := f.GetRows("社会组织（2）")
 	if len(first) != 4 || len(second) != 3 || second[0][0] != "名称" || second[2][0] != "五" {
 		t.Fatalf("first = %q, second = %q", first, second)
+	}
+}
+
+// Title rows stand above the header on every sheet, and a sheet still holds perSheet records below them.
+func TestTitledXLSXKeepsTitleOnEverySheet(t *testing.T) {
+	var buf bytes.Buffer
+	x, err := newXLSX(&buf, "台账", []string{"双龙湖街道工作基金收支明细", "=1+1"}, []string{"日期", "金额（元）"}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"一", "二", "三"} {
+		if err := x.Row([]any{n, "1.00"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	first, _ := f.GetRows("台账")
+	second, _ := f.GetRows("台账（2）")
+	if len(first) != 5 || first[0][0] != "双龙湖街道工作基金收支明细" || first[1][0] != "'=1+1" || first[2][0] != "日期" || first[4][0] != "二" {
+		t.Fatalf("first = %q", first)
+	}
+	if len(second) != 4 || second[2][0] != "日期" || second[3][0] != "三" {
+		t.Fatalf("second = %q", second)
 	}
 }
 

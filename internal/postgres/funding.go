@@ -30,13 +30,17 @@ func actorID(a portal.Actor) *int64 {
 func fenString(f registry.Fen) string { return f.String() + " 元" }
 
 // CreateContract records a contract bought by the caller's division (district or town) from a live
-// organization inside its scope, and returns its id.
-func (db *DB) CreateContract(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.ContractInput) (int64, error) {
+// organization inside its scope, and returns its id. seen is the form's token (the division's contracts when it
+// was shown).
+func (db *DB) CreateContract(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.ContractInput) (int64, error) {
 	if scope.Tier == portal.TierCommunity || !in.Validate().OK() {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := checkCultivationToken(ctx, tx, registry.TokenContract, scope.Division, seen); err != nil {
+			return err
+		}
 		community, orgName, err := liveOrgIn(ctx, tx, scope, in.OrgID)
 		if err != nil {
 			return err
@@ -191,13 +195,8 @@ func (db *DB) CreateFund(ctx context.Context, scope portal.Scope, actor portal.A
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT pg_advisory_xact_lock(hashtext('funds ' || $1::text)),
-			(SELECT count(*) FROM funds WHERE division_code = $1)`, scope.Division).Scan(nil, &n); err != nil {
+		if err := checkCultivationToken(ctx, tx, registry.TokenFund, scope.Division, seen); err != nil {
 			return err
-		}
-		if n != seen {
-			return portal.ErrConflict
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO funds (division_code, name) VALUES ($1, $2) RETURNING id`,
 			scope.Division, in.Name).Scan(&id); err != nil {

@@ -54,7 +54,7 @@ func TestContractPaymentsNeverExceedAmount(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
 	org := firstOrg(t, db, cultTown)
-	id, err := db.CreateContract(ctx, cultTown, cultClerk, registry.ContractInput{OrgID: org.ID, Project: "空巢老人关爱服务",
+	id, err := db.CreateContract(ctx, cultTown, cultClerk, tok(t, db, registry.TokenContract, cultTown.Division), registry.ContractInput{OrgID: org.ID, Project: "空巢老人关爱服务",
 		Series: "邻里守望", Beneficiaries: []string{"空巢老人"}, Amount: yuan(t, "50000.10"), StartsOn: day(2023, 1, 1),
 		EndsOn: day(2023, 12, 31), SignedOn: day(2022, 12, 20), Deliverables: "每月探访"})
 	if err != nil {
@@ -160,7 +160,7 @@ func TestVentureRound(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
 	district := reviewer(t, db, "demo-district")
-	rid, err := db.OpenRound(ctx, cultDistrict, district, registry.RoundInput{Title: "2023 年渝北区社区公益创投",
+	rid, err := db.OpenRound(ctx, cultDistrict, district, tok(t, db, registry.TokenRound, cultDistrict.Division), registry.RoundInput{Title: "2023 年渝北区社区公益创投",
 		Themes: []string{"邻里守望", "文化铸魂"}, Budget: yuan(t, "10000"), OpensOn: day(2023, 3, 1), ClosesOn: day(2023, 4, 30),
 		ExcludeOwn: true, Criteria: []registry.Criterion{{Name: "需求分析", MaxScore: 30}, {Name: "项目设计", MaxScore: 70}}})
 	if err != nil {

@@ -22,12 +22,16 @@ import (
 var roundSees = `(` + scopeTiers + ` AND (starts_with(m.division_code, @scope_div) OR starts_with(@scope_div, m.division_code)))`
 
 // OpenRound opens a round of the caller's division (district or town) with its criteria and returns its id.
-func (db *DB) OpenRound(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.RoundInput) (int64, error) {
+// seen is the form's token (the division's rounds when it was shown).
+func (db *DB) OpenRound(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.RoundInput) (int64, error) {
 	if scope.Tier == portal.TierCommunity || !in.Validate().OK() {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := checkCultivationToken(ctx, tx, registry.TokenRound, scope.Division, seen); err != nil {
+			return err
+		}
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO venture_rounds (division_code, title, themes, budget, opens_on, closes_on, exclude_own)
 			VALUES (@division, @title, @themes, (@budget::bigint)::numeric / 100, @opens, @closes, @exclude)

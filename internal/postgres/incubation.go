@@ -13,8 +13,9 @@ import (
 )
 
 // EnterIncubation enters a live group inside scope into incubation at a 孵化基地 the caller keeps and returns
-// the incubation's id. A group is incubated at one base at a time (ErrAlreadyIncubating).
-func (db *DB) EnterIncubation(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, in registry.IncubationInput) (int64, error) {
+// the incubation's id. A group is incubated at one base at a time (ErrAlreadyIncubating). seen is the form's
+// token (the base's entries when it was shown).
+func (db *DB) EnterIncubation(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, seen int, in registry.IncubationInput) (int64, error) {
 	if !in.Validate(time.Now()).OK() {
 		return 0, portal.ErrNotAllow
 	}
@@ -22,6 +23,9 @@ func (db *DB) EnterIncubation(ctx context.Context, scope portal.Scope, actor por
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		division, kind, err := lockKeptPlatform(ctx, tx, scope, platformID)
 		if err != nil {
+			return err
+		}
+		if err := checkCultivationToken(ctx, tx, registry.TokenIncubation, platformParent(platformID), seen); err != nil {
 			return err
 		}
 		if kind != registry.PlatformIncubator {
@@ -63,11 +67,15 @@ func lockIncubation(ctx context.Context, tx pgx.Tx, scope portal.Scope, platform
 	return l, err
 }
 
-// AddMilestone records a milestone of an incubation at a base the caller keeps.
-func (db *DB) AddMilestone(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, id int64, in registry.MilestoneInput) error {
+// AddMilestone records a milestone of an incubation at a base the caller keeps. seen is the form's token (the
+// base's milestones when it was shown).
+func (db *DB) AddMilestone(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, id int64, seen int, in registry.MilestoneInput) error {
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		l, err := lockIncubation(ctx, tx, scope, platformID, id)
 		if err != nil {
+			return err
+		}
+		if err := checkCultivationToken(ctx, tx, registry.TokenMilestone, platformParent(platformID), seen); err != nil {
 			return err
 		}
 		if !in.Validate(l.entered).OK() {
@@ -86,11 +94,15 @@ func (db *DB) AddMilestone(ctx context.Context, scope portal.Scope, actor portal
 	return cultivationErr(err)
 }
 
-// LeaveIncubation ends an incubation at a base the caller keeps: 出壳 with the tier reached, or 退出.
-func (db *DB) LeaveIncubation(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, id int64, in registry.LeaveInput) error {
+// LeaveIncubation ends an incubation at a base the caller keeps: 出壳 with the tier reached, or 退出. seen is the
+// form's token (the base's departures when it was shown).
+func (db *DB) LeaveIncubation(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, id int64, seen int, in registry.LeaveInput) error {
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		l, err := lockIncubation(ctx, tx, scope, platformID, id)
 		if err != nil {
+			return err
+		}
+		if err := checkCultivationToken(ctx, tx, registry.TokenLeave, platformParent(platformID), seen); err != nil {
 			return err
 		}
 		if !in.Validate(l.entered).OK() {

@@ -129,7 +129,7 @@ func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
 func demoContract(t *testing.T, db *postgres.DB, scope portal.Scope, org int64) int64 {
 	t.Helper()
 	on, ends := time.Now(), time.Now().AddDate(1, 0, 0)
-	id, err := db.CreateContract(context.Background(), scope, trainingClerk, registry.ContractInput{OrgID: org,
+	id, err := db.CreateContract(context.Background(), scope, trainingClerk, tok(t, db, registry.TokenContract, scope.Division), registry.ContractInput{OrgID: org,
 		Project: "银龄助餐", Amount: registry.ReadAmount("30000"), StartsOn: &on, EndsOn: &ends, SignedOn: &on})
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -101,4 +102,36 @@ func (db *DB) OrgsWithoutContact(ctx context.Context, scope portal.Scope, after 
 		orgs, more = orgs[:OrgsWithoutContactShown], true
 	}
 	return orgs, more, translate(err)
+}
+
+// RevealOrgContact gives the full phone of group orgID's current 联系人 to a tier that may reveal its leader's
+// (registry.RightsOn), writing an audit row with the reason in the same transaction: a reveal exactly like a
+// leader's. A group outside scope, one without a current 联系人, or a tier that may not reveal is ErrNotFound.
+func (db *DB) RevealOrgContact(ctx context.Context, scope portal.Scope, actor portal.Actor, orgID int64, reason string) (string, error) {
+	if strings.TrimSpace(reason) == "" {
+		return "", registry.ErrReasonRequired
+	}
+	var phone string
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var tier, name string
+		var enc []byte
+		if err := tx.QueryRow(ctx, `SELECT o.tier, c.name, c.phone_enc FROM org_contacts c JOIN organizations o ON o.id = c.org_id
+			WHERE c.org_id = @org AND c.until_on IS NULL AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"org": orgID})).
+			Scan(&tier, &name, &enc); err != nil {
+			return err
+		}
+		if !registry.RightsOn(scope, registry.Organization{Tier: registry.Tier(tier)}).Reveal {
+			return portal.ErrNotFound
+		}
+		var err error
+		if phone, err = db.box.Open(enc, "contact_phone"); err != nil {
+			return err
+		}
+		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.contact.reveal", ObjectType: "organization",
+			ObjectID: strconv.FormatInt(orgID, 10), Result: portal.ResultOK, Detail: "查看联系人" + name + "完整电话：" + reason})
+	})
+	if err != nil {
+		return "", translate(err)
+	}
+	return phone, nil
 }

@@ -141,13 +141,17 @@ func platformArgs(in registry.PlatformInput, args pgx.NamedArgs) pgx.NamedArgs {
 	return args
 }
 
-// CreatePlatform registers a platform kept by the caller's own division and returns its id.
-func (db *DB) CreatePlatform(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.PlatformInput) (int64, error) {
+// CreatePlatform registers a platform kept by the caller's own division and returns its id. seen is the form's
+// token (the division's platforms when it was shown; cultivation_tokens.go).
+func (db *DB) CreatePlatform(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.PlatformInput) (int64, error) {
 	if !in.Validate(scope.Tier).OK() {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := checkCultivationToken(ctx, tx, registry.TokenPlatform, scope.Division, seen); err != nil {
+			return err
+		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO platforms (division_code, kind, name, address, hours, services, staff_count, contact_name,
 				run_by, operator_name, operator_kind, contract_from, contract_to, contract_no)
@@ -226,6 +230,9 @@ func (db *DB) Platform(ctx context.Context, scope portal.Scope, id int64) (regis
 	return r.platform(), nil
 }
 
+// platformParent is a platform as the parent of a form token.
+func platformParent(id int64) string { return strconv.FormatInt(id, 10) }
+
 // lockKeptPlatform locks a platform the caller keeps and gives its division and kind.
 func lockKeptPlatform(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64) (division, kind string, err error) {
 	err = tx.QueryRow(ctx, `SELECT p.division_code, p.kind FROM platforms p WHERE p.id = @id AND `+platformKeeps+`
@@ -233,8 +240,9 @@ func lockKeptPlatform(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int
 	return division, kind, err
 }
 
-// AddRoom adds a room to a platform the caller keeps and returns its id.
-func (db *DB) AddRoom(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, in registry.RoomInput) (int64, error) {
+// AddRoom adds a room to a platform the caller keeps and returns its id. seen is the form's token (the
+// platform's rooms when it was shown).
+func (db *DB) AddRoom(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, seen int, in registry.RoomInput) (int64, error) {
 	if !in.Validate().OK() {
 		return 0, portal.ErrNotAllow
 	}
@@ -242,6 +250,9 @@ func (db *DB) AddRoom(ctx context.Context, scope portal.Scope, actor portal.Acto
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		division, _, err := lockKeptPlatform(ctx, tx, scope, platformID)
 		if err != nil {
+			return err
+		}
+		if err := checkCultivationToken(ctx, tx, registry.TokenRoom, platformParent(platformID), seen); err != nil {
 			return err
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO rooms (platform_id, name, capacity, equipment)

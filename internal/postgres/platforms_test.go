@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"testing"
@@ -37,15 +38,25 @@ func incubatorInput(name string) registry.PlatformInput {
 func newPlatformWithRoom(t *testing.T, db *postgres.DB, name string) (platformID, roomID int64) {
 	t.Helper()
 	ctx := context.Background()
-	pid, err := db.CreatePlatform(ctx, cultTown, cultClerk, incubatorInput(name))
+	pid, err := db.CreatePlatform(ctx, cultTown, cultClerk, tok(t, db, registry.TokenPlatform, cultTown.Division), incubatorInput(name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rid, err := db.AddRoom(ctx, cultTown, cultClerk, pid, registry.RoomInput{Name: "多功能活动室", Capacity: 40, Equipment: "投影仪"})
+	rid, err := db.AddRoom(ctx, cultTown, cultClerk, pid, tok(t, db, registry.TokenRoom, pid), registry.RoomInput{Name: "多功能活动室", Capacity: 40, Equipment: "投影仪"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return pid, rid
+}
+
+// tok is the token a cultivation create form of kind under parent (a division code or a platform id) carries now.
+func tok(t testing.TB, db *postgres.DB, kind string, parent any) int {
+	t.Helper()
+	n, err := db.CultivationTokens(context.Background(), fmt.Sprint(parent), kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n[0]
 }
 
 func firstOrg(t *testing.T, db *postgres.DB, scope portal.Scope) registry.OrgChoice {
@@ -89,7 +100,7 @@ func TestPlatformRegisterAndJurisdiction(t *testing.T) {
 		}
 	}
 	// only the keeper changes it or adds rooms; the district sees but does not keep
-	if _, err := db.AddRoom(ctx, cultDistrict, cultClerk, pid, registry.RoomInput{Name: "会议室", Capacity: 10}); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.AddRoom(ctx, cultDistrict, cultClerk, pid, tok(t, db, registry.TokenRoom, pid), registry.RoomInput{Name: "会议室", Capacity: 10}); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("district adding a room: %v", err)
 	}
 	if err := db.UpdatePlatform(ctx, cultTown2, cultClerk2, pid, p.Version, incubatorInput("改名")); !errors.Is(err, portal.ErrNotFound) {
@@ -106,15 +117,15 @@ func TestPlatformRegisterAndJurisdiction(t *testing.T) {
 	if p, _ = db.Platform(ctx, cultTown, pid); p.RunBy != registry.RunByGovernment || p.ContractFrom != nil || p.OperatorName != "" {
 		t.Fatalf("government-run platform keeps its operator: %+v", p)
 	}
-	if _, err := db.CreatePlatform(ctx, cultTown, cultClerk, incubatorInput("双龙湖街道社区社会组织孵化基地（测试）")); !errors.Is(err, registry.ErrPlatformNameTaken) {
+	if _, err := db.CreatePlatform(ctx, cultTown, cultClerk, tok(t, db, registry.TokenPlatform, cultTown.Division), incubatorInput("双龙湖街道社区社会组织孵化基地（测试）")); !errors.Is(err, registry.ErrPlatformNameTaken) {
 		t.Fatalf("duplicate name: %v", err)
 	}
 	// a committee keeps only its 社会工作室
-	if _, err := db.CreatePlatform(ctx, cultCommunity, cultCommittee, incubatorInput("社区孵化")); !errors.Is(err, portal.ErrNotAllow) {
+	if _, err := db.CreatePlatform(ctx, cultCommunity, cultCommittee, tok(t, db, registry.TokenPlatform, cultCommunity.Division), incubatorInput("社区孵化")); !errors.Is(err, portal.ErrNotAllow) {
 		t.Fatalf("committee registering an incubator: %v", err)
 	}
 	studio := registry.PlatformInput{Kind: registry.PlatformStudio, Name: "锦华社区社会工作室", RunBy: registry.RunByGovernment}
-	if _, err := db.CreatePlatform(ctx, cultCommunity, cultCommittee, studio); err != nil {
+	if _, err := db.CreatePlatform(ctx, cultCommunity, cultCommittee, tok(t, db, registry.TokenPlatform, cultCommunity.Division), studio); err != nil {
 		t.Fatal(err)
 	}
 	evs, err := db.CultivationEvents(ctx, "platform", pid)

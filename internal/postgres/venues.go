@@ -12,8 +12,9 @@ import (
 )
 
 // HouseOrg gives a live group inside scope a home at a platform inside scope (optionally one of its rooms) and
-// returns the home's id. A group has one home at a time: an overlapping period is ErrAlreadyHoused.
-func (db *DB) HouseOrg(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, in registry.HousingInput) (int64, error) {
+// returns the home's id. A group has one home at a time: an overlapping period is ErrAlreadyHoused. seen is the
+// form's token (the platform's homes when it was shown).
+func (db *DB) HouseOrg(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, seen int, in registry.HousingInput) (int64, error) {
 	if !in.Validate().OK() {
 		return 0, portal.ErrNotAllow
 	}
@@ -23,6 +24,9 @@ func (db *DB) HouseOrg(ctx context.Context, scope portal.Scope, actor portal.Act
 		err := tx.QueryRow(ctx, `SELECT p.division_code, p.name FROM platforms p WHERE p.id = @id AND `+platformSees,
 			scopeArgs(scope, pgx.NamedArgs{"id": platformID})).Scan(&division, &platformName)
 		if err != nil {
+			return err
+		}
+		if err := checkCultivationToken(ctx, tx, registry.TokenHousing, platformParent(platformID), seen); err != nil {
 			return err
 		}
 		var roomID *int64

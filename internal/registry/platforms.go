@@ -295,3 +295,17 @@ func dateRangeProblem(p rules.Problems, fromKey, toKey, label string, from, to *
 		p.Add(toKey, label+"的结束日期不能早于开始日期")
 	}
 }
+
+// Kinds of a cultivation create form's token: how many rows of that kind its parent had when the form was shown
+// (the clerk's division for a platform, contract, round or fund; the platform for the rest).
+const (
+	TokenPlatform   = "platform"
+	TokenContract   = "contract"
+	TokenRound      = "round"
+	TokenFund       = "fund"
+	TokenRoom       = "room"
+	TokenHousing    = "housing"
+	TokenIncubation = "incubation"
+	TokenMilestone  = "milestone"
+	TokenLeave      = "leave"
+)

@@ -69,7 +69,7 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 		}
 		// the contract the first match came to, signed by the town with the project's group
 		signed, ends := now.AddDate(0, 0, -15-ti), now.AddDate(1, 0, 0)
-		contract, err := db.CreateContract(ctx, scope, actor, registry.ContractInput{
+		contract, err := db.CreateContract(ctx, scope, actor, seen(ctx, db, registry.TokenContract, town), registry.ContractInput{
 			OrgID: groups[ti%len(groups)].ID, Project: projects[0].Title, Series: projects[0].Series,
 			Beneficiaries: projects[0].Beneficiaries, Amount: registry.ReadAmount("45000"),
 			StartsOn: &signed, EndsOn: &ends, SignedOn: &signed, Deliverables: "每周五天中餐配送，每月上门探访一次"})

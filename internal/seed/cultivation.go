@@ -22,6 +22,15 @@ func demoDay(y int, m time.Month, d int) *time.Time {
 	return &t
 }
 
+// seen is the token a cultivation create form of kind under parent carries now (-1, refused, if unreadable).
+func seen(ctx context.Context, db *postgres.DB, kind, parent string) int {
+	n, err := db.CultivationTokens(ctx, parent, kind)
+	if err != nil {
+		return -1
+	}
+	return n[0]
+}
+
 func demoYuan(s string) registry.AmountField { return registry.ReadAmount(s) }
 
 // LoadDemoCultivation loads the cultivation demo data relative to now (bookings fall in this week and the next).
@@ -45,7 +54,7 @@ func LoadDemoCultivation(ctx context.Context, db *postgres.DB, now time.Time) er
 		{Kind: registry.PlatformInnovation, Name: "渝北区社会工作创新创业基地", Address: "渝北区龙溪街道", Services: []string{"培育孵化", "场地支持"},
 			StaffCount: 4, RunBy: registry.RunByGovernment},
 	} {
-		if _, err := db.CreatePlatform(ctx, district, system, in); err != nil {
+		if _, err := db.CreatePlatform(ctx, district, system, seen(ctx, db, registry.TokenPlatform, DistrictCode), in); err != nil {
 			return fmt.Errorf("demo platform %s: %w", in.Name, err)
 		}
 	}
@@ -56,7 +65,8 @@ func LoadDemoCultivation(ctx context.Context, db *postgres.DB, now time.Time) er
 	}
 	studio := registry.PlatformInput{Kind: registry.PlatformStudio, Name: "社区社会工作室", Hours: "工作日 9:00–17:00",
 		Services: []string{"人员培训", "场地支持"}, StaffCount: 2, ContactName: "刘洋", RunBy: registry.RunByGovernment}
-	if _, err := db.CreatePlatform(ctx, portal.Scope{Tier: portal.TierCommunity, Division: CommunityDemo}, system, studio); err != nil {
+	if _, err := db.CreatePlatform(ctx, portal.Scope{Tier: portal.TierCommunity, Division: CommunityDemo}, system,
+		seen(ctx, db, registry.TokenPlatform, CommunityDemo), studio); err != nil {
 		return err
 	}
 	if err := loadDemoContacts(ctx, db); err != nil { // 联系人 (org_contacts.go)
@@ -68,20 +78,20 @@ func LoadDemoCultivation(ctx context.Context, db *postgres.DB, now time.Time) er
 func loadTownCultivation(ctx context.Context, db *postgres.DB, town, name string, k int, now time.Time) error {
 	scope := portal.Scope{Tier: portal.TierTown, Division: town}
 	actor := portal.Actor{Username: "system", Tier: portal.TierTown, Division: town, IP: "local"}
-	incubator, err := db.CreatePlatform(ctx, scope, actor, registry.PlatformInput{Kind: registry.PlatformIncubator,
+	incubator, err := db.CreatePlatform(ctx, scope, actor, seen(ctx, db, registry.TokenPlatform, town), registry.PlatformInput{Kind: registry.PlatformIncubator,
 		Name: name + "社区社会组织孵化基地", Address: name + "便民服务中心二楼", Hours: "周一至周六 9:00–18:00",
 		Services: []string{"党建引领", "培育孵化", "人员培训", "场地支持"}, StaffCount: 3 + k, ContactName: demoContacts[k],
 		RunBy: registry.RunByGovernment})
 	if err != nil {
 		return err
 	}
-	facility, err := db.CreatePlatform(ctx, scope, actor, registry.PlatformInput{Kind: registry.PlatformFacility,
+	facility, err := db.CreatePlatform(ctx, scope, actor, seen(ctx, db, registry.TokenPlatform, town), registry.PlatformInput{Kind: registry.PlatformFacility,
 		Name: name + "综合文化服务中心", Address: name + "文化广场旁", Hours: "每天 8:30–21:00",
 		Services: []string{"场地支持"}, StaffCount: 2, RunBy: registry.RunByGovernment})
 	if err != nil {
 		return err
 	}
-	if _, err := db.CreatePlatform(ctx, scope, actor, registry.PlatformInput{Kind: registry.PlatformFederation,
+	if _, err := db.CreatePlatform(ctx, scope, actor, seen(ctx, db, registry.TokenPlatform, town), registry.PlatformInput{Kind: registry.PlatformFederation,
 		Name: name + "社区社会组织联合会", Services: []string{"党建引领", "资金代管"}, StaffCount: 2,
 		RunBy: registry.RunByEntrusted, OperatorName: name + "社会组织服务中心", OperatorKind: "枢纽型社会组织",
 		ContractFrom: demoDay(2023, 1, 1), ContractTo: demoDay(2025, 12, 31), ContractNo: "委托协议 2023-0" + fmt.Sprint(k+1)}); err != nil {
@@ -96,7 +106,7 @@ func loadTownCultivation(ctx context.Context, db *postgres.DB, town, name string
 		{incubator, registry.RoomInput{Name: "议事室", Capacity: 15, Equipment: "会议桌、白板"}},
 		{facility, registry.RoomInput{Name: "排练厅", Capacity: 60, Equipment: "镜墙、音响、地胶"}},
 	} {
-		id, err := db.AddRoom(ctx, scope, actor, r.platform, r.in)
+		id, err := db.AddRoom(ctx, scope, actor, r.platform, seen(ctx, db, registry.TokenRoom, fmt.Sprint(r.platform)), r.in)
 		if err != nil {
 			return err
 		}
@@ -138,28 +148,28 @@ func loadTownCultivation(ctx context.Context, db *postgres.DB, town, name string
 		if i == 0 {
 			in.RoomID = rooms[2]
 		}
-		if _, err := db.HouseOrg(ctx, scope, actor, facility, in); err != nil {
+		if _, err := db.HouseOrg(ctx, scope, actor, facility, seen(ctx, db, registry.TokenHousing, fmt.Sprint(facility)), in); err != nil {
 			return err
 		}
 	}
 	// the cohort: two in incubation, one 出壳 to 镇街备案, one 退出
 	mentors := []string{"张晓梅", "李卫东", "王静", "赵磊"}
 	for i, o := range orgs[3:7] {
-		id, err := db.EnterIncubation(ctx, scope, actor, incubator, registry.IncubationInput{OrgID: o.ID,
+		id, err := db.EnterIncubation(ctx, scope, actor, incubator, seen(ctx, db, registry.TokenIncubation, fmt.Sprint(incubator)), registry.IncubationInput{OrgID: o.ID,
 			EnteredOn: demoDay(2024, time.Month(2+i), 10), Mentor: mentors[i], Goals: "完善简易章程和内部管理制度，培养 2 名骨干，一年内达到镇街备案条件"})
 		if err != nil {
 			return err
 		}
-		if err := db.AddMilestone(ctx, scope, actor, incubator, id, registry.MilestoneInput{On: demoDay(2024, time.Month(5+i), 15),
+		if err := db.AddMilestone(ctx, scope, actor, incubator, id, seen(ctx, db, registry.TokenMilestone, fmt.Sprint(incubator)), registry.MilestoneInput{On: demoDay(2024, time.Month(5+i), 15),
 			Note: "制定简易章程，建立成员名册"}); err != nil {
 			return err
 		}
 		switch i {
 		case 2:
-			err = db.LeaveIncubation(ctx, scope, actor, incubator, id, registry.LeaveInput{Status: registry.IncubationHatched,
+			err = db.LeaveIncubation(ctx, scope, actor, incubator, id, seen(ctx, db, registry.TokenLeave, fmt.Sprint(incubator)), registry.LeaveInput{Status: registry.IncubationHatched,
 				On: demoDay(2025, 3, 1), TierReached: registry.TierFiled})
 		case 3:
-			err = db.LeaveIncubation(ctx, scope, actor, incubator, id, registry.LeaveInput{Status: registry.IncubationWithdrawn,
+			err = db.LeaveIncubation(ctx, scope, actor, incubator, id, seen(ctx, db, registry.TokenLeave, fmt.Sprint(incubator)), registry.LeaveInput{Status: registry.IncubationWithdrawn,
 				On: demoDay(2024, 11, 20), Reason: "骨干成员外出务工，活动难以为继"})
 		}
 		if err != nil {
@@ -179,7 +189,7 @@ func loadTownMoney(ctx context.Context, db *postgres.DB, scope portal.Scope, act
 			Deliverables: "每周开展课后陪伴 3 次"},
 	}
 	for i, in := range contracts {
-		id, err := db.CreateContract(ctx, scope, actor, in)
+		id, err := db.CreateContract(ctx, scope, actor, seen(ctx, db, registry.TokenContract, scope.Division), in)
 		if err != nil {
 			return err
 		}
@@ -202,7 +212,7 @@ func loadTownMoney(ctx context.Context, db *postgres.DB, scope portal.Scope, act
 			}
 		}
 	}
-	fund, err := db.CreateFund(ctx, scope, actor, 0, registry.FundInput{Name: name + "社区发展工作基金"})
+	fund, err := db.CreateFund(ctx, scope, actor, seen(ctx, db, registry.TokenFund, scope.Division), registry.FundInput{Name: name + "社区发展工作基金"})
 	if err != nil {
 		return err
 	}
@@ -221,13 +231,13 @@ func loadTownMoney(ctx context.Context, db *postgres.DB, scope portal.Scope, act
 
 func loadDemoRounds(ctx context.Context, db *postgres.DB, district portal.Scope) error {
 	criteria := []registry.Criterion{{Name: "需求分析", MaxScore: 20}, {Name: "项目设计", MaxScore: 40}, {Name: "团队能力", MaxScore: 20}, {Name: "预算合理性", MaxScore: 20}}
-	closed, err := db.OpenRound(ctx, district, system, registry.RoundInput{Title: "2025 年渝北区社区公益创投大赛",
+	closed, err := db.OpenRound(ctx, district, system, seen(ctx, db, registry.TokenRound, DistrictCode), registry.RoundInput{Title: "2025 年渝北区社区公益创投大赛",
 		Themes: registry.ThemeSeries, Budget: demoYuan("200000"), OpensOn: demoDay(2025, 3, 1), ClosesOn: demoDay(2025, 4, 30),
 		ExcludeOwn: true, Criteria: criteria})
 	if err != nil {
 		return err
 	}
-	open, err := db.OpenRound(ctx, district, system, registry.RoundInput{Title: "2026 年渝北区社区公益创投大赛",
+	open, err := db.OpenRound(ctx, district, system, seen(ctx, db, registry.TokenRound, DistrictCode), registry.RoundInput{Title: "2026 年渝北区社区公益创投大赛",
 		Themes: []string{"邻里守望", "共建共治共享", "文化铸魂"}, Budget: demoYuan("300000"), OpensOn: demoDay(2026, 10, 1),
 		ClosesOn: demoDay(2027, 1, 31), ExcludeOwn: true, Criteria: criteria})
 	if err != nil {

@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
+	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/uploads"
@@ -30,13 +32,20 @@ type charityStore interface {
 }
 
 func (s *Server) charityRoutes(a area, paths web.Paths, up *uploads.Store) {
-	a.get("/charities", portal.ViewOrgs, handleCharities(s.db, paths, s.resp))
 	a.post("/orgs/{id}/charity", portal.RecognizeCharity, handleCharityRecord(s.db, up, paths, s.resp))
+	s.charityReadRoutes(a, paths, up)
+}
+
+// charityReadRoutes let every tier read the register of its groups' decisions and download the documents of the
+// decisions about a group it sees.
+func (s *Server) charityReadRoutes(a area, paths web.Paths, up *uploads.Store) {
+	a.get("/charities", portal.ViewOrgs, handleCharities(s.db, paths, s.resp))
+	a.get("/charities.xlsx", portal.ViewOrgs, handleCharitiesExport(s.db, s.resp))
 	a.get("/orgs/{id}/charity/documents/{docID}", portal.ViewOrgs, handleCharityDocument(s.db, up, s.resp))
 }
 
-// charityOn adds the 慈善组织认定 section to the record of o: documents are the district's to download, and the
-// form its reviewers'.
+// charityOn adds the 慈善组织认定 section to the record of o: every tier that sees the group downloads the
+// documents; the form is the district reviewers'.
 func charityOn(ctx context.Context, db charityReader, a *portal.Account, paths web.Paths, v *web.OrgDetailView, o registry.Organization) error {
 	cs, err := db.CharityRecognitions(ctx, a.Scope(), o.ID)
 	if err != nil {
@@ -47,7 +56,7 @@ func charityOn(ctx context.Context, db charityReader, a *portal.Account, paths w
 		action = paths.OrgCharity(o.ID)
 	}
 	v.Charity = web.NewCharitySection(paths, o.Tier == registry.TierRegistered && o.Status.Live(), cs,
-		portal.Can(a.Tier, portal.RecognizeCharity), action)
+		portal.Can(a.Tier, portal.ViewOrgs), action)
 	return nil
 }
 
@@ -137,7 +146,8 @@ func handleCharities(db charityStore, paths web.Paths, rs *responder) http.Handl
 	}
 }
 
-// handleCharityDocument sends a decision's document as an attachment to the district; another id is 404.
+// handleCharityDocument sends a decision's document as an attachment to a tier that sees the group; a group
+// outside the caller's jurisdiction, or another id, is 404.
 func handleCharityDocument(db charityStore, up *uploads.Store, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok1 := pathID(r, "id")
@@ -154,5 +164,33 @@ func handleCharityDocument(db charityStore, up *uploads.Store, rs *responder) ht
 		if err := up.Serve(w, r, uploads.File{Key: d.StorageKey, Filename: d.Filename, ContentType: d.ContentType}); err != nil {
 			rs.serverError(w, r, err)
 		}
+	}
+}
+
+type charitiesExporter interface {
+	auditor
+	Charities(ctx context.Context, scope portal.Scope) ([]registry.CharityRecognition, error)
+}
+
+// handleCharitiesExport is the register the caller's page lists, as a titled spreadsheet.
+func handleCharitiesExport(db charitiesExporter, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		cs, err := db.Charities(r.Context(), a.Scope())
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		now := time.Now()
+		title := exportTitle(a.DivisionName+"慈善组织认定名册", a.DivisionName+"，有认定记录的社会组织（每个组织最近一次决定）",
+			"截至 "+web.Date(now), "个（每行一个组织）", now)
+		streamTitledTable(w, r, rs, a, exportXLSX, "慈善组织认定", "charities", "慈善组织认定", title, web.CharityExportHeader, func(t export.Table) error {
+			for _, c := range cs {
+				if err := t.Row(web.CharityExportCells(c)); err != nil {
+					return err
+				}
+			}
+			return auditListExport(r, db, a, "charity.export", "organization", "charities", len(cs))
+		})
 	}
 }

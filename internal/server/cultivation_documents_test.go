@@ -11,6 +11,7 @@ import (
 
 	"github.com/yubei-cso/portal/internal/config"
 	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/seed"
 )
 
 // TestCultivationDocumentsUploadListDownload: a town uploads its entrusted platform's 委托协议, a home's 安家协议
@@ -21,7 +22,7 @@ func TestCultivationDocumentsUploadListDownload(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "uploads")
 	a := newApp(t, func(c *config.Config) { c.UploadDir = dir })
 	town := a.signedIn("demo-town")
-	res := town.post("/town/platforms", url.Values{"kind": {registry.PlatformIncubator}, "name": {"文件测试孵化基地"},
+	res := town.post("/town/platforms", url.Values{"seen": {town.seen("/town/platforms/new", "platform-form")}, "kind": {registry.PlatformIncubator}, "name": {"文件测试孵化基地"},
 		"staff_count": {"2"}, "run_by": {registry.RunByEntrusted}, "operator_name": {"渝北区益友社会工作服务中心"},
 		"operator_kind": {registry.OperatorKinds[0]}, "contract_from": {"2026-01-01"}, "contract_to": {"2027-12-31"}})
 	if res.StatusCode != http.StatusSeeOther {
@@ -93,7 +94,7 @@ func TestCultivationDocumentsUploadListDownload(t *testing.T) {
 
 	// 安家协议 of a group housed at the platform
 	org, _ := page.Find("#home_org option[value!='']").First().Attr("value")
-	if res := town.post(platform+"/housings", url.Values{"home_org": {org}, "from_on": {"2031-01-01"}, "to_on": {"2031-12-31"}, "agreement": {"安家协议〔2031〕1号"}}); res.StatusCode != http.StatusSeeOther {
+	if res := town.post(platform+"/housings", url.Values{"seen": {town.seen(platform, "home-form")}, "home_org": {org}, "from_on": {"2031-01-01"}, "to_on": {"2031-12-31"}, "agreement": {"安家协议〔2031〕1号"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("安家: %d %s", res.StatusCode, res.doc(t).Find(".msg").Text())
 	}
 	page = town.get(platform).doc(t)
@@ -117,7 +118,7 @@ func TestCultivationDocumentsUploadListDownload(t *testing.T) {
 	// 验收报告 of a contract
 	form := town.get("/town/funding/contracts/new").doc(t)
 	corg, _ := form.Find("#org_id option[value!='']").First().Attr("value")
-	res = town.post("/town/funding/contracts", url.Values{"org_id": {corg}, "project": {"文件测试项目"}, "amount": {"1000"},
+	res = town.post("/town/funding/contracts", url.Values{"seen": {town.seen("/town/funding/contracts/new", "contract-form")}, "org_id": {corg}, "project": {"文件测试项目"}, "amount": {"1000"},
 		"starts_on": {"2026-01-01"}, "ends_on": {"2026-12-31"}, "signed_on": {"2025-12-20"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("contract: %d", res.StatusCode)
@@ -143,7 +144,7 @@ func TestCultivationDocumentsUploadListDownload(t *testing.T) {
 func cultivationCrawlWork(t *testing.T, a *app) {
 	t.Helper()
 	town := a.signedIn("demo-town")
-	res := town.post("/town/platforms", url.Values{"kind": {registry.PlatformIncubator}, "name": {"链接测试孵化基地"},
+	res := town.post("/town/platforms", url.Values{"seen": {town.seen("/town/platforms/new", "platform-form")}, "kind": {registry.PlatformIncubator}, "name": {"链接测试孵化基地"},
 		"staff_count": {"2"}, "run_by": {registry.RunByEntrusted}, "operator_name": {"渝北区益友社会工作服务中心"},
 		"operator_kind": {registry.OperatorKinds[0]}, "contract_from": {"2026-01-01"}, "contract_to": {"2027-12-31"}})
 	if res.StatusCode != http.StatusSeeOther {
@@ -154,7 +155,7 @@ func cultivationCrawlWork(t *testing.T, a *app) {
 		t.Fatalf("委托协议: %d", res.StatusCode)
 	}
 	district := a.signedIn("demo-district")
-	res = district.post("/district/platforms", url.Values{"kind": {registry.PlatformFederation}, "name": {"链接测试联合会"},
+	res = district.post("/district/platforms", url.Values{"seen": {district.seen("/district/platforms/new", "platform-form")}, "kind": {registry.PlatformFederation}, "name": {"链接测试联合会"},
 		"staff_count": {"2"}, "run_by": {registry.RunByEntrusted}, "operator_name": {"渝北区社区社会组织联合会"},
 		"operator_kind": {registry.OperatorKinds[0]}, "contract_from": {"2026-01-01"}, "contract_to": {"2027-12-31"}})
 	if res.StatusCode != http.StatusSeeOther {
@@ -168,8 +169,9 @@ func cultivationCrawlWork(t *testing.T, a *app) {
 	if res := town.postMultipart(contract+"/documents", url.Values{"docs": {seen}}, []upload{{"document", "验收报告.pdf", testPDF()}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("验收报告: %d", res.StatusCode)
 	}
-	// a 慈善组织认定 with its document, for the district's register (charity.go)
-	org := strconv.Itoa(a.count(`SELECT id FROM organizations WHERE tier = 'registered' AND status = 'normal' ORDER BY id LIMIT 1`))
+	// a 慈善组织认定 with its document, for every tier's register (charity.go): a group of the demo committee's
+	org := strconv.Itoa(a.count(`SELECT id FROM organizations WHERE tier = 'registered' AND status = 'normal'
+		AND community_code = $1 ORDER BY id LIMIT 1`, seed.CommunityDemo))
 	if res := district.postMultipart("/district/orgs/"+org+"/charity", url.Values{"decisions": {"0"}, "charity_status": {"recognized"},
 		"charity_on": {"2024-05-06"}, "charity_body": {"重庆市渝北区民政局"}}, []upload{{"document", "认定决定书.pdf", testPDF()}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("慈善组织认定: %d", res.StatusCode)

@@ -1,11 +1,13 @@
 package server
 
 // Per-list spreadsheets of the cultivation pages: the contracts inside the caller's scope, a round's
-// applications and awards, and a room's bookings. Each export is audited like the others.
+// applications and awards, a room's bookings, the platforms' register and a fund's ledger (these two with title
+// rows). Each export is audited like the others.
 
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -21,7 +23,12 @@ type auditor interface {
 
 // auditExport records one export of n rows of what, after the rows are written.
 func auditExport(r *http.Request, db auditor, a *portal.Account, what, name string, n int) error {
-	return db.Audit(context.WithoutCancel(r.Context()), portal.AuditEntry{Actor: actorOf(r, a), Action: "funding.export",
+	return auditListExport(r, db, a, "funding.export", what, name, n)
+}
+
+// auditListExport records one export (action) of n rows of what.
+func auditListExport(r *http.Request, db auditor, a *portal.Account, action, what, name string, n int) error {
+	return db.Audit(context.WithoutCancel(r.Context()), portal.AuditEntry{Actor: actorOf(r, a), Action: action,
 		ObjectType: what, Result: portal.ResultOK, Detail: name + " xlsx " + strconv.Itoa(n) + " 行"})
 }
 
@@ -120,6 +127,99 @@ func handleRoomBookingsExport(db bookingExporter, rs *responder) http.HandlerFun
 				}
 			}
 			return auditExport(r, db, a, "room", "bookings-"+strconv.FormatInt(room.ID, 10), len(bs))
+		})
+	}
+}
+
+// exportTitle is the title rows of a list's spreadsheet: what it is, whose (the jurisdiction), the period, the
+// units, and when it was exported.
+func exportTitle(what, jurisdiction, period, units string, now time.Time) []string {
+	return []string{what, "范围：" + jurisdiction, "期间：" + period, "单位：" + units,
+		"导出时间：" + web.DateTime(now) + "（北京时间）"}
+}
+
+// platformsReach says which platforms a tier's register holds.
+var platformsReach = map[portal.Tier]string{
+	portal.TierDistrict:  "全区各级支持平台",
+	portal.TierTown:      "本镇街及所辖社区（村）的支持平台",
+	portal.TierCommunity: "本社区（村）及所属镇街的支持平台",
+}
+
+type platformExporter interface {
+	auditor
+	platformLister
+}
+
+// handlePlatformsExport is the register of platforms the caller's page lists (its 平台类型 filter too).
+func handlePlatformsExport(db platformExporter, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		kind := r.URL.Query().Get("kind")
+		if !slices.Contains(registry.PlatformKinds, kind) {
+			kind = ""
+		}
+		list, err := db.Platforms(r.Context(), a.Scope(), registry.PlatformFilter{Kind: kind})
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		now := time.Now()
+		what := a.DivisionName + "支持平台名册"
+		if kind != "" {
+			what += "（" + kind + "）"
+		}
+		title := exportTitle(what, a.DivisionName+"，"+platformsReach[a.Tier], "截至 "+web.Date(now)+" 在册", "工作人员：人；活动室：间", now)
+		streamTitledTable(w, r, rs, a, exportXLSX, "支持平台", "platforms", "支持平台", title, web.PlatformExportHeader, func(t export.Table) error {
+			for _, p := range list {
+				if err := t.Row(web.PlatformExportCells(p)); err != nil {
+					return err
+				}
+			}
+			return auditListExport(r, db, a, "platform.export", "platform", "platforms", len(list))
+		})
+	}
+}
+
+type ledgerExporter interface {
+	auditor
+	Fund(ctx context.Context, scope portal.Scope, id int64) (registry.Fund, error)
+	Movements(ctx context.Context, fundID int64) ([]registry.Movement, error)
+}
+
+// handleFundLedgerExport is a fund's ledger, every movement with the balance after it and a row of totals, for a
+// fund inside the caller's scope (another is 404).
+func handleFundLedgerExport(db ledgerExporter, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		id, ok := pathID(r, "id")
+		if !ok {
+			rs.notFound(w, r)
+			return
+		}
+		f, err := db.Fund(r.Context(), a.Scope(), id)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		ms, err := db.Movements(r.Context(), f.ID)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		now := time.Now()
+		period := "尚无收支"
+		if len(ms) > 0 {
+			period = web.Date(ms[0].On) + " 至 " + web.Date(ms[len(ms)-1].On) + "（设立以来全部收支）"
+		}
+		name := "ledger-" + strconv.FormatInt(f.ID, 10)
+		title := exportTitle(f.Name+"收支明细", "设立单位 "+f.DivisionName, period, "元（精确到分）", now)
+		streamTitledTable(w, r, rs, a, exportXLSX, "工作基金收支明细", name, "收支明细", title, web.LedgerExportHeader, func(t export.Table) error {
+			for _, row := range web.LedgerExport(ms) {
+				if err := t.Row(row); err != nil {
+					return err
+				}
+			}
+			return auditExport(r, db, a, "fund", name, len(ms))
 		})
 	}
 }

@@ -154,7 +154,7 @@ func TestFundCreateBadInput(t *testing.T) {
 func TestRoundStatusClosesApplicationsAndDeclinesTheRest(t *testing.T) {
 	a := newApp(t, nil)
 	district := a.signedIn("demo-district")
-	res := district.post("/district/funding/rounds", url.Values{"title": {"状态测试公益创投"}, "themes": {"邻里守望"},
+	res := district.post("/district/funding/rounds", url.Values{"seen": {district.seen("/district/funding/rounds/new", "round-form")}, "title": {"状态测试公益创投"}, "themes": {"邻里守望"},
 		"budget": {"50000"}, "opens_on": {"2027-03-01"}, "closes_on": {"2027-04-30"}, "criteria": {"项目设计 100"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("round: %d", res.StatusCode)

@@ -36,6 +36,13 @@ func (c *byteCounter) Write(p []byte) (int, error) {
 // aborted, so the browser reports a failed download rather than saving a file that looks complete.
 func streamTable(w http.ResponseWriter, r *http.Request, rs *responder, a *portal.Account, format exportFormat,
 	title, asciiName, sheet string, header []string, rows func(export.Table) error) {
+	streamTitledTable(w, r, rs, a, format, title, asciiName, sheet, nil, header, rows)
+}
+
+// streamTitledTable is streamTable whose xlsx opens with the rows of titled above the header (the CSV, read by
+// programs, starts at its header all the same).
+func streamTitledTable(w http.ResponseWriter, r *http.Request, rs *responder, a *portal.Account, format exportFormat,
+	title, asciiName, sheet string, titled, header []string, rows func(export.Table) error) {
 	division := a.DivisionName
 	if division == "" {
 		division = a.DivisionCode
@@ -55,7 +62,7 @@ func streamTable(w http.ResponseWriter, r *http.Request, rs *responder, a *porta
 	var table export.Table
 	var err error
 	if format == exportXLSX {
-		table, err = export.NewXLSX(out, sheet, header)
+		table, err = export.NewTitledXLSX(out, sheet, titled, header)
 	} else {
 		table, err = export.NewCSV(out, header)
 	}

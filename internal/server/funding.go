@@ -44,7 +44,8 @@ type contractStore interface {
 type contractCreator interface {
 	CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error)
 	Platforms(ctx context.Context, scope portal.Scope, f registry.PlatformFilter) ([]registry.Platform, error)
-	CreateContract(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.ContractInput) (int64, error)
+	CreateContract(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.ContractInput) (int64, error)
+	cultivationTokens
 }
 
 type fundStore interface {
@@ -126,7 +127,8 @@ func contractForm(ctx context.Context, db contractCreator, paths web.Paths, a *p
 	for _, p := range platforms {
 		v.PlatformOptions = append(v.PlatformOptions, web.Option{Value: itoa64(p.ID), Label: p.Name})
 	}
-	return v, nil
+	v.Seen, err = ownToken(ctx, db, a, registry.TokenContract)
+	return v, err
 }
 
 func handleContractNew(db contractCreator, paths web.Paths, rs *responder) http.HandlerFunc {
@@ -161,8 +163,9 @@ func handleContractCreate(db contractCreator, paths web.Paths, rs *responder) ht
 		v.EndsOn.Value, in.EndsOn = formDay(f, "ends_on", "结束日期")
 		v.SignedOn.Value, in.SignedOn = formDay(f, "signed_on", "签订日期")
 		addProblems(f, in.Validate())
+		v.Seen = f.raw("seen")
 		if f.OK() {
-			id, err := db.CreateContract(r.Context(), a.Scope(), actorOf(r, a), in)
+			id, err := db.CreateContract(r.Context(), a.Scope(), actorOf(r, a), f.version("seen"), in)
 			switch {
 			case err == nil:
 				putFlash(r, "购买服务合同“"+in.Project+"”已登记。")

@@ -55,7 +55,7 @@ func TestContractFormsBadInput(t *testing.T) {
 	if a.moneyWrites() != before {
 		t.Error("a refused contract wrote something")
 	}
-	res = town.post("/town/funding/contracts", url.Values{"org_id": {org}, "project": {"困境儿童关爱"}, "amount": {"1000.50"},
+	res = town.post("/town/funding/contracts", url.Values{"seen": {town.seen("/town/funding/contracts/new", "contract-form")}, "org_id": {org}, "project": {"困境儿童关爱"}, "amount": {"1000.50"},
 		"starts_on": {"2026-01-01"}, "ends_on": {"2026-12-31"}, "signed_on": {"2025-12-20"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("contract: %d", res.StatusCode)
@@ -275,6 +275,7 @@ func TestRoundOpenAndApply(t *testing.T) {
 		t.Error("a refused round wrote something")
 	}
 	form.Set("closes_on", "2027-04-30")
+	form.Set("seen", district.seen("/district/funding/rounds/new", "round-form"))
 	res = district.post("/district/funding/rounds", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("round: %d", res.StatusCode)
@@ -341,6 +342,7 @@ func TestRoundOpenAndApply(t *testing.T) {
 	// a town's round is not another town's committee's
 	town := a.signedIn("demo-town")
 	form.Set("title", "双龙湖街道公益微创投")
+	form.Set("seen", town.seen("/town/funding/rounds/new", "round-form"))
 	res = town.post("/town/funding/rounds", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("town round: %d", res.StatusCode)

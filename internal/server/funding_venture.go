@@ -16,7 +16,7 @@ import (
 )
 
 type roundOpener interface {
-	OpenRound(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.RoundInput) (int64, error)
+	OpenRound(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.RoundInput) (int64, error)
 }
 
 type roundApplier interface {
@@ -25,10 +25,15 @@ type roundApplier interface {
 	Apply(ctx context.Context, scope portal.Scope, actor portal.Actor, roundID int64, in registry.VentureInput) (int64, error)
 }
 
-func handleRoundNew(paths web.Paths, rs *responder) http.HandlerFunc {
+func handleRoundNew(db cultivationTokens, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		v := web.RoundFormView{Page: web.NewPage("发布公益创投", a, paths.Funding(), ""), Action: paths.Funding() + "/rounds",
+		seen, err := ownToken(r.Context(), db, a, registry.TokenRound)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		v := web.RoundFormView{Seen: seen, Page: web.NewPage("发布公益创投", a, paths.Funding(), ""), Action: paths.Funding() + "/rounds",
 			CancelHref: paths.Funding(), Themes: web.Checks(registry.ThemeSeries, registry.ThemeSeries),
 			Criteria: web.Field{Value: web.DefaultCriteria}, ExcludeOwn: true, Problems: map[string]string{}}
 		rs.render(w, r, http.StatusOK, web.RoundFormPage(v))
@@ -62,14 +67,14 @@ func handleRoundCreate(db roundOpener, paths web.Paths, rs *responder) http.Hand
 			ExcludeOwn: f.raw("exclude_own") == "yes"}
 		in.Themes = f.picks("themes", registry.ThemeSeries, false, "主题系列只能从列表中选择")
 		v := web.RoundFormView{Page: web.NewPage("发布公益创投", a, paths.Funding(), ""), Action: paths.Funding() + "/rounds",
-			CancelHref: paths.Funding(), ExcludeOwn: in.ExcludeOwn}
+			CancelHref: paths.Funding(), ExcludeOwn: in.ExcludeOwn, Seen: f.raw("seen")}
 		v.OpensOn.Value, in.OpensOn = formDay(f, "opens_on", "申报开始日期")
 		v.ClosesOn.Value, in.ClosesOn = formDay(f, "closes_on", "申报截止日期")
 		v.Criteria.Value = f.value("criteria")
 		in.Criteria = readCriteria(f, v.Criteria.Value)
 		addProblems(f, in.Validate())
 		if f.OK() {
-			id, err := db.OpenRound(r.Context(), a.Scope(), actorOf(r, a), in)
+			id, err := db.OpenRound(r.Context(), a.Scope(), actorOf(r, a), f.version("seen"), in)
 			if err != nil {
 				rs.fail(w, r, err)
 				return

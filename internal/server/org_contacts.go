@@ -27,6 +27,7 @@ type orgContactStore interface {
 }
 
 func (s *Server) orgContactRoutes(a area, paths web.Paths) {
+	s.orgContactRevealRoute(a, paths)
 	a.get("/orgs/without-contact", portal.ViewOrgs, handleOrgsWithoutContact(s.db, paths, s.resp))
 	a.get("/orgs/{id}/contact", portal.SetOrgContact, handleOrgContactForm(s.db, paths, s.resp))
 	a.post("/orgs/{id}/contact", portal.SetOrgContact, handleOrgContactSet(s.db, paths, s.resp))
@@ -43,7 +44,61 @@ func orgContactsOn(ctx context.Context, db orgContactReader, a *portal.Account, 
 		setHref = paths.OrgContactHref(o.ID)
 	}
 	v.Contacts = web.NewOrgContactsView(cs, setHref)
+	if v.CanReveal && v.Contacts.Current != nil { // the record offers the leader's reveal: the 联系人's too
+		v.Contacts.RevealAction = paths.Org(o.ID) + "/contact/reveal"
+	}
 	return nil
+}
+
+// orgContactRevealRoute lets a tier that reveals a leader's phone reveal a 联系人's, the same way.
+func (s *Server) orgContactRevealRoute(a area, paths web.Paths) {
+	if portal.Can(a.tier, portal.RevealPersonal) {
+		a.post("/orgs/{id}/contact/reveal", portal.RevealPersonal, handleOrgContactReveal(s.db, paths, s.resp))
+	}
+}
+
+type orgContactRevealer interface {
+	orgReader
+	orgContactReader
+	RevealOrgContact(ctx context.Context, scope portal.Scope, actor portal.Actor, orgID int64, reason string) (string, error)
+}
+
+// handleOrgContactReveal shows the current 联系人's full phone once on the group's record, after the officer gives
+// a reason (422 at the field without one); the store audits it. A tier that may not reveal the group's leader,
+// or a group without a 联系人, is 404.
+func handleOrgContactReveal(db orgContactRevealer, paths web.Paths, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		a := accountFrom(r.Context())
+		v, o, err := orgDetail(r.Context(), db, a, paths.Root(), r)
+		if err == nil {
+			err = orgContactsOn(r.Context(), db, a, paths, &v, o)
+		}
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		c := &v.Contacts
+		if c.RevealAction == "" {
+			rs.notFound(w, r)
+			return
+		}
+		f := newForm(r)
+		reason := f.text("reason", "查看原因", 200, true)
+		c.RevealReason = web.Field{Value: f.value("reason"), Problem: f.Problems["reason"]}
+		if c.RevealReason.Bad() {
+			v.Problems = map[string]string{"contact_reveal_reason": c.RevealReason.Problem}
+			rs.render(w, r, http.StatusUnprocessableEntity, web.OrgDetailPage(v))
+			return
+		}
+		phone, err := db.RevealOrgContact(r.Context(), a.Scope(), actorOf(r, a), o.ID, reason)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		c.RevealedPhone, c.RevealedReason, c.RevealReason = phone, reason, web.Field{}
+		rs.render(w, r, http.StatusOK, web.OrgDetailPage(v))
+	}
 }
 
 // contactForm reads the group of the path that the account keeps (another's is 404) and builds its form.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/yubei-cso/portal/internal/rules"
 )
 
 // TestOrgContact: a committee gives its group a 联系人 (bad input is 422 at the field with the input kept and
@@ -124,5 +126,69 @@ func TestOrgContact(t *testing.T) {
 	}
 	if n := a.count(`SELECT count(*) FROM org_events WHERE kind = '联系人' AND org_id = $1`, org); n != 2 {
 		t.Errorf("%d timeline rows, want 2", n)
+	}
+}
+
+// TestOrgContactReveal: a 联系人's phone is masked on the record; the tiers that reveal the group's leader reveal
+// it the same way — a POST with a reason (none is 422 at the field, no audit row), shown once, one audit row with
+// the reason — while a committee has no such form and another town gets 404.
+func TestOrgContactReveal(t *testing.T) {
+	a := newApp(t, nil)
+	// the demo committee gives one of its groups a 联系人
+	org := strconv.Itoa(a.count(`SELECT o.id FROM organizations o JOIN accounts a ON a.division_code = o.community_code
+		WHERE a.username = 'demo-community' AND o.status = 'normal'
+		  AND NOT EXISTS (SELECT 1 FROM org_contacts c WHERE c.org_id = o.id) ORDER BY o.id LIMIT 1`))
+	community := a.signedIn("demo-community")
+	if res := community.post("/community/orgs/"+org+"/contact", url.Values{"current": {"0"}, "contact_name": {"王小红"},
+		"contact_kind": {"社区工作人员"}, "contact_unit": {"社区居委会 社区专干"}, "contact_phone": {"13912345678"},
+		"contact_from": {"2026-01-05"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setting the 联系人: %d", res.StatusCode)
+	}
+	reveals := func() int { return a.count(`SELECT count(*) FROM audit_log WHERE action = 'org.contact.reveal'`) }
+	town := a.signedIn("demo-town")
+	record := "/town/orgs/" + org
+	d := town.get(record).doc(t)
+	masked := d.Find("#contact-phone").Text()
+	if !strings.Contains(masked, "*") {
+		t.Fatalf("the 联系人's phone is shown as %q, not masked", masked)
+	}
+	action, ok := d.Find("#contact-reveal").Attr("action")
+	if !ok || action != record+"/contact/reveal" || d.Find("#reveal").Length() != 1 {
+		t.Fatalf("the town's record offers the 联系人's reveal at %q (leader's reveal shown: %v)", action, d.Find("#reveal").Length() == 1)
+	}
+	res := town.post(action, url.Values{"reason": {" "}})
+	if res.StatusCode != http.StatusUnprocessableEntity || res.doc(t).Find(`[data-field="contact_reveal_reason"] .msg`).Text() == "" {
+		t.Fatalf("a reveal without a reason: %d", res.StatusCode)
+	}
+	if reveals() != 0 {
+		t.Fatal("a refused reveal was audited")
+	}
+	res = town.post(action, url.Values{"reason": {"联系核实组织活动情况"}})
+	full := res.doc(t).Find("#contact-phone-full").Text()
+	if res.StatusCode != http.StatusOK || full == "" || strings.Contains(full, "*") || rules.MaskPhone(full) != masked {
+		t.Fatalf("the reveal: %d, phone %q (masked %q)", res.StatusCode, full, masked)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'org.contact.reveal' AND object_id = $1
+		AND detail LIKE '%联系核实组织活动情况'`, org); n != 1 {
+		t.Errorf("%d audit rows of the reveal, want 1", n)
+	}
+	if strings.Contains(town.get(record).Body, full) {
+		t.Error("the full phone is shown again after the reveal")
+	}
+	if full != "13912345678" {
+		t.Errorf("revealed %q, want the phone the committee typed", full)
+	}
+	// a committee reads masks only; another town does not see the group
+	if cd := community.get("/community/orgs/" + org).doc(t); cd.Find("#contact-phone").Text() != masked || cd.Find("#contact-reveal").Length() != 0 {
+		t.Error("the committee is offered the reveal")
+	}
+	if res := community.post("/community/orgs/"+org+"/contact/reveal", url.Values{"reason": {"核实"}}); res.StatusCode < 400 {
+		t.Errorf("a committee's reveal: %d", res.StatusCode)
+	}
+	if res := a.signedIn("demo-town2").post(action, url.Values{"reason": {"核实"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another town's reveal: %d, want 404", res.StatusCode)
+	}
+	if reveals() != 1 {
+		t.Errorf("%d reveals audited, want 1", reveals())
 	}
 }

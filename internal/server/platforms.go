@@ -7,7 +7,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
@@ -21,8 +23,26 @@ type platformLister interface {
 }
 
 type platformCreator interface {
-	CreatePlatform(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.PlatformInput) (int64, error)
+	CreatePlatform(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.PlatformInput) (int64, error)
 }
+
+// cultivationTokens gives a cultivation create form its token (postgres.CultivationTokens).
+type cultivationTokens interface {
+	CultivationTokens(ctx context.Context, parent string, kinds ...string) ([]int, error)
+}
+
+// ownToken is the token of a create form of kind whose parent is the clerk's own division.
+func ownToken(ctx context.Context, db cultivationTokens, a *portal.Account, kind string) (string, error) {
+	n, err := db.CultivationTokens(ctx, a.DivisionCode, kind)
+	if err != nil {
+		return "", err
+	}
+	return strconv.Itoa(n[0]), nil
+}
+
+// platformFormKinds are the kinds of the forms a platform's page carries, each with its token.
+var platformFormKinds = []string{registry.TokenRoom, registry.TokenHousing, registry.TokenIncubation,
+	registry.TokenMilestone, registry.TokenLeave}
 
 // platformReader reads everything a platform's page shows.
 type platformReader interface {
@@ -33,15 +53,16 @@ type platformReader interface {
 	CultivationEvents(ctx context.Context, objectType string, id int64) ([]registry.CultivationEvent, error)
 	CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error)
 	PlatformDocuments(ctx context.Context, platformID int64) ([]registry.CultivationDocument, error)
+	cultivationTokens
 }
 
 type platformWriter interface {
 	platformReader
-	AddRoom(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, in registry.RoomInput) (int64, error)
-	HouseOrg(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, in registry.HousingInput) (int64, error)
-	EnterIncubation(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, in registry.IncubationInput) (int64, error)
-	AddMilestone(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, id int64, in registry.MilestoneInput) error
-	LeaveIncubation(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, id int64, in registry.LeaveInput) error
+	AddRoom(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, seen int, in registry.RoomInput) (int64, error)
+	HouseOrg(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, seen int, in registry.HousingInput) (int64, error)
+	EnterIncubation(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID int64, seen int, in registry.IncubationInput) (int64, error)
+	AddMilestone(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, id int64, seen int, in registry.MilestoneInput) error
+	LeaveIncubation(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, id int64, seen int, in registry.LeaveInput) error
 }
 
 type roomBooker interface {
@@ -107,14 +128,18 @@ func handlePlatformList(db platformLister, paths web.Paths, rs *responder) http.
 			return
 		}
 		v := web.PlatformListView{Page: web.NewPage("支持平台", a, paths.Platforms(), takeFlashCtx(r)),
-			Heading: "支持平台", Base: paths.Platforms(), KindOptions: web.Choices(registry.PlatformKinds, kind)}
+			Heading: "支持平台", Base: paths.Platforms(), KindOptions: web.Choices(registry.PlatformKinds, kind),
+			XLSX: paths.PlatformsExport()}
+		if kind != "" {
+			v.XLSX += "?kind=" + url.QueryEscape(kind)
+		}
 		if portal.Can(a.Tier, portal.ManagePlatforms) {
 			v.NewHref = paths.NewPlatform()
 		}
 		if portal.Can(a.Tier, portal.SetOrgContact) { // 联系人 (org_contacts.go)
 			v.ContactsHref = paths.ContactsWithout()
 		}
-		if portal.Can(a.Tier, portal.RecognizeCharity) { // 慈善组织认定 (charity.go)
+		if portal.Can(a.Tier, portal.ViewOrgs) { // 慈善组织认定 (charity.go)
 			v.CharitiesHref = paths.Charities()
 		}
 		for _, p := range list {
@@ -124,10 +149,15 @@ func handlePlatformList(db platformLister, paths web.Paths, rs *responder) http.
 	}
 }
 
-func handlePlatformNew(paths web.Paths, rs *responder) http.HandlerFunc {
+func handlePlatformNew(db cultivationTokens, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v := web.NewPlatformForm(web.NewPage("登记支持平台", a, paths.Platforms(), ""), paths, registry.PlatformKindsFor(a.Tier))
+		var err error
+		if v.Seen, err = ownToken(r.Context(), db, a, registry.TokenPlatform); err != nil {
+			rs.fail(w, r, err)
+			return
+		}
 		if a.Tier == portal.TierCommunity {
 			v.KindOptions = web.Choices(registry.PlatformKindsFor(a.Tier), registry.PlatformStudio)
 		}
@@ -170,8 +200,9 @@ func handlePlatformCreate(db platformCreator, paths web.Paths, rs *responder) ht
 		kinds := registry.PlatformKindsFor(a.Tier)
 		v := web.NewPlatformForm(web.NewPage("登记支持平台", a, paths.Platforms(), ""), paths, kinds)
 		in := readPlatformForm(f, a, &v)
+		v.Seen = f.raw("seen")
 		if f.OK() {
-			id, err := db.CreatePlatform(r.Context(), a.Scope(), actorOf(r, a), in)
+			id, err := db.CreatePlatform(r.Context(), a.Scope(), actorOf(r, a), f.version("seen"), in)
 			if err == nil {
 				putFlash(r, in.Kind+"“"+in.Name+"”已登记。")
 				redirect(w, r, paths.Platform(id))
@@ -279,7 +310,15 @@ func platformDetail(ctx context.Context, db platformReader, paths web.Paths, a *
 	if err != nil {
 		return web.PlatformDetailView{}, p, err
 	}
+	tokens, err := db.CultivationTokens(ctx, strconv.FormatInt(id, 10), platformFormKinds...)
+	if err != nil {
+		return web.PlatformDetailView{}, p, err
+	}
 	v := web.NewPlatformDetail(web.NewPage(p.Name, a, paths.Platforms(), flash), paths, p, rooms, homes, cohort, events, time.Now())
+	v.Tokens = map[string]string{}
+	for i, k := range platformFormKinds {
+		v.Tokens[k] = strconv.Itoa(tokens[i])
+	}
 	keeps := p.KeptBy(scope)
 	v.CanAddRoom = keeps && portal.Can(a.Tier, portal.ManagePlatforms)
 	v.CanHouse = portal.Can(a.Tier, portal.HouseGroups)
@@ -310,10 +349,13 @@ func handlePlatformShow(db platformReader, paths web.Paths, rs *responder) http.
 	}
 }
 
+// platformSave saves a form of a platform's page with its token seen, and gives the flash.
+type platformSave func(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int) (string, error)
+
 // platformAction is the frame of every form posted to a platform's page: read the page (404 outside scope),
-// let read fill the view and the form's problems, re-render with 422 when the form is wrong, else save and 303
-// back to the page with a flash.
-func platformAction(db platformWriter, paths web.Paths, rs *responder, read func(f *form, v *web.PlatformDetailView, p registry.Platform) func(ctx context.Context, scope portal.Scope, actor portal.Actor) (string, error)) http.HandlerFunc {
+// refuse a token (kind's) that is missing or not the page's now with 409, let read fill the view and the form's
+// problems, re-render with 422 when the form is wrong, else save and 303 back to the page with a flash.
+func platformAction(db platformWriter, paths web.Paths, rs *responder, kind string, read func(f *form, v *web.PlatformDetailView, p registry.Platform) platformSave) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		id, ok := pathID(r, "id")
@@ -328,10 +370,15 @@ func platformAction(db platformWriter, paths web.Paths, rs *responder, read func
 			return
 		}
 		f := newForm(r)
+		seen := f.version("seen")
+		if strconv.Itoa(seen) != v.Tokens[kind] {
+			rs.conflict(w, r)
+			return
+		}
 		save := read(f, &v, p)
 		if f.OK() {
 			var msg string
-			if msg, err = save(r.Context(), a.Scope(), actorOf(r, a)); err == nil {
+			if msg, err = save(r.Context(), a.Scope(), actorOf(r, a), seen); err == nil {
 				putFlash(r, msg)
 				redirect(w, r, v.Paths.Platform(id))
 				return
@@ -376,20 +423,20 @@ func platformRuleProblem(f *form, err error) bool {
 }
 
 func handleRoomAdd(db platformWriter, paths web.Paths, rs *responder) http.HandlerFunc {
-	return platformAction(db, paths, rs, func(f *form, v *web.PlatformDetailView, p registry.Platform) func(context.Context, portal.Scope, portal.Actor) (string, error) {
+	return platformAction(db, paths, rs, registry.TokenRoom, func(f *form, v *web.PlatformDetailView, p registry.Platform) platformSave {
 		in := registry.RoomInput{Name: f.value("room_name"), Equipment: f.value("equipment")}
 		v.RoomName.Value, v.Equipment.Value = in.Name, in.Equipment
 		v.Capacity.Value, in.Capacity = f.count("capacity", "容纳人数", 1)
 		addProblems(f, in.Validate())
-		return func(ctx context.Context, scope portal.Scope, actor portal.Actor) (string, error) {
-			_, err := db.AddRoom(ctx, scope, actor, p.ID, in)
+		return func(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int) (string, error) {
+			_, err := db.AddRoom(ctx, scope, actor, p.ID, seen, in)
 			return "活动室“" + in.Name + "”已新增。", err
 		}
 	})
 }
 
 func handleHousingAdd(db platformWriter, paths web.Paths, rs *responder) http.HandlerFunc {
-	return platformAction(db, paths, rs, func(f *form, v *web.PlatformDetailView, p registry.Platform) func(context.Context, portal.Scope, portal.Actor) (string, error) {
+	return platformAction(db, paths, rs, registry.TokenHousing, func(f *form, v *web.PlatformDetailView, p registry.Platform) platformSave {
 		in := registry.HousingInput{Agreement: f.value("agreement")}
 		v.HomeOrg.Value, v.Agreement.Value = f.value("home_org"), in.Agreement
 		in.OrgID, _ = parseID(v.HomeOrg.Value)
@@ -400,22 +447,22 @@ func handleHousingAdd(db platformWriter, paths web.Paths, rs *responder) http.Ha
 		v.HomeFrom.Value, in.From = formDay(f, "from_on", "开始日期")
 		v.HomeTo.Value, in.To = formDay(f, "to_on", "结束日期")
 		addProblems(f, in.Validate())
-		return func(ctx context.Context, scope portal.Scope, actor portal.Actor) (string, error) {
-			_, err := db.HouseOrg(ctx, scope, actor, p.ID, in)
+		return func(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int) (string, error) {
+			_, err := db.HouseOrg(ctx, scope, actor, p.ID, seen, in)
 			return "已安家于" + p.Name + "。", err
 		}
 	})
 }
 
 func handleIncubationEnter(db platformWriter, paths web.Paths, rs *responder) http.HandlerFunc {
-	return platformAction(db, paths, rs, func(f *form, v *web.PlatformDetailView, p registry.Platform) func(context.Context, portal.Scope, portal.Actor) (string, error) {
+	return platformAction(db, paths, rs, registry.TokenIncubation, func(f *form, v *web.PlatformDetailView, p registry.Platform) platformSave {
 		in := registry.IncubationInput{Mentor: f.value("mentor"), Goals: f.value("goals")}
 		v.IncubateOrg.Value, v.Mentor.Value, v.Goals.Value = f.value("incubate_org"), in.Mentor, in.Goals
 		in.OrgID, _ = parseID(v.IncubateOrg.Value)
 		v.EnteredOn.Value, in.EnteredOn = formDay(f, "entered_on", "入孵日期")
 		addProblems(f, in.Validate(time.Now()))
-		return func(ctx context.Context, scope portal.Scope, actor portal.Actor) (string, error) {
-			_, err := db.EnterIncubation(ctx, scope, actor, p.ID, in)
+		return func(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int) (string, error) {
+			_, err := db.EnterIncubation(ctx, scope, actor, p.ID, seen, in)
 			return "已入孵。", err
 		}
 	})
@@ -435,28 +482,28 @@ func activeEntry(f *form, v *web.PlatformDetailView, key string, fld *web.Field)
 }
 
 func handleIncubationMilestone(db platformWriter, paths web.Paths, rs *responder) http.HandlerFunc {
-	return platformAction(db, paths, rs, func(f *form, v *web.PlatformDetailView, p registry.Platform) func(context.Context, portal.Scope, portal.Actor) (string, error) {
+	return platformAction(db, paths, rs, registry.TokenMilestone, func(f *form, v *web.PlatformDetailView, p registry.Platform) platformSave {
 		inc := activeEntry(f, v, "milestone_inc", &v.MilestoneInc)
 		in := registry.MilestoneInput{Note: f.value("milestone_note")}
 		v.MilestoneNote.Value = in.Note
 		v.MilestoneOn.Value, in.On = formDay(f, "milestone_on", "日期")
 		addProblems(f, in.Validate(v.EnteredOf(inc)))
-		return func(ctx context.Context, scope portal.Scope, actor portal.Actor) (string, error) {
-			return "阶段成果已记录。", db.AddMilestone(ctx, scope, actor, p.ID, inc, in)
+		return func(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int) (string, error) {
+			return "阶段成果已记录。", db.AddMilestone(ctx, scope, actor, p.ID, inc, seen, in)
 		}
 	})
 }
 
 func handleIncubationLeave(db platformWriter, paths web.Paths, rs *responder) http.HandlerFunc {
-	return platformAction(db, paths, rs, func(f *form, v *web.PlatformDetailView, p registry.Platform) func(context.Context, portal.Scope, portal.Actor) (string, error) {
+	return platformAction(db, paths, rs, registry.TokenLeave, func(f *form, v *web.PlatformDetailView, p registry.Platform) platformSave {
 		inc := activeEntry(f, v, "leave_inc", &v.LeaveInc)
 		in := registry.LeaveInput{Status: f.value("leave_status"), TierReached: registry.Tier(f.value("tier_reached")),
 			Reason: f.value("leave_reason")}
 		v.LeaveStatus.Value, v.TierReached.Value, v.LeaveReason.Value = in.Status, string(in.TierReached), in.Reason
 		v.LeftOn.Value, in.On = formDay(f, "left_on", "日期")
 		addProblems(f, in.Validate(v.EnteredOf(inc)))
-		return func(ctx context.Context, scope portal.Scope, actor portal.Actor) (string, error) {
-			return "已记录" + registry.IncubationStatusLabel(in.Status) + "。", db.LeaveIncubation(ctx, scope, actor, p.ID, inc, in)
+		return func(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int) (string, error) {
+			return "已记录" + registry.IncubationStatusLabel(in.Status) + "。", db.LeaveIncubation(ctx, scope, actor, p.ID, inc, seen, in)
 		}
 	})
 }

@@ -20,7 +20,7 @@ func (a *app) cultivationWrites() int {
 // townIncubator registers an incubator of the demo town with one room through the pages and gives their ids.
 func (a *app) townIncubator(town *client, name string) (platform, room string) {
 	a.t.Helper()
-	res := town.post("/town/platforms", url.Values{"kind": {registry.PlatformIncubator}, "name": {name},
+	res := town.post("/town/platforms", url.Values{"seen": {town.seen("/town/platforms/new", "platform-form")}, "kind": {registry.PlatformIncubator}, "name": {name},
 		"address": {"双龙湖街道龙湖路 1 号"}, "services": {"培育孵化", "场地支持"}, "staff_count": {"3"},
 		"run_by": {registry.RunByGovernment}})
 	if res.StatusCode != http.StatusSeeOther {
@@ -28,7 +28,7 @@ func (a *app) townIncubator(town *client, name string) (platform, room string) {
 	}
 	loc := res.Header.Get("Location")
 	platform = loc[strings.LastIndex(loc, "/")+1:]
-	res = town.post(loc+"/rooms", url.Values{"room_name": {"多功能活动室"}, "capacity": {"40"}, "equipment": {"投影仪"}})
+	res = town.post(loc+"/rooms", url.Values{"seen": {town.seen(loc, "room-form")}, "room_name": {"多功能活动室"}, "capacity": {"40"}, "equipment": {"投影仪"}})
 	if res.StatusCode != http.StatusSeeOther {
 		a.t.Fatalf("add room: %d", res.StatusCode)
 	}
@@ -190,7 +190,7 @@ func TestHousingAndIncubationForms(t *testing.T) {
 	page := "/town/platforms/" + pid
 	org, _ := town.get(page).doc(t).Find("#home_org option[value!='']").Eq(9).Attr("value")
 	before := a.cultivationWrites()
-	res := town.post(page+"/housings", url.Values{"home_org": {org}, "from_on": {"2024-06-01"}, "to_on": {"2024-01-01"}, "agreement": {"安家协议 1 号"}})
+	res := town.post(page+"/housings", url.Values{"seen": {town.seen(page, "home-form")}, "home_org": {org}, "from_on": {"2024-06-01"}, "to_on": {"2024-01-01"}, "agreement": {"安家协议 1 号"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("home ending before it starts: %d", res.StatusCode)
 	}
@@ -204,18 +204,18 @@ func TestHousingAndIncubationForms(t *testing.T) {
 	if a.cultivationWrites() != before {
 		t.Error("a refused home wrote something")
 	}
-	if res := town.post(page+"/housings", url.Values{"home_org": {org}, "from_on": {"2024-01-01"}, "to_on": {"2025-12-31"}}); res.StatusCode != http.StatusSeeOther {
+	if res := town.post(page+"/housings", url.Values{"seen": {town.seen(page, "home-form")}, "home_org": {org}, "from_on": {"2024-01-01"}, "to_on": {"2025-12-31"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("home: %d", res.StatusCode)
 	}
-	res = town.post(page+"/housings", url.Values{"home_org": {org}, "from_on": {"2025-01-01"}, "to_on": {"2026-12-31"}})
+	res = town.post(page+"/housings", url.Values{"seen": {town.seen(page, "home-form")}, "home_org": {org}, "from_on": {"2025-01-01"}, "to_on": {"2026-12-31"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find(`[data-field="to_on"] .msg`).Text(), "重叠") {
 		t.Errorf("overlapping home: %d", res.StatusCode)
 	}
-	if res := town.post(page+"/incubations", url.Values{"incubate_org": {org}, "entered_on": {"2024-02-01"}, "mentor": {"张老师"}, "goals": {"一年内达到备案条件"}}); res.StatusCode != http.StatusSeeOther {
+	if res := town.post(page+"/incubations", url.Values{"seen": {town.seen(page, "incubate-form")}, "incubate_org": {org}, "entered_on": {"2024-02-01"}, "mentor": {"张老师"}, "goals": {"一年内达到备案条件"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("enter: %d", res.StatusCode)
 	}
 	inc, _ := town.get(page).doc(t).Find("#leave_inc option[value!='']").First().Attr("value")
-	res = town.post(page+"/incubations/leave", url.Values{"leave_inc": {inc}, "leave_status": {registry.IncubationHatched}, "left_on": {"2024-01-01"}})
+	res = town.post(page+"/incubations/leave", url.Values{"seen": {town.seen(page, "leave-form")}, "leave_inc": {inc}, "leave_status": {registry.IncubationHatched}, "left_on": {"2024-01-01"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("出壳 without a tier, before entry: %d", res.StatusCode)
 	}
@@ -223,7 +223,7 @@ func TestHousingAndIncubationForms(t *testing.T) {
 	if d.Find(`[data-field="tier_reached"] .msg`).Text() == "" || d.Find(`[data-field="left_on"] .msg`).Text() == "" {
 		t.Error("messages missing at the tier or the date")
 	}
-	if res := town.post(page+"/incubations/leave", url.Values{"leave_inc": {inc}, "leave_status": {registry.IncubationHatched},
+	if res := town.post(page+"/incubations/leave", url.Values{"seen": {town.seen(page, "leave-form")}, "leave_inc": {inc}, "leave_status": {registry.IncubationHatched},
 		"left_on": {"2024-12-01"}, "tier_reached": {"filed"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("出壳: %d", res.StatusCode)
 	}

@@ -155,7 +155,8 @@ func (s *Server) routes() http.Handler {
 			s.trainingRoutes(d, dp)
 			s.trainingSessionRoutes(d, dp, up)
 			d.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, dp, s.resp))
-			d.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(dp, s.resp))
+			d.get("/platforms.xlsx", portal.ViewPlatforms, handlePlatformsExport(s.db, s.resp)) // issue 15: every list exports
+			d.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(s.db, dp, s.resp))
 			d.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, dp, s.resp))
 			d.get("/platforms/{id}", portal.ViewPlatforms, handlePlatformShow(s.db, dp, s.resp))
 			d.post("/platforms/{id}/documents", portal.ManagePlatforms, handlePlatformDocUpload(s.db, up, dp, false, s.resp))
@@ -184,8 +185,9 @@ func (s *Server) routes() http.Handler {
 			d.get("/funding/funds/new", portal.ManageFunding, handleFundNew(s.db, dp, s.resp))
 			d.post("/funding/funds", portal.ManageFunding, handleFundCreate(s.db, dp, s.resp))
 			d.get("/funding/funds/{id}", portal.ViewFunding, handleFundShow(s.db, dp, s.resp))
+			d.get("/funding/funds/{id}/ledger.xlsx", portal.ViewFunding, handleFundLedgerExport(s.db, s.resp)) // issue 15
 			d.post("/funding/funds/{id}/movements", portal.ManageFunding, handleMovementAdd(s.db, dp, s.resp))
-			d.get("/funding/rounds/new", portal.ManageFunding, handleRoundNew(dp, s.resp))
+			d.get("/funding/rounds/new", portal.ManageFunding, handleRoundNew(s.db, dp, s.resp))
 			d.post("/funding/rounds", portal.ManageFunding, handleRoundCreate(s.db, dp, s.resp))
 			d.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundPage(s.db, dp, s.resp))
 			d.get("/funding/rounds/{id}/applications.xlsx", portal.ViewFunding, handleRoundExport(s.db, s.resp))
@@ -196,6 +198,7 @@ func (s *Server) routes() http.Handler {
 			d.post("/funding/rounds/{id}/applications/{appID}/award", portal.ManageFunding, handleAward(s.db, dp, s.resp))
 
 			s.charityRoutes(d, dp, up) // issue 15: 慈善组织认定
+			s.orgContactRevealRoute(d, dp)
 			s.matchingRoutes(d, dp)
 			s.caseRoutes(d, dp, ph)
 			s.announcementRoutes(d, dp, up)
@@ -298,7 +301,8 @@ func (s *Server) routes() http.Handler {
 			t.post("/training/plan", portal.ManageTraining, handleTrainingPlanSave(s.db, tp, s.resp))
 			s.trainingSessionRoutes(t, tp, up)
 			t.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, tp, s.resp))
-			t.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(tp, s.resp))
+			t.get("/platforms.xlsx", portal.ViewPlatforms, handlePlatformsExport(s.db, s.resp)) // issue 15: every list exports
+			t.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(s.db, tp, s.resp))
 			t.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, tp, s.resp))
 			t.get("/platforms/{id}", portal.ViewPlatforms, handlePlatformShow(s.db, tp, s.resp))
 			t.post("/platforms/{id}/documents", portal.ManagePlatforms, handlePlatformDocUpload(s.db, up, tp, false, s.resp))
@@ -331,8 +335,9 @@ func (s *Server) routes() http.Handler {
 			t.get("/funding/funds/new", portal.ManageFunding, handleFundNew(s.db, tp, s.resp))
 			t.post("/funding/funds", portal.ManageFunding, handleFundCreate(s.db, tp, s.resp))
 			t.get("/funding/funds/{id}", portal.ViewFunding, handleFundShow(s.db, tp, s.resp))
+			t.get("/funding/funds/{id}/ledger.xlsx", portal.ViewFunding, handleFundLedgerExport(s.db, s.resp)) // issue 15
 			t.post("/funding/funds/{id}/movements", portal.ManageFunding, handleMovementAdd(s.db, tp, s.resp))
-			t.get("/funding/rounds/new", portal.ManageFunding, handleRoundNew(tp, s.resp))
+			t.get("/funding/rounds/new", portal.ManageFunding, handleRoundNew(s.db, tp, s.resp))
 			t.post("/funding/rounds", portal.ManageFunding, handleRoundCreate(s.db, tp, s.resp))
 			t.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundPage(s.db, tp, s.resp))
 			t.get("/funding/rounds/{id}/applications.xlsx", portal.ViewFunding, handleRoundExport(s.db, s.resp))
@@ -345,6 +350,7 @@ func (s *Server) routes() http.Handler {
 
 			s.caseRoutes(t, tp, ph)
 			s.orgContactRoutes(t, tp) // issue 15: 联系人
+			s.charityReadRoutes(t, tp, up)
 			s.announcementRoutes(t, tp, up)
 			s.accountRoutes(t, tp)
 		})
@@ -418,7 +424,8 @@ func (s *Server) routes() http.Handler {
 			c.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, cp, s.resp))
 			c.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, cp, s.resp))
 			c.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, cp, s.resp))
-			c.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(cp, s.resp))
+			c.get("/platforms.xlsx", portal.ViewPlatforms, handlePlatformsExport(s.db, s.resp)) // issue 15: every list exports
+			c.get("/platforms/new", portal.ManagePlatforms, handlePlatformNew(s.db, cp, s.resp))
 			c.post("/platforms", portal.ManagePlatforms, handlePlatformCreate(s.db, cp, s.resp))
 			c.get("/platforms/{id}", portal.ViewPlatforms, handlePlatformShow(s.db, cp, s.resp))
 			c.post("/platforms/{id}/documents", portal.ManagePlatforms, handlePlatformDocUpload(s.db, up, cp, false, s.resp))
@@ -447,6 +454,7 @@ func (s *Server) routes() http.Handler {
 			s.messageRoutes(c, cp)
 			s.partyMeetingRoutes(c, cp)
 			s.orgContactRoutes(c, cp) // issue 15: 联系人
+			s.charityReadRoutes(c, cp, up)
 			s.disclosureRoutes(c, cp)
 		})
 	})
