@@ -439,11 +439,14 @@ func queuePublicOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *regi
 // queueRecentReports queues, on b (planKept), the group's latest PublicPhotoReports current reports inside scope
 // with their public photos, filling activities and, unless nil, photos (PublicPhotos's rows, at most
 // PublicPhotoMax): the profile's activities and photos come from the same reports, so one statement reads them
-// once — the reports are what is cold on a profile nobody opened lately.
+// once — the reports are what is cold on a profile nobody opened lately. The jurisdiction is tested on the
+// group's row (a report lies where its group does), so that the reports' columns come from the index of
+// migration 0101 alone.
 func queueRecentReports(b *pgx.Batch, scope portal.Scope, id int64, activities *[]registry.PublicActivity, photos *[]registry.PublicPhoto) {
 	b.Queue(`SELECT r.title, r.activity_date, r.series, coalesce(ph.ids, '{}'), coalesce(ph.positions, '{}')
 		FROM (SELECT r.id, r.title, r.activity_date, r.series FROM activity_reports r
-		      WHERE r.org_id = @org AND r.superseded_at IS NULL AND `+scopeOn("r")+`
+		      WHERE r.org_id = @org AND r.superseded_at IS NULL
+		      AND EXISTS (SELECT FROM organizations o WHERE o.id = @org AND `+scopeOn("o")+`)
 		      ORDER BY r.activity_date DESC, r.id DESC LIMIT @reports) r
 		LEFT JOIN LATERAL (SELECT array_agg(p.id ORDER BY p.position) AS ids, array_agg(p.position ORDER BY p.position) AS positions
 			FROM report_photos p WHERE p.report_id = r.id AND p.public) ph ON true
