@@ -240,11 +240,15 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 // (4 index pages apiece) cost 13,000 pages for 屏社区彩, whose two pieces are common and whose 2,000 candidates
 // hold it one in thirty.
 //
+// With several keys the walk goes in two tiers: first @first postings (four pages' worth), which fill the
+// page for most terms, and only when they fall short the whole walk; the second tier's statements are not run
+// otherwise. With one key the walk stops at the page's last row.
+//
 // The tests of the other keys are scalar subqueries on the walk, not joins, so they run on each candidate
-// before its row is read; the page stops at its last row. The probe is a scalar "SELECT true", not EXISTS,
-// which PostgreSQL may answer by hashing all of the key's postings (160,000 of 服务协 for one page). A page shorter than @limit ends with one row marked
-// true: the walk's last posting when the walk was cut at @walk (the next page continues below it), none when
-// the walk reached the key's end.
+// before its row is read. The probe is a scalar "SELECT true", not EXISTS, which PostgreSQL may answer by
+// hashing all of the key's postings (160,000 of 服务协 for one page). A page shorter than @limit ends with one
+// row marked true: the walk's last posting when the walk was cut at @walk (the next page continues below it),
+// none when the walk reached the key's end.
 var publicSearch = map[string][]string{}
 
 func init() {
