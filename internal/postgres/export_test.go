@@ -23,12 +23,13 @@ func SetSearchWindow(n int) (restore func()) {
 // TermShare is termShare, for its table test.
 var TermShare = termShare
 
-// SetPublicWalk bounds the public directory's walk to n entries, and calls a key common from probe postings,
-// until restore is called, so that a test of a few hundred rows crosses both bounds.
+// SetPublicWalk bounds the public directory's walk to n entries, and calls a key common from probe postings
+// and reads at most probe postings of each other key in a walk's span, until restore is called, so that a
+// test of a few hundred rows crosses every bound.
 func SetPublicWalk(n, probe int) (restore func()) {
-	old, oldProbe := publicWalk, probeCap
-	publicWalk, probeCap = n, probe
-	return func() { publicWalk, probeCap = old, oldProbe }
+	old, oldProbe, oldSpan := publicWalk, probeCap, publicSpan
+	publicWalk, probeCap, publicSpan = n, probe, probe
+	return func() { publicWalk, probeCap, publicSpan = old, oldProbe, oldSpan }
 }
 
 // SerialReads is serialReads, for the test that its setting lasts the batch and no longer.

@@ -30,6 +30,10 @@ var probeCap = 1000
 
 const probeKeys = 4
 
+// publicSpan is how many postings of each other key of a term a search reads inside its walk's span of ids to
+// test the candidates against (publicSearch): a denser key's candidates past it are probed one by one.
+var publicSpan = 2000
+
 // publicListColumns are what the directory shows of a group; nothing personal.
 const publicListColumns = `o.id, o.name, o.tier, o.status, o.status_on, o.status_reason, o.town_code,
 	o.community_code, o.fields, o.founded_on`
@@ -37,18 +41,28 @@ const publicListColumns = `o.id, o.name, o.tier, o.status, o.status_on, o.status
 func scanPublicRows(rows pgx.Rows) ([]registry.PublicOrgRow, error) {
 	var out []registry.PublicOrgRow
 	for rows.Next() {
-		var o registry.PublicOrgRow
-		if err := rows.Scan(&o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.Status), &o.StatusOn,
-			&o.StatusReason, &o.TownCode, &o.CommunityCode, &o.Fields, &o.FoundedOn); err != nil {
-			rows.Close()
-			return nil, translate(err)
-		}
-		if o.Status.Live() {
-			o.StatusReason = ""
+		o, err := scanPublicRow(rows)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, o)
 	}
 	return out, translate(rows.Err())
+}
+
+// scanPublicRow scans the row rows is on: lead first (columns a statement puts before publicListColumns), then
+// the group's; rows is closed on an error.
+func scanPublicRow(rows pgx.Rows, lead ...any) (registry.PublicOrgRow, error) {
+	var o registry.PublicOrgRow
+	if err := rows.Scan(append(lead, &o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.Status), &o.StatusOn,
+		&o.StatusReason, &o.TownCode, &o.CommunityCode, &o.Fields, &o.FoundedOn)...); err != nil {
+		rows.Close()
+		return o, translate(err)
+	}
+	if o.Status.Live() {
+		o.StatusReason = ""
+	}
+	return o, nil
 }
 
 // publicFilters is the part of every directory statement that the filter decides besides the walk itself.
@@ -60,13 +74,14 @@ var publicFilters = scopeOn("o") + `
 	AND (@field = '' OR @field = ANY(o.fields))
 	AND (@term = '' OR strpos(o.name, @term) > 0)`
 
-// searchKeys are the posting keys that can drive a search: the term's distinct two-character pieces and the
-// 服务领域 filter's key.
+// searchKeys are the posting keys that can drive a search, in the table postingsOf(f) names: the term's
+// distinct pieces of pieceWidth(f) characters, and the 服务领域 filter's key.
 func searchKeys(f registry.PublicFilter) []string {
 	var keys []string
 	r := []rune(f.Query)
-	for i := 0; i+1 < len(r); i++ {
-		k := string(r[i : i+2])
+	w := pieceWidth(f)
+	for i := 0; i+w <= len(r); i++ {
+		k := string(r[i : i+w])
 		if !contains(keys, k) {
 			keys = append(keys, k)
 		}
@@ -82,6 +97,24 @@ func searchKeys(f registry.PublicFilter) []string {
 		keys = append(keys, "f:"+f.Field)
 	}
 	return keys
+}
+
+// pieceWidth is the width of the pieces a search walks: three characters for a term of three or more
+// (migration 0100), two otherwise. A term's three-character piece is nearly as rare as the term, where its
+// two-character pieces may each be common while the term is rare.
+func pieceWidth(f registry.PublicFilter) int {
+	if utf8.RuneCountInString(f.Query) >= 3 {
+		return 3
+	}
+	return 2
+}
+
+// postingsOf is the posting table whose keys searchKeys(f) are: a word written here, never input.
+func postingsOf(f registry.PublicFilter) string {
+	if pieceWidth(f) == 3 {
+		return "org_trigram_postings"
+	}
+	return "org_postings"
 }
 
 func contains(ss []string, s string) bool {
@@ -143,7 +176,7 @@ func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, i
 	var key string
 	var n int64
 	err := db.pool(planFresh).QueryRow(ctx, `
-		SELECT k, (SELECT count(*) FROM (SELECT 1 FROM org_postings p WHERE p.key = k LIMIT @cap) x) AS n
+		SELECT k, (SELECT count(*) FROM (SELECT 1 FROM `+postingsOf(f)+` p WHERE p.key = k LIMIT @cap) x) AS n
 		FROM unnest(@keys::text[]) k ORDER BY n, k LIMIT 1`,
 		pgx.NamedArgs{"keys": keys, "cap": probeCap}).Scan(&key, &n)
 	return key, n, translate(err)
@@ -152,49 +185,136 @@ func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, i
 // publicByPostings walks the postings of the search's rarest key newest-first, at most publicWalk of them,
 // and keeps the candidates that pass every filter and hold the whole term. Within one community a common key
 // would meet the community's rows too seldom (one in hundreds), so there the community's own list is walked
-// instead, with the same bound.
+// instead, with the same bound. Elsewhere the choice of the key, the walk and the walk's edge are one statement
+// (publicSearch): one round trip, planned once per connection.
 func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
-	key := searchKeys(f)[0]
-	if len(searchKeys(f)) > 1 || f.Community != "" {
-		var n int64
-		var err error
-		if key, n, err = db.rarestKey(ctx, f); err != nil || n == 0 {
+	keys := searchKeys(f)
+	if f.Community != "" {
+		key, n, err := db.rarestKey(ctx, f)
+		if err != nil || n == 0 {
 			return registry.PublicPage{}, err // a piece no name holds: nothing can match
 		}
-		if f.Community != "" && n >= int64(probeCap) {
+		if n >= int64(probeCap) {
 			return db.publicCommunityWalk(ctx, args, limit)
 		}
+		keys = []string{key}
+		for _, k := range searchKeys(f) {
+			if k != key {
+				keys = append(keys, k)
+			}
+		}
 	}
-	args["key"] = key
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM (
-			SELECT p.org_id FROM org_postings p
-			WHERE p.key = @key AND (@after = 0 OR p.org_id < @after)
-			ORDER BY p.org_id DESC LIMIT @walk
-		) c`+otherKeys(searchKeys(f), key, args)+` JOIN organizations o ON o.id = c.org_id
-		WHERE `+publicFilters+`
-		ORDER BY c.org_id DESC LIMIT @limit`, args)
-	return db.walked(ctx, rows, limit, `SELECT '', p.org_id FROM org_postings p
-		WHERE p.key = @key AND (@after = 0 OR p.org_id < @after)
-		ORDER BY p.org_id DESC OFFSET @walk - 1 LIMIT 1`, args)
-}
-
-// otherKeys joins the walk c to the postings of every search key but the walked one, so that a candidate
-// lacking one of the term's pieces (or the 服务领域) is dropped inside the posting index, before its row is
-// read: a walk of a key whose postings rarely hold the whole term then costs a merge of a few index ranges,
-// not thousands of probes of the organizations' heap. It drops no match, since a name holding the term holds
-// each of its pieces and the triggers of migration 0020 keep the postings in step with every name and field.
-func otherKeys(keys []string, walked string, args pgx.NamedArgs) string {
-	var joins strings.Builder
-	for i, k := range keys {
-		if k == walked {
+	args["keys"], args["cap"], args["span"], args["first"] = keys, probeCap, publicSpan, min(publicWalk, 4*limit)
+	rows, _ := db.pool(planKept).Query(ctx, publicSearch[postingsOf(f)][len(keys)], args)
+	var list []registry.PublicOrgRow
+	var edge *registry.PublicCursor
+	for rows.Next() {
+		var isEdge bool
+		o, err := scanPublicRow(rows, &isEdge)
+		if err != nil {
+			return registry.PublicPage{}, err
+		}
+		if isEdge {
+			edge = &registry.PublicCursor{ID: o.ID}
 			continue
 		}
-		n := "q" + strconv.Itoa(i)
-		args[n] = k
-		joins.WriteString(` JOIN org_postings ` + n + ` ON ` + n + `.key = @` + n + ` AND ` + n + `.org_id = c.org_id
-			AND (@after = 0 OR ` + n + `.org_id < @after)`)
+		list = append(list, o)
 	}
-	return joins.String()
+	if err := rows.Err(); err != nil {
+		return registry.PublicPage{}, translate(err)
+	}
+	return pageOf(list, limit, edge), nil
+}
+
+// publicSearch is one page of a search by postings, newest first, and the walk's edge when the page is short:
+// the statement over table for n keys (publicSearchIn), made once.
+//
+// The walked key (w) is the one of @keys with the fewest postings, counted up to @cap, the earlier of two
+// that tie (no count when there is one key only). The walk reads at most @walk postings of w backwards from
+// the cursor, index only. A candidate's row is read only when it holds every other key: for each, the key's
+// postings inside the walk's span of ids are read once, at most @span of them, and a candidate inside what
+// was read is looked up there (a hashed set); one below it, where the key is too dense for its span to be
+// read, is probed in the key's postings by its id. The work is bounded by @walk and @span whatever the keys'
+// sizes and however their ids lie: merging with a key's postings from the newest down, as PostgreSQL chose
+// when left to itself, read 63,000 postings of 读书 to reach the 32 newest of 安读, and probing every candidate
+// (4 index pages apiece) cost 13,000 pages for 屏社区彩, whose two pieces are common and whose 2,000 candidates
+// hold it one in thirty.
+//
+// With several keys the walk goes in two tiers: first @first postings (four pages' worth), which fill the
+// page for most terms, and only when they fall short the whole walk; the second tier's statements are not run
+// otherwise. With one key the walk stops at the page's last row.
+//
+// The tests of the other keys are scalar subqueries on the walk, not joins, so they run on each candidate
+// before its row is read. The probe is a scalar "SELECT true", not EXISTS, which PostgreSQL may answer by
+// hashing all of the key's postings (160,000 of 服务协 for one page). A page shorter than @limit ends with one
+// row marked true: the walk's last posting when the walk was cut at @walk (the next page continues below it),
+// none when the walk reached the key's end.
+var publicSearch = map[string][]string{}
+
+func init() {
+	for _, table := range []string{"org_postings", "org_trigram_postings"} {
+		for n := 0; n <= probeKeys+1; n++ {
+			publicSearch[table] = append(publicSearch[table], publicSearchIn(table, n))
+		}
+	}
+}
+
+// publicSearchIn is publicSearch over the posting table table for n keys.
+func publicSearchIn(table string, n int) string {
+	walk := `SELECT p.org_id FROM ` + table + ` p
+		WHERE p.key = (SELECT k FROM w) AND (@after = 0 OR p.org_id < @after)
+		ORDER BY p.org_id DESC`
+	head := `WITH w AS MATERIALIZED (
+		SELECT k FROM unnest(@keys::text[]) WITH ORDINALITY AS u(k, i)
+		ORDER BY CASE WHEN cardinality(@keys::text[]) = 1 THEN 0
+			ELSE (SELECT count(*) FROM (SELECT FROM ` + table + ` p WHERE p.key = u.k LIMIT @cap) x) END, i
+		LIMIT 1)`
+	const edgeRow = `SELECT true, e.org_id, '', '', '', NULL::date, '', '', '', NULL::text[], NULL::date FROM `
+	if n <= 1 {
+		return head + `,
+	page AS MATERIALIZED (
+		SELECT ` + publicListColumns + ` FROM (` + walk + ` LIMIT @walk) c JOIN organizations o ON o.id = c.org_id
+		WHERE ` + publicFilters + `
+		ORDER BY c.org_id DESC LIMIT @limit)
+	SELECT false, * FROM page
+	UNION ALL
+	` + edgeRow + `(` + walk + ` OFFSET @walk - 1 LIMIT 1) e
+	WHERE (SELECT count(*) FROM page) < @limit`
+	}
+	// tier is the CTEs of a walk of at most bound postings (walkT, rT_i, pageT).
+	tier := func(t, bound string) string {
+		var b strings.Builder
+		b.WriteString(`,
+	walk` + t + ` AS MATERIALIZED (` + walk + ` LIMIT ` + bound + `)`)
+		var tests strings.Builder
+		for i := 1; i <= n; i++ {
+			k, r := `(@keys::text[])[`+strconv.Itoa(i)+`]`, "r"+t+"_"+strconv.Itoa(i)
+			b.WriteString(`,
+	` + r + ` AS MATERIALIZED (SELECT x.org_id FROM ` + table + ` x
+		WHERE ` + k + ` <> (SELECT k FROM w) AND x.key = ` + k + `
+		AND x.org_id BETWEEN (SELECT min(org_id) FROM walk` + t + `) AND (SELECT max(org_id) FROM walk` + t + `)
+		ORDER BY x.org_id DESC LIMIT @span)`)
+			tests.WriteString(`
+		AND (` + k + ` = (SELECT k FROM w) OR c.org_id IN (SELECT org_id FROM ` + r + `)
+			OR c.org_id < coalesce((SELECT min(org_id) FROM ` + r + ` HAVING count(*) = @span), 0)
+			AND (SELECT true FROM ` + table + ` x WHERE x.key = ` + k + ` AND x.org_id = c.org_id))`)
+		}
+		b.WriteString(`,
+	page` + t + ` AS MATERIALIZED (
+		SELECT ` + publicListColumns + ` FROM (SELECT org_id FROM walk` + t + ` ORDER BY org_id DESC) c
+		JOIN organizations o ON o.id = c.org_id
+		WHERE ` + publicFilters + tests.String() + `
+		ORDER BY c.org_id DESC LIMIT @limit)`)
+		return b.String()
+	}
+	short := `(SELECT count(*) FROM page1) < @limit`
+	return head + tier("1", "@first") + tier("2", "@walk") + `
+	SELECT false, * FROM page1 WHERE NOT ` + short + `
+	UNION ALL
+	SELECT false, * FROM page2 WHERE ` + short + `
+	UNION ALL
+	` + edgeRow + `(SELECT min(org_id) AS org_id FROM walk2 HAVING count(*) = @walk) e
+	WHERE ` + short + ` AND (SELECT count(*) FROM page2) < @limit`
 }
 
 // publicCommunityWalk walks one community's list newest-first, at most publicWalk rows, and keeps the rows that
@@ -221,7 +341,7 @@ func (db *DB) publicByName(ctx context.Context, f registry.PublicFilter, args pg
 		if n < int64(probeCap) {
 			args["key"] = key
 			rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+`
-				FROM org_postings p JOIN organizations o ON o.id = p.org_id
+				FROM `+postingsOf(f)+` p JOIN organizations o ON o.id = p.org_id
 				WHERE p.key = @key AND `+publicFilters+`
 				AND (@after = 0 OR (o.name, o.id) > (@after_name, @after))
 				ORDER BY o.name, o.id LIMIT @limit`, args)
@@ -278,13 +398,14 @@ func (db *DB) PublicOrganization(ctx context.Context, scope portal.Scope, id int
 		return o, err
 	}
 	b := &pgx.Batch{}
-	queuePublicOrganization(b, scope, id, &o)
+	queuePublicOrganization(b, scope, id, &o, nil)
 	return o, db.send(ctx, planKept, b)
 }
 
-// queuePublicOrganization queues PublicOrganization's two statements on b (planKept), to fill o; scope is
-// checked. The group's row failing to come (outside scope) fails the batch with ErrNotFound.
-func queuePublicOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *registry.PublicOrg) {
+// queuePublicOrganization queues PublicOrganization's two statements on b (planKept), to fill o, and photos
+// unless nil (queueRecentReports); scope is checked. The group's row failing to come (outside scope) fails the
+// batch with ErrNotFound.
+func queuePublicOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *registry.PublicOrg, photos *[]registry.PublicPhoto) {
 	b.Queue(`
 		SELECT o.id, o.name, o.tier, o.legal_form, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
 		       o.town_code, t.name, o.community_code, c.name, o.fields, o.nature, o.beneficiaries, o.founded_on,
@@ -316,16 +437,41 @@ func queuePublicOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *regi
 		}
 		return nil
 	})
-	b.Queue(`
-		SELECT title, activity_date, series FROM activity_reports
-		WHERE org_id = @id AND superseded_at IS NULL
-		ORDER BY activity_date DESC, id DESC LIMIT 5`, pgx.NamedArgs{"id": id}).Query(func(rows pgx.Rows) error {
+	queueRecentReports(b, scope, id, &o.Activities, photos)
+}
+
+// queueRecentReports queues, on b (planKept), the group's latest PublicPhotoReports current reports inside scope
+// with their public photos, filling activities and, unless nil, photos (PublicPhotos's rows, at most
+// PublicPhotoMax): the profile's activities and photos come from the same reports, so one statement reads them
+// once — the reports are what is cold on a profile nobody opened lately. The jurisdiction is tested on the
+// group's row (a report lies where its group does), so that the reports' columns come from the index of
+// migration 0101 alone.
+func queueRecentReports(b *pgx.Batch, scope portal.Scope, id int64, activities *[]registry.PublicActivity, photos *[]registry.PublicPhoto) {
+	b.Queue(`SELECT r.title, r.activity_date, r.series, coalesce(ph.ids, '{}'), coalesce(ph.positions, '{}')
+		FROM (SELECT r.id, r.title, r.activity_date, r.series FROM activity_reports r
+		      WHERE r.org_id = @org AND r.superseded_at IS NULL
+		      AND EXISTS (SELECT FROM organizations o WHERE o.id = @org AND `+scopeOn("o")+`)
+		      ORDER BY r.activity_date DESC, r.id DESC LIMIT @reports) r
+		LEFT JOIN LATERAL (SELECT array_agg(p.id ORDER BY p.position) AS ids, array_agg(p.position ORDER BY p.position) AS positions
+			FROM report_photos p WHERE p.report_id = r.id AND p.public) ph ON true
+		ORDER BY r.activity_date DESC, r.id DESC`,
+		scopeArgs(scope, pgx.NamedArgs{"org": id, "reports": PublicPhotoReports})).Query(func(rows pgx.Rows) error {
+		if photos != nil {
+			*photos = []registry.PublicPhoto{} // as PublicPhotos reads none
+		}
 		for rows.Next() {
 			var a registry.PublicActivity
-			if err := rows.Scan(&a.Title, &a.Date, &a.Series); err != nil {
+			var ids []int64
+			var positions []int
+			if err := rows.Scan(&a.Title, &a.Date, &a.Series, &ids, &positions); err != nil {
 				return err
 			}
-			o.Activities = append(o.Activities, a)
+			*activities = append(*activities, a)
+			for i := range ids {
+				if photos != nil && len(*photos) < PublicPhotoMax {
+					*photos = append(*photos, registry.PublicPhoto{ID: ids[i], Title: a.Title, Date: a.Date, Position: positions[i]})
+				}
+			}
 		}
 		return rows.Err()
 	})

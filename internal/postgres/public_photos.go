@@ -69,7 +69,7 @@ func (db *DB) SetPhotosPublic(ctx context.Context, scope portal.Scope, actor por
 }
 
 // PublicPhotos are the photos marked public of the group's latest current reports inside scope, newest
-// activity first: one range of activity_reports_org_idx and a probe of report_photos per report.
+// activity first: one range of activity_reports_org_cover_idx and a probe of report_photos per report.
 func (db *DB) PublicPhotos(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.PublicPhoto, error) {
 	if err := checkScope(scope); err != nil {
 		return nil, err

@@ -28,8 +28,7 @@ func (db *DB) PublicProfile(ctx context.Context, scope portal.Scope, id int64, c
 	done := make(chan error, 1)
 	go func() { done <- db.send(ctx, planFresh, fresh) }()
 	kept := &pgx.Batch{}
-	queuePublicOrganization(kept, scope, id, &p.Org)
-	queuePublicPhotos(kept, scope, id, &p.Photos)
+	queuePublicOrganization(kept, scope, id, &p.Org, &p.Photos)
 	queueOrgDisclosures(kept, scope, id, &p.Disclosures)
 	queueOrgProjects(kept, scope, id, true, &p.Brands)
 	err := db.send(ctx, planKept, kept)

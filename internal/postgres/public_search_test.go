@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/yubei-cso/portal/internal/postgres"
@@ -15,7 +16,8 @@ import (
 // 服务领域), before reading its row. Over names made of four characters, so that most candidates of a term hold
 // some of its pieces but not the whole term, and after random renames, changes of 服务领域, dissolutions and
 // restorations, every term of two to four characters paged to the end still finds exactly what a scan of the
-// names finds, with and without a 服务领域 and closed groups, and with a walk bound far smaller than the list.
+// names finds, with and without a 服务领域 and closed groups, and with a walk bound far smaller than the list;
+// and both posting tables (two- and three-character pieces) hold exactly the keys the names give.
 func TestPublicSearchPiecesStayInStepWithChanges(t *testing.T) {
 	db := newRegistryDB(t)
 	ctx := context.Background()
@@ -50,6 +52,18 @@ func TestPublicSearchPiecesStayInStepWithChanges(t *testing.T) {
 		}
 		if err != nil {
 			t.Fatal(err)
+		}
+	}
+	// Both posting tables hold exactly the keys the names and 服务领域 give, after every change.
+	for _, q := range []string{
+		`SELECT k, o.id FROM organizations o, org_posting_keys(o.name_bigrams, o.fields) k`,
+		`SELECT k, o.id FROM organizations o, org_trigram_keys(o.name, o.fields) k`,
+	} {
+		table := map[bool]string{false: "org_postings", true: "org_trigram_postings"}[strings.Contains(q, "trigram")]
+		var stray int
+		if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM ((`+q+` EXCEPT SELECT key, org_id FROM `+table+`)
+			UNION ALL (SELECT key, org_id FROM `+table+` EXCEPT `+q+`)) x`).Scan(&stray); err != nil || stray != 0 {
+			t.Fatalf("%s: %d postings out of step with the names (%v)", table, stray, err)
 		}
 	}
 	var terms []string
