@@ -143,6 +143,7 @@ type TrainingSessionFormView struct {
 	Modes          []Option
 	Topics         []Check
 	PlanNote       string
+	Seen           string // the form's token: the sessions its clerk had recorded
 }
 
 // TrainingSessionView is one session with its attendance, the forms to add to it and what an import refused.
@@ -169,6 +170,10 @@ type TrainingSessionView struct {
 	Template   string
 	ImportFile Field
 	BadRows    []SheetProblem
+	// AttendanceSeen is the attendance forms' token (the session's attendance writes); MaterialSeen the upload
+	// form's (the materials listed)
+	AttendanceSeen string
+	MaterialSeen   string
 	// 培训资料 and, for the town keeping the session, the upload form
 	Files          []MaterialRow
 	MaterialAction string

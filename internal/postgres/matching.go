@@ -22,14 +22,14 @@ import (
 const boardLimit = 500
 
 // CreateNeed posts a need for a community inside scope; a community outside it is ErrNotFound. seen is the
-// form's token (MatchingToken); another count is ErrConflict and writes nothing, as for every create here.
+// form's token (CreateToken); another count is ErrConflict and writes nothing, as for every create here.
 func (db *DB) CreateNeed(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.NeedInput) (int64, error) {
 	if !portal.Can(scope.Tier, portal.PostNeeds) {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenNeed, seen); err != nil {
+		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenNeed, seen); err != nil {
 			return err
 		}
 		err := tx.QueryRow(ctx, `
@@ -59,7 +59,7 @@ func (db *DB) CreateProject(ctx context.Context, scope portal.Scope, actor porta
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenProject, seen); err != nil {
+		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenProject, seen); err != nil {
 			return err
 		}
 		err := tx.QueryRow(ctx, `
@@ -92,7 +92,7 @@ func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.A
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenFair, seen); err != nil {
+		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenFair, seen); err != nil {
 			return err
 		}
 		var room *int64
@@ -400,7 +400,7 @@ func (db *DB) DesignateBrand(ctx context.Context, scope portal.Scope, actor port
 		return portal.ErrNotAllow
 	}
 	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenBrand, seen); err != nil {
+		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenBrand, seen); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `

@@ -230,7 +230,7 @@ func TestMatchNamesItsGroupsContractAndFairItsRoom(t *testing.T) {
 // seenFor is the token a matching create form of kind carries for actor.
 func seenFor(t *testing.T, db *postgres.DB, scope portal.Scope, actor portal.Actor, kind string) int {
 	t.Helper()
-	n, err := db.MatchingToken(context.Background(), scope, actor, kind)
+	n, err := db.CreateToken(context.Background(), scope, actor, kind)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -248,4 +248,5 @@ const (
 	TokenProject = "project"
 	TokenFair    = "fair"
 	TokenBrand   = "brand"
+	TokenSession = "session" // a 骨干人才培训 session
 )

@@ -149,6 +149,8 @@ type TrainingSession struct {
 	Venue         string
 	Materials     string
 	Attendees     int
+	// AttendanceVersion counts the attendance writes: the token of the attendance forms
+	AttendanceVersion int
 }
 
 // Quarter is the quarter of the year the session was held in, 1–4.

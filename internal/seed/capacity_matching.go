@@ -99,7 +99,7 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 
 // matchingSeen is the form token a create of kind carries (a failed read gives -1, which the create refuses).
 func matchingSeen(ctx context.Context, db *postgres.DB, scope portal.Scope, actor portal.Actor, kind string) int {
-	n, err := db.MatchingToken(ctx, scope, actor, kind)
+	n, err := db.CreateToken(ctx, scope, actor, kind)
 	if err != nil {
 		return -1
 	}

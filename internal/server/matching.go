@@ -25,9 +25,9 @@ type matchingBoard interface {
 	Fairs(ctx context.Context, scope portal.Scope) ([]registry.Fair, error)
 }
 
-// matchingTokens gives a create form its token (postgres.MatchingToken).
+// matchingTokens gives a create form its token (postgres.CreateToken).
 type matchingTokens interface {
-	MatchingToken(ctx context.Context, scope portal.Scope, actor portal.Actor, kind string) (int, error)
+	CreateToken(ctx context.Context, scope portal.Scope, actor portal.Actor, kind string) (int, error)
 }
 
 type needPoster interface {
@@ -707,6 +707,6 @@ func orgProjects(ctx context.Context, db orgProjectReader, scope portal.Scope, p
 
 // formToken is the token of a 供需对接 create form of kind for the signed-in clerk, as the form's hidden "seen".
 func formToken(r *http.Request, db matchingTokens, a *portal.Account, kind string) (string, error) {
-	n, err := db.MatchingToken(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), kind)
+	n, err := db.CreateToken(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), kind)
 	return strconv.Itoa(n), err
 }

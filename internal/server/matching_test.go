@@ -206,7 +206,7 @@ func TestFairWithoutPlaceIsRefusedAtTheField(t *testing.T) {
 }
 
 // seenOf is the token the form sel on page carries.
-func seenOf(t *testing.T, c *client, page, sel string) string {
+func seenOf(t testing.TB, c *client, page, sel string) string {
 	t.Helper()
 	seen, ok := c.get(page).doc(t).Find(sel + " input[name=seen]").Attr("value")
 	if !ok {

@@ -32,9 +32,15 @@ type trainingPlanSaver interface {
 	SaveTrainingPlan(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.TrainingPlanInput) (int64, error)
 }
 
-type trainingSessionCreator interface {
+// trainingSessionForms shows the session form: the plan's topics and the form's token.
+type trainingSessionForms interface {
 	trainingPlans
-	CreateTrainingSession(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.SessionInput) (int64, error)
+	matchingTokens
+}
+
+type trainingSessionCreator interface {
+	trainingSessionForms
+	CreateTrainingSession(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.SessionInput) (int64, error)
 }
 
 type trainingSessionReader interface {
@@ -46,7 +52,7 @@ type trainingSessionReader interface {
 type attendanceRecorder interface {
 	trainingSessionReader
 	TrainingOrgs(ctx context.Context, scope portal.Scope, names []string) (map[string]int64, error)
-	RecordAttendance(ctx context.Context, scope portal.Scope, actor portal.Actor, sessionID int64, people []registry.AttendeeInput, source string) (int, error)
+	RecordAttendance(ctx context.Context, scope portal.Scope, actor portal.Actor, sessionID int64, seen int, people []registry.AttendeeInput, source string) (int, error)
 }
 
 type traineeReader interface {
@@ -220,10 +226,13 @@ func sessionFormView(ctx context.Context, db trainingPlans, a *portal.Account, p
 	return v, topics, nil
 }
 
-func handleTrainingSessionNew(db trainingPlans, paths web.Paths, rs *responder) http.HandlerFunc {
+func handleTrainingSessionNew(db trainingSessionForms, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		v, _, err := sessionFormView(r.Context(), db, a, paths, time.Now().In(beijing).Year())
+		if err == nil {
+			v.Seen, err = formToken(r, db, a, registry.TokenSession)
+		}
 		if err != nil {
 			rs.fail(w, r, err)
 			return
@@ -300,6 +309,7 @@ func handleTrainingSessionCreate(db trainingSessionCreator, paths web.Paths, rs 
 			v.Form.Values[k] = f.value(k)
 		}
 		v.Form.Values["date"] = dateText
+		v.Seen = f.raw("seen")
 		v.OrganizerKinds = web.Choices(organizerKinds(a), in.OrganizerKind)
 		v.Modes = web.Choices(registry.TrainingModes, in.Mode)
 		v.Topics = web.Checks(topics, in.Topics)
@@ -313,7 +323,7 @@ func handleTrainingSessionCreate(db trainingSessionCreator, paths web.Paths, rs 
 			rs.render(w, r, http.StatusUnprocessableEntity, web.TrainingSessionFormPage(v))
 			return
 		}
-		id, err := db.CreateTrainingSession(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in)
+		id, err := db.CreateTrainingSession(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), f.version("seen"), in)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
@@ -339,7 +349,8 @@ func sessionView(ctx context.Context, db trainingSessionReader, a *portal.Accoun
 		Venue: s.Venue, Materials: s.Materials, CanManage: holdsSession(a, s), OrgHint: orgHint(a),
 		AddAction: paths.TrainingSession(id) + "/attendees", Import: paths.TrainingSession(id) + "/import",
 		Template: paths.AttendanceTemplate(), Add: web.NewFormData(),
-		Roles: web.Choices(registry.TraineeRoles, ""), CertLevels: web.Choices(registry.CertLevels, "")}
+		Roles: web.Choices(registry.TraineeRoles, ""), CertLevels: web.Choices(registry.CertLevels, ""),
+		AttendanceSeen: strconv.Itoa(s.AttendanceVersion)}
 	for _, p := range people {
 		v.Attendees = append(v.Attendees, web.NewTraineeRow(paths, p))
 	}
@@ -430,13 +441,14 @@ func handleAttendeeAdd(db attendanceRecorder, paths web.Paths, rs *responder) ht
 				v.Add.Values[k] = f.value(k)
 			}
 			v.Add.Problems = f.Problems
+			v.AttendanceSeen = f.raw("seen")
 			v.Roles = web.Choices(registry.TraineeRoles, f.value("role"))
 			v.CertLevels = web.Choices(registry.CertLevels, f.value("cert_level"))
 			rs.render(w, r, http.StatusUnprocessableEntity, web.TrainingSessionPage(v))
 			return
 		}
 		if _, err := db.RecordAttendance(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
-			people, "逐个登记"); err != nil {
+			f.version("seen"), people, "逐个登记"); err != nil {
 			rs.fail(w, r, err)
 			return
 		}

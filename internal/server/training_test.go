@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -35,22 +34,18 @@ func attendanceSheet(t testing.TB, rows [][]string) []byte {
 	return buf.Bytes()
 }
 
-// postFile submits a multipart form with one file under field.
-func (c *client) postFile(path, field, name string, data []byte) response {
+// postSheet imports a sign-in sheet through the import form of the session page, with the token it shows.
+func (c *client) postSheet(session string, data []byte) response {
 	c.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile(field, name)
-	_, _ = fw.Write(data)
-	_ = mw.Close()
-	req, err := http.NewRequest(http.MethodPost, c.app.srv.URL+path, &body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Origin", c.app.srv.URL)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return c.do(req)
+	return c.postMultipart(session+"/import", url.Values{"seen": {seenOf(c.t, c, session, "#import-form")}},
+		[]upload{{"sheet", "签到表.xlsx", data}})
+}
+
+// postAttendee adds a person through the attendee form of the session page, with the token it shows.
+func (c *client) postAttendee(session string, form url.Values) response {
+	c.t.Helper()
+	form.Set("seen", seenOf(c.t, c, session, "#attendee-form"))
+	return c.post(session+"/attendees", form)
 }
 
 func (a *app) townSession(town string) int64 {
@@ -73,7 +68,7 @@ func TestTrainingSessionBadInputKeepsItAndWritesNothing(t *testing.T) {
 	today := time.Now().In(beijing).Format("2006-01-02")
 	good := url.Values{"title": {"骨干人才专题培训"}, "organizer_kind": {"镇街"}, "organizer": {"双龙湖街道"},
 		"date": {today}, "starts": {"09:00"}, "ends": {"12:00"}, "hours": {"3"}, "mode": {"示范培训"},
-		"topics": {"能力建设"}, "venue": {"党群服务中心"}}
+		"topics": {"能力建设"}, "venue": {"党群服务中心"}, "seen": {seenOf(t, c, "/town/training/sessions/new", "#session-form")}}
 	before := a.count(`SELECT count(*) FROM training_sessions`)
 	for _, tc := range []struct{ field, value, want string }{
 		{"ends", "08:30", "结束时间应晚于开始时间"},
@@ -93,6 +88,9 @@ func TestTrainingSessionBadInputKeepsItAndWritesNothing(t *testing.T) {
 		}
 		if msg := fieldMsg(t, res, tc.field); !strings.Contains(msg, tc.want) {
 			t.Errorf("%s=%q: message %q, want %q", tc.field, tc.value, msg, tc.want)
+		}
+		if v, _ := res.doc(t).Find("#session-form input[name=seen]").Attr("value"); v != good.Get("seen") {
+			t.Errorf("%s: the token is not kept: %q", tc.field, v)
 		}
 		if tc.field != "title" {
 			if v, _ := res.doc(t).Find("#title").Attr("value"); v != "骨干人才专题培训" {
@@ -163,7 +161,7 @@ func TestTrainingAttendeeBadInputAndJurisdiction(t *testing.T) {
 			form.Set("cert_level", "社会工作师")
 		}
 		form.Set(tc.field, tc.value)
-		res := c.post(path+"/attendees", form)
+		res := c.postAttendee(path, form)
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("%s: status %d", tc.field, res.StatusCode)
 		}
@@ -180,7 +178,7 @@ func TestTrainingAttendeeBadInputAndJurisdiction(t *testing.T) {
 	if count() != before {
 		t.Fatal("refused attendees were written")
 	}
-	res := c.post(path+"/attendees", url.Values{"name": {"周敏"}, "role": {"社区志愿者"}, "id_number": {"500112198803150017"}})
+	res := c.postAttendee(path, url.Values{"name": {"周敏"}, "role": {"社区志愿者"}, "id_number": {"500112198803150017"}})
 	if res.StatusCode != http.StatusSeeOther || count() != before+1 {
 		t.Fatalf("good attendee: status %d", res.StatusCode)
 	}
@@ -223,7 +221,7 @@ func TestAttendanceImportRefusesEveryBadRowThenImportsAll(t *testing.T) {
 	a := newApp(t, nil)
 	c := a.signedIn("demo-town")
 	id := a.townSession(seed.TownShuanglonghu)
-	path := "/town/training/sessions/" + strconv.FormatInt(id, 10) + "/import"
+	path := "/town/training/sessions/" + strconv.FormatInt(id, 10)
 	count := func() int { return a.count(`SELECT count(*) FROM training_attendance WHERE session_id = $1`, id) }
 	before := count()
 	rows := [][]string{
@@ -231,7 +229,7 @@ func TestAttendanceImportRefusesEveryBadRowThenImportsAll(t *testing.T) {
 		{"郑洁", "500112199001010", "", "社区志愿者", "", "", ""},
 		{"", "", "13800", "队长", "", "", ""},
 	}
-	res := c.postFile(path, "sheet", "签到表.xlsx", attendanceSheet(t, rows))
+	res := c.postSheet(path, attendanceSheet(t, rows))
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad sheet: status %d", res.StatusCode)
 	}
@@ -247,11 +245,11 @@ func TestAttendanceImportRefusesEveryBadRowThenImportsAll(t *testing.T) {
 	}
 	rows[1][1] = "500112199001010025"
 	rows[2] = []string{"冯涛", "", "13800001234", "儿童主任", "", "", ""}
-	res = c.postFile(path, "sheet", "签到表.xlsx", attendanceSheet(t, rows))
+	res = c.postSheet(path, attendanceSheet(t, rows))
 	if res.StatusCode != http.StatusSeeOther || count() != before+3 {
 		t.Fatalf("good sheet: status %d, %d added", res.StatusCode, count()-before)
 	}
-	if res := c.postFile(path, "sheet", "x.xlsx", []byte("not a workbook")); res.StatusCode != http.StatusUnprocessableEntity ||
+	if res := c.postSheet(path, []byte("not a workbook")); res.StatusCode != http.StatusUnprocessableEntity ||
 		!strings.Contains(fieldMsg(t, res, "sheet"), "不是 Excel") {
 		t.Fatalf("not a workbook: %d", res.StatusCode)
 	}
@@ -277,5 +275,71 @@ func TestTrainingReachPageListsUnreachedGroups(t *testing.T) {
 	d := a.signedIn("demo-district").get("/district/training/reach").doc(t)
 	if d.Find("#reach tbody tr").Length() != 30 {
 		t.Fatalf("district reach has %d towns", d.Find("#reach tbody tr").Length())
+	}
+}
+
+// Each training form that adds records carries a token: posted without one, with a stale one, or a second time,
+// it is a 409 and nothing is written — no second session, audit row or file, and a person is not rewritten.
+func TestTrainingFormsCarryAToken(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	session := "/town/training/sessions/" + strconv.FormatInt(a.townSession(seed.TownShuanglonghu), 10)
+	today := time.Now().In(beijing).Format("2006-01-02")
+	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	sheet := attendanceSheet(t, [][]string{{"吴杰", "500112199001010017", "13900001111", "社区社会工作者", "", "", ""}})
+	for _, tc := range []struct {
+		name, page, form, written string
+		post                      func(seen string) response
+	}{
+		{"session", "/town/training/sessions/new", "#session-form",
+			`SELECT (SELECT count(*) FROM training_sessions) + (SELECT count(*) FROM audit_log WHERE action = 'training.session')`,
+			func(seen string) response {
+				return c.post("/town/training/sessions", url.Values{"title": {"骨干人才专题培训"}, "organizer_kind": {"镇街"},
+					"organizer": {"双龙湖街道"}, "date": {today}, "starts": {"09:00"}, "ends": {"12:00"}, "hours": {"3"},
+					"mode": {"示范培训"}, "topics": {"能力建设"}, "seen": {seen}})
+			}},
+		{"attendee", session, "#attendee-form",
+			`SELECT (SELECT count(*) FROM training_attendance) + (SELECT count(*) FROM audit_log WHERE action = 'training.attendance')`,
+			func(seen string) response {
+				return c.post(session+"/attendees", url.Values{"name": {"周敏"}, "role": {"社区志愿者"},
+					"id_number": {"500112198803150017"}, "seen": {seen}})
+			}},
+		{"import", session, "#import-form",
+			`SELECT (SELECT count(*) FROM training_attendance) + (SELECT count(*) FROM audit_log WHERE action = 'training.attendance')`,
+			func(seen string) response {
+				return c.postMultipart(session+"/import", url.Values{"seen": {seen}}, []upload{{"sheet", "签到表.xlsx", sheet}})
+			}},
+		{"material", session, "#material-form",
+			`SELECT (SELECT count(*) FROM training_materials) + (SELECT count(*) FROM audit_log WHERE action = 'training.material')`,
+			func(seen string) response {
+				return c.postMultipart(session+"/materials", url.Values{"material_title": {"课件"}, "seen": {seen}},
+					[]upload{{"material", "课件.pdf", pdf}})
+			}},
+	} {
+		seen := seenOf(t, c, tc.page, tc.form)
+		before := a.count(tc.written)
+		for _, bad := range []string{"", "x", "99"} {
+			if res := tc.post(bad); res.StatusCode != http.StatusConflict {
+				t.Fatalf("%s with token %q: %d", tc.name, bad, res.StatusCode)
+			}
+		}
+		if a.count(tc.written) != before {
+			t.Fatalf("%s: a refused post wrote", tc.name)
+		}
+		if res := tc.post(seen); res.StatusCode != http.StatusSeeOther || a.count(tc.written) != before+2 {
+			t.Fatalf("%s with its token: %d, %d written", tc.name, res.StatusCode, a.count(tc.written)-before)
+		}
+		if res := tc.post(seen); res.StatusCode != http.StatusConflict || a.count(tc.written) != before+2 {
+			t.Fatalf("%s posted twice: %d", tc.name, res.StatusCode)
+		}
+	}
+	// the person added once is not rewritten by the same form posted again with another role
+	stale, _ := strconv.Atoi(seenOf(t, c, session, "#attendee-form"))
+	if res := c.post(session+"/attendees", url.Values{"name": {"周敏"}, "role": {"儿童主任"}, "id_number": {"500112198803150017"},
+		"seen": {strconv.Itoa(stale - 1)}}); res.StatusCode != http.StatusConflict {
+		t.Fatalf("attendee from a stale page: %d", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM trainees WHERE name = '周敏' AND role = '儿童主任'`) != 0 {
+		t.Fatal("a refused attendee rewrote the person")
 	}
 }
