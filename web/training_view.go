@@ -143,7 +143,8 @@ type TrainingSessionFormView struct {
 	Modes          []Option
 	Topics         []Check
 	PlanNote       string
-	Seen           string // the form's token: the sessions its clerk had recorded
+	Seen           string   // the form's token: the sessions its clerk had recorded
+	Rooms          []Option // the support platform rooms the organizer may use
 }
 
 // TrainingSessionView is one session with its attendance, the forms to add to it and what an import refused.
@@ -158,6 +159,8 @@ type TrainingSessionView struct {
 	Organizer  string
 	Topics     string
 	Venue      string
+	RoomName   string // the support platform's room, linked to its page when the reader may open it
+	RoomHref   string
 	Materials  string
 	Attendees  []TraineeRow
 	CanManage  bool

@@ -156,8 +156,9 @@ func scanEvent(row pgx.CollectableRow) (registry.Fair, error) {
 	return e, err
 }
 
-// FairRooms is the rooms of the support platforms inside scope a fair may be held in, by platform and name.
-func (db *DB) FairRooms(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error) {
+// RoomChoices is the rooms of the support platforms inside scope a fair or a training session may be held in,
+// by platform and name.
+func (db *DB) RoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT r.id, p.id, p.name || ' · ' || r.name || '（容纳 ' || r.capacity || ' 人）'
 		FROM rooms r JOIN platforms p ON p.id = r.platform_id

@@ -146,16 +146,31 @@ func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, act
 		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenSession, seen); err != nil {
 			return err
 		}
+		var room *int64
+		venueKind := "其他"
+		if in.RoomID != 0 {
+			// a room of a platform the caller may use (another town's is ErrNotFound); its name stands for the
+			// venue when none is typed
+			var place string
+			if err := tx.QueryRow(ctx, `SELECT p.name || ' ' || r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
+				WHERE r.id = @room AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"room": in.RoomID})).Scan(&place); err != nil {
+				return err
+			}
+			if in.Venue == "" {
+				in.Venue = place
+			}
+			room, venueKind = &in.RoomID, "平台场地"
+		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO training_sessions (district_code, town_code, title, organizer_kind, organizer, starts_at,
-				ends_at, hours, mode, topics, venue, materials, created_by)
+				ends_at, hours, mode, topics, venue_kind, venue, room_id, materials, created_by)
 			VALUES (left(@div, 6), @town, @title, @organizer_kind, @organizer, @starts, @ends, @hours, @mode,
-				@topics, @venue, @materials, @by)
+				@topics, @venue_kind, @venue, @room, @materials, @by)
 			RETURNING id`,
 			pgx.NamedArgs{"div": scope.Division, "town": town, "title": in.Title, "organizer_kind": in.OrganizerKind,
 				"organizer": in.Organizer, "starts": in.Start, "ends": in.End, "hours": in.Hours, "mode": in.Mode,
-				"topics": nonNil(in.Topics), "venue": in.Venue, "materials": in.Materials,
-				"by": noticeActorID(actor)}).Scan(&id)
+				"topics": nonNil(in.Topics), "venue_kind": venueKind, "venue": in.Venue, "room": room,
+				"materials": in.Materials, "by": noticeActorID(actor)}).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -165,14 +180,21 @@ func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, act
 	return id, translate(err)
 }
 
-const sessionColumns = `s.id, coalesce(s.town_code, ''), coalesce(t.name, '区级'), s.title, s.organizer_kind, s.organizer, s.starts_at, s.ends_at,
+var sessionColumns = `s.id, coalesce(s.town_code, ''), coalesce(t.name, '区级'), s.title, s.organizer_kind, s.organizer, s.starts_at, s.ends_at,
 	s.hours::float8, s.mode, s.topics, s.venue, s.materials,
-	(SELECT count(*) FROM training_attendance a WHERE a.session_id = s.id)::int, s.attendance_version`
+	(SELECT count(*) FROM training_attendance a WHERE a.session_id = s.id)::int, s.attendance_version,
+	coalesce(s.room_id, 0), coalesce(r.platform_id, 0), coalesce(p.name || ' ' || r.name, ''),
+	coalesce(` + platformSees + `, false)`
+
+// sessionFrom is the sessions with their town and room (p, the room's platform).
+const sessionFrom = `FROM training_sessions s LEFT JOIN divisions t ON t.code = s.town_code
+	LEFT JOIN rooms r ON r.id = s.room_id LEFT JOIN platforms p ON p.id = r.platform_id`
 
 func scanSession(row pgx.CollectableRow) (registry.TrainingSession, error) {
 	var s registry.TrainingSession
 	err := row.Scan(&s.ID, &s.TownCode, &s.TownName, &s.Title, &s.OrganizerKind, &s.Organizer, &s.Start, &s.End,
-		&s.Hours, &s.Mode, &s.Topics, &s.Venue, &s.Materials, &s.Attendees, &s.AttendanceVersion)
+		&s.Hours, &s.Mode, &s.Topics, &s.Venue, &s.Materials, &s.Attendees, &s.AttendanceVersion, &s.RoomID,
+		&s.PlatformID, &s.RoomName, &s.RoomSeen)
 	return s, err
 }
 
@@ -182,8 +204,7 @@ const trainingListLimit = 500
 // TrainingSessions is the sessions inside scope held in year, the latest first.
 func (db *DB) TrainingSessions(ctx context.Context, scope portal.Scope, year int) ([]registry.TrainingSession, error) {
 	from, to := trainingYear(year)
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+`
-		FROM training_sessions s LEFT JOIN divisions t ON t.code = s.town_code
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+` `+sessionFrom+`
 		WHERE s.starts_at >= @from AND s.starts_at < @to AND `+sessionSees("s")+`
 		ORDER BY s.starts_at DESC, s.id DESC LIMIT @limit`,
 		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "limit": trainingListLimit}))
@@ -193,8 +214,7 @@ func (db *DB) TrainingSessions(ctx context.Context, scope portal.Scope, year int
 
 // TrainingSession is one session inside scope; any other id is ErrNotFound.
 func (db *DB) TrainingSession(ctx context.Context, scope portal.Scope, id int64) (registry.TrainingSession, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+`
-		FROM training_sessions s LEFT JOIN divisions t ON t.code = s.town_code
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+` `+sessionFrom+`
 		WHERE s.id = @id AND `+sessionSees("s"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	s, err := pgx.CollectExactlyOneRow(rows, scanSession)
 	return s, translate(err)

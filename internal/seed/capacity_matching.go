@@ -108,7 +108,7 @@ func matchingSeen(ctx context.Context, db *postgres.DB, scope portal.Scope, acto
 
 // firstRoom is the first support platform room inside scope, 0 for none (the fair then has only its venue).
 func firstRoom(ctx context.Context, db *postgres.DB, scope portal.Scope) int64 {
-	rooms, err := db.FairRooms(ctx, scope)
+	rooms, err := db.RoomChoices(ctx, scope)
 	if err != nil || len(rooms) == 0 {
 		return 0
 	}

@@ -44,7 +44,7 @@ type projectOfferer interface {
 
 type fairCreator interface {
 	matchingTokens
-	FairRooms(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
+	RoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
 	CreateFair(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.FairInput) (int64, error)
 }
 
@@ -387,7 +387,7 @@ func seesContracts(a *portal.Account) bool { return a.Tier != portal.TierCommuni
 // fairForm is the fair form offering the support platform rooms inside scope.
 func fairForm(ctx context.Context, db fairCreator, a *portal.Account, paths web.Paths, room string) (web.MatchingFormView, []string, error) {
 	v := matchingForm(a, paths, "fair", "举办项目洽谈会")
-	rooms, err := db.FairRooms(ctx, a.Scope())
+	rooms, err := db.RoomChoices(ctx, a.Scope())
 	var ids []string
 	v.Rooms, ids = idOptions(rooms, func(c registry.RoomChoice) (int64, string) { return c.ID, c.Label }, room)
 	return v, ids, err

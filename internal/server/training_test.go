@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 )
 
@@ -341,5 +344,81 @@ func TestTrainingFormsCarryAToken(t *testing.T) {
 	}
 	if a.count(`SELECT count(*) FROM trainees WHERE name = '周敏' AND role = '儿童主任'`) != 0 {
 		t.Fatal("a refused attendee rewrote the person")
+	}
+}
+
+// A session's venue is a support platform's room where one exists: the form offers the rooms of the platforms
+// the town may use, the session page links the room; another town's room is refused at the field (422, input
+// kept, nothing written), and the store refuses it too (404). The demo's sessions are held in demo rooms.
+func TestTrainingSessionInAPlatformRoom(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	ctx := context.Background()
+	roomOf := func(town string) (int64, int64) {
+		var room, platform int64
+		if err := a.db.Pool.QueryRow(ctx, `SELECT r.id, r.platform_id FROM rooms r JOIN platforms p ON p.id = r.platform_id
+			WHERE starts_with(p.division_code, $1) ORDER BY r.id LIMIT 1`, town).Scan(&room, &platform); err != nil {
+			t.Fatalf("a demo room of %s: %v", town, err)
+		}
+		return room, platform
+	}
+	own, ownPlatform := roomOf(seed.TownShuanglonghu)
+	foreign, _ := roomOf(seed.TownTongjing)
+	form := c.get("/town/training/sessions/new").doc(t)
+	if form.Find(`#room option[value="`+strconv.FormatInt(own, 10)+`"]`).Length() != 1 ||
+		form.Find(`#room option[value="`+strconv.FormatInt(foreign, 10)+`"]`).Length() != 0 {
+		t.Fatal("the form should offer the town's own rooms and no other town's")
+	}
+	today := time.Now().In(beijing).Format("2006-01-02")
+	values := url.Values{"title": {"骨干人才专题培训"}, "organizer_kind": {"镇街"}, "organizer": {"双龙湖街道"},
+		"date": {today}, "starts": {"09:00"}, "ends": {"12:00"}, "hours": {"3"}, "mode": {"示范培训"},
+		"topics": {"能力建设"}, "room": {strconv.FormatInt(foreign, 10)},
+		"seen": {seenOf(t, c, "/town/training/sessions/new", "#session-form")}}
+	before := a.count(`SELECT count(*) FROM training_sessions`)
+	res := c.post("/town/training/sessions", values)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "room"), "请从列表中选择") {
+		t.Fatalf("another town's room: %d %q", res.StatusCode, fieldMsg(t, res, "room"))
+	}
+	if v, _ := res.doc(t).Find("#title").Attr("value"); v != "骨干人才专题培训" || a.count(`SELECT count(*) FROM training_sessions`) != before {
+		t.Fatal("another town's room: input not kept, or written")
+	}
+	// the store refuses it too, whatever the form offered
+	start := time.Now().In(beijing)
+	_, err := a.db.CreateTrainingSession(ctx, portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu},
+		portal.Actor{Username: "demo-town", Tier: portal.TierTown, Division: seed.TownShuanglonghu}, -1, registry.SessionInput{})
+	if !errors.Is(err, portal.ErrConflict) {
+		t.Fatalf("a session without its token: %v", err)
+	}
+	var seen int
+	seen, err = a.db.CreateToken(ctx, portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}, portal.Actor{}, registry.TokenSession)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.CreateTrainingSession(ctx, portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}, portal.Actor{},
+		seen, registry.SessionInput{Title: "x", OrganizerKind: "镇街", Organizer: "x", Start: start, End: start.Add(time.Hour),
+			Hours: 1, Mode: "示范培训", Topics: []string{"能力建设"}, RoomID: foreign}); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("the store took another town's room: %v", err)
+	}
+
+	values.Set("room", strconv.FormatInt(own, 10))
+	res = c.post("/town/training/sessions", values)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("own room: %d", res.StatusCode)
+	}
+	page := c.get(res.Header.Get("Location")).doc(t)
+	href, _ := page.Find("#session-room").Attr("href")
+	if want := "/town/platforms/" + strconv.FormatInt(ownPlatform, 10) + "/rooms/" + strconv.FormatInt(own, 10); href != want {
+		t.Fatalf("the room link %q, want %q", href, want)
+	}
+	if c.get(href).StatusCode != http.StatusOK {
+		t.Fatal("the room's page does not open")
+	}
+	if n := a.count(`SELECT count(*) FROM training_sessions WHERE room_id = $1 AND venue_kind = '平台场地' AND venue <> ''`, own); n < 1 {
+		t.Fatal("the session does not name its room")
+	}
+	// the demo: each demo town's 示范培训 is held in a room of its own platforms
+	if n := a.count(`SELECT count(DISTINCT s.town_code) FROM training_sessions s JOIN rooms r ON r.id = s.room_id
+		JOIN platforms p ON p.id = r.platform_id WHERE starts_with(p.division_code, s.town_code)`); n < 2 {
+		t.Fatalf("%d demo towns hold a session in a platform room", n)
 	}
 }
