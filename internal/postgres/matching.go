@@ -8,6 +8,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -238,11 +239,26 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 			}
 			contract = &in.ContractID
 		}
+		var application *int64
+		if in.Outcome == registry.OutcomeVenture {
+			// an application the caller sees, made by the project's own group
+			var same bool
+			err := tx.QueryRow(ctx, `SELECT a.org_id = (SELECT org_id FROM service_projects WHERE id = @project)
+				`+applicationChoiceFrom+` AND a.id = @id`,
+				scopeArgs(scope, pgx.NamedArgs{"id": in.ApplicationID, "project": in.ProjectID, "reviewing": false})).Scan(&same)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows) || (err == nil && !same):
+				return registry.ErrApplicationOfAnotherGroup
+			case err != nil:
+				return err
+			}
+			application = &in.ApplicationID
+		}
 		err := tx.QueryRow(ctx, `
-			INSERT INTO matches (event_id, need_id, project_id, outcome, contract_id, reference, reason, created_by)
-			VALUES (@event, @need, @project, @outcome, @contract, @reference, @reason, @by) RETURNING id`,
+			INSERT INTO matches (event_id, need_id, project_id, outcome, contract_id, application_id, reason, created_by)
+			VALUES (@event, @need, @project, @outcome, @contract, @application, @reason, @by) RETURNING id`,
 			pgx.NamedArgs{"event": in.EventID, "need": in.NeedID, "project": in.ProjectID,
-				"outcome": string(in.Outcome), "contract": contract, "reference": in.Reference, "reason": in.Reason,
+				"outcome": string(in.Outcome), "contract": contract, "application": application, "reason": in.Reason,
 				"by": noticeActorID(actor)}).Scan(&id)
 		if err != nil {
 			return matchErr(err)
@@ -252,7 +268,7 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 			Detail: "需求 " + strconv.FormatInt(in.NeedID, 10) + " ↔ 项目 " + strconv.FormatInt(in.ProjectID, 10) + "：" + in.Outcome.Label()})
 	})
 	if errors.Is(err, registry.ErrMatchAcrossTowns) || errors.Is(err, registry.ErrMatchTaken) ||
-		errors.Is(err, registry.ErrContractOfAnotherGroup) {
+		errors.Is(err, registry.ErrContractOfAnotherGroup) || errors.Is(err, registry.ErrApplicationOfAnotherGroup) {
 		return 0, err
 	}
 	return id, translate(err)
@@ -267,6 +283,8 @@ func matchErr(err error) error {
 			return registry.ErrMatchAcrossTowns
 		case pe.ConstraintName == "matches_contract_of_project":
 			return registry.ErrContractOfAnotherGroup
+		case pe.ConstraintName == "matches_application_of_project":
+			return registry.ErrApplicationOfAnotherGroup
 		case pe.Code == "23505":
 			return registry.ErrMatchTaken
 		}
@@ -376,8 +394,12 @@ func (db *DB) matchList(ctx context.Context, scope portal.Scope, where string, a
 	args["limit"] = boardLimit
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT m.id, m.event_id, e.title, n.id, n.title, p.id, p.title, o.name, t.name, m.outcome,
-			coalesce(m.contract_id, 0), coalesce(k.project, ''), m.reference, m.reason, m.created_at
+			coalesce(m.contract_id, 0), coalesce(k.project, ''), coalesce(m.application_id, 0), coalesce(va.round_id, 0),
+			coalesce(va.project || '（' || vr.title || '）', ''),
+			coalesce(starts_with(vr.division_code, @scope_div) OR starts_with(@scope_div, vr.division_code), false),
+			m.reference, m.reason, m.created_at
 		FROM matches m JOIN matching_events e ON e.id = m.event_id LEFT JOIN contracts k ON k.id = m.contract_id
+		LEFT JOIN venture_applications va ON va.id = m.application_id LEFT JOIN venture_rounds vr ON vr.id = va.round_id
 		JOIN community_needs n ON n.id = m.need_id JOIN service_projects p ON p.id = m.project_id
 		JOIN organizations o ON o.id = p.org_id JOIN divisions t ON t.code = n.town_code
 		JOIN divisions c ON c.code = n.community_code
@@ -387,7 +409,8 @@ func (db *DB) matchList(ctx context.Context, scope portal.Scope, where string, a
 		var m registry.Match
 		var outcome string
 		err := row.Scan(&m.ID, &m.EventID, &m.EventTitle, &m.NeedID, &m.NeedTitle, &m.ProjectID, &m.ProjectTitle,
-			&m.OrgName, &m.TownName, &outcome, &m.ContractID, &m.Contract, &m.Reference, &m.Reason, &m.CreatedAt)
+			&m.OrgName, &m.TownName, &outcome, &m.ContractID, &m.Contract, &m.ApplicationID, &m.RoundID, &m.Application,
+			&m.ApplicationSeen, &m.Reference, &m.Reason, &m.CreatedAt)
 		m.Outcome = registry.Outcome(outcome)
 		return m, err
 	})
@@ -419,4 +442,23 @@ func (db *DB) DesignateBrand(ctx context.Context, scope portal.Scope, actor port
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "project.brand", ObjectType: "service_project",
 			ObjectID: strconv.FormatInt(projectID, 10), Result: portal.ResultOK, Detail: "认定为品牌项目"})
 	}))
+}
+
+// applicationChoiceFrom is the 公益创投 applications the caller reads as the keeper of their round or of the
+// applying group (funding_venture.go's ventureReads, not as a reviewer), with @reviewing false.
+var applicationChoiceFrom = `FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id
+	JOIN organizations o ON o.id = a.org_id
+	WHERE ` + roundSees + ` AND ` + fmt.Sprintf(ventureReads, scopeOn("o"))
+
+// MatchApplications is the 公益创投 applications a match recorded by the caller may name, the latest first.
+func (db *DB) MatchApplications(ctx context.Context, scope portal.Scope) ([]registry.ApplicationChoice, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT a.id, a.org_id, a.project || '（' || o.name || '，' || m.title || '）'
+		`+applicationChoiceFrom+` ORDER BY a.id DESC LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"reviewing": false, "limit": boardLimit}))
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.ApplicationChoice, error) {
+		var c registry.ApplicationChoice
+		err := row.Scan(&c.ID, &c.OrgID, &c.Label)
+		return c, err
+	})
+	return out, translate(err)
 }
