@@ -96,20 +96,12 @@ func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.A
 		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenFair, seen); err != nil {
 			return err
 		}
-		var room *int64
-		if in.RoomID != 0 {
-			// a room of a platform the caller sees; its name stands for the venue when none is typed
-			var place string
-			if err := tx.QueryRow(ctx, `SELECT p.name || ' ' || r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
-				WHERE r.id = @room AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"room": in.RoomID})).Scan(&place); err != nil {
-				return err
-			}
-			if in.Venue == "" {
-				in.Venue = place
-			}
-			room = &in.RoomID
+		room, venue, err := roomVenue(ctx, tx, scope, in.RoomID, in.Venue)
+		if err != nil {
+			return err
 		}
-		err := tx.QueryRow(ctx, `
+		in.Venue = venue
+		err = tx.QueryRow(ctx, `
 			INSERT INTO matching_events (district_code, town_code, title, held_on, venue, room_id, created_by)
 			VALUES (left(@div, 6), @town, @title, @held_on, @venue, @room, @by) RETURNING id`,
 			pgx.NamedArgs{"div": scope.Division, "town": town, "title": in.Title, "held_on": in.HeldOn,
@@ -461,4 +453,21 @@ func (db *DB) MatchApplications(ctx context.Context, scope portal.Scope) ([]regi
 		return c, err
 	})
 	return out, translate(err)
+}
+
+// roomVenue is a fair's or a session's room (nil for none) and venue: a room of a platform the caller sees (else
+// ErrNoRows, so ErrNotFound), whose name stands for the venue when none is typed.
+func roomVenue(ctx context.Context, tx pgx.Tx, scope portal.Scope, roomID int64, venue string) (*int64, string, error) {
+	if roomID == 0 {
+		return nil, venue, nil
+	}
+	var place string
+	if err := tx.QueryRow(ctx, `SELECT p.name || ' ' || r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
+		WHERE r.id = @room AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"room": roomID})).Scan(&place); err != nil {
+		return nil, "", err
+	}
+	if venue == "" {
+		venue = place
+	}
+	return &roomID, venue, nil
 }

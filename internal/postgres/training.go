@@ -146,22 +146,17 @@ func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, act
 		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenSession, seen); err != nil {
 			return err
 		}
-		var room *int64
-		venueKind := "其他"
-		if in.RoomID != 0 {
-			// a room of a platform the caller may use (another town's is ErrNotFound); its name stands for the
-			// venue when none is typed
-			var place string
-			if err := tx.QueryRow(ctx, `SELECT p.name || ' ' || r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
-				WHERE r.id = @room AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"room": in.RoomID})).Scan(&place); err != nil {
-				return err
-			}
-			if in.Venue == "" {
-				in.Venue = place
-			}
-			room, venueKind = &in.RoomID, "平台场地"
+		// a room of a platform the caller may use (another town's is ErrNotFound)
+		room, venue, err := roomVenue(ctx, tx, scope, in.RoomID, in.Venue)
+		if err != nil {
+			return err
 		}
-		err := tx.QueryRow(ctx, `
+		in.Venue = venue
+		venueKind := "其他"
+		if room != nil {
+			venueKind = "平台场地"
+		}
+		err = tx.QueryRow(ctx, `
 			INSERT INTO training_sessions (district_code, town_code, title, organizer_kind, organizer, starts_at,
 				ends_at, hours, mode, topics, venue_kind, venue, room_id, materials, created_by)
 			VALUES (left(@div, 6), @town, @title, @organizer_kind, @organizer, @starts, @ends, @hours, @mode,
