@@ -113,6 +113,11 @@ func NewMatchRow(paths Paths, m registry.Match, contracts bool) MatchRow {
 		if contracts {
 			r.DetailHref = paths.Contract(m.ContractID)
 		}
+	case m.ApplicationID != 0:
+		r.Detail = "申报：" + m.Application
+		if m.ApplicationSeen {
+			r.DetailHref = paths.RoundPage(m.RoundID)
+		}
 	}
 	return r
 }
@@ -163,6 +168,9 @@ type FairView struct {
 	// the contracts a 政府购买服务 match may name, and where a new one is signed (empty: not here)
 	Contracts   []Option
 	NewContract string
+	// the 公益创投 applications a match may name, and where groups apply (empty: not here)
+	Applications []Option
+	Rounds       string
 }
 
 // LinkedMatches is the 供需对接 matches that led to a contract, for the contract's page.

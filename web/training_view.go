@@ -143,6 +143,8 @@ type TrainingSessionFormView struct {
 	Modes          []Option
 	Topics         []Check
 	PlanNote       string
+	Seen           string   // the form's token: the sessions its clerk had recorded
+	Rooms          []Option // the support platform rooms the organizer may use
 }
 
 // TrainingSessionView is one session with its attendance, the forms to add to it and what an import refused.
@@ -157,6 +159,8 @@ type TrainingSessionView struct {
 	Organizer  string
 	Topics     string
 	Venue      string
+	RoomName   string // the support platform's room, linked to its page when the reader may open it
+	RoomHref   string
 	Materials  string
 	Attendees  []TraineeRow
 	CanManage  bool
@@ -169,6 +173,10 @@ type TrainingSessionView struct {
 	Template   string
 	ImportFile Field
 	BadRows    []SheetProblem
+	// AttendanceSeen is the attendance forms' token (the session's attendance writes); MaterialSeen the upload
+	// form's (the materials listed)
+	AttendanceSeen string
+	MaterialSeen   string
 	// 培训资料 and, for the town keeping the session, the upload form
 	Files          []MaterialRow
 	MaterialAction string

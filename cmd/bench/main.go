@@ -278,6 +278,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	pages = append(pages, contentPages...)
+	// Issue 16: training reach (and its unreached groups), the people trained listed once each, the 供需对接 board.
+	pages = append(pages, []page{
+		{"区级培训覆盖", "/district/training/reach", "bench-district", 8},
+		{"镇街培训覆盖", "/town/training/reach", "bench-town", 8},
+		{"区级参训人员", "/district/training/trainees", "bench-district", 8},
+		{"镇街参训人员", "/town/training/trainees", "bench-town", 8},
+		{"区级供需对接", "/district/matching", "bench-district", 8},
+		{"镇街供需对接", "/town/matching", "bench-town", 8},
+	}...)
 	if pages, err = choosePages(pages, *only); err != nil {
 		return err
 	}

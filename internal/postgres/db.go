@@ -115,6 +115,15 @@ func (db *DB) Ping(ctx context.Context) error { return db.pool(planFresh).Ping(c
 // Migrate applies every pending migration. golang-migrate takes an advisory lock, so several portal processes
 // starting at once apply each migration exactly once.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.migrate(func(m *migrate.Migrate) error { return m.Up() })
+}
+
+// MigrateTo moves the schema up or down to version, for tests of a migration against the data before it.
+func (db *DB) MigrateTo(ctx context.Context, version uint) error {
+	return db.migrate(func(m *migrate.Migrate) error { return m.Migrate(version) })
+}
+
+func (db *DB) migrate(move func(*migrate.Migrate) error) error {
 	src, err := iofs.New(migrations.FS, ".")
 	if err != nil {
 		return err
@@ -131,7 +140,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	// Close hands the driver's dedicated connection back to the pool; without it the pool never closes.
 	defer m.Close()
-	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+	if err := move(m); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil

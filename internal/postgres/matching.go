@@ -8,6 +8,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -22,14 +23,14 @@ import (
 const boardLimit = 500
 
 // CreateNeed posts a need for a community inside scope; a community outside it is ErrNotFound. seen is the
-// form's token (MatchingToken); another count is ErrConflict and writes nothing, as for every create here.
+// form's token (CreateToken); another count is ErrConflict and writes nothing, as for every create here.
 func (db *DB) CreateNeed(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.NeedInput) (int64, error) {
 	if !portal.Can(scope.Tier, portal.PostNeeds) {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenNeed, seen); err != nil {
+		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenNeed, seen); err != nil {
 			return err
 		}
 		err := tx.QueryRow(ctx, `
@@ -59,7 +60,7 @@ func (db *DB) CreateProject(ctx context.Context, scope portal.Scope, actor porta
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenProject, seen); err != nil {
+		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenProject, seen); err != nil {
 			return err
 		}
 		err := tx.QueryRow(ctx, `
@@ -92,23 +93,15 @@ func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.A
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenFair, seen); err != nil {
+		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenFair, seen); err != nil {
 			return err
 		}
-		var room *int64
-		if in.RoomID != 0 {
-			// a room of a platform the caller sees; its name stands for the venue when none is typed
-			var place string
-			if err := tx.QueryRow(ctx, `SELECT p.name || ' ' || r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
-				WHERE r.id = @room AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"room": in.RoomID})).Scan(&place); err != nil {
-				return err
-			}
-			if in.Venue == "" {
-				in.Venue = place
-			}
-			room = &in.RoomID
+		room, venue, err := roomVenue(ctx, tx, scope, in.RoomID, in.Venue)
+		if err != nil {
+			return err
 		}
-		err := tx.QueryRow(ctx, `
+		in.Venue = venue
+		err = tx.QueryRow(ctx, `
 			INSERT INTO matching_events (district_code, town_code, title, held_on, venue, room_id, created_by)
 			VALUES (left(@div, 6), @town, @title, @held_on, @venue, @room, @by) RETURNING id`,
 			pgx.NamedArgs{"div": scope.Division, "town": town, "title": in.Title, "held_on": in.HeldOn,
@@ -156,8 +149,9 @@ func scanEvent(row pgx.CollectableRow) (registry.Fair, error) {
 	return e, err
 }
 
-// FairRooms is the rooms of the support platforms inside scope a fair may be held in, by platform and name.
-func (db *DB) FairRooms(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error) {
+// RoomChoices is the rooms of the support platforms inside scope a fair or a training session may be held in,
+// by platform and name.
+func (db *DB) RoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT r.id, p.id, p.name || ' · ' || r.name || '（容纳 ' || r.capacity || ' 人）'
 		FROM rooms r JOIN platforms p ON p.id = r.platform_id
@@ -237,11 +231,26 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 			}
 			contract = &in.ContractID
 		}
+		var application *int64
+		if in.Outcome == registry.OutcomeVenture {
+			// an application the caller sees, made by the project's own group
+			var same bool
+			err := tx.QueryRow(ctx, `SELECT a.org_id = (SELECT org_id FROM service_projects WHERE id = @project)
+				`+applicationChoiceFrom+` AND a.id = @id`,
+				scopeArgs(scope, pgx.NamedArgs{"id": in.ApplicationID, "project": in.ProjectID, "reviewing": false})).Scan(&same)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows) || (err == nil && !same):
+				return registry.ErrApplicationOfAnotherGroup
+			case err != nil:
+				return err
+			}
+			application = &in.ApplicationID
+		}
 		err := tx.QueryRow(ctx, `
-			INSERT INTO matches (event_id, need_id, project_id, outcome, contract_id, reference, reason, created_by)
-			VALUES (@event, @need, @project, @outcome, @contract, @reference, @reason, @by) RETURNING id`,
+			INSERT INTO matches (event_id, need_id, project_id, outcome, contract_id, application_id, reason, created_by)
+			VALUES (@event, @need, @project, @outcome, @contract, @application, @reason, @by) RETURNING id`,
 			pgx.NamedArgs{"event": in.EventID, "need": in.NeedID, "project": in.ProjectID,
-				"outcome": string(in.Outcome), "contract": contract, "reference": in.Reference, "reason": in.Reason,
+				"outcome": string(in.Outcome), "contract": contract, "application": application, "reason": in.Reason,
 				"by": noticeActorID(actor)}).Scan(&id)
 		if err != nil {
 			return matchErr(err)
@@ -251,7 +260,7 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 			Detail: "需求 " + strconv.FormatInt(in.NeedID, 10) + " ↔ 项目 " + strconv.FormatInt(in.ProjectID, 10) + "：" + in.Outcome.Label()})
 	})
 	if errors.Is(err, registry.ErrMatchAcrossTowns) || errors.Is(err, registry.ErrMatchTaken) ||
-		errors.Is(err, registry.ErrContractOfAnotherGroup) {
+		errors.Is(err, registry.ErrContractOfAnotherGroup) || errors.Is(err, registry.ErrApplicationOfAnotherGroup) {
 		return 0, err
 	}
 	return id, translate(err)
@@ -266,6 +275,8 @@ func matchErr(err error) error {
 			return registry.ErrMatchAcrossTowns
 		case pe.ConstraintName == "matches_contract_of_project":
 			return registry.ErrContractOfAnotherGroup
+		case pe.ConstraintName == "matches_application_of_project":
+			return registry.ErrApplicationOfAnotherGroup
 		case pe.Code == "23505":
 			return registry.ErrMatchTaken
 		}
@@ -375,8 +386,12 @@ func (db *DB) matchList(ctx context.Context, scope portal.Scope, where string, a
 	args["limit"] = boardLimit
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT m.id, m.event_id, e.title, n.id, n.title, p.id, p.title, o.name, t.name, m.outcome,
-			coalesce(m.contract_id, 0), coalesce(k.project, ''), m.reference, m.reason, m.created_at
+			coalesce(m.contract_id, 0), coalesce(k.project, ''), coalesce(m.application_id, 0), coalesce(va.round_id, 0),
+			coalesce(va.project || '（' || vr.title || '）', ''),
+			coalesce(starts_with(vr.division_code, @scope_div) OR starts_with(@scope_div, vr.division_code), false),
+			m.reference, m.reason, m.created_at
 		FROM matches m JOIN matching_events e ON e.id = m.event_id LEFT JOIN contracts k ON k.id = m.contract_id
+		LEFT JOIN venture_applications va ON va.id = m.application_id LEFT JOIN venture_rounds vr ON vr.id = va.round_id
 		JOIN community_needs n ON n.id = m.need_id JOIN service_projects p ON p.id = m.project_id
 		JOIN organizations o ON o.id = p.org_id JOIN divisions t ON t.code = n.town_code
 		JOIN divisions c ON c.code = n.community_code
@@ -386,7 +401,8 @@ func (db *DB) matchList(ctx context.Context, scope portal.Scope, where string, a
 		var m registry.Match
 		var outcome string
 		err := row.Scan(&m.ID, &m.EventID, &m.EventTitle, &m.NeedID, &m.NeedTitle, &m.ProjectID, &m.ProjectTitle,
-			&m.OrgName, &m.TownName, &outcome, &m.ContractID, &m.Contract, &m.Reference, &m.Reason, &m.CreatedAt)
+			&m.OrgName, &m.TownName, &outcome, &m.ContractID, &m.Contract, &m.ApplicationID, &m.RoundID, &m.Application,
+			&m.ApplicationSeen, &m.Reference, &m.Reason, &m.CreatedAt)
 		m.Outcome = registry.Outcome(outcome)
 		return m, err
 	})
@@ -400,7 +416,7 @@ func (db *DB) DesignateBrand(ctx context.Context, scope portal.Scope, actor port
 		return portal.ErrNotAllow
 	}
 	return translate(db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkMatchingToken(ctx, tx, scope, actor, registry.TokenBrand, seen); err != nil {
+		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenBrand, seen); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `
@@ -418,4 +434,40 @@ func (db *DB) DesignateBrand(ctx context.Context, scope portal.Scope, actor port
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "project.brand", ObjectType: "service_project",
 			ObjectID: strconv.FormatInt(projectID, 10), Result: portal.ResultOK, Detail: "认定为品牌项目"})
 	}))
+}
+
+// applicationChoiceFrom is the 公益创投 applications the caller reads as the keeper of their round or of the
+// applying group (funding_venture.go's ventureReads, not as a reviewer), with @reviewing false.
+var applicationChoiceFrom = `FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id
+	JOIN organizations o ON o.id = a.org_id
+	WHERE ` + roundSees + ` AND ` + fmt.Sprintf(ventureReads, scopeOn("o"))
+
+// MatchApplications is the 公益创投 applications a match recorded by the caller may name, the latest first.
+func (db *DB) MatchApplications(ctx context.Context, scope portal.Scope) ([]registry.ApplicationChoice, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT a.id, a.org_id, a.project || '（' || o.name || '，' || m.title || '）'
+		`+applicationChoiceFrom+` ORDER BY a.id DESC LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"reviewing": false, "limit": boardLimit}))
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.ApplicationChoice, error) {
+		var c registry.ApplicationChoice
+		err := row.Scan(&c.ID, &c.OrgID, &c.Label)
+		return c, err
+	})
+	return out, translate(err)
+}
+
+// roomVenue is a fair's or a session's room (nil for none) and venue: a room of a platform the caller sees (else
+// ErrNoRows, so ErrNotFound), whose name stands for the venue when none is typed.
+func roomVenue(ctx context.Context, tx pgx.Tx, scope portal.Scope, roomID int64, venue string) (*int64, string, error) {
+	if roomID == 0 {
+		return nil, venue, nil
+	}
+	var place string
+	if err := tx.QueryRow(ctx, `SELECT p.name || ' ' || r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
+		WHERE r.id = @room AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"room": roomID})).Scan(&place); err != nil {
+		return nil, "", err
+	}
+	if venue == "" {
+		venue = place
+	}
+	return &roomID, venue, nil
 }

@@ -165,11 +165,11 @@ func TestMatchNamesItsGroupsContractAndFairItsRoom(t *testing.T) {
 	own, otherGroup := demoContract(t, db, noticeTown, orgA), demoContract(t, db, noticeTown, orgB)
 	otherTown := demoContract(t, db, noticeTown2, orgOther)
 
-	rooms, err := db.FairRooms(ctx, noticeTown)
+	rooms, err := db.RoomChoices(ctx, noticeTown)
 	if err != nil || len(rooms) == 0 {
 		t.Fatalf("town rooms: %d, %v", len(rooms), err)
 	}
-	otherRooms, _ := db.FairRooms(ctx, noticeTown2)
+	otherRooms, _ := db.RoomChoices(ctx, noticeTown2)
 	if len(otherRooms) > 0 {
 		if _, err := db.CreateFair(ctx, noticeTown, trainingClerk, seenFor(t, db, noticeTown, trainingClerk, registry.TokenFair), registry.FairInput{Title: "x", HeldOn: time.Now(),
 			RoomID: otherRooms[0].ID}); !errors.Is(err, portal.ErrNotFound) {
@@ -230,7 +230,7 @@ func TestMatchNamesItsGroupsContractAndFairItsRoom(t *testing.T) {
 // seenFor is the token a matching create form of kind carries for actor.
 func seenFor(t *testing.T, db *postgres.DB, scope portal.Scope, actor portal.Actor, kind string) int {
 	t.Helper()
-	n, err := db.MatchingToken(context.Background(), scope, actor, kind)
+	n, err := db.CreateToken(context.Background(), scope, actor, kind)
 	if err != nil {
 		t.Fatal(err)
 	}

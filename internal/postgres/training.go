@@ -131,8 +131,9 @@ func (db *DB) TrainingPlans(ctx context.Context, scope portal.Scope, year int) (
 }
 
 // CreateTrainingSession records a session the town held, or (the district's scope) one the district held for
-// trainees of every town; it returns its id.
-func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.SessionInput) (int64, error) {
+// trainees of every town; it returns its id. seen is the form's token (CreateToken of registry.TokenSession):
+// another count is ErrConflict and writes nothing.
+func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.SessionInput) (int64, error) {
 	if !portal.Can(scope.Tier, portal.ManageTraining) || scope.Tier == portal.TierCommunity {
 		return 0, portal.ErrNotAllow
 	}
@@ -142,16 +143,29 @@ func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, act
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `
+		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenSession, seen); err != nil {
+			return err
+		}
+		// a room of a platform the caller may use (another town's is ErrNotFound)
+		room, venue, err := roomVenue(ctx, tx, scope, in.RoomID, in.Venue)
+		if err != nil {
+			return err
+		}
+		in.Venue = venue
+		venueKind := "其他"
+		if room != nil {
+			venueKind = "平台场地"
+		}
+		err = tx.QueryRow(ctx, `
 			INSERT INTO training_sessions (district_code, town_code, title, organizer_kind, organizer, starts_at,
-				ends_at, hours, mode, topics, venue, materials, created_by)
+				ends_at, hours, mode, topics, venue_kind, venue, room_id, materials, created_by)
 			VALUES (left(@div, 6), @town, @title, @organizer_kind, @organizer, @starts, @ends, @hours, @mode,
-				@topics, @venue, @materials, @by)
+				@topics, @venue_kind, @venue, @room, @materials, @by)
 			RETURNING id`,
 			pgx.NamedArgs{"div": scope.Division, "town": town, "title": in.Title, "organizer_kind": in.OrganizerKind,
 				"organizer": in.Organizer, "starts": in.Start, "ends": in.End, "hours": in.Hours, "mode": in.Mode,
-				"topics": nonNil(in.Topics), "venue": in.Venue, "materials": in.Materials,
-				"by": noticeActorID(actor)}).Scan(&id)
+				"topics": nonNil(in.Topics), "venue_kind": venueKind, "venue": in.Venue, "room": room,
+				"materials": in.Materials, "by": noticeActorID(actor)}).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -161,14 +175,21 @@ func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, act
 	return id, translate(err)
 }
 
-const sessionColumns = `s.id, coalesce(s.town_code, ''), coalesce(t.name, '区级'), s.title, s.organizer_kind, s.organizer, s.starts_at, s.ends_at,
+var sessionColumns = `s.id, coalesce(s.town_code, ''), coalesce(t.name, '区级'), s.title, s.organizer_kind, s.organizer, s.starts_at, s.ends_at,
 	s.hours::float8, s.mode, s.topics, s.venue, s.materials,
-	(SELECT count(*) FROM training_attendance a WHERE a.session_id = s.id)::int`
+	(SELECT count(*) FROM training_attendance a WHERE a.session_id = s.id)::int, s.attendance_version,
+	coalesce(s.room_id, 0), coalesce(r.platform_id, 0), coalesce(p.name || ' ' || r.name, ''),
+	coalesce(` + platformSees + `, false)`
+
+// sessionFrom is the sessions with their town and room (p, the room's platform).
+const sessionFrom = `FROM training_sessions s LEFT JOIN divisions t ON t.code = s.town_code
+	LEFT JOIN rooms r ON r.id = s.room_id LEFT JOIN platforms p ON p.id = r.platform_id`
 
 func scanSession(row pgx.CollectableRow) (registry.TrainingSession, error) {
 	var s registry.TrainingSession
 	err := row.Scan(&s.ID, &s.TownCode, &s.TownName, &s.Title, &s.OrganizerKind, &s.Organizer, &s.Start, &s.End,
-		&s.Hours, &s.Mode, &s.Topics, &s.Venue, &s.Materials, &s.Attendees)
+		&s.Hours, &s.Mode, &s.Topics, &s.Venue, &s.Materials, &s.Attendees, &s.AttendanceVersion, &s.RoomID,
+		&s.PlatformID, &s.RoomName, &s.RoomSeen)
 	return s, err
 }
 
@@ -178,8 +199,7 @@ const trainingListLimit = 500
 // TrainingSessions is the sessions inside scope held in year, the latest first.
 func (db *DB) TrainingSessions(ctx context.Context, scope portal.Scope, year int) ([]registry.TrainingSession, error) {
 	from, to := trainingYear(year)
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+`
-		FROM training_sessions s LEFT JOIN divisions t ON t.code = s.town_code
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+` `+sessionFrom+`
 		WHERE s.starts_at >= @from AND s.starts_at < @to AND `+sessionSees("s")+`
 		ORDER BY s.starts_at DESC, s.id DESC LIMIT @limit`,
 		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "limit": trainingListLimit}))
@@ -189,8 +209,7 @@ func (db *DB) TrainingSessions(ctx context.Context, scope portal.Scope, year int
 
 // TrainingSession is one session inside scope; any other id is ErrNotFound.
 func (db *DB) TrainingSession(ctx context.Context, scope portal.Scope, id int64) (registry.TrainingSession, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+`
-		FROM training_sessions s LEFT JOIN divisions t ON t.code = s.town_code
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+` `+sessionFrom+`
 		WHERE s.id = @id AND `+sessionSees("s"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
 	s, err := pgx.CollectExactlyOneRow(rows, scanSession)
 	return s, translate(err)
@@ -244,8 +263,9 @@ func (db *DB) TrainingOrgs(ctx context.Context, scope portal.Scope, names []stri
 // recorded them — is that record (their role, group and qualification brought up to date; blanks keep what was
 // known); anyone else is a new record, of the session's town, or at a district session of their group's town
 // (none without a group). A group must be a live group inside scope (else ErrNotFound). Attending the same
-// session twice counts once. It returns how many were added.
-func (db *DB) RecordAttendance(ctx context.Context, scope portal.Scope, actor portal.Actor, sessionID int64, people []registry.AttendeeInput, source string) (int, error) {
+// session twice counts once. seen is the session's attendance version the form was shown with: another is
+// ErrConflict and writes nothing (a sheet posted twice). It returns how many were added.
+func (db *DB) RecordAttendance(ctx context.Context, scope portal.Scope, actor portal.Actor, sessionID int64, seen int, people []registry.AttendeeInput, source string) (int, error) {
 	if !portal.Can(scope.Tier, portal.ManageTraining) || scope.Tier == portal.TierCommunity {
 		return 0, portal.ErrNotAllow
 	}
@@ -254,9 +274,17 @@ func (db *DB) RecordAttendance(ctx context.Context, scope portal.Scope, actor po
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var district string
 		var sessionTown *string
-		if err := tx.QueryRow(ctx, `SELECT s.district_code, s.town_code FROM training_sessions s
-			WHERE s.id = @id AND `+sessionKeeps("s")+` FOR SHARE`,
-			scopeArgs(scope, pgx.NamedArgs{"id": sessionID})).Scan(&district, &sessionTown); err != nil {
+		var version int
+		if err := tx.QueryRow(ctx, `SELECT s.district_code, s.town_code, s.attendance_version FROM training_sessions s
+			WHERE s.id = @id AND `+sessionKeeps("s")+` FOR NO KEY UPDATE`,
+			scopeArgs(scope, pgx.NamedArgs{"id": sessionID})).Scan(&district, &sessionTown, &version); err != nil {
+			return err
+		}
+		if version != seen {
+			return portal.ErrConflict
+		}
+		if _, err := tx.Exec(ctx, `UPDATE training_sessions SET attendance_version = attendance_version + 1
+			WHERE id = $1`, sessionID); err != nil {
 			return err
 		}
 		for _, in := range people {

@@ -14,13 +14,27 @@ import (
 )
 
 // AddSessionMaterial records a stored file as a material of a session the caller holds; any
-// other session is ErrNotFound.
-func (db *DB) AddSessionMaterial(ctx context.Context, scope portal.Scope, actor portal.Actor, m registry.SessionMaterial, sha256 string) (int64, error) {
+// other session is ErrNotFound. seen is how many materials the session's page listed: another count is
+// ErrConflict and writes nothing (a file posted twice, or a stale page).
+func (db *DB) AddSessionMaterial(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, m registry.SessionMaterial, sha256 string) (int64, error) {
 	if !portal.Can(scope.Tier, portal.ManageTraining) {
 		return 0, portal.ErrNotAllow
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var held bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM training_sessions s WHERE s.id = @session AND `+
+			sessionKeeps("s")+`)`, scopeArgs(scope, pgx.NamedArgs{"session": m.SessionID})).Scan(&held); err != nil {
+			return err
+		}
+		if !held {
+			return portal.ErrNotFound
+		}
+		if err := countToken(ctx, tx, "training material "+strconv.FormatInt(m.SessionID, 10),
+			`SELECT count(*) FROM training_materials WHERE session_id = @session`,
+			pgx.NamedArgs{"session": m.SessionID}, seen); err != nil {
+			return err
+		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO training_materials (session_id, title, filename, content_type, size_bytes, storage_key, sha256, created_by)
 			SELECT s.id, @title, @filename, @type, @size, @key, @sha, @by FROM training_sessions s

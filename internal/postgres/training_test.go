@@ -19,12 +19,10 @@ import (
 var trainingClerk = portal.Actor{Username: "demo-town", Tier: portal.TierTown, Division: seed.TownShuanglonghu, IP: "127.0.0.1"}
 
 // trainingSession records a session of the town in the current year's first days, 3 hours long.
-func trainingSession(t *testing.T, db interface {
-	CreateTrainingSession(context.Context, portal.Scope, portal.Actor, registry.SessionInput) (int64, error)
-}, scope portal.Scope, day int) int64 {
+func trainingSession(t *testing.T, db *postgres.DB, scope portal.Scope, day int) int64 {
 	t.Helper()
 	start := time.Date(time.Now().In(portal.Beijing).Year(), 1, day, 9, 0, 0, 0, portal.Beijing)
-	id, err := db.CreateTrainingSession(context.Background(), scope, trainingClerk, registry.SessionInput{
+	id, err := db.CreateTrainingSession(context.Background(), scope, trainingClerk, seenFor(t, db, scope, trainingClerk, registry.TokenSession), registry.SessionInput{
 		Title: "骨干培训", OrganizerKind: "镇街", Organizer: "双龙湖街道", Start: start, End: start.Add(3 * time.Hour),
 		Hours: 2.5, Mode: "示范培训", Topics: []string{"能力建设"}})
 	if err != nil {
@@ -47,7 +45,7 @@ func TestTrainingOnePersonAcrossSessionsIsOneTrainee(t *testing.T) {
 	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM trainees`).Scan(&before)
 	for day := 10; day < 13; day++ {
 		s := trainingSession(t, db, noticeTown, day)
-		if n, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s, []registry.AttendeeInput{person}, "录入"); err != nil || n != 1 {
+		if n, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s, attendSeen(t, db, s), []registry.AttendeeInput{person}, "录入"); err != nil || n != 1 {
 			t.Fatalf("attendance: %d, %v", n, err)
 		}
 	}
@@ -89,14 +87,14 @@ func TestTrainingOnePersonAcrossSessionsIsOneTrainee(t *testing.T) {
 		t.Fatalf("other town reveals: %v", err)
 	}
 	s := trainingSession(t, db, noticeTown, 20)
-	if _, err := db.RecordAttendance(ctx, noticeTown2, trainingClerk, s, []registry.AttendeeInput{person}, "录入"); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.RecordAttendance(ctx, noticeTown2, trainingClerk, s, attendSeen(t, db, s), []registry.AttendeeInput{person}, "录入"); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("other town records attendance: %v", err)
 	}
 	// A group of another town is refused, and nothing of the batch is written.
 	var otherOrg int64
 	_ = db.Pool.QueryRow(ctx, `SELECT id FROM organizations WHERE town_code = $1 LIMIT 1`, seed.TownTongjing).Scan(&otherOrg)
 	stranger := registry.AttendeeInput{Name: "王五", Role: "社区志愿者", OrgID: otherOrg}
-	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s, []registry.AttendeeInput{{Name: "赵六", Role: "社区志愿者"}, stranger}, "录入"); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s, attendSeen(t, db, s), []registry.AttendeeInput{{Name: "赵六", Role: "社区志愿者"}, stranger}, "录入"); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("group of another town: %v", err)
 	}
 	if n := noticeCount(t, db, `SELECT count(*) FROM training_attendance WHERE session_id = $1`, s); n != 0 {
@@ -127,10 +125,10 @@ func TestTrainingReachEqualsRecount(t *testing.T) {
 		{Name: "乙", Role: "社区志愿者", OrgID: orgs[1]},
 		{Name: "丙", Role: "城乡社区工作者"},
 	}
-	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s1, people, "录入"); err != nil {
+	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s1, attendSeen(t, db, s1), people, "录入"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s2, people[:1], "录入"); err != nil {
+	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, s2, attendSeen(t, db, s2), people[:1], "录入"); err != nil {
 		t.Fatal(err)
 	}
 	checkReachAgainstRecount(t, db, year, noticeTown, noticeDistrict)
@@ -291,23 +289,23 @@ func TestTrainingAcrossTownsAndDistrictSessions(t *testing.T) {
 	x := registry.AttendeeInput{Name: "王芳", IDNumber: "500112198803150017", Role: "社区社会组织负责人", OrgID: orgA}
 	sA := trainingSession(t, db, noticeTown, 5)
 	sB := trainingSession(t, db, noticeTown2, 6)
-	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, sA, []registry.AttendeeInput{x}, "录入"); err != nil {
+	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, sA, attendSeen(t, db, sA), []registry.AttendeeInput{x}, "录入"); err != nil {
 		t.Fatal(err)
 	}
 	xb := x
 	xb.OrgID = 0 // town B does not know her group
-	if _, err := db.RecordAttendance(ctx, noticeTown2, trainingClerk, sB, []registry.AttendeeInput{xb}, "录入"); err != nil {
+	if _, err := db.RecordAttendance(ctx, noticeTown2, trainingClerk, sB, attendSeen(t, db, sB), []registry.AttendeeInput{xb}, "录入"); err != nil {
 		t.Fatal(err)
 	}
 	// the district's own session: her again, someone with no group and no number, and a group of town B
 	start := time.Date(year, 1, 7, 9, 0, 0, 0, portal.Beijing)
-	sD, err := db.CreateTrainingSession(ctx, noticeDistrict, trainingClerk, registry.SessionInput{Title: "全区示范培训",
+	sD, err := db.CreateTrainingSession(ctx, noticeDistrict, trainingClerk, seenFor(t, db, noticeDistrict, trainingClerk, registry.TokenSession), registry.SessionInput{Title: "全区示范培训",
 		OrganizerKind: "区民政局", Organizer: "区民政局", Start: start, End: start.Add(3 * time.Hour), Hours: 3,
 		Mode: "示范培训", Topics: []string{"能力建设"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.RecordAttendance(ctx, noticeDistrict, trainingClerk, sD, []registry.AttendeeInput{xb,
+	if _, err := db.RecordAttendance(ctx, noticeDistrict, trainingClerk, sD, attendSeen(t, db, sD), []registry.AttendeeInput{xb,
 		{Name: "赵强", Role: "社区志愿者"}, {Name: "钱进", Role: "社区社会组织负责人", OrgID: orgB}}, "录入"); err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +342,7 @@ func TestTrainingAcrossTownsAndDistrictSessions(t *testing.T) {
 	if _, err := db.TrainingSession(ctx, noticeTown2, sA); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("town B reads town A's session: %v", err)
 	}
-	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, sD, []registry.AttendeeInput{{Name: "孙", Role: "社区志愿者"}}, "录入"); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.RecordAttendance(ctx, noticeTown, trainingClerk, sD, attendSeen(t, db, sD), []registry.AttendeeInput{{Name: "孙", Role: "社区志愿者"}}, "录入"); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("a town recorded attendance at the district's session: %v", err)
 	}
 	people, err := db.SessionAttendees(ctx, noticeTown, sD)
@@ -372,4 +370,15 @@ func TestTrainingAcrossTownsAndDistrictSessions(t *testing.T) {
 	if err != nil || own.Code != seed.CommunityDemo || own.ReachedOrgs < 1 {
 		t.Fatalf("the committee's reach: %+v %v", own, err)
 	}
+}
+
+// attendSeen is the token of a session's attendance forms: its attendance writes so far.
+func attendSeen(t *testing.T, db *postgres.DB, session int64) int {
+	t.Helper()
+	var n int
+	if err := db.Pool.QueryRow(context.Background(), `SELECT coalesce((SELECT attendance_version FROM training_sessions
+		WHERE id = $1), 0)`, session).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -56,6 +56,9 @@ var (
 	ErrMatchTaken = errors.New("already matched at this fair")
 	// ErrContractOfAnotherGroup says the contract a match names is not held by the project's group.
 	ErrContractOfAnotherGroup = errors.New("the contract is not the project's group's")
+	// ErrApplicationOfAnotherGroup says the 公益创投 application a match names is not the project's group's, or
+	// not one the caller sees.
+	ErrApplicationOfAnotherGroup = errors.New("the application is not the project's group's")
 )
 
 // NeedInput is a community need as posted.
@@ -185,13 +188,13 @@ type Fair struct {
 
 // MatchInput is one match recorded at a fair.
 type MatchInput struct {
-	EventID    int64
-	NeedID     int64
-	ProjectID  int64
-	Outcome    Outcome
-	ContractID int64  // the 政府购买服务 contract, required for OutcomeContract
-	Reference  string // 公益创投申报编号
-	Reason     string // why there was no deal
+	EventID       int64
+	NeedID        int64
+	ProjectID     int64
+	Outcome       Outcome
+	ContractID    int64  // the 政府购买服务 contract, required for OutcomeContract
+	ApplicationID int64  // the 公益创投 application, required for OutcomeVenture
+	Reason        string // why there was no deal
 }
 
 // Validate checks the outcome and that no deal says why.
@@ -205,6 +208,9 @@ func (in MatchInput) Validate() rules.Problems {
 	}
 	if in.Outcome == OutcomeContract && in.ContractID == 0 {
 		p.Add("contract", "政府购买服务请选择所签订的合同")
+	}
+	if in.Outcome == OutcomeVenture && in.ApplicationID == 0 {
+		p.Add("application", "公益创投请选择该项目申报组织的申报")
 	}
 	return p
 }
@@ -223,9 +229,21 @@ type Match struct {
 	Outcome      Outcome
 	ContractID   int64
 	Contract     string // the contract's project name
-	Reference    string
-	Reason       string
-	CreatedAt    time.Time
+	// the 公益创投 application: its round, its project and round as one label, and whether the reader may open
+	// the round's page
+	ApplicationID   int64
+	RoundID         int64
+	Application     string
+	ApplicationSeen bool
+	Reference       string // the free 申报编号 of a match from before applications were linked
+	Reason          string
+	CreatedAt       time.Time
+}
+
+// ApplicationChoice is a 公益创投 application a match may name: its group and a label (project, group, round).
+type ApplicationChoice struct {
+	ID, OrgID int64
+	Label     string
 }
 
 // RoomChoice is a support platform's room a fair may be held in.
@@ -248,4 +266,5 @@ const (
 	TokenProject = "project"
 	TokenFair    = "fair"
 	TokenBrand   = "brand"
+	TokenSession = "session" // a 骨干人才培训 session
 )

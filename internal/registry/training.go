@@ -107,6 +107,7 @@ type SessionInput struct {
 	Mode          string
 	Topics        []string
 	Venue         string
+	RoomID        int64 // a support platform's room, 0 for a place typed alone
 	Materials     string
 }
 
@@ -149,6 +150,13 @@ type TrainingSession struct {
 	Venue         string
 	Materials     string
 	Attendees     int
+	// AttendanceVersion counts the attendance writes: the token of the attendance forms
+	AttendanceVersion int
+	// the support platform's room it was held in (0: a place typed alone), and whether the reader may open
+	// that room's page
+	RoomID, PlatformID int64
+	RoomName           string
+	RoomSeen           bool
 }
 
 // Quarter is the quarter of the year the session was held in, 1–4.

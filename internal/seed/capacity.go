@@ -47,7 +47,13 @@ func LoadDemoTraining(ctx context.Context, db *postgres.DB, now time.Time) error
 			in := registry.SessionInput{Title: titles[si], OrganizerKind: "镇街", Organizer: "镇街社会工作服务站",
 				Start: start, End: start.Add(3 * time.Hour), Hours: 2.5 + float64(si%2)*0.5, Mode: modes[si],
 				Topics: topics[si], Venue: "镇街党群服务中心会议室", Materials: "课件《社区社会组织规范化建设》"}
-			id, err := db.CreateTrainingSession(ctx, scope, actor, in)
+			if si == 0 {
+				// the 示范培训 is held in a room of the town's support platform, where it has one
+				if in.RoomID = firstRoom(ctx, db, scope); in.RoomID != 0 {
+					in.Venue = ""
+				}
+			}
+			id, err := db.CreateTrainingSession(ctx, scope, actor, matchingSeen(ctx, db, scope, actor, registry.TokenSession), in)
 			if err != nil {
 				return fmt.Errorf("demo training session %s: %w", town, err)
 			}
@@ -67,7 +73,7 @@ func LoadDemoTraining(ctx context.Context, db *postgres.DB, now time.Time) error
 			}
 			people = append(people, registry.AttendeeInput{Name: demoTraineeName(ti, 90+si), Role: "城乡社区工作者"},
 				registry.AttendeeInput{Name: demoTraineeName(ti, 95+si), Role: "社区志愿者"})
-			if _, err := db.RecordAttendance(ctx, scope, actor, id, people, "演示数据"); err != nil {
+			if _, err := db.RecordAttendance(ctx, scope, actor, id, 0, people, "演示数据"); err != nil {
 				return fmt.Errorf("demo attendance %s: %w", town, err)
 			}
 			if si == 0 {
@@ -88,15 +94,19 @@ func loadDemoDistrictSession(ctx context.Context, db *postgres.DB, now time.Time
 	if start.Year() != now.Year() {
 		start = time.Date(now.Year(), 1, 2, 14, 0, 0, 0, portal.Beijing)
 	}
-	id, err := db.CreateTrainingSession(ctx, district, actor, registry.SessionInput{Title: "全区社区社会组织骨干示范培训",
+	in := registry.SessionInput{Title: "全区社区社会组织骨干示范培训",
 		OrganizerKind: "区民政局", Organizer: "渝北区民政局", Start: start, End: start.Add(3 * time.Hour), Hours: 3,
 		Mode: "示范培训", Topics: []string{"社会工作知识", "能力建设"}, Venue: "区社会组织孵化基地",
-		Materials: "讲义《社会工作方法在社区服务中的运用》"})
+		Materials: "讲义《社会工作方法在社区服务中的运用》", RoomID: firstRoom(ctx, db, district)}
+	if in.RoomID != 0 {
+		in.Venue = ""
+	}
+	id, err := db.CreateTrainingSession(ctx, district, actor, matchingSeen(ctx, db, district, actor, registry.TokenSession), in)
 	if err != nil {
 		return fmt.Errorf("demo district session: %w", err)
 	}
 	people = append(people, registry.AttendeeInput{Name: demoTraineeName(9, 1), Role: "社区志愿者"})
-	if _, err := db.RecordAttendance(ctx, district, actor, id, people, "演示数据"); err != nil {
+	if _, err := db.RecordAttendance(ctx, district, actor, id, 0, people, "演示数据"); err != nil {
 		return fmt.Errorf("demo district attendance: %w", err)
 	}
 	return nil

@@ -51,8 +51,17 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 			}
 			needIDs = append(needIDs, id)
 		}
+		// the second project is offered by a group that applied to a 公益创投 round, where one did: its match
+		// names that application
+		apps, err := db.MatchApplications(ctx, scope)
+		if err != nil {
+			return err
+		}
 		for i, in := range projects {
 			in.OrgID = groups[(i*2+ti)%len(groups)].ID
+			if i == 1 && len(apps) > 0 {
+				in.OrgID = apps[0].OrgID
+			}
 			id, err := db.CreateProject(ctx, scope, actor, matchingSeen(ctx, db, scope, actor, registry.TokenProject), in)
 			if err != nil {
 				return fmt.Errorf("demo project %s: %w", town, err)
@@ -78,7 +87,7 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 		}
 		for _, m := range []registry.MatchInput{
 			{NeedID: needIDs[0], ProjectID: projectIDs[0], Outcome: registry.OutcomeContract, ContractID: contract},
-			{NeedID: needIDs[1], ProjectID: projectIDs[1], Outcome: registry.OutcomeVenture, Reference: "公益创投申报"},
+			ventureMatch(needIDs[1], projectIDs[1], apps),
 			{NeedID: needIDs[2], ProjectID: projectIDs[2], Outcome: registry.OutcomeNone, Reason: "项目内容与需求不符"},
 		} {
 			m.EventID = fair
@@ -99,7 +108,7 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 
 // matchingSeen is the form token a create of kind carries (a failed read gives -1, which the create refuses).
 func matchingSeen(ctx context.Context, db *postgres.DB, scope portal.Scope, actor portal.Actor, kind string) int {
-	n, err := db.MatchingToken(ctx, scope, actor, kind)
+	n, err := db.CreateToken(ctx, scope, actor, kind)
 	if err != nil {
 		return -1
 	}
@@ -108,9 +117,18 @@ func matchingSeen(ctx context.Context, db *postgres.DB, scope portal.Scope, acto
 
 // firstRoom is the first support platform room inside scope, 0 for none (the fair then has only its venue).
 func firstRoom(ctx context.Context, db *postgres.DB, scope portal.Scope) int64 {
-	rooms, err := db.FairRooms(ctx, scope)
+	rooms, err := db.RoomChoices(ctx, scope)
 	if err != nil || len(rooms) == 0 {
 		return 0
 	}
 	return rooms[0].ID
+}
+
+// ventureMatch is the demo's 公益创投 match of need and project, naming the first of apps (the project's group's
+// application); without one, the match is 志愿服务.
+func ventureMatch(need, project int64, apps []registry.ApplicationChoice) registry.MatchInput {
+	if len(apps) == 0 {
+		return registry.MatchInput{NeedID: need, ProjectID: project, Outcome: registry.OutcomeVolunteer}
+	}
+	return registry.MatchInput{NeedID: need, ProjectID: project, Outcome: registry.OutcomeVenture, ApplicationID: apps[0].ID}
 }

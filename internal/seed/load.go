@@ -68,10 +68,10 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password str
 	if err := LoadDemoTargets(ctx, db); err != nil {
 		return false, err
 	}
-	if err := LoadDemoTraining(ctx, db, time.Now()); err != nil {
+	if err := LoadDemoCultivation(ctx, db, time.Now()); err != nil {
 		return false, err
 	}
-	if err := LoadDemoCultivation(ctx, db, time.Now()); err != nil {
+	if err := LoadDemoTraining(ctx, db, time.Now()); err != nil { // after the platforms: sessions use their rooms
 		return false, err
 	}
 	if err := LoadDemoMatching(ctx, db, time.Now()); err != nil {

@@ -38,7 +38,7 @@ func LoadDemoMaterials(ctx context.Context, db *postgres.DB, up *uploads.Store) 
 	}
 	m := registry.SessionMaterial{SessionID: first.ID, Title: "讲义《社区社会组织规范化建设》", Filename: stored.Filename,
 		ContentType: stored.ContentType, SizeBytes: stored.Size, StorageKey: stored.Key}
-	if _, err := db.AddSessionMaterial(ctx, scope, actor, m, stored.SHA256); err != nil {
+	if _, err := db.AddSessionMaterial(ctx, scope, actor, 0, m, stored.SHA256); err != nil {
 		_ = up.Remove(stored.Key)
 		return err
 	}

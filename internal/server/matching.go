@@ -25,9 +25,9 @@ type matchingBoard interface {
 	Fairs(ctx context.Context, scope portal.Scope) ([]registry.Fair, error)
 }
 
-// matchingTokens gives a create form its token (postgres.MatchingToken).
+// matchingTokens gives a create form its token (postgres.CreateToken).
 type matchingTokens interface {
-	MatchingToken(ctx context.Context, scope portal.Scope, actor portal.Actor, kind string) (int, error)
+	CreateToken(ctx context.Context, scope portal.Scope, actor portal.Actor, kind string) (int, error)
 }
 
 type needPoster interface {
@@ -44,7 +44,7 @@ type projectOfferer interface {
 
 type fairCreator interface {
 	matchingTokens
-	FairRooms(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
+	RoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
 	CreateFair(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.FairInput) (int64, error)
 }
 
@@ -53,6 +53,7 @@ type fairReader interface {
 	Contracts(ctx context.Context, scope portal.Scope) ([]registry.Contract, error)
 	Needs(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open bool) ([]registry.Need, error)
 	Projects(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open, brands bool) ([]registry.Project, error)
+	MatchApplications(ctx context.Context, scope portal.Scope) ([]registry.ApplicationChoice, error)
 }
 
 type matchRecorder interface {
@@ -387,7 +388,7 @@ func seesContracts(a *portal.Account) bool { return a.Tier != portal.TierCommuni
 // fairForm is the fair form offering the support platform rooms inside scope.
 func fairForm(ctx context.Context, db fairCreator, a *portal.Account, paths web.Paths, room string) (web.MatchingFormView, []string, error) {
 	v := matchingForm(a, paths, "fair", "举办项目洽谈会")
-	rooms, err := db.FairRooms(ctx, a.Scope())
+	rooms, err := db.RoomChoices(ctx, a.Scope())
 	var ids []string
 	v.Rooms, ids = idOptions(rooms, func(c registry.RoomChoice) (int64, string) { return c.ID, c.Label }, room)
 	return v, ids, err
@@ -476,6 +477,14 @@ func fairView(ctx context.Context, db fairReader, a *portal.Account, paths web.P
 	if portal.Can(a.Tier, portal.ManageFunding) {
 		v.NewContract = paths.NewContract()
 	}
+	applications, err := db.MatchApplications(ctx, a.Scope())
+	if err != nil {
+		return v, nil, nil, err
+	}
+	v.Applications, _ = idOptions(applications, func(c registry.ApplicationChoice) (int64, string) { return c.ID, c.Label }, "")
+	if portal.Can(a.Tier, portal.ViewFunding) {
+		v.Rounds = paths.Funding()
+	}
 	needs, err := db.Needs(ctx, a.Scope(), registry.BoardFilter{}, true)
 	if err != nil {
 		return v, nil, nil, err
@@ -546,7 +555,9 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 		if in.Outcome == registry.OutcomeContract && f.value("contract") != "" {
 			in.ContractID, _ = strconv.ParseInt(f.pick("contract", optionValues(v.Contracts), "请从列表中选择合同"), 10, 64)
 		}
-		in.Reference = f.text("reference", "公益创投申报编号", 100, false)
+		if in.Outcome == registry.OutcomeVenture && f.value("application") != "" {
+			in.ApplicationID, _ = strconv.ParseInt(f.pick("application", optionValues(v.Applications), "请从列表中选择公益创投申报"), 10, 64)
+		}
 		in.Reason = f.text("reason", "未达成原因", 500, false)
 		for k, msg := range in.Validate() {
 			f.Problems.Add(k, msg)
@@ -558,6 +569,8 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 				f.Problems.Add("project", "本镇街的洽谈会只能对接本镇街的需求和项目；跨镇街对接请由区民政局举办洽谈会")
 			case errors.Is(err, registry.ErrContractOfAnotherGroup):
 				f.Problems.Add("contract", "所选合同不是该服务项目申报组织签订的合同")
+			case errors.Is(err, registry.ErrApplicationOfAnotherGroup):
+				f.Problems.Add("application", "所选申报不是该服务项目申报组织的申报")
 			case errors.Is(err, registry.ErrMatchTaken):
 				f.Problems.Add("project", "这项需求和这个项目已在本次洽谈会上对接过")
 			case err != nil:
@@ -566,7 +579,7 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 			}
 		}
 		if !f.OK() {
-			for _, k := range []string{"reference", "reason"} {
+			for _, k := range []string{"reason"} {
 				v.Form.Values[k] = f.value(k)
 			}
 			v.Form.Problems = f.Problems
@@ -579,6 +592,7 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 			mark(v.Projects, f.value("project"))
 			mark(v.Outcomes, f.value("outcome"))
 			mark(v.Contracts, f.value("contract"))
+			mark(v.Applications, f.value("application"))
 			rs.render(w, r, http.StatusUnprocessableEntity, web.FairPage(v))
 			return
 		}
@@ -707,6 +721,6 @@ func orgProjects(ctx context.Context, db orgProjectReader, scope portal.Scope, p
 
 // formToken is the token of a 供需对接 create form of kind for the signed-in clerk, as the form's hidden "seen".
 func formToken(r *http.Request, db matchingTokens, a *portal.Account, kind string) (string, error) {
-	n, err := db.MatchingToken(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), kind)
+	n, err := db.CreateToken(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), kind)
 	return strconv.Itoa(n), err
 }

@@ -206,7 +206,7 @@ func TestFairWithoutPlaceIsRefusedAtTheField(t *testing.T) {
 }
 
 // seenOf is the token the form sel on page carries.
-func seenOf(t *testing.T, c *client, page, sel string) string {
+func seenOf(t testing.TB, c *client, page, sel string) string {
 	t.Helper()
 	seen, ok := c.get(page).doc(t).Find(sel + " input[name=seen]").Attr("value")
 	if !ok {
@@ -260,5 +260,68 @@ func TestMatchingCreatesCarryAToken(t *testing.T) {
 		if res := c.post(tc.action, tc.values); res.StatusCode != http.StatusConflict || a.count(tc.count) != before+1 {
 			t.Fatalf("%s posted twice: %d", tc.action, res.StatusCode)
 		}
+	}
+}
+
+// The match form offers the 公益创投 applications the town sees in place of a free 申报编号: another town's
+// application is refused at the field, another group's too, and a good match links the application's round.
+func TestVentureMatchPicksAnApplication(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	ctx := context.Background()
+	var fair, need, project, app, otherApp, foreign, round int64
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(id) FROM matching_events WHERE town_code = $1`, seed.TownShuanglonghu).Scan(&fair)
+	_ = a.db.Pool.QueryRow(ctx, `SELECT min(id) FROM community_needs WHERE town_code = $1`, seed.TownShuanglonghu).Scan(&need)
+	// a project whose group applied to a round of the town, and an application of another group of the town
+	if err := a.db.Pool.QueryRow(ctx, `SELECT p.id, a.id, a.round_id FROM service_projects p
+		JOIN venture_applications a ON a.org_id = p.org_id
+		WHERE p.town_code = $1 ORDER BY p.id LIMIT 1`, seed.TownShuanglonghu).Scan(&project, &app, &round); err != nil {
+		t.Fatalf("a demo project with an application: %v", err)
+	}
+	_ = a.db.Pool.QueryRow(ctx, `SELECT a.id FROM venture_applications a JOIN organizations o ON o.id = a.org_id
+		WHERE o.town_code = $1 AND a.org_id <> (SELECT org_id FROM service_projects WHERE id = $2) ORDER BY a.id LIMIT 1`,
+		seed.TownShuanglonghu, project).Scan(&otherApp)
+	_ = a.db.Pool.QueryRow(ctx, `SELECT a.id FROM venture_applications a JOIN organizations o ON o.id = a.org_id
+		WHERE o.town_code = $1 ORDER BY a.id LIMIT 1`, seed.TownTongjing).Scan(&foreign)
+	if fair == 0 || need == 0 || otherApp == 0 || foreign == 0 {
+		t.Fatalf("demo data: fair %d need %d other %d foreign %d", fair, need, otherApp, foreign)
+	}
+	page := "/town/matching/fairs/" + strconv.FormatInt(fair, 10)
+	doc := c.get(page).doc(t)
+	if doc.Find(`#application option[value="`+strconv.FormatInt(app, 10)+`"]`).Length() != 1 ||
+		doc.Find(`#application option[value="`+strconv.FormatInt(foreign, 10)+`"]`).Length() != 0 || doc.Find("#reference").Length() != 0 {
+		t.Fatal("the match form should offer the town's applications, no other town's, and no free 申报编号")
+	}
+	matches := func() int { return a.count(`SELECT count(*) FROM matches WHERE event_id = $1`, fair) }
+	before := matches()
+	form := func(application int64) url.Values {
+		return url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(project, 10)},
+			"outcome": {"venture"}, "application": {strconv.FormatInt(application, 10)}, "reason": {"备注"}}
+	}
+	for _, tc := range []struct {
+		application int64
+		want        string
+	}{{foreign, "请从列表中选择公益创投申报"}, {otherApp, "所选申报不是该服务项目申报组织的申报"}, {0, "公益创投请选择"}} {
+		v := form(tc.application)
+		if tc.application == 0 {
+			v.Del("application")
+		}
+		res := c.post(page+"/matches", v)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "application"), tc.want) {
+			t.Fatalf("application %d: %d %q", tc.application, res.StatusCode, fieldMsg(t, res, "application"))
+		}
+		if sel, _ := res.doc(t).Find(`#project option[selected]`).Attr("value"); sel != strconv.FormatInt(project, 10) {
+			t.Fatalf("application %d: the project is not kept", tc.application)
+		}
+	}
+	if matches() != before {
+		t.Fatal("a refused match was written")
+	}
+	if res := c.post(page+"/matches", form(app)); res.StatusCode != http.StatusSeeOther || matches() != before+1 {
+		t.Fatalf("good match: %d", res.StatusCode)
+	}
+	href, _ := c.get(page).doc(t).Find(`a[href="/town/funding/rounds/` + strconv.FormatInt(round, 10) + `"]`).Attr("href")
+	if href == "" {
+		t.Fatal("the match does not link its application's round")
 	}
 }

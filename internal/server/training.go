@@ -32,9 +32,17 @@ type trainingPlanSaver interface {
 	SaveTrainingPlan(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.TrainingPlanInput) (int64, error)
 }
 
-type trainingSessionCreator interface {
+// trainingSessionForms shows the session form: the plan's topics, the rooms the organizer may use and the
+// form's token.
+type trainingSessionForms interface {
 	trainingPlans
-	CreateTrainingSession(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.SessionInput) (int64, error)
+	matchingTokens
+	RoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
+}
+
+type trainingSessionCreator interface {
+	trainingSessionForms
+	CreateTrainingSession(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, in registry.SessionInput) (int64, error)
 }
 
 type trainingSessionReader interface {
@@ -46,7 +54,7 @@ type trainingSessionReader interface {
 type attendanceRecorder interface {
 	trainingSessionReader
 	TrainingOrgs(ctx context.Context, scope portal.Scope, names []string) (map[string]int64, error)
-	RecordAttendance(ctx context.Context, scope portal.Scope, actor portal.Actor, sessionID int64, people []registry.AttendeeInput, source string) (int, error)
+	RecordAttendance(ctx context.Context, scope portal.Scope, actor portal.Actor, sessionID int64, seen int, people []registry.AttendeeInput, source string) (int, error)
 }
 
 type traineeReader interface {
@@ -199,15 +207,22 @@ func handleTrainingPlanSave(db trainingPlanSaver, paths web.Paths, rs *responder
 	}
 }
 
-// sessionFormView is the session form offering the topics of this year's plan (all topics without one).
-func sessionFormView(ctx context.Context, db trainingPlans, a *portal.Account, paths web.Paths, year int) (web.TrainingSessionFormView, []string, error) {
+// sessionFormView is the session form offering the topics of this year's plan (all topics without one) and the
+// rooms of the support platforms the organizer may use, room selected; it returns the ids of those rooms too.
+func sessionFormView(ctx context.Context, db trainingSessionForms, a *portal.Account, paths web.Paths, year int, room string) (web.TrainingSessionFormView, []string, []string, error) {
 	v := web.TrainingSessionFormView{Page: web.NewPage("登记培训", a, paths.Training(), ""), Action: paths.TrainingSessions(),
 		Cancel: paths.Training(), Form: web.NewFormData()}
+	rooms, err := db.RoomChoices(ctx, a.Scope())
+	if err != nil {
+		return v, nil, nil, err
+	}
+	var roomIDs []string
+	v.Rooms, roomIDs = idOptions(rooms, func(c registry.RoomChoice) (int64, string) { return c.ID, c.Label }, room)
 	topics := registry.TrainingTopics
 	if a.Tier == portal.TierDistrict {
 		v.PlanNote = "区级培训：各镇街的人员均可参训；培训内容从全部内容中选择"
 	} else if p, err := ownPlan(ctx, db, a, year); err != nil {
-		return v, nil, err
+		return v, nil, nil, err
 	} else if p.ID != 0 {
 		topics = p.Topics
 		v.PlanNote = "按 " + strconv.Itoa(year) + " 年度培训计划的培训内容选择"
@@ -217,13 +232,16 @@ func sessionFormView(ctx context.Context, db trainingPlans, a *portal.Account, p
 	v.Topics = web.Checks(topics, nil)
 	v.OrganizerKinds = web.Choices(organizerKinds(a), "")
 	v.Modes = web.Choices(registry.TrainingModes, "")
-	return v, topics, nil
+	return v, topics, roomIDs, nil
 }
 
-func handleTrainingSessionNew(db trainingPlans, paths web.Paths, rs *responder) http.HandlerFunc {
+func handleTrainingSessionNew(db trainingSessionForms, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
-		v, _, err := sessionFormView(r.Context(), db, a, paths, time.Now().In(beijing).Year())
+		v, _, _, err := sessionFormView(r.Context(), db, a, paths, time.Now().In(beijing).Year(), "")
+		if err == nil {
+			v.Seen, err = formToken(r, db, a, registry.TokenSession)
+		}
 		if err != nil {
 			rs.fail(w, r, err)
 			return
@@ -273,7 +291,7 @@ func handleTrainingSessionCreate(db trainingSessionCreator, paths web.Paths, rs 
 			f.Problems.Add("date", "日期应在 "+strconv.Itoa(registry.FirstTrainingYear)+" 年以后")
 			day = nil
 		}
-		v, topics, err := sessionFormView(r.Context(), db, a, paths, year)
+		v, topics, rooms, err := sessionFormView(r.Context(), db, a, paths, year, f.value("room"))
 		if err != nil {
 			rs.fail(w, r, err)
 			return
@@ -294,12 +312,16 @@ func handleTrainingSessionCreate(db trainingSessionCreator, paths web.Paths, rs 
 		}
 		in.Mode = f.pick("mode", registry.TrainingModes, "请选择培训方式")
 		in.Topics = f.picks("topics", topics, true, "请从本年度计划的培训内容中选择")
+		if f.value("room") != "" {
+			in.RoomID, _ = strconv.ParseInt(f.pick("room", rooms, "请从列表中选择支持平台场地"), 10, 64)
+		}
 		in.Venue = f.text("venue", "培训地点", sessionTextMax, false)
 		in.Materials = f.text("materials", "培训资料", sessionMaterialsMax, false)
 		for _, k := range []string{"title", "organizer", "starts", "ends", "hours", "venue", "materials"} {
 			v.Form.Values[k] = f.value(k)
 		}
 		v.Form.Values["date"] = dateText
+		v.Seen = f.raw("seen")
 		v.OrganizerKinds = web.Choices(organizerKinds(a), in.OrganizerKind)
 		v.Modes = web.Choices(registry.TrainingModes, in.Mode)
 		v.Topics = web.Checks(topics, in.Topics)
@@ -313,7 +335,7 @@ func handleTrainingSessionCreate(db trainingSessionCreator, paths web.Paths, rs 
 			rs.render(w, r, http.StatusUnprocessableEntity, web.TrainingSessionFormPage(v))
 			return
 		}
-		id, err := db.CreateTrainingSession(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), in)
+		id, err := db.CreateTrainingSession(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), f.version("seen"), in)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
@@ -336,10 +358,14 @@ func sessionView(ctx context.Context, db trainingSessionReader, a *portal.Accoun
 	v := web.TrainingSessionView{Page: web.NewPage(s.Title, a, paths.Training(), flash), Back: paths.Training(),
 		Title: s.Title, Town: s.TownName, When: web.NewTrainingSessionRow(paths, s).When, Hours: web.Hours1(s.Hours),
 		Mode: s.Mode, Organizer: s.OrganizerKind + "·" + s.Organizer, Topics: strings.Join(s.Topics, "、"),
-		Venue: s.Venue, Materials: s.Materials, CanManage: holdsSession(a, s), OrgHint: orgHint(a),
+		Venue: s.Venue, RoomName: s.RoomName, Materials: s.Materials, CanManage: holdsSession(a, s), OrgHint: orgHint(a),
 		AddAction: paths.TrainingSession(id) + "/attendees", Import: paths.TrainingSession(id) + "/import",
 		Template: paths.AttendanceTemplate(), Add: web.NewFormData(),
-		Roles: web.Choices(registry.TraineeRoles, ""), CertLevels: web.Choices(registry.CertLevels, "")}
+		Roles: web.Choices(registry.TraineeRoles, ""), CertLevels: web.Choices(registry.CertLevels, ""),
+		AttendanceSeen: strconv.Itoa(s.AttendanceVersion)}
+	if s.RoomID != 0 && s.RoomSeen {
+		v.RoomHref = paths.Room(s.PlatformID, s.RoomID)
+	}
 	for _, p := range people {
 		v.Attendees = append(v.Attendees, web.NewTraineeRow(paths, p))
 	}
@@ -430,13 +456,14 @@ func handleAttendeeAdd(db attendanceRecorder, paths web.Paths, rs *responder) ht
 				v.Add.Values[k] = f.value(k)
 			}
 			v.Add.Problems = f.Problems
+			v.AttendanceSeen = f.raw("seen")
 			v.Roles = web.Choices(registry.TraineeRoles, f.value("role"))
 			v.CertLevels = web.Choices(registry.CertLevels, f.value("cert_level"))
 			rs.render(w, r, http.StatusUnprocessableEntity, web.TrainingSessionPage(v))
 			return
 		}
 		if _, err := db.RecordAttendance(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
-			people, "逐个登记"); err != nil {
+			f.version("seen"), people, "逐个登记"); err != nil {
 			rs.fail(w, r, err)
 			return
 		}

@@ -33,6 +33,7 @@ func TestDistrictHoldsASessionForEveryTown(t *testing.T) {
 	day := time.Now().In(beijing).AddDate(0, 0, -1).Format("2006-01-02")
 	form := url.Values{"title": {"全区骨干示范培训"}, "organizer_kind": {"镇街"}, "organizer": {"渝北区民政局"},
 		"date": {day}, "starts": {"09:00"}, "ends": {"12:00"}, "hours": {"3"}, "mode": {"示范培训"}, "topics": {"能力建设"}}
+	form.Set("seen", seenOf(t, d, "/district/training/sessions/new", "#session-form"))
 	res := d.post("/district/training/sessions", form)
 	if res.StatusCode != http.StatusUnprocessableEntity || fieldMsg(t, res, "organizer_kind") == "" || sessions() != before {
 		t.Fatalf("a district session held by a 镇街: %d", res.StatusCode)
@@ -61,12 +62,12 @@ func TestDistrictHoldsASessionForEveryTown(t *testing.T) {
 		{"吴杰", rules.MakeIDNumber("50011219920202002"), "", "社区社会组织负责人", otherOrg, "", ""},
 		{"郑洁", "", "", "社区志愿者", "没有这个组织", "", ""},
 	}
-	res = d.postFile(page+"/import", "sheet", "签到表.xlsx", attendanceSheet(t, rows))
+	res = d.postSheet(page, attendanceSheet(t, rows))
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find(`tr[data-row="4"]`).Text(), "全区在册组织中没有") {
 		t.Fatalf("a group of no town: %d %q", res.StatusCode, res.doc(t).Find("#sheet-problems").Text())
 	}
 	rows[2][4] = ""
-	res = d.postFile(page+"/import", "sheet", "签到表.xlsx", attendanceSheet(t, rows))
+	res = d.postSheet(page, attendanceSheet(t, rows))
 	if res.StatusCode != http.StatusSeeOther || a.count(`SELECT count(*) FROM training_attendance WHERE session_id = $1`, id) != 3 {
 		t.Fatalf("district import: %d %q", res.StatusCode, res.doc(t).Find("#sheet-problems").Text())
 	}

@@ -191,7 +191,7 @@ func handleAttendanceImport(db attendanceRecorder, paths web.Paths, rs *responde
 			return
 		}
 		added, err := db.RecordAttendance(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), id,
-			people, "导入签到表 "+uploadName(fhs[0].Filename))
+			f.version("seen"), people, "导入签到表 "+uploadName(fhs[0].Filename))
 		if err != nil {
 			rs.fail(w, r, err)
 			return

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
@@ -20,7 +21,7 @@ type materialReader interface {
 
 type materialAdder interface {
 	trainingSessionReader
-	AddSessionMaterial(ctx context.Context, scope portal.Scope, actor portal.Actor, m registry.SessionMaterial, sha256 string) (int64, error)
+	AddSessionMaterial(ctx context.Context, scope portal.Scope, actor portal.Actor, seen int, m registry.SessionMaterial, sha256 string) (int64, error)
 }
 
 type materialServer interface {
@@ -34,6 +35,7 @@ func sessionMaterials(ctx context.Context, db materialReader, a *portal.Account,
 		v.Files = append(v.Files, web.NewMaterialRow(paths, m))
 	}
 	v.MaterialAction = paths.TrainingSession(id) + "/materials"
+	v.MaterialSeen = strconv.Itoa(len(ms))
 	return err
 }
 
@@ -53,6 +55,7 @@ func handleSessionMaterialAdd(db materialAdder, up *uploads.Store, paths web.Pat
 		refuse := func(f *form) {
 			v.MaterialTitle.Value = f.value("material_title")
 			v.MaterialTitle.Problem, v.MaterialFile.Problem = f.Problems["material_title"], f.Problems["material"]
+			v.MaterialSeen = f.raw("seen")
 			v.Add.Problems = map[string]string{}
 			rs.render(w, r, http.StatusUnprocessableEntity, web.TrainingSessionPage(v))
 		}
@@ -85,7 +88,7 @@ func handleSessionMaterialAdd(db materialAdder, up *uploads.Store, paths web.Pat
 		}
 		m := registry.SessionMaterial{SessionID: id, Title: title, Filename: stored.Filename,
 			ContentType: stored.ContentType, SizeBytes: stored.Size, StorageKey: stored.Key}
-		if _, err := db.AddSessionMaterial(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), m, stored.SHA256); err != nil {
+		if _, err := db.AddSessionMaterial(r.Context(), a.Scope(), portal.ActorOf(*a, clientIPFrom(r.Context())), f.version("seen"), m, stored.SHA256); err != nil {
 			_ = up.Remove(stored.Key)
 			rs.fail(w, r, err)
 			return

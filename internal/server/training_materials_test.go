@@ -27,7 +27,7 @@ func TestSessionMaterialsUploadAndDownload(t *testing.T) {
 	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 	before := a.count(`SELECT count(*) FROM training_materials`)
 
-	res := c.postMultipart(page+"/materials", url.Values{"material_title": {"课件：财务管理"}},
+	res := c.postMultipart(page+"/materials", url.Values{"material_title": {"课件：财务管理"}, "seen": {seenOf(t, c, page, "#material-form")}},
 		[]upload{{"material", "课件.pdf", []byte("这不是 PDF，只是改了扩展名的文本。")}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "material"), "PDF") {
 		t.Fatalf("a text file: %d %q", res.StatusCode, fieldMsg(t, res, "material"))
@@ -35,7 +35,7 @@ func TestSessionMaterialsUploadAndDownload(t *testing.T) {
 	if v, _ := res.doc(t).Find("#material_title").Attr("value"); v != "课件：财务管理" {
 		t.Fatalf("title not kept: %q", v)
 	}
-	res = c.postMultipart(page+"/materials", url.Values{"material_title": {""}}, []upload{{"material", "课件.pdf", pdf}})
+	res = c.postMultipart(page+"/materials", url.Values{"material_title": {""}, "seen": {seenOf(t, c, page, "#material-form")}}, []upload{{"material", "课件.pdf", pdf}})
 	if res.StatusCode != http.StatusUnprocessableEntity || fieldMsg(t, res, "material_title") == "" {
 		t.Fatalf("no title: %d", res.StatusCode)
 	}
@@ -43,7 +43,7 @@ func TestSessionMaterialsUploadAndDownload(t *testing.T) {
 		t.Fatal("a refused material was written")
 	}
 
-	res = c.postMultipart(page+"/materials", url.Values{"material_title": {"课件：财务管理"}}, []upload{{"material", "课件.pdf", pdf}})
+	res = c.postMultipart(page+"/materials", url.Values{"material_title": {"课件：财务管理"}, "seen": {seenOf(t, c, page, "#material-form")}}, []upload{{"material", "课件.pdf", pdf}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("good material: %d %s", res.StatusCode, res.Body)
 	}
@@ -82,8 +82,9 @@ func uploadSessionMaterial(t *testing.T, a *app, town *client) {
 		}
 		rows.Close()
 		for _, id := range ids {
-			res := tc.c.postMultipart("/town/training/sessions/"+strconv.FormatInt(id, 10)+"/materials",
-				url.Values{"material_title": {"课件"}}, []upload{{"material", "课件.pdf", []byte("%PDF-1.4\n%%EOF\n")}})
+			page := "/town/training/sessions/" + strconv.FormatInt(id, 10)
+			res := tc.c.postMultipart(page+"/materials",
+				url.Values{"material_title": {"课件"}, "seen": {seenOf(t, tc.c, page, "#material-form")}}, []upload{{"material", "课件.pdf", []byte("%PDF-1.4\n%%EOF\n")}})
 			if res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("material upload: %d", res.StatusCode)
 			}

@@ -3,7 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
-	"mime/multipart"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +13,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 )
 
@@ -35,22 +37,18 @@ func attendanceSheet(t testing.TB, rows [][]string) []byte {
 	return buf.Bytes()
 }
 
-// postFile submits a multipart form with one file under field.
-func (c *client) postFile(path, field, name string, data []byte) response {
+// postSheet imports a sign-in sheet through the import form of the session page, with the token it shows.
+func (c *client) postSheet(session string, data []byte) response {
 	c.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile(field, name)
-	_, _ = fw.Write(data)
-	_ = mw.Close()
-	req, err := http.NewRequest(http.MethodPost, c.app.srv.URL+path, &body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Origin", c.app.srv.URL)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return c.do(req)
+	return c.postMultipart(session+"/import", url.Values{"seen": {seenOf(c.t, c, session, "#import-form")}},
+		[]upload{{"sheet", "签到表.xlsx", data}})
+}
+
+// postAttendee adds a person through the attendee form of the session page, with the token it shows.
+func (c *client) postAttendee(session string, form url.Values) response {
+	c.t.Helper()
+	form.Set("seen", seenOf(c.t, c, session, "#attendee-form"))
+	return c.post(session+"/attendees", form)
 }
 
 func (a *app) townSession(town string) int64 {
@@ -73,7 +71,7 @@ func TestTrainingSessionBadInputKeepsItAndWritesNothing(t *testing.T) {
 	today := time.Now().In(beijing).Format("2006-01-02")
 	good := url.Values{"title": {"骨干人才专题培训"}, "organizer_kind": {"镇街"}, "organizer": {"双龙湖街道"},
 		"date": {today}, "starts": {"09:00"}, "ends": {"12:00"}, "hours": {"3"}, "mode": {"示范培训"},
-		"topics": {"能力建设"}, "venue": {"党群服务中心"}}
+		"topics": {"能力建设"}, "venue": {"党群服务中心"}, "seen": {seenOf(t, c, "/town/training/sessions/new", "#session-form")}}
 	before := a.count(`SELECT count(*) FROM training_sessions`)
 	for _, tc := range []struct{ field, value, want string }{
 		{"ends", "08:30", "结束时间应晚于开始时间"},
@@ -93,6 +91,9 @@ func TestTrainingSessionBadInputKeepsItAndWritesNothing(t *testing.T) {
 		}
 		if msg := fieldMsg(t, res, tc.field); !strings.Contains(msg, tc.want) {
 			t.Errorf("%s=%q: message %q, want %q", tc.field, tc.value, msg, tc.want)
+		}
+		if v, _ := res.doc(t).Find("#session-form input[name=seen]").Attr("value"); v != good.Get("seen") {
+			t.Errorf("%s: the token is not kept: %q", tc.field, v)
 		}
 		if tc.field != "title" {
 			if v, _ := res.doc(t).Find("#title").Attr("value"); v != "骨干人才专题培训" {
@@ -163,7 +164,7 @@ func TestTrainingAttendeeBadInputAndJurisdiction(t *testing.T) {
 			form.Set("cert_level", "社会工作师")
 		}
 		form.Set(tc.field, tc.value)
-		res := c.post(path+"/attendees", form)
+		res := c.postAttendee(path, form)
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("%s: status %d", tc.field, res.StatusCode)
 		}
@@ -180,7 +181,7 @@ func TestTrainingAttendeeBadInputAndJurisdiction(t *testing.T) {
 	if count() != before {
 		t.Fatal("refused attendees were written")
 	}
-	res := c.post(path+"/attendees", url.Values{"name": {"周敏"}, "role": {"社区志愿者"}, "id_number": {"500112198803150017"}})
+	res := c.postAttendee(path, url.Values{"name": {"周敏"}, "role": {"社区志愿者"}, "id_number": {"500112198803150017"}})
 	if res.StatusCode != http.StatusSeeOther || count() != before+1 {
 		t.Fatalf("good attendee: status %d", res.StatusCode)
 	}
@@ -223,7 +224,7 @@ func TestAttendanceImportRefusesEveryBadRowThenImportsAll(t *testing.T) {
 	a := newApp(t, nil)
 	c := a.signedIn("demo-town")
 	id := a.townSession(seed.TownShuanglonghu)
-	path := "/town/training/sessions/" + strconv.FormatInt(id, 10) + "/import"
+	path := "/town/training/sessions/" + strconv.FormatInt(id, 10)
 	count := func() int { return a.count(`SELECT count(*) FROM training_attendance WHERE session_id = $1`, id) }
 	before := count()
 	rows := [][]string{
@@ -231,7 +232,7 @@ func TestAttendanceImportRefusesEveryBadRowThenImportsAll(t *testing.T) {
 		{"郑洁", "500112199001010", "", "社区志愿者", "", "", ""},
 		{"", "", "13800", "队长", "", "", ""},
 	}
-	res := c.postFile(path, "sheet", "签到表.xlsx", attendanceSheet(t, rows))
+	res := c.postSheet(path, attendanceSheet(t, rows))
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad sheet: status %d", res.StatusCode)
 	}
@@ -247,11 +248,11 @@ func TestAttendanceImportRefusesEveryBadRowThenImportsAll(t *testing.T) {
 	}
 	rows[1][1] = "500112199001010025"
 	rows[2] = []string{"冯涛", "", "13800001234", "儿童主任", "", "", ""}
-	res = c.postFile(path, "sheet", "签到表.xlsx", attendanceSheet(t, rows))
+	res = c.postSheet(path, attendanceSheet(t, rows))
 	if res.StatusCode != http.StatusSeeOther || count() != before+3 {
 		t.Fatalf("good sheet: status %d, %d added", res.StatusCode, count()-before)
 	}
-	if res := c.postFile(path, "sheet", "x.xlsx", []byte("not a workbook")); res.StatusCode != http.StatusUnprocessableEntity ||
+	if res := c.postSheet(path, []byte("not a workbook")); res.StatusCode != http.StatusUnprocessableEntity ||
 		!strings.Contains(fieldMsg(t, res, "sheet"), "不是 Excel") {
 		t.Fatalf("not a workbook: %d", res.StatusCode)
 	}
@@ -277,5 +278,147 @@ func TestTrainingReachPageListsUnreachedGroups(t *testing.T) {
 	d := a.signedIn("demo-district").get("/district/training/reach").doc(t)
 	if d.Find("#reach tbody tr").Length() != 30 {
 		t.Fatalf("district reach has %d towns", d.Find("#reach tbody tr").Length())
+	}
+}
+
+// Each training form that adds records carries a token: posted without one, with a stale one, or a second time,
+// it is a 409 and nothing is written — no second session, audit row or file, and a person is not rewritten.
+func TestTrainingFormsCarryAToken(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	session := "/town/training/sessions/" + strconv.FormatInt(a.townSession(seed.TownShuanglonghu), 10)
+	today := time.Now().In(beijing).Format("2006-01-02")
+	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	sheet := attendanceSheet(t, [][]string{{"吴杰", "500112199001010017", "13900001111", "社区社会工作者", "", "", ""}})
+	for _, tc := range []struct {
+		name, page, form, written string
+		post                      func(seen string) response
+	}{
+		{"session", "/town/training/sessions/new", "#session-form",
+			`SELECT (SELECT count(*) FROM training_sessions) + (SELECT count(*) FROM audit_log WHERE action = 'training.session')`,
+			func(seen string) response {
+				return c.post("/town/training/sessions", url.Values{"title": {"骨干人才专题培训"}, "organizer_kind": {"镇街"},
+					"organizer": {"双龙湖街道"}, "date": {today}, "starts": {"09:00"}, "ends": {"12:00"}, "hours": {"3"},
+					"mode": {"示范培训"}, "topics": {"能力建设"}, "seen": {seen}})
+			}},
+		{"attendee", session, "#attendee-form",
+			`SELECT (SELECT count(*) FROM training_attendance) + (SELECT count(*) FROM audit_log WHERE action = 'training.attendance')`,
+			func(seen string) response {
+				return c.post(session+"/attendees", url.Values{"name": {"周敏"}, "role": {"社区志愿者"},
+					"id_number": {"500112198803150017"}, "seen": {seen}})
+			}},
+		{"import", session, "#import-form",
+			`SELECT (SELECT count(*) FROM training_attendance) + (SELECT count(*) FROM audit_log WHERE action = 'training.attendance')`,
+			func(seen string) response {
+				return c.postMultipart(session+"/import", url.Values{"seen": {seen}}, []upload{{"sheet", "签到表.xlsx", sheet}})
+			}},
+		{"material", session, "#material-form",
+			`SELECT (SELECT count(*) FROM training_materials) + (SELECT count(*) FROM audit_log WHERE action = 'training.material')`,
+			func(seen string) response {
+				return c.postMultipart(session+"/materials", url.Values{"material_title": {"课件"}, "seen": {seen}},
+					[]upload{{"material", "课件.pdf", pdf}})
+			}},
+	} {
+		seen := seenOf(t, c, tc.page, tc.form)
+		before := a.count(tc.written)
+		for _, bad := range []string{"", "x", "99"} {
+			if res := tc.post(bad); res.StatusCode != http.StatusConflict {
+				t.Fatalf("%s with token %q: %d", tc.name, bad, res.StatusCode)
+			}
+		}
+		if a.count(tc.written) != before {
+			t.Fatalf("%s: a refused post wrote", tc.name)
+		}
+		if res := tc.post(seen); res.StatusCode != http.StatusSeeOther || a.count(tc.written) != before+2 {
+			t.Fatalf("%s with its token: %d, %d written", tc.name, res.StatusCode, a.count(tc.written)-before)
+		}
+		if res := tc.post(seen); res.StatusCode != http.StatusConflict || a.count(tc.written) != before+2 {
+			t.Fatalf("%s posted twice: %d", tc.name, res.StatusCode)
+		}
+	}
+	// the person added once is not rewritten by the same form posted again with another role
+	stale, _ := strconv.Atoi(seenOf(t, c, session, "#attendee-form"))
+	if res := c.post(session+"/attendees", url.Values{"name": {"周敏"}, "role": {"儿童主任"}, "id_number": {"500112198803150017"},
+		"seen": {strconv.Itoa(stale - 1)}}); res.StatusCode != http.StatusConflict {
+		t.Fatalf("attendee from a stale page: %d", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM trainees WHERE name = '周敏' AND role = '儿童主任'`) != 0 {
+		t.Fatal("a refused attendee rewrote the person")
+	}
+}
+
+// A session's venue is a support platform's room where one exists: the form offers the rooms of the platforms
+// the town may use, the session page links the room; another town's room is refused at the field (422, input
+// kept, nothing written), and the store refuses it too (404). The demo's sessions are held in demo rooms.
+func TestTrainingSessionInAPlatformRoom(t *testing.T) {
+	a := newApp(t, nil)
+	c := a.signedIn("demo-town")
+	ctx := context.Background()
+	roomOf := func(town string) (int64, int64) {
+		var room, platform int64
+		if err := a.db.Pool.QueryRow(ctx, `SELECT r.id, r.platform_id FROM rooms r JOIN platforms p ON p.id = r.platform_id
+			WHERE starts_with(p.division_code, $1) ORDER BY r.id LIMIT 1`, town).Scan(&room, &platform); err != nil {
+			t.Fatalf("a demo room of %s: %v", town, err)
+		}
+		return room, platform
+	}
+	own, ownPlatform := roomOf(seed.TownShuanglonghu)
+	foreign, _ := roomOf(seed.TownTongjing)
+	form := c.get("/town/training/sessions/new").doc(t)
+	if form.Find(`#room option[value="`+strconv.FormatInt(own, 10)+`"]`).Length() != 1 ||
+		form.Find(`#room option[value="`+strconv.FormatInt(foreign, 10)+`"]`).Length() != 0 {
+		t.Fatal("the form should offer the town's own rooms and no other town's")
+	}
+	today := time.Now().In(beijing).Format("2006-01-02")
+	values := url.Values{"title": {"骨干人才专题培训"}, "organizer_kind": {"镇街"}, "organizer": {"双龙湖街道"},
+		"date": {today}, "starts": {"09:00"}, "ends": {"12:00"}, "hours": {"3"}, "mode": {"示范培训"},
+		"topics": {"能力建设"}, "room": {strconv.FormatInt(foreign, 10)},
+		"seen": {seenOf(t, c, "/town/training/sessions/new", "#session-form")}}
+	before := a.count(`SELECT count(*) FROM training_sessions`)
+	res := c.post("/town/training/sessions", values)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "room"), "请从列表中选择") {
+		t.Fatalf("another town's room: %d %q", res.StatusCode, fieldMsg(t, res, "room"))
+	}
+	if v, _ := res.doc(t).Find("#title").Attr("value"); v != "骨干人才专题培训" || a.count(`SELECT count(*) FROM training_sessions`) != before {
+		t.Fatal("another town's room: input not kept, or written")
+	}
+	// the store refuses it too, whatever the form offered
+	start := time.Now().In(beijing)
+	_, err := a.db.CreateTrainingSession(ctx, portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu},
+		portal.Actor{Username: "demo-town", Tier: portal.TierTown, Division: seed.TownShuanglonghu}, -1, registry.SessionInput{})
+	if !errors.Is(err, portal.ErrConflict) {
+		t.Fatalf("a session without its token: %v", err)
+	}
+	var seen int
+	seen, err = a.db.CreateToken(ctx, portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}, portal.Actor{}, registry.TokenSession)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.CreateTrainingSession(ctx, portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}, portal.Actor{},
+		seen, registry.SessionInput{Title: "x", OrganizerKind: "镇街", Organizer: "x", Start: start, End: start.Add(time.Hour),
+			Hours: 1, Mode: "示范培训", Topics: []string{"能力建设"}, RoomID: foreign}); !errors.Is(err, portal.ErrNotFound) {
+		t.Fatalf("the store took another town's room: %v", err)
+	}
+
+	values.Set("room", strconv.FormatInt(own, 10))
+	res = c.post("/town/training/sessions", values)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("own room: %d", res.StatusCode)
+	}
+	page := c.get(res.Header.Get("Location")).doc(t)
+	href, _ := page.Find("#session-room").Attr("href")
+	if want := "/town/platforms/" + strconv.FormatInt(ownPlatform, 10) + "/rooms/" + strconv.FormatInt(own, 10); href != want {
+		t.Fatalf("the room link %q, want %q", href, want)
+	}
+	if c.get(href).StatusCode != http.StatusOK {
+		t.Fatal("the room's page does not open")
+	}
+	if n := a.count(`SELECT count(*) FROM training_sessions WHERE room_id = $1 AND venue_kind = '平台场地' AND venue <> ''`, own); n < 1 {
+		t.Fatal("the session does not name its room")
+	}
+	// the demo: each demo town's 示范培训 is held in a room of its own platforms
+	if n := a.count(`SELECT count(DISTINCT s.town_code) FROM training_sessions s JOIN rooms r ON r.id = s.room_id
+		JOIN platforms p ON p.id = r.platform_id WHERE starts_with(p.division_code, s.town_code)`); n < 2 {
+		t.Fatalf("%d demo towns hold a session in a platform room", n)
 	}
 }

@@ -49,6 +49,13 @@ func New(t testing.TB) *postgres.DB {
 // NewWithURL is New that also gives the database's URL, for tests that start the whole program.
 func NewWithURL(t testing.TB) (*postgres.DB, string) {
 	t.Helper()
+	name := create(t, func() string { return ` TEMPLATE ` + pgx.Identifier{template}.Sanitize() + ` STRATEGY FILE_COPY` })
+	return open(t, name), withDatabase(serverURL, name)
+}
+
+// create makes a database on the test server, CREATE DATABASE name followed by how(), and returns its name.
+func create(t testing.TB, how func() string) string {
+	t.Helper()
 	setupOnce.Do(func() { setupErr = setup() })
 	if setupErr != nil {
 		t.Fatalf("test database: %v", setupErr)
@@ -60,12 +67,16 @@ func NewWithURL(t testing.TB) (*postgres.DB, string) {
 		t.Fatalf("test database: %v", err)
 	}
 	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()+
-		` TEMPLATE `+pgx.Identifier{template}.Sanitize()+` STRATEGY FILE_COPY`); err != nil {
+	if _, err := admin.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()+how()); err != nil {
 		t.Fatalf("test database: %v", err)
 	}
-	u := withDatabase(serverURL, name)
-	db, err := postgres.Open(ctx, u, DemoKey())
+	return name
+}
+
+// open opens the test database name, dropped when t ends.
+func open(t testing.TB, name string) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), withDatabase(serverURL, name), DemoKey())
 	if err != nil {
 		t.Fatalf("test database: %v", err)
 	}
@@ -78,7 +89,14 @@ func NewWithURL(t testing.TB) (*postgres.DB, string) {
 		defer c.Close(context.Background())
 		_, _ = c.Exec(context.Background(), `DROP DATABASE IF EXISTS `+pgx.Identifier{name}.Sanitize()+` WITH (FORCE)`)
 	})
-	return db, u
+	return db
+}
+
+// NewEmpty returns a fresh database for t with no schema and no data, dropped when t ends: for a test that
+// migrates it step by step (postgres.DB.MigrateTo) to check a migration against the data before it.
+func NewEmpty(t testing.TB) *postgres.DB {
+	t.Helper()
+	return open(t, create(t, func() string { return ` ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0` }))
 }
 
 // ServingRole is the login role the tests serve as, a member of portal_serving (migration 0033): it owns no
