@@ -25,13 +25,11 @@ type PartyMeetingRow struct {
 	// issue 17: the correction form ("" when the account may not correct), and whether it was corrected
 	CorrectHref string
 	Corrected   bool
-	HistoryHref string // the read-only correction history, for a reader that may not correct ("" otherwise)
 }
 
 // NewPartyMeetingsView builds the section for a group whose 党组织覆盖 is partyStatus; newHref is "" when the
-// account may not record. historyBase, when not "", is where a reader that may not correct reads a meeting's
-// correction history (base + "/{id}/history").
-func NewPartyMeetingsView(partyStatus string, ms []registry.PartyMeeting, newHref, historyBase string) PartyMeetingsView {
+// account may not record.
+func NewPartyMeetingsView(partyStatus string, ms []registry.PartyMeeting, newHref string) PartyMeetingsView {
 	v := PartyMeetingsView{Shown: registry.HasPartyOrg(partyStatus) || len(ms) > 0, NewHref: newHref}
 	if !registry.HasPartyOrg(partyStatus) {
 		v.NewHref = ""
@@ -43,11 +41,7 @@ func NewPartyMeetingsView(partyStatus string, ms []registry.PartyMeeting, newHre
 		if v.NewHref != "" { // who may record may correct
 			href = strings.TrimSuffix(v.NewHref, "/new") + "/" + strconv.FormatInt(m.ID, 10)
 		}
-		row := newPartyMeetingRow(m, href)
-		if href == "" && historyBase != "" {
-			row.HistoryHref = historyBase + "/" + strconv.FormatInt(m.ID, 10) + "/history"
-		}
-		v.Rows = append(v.Rows, row)
+		v.Rows = append(v.Rows, newPartyMeetingRow(m, href))
 	}
 	for i, k := range registry.MeetingKinds {
 		if i > 0 {
@@ -109,20 +103,4 @@ func MeetingKindOptions(selected string) []Option {
 		out = append(out, Option{Value: string(k), Label: k.Label(), Selected: string(k) == selected})
 	}
 	return out
-}
-
-// PartyMeetingHistoryView is a meeting's read-only correction history (issue 17): the meeting as it stands and
-// the versions corrections replaced.
-type PartyMeetingHistoryView struct {
-	Page
-	OrgName   string
-	OrgHref   string
-	Current   PartyMeetingRow
-	Revisions []PartyMeetingRevisionRow
-}
-
-// NewPartyMeetingHistoryView builds the history page of meeting m of the group named orgName.
-func NewPartyMeetingHistoryView(page Page, orgName, orgHref string, m registry.PartyMeeting, rs []registry.PartyMeetingRevision) PartyMeetingHistoryView {
-	return PartyMeetingHistoryView{Page: page, OrgName: orgName, OrgHref: orgHref,
-		Current: newPartyMeetingRow(m, ""), Revisions: NewPartyMeetingRevisionRows(rs)}
 }

@@ -47,11 +47,7 @@ func partyMeetingsOn(ctx context.Context, db partyMeetingReader, a *portal.Accou
 	if portal.Allowed(*a, portal.RecordPartyMeetings) && o.Status.Live() {
 		newHref = paths.Org(o.ID) + "/party-meetings/new"
 	}
-	historyBase := "" // issue 17: the district reads a meeting's corrections (its route is the district's)
-	if a.Tier == portal.TierDistrict {
-		historyBase = paths.Org(o.ID) + "/party-meetings"
-	}
-	v.PartyMeetings = web.NewPartyMeetingsView(o.PartyStatus, ms, newHref, historyBase)
+	v.PartyMeetings = web.NewPartyMeetingsView(o.PartyStatus, ms, newHref)
 	return nil
 }
 
@@ -237,44 +233,4 @@ func meetingFields(v *web.PartyMeetingFormView, in registry.MeetingInput, proble
 	v.Topic = web.Field{Value: in.Topic, Problem: problems["topic"]}
 	v.Attendance = web.Field{Value: in.Attendance, Problem: problems["attendance"]}
 	v.Problems = problems
-}
-
-// partyMeetingHistoryStore reads a meeting and the versions its corrections replaced.
-type partyMeetingHistoryStore interface {
-	Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error)
-	PartyMeeting(ctx context.Context, scope portal.Scope, orgID, id int64) (registry.PartyMeeting, error)
-	PartyMeetingRevisions(ctx context.Context, scope portal.Scope, id int64) ([]registry.PartyMeetingRevision, error)
-}
-
-// handlePartyMeetingHistory shows a meeting and its replaced versions, read-only (the district's view of the
-// corrections towns and committees make). A group or meeting outside scope is 404; an ended group's meetings
-// stay readable.
-func handlePartyMeetingHistory(db partyMeetingHistoryStore, paths web.Paths, rs *responder) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		id, ok1 := parseID(chi.URLParam(r, "id"))
-		mid, ok2 := parseID(chi.URLParam(r, "mid"))
-		if !ok1 || !ok2 {
-			rs.notFound(w, r)
-			return
-		}
-		o, err := db.Organization(r.Context(), a.Scope(), id)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		m, err := db.PartyMeeting(r.Context(), a.Scope(), o.ID, mid)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		revisions, err := db.PartyMeetingRevisions(r.Context(), a.Scope(), m.ID)
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		page := web.NewPage("三会一课更正记录 · "+o.Name, a, paths.Orgs(), "")
-		rs.render(w, r, http.StatusOK, web.PartyMeetingHistoryPage(
-			web.NewPartyMeetingHistoryView(page, o.Name, paths.Org(o.ID)+"#party-meetings", m, revisions)))
-	}
 }

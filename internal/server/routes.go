@@ -102,8 +102,6 @@ func (s *Server) routes() http.Handler {
 			d.post("/orgs/{id}/transfer", portal.TransferOrgs, handleOrgTransfer(s.db, dp, s.resp))
 			d.get("/orgs/move-community", portal.TransferOrgs, handleCommunityMoveForm(s.db, dp, s.resp))
 			d.post("/orgs/move-community", portal.TransferOrgs, handleCommunityMove(s.db, dp, s.resp))
-			// Issue 17: the district reads a 三会一课 meeting's corrections.
-			d.get("/orgs/{id}/party-meetings/{mid}/history", portal.ViewOrgs, handlePartyMeetingHistory(s.db, dp, s.resp))
 
 			d.get("/filings", portal.ViewFilings, handleFilingList(s.db, dp, false, s.resp))
 			d.get("/filings/export.xlsx", portal.ViewFilings, handleFilingExport(s.db, dp, exportXLSX, s.resp))
