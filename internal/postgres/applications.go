@@ -270,7 +270,7 @@ func (db *DB) CreateApplication(ctx context.Context, scope portal.Scope, actor p
 				@prefix, @community, @zihao, @field, @form, @fields, @nature, @leader_name,
 				@phone_enc, @phone_mask, @id_enc, @id_mask, @publish_contact, @venue, @members,
 				@supervisor, @statement, @submitted_by
-			FROM divisions d WHERE d.code = @community_code AND d.level = 'community'
+			FROM divisions d WHERE d.code = @community_code AND d.level = 'community' AND d.retired_at IS NULL
 			RETURNING id`,
 			pgx.NamedArgs{"new_group": orgID == nil, "org_id": orgID, "community_code": in.CommunityCode,
 				"legal_form": string(in.LegalForm), "name": rules.ComposeName(in.NameParts),

@@ -10,19 +10,21 @@ import (
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
-// Figures counts what the scope's dashboard shows. All counts come from small tables (divisions, accounts).
+// Figures counts what the scope's dashboard shows. All counts come from small tables (divisions, accounts). A
+// retired 社区/村 (区划管理) is counted nowhere: not among the communities, nor among the divisions without an
+// account.
 func (db *DB) Figures(ctx context.Context, scope portal.Scope) (registry.DivisionFigures, error) {
 	var f registry.DivisionFigures
 	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT
 			(SELECT count(*) FROM divisions WHERE level = 'town' AND `+scopeWithin("code")+`),
-			(SELECT count(*) FROM divisions WHERE level = 'community' AND NOT rural AND `+scopeWithin("code")+`),
-			(SELECT count(*) FROM divisions WHERE level = 'community' AND rural AND `+scopeWithin("code")+`),
+			(SELECT count(*) FROM divisions WHERE level = 'community' AND NOT rural AND retired_at IS NULL AND `+scopeWithin("code")+`),
+			(SELECT count(*) FROM divisions WHERE level = 'community' AND rural AND retired_at IS NULL AND `+scopeWithin("code")+`),
 			(SELECT count(*) FROM accounts WHERE `+scopeWithin("division_code")+` AND tier = ANY(@tiers)),
 			(SELECT count(*) FROM accounts WHERE `+scopeWithin("division_code")+` AND tier = ANY(@tiers) AND disabled),
 			(SELECT count(*) FROM accounts WHERE `+scopeWithin("division_code")+` AND tier = ANY(@tiers)
 				AND locked_until > now()),
-			(SELECT count(*) FROM divisions d WHERE d.parent_code = @scope_div
+			(SELECT count(*) FROM divisions d WHERE d.parent_code = @scope_div AND d.retired_at IS NULL
 				AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.division_code = d.code AND NOT a.disabled)),
 			(SELECT count(*) FROM audit_log WHERE action = 'login.failed'
 				AND at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'

@@ -61,6 +61,16 @@ func (db *DB) ChildDivisions(ctx context.Context, scope portal.Scope, code strin
 	return collectDivisions(rows)
 }
 
+// OpenChildDivisions is ChildDivisions without the retired 社区/村: the divisions a 工作台 lists and a form offers.
+func (db *DB) OpenChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error) {
+	if !scope.Covers(code) {
+		return nil, portal.ErrNotFound
+	}
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+divisionColumns+` FROM divisions
+		WHERE parent_code = $1 AND retired_at IS NULL ORDER BY code`, code)
+	return collectDivisions(rows)
+}
+
 // DivisionsAtLevel lists every division of a level inside scope, in code order (for pickers).
 // The lists are cached (divisionCache): every list page's filter asks for one.
 func (db *DB) DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error) {

@@ -291,7 +291,7 @@ func (db *DB) CreateFiling(ctx context.Context, scope portal.Scope, actor portal
 					@members, @volunteers, @funding, @guide_unit, @party_status, @party_members, @publish_contact,
 					@actor_id
 				FROM divisions d
-				WHERE d.code = @community AND d.level = 'community' AND `+scopeWithin("d.code")+`
+				WHERE d.code = @community AND d.level = 'community' AND d.retired_at IS NULL AND `+scopeWithin("d.code")+`
 				RETURNING id, community_code`, args).Scan(&id, &community)
 		case registry.FilingChange, registry.FilingCancel:
 			var tier, status string

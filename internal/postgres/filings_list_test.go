@@ -72,6 +72,11 @@ func TestFilingOrgEventsCarryDisplayName(t *testing.T) {
 	if err := db.Pool.QueryRow(ctx, `SELECT id FROM accounts WHERE username = 'demo-town'`).Scan(&actor.AccountID); err != nil {
 		t.Fatal(err)
 	}
+	// demo-town decides the filing it submits: it is 双龙湖's single active officer (the demo's 经办 and 审核 off).
+	if _, err := db.Pool.Exec(ctx, `UPDATE accounts SET disabled = true
+		WHERE username IN ('demo-town-file', 'demo-town-approve')`); err != nil {
+		t.Fatal(err)
+	}
 	in := establishInput("晚晴")
 	in.NameParts.Community = community
 	id, err := db.CreateFiling(ctx, filingTownA, actor, in, nil)

@@ -38,7 +38,8 @@ func (db *DB) CreateNeed(ctx context.Context, scope portal.Scope, actor portal.A
 				beneficiaries, series, place, frequency, budget, until, created_by)
 			SELECT left(d.code, 6), left(d.code, 9), d.code, @tier, @title, @detail, @beneficiaries, @series, @place,
 				@frequency, @budget, @until, @by
-			FROM divisions d WHERE d.code = @community AND d.level = 'community' AND `+scopeWithin("d.code")+`
+			FROM divisions d WHERE d.code = @community AND d.level = 'community' AND d.retired_at IS NULL
+				AND `+scopeWithin("d.code")+`
 			RETURNING id`,
 			scopeArgs(scope, pgx.NamedArgs{"tier": string(scope.Tier), "title": in.Title, "detail": in.Detail,
 				"beneficiaries": nonNil(in.Beneficiaries), "series": in.Series, "place": in.Place,

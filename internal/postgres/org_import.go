@@ -21,7 +21,8 @@ import (
 	"github.com/yubei-cso/portal/internal/sealbox"
 )
 
-// ImportCommunities lists the communities inside scope, in code order: a committee's own, a town's all.
+// ImportCommunities lists the communities inside scope, in code order: a committee's own, a town's all but the
+// retired ones (a ledger row naming one is refused as outside the jurisdiction).
 func (db *DB) ImportCommunities(ctx context.Context, scope portal.Scope) ([]registry.ImportCommunity, error) {
 	if !registry.MayImport(scope) {
 		return nil, portal.ErrNotAllow
@@ -29,7 +30,7 @@ func (db *DB) ImportCommunities(ctx context.Context, scope portal.Scope) ([]regi
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT c.code, c.name, t.name AS town_name, d.name AS district_name
 		FROM divisions c JOIN divisions t ON t.code = c.parent_code JOIN divisions d ON d.code = t.parent_code
-		WHERE c.level = 'community' AND `+scopeWithin("c.code")+`
+		WHERE c.level = 'community' AND c.retired_at IS NULL AND `+scopeWithin("c.code")+`
 		ORDER BY c.code`, scopeArgs(scope, nil))
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ImportCommunity])
 	if err != nil {

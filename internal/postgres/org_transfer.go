@@ -17,11 +17,11 @@ import (
 )
 
 // transferTarget is a community inside scope, with the name the timeline shows (town and community); another
-// code is ErrNotFound.
+// code, or a retired community (issue 17), is ErrNotFound.
 func transferTarget(ctx context.Context, q pgx.Tx, scope portal.Scope, code string) (string, error) {
 	var label string
 	err := q.QueryRow(ctx, `SELECT t.name || c.name FROM divisions c JOIN divisions t ON t.code = c.parent_code
-		WHERE c.code = @code AND c.level = 'community' AND `+scopeWithin("c.code"),
+		WHERE c.code = @code AND c.level = 'community' AND c.retired_at IS NULL AND `+scopeWithin("c.code"),
 		scopeArgs(scope, pgx.NamedArgs{"code": code})).Scan(&label)
 	return label, translate(err)
 }

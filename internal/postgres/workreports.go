@@ -152,7 +152,7 @@ func (db *DB) CommunityReportStatus(ctx context.Context, scope portal.Scope, cur
 }
 
 // ReportCoverage counts, per division one level below scope (communities of a town, towns of the district), the
-// live groups and those without a report for p. Both numbers come from counts that triggers keep per community
+// live groups and those without a report for p (a retired 社区/村 is not listed). Both numbers come from counts that triggers keep per community
 // (org_counts for the live groups, work_report_counts for those that reported; migration 0012), so the
 // district's page sums a few thousand rows instead of joining every group with its reports. Its plan is the
 // same whatever the arguments (small tables read whole), so it keeps its plan (planKept) rather than being
@@ -175,7 +175,7 @@ func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p registry
 		LEFT JOIN (SELECT left(k.community_code, @len) AS code, sum(k.n) AS n FROM work_report_counts k
 			WHERE k.period_year = @year AND k.period_no = @no AND `+scopeWithin("k.community_code")+`
 			GROUP BY 1) w ON w.code = d.code
-		WHERE d.level = @child AND `+scopeWithin("d.code")+`
+		WHERE d.level = @child AND d.retired_at IS NULL AND `+scopeWithin("d.code")+`
 		ORDER BY d.code`,
 		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "len": codeLen, "year": p.Year, "no": p.Half}))
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportCoverage])
@@ -196,7 +196,7 @@ func (db *DB) RecountReportCoverage(ctx context.Context, scope portal.Scope, p r
 			AND (@child = 'town' AND o.town_code = d.code OR @child = 'community' AND o.community_code = d.code)
 		LEFT JOIN work_reports w ON w.org_id = o.id AND w.period_year = @year AND w.period_no = @no
 			AND w.revision = 1
-		WHERE d.level = @child AND `+scopeWithin("d.code")+`
+		WHERE d.level = @child AND d.retired_at IS NULL AND `+scopeWithin("d.code")+`
 		GROUP BY d.code, d.name
 		ORDER BY d.code`,
 		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "year": p.Year, "no": p.Half}))

@@ -173,10 +173,11 @@ type DemoAccount struct {
 	Role        portal.Role // RoleAll unless the account shows one 科室's share of the district's work
 }
 
-// DemoAccounts are the five accounts of DESIGN.md, each with its tier's whole work, and three district accounts
-// that show the split by 科室 (issue 17, 行动方案 §四(一)): 审批, 管理 and 查阅. The towns' split (经办, 审核)
-// has no demo account yet: a second 双龙湖 officer would end demo-town's being its town's single officer, which
-// the filing tests rely on.
+// DemoAccounts are the five accounts of DESIGN.md, each with its tier's whole work, three district accounts
+// that show the split by 科室 (issue 17, 行动方案 §四(一)): 审批, 管理 and 查阅, and two 双龙湖街道 accounts that
+// show the town's split: 经办 files, 审核 decides. With them 双龙湖 has more than one officer who may decide, so a
+// filing demo-town submits is decided by another (demo-town-approve); 统景镇 keeps its single officer, who
+// decides its own filings.
 func DemoAccounts() []DemoAccount {
 	return []DemoAccount{
 		{"demo-district", "区民政局演示账号", portal.TierDistrict, DistrictCode, portal.RoleAll},
@@ -188,6 +189,9 @@ func DemoAccounts() []DemoAccount {
 		{"demo-review", "行政审批科演示账号", portal.TierDistrict, DistrictCode, portal.RoleReview},
 		{"demo-admin", "区民政局管理演示账号", portal.TierDistrict, DistrictCode, portal.RoleAdmin},
 		{"demo-read", "区民政局查阅演示账号", portal.TierDistrict, DistrictCode, portal.RoleRead},
+		// issue 17: the town's roles
+		{"demo-town-file", "双龙湖街道经办演示账号", portal.TierTown, TownShuanglonghu, portal.RoleClerk},
+		{"demo-town-approve", "双龙湖街道审核演示账号", portal.TierTown, TownShuanglonghu, portal.RoleApprover},
 	}
 }
 

@@ -116,6 +116,7 @@ func queryString(t *testing.T, a *app, sql string, args ...any) string {
 
 func TestBrowserTownFilesAGroupAndPrintsTheCertificate(t *testing.T) {
 	a := flowApp(t)
+	soleTownOfficer(t, a) // demo-town decides the filings it submits
 	b := newBrowser(t, a)
 	town := flowSignIn(t, b, "demo-town", "town")
 	const phone = "13912345678"

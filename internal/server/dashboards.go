@@ -13,7 +13,7 @@ import (
 
 type dashboardStore interface {
 	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
-	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
+	OpenChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
 	Figures(ctx context.Context, scope portal.Scope) (registry.DivisionFigures, error)
 	OrgTotals(ctx context.Context, scope portal.Scope) (registry.OrgTotals, error)
 	WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (registry.WorkWaiting, error)
@@ -39,7 +39,7 @@ func loadDashboard(ctx context.Context, db dashboardStore, a *portal.Account) (d
 	if d.division, err = db.Division(ctx, scope, a.DivisionCode); err != nil {
 		return d, err
 	}
-	if d.children, err = db.ChildDivisions(ctx, scope, a.DivisionCode); err != nil {
+	if d.children, err = db.OpenChildDivisions(ctx, scope, a.DivisionCode); err != nil {
 		return d, err
 	}
 	if d.figures, err = db.Figures(ctx, scope); err != nil {

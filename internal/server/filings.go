@@ -94,7 +94,7 @@ func handleFilingDocument(db filingDocumentStore, up *uploads.Store, rs *respond
 // filingCreator is what the 成立备案 form needs.
 type filingCreator interface {
 	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
-	ChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
+	OpenChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
 	NameInUse(ctx context.Context, scope portal.Scope, name string, except int64) (bool, error)
 	Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error)
 	CreateFiling(ctx context.Context, scope portal.Scope, actor portal.Actor, in registry.FilingInput, docs []registry.NewDocument) (int64, error)
@@ -106,7 +106,7 @@ func filingTown(ctx context.Context, db filingCreator, scope portal.Scope) (port
 	if err != nil {
 		return town, nil, err
 	}
-	communities, err := db.ChildDivisions(ctx, scope, scope.Division)
+	communities, err := db.OpenChildDivisions(ctx, scope, scope.Division)
 	return town, communities, err
 }
 

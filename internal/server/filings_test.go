@@ -133,6 +133,7 @@ func approve(t *testing.T, c *client, path string) response {
 
 func TestFilingEndToEnd(t *testing.T) {
 	a, dir := filingApp(t)
+	soleTownOfficer(t, a) // demo-town decides the filings it submits
 	town := a.signedIn("demo-town")
 	if res := town.get("/town/filings/new"); res.StatusCode != http.StatusOK ||
 		res.doc(t).Find(`form[enctype="multipart/form-data"] input[type=file][name=doc_charter]`).Length() != 1 {
@@ -365,6 +366,7 @@ func TestFilingInvalidFields(t *testing.T) {
 
 func TestFilingJurisdiction(t *testing.T) {
 	a, _ := filingApp(t)
+	soleTownOfficer(t, a) // demo-town decides the filings it submits
 	town := a.signedIn("demo-town")
 	other := a.signedIn("demo-town2")
 	path := fileFiling(t, town, "舞悦")
@@ -425,6 +427,7 @@ func TestFilingJurisdiction(t *testing.T) {
 
 func TestFilingConcurrentApprovals(t *testing.T) {
 	a, _ := filingApp(t)
+	soleTownOfficer(t, a) // demo-town decides the filings it submits
 	first, second := a.signedIn("demo-town"), a.signedIn("demo-town")
 	path := fileFiling(t, first, "舞悦")
 	version := versionOn(t, first.get(path))
@@ -454,6 +457,7 @@ func TestFilingConcurrentApprovals(t *testing.T) {
 
 func TestFilingReturnNeedsReason(t *testing.T) {
 	a, _ := filingApp(t)
+	soleTownOfficer(t, a) // demo-town decides the filings it submits
 	town := a.signedIn("demo-town")
 	path := fileFiling(t, town, "舞悦")
 	version := versionOn(t, town.get(path))
@@ -481,6 +485,7 @@ func TestFilingReturnNeedsReason(t *testing.T) {
 
 func TestFilingChangeAndCancel(t *testing.T) {
 	a, _ := filingApp(t)
+	soleTownOfficer(t, a) // demo-town decides the filings it submits
 	town := a.signedIn("demo-town")
 	path := fileFiling(t, town, "舞悦")
 	if res := approve(t, town, path); res.StatusCode != http.StatusSeeOther {

@@ -84,9 +84,9 @@ func TestRestoreDrillDatabaseUploadsAndKey(t *testing.T) {
 
 	// What a deployment holds: a filing with its two documents, approved (so with a /verify token), and an
 	// activity report with a photo.
-	town := src.signedIn("demo-town")
-	filing := fileFiling(t, town, "复原")
-	if res := approve(t, town, filing); res.StatusCode != http.StatusSeeOther {
+	// 双龙湖's 经办 files, its 审核 decides.
+	filing := fileFiling(t, src.signedIn("demo-town-file"), "复原")
+	if res := approve(t, src.signedIn("demo-town-approve"), filing); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d", res.StatusCode)
 	}
 	community := src.signedIn("demo-community")

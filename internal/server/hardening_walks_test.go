@@ -181,6 +181,9 @@ func (f foundForm) fill(t *testing.T, n int, variant map[string]int) (url.Values
 					files = append(files, upload{name, "走查.pdf", testPDF()})
 				}
 			case "hidden":
+				if name == "confirm_step" { // issue 17 (web.ConfirmStepName): the clerk answers the step's dialog with 确定
+					val = "1"
+				}
 				v.Add(name, val)
 			default:
 				if list := in.AttrOr("list", ""); val == "" && list != "" {

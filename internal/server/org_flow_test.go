@@ -34,6 +34,7 @@ func otherCommunity(t *testing.T, a *app) string {
 // the record up to 镇街备案 and inserts no second organization.
 func TestFilingGuidedGroupFromItsRecord(t *testing.T) {
 	a, dir := filingApp(t)
+	soleTownOfficer(t, a) // demo-town decides the filings it submits
 	id, version := guidedOrgOf(t, a)
 	town := a.signedIn("demo-town")
 	record := town.get("/town/orgs/" + itoa64(id))

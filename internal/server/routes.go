@@ -543,6 +543,9 @@ func (a area) get(path string, act portal.Action, h http.HandlerFunc) {
 }
 
 func (a area) post(path string, act portal.Action, h http.HandlerFunc) {
+	if step, ok := confirmSteps[path]; ok { // issue 17: an irreversible step confirms without JavaScript too
+		h = step.wrap(a.rs, h)
+	}
 	a.handle(http.MethodPost, path, act, h)
 }
 

@@ -1,7 +1,10 @@
 // Confirmation before irreversible steps: any form with data-confirm asks first, saying what will happen.
 document.addEventListener("submit", function (ev) {
   var msg = ev.target.getAttribute("data-confirm");
-  if (msg && !window.confirm(msg)) { ev.preventDefault(); }
+  if (msg && !window.confirm(msg)) { ev.preventDefault(); return; }
+  // issue 17: the dialog answered, the server need not ask again (without script it shows a confirmation page)
+  var step = ev.target.elements && ev.target.elements.namedItem("confirm_step");
+  if (msg && step) { step.value = "1"; }
 }, true);
 // Print buttons.
 document.addEventListener("click", function (ev) {
