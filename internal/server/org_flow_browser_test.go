@@ -24,6 +24,14 @@ func TestBrowserTownTransfersAGroup(t *testing.T) {
 		t.Fatalf("transfer page: %d", res.Status)
 	}
 	town.setValue("#to", other)
+	// The page composes the name the group takes there as the officer chooses (app.js).
+	js[bool](town, `document.getElementById("to").dispatchEvent(new Event("change", {bubbles: true})) || true`)
+	oldName := queryString(t, a, `SELECT name FROM organizations WHERE id = $1`, id)
+	oldCommunity := queryString(t, a, `SELECT name_community FROM organizations WHERE id = $1`, id)
+	newName := strings.Replace(oldName, oldCommunity, otherName, 1)
+	if got := town.text("#transfer-new-name"); got != newName {
+		t.Errorf("the new name shown is %q, want %q", got, newName)
+	}
 	if res := town.click(`form[action$="/transfer"] button[type=submit]`); res.Status != 422 {
 		t.Fatalf("without a reason: %d", res.Status)
 	}
@@ -43,6 +51,9 @@ func TestBrowserTownTransfersAGroup(t *testing.T) {
 	}
 	if tl := town.text("main"); !strings.Contains(tl, "锦华社区拆分") || !strings.Contains(tl, otherName) {
 		t.Errorf("the timeline does not show the transfer: %q", tl)
+	}
+	if tl := town.text("main"); !strings.Contains(tl, "更名") || !strings.Contains(tl, newName) {
+		t.Errorf("the timeline does not show the new name: %q", tl)
 	}
 	if n := a.count(kept, other); n != before+1 {
 		t.Errorf("kept count of %s: %d, want %d", other, n, before+1)
