@@ -37,7 +37,7 @@ type TransferView struct {
 	ToOptions         []Option
 	Reason            Field
 	Problems          map[string]string
-	CommunityMoveHref string // the whole-community move of its current community
+	CommunityMoveHref string          // the whole-community move of its current community
 	Rename            *TransferRename // nil: the name stays
 	Registered        bool            // a registered group: its name changes only by 变更登记
 }
