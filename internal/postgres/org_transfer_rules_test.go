@@ -153,3 +153,17 @@ func TestTransferRenamesGroupsNamedAfterTheirCommunity(t *testing.T) {
 	}
 	assertOrgCountsEqualRecount(t, db, "renaming transfers")
 }
+
+// The demo shows both moves on a timeline: a guided group filed on its own record and a transfer with its
+// rename (seed.LoadDemoOrgMoves).
+func TestDemoShowsAGuidedFilingAndATransfer(t *testing.T) {
+	db := testdb.New(t)
+	if n := recCount(t, db, `SELECT count(*) FROM org_events e JOIN filings f ON f.guided_org_id = e.org_id
+		AND f.status = 'approved' AND f.org_id = e.org_id WHERE e.kind = 'tier_changed'`); n < 1 {
+		t.Error("no demo group filed on its guided record")
+	}
+	if n := recCount(t, db, `SELECT count(*) FROM org_events t JOIN org_events r ON r.org_id = t.org_id
+		AND r.kind = 'renamed' WHERE t.kind = 'transferred'`); n < 1 {
+		t.Error("no demo transfer with its rename")
+	}
+}
