@@ -54,7 +54,8 @@ func (db *DB) TransferOrg(ctx context.Context, scope portal.Scope, actor portal.
 		if err := openCaseOf(ctx, tx, []int64{id}); err != nil {
 			return err
 		}
-		if err := renameOnMove(ctx, tx, actor, []int64{id}, t.To); err != nil {
+		renamed, err := renameOnMove(ctx, tx, actor, []int64{id}, t.To)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE organizations SET community_code = @to, town_code = left(@to, 9),
@@ -63,6 +64,9 @@ func (db *DB) TransferOrg(ctx context.Context, scope portal.Scope, actor portal.
 		}
 		from := o.TownName + o.CommunityName
 		if err := insertEvent(ctx, tx, actor, id, t.To, "transferred", from, to, t.Reason); err != nil {
+			return err
+		}
+		if err := renamed(); err != nil {
 			return err
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.transfer", ObjectType: "organization",
@@ -154,7 +158,8 @@ func (db *DB) MoveCommunityGroups(ctx context.Context, scope portal.Scope, actor
 		if err := openCaseOf(ctx, tx, ids); err != nil {
 			return err
 		}
-		if err := renameOnMove(ctx, tx, actor, ids, m.To); err != nil {
+		renamed, err := renameOnMove(ctx, tx, actor, ids, m.To)
+		if err != nil {
 			return err
 		}
 		args["ids"] = ids
@@ -171,6 +176,9 @@ func (db *DB) MoveCommunityGroups(ctx context.Context, scope portal.Scope, actor
 			FROM unnest(@ids::bigint[]) AS id`,
 			pgx.NamedArgs{"ids": ids, "to": m.To, "actor_id": actorRef(actor), "actor_name": actor.Username,
 				"actor_division": actor.Division, "from_label": from, "to_label": to, "reason": m.Reason}); err != nil {
+			return err
+		}
+		if err := renamed(); err != nil {
 			return err
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.transfer_community",

@@ -47,13 +47,15 @@ func openCaseOf(ctx context.Context, tx pgx.Tx, ids []int64) error {
 }
 
 // renameOnMove gives each of the groups ids that moves to community to the name registry.TransferredName
-// composes, in one UPDATE, with a "renamed" timeline row keeping the old name. It runs before the move, while
-// the groups still name their old town. Version and counts are left to the move's own UPDATE.
-func renameOnMove(ctx context.Context, tx pgx.Tx, actor portal.Actor, ids []int64, to string) error {
+// composes, in one UPDATE. It runs before the move, while the groups still name their old town; the function
+// it returns writes the "renamed" timeline rows keeping the old names, for the caller to run after the move's
+// own rows so that the timeline reads 迁移 then 更名. Version and counts are left to the move's own UPDATE.
+func renameOnMove(ctx context.Context, tx pgx.Tx, actor portal.Actor, ids []int64, to string) (func() error, error) {
+	none := func() error { return nil }
 	var town, community string
 	if err := tx.QueryRow(ctx, `SELECT t.name, c.name FROM divisions c JOIN divisions t ON t.code = c.parent_code
 		WHERE c.code = @to`, pgx.NamedArgs{"to": to}).Scan(&town, &community); err != nil {
-		return err
+		return nil, err
 	}
 	rows, _ := tx.Query(ctx, `SELECT o.id, o.tier, o.status, o.name, o.name_prefix, o.name_community,
 			o.name_zihao, o.name_field, o.name_form, t.name
@@ -68,7 +70,7 @@ func renameOnMove(ctx context.Context, tx pgx.Tx, actor portal.Actor, ids []int6
 		return o, err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var rid []int64
 	var names, olds, prefixes []string
@@ -81,7 +83,7 @@ func renameOnMove(ctx context.Context, tx pgx.Tx, actor portal.Actor, ids []int6
 		}
 	}
 	if len(rid) == 0 {
-		return nil
+		return none, nil
 	}
 	args := pgx.NamedArgs{"ids": rid, "names": names, "olds": olds, "prefixes": prefixes, "community": community,
 		"to": to, "actor_id": actorRef(actor), "actor_name": actor.Username, "actor_division": actor.Division,
@@ -90,12 +92,14 @@ func renameOnMove(ctx context.Context, tx pgx.Tx, actor portal.Actor, ids []int6
 			name_community = @community
 		FROM unnest(@ids::bigint[], @names::text[], @prefixes::text[]) AS u(id, name, prefix)
 		WHERE o.id = u.id`, args); err != nil {
-		return translate(err)
+		return nil, translate(err)
 	}
-	_, err = tx.Exec(ctx, `
+	return func() error {
+		_, err := tx.Exec(ctx, `
 		INSERT INTO org_events (org_id, community_code, actor_id, actor_name, actor_division, kind, from_value,
 			to_value, reason)
 		SELECT u.id, @to, @actor_id, @actor_name, @actor_division, 'renamed', u.old, u.name, @reason
 		FROM unnest(@ids::bigint[], @olds::text[], @names::text[]) AS u(id, old, name)`, args)
-	return err
+		return err
+	}, nil
 }
