@@ -37,7 +37,19 @@ type TransferView struct {
 	ToOptions         []Option
 	Reason            Field
 	Problems          map[string]string
-	CommunityMoveHref string // the whole-community move of its current community
+	CommunityMoveHref string          // the whole-community move of its current community
+	Rename            *TransferRename // nil: the name stays
+	Registered        bool            // a registered group: its name changes only by 变更登记
+}
+
+// TransferRename is how the transfer form shows the name a group named after its community takes in the
+// community chosen: the page composes it as the clerk chooses (app.js), the server composes it again on send.
+type TransferRename struct {
+	Prefix   string // the 行政区划 part when it names no town (kept as it is)
+	District string // the district part of a 行政区划 that names the town ("" with Prefix)
+	Town     string // the town of options not grouped by town (a town's own communities)
+	Suffix   string // 字号 + 业务领域 + 组织形式
+	NewName  string // composed for the community chosen, "" before one is
 }
 
 // Confirm is what the form asks before the move.

@@ -8,6 +8,7 @@ import (
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
 
@@ -150,7 +151,7 @@ func TestFilingGuidedGroupEndedMeanwhile(t *testing.T) {
 	if f, err := db.Filing(ctx, filingTownA, fid); err != nil || f.Status != registry.FilingSubmitted || f.OrgID != 0 {
 		t.Fatalf("filing after refused approval: %+v %v", f, err)
 	}
-	if n := recCount(t, db, `SELECT count(*) FROM filing_numbers`); n != 0 {
+	if n := recCount(t, db, `SELECT count(*) FROM filing_numbers WHERE town_code = $1`, seed.TownShuanglonghu); n != 0 {
 		t.Fatalf("a number was taken by a refused approval")
 	}
 	// A filed group is not a guided one.

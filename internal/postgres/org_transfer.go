@@ -27,8 +27,10 @@ func transferTarget(ctx context.Context, q pgx.Tx, scope portal.Scope, code stri
 }
 
 // TransferOrg moves organization id inside scope to community t.To inside scope, at the version the clerk saw
-// (another is ErrConflict). A community outside scope is ErrNotFound; the group's own ErrSameCommunity. The
-// timeline gets "transferred" from the old community to the new with the reason, the audit log a row.
+// (another is ErrConflict). A community outside scope is ErrNotFound; the group's own ErrSameCommunity; a group
+// with a case still open is a *registry.OpenCaseError (ErrOpenCase); a new name another live group holds is
+// ErrNameTaken. The timeline gets "transferred" from the old community to the new with the reason (and
+// "renamed" when the name follows the community), the audit log a row.
 func (db *DB) TransferOrg(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, t registry.Transfer) error {
 	if !portal.Can(scope.Tier, portal.TransferOrgs) {
 		return portal.ErrNotAllow
@@ -49,12 +51,22 @@ func (db *DB) TransferOrg(ctx context.Context, scope portal.Scope, actor portal.
 		if t.To == o.CommunityCode {
 			return registry.ErrSameCommunity
 		}
+		if err := openCaseOf(ctx, tx, []int64{id}); err != nil {
+			return err
+		}
+		renamed, err := renameOnMove(ctx, tx, actor, []int64{id}, t.To)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE organizations SET community_code = @to, town_code = left(@to, 9),
 			updated_at = now(), version = version + 1 WHERE id = @id`, pgx.NamedArgs{"id": id, "to": t.To}); err != nil {
 			return err
 		}
 		from := o.TownName + o.CommunityName
 		if err := insertEvent(ctx, tx, actor, id, t.To, "transferred", from, to, t.Reason); err != nil {
+			return err
+		}
+		if err := renamed(); err != nil {
 			return err
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.transfer", ObjectType: "organization",
@@ -143,6 +155,13 @@ func (db *DB) MoveCommunityGroups(ctx context.Context, scope portal.Scope, actor
 		if len(ids) == 0 {
 			return nil
 		}
+		if err := openCaseOf(ctx, tx, ids); err != nil {
+			return err
+		}
+		renamed, err := renameOnMove(ctx, tx, actor, ids, m.To)
+		if err != nil {
+			return err
+		}
 		args["ids"] = ids
 		tag, err := tx.Exec(ctx, `UPDATE organizations SET community_code = @to, town_code = left(@to, 9),
 			updated_at = now(), version = version + 1 WHERE id = ANY(@ids) AND community_code = @from`, args)
@@ -157,6 +176,9 @@ func (db *DB) MoveCommunityGroups(ctx context.Context, scope portal.Scope, actor
 			FROM unnest(@ids::bigint[]) AS id`,
 			pgx.NamedArgs{"ids": ids, "to": m.To, "actor_id": actorRef(actor), "actor_name": actor.Username,
 				"actor_division": actor.Division, "from_label": from, "to_label": to, "reason": m.Reason}); err != nil {
+			return err
+		}
+		if err := renamed(); err != nil {
 			return err
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.transfer_community",

@@ -127,6 +127,14 @@ func TestMoveCommunityGroups(t *testing.T) {
 		t.Fatalf("another town lists the community: %v", err)
 	}
 	total := len(groups)
+	// The demo's groups have cases still open where they are: the move is refused, naming one, until they are
+	// decided (closeOpenCases stands in for the clerks deciding them).
+	whole := registry.CommunityMove{From: seed.CommunityDemo, To: sibling, All: true, Token: token, Reason: "合并"}
+	var oc *registry.OpenCaseError
+	if _, err := db.MoveCommunityGroups(ctx, recTown, recActor(recTown), whole); !errors.As(err, &oc) || oc.Case.OrgName == "" {
+		t.Fatalf("a community with open cases moved: %v", err)
+	}
+	closeOpenCases(t, db, seed.CommunityDemo)
 	assertOrgCountsEqualRecount(t, db, "before the move")
 	beforeTo := recCount(t, db, `SELECT coalesce(sum(n), 0) FROM org_counts WHERE community_code = $1`, sibling)
 
@@ -172,4 +180,22 @@ func TestMoveCommunityGroups(t *testing.T) {
 		t.Fatalf("%d transferred events for %d groups", ev, total)
 	}
 	assertOrgCountsEqualRecount(t, db, "moving the whole community")
+}
+
+// closeOpenCases decides every open case of the groups of community, as its clerks would: filings and
+// applications returned or refused, 重大活动报告 withdrawn.
+func closeOpenCases(t *testing.T, db *postgres.DB, community string) {
+	t.Helper()
+	for _, q := range []string{
+		`UPDATE filings SET status = 'returned', return_reason = '测试：办结', decided_at = now()
+			WHERE status = 'submitted' AND coalesce(org_id, guided_org_id) IN (SELECT id FROM organizations WHERE community_code = $1)`,
+		`UPDATE applications SET status = 'rejected', reject_reason = '测试：办结', decided_at = now()
+			WHERE status IN ('submitted', 'accepted', 'correction') AND org_id IN (SELECT id FROM organizations WHERE community_code = $1)`,
+		`UPDATE major_activities SET status = 'withdrawn'
+			WHERE status IN ('submitted', 'changes_requested') AND org_id IN (SELECT id FROM organizations WHERE community_code = $1)`,
+	} {
+		if _, err := db.Pool.Exec(context.Background(), q, community); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -103,7 +103,7 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 		queueSchemeInUse(b, q.Period.Year, level, &s.Scheme)
 	}
 	if q.With&registry.WithPartyMeetings != 0 {
-		queueMeetingStats(b, d.Code, q.Period.Year, &s.PartyMeetings)
+		queueMeetingStats(b, d.Code, q.Period.Year, q.Area, now, &s.PartyMeetings)
 	}
 	if err := db.pool(planFresh).SendBatch(ctx, b).Close(); err != nil {
 		return s, translate(err)

@@ -3,8 +3,10 @@ package postgres_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
@@ -59,7 +61,7 @@ func TestPartyMeetingCountsFollowTheMeetings(t *testing.T) {
 	insert(orgs[1], "2022-05-01")
 	assertPartyMeetingCountsEqualRecount(t, "recording", count)
 	town := portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}
-	s, err := db.PartyMeetingStats(ctx, town, seed.TownShuanglonghu, 2022)
+	s, err := db.PartyMeetingStats(ctx, town, seed.TownShuanglonghu, 2022, registry.AreaAll, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,7 @@ func TestPartyMeetingCountsFollowTheMeetings(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertPartyMeetingCountsEqualRecount(t, "removing a meeting", count)
-	s, err = db.PartyMeetingStats(ctx, town, seed.TownShuanglonghu, 2022)
+	s, err = db.PartyMeetingStats(ctx, town, seed.TownShuanglonghu, 2022, registry.AreaAll, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +86,7 @@ func TestPartyMeetingCountsFollowTheMeetings(t *testing.T) {
 		s.Quarters[1].Meetings != base[1].Meetings+1 || s.Quarters[1].GroupsMet != base[1].GroupsMet+1 {
 		t.Fatalf("after the move and removal: %+v, before %+v", s.Quarters, base)
 	}
-	if _, err := db.PartyMeetingStats(ctx, town, seed.TownTongjing, 2022); err == nil {
+	if _, err := db.PartyMeetingStats(ctx, town, seed.TownTongjing, 2022, registry.AreaAll, time.Now()); err == nil {
 		t.Fatal("a town reads another town's meetings")
 	}
 }

@@ -166,6 +166,8 @@ func EventLabel(kind string) string {
 		return "上传材料"
 	case "transferred": // issue 13: transfer between communities
 		return "迁移"
+	case "renamed": // issue 13: a transfer renames a group named after its community
+		return "更名"
 	}
 	return kind
 }

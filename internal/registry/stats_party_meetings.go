@@ -3,6 +3,7 @@ package registry
 // PartyMeetingQuarter is one quarter's 三会一课 in a division: meetings held, people attending in all, and how
 // many groups met at least once.
 type PartyMeetingQuarter struct {
+	Year       int // in a trend; the year's own quarters leave it 0
 	Quarter    int // 1–4
 	Meetings   int64
 	Attendance int64
@@ -13,7 +14,9 @@ type PartyMeetingQuarter struct {
 // have a 党组织 (单独建立 or 联合建立) now, which hold them.
 type PartyMeetingStats struct {
 	Year         int
+	Area         StatArea              // urban 社区, rural 村, the 试点 communities, or all
 	Quarters     []PartyMeetingQuarter // the four quarters, in order
+	Trend        []PartyMeetingQuarter // every quarter from FirstStatYear to the current one, in order
 	WithPartyOrg int64
 }
 

@@ -89,5 +89,8 @@ func LoadDemo(ctx context.Context, db *postgres.DB, h *auth.Hasher, password str
 	if err := LoadDemoDisclosures(ctx, db, time.Now()); err != nil {
 		return false, err
 	}
+	if err := LoadDemoOrgMoves(ctx, db); err != nil { // issue 13: a guided group filed on its record, a transfer
+		return false, err
+	}
 	return true, db.SetFact(ctx, "demo_loaded", "yes")
 }

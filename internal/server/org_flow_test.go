@@ -10,13 +10,18 @@ import (
 	"github.com/yubei-cso/portal/internal/seed"
 )
 
-// guidedOrgOf is a live guided group of demo-community with no filing open: its id and version.
+// guidedOrgOf is a live guided group of demo-community with no case open (filing, 登记申请, 重大活动报告): its
+// id and version.
 func guidedOrgOf(t *testing.T, a *app) (int64, int) {
 	t.Helper()
 	var id int64
 	var version int
-	if err := a.db.Pool.QueryRow(t.Context(), `SELECT id, version FROM organizations WHERE tier = 'guided'
-		AND status = 'normal' AND community_code = $1 ORDER BY id LIMIT 1`, seed.CommunityDemo).Scan(&id, &version); err != nil {
+	if err := a.db.Pool.QueryRow(t.Context(), `SELECT id, version FROM organizations o WHERE tier = 'guided'
+		AND status = 'normal' AND community_code = $1
+		AND NOT EXISTS (SELECT 1 FROM filings f WHERE f.status = 'submitted' AND (f.org_id = o.id OR f.guided_org_id = o.id))
+		AND NOT EXISTS (SELECT 1 FROM applications p WHERE p.org_id = o.id AND p.status IN ('submitted', 'accepted', 'correction'))
+		AND NOT EXISTS (SELECT 1 FROM major_activities m WHERE m.org_id = o.id AND m.status IN ('submitted', 'changes_requested'))
+		ORDER BY id LIMIT 1`, seed.CommunityDemo).Scan(&id, &version); err != nil {
 		t.Fatal(err)
 	}
 	return id, version
@@ -257,8 +262,18 @@ func TestCommunityMoveForm(t *testing.T) {
 	if n := a.count(moved, seed.CommunityDemo); n != inCommunity {
 		t.Fatalf("refused moves moved %d groups", inCommunity-n)
 	}
-	res = town.post("/town/orgs/move-community", url.Values{"from": {seed.CommunityDemo}, "token": {token},
-		"all": {"1"}, "to": {other}, "reason": {"锦华社区并入相邻社区"}})
+	// The demo's groups have cases open: refused, the case named at the field, nothing moved, until decided.
+	whole := url.Values{"from": {seed.CommunityDemo}, "token": {token}, "all": {"1"}, "to": {other},
+		"reason": {"锦华社区并入相邻社区"}}
+	res = town.post("/town/orgs/move-community", whole)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.doc(t).Find(`[data-field="to"] .msg`).Text(), "未办结") {
+		t.Fatalf("a community with open cases: %d", res.StatusCode)
+	}
+	if n := a.count(moved, seed.CommunityDemo); n != inCommunity {
+		t.Fatalf("a refused move moved %d groups", inCommunity-n)
+	}
+	closeOpenCasesIn(t, a, seed.CommunityDemo)
+	res = town.post("/town/orgs/move-community", whole)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("move: %d\n%s", res.StatusCode, res.Body)
 	}

@@ -11,9 +11,11 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
+	"github.com/yubei-cso/portal/internal/rules"
 	"github.com/yubei-cso/portal/web"
 )
 
@@ -76,7 +78,34 @@ func transferView(ctx context.Context, db transferStore, a *portal.Account, path
 	return web.TransferView{Page: web.NewPage("迁移 "+o.Name, a, paths.Orgs(), ""),
 		Action: paths.Org(o.ID) + "/transfer", OrgHref: paths.Org(o.ID), Name: o.Name,
 		Current: o.TownName + o.CommunityName, Version: o.Version, To: web.Field{Value: to}, ToOptions: opts,
-		Problems: map[string]string{}, CommunityMoveHref: communityMoveHref(paths, o.CommunityCode)}, err
+		Problems: map[string]string{}, CommunityMoveHref: communityMoveHref(paths, o.CommunityCode),
+		Rename: transferRename(o, opts, to), Registered: o.Tier == registry.TierRegistered}, err
+}
+
+// transferRename is what the form needs to show o's name in the community chosen, nil when its name stays.
+// The options carry each community's name and, for the district, its town as the group.
+func transferRename(o registry.Organization, opts []web.Option, to string) *web.TransferRename {
+	if !registry.NameFollowsCommunity(o) {
+		return nil
+	}
+	p := o.NameParts
+	r := &web.TransferRename{Town: o.TownName, Suffix: p.Zihao + p.Field + p.Form}
+	if district, ok := strings.CutSuffix(p.Prefix, o.TownName); ok && o.TownName != "" {
+		r.District = district
+	} else {
+		r.Prefix = p.Prefix
+	}
+	for _, opt := range opts {
+		if opt.Value == to && to != "" {
+			town := o.TownName
+			if opt.Group != "" {
+				town = opt.Group
+			}
+			parts, _ := registry.TransferredName(o, town, opt.Label)
+			r.NewName = rules.ComposeName(parts)
+		}
+	}
+	return r
 }
 
 func transferOrg(r *http.Request, db transferStore) (registry.Organization, error) {
@@ -124,6 +153,8 @@ func handleOrgTransfer(db transferStore, paths web.Paths, rs *responder) http.Ha
 			switch {
 			case errors.Is(err, registry.ErrSameCommunity):
 				problems.Add("to", "该组织已在所选社区（村），请选择其他社区（村）")
+			case errors.Is(err, registry.ErrOpenCase) || errors.Is(err, registry.ErrNameTaken):
+				problems.Add("to", transferRefusal(err))
 			case errors.Is(err, portal.ErrNotFound) && t.To != "":
 				// the group was found above: it is the community that is not the caller's
 				problems.Add("to", "请选择本辖区内的社区（村）")
@@ -147,6 +178,15 @@ func handleOrgTransfer(db transferStore, paths web.Paths, rs *responder) http.Ha
 		putFlash(r, "已迁移："+o.Name+"。")
 		redirect(w, r, paths.Org(o.ID))
 	}
+}
+
+// transferRefusal is the message at the field for a transfer the store refused: an open case (named), or a
+// new name another live group holds.
+func transferRefusal(err error) string {
+	if oc := (*registry.OpenCaseError)(nil); errors.As(err, &oc) {
+		return oc.Case.Problem()
+	}
+	return "按命名规则，迁入后组织名称中的社区（村）随之改变，而改变后的名称已被区内其他组织使用。请先在档案中更换字号，或选择其他社区（村）。"
 }
 
 // communityMoveView is the whole-community page for community from ("" before one is chosen), with the groups
@@ -229,6 +269,8 @@ func handleCommunityMove(db transferStore, paths web.Paths, rs *responder) http.
 			switch {
 			case errors.Is(err, portal.ErrNotFound):
 				problems.Add("to", "请选择本辖区内的社区（村）")
+			case errors.Is(err, registry.ErrOpenCase) || errors.Is(err, registry.ErrNameTaken):
+				problems.Add("to", transferRefusal(err))
 			case err != nil:
 				rs.fail(w, r, err)
 				return

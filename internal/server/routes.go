@@ -142,6 +142,7 @@ func (s *Server) routes() http.Handler {
 
 			d.get("/stats", portal.ViewStats, handleStats(s.db, dp, s.resp))
 			d.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, dp, s.resp))
+			d.get("/stats/party-meetings.xlsx", portal.ViewStats, handlePartyMeetingsExport(s.db, s.resp)) // 三会一课
 			d.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, dp, s.resp))
 			d.get("/stats/targets", portal.SetTargets, handleTargets(s.db, dp, s.resp))
 			d.post("/stats/targets", portal.SetTargets, handleTargetSet(s.db, dp, s.resp))
@@ -289,6 +290,7 @@ func (s *Server) routes() http.Handler {
 
 			t.get("/stats", portal.ViewStats, handleStats(s.db, tp, s.resp))
 			t.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, tp, s.resp))
+			t.get("/stats/party-meetings.xlsx", portal.ViewStats, handlePartyMeetingsExport(s.db, s.resp)) // 三会一课
 			t.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, tp, s.resp))
 			t.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, tp, s.resp))
 			s.trainingRoutes(t, tp)
@@ -421,6 +423,7 @@ func (s *Server) routes() http.Handler {
 
 			c.get("/stats", portal.ViewStats, handleStats(s.db, cp, s.resp))
 			c.get("/stats/export.xlsx", portal.ViewStats, handleStatsExport(s.db, cp, s.resp))
+			c.get("/stats/party-meetings.xlsx", portal.ViewStats, handlePartyMeetingsExport(s.db, s.resp)) // 三会一课
 			c.get("/stats/summary", portal.ViewStats, handleStatsSummary(s.db, cp, s.resp))
 			c.get("/assessment", portal.ViewAssessment, handleAssessment(s.db, cp, s.resp))
 			c.get("/platforms", portal.ViewPlatforms, handlePlatformList(s.db, cp, s.resp))

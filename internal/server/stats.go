@@ -98,7 +98,7 @@ func handleStats(db statsReader, paths web.Paths, rs *responder) http.HandlerFun
 		links := web.StatsLinks{Base: base, Own: a.DivisionCode, Division: s.Division.Code, Query: s.Query,
 			Sort: web.ParseStatsSort(r.URL.Query().Get("sort"), r.URL.Query().Get("dir"))}
 		v := web.NewStatsView(web.NewPage("统计分析", a, base, takeFlashCtx(r)), s, links, targetsHref, problems, now)
-		v.PartyMeetings = web.NewPartyMeetingStatsView(s.PartyMeetings) // 三会一课
+		v.PartyMeetings = web.NewPartyMeetingStatsView(s.PartyMeetings, links) // 三会一课
 		status := http.StatusOK
 		if !problems.OK() {
 			status = http.StatusUnprocessableEntity

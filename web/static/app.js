@@ -29,3 +29,19 @@ document.addEventListener("input", function (ev) {
     return el ? el.value.trim() : "";
   }).join("");
 });
+// Transfer between communities (issue 13): #transfer-rename shows the name a group named after its community
+// takes in the community chosen in #to: the 行政区划 (with the option's town, from its optgroup, when the name
+// names a town), the community's name, then the group's own parts. The server composes it again on send.
+document.addEventListener("change", function (ev) {
+  var box = document.getElementById("transfer-rename");
+  if (!box || ev.target.id !== "to") { return; }
+  var out = document.getElementById("transfer-new-name");
+  var opt = ev.target.options[ev.target.selectedIndex];
+  if (!opt || !opt.value) { out.textContent = "（选择迁入社区（村）后显示）"; return; }
+  var prefix = box.getAttribute("data-rename-prefix");
+  if (!prefix) {
+    var group = opt.parentNode.tagName === "OPTGROUP" ? opt.parentNode.label : box.getAttribute("data-rename-town");
+    prefix = box.getAttribute("data-rename-district") + group;
+  }
+  out.textContent = prefix + opt.text.trim() + box.getAttribute("data-rename-suffix");
+});
