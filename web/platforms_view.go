@@ -343,6 +343,21 @@ type WeekBooking struct {
 	CancelReason string
 	CancelAction string // "" when the viewer may not cancel it
 	Week         string // the calendar's week, to return to after cancelling
+	Reason       Field  // the cancel form's reason, kept with its message when it was refused
+}
+
+// RefuseCancel marks the cancel form of booking id with problem, keeping the reason typed; false when the
+// week does not show that booking.
+func (v *RoomWeekView) RefuseCancel(id int64, reason, problem string) bool {
+	for d := range v.Days {
+		for i := range v.Days[d].Bookings {
+			if b := &v.Days[d].Bookings[i]; b.ID == id && b.CancelAction != "" {
+				b.Reason = Field{Value: reason, Problem: problem}
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var weekdayNames = []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}

@@ -79,7 +79,7 @@ func Open(r io.Reader) (*Book, error) {
 	if err != nil {
 		return nil, refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
 	}
-	rows, err := scanSheets(zr)
+	rows, err := scanSheets(zr, ledgerLimits)
 	if err != nil {
 		return nil, err
 	}
@@ -229,8 +229,7 @@ func checkDimension(f *excelize.File, sheet string) (int, error) {
 func checkSize(rows, cols int) error {
 	switch {
 	case rows > MaxRows:
-		return refuse("台账超过 " + strconv.Itoa(MaxRows) + " 行（文件中约 " + strconv.Itoa(rows) +
-			" 行），请拆分成几个文件分别导入")
+		return tooManyRows(ledgerLimits, rows)
 	case cols > MaxCols:
 		return refuse("台账超过 " + strconv.Itoa(MaxCols) + " 列，请使用下载的模板，删去多余的列")
 	}
@@ -251,8 +250,42 @@ const (
 	maxCells        = 2_000_000 // <c> elements in all worksheets: 100,000 rows of 20 columns
 	maxXMLRun       = 128 << 10 // bytes between two tags: a cell holds at most 32,767 characters
 	scanWindow      = 64 << 10  // bytes read at a time
+	sharedTextSlack = 10_000    // shared texts beyond the cells that could show them
 	sheetInMemory   = 16 << 20  // worksheets larger than this are parsed by excelize from a temporary file
 )
+
+// Limits are what a workbook may inflate to and hold before anything parses it (SECURITY.md 14), and the word
+// its refusals call it by.
+type Limits struct {
+	Noun         string // 台账, 签到表
+	Unzipped     int64  // bytes of all parts together, inflated
+	PartUnzipped int64  // bytes of any part but a worksheet (shared strings, styles …), which parsers keep in memory
+	Rows         int    // data rows below the header of one sheet
+	Cells        int    // <c> elements in all worksheets
+}
+
+// ledgerLimits are a 台账's.
+var ledgerLimits = Limits{Noun: "台账", Unzipped: maxUnzipped, PartUnzipped: maxPartUnzipped, Rows: MaxRows, Cells: maxCells}
+
+// Scan refuses, with a *Refusal naming the reason in words for the clerk, a workbook b (the whole uploaded file)
+// that is not an xlsx, would inflate beyond l, or holds a formula. It reads every part once as a stream through a
+// small window, so it holds kilobytes however much the file inflates to: a caller that then hands b to a parser
+// that reads whole sheets into memory knows how much that can be.
+func Scan(b []byte, l Limits) error {
+	if !bytes.HasPrefix(b, []byte("PK\x03\x04")) {
+		return refuse("文件不是 Excel 工作簿（.xlsx）。请用 Excel 或 WPS 另存为“Excel 工作簿(*.xlsx)”后再上传")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return refuse("文件已损坏或不是 Excel 工作簿（.xlsx）")
+	}
+	_, err = scanSheets(zr, l)
+	return err
+}
+
+func tooManyRows(l Limits, rows int) error {
+	return refuse(l.Noun + "超过 " + strconv.Itoa(l.Rows) + " 行（文件中约 " + strconv.Itoa(rows) + " 行），请拆分成几个文件分别导入")
+}
 
 // scanSheets refuses a workbook that would inflate beyond what the portal takes, or any of whose worksheets holds
 // a formula (naming the first such cell), and counts each worksheet's rows (by its name on the tab). It reads
@@ -261,34 +294,36 @@ const (
 // maxPartUnzipped for any part but a worksheet, MaxRows rows in a sheet, maxCells cells in all, and maxXMLRun
 // bytes between two tags. Formulas are found in the sheet XML itself: excelize has no way to list them. The
 // row count does not trust the sheet's declared dimension, which a streaming writer leaves at "A1".
-func scanSheets(zr *zip.Reader) (map[string]int, error) {
+func scanSheets(zr *zip.Reader, l Limits) (map[string]int, error) {
 	var declared uint64
 	for _, zf := range zr.File {
 		declared += zf.UncompressedSize64
 	}
-	if declared > maxUnzipped {
+	if declared > uint64(l.Unzipped) {
 		return nil, refuse("文件解压后过大，请拆分成几个文件分别导入")
 	}
 	names := sheetNames(zr)
 	rows := map[string]int{}
 	var total int64
-	cells := 0
+	cells, texts := 0, 0
 	for _, zf := range zr.File {
 		sheetPart := strings.HasPrefix(zf.Name, "xl/worksheets/") && strings.HasSuffix(zf.Name, ".xml")
-		limit := int64(maxUnzipped) - total
+		stringsPart := path.Base(zf.Name) == "sharedStrings.xml"
+		limit := l.Unzipped - total
 		if !sheetPart {
-			limit = min(limit, maxPartUnzipped)
+			limit = min(limit, l.PartUnzipped)
 		}
 		if zf.UncompressedSize64 > uint64(limit) {
 			return nil, refuse("文件解压后过大，请拆分成几个文件分别导入")
 		}
-		sc := xmlScan{sheet: sheetPart}
-		n, err := sc.scan(zf, limit, maxCells-cells)
+		sc := xmlScan{sheet: sheetPart, texts: stringsPart, l: l}
+		n, err := sc.scan(zf, limit, l.Cells-cells)
 		total += n
 		if err != nil {
 			return nil, err
 		}
 		if !sheetPart {
+			texts += sc.cells
 			continue
 		}
 		cells += sc.cells
@@ -301,9 +336,15 @@ func scanSheets(zr *zip.Reader) (map[string]int, error) {
 			continue
 		}
 		if cell, found := formulaCell(zf); found {
-			return nil, refuse("工作表“" + sheet + "”的单元格 " + cell + " 含有公式。为安全起见，台账中不能有公式：" +
+			return nil, refuse("工作表“" + sheet + "”的单元格 " + cell + " 含有公式。为安全起见，" + l.Noun + "中不能有公式：" +
 				"请把公式单元格复制后“选择性粘贴 → 数值”，再上传")
 		}
+	}
+	// A text is kept once however many cells show it, so a workbook holds no more texts than cells (with room
+	// for a generator's leftovers): millions of texts behind a few cells are a bomb that a parser would load
+	// whole before reading the first cell.
+	if texts > cells+sharedTextSlack {
+		return nil, refuse("文件中的文字条目远多于单元格，不是正常的" + l.Noun + "，请使用下载的模板填写")
 	}
 	return rows, nil
 }
@@ -311,7 +352,9 @@ func scanSheets(zr *zip.Reader) (map[string]int, error) {
 // xmlScan counts, in one part streamed through a small window, its bytes, the longest run between two tags,
 // and for a worksheet its rows and cells and whether it may hold a formula element.
 type xmlScan struct {
+	l           Limits
 	sheet       bool
+	texts       bool // the shared strings: cells counts its texts (<si>)
 	rows, cells int
 	formula     bool
 	run         int // bytes since the last '<'
@@ -321,6 +364,7 @@ type xmlScan struct {
 // each window are kept for the next, so a tag split between two reads is still seen once.
 var (
 	rowTags     = [][]byte{[]byte("<row "), []byte("<row>"), []byte(":row "), []byte(":row>")}
+	textTags    = [][]byte{[]byte("<si>"), []byte("<si "), []byte(":si>"), []byte(":si ")}
 	cellTags    = [][]byte{[]byte("<c "), []byte("<c>"), []byte(":c "), []byte(":c>")}
 	formulaTags = [][]byte{[]byte("<f>"), []byte("<f "), []byte("<f/>"), []byte(":f>"), []byte(":f "), []byte(":f/>")}
 )
@@ -349,7 +393,13 @@ func (x *xmlScan) scan(zf *zip.File, limit int64, cellsLeft int) (int64, error) 
 				if c == '<' {
 					x.run = 0
 				} else if x.run++; x.run > maxXMLRun {
-					return total, refuse("文件中有超长的单元格或数据，不是正常的台账，请使用下载的模板填写")
+					return total, refuse("文件中有超长的单元格或数据，不是正常的" + x.l.Noun + "，请使用下载的模板填写")
+				}
+			}
+			if x.texts {
+				x.cells += countTagsEndingAfter(buf[:kept+n], textTags, kept)
+				if x.cells > x.l.Cells+sharedTextSlack {
+					return total, refuse("文件中的文字条目远多于单元格，不是正常的" + x.l.Noun + "，请使用下载的模板填写")
 				}
 			}
 			if x.sheet {
@@ -358,11 +408,11 @@ func (x *xmlScan) scan(zf *zip.File, limit int64, cellsLeft int) (int64, error) 
 				x.rows += countTagsEndingAfter(w, rowTags, kept)
 				x.cells += countTagsEndingAfter(w, cellTags, kept)
 				x.formula = x.formula || containsTagEndingAfter(w, formulaTags, kept)
-				if x.rows-1 > MaxRows {
-					return total, checkSize(x.rows-1, 0)
+				if x.rows-1 > x.l.Rows {
+					return total, tooManyRows(x.l, x.rows-1)
 				}
 				if x.cells > cellsLeft {
-					return total, refuse("台账的单元格超过 " + strconv.Itoa(maxCells) + " 个，请拆分成几个文件分别导入")
+					return total, refuse(x.l.Noun + "的单元格超过 " + strconv.Itoa(x.l.Cells) + " 个，请拆分成几个文件分别导入")
 				}
 			}
 			l := kept + n

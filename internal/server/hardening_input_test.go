@@ -61,6 +61,14 @@ func routeWalk(t *testing.T, a *app, clients map[string]*client) []walkedRoute {
 // routeWalkAs is routeWalk with the areas' accounts named by users (tier or "account" → username).
 func routeWalkAs(t *testing.T, a *app, clients map[string]*client, users map[string]string) []walkedRoute {
 	t.Helper()
+	return routeWalkSeeded(t, a, clients, users, nil)
+}
+
+// routeWalkSeeded is routeWalkAs that also opens the pages of seeds (records a test put into a state whose page
+// shows forms the demo data's records do not), each as its account; with seeds, the second pass also opens the
+// records whose links only the first pass found (a record's page linking to its own pages below it).
+func routeWalkSeeded(t *testing.T, a *app, clients map[string]*client, users map[string]string, seeds []walkForm) []walkedRoute {
+	t.Helper()
 	s := New(a.cfg, a.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.DemoLogin{})
 	defer s.Close()
 	var routes []walkedRoute
@@ -86,7 +94,13 @@ func routeWalkAs(t *testing.T, a *app, clients map[string]*client, users map[str
 	links := map[string]bool{}
 	forms := map[string]map[string]bool{} // action path → field names
 	shown := map[string][]walkForm{}      // action path → the pages that showed a form leading there
+	crawled := map[string]bool{}
+	queried := map[string][]string{} // path → links to it with a query, as the pages gave them
 	crawl := func(who, path string) {
+		if crawled[who+" "+path] {
+			return
+		}
+		crawled[who+" "+path] = true
 		res := clients[who].get(path)
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			return
@@ -95,6 +109,10 @@ func routeWalkAs(t *testing.T, a *app, clients map[string]*client, users map[str
 		doc.Find("a[href]").Each(func(_ int, s *goquery.Selection) {
 			if u, err := url.Parse(s.AttrOr("href", "")); err == nil && u.Host == "" {
 				links[u.Path] = true
+				// A page opened for one record (new-change?org=…): a few of each, with a seeded walk.
+				if seeds != nil && u.RawQuery != "" && len(queried[u.Path]) < 3 && !slices.Contains(queried[u.Path], u.String()) {
+					queried[u.Path] = append(queried[u.Path], u.String())
+				}
 			}
 		})
 		doc.Find("form").Each(func(_ int, f *goquery.Selection) {
@@ -120,10 +138,26 @@ func routeWalkAs(t *testing.T, a *app, clients map[string]*client, users map[str
 			crawl(rt.who, rt.pattern)
 		}
 	}
+	for _, seed := range seeds {
+		crawl(seed.who, seed.page)
+	}
 	matchers := map[string]*regexp.Regexp{}
 	paramRE := regexp.MustCompile(`\{[^}]+\}`)
 	// Twice: a record's page, crawled in the first pass, holds the forms and links of the routes below it.
-	for pass := 0; pass < 2; pass++ {
+	passes := 2
+	if seeds != nil {
+		passes = 3
+	}
+	for pass := 0; pass < passes; pass++ {
+		if pass > 0 {
+			for _, rt := range routes {
+				if rt.method == http.MethodGet && !strings.Contains(rt.pattern, "{") {
+					for _, l := range queried[rt.pattern] {
+						crawl(whoFor(rt.pattern), l)
+					}
+				}
+			}
+		}
 		for i := range routes {
 			rt := &routes[i]
 			rt.who = whoFor(rt.pattern)
@@ -161,7 +195,7 @@ func routeWalkAs(t *testing.T, a *app, clients map[string]*client, users map[str
 					rt.path = paramRE.ReplaceAllString(rt.pattern, "1")
 				}
 				// Several records of a kind, so that the forms a record shows only in some states are found.
-				if rt.method == http.MethodGet && pass == 0 {
+				if rt.method == http.MethodGet && (pass == 0 || seeds != nil) {
 					// Spread over the list: records of one state tend to sit together.
 					for i := 0; i < min(len(found), recordsPerPattern); i++ {
 						crawl(rt.who, found[i*len(found)/min(len(found), recordsPerPattern)])

@@ -636,7 +636,21 @@ func handleBookingCancel(db roomBooker, paths web.Paths, rs *responder) http.Han
 		f := newForm(r)
 		reason := f.text("reason", "取消原因", 200, true)
 		if !f.OK() {
-			rs.errorPage(w, r, http.StatusUnprocessableEntity, "请填写取消原因", f.Problems["reason"]+"。请返回，填写原因后再取消。")
+			// The booking's week again, the message at the booking's reason and what was typed kept.
+			v, _, _, err := roomWeek(r, db, paths, a, weekOfValue(f.value("week")), "")
+			if err != nil {
+				rs.fail(w, r, err)
+				return
+			}
+			if !v.RefuseCancel(bookingID, f.value("reason"), f.Problems["reason"]) {
+				rs.errorPage(w, r, http.StatusUnprocessableEntity, "请填写取消原因", f.Problems["reason"]+"。请返回，填写原因后再取消。")
+				return
+			}
+			if v.Fairs, err = roomFairs(r, db, a, paths); err != nil {
+				rs.fail(w, r, err)
+				return
+			}
+			rs.render(w, r, http.StatusUnprocessableEntity, web.RoomWeekPage(v))
 			return
 		}
 		err := db.CancelBooking(r.Context(), a.Scope(), actorOf(r, a), id, bookingID, reason)

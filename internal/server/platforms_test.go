@@ -169,8 +169,30 @@ func TestBookingFormBadInputAndOverlap(t *testing.T) {
 		t.Fatalf("calendar: %q", cal.Find("#week").Text())
 	}
 	cancel, _ := booking.Find("form").Attr("action")
-	if res := community.post(cancel, url.Values{"reason": {""}, "state": {"booked"}}); res.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("cancel without a reason: %d", res.StatusCode)
+	// a refused cancel is the booking's week again: the message at the booking's reason, what was typed kept
+	before = a.cultivationWrites()
+	day := start.Format("2006-01-02")
+	for reason, want := range map[string]string{"": "请填写取消原因", strings.Repeat("因", 201): "不能超过 200 字"} {
+		res := community.post(cancel, url.Values{"reason": {reason}, "state": {"booked"}, "week": {day}})
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("cancel with reason %q: %d, want 422", reason, res.StatusCode)
+			continue
+		}
+		d := res.doc(t)
+		at := d.Find(`#week .booking form[action="` + cancel + `"] [data-field="reason"]`)
+		if msg := at.Find(".msg").Text(); !strings.Contains(msg, want) {
+			t.Errorf("cancel with reason %q: message at the booking's reason %q, want %q (page: %.200s)", reason, msg, want,
+				strings.Join(strings.Fields(d.Find("main").Text()), " "))
+		}
+		if v, _ := at.Find(`input[name="reason"]`).Attr("value"); v != reason {
+			t.Errorf("the reason typed was not kept: %q", v)
+		}
+		if d.Find("#week-range").Length() != 1 {
+			t.Error("a refused cancel is not the booking's week")
+		}
+	}
+	if a.cultivationWrites() != before {
+		t.Error("a refused cancel wrote something")
 	}
 	if res := community.post(cancel, url.Values{"reason": {"老师临时有事"}}); res.StatusCode != http.StatusConflict {
 		t.Errorf("cancel without the form's token: %d, want 409", res.StatusCode)

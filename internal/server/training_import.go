@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/yubei-cso/portal/internal/export"
+	"github.com/yubei-cso/portal/internal/ledger"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
@@ -26,6 +27,10 @@ const (
 	sheetMaxBytes = 2 << 20
 	sheetMaxRows  = 2000
 )
+
+// sheetLimits bound what a sign-in sheet may inflate to before excelize reads it whole into memory (SECURITY.md
+// 14): 2,000 rows of a few dozen short cells are well under a megabyte of XML, so ten at once stay small.
+var sheetLimits = ledger.Limits{Noun: "签到表", Unzipped: 8 << 20, PartUnzipped: 4 << 20, Rows: sheetMaxRows, Cells: 100_000}
 
 // sheetColumns are the sign-in sheet's columns, in the template's order; 姓名 and 人员类别 are required.
 var sheetColumns = []string{"姓名", "身份证号", "联系电话", "人员类别", "所在组织", "职业资格", "取得年份"}
@@ -45,10 +50,16 @@ func readSheet(r io.Reader) ([][]string, string) {
 		return nil, "请选择填写好的签到表（.xlsx）"
 	case len(b) > sheetMaxBytes:
 		return nil, "文件超过 2 MB，请检查是否选错了文件"
-	case !bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		return nil, "文件不是 Excel 工作簿（.xlsx）。请用 Excel 或 WPS 另存为“Excel 工作簿(*.xlsx)”后再上传"
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20})
+	// A bomb is refused by what it inflates to before any of it is parsed.
+	var refusal *ledger.Refusal
+	if err := ledger.Scan(b, sheetLimits); errors.As(err, &refusal) {
+		return nil, refusal.Reason
+	} else if err != nil {
+		return nil, "文件已损坏或不是 Excel 工作簿（.xlsx）"
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: sheetLimits.Unzipped,
+		UnzipXMLSizeLimit: sheetLimits.Unzipped})
 	if err != nil {
 		return nil, "文件已损坏或不是 Excel 工作簿（.xlsx）"
 	}
