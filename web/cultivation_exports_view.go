@@ -111,3 +111,20 @@ func LedgerExport(ms []registry.Movement) [][]any {
 // PlatformsExport and FundLedgerExport are the spreadsheets' addresses.
 func (p Paths) PlatformsExport() string          { return p.Platforms() + ".xlsx" }
 func (p Paths) FundLedgerExport(id int64) string { return p.FundPage(id) + "/ledger.xlsx" }
+
+// FundsExportHeader are the columns of the 工作基金 list on the money overview.
+var FundsExportHeader = []string{"基金", "设立单位", "余额（元）"}
+
+// FundExportCells is one fund's row, its balance exact yuan with fen.
+func FundExportCells(f registry.Fund) []any {
+	return []any{f.Name, f.DivisionName, f.Balance.Plain()}
+}
+
+// RoundsExportHeader are the columns of the 公益创投 list on the money overview.
+var RoundsExportHeader = []string{"名称", "发布单位", "主题系列", "资助总额（元）", "已立项（元）", "申报期自", "至", "状态"}
+
+// RoundExportCells is one round's row.
+func RoundExportCells(r registry.Round) []any {
+	return []any{r.Title, r.DivisionName, strings.Join(r.Themes, "、"), r.Budget.Plain(), r.Awarded.Plain(),
+		Date(r.OpensOn), Date(r.ClosesOn), RoundStatusLabel(r.Status)}
+}

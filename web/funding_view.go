@@ -20,7 +20,9 @@ func (p Paths) FundPage(id int64) string { return p.Funding() + "/funds/" + strc
 func (p Paths) RoundPage(id int64) string {
 	return p.Funding() + "/rounds/" + strconv.FormatInt(id, 10)
 }
-func (p Paths) MoneyExport() string { return p.Funding() + "/money.xlsx" }
+func (p Paths) MoneyExport() string  { return p.Funding() + "/money.xlsx" }
+func (p Paths) FundsExport() string  { return p.Funding() + "/funds.xlsx" }
+func (p Paths) RoundsExport() string { return p.Funding() + "/rounds.xlsx" }
 func (p Paths) GrantsExport(ext string) string {
 	return p.Funding() + "/grants-360giving." + ext
 }

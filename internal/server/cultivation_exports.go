@@ -223,3 +223,57 @@ func handleFundLedgerExport(db ledgerExporter, rs *responder) http.HandlerFunc {
 		})
 	}
 }
+
+type fundsExporter interface {
+	auditor
+	Funds(ctx context.Context, scope portal.Scope) ([]registry.Fund, error)
+}
+
+// handleFundsExport is the 工作基金 list of the money overview: the funds the caller sees, with their balances as
+// they stand at the export.
+func handleFundsExport(db fundsExporter, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		fs, err := db.Funds(r.Context(), a.Scope())
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		title := exportTitle("工作基金", a.DivisionName, "余额截至导出时", "元（精确到分）", time.Now())
+		streamTitledTable(w, r, rs, a, exportXLSX, "工作基金", "funds", "工作基金", title, web.FundsExportHeader, func(t export.Table) error {
+			for _, f := range fs {
+				if err := t.Row(web.FundExportCells(f)); err != nil {
+					return err
+				}
+			}
+			return auditExport(r, db, a, "fund", "funds", len(fs))
+		})
+	}
+}
+
+type roundsExporter interface {
+	auditor
+	Rounds(ctx context.Context, scope portal.Scope) ([]registry.Round, error)
+}
+
+// handleRoundsExport is the 公益创投 list of the money overview: the rounds the caller sees, with what each has
+// awarded so far.
+func handleRoundsExport(db roundsExporter, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		rounds, err := db.Rounds(r.Context(), a.Scope())
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		title := exportTitle("公益创投", a.DivisionName, "已立项金额截至导出时", "元（精确到分）", time.Now())
+		streamTitledTable(w, r, rs, a, exportXLSX, "公益创投", "rounds", "公益创投", title, web.RoundsExportHeader, func(t export.Table) error {
+			for _, round := range rounds {
+				if err := t.Row(web.RoundExportCells(round)); err != nil {
+					return err
+				}
+			}
+			return auditExport(r, db, a, "round", "rounds", len(rounds))
+		})
+	}
+}

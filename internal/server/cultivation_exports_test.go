@@ -158,3 +158,72 @@ func TestPlatformsAndLedgerExports(t *testing.T) {
 		t.Errorf("%d export audit rows, want 4", n)
 	}
 }
+
+// The funds and rounds of the money overview export as the page lists them, for every tier: same rows in the
+// same order, same balances and budgets; each export is audited, and another town's rows are not in a town's sheet.
+func TestFundsAndRoundsListsExport(t *testing.T) {
+	a := newApp(t, nil)
+	cellsOf := func(tr *goquery.Selection) []string {
+		var out []string
+		tr.Find("td").Each(func(_ int, td *goquery.Selection) { out = append(out, strings.TrimSpace(td.Text())) })
+		return out
+	}
+	yuan := func(s string) int64 {
+		f, ok := registry.ParseYuan(strings.ReplaceAll(s, ",", ""))
+		if !ok {
+			t.Fatalf("amount %q", s)
+		}
+		return int64(f)
+	}
+	exports := 0
+	for _, user := range []struct{ name, page string }{{"demo-district", "/district/funding"}, {"demo-town", "/town/funding"},
+		{"demo-community", "/community/funding"}} {
+		client := a.signedIn(user.name)
+		page := client.get(user.page).doc(t)
+		for _, c := range []struct {
+			link, table, sheet string
+			money              []int // columns of amounts: page column → sheet column
+			sheetCol           []int
+		}{
+			{"#funds-xlsx", "#funds", "工作基金", []int{2}, []int{2}},
+			{"#rounds-xlsx", "#rounds", "公益创投", []int{2, 3}, []int{3, 4}},
+		} {
+			href, ok := page.Find(c.link).Attr("href")
+			if !ok {
+				t.Fatalf("%s: no %s link", user, c.link)
+			}
+			rows := titleRows(t, xlsxRows(t, client.get(href), c.sheet), c.sheet)
+			exports++
+			lines := page.Find(c.table + " tbody tr")
+			if user.name != "demo-community" && lines.Length() == 0 {
+				t.Fatalf("%s: the demo has no %s to compare", user, c.table)
+			}
+			if len(rows)-1 != lines.Length() {
+				t.Fatalf("%s %s: %d rows in the sheet, %d on the page", user, c.table, len(rows)-1, lines.Length())
+			}
+			lines.Each(func(i int, tr *goquery.Selection) {
+				cells, sheet := cellsOf(tr), rows[i+1]
+				if sheet[0] != cells[0] || sheet[1] != cells[1] {
+					t.Errorf("%s %s row %d: sheet %q, page %q", user, c.table, i+1, sheet, cells)
+				}
+				for k, col := range c.money {
+					if yuan(sheet[c.sheetCol[k]]) != yuan(cells[col]) {
+						t.Errorf("%s %s row %d: amount %q in the sheet, %q on the page", user, c.table, i+1, sheet[c.sheetCol[k]], cells[col])
+					}
+				}
+			})
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'funding.export' AND object_type IN ('fund', 'round')`); n != exports {
+		t.Errorf("%d export audit rows, want %d", n, exports)
+	}
+	// A town's sheet holds no fund of the other demo town (which has some).
+	if a.count(`SELECT count(*) FROM funds f JOIN divisions d ON d.code = f.division_code WHERE d.name = '统景镇'`) == 0 {
+		t.Fatal("the demo gives 统景镇 no fund to leave out")
+	}
+	for _, r := range xlsxRows(t, a.signedIn("demo-town").get("/town/funding/funds.xlsx"), "工作基金") {
+		if len(r) > 1 && strings.Contains(r[1], "统景") {
+			t.Errorf("双龙湖's funds sheet holds %q of 统景镇", r)
+		}
+	}
+}

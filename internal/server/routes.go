@@ -173,6 +173,8 @@ func (s *Server) routes() http.Handler {
 
 			d.get("/funding", portal.ViewFunding, handleFunding(s.db, dp, s.resp))
 			d.get("/funding/money.xlsx", portal.ViewFunding, handleMoneyExport(s.db, false, exportXLSX, s.resp))
+			d.get("/funding/funds.xlsx", portal.ViewFunding, handleFundsExport(s.db, s.resp))   // issue 15: every list exports
+			d.get("/funding/rounds.xlsx", portal.ViewFunding, handleRoundsExport(s.db, s.resp)) // issue 15: every list exports
 			d.get("/funding/grants-360giving.csv", portal.ViewFunding, handleMoneyExport(s.db, true, exportCSV, s.resp))
 			d.get("/funding/grants-360giving.xlsx", portal.ViewFunding, handleMoneyExport(s.db, true, exportXLSX, s.resp))
 			d.get("/funding/contracts.xlsx", portal.ViewFunding, handleContractsExport(s.db, s.resp))
@@ -324,6 +326,8 @@ func (s *Server) routes() http.Handler {
 
 			t.get("/funding", portal.ViewFunding, handleFunding(s.db, tp, s.resp))
 			t.get("/funding/money.xlsx", portal.ViewFunding, handleMoneyExport(s.db, false, exportXLSX, s.resp))
+			t.get("/funding/funds.xlsx", portal.ViewFunding, handleFundsExport(s.db, s.resp))   // issue 15: every list exports
+			t.get("/funding/rounds.xlsx", portal.ViewFunding, handleRoundsExport(s.db, s.resp)) // issue 15: every list exports
 			t.get("/funding/grants-360giving.csv", portal.ViewFunding, handleMoneyExport(s.db, true, exportCSV, s.resp))
 			t.get("/funding/grants-360giving.xlsx", portal.ViewFunding, handleMoneyExport(s.db, true, exportXLSX, s.resp))
 			t.get("/funding/contracts.xlsx", portal.ViewFunding, handleContractsExport(s.db, s.resp))
@@ -445,6 +449,8 @@ func (s *Server) routes() http.Handler {
 
 			c.get("/funding", portal.ViewFunding, handleFunding(s.db, cp, s.resp))
 			c.get("/funding/money.xlsx", portal.ViewFunding, handleMoneyExport(s.db, false, exportXLSX, s.resp))
+			c.get("/funding/funds.xlsx", portal.ViewFunding, handleFundsExport(s.db, s.resp))   // issue 15: every list exports
+			c.get("/funding/rounds.xlsx", portal.ViewFunding, handleRoundsExport(s.db, s.resp)) // issue 15: every list exports
 			c.get("/funding/grants-360giving.csv", portal.ViewFunding, handleMoneyExport(s.db, true, exportCSV, s.resp))
 			c.get("/funding/grants-360giving.xlsx", portal.ViewFunding, handleMoneyExport(s.db, true, exportXLSX, s.resp))
 			c.get("/funding/rounds/{id}", portal.ViewFunding, handleRoundPage(s.db, cp, s.resp))
