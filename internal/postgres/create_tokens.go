@@ -17,13 +17,14 @@ import (
 
 // countToken takes the transaction's advisory lock on key, then reads count (one integer) with args: seen is the
 // number the form was shown with, and another one is ErrConflict. Every write the number counts takes the same
-// lock first, so two posts of one form cannot both see the old number.
-func countToken(ctx context.Context, tx pgx.Tx, key, count string, args pgx.NamedArgs, seen int) error {
+// lock first, so two posts of one form cannot both see the old number. The create forms of matching, training
+// and cultivation all check their tokens through it.
+func countToken(ctx context.Context, tx pgx.Tx, key, count string, seen int, args ...any) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, key); err != nil {
 		return err
 	}
 	var n int
-	if err := tx.QueryRow(ctx, count, args).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, count, args...).Scan(&n); err != nil {
 		return err
 	}
 	if n != seen {
@@ -65,5 +66,5 @@ func checkCreateToken(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor 
 	if kind != registry.TokenBrand {
 		key = "create " + kind + " " + strconv.FormatInt(actor.AccountID, 10)
 	}
-	return countToken(ctx, tx, key, createTokenQuery[kind], createTokenArgs(scope, actor), seen)
+	return countToken(ctx, tx, key, createTokenQuery[kind], seen, createTokenArgs(scope, actor))
 }

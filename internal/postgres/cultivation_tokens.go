@@ -61,15 +61,5 @@ func checkCultivationToken(ctx context.Context, tx pgx.Tx, kind, parent string, 
 	if !ok {
 		return portal.ErrNotFound
 	}
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "cultivation "+kind+" "+parent); err != nil {
-		return err
-	}
-	var n int
-	if err := tx.QueryRow(ctx, q, parent).Scan(&n); err != nil {
-		return err
-	}
-	if n != seen {
-		return portal.ErrConflict
-	}
-	return nil
+	return countToken(ctx, tx, "cultivation "+kind+" "+parent, q, seen, parent)
 }

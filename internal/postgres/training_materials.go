@@ -32,7 +32,7 @@ func (db *DB) AddSessionMaterial(ctx context.Context, scope portal.Scope, actor 
 		}
 		if err := countToken(ctx, tx, "training material "+strconv.FormatInt(m.SessionID, 10),
 			`SELECT count(*) FROM training_materials WHERE session_id = @session`,
-			pgx.NamedArgs{"session": m.SessionID}, seen); err != nil {
+			seen, pgx.NamedArgs{"session": m.SessionID}); err != nil {
 			return err
 		}
 		err := tx.QueryRow(ctx, `
