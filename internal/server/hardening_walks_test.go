@@ -114,6 +114,10 @@ func prepareWalkStates(t *testing.T, a *app) []walkForm {
 	for _, id := range ids(`SELECT id FROM training_sessions WHERE town_code IS NULL ORDER BY id LIMIT 1`) {
 		seeds = append(seeds, walkForm{page: "/district/training/sessions/" + strconv.FormatInt(id, 10), who: "demo-district"})
 	}
+	// a group with a current 联系人, whose record offers the district the reveal of the 联系人's phone
+	for _, id := range ids(`SELECT org_id FROM org_contacts WHERE until_on IS NULL ORDER BY org_id LIMIT 1`) {
+		seeds = append(seeds, walkForm{page: "/district/orgs/" + strconv.FormatInt(id, 10), who: "demo-district"})
+	}
 	exec(`INSERT INTO messages (account_id, kind, subject) SELECT id, 'application', '走查：一条未读的消息' FROM accounts
 		WHERE username = 'demo-district'`)
 	exec(`INSERT INTO stat_pilots (community_code) SELECT min(code) FROM divisions WHERE length(code) = 12
@@ -454,7 +458,7 @@ func postRoutes(routes []walkedRoute) []walkedRoute {
 // auditWalkCannotFill lists the mutating routes the audit walk cannot fill from the pages' forms, each with why.
 // Each is audited by its module's own tests. A name here that is no route fails the walk, so the list stays true.
 // Before the crawl, prepareWalkStates puts records into the states some forms need (locked and disabled accounts,
-// filings awaiting decision, an unread message, a 试点, the district's own session) and the crawl opens their
+// filings awaiting decision, an unread message, a 试点, the district's own session, a group with a 联系人) and the crawl opens their
 // pages and the links with a query (new-change?org=…). The longest group left (unreached) is routes whose form
 // a page shows only for records in a state neither the demo data nor prepareWalkStates gives.
 var auditWalkCannotFill = map[string]string{
