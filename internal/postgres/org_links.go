@@ -65,8 +65,9 @@ func queueLatestEvaluation(b *pgx.Batch, scope portal.Scope, orgID int64, e *reg
 
 // RecordEstablishFilings gives every filed organization inside scope that has no 成立备案 row one, approved, as
 // the town's paper 备案 was: its particulars as the record has them (phone and 身份证号 sealed as on the record),
-// submitted and decided by an account of its town when there is one (so marked self-decided, as a town with one
-// officer decides), and a verification token for its 备案证明.
+// submitted by an account of its town (its first 经办 if it has one) and decided by its first account that may
+// decide (全部 or 审核) — marked self-decided only when that is the same account, as a town with one officer
+// decides — and a verification token for its 备案证明.
 // Used for records that came from paper (the demo, a first load); it returns how many it added, audited.
 func (db *DB) RecordEstablishFilings(ctx context.Context, scope portal.Scope, actor portal.Actor) (int, error) {
 	if scope.Tier != portal.TierDistrict {
@@ -86,12 +87,14 @@ func (db *DB) RecordEstablishFilings(ctx context.Context, scope portal.Scope, ac
 				o.leader_id_enc, o.leader_id_mask, o.venue, o.charter, o.members, o.volunteers, o.funding,
 				o.guide_unit, o.party_status, o.party_members, o.publish_contact,
 				replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''),
-				a.id, least(coalesce(o.founded_on + 20, o.created_at::date), now()::date)::timestamptz,
-				a.id, least(coalesce(o.founded_on + 30, o.created_at::date), now()::date)::timestamptz,
-				a.id IS NOT NULL
+				coalesce(s.id, d.id), least(coalesce(o.founded_on + 20, o.created_at::date), now()::date)::timestamptz,
+				d.id, least(coalesce(o.founded_on + 30, o.created_at::date), now()::date)::timestamptz,
+				d.id IS NOT NULL AND coalesce(s.id, d.id) = d.id
 			FROM organizations o
 			LEFT JOIN LATERAL (SELECT id FROM accounts WHERE tier = 'town' AND division_code = o.town_code
-				ORDER BY id LIMIT 1) a ON true
+				AND role IN ('', 'approver') ORDER BY id LIMIT 1) d ON true
+			LEFT JOIN LATERAL (SELECT id FROM accounts WHERE tier = 'town' AND division_code = o.town_code
+				AND role = 'clerk' ORDER BY id LIMIT 1) s ON true
 			WHERE o.tier = 'filed' AND o.filing_no IS NOT NULL AND `+scopeOn("o")+`
 			  AND NOT EXISTS (SELECT 1 FROM filings e WHERE e.org_id = o.id AND e.kind = 'establish')`,
 			scopeArgs(scope, nil))

@@ -31,6 +31,22 @@ func TestRecordEstablishFilings(t *testing.T) {
 	if _, err := db.RecordEstablishFilings(ctx, filingTownA, filingActor); !errors.Is(err, portal.ErrNotAllow) {
 		t.Fatalf("a town recorded filings: %v", err)
 	}
+	// Paper filings name their town's 经办 as submitter and an officer who may decide as decider: self-decided only
+	// where the town has one officer (双龙湖's demo has a 经办 and a 审核 besides demo-town; other towns one account).
+	var wrong, selfDecided, twoOfficers int
+	if err := db.Pool.QueryRow(ctx, `SELECT
+			count(*) FILTER (WHERE f.self_decided <> (f.submitted_by = f.decided_by) OR d.role NOT IN ('', 'approver')),
+			count(*) FILTER (WHERE f.self_decided),
+			count(*) FILTER (WHERE NOT f.self_decided AND s.role = 'clerk')
+		FROM filings f JOIN accounts s ON s.id = f.submitted_by JOIN accounts d ON d.id = f.decided_by
+		WHERE f.kind = 'establish' AND f.org_id IN (SELECT id FROM organizations WHERE tier = 'filed')
+		  AND f.town_code = $1`, filingTownA.Division).Scan(&wrong, &selfDecided, &twoOfficers); err != nil {
+		t.Fatal(err)
+	}
+	if wrong != 0 || selfDecided != 0 || twoOfficers == 0 {
+		t.Errorf("paper filings of a town with a 经办 and a decider: %d inconsistent, %d self-decided, %d decided by another",
+			wrong, selfDecided, twoOfficers)
+	}
 	var org, fid int64
 	var enc []byte
 	if err := db.Pool.QueryRow(ctx, `SELECT f.org_id, f.id, f.leader_phone_enc FROM filings f

@@ -269,7 +269,7 @@ func fingerprint() string {
 }
 
 // seedVersion changes whenever LoadDemo starts loading more (organizations, reports …).
-const seedVersion = 5
+const seedVersion = 6
 
 func withDatabase(base, db string) string {
 	u, err := url.Parse(base)
