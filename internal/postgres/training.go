@@ -408,6 +408,9 @@ func (db *DB) RevealTrainee(ctx context.Context, scope portal.Scope, actor porta
 // group is reached when a person linked to it attended a session in the year, whoever held it; a trainee counts
 // once however many sessions — of however many towns — they attended, where their group is (traineeHome).
 // People not linked to a group count in the total and, at the district, in their town's row.
+// The live groups come from the kept counts (org_counts) and the reached ones from the year's trainees, so the
+// page reads what the year's training touched, not every group of the district (at 2 M groups the old read of
+// every live group timed out).
 func (db *DB) TrainingReach(ctx context.Context, scope portal.Scope, year int) ([]registry.TrainingReach, registry.TrainingReach, error) {
 	child := scope.Tier.Below()
 	codeLen := 12
@@ -424,13 +427,16 @@ func (db *DB) TrainingReach(ctx context.Context, scope portal.Scope, year int) (
 			WHERE s.starts_at >= @from AND s.starts_at < @to AND `+scopeWithin(traineeHome)+`
 			GROUP BY p.id, p.cert_level, o.community_code, p.town_code, p.district_code),
 		live AS (
-			SELECT o.id, o.community_code,
-				EXISTS (SELECT 1 FROM trainees p JOIN att ON att.id = p.id WHERE p.org_id = o.id) AS reached
-			FROM organizations o
+			SELECT c.community_code, sum(c.n) AS n FROM org_counts c
+			WHERE c.status IN ('normal', 'abnormal') AND `+scopeWithin("c.community_code")+`
+			GROUP BY c.community_code),
+		reached AS (
+			SELECT DISTINCT o.id, o.community_code
+			FROM att JOIN trainees p ON p.id = att.id JOIN organizations o ON o.id = p.org_id
 			WHERE o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`)
 		SELECT d.code, d.name,
-			(SELECT count(*) FROM live WHERE starts_with(live.community_code, d.code))::int,
-			(SELECT count(*) FROM live WHERE live.reached AND starts_with(live.community_code, d.code))::int,
+			(SELECT coalesce(sum(live.n), 0) FROM live WHERE starts_with(live.community_code, d.code))::int,
+			(SELECT count(*) FROM reached WHERE starts_with(reached.community_code, d.code))::int,
 			(SELECT count(*) FROM att WHERE starts_with(att.home, d.code))::int,
 			(SELECT coalesce(sum(att.hours), 0) FROM att WHERE starts_with(att.home, d.code))::float8,
 			(SELECT count(*) FROM att WHERE att.cert_level <> '' AND starts_with(att.home, d.code))::int
@@ -457,15 +463,26 @@ func (db *DB) TrainingReach(ctx context.Context, scope portal.Scope, year int) (
 // none of whose people attended a session in year, by community and name, for the clerk to act on.
 func (db *DB) UnreachedOrgs(ctx context.Context, scope portal.Scope, year int, division string) ([]registry.UnreachedOrg, error) {
 	from, to := trainingYear(year)
+	// The groups are walked in the order of the (community_code, name, id) index from the first community code
+	// inside both the scope and division (codes are digits, so ":" sorts after every code they begin); at 2 M
+	// groups an unbounded prefix test walked the district's communities from the first.
+	lo := division
+	switch {
+	case strings.HasPrefix(division, scope.Division):
+	case strings.HasPrefix(scope.Division, division):
+		lo = scope.Division
+	default: // a division outside the scope holds none of its groups
+		return nil, nil
+	}
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.id, o.name, c.name FROM organizations o JOIN divisions c ON c.code = o.community_code
 		WHERE o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`
-		  AND starts_with(o.community_code, @division)
+		  AND o.community_code >= @lo AND o.community_code < @hi
 		  AND NOT EXISTS (SELECT 1 FROM trainees p JOIN training_attendance a ON a.trainee_id = p.id
 			JOIN training_sessions s ON s.id = a.session_id
 			WHERE p.org_id = o.id AND s.starts_at >= @from AND s.starts_at < @to)
 		ORDER BY o.community_code, o.name, o.id LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "division": division, "limit": trainingListLimit}))
+		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "lo": lo, "hi": lo + ":", "limit": trainingListLimit}))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.UnreachedOrg, error) {
 		var u registry.UnreachedOrg
 		err := row.Scan(&u.ID, &u.Name, &u.CommunityName)
