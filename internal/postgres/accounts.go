@@ -57,10 +57,10 @@ func (db *DB) AccountForLogin(ctx context.Context, username string) (portal.Acco
 	var hash string
 	var r accountRow
 	err := db.pool(planFresh).QueryRow(ctx, `
-		SELECT a.id, a.username, a.display_name, a.tier, a.division_code, d.name, a.disabled, a.locked_until,
+		SELECT a.id, a.username, a.display_name, a.tier, a.role, a.division_code, d.name, a.disabled, a.locked_until,
 		       a.failed_logins, a.session_version, a.password_hash
 		FROM accounts a JOIN divisions d ON d.code = a.division_code
-		WHERE a.username = $1`, username).Scan(&r.ID, &r.Username, &r.DisplayName, &r.Tier, &r.DivisionCode,
+		WHERE a.username = $1`, username).Scan(&r.ID, &r.Username, &r.DisplayName, &r.Tier, &r.Role, &r.DivisionCode,
 		&r.DivisionName, &r.Disabled, &r.LockedUntil, &r.FailedLogins, &r.SessionVersion, &hash)
 	if err != nil {
 		return portal.Account{}, "", translate(err)

@@ -147,3 +147,18 @@ func TestErrorAfterTheResponseStartedWritesNoSecondStatus(t *testing.T) {
 		t.Errorf("the request line does not log the status sent: %s", portalLog.String())
 	}
 }
+
+// An account with a role keeps the token it signed in with on its next request: sign-in records the role the token
+// was issued for. (It recorded none, so every 经办, 审核, 审批, 管理 or 查阅 account's first request renewed its token,
+// and a client that kept the sign-in's cookie was signed out.)
+func TestSignInRecordsTheRoleItsTokenIsFor(t *testing.T) {
+	a := newApp(t, nil)
+	for _, c := range []struct{ user, home string }{{"demo-town-file", "/town/"}, {"demo-town-approve", "/town/"},
+		{"demo-review", "/district/"}, {"demo-read", "/district/"}} {
+		cl := a.signedIn(c.user)
+		before := cl.sessionToken()
+		if res := cl.get(c.home); res.StatusCode != http.StatusOK || cl.sessionToken() != before {
+			t.Errorf("%s: first request %d, token renewed %v", c.user, res.StatusCode, cl.sessionToken() != before)
+		}
+	}
+}
