@@ -224,56 +224,41 @@ func handleFundLedgerExport(db ledgerExporter, rs *responder) http.HandlerFunc {
 	}
 }
 
-type fundsExporter interface {
+// handleOverviewListExport streams one list of the money overview (funds, rounds) as the caller sees it, with
+// the title rows of the other exports; object names the audit row's object type.
+func handleOverviewListExport[T any](db auditor, read func(context.Context, portal.Scope) ([]T, error), title, name,
+	period, object string, header []string, cells func(T) []any, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		items, err := read(r.Context(), a.Scope())
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		titled := exportTitle(title, a.DivisionName, period, "元（精确到分）", time.Now())
+		streamTitledTable(w, r, rs, a, exportXLSX, title, name, title, titled, header, func(t export.Table) error {
+			for _, item := range items {
+				if err := t.Row(cells(item)); err != nil {
+					return err
+				}
+			}
+			return auditExport(r, db, a, object, name, len(items))
+		})
+	}
+}
+
+// handleFundsExport is the 工作基金 list, with balances as they stand at the export.
+func handleFundsExport(db interface {
 	auditor
 	Funds(ctx context.Context, scope portal.Scope) ([]registry.Fund, error)
+}, rs *responder) http.HandlerFunc {
+	return handleOverviewListExport(db, db.Funds, "工作基金", "funds", "余额截至导出时", "fund", web.FundsExportHeader, web.FundExportCells, rs)
 }
 
-// handleFundsExport is the 工作基金 list of the money overview: the funds the caller sees, with their balances as
-// they stand at the export.
-func handleFundsExport(db fundsExporter, rs *responder) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		fs, err := db.Funds(r.Context(), a.Scope())
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		title := exportTitle("工作基金", a.DivisionName, "余额截至导出时", "元（精确到分）", time.Now())
-		streamTitledTable(w, r, rs, a, exportXLSX, "工作基金", "funds", "工作基金", title, web.FundsExportHeader, func(t export.Table) error {
-			for _, f := range fs {
-				if err := t.Row(web.FundExportCells(f)); err != nil {
-					return err
-				}
-			}
-			return auditExport(r, db, a, "fund", "funds", len(fs))
-		})
-	}
-}
-
-type roundsExporter interface {
+// handleRoundsExport is the 公益创投 list, with what each round has awarded so far.
+func handleRoundsExport(db interface {
 	auditor
 	Rounds(ctx context.Context, scope portal.Scope) ([]registry.Round, error)
-}
-
-// handleRoundsExport is the 公益创投 list of the money overview: the rounds the caller sees, with what each has
-// awarded so far.
-func handleRoundsExport(db roundsExporter, rs *responder) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		rounds, err := db.Rounds(r.Context(), a.Scope())
-		if err != nil {
-			rs.fail(w, r, err)
-			return
-		}
-		title := exportTitle("公益创投", a.DivisionName, "已立项金额截至导出时", "元（精确到分）", time.Now())
-		streamTitledTable(w, r, rs, a, exportXLSX, "公益创投", "rounds", "公益创投", title, web.RoundsExportHeader, func(t export.Table) error {
-			for _, round := range rounds {
-				if err := t.Row(web.RoundExportCells(round)); err != nil {
-					return err
-				}
-			}
-			return auditExport(r, db, a, "round", "rounds", len(rounds))
-		})
-	}
+}, rs *responder) http.HandlerFunc {
+	return handleOverviewListExport(db, db.Rounds, "公益创投", "rounds", "已立项金额截至导出时", "round", web.RoundsExportHeader, web.RoundExportCells, rs)
 }
