@@ -39,7 +39,8 @@ func (db *DB) PublicProfile(ctx context.Context, scope portal.Scope, id int64, c
 }
 
 // OrgRecord is what a signed-in record page reads of group id inside scope — the group, its timeline, its
-// filings (when filings is true), its latest 评估评议, its service projects and its 三会一课 — in one round trip,
+// filings (when filings is true), its latest 评估评议, its service projects, its 三会一课, its 联系人 and its
+// 慈善组织认定 decisions — in one round trip,
 // each statement as its own method has it. An id outside scope is ErrNotFound.
 func (db *DB) OrgRecord(ctx context.Context, scope portal.Scope, id int64, filings bool) (registry.OrgRecord, error) {
 	r := registry.OrgRecord{FilingsRead: filings}
@@ -52,5 +53,7 @@ func (db *DB) OrgRecord(ctx context.Context, scope portal.Scope, id int64, filin
 	queueLatestEvaluation(b, scope, id, &r.Evaluation, &r.Evaluated)
 	queueOrgProjects(b, scope, id, false, &r.Projects)
 	queuePartyMeetings(b, scope, id, &r.Meetings)
+	queueOrgContacts(b, scope, id, &r.Contacts)
+	queueCharityRecognitions(b, scope, id, &r.Charities)
 	return r, db.send(ctx, planKept, b)
 }
