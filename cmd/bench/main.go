@@ -401,18 +401,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "\n%d organizations, %d activity reports · wrk -t2 -d%s after %s unmeasured · 127.0.0.1\n\n",
 		*orgs, *reports, *dur, *warm)
-	fmt.Fprintln(stdout, "| page | conns | bytes | portal req/s | p50 | p99 | nginx req/s | ratio | "+
-		"PostgreSQL alone | floor | portal of floor |")
+	fmt.Fprintln(stdout, "| page | conns | bytes | portal req/s | p50 | p99 | nginx req/s | nginx p99 | ratio | "+
+		"PostgreSQL alone | floor | floor p99 | portal of floor |")
 	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range results {
-		fmt.Fprintf(stdout, "| %s | %d | %d | %.0f | %s | %s | %.0f | %.1f %% | %.0f (%.1f %%) | %.0f (%.1f %%) | %.0f %% |\n",
-			r.page.name, r.page.conns, r.bytes, r.portal.rps, r.portal.p50, r.portal.p99, r.nginx.rps, 100*r.ratio,
-			r.pgTPS, 100*r.pgTPS/r.nginx.rps, r.floor.rps, 100*r.floor.rps/r.nginx.rps, 100*r.portal.rps/r.floor.rps)
+		fmt.Fprintf(stdout, "| %s | %d | %d | %.0f | %s | %s | %.0f | %s | %.1f %% | %.0f (%.1f %%) | %.0f (%.1f %%) | %s | %.0f %% |\n",
+			r.page.name, r.page.conns, r.bytes, r.portal.rps, r.portal.p50, r.portal.p99, r.nginx.rps, r.nginx.p99,
+			100*r.ratio, r.pgTPS, 100*r.pgTPS/r.nginx.rps, r.floor.rps, 100*r.floor.rps/r.nginx.rps, r.floor.p99,
+			100*r.portal.rps/r.floor.rps)
 	}
 	fmt.Fprintf(stdout, "\nPostgreSQL alone: pgbench -M prepared -c %d running the statements the page sent (logged from one request),\n"+
 		"as req/s and as a share of nginx's. floor: a chi handler sending those statements through pgx in one batch\n"+
 		"and writing the saved page, with nothing else (no session, decoding or rendering): the most this stack can\n"+
-		"serve of the page here. \"portal of floor\" is the portal's req/s as a share of the floor's.\n", pgbenchClients)
+		"serve of the page here. \"portal of floor\" is the portal's req/s as a share of the floor's. nginx p99 and\n"+
+		"floor p99 are the tails of the same load on them: on 2 shared cores they show how much of the portal's p99 is\n"+
+		"the machine's scheduling rather than the portal's own work.\n", pgbenchClients)
 	fmt.Fprintf(stdout, "\nportal peak RSS: %d MB\n", rss/1024)
 	return nil
 }

@@ -16,11 +16,21 @@ const charityColumns = `c.id, c.org_id, o.name, c.status, c.decided_on, c.body, 
 
 // CharityRecognitions lists the 慈善组织认定 decisions about group orgID inside scope, newest first.
 func (db *DB) CharityRecognitions(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.CharityRecognition, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+charityColumns+`
+	var out []registry.CharityRecognition
+	b := &pgx.Batch{}
+	queueCharityRecognitions(b, scope, orgID, &out)
+	return out, db.send(ctx, planKept, b)
+}
+
+// queueCharityRecognitions queues CharityRecognitions's statement on b (planKept: the group's id picks the
+// rows), to fill out.
+func queueCharityRecognitions(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]registry.CharityRecognition) {
+	b.Queue(`SELECT `+charityColumns+`
 		FROM charity_recognitions c JOIN organizations o ON o.id = c.org_id
-		WHERE c.org_id = @org AND `+scopeOn("c")+` ORDER BY c.id DESC`, scopeArgs(scope, pgx.NamedArgs{"org": orgID}))
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[registry.CharityRecognition])
-	return out, translate(err)
+		WHERE c.org_id = @org AND `+scopeOn("c")+` ORDER BY c.id DESC`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).Query(func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.CharityRecognition])
+		return err
+	})
 }
 
 // Charities lists the latest decision of every group inside scope that has one, newest decision first: the

@@ -22,14 +22,24 @@ func districtOf(scope portal.Scope) string {
 
 // DeadlineSettings reads the periods of scope's district, or the defaults (version 0) while it has set none.
 func (db *DB) DeadlineSettings(ctx context.Context, scope portal.Scope) (registry.DeadlineSettings, error) {
-	s := registry.DefaultDeadlines()
-	err := db.pool(planFresh).QueryRow(ctx, `
-		SELECT review_days, report_grace_days, version, updated_at FROM deadline_settings WHERE district_code = $1`,
-		districtOf(scope)).Scan(&s.ReviewDays, &s.ReportGraceDays, &s.Version, &s.UpdatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return registry.DefaultDeadlines(), nil
-	}
-	return s, translate(err)
+	var s registry.DeadlineSettings
+	b := &pgx.Batch{}
+	queueDeadlineSettings(b, scope, &s)
+	return s, db.send(ctx, planFresh, b)
+}
+
+// queueDeadlineSettings queues DeadlineSettings's statement on b (planFresh), to fill s.
+func queueDeadlineSettings(b *pgx.Batch, scope portal.Scope, s *registry.DeadlineSettings) {
+	*s = registry.DefaultDeadlines()
+	b.Queue(`SELECT review_days, report_grace_days, version, updated_at FROM deadline_settings WHERE district_code = $1`,
+		districtOf(scope)).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&s.ReviewDays, &s.ReportGraceDays, &s.Version, &s.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			*s = registry.DefaultDeadlines()
+			return nil
+		}
+		return err
+	})
 }
 
 // SetDeadlineSettings saves the district's periods, audited. version is the settings' version as the clerk saw
@@ -64,126 +74,161 @@ func (db *DB) SetDeadlineSettings(ctx context.Context, scope portal.Scope, actor
 // DueWork lists what is waiting inside scope of the kinds in want, each kind oldest (soonest due) first and at
 // most registry.DueItemsPerKind of it. Every read is an indexed range over open rows, or the kept counts per
 // community (org_counts, work_report_counts), so its cost does not grow with the registry; only a committee's
-// own evaluations read its groups, one community's worth.
+// own evaluations read its groups, one community's worth. The reads go in one round trip per planning.
 func (db *DB) DueWork(ctx context.Context, scope portal.Scope, want registry.DueWant, set registry.DeadlineSettings, now time.Time) ([]registry.DueItem, error) {
 	if err := checkScope(scope); err != nil {
 		return nil, err
 	}
+	d := &dueReads{}
+	fresh, kept := &pgx.Batch{}, &pgx.Batch{}
+	queueDueWork(fresh, kept, scope, want, now, d)
+	if err := db.sendBoth(ctx, fresh, kept); err != nil {
+		return nil, err
+	}
+	return d.items(set), nil
+}
+
+// dueReads is what DueWork's statements read, before the district's periods turn their times into due dates.
+type dueReads struct {
+	records  []dueRecord
+	reports  func(set registry.DeadlineSettings) []registry.DueItem
+	evaluate []registry.DueItem
+}
+
+// dueRecord is an open record and the time its due date counts from (a review's: its submission).
+type dueRecord struct {
+	item   registry.DueItem
+	at     time.Time
+	review bool // due ReviewDue(at); else at itself (a major activity's start)
+}
+
+// items is the list DueWork answers, in its order: the records by kind, the reports, the evaluations.
+func (d *dueReads) items(set registry.DeadlineSettings) []registry.DueItem {
 	var out []registry.DueItem
-	same := func(t time.Time) time.Time { return t }
-	// Each kind of open record: whether it is wanted, its rows oldest first, and its due time from theirs.
+	for _, r := range d.records {
+		r.item.Due = r.at
+		if r.review {
+			r.item.Due = set.ReviewDue(r.at)
+		}
+		out = append(out, r.item)
+	}
+	if d.reports != nil {
+		out = append(out, d.reports(set)...)
+	}
+	return append(out, d.evaluate...)
+}
+
+// queueDueWork queues DueWork's statements: the kept-plan coverage on kept, the rest on fresh, to fill d.
+func queueDueWork(fresh, kept *pgx.Batch, scope portal.Scope, want registry.DueWant, now time.Time, d *dueReads) {
+	// Each kind of open record: whether it is wanted, its rows oldest first, and whether its due date is a review's.
 	for _, k := range []struct {
-		on   bool
-		kind registry.DueKind
-		sql  string
-		due  func(time.Time) time.Time
+		on     bool
+		kind   registry.DueKind
+		sql    string
+		review bool
 	}{
 		{want.Applications, registry.DueApplication, `SELECT id, name, submitted_at FROM applications a
-			WHERE status IN ('submitted', 'accepted') AND ` + scopeOn("a") + ` ORDER BY submitted_at, id`, set.ReviewDue},
+			WHERE status IN ('submitted', 'accepted') AND ` + scopeOn("a") + ` ORDER BY submitted_at, id`, true},
 		{want.Filings, registry.DueFiling, `SELECT id, name, submitted_at FROM filings a
-			WHERE status = 'submitted' AND ` + scopeOn("a") + ` ORDER BY submitted_at, id`, set.ReviewDue},
+			WHERE status = 'submitted' AND ` + scopeOn("a") + ` ORDER BY submitted_at, id`, true},
 		{want.NoticeReviews, registry.DueNoticeReview, `SELECT id, title, starts_at FROM major_activities a
-			WHERE status = 'submitted' AND ` + scopeOn("a") + ` ORDER BY starts_at, id`, same},
+			WHERE status = 'submitted' AND ` + scopeOn("a") + ` ORDER BY starts_at, id`, false},
 		{want.NoticeChanges, registry.DueNoticeChanges, `SELECT id, title, starts_at FROM major_activities a
-			WHERE status = 'changes_requested' AND ` + scopeOn("a") + ` ORDER BY starts_at, id`, same},
+			WHERE status = 'changes_requested' AND ` + scopeOn("a") + ` ORDER BY starts_at, id`, false},
 	} {
 		if !k.on {
 			continue
 		}
-		rows, _ := db.pool(planFresh).Query(ctx, k.sql+` LIMIT @limit`,
-			scopeArgs(scope, pgx.NamedArgs{"limit": registry.DueItemsPerKind}))
-		var id int64
-		var title string
-		var at time.Time
-		if _, err := pgx.ForEachRow(rows, []any{&id, &title, &at}, func() error {
-			out = append(out, registry.DueItem{Kind: k.kind, ID: id, Title: title, Count: 1, Due: k.due(at)})
-			return nil
-		}); err != nil {
-			return nil, translate(err)
-		}
+		fresh.Queue(k.sql+` LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": registry.DueItemsPerKind})).
+			Query(func(rows pgx.Rows) error {
+				var id int64
+				var title string
+				var at time.Time
+				_, err := pgx.ForEachRow(rows, []any{&id, &title, &at}, func() error {
+					d.records = append(d.records, dueRecord{item: registry.DueItem{Kind: k.kind, ID: id, Title: title, Count: 1},
+						at: at, review: k.review})
+					return nil
+				})
+				return err
+			})
 	}
 	if want.WorkReports {
-		items, err := db.dueReports(ctx, scope, want.DivisionCounts, set, now)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
+		queueDueReports(fresh, kept, scope, want.DivisionCounts, now, d)
 	}
 	if want.Evaluations && scope.Tier == portal.TierCommunity {
-		items, err := db.dueEvaluations(ctx, scope, now)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
+		queueDueEvaluations(fresh, scope, now, d)
 	}
-	return out, nil
 }
 
-// dueReports counts the live groups without a first revision for the last period that has ended (due its end
-// plus the grace): inside scope, summed from the divisions one level below (the coverage page lists them), or the
-// own community's.
-func (db *DB) dueReports(ctx context.Context, scope portal.Scope, perDivision bool, set registry.DeadlineSettings, now time.Time) ([]registry.DueItem, error) {
+// queueDueReports counts the live groups without a first revision for the last period that has ended (due its
+// end plus the grace): inside scope, summed from the divisions one level below (the coverage page lists them),
+// or the own community's.
+func queueDueReports(fresh, kept *pgx.Batch, scope portal.Scope, perDivision bool, now time.Time, d *dueReads) {
 	p := registry.PeriodOf(now).Prev()
-	due := set.ReportDue(p)
 	title := p.Label() + "定期工作报告"
 	if perDivision {
-		rows, err := db.ReportCoverage(ctx, scope, p)
-		if err != nil {
-			return nil, err
-		}
-		it := registry.DueItem{Kind: registry.DueWorkReport, Division: scope.Division, Period: p.Key(), Due: due}
-		divisions := 0
-		for _, r := range rows {
-			if r.Missing > 0 {
-				it.Count += r.Missing
-				divisions++
+		var rows []registry.ReportCoverage
+		queueReportCoverage(kept, scope, p, &rows)
+		d.reports = func(set registry.DeadlineSettings) []registry.DueItem {
+			it := registry.DueItem{Kind: registry.DueWorkReport, Division: scope.Division, Period: p.Key(), Due: set.ReportDue(p)}
+			divisions := 0
+			for _, r := range rows {
+				if r.Missing > 0 {
+					it.Count += r.Missing
+					divisions++
+				}
 			}
+			if divisions == 0 {
+				return nil
+			}
+			below := "村(社区)"
+			if scope.Tier == portal.TierDistrict {
+				below = "镇街"
+			}
+			it.Title = title + "（" + strconv.Itoa(divisions) + " 个" + below + "有未报送）"
+			return []registry.DueItem{it}
 		}
-		if divisions == 0 {
-			return nil, nil
-		}
-		below := "村(社区)"
-		if scope.Tier == portal.TierDistrict {
-			below = "镇街"
-		}
-		it.Title = title + "（" + strconv.Itoa(divisions) + " 个" + below + "有未报送）"
-		return []registry.DueItem{it}, nil
+		return
 	}
 	var missing int
-	err := db.pool(planFresh).QueryRow(ctx, `
+	fresh.Queue(`
 		SELECT coalesce((SELECT sum(n) FROM org_counts WHERE community_code = @scope_div
 				AND status IN ('normal', 'abnormal')), 0)
 			- coalesce((SELECT sum(n) FROM work_report_counts WHERE community_code = @scope_div
 				AND period_year = @year AND period_no = @no), 0)`,
-		scopeArgs(scope, pgx.NamedArgs{"year": p.Year, "no": p.Half})).Scan(&missing)
-	if err != nil || missing <= 0 {
-		return nil, translate(err)
+		scopeArgs(scope, pgx.NamedArgs{"year": p.Year, "no": p.Half})).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&missing)
+	})
+	d.reports = func(set registry.DeadlineSettings) []registry.DueItem {
+		if missing <= 0 {
+			return nil
+		}
+		return []registry.DueItem{{Kind: registry.DueWorkReport, Title: title, Division: scope.Division,
+			Count: missing, Period: p.Key(), Due: set.ReportDue(p)}}
 	}
-	return []registry.DueItem{{Kind: registry.DueWorkReport, Title: title, Division: scope.Division,
-		Count: missing, Period: p.Key(), Due: due}}, nil
 }
 
-// dueEvaluations counts a community's live groups not yet evaluated for last year (overdue) and for this year
-// (due at its end); a group founded in a year owes that year's evaluation from then on.
-func (db *DB) dueEvaluations(ctx context.Context, scope portal.Scope, now time.Time) ([]registry.DueItem, error) {
+// queueDueEvaluations counts a community's live groups not yet evaluated for last year (overdue) and for this
+// year (due at its end); a group founded in a year owes that year's evaluation from then on.
+func queueDueEvaluations(fresh *pgx.Batch, scope portal.Scope, now time.Time, d *dueReads) {
 	year := now.In(portal.Beijing).Year()
-	var out []registry.DueItem
 	for _, y := range []int{year - 1, year} {
-		var n int
-		err := db.pool(planFresh).QueryRow(ctx, `
+		fresh.Queue(`
 			SELECT count(*) FROM organizations o
 			WHERE o.community_code = @scope_div AND `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 				AND o.created_at < @year_end
 				AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.community_code = o.community_code
 					AND e.org_id = o.id AND e.year = @year)`,
-			scopeArgs(scope, pgx.NamedArgs{"year": y, "year_end": registry.EvaluationDue(y)})).Scan(&n)
-		if err != nil {
-			return nil, translate(err)
-		}
-		if n > 0 {
-			out = append(out, registry.DueItem{Kind: registry.DueEvaluation, Title: strconv.Itoa(y) + "年度评估评议",
-				Division: scope.Division, Count: n, Due: registry.EvaluationDue(y)})
-		}
+			scopeArgs(scope, pgx.NamedArgs{"year": y, "year_end": registry.EvaluationDue(y)})).QueryRow(func(row pgx.Row) error {
+			var n int
+			if err := row.Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				d.evaluate = append(d.evaluate, registry.DueItem{Kind: registry.DueEvaluation, Title: strconv.Itoa(y) + "年度评估评议",
+					Division: scope.Division, Count: n, Due: registry.EvaluationDue(y)})
+			}
+			return nil
+		})
 	}
-	return out, nil
 }

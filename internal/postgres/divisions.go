@@ -44,12 +44,19 @@ func (db *DB) Division(ctx context.Context, scope portal.Scope, code string) (po
 	if !scope.Covers(code) {
 		return portal.Division{}, portal.ErrNotFound
 	}
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+divisionColumns+` FROM divisions WHERE code = $1`, code)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[divisionRow])
-	if err != nil {
-		return portal.Division{}, translate(err)
-	}
-	return r.division(), nil
+	var d portal.Division
+	b := &pgx.Batch{}
+	queueDivision(b, code, &d)
+	return d, db.send(ctx, planFresh, b)
+}
+
+// queueDivision queues Division's statement on b (planFresh), to fill d; the caller has checked the scope.
+func queueDivision(b *pgx.Batch, code string, d *portal.Division) {
+	b.Queue(`SELECT `+divisionColumns+` FROM divisions WHERE code = $1`, code).Query(func(rows pgx.Rows) error {
+		r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[divisionRow])
+		*d = r.division()
+		return err
+	})
 }
 
 // ChildDivisions lists the divisions directly below code, in code order, when code lies inside scope.
@@ -66,9 +73,20 @@ func (db *DB) OpenChildDivisions(ctx context.Context, scope portal.Scope, code s
 	if !scope.Covers(code) {
 		return nil, portal.ErrNotFound
 	}
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+divisionColumns+` FROM divisions
-		WHERE parent_code = $1 AND retired_at IS NULL ORDER BY code`, code)
-	return collectDivisions(rows)
+	var ds []portal.Division
+	b := &pgx.Batch{}
+	queueOpenChildDivisions(b, code, &ds)
+	return ds, db.send(ctx, planFresh, b)
+}
+
+// queueOpenChildDivisions queues OpenChildDivisions's statement on b (planFresh), to fill ds; the caller has
+// checked the scope.
+func queueOpenChildDivisions(b *pgx.Batch, code string, ds *[]portal.Division) {
+	b.Queue(`SELECT `+divisionColumns+` FROM divisions
+		WHERE parent_code = $1 AND retired_at IS NULL ORDER BY code`, code).Query(func(rows pgx.Rows) (err error) {
+		*ds, err = collectDivisions(rows)
+		return err
+	})
 }
 
 // DivisionsAtLevel lists every division of a level inside scope, in code order (for pickers).

@@ -19,14 +19,23 @@ import (
 // OrgContacts lists the 联系人 of group orgID inside scope, the current one first, then the earlier ones newest
 // first. Phones come masked.
 func (db *DB) OrgContacts(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.OrgContact, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `
+	var out []registry.OrgContact
+	b := &pgx.Batch{}
+	queueOrgContacts(b, scope, orgID, &out)
+	return out, db.send(ctx, planKept, b)
+}
+
+// queueOrgContacts queues OrgContacts's statement on b (planKept: the group's id picks the rows), to fill out.
+func queueOrgContacts(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]registry.OrgContact) {
+	b.Queue(`
 		SELECT c.id, c.org_id, c.name, c.kind, c.unit, c.phone_mask, c.from_on, c.until_on,
 			coalesce(a.display_name, ''), coalesce(a.username, ''), c.set_at
 		FROM org_contacts c LEFT JOIN accounts a ON a.id = c.set_by
 		WHERE c.org_id = @org AND `+scopeOn("c")+`
-		ORDER BY c.until_on IS NULL DESC, c.id DESC LIMIT 100`, scopeArgs(scope, pgx.NamedArgs{"org": orgID}))
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[registry.OrgContact])
-	return out, translate(err)
+		ORDER BY c.until_on IS NULL DESC, c.id DESC LIMIT 100`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).Query(func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.OrgContact])
+		return err
+	})
 }
 
 // SetOrgContact makes c the 联系人 of group orgID, a live group scope keeps; the one before ends the day c starts.

@@ -14,6 +14,24 @@ func (db *DB) send(ctx context.Context, p planning, b *pgx.Batch) error {
 	return translate(db.pool(p).SendBatch(ctx, b).Close())
 }
 
+// sendBoth sends a batch for each planning at once, each on its pool, and waits for both: one round trip of
+// waiting for a page that reads with both. An empty batch is not sent.
+func (db *DB) sendBoth(ctx context.Context, fresh, kept *pgx.Batch) error {
+	switch {
+	case kept.Len() == 0:
+		return db.send(ctx, planFresh, fresh)
+	case fresh.Len() == 0:
+		return db.send(ctx, planKept, kept)
+	}
+	done := make(chan error, 1)
+	go func() { done <- db.send(ctx, planKept, kept) }()
+	err := db.send(ctx, planFresh, fresh)
+	if kerr := <-done; err == nil {
+		err = kerr
+	}
+	return err
+}
+
 // PublicProfile is everything a group's public profile shows — the group (PublicOrganization), its published
 // 典型案例 (up to cases), its public photos, its disclosures and its brand projects — read in two batches, one
 // per kind of planning, sent at once: the page waits for one round trip instead of seven. An id outside scope is
@@ -39,7 +57,8 @@ func (db *DB) PublicProfile(ctx context.Context, scope portal.Scope, id int64, c
 }
 
 // OrgRecord is what a signed-in record page reads of group id inside scope — the group, its timeline, its
-// filings (when filings is true), its latest 评估评议, its service projects and its 三会一课 — in one round trip,
+// filings (when filings is true), its latest 评估评议, its service projects, its 三会一课, its 联系人 and its
+// 慈善组织认定 decisions — in one round trip,
 // each statement as its own method has it. An id outside scope is ErrNotFound.
 func (db *DB) OrgRecord(ctx context.Context, scope portal.Scope, id int64, filings bool) (registry.OrgRecord, error) {
 	r := registry.OrgRecord{FilingsRead: filings}
@@ -52,5 +71,7 @@ func (db *DB) OrgRecord(ctx context.Context, scope portal.Scope, id int64, filin
 	queueLatestEvaluation(b, scope, id, &r.Evaluation, &r.Evaluated)
 	queueOrgProjects(b, scope, id, false, &r.Projects)
 	queuePartyMeetings(b, scope, id, &r.Meetings)
+	queueOrgContacts(b, scope, id, &r.Contacts)
+	queueCharityRecognitions(b, scope, id, &r.Charities)
 	return r, db.send(ctx, planKept, b)
 }

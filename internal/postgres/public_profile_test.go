@@ -88,17 +88,27 @@ func TestPublicProfileIsTheSeparateReads(t *testing.T) {
 }
 
 // The record page's read at once holds exactly what the separate reads hold, for demo groups with a timeline,
-// filings, evaluations, projects or 三会一课, read by the district and by the group's own town; a group outside
+// filings, evaluations, projects, 三会一课, 联系人 or 慈善 decisions, read by the district and by the group's own town; a group outside
 // the scope is ErrNotFound.
 func TestOrgRecordIsTheSeparateReads(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
+	// The demo records its 慈善 decisions with their files under make run only; one here, by SQL.
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO charity_recognitions (org_id, district_code, town_code,
+			community_code, status, decided_on, body, filename, content_type, size_bytes, storage_key, sha256)
+		SELECT id, district_code, town_code, community_code, 'recognized', date '2022-03-01', '渝北区民政局',
+			'认定决定.pdf', 'application/pdf', 1, 'test-charity', 'x'
+		FROM organizations WHERE tier = 'registered' AND status = 'normal' ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
 	ids := queryIDs(t, db, `
 		(SELECT org_id FROM filings ORDER BY id LIMIT 5) UNION (SELECT org_id FROM evaluations ORDER BY id LIMIT 5)
 		UNION (SELECT org_id FROM service_projects ORDER BY id LIMIT 5)
 		UNION (SELECT org_id FROM party_meetings ORDER BY id LIMIT 5)
+		UNION (SELECT org_id FROM org_contacts ORDER BY id LIMIT 5)
+		UNION (SELECT org_id FROM charity_recognitions ORDER BY id LIMIT 5)
 		UNION (SELECT id FROM organizations ORDER BY id LIMIT 3)`)
-	var full int
+	var full, contacts, charities int
 	for _, id := range ids {
 		var town string
 		if err := db.Pool.QueryRow(ctx, `SELECT town_code FROM organizations WHERE id = $1`, id).Scan(&town); err != nil {
@@ -131,6 +141,14 @@ func TestOrgRecordIsTheSeparateReads(t *testing.T) {
 				if want.Meetings, err = db.PartyMeetings(ctx, scope, id); err != nil {
 					t.Fatal(err)
 				}
+				if want.Contacts, err = db.OrgContacts(ctx, scope, id); err != nil {
+					t.Fatal(err)
+				}
+				if want.Charities, err = db.CharityRecognitions(ctx, scope, id); err != nil {
+					t.Fatal(err)
+				}
+				contacts += len(got.Contacts)
+				charities += len(got.Charities)
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("group %d in %s: the record at once\n%+v\nthe separate reads\n%+v", id, scope.Division, got, want)
 				}
@@ -140,8 +158,9 @@ func TestOrgRecordIsTheSeparateReads(t *testing.T) {
 			}
 		}
 	}
-	if full == 0 {
-		t.Error("no group compared has a timeline and a linked section besides")
+	if full == 0 || contacts == 0 || charities == 0 {
+		t.Errorf("groups compared: %d with a timeline and a linked section besides, %d 联系人, %d 慈善 decisions; want some of each",
+			full, contacts, charities)
 	}
 	if _, err := db.OrgRecord(ctx, townB, ids[0], true); err == nil {
 		var town string

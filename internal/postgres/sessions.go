@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // SessionKey is what the sessions table keeps of a session token: its SHA-256. The token itself lives only in
@@ -20,11 +21,12 @@ func SessionKey(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// SessionWithAccount reads the live session token and, when the session belongs to an account, that account,
-// in one statement. Every signed-in request needs both; read apart they were two round trips to PostgreSQL per
-// page. The account is read afresh each time, exactly as AccountByID reads it, so a disabled account or an
-// ended session version shows on the very next request. found is false for an unknown or expired token;
-// account is nil when the session names no account, or names one that no longer exists.
+// SessionWithAccount reads the live session token and, when the session belongs to an account, that account
+// with its count of unread 站内消息 (as UnreadMessages counts them), in one statement. Every signed-in request
+// needs all three; read apart they were three round trips to PostgreSQL per page. The account is read afresh
+// each time, exactly as AccountByID reads it, so a disabled account or an ended session version shows on the
+// very next request. found is false for an unknown or expired token; account is nil when the session names no
+// account, or names one that no longer exists.
 func (db *DB) SessionWithAccount(ctx context.Context, token string) (data []byte, account *portal.Account, found bool, err error) {
 	var (
 		a       portal.Account
@@ -37,11 +39,12 @@ func (db *DB) SessionWithAccount(ctx context.Context, token string) (data []byte
 	err = db.pool(planKept).QueryRow(ctx, `SELECT s.data, a.id, coalesce(a.username, ''), coalesce(a.display_name, ''),
 			coalesce(a.tier, ''), coalesce(a.role, ''), coalesce(a.division_code, ''), coalesce(a.phone, ''), coalesce(a.disabled, true),
 			a.locked_until, coalesce(a.failed_logins, 0), coalesce(a.session_version, 0), a.created_at,
-			a.last_login_at, coalesce(a.version, 0)
+			a.last_login_at, coalesce(a.version, 0),
+			(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.account_id = a.id AND m.read_at IS NULL LIMIT $2) x)::int
 		FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id
-		WHERE s.token = $1 AND current_timestamp < s.expiry`, SessionKey(token)).Scan(&data, &id, &a.Username,
-		&a.DisplayName, &tier, &role, &a.DivisionCode, &a.Phone, &a.Disabled, &a.LockedUntil, &a.FailedLogins,
-		&a.SessionVersion, &created, &a.LastLoginAt, &a.Version)
+		WHERE s.token = $1 AND current_timestamp < s.expiry`, SessionKey(token), registry.UnreadShown+1).Scan(&data, &id,
+		&a.Username, &a.DisplayName, &tier, &role, &a.DivisionCode, &a.Phone, &a.Disabled, &a.LockedUntil,
+		&a.FailedLogins, &a.SessionVersion, &created, &a.LastLoginAt, &a.Version, &a.Unread)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, false, nil
 	}

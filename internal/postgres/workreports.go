@@ -162,11 +162,21 @@ func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p registry
 	if child == "" {
 		return nil, portal.ErrNotAllow
 	}
+	var out []registry.ReportCoverage
+	b := &pgx.Batch{}
+	queueReportCoverage(b, scope, p, &out)
+	return out, db.send(ctx, planKept, b)
+}
+
+// queueReportCoverage queues ReportCoverage's statement on b (planKept), to fill out; scope's tier has a tier
+// below it.
+func queueReportCoverage(b *pgx.Batch, scope portal.Scope, p registry.Period, out *[]registry.ReportCoverage) {
+	child := scope.Tier.Below()
 	codeLen := 12
 	if child == portal.TierTown {
 		codeLen = 9
 	}
-	rows, _ := db.pool(planKept).Query(ctx, `
+	b.Queue(`
 		SELECT d.code, d.name, coalesce(l.n, 0)::int AS live, (coalesce(l.n, 0) - coalesce(w.n, 0))::int AS missing
 		FROM divisions d
 		LEFT JOIN (SELECT left(k.community_code, @len) AS code, sum(k.n) AS n FROM org_counts k
@@ -177,9 +187,11 @@ func (db *DB) ReportCoverage(ctx context.Context, scope portal.Scope, p registry
 			GROUP BY 1) w ON w.code = d.code
 		WHERE d.level = @child AND d.retired_at IS NULL AND `+scopeWithin("d.code")+`
 		ORDER BY d.code`,
-		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "len": codeLen, "year": p.Year, "no": p.Half}))
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportCoverage])
-	return out, translate(err)
+		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "len": codeLen, "year": p.Year, "no": p.Half})).
+		Query(func(rows pgx.Rows) (err error) {
+			*out, err = pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportCoverage])
+			return err
+		})
 }
 
 // RecountReportCoverage is ReportCoverage counted from the organizations and reports themselves, the way the

@@ -125,3 +125,14 @@ func DueWantFor(a portal.Account) DueWant {
 		DivisionCounts: a.Tier != portal.TierCommunity,
 	}
 }
+
+// Dashboard is what a 工作台 reads at once: its own division and the open ones below it, its figures, its
+// groups' kept counts, its open work, and what falls due.
+type Dashboard struct {
+	Division portal.Division
+	Children []portal.Division
+	Figures  DivisionFigures
+	Orgs     OrgTotals
+	Work     WorkWaiting
+	Due      []DueItem
+}

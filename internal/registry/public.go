@@ -265,4 +265,6 @@ type OrgRecord struct {
 	Evaluated   bool
 	Projects    []Project
 	Meetings    []PartyMeeting
+	Contacts    []OrgContact
+	Charities   []CharityRecognition
 }

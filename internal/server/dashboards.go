@@ -12,12 +12,7 @@ import (
 )
 
 type dashboardStore interface {
-	Division(ctx context.Context, scope portal.Scope, code string) (portal.Division, error)
-	OpenChildDivisions(ctx context.Context, scope portal.Scope, code string) ([]portal.Division, error)
-	Figures(ctx context.Context, scope portal.Scope) (registry.DivisionFigures, error)
-	OrgTotals(ctx context.Context, scope portal.Scope) (registry.OrgTotals, error)
-	WorkWaiting(ctx context.Context, scope portal.Scope, now time.Time) (registry.WorkWaiting, error)
-	dueStore
+	Dashboard(ctx context.Context, scope portal.Scope, code string, want registry.DueWant, now time.Time) (registry.Dashboard, error)
 }
 
 // dashboardData is what every tier's dashboard reads: its own division, the ones below it, and its figures.
@@ -32,28 +27,13 @@ type dashboardData struct {
 	now      time.Time
 }
 
+// loadDashboard reads account a's 工作台 in one round trip (postgres.DB.Dashboard): what falls due is what a
+// acts on, by its tier and role, inside its jurisdiction.
 func loadDashboard(ctx context.Context, db dashboardStore, a *portal.Account) (dashboardData, error) {
-	d := dashboardData{account: a}
-	var err error
-	scope := a.Scope()
-	if d.division, err = db.Division(ctx, scope, a.DivisionCode); err != nil {
-		return d, err
-	}
-	if d.children, err = db.OpenChildDivisions(ctx, scope, a.DivisionCode); err != nil {
-		return d, err
-	}
-	if d.figures, err = db.Figures(ctx, scope); err != nil {
-		return d, err
-	}
-	if d.orgs, err = db.OrgTotals(ctx, scope); err != nil {
-		return d, err
-	}
-	d.now = time.Now()
-	if d.work, err = db.WorkWaiting(ctx, scope, d.now); err != nil {
-		return d, err
-	}
-	d.due, err = loadDue(ctx, db, a, d.now)
-	return d, err
+	now := time.Now()
+	got, err := db.Dashboard(ctx, a.Scope(), a.DivisionCode, registry.DueWantFor(*a), now)
+	return dashboardData{account: a, division: got.Division, children: got.Children, figures: got.Figures,
+		orgs: got.Orgs, work: got.Work, due: got.Due, now: now}, err
 }
 
 func (d dashboardData) view(r *http.Request) web.DashboardView {

@@ -14,23 +14,9 @@ import (
 	"github.com/yubei-cso/portal/web"
 )
 
-type dueStore interface {
-	DeadlineSettings(ctx context.Context, scope portal.Scope) (registry.DeadlineSettings, error)
-	DueWork(ctx context.Context, scope portal.Scope, want registry.DueWant, set registry.DeadlineSettings, now time.Time) ([]registry.DueItem, error)
-}
-
 type deadlineSetter interface {
 	DeadlineSettings(ctx context.Context, scope portal.Scope) (registry.DeadlineSettings, error)
 	SetDeadlineSettings(ctx context.Context, scope portal.Scope, actor portal.Actor, s registry.DeadlineSettings, version int) error
-}
-
-// loadDue reads what account a acts on, by its tier and role, inside its jurisdiction.
-func loadDue(ctx context.Context, db dueStore, a *portal.Account, now time.Time) ([]registry.DueItem, error) {
-	set, err := db.DeadlineSettings(ctx, a.Scope())
-	if err != nil {
-		return nil, err
-	}
-	return db.DueWork(ctx, a.Scope(), registry.DueWantFor(*a), set, now)
 }
 
 func dueView(a *portal.Account, items []registry.DueItem, now time.Time) web.DueView {

@@ -27,7 +27,9 @@ func (s *Server) messageRoutes(a area, paths web.Paths) {
 // loadUnread reads the signed-in account's unread count for the header: one indexed count, bounded.
 func (s *Server) loadUnread(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a := accountFrom(r.Context()); a != nil {
+		// The session store counted them with the session and the account (one statement); an account read
+		// apart from its session (loadAccount's fallback) is counted here.
+		if a := accountFrom(r.Context()); a != nil && !unreadCounted(r.Context(), a.ID) {
 			n, err := s.db.UnreadMessages(r.Context(), a.ID)
 			if err != nil {
 				s.resp.fail(w, r, err)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/yubei-cso/portal/internal/postgres"
 )
 
 // The header counts unread messages on every page; marking one read needs its version (409 without, or when
@@ -27,6 +29,13 @@ func TestInboxCountsAndMarksRead(t *testing.T) {
 	d := c.get("/community/orgs").doc(t)
 	if got := d.Find(`#unread-count`).Text(); got != "1" {
 		t.Fatalf("header count %q", got)
+	}
+	// The count came with the session's row; a row that does not name its account is counted apart, the same.
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE sessions SET account_id = NULL WHERE token = $1`, postgres.SessionKey(sessionCookie(c))); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.get("/community/orgs").doc(t).Find(`#unread-count`).Text(); got != "1" {
+		t.Fatalf("header count read apart from the session %q", got)
 	}
 	inbox := c.get("/community/messages")
 	if inbox.StatusCode != http.StatusOK || !strings.Contains(inbox.doc(t).Find(`#inbox`).Text(), "备案已通过审核") {

@@ -14,8 +14,9 @@ type orgRecordReader interface {
 }
 
 // readRecord is the record page's store for one request: the group of the path, its timeline, filings,
-// latest 评估评议, projects and 三会一课 read in one round trip, and served from memory to the helpers that build
-// the page (orgDetail, orgLinks, partyMeetingsOn), which ask for them one by one. Reads of another group or
+// latest 评估评议, projects, 三会一课, 联系人 and 慈善 decisions read in one round trip, and served from memory to
+// the helpers that build the page (orgDetail, orgLinks, partyMeetingsOn, orgContactsOn, charityOn), which ask
+// for them one by one. Reads of another group or
 // scope, and reads it holds nothing for, go to the store itself.
 type readRecord struct {
 	orgShower
@@ -77,6 +78,20 @@ func (p *readRecord) OrgProjects(ctx context.Context, scope portal.Scope, id int
 		return p.rec.Projects, nil
 	}
 	return p.orgShower.OrgProjects(ctx, scope, id, brands)
+}
+
+func (p *readRecord) OrgContacts(ctx context.Context, scope portal.Scope, id int64) ([]registry.OrgContact, error) {
+	if p.holds(scope, id) {
+		return p.rec.Contacts, nil
+	}
+	return p.orgShower.OrgContacts(ctx, scope, id)
+}
+
+func (p *readRecord) CharityRecognitions(ctx context.Context, scope portal.Scope, id int64) ([]registry.CharityRecognition, error) {
+	if p.holds(scope, id) {
+		return p.rec.Charities, nil
+	}
+	return p.orgShower.CharityRecognitions(ctx, scope, id)
 }
 
 func (p *readRecord) PartyMeetings(ctx context.Context, scope portal.Scope, id int64) ([]registry.PartyMeeting, error) {

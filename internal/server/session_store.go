@@ -55,6 +55,13 @@ func requestSessionFrom(ctx context.Context) *requestSession {
 	return rs
 }
 
+// unreadCounted tells whether the session store read account id with its session, and with it the account's
+// unread 站内消息 (SessionWithAccount).
+func unreadCounted(ctx context.Context, id int64) bool {
+	rs := requestSessionFrom(ctx)
+	return rs != nil && rs.account != nil && rs.account.ID == id
+}
+
 func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	data, account, found, err := s.db.SessionWithAccount(ctx, token)
 	if rs := requestSessionFrom(ctx); rs != nil && err == nil {
