@@ -23,9 +23,10 @@ import (
 // and its cursor continues further back.
 var publicWalk = 2000
 
-// probeCap is how many postings of each key of a term are counted to find its rarest: past it a key is common
-// and any common key will do. Counting costs about a microsecond a posting, so at most probeKeys keys are
-// counted, spread over the term: a long term holds many pieces, and any rare one serves.
+// probeCap is the count of postings past which a key is common: a name-ordered search or one inside a
+// community then walks the list rather than the key, and the two-character table's keys are counted only up
+// to it (postingsCount). At most probeKeys keys are weighed, spread over the term: a long term holds many
+// pieces, and any rare one serves.
 var probeCap = 1000
 
 const probeKeys = 4
@@ -170,14 +171,24 @@ func (db *DB) publicNewest(ctx context.Context, args pgx.NamedArgs, limit int) (
 	return pageOf(list, limit, nil), nil
 }
 
-// rarestKey is the search's key with the fewest postings, and how many it has, counted up to probeCap.
+// postingsCount is, for each posting table, how many postings key u.k has, as a search weighs its keys: the
+// count kept for it (migration 0111) for the three-character table; for the two-character table, whose keys
+// drive a search only for a term of two characters (one key, never weighed) or for one with a 服务领域, a count
+// up to @cap.
+var postingsCount = map[string]string{
+	"org_postings":         `(SELECT count(*) FROM (SELECT FROM org_postings p WHERE p.key = u.k LIMIT @cap) x)`,
+	"org_trigram_postings": `coalesce((SELECT c.n FROM org_trigram_counts c WHERE c.key = u.k), 0)`,
+}
+
+// rarestKey is the search's key with the fewest postings, and how many it has (postingsCount: counted up to
+// probeCap at most).
 func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, int64, error) {
 	keys := searchKeys(f)
 	var key string
 	var n int64
 	err := db.pool(planFresh).QueryRow(ctx, `
-		SELECT k, (SELECT count(*) FROM (SELECT 1 FROM `+postingsOf(f)+` p WHERE p.key = k LIMIT @cap) x) AS n
-		FROM unnest(@keys::text[]) k ORDER BY n, k LIMIT 1`,
+		SELECT u.k, `+postingsCount[postingsOf(f)]+` AS n
+		FROM unnest(@keys::text[]) u(k) ORDER BY n, u.k LIMIT 1`,
 		pgx.NamedArgs{"keys": keys, "cap": probeCap}).Scan(&key, &n)
 	return key, n, translate(err)
 }
@@ -229,8 +240,8 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 // publicSearch is one page of a search by postings, newest first, and the walk's edge when the page is short:
 // the statement over table for n keys (publicSearchIn), made once.
 //
-// The walked key (w) is the one of @keys with the fewest postings, counted up to @cap, the earlier of two
-// that tie (no count when there is one key only). The walk reads at most @walk postings of w backwards from
+// The walked key (w) is the one of @keys with the fewest postings (postingsCount), the earlier of two that
+// tie (no count when there is one key only). The walk reads at most @walk postings of w backwards from
 // the cursor, index only. A candidate's row is read only when it holds every other key: for each, the key's
 // postings inside the walk's span of ids are read once, at most @span of them, and a candidate inside what
 // was read is looked up there (a hashed set); one below it, where the key is too dense for its span to be
@@ -266,8 +277,7 @@ func publicSearchIn(table string, n int) string {
 		ORDER BY p.org_id DESC`
 	head := `WITH w AS MATERIALIZED (
 		SELECT k FROM unnest(@keys::text[]) WITH ORDINALITY AS u(k, i)
-		ORDER BY CASE WHEN cardinality(@keys::text[]) = 1 THEN 0
-			ELSE (SELECT count(*) FROM (SELECT FROM ` + table + ` p WHERE p.key = u.k LIMIT @cap) x) END, i
+		ORDER BY CASE WHEN cardinality(@keys::text[]) = 1 THEN 0 ELSE ` + postingsCount[table] + ` END, i
 		LIMIT 1)`
 	const edgeRow = `SELECT true, e.org_id, '', '', '', NULL::date, '', '', '', NULL::text[], NULL::date FROM `
 	if n <= 1 {
