@@ -56,13 +56,15 @@ func (db *DB) Announcement(ctx context.Context, scope portal.Scope, id int64) (r
 
 // PublishedAnnouncements lists one page of the published ones of kind inside the (district) scope, newest first.
 func (db *DB) PublishedAnnouncements(ctx context.Context, scope portal.Scope, kind registry.AnnouncementKind, after *registry.AnnouncementCursor, limit int) ([]registry.Announcement, error) {
-	args := scopeArgs(scope, pgx.NamedArgs{"kind": string(kind), "limit": limit, "after_at": nil, "after_id": int64(0)})
+	// Written for its shape (first page or after a cursor) with only the clauses that apply, so that it keeps
+	// its plan (planKept) rather than being planned again for every request.
+	args := scopeArgs(scope, pgx.NamedArgs{"kind": string(kind), "limit": limit})
+	where := `a.status = 'published' AND a.kind = @kind AND ` + announcementScope
 	if after != nil {
+		where += ` AND (a.published_at, a.id) < (@after_at, @after_id)`
 		args["after_at"], args["after_id"] = after.PublishedAt, after.ID
 	}
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+announcementColumns+` `+announcementFrom+`
-		WHERE a.status = 'published' AND a.kind = @kind AND `+announcementScope+`
-		  AND (@after_at::timestamptz IS NULL OR (a.published_at, a.id) < (@after_at, @after_id))
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+announcementColumns+` `+announcementFrom+` WHERE `+where+`
 		ORDER BY a.published_at DESC, a.id DESC LIMIT @limit`, args)
 	return collectAnnouncements(rows)
 }

@@ -70,3 +70,55 @@ func TestAnnouncementScopes(t *testing.T) {
 		t.Errorf("%d audit rows", n)
 	}
 }
+
+// The public list pages by its cursor: two at a time, it gives every published notice once, the latest first,
+// as one long page does, and leaves out the policies and the withdrawn.
+func TestPublishedAnnouncementsPageByCursor(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	public, err := db.PublicScope(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		in := registry.AnnouncementInput{Kind: registry.KindNotice, Title: "通知第" + strconv.Itoa(i) + "号", Body: "各社区：请组织报名。"}
+		if i == 2 {
+			in.Kind = registry.KindPolicy
+		}
+		id, err := db.PublishAnnouncement(ctx, noticeDistrict, caseDistrict, in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 3 {
+			if err := db.WithdrawAnnouncement(ctx, noticeDistrict, caseDistrict, id, 1, "错发"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	all, err := db.PublishedAnnouncements(ctx, public, registry.KindNotice, nil, 100)
+	if err != nil || len(all) < 3 {
+		t.Fatalf("one long page: %d %v", len(all), err)
+	}
+	var paged []registry.Announcement
+	var after *registry.AnnouncementCursor
+	for range 100 {
+		page, err := db.PublishedAnnouncements(ctx, public, registry.KindNotice, after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, page...)
+		if len(page) < 2 {
+			break
+		}
+		last := page[len(page)-1]
+		after = &registry.AnnouncementCursor{PublishedAt: last.PublishedAt, ID: last.ID}
+	}
+	if len(paged) != len(all) {
+		t.Fatalf("paged %d notices, one page holds %d", len(paged), len(all))
+	}
+	for i := range all {
+		if paged[i].ID != all[i].ID || all[i].Kind != registry.KindNotice || all[i].Title == "通知第3号" {
+			t.Fatalf("notice %d: paged %d, one page %d (%s %q)", i, paged[i].ID, all[i].ID, all[i].Kind, all[i].Title)
+		}
+	}
+}

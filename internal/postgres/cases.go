@@ -155,19 +155,25 @@ func (db *DB) PublishedCases(ctx context.Context, scope portal.Scope, orgID int6
 	var out []registry.Case
 	b := &pgx.Batch{}
 	queuePublishedCases(b, scope, orgID, after, limit, &out)
-	return out, db.send(ctx, planFresh, b)
+	return out, db.send(ctx, planKept, b)
 }
 
-// queuePublishedCases queues PublishedCases's statement on b (planFresh), to fill out.
+// queuePublishedCases queues PublishedCases's statement on b (planKept), to fill out. The statement is written
+// for its shape — every group's or one group's, the first page or after a cursor — with only the clauses that
+// apply, so that it keeps its plan: planned afresh for every request, the join of five tables cost the public
+// list about twice what running it did (0.4 ms of planning against 0.2 ms).
 func queuePublishedCases(b *pgx.Batch, scope portal.Scope, orgID int64, after *registry.CaseCursor, limit int, out *[]registry.Case) {
-	args := scopeArgs(scope, pgx.NamedArgs{"org": orgID, "limit": limit, "after_at": nil, "after_id": int64(0)})
+	args := scopeArgs(scope, pgx.NamedArgs{"limit": limit})
+	where := `c.status = 'published' AND ` + scopeOn("c")
+	if orgID != 0 {
+		where += ` AND c.org_id = @org`
+		args["org"] = orgID
+	}
 	if after != nil {
+		where += ` AND (c.published_at, c.id) < (@after_at, @after_id)`
 		args["after_at"], args["after_id"] = after.PublishedAt, after.ID
 	}
-	b.Queue(`SELECT `+caseColumns+` `+caseFrom+`
-		WHERE c.status = 'published' AND `+scopeOn("c")+`
-		  AND (@org = 0 OR c.org_id = @org)
-		  AND (@after_at::timestamptz IS NULL OR (c.published_at, c.id) < (@after_at, @after_id))
+	b.Queue(`SELECT `+caseColumns+` `+caseFrom+` WHERE `+where+`
 		ORDER BY c.published_at DESC, c.id DESC LIMIT @limit`, args).Query(func(rows pgx.Rows) (err error) {
 		*out, err = collectCases(rows)
 		return err

@@ -23,9 +23,10 @@ import (
 // and its cursor continues further back.
 var publicWalk = 2000
 
-// probeCap is how many postings of each key of a term are counted to find its rarest: past it a key is common
-// and any common key will do. Counting costs about a microsecond a posting, so at most probeKeys keys are
-// counted, spread over the term: a long term holds many pieces, and any rare one serves.
+// probeCap is the count of postings past which a key is common: a name-ordered search or one inside a
+// community then walks the list rather than the key, and the two-character table's keys are counted only up
+// to it (postingsCount). At most probeKeys keys are weighed, spread over the term: a long term holds many
+// pieces, and any rare one serves.
 var probeCap = 1000
 
 const probeKeys = 4
@@ -170,42 +171,37 @@ func (db *DB) publicNewest(ctx context.Context, args pgx.NamedArgs, limit int) (
 	return pageOf(list, limit, nil), nil
 }
 
-// rarestKey is the search's key with the fewest postings, and how many it has, counted up to probeCap.
+// postingsCount is, for each posting table, how many postings key u.k has, as a search weighs its keys: the
+// count kept for it (migration 0111) for the three-character table; for the two-character table, whose keys
+// drive a search only for a term of two characters (one key, never weighed) or for one with a 服务领域, a count
+// up to @cap.
+var postingsCount = map[string]string{
+	"org_postings":         `(SELECT count(*) FROM (SELECT FROM org_postings p WHERE p.key = u.k LIMIT @cap) x)`,
+	"org_trigram_postings": `coalesce((SELECT c.n FROM org_trigram_counts c WHERE c.key = u.k), 0)`,
+}
+
+// rarestKey is the search's key with the fewest postings, and how many it has (postingsCount: counted up to
+// probeCap at most).
 func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, int64, error) {
 	keys := searchKeys(f)
 	var key string
 	var n int64
 	err := db.pool(planFresh).QueryRow(ctx, `
-		SELECT k, (SELECT count(*) FROM (SELECT 1 FROM `+postingsOf(f)+` p WHERE p.key = k LIMIT @cap) x) AS n
-		FROM unnest(@keys::text[]) k ORDER BY n, k LIMIT 1`,
+		SELECT u.k, `+postingsCount[postingsOf(f)]+` AS n
+		FROM unnest(@keys::text[]) u(k) ORDER BY n, u.k LIMIT 1`,
 		pgx.NamedArgs{"keys": keys, "cap": probeCap}).Scan(&key, &n)
 	return key, n, translate(err)
 }
 
 // publicByPostings walks the postings of the search's rarest key newest-first, at most publicWalk of them,
 // and keeps the candidates that pass every filter and hold the whole term. Within one community a common key
-// would meet the community's rows too seldom (one in hundreds), so there the community's own list is walked
-// instead, with the same bound. Elsewhere the choice of the key, the walk and the walk's edge are one statement
-// (publicSearch): one round trip, planned once per connection.
+// (probeCap postings or more) would meet the community's rows too seldom (one in hundreds), so there the
+// community's own list is walked instead, with the same bound. The choice of the key, of the walk and the walk's
+// edge are one statement (publicSearch): one round trip, planned once per connection.
 func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
 	keys := searchKeys(f)
-	if f.Community != "" {
-		key, n, err := db.rarestKey(ctx, f)
-		if err != nil || n == 0 {
-			return registry.PublicPage{}, err // a piece no name holds: nothing can match
-		}
-		if n >= int64(probeCap) {
-			return db.publicCommunityWalk(ctx, args, limit)
-		}
-		keys = []string{key}
-		for _, k := range searchKeys(f) {
-			if k != key {
-				keys = append(keys, k)
-			}
-		}
-	}
 	args["keys"], args["cap"], args["span"], args["first"] = keys, probeCap, publicSpan, min(publicWalk, 4*limit)
-	rows, _ := db.pool(planKept).Query(ctx, publicSearch[postingsOf(f)][len(keys)], args)
+	rows, _ := db.pool(planKept).Query(ctx, publicSearch[searchShape{postingsOf(f), len(keys), f.Community != ""}], args)
 	var list []registry.PublicOrgRow
 	var edge *registry.PublicCursor
 	for rows.Next() {
@@ -226,14 +222,22 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 	return pageOf(list, limit, edge), nil
 }
 
+// searchShape is what a search statement is written for: its posting table, its number of keys, and whether it
+// is inside one community.
+type searchShape struct {
+	table     string
+	keys      int
+	community bool
+}
+
 // publicSearch is one page of a search by postings, newest first, and the walk's edge when the page is short:
-// the statement over table for n keys (publicSearchIn), made once.
+// the statement for each shape (publicSearchIn), made once.
 //
-// The walked key (w) is the one of @keys with the fewest postings, counted up to @cap, the earlier of two
-// that tie (no count when there is one key only). The walk reads at most @walk postings of w backwards from
-// the cursor, index only. A candidate's row is read only when it holds every other key: for each, the key's
-// postings inside the walk's span of ids are read once, at most @span of them, and a candidate inside what
-// was read is looked up there (a hashed set); one below it, where the key is too dense for its span to be
+// The walked key (w) is the one of @keys with the fewest postings (postingsCount), the earlier of two that
+// tie (not weighed when there is one key only, outside a community). The walk reads at most @walk postings of w
+// backwards from the cursor, index only. A candidate's row is read only when it holds every other key: for each,
+// the key's postings inside the walk's span of ids are read once, at most @span of them, and a candidate inside
+// what was read is looked up there (a hashed set); one below it, where the key is too dense for its span to be
 // read, is probed in the key's postings by its id. The work is bounded by @walk and @span whatever the keys'
 // sizes and however their ids lie: merging with a key's postings from the newest down, as PostgreSQL chose
 // when left to itself, read 63,000 postings of 读书 to reach the 32 newest of 安读, and probing every candidate
@@ -244,42 +248,65 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 // page for most terms, and only when they fall short the whole walk; the second tier's statements are not run
 // otherwise. With one key the walk stops at the page's last row.
 //
+// Inside a community whose rarest key has @cap postings or more, the community's list is walked instead, at
+// most @walk of its groups; which of the two walks runs is decided inside the statement (the other's CTEs are
+// never read).
+//
 // The tests of the other keys are scalar subqueries on the walk, not joins, so they run on each candidate
 // before its row is read. The probe is a scalar "SELECT true", not EXISTS, which PostgreSQL may answer by
-// hashing all of the key's postings (160,000 of 服务协 for one page). A page shorter than @limit ends with one
-// row marked true: the walk's last posting when the walk was cut at @walk (the next page continues below it),
-// none when the walk reached the key's end.
-var publicSearch = map[string][]string{}
+// hashing all of the key's postings (160,000 of 服务协 for one page). A walk continues below the cursor as a
+// bound of the index, not a filter, so that a deep page does not read the postings above it. A page shorter
+// than @limit ends with one row marked true: the walk's last posting when the walk was cut at @walk (the next
+// page continues below it), none when the walk reached the key's end.
+var publicSearch = map[searchShape]string{}
 
 func init() {
 	for _, table := range []string{"org_postings", "org_trigram_postings"} {
 		for n := 0; n <= probeKeys+1; n++ {
-			publicSearch[table] = append(publicSearch[table], publicSearchIn(table, n))
+			for _, community := range []bool{false, true} {
+				publicSearch[searchShape{table, n, community}] = publicSearchIn(table, n, community)
+			}
 		}
 	}
 }
 
-// publicSearchIn is publicSearch over the posting table table for n keys.
-func publicSearchIn(table string, n int) string {
+// belowCursor is the bound of a newest-first walk: below @after, or everything when there is no cursor.
+const belowCursor = `coalesce(nullif(@after::bigint, 0), 9223372036854775807)`
+
+// publicSearchIn is publicSearch over the posting table table for n keys, inside one community or not.
+func publicSearchIn(table string, n int, community bool) string {
 	walk := `SELECT p.org_id FROM ` + table + ` p
-		WHERE p.key = (SELECT k FROM w) AND (@after = 0 OR p.org_id < @after)
+		WHERE p.key = (SELECT k FROM w) AND p.org_id < ` + belowCursor + `
 		ORDER BY p.org_id DESC`
+	weight := `CASE WHEN cardinality(@keys::text[]) = 1 THEN 0 ELSE ` + postingsCount[table] + ` END`
+	if community {
+		weight = postingsCount[table]
+	}
 	head := `WITH w AS MATERIALIZED (
-		SELECT k FROM unnest(@keys::text[]) WITH ORDINALITY AS u(k, i)
-		ORDER BY CASE WHEN cardinality(@keys::text[]) = 1 THEN 0
-			ELSE (SELECT count(*) FROM (SELECT FROM ` + table + ` p WHERE p.key = u.k LIMIT @cap) x) END, i
-		LIMIT 1)`
-	const edgeRow = `SELECT true, e.org_id, '', '', '', NULL::date, '', '', '', NULL::text[], NULL::date FROM `
+		SELECT k, ` + weight + ` AS n FROM unnest(@keys::text[]) WITH ORDINALITY AS u(k, i)
+		ORDER BY n, i LIMIT 1)`
+	// when gates a condition on the postings being walked (always, outside a community); CASE keeps the gate
+	// first, so that a walk not chosen is never read.
+	when := func(cond string) string {
+		if !community {
+			return cond
+		}
+		return `CASE WHEN (SELECT n FROM w) < @cap THEN ` + cond + ` ELSE false END`
+	}
+	var b strings.Builder
+	b.WriteString(head)
 	if n <= 1 {
-		return head + `,
+		b.WriteString(`,
 	page AS MATERIALIZED (
 		SELECT ` + publicListColumns + ` FROM (` + walk + ` LIMIT @walk) c JOIN organizations o ON o.id = c.org_id
 		WHERE ` + publicFilters + `
-		ORDER BY c.org_id DESC LIMIT @limit)
-	SELECT false, * FROM page
+		ORDER BY c.org_id DESC LIMIT @limit)`)
+		b.WriteString(communityWalk(community) + `
+	SELECT false, * FROM page WHERE ` + when("true") + `
 	UNION ALL
 	` + edgeRow + `(` + walk + ` OFFSET @walk - 1 LIMIT 1) e
-	WHERE (SELECT count(*) FROM page) < @limit`
+	WHERE ` + when(`(SELECT count(*) FROM page) < @limit`))
+		return b.String() + communityRows(community)
 	}
 	// tier is the CTEs of a walk of at most bound postings (walkT, rT_i, pageT).
 	tier := func(t, bound string) string {
@@ -308,25 +335,48 @@ func publicSearchIn(table string, n int) string {
 		return b.String()
 	}
 	short := `(SELECT count(*) FROM page1) < @limit`
-	return head + tier("1", "@first") + tier("2", "@walk") + `
-	SELECT false, * FROM page1 WHERE NOT ` + short + `
+	b.WriteString(tier("1", "@first") + tier("2", "@walk") + communityWalk(community) + `
+	SELECT false, * FROM page1 WHERE ` + when(`NOT `+short) + `
 	UNION ALL
-	SELECT false, * FROM page2 WHERE ` + short + `
+	SELECT false, * FROM page2 WHERE ` + when(short) + `
 	UNION ALL
 	` + edgeRow + `(SELECT min(org_id) AS org_id FROM walk2 HAVING count(*) = @walk) e
-	WHERE ` + short + ` AND (SELECT count(*) FROM page2) < @limit`
+	WHERE ` + when(short+` AND (SELECT count(*) FROM page2) < @limit`))
+	return b.String() + communityRows(community)
 }
 
-// publicCommunityWalk walks one community's list newest-first, at most publicWalk rows, and keeps the rows that
-// pass every filter and hold the whole term.
-func (db *DB) publicCommunityWalk(ctx context.Context, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
-	const walk = `SELECT o.name, o.id FROM organizations o WHERE o.community_code = @community
-		AND (@after = 0 OR o.id < @after) ORDER BY o.id DESC`
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM (`+walk+` LIMIT @walk) w
-		JOIN organizations o ON o.id = w.id
-		WHERE `+publicFilters+`
-		ORDER BY w.id DESC LIMIT @limit`, args)
-	return db.walked(ctx, rows, limit, walk+` OFFSET @walk - 1 LIMIT 1`, args)
+// edgeRow is a search's row that marks where its walk stopped (e.org_id).
+const edgeRow = `SELECT true, e.org_id, '', '', '', NULL::date, '', '', '', NULL::text[], NULL::date FROM `
+
+// communityOrgs is the community's list newest first below the cursor.
+const communityOrgs = `SELECT o.id AS org_id FROM organizations o WHERE o.community_code = @community
+		AND o.id < ` + belowCursor + ` ORDER BY o.id DESC`
+
+// communityWalk is the CTE of the walk of the community's list (cpage), inside a community only.
+func communityWalk(community bool) string {
+	if !community {
+		return ""
+	}
+	return `,
+	cpage AS MATERIALIZED (
+		SELECT ` + publicListColumns + ` FROM (` + communityOrgs + ` LIMIT @walk) c
+		JOIN organizations o ON o.id = c.org_id
+		WHERE ` + publicFilters + `
+		ORDER BY c.org_id DESC LIMIT @limit)`
+}
+
+// communityRows are the rows of the community's walk and its edge, when its rarest key is common (a community only).
+func communityRows(community bool) string {
+	if !community {
+		return ""
+	}
+	return `
+	UNION ALL
+	SELECT false, * FROM cpage WHERE (SELECT n FROM w) >= @cap
+	UNION ALL
+	` + edgeRow + `(` + communityOrgs + `
+		OFFSET @walk - 1 LIMIT 1) e
+	WHERE CASE WHEN (SELECT n FROM w) >= @cap THEN (SELECT count(*) FROM cpage) < @limit ELSE false END`
 }
 
 // publicByName is the list in name order. A search whose rarest key has fewer than probeCap postings reads

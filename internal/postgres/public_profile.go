@@ -33,27 +33,19 @@ func (db *DB) sendBoth(ctx context.Context, fresh, kept *pgx.Batch) error {
 }
 
 // PublicProfile is everything a group's public profile shows — the group (PublicOrganization), its published
-// 典型案例 (up to cases), its public photos, its disclosures and its brand projects — read in two batches, one
-// per kind of planning, sent at once: the page waits for one round trip instead of seven. An id outside scope is
-// ErrNotFound.
+// 典型案例 (up to cases), its public photos, its disclosures and its brand projects — in one batch of statements
+// that keep their plans: one round trip on one connection. An id outside scope is ErrNotFound.
 func (db *DB) PublicProfile(ctx context.Context, scope portal.Scope, id int64, cases int) (registry.PublicProfile, error) {
 	var p registry.PublicProfile
 	if err := checkScope(scope); err != nil {
 		return p, err
 	}
-	fresh := &pgx.Batch{}
-	queuePublishedCases(fresh, scope, id, nil, cases, &p.Cases)
-	done := make(chan error, 1)
-	go func() { done <- db.send(ctx, planFresh, fresh) }()
-	kept := &pgx.Batch{}
-	queuePublicOrganization(kept, scope, id, &p.Org, &p.Photos)
-	queueOrgDisclosures(kept, scope, id, &p.Disclosures)
-	queueOrgProjects(kept, scope, id, true, &p.Brands)
-	err := db.send(ctx, planKept, kept)
-	if ferr := <-done; err == nil {
-		err = ferr
-	}
-	return p, err
+	b := &pgx.Batch{}
+	queuePublicOrganization(b, scope, id, &p.Org, &p.Photos)
+	queuePublishedCases(b, scope, id, nil, cases, &p.Cases)
+	queueOrgDisclosures(b, scope, id, &p.Disclosures)
+	queueOrgProjects(b, scope, id, true, &p.Brands)
+	return p, db.send(ctx, planKept, b)
 }
 
 // OrgRecord is what a signed-in record page reads of group id inside scope — the group, its timeline, its

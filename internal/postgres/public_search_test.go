@@ -17,7 +17,8 @@ import (
 // some of its pieces but not the whole term, and after random renames, changes of 服务领域, dissolutions and
 // restorations, every term of two to four characters paged to the end still finds exactly what a scan of the
 // names finds, with and without a 服务领域 and closed groups, and with a walk bound far smaller than the list;
-// and both posting tables (two- and three-character pieces) hold exactly the keys the names give.
+// and both posting tables (two- and three-character pieces) hold exactly the keys the names give, and the
+// three-character pieces' kept counts exactly the number of names holding each.
 func TestPublicSearchPiecesStayInStepWithChanges(t *testing.T) {
 	db := newRegistryDB(t)
 	ctx := context.Background()
@@ -65,6 +66,16 @@ func TestPublicSearchPiecesStayInStepWithChanges(t *testing.T) {
 			UNION ALL (SELECT key, org_id FROM `+table+` EXCEPT `+q+`)) x`).Scan(&stray); err != nil || stray != 0 {
 			t.Fatalf("%s: %d postings out of step with the names (%v)", table, stray, err)
 		}
+	}
+	// The kept counts of the three-character pieces are exactly what the names give: every key of a name with
+	// its number of names, and no other key.
+	const counted = `SELECT k, count(*) FROM organizations o, org_trigram_keys(o.name, o.fields) k GROUP BY k`
+	var stray, kept int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*), (SELECT count(*) FROM org_trigram_counts)
+		FROM ((`+counted+` EXCEPT SELECT key, n FROM org_trigram_counts)
+		UNION ALL (SELECT key, n FROM org_trigram_counts EXCEPT `+counted+`)) x`).Scan(&stray, &kept); err != nil ||
+		stray != 0 || kept == 0 {
+		t.Fatalf("org_trigram_counts: %d of %d counts out of step with the names (%v)", stray, kept, err)
 	}
 	var terms []string
 	for _, a := range letters {
