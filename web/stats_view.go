@@ -49,17 +49,18 @@ type BarChart struct {
 	Width  int
 	Height int
 	Bars   []Bar
+	// BarsPath draws every bar, one rectangle (M x y h w v 16 H x z) each, in the order of Bars.
+	BarsPath string
 	// MarkX, when set, is a vertical reference line (a target) at that x, labelled MarkLabel.
 	MarkX     string
 	MarkLabel string
 }
 
-// Bar is one bar with its coordinates as SVG attribute strings.
+// Bar is one bar's labels with their coordinates as SVG attribute strings (the bar itself is in BarsPath).
 type Bar struct {
 	Label      string
 	ValueLabel string
-	Y, TextY   string
-	W          string
+	TextY      string
 	ValueX     string
 }
 
@@ -83,17 +84,22 @@ func NewBarChart(id, title, unit string, labels []string, values []float64, form
 		scale = chartBarMax / top
 	}
 	desc := title + "（单位：" + unit + "）："
+	path := make([]byte, 0, 24*len(labels))
 	for i, l := range labels {
 		v := values[i]
 		y := chartTop + i*chartRowH
 		w := v * scale
-		c.Bars = append(c.Bars, Bar{Label: l, ValueLabel: format(v), Y: strconv.Itoa(y + 3), TextY: strconv.Itoa(y + 15),
-			W: strconv.FormatFloat(w, 'f', 1, 64), ValueX: strconv.FormatFloat(chartLabelW+w+6, 'f', 1, 64)})
+		c.Bars = append(c.Bars, Bar{Label: l, ValueLabel: format(v), TextY: strconv.Itoa(y + 15),
+			ValueX: strconv.FormatFloat(chartLabelW+w+6, 'f', 1, 64)})
+		path = append(path, "M"+strconv.Itoa(chartLabelW)+" "+strconv.Itoa(y+3)+"h"...)
+		path = strconv.AppendFloat(path, w, 'f', 1, 64)
+		path = append(path, "v16H"+strconv.Itoa(chartLabelW)+"z"...)
 		if i > 0 {
 			desc += "；"
 		}
 		desc += l + " " + format(v)
 	}
+	c.BarsPath = string(path)
 	if len(labels) == 0 {
 		desc += "无数据"
 	}

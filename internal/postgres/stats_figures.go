@@ -6,6 +6,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -86,15 +87,23 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	b := &pgx.Batch{}
 	s.Targets = registry.Targets{}
 	queueTargets(b, d.Code, s.Targets)
-	queueCommunities(b, d, q, &s)
+	if s.Communities, err = db.statCommunities(ctx, scope, d, q.Area, pilots); err != nil {
+		return s, err
+	}
+	queueCommunities(b, d, &s)
 	at := func(code string) *registry.StatChild { return childOf(child, d, code) }
 	queueOrgs(b, args, at, &s)
 	fields := map[string]map[string]int{}
 	queueFields(b, args, at, fields)
 	queueActivities(b, args, at, &s)
-	queueBeneficiaries(b, args, &s)
-	queueGrowth(b, &s, at, pilots, now)
-	trends := queueTrends(b, &s, args, pilots, now)
+	trends := func() {}
+	if q.With&registry.NoTrends == 0 {
+		queueBeneficiaries(b, args, &s)
+		trends = queueTrends(b, &s, args, pilots, now)
+	}
+	if q.With&registry.NoGrowth == 0 {
+		queueGrowth(b, &s, at, pilots, now)
+	}
 	if q.With&registry.WithScheme != 0 {
 		level := portal.TierCommunity
 		if d.Level == portal.TierDistrict {
@@ -189,26 +198,63 @@ func (db *DB) statTrail(ctx context.Context, scope portal.Scope, d portal.Divisi
 	return trail, nil
 }
 
-// queueCommunities reads into s.Communities every community inside d (after the area filter) with its live
-// organizations, from the kept org_counts, and its target from s.Targets (queued before it).
-func queueCommunities(b *pgx.Batch, d portal.Division, q registry.StatQuery, s *registry.Stats) {
+// statCommunities are the communities inside d (d itself on a community's page) after the area filter, in code
+// order, with their towns' names: from the division lists the pickers cache, retired communities left out. PostgreSQL joined and sorted the 270
+// divisions of the district for every district page, for answers that change a few times a year.
+func (db *DB) statCommunities(ctx context.Context, scope portal.Scope, d portal.Division, area registry.StatArea, pilots []string) ([]registry.StatCommunity, error) {
+	all, err := db.DivisionsAtLevel(ctx, scope, portal.TierCommunity)
+	if err != nil {
+		return nil, err
+	}
+	var list []portal.Division
+	for _, c := range all {
+		if strings.HasPrefix(c.Code, d.Code) {
+			list = append(list, c)
+		}
+	}
+	var towns []string
+	for _, c := range list {
+		if len(towns) == 0 || towns[len(towns)-1] != c.ParentCode {
+			towns = append(towns, c.ParentCode)
+		}
+	}
+	names, err := db.divisionNames(ctx, towns)
+	if err != nil {
+		return nil, err
+	}
+	var out []registry.StatCommunity
+	for _, c := range list {
+		if !areaHas(area, c.Rural) || area == registry.AreaPilot && !slices.Contains(pilots, c.Code) {
+			continue
+		}
+		out = append(out, registry.StatCommunity{Code: c.Code, Name: c.Name, TownCode: c.ParentCode,
+			TownName: names[c.ParentCode], Rural: c.Rural})
+	}
+	return out, nil
+}
+
+// queueCommunities reads into s.Communities (the communities inside d, from statCommunities) their live
+// organizations, from the kept org_counts, and their targets from s.Targets (queued before it).
+func queueCommunities(b *pgx.Batch, d portal.Division, s *registry.Stats) {
 	b.Queue(`
-		SELECT v.code, v.name, v.parent_code AS town_code, t.name AS town_name, v.rural, coalesce(c.n, 0)::int AS live
-		FROM divisions v JOIN divisions t ON t.code = v.parent_code
-		LEFT JOIN (SELECT community_code, sum(n) AS n FROM org_counts
-		           WHERE starts_with(community_code, @code) AND status IN ('normal', 'abnormal')
-		           GROUP BY 1) c ON c.community_code = v.code
-		WHERE v.level = 'community' AND starts_with(v.code, @code) AND v.retired_at IS NULL
-		  AND (@area IN ('', 'pilot') OR v.rural = (@area = 'rural'))
-		  AND (@area <> 'pilot' OR EXISTS (SELECT 1 FROM stat_pilots p WHERE p.community_code = v.code))
-		ORDER BY v.code`, pgx.NamedArgs{"code": d.Code, "area": string(q.Area)}).Query(func(rows pgx.Rows) error {
-		var c registry.StatCommunity
-		_, err := pgx.ForEachRow(rows, []any{&c.Code, &c.Name, &c.TownCode, &c.TownName, &c.Rural, &c.Live}, func() error {
-			c.Target, c.TargetBy = s.Targets.For(c.Code, c.Rural)
-			s.Communities = append(s.Communities, c)
+		SELECT community_code, sum(n)::int FROM org_counts
+		WHERE starts_with(community_code, @code) AND status IN ('normal', 'abnormal') AND n <> 0
+		GROUP BY 1`, pgx.NamedArgs{"code": d.Code}).Query(func(rows pgx.Rows) error {
+		live := map[string]int{}
+		var code string
+		var n int
+		if _, err := pgx.ForEachRow(rows, []any{&code, &n}, func() error {
+			live[code] = n
 			return nil
-		})
-		return err
+		}); err != nil {
+			return err
+		}
+		for i := range s.Communities {
+			c := &s.Communities[i]
+			c.Live = live[c.Code]
+			c.Target, c.TargetBy = s.Targets.For(c.Code, c.Rural)
+		}
+		return nil
 	})
 }
 

@@ -135,6 +135,13 @@ const (
 	WithScheme StatExtras = 1 << iota
 	// WithPartyMeetings reads the division's 三会一课 of the period's year.
 	WithPartyMeetings
+	// NoTrends leaves out the reads of what a 考核 sheet does not show: the trends since 2021 (Trends) and the
+	// 服务对象 coverage (Beneficiaries). Each is a statement of the batch that PostgreSQL plans and runs.
+	NoTrends
+	// NoGrowth leaves out the reads of the 考核 indicators the statistics page does not show: each community's
+	// live groups when the year began and ended (LiveStart, LiveEnd, GrowthDue) and the 重大活动 reported
+	// before they began (Notices, NoticesBefore).
+	NoGrowth
 )
 
 // StatActivity are activity-report figures over a period: current revisions only.
