@@ -292,6 +292,12 @@ func StatsTables(s registry.Stats, l StatsLinks) []StatTable {
 	var labels []string
 	var values []float64
 	for _, c := range rows {
+		if c.Retired {
+			// The town's retired communities: their past in the 合计, no live group to chart, no page.
+			rank.Rows = append(rank.Rows, rowOf(c, ""))
+			rank.Note += "“" + c.Name + "”：已撤销村(社区)撤并前报送的活动和已注销的组织，仍计入本镇街的历史和合计。"
+			continue
+		}
 		href := ""
 		if drill {
 			href = l.Page(c.Code)

@@ -29,9 +29,11 @@ func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatC
 	if d.Level == portal.TierDistrict {
 		by = "town"
 	}
-	codes := make([]string, len(children))
-	for i, c := range children {
-		codes[i] = c.Code
+	codes := make([]string, 0, len(children))
+	for _, c := range children {
+		if !c.Retired {
+			codes = append(codes, c.Code)
+		}
 	}
 	self := []string{d.Code}
 	if q.Area == registry.AreaPilot {
@@ -76,11 +78,24 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 			s.Children = append(s.Children, registry.StatChild{Code: k.Code, Name: k.Name})
 		}
 	}
+	retired, err := db.statRetired(ctx, scope, d, q.Area)
+	if err != nil {
+		return s, err
+	}
+	if len(retired) > 0 {
+		s.Children = append(s.Children, registry.StatChild{Name: "已撤并的村(社区)", Retired: true})
+	}
 	child := map[string]*registry.StatChild{}
 	for i := range s.Children {
-		child[s.Children[i].Code] = &s.Children[i]
+		if !s.Children[i].Retired {
+			child[s.Children[i].Code] = &s.Children[i]
+		}
+	}
+	for _, code := range retired {
+		child[code] = &s.Children[len(s.Children)-1]
 	}
 	args := statArgs(d, q, s.Children, pilots)
+	args["codes"] = append(args["codes"].([]string), retired...)
 	now := time.Now()
 	// The figures' statements go to PostgreSQL as one batch, read in the order queued: each reads a few rows of
 	// kept counts, so a round trip per statement cost more than the statement (a page sent 15).
@@ -164,6 +179,26 @@ func (db *DB) statDivision(ctx context.Context, scope portal.Scope, code string)
 		}
 	}
 	return d, kids, nil
+}
+
+// statRetired are the codes of the retired communities of town d in area: their kept rows are the town's
+// history, read into one row of its page so that its 合计 is the town's row on the district's page. None for the
+// district (its town rows hold them), a community, or the 试点 (retired communities are no pilots).
+func (db *DB) statRetired(ctx context.Context, scope portal.Scope, d portal.Division, area registry.StatArea) ([]string, error) {
+	if d.Level != portal.TierTown || area == registry.AreaPilot {
+		return nil, nil
+	}
+	all, err := db.retiredCommunities(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for _, c := range all {
+		if strings.HasPrefix(c.Code, d.Code) && areaHas(area, c.Rural) {
+			codes = append(codes, c.Code)
+		}
+	}
+	return codes, nil
 }
 
 func areaHas(a registry.StatArea, rural bool) bool {
