@@ -67,6 +67,8 @@ type MoveGroup struct {
 	Status  string
 	Class   StatusClass
 	Checked bool
+	NewName string // the name it takes in the community chosen; "" when it keeps its own (or none is chosen)
+	Keeps   string // why the name stays, once a community is chosen
 }
 
 // CommunityMoveView is the whole-community move: choose the community, then the groups, the community they
@@ -86,6 +88,8 @@ type CommunityMoveView struct {
 	OrgsProblem string
 	Problems    map[string]string
 	ListHref    string
+	ToName      string // the community chosen, shown with the names the groups take there
+	Renames     int    // how many of the groups change their name there
 }
 
 // Confirm is what the form asks before the move.
