@@ -32,6 +32,26 @@ func orgFlow(a *portal.Account, paths web.Paths, o registry.Organization) web.Or
 	return f
 }
 
+// orgFlowOn adds to the record of o what moves it (orgFlow) and, after a transfer renamed it, the note that its
+// own 简易章程 or 活动场所 still name the community it left, with the edit form for a caller who may edit. The
+// events are the record's own, read with it.
+func orgFlowOn(ctx context.Context, db interface {
+	OrgEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.Event, error)
+}, a *portal.Account, paths web.Paths, v *web.OrgDetailView, o registry.Organization) error {
+	v.Flow = orgFlow(a, paths, o)
+	events, err := db.OrgEvents(ctx, a.Scope(), o.ID)
+	if err != nil {
+		return err
+	}
+	if old, fields := registry.StaleCommunityText(o, events); old != "" {
+		v.Flow.StaleText = &web.StaleText{Old: old, Fields: fields}
+		if v.CanEdit {
+			v.Flow.StaleText.EditHref = v.Href + "/edit"
+		}
+	}
+	return nil
+}
+
 // transferStore is what the transfer pages need.
 type transferStore interface {
 	Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error)

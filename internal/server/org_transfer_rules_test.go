@@ -171,3 +171,43 @@ func TestCommunityMovePreviewsTheNewNames(t *testing.T) {
 		t.Fatal("the preview wrote something")
 	}
 }
+
+// After a transfer renamed a group, its record says plainly that its own 简易章程 and 活动场所 still name the
+// community it left, with a link to edit them; the transfer leaves what the group wrote as it was.
+func TestRenamedRecordSaysItsTextNamesTheOldCommunity(t *testing.T) {
+	a := newApp(t, nil)
+	id, version := guidedOrgOf(t, a)
+	other := otherCommunity(t, a)
+	var oldCommunity string
+	if err := a.db.Pool.QueryRow(t.Context(), `SELECT name_community FROM organizations WHERE id = $1`, id).Scan(&oldCommunity); err != nil {
+		t.Fatal(err)
+	}
+	venue, charter := oldCommunity+"党群服务中心二楼活动室", "本组织由"+oldCommunity+"居民自愿组成。"
+	if _, err := a.db.Pool.Exec(t.Context(), `UPDATE organizations SET venue = $2, charter = $3 WHERE id = $1`, id, venue, charter); err != nil {
+		t.Fatal(err)
+	}
+	town := a.signedIn("demo-town")
+	record := "/town/orgs/" + itoa64(id)
+	if town.get(record).doc(t).Find("#stale-community-text").Length() != 0 {
+		t.Fatal("the note shows before any transfer")
+	}
+	if res := town.post(record+"/transfer", url.Values{"version": {strconv.Itoa(version)}, "to": {other}, "reason": {"锦华社区拆分"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("transfer: %d", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM organizations WHERE id = $1 AND venue = $2 AND charter = $3`, id, venue, charter) != 1 {
+		t.Fatal("the transfer rewrote what the group wrote")
+	}
+	note := town.get(record).doc(t).Find("#stale-community-text")
+	text := note.Text()
+	if !strings.Contains(text, "“"+oldCommunity+"”") || !strings.Contains(text, "简易章程和活动场所") ||
+		note.Find("#stale-text-edit").AttrOr("href", "") != record+"/edit" {
+		t.Fatalf("the record's note: %q, link %q", text, note.Find("#stale-text-edit").AttrOr("href", ""))
+	}
+	// Once the text is edited, the note goes.
+	if _, err := a.db.Pool.Exec(t.Context(), `UPDATE organizations SET charter = '', venue = '新的活动室' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if town.get(record).doc(t).Find("#stale-community-text").Length() != 0 {
+		t.Error("the note stays after the text was edited")
+	}
+}
