@@ -6,25 +6,33 @@ import (
 	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
+	"github.com/yubei-cso/portal/internal/postgres"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/internal/seed"
 	"github.com/yubei-cso/portal/internal/testdb"
 )
 
+// groupInNewCommunity adds a community to 双龙湖 and moves a live group of the town into it.
+func groupInNewCommunity(t *testing.T, db *postgres.DB, actor portal.Actor) (string, int64) {
+	t.Helper()
+	code := addEmptyCommunity(t, db, actor)
+	org := liveGroupOfTown(t, db)
+	if _, err := db.Pool.Exec(context.Background(), `UPDATE organizations SET community_code = $1 WHERE id = $2`, code, org); err != nil {
+		t.Fatal(err)
+	}
+	return code, org
+}
+
 // A community retired in 区划管理 leaves the per-community tables and rankings of its town's and the district's
-// statistics (its past stays in the town's row of retired communities) (and so the 考核 ranking, built from them), while its past rows stay in the trends and its own page
-// still shows its history.
+// statistics (and so the 考核 ranking, built from them), while its past rows stay in the trends (and in its
+// town's row of retired communities) and its own page still shows its history.
 func TestRetiredCommunityLeavesTheStatistics(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
 	actor := accountOf(t, db, "demo-district")
 	town := portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}
-	code := addEmptyCommunity(t, db, actor)
 	// A group that lived there and was dissolved: the community has a past but no live group.
-	org := liveGroupOfTown(t, db)
-	if _, err := db.Pool.Exec(ctx, `UPDATE organizations SET community_code = $1 WHERE id = $2`, code, org); err != nil {
-		t.Fatal(err)
-	}
+	code, org := groupInNewCommunity(t, db, actor)
 	// The snapshot of a past month, taken while the group lived there: history.
 	month := time.Date(time.Now().Year()-1, 12, 1, 0, 0, 0, 0, time.UTC)
 	if err := db.TakeStatSnapshot(ctx, month); err != nil {
@@ -114,11 +122,7 @@ func TestRetiredCommunityStaysInItsTownsTotal(t *testing.T) {
 	ctx := context.Background()
 	actor := accountOf(t, db, "demo-district")
 	town := portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}
-	code := addEmptyCommunity(t, db, actor)
-	org := liveGroupOfTown(t, db)
-	if _, err := db.Pool.Exec(ctx, `UPDATE organizations SET community_code = $1 WHERE id = $2`, code, org); err != nil {
-		t.Fatal(err)
-	}
+	code, org := groupInNewCommunity(t, db, actor)
 	here := portal.Scope{Tier: portal.TierCommunity, Division: code}
 	if _, err := db.CreateActivityReport(ctx, here, repActor, repInput(org, time.Now().In(portal.Beijing)), nil); err != nil {
 		t.Fatal(err)
