@@ -293,13 +293,14 @@ func queueCommunities(b *pgx.Batch, d portal.Division, s *registry.Stats) {
 	})
 }
 
-// queueOrgs reads the organization counts per child and the live ones by tier, legal form, 性质 and 党建.
+// queueOrgs reads the organization counts per child and the live ones by tier, legal form, 性质 and 党建. The
+// kept rows come as they are, and statOrgRows adds them up: grouping them in PostgreSQL (the urban and rural
+// rows of a town) cost more than the rows it saved (0.43 against 0.17 ms for the district's 660 rows).
 func queueOrgs(b *pgx.Batch, args pgx.NamedArgs, at func(string) *registry.StatChild, s *registry.Stats) {
 	b.Queue(`
-		SELECT code AS child, tier, legal_form, nature, party_status, status, sum(n)::int AS n
+		SELECT code AS child, tier, legal_form, nature, party_status, status, n
 		FROM org_stat_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural')) AND n <> 0
-		GROUP BY 1, 2, 3, 4, 5, 6`, args).Query(func(rows pgx.Rows) error { return statOrgRows(rows, at, s) })
+		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural')) AND n <> 0`, args).Query(func(rows pgx.Rows) error { return statOrgRows(rows, at, s) })
 }
 
 func statOrgRows(rows pgx.Rows, at func(string) *registry.StatChild, s *registry.Stats) error {
@@ -360,14 +361,14 @@ func statCounts(labels []string, m map[string]int) []registry.StatCount {
 	return out
 }
 
-// queueFields reads into out the live organizations per child and 服务领域.
+// queueFields reads into out the live organizations per child and 服务领域: the kept rows as they are, added up
+// here (as queueOrgs).
 func queueFields(b *pgx.Batch, args pgx.NamedArgs, at func(string) *registry.StatChild, out map[string]map[string]int) {
 	b.Queue(`
-		SELECT code AS child, field, sum(n)::int AS n
+		SELECT code AS child, field, n
 		FROM org_field_rollup
 		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
-		  AND status IN ('normal', 'abnormal') AND n <> 0
-		GROUP BY 1, 2`, args).Query(func(rows pgx.Rows) error {
+		  AND status IN ('normal', 'abnormal') AND n <> 0`, args).Query(func(rows pgx.Rows) error {
 		var c, f string
 		var n int
 		_, err := pgx.ForEachRow(rows, []any{&c, &f, &n}, func() error {
