@@ -3,7 +3,10 @@ package web
 // Moving a group (issue 13): filing a guided group on its own record, and transfers between communities — the
 // links its record offers, the transfer form and the whole-community move.
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // GuidedFiling is the guided group a 成立备案 files on its own record, with the record's version the form
 // started from; the zero value is a 成立备案 of a new group.
@@ -23,7 +26,18 @@ func (g GuidedFiling) VersionValue() string { return strconv.Itoa(g.Version) }
 type OrgFlow struct {
 	FileHref     string
 	TransferHref string
+	StaleText    *StaleText // after a transfer renamed the group: its own text that still names the old community
 }
+
+// StaleText says that a group renamed by a transfer still names the community it left in what it wrote.
+type StaleText struct {
+	Old      string   // the community it left
+	Fields   []string // 简易章程, 活动场所: the fields that name it
+	EditHref string   // the record's edit form, for a caller who may edit it; "" otherwise
+}
+
+// Which lists the fields in words: 简易章程和活动场所.
+func (s StaleText) Which() string { return strings.Join(s.Fields, "和") }
 
 // TransferView is the form that moves one group to another community.
 type TransferView struct {
@@ -67,6 +81,8 @@ type MoveGroup struct {
 	Status  string
 	Class   StatusClass
 	Checked bool
+	NewName string // the name it takes in the community chosen; "" when it keeps its own (or none is chosen)
+	Keeps   string // why the name stays, once a community is chosen
 }
 
 // CommunityMoveView is the whole-community move: choose the community, then the groups, the community they
@@ -86,6 +102,8 @@ type CommunityMoveView struct {
 	OrgsProblem string
 	Problems    map[string]string
 	ListHref    string
+	ToName      string // the community chosen, shown with the names the groups take there
+	Renames     int    // how many of the groups change their name there
 }
 
 // Confirm is what the form asks before the move.

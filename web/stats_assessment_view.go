@@ -90,6 +90,9 @@ func NewAssessmentView(p Page, s registry.Stats, scheme registry.Scheme, paths P
 	}
 	var rows []scored
 	for _, c := range s.Children {
+		if c.Retired {
+			continue // a retired community is assessed no more
+		}
 		vals := registry.ValuesOf(c, level, targets[c.Code])
 		rows = append(rows, scored{c, vals, scheme.Total(vals)})
 	}

@@ -49,17 +49,18 @@ type BarChart struct {
 	Width  int
 	Height int
 	Bars   []Bar
+	// BarsPath draws every bar, one rectangle (M x y h w v 16 H x z) each, in the order of Bars.
+	BarsPath string
 	// MarkX, when set, is a vertical reference line (a target) at that x, labelled MarkLabel.
 	MarkX     string
 	MarkLabel string
 }
 
-// Bar is one bar with its coordinates as SVG attribute strings.
+// Bar is one bar's labels with their coordinates as SVG attribute strings (the bar itself is in BarsPath).
 type Bar struct {
 	Label      string
 	ValueLabel string
-	Y, TextY   string
-	W          string
+	TextY      string
 	ValueX     string
 }
 
@@ -83,17 +84,22 @@ func NewBarChart(id, title, unit string, labels []string, values []float64, form
 		scale = chartBarMax / top
 	}
 	desc := title + "（单位：" + unit + "）："
+	path := make([]byte, 0, 24*len(labels))
 	for i, l := range labels {
 		v := values[i]
 		y := chartTop + i*chartRowH
 		w := v * scale
-		c.Bars = append(c.Bars, Bar{Label: l, ValueLabel: format(v), Y: strconv.Itoa(y + 3), TextY: strconv.Itoa(y + 15),
-			W: strconv.FormatFloat(w, 'f', 1, 64), ValueX: strconv.FormatFloat(chartLabelW+w+6, 'f', 1, 64)})
+		c.Bars = append(c.Bars, Bar{Label: l, ValueLabel: format(v), TextY: strconv.Itoa(y + 15),
+			ValueX: strconv.FormatFloat(chartLabelW+w+6, 'f', 1, 64)})
+		path = append(path, "M"+strconv.Itoa(chartLabelW)+" "+strconv.Itoa(y+3)+"h"...)
+		path = strconv.AppendFloat(path, w, 'f', 1, 64)
+		path = append(path, "v16H"+strconv.Itoa(chartLabelW)+"z"...)
 		if i > 0 {
 			desc += "；"
 		}
 		desc += l + " " + format(v)
 	}
+	c.BarsPath = string(path)
 	if len(labels) == 0 {
 		desc += "无数据"
 	}
@@ -286,6 +292,12 @@ func StatsTables(s registry.Stats, l StatsLinks) []StatTable {
 	var labels []string
 	var values []float64
 	for _, c := range rows {
+		if c.Retired {
+			// The town's retired communities: their past in the 合计, no live group to chart, no page.
+			rank.Rows = append(rank.Rows, rowOf(c, ""))
+			rank.Note += "“" + c.Name + "”：已撤销村(社区)撤并前报送的活动和已注销的组织，仍计入本镇街的历史和合计。"
+			continue
+		}
 		href := ""
 		if drill {
 			href = l.Page(c.Code)

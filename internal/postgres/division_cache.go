@@ -33,8 +33,9 @@ type divisionCache struct {
 }
 
 type divisionListKey struct {
-	level  portal.Level
-	within string
+	level   portal.Level
+	within  string
+	retired bool // the retired divisions rather than the live ones
 }
 
 func newDivisionCache() *divisionCache { return &divisionCache{ttl: divisionCacheTTL} }

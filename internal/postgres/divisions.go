@@ -110,6 +110,27 @@ func (db *DB) DivisionsAtLevel(ctx context.Context, scope portal.Scope, level po
 	return ds, err
 }
 
+// retiredCommunities are the communities inside scope retired in 区划管理, in code order, cached like the live
+// lists: the statistics of a town count their past as the town's history.
+func (db *DB) retiredCommunities(ctx context.Context, scope portal.Scope) ([]portal.Division, error) {
+	if checkScope(scope) != nil {
+		return []portal.Division{}, nil
+	}
+	key := divisionListKey{level: portal.TierCommunity, within: scope.Division, retired: true}
+	if ds, ok := db.divisions.list(key); ok {
+		return ds, nil
+	}
+	rows, _ := db.pool(planFresh).Query(ctx, `
+		SELECT `+divisionColumns+` FROM divisions
+		WHERE level = 'community' AND retired_at IS NOT NULL AND `+scopeWithin("code")+` ORDER BY code`,
+		scopeArgs(scope, nil))
+	ds, err := collectDivisions(rows)
+	if err == nil {
+		db.divisions.keepList(key, ds)
+	}
+	return ds, err
+}
+
 // UpsertDivisions inserts or updates divisions (parents before children) in one transaction, audited once.
 func (db *DB) UpsertDivisions(ctx context.Context, actor portal.Actor, ds []portal.Division) error {
 	defer db.divisions.clear()

@@ -90,13 +90,16 @@ func (db *DB) CommunityGroups(ctx context.Context, scope portal.Scope, from stri
 			return err
 		}
 		args := scopeArgs(scope, pgx.NamedArgs{"from": from})
-		rows, _ := tx.Query(ctx, `SELECT o.id, o.name, o.tier, o.status FROM organizations o
+		rows, _ := tx.Query(ctx, `SELECT o.id, o.name, o.tier, o.status, o.name_prefix, o.name_community,
+				o.name_zihao, o.name_field, o.name_form, t.name
+			FROM organizations o JOIN divisions t ON t.code = o.town_code
 			WHERE o.community_code = @from AND `+scopeOn("o")+` ORDER BY o.status IN ('normal', 'abnormal') DESC, o.name, o.id`, args)
 		var err error
 		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.TransferCandidate, error) {
 			var c registry.TransferCandidate
 			var tier, status string
-			err := r.Scan(&c.ID, &c.Name, &tier, &status)
+			p := &c.NameParts
+			err := r.Scan(&c.ID, &c.Name, &tier, &status, &p.Prefix, &p.Community, &p.Zihao, &p.Field, &p.Form, &c.TownName)
 			c.Tier, c.Status = registry.Tier(tier), registry.Status(status)
 			return c, err
 		})

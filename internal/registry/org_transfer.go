@@ -73,8 +73,21 @@ func (m CommunityMove) Validate() rules.Problems {
 
 // TransferCandidate is one group of a community on the whole-community page.
 type TransferCandidate struct {
-	ID     int64
-	Name   string
-	Tier   Tier
-	Status Status
+	ID        int64
+	Name      string
+	Tier      Tier
+	Status    Status
+	NameParts rules.NameParts // the parts of its name, for the name it takes in the community chosen
+	TownName  string
+}
+
+// NameIn is the name the group takes when it moves to community of town, and whether it changes: the rule of
+// TransferredName, which the move applies.
+func (c TransferCandidate) NameIn(town, community string) (string, bool) {
+	parts, ok := TransferredName(Organization{ID: c.ID, Name: c.Name, Tier: c.Tier, Status: c.Status,
+		NameParts: c.NameParts, TownName: c.TownName}, town, community)
+	if !ok {
+		return c.Name, false
+	}
+	return rules.ComposeName(parts), true
 }

@@ -77,3 +77,65 @@ func NameFollowsCommunity(o Organization) bool {
 	return o.Tier != TierRegistered && o.Status.Live() && o.NameParts.Community != "" &&
 		rules.ComposeName(o.NameParts) == o.Name
 }
+
+// StaleCommunityText is, after a transfer renamed o (the latest "renamed" of events with the "transferred" before
+// it), the community it left, when its own 简易章程 or 活动场所 still name it, and which of the two do ("" and nil
+// otherwise). The platform renames the group but leaves what the group wrote to the group: the record says so.
+func StaleCommunityText(o Organization, events []Event) (string, []string) {
+	var renamed, moved *Event
+	for i := range events {
+		e := &events[i]
+		if e.Kind == "renamed" && (renamed == nil || e.At.After(renamed.At) || e.At.Equal(renamed.At) && e.ID > renamed.ID) {
+			renamed = e
+		}
+	}
+	if renamed == nil || renamed.To != o.Name {
+		return "", nil
+	}
+	for i := range events {
+		e := &events[i]
+		if e.Kind == "transferred" && !e.At.After(renamed.At) && (moved == nil || e.At.After(moved.At) || e.At.Equal(moved.At) && e.ID > moved.ID) {
+			moved = e
+		}
+	}
+	old := leftCommunity(o, renamed.From, moved)
+	if old == "" || old == o.NameParts.Community {
+		return "", nil
+	}
+	var fields []string
+	if strings.Contains(o.Charter, old) {
+		fields = append(fields, "简易章程")
+	}
+	if strings.Contains(o.Venue, old) {
+		fields = append(fields, "活动场所")
+	}
+	if len(fields) == 0 {
+		return "", nil
+	}
+	return old, fields
+}
+
+// leftCommunity is the community named in oldName, the name o had before the transfer renamed it: what precedes
+// the unchanged 字号 + 业务领域 + 组织形式, after o's 行政区划 when the town stayed, else after the old town of the
+// transfer's "from" (town and community, a town's name ending in 街道 or 镇).
+func leftCommunity(o Organization, oldName string, moved *Event) string {
+	p := o.NameParts
+	head, ok := strings.CutSuffix(oldName, p.Zihao+p.Field+p.Form)
+	if !ok {
+		return ""
+	}
+	if c, ok := strings.CutPrefix(head, p.Prefix); ok {
+		return c
+	}
+	if moved == nil {
+		return ""
+	}
+	for _, end := range []string{"街道", "镇"} {
+		if i := strings.Index(moved.From, end); i > 0 {
+			if c := moved.From[i+len(end):]; strings.HasSuffix(head, c) {
+				return c
+			}
+		}
+	}
+	return ""
+}

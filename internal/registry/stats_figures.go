@@ -135,6 +135,13 @@ const (
 	WithScheme StatExtras = 1 << iota
 	// WithPartyMeetings reads the division's 三会一课 of the period's year.
 	WithPartyMeetings
+	// NoTrends leaves out the reads of what a 考核 sheet does not show: the trends since 2021 (Trends) and the
+	// 服务对象 coverage (Beneficiaries). Each is a statement of the batch that PostgreSQL plans and runs.
+	NoTrends
+	// NoGrowth leaves out the reads of the 考核 indicators the statistics page does not show: each community's
+	// live groups when the year began and ended (LiveStart, LiveEnd, GrowthDue) and the 重大活动 reported
+	// before they began (Notices, NoticesBefore).
+	NoGrowth
 )
 
 // StatActivity are activity-report figures over a period: current revisions only.
@@ -179,8 +186,11 @@ func (c StatCommunity) Gap() float64 { return c.Target - float64(c.Live) }
 
 // StatChild is one row of the ranking: a division one level below the page's (for a community page, itself).
 type StatChild struct {
-	Code          string
-	Name          string
+	Code string
+	Name string
+	// Retired marks the row of a town's retired communities together (Code ""): their past activity and their
+	// dissolved groups are the town's history, so they count in its 合计; they have no live group and no page.
+	Retired       bool
 	Communities   int // urban and rural communities inside it (after the area filter)
 	Urban         int
 	Rural         int
@@ -340,6 +350,9 @@ func (s *Stats) Summarize(fieldsByChild map[string]map[string]int) {
 		ch := &s.Children[i]
 		ch.FieldsMissing = ch.FieldsMissing[:0]
 		for _, f := range Fields {
+			if ch.Retired {
+				break // no live group: no field to miss
+			}
 			if fieldsByChild[ch.Code][f] == 0 {
 				ch.FieldsMissing = append(ch.FieldsMissing, f)
 				missing[f]++

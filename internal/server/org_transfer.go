@@ -32,6 +32,26 @@ func orgFlow(a *portal.Account, paths web.Paths, o registry.Organization) web.Or
 	return f
 }
 
+// orgFlowOn adds to the record of o what moves it (orgFlow) and, after a transfer renamed it, the note that its
+// own 简易章程 or 活动场所 still name the community it left, with the edit form for a caller who may edit. The
+// events are the record's own, read with it.
+func orgFlowOn(ctx context.Context, db interface {
+	OrgEvents(ctx context.Context, scope portal.Scope, id int64) ([]registry.Event, error)
+}, a *portal.Account, paths web.Paths, v *web.OrgDetailView, o registry.Organization) error {
+	v.Flow = orgFlow(a, paths, o)
+	events, err := db.OrgEvents(ctx, a.Scope(), o.ID)
+	if err != nil {
+		return err
+	}
+	if old, fields := registry.StaleCommunityText(o, events); old != "" {
+		v.Flow.StaleText = &web.StaleText{Old: old, Fields: fields}
+		if v.CanEdit {
+			v.Flow.StaleText.EditHref = v.Href + "/edit"
+		}
+	}
+	return nil
+}
+
 // transferStore is what the transfer pages need.
 type transferStore interface {
 	Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error)
@@ -216,19 +236,68 @@ func communityMoveView(ctx context.Context, db transferStore, a *portal.Account,
 		return v, err
 	}
 	v.Token = token
+	if v.ToOptions, err = communityOptions(ctx, db, scope, to, from); err != nil {
+		return v, err
+	}
+	var target *web.Option
+	for i, o := range v.ToOptions {
+		if o.Value == to && to != "" {
+			target = &v.ToOptions[i]
+			v.ToName = o.Group + o.Label
+		}
+	}
 	for _, g := range groups {
 		label, class := g.Status.Label(), web.StatusClassOf(g.Status)
-		v.Groups = append(v.Groups, web.MoveGroup{ID: itoa64(g.ID), Name: g.Name, Href: paths.Org(g.ID),
-			Tier: g.Tier.Label(), Status: label, Class: class, Checked: all || slices.Contains(chosen, g.ID)})
+		mg := web.MoveGroup{ID: itoa64(g.ID), Name: g.Name, Href: paths.Org(g.ID),
+			Tier: g.Tier.Label(), Status: label, Class: class, Checked: all || slices.Contains(chosen, g.ID)}
+		if target != nil {
+			mg.NewName, mg.Keeps = movedName(g, *target)
+			if mg.NewName != "" {
+				v.Renames++
+			}
+		}
+		v.Groups = append(v.Groups, mg)
 	}
-	v.ToOptions, err = communityOptions(ctx, db, scope, to, from)
-	return v, err
+	return v, nil
+}
+
+// movedName is the name group g takes in the community of option to (its town is the option's group for the
+// district, else g's own), or why it keeps its name: the rule the move itself applies (registry.TransferredName).
+func movedName(g registry.TransferCandidate, to web.Option) (string, string) {
+	town := g.TownName
+	if to.Group != "" {
+		town = to.Group
+	}
+	if name, ok := g.NameIn(town, to.Label); ok {
+		return name, ""
+	}
+	switch {
+	case g.Tier == registry.TierRegistered && g.Status.Live():
+		return "", "名称不变；如需改为迁入地，须办理变更登记"
+	case !g.Status.Live():
+		return "", "已注销或撤销，名称不变"
+	}
+	return "", "名称不含社区（村）名，不变"
 }
 
 func handleCommunityMoveForm(db transferStore, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		from := r.URL.Query().Get("from")
-		v, err := communityMoveView(r.Context(), db, accountFrom(r.Context()), paths, from, "", nil, true)
+		q := r.URL.Query()
+		from := q.Get("from")
+		// 预览迁入后名称 sends the move's form here unsent: the names the groups take in the community chosen,
+		// with what the clerk chose and typed kept.
+		preview := q.Get("preview") != ""
+		var chosen []int64
+		for _, s := range q["orgs"] {
+			if id, ok := parseID(s); ok {
+				chosen = append(chosen, id)
+			}
+		}
+		v, err := communityMoveView(r.Context(), db, accountFrom(r.Context()), paths, from, q.Get("to"), chosen,
+			!preview || q.Get("all") != "")
+		if preview {
+			v.Reason = web.Field{Value: q.Get("reason")}
+		}
 		v.Flash = takeFlashCtx(r)
 		if errors.Is(err, portal.ErrNotFound) {
 			v.From.Problem, v.FromName, v.Groups = "请选择本辖区内的社区（村）", "", nil

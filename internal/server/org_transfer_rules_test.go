@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/yubei-cso/portal/internal/seed"
 )
 
@@ -122,5 +124,90 @@ func closeOpenCasesIn(t *testing.T, a *app, community string) {
 		if _, err := a.db.Pool.Exec(t.Context(), q, community); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// The whole-community move previews, before the clerk confirms, the name each group takes in the community
+// chosen: the groups named after their community get the new one, the others say why theirs stays. The
+// preview keeps what was chosen and typed, and writes nothing.
+func TestCommunityMovePreviewsTheNewNames(t *testing.T) {
+	a := newApp(t, nil)
+	id, _ := guidedOrgOf(t, a)
+	other := otherCommunity(t, a)
+	var from, oldName, oldCommunity, otherName string
+	if err := a.db.Pool.QueryRow(t.Context(), `SELECT o.community_code, o.name, o.name_community, c.name
+		FROM organizations o, divisions c WHERE o.id = $1 AND c.code = $2`, id, other).Scan(&from, &oldName, &oldCommunity, &otherName); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(oldName, oldCommunity, otherName, 1)
+	town := a.signedIn("demo-town")
+	events := a.count(`SELECT count(*) FROM org_events`)
+	path := "/town/orgs/move-community"
+	if doc := town.get(path + "?from=" + from).doc(t); doc.Find("#move-preview").Length() != 1 || doc.Find(".move-new-name").Length() != 0 {
+		t.Fatal("the page has no preview button, or shows new names before a community is chosen")
+	}
+	res := town.get(path + "?" + url.Values{"from": {from}, "to": {other}, "orgs": {itoa64(id)}, "reason": {"锦华社区拆分"},
+		"preview": {"1"}}.Encode())
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("preview: %d", res.StatusCode)
+	}
+	doc := res.doc(t)
+	row := doc.Find("#move-org-" + itoa64(id)).Closest("tr")
+	if got := strings.TrimSpace(row.Find(".move-new-name").Text()); got != want {
+		t.Errorf("the group's new name shows %q, want %q", got, want)
+	}
+	if !row.Find("#move-org-"+itoa64(id)).Is("[checked]") || doc.Find("#move-all").Is("[checked]") ||
+		strings.TrimSpace(doc.Find("textarea[name=reason]").Text()) != "锦华社区拆分" {
+		t.Error("the preview lost what was chosen or typed")
+	}
+	renamed, kept := doc.Find(".move-new-name").Length(), doc.Find(".move-keeps").Length()
+	if renamed == 0 || renamed+kept != doc.Find("input[name=orgs]").Length() || !strings.Contains(doc.Find("#move-renames").Text(), strconv.Itoa(renamed)+" 个组织") {
+		t.Errorf("%d new names and %d kept of %d groups; note %q", renamed, kept, doc.Find("input[name=orgs]").Length(), doc.Find("#move-renames").Text())
+	}
+	if doc.Find(".move-keeps").FilterFunction(func(_ int, s *goquery.Selection) bool { return strings.Contains(s.Text(), "变更登记") }).Length() == 0 {
+		t.Error("no registered group says its name changes by 变更登记")
+	}
+	if a.count(`SELECT count(*) FROM org_events`) != events || a.count(`SELECT count(*) FROM organizations WHERE id = $1 AND name = $2`, id, oldName) != 1 {
+		t.Fatal("the preview wrote something")
+	}
+}
+
+// After a transfer renamed a group, its record says plainly that its own 简易章程 and 活动场所 still name the
+// community it left, with a link to edit them; the transfer leaves what the group wrote as it was.
+func TestRenamedRecordSaysItsTextNamesTheOldCommunity(t *testing.T) {
+	a := newApp(t, nil)
+	id, version := guidedOrgOf(t, a)
+	other := otherCommunity(t, a)
+	var oldCommunity string
+	if err := a.db.Pool.QueryRow(t.Context(), `SELECT name_community FROM organizations WHERE id = $1`, id).Scan(&oldCommunity); err != nil {
+		t.Fatal(err)
+	}
+	venue, charter := oldCommunity+"党群服务中心二楼活动室", "本组织由"+oldCommunity+"居民自愿组成。"
+	if _, err := a.db.Pool.Exec(t.Context(), `UPDATE organizations SET venue = $2, charter = $3 WHERE id = $1`, id, venue, charter); err != nil {
+		t.Fatal(err)
+	}
+	town := a.signedIn("demo-town")
+	record := "/town/orgs/" + itoa64(id)
+	if town.get(record).doc(t).Find("#stale-community-text").Length() != 0 {
+		t.Fatal("the note shows before any transfer")
+	}
+	if res := town.post(record+"/transfer", url.Values{"version": {strconv.Itoa(version)}, "to": {other}, "reason": {"锦华社区拆分"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("transfer: %d", res.StatusCode)
+	}
+	if a.count(`SELECT count(*) FROM organizations WHERE id = $1 AND venue = $2 AND charter = $3`, id, venue, charter) != 1 {
+		t.Fatal("the transfer rewrote what the group wrote")
+	}
+	note := town.get(record).doc(t).Find("#stale-community-text")
+	text := note.Text()
+	if !strings.Contains(text, "“"+oldCommunity+"”") || !strings.Contains(text, "简易章程和活动场所") ||
+		note.Find("#stale-text-edit").AttrOr("href", "") != record+"/edit" {
+		t.Fatalf("the record's note: %q, link %q", text, note.Find("#stale-text-edit").AttrOr("href", ""))
+	}
+	// Once the text is edited, the note goes.
+	if _, err := a.db.Pool.Exec(t.Context(), `UPDATE organizations SET charter = '', venue = '新的活动室' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if town.get(record).doc(t).Find("#stale-community-text").Length() != 0 {
+		t.Error("the note stays after the text was edited")
 	}
 }

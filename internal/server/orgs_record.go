@@ -474,7 +474,9 @@ func handleOrgShow(store interface {
 		if err == nil {
 			err = charityOn(r.Context(), db, a, paths, &v, o)
 		}
-		v.Flow = orgFlow(a, paths, o) // 成立备案 on this record, transfers (org_transfer.go)
+		if err == nil {
+			err = orgFlowOn(r.Context(), db, a, paths, &v, o) // 成立备案 on this record, transfers (org_transfer.go)
+		}
 		if err != nil {
 			rs.fail(w, r, err)
 			return

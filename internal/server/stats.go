@@ -91,7 +91,7 @@ func handleStats(db statsReader, paths web.Paths, rs *responder) http.HandlerFun
 			targetsHref = paths.StatsTargets()
 		}
 		now := time.Now()
-		s, problems, ok := readStats(w, r, rs, db, now, false, false, registry.WithPartyMeetings)
+		s, problems, ok := readStats(w, r, rs, db, now, false, false, registry.WithPartyMeetings|registry.NoGrowth)
 		if !ok {
 			return
 		}

@@ -23,7 +23,7 @@ func handleAssessment(db statsReader, paths web.Paths, rs *responder) http.Handl
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		now := time.Now()
-		s, problems, ok := readStats(w, r, rs, db, now, false, true, registry.WithScheme)
+		s, problems, ok := readStats(w, r, rs, db, now, false, true, registry.WithScheme|registry.NoTrends)
 		if !ok {
 			return
 		}

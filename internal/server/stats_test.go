@@ -63,7 +63,8 @@ func TestStatsDrillDown(t *testing.T) {
 	}
 	svg := doc.Find("svg#chart-orgs")
 	if svg.AttrOr("role", "") != "img" || !strings.Contains(svg.Find("title").Text(), "单位") ||
-		!strings.Contains(svg.Find("desc").Text(), "双龙湖街道") || svg.Find("rect").Length() != 30 {
+		!strings.Contains(svg.Find("desc").Text(), "双龙湖街道") || strings.Count(svg.Find("path.bars").AttrOr("d", ""), "M") != 30 ||
+		svg.Find("g.labels text").Length() != 30 || svg.Find("g.values text").Length() != 30 {
 		t.Fatalf("chart: role %q, title %q, desc %q", svg.AttrOr("role", ""), svg.Find("title").Text(), svg.Find("desc").Text())
 	}
 	if !strings.Contains(doc.Find("#target-source").Text(), "民政部《关于大力培育发展社区社会组织的意见》(2017)") {

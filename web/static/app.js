@@ -1,5 +1,6 @@
 // Confirmation before irreversible steps: any form with data-confirm asks first, saying what will happen.
 document.addEventListener("submit", function (ev) {
+  if (ev.submitter && ev.submitter.hasAttribute("data-no-confirm")) { return; } // a button that only shows, changes nothing
   var msg = ev.target.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) { ev.preventDefault(); return; }
   // issue 17: the dialog answered, the server need not ask again (without script it shows a confirmation page)
