@@ -56,6 +56,15 @@ DECLARE
     new_sql text := format('SELECT %s, 1 FROM new_rows r JOIN divisions c ON c.code = r.community_code WHERE %s',
                            cols, TG_ARGV[4]);
 BEGIN
+    -- A statement that touched no row returns at once: a group's move runs one UPDATE per money table for every
+    -- group moved, most of which have no money, and the statement below is planned afresh on each run.
+    IF TG_OP = 'DELETE' THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+            RETURN NULL;
+        END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+        RETURN NULL;
+    END IF;
     EXECUTE money_totals_add(CASE TG_OP WHEN 'INSERT' THEN new_sql WHEN 'DELETE' THEN old_sql
                                         ELSE old_sql || ' UNION ALL ' || new_sql END);
     RETURN NULL;
