@@ -71,11 +71,23 @@ type OrgContactFormView struct {
 // ContactKindOptions offers the kinds of 联系人 with selected chosen.
 func ContactKindOptions(selected string) []Option { return Choices(registry.ContactKinds, selected) }
 
+// ContactsWithoutExport is the list of groups without a 联系人 as a spreadsheet.
+func (p Paths) ContactsWithoutExport() string { return p.ContactsWithout() + ".xlsx" }
+
 // OrgsWithoutContactView lists the live groups of the jurisdiction without a 联系人.
 type OrgsWithoutContactView struct {
 	Page
 	Rows     []OrgWithoutContactRow
 	NextHref string
+	XLSX     string // the whole list, every page, as a spreadsheet
+}
+
+// OrgsWithoutContactHeader are the columns of the list's spreadsheet.
+var OrgsWithoutContactHeader = []string{"组织名称", "管理层级", "镇街", "社区（村）"}
+
+// OrgWithoutContactCells is one group's row of the spreadsheet.
+func OrgWithoutContactCells(o registry.OrgWithoutContact) []any {
+	return []any{o.Name, o.Tier.Label(), o.Town, o.Community}
 }
 
 // OrgWithoutContactRow is one group without a 联系人, with where to set one.
@@ -86,7 +98,7 @@ type OrgWithoutContactRow struct {
 // NewOrgsWithoutContactView formats the list, offering the form where keeps says the viewer keeps the group;
 // more says another page follows.
 func NewOrgsWithoutContactView(page Page, paths Paths, orgs []registry.OrgWithoutContact, more bool, keeps func(registry.OrgWithoutContact) bool) OrgsWithoutContactView {
-	v := OrgsWithoutContactView{Page: page}
+	v := OrgsWithoutContactView{Page: page, XLSX: paths.ContactsWithoutExport()}
 	for _, o := range orgs {
 		r := OrgWithoutContactRow{Name: o.Name, Href: paths.Org(o.ID), Tier: o.Tier.Label(), Community: o.Community}
 		if keeps(o) {

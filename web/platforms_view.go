@@ -320,6 +320,7 @@ type RoomWeekView struct {
 	Days                       []WeekDay
 	CanBook                    bool
 	BookAction                 string
+	Seen                       string // the booking form's token: the room's bookings when shown
 	OrgOptions                 []Option
 	Org, Title                 Field
 	StartsAt, EndsAt           Field

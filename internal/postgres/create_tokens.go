@@ -18,7 +18,8 @@ import (
 // countToken takes the transaction's advisory lock on key, then reads count (one integer) with args: seen is the
 // number the form was shown with, and another one is ErrConflict. Every write the number counts takes the same
 // lock first, so two posts of one form cannot both see the old number. The create forms of matching, training
-// and cultivation all check their tokens through it.
+// and cultivation, and a contract's payments, a fund's movements and the cultivation documents, all check their
+// tokens through it.
 func countToken(ctx context.Context, tx pgx.Tx, key, count string, seen int, args ...any) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, key); err != nil {
 		return err

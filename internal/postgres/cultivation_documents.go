@@ -48,12 +48,8 @@ func (db *DB) AddCultivationDocument(ctx context.Context, scope portal.Scope, ac
 			count = `SELECT count(*) FROM cultivation_documents d LEFT JOIN housings h ON h.id = d.housing_id
 				WHERE d.platform_id = $1 OR h.platform_id = $1`
 		}
-		var n int
-		if err := tx.QueryRow(ctx, count, objectID).Scan(&n); err != nil {
+		if err := countToken(ctx, tx, "document "+target.object+" "+strconv.FormatInt(objectID, 10), count, seen, objectID); err != nil {
 			return err
-		}
-		if n != seen {
-			return portal.ErrConflict
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO cultivation_documents (`+target.column+`, kind, filename, content_type,
 				size_bytes, storage_key, sha256, uploaded_by)

@@ -1,8 +1,8 @@
 package postgres
 
 // The form tokens of the cultivation creates. A create form carries how many rows of its kind its parent had when
-// the form was shown — the clerk's own division for a platform, contract, round or fund; the platform for a room,
-// a home, an entry into incubation, a milestone or a departure. The create takes a lock on (kind, parent) and
+// the form was shown — the clerk's own division for a platform, contract, round or fund; the room for a
+// booking; the platform for a room, a home, an entry into incubation, a milestone or a departure. The create takes a lock on (kind, parent) and
 // counts again: another number is ErrConflict, so a form posted twice, or from a page made stale by another
 // submit, writes nothing. No row of these kinds is ever deleted, so a count never comes back to an old value.
 
@@ -29,6 +29,8 @@ var cultivationTokenCount = map[string]string{
 	registry.TokenMilestone: `SELECT count(*) FROM incubation_milestones m JOIN incubations i ON i.id = m.incubation_id
 		WHERE i.platform_id = $1::bigint`,
 	registry.TokenLeave: `SELECT count(*) FROM incubations WHERE platform_id = $1::bigint AND status <> 'incubating'`,
+	// a cancelled booking stays a row, so the count never comes back
+	registry.TokenBooking: `SELECT count(*) FROM bookings WHERE room_id = $1::bigint`,
 }
 
 // CultivationTokens gives the tokens of kinds under parent, in order, read in one statement. The caller has read

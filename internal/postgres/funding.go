@@ -5,6 +5,7 @@ package postgres
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -138,16 +139,13 @@ func (db *DB) AddPayment(ctx context.Context, scope portal.Scope, actor portal.A
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var division string
-		var n int
 		if err := tx.QueryRow(ctx, `SELECT m.division_code FROM contracts m WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`,
 			scopeArgs(scope, pgx.NamedArgs{"id": contractID})).Scan(&division); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM contract_payments WHERE contract_id = $1`, contractID).Scan(&n); err != nil {
+		if err := countToken(ctx, tx, "payment "+strconv.FormatInt(contractID, 10),
+			`SELECT count(*) FROM contract_payments WHERE contract_id = $1`, seen, contractID); err != nil {
 			return err
-		}
-		if n != seen {
-			return portal.ErrConflict
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO contract_payments (contract_id, paid_on, amount, note)
 			VALUES ($1, $2, ($3::bigint)::numeric / 100, $4)`, contractID, in.PaidOn, int64(in.Amount.Fen), in.Note); err != nil {
@@ -265,12 +263,9 @@ func (db *DB) AddMovement(ctx context.Context, scope portal.Scope, actor portal.
 			scopeArgs(scope, pgx.NamedArgs{"id": fundID})).Scan(&division); err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM fund_movements WHERE fund_id = $1`, fundID).Scan(&n); err != nil {
+		if err := countToken(ctx, tx, "movement "+strconv.FormatInt(fundID, 10),
+			`SELECT count(*) FROM fund_movements WHERE fund_id = $1`, seen, fundID); err != nil {
 			return err
-		}
-		if n != seen {
-			return portal.ErrConflict
 		}
 		var orgID *int64
 		var community, orgName string

@@ -93,18 +93,30 @@ func (db *DB) SetOrgContact(ctx context.Context, scope portal.Scope, actor porta
 	return id, translate(err)
 }
 
+// orgsWithoutContact is the live groups inside scope without a current 联系人, each with its community and town.
+var orgsWithoutContact = `
+	SELECT o.id, o.name, o.tier, d.name, t.name
+	FROM organizations o JOIN divisions d ON d.code = o.community_code JOIN divisions t ON t.code = o.town_code
+	WHERE ` + scopeOn("o") + ` AND o.status IN ('normal', 'abnormal')
+	  AND NOT EXISTS (SELECT 1 FROM org_contacts c WHERE c.org_id = o.id AND c.until_on IS NULL)`
+
+// ExportOrgsWithoutContact streams every live group inside scope without a 联系人 to fn, oldest record first,
+// and writes one audit row ("org.contact.export") after them, as the other list exports do.
+func (db *DB) ExportOrgsWithoutContact(ctx context.Context, scope portal.Scope, actor portal.Actor, fn func(registry.OrgWithoutContact) error) (int, error) {
+	return db.auditedExport(ctx, actor, exportAudit{action: "org.contact.export", objectType: "organization",
+		format: "xlsx", filter: "未配备联系人"}, func() (int, error) {
+		return eachRow(ctx, db, orgsWithoutContact+` ORDER BY o.id`, []any{scopeArgs(scope, nil)},
+			pgx.RowToStructByPos[registry.OrgWithoutContact], fn)
+	})
+}
+
 // OrgsWithoutContactShown bounds the list of groups without a 联系人.
 const OrgsWithoutContactShown = 200
 
 // OrgsWithoutContact lists the live groups inside scope that have no 联系人, oldest record first, at most
 // OrgsWithoutContactShown after the id after (for the next page); more says whether there are others beyond.
 func (db *DB) OrgsWithoutContact(ctx context.Context, scope portal.Scope, after int64) (orgs []registry.OrgWithoutContact, more bool, err error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT o.id, o.name, o.tier, d.name
-		FROM organizations o JOIN divisions d ON d.code = o.community_code
-		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal') AND o.id > @after
-		  AND NOT EXISTS (SELECT 1 FROM org_contacts c WHERE c.org_id = o.id AND c.until_on IS NULL)
-		ORDER BY o.id LIMIT @limit`,
+	rows, _ := db.pool(planFresh).Query(ctx, orgsWithoutContact+` AND o.id > @after ORDER BY o.id LIMIT @limit`,
 		scopeArgs(scope, pgx.NamedArgs{"after": after, "limit": OrgsWithoutContactShown + 1}))
 	orgs, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.OrgWithoutContact])
 	if len(orgs) > OrgsWithoutContactShown {

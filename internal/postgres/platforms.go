@@ -309,8 +309,9 @@ func liveOrgIn(ctx context.Context, tx pgx.Tx, scope portal.Scope, orgID int64) 
 }
 
 // BookRoom books a room of a platform inside scope for a live group inside scope and returns the booking's id.
-// Two bookings of one room that overlap cannot both commit: the second is ErrBookingOverlap.
-func (db *DB) BookRoom(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, roomID int64, in registry.BookingInput) (int64, error) {
+// Two bookings of one room that overlap cannot both commit: the second is ErrBookingOverlap. seen is the form's
+// token (the room's bookings when its week was shown): a form posted twice books once.
+func (db *DB) BookRoom(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, roomID int64, seen int, in registry.BookingInput) (int64, error) {
 	if !in.Validate(time.Now()).OK() {
 		return 0, portal.ErrNotAllow
 	}
@@ -321,6 +322,9 @@ func (db *DB) BookRoom(ctx context.Context, scope portal.Scope, actor portal.Act
 			WHERE r.id = @room AND r.platform_id = @id AND `+platformSees,
 			scopeArgs(scope, pgx.NamedArgs{"id": platformID, "room": roomID})).Scan(&division, &roomName)
 		if err != nil {
+			return err
+		}
+		if err := checkCultivationToken(ctx, tx, registry.TokenBooking, strconv.FormatInt(roomID, 10), seen); err != nil {
 			return err
 		}
 		community, orgName, err := liveOrgIn(ctx, tx, scope, in.OrgID)

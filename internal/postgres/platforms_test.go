@@ -145,29 +145,41 @@ func TestBookingsNeverOverlap(t *testing.T) {
 	start := registry.WeekStart(time.Now()).AddDate(0, 0, 8).Add(9 * time.Hour)
 	in := registry.BookingInput{OrgID: org.ID, Title: "广场舞排练", Starts: start, Ends: start.Add(2 * time.Hour)}
 
-	id, err := db.BookRoom(ctx, cultCommunity, cultCommittee, pid, rid, in)
+	seen := tok(t, db, registry.TokenBooking, rid)
+	id, err := db.BookRoom(ctx, cultCommunity, cultCommittee, pid, rid, seen, in)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// the same form posted again, or a form from before the booking, books nothing: its token is stale
+	later := in
+	later.Starts, later.Ends = start.Add(5*time.Hour), start.Add(6*time.Hour)
+	for _, again := range []registry.BookingInput{in, later} {
+		if _, err := db.BookRoom(ctx, cultCommunity, cultCommittee, pid, rid, seen, again); !errors.Is(err, portal.ErrConflict) {
+			t.Fatalf("a booking posted with a stale token: %v, want ErrConflict", err)
+		}
+	}
+	if n := noticeCount(t, db, `SELECT count(*) FROM bookings WHERE room_id = $1`, rid); n != 1 {
+		t.Fatalf("%d bookings after a double post, want 1", n)
+	}
 	over := in
 	over.Starts, over.Ends = start.Add(time.Hour), start.Add(3*time.Hour)
-	if _, err := db.BookRoom(ctx, cultTown, cultClerk, pid, rid, over); !errors.Is(err, registry.ErrBookingOverlap) {
+	if _, err := db.BookRoom(ctx, cultTown, cultClerk, pid, rid, tok(t, db, registry.TokenBooking, rid), over); !errors.Is(err, registry.ErrBookingOverlap) {
 		t.Fatalf("overlapping booking: %v, want ErrBookingOverlap", err)
 	}
 	// back to back is not an overlap
 	next := in
 	next.Starts, next.Ends = in.Ends, in.Ends.Add(time.Hour)
-	if _, err := db.BookRoom(ctx, cultTown, cultClerk, pid, rid, next); err != nil {
+	if _, err := db.BookRoom(ctx, cultTown, cultClerk, pid, rid, tok(t, db, registry.TokenBooking, rid), next); err != nil {
 		t.Fatalf("adjacent booking: %v", err)
 	}
 	// another town cannot book it, nor for a group outside its scope
-	if _, err := db.BookRoom(ctx, cultTown2, cultClerk2, pid, rid, over); !errors.Is(err, portal.ErrNotFound) {
+	if _, err := db.BookRoom(ctx, cultTown2, cultClerk2, pid, rid, tok(t, db, registry.TokenBooking, rid), over); !errors.Is(err, portal.ErrNotFound) {
 		t.Fatalf("another town booking: %v", err)
 	}
 	other := firstOrg(t, db, cultTown2)
 	bad := over
 	bad.OrgID = other.ID
-	if _, err := db.BookRoom(ctx, cultTown, cultClerk, pid, rid, bad); !errors.Is(err, registry.ErrCultivationOrg) {
+	if _, err := db.BookRoom(ctx, cultTown, cultClerk, pid, rid, tok(t, db, registry.TokenBooking, rid), bad); !errors.Is(err, registry.ErrCultivationOrg) {
 		t.Fatalf("booking for another town's group: %v", err)
 	}
 	// cancelling frees the slot; cancelling twice is refused
@@ -182,7 +194,7 @@ func TestBookingsNeverOverlap(t *testing.T) {
 	}
 	freed := in
 	freed.Starts, freed.Ends = start.Add(30*time.Minute), start.Add(90*time.Minute)
-	if _, err := db.BookRoom(ctx, cultTown, cultClerk, pid, rid, freed); err != nil {
+	if _, err := db.BookRoom(ctx, cultTown, cultClerk, pid, rid, tok(t, db, registry.TokenBooking, rid), freed); err != nil {
 		t.Fatalf("booking the freed slot: %v", err)
 	}
 	week, err := db.RoomBookings(ctx, cultCommunity, pid, rid, registry.WeekStart(start), registry.WeekStart(start).AddDate(0, 0, 7))
@@ -197,7 +209,8 @@ func TestBookingsNeverOverlap(t *testing.T) {
 	}
 }
 
-// TestBookingRace: two clerks book the same room and slot at once; exactly one booking is made.
+// TestBookingRace: two clerks book the same room and slot at once, from the same week's page; exactly one booking
+// is made (the other is refused by the form's token or, were it fresh, by the overlap).
 func TestBookingRace(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
@@ -207,6 +220,7 @@ func TestBookingRace(t *testing.T) {
 	for round := 0; round < 5; round++ {
 		s := start.Add(time.Duration(round) * 3 * time.Hour)
 		in := registry.BookingInput{OrgID: org.ID, Title: "议事协商会", Starts: s, Ends: s.Add(2 * time.Hour)}
+		seen := tok(t, db, registry.TokenBooking, rid)
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		begin := make(chan struct{})
@@ -218,7 +232,7 @@ func TestBookingRace(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-begin
-				_, errs[i] = db.BookRoom(ctx, who.scope, who.actor, pid, rid, in)
+				_, errs[i] = db.BookRoom(ctx, who.scope, who.actor, pid, rid, seen, in)
 			}()
 		}
 		close(begin)
@@ -228,7 +242,7 @@ func TestBookingRace(t *testing.T) {
 			switch {
 			case err == nil:
 				won++
-			case !errors.Is(err, registry.ErrBookingOverlap):
+			case !errors.Is(err, registry.ErrBookingOverlap) && !errors.Is(err, portal.ErrConflict):
 				t.Fatalf("round %d: %v", round, err)
 			}
 		}

@@ -95,4 +95,5 @@ type OrgWithoutContact struct {
 	Name      string
 	Tier      Tier
 	Community string // its community's name
+	Town      string // its town's name
 }

@@ -297,7 +297,8 @@ func dateRangeProblem(p rules.Problems, fromKey, toKey, label string, from, to *
 }
 
 // Kinds of a cultivation create form's token: how many rows of that kind its parent had when the form was shown
-// (the clerk's division for a platform, contract, round or fund; the platform for the rest).
+// (the clerk's division for a platform, contract, round or fund; the room for a booking; the platform for the
+// rest).
 const (
 	TokenPlatform   = "platform"
 	TokenContract   = "contract"
@@ -308,4 +309,5 @@ const (
 	TokenIncubation = "incubation"
 	TokenMilestone  = "milestone"
 	TokenLeave      = "leave"
+	TokenBooking    = "booking"
 )

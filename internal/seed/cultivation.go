@@ -136,7 +136,7 @@ func loadTownCultivation(ctx context.Context, db *postgres.DB, town, name string
 			if room == rooms[2] {
 				platform = facility
 			}
-			if _, err := db.BookRoom(ctx, scope, actor, platform, room, in); err != nil {
+			if _, err := db.BookRoom(ctx, scope, actor, platform, room, seen(ctx, db, registry.TokenBooking, fmt.Sprint(room)), in); err != nil {
 				return err
 			}
 		}

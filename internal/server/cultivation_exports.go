@@ -45,7 +45,9 @@ func handleContractsExport(db contractExporter, rs *responder) http.HandlerFunc 
 			rs.fail(w, r, err)
 			return
 		}
-		streamTable(w, r, rs, a, exportXLSX, "购买服务合同", "contracts", "contracts", web.ContractExportHeader, func(t export.Table) error {
+		title := exportTitle(a.DivisionName+"购买服务合同", a.DivisionName, "签订日期 "+dateSpan(cs, func(c registry.Contract) time.Time { return c.SignedOn }),
+			"元（精确到分）", time.Now())
+		streamTitledTable(w, r, rs, a, exportXLSX, "购买服务合同", "contracts", "contracts", title, web.ContractExportHeader, func(t export.Table) error {
 			for _, c := range cs {
 				if err := t.Row(web.ContractExportCells(c)); err != nil {
 					return err
@@ -81,8 +83,10 @@ func handleRoundExport(db roundExporter, rs *responder) http.HandlerFunc {
 			rs.fail(w, r, err)
 			return
 		}
-		streamTable(w, r, rs, a, exportXLSX, "公益创投申报与立项", "venture-"+strconv.FormatInt(round.ID, 10), "applications",
-			web.VentureExportHeader, func(t export.Table) error {
+		title := exportTitle(round.Title+"申报与立项", "设立单位 "+round.DivisionName+"；导出单位 "+a.DivisionName+"可见的申报",
+			"申报期 "+web.Date(round.OpensOn)+" 至 "+web.Date(round.ClosesOn), "金额：元（精确到分）；评分：分", time.Now())
+		streamTitledTable(w, r, rs, a, exportXLSX, "公益创投申报与立项", "venture-"+strconv.FormatInt(round.ID, 10), "applications",
+			title, web.VentureExportHeader, func(t export.Table) error {
 				for _, app := range apps {
 					if err := t.Row(web.VentureExportCells(app)); err != nil {
 						return err
@@ -95,6 +99,7 @@ func handleRoundExport(db roundExporter, rs *responder) http.HandlerFunc {
 
 type bookingExporter interface {
 	auditor
+	Platform(ctx context.Context, scope portal.Scope, id int64) (registry.Platform, error)
 	Room(ctx context.Context, scope portal.Scope, platformID, roomID int64) (registry.Room, error)
 	RoomBookings(ctx context.Context, scope portal.Scope, platformID, roomID int64, from, to time.Time) ([]registry.Booking, error)
 }
@@ -109,18 +114,26 @@ func handleRoomBookingsExport(db bookingExporter, rs *responder) http.HandlerFun
 			rs.notFound(w, r)
 			return
 		}
-		room, err := db.Room(r.Context(), a.Scope(), id, roomID)
+		p, err := db.Platform(r.Context(), a.Scope(), id)
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		room, err := db.Room(r.Context(), a.Scope(), p.ID, roomID)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}
 		now := time.Now()
-		bs, err := db.RoomBookings(r.Context(), a.Scope(), id, room.ID, now.AddDate(-1, 0, 0), now.AddDate(1, 0, 0))
+		from, to := now.AddDate(-1, 0, 0), now.AddDate(1, 0, 0)
+		bs, err := db.RoomBookings(r.Context(), a.Scope(), p.ID, room.ID, from, to)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
 		}
-		streamTable(w, r, rs, a, exportXLSX, "活动室预约", "bookings", "bookings", web.BookingExportHeader, func(t export.Table) error {
+		title := exportTitle(p.Name+room.Name+"预约记录", p.DivisionName+" "+p.Name,
+			web.Date(from)+" 至 "+web.Date(to)+"（含已取消的预约）", "时间为北京时间；容纳 "+strconv.Itoa(room.Capacity)+" 人", now)
+		streamTitledTable(w, r, rs, a, exportXLSX, "活动室预约", "bookings", "bookings", title, web.BookingExportHeader, func(t export.Table) error {
 			for _, b := range bs {
 				if err := t.Row(web.BookingExportCells(b)); err != nil {
 					return err
@@ -136,6 +149,22 @@ func handleRoomBookingsExport(db bookingExporter, rs *responder) http.HandlerFun
 func exportTitle(what, jurisdiction, period, units string, now time.Time) []string {
 	return []string{what, "范围：" + jurisdiction, "期间：" + period, "单位：" + units,
 		"导出时间：" + web.DateTime(now) + "（北京时间）"}
+}
+
+// dateSpan is the earliest to the latest day of items (by day), or that there are none.
+func dateSpan[T any](items []T, day func(T) time.Time) string {
+	if len(items) == 0 {
+		return "尚无记录"
+	}
+	first, last := day(items[0]), day(items[0])
+	for _, it := range items[1:] {
+		if d := day(it); d.Before(first) {
+			first = d
+		} else if d.After(last) {
+			last = d
+		}
+	}
+	return web.Date(first) + " 至 " + web.Date(last)
 }
 
 // platformsReach says which platforms a tier's register holds.

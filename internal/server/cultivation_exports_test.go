@@ -3,9 +3,11 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -13,13 +15,16 @@ import (
 )
 
 // TestCultivationListExports: the contracts, a round's applications and a room's bookings download as xlsx,
-// linked from their pages, each with the rows the page shows; another town's round or room is 404.
+// linked from their pages, each with the rows the page shows under title rows saying what, whose, when and in
+// which units; another town's round or room is 404.
 func TestCultivationListExports(t *testing.T) {
 	a := newApp(t, nil)
 	town := a.signedIn("demo-town")
 	page := town.get("/town/funding").doc(t)
 	href, _ := page.Find("#contracts-xlsx").Attr("href")
-	rows := xlsxRows(t, town.get(href), "contracts")
+	sheet := xlsxRows(t, town.get(href), "contracts")
+	titled(t, sheet, "双龙湖街道购买服务合同", "双龙湖街道", "签订日期 ", "元（精确到分）")
+	rows := titleRows(t, sheet, "购买服务合同")
 	if want := a.count(`SELECT count(*) FROM contracts WHERE division_code LIKE '500112002%'`); len(rows) != want+1 || want == 0 {
 		t.Fatalf("the contracts sheet has %d rows, want %d and the header", len(rows)-1, want)
 	}
@@ -32,8 +37,11 @@ func TestCultivationListExports(t *testing.T) {
 
 	district := a.signedIn("demo-district")
 	round := firstLink(t, district, "/district/funding", "#rounds tbody a")
-	href, _ = district.get(round).doc(t).Find("#round-xlsx").Attr("href")
-	rows = xlsxRows(t, district.get(href), "applications")
+	roundPage := district.get(round).doc(t)
+	href, _ = roundPage.Find("#round-xlsx").Attr("href")
+	sheet = xlsxRows(t, district.get(href), "applications")
+	titled(t, sheet, strings.TrimSpace(roundPage.Find("h1").First().Text()), "设立单位 ", "申报期 ", "评分：分")
+	rows = titleRows(t, sheet, "申报与立项")
 	id := round[strings.LastIndex(round, "/")+1:]
 	if want := a.count(`SELECT count(*) FROM venture_applications WHERE round_id = $1`, id); len(rows) != want+1 || want == 0 {
 		t.Fatalf("the round's sheet has %d rows, want %d", len(rows)-1, want)
@@ -46,7 +54,9 @@ func TestCultivationListExports(t *testing.T) {
 	room := firstLink(t, town, platform, "#rooms a")
 	href, _ = town.get(room).doc(t).Find("#bookings-xlsx").Attr("href")
 	res := town.get(href)
-	rows = xlsxRows(t, res, "bookings")
+	sheet = xlsxRows(t, res, "bookings")
+	titled(t, sheet, "预约记录", "双龙湖街道", "（含已取消的预约）", "北京时间")
+	rows = titleRows(t, sheet, "预约记录")
 	if rows[0][0] != "活动室" || len(rows) < 1 {
 		t.Fatalf("bookings header %q", rows[0])
 	}
@@ -55,6 +65,22 @@ func TestCultivationListExports(t *testing.T) {
 	}
 	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'funding.export' AND object_type IN ('contract', 'round', 'room')`); n != 3 {
 		t.Errorf("%d export audit rows, want 3", n)
+	}
+}
+
+// titled checks that the title rows of sheet name what it is, whose, the period and the units (each want a
+// part of its row), and that the export's time is today's.
+func titled(t *testing.T, sheet [][]string, what, whose, period, units string) {
+	t.Helper()
+	titleRows(t, sheet, what)
+	today := time.Now().In(beijing).Format("2006-01-02")
+	for i, want := range []string{what, whose, period, units, today} {
+		if !strings.Contains(sheet[i][0], want) {
+			t.Errorf("title row %d %q, want it to hold %q", i+1, sheet[i][0], want)
+		}
+	}
+	if regexp.MustCompile(`\d{4}年\d{1,2}月\d{1,2}日 至 \d{4}年`).FindString(sheet[2][0]) == "" {
+		t.Errorf("the period %q is no span of days", sheet[2][0])
 	}
 }
 

@@ -3,8 +3,10 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yubei-cso/portal/internal/registry"
 )
@@ -35,6 +37,7 @@ func TestEveryCultivationCreateIsWrittenOnce(t *testing.T) {
 	a := newApp(t, nil)
 	town := a.signedIn("demo-town")
 	var platform string // the incubator registered by the first case, whose page carries the other forms
+	var room string     // the week of the room registered there, which carries the booking form
 	cases := []struct {
 		name, page, form, action, table string
 		values                          func() url.Values
@@ -71,11 +74,21 @@ func TestEveryCultivationCreateIsWrittenOnce(t *testing.T) {
 			return url.Values{"leave_inc": {town.firstOption(platform, "leave_inc")}, "leave_status": {registry.IncubationWithdrawn},
 				"left_on": {"2025-06-01"}, "leave_reason": {"骨干外出"}}
 		}},
+		// on the week of the room the "room" case added
+		{"booking", "", "booking-form", "/bookings", "bookings", func() url.Values {
+			start := registry.WeekStart(time.Now()).AddDate(0, 0, 9).Add(10 * time.Hour)
+			return url.Values{"org_id": {town.firstOption(room, "org_id")}, "title": {"令牌测试排练"},
+				"starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(time.Hour).Format("2006-01-02T15:04")}}
+		}},
 	}
 	for _, c := range cases {
 		page, action := c.page, c.action
 		if page == "" {
 			page, action = platform, platform+c.action
+		}
+		if c.name == "booking" {
+			room = platform + "/rooms/" + strconv.Itoa(a.count(`SELECT max(id) FROM rooms`))
+			page, action = room, room+c.action
 		}
 		rows := func() int { return a.count(`SELECT count(*) FROM ` + c.table) }
 		before, writes := rows(), a.cultivationWrites()

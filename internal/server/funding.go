@@ -93,10 +93,13 @@ func handleMoneyExport(db moneyExporter, grants bool, format exportFormat, rs *r
 			return
 		}
 		title, name, header, cells := "培育资金去向", "money", web.MoneyExportHeader, web.MoneyExportCells
+		// The clerks' sheet opens with title rows; the 360Giving shape starts at its header, which its tools read.
+		titled := exportTitle(a.DivisionName+"培育资金去向", a.DivisionName+"辖区内社会组织获得的购买服务、公益创投立项和工作基金资助",
+			dateSpan(rows, func(m registry.MoneyRow) time.Time { return m.AwardedOn }), "元（精确到分）", time.Now())
 		if grants {
-			title, name, header, cells = "资助数据（360Giving）", "grants-360giving", web.GrantsHeader, web.GrantCells
+			title, name, header, cells, titled = "资助数据（360Giving）", "grants-360giving", web.GrantsHeader, web.GrantCells, nil
 		}
-		streamTable(w, r, rs, a, format, title, name, "grants", header, func(t export.Table) error {
+		streamTitledTable(w, r, rs, a, format, title, name, "grants", titled, header, func(t export.Table) error {
 			for _, m := range rows {
 				if err := t.Row(cells(m)); err != nil {
 					return err

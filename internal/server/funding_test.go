@@ -250,8 +250,14 @@ func TestGrantsExport360Giving(t *testing.T) {
 	if a.count(`SELECT count(*) FROM audit_log WHERE action = 'funding.export'`) != 1 {
 		t.Error("the export was not audited")
 	}
-	if res := town.get("/town/funding/money.xlsx"); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Body, "PK") {
-		t.Errorf("money.xlsx: %d", res.StatusCode)
+	// the clerks' sheet has title rows above the page's columns; the 360Giving sheet starts at its header
+	money := xlsxRows(t, town.get("/town/funding/money.xlsx"), "grants")
+	titled(t, money, "双龙湖街道培育资金去向", "双龙湖街道辖区内", "", "元（精确到分）")
+	if rows := titleRows(t, money, "培育资金去向"); len(rows)-1 != want || rows[0][0] != "来源" {
+		t.Errorf("money.xlsx: %d rows under %q, want %d", len(rows)-1, rows[0], want)
+	}
+	if rows := xlsxRows(t, town.get("/town/funding/grants-360giving.xlsx"), "grants"); rows[0][0] != "Identifier" {
+		t.Errorf("the 360Giving sheet starts %q, want its header", rows[0])
 	}
 }
 

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
+	"github.com/yubei-cso/portal/internal/export"
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
 	"github.com/yubei-cso/portal/web"
@@ -24,11 +26,13 @@ type orgContactStore interface {
 	Organization(ctx context.Context, scope portal.Scope, id int64) (registry.Organization, error)
 	SetOrgContact(ctx context.Context, scope portal.Scope, actor portal.Actor, orgID, seen int64, c registry.NewContact) (int64, error)
 	OrgsWithoutContact(ctx context.Context, scope portal.Scope, after int64) ([]registry.OrgWithoutContact, bool, error)
+	ExportOrgsWithoutContact(ctx context.Context, scope portal.Scope, actor portal.Actor, fn func(registry.OrgWithoutContact) error) (int, error)
 }
 
 func (s *Server) orgContactRoutes(a area, paths web.Paths) {
 	s.orgContactRevealRoute(a, paths)
 	a.get("/orgs/without-contact", portal.ViewOrgs, handleOrgsWithoutContact(s.db, paths, s.resp))
+	a.get("/orgs/without-contact.xlsx", portal.ViewOrgs, handleOrgsWithoutContactExport(s.db, s.resp))
 	a.get("/orgs/{id}/contact", portal.SetOrgContact, handleOrgContactForm(s.db, paths, s.resp))
 	a.post("/orgs/{id}/contact", portal.SetOrgContact, handleOrgContactSet(s.db, paths, s.resp))
 }
@@ -210,5 +214,23 @@ func handleOrgsWithoutContact(db orgContactStore, paths web.Paths, rs *responder
 			return portal.Allowed(*a, portal.SetOrgContact) && (a.Tier != portal.TierCommunity || o.Tier == registry.TierGuided)
 		}
 		rs.render(w, r, http.StatusOK, web.OrgsWithoutContactPage(web.NewOrgsWithoutContactView(page, paths, orgs, more, keeps)))
+	}
+}
+
+// handleOrgsWithoutContactExport is the whole list of groups without a 联系人 (every page of it) as a
+// spreadsheet with title rows.
+func handleOrgsWithoutContactExport(db orgContactStore, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := accountFrom(r.Context())
+		now := time.Now()
+		title := exportTitle("未配备联系人的组织", a.DivisionName+"辖区内正常活动（含活动异常）的社区社会组织",
+			"截至 "+web.DateTime(now)+" 尚无联系人", "每行一个组织", now)
+		streamTitledTable(w, r, rs, a, exportXLSX, "未配备联系人的组织", "orgs-without-contact", "未配备联系人", title,
+			web.OrgsWithoutContactHeader, func(t export.Table) error {
+				_, err := db.ExportOrgsWithoutContact(r.Context(), a.Scope(), actorOf(r, a), func(o registry.OrgWithoutContact) error {
+					return t.Row(web.OrgWithoutContactCells(o))
+				})
+				return err
+			})
 	}
 }

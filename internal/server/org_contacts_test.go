@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/yubei-cso/portal/internal/rules"
+	"github.com/yubei-cso/portal/internal/seed"
 )
 
 // TestOrgContact: a committee gives its group a 联系人 (bad input is 422 at the field with the input kept and
@@ -190,5 +193,38 @@ func TestOrgContactReveal(t *testing.T) {
 	}
 	if reveals() != 1 {
 		t.Errorf("%d reveals audited, want 1", reveals())
+	}
+}
+
+// TestOrgsWithoutContactExport: the list of groups without a 联系人 downloads from its page as a titled xlsx
+// holding every such group of the jurisdiction (a recount), in the page's order, and the export is audited.
+func TestOrgsWithoutContactExport(t *testing.T) {
+	a := newApp(t, nil)
+	for _, c := range []struct{ user, tier, division string }{{"demo-town", "town", seed.TownShuanglonghu},
+		{"demo-community", "community", seed.CommunityDemo}} {
+		client := a.signedIn(c.user)
+		page := client.get("/" + c.tier + "/orgs/without-contact").doc(t)
+		href, ok := page.Find("#without-contact-xlsx").Attr("href")
+		if !ok {
+			t.Fatalf("%s: no export link", c.user)
+		}
+		rows := titleRows(t, xlsxRows(t, client.get(href), "未配备联系人"), "未配备联系人的组织")
+		if strings.Join(rows[0], ",") != "组织名称,管理层级,镇街,社区（村）" {
+			t.Fatalf("%s: header %q", c.user, rows[0])
+		}
+		want := a.count(`SELECT count(*) FROM organizations o WHERE starts_with(o.community_code, $1)
+			AND o.status IN ('normal', 'abnormal')
+			AND NOT EXISTS (SELECT 1 FROM org_contacts k WHERE k.org_id = o.id AND k.until_on IS NULL)`, c.division)
+		if len(rows)-1 != want || want == 0 {
+			t.Errorf("%s: the sheet has %d groups, a recount %d", c.user, len(rows)-1, want)
+		}
+		page.Find("#orgs-without-contact tbody tr").Each(func(i int, tr *goquery.Selection) {
+			if i+1 < len(rows) && (rows[i+1][0] != tr.Find("td").Eq(0).Text() || rows[i+1][3] != tr.Find("td").Eq(2).Text()) {
+				t.Errorf("%s: sheet row %d %q, the page's %q", c.user, i+1, rows[i+1], tr.Text())
+			}
+		})
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'org.contact.export'`); n != 2 {
+		t.Errorf("%d export audit rows, want 2", n)
 	}
 }

@@ -71,8 +71,9 @@ type roomBooker interface {
 	RoomBookings(ctx context.Context, scope portal.Scope, platformID, roomID int64, from, to time.Time) ([]registry.Booking, error)
 	roomFairReader
 	CultivationOrgs(ctx context.Context, scope portal.Scope) ([]registry.OrgChoice, error)
-	BookRoom(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, roomID int64, in registry.BookingInput) (int64, error)
+	BookRoom(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, roomID int64, seen int, in registry.BookingInput) (int64, error)
 	CancelBooking(ctx context.Context, scope portal.Scope, actor portal.Actor, platformID, bookingID int64, reason string) error
+	cultivationTokens
 }
 
 // formDay reads a required calendar day, past or future.
@@ -539,6 +540,11 @@ func roomWeek(r *http.Request, db roomBooker, paths web.Paths, a *portal.Account
 		if err != nil {
 			return v, p, room, err
 		}
+		n, err := db.CultivationTokens(ctx, strconv.FormatInt(room.ID, 10), registry.TokenBooking)
+		if err != nil {
+			return v, p, room, err
+		}
+		v.Seen = strconv.Itoa(n[0])
 		for _, o := range orgs {
 			v.OrgOptions = append(v.OrgOptions, web.Option{Value: itoa64(o.ID), Label: o.Name})
 		}
@@ -590,9 +596,15 @@ func handleBookingCreate(db roomBooker, paths web.Paths, rs *responder) http.Han
 			rs.fail(w, r, err)
 			return
 		}
+		// The form's token: the room's bookings when the week was shown. A form posted twice books once.
+		seen := f.version("seen")
+		if strconv.Itoa(seen) != v.Seen {
+			rs.conflict(w, r)
+			return
+		}
 		addProblems(f, in.Validate(time.Now()))
 		if f.OK() {
-			_, err = db.BookRoom(r.Context(), a.Scope(), actorOf(r, a), p.ID, room.ID, in)
+			_, err = db.BookRoom(r.Context(), a.Scope(), actorOf(r, a), p.ID, room.ID, seen, in)
 			switch {
 			case err == nil:
 				putFlash(r, room.Name+"已预约："+in.Title+"。")

@@ -133,7 +133,8 @@ func TestBookingFormBadInputAndOverlap(t *testing.T) {
 	at := func(t time.Time) string { return t.In(beijing).Format("2006-01-02T15:04") }
 	book := func(s, e time.Time, title string) response {
 		return community.post("/community/platforms/"+pid+"/rooms/"+rid+"/bookings", url.Values{"org_id": {org},
-			"title": {title}, "starts_at": {at(s)}, "ends_at": {at(e)}})
+			"title": {title}, "starts_at": {at(s)}, "ends_at": {at(e)},
+			"seen": {community.seen("/community/platforms/"+pid+"/rooms/"+rid, "booking-form")}})
 	}
 	if res := book(start, start.Add(2*time.Hour), "书法班"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("booking: %d", res.StatusCode)
