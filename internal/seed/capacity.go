@@ -33,7 +33,7 @@ func LoadDemoTraining(ctx context.Context, db *postgres.DB, now time.Time) error
 				return fmt.Errorf("demo training plan %s %d: %w", town, y, err)
 			}
 		}
-		groups, err := db.UnreachedOrgs(ctx, scope, year, "")
+		groups, err := db.UnreachedOrgs(ctx, scope, year, 0, 500)
 		if err != nil {
 			return err
 		}
