@@ -268,3 +268,11 @@ const (
 	TokenBrand   = "brand"
 	TokenSession = "session" // a 骨干人才培训 session
 )
+
+// MatchingBoard is a scope's 供需对接 board: open needs, open projects, matches and fairs.
+type MatchingBoard struct {
+	Needs    []Need
+	Projects []Project
+	Matches  []Match
+	Fairs    []Fair
+}
