@@ -161,6 +161,7 @@ type FairView struct {
 	Matches  []MatchRow
 	CanMatch bool
 	Action   string
+	Seen     string // the match form's token: the fair's matches when it was shown
 	Form     FormData
 	Needs    []Option
 	Projects []Option

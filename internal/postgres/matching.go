@@ -173,8 +173,13 @@ const fairFrom = `FROM matching_events e LEFT JOIN divisions t ON t.code = e.tow
 
 func scanEvent(row pgx.CollectableRow) (registry.Fair, error) {
 	var e registry.Fair
-	err := row.Scan(&e.ID, &e.TownCode, &e.Holder, &e.Title, &e.HeldOn, &e.Venue, &e.RoomID, &e.PlatformID, &e.RoomName)
+	err := row.Scan(eventFields(&e)...)
 	return e, err
+}
+
+// eventFields is where fairColumns scan into e.
+func eventFields(e *registry.Fair) []any {
+	return []any{&e.ID, &e.TownCode, &e.Holder, &e.Title, &e.HeldOn, &e.Venue, &e.RoomID, &e.PlatformID, &e.RoomName}
 }
 
 // RoomChoices is the rooms of the support platforms inside scope a fair or a training session may be held in,
@@ -201,12 +206,19 @@ func (db *DB) RoomFairs(ctx context.Context, scope portal.Scope, roomID int64) (
 	return out, translate(err)
 }
 
-// Fair is one fair inside scope with its matches.
+// fairMatchCount is the token of a fair's match form: the matches recorded at it (@event).
+const fairMatchCount = `SELECT count(*) FROM matches WHERE event_id = @event`
+
+// Fair is one fair inside scope with its matches and their count (the match form's token).
 func (db *DB) Fair(ctx context.Context, scope portal.Scope, id int64) (registry.Fair, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT `+fairColumns+` `+fairFrom+`
-		WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
-	e, err := pgx.CollectExactlyOneRow(rows, scanEvent)
+		SELECT `+fairColumns+`, (`+fairMatchCount+`)::int `+fairFrom+`
+		WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, pgx.NamedArgs{"id": id, "event": id}))
+	e, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (registry.Fair, error) {
+		var e registry.Fair
+		err := row.Scan(append(eventFields(&e), &e.MatchCount)...)
+		return e, err
+	})
 	if err != nil {
 		return e, translate(err)
 	}
@@ -226,6 +238,12 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 		var eventTown, needTown, projectTown string
 		if err := tx.QueryRow(ctx, `SELECT coalesce(e.town_code, '') FROM matching_events e
 			WHERE e.id = @id AND `+eventKeeps("e"), scopeArgs(scope, pgx.NamedArgs{"id": in.EventID})).Scan(&eventTown); err != nil {
+			return err
+		}
+		// the form's token is the fair's matches: a repeat of a post that wrote, or a form shown before another
+		// match was recorded, is a conflict that writes nothing
+		if err := countToken(ctx, tx, "match "+strconv.FormatInt(in.EventID, 10), fairMatchCount, in.Seen,
+			pgx.NamedArgs{"event": in.EventID}); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT n.town_code FROM community_needs n WHERE n.id = @id AND `+scopeOn("n"),

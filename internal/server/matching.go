@@ -433,7 +433,7 @@ func fairView(ctx context.Context, db fairReader, a *portal.Account, paths web.P
 	}
 	v := web.FairView{Page: web.NewPage(fr.Title, a, paths.Matching(), flash), Back: paths.Matching(),
 		Fair: web.NewFairRow(paths, fr), CanMatch: holdsFair(a, fr),
-		Action: paths.Fair(id) + "/matches", Form: web.NewFormData()}
+		Action: paths.Fair(id) + "/matches", Form: web.NewFormData(), Seen: strconv.Itoa(fr.MatchCount)}
 	for _, m := range fr.Matches {
 		v.Matches = append(v.Matches, web.NewMatchRow(paths, m, seesContracts(a)))
 	}
@@ -537,6 +537,7 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 			in.ApplicationID, _ = strconv.ParseInt(f.pick("application", optionValues(v.Applications), "请从列表中选择公益创投申报"), 10, 64)
 		}
 		in.Reason = f.text("reason", "未达成原因", 500, false)
+		in.Seen = f.version("seen")
 		for k, msg := range in.Validate() {
 			f.Problems.Add(k, msg)
 		}
@@ -560,7 +561,7 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 			for _, k := range []string{"reason"} {
 				v.Form.Values[k] = f.value(k)
 			}
-			v.Form.Problems = f.Problems
+			v.Form.Problems, v.Seen = f.Problems, f.raw("seen")
 			mark := func(opts []web.Option, value string) {
 				for i := range opts {
 					opts[i].Selected = opts[i].Value == value
