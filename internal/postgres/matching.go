@@ -97,7 +97,7 @@ func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.A
 		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenFair, seen); err != nil {
 			return err
 		}
-		room, venue, err := roomVenue(ctx, tx, scope, in.RoomID, in.Venue)
+		room, venue, err := roomVenue(ctx, tx, scope, in.RoomID, in.Venue, platformSees)
 		if err != nil {
 			return err
 		}
@@ -182,13 +182,28 @@ func eventFields(e *registry.Fair) []any {
 	return []any{&e.ID, &e.TownCode, &e.Holder, &e.Title, &e.HeldOn, &e.Venue, &e.RoomID, &e.PlatformID, &e.RoomName}
 }
 
-// RoomChoices is the rooms of the support platforms inside scope a fair or a training session may be held in,
-// by platform and name.
+// RoomChoices is the rooms of the support platforms inside scope a fair may be held in, by platform and name.
 func (db *DB) RoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error) {
+	return db.roomChoices(ctx, scope, platformSees)
+}
+
+// TrainingRoomChoices is the rooms a training session inside scope may be held in: those of the platforms inside
+// scope and those of the district's own platforms (a town often trains in the district's 孵化基地); never
+// another town's.
+func (db *DB) TrainingRoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error) {
+	return db.roomChoices(ctx, scope, trainingRoomSees)
+}
+
+// trainingRoomSees is the rooms a training session may be held in: platformSees, or a platform of the district
+// itself (its division is the district's code, the first six digits of every code inside it).
+var trainingRoomSees = `(` + platformSees + ` OR (` + scopeTiers + ` AND p.division_code = left(@scope_div, 6)))`
+
+// roomChoices is the rooms of the platforms sees (a test on platforms p), by platform and name.
+func (db *DB) roomChoices(ctx context.Context, scope portal.Scope, sees string) ([]registry.RoomChoice, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT r.id, p.id, p.name || ' · ' || r.name || '（容纳 ' || r.capacity || ' 人）'
 		FROM rooms r JOIN platforms p ON p.id = r.platform_id
-		WHERE `+platformSees+` ORDER BY p.name, r.name LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": boardLimit}))
+		WHERE `+sees+` ORDER BY p.name, r.name LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": boardLimit}))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.RoomChoice, error) {
 		var c registry.RoomChoice
 		err := row.Scan(&c.ID, &c.PlatformID, &c.Label)
@@ -560,13 +575,13 @@ func (db *DB) MatchApplications(ctx context.Context, scope portal.Scope) ([]regi
 
 // roomVenue is a fair's or a session's room (nil for none) and venue: a room of a platform the caller sees (else
 // ErrNoRows, so ErrNotFound), whose name stands for the venue when none is typed.
-func roomVenue(ctx context.Context, tx pgx.Tx, scope portal.Scope, roomID int64, venue string) (*int64, string, error) {
+func roomVenue(ctx context.Context, tx pgx.Tx, scope portal.Scope, roomID int64, venue, sees string) (*int64, string, error) {
 	if roomID == 0 {
 		return nil, venue, nil
 	}
 	var place string
 	if err := tx.QueryRow(ctx, `SELECT p.name || ' ' || r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
-		WHERE r.id = @room AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"room": roomID})).Scan(&place); err != nil {
+		WHERE r.id = @room AND `+sees, scopeArgs(scope, pgx.NamedArgs{"room": roomID})).Scan(&place); err != nil {
 		return nil, "", err
 	}
 	if venue == "" {

@@ -148,7 +148,7 @@ func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, act
 			return err
 		}
 		// a room of a platform the caller may use (another town's is ErrNotFound)
-		room, venue, err := roomVenue(ctx, tx, scope, in.RoomID, in.Venue)
+		room, venue, err := roomVenue(ctx, tx, scope, in.RoomID, in.Venue, trainingRoomSees)
 		if err != nil {
 			return err
 		}
@@ -204,6 +204,16 @@ func (db *DB) TrainingSessions(ctx context.Context, scope portal.Scope, year int
 		WHERE s.starts_at >= @from AND s.starts_at < @to AND `+sessionSees("s")+`
 		ORDER BY s.starts_at DESC, s.id DESC LIMIT @limit`,
 		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "limit": trainingListLimit}))
+	out, err := pgx.CollectRows(rows, scanSession)
+	return out, translate(err)
+}
+
+// RoomSessions is the sessions inside scope held in one room, the latest first.
+func (db *DB) RoomSessions(ctx context.Context, scope portal.Scope, roomID int64) ([]registry.TrainingSession, error) {
+	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+` `+sessionFrom+`
+		WHERE s.room_id = @room AND `+sessionSees("s")+`
+		ORDER BY s.starts_at DESC, s.id DESC LIMIT @limit`,
+		scopeArgs(scope, pgx.NamedArgs{"room": roomID, "limit": trainingListLimit}))
 	out, err := pgx.CollectRows(rows, scanSession)
 	return out, translate(err)
 }

@@ -672,9 +672,11 @@ func contractMatches(ctx context.Context, db contractMatchReader, a *portal.Acco
 
 type roomFairReader interface {
 	RoomFairs(ctx context.Context, scope portal.Scope, roomID int64) ([]registry.Fair, error)
+	RoomSessions(ctx context.Context, scope portal.Scope, roomID int64) ([]registry.TrainingSession, error)
 }
 
-// roomFairs is the 洽谈会 held in the room of the request's path, for the room's page.
+// roomFairs is what was held in the room of the request's path, for the room's page: the 洽谈会 and the training
+// sessions.
 func roomFairs(r *http.Request, db roomFairReader, a *portal.Account, paths web.Paths) (web.RoomFairList, error) {
 	v := web.RoomFairList{}
 	id, ok := pathID(r, "roomID")
@@ -682,8 +684,15 @@ func roomFairs(r *http.Request, db roomFairReader, a *portal.Account, paths web.
 		return v, nil
 	}
 	fs, err := db.RoomFairs(r.Context(), a.Scope(), id)
+	if err != nil {
+		return v, err
+	}
 	for _, f := range fs {
 		v.Rows = append(v.Rows, web.NewFairRow(paths, f))
+	}
+	ss, err := db.RoomSessions(r.Context(), a.Scope(), id)
+	for _, s := range ss {
+		v.Sessions = append(v.Sessions, web.NewTrainingSessionRow(paths, s))
 	}
 	return v, err
 }

@@ -37,7 +37,7 @@ type trainingPlanSaver interface {
 type trainingSessionForms interface {
 	trainingPlans
 	matchingTokens
-	RoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
+	TrainingRoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
 }
 
 type trainingSessionCreator interface {
@@ -215,7 +215,7 @@ func handleTrainingPlanSave(db trainingPlanSaver, paths web.Paths, rs *responder
 func sessionFormView(ctx context.Context, db trainingSessionForms, a *portal.Account, paths web.Paths, year int, room string) (web.TrainingSessionFormView, []string, []string, error) {
 	v := web.TrainingSessionFormView{Page: web.NewPage("登记培训", a, paths.Training(), ""), Action: paths.TrainingSessions(),
 		Cancel: paths.Training(), Form: web.NewFormData()}
-	rooms, err := db.RoomChoices(ctx, a.Scope())
+	rooms, err := db.TrainingRoomChoices(ctx, a.Scope())
 	if err != nil {
 		return v, nil, nil, err
 	}
