@@ -85,6 +85,17 @@ const (
 
 // trainingYearOf reads the year a page asks for: this year when none is named; ok is false for a year the
 // portal has no training for.
+// trainingRequest reads a training page's account and year (?year=, this year when none); a year out of range
+// has been answered 404 (ok false).
+func trainingRequest(w http.ResponseWriter, r *http.Request, rs *responder) (*portal.Account, time.Time, int, bool) {
+	now := time.Now()
+	year, ok := trainingYearOf(r.URL.Query().Get("year"), now)
+	if !ok {
+		rs.notFound(w, r)
+	}
+	return accountFrom(r.Context()), now, year, ok
+}
+
 func trainingYearOf(s string, now time.Time) (int, bool) {
 	if s == "" {
 		return now.In(beijing).Year(), true
@@ -96,11 +107,8 @@ func trainingYearOf(s string, now time.Time) (int, bool) {
 // handleTrainingHome is the area's page: the year's plans against what was held, and the sessions.
 func handleTrainingHome(db trainingHomeReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		now := time.Now()
-		year, ok := trainingYearOf(r.URL.Query().Get("year"), now)
+		a, now, year, ok := trainingRequest(w, r, rs)
 		if !ok {
-			rs.notFound(w, r)
 			return
 		}
 		plans, err := db.TrainingPlans(r.Context(), a.Scope(), year)
@@ -590,11 +598,8 @@ func reachOf(r *http.Request, db trainingReachReader, a *portal.Account, year in
 // their exact number from the figures and the whole list as xlsx.
 func handleTrainingReach(db trainingReachReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		now := time.Now()
-		year, ok := trainingYearOf(r.URL.Query().Get("year"), now)
+		a, now, year, ok := trainingRequest(w, r, rs)
 		if !ok {
-			rs.notFound(w, r)
 			return
 		}
 		scope, town, rows, total, err := reachOf(r, db, a, year)

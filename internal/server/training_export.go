@@ -133,11 +133,8 @@ type unreachedExporter interface {
 // the list works through it in Excel. The district's own page lists none, so its export without a town is 404.
 func handleUnreachedExport(db unreachedExporter, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		now := time.Now()
-		year, ok := trainingYearOf(r.URL.Query().Get("year"), now)
+		a, now, year, ok := trainingRequest(w, r, rs)
 		if !ok {
-			rs.notFound(w, r)
 			return
 		}
 		scope, _, _, total, err := reachOf(r, db, a, year)
