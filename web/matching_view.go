@@ -161,6 +161,7 @@ type FairView struct {
 	Matches  []MatchRow
 	CanMatch bool
 	Action   string
+	Seen     string // the match form's token: the fair's matches when it was shown
 	Form     FormData
 	Needs    []Option
 	Projects []Option
@@ -178,9 +179,10 @@ type LinkedMatches struct {
 	Rows []MatchRow
 }
 
-// RoomFairList is the 洽谈会 held in a room, for the room's page.
+// RoomFairList is what was held in a room (洽谈会, training sessions), for the room's page.
 type RoomFairList struct {
-	Rows []FairRow
+	Rows     []FairRow
+	Sessions []TrainingSessionRow // the training sessions held there
 }
 
 // BrandsView lists the brand projects and, for the district, the form designating one.

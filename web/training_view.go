@@ -274,12 +274,14 @@ type TrainingReachView struct {
 	ChildLabel  string
 	Total       TrainingReachRow
 	Rows        []TrainingReachRow
-	Unreached   []UnreachedRow
-	Capped      bool
-	Heading     string // the town drilled into, or the caller's own division
-	Town        string // the town drilled into
-	Back        string // from a drill-down, the district's page
-	Trainees    string // the digest of the people counted here
+	Unreached   []UnreachedRow // one page of the groups not yet reached; nil on the district's own page
+	Heading     string         // the town drilled into, or the caller's own division
+	Town        string         // the town drilled into
+	Back        string         // from a drill-down, the district's page
+	Trainees    string         // the digest of the people counted here
+	// UnreachedFirst and UnreachedNext page the unreached list ("" on the first and the last page);
+	// UnreachedExport is the whole list as xlsx.
+	UnreachedFirst, UnreachedNext, UnreachedExport string
 }
 
 // TrainingReachRow is one division's figures, formatted.
@@ -299,6 +301,24 @@ func NewTrainingReachRow(r registry.TrainingReach) TrainingReachRow {
 
 // UnreachedRow is a group not yet reached, linked to its record.
 type UnreachedRow struct{ Href, Name, Community string }
+
+// TrainingUnreachedExport is the whole list of groups not yet reached in year as xlsx (of a town the district
+// drilled into, when one is named).
+func (p Paths) TrainingUnreachedExport(year int, town string) string {
+	u := p.TrainingReach() + "/unreached.xlsx?year=" + strconv.Itoa(year)
+	if town != "" {
+		u += "&town=" + town
+	}
+	return u
+}
+
+// UnreachedExportHeader and UnreachedExportCells are the columns of the groups not yet reached.
+var UnreachedExportHeader = []string{"村(社区)", "区划代码", "组织名称", "组织编号"}
+
+// UnreachedExportCells is one group not yet reached.
+func UnreachedExportCells(u registry.UnreachedOrg) []any {
+	return []any{u.CommunityName, u.CommunityCode, u.Name, strconv.FormatInt(u.ID, 10)}
+}
 
 // TrainingCertificateView is a person's printable 培训证明.
 type TrainingCertificateView struct {

@@ -97,7 +97,7 @@ func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.A
 		if err := checkCreateToken(ctx, tx, scope, actor, registry.TokenFair, seen); err != nil {
 			return err
 		}
-		room, venue, err := roomVenue(ctx, tx, scope, in.RoomID, in.Venue)
+		room, venue, err := roomVenue(ctx, tx, scope, in.RoomID, in.Venue, platformSees)
 		if err != nil {
 			return err
 		}
@@ -128,14 +128,41 @@ func eventKeeps(alias string) string {
 	return `(` + scopeTiers + ` AND coalesce(` + alias + `.town_code, ` + alias + `.district_code) = @scope_div)`
 }
 
-// Events is the fairs inside scope, the latest first.
+// Fairs is the fairs inside scope, the latest first.
 func (db *DB) Fairs(ctx context.Context, scope portal.Scope) ([]registry.Fair, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT `+fairColumns+` `+fairFrom+`
-		WHERE `+eventScope("e")+` ORDER BY e.held_on DESC, e.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"limit": boardLimit}))
-	out, err := pgx.CollectRows(rows, scanEvent)
-	return out, translate(err)
+	var out []registry.Fair
+	return out, db.sendKept(ctx, scope, func(b *pgx.Batch) { queueFairs(b, scope, &out) })
+}
+
+// queueFairs queues Fairs's statement (planKept: written for the scope, see eventKept).
+func queueFairs(b *pgx.Batch, scope portal.Scope, out *[]registry.Fair) {
+	var args stmtArgs
+	sql := `SELECT ` + fairColumns + ` ` + fairFrom + ` WHERE ` + eventKept("e", scope, &args) + `
+		ORDER BY e.held_on DESC, e.id DESC LIMIT ` + args.add(boardLimit)
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, scanEvent)
+		return err
+	})
+}
+
+// eventKept is eventScope for a statement whose plan is kept: a fair's holder (its town, or the district) is
+// inside the scope's division or holds it.
+func eventKept(alias string, scope portal.Scope, args *stmtArgs) string {
+	holder := "coalesce(" + alias + ".town_code, " + alias + ".district_code)"
+	div := args.add(scope.Division)
+	return `(starts_with(` + holder + `, ` + div + `) OR starts_with(` + div + `, ` + holder + `))`
+}
+
+// sendKept sends the statements queue puts in one batch on the kept-plan pool, for a scope checked first (the
+// statements written for a scope have no scopeTiers test of their own): a page that reads several lists waits
+// for one round trip, and each statement is planned once per connection instead of at every request.
+func (db *DB) sendKept(ctx context.Context, scope portal.Scope, queue func(*pgx.Batch)) error {
+	if err := checkScope(scope); err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	queue(b)
+	return db.send(ctx, planKept, b)
 }
 
 const fairColumns = `e.id, coalesce(e.town_code, ''), coalesce(t.name, '区民政局'), e.title, e.held_on, e.venue,
@@ -146,17 +173,37 @@ const fairFrom = `FROM matching_events e LEFT JOIN divisions t ON t.code = e.tow
 
 func scanEvent(row pgx.CollectableRow) (registry.Fair, error) {
 	var e registry.Fair
-	err := row.Scan(&e.ID, &e.TownCode, &e.Holder, &e.Title, &e.HeldOn, &e.Venue, &e.RoomID, &e.PlatformID, &e.RoomName)
+	err := row.Scan(eventFields(&e)...)
 	return e, err
 }
 
-// RoomChoices is the rooms of the support platforms inside scope a fair or a training session may be held in,
-// by platform and name.
+// eventFields is where fairColumns scan into e.
+func eventFields(e *registry.Fair) []any {
+	return []any{&e.ID, &e.TownCode, &e.Holder, &e.Title, &e.HeldOn, &e.Venue, &e.RoomID, &e.PlatformID, &e.RoomName}
+}
+
+// RoomChoices is the rooms of the support platforms inside scope a fair may be held in, by platform and name.
 func (db *DB) RoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error) {
+	return db.roomChoices(ctx, scope, platformSees)
+}
+
+// TrainingRoomChoices is the rooms a training session inside scope may be held in: those of the platforms inside
+// scope and those of the district's own platforms (a town often trains in the district's 孵化基地); never
+// another town's.
+func (db *DB) TrainingRoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error) {
+	return db.roomChoices(ctx, scope, trainingRoomSees)
+}
+
+// trainingRoomSees is the rooms a training session may be held in: platformSees, or a platform of the district
+// itself (its division is the district's code, the first six digits of every code inside it).
+var trainingRoomSees = `(` + platformSees + ` OR (` + scopeTiers + ` AND p.division_code = left(@scope_div, 6)))`
+
+// roomChoices is the rooms of the platforms sees (a test on platforms p), by platform and name.
+func (db *DB) roomChoices(ctx context.Context, scope portal.Scope, sees string) ([]registry.RoomChoice, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT r.id, p.id, p.name || ' · ' || r.name || '（容纳 ' || r.capacity || ' 人）'
 		FROM rooms r JOIN platforms p ON p.id = r.platform_id
-		WHERE `+platformSees+` ORDER BY p.name, r.name LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": boardLimit}))
+		WHERE `+sees+` ORDER BY p.name, r.name LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": boardLimit}))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.RoomChoice, error) {
 		var c registry.RoomChoice
 		err := row.Scan(&c.ID, &c.PlatformID, &c.Label)
@@ -174,17 +221,25 @@ func (db *DB) RoomFairs(ctx context.Context, scope portal.Scope, roomID int64) (
 	return out, translate(err)
 }
 
-// Fair is one fair inside scope with its matches.
+// fairMatchCount is the token of a fair's match form: the matches recorded at it (@event).
+const fairMatchCount = `SELECT count(*) FROM matches WHERE event_id = @event`
+
+// Fair is one fair inside scope with its matches and their count (the match form's token).
 func (db *DB) Fair(ctx context.Context, scope portal.Scope, id int64) (registry.Fair, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
-		SELECT `+fairColumns+` `+fairFrom+`
-		WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
-	e, err := pgx.CollectExactlyOneRow(rows, scanEvent)
+		SELECT `+fairColumns+`, (`+fairMatchCount+`)::int `+fairFrom+`
+		WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, pgx.NamedArgs{"id": id, "event": id}))
+	e, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (registry.Fair, error) {
+		var e registry.Fair
+		err := row.Scan(append(eventFields(&e), &e.MatchCount)...)
+		return e, err
+	})
 	if err != nil {
 		return e, translate(err)
 	}
-	e.Matches, err = db.matches(ctx, scope, id, registry.BoardFilter{})
-	return e, err
+	return e, db.sendKept(ctx, scope, func(b *pgx.Batch) {
+		queueMatches(b, scope, registry.BoardFilter{}, "m.event_id", id, &e.Matches)
+	})
 }
 
 // RecordMatch records a match at a fair inside scope between a need and a project the caller sees. At a town's
@@ -198,6 +253,12 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 		var eventTown, needTown, projectTown string
 		if err := tx.QueryRow(ctx, `SELECT coalesce(e.town_code, '') FROM matching_events e
 			WHERE e.id = @id AND `+eventKeeps("e"), scopeArgs(scope, pgx.NamedArgs{"id": in.EventID})).Scan(&eventTown); err != nil {
+			return err
+		}
+		// the form's token is the fair's matches: a repeat of a post that wrote, or a form shown before another
+		// match was recorded, is a conflict that writes nothing
+		if err := countToken(ctx, tx, "match "+strconv.FormatInt(in.EventID, 10), fairMatchCount, in.Seen,
+			pgx.NamedArgs{"event": in.EventID}); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT n.town_code FROM community_needs n WHERE n.id = @id AND `+scopeOn("n"),
@@ -298,17 +359,40 @@ func scanNeed(row pgx.CollectableRow) (registry.Need, error) {
 
 // Needs is the needs inside scope passing f, the latest first; open only: those no fair has matched to a deal.
 func (db *DB) Needs(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open bool) ([]registry.Need, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+needColumns+`
+	var out []registry.Need
+	return out, db.sendKept(ctx, scope, func(b *pgx.Batch) { queueNeeds(b, scope, f, open, &out) })
+}
+
+// boardWhere is the board's test on the needs or projects of alias (with their community c), written for a
+// statement whose plan is kept: the scope's one equality and only the filters f sets.
+func boardWhere(alias string, scope portal.Scope, f registry.BoardFilter, args *stmtArgs) string {
+	w := scopeEquality(alias, scope.Division, scope.Tier, args)
+	if f.Beneficiary != "" {
+		w += " AND " + args.add(f.Beneficiary) + " = ANY(" + alias + ".beneficiaries)"
+	}
+	if f.Series != "" {
+		w += " AND " + alias + ".series = " + args.add(f.Series)
+	}
+	if f.Area != "" {
+		w += " AND c.rural = " + args.add(f.Area == "rural")
+	}
+	return w
+}
+
+// queueNeeds queues Needs's statement (planKept: written for the scope and the filters set).
+func queueNeeds(b *pgx.Batch, scope portal.Scope, f registry.BoardFilter, open bool, out *[]registry.Need) {
+	var args stmtArgs
+	sql := `SELECT ` + needColumns + `
 		FROM community_needs n JOIN divisions t ON t.code = n.town_code JOIN divisions c ON c.code = n.community_code
-		WHERE `+scopeOn("n")+`
-		  AND (@beneficiary = '' OR @beneficiary = ANY(n.beneficiaries)) AND (@series = '' OR n.series = @series)
-		  AND (@area = '' OR c.rural = (@area = 'rural'))
-		  AND (NOT @open OR NOT EXISTS (SELECT 1 FROM matches m WHERE m.need_id = n.id AND m.outcome <> 'none'))
-		ORDER BY n.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"beneficiary": f.Beneficiary, "series": f.Series, "area": f.Area,
-			"open": open, "limit": boardLimit}))
-	out, err := pgx.CollectRows(rows, scanNeed)
-	return out, translate(err)
+		WHERE ` + boardWhere("n", scope, f, &args)
+	if open {
+		sql += ` AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.need_id = n.id AND m.outcome <> 'none')`
+	}
+	sql += ` ORDER BY n.id DESC LIMIT ` + args.add(boardLimit)
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, scanNeed)
+		return err
+	})
 }
 
 const projectColumns = `p.id, p.org_id, o.name, p.town_code, t.name, c.name, c.rural, p.title, p.aims, p.activities,
@@ -330,17 +414,25 @@ const projectFrom = `FROM service_projects p JOIN organizations o ON o.id = p.or
 // Projects is the projects inside scope passing f, the latest first; open only: those no fair has matched to a
 // deal; brands only: the brand projects.
 func (db *DB) Projects(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open, brands bool) ([]registry.Project, error) {
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+projectColumns+` `+projectFrom+`
-		WHERE `+scopeOn("p")+`
-		  AND (@beneficiary = '' OR @beneficiary = ANY(p.beneficiaries)) AND (@series = '' OR p.series = @series)
-		  AND (@area = '' OR c.rural = (@area = 'rural'))
-		  AND (NOT @open OR NOT EXISTS (SELECT 1 FROM matches m WHERE m.project_id = p.id AND m.outcome <> 'none'))
-		  AND (NOT @brands OR b.project_id IS NOT NULL)
-		ORDER BY p.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"beneficiary": f.Beneficiary, "series": f.Series, "area": f.Area,
-			"open": open, "brands": brands, "limit": boardLimit}))
-	out, err := pgx.CollectRows(rows, scanProject)
-	return out, translate(err)
+	var out []registry.Project
+	return out, db.sendKept(ctx, scope, func(b *pgx.Batch) { queueProjects(b, scope, f, open, brands, &out) })
+}
+
+// queueProjects queues Projects's statement (planKept: written for the scope and the filters set).
+func queueProjects(b *pgx.Batch, scope portal.Scope, f registry.BoardFilter, open, brands bool, out *[]registry.Project) {
+	var args stmtArgs
+	sql := `SELECT ` + projectColumns + ` ` + projectFrom + ` WHERE ` + boardWhere("p", scope, f, &args)
+	if open {
+		sql += ` AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.project_id = p.id AND m.outcome <> 'none')`
+	}
+	if brands {
+		sql += ` AND b.project_id IS NOT NULL`
+	}
+	sql += ` ORDER BY p.id DESC LIMIT ` + args.add(boardLimit)
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, scanProject)
+		return err
+	})
 }
 
 // OrgProjects is the service projects of one group inside scope, brand projects first; brands only: the brand
@@ -366,48 +458,73 @@ func queueOrgProjects(b *pgx.Batch, scope portal.Scope, orgID int64, brands bool
 
 // Matches is the matches of needs inside scope passing f, the latest first.
 func (db *DB) Matches(ctx context.Context, scope portal.Scope, f registry.BoardFilter) ([]registry.Match, error) {
-	return db.matches(ctx, scope, 0, f)
+	var out []registry.Match
+	return out, db.sendKept(ctx, scope, func(b *pgx.Batch) { queueMatches(b, scope, f, "", 0, &out) })
 }
 
 // ContractMatches is the matches inside scope that came to one contract.
 func (db *DB) ContractMatches(ctx context.Context, scope portal.Scope, contractID int64) ([]registry.Match, error) {
-	return db.matchList(ctx, scope, `m.contract_id = @contract`, pgx.NamedArgs{"contract": contractID})
+	var out []registry.Match
+	return out, db.sendKept(ctx, scope, func(b *pgx.Batch) {
+		queueMatches(b, scope, registry.BoardFilter{}, "m.contract_id", contractID, &out)
+	})
 }
 
-func (db *DB) matches(ctx context.Context, scope portal.Scope, eventID int64, f registry.BoardFilter) ([]registry.Match, error) {
-	return db.matchList(ctx, scope, `(@event = 0 OR m.event_id = @event)
-		  AND (@beneficiary = '' OR @beneficiary = ANY(n.beneficiaries)) AND (@series = '' OR n.series = @series)
-		  AND (@area = '' OR c.rural = (@area = 'rural'))`, pgx.NamedArgs{"event": eventID,
-		"beneficiary": f.Beneficiary, "series": f.Series, "area": f.Area})
+// MatchingBoard is the board of a scope passing f: the open needs, the open projects, the matches and the fairs,
+// read in one round trip.
+func (db *DB) MatchingBoard(ctx context.Context, scope portal.Scope, f registry.BoardFilter) (registry.MatchingBoard, error) {
+	var m registry.MatchingBoard
+	return m, db.sendKept(ctx, scope, func(b *pgx.Batch) {
+		queueNeeds(b, scope, f, true, &m.Needs)
+		queueProjects(b, scope, f, true, false, &m.Projects)
+		queueMatches(b, scope, f, "", 0, &m.Matches)
+		queueFairs(b, scope, &m.Fairs)
+	})
 }
 
-// matchList is the matches inside scope passing where (SQL written in this package, never input), the latest
-// first.
-func (db *DB) matchList(ctx context.Context, scope portal.Scope, where string, args pgx.NamedArgs) ([]registry.Match, error) {
-	args["limit"] = boardLimit
-	rows, _ := db.pool(planFresh).Query(ctx, `
+// queueMatches queues the statement of the matches inside scope passing f, the latest first (planKept: written
+// for the scope and the filters set); with a column (m.event_id, m.contract_id, a word of this package, never
+// input) only those whose column is id. A match is inside the scope when its need or its project is.
+func queueMatches(b *pgx.Batch, scope portal.Scope, f registry.BoardFilter, column string, id int64, out *[]registry.Match) {
+	var args stmtArgs
+	div := args.add(scope.Division)
+	where := `(` + scopeEquality("n", scope.Division, scope.Tier, &args) + ` OR ` +
+		scopeEquality("p", scope.Division, scope.Tier, &args) + `)`
+	if column != "" {
+		where += ` AND ` + column + ` = ` + args.add(id)
+	}
+	if f.Beneficiary != "" {
+		where += ` AND ` + args.add(f.Beneficiary) + ` = ANY(n.beneficiaries)`
+	}
+	if f.Series != "" {
+		where += ` AND n.series = ` + args.add(f.Series)
+	}
+	if f.Area != "" {
+		where += ` AND (SELECT c.rural FROM divisions c WHERE c.code = n.community_code) = ` + args.add(f.Area == "rural")
+	}
+	b.Queue(`
 		SELECT m.id, m.event_id, e.title, n.id, n.title, p.id, p.title, o.name, t.name, m.outcome,
 			coalesce(m.contract_id, 0), coalesce(k.project, ''), coalesce(m.application_id, 0), coalesce(va.round_id, 0),
 			coalesce(va.project || '（' || vr.title || '）', ''),
-			coalesce(starts_with(vr.division_code, @scope_div) OR starts_with(@scope_div, vr.division_code), false),
+			coalesce(starts_with(vr.division_code, `+div+`) OR starts_with(`+div+`, vr.division_code), false),
 			m.reference, m.reason, m.created_at
 		FROM matches m JOIN matching_events e ON e.id = m.event_id LEFT JOIN contracts k ON k.id = m.contract_id
 		LEFT JOIN venture_applications va ON va.id = m.application_id LEFT JOIN venture_rounds vr ON vr.id = va.round_id
 		JOIN community_needs n ON n.id = m.need_id JOIN service_projects p ON p.id = m.project_id
 		JOIN organizations o ON o.id = p.org_id JOIN divisions t ON t.code = n.town_code
-		JOIN divisions c ON c.code = n.community_code
-		WHERE `+where+` AND (`+scopeOn("n")+` OR `+scopeOn("p")+`)
-		ORDER BY m.id DESC LIMIT @limit`, scopeArgs(scope, args))
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.Match, error) {
-		var m registry.Match
-		var outcome string
-		err := row.Scan(&m.ID, &m.EventID, &m.EventTitle, &m.NeedID, &m.NeedTitle, &m.ProjectID, &m.ProjectTitle,
-			&m.OrgName, &m.TownName, &outcome, &m.ContractID, &m.Contract, &m.ApplicationID, &m.RoundID, &m.Application,
-			&m.ApplicationSeen, &m.Reference, &m.Reason, &m.CreatedAt)
-		m.Outcome = registry.Outcome(outcome)
-		return m, err
+		WHERE `+where+`
+		ORDER BY m.id DESC LIMIT `+args.add(boardLimit), args...).Query(func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.Match, error) {
+			var m registry.Match
+			var outcome string
+			err := row.Scan(&m.ID, &m.EventID, &m.EventTitle, &m.NeedID, &m.NeedTitle, &m.ProjectID, &m.ProjectTitle,
+				&m.OrgName, &m.TownName, &outcome, &m.ContractID, &m.Contract, &m.ApplicationID, &m.RoundID, &m.Application,
+				&m.ApplicationSeen, &m.Reference, &m.Reason, &m.CreatedAt)
+			m.Outcome = registry.Outcome(outcome)
+			return m, err
+		})
+		return err
 	})
-	return out, translate(err)
 }
 
 // DesignateBrand makes a project inside scope a brand project with its development plan, or replaces the plan
@@ -458,13 +575,13 @@ func (db *DB) MatchApplications(ctx context.Context, scope portal.Scope) ([]regi
 
 // roomVenue is a fair's or a session's room (nil for none) and venue: a room of a platform the caller sees (else
 // ErrNoRows, so ErrNotFound), whose name stands for the venue when none is typed.
-func roomVenue(ctx context.Context, tx pgx.Tx, scope portal.Scope, roomID int64, venue string) (*int64, string, error) {
+func roomVenue(ctx context.Context, tx pgx.Tx, scope portal.Scope, roomID int64, venue, sees string) (*int64, string, error) {
 	if roomID == 0 {
 		return nil, venue, nil
 	}
 	var place string
 	if err := tx.QueryRow(ctx, `SELECT p.name || ' ' || r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
-		WHERE r.id = @room AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"room": roomID})).Scan(&place); err != nil {
+		WHERE r.id = @room AND `+sees, scopeArgs(scope, pgx.NamedArgs{"room": roomID})).Scan(&place); err != nil {
 		return nil, "", err
 	}
 	if venue == "" {

@@ -57,16 +57,16 @@ func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A town's fair: another town's project is refused, its own pair is matched once.
-	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, NeedID: n1, ProjectID: p2,
+	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, Seen: matchesAt(t, db, townFair), NeedID: n1, ProjectID: p2,
 		Outcome: registry.OutcomeVolunteer}); !errors.Is(err, registry.ErrMatchAcrossTowns) {
 		t.Fatalf("town fair across towns: %v", err)
 	}
 	contract := demoContract(t, db, noticeTown, orgOf(seed.TownShuanglonghu))
-	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, NeedID: n1, ProjectID: p1,
+	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, Seen: matchesAt(t, db, townFair), NeedID: n1, ProjectID: p1,
 		Outcome: registry.OutcomeContract, ContractID: contract}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, NeedID: n1, ProjectID: p1,
+	if _, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: townFair, Seen: matchesAt(t, db, townFair), NeedID: n1, ProjectID: p1,
 		Outcome: registry.OutcomeContract, ContractID: contract}); !errors.Is(err, registry.ErrMatchTaken) {
 		t.Fatalf("same pair twice: %v", err)
 	}
@@ -80,7 +80,7 @@ func TestMatchingAcrossTownsIsRefusedAtATownsFair(t *testing.T) {
 		t.Fatalf("other town reads fair: %v", err)
 	}
 	// The district's fair matches across towns.
-	if _, err := db.RecordMatch(ctx, noticeDistrict, trainingClerk, registry.MatchInput{EventID: districtFair, NeedID: n2, ProjectID: p1,
+	if _, err := db.RecordMatch(ctx, noticeDistrict, trainingClerk, registry.MatchInput{EventID: districtFair, Seen: matchesAt(t, db, districtFair), NeedID: n2, ProjectID: p1,
 		Outcome: registry.OutcomeNone, Reason: "服务半径过远"}); err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestMatchNamesItsGroupsContractAndFairItsRoom(t *testing.T) {
 	}
 
 	match := func(contract int64) error {
-		_, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: fair, NeedID: need,
+		_, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: fair, Seen: matchesAt(t, db, fair), NeedID: need,
 			ProjectID: project, Outcome: registry.OutcomeContract, ContractID: contract})
 		return err
 	}
@@ -232,6 +232,16 @@ func seenFor(t *testing.T, db *postgres.DB, scope portal.Scope, actor portal.Act
 	t.Helper()
 	n, err := db.CreateToken(context.Background(), scope, actor, kind)
 	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// matchesAt is the token of a fair's match form: the matches recorded at it.
+func matchesAt(t *testing.T, db *postgres.DB, fair int64) int {
+	t.Helper()
+	var n int
+	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM matches WHERE event_id = $1`, fair).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -56,7 +56,7 @@ func TestVentureMatchNamesTheProjectsApplication(t *testing.T) {
 		t.Fatal(err)
 	}
 	match := func(application int64) error {
-		_, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: fair, NeedID: need,
+		_, err := db.RecordMatch(ctx, noticeTown, trainingClerk, registry.MatchInput{EventID: fair, Seen: matchesAt(t, db, fair), NeedID: need,
 			ProjectID: project, Outcome: registry.OutcomeVenture, ApplicationID: application})
 		return err
 	}

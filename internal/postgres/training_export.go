@@ -37,9 +37,13 @@ const trainingExportLimit = 100_000
 // (traineeHome) inside division (a code inside scope; the scope's own for all), by town and name: each once with
 // the year's sessions and hours and the holders of those sessions (towns, 区级) — one person's training across
 // towns for the district's digest and its drill-down.
+//
+// Its plan is kept (planned once per connection): no clause of it becomes an index condition by its values (the
+// year is a range on the sessions whatever it is; the jurisdiction and the division are prefix tests on a few
+// rows), and planning the eight-table statement afresh was most of what the page cost.
 func (db *DB) TraineeDigest(ctx context.Context, scope portal.Scope, year int, division string) ([]registry.Trainee, error) {
 	from, to := trainingYear(year)
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+traineeColumns+`, y.sessions, y.hours, y.holders
+	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+traineeColumns+`, y.sessions, y.hours, y.holders
 		FROM (SELECT a.trainee_id, count(*)::int AS sessions, sum(s.hours)::float8 AS hours,
 				array_agg(DISTINCT coalesce(h.name, '区级') ORDER BY coalesce(h.name, '区级')) AS holders
 			FROM training_attendance a JOIN training_sessions s ON s.id = a.session_id

@@ -184,6 +184,7 @@ type Fair struct {
 	RoomID, PlatformID int64
 	RoomName           string
 	Matches            []Match
+	MatchCount         int // every match recorded at it (Matches is capped): the match form's token
 }
 
 // MatchInput is one match recorded at a fair.
@@ -195,6 +196,7 @@ type MatchInput struct {
 	ContractID    int64  // the 政府购买服务 contract, required for OutcomeContract
 	ApplicationID int64  // the 公益创投 application, required for OutcomeVenture
 	Reason        string // why there was no deal
+	Seen          int    // the form's token: how many matches the fair had when the form was shown
 }
 
 // Validate checks the outcome and that no deal says why.
@@ -268,3 +270,11 @@ const (
 	TokenBrand   = "brand"
 	TokenSession = "session" // a 骨干人才培训 session
 )
+
+// MatchingBoard is a scope's 供需对接 board: open needs, open projects, matches and fairs.
+type MatchingBoard struct {
+	Needs    []Need
+	Projects []Project
+	Matches  []Match
+	Fairs    []Fair
+}

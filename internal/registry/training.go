@@ -294,6 +294,7 @@ func (r TrainingReach) HoursPerPerson() float64 {
 type UnreachedOrg struct {
 	ID            int64
 	Name          string
+	CommunityCode string
 	CommunityName string
 }
 

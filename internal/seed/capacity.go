@@ -22,6 +22,10 @@ func LoadDemoTraining(ctx context.Context, db *postgres.DB, now time.Time) error
 	now = now.In(portal.Beijing)
 	year := now.Year()
 	var toDistrict []registry.AttendeeInput // people of every town at the district's own session
+	districtRoom, err := districtTrainingRoom(ctx, db)
+	if err != nil {
+		return err
+	}
 	for ti, town := range demoTrainingTowns {
 		scope := portal.Scope{Tier: portal.TierTown, Division: town}
 		actor := portal.Actor{Username: "demo-seed", Tier: portal.TierTown, Division: town, IP: "local"}
@@ -33,7 +37,7 @@ func LoadDemoTraining(ctx context.Context, db *postgres.DB, now time.Time) error
 				return fmt.Errorf("demo training plan %s %d: %w", town, y, err)
 			}
 		}
-		groups, err := db.UnreachedOrgs(ctx, scope, year, "")
+		groups, err := db.UnreachedOrgs(ctx, scope, year, 0, 500)
 		if err != nil {
 			return err
 		}
@@ -52,6 +56,10 @@ func LoadDemoTraining(ctx context.Context, db *postgres.DB, now time.Time) error
 				if in.RoomID = firstRoom(ctx, db, scope); in.RoomID != 0 {
 					in.Venue = ""
 				}
+			}
+			if si == 2 && ti == 0 {
+				// and the first town's 专题培训 in the district's 孵化基地
+				in.RoomID, in.Venue = districtRoom, ""
 			}
 			id, err := db.CreateTrainingSession(ctx, scope, actor, matchingSeen(ctx, db, scope, actor, registry.TokenSession), in)
 			if err != nil {
@@ -98,6 +106,9 @@ func loadDemoDistrictSession(ctx context.Context, db *postgres.DB, now time.Time
 		OrganizerKind: "区民政局", Organizer: "渝北区民政局", Start: start, End: start.Add(3 * time.Hour), Hours: 3,
 		Mode: "示范培训", Topics: []string{"社会工作知识", "能力建设"}, Venue: "区社会组织孵化基地",
 		Materials: "讲义《社会工作方法在社区服务中的运用》", RoomID: firstRoom(ctx, db, district)}
+	if room, err := districtTrainingRoom(ctx, db); err == nil && room != 0 {
+		in.RoomID = room
+	}
 	if in.RoomID != 0 {
 		in.Venue = ""
 	}
@@ -116,4 +127,32 @@ func demoTraineeName(town, i int) string {
 	family := []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
 	given := []string{"芳", "伟", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"}
 	return string(family[(town*7+i)%len(family)]) + given[(town*3+i*5)%len(given)]
+}
+
+// districtTrainingRoom is the 培训教室 of the district's own 孵化基地, added the first time it is asked for: the
+// district trains there, and so may a town.
+func districtTrainingRoom(ctx context.Context, db *postgres.DB) (int64, error) {
+	district := portal.Scope{Tier: portal.TierDistrict, Division: DistrictCode}
+	ps, err := db.Platforms(ctx, district, registry.PlatformFilter{Kind: registry.PlatformIncubator, Division: DistrictCode})
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range ps {
+		if p.DivisionCode != DistrictCode {
+			continue
+		}
+		rooms, err := db.Rooms(ctx, district, p.ID)
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range rooms {
+			if r.Name == "培训教室" {
+				return r.ID, nil
+			}
+		}
+		actor := portal.Actor{Username: "demo-seed", Tier: portal.TierDistrict, Division: DistrictCode, IP: "local"}
+		return db.AddRoom(ctx, district, actor, p.ID, seen(ctx, db, registry.TokenRoom, fmt.Sprint(p.ID)),
+			registry.RoomInput{Name: "培训教室", Capacity: 80, Equipment: "投影仪、音响、课桌椅 80 套"})
+	}
+	return 0, nil
 }

@@ -85,12 +85,12 @@ func LoadDemoMatching(ctx context.Context, db *postgres.DB, now time.Time) error
 		if err != nil {
 			return fmt.Errorf("demo matching contract %s: %w", town, err)
 		}
-		for _, m := range []registry.MatchInput{
+		for i, m := range []registry.MatchInput{
 			{NeedID: needIDs[0], ProjectID: projectIDs[0], Outcome: registry.OutcomeContract, ContractID: contract},
 			ventureMatch(needIDs[1], projectIDs[1], apps),
 			{NeedID: needIDs[2], ProjectID: projectIDs[2], Outcome: registry.OutcomeNone, Reason: "项目内容与需求不符"},
 		} {
-			m.EventID = fair
+			m.EventID, m.Seen = fair, i // the fair is new: the matches before this one are its token
 			if _, err := db.RecordMatch(ctx, scope, actor, m); err != nil {
 				return fmt.Errorf("demo match %s: %w", town, err)
 			}

@@ -19,10 +19,7 @@ import (
 )
 
 type matchingBoard interface {
-	Needs(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open bool) ([]registry.Need, error)
-	Projects(ctx context.Context, scope portal.Scope, f registry.BoardFilter, open, brands bool) ([]registry.Project, error)
-	Matches(ctx context.Context, scope portal.Scope, f registry.BoardFilter) ([]registry.Match, error)
-	Fairs(ctx context.Context, scope portal.Scope) ([]registry.Fair, error)
+	MatchingBoard(ctx context.Context, scope portal.Scope, f registry.BoardFilter) (registry.MatchingBoard, error)
 }
 
 // matchingTokens gives a create form its token (postgres.CreateToken).
@@ -90,30 +87,11 @@ func allOptions(values []string, selected string) []web.Option {
 	return append([]web.Option{{Value: "", Label: "全部", Selected: selected == ""}}, web.Choices(values, selected)...)
 }
 
-// boardLists are the board's three lists under f: open needs, open projects and every match.
-func boardLists(ctx context.Context, db matchingBoard, scope portal.Scope, f registry.BoardFilter) ([]registry.Need, []registry.Project, []registry.Match, error) {
-	needs, err := db.Needs(ctx, scope, f, true)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	projects, err := db.Projects(ctx, scope, f, true, false)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	matches, err := db.Matches(ctx, scope, f)
-	return needs, projects, matches, err
-}
-
 func handleMatchingBoard(db matchingBoard, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		f := readBoardFilter(r.URL.Query())
-		needs, projects, matches, err := boardLists(r.Context(), db, a.Scope(), f)
-		if err != nil {
-			rs.serverError(w, r, err)
-			return
-		}
-		fairs, err := db.Fairs(r.Context(), a.Scope())
+		board, err := db.MatchingBoard(r.Context(), a.Scope(), f)
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
@@ -134,21 +112,21 @@ func handleMatchingBoard(db matchingBoard, paths web.Paths, rs *responder) http.
 		if portal.Can(a.Tier, portal.HoldMatchingEvents) {
 			v.NewFair = paths.Matching() + "/fairs/new"
 		}
-		for _, n := range needs {
+		for _, n := range board.Needs {
 			v.Needs = append(v.Needs, web.NewNeedRow(n))
 		}
-		for _, p := range projects {
+		for _, p := range board.Projects {
 			v.Projects = append(v.Projects, web.NewProjectRow(paths, p))
 		}
 		// matches by outcome, in the order of registry.Outcomes
 		for _, o := range registry.Outcomes {
-			for _, m := range matches {
+			for _, m := range board.Matches {
 				if m.Outcome == o {
 					v.Matches = append(v.Matches, web.NewMatchRow(paths, m, seesContracts(a)))
 				}
 			}
 		}
-		for _, fr := range fairs {
+		for _, fr := range board.Fairs {
 			v.Fairs = append(v.Fairs, web.NewFairRow(paths, fr))
 		}
 		rs.render(w, r, http.StatusOK, web.MatchingBoardPage(v))
@@ -160,7 +138,7 @@ func handleMatchingExport(db matchingBoard, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := accountFrom(r.Context())
 		f := readBoardFilter(r.URL.Query())
-		needs, projects, matches, err := boardLists(r.Context(), db, a.Scope(), f)
+		board, err := db.MatchingBoard(r.Context(), a.Scope(), f)
 		if err != nil {
 			rs.serverError(w, r, err)
 			return
@@ -168,13 +146,13 @@ func handleMatchingExport(db matchingBoard, rs *responder) http.HandlerFunc {
 		x := excelize.NewFile()
 		defer func() { _ = x.Close() }()
 		var rows [][]string
-		for _, n := range needs {
+		for _, n := range board.Needs {
 			nr := web.NewNeedRow(n)
 			rows = append(rows, []string{nr.Title, nr.Where, nr.Beneficiaries, nr.Series, nr.Frequency, nr.Budget, nr.Until})
 		}
 		err = workbookSheet(x, "待对接需求", []string{"需求", "地点", "服务对象", "主题系列", "频次", "预算", "截止"}, rows)
 		rows = nil
-		for _, p := range projects {
+		for _, p := range board.Projects {
 			pr := web.NewProjectRow(web.Paths{}, p)
 			rows = append(rows, []string{pr.Title, pr.Org, pr.Town, pr.Beneficiaries, pr.Series, pr.Cost})
 		}
@@ -182,7 +160,7 @@ func handleMatchingExport(db matchingBoard, rs *responder) http.HandlerFunc {
 			err = workbookSheet(x, "待对接项目", []string{"服务项目", "组织", "所在", "服务对象", "主题系列", "经费"}, rows)
 		}
 		rows = nil
-		for _, m := range matches {
+		for _, m := range board.Matches {
 			mr := web.NewMatchRow(web.Paths{}, m, false)
 			rows = append(rows, []string{mr.Outcome, mr.Need, mr.Project, mr.Org, mr.Town, mr.Fair, mr.Detail})
 		}
@@ -455,7 +433,7 @@ func fairView(ctx context.Context, db fairReader, a *portal.Account, paths web.P
 	}
 	v := web.FairView{Page: web.NewPage(fr.Title, a, paths.Matching(), flash), Back: paths.Matching(),
 		Fair: web.NewFairRow(paths, fr), CanMatch: holdsFair(a, fr),
-		Action: paths.Fair(id) + "/matches", Form: web.NewFormData()}
+		Action: paths.Fair(id) + "/matches", Form: web.NewFormData(), Seen: strconv.Itoa(fr.MatchCount)}
 	for _, m := range fr.Matches {
 		v.Matches = append(v.Matches, web.NewMatchRow(paths, m, seesContracts(a)))
 	}
@@ -559,6 +537,7 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 			in.ApplicationID, _ = strconv.ParseInt(f.pick("application", optionValues(v.Applications), "请从列表中选择公益创投申报"), 10, 64)
 		}
 		in.Reason = f.text("reason", "未达成原因", 500, false)
+		in.Seen = f.version("seen")
 		for k, msg := range in.Validate() {
 			f.Problems.Add(k, msg)
 		}
@@ -582,7 +561,7 @@ func handleMatchCreate(db matchRecorder, paths web.Paths, rs *responder) http.Ha
 			for _, k := range []string{"reason"} {
 				v.Form.Values[k] = f.value(k)
 			}
-			v.Form.Problems = f.Problems
+			v.Form.Problems, v.Seen = f.Problems, f.raw("seen")
 			mark := func(opts []web.Option, value string) {
 				for i := range opts {
 					opts[i].Selected = opts[i].Value == value
@@ -693,9 +672,11 @@ func contractMatches(ctx context.Context, db contractMatchReader, a *portal.Acco
 
 type roomFairReader interface {
 	RoomFairs(ctx context.Context, scope portal.Scope, roomID int64) ([]registry.Fair, error)
+	RoomSessions(ctx context.Context, scope portal.Scope, roomID int64) ([]registry.TrainingSession, error)
 }
 
-// roomFairs is the 洽谈会 held in the room of the request's path, for the room's page.
+// roomFairs is what was held in the room of the request's path, for the room's page: the 洽谈会 and the training
+// sessions.
 func roomFairs(r *http.Request, db roomFairReader, a *portal.Account, paths web.Paths) (web.RoomFairList, error) {
 	v := web.RoomFairList{}
 	id, ok := pathID(r, "roomID")
@@ -703,8 +684,15 @@ func roomFairs(r *http.Request, db roomFairReader, a *portal.Account, paths web.
 		return v, nil
 	}
 	fs, err := db.RoomFairs(r.Context(), a.Scope(), id)
+	if err != nil {
+		return v, err
+	}
 	for _, f := range fs {
 		v.Rows = append(v.Rows, web.NewFairRow(paths, f))
+	}
+	ss, err := db.RoomSessions(r.Context(), a.Scope(), id)
+	for _, s := range ss {
+		v.Sessions = append(v.Sessions, web.NewTrainingSessionRow(paths, s))
 	}
 	return v, err
 }

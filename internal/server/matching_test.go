@@ -67,11 +67,12 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 		t.Fatal("demo data lacks needs or projects")
 	}
 	before := a.count(`SELECT count(*) FROM matches`)
-	res = c.post(fair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(other, 10)}, "outcome": {"volunteer"}})
+	seen := seenOf(t, c, fair, "#match-form")
+	res = c.post(fair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(other, 10)}, "outcome": {"volunteer"}, "seen": {seen}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldMsg(t, res, "project"), "只能对接本镇街") {
 		t.Fatalf("across towns: %d %q", res.StatusCode, fieldMsg(t, res, "project"))
 	}
-	res = c.post(fair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"none"}})
+	res = c.post(fair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"none"}, "seen": {seen}})
 	if res.StatusCode != http.StatusUnprocessableEntity || fieldMsg(t, res, "reason") == "" {
 		t.Fatalf("no deal without reason: %d", res.StatusCode)
 	}
@@ -87,7 +88,7 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 	if contract == 0 || otherGroup == 0 {
 		t.Fatal("demo data lacks the town's contracts")
 	}
-	contractMatch := url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"contract"}}
+	contractMatch := url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"contract"}, "seen": {seen}}
 	for value, msg := range map[string]string{"": "请选择所签订的合同", "99999999": "请从列表中选择合同",
 		strconv.FormatInt(otherGroup, 10): "不是该服务项目申报组织"} {
 		contractMatch.Set("contract", value)
@@ -121,7 +122,7 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 	if res := c.get(dfair); res.StatusCode != http.StatusOK || res.doc(t).Find("#match-form").Length() != 0 {
 		t.Fatalf("the town's view of the district's fair: %d", res.StatusCode)
 	}
-	res = c.post(dfair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"volunteer"}})
+	res = c.post(dfair+"/matches", url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(own, 10)}, "outcome": {"volunteer"}, "seen": {"0"}})
 	if res.StatusCode != http.StatusNotFound || a.count(`SELECT count(*) FROM matches`) != before+1 {
 		t.Fatalf("a town recorded a match at the district's fair: %d", res.StatusCode)
 	}
@@ -133,7 +134,7 @@ func TestTownFairRefusesAnotherTownsProject(t *testing.T) {
 	}
 	// The district designates a brand project; the brand list shows it.
 	d := a.signedIn("demo-district")
-	seen := seenOf(t, d, "/district/brands", "#brand-form")
+	seen = seenOf(t, d, "/district/brands", "#brand-form")
 	if res := d.post("/district/brands", url.Values{"project": {strconv.FormatInt(own, 10)}, "plan": {""}, "seen": {seen}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("brand without plan: %d", res.StatusCode)
 	}
@@ -215,8 +216,8 @@ func seenOf(t testing.TB, c *client, page, sel string) string {
 	return seen
 }
 
-// Each 供需对接 create form carries a token: posted without one, with a stale one, or a second time, it is a 409
-// and nothing is written; the form as shown is taken once.
+// Each 供需对接 create form, the 洽谈会's match form too, carries a token: posted without one, with a stale one,
+// or a second time, it is a 409 and nothing is written; the form as shown is taken once.
 func TestMatchingCreatesCarryAToken(t *testing.T) {
 	a := newApp(t, nil)
 	until := time.Now().In(beijing).AddDate(0, 2, 0).Format("2006-01-02")
@@ -226,6 +227,16 @@ func TestMatchingCreatesCarryAToken(t *testing.T) {
 		AND status IN ('normal', 'abnormal')`, seed.TownShuanglonghu).Scan(&org)
 	_ = a.db.Pool.QueryRow(context.Background(), `SELECT min(p.id) FROM service_projects p WHERE NOT EXISTS
 		(SELECT 1 FROM brand_projects b WHERE b.project_id = p.id)`).Scan(&project)
+	// a match at the town's fair between one of its open needs and one of its projects
+	var fair, need, offer int64
+	if err := a.db.Pool.QueryRow(context.Background(), `SELECT e.id, n.id, p.id FROM matching_events e
+		JOIN community_needs n ON n.town_code = e.town_code JOIN service_projects p ON p.town_code = e.town_code
+		WHERE e.town_code = $1 AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.need_id = n.id AND m.outcome <> 'none')
+		  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.event_id = e.id AND m.need_id = n.id AND m.project_id = p.id)
+		ORDER BY e.id, n.id, p.id LIMIT 1`, seed.TownShuanglonghu).Scan(&fair, &need, &offer); err != nil {
+		t.Fatal(err)
+	}
+	fairPage := "/town/matching/fairs/" + strconv.FormatInt(fair, 10)
 	for _, tc := range []struct {
 		who, page, form, action, count string
 		values                         url.Values
@@ -238,6 +249,8 @@ func TestMatchingCreatesCarryAToken(t *testing.T) {
 				"beneficiaries": {"空巢老人"}, "series": {"邻里守望"}, "cost": {"5000"}}},
 		{"demo-town", "/town/matching/fairs/new", "#fair-form", "/town/matching/fairs", `SELECT count(*) FROM matching_events`,
 			url.Values{"title": {"双龙湖街道项目洽谈会"}, "held_on": {today}, "venue": {"街道会议室"}}},
+		{"demo-town", fairPage, "#match-form", fairPage + "/matches", `SELECT count(*) FROM matches`,
+			url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(offer, 10)}, "outcome": {"volunteer"}}},
 		{"demo-district", "/district/brands", "#brand-form", "/district/brands", `SELECT coalesce(sum(version), 0) FROM brand_projects`,
 			url.Values{"project": {strconv.FormatInt(project, 10)}, "plan": {"三年覆盖全街道"}}},
 	} {
@@ -296,7 +309,8 @@ func TestVentureMatchPicksAnApplication(t *testing.T) {
 	before := matches()
 	form := func(application int64) url.Values {
 		return url.Values{"need": {strconv.FormatInt(need, 10)}, "project": {strconv.FormatInt(project, 10)},
-			"outcome": {"venture"}, "application": {strconv.FormatInt(application, 10)}, "reason": {"备注"}}
+			"outcome": {"venture"}, "application": {strconv.FormatInt(application, 10)}, "reason": {"备注"},
+			"seen": {seenOf(t, c, page, "#match-form")}}
 	}
 	for _, tc := range []struct {
 		application int64

@@ -476,6 +476,7 @@ func (s *Server) trainingRoutes(a area, paths web.Paths) {
 	a.get("/training", portal.ViewTraining, handleTrainingHome(s.db, paths, s.resp))
 	a.get("/training/reach", portal.ViewTraining, handleTrainingReach(s.db, paths, s.resp))
 	a.get("/training/export.xlsx", portal.ViewTraining, handleTrainingExport(s.db, s.resp))
+	a.get("/training/reach/unreached.xlsx", portal.ViewTraining, handleUnreachedExport(s.db, s.resp))
 	a.get("/training/sessions/{id}/materials/{materialID}", portal.ViewTraining, handleSessionMaterial(s.db, uploads.New(s.cfg.UploadDir), s.resp))
 	a.get("/training/sessions/{id}", portal.ViewTraining, handleTrainingSessionShow(s.db, paths, s.resp))
 	a.get("/training/trainees/{id}", portal.ViewTraining, handleTraineeShow(s.db, paths, s.resp))

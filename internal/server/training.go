@@ -37,7 +37,7 @@ type trainingPlanSaver interface {
 type trainingSessionForms interface {
 	trainingPlans
 	matchingTokens
-	RoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
+	TrainingRoomChoices(ctx context.Context, scope portal.Scope) ([]registry.RoomChoice, error)
 }
 
 type trainingSessionCreator interface {
@@ -68,8 +68,11 @@ type traineeRevealer interface {
 
 type trainingReachReader interface {
 	TrainingReach(ctx context.Context, scope portal.Scope, year int) ([]registry.TrainingReach, registry.TrainingReach, error)
-	UnreachedOrgs(ctx context.Context, scope portal.Scope, year int, division string) ([]registry.UnreachedOrg, error)
+	UnreachedOrgs(ctx context.Context, scope portal.Scope, year int, after int64, limit int) ([]registry.UnreachedOrg, error)
 }
+
+// unreachedPerPage is how many groups not yet reached the reach page lists at a time.
+const unreachedPerPage = 50
 
 // Limits of the training forms.
 const (
@@ -82,6 +85,17 @@ const (
 
 // trainingYearOf reads the year a page asks for: this year when none is named; ok is false for a year the
 // portal has no training for.
+// trainingRequest reads a training page's account and year (?year=, this year when none); a year out of range
+// has been answered 404 (ok false).
+func trainingRequest(w http.ResponseWriter, r *http.Request, rs *responder) (*portal.Account, time.Time, int, bool) {
+	now := time.Now()
+	year, ok := trainingYearOf(r.URL.Query().Get("year"), now)
+	if !ok {
+		rs.notFound(w, r)
+	}
+	return accountFrom(r.Context()), now, year, ok
+}
+
 func trainingYearOf(s string, now time.Time) (int, bool) {
 	if s == "" {
 		return now.In(beijing).Year(), true
@@ -93,11 +107,8 @@ func trainingYearOf(s string, now time.Time) (int, bool) {
 // handleTrainingHome is the area's page: the year's plans against what was held, and the sessions.
 func handleTrainingHome(db trainingHomeReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		now := time.Now()
-		year, ok := trainingYearOf(r.URL.Query().Get("year"), now)
+		a, now, year, ok := trainingRequest(w, r, rs)
 		if !ok {
-			rs.notFound(w, r)
 			return
 		}
 		plans, err := db.TrainingPlans(r.Context(), a.Scope(), year)
@@ -212,7 +223,7 @@ func handleTrainingPlanSave(db trainingPlanSaver, paths web.Paths, rs *responder
 func sessionFormView(ctx context.Context, db trainingSessionForms, a *portal.Account, paths web.Paths, year int, room string) (web.TrainingSessionFormView, []string, []string, error) {
 	v := web.TrainingSessionFormView{Page: web.NewPage("登记培训", a, paths.Training(), ""), Action: paths.TrainingSessions(),
 		Cancel: paths.Training(), Form: web.NewFormData()}
-	rooms, err := db.RoomChoices(ctx, a.Scope())
+	rooms, err := db.TrainingRoomChoices(ctx, a.Scope())
 	if err != nil {
 		return v, nil, nil, err
 	}
@@ -560,20 +571,38 @@ func handleTraineeCertificate(db traineeReader, paths web.Paths, rs *responder) 
 	}
 }
 
+// reachOf reads the reach a request asks for: the caller's own, or the district's drill-down into one of its
+// towns (?town=), read with the town's jurisdiction; scope is the one read, town the town drilled into. A town
+// that is not the district's is ErrNotFound.
+func reachOf(r *http.Request, db trainingReachReader, a *portal.Account, year int) (scope portal.Scope, town string,
+	rows []registry.TrainingReach, total registry.TrainingReach, err error) {
+	scope = a.Scope()
+	if rows, total, err = db.TrainingReach(r.Context(), scope, year); err != nil {
+		return
+	}
+	town = r.URL.Query().Get("town")
+	if a.Tier != portal.TierDistrict || town == "" {
+		return scope, "", rows, total, nil
+	}
+	if !slices.ContainsFunc(rows, func(t registry.TrainingReach) bool { return t.Code == town }) {
+		return scope, "", nil, total, portal.ErrNotFound
+	}
+	scope = portal.Scope{Tier: portal.TierTown, Division: town}
+	rows, total, err = db.TrainingReach(r.Context(), scope, year)
+	return scope, town, rows, total, err
+}
+
 // handleTrainingReach is the reach of training: per community (a town's page, or the district's drill-down into
-// one of its towns, ?town=), per town (the district's), or the committee's own; with the groups not yet reached
-// listed and linked below the district's own page.
+// one of its towns, ?town=), per town (the district's), or the committee's own; below all but the district's own
+// page, the groups not yet reached, linked, 50 at a time (?after= the last group of the page before), with
+// their exact number from the figures and the whole list as xlsx.
 func handleTrainingReach(db trainingReachReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		now := time.Now()
-		year, ok := trainingYearOf(r.URL.Query().Get("year"), now)
+		a, now, year, ok := trainingRequest(w, r, rs)
 		if !ok {
-			rs.notFound(w, r)
 			return
 		}
-		scope := a.Scope()
-		rows, total, err := db.TrainingReach(r.Context(), scope, year)
+		scope, town, rows, total, err := reachOf(r, db, a, year)
 		if err != nil {
 			rs.fail(w, r, err)
 			return
@@ -581,18 +610,7 @@ func handleTrainingReach(db trainingReachReader, paths web.Paths, rs *responder)
 		v := web.TrainingReachView{Page: web.NewPage("骨干人才培训覆盖情况", a, paths.Training(), ""), Year: year,
 			YearOptions: web.TrainingYearOptions(now.In(beijing), year), Action: paths.TrainingReach(), Export: paths.TrainingExport(year),
 			ChildLabel: "村(社区)", Heading: a.DivisionName, Trainees: paths.TrainingTraineesOf(year, "")}
-		if town := r.URL.Query().Get("town"); a.Tier == portal.TierDistrict && town != "" {
-			// the district drills into one of its towns: that town's page, read with the town's jurisdiction
-			i := slices.IndexFunc(rows, func(t registry.TrainingReach) bool { return t.Code == town })
-			if i < 0 {
-				rs.notFound(w, r)
-				return
-			}
-			scope = portal.Scope{Tier: portal.TierTown, Division: town}
-			if rows, total, err = db.TrainingReach(r.Context(), scope, year); err != nil {
-				rs.fail(w, r, err)
-				return
-			}
+		if town != "" {
 			v.Heading, v.Town, v.Back = total.Name, town, paths.TrainingReachOf(year, "")
 			v.Trainees = paths.TrainingTraineesOf(year, town)
 		} else if a.Tier == portal.TierDistrict {
@@ -607,16 +625,25 @@ func handleTrainingReach(db trainingReachReader, paths web.Paths, rs *responder)
 			v.Rows = append(v.Rows, rr)
 		}
 		if scope.Tier != portal.TierDistrict {
-			unreached, err := db.UnreachedOrgs(r.Context(), scope, year, "")
+			after := readAfter(r.URL.Query())
+			unreached, err := db.UnreachedOrgs(r.Context(), scope, year, after, unreachedPerPage+1)
 			if err != nil {
 				rs.serverError(w, r, err)
 				return
+			}
+			v.UnreachedExport = paths.TrainingUnreachedExport(year, town)
+			here := paths.TrainingReachOf(year, town)
+			if after != 0 {
+				v.UnreachedFirst = here + "#unreached"
+			}
+			if len(unreached) > unreachedPerPage {
+				unreached = unreached[:unreachedPerPage]
+				v.UnreachedNext = here + "&after=" + strconv.FormatInt(unreached[unreachedPerPage-1].ID, 10) + "#unreached"
 			}
 			v.Unreached = []web.UnreachedRow{}
 			for _, u := range unreached {
 				v.Unreached = append(v.Unreached, web.UnreachedRow{Href: paths.Org(u.ID), Name: u.Name, Community: u.CommunityName})
 			}
-			v.Capped = len(unreached) >= 500
 		}
 		rs.render(w, r, http.StatusOK, web.TrainingReachPage(v))
 	}

@@ -25,7 +25,7 @@ func TestBrowserTownTrainsKeyPeople(t *testing.T) {
 	year := now.Year()
 
 	scope := portal.Scope{Tier: portal.TierTown, Division: seed.TownShuanglonghu}
-	unreached, err := a.db.UnreachedOrgs(context.Background(), scope, year, "")
+	unreached, err := a.db.UnreachedOrgs(context.Background(), scope, year, 0, 50)
 	if err != nil || len(unreached) < 2 {
 		t.Fatalf("unreached groups: %d, %v", len(unreached), err)
 	}

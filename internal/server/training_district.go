@@ -7,7 +7,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
@@ -23,11 +22,8 @@ type traineeDigestReader interface {
 // level down (?division=: a town for the district, a community for a town); any other division is 404.
 func handleTraineeDigest(db traineeDigestReader, paths web.Paths, rs *responder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a := accountFrom(r.Context())
-		now := time.Now()
-		year, ok := trainingYearOf(r.URL.Query().Get("year"), now)
+		a, now, year, ok := trainingRequest(w, r, rs)
 		if !ok {
-			rs.notFound(w, r)
 			return
 		}
 		division := r.URL.Query().Get("division")

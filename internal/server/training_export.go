@@ -121,3 +121,43 @@ func handleTrainingExport(db trainingExporter, rs *responder) http.HandlerFunc {
 		sendWorkbook(w, r, rs, x, a.DivisionName+"骨干人才培训-"+strconv.Itoa(year)+".xlsx", "training.xlsx")
 	}
 }
+
+type unreachedExporter interface {
+	auditor
+	trainingReachReader
+	EachUnreachedOrg(ctx context.Context, scope portal.Scope, year int, after int64, limit int, fn func(registry.UnreachedOrg) error) error
+}
+
+// handleUnreachedExport streams every group the reach page lists as not yet reached (the caller's, or the
+// district's drill-down into a town, ?town=), with the title rows of the other exports: the clerk who acts on
+// the list works through it in Excel. The district's own page lists none, so its export without a town is 404.
+func handleUnreachedExport(db unreachedExporter, rs *responder) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, now, year, ok := trainingRequest(w, r, rs)
+		if !ok {
+			return
+		}
+		scope, _, _, total, err := reachOf(r, db, a, year)
+		if err == nil && scope.Tier == portal.TierDistrict {
+			err = portal.ErrNotFound
+		}
+		if err != nil {
+			rs.fail(w, r, err)
+			return
+		}
+		what := total.Name + strconv.Itoa(year) + "年尚未覆盖骨干人才培训的组织（共 " + strconv.Itoa(total.LiveOrgs-total.ReachedOrgs) + " 个）"
+		title := exportTitle(what, total.Name+"在册组织", strconv.Itoa(year)+"年1月1日至12月31日", "个", now)
+		name := "unreached-" + strconv.Itoa(year)
+		streamTitledTable(w, r, rs, a, exportXLSX, "尚未覆盖培训的组织", name, "尚未覆盖", title, web.UnreachedExportHeader, func(t export.Table) error {
+			n := 0
+			err := db.EachUnreachedOrg(r.Context(), scope, year, 0, 0, func(u registry.UnreachedOrg) error {
+				n++
+				return t.Row(web.UnreachedExportCells(u))
+			})
+			if err != nil {
+				return err
+			}
+			return auditListExport(r, db, a, "training.export", "training", name, n)
+		})
+	}
+}

@@ -348,8 +348,9 @@ func TestTrainingFormsCarryAToken(t *testing.T) {
 }
 
 // A session's venue is a support platform's room where one exists: the form offers the rooms of the platforms
-// the town may use, the session page links the room; another town's room is refused at the field (422, input
-// kept, nothing written), and the store refuses it too (404). The demo's sessions are held in demo rooms.
+// the town may use (its own, its communities', the district's), the session page links the room and the room's
+// page lists the session; another town's room is refused at the field (422, input kept, nothing written), and
+// the store refuses it too (404). The demo's sessions are held in demo rooms.
 func TestTrainingSessionInAPlatformRoom(t *testing.T) {
 	a := newApp(t, nil)
 	c := a.signedIn("demo-town")
@@ -410,8 +411,38 @@ func TestTrainingSessionInAPlatformRoom(t *testing.T) {
 	if want := "/town/platforms/" + strconv.FormatInt(ownPlatform, 10) + "/rooms/" + strconv.FormatInt(own, 10); href != want {
 		t.Fatalf("the room link %q, want %q", href, want)
 	}
-	if c.get(href).StatusCode != http.StatusOK {
+	room := c.get(href)
+	if room.StatusCode != http.StatusOK {
 		t.Fatal("the room's page does not open")
+	}
+	// the room's page lists the sessions held in it, linked
+	session := res.Header.Get("Location")
+	if room.doc(t).Find(`#room-sessions a[href="`+session+`"]`).Length() != 1 {
+		t.Fatalf("the room's page does not list its session %s", session)
+	}
+	// a town may train in a room of the district's own platforms (the 孵化基地): offered, taken, and listed on
+	// the district's page of the room
+	var districtRoom, districtPlatform int64
+	if err := a.db.Pool.QueryRow(ctx, `SELECT r.id, r.platform_id FROM rooms r JOIN platforms p ON p.id = r.platform_id
+		WHERE p.division_code = $1 ORDER BY r.id LIMIT 1`, seed.DistrictCode).Scan(&districtRoom, &districtPlatform); err != nil {
+		t.Fatalf("a demo room of the district: %v", err)
+	}
+	if c.get("/town/training/sessions/new").doc(t).Find(`#room option[value="`+strconv.FormatInt(districtRoom, 10)+`"]`).Length() != 1 {
+		t.Fatal("the form does not offer the district's rooms")
+	}
+	values.Set("room", strconv.FormatInt(districtRoom, 10))
+	values.Set("seen", seenOf(t, c, "/town/training/sessions/new", "#session-form"))
+	res = c.post("/town/training/sessions", values)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the district's room: %d", res.StatusCode)
+	}
+	inDistrictRoom := strings.Replace(res.Header.Get("Location"), "/town/", "/district/", 1)
+	districtRoomPage := "/district/platforms/" + strconv.FormatInt(districtPlatform, 10) + "/rooms/" + strconv.FormatInt(districtRoom, 10)
+	if a.signedIn("demo-district").get(districtRoomPage).doc(t).Find(`#room-sessions a[href="`+inDistrictRoom+`"]`).Length() != 1 {
+		t.Fatalf("the district's room page does not list the town's session %s", inDistrictRoom)
+	}
+	if strings.Contains(a.signedIn("demo-town2").get(strings.Replace(districtRoomPage, "/district/", "/town/", 1)).Body, "骨干人才专题培训") {
+		t.Fatal("another town reads the town's session on the district's room")
 	}
 	if n := a.count(`SELECT count(*) FROM training_sessions WHERE room_id = $1 AND venue_kind = '平台场地' AND venue <> ''`, own); n < 1 {
 		t.Fatal("the session does not name its room")
