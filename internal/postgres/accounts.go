@@ -145,7 +145,7 @@ func (db *DB) RecordSignIn(ctx context.Context, actor portal.Actor, action strin
 					ELSE locked_until END
 			WHERE id = @id
 			RETURNING failed_logins`,
-			pgx.NamedArgs{"id": actor.AccountID, "threshold": threshold, "lock_for": lockFor}).Scan(&failures); err != nil {
+			namedArgs{"id": actor.AccountID, "threshold": threshold, "lock_for": lockFor}).Scan(&failures); err != nil {
 			return err
 		}
 		entry.Action, entry.Result = action+".failed", portal.ResultFailed
@@ -197,7 +197,7 @@ func (db *DB) ManagedAccounts(ctx context.Context, scope portal.Scope, f registr
 		  AND (@q = '' OR strpos(a.username, @q) > 0 OR strpos(a.display_name, @q) > 0)
 		ORDER BY a.division_code, a.username
 		LIMIT 1000`,
-		scopeArgs(scope, pgx.NamedArgs{"tiers": tierStrings(scope.ManagedTiers()),
+		scopeArgs(scope, namedArgs{"tiers": tierStrings(scope.ManagedTiers()),
 			"tier": string(f.Tier), "q": f.Query}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[accountRow])
 	if err != nil {
@@ -223,7 +223,7 @@ func (db *DB) ManagedAccount(ctx context.Context, scope portal.Scope, id int64) 
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+accountColumns+`
 		FROM accounts a JOIN divisions d ON d.code = a.division_code
 		WHERE a.id = @id AND `+scopeWithin("a.division_code")+` AND a.tier = ANY(@tiers)`,
-		scopeArgs(scope, pgx.NamedArgs{"id": id, "tiers": tierStrings(scope.ManagedTiers())}))
+		scopeArgs(scope, namedArgs{"id": id, "tiers": tierStrings(scope.ManagedTiers())}))
 	return oneAccount(rows)
 }
 
@@ -244,7 +244,7 @@ func (db *DB) CreateAccount(ctx context.Context, scope *portal.Scope, actor port
 			SELECT @username, @display_name, @tier, @role, d.code, @phone, @hash, @created_by
 			FROM divisions d WHERE d.code = @division AND d.level = @tier
 			RETURNING id`,
-			pgx.NamedArgs{"username": n.Username, "display_name": n.DisplayName, "tier": string(n.Tier),
+			namedArgs{"username": n.Username, "display_name": n.DisplayName, "tier": string(n.Tier),
 				"role": string(n.Role), "division": n.DivisionCode, "phone": n.Phone, "hash": n.PasswordHash, "created_by": createdBy}).Scan(&id)
 		if err != nil {
 			return err
@@ -284,7 +284,7 @@ func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor porta
 		var version int
 		err := tx.QueryRow(ctx, `SELECT tier, version FROM accounts
 			WHERE id = @id AND `+scopeWithin("division_code")+` AND tier = ANY(@tiers) FOR UPDATE`,
-			scopeArgs(scope, pgx.NamedArgs{"id": c.ID, "tiers": tierStrings(scope.ManagedTiers())})).
+			scopeArgs(scope, namedArgs{"id": c.ID, "tiers": tierStrings(scope.ManagedTiers())})).
 			Scan(&tier, &version)
 		if err != nil {
 			return err
@@ -319,7 +319,7 @@ func (db *DB) ChangeAccount(ctx context.Context, scope portal.Scope, actor porta
 				version = version + 1
 			WHERE id = @id AND (@division::text IS NULL OR EXISTS (
 				SELECT 1 FROM divisions WHERE code = @division AND level = @tier))`,
-			pgx.NamedArgs{"id": c.ID, "disable": c.Disable, "division": c.DivisionCode, "hash": c.PasswordHash,
+			namedArgs{"id": c.ID, "disable": c.Disable, "division": c.DivisionCode, "hash": c.PasswordHash,
 				"unlock": c.Unlock, "end_sessions": endSessions, "tier": tier, "role": c.Role})
 		if err != nil {
 			return err

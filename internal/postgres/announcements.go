@@ -43,14 +43,14 @@ func (db *DB) Announcements(ctx context.Context, scope portal.Scope, kind regist
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+announcementColumns+` `+announcementFrom+`
 		WHERE `+announcementScope+` AND (@kind = '' OR a.kind = @kind) AND (@after = 0 OR a.id < @after)
 		ORDER BY a.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"kind": string(kind), "after": after, "limit": limit}))
+		scopeArgs(scope, namedArgs{"kind": string(kind), "after": after, "limit": limit}))
 	return collectAnnouncements(rows)
 }
 
 // Announcement is one notice or policy the account reads; any other id is ErrNotFound.
 func (db *DB) Announcement(ctx context.Context, scope portal.Scope, id int64) (registry.Announcement, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+announcementColumns+` `+announcementFrom+`
-		WHERE a.id = @id AND `+announcementScope, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE a.id = @id AND `+announcementScope, scopeArgs(scope, namedArgs{"id": id}))
 	return oneAnnouncement(rows)
 }
 
@@ -58,7 +58,7 @@ func (db *DB) Announcement(ctx context.Context, scope portal.Scope, id int64) (r
 func (db *DB) PublishedAnnouncements(ctx context.Context, scope portal.Scope, kind registry.AnnouncementKind, after *registry.AnnouncementCursor, limit int) ([]registry.Announcement, error) {
 	// Written for its shape (first page or after a cursor) with only the clauses that apply, so that it keeps
 	// its plan (planKept) rather than being planned again for every request.
-	args := scopeArgs(scope, pgx.NamedArgs{"kind": string(kind), "limit": limit})
+	args := scopeArgs(scope, namedArgs{"kind": string(kind), "limit": limit})
 	where := `a.status = 'published' AND a.kind = @kind AND ` + announcementScope
 	if after != nil {
 		where += ` AND (a.published_at, a.id) < (@after_at, @after_id)`
@@ -73,7 +73,7 @@ func (db *DB) PublishedAnnouncements(ctx context.Context, scope portal.Scope, ki
 func (db *DB) PublishedAnnouncement(ctx context.Context, scope portal.Scope, kind registry.AnnouncementKind, id int64) (registry.Announcement, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+announcementColumns+` `+announcementFrom+`
 		WHERE a.id = @id AND a.kind = @kind AND a.status = 'published' AND `+announcementScope,
-		scopeArgs(scope, pgx.NamedArgs{"id": id, "kind": string(kind)}))
+		scopeArgs(scope, namedArgs{"id": id, "kind": string(kind)}))
 	return oneAnnouncement(rows)
 }
 
@@ -83,7 +83,7 @@ func (db *DB) AnnouncementFiles(ctx context.Context, scope portal.Scope, id int6
 			f.content_type, f.size_bytes, f.storage_key
 		FROM announcement_files f JOIN announcements a ON a.id = f.announcement_id
 		WHERE f.announcement_id = @id AND `+announcementScope+` AND (NOT @published OR a.status = 'published')
-		ORDER BY f.position`, scopeArgs(scope, pgx.NamedArgs{"id": id, "published": published}))
+		ORDER BY f.position`, scopeArgs(scope, namedArgs{"id": id, "published": published}))
 	fs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.AnnouncementFile])
 	return fs, translate(err)
 }
@@ -126,7 +126,7 @@ func (db *DB) insertAnnouncement(ctx context.Context, author string, actor porta
 				published_at, published_by)
 			VALUES (@kind, left(@author, 6), @town, @author, @title, @doc_no, @body, @at, @actor_id)
 			RETURNING id`,
-			pgx.NamedArgs{"kind": string(in.Kind), "author": author, "town": town, "title": in.Title,
+			namedArgs{"kind": string(in.Kind), "author": author, "town": town, "title": in.Title,
 				"doc_no": in.DocNo, "body": in.Body, "at": at, "actor_id": noticeActorID(actor)}).Scan(&id); err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func (db *DB) insertAnnouncement(ctx context.Context, author string, actor porta
 				INSERT INTO announcement_files (announcement_id, position, filename, content_type, size_bytes,
 					storage_key, sha256, uploaded_by)
 				VALUES (@id, @position, @filename, @ct, @size, @key, @sha, @actor_id)`,
-				pgx.NamedArgs{"id": id, "position": i + 1, "filename": f.Filename, "ct": f.ContentType,
+				namedArgs{"id": id, "position": i + 1, "filename": f.Filename, "ct": f.ContentType,
 					"size": f.Size, "key": f.StorageKey, "sha": f.SHA256, "actor_id": noticeActorID(actor)}); err != nil {
 				return err
 			}
@@ -160,7 +160,7 @@ func (db *DB) WithdrawAnnouncement(ctx context.Context, scope portal.Scope, acto
 		var author, status string
 		var v int
 		if err := tx.QueryRow(ctx, `SELECT a.author_code, a.status, a.version FROM announcements a
-			WHERE a.id = @id AND `+announcementScope+` FOR UPDATE`, scopeArgs(scope, pgx.NamedArgs{"id": id})).
+			WHERE a.id = @id AND `+announcementScope+` FOR UPDATE`, scopeArgs(scope, namedArgs{"id": id})).
 			Scan(&author, &status, &v); err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (db *DB) WithdrawAnnouncement(ctx context.Context, scope portal.Scope, acto
 		}
 		if _, err := tx.Exec(ctx, `UPDATE announcements SET status = 'withdrawn', reason = @reason,
 			withdrawn_at = now(), withdrawn_by = @actor_id, version = version + 1 WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "reason": reason, "actor_id": noticeActorID(actor)}); err != nil {
+			namedArgs{"id": id, "reason": reason, "actor_id": noticeActorID(actor)}); err != nil {
 			return err
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "announcement.withdraw",

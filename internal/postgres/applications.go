@@ -140,7 +140,7 @@ func (db *DB) ExportApplications(ctx context.Context, scope portal.Scope, actor 
 // Application is one application inside scope; any other id is ErrNotFound.
 func (db *DB) Application(ctx context.Context, scope portal.Scope, id int64) (registry.Application, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
-		WHERE a.id = @id AND `+scopeOn("a"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE a.id = @id AND `+scopeOn("a"), scopeArgs(scope, namedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[applicationRow])
 	if err != nil {
 		return registry.Application{}, translate(err)
@@ -156,7 +156,7 @@ func (db *DB) ApplicationEvents(ctx context.Context, scope portal.Scope, id int6
 		FROM application_events e JOIN applications a ON a.id = e.application_id
 			LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE e.application_id = @id AND `+scopeOn("a")+`
-		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		ORDER BY e.id`, scopeArgs(scope, namedArgs{"id": id}))
 	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.ApplicationEvent, error) {
 		var e registry.ApplicationEvent
 		var from, to string
@@ -198,7 +198,7 @@ func (db *DB) applicableOrgs(ctx context.Context, scope portal.Scope, id int64, 
 		  AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.org_id = o.id
 		                  AND a.status IN ('submitted', 'accepted', 'correction'))
 		ORDER BY o.name, o.id
-		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"id": id, "limit": limit}))
+		LIMIT @limit`, scopeArgs(scope, namedArgs{"id": id, "limit": limit}))
 	orgs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.ApplicableOrg, error) {
 		var o registry.ApplicableOrg
 		var tier string
@@ -226,7 +226,7 @@ func insertApplicationEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, 
 		INSERT INTO application_events (application_id, actor_id, actor_name, actor_division, from_status,
 			to_status, reason)
 		VALUES (@id, @actor_id, @actor_name, @actor_division, @from, @to, @reason)`,
-		pgx.NamedArgs{"id": id, "actor_id": actorID, "actor_name": actor.Username,
+		namedArgs{"id": id, "actor_id": actorID, "actor_name": actor.Username,
 			"actor_division": actor.Division, "from": string(from), "to": string(to), "reason": reason})
 	return err
 }
@@ -272,7 +272,7 @@ func (db *DB) CreateApplication(ctx context.Context, scope portal.Scope, actor p
 				@supervisor, @statement, @submitted_by
 			FROM divisions d WHERE d.code = @community_code AND d.level = 'community' AND d.retired_at IS NULL
 			RETURNING id`,
-			pgx.NamedArgs{"new_group": orgID == nil, "org_id": orgID, "community_code": in.CommunityCode,
+			namedArgs{"new_group": orgID == nil, "org_id": orgID, "community_code": in.CommunityCode,
 				"legal_form": string(in.LegalForm), "name": rules.ComposeName(in.NameParts),
 				"prefix": in.NameParts.Prefix, "community": in.NameParts.Community, "zihao": in.NameParts.Zihao,
 				"field": in.NameParts.Field, "form": in.NameParts.Form, "fields": nonNil(in.Fields),
@@ -309,7 +309,7 @@ type lockedApplication struct {
 // lets exactly one of them through.
 func lockApplication(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64) (lockedApplication, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+applicationColumns+` `+applicationFrom+`
-		WHERE a.id = @id AND `+scopeOn("a")+` FOR UPDATE OF a`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE a.id = @id AND `+scopeOn("a")+` FOR UPDATE OF a`, scopeArgs(scope, namedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[applicationRow])
 	if err != nil {
 		return lockedApplication{}, translate(err)
@@ -372,7 +372,7 @@ func (db *DB) ReturnApplication(ctx context.Context, scope portal.Scope, actor p
 	return db.applicationTransition(ctx, scope, actor, id, version, registry.AppCorrection, func(tx pgx.Tx, _ lockedApplication) (string, error) {
 		_, err := tx.Exec(ctx, `UPDATE applications SET status = 'correction', correction = @correction,
 			updated_at = now(), version = version + 1 WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "correction": correction})
+			namedArgs{"id": id, "correction": correction})
 		return correction, err
 	})
 }
@@ -392,7 +392,7 @@ func (db *DB) RejectApplication(ctx context.Context, scope portal.Scope, actor p
 		}
 		_, err := tx.Exec(ctx, `UPDATE applications SET status = 'rejected', reject_reason = @reason,
 			decided_by = @decided_by, decided_at = now(), updated_at = now(), version = version + 1 WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "reason": reason, "decided_by": decidedBy})
+			namedArgs{"id": id, "reason": reason, "decided_by": decidedBy})
 		return reason, err
 	})
 }
@@ -449,7 +449,7 @@ func (db *DB) ApproveApplication(ctx context.Context, scope portal.Scope, actor 
 					leader_id_mask = @id_mask, publish_contact = @publish_contact, venue = @venue,
 					members = @members, guide_unit = @guide_unit, updated_at = now(), version = version + 1
 				WHERE id = @id`,
-				pgx.NamedArgs{"id": orgID, "legal_form": string(a.LegalForm), "uscc": uscc, "name": a.Name,
+				namedArgs{"id": orgID, "legal_form": string(a.LegalForm), "uscc": uscc, "name": a.Name,
 					"prefix": a.NameParts.Prefix, "community": a.NameParts.Community, "zihao": a.NameParts.Zihao,
 					"field": a.NameParts.Field, "form": a.NameParts.Form, "fields": nonNil(a.Fields),
 					"nature": a.Nature, "leader_name": a.LeaderName, "phone_enc": l.phoneEnc,
@@ -471,7 +471,7 @@ func (db *DB) ApproveApplication(ctx context.Context, scope portal.Scope, actor 
 		}
 		_, err := tx.Exec(ctx, `UPDATE applications SET status = 'approved', uscc = @uscc, org_id = @org_id,
 			decided_by = @decided_by, decided_at = now(), updated_at = now(), version = version + 1 WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "uscc": uscc, "org_id": orgID, "decided_by": decidedBy})
+			namedArgs{"id": id, "uscc": uscc, "org_id": orgID, "decided_by": decidedBy})
 		return "统一社会信用代码 " + uscc, err
 	})
 	if err != nil {
@@ -514,7 +514,7 @@ func (db *DB) ResubmitApplication(ctx context.Context, scope portal.Scope, actor
 				members = @members, supervisor = @supervisor, statement = @statement, updated_at = now(),
 				version = version + 1
 			WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "legal_form": string(in.LegalForm), "name": rules.ComposeName(in.NameParts),
+			namedArgs{"id": id, "legal_form": string(in.LegalForm), "name": rules.ComposeName(in.NameParts),
 				"zihao": in.NameParts.Zihao, "field": in.NameParts.Field, "form": in.NameParts.Form,
 				"fields": nonNil(in.Fields), "nature": in.Nature, "leader_name": in.LeaderName,
 				"phone_enc": phoneEnc, "phone_mask": phoneMask, "id_enc": idEnc, "id_mask": idMask,
@@ -550,7 +550,7 @@ func applicationChanges(a registry.Application, in registry.ApplicationInput) []
 }
 
 // applicationArgs binds the filter and the scope for the list statements.
-func applicationArgs(f registry.ApplicationFilter, scope portal.Scope) pgx.NamedArgs {
-	return scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "town": f.Town, "community": f.Community,
+func applicationArgs(f registry.ApplicationFilter, scope portal.Scope) namedArgs {
+	return scopeArgs(scope, namedArgs{"status": string(f.Status), "town": f.Town, "community": f.Community,
 		"after": f.After, "limit": f.Limit})
 }

@@ -43,7 +43,7 @@ func (db *DB) SearchAudit(ctx context.Context, scope portal.Scope, f registry.Au
 		  AND (@before = 0 OR id < @before)
 		ORDER BY id DESC
 		LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"actor": f.Actor,
+		scopeArgs(scope, namedArgs{"actor": f.Actor,
 			"action": f.Action, "result": f.Result, "from": f.From, "to": f.To, "before": f.Before, "limit": f.Limit}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[auditRow])
 	if err != nil {

@@ -88,14 +88,14 @@ func (db *DB) Cases(ctx context.Context, scope portal.Scope, f registry.CaseFilt
 		  AND (@status = '' OR c.status = @status)
 		  AND (@after = 0 OR c.id < @after)
 		ORDER BY c.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "after": f.After, "limit": f.Limit}))
+		scopeArgs(scope, namedArgs{"status": string(f.Status), "after": f.After, "limit": f.Limit}))
 	return collectCases(rows)
 }
 
 // Case is one case inside scope, in any state; any other id is ErrNotFound.
 func (db *DB) Case(ctx context.Context, scope portal.Scope, id int64) (registry.Case, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+caseColumns+` `+caseFrom+`
-		WHERE c.id = @id AND `+scopeOn("c"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE c.id = @id AND `+scopeOn("c"), scopeArgs(scope, namedArgs{"id": id}))
 	return oneCase(rows)
 }
 
@@ -107,7 +107,7 @@ func (db *DB) CaseEvents(ctx context.Context, scope portal.Scope, id int64) ([]r
 		FROM typical_case_events e JOIN typical_cases c ON c.id = e.case_id
 			LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE e.case_id = @id AND `+scopeOn("c")+`
-		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		ORDER BY e.id`, scopeArgs(scope, namedArgs{"id": id}))
 	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.CaseEvent, error) {
 		var e registry.CaseEvent
 		var from, to string
@@ -127,7 +127,7 @@ func (db *DB) CasePhotos(ctx context.Context, scope portal.Scope, id int64, publ
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+casePhotoColumns+`
 		FROM typical_case_photos p JOIN typical_cases c ON c.id = p.case_id
 		WHERE p.case_id = @id AND `+scopeOn("c")+` AND (NOT @published OR c.status = 'published')
-		ORDER BY p.position`, scopeArgs(scope, pgx.NamedArgs{"id": id, "published": published}))
+		ORDER BY p.position`, scopeArgs(scope, namedArgs{"id": id, "published": published}))
 	ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.CasePhoto])
 	return ps, translate(err)
 }
@@ -138,7 +138,7 @@ func (db *DB) CasePhoto(ctx context.Context, scope portal.Scope, id, photoID int
 		FROM typical_case_photos p JOIN typical_cases c ON c.id = p.case_id
 		WHERE p.id = @photo AND p.case_id = @id AND `+scopeOn("c")+`
 		  AND (NOT @published OR c.status = 'published')`,
-		scopeArgs(scope, pgx.NamedArgs{"id": id, "photo": photoID, "published": published}))
+		scopeArgs(scope, namedArgs{"id": id, "photo": photoID, "published": published}))
 	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.CasePhoto])
 	return p, translate(err)
 }
@@ -163,7 +163,7 @@ func (db *DB) PublishedCases(ctx context.Context, scope portal.Scope, orgID int6
 // apply, so that it keeps its plan: planned afresh for every request, the join of five tables cost the public
 // list about twice what running it did (0.4 ms of planning against 0.2 ms).
 func queuePublishedCases(b *pgx.Batch, scope portal.Scope, orgID int64, after *registry.CaseCursor, limit int, out *[]registry.Case) {
-	args := scopeArgs(scope, pgx.NamedArgs{"limit": limit})
+	args := scopeArgs(scope, namedArgs{"limit": limit})
 	where := `c.status = 'published' AND ` + scopeOn("c")
 	if orgID != 0 {
 		where += ` AND c.org_id = @org`
@@ -183,7 +183,7 @@ func queuePublishedCases(b *pgx.Batch, scope portal.Scope, orgID int64, after *r
 // PublishedCase is one published case inside scope; any other (unpublished ones included) is ErrNotFound.
 func (db *DB) PublishedCase(ctx context.Context, scope portal.Scope, id int64) (registry.Case, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+caseColumns+` `+caseFrom+`
-		WHERE c.id = @id AND c.status = 'published' AND `+scopeOn("c"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE c.id = @id AND c.status = 'published' AND `+scopeOn("c"), scopeArgs(scope, namedArgs{"id": id}))
 	return oneCase(rows)
 }
 
@@ -200,7 +200,7 @@ func insertCaseEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, id int6
 		INSERT INTO typical_case_events (case_id, at, actor_id, actor_name, actor_division, from_status, to_status,
 			reason)
 		VALUES (@id, @at, @actor_id, @actor_name, @actor_division, @from, @to, @reason)`,
-		pgx.NamedArgs{"id": id, "at": at, "actor_id": noticeActorID(actor), "actor_name": actor.Username,
+		namedArgs{"id": id, "at": at, "actor_id": noticeActorID(actor), "actor_name": actor.Username,
 			"actor_division": actor.Division, "from": string(from), "to": string(to), "reason": reason})
 	return err
 }
@@ -212,7 +212,7 @@ func insertCasePhotos(ctx context.Context, tx pgx.Tx, actor portal.Actor, id int
 				storage_key, thumb_key, thumb_type, sha256, uploaded_by)
 			VALUES (@id, @position, @content_type, @size, @width, @height, @key, @thumb_key, @thumb_type, @sha256,
 				@actor_id)`,
-			pgx.NamedArgs{"id": id, "position": first + i, "content_type": p.ContentType, "size": p.Size,
+			namedArgs{"id": id, "position": first + i, "content_type": p.ContentType, "size": p.Size,
 				"width": p.Width, "height": p.Height, "key": p.StorageKey, "thumb_key": p.ThumbKey,
 				"thumb_type": p.ThumbType, "sha256": p.SHA256, "actor_id": noticeActorID(actor)}); err != nil {
 			return err
@@ -242,7 +242,7 @@ func (db *DB) CreateCase(ctx context.Context, scope portal.Scope, actor portal.A
 			FROM organizations o
 			WHERE o.id = @org AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`
 			RETURNING id`,
-			scopeArgs(scope, pgx.NamedArgs{"org": in.OrgID, "author": scope.Division, "title": in.Title,
+			scopeArgs(scope, namedArgs{"org": in.OrgID, "author": scope.Division, "title": in.Title,
 				"series": in.Series, "story": in.Story, "actor_id": noticeActorID(actor), "now": now})).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return registry.ErrCaseOrg
@@ -279,7 +279,7 @@ var caseActions = map[registry.CaseStatus]string{
 func (db *DB) caseStep(ctx context.Context, scope portal.Scope, actor portal.Actor, id int64, version int, to registry.CaseStatus, step func(tx pgx.Tx, c registry.Case, now time.Time) (string, error)) error {
 	return caseErr(db.inTx(ctx, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `SELECT `+caseColumns+` `+caseFrom+`
-			WHERE c.id = @id AND `+scopeOn("c")+` FOR UPDATE OF c`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+			WHERE c.id = @id AND `+scopeOn("c")+` FOR UPDATE OF c`, scopeArgs(scope, namedArgs{"id": id}))
 		c, err := oneCase(rows)
 		if err != nil {
 			return err
@@ -319,7 +319,7 @@ func (db *DB) DecideCase(ctx context.Context, scope portal.Scope, actor portal.A
 				decided_at = @now, updated_at = @now,
 				published_at = CASE WHEN @to = 'published' THEN @now ELSE published_at END, version = version + 1
 			WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "to": string(to), "reason": reason, "actor_id": noticeActorID(actor), "now": now})
+			namedArgs{"id": id, "to": string(to), "reason": reason, "actor_id": noticeActorID(actor), "now": now})
 		return reason, err
 	})
 }
@@ -348,7 +348,7 @@ func (db *DB) ResubmitCase(ctx context.Context, scope portal.Scope, actor portal
 				version = c.version + 1
 			FROM organizations o
 			WHERE c.id = @id AND o.id = @org AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o"),
-			scopeArgs(scope, pgx.NamedArgs{"id": id, "org": in.OrgID, "title": in.Title, "series": in.Series,
+			scopeArgs(scope, namedArgs{"id": id, "org": in.OrgID, "title": in.Title, "series": in.Series,
 				"story": in.Story, "now": now}))
 		if err != nil {
 			return "", err
@@ -407,7 +407,7 @@ func (db *DB) LoadCases(ctx context.Context, actor portal.Actor, cases []CaseLoa
 					@status, @reason, @submitted, @updated, @decided_at, @published
 				FROM organizations o WHERE o.id = @org
 				RETURNING id`,
-				pgx.NamedArgs{"org": l.OrgID, "author": l.Author, "title": l.Title, "series": l.Series,
+				namedArgs{"org": l.OrgID, "author": l.Author, "title": l.Title, "series": l.Series,
 					"story": l.Story, "status": string(l.Status), "reason": l.Reason, "submitted": l.SubmittedAt,
 					"updated": l.DecidedAt, "decided_at": decided, "published": published}).Scan(&id); err != nil {
 				return err

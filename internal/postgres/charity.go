@@ -27,7 +27,7 @@ func (db *DB) CharityRecognitions(ctx context.Context, scope portal.Scope, orgID
 func queueCharityRecognitions(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]registry.CharityRecognition) {
 	b.Queue(`SELECT `+charityColumns+`
 		FROM charity_recognitions c JOIN organizations o ON o.id = c.org_id
-		WHERE c.org_id = @org AND `+scopeOn("c")+` ORDER BY c.id DESC`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).Query(func(rows pgx.Rows) (err error) {
+		WHERE c.org_id = @org AND `+scopeOn("c")+` ORDER BY c.id DESC`, scopeArgs(scope, namedArgs{"org": orgID})).Query(func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.CharityRecognition])
 		return err
 	})
@@ -48,7 +48,7 @@ func (db *DB) Charities(ctx context.Context, scope portal.Scope) ([]registry.Cha
 func (db *DB) CharityDocument(ctx context.Context, scope portal.Scope, orgID, docID int64) (registry.CharityRecognition, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+charityColumns+`
 		FROM charity_recognitions c JOIN organizations o ON o.id = c.org_id
-		WHERE c.id = @doc AND c.org_id = @org AND `+scopeOn("c"), scopeArgs(scope, pgx.NamedArgs{"org": orgID, "doc": docID}))
+		WHERE c.id = @doc AND c.org_id = @org AND `+scopeOn("c"), scopeArgs(scope, namedArgs{"org": orgID, "doc": docID}))
 	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[registry.CharityRecognition])
 	return c, translate(err)
 }
@@ -65,7 +65,7 @@ func (db *DB) RecordCharity(ctx context.Context, scope portal.Scope, actor porta
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var community, tier, status string
 		if err := tx.QueryRow(ctx, `SELECT o.community_code, o.tier, o.status FROM organizations o
-			WHERE o.id = @org AND `+scopeOn("o")+` FOR NO KEY UPDATE`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).
+			WHERE o.id = @org AND `+scopeOn("o")+` FOR NO KEY UPDATE`, scopeArgs(scope, namedArgs{"org": orgID})).
 			Scan(&community, &tier, &status); err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (db *DB) RecordCharity(ctx context.Context, scope portal.Scope, actor porta
 			SELECT id, district_code, town_code, community_code, @status, @on, @body, @note, @filename, @type, @size,
 				@key, @sha, @by
 			FROM organizations WHERE id = @org RETURNING id`,
-			pgx.NamedArgs{"org": orgID, "status": c.Status, "on": c.DecidedOn, "body": c.Body, "note": c.Note,
+			namedArgs{"org": orgID, "status": c.Status, "on": c.DecidedOn, "body": c.Body, "note": c.Note,
 				"filename": doc.Filename, "type": doc.ContentType, "size": doc.Size, "key": doc.StorageKey, "sha": doc.SHA256,
 				"by": nullID(actor.AccountID)}).Scan(&id); err != nil {
 			return err

@@ -32,7 +32,7 @@ func (db *DB) CorrectAnnouncement(ctx context.Context, scope portal.Scope, actor
 		var status string
 		if err := tx.QueryRow(ctx, `SELECT a.author_code, a.status, a.version, a.kind, a.title, a.doc_no, a.body
 			FROM announcements a WHERE a.id = @id AND `+announcementScope+` FOR UPDATE`,
-			scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&old.AuthorCode, &status, &old.Version,
+			scopeArgs(scope, namedArgs{"id": id})).Scan(&old.AuthorCode, &status, &old.Version,
 			(*string)(&old.Kind), &old.Title, &old.DocNo, &old.Body); err != nil {
 			return err
 		}
@@ -45,13 +45,13 @@ func (db *DB) CorrectAnnouncement(ctx context.Context, scope portal.Scope, actor
 		if _, err := tx.Exec(ctx, `INSERT INTO announcement_revisions (announcement_id, version, title, doc_no, body,
 				replaced_by, replaced_by_name, note)
 			VALUES (@id, @version, @title, @doc_no, @body, @actor_id, @actor_name, @note)`,
-			pgx.NamedArgs{"id": id, "version": old.Version, "title": old.Title, "doc_no": old.DocNo, "body": old.Body,
+			namedArgs{"id": id, "version": old.Version, "title": old.Title, "doc_no": old.DocNo, "body": old.Body,
 				"actor_id": noticeActorID(actor), "actor_name": actor.Username, "note": strings.TrimSpace(note)}); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE announcements SET title = @title, doc_no = @doc_no, body = @body,
 				corrected_at = now(), version = version + 1 WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "title": in.Title, "doc_no": in.DocNo, "body": in.Body}); err != nil {
+			namedArgs{"id": id, "title": in.Title, "doc_no": in.DocNo, "body": in.Body}); err != nil {
 			return err
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "announcement.correct",
@@ -67,7 +67,7 @@ func (db *DB) AnnouncementRevisions(ctx context.Context, scope portal.Scope, id 
 			r.replaced_by_name, r.note
 		FROM announcement_revisions r JOIN announcements a ON a.id = r.announcement_id
 		WHERE r.announcement_id = @id AND `+announcementScope+` ORDER BY r.version DESC`,
-		scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		scopeArgs(scope, namedArgs{"id": id}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[registry.Revision])
 	return rs, translate(err)
 }
@@ -81,7 +81,7 @@ func (db *DB) CorrectCase(ctx context.Context, scope portal.Scope, actor portal.
 	note = strings.TrimSpace(note)
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `SELECT `+caseColumns+` `+caseFrom+`
-			WHERE c.id = @id AND `+scopeOn("c")+` FOR UPDATE OF c`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+			WHERE c.id = @id AND `+scopeOn("c")+` FOR UPDATE OF c`, scopeArgs(scope, namedArgs{"id": id}))
 		c, err := oneCase(rows)
 		if err != nil {
 			return err
@@ -99,13 +99,13 @@ func (db *DB) CorrectCase(ctx context.Context, scope portal.Scope, actor portal.
 		if _, err := tx.Exec(ctx, `INSERT INTO typical_case_revisions (case_id, version, title, series, story,
 				replaced_at, replaced_by, replaced_by_name, note)
 			VALUES (@id, @version, @title, @series, @story, @now, @actor_id, @actor_name, @note)`,
-			pgx.NamedArgs{"id": id, "version": c.Version, "title": c.Title, "series": c.Series, "story": c.Story,
+			namedArgs{"id": id, "version": c.Version, "title": c.Title, "series": c.Series, "story": c.Story,
 				"now": now, "actor_id": noticeActorID(actor), "actor_name": actor.Username, "note": note}); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE typical_cases SET title = @title, series = @series, story = @story,
 				corrected_at = @now, updated_at = @now, version = version + 1 WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "title": in.Title, "series": in.Series, "story": in.Story, "now": now}); err != nil {
+			namedArgs{"id": id, "title": in.Title, "series": in.Series, "story": in.Story, "now": now}); err != nil {
 			return err
 		}
 		if err := insertCaseEvent(ctx, tx, actor, id, registry.CasePublished, registry.CasePublished, "更正："+note, now); err != nil {
@@ -124,7 +124,7 @@ func (db *DB) CaseRevisions(ctx context.Context, scope portal.Scope, id int64) (
 			r.replaced_at, r.replaced_by_name, r.note
 		FROM typical_case_revisions r JOIN typical_cases c ON c.id = r.case_id
 		WHERE r.case_id = @id AND `+scopeOn("c")+` ORDER BY r.version DESC`,
-		scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		scopeArgs(scope, namedArgs{"id": id}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[registry.Revision])
 	return rs, translate(err)
 }

@@ -45,8 +45,8 @@ var createTokenQuery = map[string]string{
 		JOIN service_projects p ON p.id = b.project_id WHERE p.district_code = @district`,
 }
 
-func createTokenArgs(scope portal.Scope, actor portal.Actor) pgx.NamedArgs {
-	return pgx.NamedArgs{"by": noticeActorID(actor), "district": districtOf(scope)}
+func createTokenArgs(scope portal.Scope, actor portal.Actor) namedArgs {
+	return namedArgs{"by": noticeActorID(actor), "district": districtOf(scope)}
 }
 
 // CreateToken is the token a create form of kind carries when shown to actor.

@@ -39,7 +39,7 @@ func (db *DB) AddCultivationDocument(ctx context.Context, scope portal.Scope, ac
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var division string
 		var objectID int64
-		if err := tx.QueryRow(ctx, target.lock, scopeArgs(scope, pgx.NamedArgs{"id": id, "parent": parent})).
+		if err := tx.QueryRow(ctx, target.lock, scopeArgs(scope, namedArgs{"id": id, "parent": parent})).
 			Scan(&division, &objectID); err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func (db *DB) CultivationDocument(ctx context.Context, scope portal.Scope, objec
 			AND EXISTS (SELECT 1 FROM platforms p WHERE p.id = @parent AND ` + platformSees + `)`
 	}
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+cultivationDocColumns+` `+cultivationDocFrom+`
-		WHERE d.id = @doc AND `+where, scopeArgs(scope, pgx.NamedArgs{"doc": docID, "parent": parent}))
+		WHERE d.id = @doc AND `+where, scopeArgs(scope, namedArgs{"doc": docID, "parent": parent}))
 	d, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[registry.CultivationDocument])
 	return d, translate(err)
 }

@@ -37,7 +37,7 @@ func queueFigures(b *pgx.Batch, scope portal.Scope, f *registry.DivisionFigures)
 			(SELECT count(*) FROM audit_log WHERE action = 'login.failed'
 				AND at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'
 				AND `+scopeWithin("actor_division")+`)`,
-		scopeArgs(scope, pgx.NamedArgs{"tiers": tierStrings(scope.ManagedTiers())})).QueryRow(func(row pgx.Row) error {
+		scopeArgs(scope, namedArgs{"tiers": tierStrings(scope.ManagedTiers())})).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&f.Towns, &f.UrbanCommunities, &f.RuralCommunities, &f.Accounts, &f.DisabledAccounts,
 			&f.LockedAccounts, &f.DivisionsNoAcct, &f.FailedLoginsToday)
 	})

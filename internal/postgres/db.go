@@ -250,7 +250,7 @@ func audit(ctx context.Context, tx pgx.Tx, e portal.AuditEntry) error {
 		                       action, object_type, object_id, result, detail)
 		VALUES (@actor_id, @actor_username, @actor_tier, @actor_division, @ip,
 		        @action, @object_type, @object_id, @result, @detail)`,
-		pgx.NamedArgs{
+		namedArgs{
 			"actor_id": actorID, "actor_username": e.Actor.Username, "actor_tier": string(e.Actor.Tier),
 			"actor_division": e.Actor.Division, "ip": e.Actor.IP, "action": e.Action,
 			"object_type": e.ObjectType, "object_id": e.ObjectID, "result": e.Result, "detail": e.Detail,

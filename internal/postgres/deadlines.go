@@ -49,7 +49,7 @@ func (db *DB) SetDeadlineSettings(ctx context.Context, scope portal.Scope, actor
 		return portal.ErrNotAllow
 	}
 	return pgx.BeginFunc(ctx, db.pool(planFresh), func(tx pgx.Tx) error {
-		args := pgx.NamedArgs{"code": scope.Division, "review": s.ReviewDays, "grace": s.ReportGraceDays,
+		args := namedArgs{"code": scope.Division, "review": s.ReviewDays, "grace": s.ReportGraceDays,
 			"by": nullID(actor.AccountID), "version": version}
 		sql := `UPDATE deadline_settings SET review_days = @review, report_grace_days = @grace, updated_by = @by,
 				updated_at = now(), version = version + 1
@@ -139,7 +139,7 @@ func queueDueWork(fresh, kept *pgx.Batch, scope portal.Scope, want registry.DueW
 		if !k.on {
 			continue
 		}
-		fresh.Queue(k.sql+` LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": registry.DueItemsPerKind})).
+		fresh.Queue(k.sql+` LIMIT @limit`, scopeArgs(scope, namedArgs{"limit": registry.DueItemsPerKind})).
 			Query(func(rows pgx.Rows) error {
 				var id int64
 				var title string
@@ -196,7 +196,7 @@ func queueDueReports(fresh, kept *pgx.Batch, scope portal.Scope, perDivision boo
 				AND status IN ('normal', 'abnormal')), 0)
 			- coalesce((SELECT sum(n) FROM work_report_counts WHERE community_code = @scope_div
 				AND period_year = @year AND period_no = @no), 0)`,
-		scopeArgs(scope, pgx.NamedArgs{"year": p.Year, "no": p.Half})).QueryRow(func(row pgx.Row) error {
+		scopeArgs(scope, namedArgs{"year": p.Year, "no": p.Half})).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&missing)
 	})
 	d.reports = func(set registry.DeadlineSettings) []registry.DueItem {
@@ -219,7 +219,7 @@ func queueDueEvaluations(fresh *pgx.Batch, scope portal.Scope, now time.Time, d 
 				AND o.created_at < @year_end
 				AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.community_code = o.community_code
 					AND e.org_id = o.id AND e.year = @year)`,
-			scopeArgs(scope, pgx.NamedArgs{"year": y, "year_end": registry.EvaluationDue(y)})).QueryRow(func(row pgx.Row) error {
+			scopeArgs(scope, namedArgs{"year": y, "year_end": registry.EvaluationDue(y)})).QueryRow(func(row pgx.Row) error {
 			var n int
 			if err := row.Scan(&n); err != nil {
 				return err

@@ -28,7 +28,7 @@ func (db *DB) DemoPhotoTargets(ctx context.Context, committees []string, reports
 				WHERE username = ANY(@committees))
 			ORDER BY r.org_id, r.activity_date DESC, r.id DESC) latest
 		WHERE NOT EXISTS (SELECT FROM report_photos p WHERE p.report_id = latest.id)
-		ORDER BY activity_date DESC, id DESC LIMIT @limit`, pgx.NamedArgs{"committees": committees, "limit": reports})
+		ORDER BY activity_date DESC, id DESC LIMIT @limit`, namedArgs{"committees": committees, "limit": reports})
 	reportIDs, err = pgx.CollectRows(rows, pgx.RowTo[int64])
 	return cases, reportIDs, translate(err)
 }
@@ -48,7 +48,7 @@ func (db *DB) LoadDemoPhotos(ctx context.Context, actor portal.Actor, cases, rep
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE report_photos SET public = true WHERE report_id = @id`,
-				pgx.NamedArgs{"id": id}); err != nil {
+				namedArgs{"id": id}); err != nil {
 				return err
 			}
 			n += len(ps)

@@ -46,7 +46,7 @@ func queueOrgDisclosures(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]r
 		FROM org_disclosures d JOIN organizations o ON o.id = d.org_id
 		WHERE d.org_id = @org AND `+scopeOn("d")+`
 		ORDER BY d.disclosed_on DESC, d.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "limit": registry.DisclosureLimit})).Query(func(rows pgx.Rows) error {
+		scopeArgs(scope, namedArgs{"org": orgID, "limit": registry.DisclosureLimit})).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var d registry.Disclosure
 			if err := scanDisclosure(rows, &d); err != nil {
@@ -66,7 +66,7 @@ func (db *DB) Disclosure(ctx context.Context, scope portal.Scope, id int64) (reg
 	}
 	err := scanDisclosure(db.pool(planKept).QueryRow(ctx, `SELECT `+disclosureColumns+`
 		FROM org_disclosures d JOIN organizations o ON o.id = d.org_id
-		WHERE d.id = @id AND `+scopeOn("d"), scopeArgs(scope, pgx.NamedArgs{"id": id})), &d)
+		WHERE d.id = @id AND `+scopeOn("d"), scopeArgs(scope, namedArgs{"id": id})), &d)
 	return d, translate(err)
 }
 
@@ -75,7 +75,7 @@ func (db *DB) Disclosure(ctx context.Context, scope portal.Scope, id int64) (reg
 func disclosingOrg(ctx context.Context, tx pgx.Tx, scope portal.Scope, orgID int64) error {
 	var tier registry.Tier
 	err := tx.QueryRow(ctx, `SELECT o.tier FROM organizations o WHERE o.id = @id AND `+scopeOn("o")+` FOR SHARE`,
-		scopeArgs(scope, pgx.NamedArgs{"id": orgID})).Scan((*string)(&tier))
+		scopeArgs(scope, namedArgs{"id": orgID})).Scan((*string)(&tier))
 	if err != nil {
 		return translate(err)
 	}
@@ -101,7 +101,7 @@ func insertDisclosure(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor 
 			@actor_id::bigint, @actor_name::text, coalesce(@at::timestamptz, now()), @demo::boolean
 		FROM organizations o WHERE o.id = @org AND `+scopeOn("o")+`
 		RETURNING id`,
-		scopeArgs(scope, pgx.NamedArgs{"no": no, "revision": revision, "reason": reason, "org": orgID,
+		scopeArgs(scope, namedArgs{"no": no, "revision": revision, "reason": reason, "org": orgID,
 			"kind": string(in.Kind), "title": in.Title, "on": in.DisclosedOn, "body": in.Body,
 			"actor_id": actorID, "actor_name": actor.Username, "at": at, "demo": in.Demo})).Scan(&id)
 	if err != nil {
@@ -110,7 +110,7 @@ func insertDisclosure(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor 
 	for i, l := range in.Lines {
 		if _, err := tx.Exec(ctx, `INSERT INTO org_disclosure_lines (disclosure_id, position, side, category, amount_fen)
 			VALUES (@id, @pos, @side, @category, @amount)`,
-			pgx.NamedArgs{"id": id, "pos": i + 1, "side": l.Side, "category": l.Category, "amount": int64(l.Amount)}); err != nil {
+			namedArgs{"id": id, "pos": i + 1, "side": l.Side, "category": l.Category, "amount": int64(l.Amount)}); err != nil {
 			return 0, translate(err)
 		}
 	}
@@ -155,7 +155,7 @@ func (db *DB) CorrectDisclosure(ctx context.Context, scope portal.Scope, actor p
 		// The row lock orders concurrent corrections; the second reads the first's outcome and stops.
 		err := tx.QueryRow(ctx, `SELECT d.disclosure_no, d.revision, d.org_id, d.superseded_at, d.version
 			FROM org_disclosures d WHERE d.id = @id AND `+scopeOn("d")+` FOR UPDATE`,
-			scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&no, &revision, &orgID, &supersededAt, &cur)
+			scopeArgs(scope, namedArgs{"id": id})).Scan(&no, &revision, &orgID, &supersededAt, &cur)
 		if err != nil {
 			return translate(err)
 		}
@@ -166,14 +166,14 @@ func (db *DB) CorrectDisclosure(ctx context.Context, scope portal.Scope, actor p
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE org_disclosures SET superseded_at = now(), version = version + 1 WHERE id = @id`,
-			pgx.NamedArgs{"id": id}); err != nil {
+			namedArgs{"id": id}); err != nil {
 			return translate(err)
 		}
 		if newID, err = insertDisclosure(ctx, tx, scope, actor, orgID, in, &no, revision+1, reason, nil); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE org_disclosures SET superseded_by = @new WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "new": newID}); err != nil {
+			namedArgs{"id": id, "new": newID}); err != nil {
 			return translate(err)
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "disclosure.correct", ObjectType: "org_disclosure",
@@ -211,7 +211,7 @@ func (db *DB) LoadDisclosures(ctx context.Context, scope portal.Scope, actor por
 			}
 			var no int64
 			if err := tx.QueryRow(ctx, `UPDATE org_disclosures SET superseded_at = @at, version = version + 1
-				WHERE id = @id RETURNING disclosure_no`, pgx.NamedArgs{"id": id, "at": l.CorrectedAt}).Scan(&no); err != nil {
+				WHERE id = @id RETURNING disclosure_no`, namedArgs{"id": id, "at": l.CorrectedAt}).Scan(&no); err != nil {
 				return translate(err)
 			}
 			newID, err := insertDisclosure(ctx, tx, scope, actor, l.OrgID, *l.Correction, &no, 2, l.CorrectionReason, &l.CorrectedAt)
@@ -219,7 +219,7 @@ func (db *DB) LoadDisclosures(ctx context.Context, scope portal.Scope, actor por
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE org_disclosures SET superseded_by = @new WHERE id = @id`,
-				pgx.NamedArgs{"id": id, "new": newID}); err != nil {
+				namedArgs{"id": id, "new": newID}); err != nil {
 				return translate(err)
 			}
 		}
@@ -238,7 +238,7 @@ func (db *DB) DisclosureGroups(ctx context.Context, scope portal.Scope, limit in
 		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 		  AND CASE @scope_tier WHEN 'community' THEN o.tier = 'guided'
 		                       WHEN 'town' THEN o.tier IN ('filed', 'registered') ELSE false END
-		ORDER BY o.id DESC LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": limit}))
+		ORDER BY o.id DESC LIMIT @limit`, scopeArgs(scope, namedArgs{"limit": limit}))
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[registry.ReportGroup])
 	return out, translate(err)
 }

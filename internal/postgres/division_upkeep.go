@@ -126,7 +126,7 @@ func (db *DB) AddCommunity(ctx context.Context, scope portal.Scope, actor portal
 			INSERT INTO divisions (code, name, level, parent_code, kind, rural)
 			SELECT @code, @name, 'community', t.code, @kind, @kind = '村'
 			FROM divisions t WHERE t.code = @town AND t.level = 'town'`,
-			pgx.NamedArgs{"code": in.Code, "name": in.Name, "kind": in.Kind, "town": in.Town})
+			namedArgs{"code": in.Code, "name": in.Name, "kind": in.Kind, "town": in.Town})
 		if err != nil {
 			return err
 		}
@@ -166,7 +166,7 @@ func (db *DB) UpdateCommunity(ctx context.Context, scope portal.Scope, actor por
 		}
 		if _, err := tx.Exec(ctx, `UPDATE divisions SET name = @name, kind = @kind, rural = @kind = '村',
 			version = version + 1 WHERE code = @code`,
-			pgx.NamedArgs{"code": code, "name": in.Name, "kind": in.Kind}); err != nil {
+			namedArgs{"code": code, "name": in.Name, "kind": in.Kind}); err != nil {
 			return err
 		}
 		pilotChanged, err := setPilot(ctx, tx, actor, code, in.Pilot)

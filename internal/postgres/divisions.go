@@ -102,7 +102,7 @@ func (db *DB) DivisionsAtLevel(ctx context.Context, scope portal.Scope, level po
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT `+divisionColumns+` FROM divisions
 		WHERE level = @level AND retired_at IS NULL AND `+scopeWithin("code")+` ORDER BY code`,
-		scopeArgs(scope, pgx.NamedArgs{"level": string(level)}))
+		scopeArgs(scope, namedArgs{"level": string(level)}))
 	ds, err := collectDivisions(rows)
 	if err == nil {
 		db.divisions.keepList(key, ds)
@@ -145,7 +145,7 @@ func (db *DB) UpsertDivisions(ctx context.Context, actor portal.Actor, ds []port
 				VALUES (@code, @name, @level, @parent, @kind, @rural, @managed_by, @demo)
 				ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
 					rural = excluded.rural, managed_by = excluded.managed_by, demo = excluded.demo`,
-				pgx.NamedArgs{"code": d.Code, "name": d.Name, "level": string(d.Level), "parent": parent,
+				namedArgs{"code": d.Code, "name": d.Name, "level": string(d.Level), "parent": parent,
 					"kind": d.Kind, "rural": d.Rural, "managed_by": d.ManagedBy, "demo": d.Demo})
 			if err != nil {
 				return err

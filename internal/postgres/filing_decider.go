@@ -17,13 +17,13 @@ import (
 func selfDecision(ctx context.Context, tx pgx.Tx, id int64, town string, actor portal.Actor) (bool, error) {
 	var own bool
 	if err := tx.QueryRow(ctx, `SELECT submitted_by IS NOT DISTINCT FROM @actor FROM filings WHERE id = @id`,
-		pgx.NamedArgs{"id": id, "actor": actorRef(actor)}).Scan(&own); err != nil || !own || actor.AccountID == 0 {
+		namedArgs{"id": id, "actor": actorRef(actor)}).Scan(&own); err != nil || !own || actor.AccountID == 0 {
 		return false, err
 	}
 	var others bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE tier = 'town'
 		AND division_code = @town AND NOT disabled AND id <> @actor AND role = ANY(@deciders))`,
-		pgx.NamedArgs{"town": town, "actor": actor.AccountID, "deciders": filingDeciderRoles()}).Scan(&others); err != nil {
+		namedArgs{"town": town, "actor": actor.AccountID, "deciders": filingDeciderRoles()}).Scan(&others); err != nil {
 		return false, err
 	}
 	if others {

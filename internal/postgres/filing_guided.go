@@ -59,7 +59,7 @@ func fileGuidedRecord(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor 
 			publish_contact = f.publish_contact, updated_at = now(), version = o.version + 1
 		FROM filings f
 		WHERE f.id = @filing AND o.id = @org`,
-		pgx.NamedArgs{"filing": f.ID, "org": o.ID, "no": no,
+		namedArgs{"filing": f.ID, "org": o.ID, "no": no,
 			"legal_form": string(rules.FormUnregistered)}); err != nil {
 		return err
 	}

@@ -157,7 +157,7 @@ func (db *DB) ExportFilings(ctx context.Context, scope portal.Scope, actor porta
 // Filing is one filing inside scope; any other id is ErrNotFound.
 func (db *DB) Filing(ctx context.Context, scope portal.Scope, id int64) (registry.Filing, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+filingColumns+` `+filingFrom+`
-		WHERE f.id = @id AND `+scopeOn("f"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE f.id = @id AND `+scopeOn("f"), scopeArgs(scope, namedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[filingRow])
 	if err != nil {
 		return registry.Filing{}, translate(err)
@@ -173,7 +173,7 @@ func (db *DB) FilingDocuments(ctx context.Context, scope portal.Scope, filingID 
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+documentColumns+`
 		FROM org_documents d JOIN filings f ON f.id = d.filing_id
 		WHERE d.filing_id = @id AND `+scopeOn("f")+`
-		ORDER BY d.id`, scopeArgs(scope, pgx.NamedArgs{"id": filingID}))
+		ORDER BY d.id`, scopeArgs(scope, namedArgs{"id": filingID}))
 	ds, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.Document])
 	return ds, translate(err)
 }
@@ -183,7 +183,7 @@ func (db *DB) FilingDocument(ctx context.Context, scope portal.Scope, filingID, 
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+documentColumns+`
 		FROM org_documents d JOIN filings f ON f.id = d.filing_id
 		WHERE d.id = @doc AND d.filing_id = @id AND `+scopeOn("f"),
-		scopeArgs(scope, pgx.NamedArgs{"id": filingID, "doc": docID}))
+		scopeArgs(scope, namedArgs{"id": filingID, "doc": docID}))
 	d, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.Document])
 	return d, translate(err)
 }
@@ -197,7 +197,7 @@ func (db *DB) FilingOrgEvents(ctx context.Context, scope portal.Scope, filingID 
 		FROM filings f JOIN organizations o ON o.id = f.org_id JOIN org_events e ON e.org_id = o.id
 			LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE f.id = @id AND `+scopeOn("f")+` AND `+scopeOn("o")+`
-		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": filingID}))
+		ORDER BY e.id`, scopeArgs(scope, namedArgs{"id": filingID}))
 	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.FilingOrgEvent, error) {
 		var e registry.FilingOrgEvent
 		err := row.Scan(&e.ID, &e.OrgID, &e.At, &e.ActorName, &e.ActorDisplayName, &e.ActorDivision, &e.Kind,
@@ -214,7 +214,7 @@ func (db *DB) FiledOrganization(ctx context.Context, scope portal.Scope, id int6
 	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT o.id, o.name, coalesce(o.filing_no, ''), o.community_code, o.tier, o.status, o.leader_name,
 		       o.leader_phone_mask, o.leader_id_mask, o.venue, o.members, o.volunteers, o.funding, o.guide_unit
-		FROM organizations o WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).
+		FROM organizations o WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, namedArgs{"id": id})).
 		Scan(&o.ID, &o.Name, &o.FilingNo, &o.CommunityCode, &tier, &status, &o.LeaderName, &o.LeaderPhone,
 			&o.LeaderID, &o.Venue, &o.Members, &o.Volunteers, &o.Funding, &o.GuideUnit)
 	o.Tier, o.Status = registry.Tier(tier), registry.Status(status)
@@ -238,7 +238,7 @@ func (db *DB) NameInUse(ctx context.Context, scope portal.Scope, name string, ex
 		    OR EXISTS (SELECT 1 FROM filings
 		               WHERE district_code = @district AND name = @name AND kind = 'establish'
 		                 AND status = 'submitted')`,
-		pgx.NamedArgs{"district": scope.Division[:6], "name": name, "except": except}).Scan(&taken)
+		namedArgs{"district": scope.Division[:6], "name": name, "except": except}).Scan(&taken)
 	return taken, translate(err)
 }
 
@@ -254,7 +254,7 @@ func (db *DB) CreateFiling(ctx context.Context, scope portal.Scope, actor portal
 	if actor.AccountID != 0 {
 		actorID = &actor.AccountID
 	}
-	args := scopeArgs(scope, pgx.NamedArgs{
+	args := scopeArgs(scope, namedArgs{
 		"kind": string(in.Kind), "community": in.CommunityCode, "org_id": in.OrgID,
 		"name": rules.ComposeName(in.NameParts), "prefix": in.NameParts.Prefix,
 		"name_community": in.NameParts.Community, "zihao": in.NameParts.Zihao, "field": in.NameParts.Field,
@@ -324,7 +324,7 @@ func (db *DB) CreateFiling(ctx context.Context, scope portal.Scope, actor portal
 				INSERT INTO org_documents (filing_id, community_code, kind, filename, content_type, size_bytes,
 					storage_key, sha256, uploaded_by)
 				VALUES (@filing_id, @community, @kind, @filename, @content_type, @size, @key, @sha256, @actor_id)`,
-				pgx.NamedArgs{"filing_id": id, "community": community, "kind": d.Kind, "filename": d.Filename,
+				namedArgs{"filing_id": id, "community": community, "kind": d.Kind, "filename": d.Filename,
 					"content_type": d.ContentType, "size": d.Size, "key": d.StorageKey, "sha256": d.SHA256,
 					"actor_id": actorID}); err != nil {
 				return err
@@ -346,7 +346,7 @@ func lockGuided(ctx context.Context, tx pgx.Tx, scope portal.Scope, in registry.
 	var tier, status, community string
 	var version int
 	err := tx.QueryRow(ctx, `SELECT o.tier, o.status, o.community_code, o.version FROM organizations o
-		WHERE o.id = @id AND `+scopeOn("o")+` FOR UPDATE`, scopeArgs(scope, pgx.NamedArgs{"id": in.GuidedOrgID})).
+		WHERE o.id = @id AND `+scopeOn("o")+` FOR UPDATE`, scopeArgs(scope, namedArgs{"id": in.GuidedOrgID})).
 		Scan(&tier, &status, &community, &version)
 	switch {
 	case err != nil:
@@ -393,7 +393,7 @@ func lockFiling(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64, ve
 		       f.funding, f.guide_unit, f.party_status, f.party_members, f.publish_contact, f.changes,
 		       f.cancel_on, f.reason, f.version, coalesce(f.guided_org_id, 0)
 		FROM filings f WHERE f.id = @id AND `+scopeOn("f")+` FOR UPDATE`,
-		scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&f.ID, &orgID, &f.TownCode, &f.CommunityCode, &kind,
+		scopeArgs(scope, namedArgs{"id": id})).Scan(&f.ID, &orgID, &f.TownCode, &f.CommunityCode, &kind,
 		&status, &f.NameParts.Prefix, &f.NameParts.Community, &f.NameParts.Zihao, &f.NameParts.Field,
 		&f.NameParts.Form, &f.Fields, &f.Nature, &f.Beneficiaries, &f.FoundedOn, &f.LeaderName, &f.phoneEnc,
 		&f.idEnc, &f.Venue, &f.Charter, &f.Members, &f.Volunteers, &f.Funding, &f.GuideUnit, &f.PartyStatus,
@@ -452,7 +452,7 @@ func (db *DB) ApproveFiling(ctx context.Context, scope portal.Scope, actor porta
 			token = &t
 		case registry.FilingChange:
 			d.OrgID = f.OrgID
-			tag, err := tx.Exec(ctx, applyFilingChanges+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+			tag, err := tx.Exec(ctx, applyFilingChanges+scopeOn("o"), scopeArgs(scope, namedArgs{"id": id}))
 			if err != nil {
 				return err
 			}
@@ -468,7 +468,7 @@ func (db *DB) ApproveFiling(ctx context.Context, scope portal.Scope, actor porta
 			var from string
 			err := tx.QueryRow(ctx, `SELECT o.status FROM organizations o
 				WHERE o.id = @org_id AND o.tier = 'filed' AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`
-				FOR UPDATE`, scopeArgs(scope, pgx.NamedArgs{"org_id": f.OrgID})).Scan(&from)
+				FOR UPDATE`, scopeArgs(scope, namedArgs{"org_id": f.OrgID})).Scan(&from)
 			if errors.Is(err, pgx.ErrNoRows) {
 				return portal.ErrConflict
 			}
@@ -477,7 +477,7 @@ func (db *DB) ApproveFiling(ctx context.Context, scope portal.Scope, actor porta
 			}
 			if _, err := tx.Exec(ctx, `UPDATE organizations SET status = 'dissolved', status_on = @on,
 				status_reason = @reason, updated_at = now(), version = version + 1 WHERE id = @org_id`,
-				pgx.NamedArgs{"org_id": f.OrgID, "on": f.CancelOn, "reason": f.Reason}); err != nil {
+				namedArgs{"org_id": f.OrgID, "on": f.CancelOn, "reason": f.Reason}); err != nil {
 				return err
 			}
 			if err := insertEvent(ctx, tx, actor, f.OrgID, f.CommunityCode, "filing_cancelled", from,
@@ -486,13 +486,13 @@ func (db *DB) ApproveFiling(ctx context.Context, scope portal.Scope, actor porta
 			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE org_documents SET org_id = @org_id WHERE filing_id = @id`,
-			pgx.NamedArgs{"org_id": d.OrgID, "id": id}); err != nil {
+			namedArgs{"org_id": d.OrgID, "id": id}); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE filings SET status = 'approved', org_id = @org_id, verify_token = @token,
 				decided_by = @actor_id, decided_at = now(), self_decided = @self, version = version + 1
-			WHERE id = @id`, pgx.NamedArgs{"id": id, "org_id": d.OrgID, "token": token,
+			WHERE id = @id`, namedArgs{"id": id, "org_id": d.OrgID, "token": token,
 			"actor_id": actorRef(actor), "self": self}); err != nil {
 			return err
 		}
@@ -523,13 +523,13 @@ func nextFilingNo(ctx context.Context, tx pgx.Tx, town string) (string, error) {
 			INSERT INTO filing_numbers (town_code, year, last)
 			VALUES (@town, extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int, 1)
 			ON CONFLICT (town_code, year) DO UPDATE SET last = filing_numbers.last + 1
-			RETURNING year, last`, pgx.NamedArgs{"town": town}).Scan(&year, &seq)
+			RETURNING year, last`, namedArgs{"town": town}).Scan(&year, &seq)
 		if err != nil {
 			return "", err
 		}
 		no := registry.FormatFilingNo(year, town, seq)
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM organizations WHERE filing_no = @no)`,
-			pgx.NamedArgs{"no": no}).Scan(&taken); err != nil {
+			namedArgs{"no": no}).Scan(&taken); err != nil {
 			return "", err
 		}
 		if !taken {
@@ -555,7 +555,7 @@ func (db *DB) ReturnFiling(ctx context.Context, scope portal.Scope, actor portal
 		if _, err := tx.Exec(ctx, `
 			UPDATE filings SET status = 'returned', return_reason = @reason, decided_by = @actor_id,
 				decided_at = now(), self_decided = @self, version = version + 1
-			WHERE id = @id`, pgx.NamedArgs{"id": id, "reason": reason, "actor_id": actorRef(actor),
+			WHERE id = @id`, namedArgs{"id": id, "reason": reason, "actor_id": actorRef(actor),
 			"self": self}); err != nil {
 			return err
 		}
@@ -595,7 +595,7 @@ func (db *DB) Certificate(ctx context.Context, scope portal.Scope, filingID int6
 		JOIN divisions t ON t.code = o.town_code
 		JOIN divisions c ON c.code = o.community_code
 		WHERE f.id = @id AND f.status = 'approved' AND `+scopeOn("f")+` AND `+scopeOn("o"),
-		scopeArgs(scope, pgx.NamedArgs{"id": filingID})).Scan(&c.OrgID, &c.Name, &c.FilingNo, &c.LeaderName,
+		scopeArgs(scope, namedArgs{"id": filingID})).Scan(&c.OrgID, &c.Name, &c.FilingNo, &c.LeaderName,
 		&c.Venue, &c.Fields, &c.Nature, &c.TownName, &c.TownKind, &c.CommunityName, &c.FiledAt, &status,
 		&c.StatusOn, &c.VerifyToken)
 	c.Status = registry.Status(status)
@@ -614,15 +614,15 @@ func (db *DB) Verify(ctx context.Context, token string) (registry.Verification, 
 		JOIN organizations o ON o.id = e.org_id
 		JOIN divisions t ON t.code = o.town_code
 		WHERE e.verify_token = @token AND e.kind = 'establish' AND e.status = 'approved'`,
-		pgx.NamedArgs{"token": token}).Scan(&v.Name, &v.FilingNo, &v.TownName, &v.TownKind, &v.FiledAt, &status,
+		namedArgs{"token": token}).Scan(&v.Name, &v.FilingNo, &v.TownName, &v.TownKind, &v.FiledAt, &status,
 		&v.StatusOn, &v.LeaderName)
 	v.Status = registry.Status(status)
 	return v, translate(err)
 }
 
 // filingArgs binds the filter and the scope for the list statements.
-func filingArgs(f registry.FilingFilter, scope portal.Scope) pgx.NamedArgs {
-	return scopeArgs(scope, pgx.NamedArgs{"status": string(f.Status), "kind": string(f.Kind), "town": f.Town,
+func filingArgs(f registry.FilingFilter, scope portal.Scope) namedArgs {
+	return scopeArgs(scope, namedArgs{"status": string(f.Status), "kind": string(f.Kind), "town": f.Town,
 		"community": f.Community, "after": f.After, "limit": f.Limit})
 }
 

@@ -50,7 +50,7 @@ func (db *DB) CreateContract(ctx context.Context, scope portal.Scope, actor port
 		if in.PlatformID != 0 {
 			var ok bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM platforms p WHERE p.id = @id AND `+platformSees+`)`,
-				scopeArgs(scope, pgx.NamedArgs{"id": in.PlatformID})).Scan(&ok); err != nil {
+				scopeArgs(scope, namedArgs{"id": in.PlatformID})).Scan(&ok); err != nil {
 				return err
 			}
 			if !ok {
@@ -67,7 +67,7 @@ func (db *DB) CreateContract(ctx context.Context, scope portal.Scope, actor port
 				starts_on, ends_on, signed_on, deliverables)
 			VALUES (@division, @org, @platform, @project, @series, @beneficiaries, (@amount::bigint)::numeric / 100,
 				@starts, @ends, @signed, @deliverables)
-			RETURNING id`, pgx.NamedArgs{"division": scope.Division, "org": in.OrgID, "platform": platformID,
+			RETURNING id`, namedArgs{"division": scope.Division, "org": in.OrgID, "platform": platformID,
 			"project": in.Project, "series": in.Series, "beneficiaries": beneficiaries, "amount": int64(in.Amount.Fen),
 			"starts": in.StartsOn, "ends": in.EndsOn, "signed": in.SignedOn, "deliverables": in.Deliverables}).Scan(&id)
 		if err != nil {
@@ -109,7 +109,7 @@ func (db *DB) Contracts(ctx context.Context, scope portal.Scope) ([]registry.Con
 // Contract is one contract inside scope; any other id is ErrNotFound.
 func (db *DB) Contract(ctx context.Context, scope portal.Scope, id int64) (registry.Contract, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+contractColumns+` `+contractFrom+`
-		WHERE m.id = @id AND `+moneySees, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE m.id = @id AND `+moneySees, scopeArgs(scope, namedArgs{"id": id}))
 	c, err := pgx.CollectExactlyOneRow(rows, scanContract)
 	return c, translate(err)
 }
@@ -140,7 +140,7 @@ func (db *DB) AddPayment(ctx context.Context, scope portal.Scope, actor portal.A
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var division string
 		if err := tx.QueryRow(ctx, `SELECT m.division_code FROM contracts m WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`,
-			scopeArgs(scope, pgx.NamedArgs{"id": contractID})).Scan(&division); err != nil {
+			scopeArgs(scope, namedArgs{"id": contractID})).Scan(&division); err != nil {
 			return err
 		}
 		if err := countToken(ctx, tx, "payment "+strconv.FormatInt(contractID, 10),
@@ -164,7 +164,7 @@ func (db *DB) AcceptContract(ctx context.Context, scope portal.Scope, actor port
 		var current int
 		var starts time.Time
 		if err := tx.QueryRow(ctx, `SELECT m.division_code, m.version, m.starts_on FROM contracts m
-			WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`, scopeArgs(scope, pgx.NamedArgs{"id": id})).
+			WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`, scopeArgs(scope, namedArgs{"id": id})).
 			Scan(&division, &current, &starts); err != nil {
 			return err
 		}
@@ -224,7 +224,7 @@ func (db *DB) Funds(ctx context.Context, scope portal.Scope) ([]registry.Fund, e
 func (db *DB) Fund(ctx context.Context, scope portal.Scope, id int64) (registry.Fund, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT m.id, m.division_code, d.name, m.name, (m.balance * 100)::bigint
 		FROM funds m JOIN divisions d ON d.code = m.division_code
-		WHERE m.id = @id AND `+moneySees, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE m.id = @id AND `+moneySees, scopeArgs(scope, namedArgs{"id": id}))
 	f, err := pgx.CollectExactlyOneRow(rows, scanFund)
 	return f, translate(err)
 }
@@ -260,7 +260,7 @@ func (db *DB) AddMovement(ctx context.Context, scope portal.Scope, actor portal.
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var division string
 		if err := tx.QueryRow(ctx, `SELECT m.division_code FROM funds m WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`,
-			scopeArgs(scope, pgx.NamedArgs{"id": fundID})).Scan(&division); err != nil {
+			scopeArgs(scope, namedArgs{"id": fundID})).Scan(&division); err != nil {
 			return err
 		}
 		if err := countToken(ctx, tx, "movement "+strconv.FormatInt(fundID, 10),
@@ -279,7 +279,7 @@ func (db *DB) AddMovement(ctx context.Context, scope portal.Scope, actor portal.
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO fund_movements (fund_id, kind, amount, on_date, donor, purpose, org_id, series, created_by)
 			VALUES (@fund, @kind, (@amount::bigint)::numeric / 100, @on, @donor, @purpose, @org, @series, @by)
-			RETURNING id`, pgx.NamedArgs{"fund": fundID, "kind": in.Kind, "amount": int64(in.Amount.Fen),
+			RETURNING id`, namedArgs{"fund": fundID, "kind": in.Kind, "amount": int64(in.Amount.Fen),
 			"on": in.On, "donor": in.Donor, "purpose": in.Purpose, "org": orgID, "series": in.Series,
 			"by": actorID(actor)}).Scan(&id); err != nil {
 			return err
@@ -340,7 +340,7 @@ func (db *DB) MoneyRows(ctx context.Context, scope portal.Scope, limit int) ([]r
 			JOIN divisions fd ON fd.code = m.funder
 		WHERE `+scopeOn("o")+`
 		ORDER BY m.awarded_on DESC, m.source, m.id DESC
-		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": limit})).Query(func(rows pgx.Rows) error {
+		LIMIT @limit`, scopeArgs(scope, namedArgs{"limit": limit})).Query(func(rows pgx.Rows) error {
 		var err error
 		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.MoneyRow, error) {
 			var m registry.MoneyRow

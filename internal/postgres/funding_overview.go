@@ -68,7 +68,7 @@ func contractsLatest(limit, and string) string {
 func (db *DB) FundingOverview(ctx context.Context, scope portal.Scope, after registry.ContractCursor, limit int) (registry.FundingOverview, error) {
 	var o registry.FundingOverview
 	args := scopeArgs(scope, nil)
-	page := scopeArgs(scope, pgx.NamedArgs{"after_on": after.On, "after_id": after.ID, "limit": limit})
+	page := scopeArgs(scope, namedArgs{"after_on": after.On, "after_id": after.ID, "limit": limit})
 	b := &pgx.Batch{}
 	b.Queue(serialReads)
 	b.Queue(moneyTotals, args).Query(func(rows pgx.Rows) error {

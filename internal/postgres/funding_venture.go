@@ -35,7 +35,7 @@ func (db *DB) OpenRound(ctx context.Context, scope portal.Scope, actor portal.Ac
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO venture_rounds (division_code, title, themes, budget, opens_on, closes_on, exclude_own)
 			VALUES (@division, @title, @themes, (@budget::bigint)::numeric / 100, @opens, @closes, @exclude)
-			RETURNING id`, pgx.NamedArgs{"division": scope.Division, "title": in.Title, "themes": in.Themes,
+			RETURNING id`, namedArgs{"division": scope.Division, "title": in.Title, "themes": in.Themes,
 			"budget": int64(in.Budget.Fen), "opens": in.OpensOn, "closes": in.ClosesOn, "exclude": in.ExcludeOwn}).
 			Scan(&id); err != nil {
 			return err
@@ -74,7 +74,7 @@ func (db *DB) Rounds(ctx context.Context, scope portal.Scope) ([]registry.Round,
 // Round is one round inside or above scope, with its criteria; any other id is ErrNotFound.
 func (db *DB) Round(ctx context.Context, scope portal.Scope, id int64) (registry.Round, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+roundColumns+` FROM venture_rounds m JOIN divisions d ON d.code = m.division_code
-		WHERE m.id = @id AND `+roundSees, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE m.id = @id AND `+roundSees, scopeArgs(scope, namedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, scanRound)
 	if err != nil {
 		return registry.Round{}, translate(err)
@@ -104,7 +104,7 @@ func (db *DB) SetRoundReviewers(ctx context.Context, scope portal.Scope, actor p
 		var division string
 		var seen int
 		if err := tx.QueryRow(ctx, `SELECT division_code, version FROM venture_rounds m
-			WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`, scopeArgs(scope, pgx.NamedArgs{"id": id})).
+			WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`, scopeArgs(scope, namedArgs{"id": id})).
 			Scan(&division, &seen); err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (db *DB) Apply(ctx context.Context, scope portal.Scope, actor portal.Actor,
 		var division, status string
 		var themes []string
 		if err := tx.QueryRow(ctx, `SELECT m.division_code, m.status, m.themes FROM venture_rounds m
-			WHERE m.id = @id AND `+roundSees+` FOR SHARE`, scopeArgs(scope, pgx.NamedArgs{"id": roundID})).
+			WHERE m.id = @id AND `+roundSees+` FOR SHARE`, scopeArgs(scope, namedArgs{"id": roundID})).
 			Scan(&division, &status, &themes); err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func (db *DB) Apply(ctx context.Context, scope portal.Scope, actor portal.Actor,
 				beneficiaries, expected, submitted_by, submitted_division)
 			VALUES (@round, @org, @theme, @project, @lines, (@requested::bigint)::numeric / 100, @beneficiaries,
 				@expected, @by, @division)
-			RETURNING id`, pgx.NamedArgs{"round": roundID, "org": in.OrgID, "theme": in.Theme, "project": in.Project,
+			RETURNING id`, namedArgs{"round": roundID, "org": in.OrgID, "theme": in.Theme, "project": in.Project,
 			"lines": in.BudgetLines, "requested": int64(in.Requested.Fen), "beneficiaries": beneficiaries,
 			"expected": in.Expected, "by": actorID(actor), "division": scope.Division}).Scan(&id); err != nil {
 			return err
@@ -199,7 +199,7 @@ func (db *DB) VentureApplications(ctx context.Context, scope portal.Scope, round
 			a.progress, a.final_report, a.evaluation, a.version
 		FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
 		WHERE a.round_id = @id AND `+roundSees+` AND `+fmt.Sprintf(ventureReads, scopeOn("o"))+`
-		ORDER BY 16 DESC, a.id`, scopeArgs(scope, pgx.NamedArgs{"id": roundID, "reviewing": reviewing}))
+		ORDER BY 16 DESC, a.id`, scopeArgs(scope, namedArgs{"id": roundID, "reviewing": reviewing}))
 	apps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.VentureApplication, error) {
 		var a registry.VentureApplication
 		var requested, awarded int64
@@ -231,7 +231,7 @@ func (db *DB) Score(ctx context.Context, scope portal.Scope, actor portal.Actor,
 					WHERE v.round_id = m.id AND v.division_code = @scope_div)
 			FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
 			WHERE a.id = @id AND `+roundSees+` AND `+fmt.Sprintf(ventureReads, scopeOn("o")),
-			scopeArgs(scope, pgx.NamedArgs{"id": applicationID, "reviewing": true})).
+			scopeArgs(scope, namedArgs{"id": applicationID, "reviewing": true})).
 			Scan(&roundID, &division, &excludeOwn, &community, &orgName, &status, &named); err != nil {
 			return err
 		}
@@ -283,7 +283,7 @@ func (db *DB) Award(ctx context.Context, scope portal.Scope, actor portal.Actor,
 		if err := tx.QueryRow(ctx, `
 			SELECT m.id, m.division_code, a.org_id, o.community_code, o.name, a.status
 			FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id JOIN organizations o ON o.id = a.org_id
-			WHERE a.id = @id AND `+moneyKeeps+` FOR UPDATE OF a`, scopeArgs(scope, pgx.NamedArgs{"id": applicationID})).
+			WHERE a.id = @id AND `+moneyKeeps+` FOR UPDATE OF a`, scopeArgs(scope, namedArgs{"id": applicationID})).
 			Scan(&roundID, &division, &orgID, &community, &orgName, &status); err != nil {
 			return err
 		}
@@ -313,7 +313,7 @@ func (db *DB) SetRoundStatus(ctx context.Context, scope portal.Scope, actor port
 		var division, current string
 		var seen int
 		if err := tx.QueryRow(ctx, `SELECT division_code, status, version FROM venture_rounds m
-			WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`, scopeArgs(scope, pgx.NamedArgs{"id": id})).
+			WHERE m.id = @id AND `+moneyKeeps+` FOR UPDATE`, scopeArgs(scope, namedArgs{"id": id})).
 			Scan(&division, &current, &seen); err != nil {
 			return err
 		}
@@ -369,10 +369,10 @@ func (db *DB) ReportVentureProgress(ctx context.Context, scope portal.Scope, act
 			FROM venture_rounds m, organizations o
 			WHERE a.id = @id AND m.id = a.round_id AND o.id = a.org_id AND a.status = 'awarded' AND `+scopeOn("o")+`
 			  AND a.version = @version
-			RETURNING m.id, m.division_code, o.name`, scopeArgs(scope, pgx.NamedArgs{"id": applicationID, "progress": progress,
+			RETURNING m.id, m.division_code, o.name`, scopeArgs(scope, namedArgs{"id": applicationID, "progress": progress,
 			"version": version})).Scan(&roundID, &division, &orgName); err != nil {
 			return staleVenture(ctx, tx, err, `EXISTS (SELECT 1 FROM venture_applications a JOIN organizations o ON o.id = a.org_id
-				WHERE a.id = @id AND a.status = 'awarded' AND `+scopeOn("o")+`)`, scopeArgs(scope, pgx.NamedArgs{"id": applicationID}))
+				WHERE a.id = @id AND a.status = 'awarded' AND `+scopeOn("o")+`)`, scopeArgs(scope, namedArgs{"id": applicationID}))
 		}
 		return cultivationChange(ctx, tx, actor, "round", roundID, division, "项目进展", "venture.progress", orgName+"："+progress)
 	})
@@ -396,10 +396,10 @@ func (db *DB) CloseVenture(ctx context.Context, scope portal.Scope, actor portal
 			WHERE a.id = @id AND m.id = a.round_id AND o.id = a.org_id AND a.status = 'awarded' AND `+moneyKeeps+`
 			  AND a.version = @version
 			RETURNING m.id, m.division_code, o.id, o.name, o.community_code`,
-			scopeArgs(scope, pgx.NamedArgs{"id": applicationID, "final": final, "evaluation": evaluation, "version": version})).
+			scopeArgs(scope, namedArgs{"id": applicationID, "final": final, "evaluation": evaluation, "version": version})).
 			Scan(&roundID, &division, &orgID, &orgName, &community); err != nil {
 			return staleVenture(ctx, tx, err, `EXISTS (SELECT 1 FROM venture_applications a JOIN venture_rounds m ON m.id = a.round_id
-				WHERE a.id = @id AND a.status = 'awarded' AND `+moneyKeeps+`)`, scopeArgs(scope, pgx.NamedArgs{"id": applicationID}))
+				WHERE a.id = @id AND a.status = 'awarded' AND `+moneyKeeps+`)`, scopeArgs(scope, namedArgs{"id": applicationID}))
 		}
 		if err := cultivationChange(ctx, tx, actor, "round", roundID, division, "结项", "venture.close",
 			orgName+" 结项，评价："+evaluation); err != nil {
@@ -412,7 +412,7 @@ func (db *DB) CloseVenture(ctx context.Context, scope portal.Scope, actor portal
 
 // staleVenture tells, after an update of an awarded application matched no row, whether the application is still
 // there for the caller (exists: its version moved on, ErrConflict) or not (err as it was: not found).
-func staleVenture(ctx context.Context, tx pgx.Tx, err error, exists string, args pgx.NamedArgs) error {
+func staleVenture(ctx context.Context, tx pgx.Tx, err error, exists string, args namedArgs) error {
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/yubei-cso/portal/internal/ledger"
 	"github.com/yubei-cso/portal/internal/portal"
 )
@@ -22,7 +20,7 @@ func (db *DB) ImportJobs(ctx context.Context, scope portal.Scope, actor portal.A
 		FROM import_jobs j LEFT JOIN org_imports k ON k.token = j.kept_token
 		WHERE j.account_id = @account_id AND j.tier = @tier AND j.division_code = @division AND j.expires_at > now()
 		ORDER BY j.created_at DESC, j.id LIMIT @limit`,
-		pgx.NamedArgs{"account_id": actor.AccountID, "tier": string(scope.Tier), "division": scope.Division,
+		namedArgs{"account_id": actor.AccountID, "tier": string(scope.Tier), "division": scope.Division,
 			"limit": recentImportJobs})
 	if err != nil {
 		return nil, err

@@ -62,7 +62,7 @@ func lockIncubation(ctx context.Context, tx pgx.Tx, scope portal.Scope, platform
 		SELECT p.division_code, o.name, o.community_code, i.status, i.org_id, i.entered_on
 		FROM incubations i JOIN platforms p ON p.id = i.platform_id JOIN organizations o ON o.id = i.org_id
 		WHERE i.id = @inc AND i.platform_id = @id AND `+platformKeeps+`
-		FOR UPDATE OF i`, scopeArgs(scope, pgx.NamedArgs{"id": platformID, "inc": id})).
+		FOR UPDATE OF i`, scopeArgs(scope, namedArgs{"id": platformID, "inc": id})).
 		Scan(&l.division, &l.orgName, &l.community, &l.status, &l.orgID, &l.entered)
 	return l, err
 }
@@ -143,7 +143,7 @@ func (db *DB) Cohort(ctx context.Context, scope portal.Scope, platformID int64) 
 		FROM incubations i JOIN platforms p ON p.id = i.platform_id JOIN organizations o ON o.id = i.org_id
 		WHERE i.platform_id = @id AND `+platformSees+`
 		ORDER BY i.status <> 'incubating', i.entered_on DESC, i.id DESC
-		LIMIT 500`, scopeArgs(scope, pgx.NamedArgs{"id": platformID}))
+		LIMIT 500`, scopeArgs(scope, namedArgs{"id": platformID}))
 	cohort, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.Incubation, error) {
 		var i registry.Incubation
 		var tier string

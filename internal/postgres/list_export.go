@@ -18,7 +18,7 @@ import (
 
 // cappedTotal runs a count query whose inner select ends in LIMIT @cap, so that a total costs at most
 // CountCap index entries however many rows match.
-func (db *DB) cappedTotal(ctx context.Context, sql string, args pgx.NamedArgs) (registry.ListTotal, error) {
+func (db *DB) cappedTotal(ctx context.Context, sql string, args namedArgs) (registry.ListTotal, error) {
 	args["cap"] = registry.CountCap + 1
 	var n int
 	if err := db.pool(planFresh).QueryRow(ctx, sql, args).Scan(&n); err != nil {
@@ -79,7 +79,7 @@ func eachRow[T any](ctx context.Context, db *DB, sql string, args []any, scan pg
 }
 
 // streamRows is eachRow for rows scanned by name into R and turned into T by conv.
-func streamRows[R, T any](ctx context.Context, db *DB, sql string, args pgx.NamedArgs, conv func(R) T, fn func(T) error) (int, error) {
+func streamRows[R, T any](ctx context.Context, db *DB, sql string, args namedArgs, conv func(R) T, fn func(T) error) (int, error) {
 	return eachRow(ctx, db, sql, []any{args}, func(row pgx.CollectableRow) (T, error) {
 		r, err := pgx.RowToStructByName[R](row)
 		return conv(r), err

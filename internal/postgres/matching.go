@@ -41,7 +41,7 @@ func (db *DB) CreateNeed(ctx context.Context, scope portal.Scope, actor portal.A
 			FROM divisions d WHERE d.code = @community AND d.level = 'community' AND d.retired_at IS NULL
 				AND `+scopeWithin("d.code")+`
 			RETURNING id`,
-			scopeArgs(scope, pgx.NamedArgs{"tier": string(scope.Tier), "title": in.Title, "detail": in.Detail,
+			scopeArgs(scope, namedArgs{"tier": string(scope.Tier), "title": in.Title, "detail": in.Detail,
 				"beneficiaries": nonNil(in.Beneficiaries), "series": in.Series, "place": in.Place,
 				"frequency": in.Frequency, "budget": in.Budget, "until": in.Until, "by": noticeActorID(actor),
 				"community": in.CommunityCode})).Scan(&id)
@@ -71,7 +71,7 @@ func (db *DB) CreateProject(ctx context.Context, scope portal.Scope, actor porta
 				@series, @cost, @team, @by
 			FROM organizations o WHERE o.id = @org AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`
 			RETURNING id`,
-			scopeArgs(scope, pgx.NamedArgs{"org": in.OrgID, "title": in.Title, "aims": in.Aims,
+			scopeArgs(scope, namedArgs{"org": in.OrgID, "title": in.Title, "aims": in.Aims,
 				"activities": in.Activities, "beneficiaries": nonNil(in.Beneficiaries), "series": in.Series,
 				"cost": in.Cost, "team": in.Team, "by": noticeActorID(actor)})).Scan(&id)
 		if err != nil {
@@ -105,7 +105,7 @@ func (db *DB) CreateFair(ctx context.Context, scope portal.Scope, actor portal.A
 		err = tx.QueryRow(ctx, `
 			INSERT INTO matching_events (district_code, town_code, title, held_on, venue, room_id, created_by)
 			VALUES (left(@div, 6), @town, @title, @held_on, @venue, @room, @by) RETURNING id`,
-			pgx.NamedArgs{"div": scope.Division, "town": town, "title": in.Title, "held_on": in.HeldOn,
+			namedArgs{"div": scope.Division, "town": town, "title": in.Title, "held_on": in.HeldOn,
 				"venue": in.Venue, "room": room, "by": noticeActorID(actor)}).Scan(&id)
 		if err != nil {
 			return err
@@ -203,7 +203,7 @@ func (db *DB) roomChoices(ctx context.Context, scope portal.Scope, sees string) 
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT r.id, p.id, p.name || ' · ' || r.name || '（容纳 ' || r.capacity || ' 人）'
 		FROM rooms r JOIN platforms p ON p.id = r.platform_id
-		WHERE `+sees+` ORDER BY p.name, r.name LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": boardLimit}))
+		WHERE `+sees+` ORDER BY p.name, r.name LIMIT @limit`, scopeArgs(scope, namedArgs{"limit": boardLimit}))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.RoomChoice, error) {
 		var c registry.RoomChoice
 		err := row.Scan(&c.ID, &c.PlatformID, &c.Label)
@@ -216,7 +216,7 @@ func (db *DB) roomChoices(ctx context.Context, scope portal.Scope, sees string) 
 func (db *DB) RoomFairs(ctx context.Context, scope portal.Scope, roomID int64) ([]registry.Fair, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+fairColumns+` `+fairFrom+`
 		WHERE e.room_id = @room AND `+eventScope("e")+` ORDER BY e.held_on DESC, e.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"room": roomID, "limit": boardLimit}))
+		scopeArgs(scope, namedArgs{"room": roomID, "limit": boardLimit}))
 	out, err := pgx.CollectRows(rows, scanEvent)
 	return out, translate(err)
 }
@@ -228,7 +228,7 @@ const fairMatchCount = `SELECT count(*) FROM matches WHERE event_id = @event`
 func (db *DB) Fair(ctx context.Context, scope portal.Scope, id int64) (registry.Fair, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT `+fairColumns+`, (`+fairMatchCount+`)::int `+fairFrom+`
-		WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, pgx.NamedArgs{"id": id, "event": id}))
+		WHERE e.id = @id AND `+eventScope("e"), scopeArgs(scope, namedArgs{"id": id, "event": id}))
 	e, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (registry.Fair, error) {
 		var e registry.Fair
 		err := row.Scan(append(eventFields(&e), &e.MatchCount)...)
@@ -252,24 +252,24 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var eventTown, needTown, projectTown string
 		if err := tx.QueryRow(ctx, `SELECT coalesce(e.town_code, '') FROM matching_events e
-			WHERE e.id = @id AND `+eventKeeps("e"), scopeArgs(scope, pgx.NamedArgs{"id": in.EventID})).Scan(&eventTown); err != nil {
+			WHERE e.id = @id AND `+eventKeeps("e"), scopeArgs(scope, namedArgs{"id": in.EventID})).Scan(&eventTown); err != nil {
 			return err
 		}
 		// the form's token is the fair's matches: a repeat of a post that wrote, or a form shown before another
 		// match was recorded, is a conflict that writes nothing
 		if err := countToken(ctx, tx, "match "+strconv.FormatInt(in.EventID, 10), fairMatchCount, in.Seen,
-			pgx.NamedArgs{"event": in.EventID}); err != nil {
+			namedArgs{"event": in.EventID}); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT n.town_code FROM community_needs n WHERE n.id = @id AND `+scopeOn("n"),
-			scopeArgs(scope, pgx.NamedArgs{"id": in.NeedID})).Scan(&needTown); err != nil {
+			scopeArgs(scope, namedArgs{"id": in.NeedID})).Scan(&needTown); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return registry.ErrMatchAcrossTowns
 			}
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT p.town_code FROM service_projects p WHERE p.id = @id AND `+scopeOn("p"),
-			scopeArgs(scope, pgx.NamedArgs{"id": in.ProjectID})).Scan(&projectTown); err != nil {
+			scopeArgs(scope, namedArgs{"id": in.ProjectID})).Scan(&projectTown); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return registry.ErrMatchAcrossTowns
 			}
@@ -284,7 +284,7 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 			var same bool
 			err := tx.QueryRow(ctx, `SELECT m.org_id = (SELECT org_id FROM service_projects WHERE id = @project)
 				FROM contracts m WHERE m.id = @id AND `+moneySees,
-				scopeArgs(scope, pgx.NamedArgs{"id": in.ContractID, "project": in.ProjectID})).Scan(&same)
+				scopeArgs(scope, namedArgs{"id": in.ContractID, "project": in.ProjectID})).Scan(&same)
 			switch {
 			case errors.Is(err, pgx.ErrNoRows) || (err == nil && !same):
 				return registry.ErrContractOfAnotherGroup
@@ -299,7 +299,7 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 			var same bool
 			err := tx.QueryRow(ctx, `SELECT a.org_id = (SELECT org_id FROM service_projects WHERE id = @project)
 				`+applicationChoiceFrom+` AND a.id = @id`,
-				scopeArgs(scope, pgx.NamedArgs{"id": in.ApplicationID, "project": in.ProjectID, "reviewing": false})).Scan(&same)
+				scopeArgs(scope, namedArgs{"id": in.ApplicationID, "project": in.ProjectID, "reviewing": false})).Scan(&same)
 			switch {
 			case errors.Is(err, pgx.ErrNoRows) || (err == nil && !same):
 				return registry.ErrApplicationOfAnotherGroup
@@ -311,7 +311,7 @@ func (db *DB) RecordMatch(ctx context.Context, scope portal.Scope, actor portal.
 		err := tx.QueryRow(ctx, `
 			INSERT INTO matches (event_id, need_id, project_id, outcome, contract_id, application_id, reason, created_by)
 			VALUES (@event, @need, @project, @outcome, @contract, @application, @reason, @by) RETURNING id`,
-			pgx.NamedArgs{"event": in.EventID, "need": in.NeedID, "project": in.ProjectID,
+			namedArgs{"event": in.EventID, "need": in.NeedID, "project": in.ProjectID,
 				"outcome": string(in.Outcome), "contract": contract, "application": application, "reason": in.Reason,
 				"by": noticeActorID(actor)}).Scan(&id)
 		if err != nil {
@@ -450,7 +450,7 @@ func queueOrgProjects(b *pgx.Batch, scope portal.Scope, orgID int64, brands bool
 	b.Queue(`SELECT `+projectColumns+` `+projectFrom+`
 		WHERE p.org_id = @org AND `+scopeOn("p")+` AND (NOT @brands OR b.project_id IS NOT NULL)
 		ORDER BY b.project_id IS NULL, p.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "brands": brands, "limit": boardLimit})).Query(func(rows pgx.Rows) (err error) {
+		scopeArgs(scope, namedArgs{"org": orgID, "brands": brands, "limit": boardLimit})).Query(func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, scanProject)
 		return err
 	})
@@ -542,7 +542,7 @@ func (db *DB) DesignateBrand(ctx context.Context, scope portal.Scope, actor port
 			SELECT p.id, @plan, @by, @now FROM service_projects p WHERE p.id = @id AND `+scopeOn("p")+`
 			ON CONFLICT (project_id) DO UPDATE SET plan = excluded.plan, designated_by = excluded.designated_by,
 				designated_at = excluded.designated_at, version = brand_projects.version + 1`,
-			scopeArgs(scope, pgx.NamedArgs{"id": projectID, "plan": plan, "by": noticeActorID(actor), "now": time.Now()}))
+			scopeArgs(scope, namedArgs{"id": projectID, "plan": plan, "by": noticeActorID(actor), "now": time.Now()}))
 		if err != nil {
 			return err
 		}
@@ -564,7 +564,7 @@ var applicationChoiceFrom = `FROM venture_applications a JOIN venture_rounds m O
 func (db *DB) MatchApplications(ctx context.Context, scope portal.Scope) ([]registry.ApplicationChoice, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT a.id, a.org_id, a.project || '（' || o.name || '，' || m.title || '）'
 		`+applicationChoiceFrom+` ORDER BY a.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"reviewing": false, "limit": boardLimit}))
+		scopeArgs(scope, namedArgs{"reviewing": false, "limit": boardLimit}))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.ApplicationChoice, error) {
 		var c registry.ApplicationChoice
 		err := row.Scan(&c.ID, &c.OrgID, &c.Label)
@@ -581,7 +581,7 @@ func roomVenue(ctx context.Context, tx pgx.Tx, scope portal.Scope, roomID int64,
 	}
 	var place string
 	if err := tx.QueryRow(ctx, `SELECT p.name || ' ' || r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
-		WHERE r.id = @room AND `+sees, scopeArgs(scope, pgx.NamedArgs{"room": roomID})).Scan(&place); err != nil {
+		WHERE r.id = @room AND `+sees, scopeArgs(scope, namedArgs{"room": roomID})).Scan(&place); err != nil {
 		return nil, "", err
 	}
 	if venue == "" {

@@ -36,7 +36,7 @@ func notifyOffice(ctx context.Context, tx pgx.Tx, actorID int64, s msgSubject, i
 		LEFT JOIN accounts sub ON sub.id = r.submitted_by
 		JOIN accounts a ON a.division_code = coalesce(sub.division_code, r.`+s.fallback+`)
 		WHERE r.id = @id AND NOT a.disabled AND a.id <> @actor`,
-		pgx.NamedArgs{"kind": s.kind, "what": what, "path": s.path, "id": id, "actor": actorID})
+		namedArgs{"kind": s.kind, "what": what, "path": s.path, "id": id, "actor": actorID})
 	return err
 }
 
@@ -56,7 +56,7 @@ func (db *DB) Messages(ctx context.Context, account int64, before int64) ([]regi
 		SELECT id, kind, subject, href, created_at, read_at, version FROM messages
 		WHERE account_id = @account AND (@before = 0 OR id < @before)
 		ORDER BY id DESC LIMIT @limit`,
-		pgx.NamedArgs{"account": account, "before": before, "limit": registry.MessagesPerPage + 1})
+		namedArgs{"account": account, "before": before, "limit": registry.MessagesPerPage + 1})
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.Message])
 	return out, translate(err)
 }
@@ -136,7 +136,7 @@ func sweepOverdueReports(ctx context.Context, q execer, now time.Time) (int64, e
 		WHERE m.missing > 0
 			AND @period_end::timestamptz + make_interval(days => coalesce(ds.report_grace_days, @grace)) <= @now
 		ON CONFLICT (account_id, dedupe_key) DO NOTHING`,
-		pgx.NamedArgs{"label": p.Label(), "key": p.Key(), "year": p.Year, "no": p.Half, "period_end": p.End(),
+		namedArgs{"label": p.Label(), "key": p.Key(), "year": p.Year, "no": p.Half, "period_end": p.End(),
 			"grace": registry.DefaultReportGraceDays, "now": now})
 	return tag.RowsAffected(), translate(err)
 }

@@ -136,7 +136,7 @@ func (db *DB) NoticeCalendar(ctx context.Context, scope portal.Scope, from, to t
 		  AND m.starts_at >= @from AND m.starts_at < @to AND m.status <> 'withdrawn'
 		ORDER BY m.starts_at, m.id
 		LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "limit": registry.NoticeListLimit}))
+		scopeArgs(scope, namedArgs{"from": from, "to": to, "limit": registry.NoticeListLimit}))
 	return collectNotices(rows)
 }
 
@@ -146,7 +146,7 @@ func (db *DB) WaitingNotices(ctx context.Context, scope portal.Scope) ([]registr
 		WHERE `+scopeOn("m")+` AND m.status = 'submitted'
 		ORDER BY m.starts_at, m.id
 		LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"limit": registry.NoticeListLimit}))
+		scopeArgs(scope, namedArgs{"limit": registry.NoticeListLimit}))
 	return collectNotices(rows)
 }
 
@@ -156,14 +156,14 @@ func (db *DB) UrgentNotices(ctx context.Context, scope portal.Scope, now time.Ti
 	var n int
 	err := db.pool(planFresh).QueryRow(ctx, `SELECT count(*) FROM major_activities m
 		WHERE `+scopeOn("m")+` AND m.status = 'submitted' AND m.starts_at < @until`,
-		scopeArgs(scope, pgx.NamedArgs{"until": now.Add(registry.NoticeUrgentWithin)})).Scan(&n)
+		scopeArgs(scope, namedArgs{"until": now.Add(registry.NoticeUrgentWithin)})).Scan(&n)
 	return n, translate(err)
 }
 
 // Notice is one notice inside scope; any other id is ErrNotFound.
 func (db *DB) Notice(ctx context.Context, scope portal.Scope, id int64) (registry.Notice, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
-		WHERE m.id = @id AND `+scopeOn("m"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE m.id = @id AND `+scopeOn("m"), scopeArgs(scope, namedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[noticeRow])
 	if err != nil {
 		return registry.Notice{}, translate(err)
@@ -179,7 +179,7 @@ func (db *DB) NoticeEvents(ctx context.Context, scope portal.Scope, id int64) ([
 		FROM major_activity_events e JOIN major_activities m ON m.id = e.activity_id
 			LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE e.activity_id = @id AND `+scopeOn("m")+`
-		ORDER BY e.id`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		ORDER BY e.id`, scopeArgs(scope, namedArgs{"id": id}))
 	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.NoticeEvent, error) {
 		var e registry.NoticeEvent
 		var from, to string
@@ -206,7 +206,7 @@ func (db *DB) liveOrgChoices(ctx context.Context, scope portal.Scope, limit int)
 		SELECT o.id, o.name FROM organizations o
 		WHERE `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
 		ORDER BY o.name, o.id
-		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"limit": limit}))
+		LIMIT @limit`, scopeArgs(scope, namedArgs{"limit": limit}))
 	return rows
 }
 
@@ -219,7 +219,7 @@ func noticeOrgID(ctx context.Context, tx pgx.Tx, scope portal.Scope, community s
 	var ok bool
 	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM organizations o
 		WHERE o.id = @id AND o.community_code = @community AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+`)`,
-		scopeArgs(scope, pgx.NamedArgs{"id": orgID, "community": community})).Scan(&ok)
+		scopeArgs(scope, namedArgs{"id": orgID, "community": community})).Scan(&ok)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ func insertNoticeEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, id in
 		INSERT INTO major_activity_events (activity_id, at, actor_id, actor_name, actor_division, from_status,
 			to_status, reason)
 		VALUES (@id, @at, @actor_id, @actor_name, @actor_division, @from, @to, @reason)`,
-		pgx.NamedArgs{"id": id, "at": at, "actor_id": noticeActorID(actor), "actor_name": actor.Username,
+		namedArgs{"id": id, "at": at, "actor_id": noticeActorID(actor), "actor_name": actor.Username,
 			"actor_division": actor.Division, "from": string(from), "to": string(to), "reason": reason})
 	return err
 }
@@ -263,7 +263,7 @@ func insertNotice(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal
 			@status, @reason, @submitted_by, @submitted_at, @submitted_at, @decided_by, @decided_at
 		FROM divisions d WHERE d.code = @community AND d.level = 'community'
 		RETURNING id`,
-		pgx.NamedArgs{"org_id": orgID, "community": community, "kind": in.Kind, "title": in.Title,
+		namedArgs{"org_id": orgID, "community": community, "kind": in.Kind, "title": in.Title,
 			"starts_at": in.StartsAt, "ends_at": in.EndsAt, "place": in.Place, "attendance": in.Attendance,
 			"organizer": in.Organizer, "safety": in.Safety, "contact_name": in.ContactName,
 			"phone_enc": box.Seal(in.ContactPhone, "contact_phone"), "phone_mask": rules.MaskPhone(in.ContactPhone),
@@ -330,7 +330,7 @@ type lockedNotice struct {
 // of them through.
 func lockNotice(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64) (lockedNotice, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+noticeColumns+` `+noticeFrom+`
-		WHERE m.id = @id AND `+scopeOn("m")+` FOR UPDATE OF m`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE m.id = @id AND `+scopeOn("m")+` FOR UPDATE OF m`, scopeArgs(scope, namedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[noticeRow])
 	if err != nil {
 		return lockedNotice{}, err
@@ -386,7 +386,7 @@ func (db *DB) AcknowledgeNotice(ctx context.Context, scope portal.Scope, actor p
 	return db.noticeStep(ctx, scope, actor, id, version, registry.NoticeAcknowledged, func(tx pgx.Tx, _ lockedNotice, now time.Time) (string, error) {
 		_, err := tx.Exec(ctx, `UPDATE major_activities SET status = 'acknowledged', reason = '',
 			decided_by = @decided_by, decided_at = @now, updated_at = @now, version = version + 1 WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "decided_by": noticeActorID(actor), "now": now})
+			namedArgs{"id": id, "decided_by": noticeActorID(actor), "now": now})
 		return "", err
 	})
 }
@@ -402,7 +402,7 @@ func (db *DB) RequestNoticeChanges(ctx context.Context, scope portal.Scope, acto
 	return db.noticeStep(ctx, scope, actor, id, version, registry.NoticeChangesRequested, func(tx pgx.Tx, _ lockedNotice, now time.Time) (string, error) {
 		_, err := tx.Exec(ctx, `UPDATE major_activities SET status = 'changes_requested', reason = @reason,
 			decided_by = @decided_by, decided_at = @now, updated_at = @now, version = version + 1 WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "reason": reason, "decided_by": noticeActorID(actor), "now": now})
+			namedArgs{"id": id, "reason": reason, "decided_by": noticeActorID(actor), "now": now})
 		return reason, err
 	})
 }
@@ -439,7 +439,7 @@ func (db *DB) ResubmitNotice(ctx context.Context, scope portal.Scope, actor port
 				contact_phone_enc = @phone_enc, contact_phone_mask = @phone_mask, decided_by = NULL,
 				decided_at = NULL, updated_at = @now, version = version + 1
 			WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "org_id": orgID, "kind": in.Kind, "title": in.Title, "starts_at": in.StartsAt,
+			namedArgs{"id": id, "org_id": orgID, "kind": in.Kind, "title": in.Title, "starts_at": in.StartsAt,
 				"ends_at": in.EndsAt, "place": in.Place, "attendance": in.Attendance, "organizer": in.Organizer,
 				"safety": in.Safety, "contact_name": in.ContactName, "phone_enc": phoneEnc, "phone_mask": phoneMask,
 				"now": now})
@@ -483,7 +483,7 @@ func (db *DB) WithdrawNotice(ctx context.Context, scope portal.Scope, actor port
 			return "", registry.ErrNoticeStarted
 		}
 		_, err := tx.Exec(ctx, `UPDATE major_activities SET status = 'withdrawn', reason = @reason, updated_at = @now,
-			version = version + 1 WHERE id = @id`, pgx.NamedArgs{"id": id, "reason": reason, "now": now})
+			version = version + 1 WHERE id = @id`, namedArgs{"id": id, "reason": reason, "now": now})
 		return reason, err
 	})
 }
@@ -502,7 +502,7 @@ func (db *DB) RevealNoticeContact(ctx context.Context, scope portal.Scope, actor
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var enc []byte
 		if err := tx.QueryRow(ctx, `SELECT m.contact_phone_enc FROM major_activities m WHERE m.id = @id AND `+
-			scopeOn("m"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&enc); err != nil {
+			scopeOn("m"), scopeArgs(scope, namedArgs{"id": id})).Scan(&enc); err != nil {
 			return err
 		}
 		var err error
@@ -563,7 +563,7 @@ func (db *DB) LoadNotices(ctx context.Context, scope portal.Scope, actor portal.
 }
 
 // noticeArgs binds the filter and the scope for the list statements.
-func noticeArgs(f registry.NoticeFilter, scope portal.Scope) pgx.NamedArgs {
-	return scopeArgs(scope, pgx.NamedArgs{"town": f.Town, "community": f.Community, "kind": f.Kind,
+func noticeArgs(f registry.NoticeFilter, scope portal.Scope) namedArgs {
+	return scopeArgs(scope, namedArgs{"town": f.Town, "community": f.Community, "kind": f.Kind,
 		"status": string(f.Status), "from": f.From, "to": f.To, "after": f.After, "limit": f.Limit})
 }

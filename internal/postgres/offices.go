@@ -49,7 +49,7 @@ func (db *DB) CommunityOffice(ctx context.Context, scope portal.Scope, code stri
 		FROM divisions d JOIN divisions t ON t.code = d.parent_code
 		LEFT JOIN community_offices f ON f.community_code = d.code
 		WHERE d.code = @code AND d.level = 'community' AND `+scopeWithin("d.code"),
-		scopeArgs(scope, pgx.NamedArgs{"code": code})), &o)
+		scopeArgs(scope, namedArgs{"code": code})), &o)
 	return o, translate(err)
 }
 
@@ -70,7 +70,7 @@ func (db *DB) SaveCommunityOffice(ctx context.Context, scope portal.Scope, actor
 				hours = excluded.hours, updated_at = now(), updated_by = excluded.updated_by,
 				version = community_offices.version + 1
 			WHERE community_offices.version = @version`,
-			pgx.NamedArgs{"code": o.CommunityCode, "phone": o.Phone, "address": o.Address, "hours": o.Hours,
+			namedArgs{"code": o.CommunityCode, "phone": o.Phone, "address": o.Address, "hours": o.Hours,
 				"by": actorRef(actor), "version": version})
 		if err != nil {
 			return translate(err)

@@ -32,7 +32,7 @@ func queueOrgContacts(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]regi
 			coalesce(a.display_name, ''), coalesce(a.username, ''), c.set_at
 		FROM org_contacts c LEFT JOIN accounts a ON a.id = c.set_by
 		WHERE c.org_id = @org AND `+scopeOn("c")+`
-		ORDER BY c.until_on IS NULL DESC, c.id DESC LIMIT 100`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).Query(func(rows pgx.Rows) (err error) {
+		ORDER BY c.until_on IS NULL DESC, c.id DESC LIMIT 100`, scopeArgs(scope, namedArgs{"org": orgID})).Query(func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.OrgContact])
 		return err
 	})
@@ -47,7 +47,7 @@ func (db *DB) SetOrgContact(ctx context.Context, scope portal.Scope, actor porta
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var community, status string
 		if err := tx.QueryRow(ctx, `SELECT o.community_code, o.status FROM organizations o
-			WHERE o.id = @org AND `+scopeOn("o")+` FOR SHARE`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).
+			WHERE o.id = @org AND `+scopeOn("o")+` FOR SHARE`, scopeArgs(scope, namedArgs{"org": orgID})).
 			Scan(&community, &status); err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func (db *DB) SetOrgContact(ctx context.Context, scope portal.Scope, actor porta
 				phone_mask, from_on, set_by)
 			SELECT id, district_code, town_code, community_code, @name, @kind, @unit, @phone_enc, @phone_mask, @from, @by
 			FROM organizations WHERE id = @org RETURNING id`,
-			pgx.NamedArgs{"org": orgID, "name": c.Name, "kind": c.Kind, "unit": c.Unit,
+			namedArgs{"org": orgID, "name": c.Name, "kind": c.Kind, "unit": c.Unit,
 				"phone_enc": db.box.Seal(c.Phone, "contact_phone"), "phone_mask": rules.MaskPhone(c.Phone),
 				"from": c.FromOn, "by": nullID(actor.AccountID)}).Scan(&id); err != nil {
 			return err
@@ -117,7 +117,7 @@ const OrgsWithoutContactShown = 200
 // OrgsWithoutContactShown after the id after (for the next page); more says whether there are others beyond.
 func (db *DB) OrgsWithoutContact(ctx context.Context, scope portal.Scope, after int64) (orgs []registry.OrgWithoutContact, more bool, err error) {
 	rows, _ := db.pool(planFresh).Query(ctx, orgsWithoutContact+` AND o.id > @after ORDER BY o.id LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"after": after, "limit": OrgsWithoutContactShown + 1}))
+		scopeArgs(scope, namedArgs{"after": after, "limit": OrgsWithoutContactShown + 1}))
 	orgs, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.OrgWithoutContact])
 	if len(orgs) > OrgsWithoutContactShown {
 		orgs, more = orgs[:OrgsWithoutContactShown], true
@@ -137,7 +137,7 @@ func (db *DB) RevealOrgContact(ctx context.Context, scope portal.Scope, actor po
 		var tier, name string
 		var enc []byte
 		if err := tx.QueryRow(ctx, `SELECT o.tier, c.name, c.phone_enc FROM org_contacts c JOIN organizations o ON o.id = c.org_id
-			WHERE c.org_id = @org AND c.until_on IS NULL AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"org": orgID})).
+			WHERE c.org_id = @org AND c.until_on IS NULL AND `+scopeOn("o"), scopeArgs(scope, namedArgs{"org": orgID})).
 			Scan(&tier, &name, &enc); err != nil {
 			return err
 		}

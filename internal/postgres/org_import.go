@@ -49,7 +49,7 @@ func (db *DB) TakenNames(ctx context.Context, scope portal.Scope, names []string
 	rows, _ := db.pool(planFresh).Query(ctx, `
 		SELECT o.name FROM organizations o
 		WHERE o.district_code = @district AND o.name = ANY(@names) AND o.status IN ('normal', 'abnormal')`,
-		pgx.NamedArgs{"district": scope.Division[:6], "names": names})
+		namedArgs{"district": scope.Division[:6], "names": names})
 	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		return nil, translate(err)
@@ -98,7 +98,7 @@ func keepImport(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.S
 	_, err := tx.Exec(ctx, `
 		INSERT INTO org_imports (token, account_id, tier, division_code, row_count, payload, expires_at)
 		VALUES (@token, @account_id, @tier, @division, @row_count, @payload, now() + @ttl::interval)`,
-		pgx.NamedArgs{"token": token, "account_id": actor.AccountID, "tier": string(scope.Tier),
+		namedArgs{"token": token, "account_id": actor.AccountID, "tier": string(scope.Tier),
 			"division": scope.Division, "row_count": len(orgs), "payload": sealed, "ttl": importTTL})
 	return token, err
 }
@@ -120,7 +120,7 @@ func importKept(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.S
 		WHERE token = @token AND account_id = @account_id AND tier = @tier AND division_code = @division
 			AND expires_at > now()
 		FOR UPDATE`,
-		pgx.NamedArgs{"token": token, "account_id": actor.AccountID, "tier": string(scope.Tier),
+		namedArgs{"token": token, "account_id": actor.AccountID, "tier": string(scope.Tier),
 			"division": scope.Division}).Scan(&sealed)
 	if err != nil {
 		return 0, err
@@ -136,7 +136,7 @@ func importKept(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope portal.S
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM org_imports WHERE token = @token`, pgx.NamedArgs{"token": token}); err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM org_imports WHERE token = @token`, namedArgs{"token": token}); err != nil {
 		return 0, err
 	}
 	return n, audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "org.import", ObjectType: "organization",

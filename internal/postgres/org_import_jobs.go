@@ -25,8 +25,8 @@ func jobSealContext(id string) string { return "import_job:" + id }
 // division, is not found.
 const ownJob = `j.id = @id AND j.account_id = @account_id AND j.tier = @tier AND j.division_code = @division`
 
-func ownJobArgs(scope portal.Scope, actor portal.Actor, id string) pgx.NamedArgs {
-	return pgx.NamedArgs{"id": id, "account_id": actor.AccountID, "tier": string(scope.Tier),
+func ownJobArgs(scope portal.Scope, actor portal.Actor, id string) namedArgs {
+	return namedArgs{"id": id, "account_id": actor.AccountID, "tier": string(scope.Tier),
 		"division": scope.Division}
 }
 
@@ -94,21 +94,21 @@ func (db *DB) ImportJob(ctx context.Context, scope portal.Scope, actor portal.Ac
 // StartImportJob records that a worker has picked job id up.
 func (db *DB) StartImportJob(ctx context.Context, id string) error {
 	_, err := db.pool(planFresh).Exec(ctx, `UPDATE import_jobs SET started_at = now(), heartbeat_at = now()
-		WHERE id = @id AND state IN ('checking', 'importing')`, pgx.NamedArgs{"id": id})
+		WHERE id = @id AND state IN ('checking', 'importing')`, namedArgs{"id": id})
 	return translate(err)
 }
 
 // ImportJobProgress records that done rows of job id are checked or imported, and renews its heartbeat.
 func (db *DB) ImportJobProgress(ctx context.Context, id string, done int) error {
 	_, err := db.pool(planFresh).Exec(ctx, `UPDATE import_jobs SET rows_done = @done, heartbeat_at = now()
-		WHERE id = @id AND state IN ('checking', 'importing')`, pgx.NamedArgs{"id": id, "done": done})
+		WHERE id = @id AND state IN ('checking', 'importing')`, namedArgs{"id": id, "done": done})
 	return translate(err)
 }
 
 // ImportJobHeartbeat renews the heartbeat of job id while it runs.
 func (db *DB) ImportJobHeartbeat(ctx context.Context, id string) error {
 	_, err := db.pool(planFresh).Exec(ctx, `UPDATE import_jobs SET heartbeat_at = now()
-		WHERE id = @id AND state IN ('checking', 'importing')`, pgx.NamedArgs{"id": id})
+		WHERE id = @id AND state IN ('checking', 'importing')`, namedArgs{"id": id})
 	return translate(err)
 }
 
@@ -116,7 +116,7 @@ func (db *DB) ImportJobHeartbeat(ctx context.Context, id string) error {
 // its transaction back.
 func (db *DB) FailImportJob(ctx context.Context, id, message string) error {
 	_, err := db.pool(planFresh).Exec(ctx, `UPDATE import_jobs SET state = 'failed', message = @message, finished_at = now()
-		WHERE id = @id AND state IN ('checking', 'importing')`, pgx.NamedArgs{"id": id, "message": message})
+		WHERE id = @id AND state IN ('checking', 'importing')`, namedArgs{"id": id, "message": message})
 	return translate(err)
 }
 
@@ -129,7 +129,7 @@ func (db *DB) RejectImportJob(ctx context.Context, id string, result ledger.Resu
 	}
 	_, err = db.pool(planFresh).Exec(ctx, `UPDATE import_jobs SET state = 'rejected', result = @result, rows_done = @rows,
 			rows_total = @rows, finished_at = now()
-		WHERE id = @id AND state = 'checking'`, pgx.NamedArgs{"id": id, "result": sealed, "rows": result.Rows})
+		WHERE id = @id AND state = 'checking'`, namedArgs{"id": id, "result": sealed, "rows": result.Rows})
 	return translate(err)
 }
 

@@ -24,7 +24,7 @@ func (db *DB) OrgFilings(ctx context.Context, scope portal.Scope, orgID int64) (
 func queueOrgFilings(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]registry.OrgFiling) {
 	b.Queue(`
 		SELECT f.id, f.kind, f.status, f.submitted_at, f.decided_at FROM filings f
-		WHERE f.org_id = @org AND `+scopeOn("f")+` ORDER BY f.id`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).Query(func(rows pgx.Rows) (err error) {
+		WHERE f.org_id = @org AND `+scopeOn("f")+` ORDER BY f.id`, scopeArgs(scope, namedArgs{"org": orgID})).Query(func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.OrgFiling, error) {
 			var f registry.OrgFiling
 			var kind, status string
@@ -52,7 +52,7 @@ func queueLatestEvaluation(b *pgx.Batch, scope portal.Scope, orgID int64, e *reg
 	b.Queue(`
 		SELECT e.year, e.grade, e.evaluated_at FROM evaluations e
 		WHERE e.org_id = @org AND `+scopeOn("e")+`
-		ORDER BY e.year DESC, e.version DESC LIMIT 1`, scopeArgs(scope, pgx.NamedArgs{"org": orgID})).QueryRow(func(row pgx.Row) error {
+		ORDER BY e.year DESC, e.version DESC LIMIT 1`, scopeArgs(scope, namedArgs{"org": orgID})).QueryRow(func(row pgx.Row) error {
 		var grade string
 		err := row.Scan(&e.Year, &grade, &e.At)
 		if errors.Is(err, pgx.ErrNoRows) {

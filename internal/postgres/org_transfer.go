@@ -22,7 +22,7 @@ func transferTarget(ctx context.Context, q pgx.Tx, scope portal.Scope, code stri
 	var label string
 	err := q.QueryRow(ctx, `SELECT t.name || c.name FROM divisions c JOIN divisions t ON t.code = c.parent_code
 		WHERE c.code = @code AND c.level = 'community' AND c.retired_at IS NULL AND `+scopeWithin("c.code"),
-		scopeArgs(scope, pgx.NamedArgs{"code": code})).Scan(&label)
+		scopeArgs(scope, namedArgs{"code": code})).Scan(&label)
 	return label, translate(err)
 }
 
@@ -59,7 +59,7 @@ func (db *DB) TransferOrg(ctx context.Context, scope portal.Scope, actor portal.
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE organizations SET community_code = @to, town_code = left(@to, 9),
-			updated_at = now(), version = version + 1 WHERE id = @id`, pgx.NamedArgs{"id": id, "to": t.To}); err != nil {
+			updated_at = now(), version = version + 1 WHERE id = @id`, namedArgs{"id": id, "to": t.To}); err != nil {
 			return err
 		}
 		from := o.TownName + o.CommunityName
@@ -89,7 +89,7 @@ func (db *DB) CommunityGroups(ctx context.Context, scope portal.Scope, from stri
 		if _, err := transferTarget(ctx, tx, scope, from); err != nil {
 			return err
 		}
-		args := scopeArgs(scope, pgx.NamedArgs{"from": from})
+		args := scopeArgs(scope, namedArgs{"from": from})
 		rows, _ := tx.Query(ctx, `SELECT o.id, o.name, o.tier, o.status, o.name_prefix, o.name_community,
 				o.name_zihao, o.name_field, o.name_form, t.name
 			FROM organizations o JOIN divisions t ON t.code = o.town_code
@@ -133,7 +133,7 @@ func (db *DB) MoveCommunityGroups(ctx context.Context, scope portal.Scope, actor
 		if m.From == m.To {
 			return registry.ErrSameCommunity
 		}
-		args := scopeArgs(scope, pgx.NamedArgs{"from": m.From, "to": m.To})
+		args := scopeArgs(scope, namedArgs{"from": m.From, "to": m.To})
 		rows, _ := tx.Query(ctx, `SELECT o.id FROM organizations o WHERE o.community_code = @from AND `+
 			scopeOn("o")+` ORDER BY o.id FOR UPDATE`, args)
 		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
@@ -177,7 +177,7 @@ func (db *DB) MoveCommunityGroups(ctx context.Context, scope portal.Scope, actor
 				to_value, reason)
 			SELECT id, @to, @actor_id, @actor_name, @actor_division, 'transferred', @from_label, @to_label, @reason
 			FROM unnest(@ids::bigint[]) AS id`,
-			pgx.NamedArgs{"ids": ids, "to": m.To, "actor_id": actorRef(actor), "actor_name": actor.Username,
+			namedArgs{"ids": ids, "to": m.To, "actor_id": actorRef(actor), "actor_name": actor.Username,
 				"actor_division": actor.Division, "from_label": from, "to_label": to, "reason": m.Reason}); err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ func openCaseOf(ctx context.Context, tx pgx.Tx, ids []int64) error {
 			WHERE m.org_id = ANY(@ids) AND m.status IN ('submitted', 'changes_requested')
 		) x JOIN organizations o ON o.id = x.org_id
 		ORDER BY o.name, x.kind, x.id
-		LIMIT 1`, pgx.NamedArgs{"ids": ids}).Scan(&c.OrgName, &c.Kind, &c.ID, &c.Status, &c.Title)
+		LIMIT 1`, namedArgs{"ids": ids}).Scan(&c.OrgName, &c.Kind, &c.ID, &c.Status, &c.Title)
 	if err == pgx.ErrNoRows {
 		return nil
 	}
@@ -54,13 +54,13 @@ func renameOnMove(ctx context.Context, tx pgx.Tx, actor portal.Actor, ids []int6
 	none := func() error { return nil }
 	var town, community string
 	if err := tx.QueryRow(ctx, `SELECT t.name, c.name FROM divisions c JOIN divisions t ON t.code = c.parent_code
-		WHERE c.code = @to`, pgx.NamedArgs{"to": to}).Scan(&town, &community); err != nil {
+		WHERE c.code = @to`, namedArgs{"to": to}).Scan(&town, &community); err != nil {
 		return nil, err
 	}
 	rows, _ := tx.Query(ctx, `SELECT o.id, o.tier, o.status, o.name, o.name_prefix, o.name_community,
 			o.name_zihao, o.name_field, o.name_form, t.name
 		FROM organizations o JOIN divisions t ON t.code = o.town_code
-		WHERE o.id = ANY(@ids) ORDER BY o.id`, pgx.NamedArgs{"ids": ids})
+		WHERE o.id = ANY(@ids) ORDER BY o.id`, namedArgs{"ids": ids})
 	orgs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Organization, error) {
 		var o registry.Organization
 		var tier, status string
@@ -85,7 +85,7 @@ func renameOnMove(ctx context.Context, tx pgx.Tx, actor portal.Actor, ids []int6
 	if len(rid) == 0 {
 		return none, nil
 	}
-	args := pgx.NamedArgs{"ids": rid, "names": names, "olds": olds, "prefixes": prefixes, "community": community,
+	args := namedArgs{"ids": rid, "names": names, "olds": olds, "prefixes": prefixes, "community": community,
 		"to": to, "actor_id": actorRef(actor), "actor_name": actor.Username, "actor_division": actor.Division,
 		"reason": "随迁入" + town + community + "更名：名称中的社区（村）随所在社区（村）改变"}
 	if _, err := tx.Exec(ctx, `UPDATE organizations o SET name = u.name, name_prefix = u.prefix,

@@ -49,7 +49,7 @@ func insertOrganization(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope 
 			@incubation, @publish_contact, @demo, @actor_id
 		FROM divisions d WHERE d.code = @community_code AND d.level = 'community'
 		RETURNING id`,
-		pgx.NamedArgs{
+		namedArgs{
 			"community_code": in.CommunityCode, "tier": string(in.Tier), "legal_form": string(in.LegalForm),
 			"name": rules.ComposeName(in.NameParts), "prefix": in.NameParts.Prefix,
 			"community": in.NameParts.Community, "zihao": in.NameParts.Zihao, "field": in.NameParts.Field,
@@ -82,7 +82,7 @@ func insertEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, orgID int64
 		INSERT INTO org_events (org_id, community_code, actor_id, actor_name, actor_division, kind, from_value,
 			to_value, reason)
 		VALUES (@org_id, @community, @actor_id, @actor_name, @actor_division, @kind, @from, @to, @reason)`,
-		pgx.NamedArgs{"org_id": orgID, "community": community, "actor_id": actorID, "actor_name": actor.Username,
+		namedArgs{"org_id": orgID, "community": community, "actor_id": actorID, "actor_name": actor.Username,
 			"actor_division": actor.Division, "kind": kind, "from": from, "to": to, "reason": reason})
 	return translate(err)
 }
@@ -208,7 +208,7 @@ func (db *DB) Organization(ctx context.Context, scope portal.Scope, id int64) (r
 // ErrNotFound.
 func queueOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *registry.Organization) {
 	b.Queue(`SELECT `+orgColumns+` FROM `+orgFrom+` WHERE o.id = @id AND `+scopeOn("o"),
-		scopeArgs(scope, pgx.NamedArgs{"id": id})).Query(func(rows pgx.Rows) error {
+		scopeArgs(scope, namedArgs{"id": id})).Query(func(rows pgx.Rows) error {
 		r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[orgRow])
 		if err == nil {
 			*o = r.organization()
@@ -247,7 +247,7 @@ func queueOrgEvents(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]regist
 		FROM org_events e JOIN organizations o ON o.id = e.org_id LEFT JOIN accounts ac ON ac.id = e.actor_id
 		WHERE e.org_id = @id AND `+scopeOn("o")+`
 		ORDER BY e.id`,
-		scopeArgs(scope, pgx.NamedArgs{"id": orgID})).Query(func(rows pgx.Rows) error {
+		scopeArgs(scope, namedArgs{"id": orgID})).Query(func(rows pgx.Rows) error {
 		rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[eventRow])
 		if err != nil {
 			return err
@@ -278,7 +278,7 @@ type lockedOrgRow struct {
 // lockOrganization reads an organization inside scope and locks its row until tx ends.
 func lockOrganization(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64) (lockedOrg, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+orgColumns+`, o.leader_phone_enc, o.leader_id_enc
-		FROM `+orgFrom+` WHERE o.id = @id AND `+scopeOn("o")+` FOR UPDATE OF o`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		FROM `+orgFrom+` WHERE o.id = @id AND `+scopeOn("o")+` FOR UPDATE OF o`, scopeArgs(scope, namedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[lockedOrgRow])
 	if err != nil {
 		return lockedOrg{}, translate(err)
@@ -345,7 +345,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, scope portal.Scope, actor 
 				party_status = @party_status, party_members = @party_members, incubation = @incubation,
 				publish_contact = @publish_contact, updated_at = now(), version = version + 1
 			WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "name": rules.ComposeName(in.NameParts), "zihao": in.NameParts.Zihao,
+			namedArgs{"id": id, "name": rules.ComposeName(in.NameParts), "zihao": in.NameParts.Zihao,
 				"field": in.NameParts.Field, "form": in.NameParts.Form, "fields": nonNil(in.Fields),
 				"nature": in.Nature, "beneficiaries": nonNil(in.Beneficiaries), "founded_on": in.FoundedOn,
 				"leader_name": in.LeaderName, "phone_enc": phoneEnc, "phone_mask": phoneMask, "id_enc": idEnc,
@@ -433,7 +433,7 @@ func (db *DB) ChangeOrgStatus(ctx context.Context, scope portal.Scope, actor por
 			UPDATE organizations SET status = @status, status_on = @on, status_reason = @reason,
 				updated_at = now(), version = version + 1
 			WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "status": string(to), "on": on, "reason": reason}); err != nil {
+			namedArgs{"id": id, "status": string(to), "on": on, "reason": reason}); err != nil {
 			return err
 		}
 		if err := insertEvent(ctx, tx, actor, id, o.CommunityCode, "status_changed", string(o.Status), string(to),
@@ -458,7 +458,7 @@ func (db *DB) RevealLeader(ctx context.Context, scope portal.Scope, actor portal
 		var phoneEnc, idEnc []byte
 		var tier string
 		err := tx.QueryRow(ctx, `SELECT o.tier, o.leader_phone_enc, o.leader_id_enc FROM organizations o
-			WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&tier, &phoneEnc, &idEnc)
+			WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, namedArgs{"id": id})).Scan(&tier, &phoneEnc, &idEnc)
 		if err != nil {
 			return err
 		}
@@ -513,7 +513,7 @@ func (db *DB) LoadOrganizations(ctx context.Context, scope portal.Scope, actor p
 			}
 			if _, err := tx.Exec(ctx, `UPDATE organizations SET status = @status, status_on = @on,
 				status_reason = @reason, version = version + 1 WHERE id = @id`,
-				pgx.NamedArgs{"id": id, "status": string(l.Status), "on": l.StatusOn, "reason": l.StatusReason}); err != nil {
+				namedArgs{"id": id, "status": string(l.Status), "on": l.StatusOn, "reason": l.StatusReason}); err != nil {
 				return err
 			}
 			if err := insertEvent(ctx, tx, actor, id, l.CommunityCode, "status_changed", string(registry.StatusNormal),

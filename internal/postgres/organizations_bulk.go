@@ -89,7 +89,7 @@ func insertOrganizations(ctx context.Context, tx pgx.Tx, box *sealbox.Box, scope
 				RETURNING id, community_code, tier)
 			INSERT INTO org_events (org_id, community_code, actor_id, actor_name, actor_division, kind, to_value)
 			SELECT id, community_code, @actor_id, @actor_name, @actor_division, 'created', tier FROM created`,
-			pgx.NamedArgs{"from": from, "to": from + bulkChunk, "actor_id": actorID, "actor_name": actor.Username,
+			namedArgs{"from": from, "to": from + bulkChunk, "actor_id": actorID, "actor_name": actor.Username,
 				"actor_division": actor.Division})
 		if err != nil {
 			return 0, translate(err)

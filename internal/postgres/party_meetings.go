@@ -31,7 +31,7 @@ func queuePartyMeetings(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]re
 		FROM party_meetings m LEFT JOIN accounts a ON a.id = m.recorded_by
 		WHERE m.org_id = @org AND `+scopeOn("m")+`
 		ORDER BY m.held_on DESC, m.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "limit": PartyMeetingsShown})).Query(func(rows pgx.Rows) (err error) {
+		scopeArgs(scope, namedArgs{"org": orgID, "limit": PartyMeetingsShown})).Query(func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, pgx.RowToStructByName[registry.PartyMeeting])
 		return err
 	})
@@ -50,7 +50,7 @@ func (db *DB) RecordPartyMeeting(ctx context.Context, scope portal.Scope, actor 
 		var version int
 		if err := tx.QueryRow(ctx, `SELECT o.party_status, o.status, o.version FROM organizations o
 			WHERE o.id = @org AND `+scopeOn("o")+` FOR SHARE`,
-			scopeArgs(scope, pgx.NamedArgs{"org": orgID})).Scan(&partyStatus, &status, &version); err != nil {
+			scopeArgs(scope, namedArgs{"org": orgID})).Scan(&partyStatus, &status, &version); err != nil {
 			return err
 		}
 		if version != orgVersion {
@@ -64,7 +64,7 @@ func (db *DB) RecordPartyMeeting(ctx context.Context, scope portal.Scope, actor 
 				attendance, recorded_by)
 			SELECT id, district_code, town_code, community_code, @kind, @held_on, @topic, @attendance, @by
 			FROM organizations WHERE id = @org RETURNING id`,
-			pgx.NamedArgs{"org": orgID, "kind": string(m.Kind), "held_on": m.HeldOn, "topic": m.Topic,
+			namedArgs{"org": orgID, "kind": string(m.Kind), "held_on": m.HeldOn, "topic": m.Topic,
 				"attendance": m.Attendance, "by": nullID(actor.AccountID)}).Scan(&id); err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (db *DB) PartyMeeting(ctx context.Context, scope portal.Scope, orgID, id in
 			m.version
 		FROM party_meetings m LEFT JOIN accounts a ON a.id = m.recorded_by
 		WHERE m.id = @id AND m.org_id = @org AND `+scopeOn("m"),
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "id": id}))
+		scopeArgs(scope, namedArgs{"org": orgID, "id": id}))
 	m, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.PartyMeeting])
 	return m, translate(err)
 }
@@ -97,7 +97,7 @@ func (db *DB) PartyMeetingRevisions(ctx context.Context, scope portal.Scope, id 
 		FROM party_meeting_revisions r JOIN party_meetings m ON m.id = r.meeting_id
 		LEFT JOIN accounts a ON a.id = r.recorded_by LEFT JOIN accounts b ON b.id = r.replaced_by
 		WHERE r.meeting_id = @id AND `+scopeOn("m")+`
-		ORDER BY r.version DESC`, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		ORDER BY r.version DESC`, scopeArgs(scope, namedArgs{"id": id}))
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -123,7 +123,7 @@ func (db *DB) CorrectPartyMeeting(ctx context.Context, scope portal.Scope, actor
 		var partyStatus, status string
 		if err := tx.QueryRow(ctx, `SELECT o.party_status, o.status FROM organizations o
 			WHERE o.id = @org AND `+scopeOn("o")+` FOR SHARE`,
-			scopeArgs(scope, pgx.NamedArgs{"org": orgID})).Scan(&partyStatus, &status); err != nil {
+			scopeArgs(scope, namedArgs{"org": orgID})).Scan(&partyStatus, &status); err != nil {
 			return err
 		}
 		var current int
@@ -142,14 +142,14 @@ func (db *DB) CorrectPartyMeeting(ctx context.Context, scope portal.Scope, actor
 				recorded_at, replaced_by, reason)
 			SELECT id, version, kind, held_on, topic, attendance, recorded_by, recorded_at, @by, @reason
 			FROM party_meetings WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "by": nullID(actor.AccountID), "reason": reason}); err != nil {
+			namedArgs{"id": id, "by": nullID(actor.AccountID), "reason": reason}); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE party_meetings SET kind = @kind, held_on = @held_on, topic = @topic, attendance = @attendance,
 				recorded_by = @by, recorded_at = now(), version = version + 1
 			WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "kind": string(m.Kind), "held_on": m.HeldOn, "topic": m.Topic,
+			namedArgs{"id": id, "kind": string(m.Kind), "held_on": m.HeldOn, "topic": m.Topic,
 				"attendance": m.Attendance, "by": nullID(actor.AccountID)}); err != nil {
 			return err
 		}

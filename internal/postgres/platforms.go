@@ -99,7 +99,7 @@ func cultivationEvent(ctx context.Context, tx pgx.Tx, actor portal.Actor, object
 		INSERT INTO cultivation_events (object_type, object_id, division_code, actor_id, actor_name,
 			actor_division, kind, detail)
 		VALUES (@type, @id, @division, @actor_id, @actor_name, @actor_division, @kind, @detail)`,
-		pgx.NamedArgs{"type": objectType, "id": id, "division": division, "actor_id": actorID,
+		namedArgs{"type": objectType, "id": id, "division": division, "actor_id": actorID,
 			"actor_name": actor.Username, "actor_division": actor.Division, "kind": kind, "detail": detail})
 	return err
 }
@@ -123,7 +123,7 @@ func (db *DB) CultivationEvents(ctx context.Context, objectType string, id int64
 	return evs, translate(err)
 }
 
-func platformArgs(in registry.PlatformInput, args pgx.NamedArgs) pgx.NamedArgs {
+func platformArgs(in registry.PlatformInput, args namedArgs) namedArgs {
 	services := in.Services
 	if services == nil {
 		services = []string{}
@@ -157,7 +157,7 @@ func (db *DB) CreatePlatform(ctx context.Context, scope portal.Scope, actor port
 				run_by, operator_name, operator_kind, contract_from, contract_to, contract_no)
 			VALUES (@division, @kind, @name, @address, @hours, @services, @staff_count, @contact_name, @run_by,
 				@operator_name, @operator_kind, @contract_from, @contract_to, @contract_no)
-			RETURNING id`, platformArgs(in, pgx.NamedArgs{"division": scope.Division})).Scan(&id)
+			RETURNING id`, platformArgs(in, namedArgs{"division": scope.Division})).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func (db *DB) UpdatePlatform(ctx context.Context, scope portal.Scope, actor port
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var current int
 		err := tx.QueryRow(ctx, `SELECT version FROM platforms p WHERE id = @id AND `+platformKeeps+` FOR UPDATE`,
-			scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&current)
+			scopeArgs(scope, namedArgs{"id": id})).Scan(&current)
 		if err != nil {
 			return err
 		}
@@ -187,7 +187,7 @@ func (db *DB) UpdatePlatform(ctx context.Context, scope portal.Scope, actor port
 				services = @services, staff_count = @staff_count, contact_name = @contact_name, run_by = @run_by,
 				operator_name = @operator_name, operator_kind = @operator_kind, contract_from = @contract_from,
 				contract_to = @contract_to, contract_no = @contract_no, updated_at = now(), version = version + 1
-			WHERE id = @id`, platformArgs(in, pgx.NamedArgs{"id": id}))
+			WHERE id = @id`, platformArgs(in, namedArgs{"id": id}))
 		if err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (db *DB) Platforms(ctx context.Context, scope portal.Scope, f registry.Plat
 		  AND (@kind = '' OR p.kind = @kind)
 		  AND (@division = '' OR starts_with(p.division_code, @division))
 		ORDER BY length(p.division_code), p.division_code, p.name
-		LIMIT @limit`, scopeArgs(scope, pgx.NamedArgs{"kind": f.Kind, "division": f.Division, "limit": platformListLimit}))
+		LIMIT @limit`, scopeArgs(scope, namedArgs{"kind": f.Kind, "division": f.Division, "limit": platformListLimit}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[platformRow])
 	if err != nil {
 		return nil, translate(err)
@@ -222,7 +222,7 @@ func (db *DB) Platforms(ctx context.Context, scope portal.Scope, f registry.Plat
 // Platform is one platform inside scope; any other id is ErrNotFound.
 func (db *DB) Platform(ctx context.Context, scope portal.Scope, id int64) (registry.Platform, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+platformColumns+` `+platformFrom+`
-		WHERE p.id = @id AND `+platformSees, scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE p.id = @id AND `+platformSees, scopeArgs(scope, namedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[platformRow])
 	if err != nil {
 		return registry.Platform{}, translate(err)
@@ -236,7 +236,7 @@ func platformParent(id int64) string { return strconv.FormatInt(id, 10) }
 // lockKeptPlatform locks a platform the caller keeps and gives its division and kind.
 func lockKeptPlatform(ctx context.Context, tx pgx.Tx, scope portal.Scope, id int64) (division, kind string, err error) {
 	err = tx.QueryRow(ctx, `SELECT p.division_code, p.kind FROM platforms p WHERE p.id = @id AND `+platformKeeps+`
-		FOR SHARE`, scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&division, &kind)
+		FOR SHARE`, scopeArgs(scope, namedArgs{"id": id})).Scan(&division, &kind)
 	return division, kind, err
 }
 
@@ -272,7 +272,7 @@ func (db *DB) Rooms(ctx context.Context, scope portal.Scope, platformID int64) (
 		SELECT r.id, r.platform_id, r.name, r.capacity, r.equipment
 		FROM rooms r JOIN platforms p ON p.id = r.platform_id
 		WHERE r.platform_id = @id AND `+platformSees+`
-		ORDER BY r.name, r.id`, scopeArgs(scope, pgx.NamedArgs{"id": platformID}))
+		ORDER BY r.name, r.id`, scopeArgs(scope, namedArgs{"id": platformID}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[registry.Room])
 	return rs, translate(err)
 }
@@ -283,7 +283,7 @@ func (db *DB) Room(ctx context.Context, scope portal.Scope, platformID, roomID i
 		SELECT r.id, r.platform_id, r.name, r.capacity, r.equipment
 		FROM rooms r JOIN platforms p ON p.id = r.platform_id
 		WHERE r.id = @room AND r.platform_id = @id AND `+platformSees,
-		scopeArgs(scope, pgx.NamedArgs{"id": platformID, "room": roomID}))
+		scopeArgs(scope, namedArgs{"id": platformID, "room": roomID}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[registry.Room])
 	return r, translate(err)
 }
@@ -301,7 +301,7 @@ func (db *DB) CultivationOrgs(ctx context.Context, scope portal.Scope) ([]regist
 func liveOrgIn(ctx context.Context, tx pgx.Tx, scope portal.Scope, orgID int64) (community, name string, err error) {
 	err = tx.QueryRow(ctx, `SELECT o.community_code, o.name FROM organizations o
 		WHERE o.id = @id AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+` FOR SHARE`,
-		scopeArgs(scope, pgx.NamedArgs{"id": orgID})).Scan(&community, &name)
+		scopeArgs(scope, namedArgs{"id": orgID})).Scan(&community, &name)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", "", registry.ErrCultivationOrg
 	}
@@ -320,7 +320,7 @@ func (db *DB) BookRoom(ctx context.Context, scope portal.Scope, actor portal.Act
 		var division, roomName string
 		err := tx.QueryRow(ctx, `SELECT p.division_code, r.name FROM rooms r JOIN platforms p ON p.id = r.platform_id
 			WHERE r.id = @room AND r.platform_id = @id AND `+platformSees,
-			scopeArgs(scope, pgx.NamedArgs{"id": platformID, "room": roomID})).Scan(&division, &roomName)
+			scopeArgs(scope, namedArgs{"id": platformID, "room": roomID})).Scan(&division, &roomName)
 		if err != nil {
 			return err
 		}
@@ -338,7 +338,7 @@ func (db *DB) BookRoom(ctx context.Context, scope portal.Scope, actor portal.Act
 		err = tx.QueryRow(ctx, `
 			INSERT INTO bookings (room_id, org_id, title, during, booked_by, booked_name, booked_division)
 			VALUES (@room, @org, @title, tstzrange(@starts, @ends, '[)'), @by, @name, @division)
-			RETURNING id`, pgx.NamedArgs{"room": roomID, "org": in.OrgID, "title": in.Title, "starts": in.Starts,
+			RETURNING id`, namedArgs{"room": roomID, "org": in.OrgID, "title": in.Title, "starts": in.Starts,
 			"ends": in.Ends, "by": actorID, "name": actor.Username, "division": scope.Division}).Scan(&id)
 		if err != nil {
 			return err
@@ -365,7 +365,7 @@ func (db *DB) CancelBooking(ctx context.Context, scope portal.Scope, actor porta
 				JOIN organizations o ON o.id = b.org_id
 			WHERE b.id = @booking AND p.id = @id AND `+platformSees+`
 			  AND (starts_with(b.booked_division, @scope_div) OR `+platformKeeps+`)
-			FOR UPDATE OF b`, scopeArgs(scope, pgx.NamedArgs{"id": platformID, "booking": bookingID})).
+			FOR UPDATE OF b`, scopeArgs(scope, namedArgs{"id": platformID, "booking": bookingID})).
 			Scan(&division, &status, &roomName, &title, &orgID, &community)
 		if err != nil {
 			return err
@@ -399,7 +399,7 @@ func (db *DB) RoomBookings(ctx context.Context, scope portal.Scope, platformID, 
 		WHERE b.room_id = @room AND r.platform_id = @id AND `+platformSees+`
 		  AND b.during && tstzrange(@from, @to, '[)')
 		ORDER BY lower(b.during), b.id
-		LIMIT 500`, scopeArgs(scope, pgx.NamedArgs{"id": platformID, "room": roomID, "from": from, "to": to}))
+		LIMIT 500`, scopeArgs(scope, namedArgs{"id": platformID, "room": roomID, "from": from, "to": to}))
 	bs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.Booking])
 	return bs, translate(err)
 }

@@ -136,7 +136,7 @@ func (db *DB) PublicOrganizations(ctx context.Context, scope portal.Scope, f reg
 	if f.Query != "" && utf8.RuneCountInString(f.Query) < registry.PublicQueryMin {
 		return registry.PublicPage{}, nil
 	}
-	args := scopeArgs(scope, pgx.NamedArgs{"statuses": f.Statuses(), "town": f.TownCode, "community": f.Community,
+	args := scopeArgs(scope, namedArgs{"statuses": f.Statuses(), "town": f.TownCode, "community": f.Community,
 		"tier": string(f.Tier), "field": f.Field, "term": f.Query, "limit": limit + 1, "walk": publicWalk,
 		"after": c.ID, "after_name": c.Name})
 	var page registry.PublicPage
@@ -160,7 +160,7 @@ func (db *DB) PublicOrganizations(ctx context.Context, scope portal.Scope, f reg
 }
 
 // publicNewest is the unsearched list newest first: the jurisdiction's (or a status's or tier's) own index.
-func (db *DB) publicNewest(ctx context.Context, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
+func (db *DB) publicNewest(ctx context.Context, args namedArgs, limit int) (registry.PublicPage, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM organizations o
 		WHERE `+publicFilters+` AND (@after = 0 OR o.id < @after)
 		ORDER BY o.id DESC LIMIT @limit`, args)
@@ -189,7 +189,7 @@ func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, i
 	err := db.pool(planFresh).QueryRow(ctx, `
 		SELECT u.k, `+postingsCount[postingsOf(f)]+` AS n
 		FROM unnest(@keys::text[]) u(k) ORDER BY n, u.k LIMIT 1`,
-		pgx.NamedArgs{"keys": keys, "cap": probeCap}).Scan(&key, &n)
+		namedArgs{"keys": keys, "cap": probeCap}).Scan(&key, &n)
 	return key, n, translate(err)
 }
 
@@ -198,7 +198,7 @@ func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, i
 // (probeCap postings or more) would meet the community's rows too seldom (one in hundreds), so there the
 // community's own list is walked instead, with the same bound. The choice of the key, of the walk and the walk's
 // edge are one statement (publicSearch): one round trip, planned once per connection.
-func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
+func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, args namedArgs, limit int) (registry.PublicPage, error) {
 	keys := searchKeys(f)
 	args["keys"], args["cap"], args["span"], args["first"] = keys, probeCap, publicSpan, min(publicWalk, 4*limit)
 	rows, _ := db.pool(planKept).Query(ctx, publicSearch[searchShape{postingsOf(f), len(keys), f.Community != ""}], args)
@@ -382,7 +382,7 @@ func communityRows(community bool) string {
 // publicByName is the list in name order. A search whose rarest key has fewer than probeCap postings reads
 // them all and sorts the matches; otherwise it walks the jurisdiction's name index from the cursor, at most
 // publicWalk entries, and keeps the rows that pass every filter.
-func (db *DB) publicByName(ctx context.Context, f registry.PublicFilter, args pgx.NamedArgs, limit int) (registry.PublicPage, error) {
+func (db *DB) publicByName(ctx context.Context, f registry.PublicFilter, args namedArgs, limit int) (registry.PublicPage, error) {
 	if f.Query != "" || f.Field != "" {
 		key, n, err := db.rarestKey(ctx, f)
 		if err != nil || n == 0 {
@@ -413,7 +413,7 @@ func (db *DB) publicByName(ctx context.Context, f registry.PublicFilter, args pg
 
 // walked is the page a bounded walk found (rows): a full page continues after its last row; a short one
 // continues at the walk's edge, which edgeStmt reads as (name, id) — no row means the walk reached the end.
-func (db *DB) walked(ctx context.Context, rows pgx.Rows, limit int, edgeStmt string, args pgx.NamedArgs) (registry.PublicPage, error) {
+func (db *DB) walked(ctx context.Context, rows pgx.Rows, limit int, edgeStmt string, args namedArgs) (registry.PublicPage, error) {
 	list, err := scanPublicRows(rows)
 	if err != nil || len(list) > limit {
 		return pageOf(list, limit, nil), err
@@ -469,7 +469,7 @@ func queuePublicOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *regi
 		LEFT JOIN community_offices f ON f.community_code = o.community_code
 		LEFT JOIN LATERAL (SELECT grade, year FROM evaluations v WHERE v.org_id = o.id
 			ORDER BY year DESC, version DESC LIMIT 1) e ON true
-		WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"id": id})).QueryRow(func(row pgx.Row) error {
+		WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, namedArgs{"id": id})).QueryRow(func(row pgx.Row) error {
 		var grade *string
 		var gradeYear *int
 		if err := row.Scan(&o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), &o.USCC, &o.FilingNo,
@@ -505,7 +505,7 @@ func queueRecentReports(b *pgx.Batch, scope portal.Scope, id int64, activities *
 		LEFT JOIN LATERAL (SELECT array_agg(p.id ORDER BY p.position) AS ids, array_agg(p.position ORDER BY p.position) AS positions
 			FROM report_photos p WHERE p.report_id = r.id AND p.public) ph ON true
 		ORDER BY r.activity_date DESC, r.id DESC`,
-		scopeArgs(scope, pgx.NamedArgs{"org": id, "reports": PublicPhotoReports})).Query(func(rows pgx.Rows) error {
+		scopeArgs(scope, namedArgs{"org": id, "reports": PublicPhotoReports})).Query(func(rows pgx.Rows) error {
 		if photos != nil {
 			*photos = []registry.PublicPhoto{} // as PublicPhotos reads none
 		}
@@ -541,7 +541,7 @@ func (db *DB) PublicCheck(ctx context.Context, scope portal.Scope, kind registry
 		JOIN divisions t ON t.code = o.town_code
 		JOIN divisions c ON c.code = o.community_code
 		WHERE CASE WHEN @kind = 'filing' THEN o.filing_no = @number ELSE o.uscc = @number END
-			AND `+scopeOn("o"), scopeArgs(scope, pgx.NamedArgs{"kind": string(kind), "number": number})).Scan(
+			AND `+scopeOn("o"), scopeArgs(scope, namedArgs{"kind": string(kind), "number": number})).Scan(
 		&c.OrgID, &c.Name, (*string)(&c.Tier), (*string)(&c.LegalForm), &c.USCC, &c.FilingNo, &c.TownName,
 		&c.CommunityName, (*string)(&c.Status), &c.StatusOn, &c.StatusReason)
 	if c.Status.Live() {
@@ -565,7 +565,7 @@ func (db *DB) PublicDivision(ctx context.Context, scope portal.Scope, code strin
 		       coalesce(f.phone, ''), coalesce(f.address, ''), coalesce(f.hours, '')
 		FROM divisions d JOIN divisions p ON p.code = d.parent_code
 		LEFT JOIN community_offices f ON f.community_code = d.code
-		WHERE d.code = @code`, pgx.NamedArgs{"code": code}).Scan(&d.Code, &d.Name, &d.Kind, &d.ParentCode,
+		WHERE d.code = @code`, namedArgs{"code": code}).Scan(&d.Code, &d.Name, &d.Kind, &d.ParentCode,
 		&d.ParentName, &d.Rural, &d.Demo, &d.Office.Phone, &d.Office.Address, &d.Office.Hours)
 	if err != nil {
 		return d, translate(err)
@@ -578,7 +578,7 @@ func (db *DB) PublicDivision(ctx context.Context, scope portal.Scope, code strin
 		                 AND k.status IN ('normal', 'abnormal')), 0)::bigint
 		FROM divisions d
 		WHERE d.parent_code = @code OR (d.code = @code AND d.level = 'community')
-		ORDER BY d.code`, pgx.NamedArgs{"code": code})
+		ORDER BY d.code`, namedArgs{"code": code})
 	for rows.Next() {
 		var c registry.PublicDivisionCount
 		if err := rows.Scan(&c.Code, &c.Name, &c.Kind, &c.Live); err != nil {
@@ -602,7 +602,7 @@ func (db *DB) PublicTownCounts(ctx context.Context, scope portal.Scope) ([]regis
 		SELECT d.code, d.name, d.kind,
 		       coalesce((SELECT sum(n) FROM org_town_counts k WHERE k.town_code = d.code
 		                 AND k.status IN ('normal', 'abnormal')), 0)::bigint
-		FROM divisions d WHERE d.parent_code = @code ORDER BY d.code`, pgx.NamedArgs{"code": scope.Division})
+		FROM divisions d WHERE d.parent_code = @code ORDER BY d.code`, namedArgs{"code": scope.Division})
 	var out []registry.PublicDivisionCount
 	for rows.Next() {
 		var c registry.PublicDivisionCount
@@ -629,7 +629,7 @@ func (db *DB) SetCommunityOffice(ctx context.Context, scope portal.Scope, actor 
 			VALUES (@code, @phone, @address, @hours, @by)
 			ON CONFLICT (community_code) DO UPDATE SET phone = excluded.phone, address = excluded.address,
 				hours = excluded.hours, updated_at = now(), updated_by = excluded.updated_by`,
-			pgx.NamedArgs{"code": o.CommunityCode, "phone": o.Phone, "address": o.Address, "hours": o.Hours,
+			namedArgs{"code": o.CommunityCode, "phone": o.Phone, "address": o.Address, "hours": o.Hours,
 				"by": actorRef(actor)}); err != nil {
 			return err
 		}

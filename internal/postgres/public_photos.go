@@ -24,7 +24,7 @@ const (
 func (db *DB) PublicPhotoIDs(ctx context.Context, scope portal.Scope, reportID int64) ([]int64, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT p.id FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
 		WHERE p.report_id = @id AND p.public AND `+scopeOn("r")+` ORDER BY p.position`,
-		scopeArgs(scope, pgx.NamedArgs{"id": reportID}))
+		scopeArgs(scope, namedArgs{"id": reportID}))
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	return ids, translate(err)
 }
@@ -42,14 +42,14 @@ func (db *DB) SetPhotosPublic(ctx context.Context, scope portal.Scope, actor por
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE activity_reports r SET version = version + 1
 			WHERE r.id = @id AND r.superseded_at IS NULL AND r.version = @version AND `+scopeOn("r"),
-			scopeArgs(scope, pgx.NamedArgs{"id": reportID, "version": version}))
+			scopeArgs(scope, namedArgs{"id": reportID, "version": version}))
 		if err != nil {
 			return translate(err)
 		}
 		if tag.RowsAffected() == 0 {
 			var n int
 			if err := tx.QueryRow(ctx, `SELECT count(*) FROM activity_reports r WHERE r.id = @id AND `+scopeOn("r"),
-				scopeArgs(scope, pgx.NamedArgs{"id": reportID})).Scan(&n); err != nil {
+				scopeArgs(scope, namedArgs{"id": reportID})).Scan(&n); err != nil {
 				return translate(err)
 			}
 			if n == 0 {
@@ -58,7 +58,7 @@ func (db *DB) SetPhotosPublic(ctx context.Context, scope portal.Scope, actor por
 			return portal.ErrConflict
 		}
 		tag, err = tx.Exec(ctx, `UPDATE report_photos SET public = (id = ANY(@ids)) WHERE report_id = @id`,
-			pgx.NamedArgs{"id": reportID, "ids": public})
+			namedArgs{"id": reportID, "ids": public})
 		if err != nil {
 			return translate(err)
 		}
@@ -88,7 +88,7 @@ func queuePublicPhotos(b *pgx.Batch, scope portal.Scope, orgID int64, out *[]reg
 		      ORDER BY r.activity_date DESC, r.id DESC LIMIT @reports) r
 		JOIN report_photos p ON p.report_id = r.id AND p.public
 		ORDER BY r.activity_date DESC, r.id DESC, p.position LIMIT @max`,
-		scopeArgs(scope, pgx.NamedArgs{"org": orgID, "reports": PublicPhotoReports, "max": PublicPhotoMax})).Query(func(rows pgx.Rows) (err error) {
+		scopeArgs(scope, namedArgs{"org": orgID, "reports": PublicPhotoReports, "max": PublicPhotoMax})).Query(func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[registry.PublicPhoto])
 		return err
 	})
@@ -103,7 +103,7 @@ func (db *DB) PublicPhoto(ctx context.Context, scope portal.Scope, orgID, photoI
 	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
 		WHERE p.id = @photo AND p.public AND r.org_id = @org AND r.superseded_at IS NULL AND `+scopeOn("r"),
-		scopeArgs(scope, pgx.NamedArgs{"photo": photoID, "org": orgID}))
+		scopeArgs(scope, namedArgs{"photo": photoID, "org": orgID}))
 	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.ReportPhoto])
 	return p, translate(err)
 }

@@ -63,7 +63,7 @@ func (db *DB) ChangeRegistration(ctx context.Context, scope portal.Scope, actor 
 				legal_form = @legal_form, uscc = @uscc, leader_name = @leader_name, leader_id_enc = @id_enc,
 				leader_id_mask = @id_mask, updated_at = now(), version = version + 1
 			WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "name": name, "zihao": parts.Zihao, "field": parts.Field, "form": parts.Form,
+			namedArgs{"id": id, "name": name, "zihao": parts.Zihao, "field": parts.Field, "form": parts.Form,
 				"legal_form": string(c.LegalForm), "uscc": uscc, "leader_name": c.LeaderName, "id_enc": idEnc,
 				"id_mask": idMask}); err != nil {
 			return err

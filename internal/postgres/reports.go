@@ -77,8 +77,8 @@ func reportExportQuery() string {
 	ORDER BY r.activity_date DESC, r.id DESC`
 }
 
-func reportFilterArgs(scope portal.Scope, f registry.ReportFilter) pgx.NamedArgs {
-	return scopeArgs(scope, pgx.NamedArgs{"town": f.TownCode, "community": f.CommunityCode, "org": f.OrgID,
+func reportFilterArgs(scope portal.Scope, f registry.ReportFilter) namedArgs {
+	return scopeArgs(scope, namedArgs{"town": f.TownCode, "community": f.CommunityCode, "org": f.OrgID,
 		"series": f.Series, "category": f.Category, "from": f.From, "to": f.To})
 }
 
@@ -158,7 +158,7 @@ func (db *DB) ExportActivityReports(ctx context.Context, scope portal.Scope, act
 // the Lookups pool (see DB.Lookups).
 func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) (registry.ActivityReport, error) {
 	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+` WHERE r.id = @id AND `+scopeOn("r"),
-		scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		scopeArgs(scope, namedArgs{"id": id}))
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.ActivityReport])
 	return r, translate(err)
 }
@@ -168,7 +168,7 @@ func (db *DB) ActivityReport(ctx context.Context, scope portal.Scope, id int64) 
 func (db *DB) ReportRevisions(ctx context.Context, scope portal.Scope, reportNo int64) ([]registry.ActivityReport, error) {
 	rows, _ := db.pool(planKept).Query(ctx, `SELECT `+reportColumns+` FROM `+reportFrom+`
 		WHERE r.report_no = @no AND `+scopeOn("r")+` ORDER BY r.revision`,
-		scopeArgs(scope, pgx.NamedArgs{"no": reportNo}))
+		scopeArgs(scope, namedArgs{"no": reportNo}))
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ActivityReport])
 	return rs, translate(err)
 }
@@ -181,7 +181,7 @@ func (db *DB) ReportPhotos(ctx context.Context, scope portal.Scope, reportID int
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
 		WHERE p.report_id = @id AND `+scopeOn("r")+` ORDER BY p.position`,
-		scopeArgs(scope, pgx.NamedArgs{"id": reportID}))
+		scopeArgs(scope, namedArgs{"id": reportID}))
 	ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportPhoto])
 	return ps, translate(err)
 }
@@ -191,7 +191,7 @@ func (db *DB) ReportPhoto(ctx context.Context, scope portal.Scope, reportID, pho
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+reportPhotoColumns+`
 		FROM report_photos p JOIN activity_reports r ON r.id = p.report_id
 		WHERE p.id = @photo AND p.report_id = @id AND `+scopeOn("r"),
-		scopeArgs(scope, pgx.NamedArgs{"id": reportID, "photo": photoID}))
+		scopeArgs(scope, namedArgs{"id": reportID, "photo": photoID}))
 	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registry.ReportPhoto])
 	return p, translate(err)
 }
@@ -234,7 +234,7 @@ func insertReport(ctx context.Context, tx pgx.Tx, scope portal.Scope, actor port
 		FROM organizations o
 		WHERE o.id = @org_id AND `+scopeOn("o")+` AND (o.status IN ('normal', 'abnormal') OR o.id = @keep_org)
 		RETURNING id`,
-		scopeArgs(scope, pgx.NamedArgs{
+		scopeArgs(scope, namedArgs{
 			"report_no": reportNo, "revision": revision, "reason": reason, "org_id": in.OrgID, "keep_org": keepOrg,
 			"activity_date": in.ActivityDate, "title": in.Title, "place": in.Place, "series": in.Series,
 			"category": in.Category, "participants": in.Participants, "volunteers": in.Volunteers,
@@ -257,7 +257,7 @@ func insertPhotos(ctx context.Context, tx pgx.Tx, actor portal.Actor, reportID i
 				thumb_key, thumb_type, sha256, uploaded_by)
 			VALUES (@report_id, @position, @content_type, @size, @width, @height, @key, @thumb_key, @thumb_type,
 				@sha256, @actor_id)`,
-			pgx.NamedArgs{"report_id": reportID, "position": first + i, "content_type": p.ContentType,
+			namedArgs{"report_id": reportID, "position": first + i, "content_type": p.ContentType,
 				"size": p.Size, "width": p.Width, "height": p.Height, "key": p.StorageKey, "thumb_key": p.ThumbKey,
 				"thumb_type": p.ThumbType, "sha256": p.SHA256, "actor_id": actorID}); err != nil {
 			return translate(err)
@@ -313,7 +313,7 @@ func (db *DB) CorrectActivityReport(ctx context.Context, scope portal.Scope, act
 		// The row lock orders concurrent corrections; the second reads the first's outcome and stops.
 		err := tx.QueryRow(ctx, `SELECT r.report_no, r.revision, r.org_id, r.superseded_at, r.version
 			FROM activity_reports r WHERE r.id = @id AND `+scopeOn("r")+` FOR UPDATE`,
-			scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&reportNo, &revision, &orgID, &supersededAt, &curVersion)
+			scopeArgs(scope, namedArgs{"id": id})).Scan(&reportNo, &revision, &orgID, &supersededAt, &curVersion)
 		if err != nil {
 			return translate(err)
 		}
@@ -321,14 +321,14 @@ func (db *DB) CorrectActivityReport(ctx context.Context, scope portal.Scope, act
 			return portal.ErrConflict
 		}
 		if _, err := tx.Exec(ctx, `UPDATE activity_reports SET superseded_at = now(), version = version + 1
-			WHERE id = @id`, pgx.NamedArgs{"id": id}); err != nil {
+			WHERE id = @id`, namedArgs{"id": id}); err != nil {
 			return translate(err)
 		}
 		if newID, err = insertReport(ctx, tx, scope, actor, in, &reportNo, revision+1, reason, orgID, nil); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE activity_reports SET superseded_by = @new WHERE id = @id`,
-			pgx.NamedArgs{"id": id, "new": newID}); err != nil {
+			namedArgs{"id": id, "new": newID}); err != nil {
 			return translate(err)
 		}
 		tag, err := tx.Exec(ctx, `
@@ -337,7 +337,7 @@ func (db *DB) CorrectActivityReport(ctx context.Context, scope portal.Scope, act
 			SELECT @new, row_number() OVER (ORDER BY position), content_type, size_bytes, width, height, storage_key,
 				thumb_key, thumb_type, sha256, uploaded_at, uploaded_by, public
 			FROM report_photos WHERE report_id = @id AND id = ANY(@keep)`,
-			pgx.NamedArgs{"id": id, "new": newID, "keep": keep})
+			namedArgs{"id": id, "new": newID, "keep": keep})
 		if err != nil {
 			return translate(err)
 		}
@@ -381,7 +381,7 @@ func (db *DB) LoadActivityReports(ctx context.Context, scope portal.Scope, actor
 			}
 			var reportNo int64
 			if err := tx.QueryRow(ctx, `UPDATE activity_reports SET superseded_at = @at, version = version + 1
-				WHERE id = @id RETURNING report_no`, pgx.NamedArgs{"id": id, "at": l.CorrectedAt}).Scan(&reportNo); err != nil {
+				WHERE id = @id RETURNING report_no`, namedArgs{"id": id, "at": l.CorrectedAt}).Scan(&reportNo); err != nil {
 				return translate(err)
 			}
 			cat := l.CorrectedAt
@@ -391,7 +391,7 @@ func (db *DB) LoadActivityReports(ctx context.Context, scope portal.Scope, actor
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE activity_reports SET superseded_by = @new WHERE id = @id`,
-				pgx.NamedArgs{"id": id, "new": newID}); err != nil {
+				namedArgs{"id": id, "new": newID}); err != nil {
 				return translate(err)
 			}
 		}

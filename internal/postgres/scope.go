@@ -7,8 +7,6 @@ package postgres
 import (
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/yubei-cso/portal/internal/portal"
 )
 
@@ -34,9 +32,9 @@ func scopeWithin(column string) string {
 }
 
 // scopeArgs adds the scope's arguments for scopeOn and scopeWithin to args.
-func scopeArgs(s portal.Scope, args pgx.NamedArgs) pgx.NamedArgs {
+func scopeArgs(s portal.Scope, args namedArgs) namedArgs {
 	if args == nil {
-		args = pgx.NamedArgs{}
+		args = namedArgs{}
 	}
 	args["scope_tier"] = string(s.Tier)
 	args["scope_div"] = s.Division

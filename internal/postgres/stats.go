@@ -27,7 +27,7 @@ func queueOrgTotals(b *pgx.Batch, scope portal.Scope, t *registry.OrgTotals) {
 		FROM org_counts
 		WHERE `+scopeWithin("community_code")+` AND n <> 0
 		GROUP BY 1, 2, 3`,
-		scopeArgs(scope, pgx.NamedArgs{"child_len": childLen})).Query(func(rows pgx.Rows) error {
+		scopeArgs(scope, namedArgs{"child_len": childLen})).Query(func(rows pgx.Rows) error {
 		type tally struct {
 			Child  string
 			Tier   string
@@ -76,7 +76,7 @@ func queueWorkWaiting(b *pgx.Batch, scope portal.Scope, now time.Time, w *regist
 			(SELECT count(*) FROM major_activities WHERE status = 'submitted' AND `+scopeWithin("community_code")+`
 				AND starts_at < @now::timestamptz + interval '72 hours'),
 			(SELECT count(*) FROM major_activities WHERE status = 'changes_requested' AND `+scopeWithin("community_code")+`)`,
-		scopeArgs(scope, pgx.NamedArgs{"now": now})).QueryRow(func(row pgx.Row) error {
+		scopeArgs(scope, namedArgs{"now": now})).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&w.ApplicationsSubmitted, &w.ApplicationsAccepted, &w.ApplicationsCorrection,
 			&w.FilingsSubmitted, &w.NoticesWaiting, &w.NoticesUrgent, &w.NoticesChanges)
 	})

@@ -92,7 +92,7 @@ func (db *DB) SaveScheme(ctx context.Context, scope portal.Scope, actor portal.A
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO assessment_schemes (year, level, version, indicators, created_by, created_name)
 			VALUES (@year, @level, @version, @indicators, @by, @name)`,
-			pgx.NamedArgs{"year": s.Year, "level": string(s.Level), "version": version, "indicators": ind,
+			namedArgs{"year": s.Year, "level": string(s.Level), "version": version, "indicators": ind,
 				"by": nullID(actor.AccountID), "name": actor.Username}); err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ import (
 //
 // self are the codes whose rows of activity_quarter_counts (migration 0067) make the division's whole: its own
 // code, or the pilots.
-func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatChild, pilots []string) pgx.NamedArgs {
+func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatChild, pilots []string) namedArgs {
 	by := "community"
 	if d.Level == portal.TierDistrict {
 		by = "town"
@@ -39,7 +39,7 @@ func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatC
 	if q.Area == registry.AreaPilot {
 		by, codes, self = "community", pilots, pilots
 	}
-	return pgx.NamedArgs{"codes": codes, "self": self, "by": by, "area": string(q.Area), "from": q.Period.Start(),
+	return namedArgs{"codes": codes, "self": self, "by": by, "area": string(q.Area), "from": q.Period.Start(),
 		"to": q.Period.End()}
 }
 
@@ -274,7 +274,7 @@ func queueCommunities(b *pgx.Batch, d portal.Division, s *registry.Stats) {
 	b.Queue(`
 		SELECT community_code, sum(n)::int FROM org_counts
 		WHERE starts_with(community_code, @code) AND status IN ('normal', 'abnormal') AND n <> 0
-		GROUP BY 1`, pgx.NamedArgs{"code": d.Code}).Query(func(rows pgx.Rows) error {
+		GROUP BY 1`, namedArgs{"code": d.Code}).Query(func(rows pgx.Rows) error {
 		live := map[string]int{}
 		var code string
 		var n int
@@ -296,7 +296,7 @@ func queueCommunities(b *pgx.Batch, d portal.Division, s *registry.Stats) {
 // queueOrgs reads the organization counts per child and the live ones by tier, legal form, 性质 and 党建. The
 // kept rows come as they are, and statOrgRows adds them up: grouping them in PostgreSQL (the urban and rural
 // rows of a town) cost more than the rows it saved (0.43 against 0.17 ms for the district's 660 rows).
-func queueOrgs(b *pgx.Batch, args pgx.NamedArgs, at func(string) *registry.StatChild, s *registry.Stats) {
+func queueOrgs(b *pgx.Batch, args namedArgs, at func(string) *registry.StatChild, s *registry.Stats) {
 	b.Queue(`
 		SELECT code AS child, tier, legal_form, nature, party_status, status, n
 		FROM org_stat_rollup
@@ -363,7 +363,7 @@ func statCounts(labels []string, m map[string]int) []registry.StatCount {
 
 // queueFields reads into out the live organizations per child and 服务领域: the kept rows as they are, added up
 // here (as queueOrgs).
-func queueFields(b *pgx.Batch, args pgx.NamedArgs, at func(string) *registry.StatChild, out map[string]map[string]int) {
+func queueFields(b *pgx.Batch, args namedArgs, at func(string) *registry.StatChild, out map[string]map[string]int) {
 	b.Queue(`
 		SELECT code AS child, field, n
 		FROM org_field_rollup
@@ -387,7 +387,7 @@ func queueFields(b *pgx.Batch, args pgx.NamedArgs, at func(string) *registry.Sta
 }
 
 // queueActivities reads activity figures in the period per child and 主题系列, from the quarter rows (0067).
-func queueActivities(b *pgx.Batch, args pgx.NamedArgs, at func(string) *registry.StatChild, s *registry.Stats) {
+func queueActivities(b *pgx.Batch, args namedArgs, at func(string) *registry.StatChild, s *registry.Stats) {
 	b.Queue(`
 		SELECT code AS child, series, sum(reports)::bigint AS reports,
 		       sum(participants)::bigint AS participants, sum(volunteers)::bigint AS volunteers,
@@ -425,7 +425,7 @@ func statActivityRows(rows pgx.Rows, at func(string) *registry.StatChild, s *reg
 
 // queueBeneficiaries reads, per 服务对象, the reports in the period that served the group and the people served:
 // the division's own quarter rows (0067), a few dozen whatever its size.
-func queueBeneficiaries(b *pgx.Batch, args pgx.NamedArgs, s *registry.Stats) {
+func queueBeneficiaries(b *pgx.Batch, args namedArgs, s *registry.Stats) {
 	b.Queue(`
 		SELECT target, sum(reports)::bigint AS reports, sum(people)::bigint AS people
 		FROM beneficiary_quarter_counts
@@ -465,7 +465,7 @@ func queueTargets(b *pgx.Batch, code string, ts registry.Targets) {
 		FROM stat_targets t JOIN divisions v ON v.code = t.division_code
 		LEFT JOIN accounts a ON a.id = t.updated_by
 		WHERE starts_with(t.division_code, @code) OR starts_with(@code, t.division_code)
-		ORDER BY t.division_code`, pgx.NamedArgs{"code": code}).Query(func(rows pgx.Rows) error {
+		ORDER BY t.division_code`, namedArgs{"code": code}).Query(func(rows pgx.Rows) error {
 		var x registry.TargetSetting
 		var level string
 		_, err := pgx.ForEachRow(rows, []any{&x.DivisionCode, &x.DivisionName, &level, &x.Urban, &x.Rural, &x.UpdatedAt,
@@ -496,7 +496,7 @@ func (db *DB) SetTarget(ctx context.Context, scope portal.Scope, actor portal.Ac
 			VALUES (@code, @urban, @rural, @by)
 			ON CONFLICT (division_code) DO UPDATE SET urban = excluded.urban, rural = excluded.rural,
 				updated_at = now(), updated_by = excluded.updated_by, version = stat_targets.version + 1`,
-			pgx.NamedArgs{"code": d.Code, "urban": urban, "rural": rural, "by": nullID(actor.AccountID)}); err != nil {
+			namedArgs{"code": d.Code, "urban": urban, "rural": rural, "by": nullID(actor.AccountID)}); err != nil {
 			return translate(err)
 		}
 		return audit(ctx, tx, portal.AuditEntry{Actor: actor, Action: "stats.target_set", ObjectType: "division",

@@ -42,7 +42,7 @@ func queueMeetingStats(b *pgx.Batch, code string, year int, area registry.StatAr
 			s.Trend = append(s.Trend, registry.PartyMeetingQuarter{Year: y, Quarter: q})
 		}
 	}
-	args := pgx.NamedArgs{"code": code, "area": string(area),
+	args := namedArgs{"code": code, "area": string(area),
 		"from": time.Date(registry.FirstStatYear, 1, 1, 0, 0, 0, 0, time.UTC)}
 	b.Queue(`
 		SELECT extract(year FROM c.quarter)::int, extract(quarter FROM c.quarter)::int, sum(c.meetings)::bigint,

@@ -31,7 +31,7 @@ func (db *DB) TakeMissedSnapshot(ctx context.Context, now time.Time) (bool, erro
 			Scan(&has); err != nil || has {
 			return err
 		}
-		if _, err := tx.Exec(ctx, snapshotStatement, pgx.NamedArgs{"month": prev}); err != nil {
+		if _, err := tx.Exec(ctx, snapshotStatement, namedArgs{"month": prev}); err != nil {
 			return err
 		}
 		took = true

@@ -23,8 +23,8 @@ const trendFilter = `starts_with(c.community_code, @code)
 // queueTrends queues the reads of s.Trends for the page's division, area and pilots; args are the page's
 // statArgs (for the activity rollup), now the time of the request. The returned func completes the quarter
 // trend once the batch was read and s summarized: the quarter under way takes s.Total.
-func queueTrends(b *pgx.Batch, s *registry.Stats, args pgx.NamedArgs, pilots []string, now time.Time) func() {
-	f := pgx.NamedArgs{"code": s.Division.Code, "area": string(s.Query.Area), "pilots": pilots}
+func queueTrends(b *pgx.Batch, s *registry.Stats, args namedArgs, pilots []string, now time.Time) func() {
+	f := namedArgs{"code": s.Division.Code, "area": string(s.Query.Area), "pilots": pilots}
 	if pilots == nil {
 		f["pilots"] = []string{}
 	}
@@ -103,7 +103,7 @@ func queueTrends(b *pgx.Batch, s *registry.Stats, args pgx.NamedArgs, pilots []s
 		})
 		return err
 	})
-	a := pgx.NamedArgs{}
+	a := namedArgs{}
 	for k, v := range args {
 		a[k] = v
 	}
@@ -166,7 +166,7 @@ const snapshotStatement = `
 // TakeStatSnapshot writes the monthly snapshot of month (its first day) from the organizations as they are now,
 // in one statement; run at a month's end (`portal stats-snapshot`) it keeps that month's end state.
 func (db *DB) TakeStatSnapshot(ctx context.Context, month time.Time) error {
-	_, err := db.pool(planFresh).Exec(ctx, snapshotStatement, pgx.NamedArgs{"month": monthOf(month)})
+	_, err := db.pool(planFresh).Exec(ctx, snapshotStatement, namedArgs{"month": monthOf(month)})
 	return translate(err)
 }
 
@@ -211,7 +211,7 @@ func (db *DB) BackfillStatSnapshots(ctx context.Context, now time.Time) error {
 		INSERT INTO stat_month_snapshots (community_code, month, live, abnormal, ended, party_covered)
 		SELECT community_code, month, live, abnormal, ended, party_covered FROM run
 		WHERE NOT EXISTS (SELECT 1 FROM stat_month_snapshots s WHERE s.month = run.month)
-		ON CONFLICT (community_code, month) DO NOTHING`, pgx.NamedArgs{"from": from, "to": to})
+		ON CONFLICT (community_code, month) DO NOTHING`, namedArgs{"from": from, "to": to})
 	return translate(err)
 }
 
@@ -231,7 +231,7 @@ func queueGrowth(b *pgx.Batch, s *registry.Stats, at func(string) *registry.Stat
 	jan := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(y, 12, 1, 0, 0, 0, 0, time.UTC)
 	current := y >= now.In(portal.Beijing).Year()
-	f := pgx.NamedArgs{"code": s.Division.Code, "area": string(s.Query.Area), "pilots": pilots,
+	f := namedArgs{"code": s.Division.Code, "area": string(s.Query.Area), "pilots": pilots,
 		"months": []time.Time{dec, jan, end}, "from": s.Query.Period.Start(), "to": s.Query.Period.End()}
 	if pilots == nil {
 		f["pilots"] = []string{}

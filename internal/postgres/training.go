@@ -70,7 +70,7 @@ func (db *DB) SaveTrainingPlan(ctx context.Context, scope portal.Scope, actor po
 	if !portal.Can(scope.Tier, portal.ManageTraining) || scope.Tier != portal.TierTown {
 		return 0, portal.ErrNotAllow
 	}
-	args := pgx.NamedArgs{"town": scope.Division, "year": in.Year, "q1": in.Quarters[0], "q2": in.Quarters[1],
+	args := namedArgs{"town": scope.Division, "year": in.Year, "q1": in.Quarters[0], "q2": in.Quarters[1],
 		"q3": in.Quarters[2], "q4": in.Quarters[3], "audiences": nonNil(in.Audiences), "topics": nonNil(in.Topics),
 		"note": in.Note, "version": in.Version, "by": noticeActorID(actor)}
 	var id int64
@@ -120,7 +120,7 @@ func (db *DB) TrainingPlans(ctx context.Context, scope portal.Scope, year int) (
 		WHERE d.level = 'town' AND `+scopeWithin("d.code")+`
 		GROUP BY d.code, d.name, p.id
 		ORDER BY d.code`,
-		scopeArgs(scope, pgx.NamedArgs{"year": year, "from": from, "to": to}))
+		scopeArgs(scope, namedArgs{"year": year, "from": from, "to": to}))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.TrainingPlan, error) {
 		p := registry.TrainingPlan{Year: year}
 		err := row.Scan(&p.TownCode, &p.TownName, &p.ID, &p.Quarters[0], &p.Quarters[1], &p.Quarters[2],
@@ -163,7 +163,7 @@ func (db *DB) CreateTrainingSession(ctx context.Context, scope portal.Scope, act
 			VALUES (left(@div, 6), @town, @title, @organizer_kind, @organizer, @starts, @ends, @hours, @mode,
 				@topics, @venue_kind, @venue, @room, @materials, @by)
 			RETURNING id`,
-			pgx.NamedArgs{"div": scope.Division, "town": town, "title": in.Title, "organizer_kind": in.OrganizerKind,
+			namedArgs{"div": scope.Division, "town": town, "title": in.Title, "organizer_kind": in.OrganizerKind,
 				"organizer": in.Organizer, "starts": in.Start, "ends": in.End, "hours": in.Hours, "mode": in.Mode,
 				"topics": nonNil(in.Topics), "venue_kind": venueKind, "venue": in.Venue, "room": room,
 				"materials": in.Materials, "by": noticeActorID(actor)}).Scan(&id)
@@ -203,7 +203,7 @@ func (db *DB) TrainingSessions(ctx context.Context, scope portal.Scope, year int
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+` `+sessionFrom+`
 		WHERE s.starts_at >= @from AND s.starts_at < @to AND `+sessionSees("s")+`
 		ORDER BY s.starts_at DESC, s.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "limit": trainingListLimit}))
+		scopeArgs(scope, namedArgs{"from": from, "to": to, "limit": trainingListLimit}))
 	out, err := pgx.CollectRows(rows, scanSession)
 	return out, translate(err)
 }
@@ -213,7 +213,7 @@ func (db *DB) RoomSessions(ctx context.Context, scope portal.Scope, roomID int64
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+` `+sessionFrom+`
 		WHERE s.room_id = @room AND `+sessionSees("s")+`
 		ORDER BY s.starts_at DESC, s.id DESC LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"room": roomID, "limit": trainingListLimit}))
+		scopeArgs(scope, namedArgs{"room": roomID, "limit": trainingListLimit}))
 	out, err := pgx.CollectRows(rows, scanSession)
 	return out, translate(err)
 }
@@ -221,7 +221,7 @@ func (db *DB) RoomSessions(ctx context.Context, scope portal.Scope, roomID int64
 // TrainingSession is one session inside scope; any other id is ErrNotFound.
 func (db *DB) TrainingSession(ctx context.Context, scope portal.Scope, id int64) (registry.TrainingSession, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+sessionColumns+` `+sessionFrom+`
-		WHERE s.id = @id AND `+sessionSees("s"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE s.id = @id AND `+sessionSees("s"), scopeArgs(scope, namedArgs{"id": id}))
 	s, err := pgx.CollectExactlyOneRow(rows, scanSession)
 	return s, translate(err)
 }
@@ -248,7 +248,7 @@ func (db *DB) SessionAttendees(ctx context.Context, scope portal.Scope, sessionI
 		LEFT JOIN organizations o ON o.id = p.org_id
 		JOIN training_sessions s ON s.id = a.session_id
 		WHERE a.session_id = @id AND `+sessionSees("s")+` AND `+traineeSees("p")+`
-		ORDER BY p.name, p.id`, scopeArgs(scope, pgx.NamedArgs{"id": sessionID}))
+		ORDER BY p.name, p.id`, scopeArgs(scope, namedArgs{"id": sessionID}))
 	out, err := pgx.CollectRows(rows, scanTrainee)
 	return out, translate(err)
 }
@@ -258,7 +258,7 @@ func (db *DB) SessionAttendees(ctx context.Context, scope portal.Scope, sessionI
 func (db *DB) TrainingOrgs(ctx context.Context, scope portal.Scope, names []string) (map[string]int64, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT o.name, o.id FROM organizations o
 		WHERE o.name = ANY(@names) AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o"),
-		scopeArgs(scope, pgx.NamedArgs{"names": nonNil(names)}))
+		scopeArgs(scope, namedArgs{"names": nonNil(names)}))
 	out := map[string]int64{}
 	var name string
 	var id int64
@@ -288,7 +288,7 @@ func (db *DB) RecordAttendance(ctx context.Context, scope portal.Scope, actor po
 		var version int
 		if err := tx.QueryRow(ctx, `SELECT s.district_code, s.town_code, s.attendance_version FROM training_sessions s
 			WHERE s.id = @id AND `+sessionKeeps("s")+` FOR NO KEY UPDATE`,
-			scopeArgs(scope, pgx.NamedArgs{"id": sessionID})).Scan(&district, &sessionTown, &version); err != nil {
+			scopeArgs(scope, namedArgs{"id": sessionID})).Scan(&district, &sessionTown, &version); err != nil {
 			return err
 		}
 		if version != seen {
@@ -305,7 +305,7 @@ func (db *DB) RecordAttendance(ctx context.Context, scope portal.Scope, actor po
 				var orgTown string
 				if err := tx.QueryRow(ctx, `SELECT o.id, o.town_code FROM organizations o WHERE o.id = @id
 					AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o"),
-					scopeArgs(scope, pgx.NamedArgs{"id": in.OrgID})).Scan(&in.OrgID, &orgTown); err != nil {
+					scopeArgs(scope, namedArgs{"id": in.OrgID})).Scan(&in.OrgID, &orgTown); err != nil {
 					return err
 				}
 				org = &in.OrgID
@@ -331,7 +331,7 @@ func (db *DB) RecordAttendance(ctx context.Context, scope portal.Scope, actor po
 					cert_level = CASE WHEN excluded.cert_level = '' THEN trainees.cert_level ELSE excluded.cert_level END,
 					cert_year = CASE WHEN excluded.cert_level = '' THEN trainees.cert_year ELSE excluded.cert_year END
 				RETURNING id`,
-				pgx.NamedArgs{"district": district, "town": town, "name": in.Name, "id_enc": box.Seal(in.IDNumber, traineeIDContext),
+				namedArgs{"district": district, "town": town, "name": in.Name, "id_enc": box.Seal(in.IDNumber, traineeIDContext),
 					"id_mask": maskID(in.IDNumber), "id_digest": box.Digest(in.IDNumber, traineeIDContext),
 					"phone_enc": box.Seal(in.Phone, traineePhoneContext), "phone_mask": rules.MaskPhone(in.Phone),
 					"role": in.Role, "org": org, "cert_level": in.CertLevel, "cert_year": certYear}).Scan(&id)
@@ -339,7 +339,7 @@ func (db *DB) RecordAttendance(ctx context.Context, scope portal.Scope, actor po
 				return err
 			}
 			tag, err := tx.Exec(ctx, `INSERT INTO training_attendance (session_id, trainee_id) VALUES (@s, @t)
-				ON CONFLICT DO NOTHING`, pgx.NamedArgs{"s": sessionID, "t": id})
+				ON CONFLICT DO NOTHING`, namedArgs{"s": sessionID, "t": id})
 			if err != nil {
 				return err
 			}
@@ -364,7 +364,7 @@ func (db *DB) Trainee(ctx context.Context, scope portal.Scope, id int64) (regist
 				JOIN training_sessions y ON y.id = x.session_id WHERE x.trainee_id = p.id)
 		FROM trainees p LEFT JOIN divisions t ON t.code = p.town_code
 		LEFT JOIN organizations o ON o.id = p.org_id
-		WHERE p.id = @id AND `+traineeSees("p"), scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		WHERE p.id = @id AND `+traineeSees("p"), scopeArgs(scope, namedArgs{"id": id}))
 	p, err := pgx.CollectExactlyOneRow(rows, scanTrainee)
 	if err != nil {
 		return p, nil, translate(err)
@@ -373,7 +373,7 @@ func (db *DB) Trainee(ctx context.Context, scope portal.Scope, id int64) (regist
 		SELECT s.id, s.title, s.organizer, s.starts_at, s.hours::float8, s.mode, s.topics
 		FROM training_attendance a JOIN training_sessions s ON s.id = a.session_id
 		WHERE a.trainee_id = @id AND `+sessionSees("s")+` ORDER BY s.starts_at DESC, s.id DESC`,
-		scopeArgs(scope, pgx.NamedArgs{"id": id}))
+		scopeArgs(scope, namedArgs{"id": id}))
 	sessions, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.TraineeSession, error) {
 		var s registry.TraineeSession
 		err := row.Scan(&s.SessionID, &s.Title, &s.Organizer, &s.Start, &s.Hours, &s.Mode, &s.Topics)
@@ -395,7 +395,7 @@ func (db *DB) RevealTrainee(ctx context.Context, scope portal.Scope, actor porta
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var phoneEnc, idEnc []byte
 		if err := tx.QueryRow(ctx, `SELECT p.phone_enc, p.id_enc FROM trainees p
-			WHERE p.id = @id AND `+traineeSees("p"), scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&phoneEnc, &idEnc); err != nil {
+			WHERE p.id = @id AND `+traineeSees("p"), scopeArgs(scope, namedArgs{"id": id})).Scan(&phoneEnc, &idEnc); err != nil {
 			return err
 		}
 		var err error
@@ -457,7 +457,7 @@ func (db *DB) TrainingReach(ctx context.Context, scope portal.Scope, year int) (
 		FROM divisions d
 		WHERE d.code = @scope_div OR d.level = @child AND length(d.code) = @len AND `+scopeWithin("d.code")+`
 		ORDER BY length(d.code), d.code`,
-		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "child": string(child), "len": codeLen}))
+		scopeArgs(scope, namedArgs{"from": from, "to": to, "child": string(child), "len": codeLen}))
 	// a committee (no level below) has its own row alone
 	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.TrainingReach, error) {
 		var r registry.TrainingReach
@@ -514,7 +514,7 @@ func (db *DB) EachUnreachedOrg(ctx context.Context, scope portal.Scope, year int
 			ORDER BY o.name, o.id LIMIT @limit) g
 		WHERE length(c.code) = 12 AND c.code >= cur.code AND `+scopeWithin("c.code")+`
 		ORDER BY c.code, g.name, g.id LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "after": after, "limit": limit}))
+		scopeArgs(scope, namedArgs{"from": from, "to": to, "after": after, "limit": limit}))
 	var u registry.UnreachedOrg
 	_, err := pgx.ForEachRow(rows, []any{&u.ID, &u.Name, &u.CommunityCode, &u.CommunityName}, func() error { return fn(u) })
 	return translate(err)

@@ -25,7 +25,7 @@ func (db *DB) TrainedInYear(ctx context.Context, scope portal.Scope, year int) (
 		LEFT JOIN organizations o ON o.id = p.org_id
 		WHERE `+traineeSees("p")+`
 		ORDER BY p.town_code, p.name, p.id LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "limit": trainingExportLimit}))
+		scopeArgs(scope, namedArgs{"from": from, "to": to, "limit": trainingExportLimit}))
 	out, err := pgx.CollectRows(rows, scanTrainee)
 	return out, translate(err)
 }
@@ -54,7 +54,7 @@ func (db *DB) TraineeDigest(ctx context.Context, scope portal.Scope, year int, d
 		LEFT JOIN organizations o ON o.id = p.org_id
 		WHERE `+traineeSees("p")+` AND starts_with(`+traineeHome+`, @division)
 		ORDER BY p.town_code NULLS LAST, p.name, p.id LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"from": from, "to": to, "division": division, "limit": registry.TraineeDigestLimit}))
+		scopeArgs(scope, namedArgs{"from": from, "to": to, "division": division, "limit": registry.TraineeDigestLimit}))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.Trainee, error) {
 		var p registry.Trainee
 		err := row.Scan(&p.ID, &p.TownCode, &p.TownName, &p.Name, &p.IDMask, &p.PhoneMask, &p.Role, &p.OrgID,

@@ -24,7 +24,7 @@ func (db *DB) AddSessionMaterial(ctx context.Context, scope portal.Scope, actor 
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var held bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM training_sessions s WHERE s.id = @session AND `+
-			sessionKeeps("s")+`)`, scopeArgs(scope, pgx.NamedArgs{"session": m.SessionID})).Scan(&held); err != nil {
+			sessionKeeps("s")+`)`, scopeArgs(scope, namedArgs{"session": m.SessionID})).Scan(&held); err != nil {
 			return err
 		}
 		if !held {
@@ -32,14 +32,14 @@ func (db *DB) AddSessionMaterial(ctx context.Context, scope portal.Scope, actor 
 		}
 		if err := countToken(ctx, tx, "training material "+strconv.FormatInt(m.SessionID, 10),
 			`SELECT count(*) FROM training_materials WHERE session_id = @session`,
-			seen, pgx.NamedArgs{"session": m.SessionID}); err != nil {
+			seen, namedArgs{"session": m.SessionID}); err != nil {
 			return err
 		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO training_materials (session_id, title, filename, content_type, size_bytes, storage_key, sha256, created_by)
 			SELECT s.id, @title, @filename, @type, @size, @key, @sha, @by FROM training_sessions s
 			WHERE s.id = @session AND `+sessionKeeps("s")+`
-			RETURNING id`, scopeArgs(scope, pgx.NamedArgs{"session": m.SessionID, "title": m.Title,
+			RETURNING id`, scopeArgs(scope, namedArgs{"session": m.SessionID, "title": m.Title,
 			"filename": m.Filename, "type": m.ContentType, "size": m.SizeBytes, "key": m.StorageKey, "sha": sha256,
 			"by": noticeActorID(actor)})).Scan(&id)
 		if err != nil {
@@ -64,7 +64,7 @@ func (db *DB) SessionMaterials(ctx context.Context, scope portal.Scope, sessionI
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+materialColumns+`
 		FROM training_materials m JOIN training_sessions s ON s.id = m.session_id
 		WHERE m.session_id = @session AND `+sessionSees("s")+` ORDER BY m.id`,
-		scopeArgs(scope, pgx.NamedArgs{"session": sessionID}))
+		scopeArgs(scope, namedArgs{"session": sessionID}))
 	out, err := pgx.CollectRows(rows, scanMaterial)
 	return out, translate(err)
 }
@@ -74,7 +74,7 @@ func (db *DB) SessionMaterial(ctx context.Context, scope portal.Scope, sessionID
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+materialColumns+`
 		FROM training_materials m JOIN training_sessions s ON s.id = m.session_id
 		WHERE m.id = @id AND m.session_id = @session AND `+sessionSees("s"),
-		scopeArgs(scope, pgx.NamedArgs{"session": sessionID, "id": id}))
+		scopeArgs(scope, namedArgs{"session": sessionID, "id": id}))
 	m, err := pgx.CollectExactlyOneRow(rows, scanMaterial)
 	return m, translate(err)
 }

@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/yubei-cso/portal/internal/portal"
 )
 
@@ -17,6 +15,6 @@ func (db *DB) USCCInUse(ctx context.Context, scope portal.Scope, uscc string) (b
 	}
 	var taken bool
 	err := db.pool(planFresh).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM organizations WHERE uscc = @uscc)`,
-		pgx.NamedArgs{"uscc": uscc}).Scan(&taken)
+		namedArgs{"uscc": uscc}).Scan(&taken)
 	return taken, translate(err)
 }

@@ -22,7 +22,7 @@ func (db *DB) HouseOrg(ctx context.Context, scope portal.Scope, actor portal.Act
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var division, platformName string
 		err := tx.QueryRow(ctx, `SELECT p.division_code, p.name FROM platforms p WHERE p.id = @id AND `+platformSees,
-			scopeArgs(scope, pgx.NamedArgs{"id": platformID})).Scan(&division, &platformName)
+			scopeArgs(scope, namedArgs{"id": platformID})).Scan(&division, &platformName)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (db *DB) Housings(ctx context.Context, scope portal.Scope, platformID int64
 			LEFT JOIN rooms r ON r.id = h.room_id
 		WHERE h.platform_id = @id AND `+platformSees+`
 		ORDER BY h.from_on DESC, h.id DESC
-		LIMIT 500`, scopeArgs(scope, pgx.NamedArgs{"id": platformID}))
+		LIMIT 500`, scopeArgs(scope, namedArgs{"id": platformID}))
 	hs, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.Housing])
 	return hs, translate(err)
 }

@@ -24,7 +24,7 @@ func reportableOrg(ctx context.Context, tx pgx.Tx, scope portal.Scope, orgID int
 	var community string
 	err := tx.QueryRow(ctx, `SELECT o.community_code FROM organizations o
 		WHERE o.id = @id AND o.status IN ('normal', 'abnormal') AND `+scopeOn("o")+` FOR SHARE OF o`,
-		scopeArgs(scope, pgx.NamedArgs{"id": orgID})).Scan(&community)
+		scopeArgs(scope, namedArgs{"id": orgID})).Scan(&community)
 	return community, err
 }
 
@@ -60,7 +60,7 @@ func (db *DB) SubmitWorkReport(ctx context.Context, scope portal.Scope, actor po
 			  AND (SELECT coalesce(max(w.revision), 0) FROM work_reports w
 			       WHERE w.org_id = o.id AND w.period_year = @year AND w.period_no = @no) = @seen
 			RETURNING id`,
-			scopeArgs(scope, pgx.NamedArgs{"org_id": in.OrgID, "year": in.Period.Year, "no": in.Period.Half,
+			scopeArgs(scope, namedArgs{"org_id": in.OrgID, "year": in.Period.Year, "no": in.Period.Half,
 				"revision": rev, "seen": in.Revision, "summary": in.Summary, "activities": in.Activities,
 				"members": in.Members, "plans": in.Plans, "by": noticeActorID(actor), "now": now})).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -103,7 +103,7 @@ func (db *DB) WorkReports(ctx context.Context, scope portal.Scope, orgID int64, 
 		LEFT JOIN accounts a ON a.id = w.submitted_by
 		WHERE w.org_id = @org_id AND w.period_year = @year AND w.period_no = @no AND `+scopeOn("o")+`
 		ORDER BY w.revision DESC`,
-		scopeArgs(scope, pgx.NamedArgs{"org_id": orgID, "year": p.Year, "no": p.Half}))
+		scopeArgs(scope, namedArgs{"org_id": orgID, "year": p.Year, "no": p.Half}))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.WorkReport, error) {
 		var w registry.WorkReport
 		err := row.Scan(&w.ID, &w.OrgID, &w.OrgName, &w.Period.Year, &w.Period.Half, &w.Revision, &w.Summary,
@@ -119,7 +119,7 @@ func (db *DB) ReportOrg(ctx context.Context, scope portal.Scope, id int64) (regi
 	err := db.pool(planFresh).QueryRow(ctx, `SELECT o.id, o.name, c.name, o.status, o.members, o.version
 		FROM organizations o JOIN divisions c ON c.code = o.community_code
 		WHERE o.id = @id AND `+scopeOn("o"),
-		scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&o.ID, &o.Name, &o.CommunityName, &o.Status, &o.Members,
+		scopeArgs(scope, namedArgs{"id": id})).Scan(&o.ID, &o.Name, &o.CommunityName, &o.Status, &o.Members,
 		&o.Version)
 	return o, translate(err)
 }
@@ -141,7 +141,7 @@ func (db *DB) CommunityReportStatus(ctx context.Context, scope portal.Scope, cur
 		GROUP BY o.id, o.name, o.status
 		ORDER BY o.name, o.id
 		LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"cy": cur.Year, "cn": cur.Half, "py": prev.Year, "pn": prev.Half,
+		scopeArgs(scope, namedArgs{"cy": cur.Year, "cn": cur.Half, "py": prev.Year, "pn": prev.Half,
 			"limit": reportListLimit}))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (registry.ReportStatus, error) {
 		var s registry.ReportStatus
@@ -187,7 +187,7 @@ func queueReportCoverage(b *pgx.Batch, scope portal.Scope, p registry.Period, ou
 			GROUP BY 1) w ON w.code = d.code
 		WHERE d.level = @child AND d.retired_at IS NULL AND `+scopeWithin("d.code")+`
 		ORDER BY d.code`,
-		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "len": codeLen, "year": p.Year, "no": p.Half})).
+		scopeArgs(scope, namedArgs{"child": string(child), "len": codeLen, "year": p.Year, "no": p.Half})).
 		Query(func(rows pgx.Rows) (err error) {
 			*out, err = pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportCoverage])
 			return err
@@ -211,7 +211,7 @@ func (db *DB) RecountReportCoverage(ctx context.Context, scope portal.Scope, p r
 		WHERE d.level = @child AND d.retired_at IS NULL AND `+scopeWithin("d.code")+`
 		GROUP BY d.code, d.name
 		ORDER BY d.code`,
-		scopeArgs(scope, pgx.NamedArgs{"child": string(child), "year": p.Year, "no": p.Half}))
+		scopeArgs(scope, namedArgs{"child": string(child), "year": p.Year, "no": p.Half}))
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.ReportCoverage])
 	return out, translate(err)
 }
@@ -231,7 +231,7 @@ func (db *DB) LapsedOrgs(ctx context.Context, scope portal.Scope, last registry.
 			AND (w.period_year, w.period_no) >= (@fy, @fn) AND (w.period_year, w.period_no) <= (@ly, @ln))
 		ORDER BY o.community_code, o.name, o.id
 		LIMIT @limit`,
-		scopeArgs(scope, pgx.NamedArgs{"since": first.Start(), "fy": first.Year, "fn": first.Half, "ly": last.Year,
+		scopeArgs(scope, namedArgs{"since": first.Start(), "fy": first.Year, "fn": first.Half, "ly": last.Year,
 			"ln": last.Half, "limit": reportListLimit}))
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[registry.LapsedOrg])
 	return out, translate(err)
@@ -254,12 +254,12 @@ func (db *DB) MarkAbnormal(ctx context.Context, scope portal.Scope, actor portal
 				updated_at = @now, version = o.version + 1
 			WHERE o.id = @id AND o.version = @version AND o.status = 'normal' AND `+scopeOn("o")+`
 			RETURNING o.community_code`,
-			scopeArgs(scope, pgx.NamedArgs{"id": id, "version": version, "reason": reason, "now": now,
+			scopeArgs(scope, namedArgs{"id": id, "version": version, "reason": reason, "now": now,
 				"on": now.In(reportZone)})).Scan(&community)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var exists bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM organizations o WHERE o.id = @id AND `+
-				scopeOn("o")+`)`, scopeArgs(scope, pgx.NamedArgs{"id": id})).Scan(&exists); err != nil {
+				scopeOn("o")+`)`, scopeArgs(scope, namedArgs{"id": id})).Scan(&exists); err != nil {
 				return err
 			}
 			if !exists {
@@ -334,7 +334,7 @@ func (db *DB) Evaluate(ctx context.Context, scope portal.Scope, actor portal.Act
 			  AND (SELECT coalesce(max(e.version), 0) FROM evaluations e
 			       WHERE e.org_id = o.id AND e.year = @year) = @seen
 			RETURNING id`,
-			scopeArgs(scope, pgx.NamedArgs{"org_id": in.OrgID, "year": in.Year, "version": in.Version + 1,
+			scopeArgs(scope, namedArgs{"org_id": in.OrgID, "year": in.Year, "version": in.Version + 1,
 				"seen": in.Version, "scores": string(scores), "average": avg, "computed": string(computed),
 				"grade": string(grade), "reason": reason, "views": in.Views, "by": noticeActorID(actor)})).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -391,7 +391,7 @@ func scanEvaluation(row pgx.CollectableRow) (registry.Evaluation, error) {
 func (db *DB) Evaluations(ctx context.Context, scope portal.Scope, orgID int64) ([]registry.Evaluation, error) {
 	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+evaluationColumns+` `+evaluationFrom+`
 		WHERE e.org_id = @org_id AND `+scopeOn("o")+`
-		ORDER BY e.year DESC, e.version DESC`, scopeArgs(scope, pgx.NamedArgs{"org_id": orgID}))
+		ORDER BY e.year DESC, e.version DESC`, scopeArgs(scope, namedArgs{"org_id": orgID}))
 	out, err := pgx.CollectRows(rows, scanEvaluation)
 	return out, translate(err)
 }
@@ -413,8 +413,8 @@ func latestEvaluationsQuery() string {
 	LIMIT nullif(@limit::int, 0)`
 }
 
-func latestEvaluationsArgs(scope portal.Scope, f registry.EvaluationFilter, limit int) pgx.NamedArgs {
-	return scopeArgs(scope, pgx.NamedArgs{"grade": string(f.Grade), "town": f.TownCode,
+func latestEvaluationsArgs(scope portal.Scope, f registry.EvaluationFilter, limit int) namedArgs {
+	return scopeArgs(scope, namedArgs{"grade": string(f.Grade), "town": f.TownCode,
 		"community": f.CommunityCode, "year": f.Year, "after_community": f.After.Community,
 		"after_name": f.After.Name, "after_id": f.After.OrgID, "limit": limit})
 }
