@@ -103,6 +103,29 @@ func (db *DB) pool(p planning) *pgxpool.Pool {
 	return db.Pool
 }
 
+// send runs the statements queued on b on the pool of their planning, in one round trip, and closes it.
+func (db *DB) send(ctx context.Context, p planning, b *pgx.Batch) error {
+	return translate(db.pool(p).SendBatch(ctx, b).Close())
+}
+
+// sendBoth sends a batch for each planning at once, each on its pool, and waits for both: one round trip of
+// waiting for a page that reads with both. An empty batch is not sent.
+func (db *DB) sendBoth(ctx context.Context, fresh, kept *pgx.Batch) error {
+	switch {
+	case kept.Len() == 0:
+		return db.send(ctx, planFresh, fresh)
+	case fresh.Len() == 0:
+		return db.send(ctx, planKept, kept)
+	}
+	done := make(chan error, 1)
+	go func() { done <- db.send(ctx, planKept, kept) }()
+	err := db.send(ctx, planFresh, fresh)
+	if kerr := <-done; err == nil {
+		err = kerr
+	}
+	return err
+}
+
 // Close closes both pools.
 func (db *DB) Close() {
 	db.Pool.Close()

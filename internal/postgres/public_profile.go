@@ -9,29 +9,6 @@ import (
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
-// send runs the statements queued on b on the pool of their planning, in one round trip, and closes it.
-func (db *DB) send(ctx context.Context, p planning, b *pgx.Batch) error {
-	return translate(db.pool(p).SendBatch(ctx, b).Close())
-}
-
-// sendBoth sends a batch for each planning at once, each on its pool, and waits for both: one round trip of
-// waiting for a page that reads with both. An empty batch is not sent.
-func (db *DB) sendBoth(ctx context.Context, fresh, kept *pgx.Batch) error {
-	switch {
-	case kept.Len() == 0:
-		return db.send(ctx, planFresh, fresh)
-	case fresh.Len() == 0:
-		return db.send(ctx, planKept, kept)
-	}
-	done := make(chan error, 1)
-	go func() { done <- db.send(ctx, planKept, kept) }()
-	err := db.send(ctx, planFresh, fresh)
-	if kerr := <-done; err == nil {
-		err = kerr
-	}
-	return err
-}
-
 // PublicProfile is everything a group's public profile shows — the group (PublicOrganization), its published
 // 典型案例 (up to cases), its public photos, its disclosures and its brand projects — in one batch of statements
 // that keep their plans: one round trip on one connection. An id outside scope is ErrNotFound.
