@@ -22,16 +22,17 @@ type rewrite struct {
 }
 
 var (
-	rewrites     sync.Map // statement text → *rewrite
-	rewritesKept atomic.Int64
+	rewrites      sync.Map     // statement text → *rewrite
+	rewritesBytes atomic.Int64 // the texts kept, as written and numbered
 	// argName finds every word after an @, a superset of the names pgx replaces (it skips those in quotes and
 	// comments); a name found here that pgx leaves alone is simply never asked for.
 	argName = regexp.MustCompile(`@([A-Za-z_][A-Za-z0-9_]*)`)
 )
 
-// rewritesKeptMax bounds the texts remembered; the portal's statements are a few hundred, and texts built from
-// values (none should be) would otherwise grow the map without end.
-const rewritesKeptMax = 20_000
+// rewritesMaxBytes bounds the memory of the texts remembered: the portal's statements are a few hundred of a
+// few kilobytes, and texts built from values (none should be) would otherwise grow the map without end against
+// a portal that must stay under 100 MB. Past it, a new text is numbered by pgx on every execution, as before.
+const rewritesMaxBytes = 8 << 20
 
 // placeholder stands for a name while pgx numbers a text, so that the number of each name can be read back.
 type placeholder string
@@ -57,9 +58,9 @@ func (na namedArgs) RewriteQuery(ctx context.Context, conn *pgx.Conn, sql string
 		}
 		rw.names[i] = string(p)
 	}
-	if rewritesKept.Load() < rewritesKeptMax {
+	if size := int64(len(sql) + len(numbered)); rewritesBytes.Load()+size <= rewritesMaxBytes {
 		if _, loaded := rewrites.LoadOrStore(sql, rw); !loaded {
-			rewritesKept.Add(1)
+			rewritesBytes.Add(size)
 		}
 	}
 	return rw.with(na)

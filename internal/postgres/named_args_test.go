@@ -41,3 +41,20 @@ func TestNamedArgsRewriteAsPgxDoes(t *testing.T) {
 		}
 	}
 }
+
+// Past its memory budget the cache keeps no new text, and a text it does not keep is still numbered as pgx does.
+func TestNamedArgsKeepNoTextPastTheBudget(t *testing.T) {
+	before := rewritesBytes.Load()
+	rewritesBytes.Store(rewritesMaxBytes)
+	defer rewritesBytes.Store(before)
+	text := `SELECT @budget_test_a, @budget_test_b`
+	use := pgx.NamedArgs{"budget_test_a": 1, "budget_test_b": "b"}
+	wantSQL, wantArgs, _ := use.RewriteQuery(context.Background(), nil, text, nil)
+	gotSQL, gotArgs, err := namedArgs(use).RewriteQuery(context.Background(), nil, text, nil)
+	if err != nil || gotSQL != wantSQL || !reflect.DeepEqual(gotArgs, wantArgs) {
+		t.Fatalf("got %q %v %v, want %q %v", gotSQL, gotArgs, err, wantSQL, wantArgs)
+	}
+	if _, kept := rewrites.Load(text); kept || rewritesBytes.Load() != rewritesMaxBytes {
+		t.Fatalf("a text was kept past the budget (%d bytes counted)", rewritesBytes.Load())
+	}
+}
