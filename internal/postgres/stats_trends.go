@@ -13,9 +13,10 @@ import (
 	"github.com/yubei-cso/portal/internal/registry"
 )
 
-// trendFilter narrows rows kept per community (alias c) to the page's division and area; it needs @code, @area
-// and @pilots.
-const trendFilter = `starts_with(c.community_code, @code)
+// trendFilter narrows rows kept per community (alias c) to the page's division and area; it needs @code,
+// @code_end (digitsAfter(@code): the division's communities are an index range, which a kept plan can use where
+// it would test starts_with on every row), @area and @pilots.
+const trendFilter = `c.community_code >= @code AND c.community_code < @code_end
 	AND (@area = '' OR (@area = 'pilot' AND c.community_code = ANY(@pilots))
 	     OR (@area IN ('urban', 'rural') AND EXISTS (
 	         SELECT 1 FROM divisions v WHERE v.code = c.community_code AND v.rural = (@area = 'rural'))))`
@@ -24,7 +25,8 @@ const trendFilter = `starts_with(c.community_code, @code)
 // statArgs (for the activity rollup), now the time of the request. The returned func completes the quarter
 // trend once the batch was read and s summarized: the quarter under way takes s.Total.
 func queueTrends(b *pgx.Batch, s *registry.Stats, args namedArgs, pilots []string, now time.Time) func() {
-	f := namedArgs{"code": s.Division.Code, "area": string(s.Query.Area), "pilots": pilots}
+	f := namedArgs{"code": s.Division.Code, "code_end": digitsAfter(s.Division.Code), "area": string(s.Query.Area),
+		"pilots": pilots}
 	if pilots == nil {
 		f["pilots"] = []string{}
 	}
@@ -231,7 +233,8 @@ func queueGrowth(b *pgx.Batch, s *registry.Stats, at func(string) *registry.Stat
 	jan := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(y, 12, 1, 0, 0, 0, 0, time.UTC)
 	current := y >= now.In(portal.Beijing).Year()
-	f := namedArgs{"code": s.Division.Code, "area": string(s.Query.Area), "pilots": pilots,
+	f := namedArgs{"code": s.Division.Code, "code_end": digitsAfter(s.Division.Code), "area": string(s.Query.Area),
+		"pilots": pilots,
 		"months": []time.Time{dec, jan, end}, "from": s.Query.Period.Start(), "to": s.Query.Period.End()}
 	if pilots == nil {
 		f["pilots"] = []string{}
