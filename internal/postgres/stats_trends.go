@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
@@ -227,7 +228,7 @@ func monthOf(t time.Time) time.Time {
 // snapshots (December of the year before, else January; December of the year, or now for the year under way),
 // and each child's 重大活动 of the period with those reported before they began. pilots are the 试点 communities
 // when the page follows them.
-func queueGrowth(b *pgx.Batch, s *registry.Stats, at func(string) *registry.StatChild, pilots []string, now time.Time) {
+func queueGrowth(b *pgx.Batch, s *registry.Stats, at func([]byte) *registry.StatChild, pilots []string, now time.Time) {
 	y := s.Query.Period.Year
 	dec := time.Date(y-1, 12, 1, 0, 0, 0, 0, time.UTC)
 	jan := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -248,7 +249,7 @@ func queueGrowth(b *pgx.Batch, s *registry.Stats, at func(string) *registry.Stat
 		SELECT community_code, sum(notices)::int, sum(before_start)::int FROM notice_lead_counts c
 		WHERE month >= @from::date AND month < @to::date AND `+trendFilter+`
 		GROUP BY 1`, f).Query(func(rows pgx.Rows) error {
-		var code string
+		var code pgtype.DriverBytes
 		var n, before int
 		_, err := pgx.ForEachRow(rows, []any{&code, &n, &before}, func() error {
 			if ch := at(code); ch != nil {
