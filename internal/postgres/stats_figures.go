@@ -277,12 +277,13 @@ func (db *DB) statCommunities(ctx context.Context, scope portal.Scope, d portal.
 	if err != nil {
 		return nil, err
 	}
-	list := make([]portal.Division, 0, len(all))
-	for _, c := range all {
-		if strings.HasPrefix(c.Code, d.Code) {
-			list = append(list, c)
-		}
+	// all is in code order, so d's communities are one run of it, their towns in order too.
+	lo, _ := slices.BinarySearchFunc(all, d.Code, func(x portal.Division, code string) int { return strings.Compare(x.Code, code) })
+	hi := lo
+	for hi < len(all) && strings.HasPrefix(all[hi].Code, d.Code) {
+		hi++
 	}
+	list := all[lo:hi]
 	var towns []string
 	for _, c := range list {
 		if len(towns) == 0 || towns[len(towns)-1] != c.ParentCode {
