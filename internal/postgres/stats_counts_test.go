@@ -54,6 +54,13 @@ var statRecounts = map[string]string{
 		FROM activity_reports r JOIN divisions v ON v.code = r.community_code,
 			unnest(ARRAY[r.community_code, left(r.community_code, 9), left(r.community_code, 6)]) l (code)
 		WHERE superseded_at IS NULL GROUP BY 1, 2, 3, 4`,
+	// Migration 0120: the same sums per year.
+	"activity_year_counts": `SELECT l.code, date_trunc('year', activity_date)::date, v.rural, series,
+			count(*)::bigint, sum(participants)::bigint, sum(volunteers)::bigint, sum(volunteer_hours)::numeric,
+			sum(beneficiaries_total)::bigint
+		FROM activity_reports r JOIN divisions v ON v.code = r.community_code,
+			unnest(ARRAY[r.community_code, left(r.community_code, 9), left(r.community_code, 6)]) l (code)
+		WHERE superseded_at IS NULL GROUP BY 1, 2, 3, 4`,
 	"beneficiary_quarter_counts": `SELECT l.code, date_trunc('quarter', activity_date)::date, v.rural,
 			e.key, count(*)::bigint, sum(e.value::bigint)::bigint
 		FROM activity_reports r JOIN divisions v ON v.code = r.community_code, jsonb_each_text(r.beneficiaries) e,
@@ -73,7 +80,8 @@ var statRecounts = map[string]string{
 
 // statKeptRows reads a kept table without its zero rows (a key whose count went back to zero stays as a row).
 func statKeptRows(table string) string {
-	if table == "activity_month_counts" || table == "activity_month_town_counts" || table == "activity_quarter_counts" {
+	if table == "activity_month_counts" || table == "activity_month_town_counts" || table == "activity_quarter_counts" ||
+		table == "activity_year_counts" {
 		return `SELECT * FROM ` + table + ` WHERE reports <> 0 OR participants <> 0 OR volunteers <> 0
 			OR volunteer_hours <> 0 OR beneficiaries <> 0`
 	}

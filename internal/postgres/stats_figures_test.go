@@ -91,6 +91,83 @@ func TestStatsAddUpAcrossLevels(t *testing.T) {
 		}
 	}
 
+	// A year reads the year rows and a quarter the quarter rows (0120): the four quarters add up to the year, each
+	// equal to a recount, and the page's breakdowns by 主题系列, tier, 党建 and 服务领域 equal a recount too.
+	ys, err := db.Stats(ctx, town, registry.StatQuery{Division: seed.TownShuanglonghu, Period: period})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var quarters registry.StatActivity
+	for q := 1; q <= 4; q++ {
+		qs, err := db.Stats(ctx, town, registry.StatQuery{Division: seed.TownShuanglonghu,
+			Period: registry.StatPeriod{Year: year, Quarter: q}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		quarters.Add(qs.Total.Activity)
+		var n int64
+		if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM activity_reports WHERE town_code = $1
+			AND superseded_at IS NULL AND activity_date >= make_date($2, $3 * 3 - 2, 1)
+			AND activity_date < make_date($2, $3 * 3 - 2, 1) + interval '3 months'`,
+			seed.TownShuanglonghu, year, q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if qs.Total.Activity.Reports != n {
+			t.Fatalf("%d Q%d: %d reports, recount %d", year, q, qs.Total.Activity.Reports, n)
+		}
+	}
+	if quarters != ys.Total.Activity {
+		t.Fatalf("the quarters of %d add up to %+v, the year is %+v", year, quarters, ys.Total.Activity)
+	}
+	got := map[string]int64{}
+	for _, x := range ys.Series {
+		got["series "+x.Series] = x.Reports
+	}
+	for _, x := range ys.ByTier {
+		got["tier "+x.Label] = int64(x.N)
+	}
+	for _, x := range ys.ByParty {
+		got["party "+x.Label] = int64(x.N)
+	}
+	for _, x := range ys.Fields {
+		if x.Label != "" && x.N > 0 {
+			got["field "+x.Label] = int64(x.N)
+		}
+	}
+	rows, err := db.Pool.Query(ctx, `
+		SELECT 'series ' || series, count(*) FROM activity_reports WHERE town_code = $1 AND superseded_at IS NULL
+			AND extract(year FROM activity_date) = $2 GROUP BY 1
+		UNION ALL SELECT 'tier ' || CASE tier WHEN 'guided' THEN $3 WHEN 'filed' THEN $4 ELSE $5 END, count(*)
+			FROM organizations WHERE town_code = $1 AND status IN ('normal', 'abnormal') GROUP BY 1
+		UNION ALL SELECT 'party ' || party_status, count(*) FROM organizations
+			WHERE town_code = $1 AND status IN ('normal', 'abnormal') GROUP BY 1
+		UNION ALL SELECT 'field ' || f, count(*) FROM organizations, unnest(fields) f
+			WHERE town_code = $1 AND status IN ('normal', 'abnormal') GROUP BY 1`,
+		seed.TownShuanglonghu, year, registry.TierGuided.Label(), registry.TierFiled.Label(), registry.TierRegistered.Label())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			t.Fatal(err)
+		}
+		want[k] = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Fatalf("%s: the page counts %d, a recount %d", k, got[k], n)
+		}
+	}
+	if len(want) < 8 {
+		t.Fatalf("the recount found only %v: the check proves little", want)
+	}
+
 	// Another town, or a community of another town, is not found for a town officer.
 	for _, code := range []string{seed.TownTongjing, seed.CommunityDemoRural, seed.DistrictCode} {
 		if _, err := db.Stats(ctx, town, registry.StatQuery{Division: code, Period: period}); !errors.Is(err, portal.ErrNotFound) {

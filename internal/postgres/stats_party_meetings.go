@@ -21,6 +21,7 @@ func (db *DB) PartyMeetingStats(ctx context.Context, scope portal.Scope, code st
 	var s registry.PartyMeetingStats
 	b := &pgx.Batch{}
 	queueMeetingStats(b, code, year, area, now, &s)
+	queuePartyOrgs(b, code, area, &s)
 	if !scope.Covers(code) {
 		return s, portal.ErrNotFound // the empty quarters, with nothing sent
 	}
@@ -42,13 +43,13 @@ func queueMeetingStats(b *pgx.Batch, code string, year int, area registry.StatAr
 			s.Trend = append(s.Trend, registry.PartyMeetingQuarter{Year: y, Quarter: q})
 		}
 	}
-	args := namedArgs{"code": code, "area": string(area),
+	args := namedArgs{"code": code, "code_end": digitsAfter(code), "area": string(area),
 		"from": time.Date(registry.FirstStatYear, 1, 1, 0, 0, 0, 0, time.UTC)}
 	b.Queue(`
 		SELECT extract(year FROM c.quarter)::int, extract(quarter FROM c.quarter)::int, sum(c.meetings)::bigint,
 		       sum(c.attendance)::bigint, sum(c.groups_met)::bigint
 		FROM party_meeting_counts c JOIN divisions v ON v.code = c.community_code
-		WHERE starts_with(c.community_code, @code) AND c.quarter >= @from
+		WHERE c.community_code >= @code AND c.community_code < @code_end AND c.quarter >= @from
 		  AND (@area IN ('', 'pilot') OR v.rural = (@area = 'rural'))
 		  AND (@area <> 'pilot' OR EXISTS (SELECT 1 FROM stat_pilots p WHERE p.community_code = c.community_code))
 		GROUP BY 1, 2`, args).Query(func(rows pgx.Rows) error {
@@ -65,8 +66,14 @@ func queueMeetingStats(b *pgx.Batch, code string, year int, area registry.StatAr
 		})
 		return err
 	})
-	// A community reads its own rows; a town or the district the rows kept per town and urban/rural, or, for
-	// the 试点, the pilot communities' own rows (the town rows do not know which communities are pilots).
+}
+
+// queuePartyOrgs reads into s the live groups of code in area with a 党组织 now. A community reads its own
+// rows; a town or the district the rows kept per town and urban/rural, or, for the 试点, the pilot communities'
+// own rows (the town rows do not know which communities are pilots). The statistics page counts them from the
+// rows of its ranking instead (Stats), which it reads anyway.
+func queuePartyOrgs(b *pgx.Batch, code string, area registry.StatArea, s *registry.PartyMeetingStats) {
+	args := namedArgs{"code": code, "area": string(area)}
 	sql := `SELECT coalesce(sum(c.n), 0)::bigint FROM org_stat_town_counts c
 		WHERE starts_with(c.town_code, @code) AND (@area = '' OR c.rural = (@area = 'rural'))`
 	if portal.LevelOfCode(code) == portal.TierCommunity || area == registry.AreaPilot {

@@ -71,4 +71,24 @@ func TestPartyMeetingStatsByAreaAndTrend(t *testing.T) {
 	if int(pilot.Quarters[2].Meetings) != pilotMeetings || int(pilot.WithPartyOrg) != pilotOrgs || pilotMeetings < 1 {
 		t.Fatalf("试点: %+v with %d, recount %d meetings, %d groups", pilot.Quarters[2], pilot.WithPartyOrg, pilotMeetings, pilotOrgs)
 	}
+
+	// The statistics page counts the groups with a 党组织 from its ranking's rows: the same as the statement
+	// above at every level and in every area.
+	for _, code := range []string{seed.DistrictCode, seed.CommunityDemoRural[:9], seed.CommunityDemo[:9], seed.CommunityDemoRural} {
+		for _, area := range []registry.StatArea{registry.AreaAll, registry.AreaUrban, registry.AreaRural, registry.AreaPilot} {
+			alone, err := db.PartyMeetingStats(ctx, district, code, 2022, area, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := db.Stats(ctx, district, registry.StatQuery{Division: code, Period: registry.StatPeriod{Year: 2022},
+				Area: area, With: registry.WithPartyMeetings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.PartyMeetings.WithPartyOrg != alone.WithPartyOrg {
+				t.Fatalf("%s %s: the page counts %d groups with a 党组织, the statement %d", code, area,
+					page.PartyMeetings.WithPartyOrg, alone.WithPartyOrg)
+			}
+		}
+	}
 }
