@@ -200,7 +200,7 @@ func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, i
 // edge are one statement (publicSearch): one round trip, planned once per connection.
 func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, args namedArgs, limit int) (registry.PublicPage, error) {
 	keys := searchKeys(f)
-	args["keys"], args["cap"], args["span"], args["first"] = keys, probeCap, publicSpan, min(publicWalk, 4*limit)
+	args["keys"], args["cap"], args["span"], args["first"] = keys, probeCap, publicSpan, min(publicWalk, 6*limit)
 	rows, _ := db.pool(planKept).Query(ctx, publicSearch[searchShape{postingsOf(f), len(keys), f.Community != ""}], args)
 	var list []registry.PublicOrgRow
 	var edge *registry.PublicCursor
@@ -244,9 +244,13 @@ type searchShape struct {
 // (4 index pages apiece) cost 13,000 pages for 屏社区彩, whose two pieces are common and whose 2,000 candidates
 // hold it one in thirty.
 //
-// With several keys the walk goes in two tiers: first @first postings (four pages' worth), which fill the
-// page for most terms, and only when they fall short the whole walk; the second tier's statements are not run
-// otherwise. With one key the walk stops at the page's last row.
+// With several keys the walk goes in two tiers. The first reads the rows of the first @first postings (six
+// pages' worth) as they come, testing the whole term on the row and stopping when the page is full: for most
+// terms of four characters nearly every posting of the rarer piece holds the term, and testing the other keys
+// first cost more than the rows (0.69 ms of the server's CPU per search against 0.32 on the rotation's easy
+// terms). Only when that falls short does the second walk on below it, to @walk postings in all, testing the
+// other keys before any row; its statements are not run otherwise. With one key the walk stops at the page's
+// last row.
 //
 // Inside a community whose rarest key has @cap postings or more, the community's list is walked instead, at
 // most @walk of its groups; which of the two walks runs is decided inside the statement (the other's CTEs are
@@ -308,40 +312,49 @@ func publicSearchIn(table string, n int, community bool) string {
 	WHERE ` + when(`(SELECT count(*) FROM page) < @limit`))
 		return b.String() + communityRows(community)
 	}
-	// tier is the CTEs of a walk of at most bound postings (walkT, rT_i, pageT).
-	tier := func(t, bound string) string {
-		var b strings.Builder
+	// The first tier reads the rows of the first @first postings as they come and keeps those holding the term,
+	// until the page fills: for most terms nearly every candidate holds it, and its row is read anyway.
+	// Only when that falls short does the second tier walk on below them, testing the other keys first.
+	b.WriteString(`,
+	page1 AS MATERIALIZED (
+		SELECT ` + publicListColumns + ` FROM (` + walk + ` LIMIT @first) c JOIN organizations o ON o.id = c.org_id
+		WHERE ` + publicFilters + `
+		ORDER BY c.org_id DESC LIMIT @limit),
+	first AS MATERIALIZED (SELECT org_id FROM (` + walk + ` OFFSET @first - 1 LIMIT 1) e),
+	walk2 AS MATERIALIZED (SELECT p.org_id FROM ` + table + ` p
+		WHERE p.key = (SELECT k FROM w) AND p.org_id < (SELECT org_id FROM first)
+		ORDER BY p.org_id DESC LIMIT @walk - @first)`)
+	var tests strings.Builder
+	for i := 1; i <= n; i++ {
+		k, r := `(@keys::text[])[`+strconv.Itoa(i)+`]`, "r_"+strconv.Itoa(i)
 		b.WriteString(`,
-	walk` + t + ` AS MATERIALIZED (` + walk + ` LIMIT ` + bound + `)`)
-		var tests strings.Builder
-		for i := 1; i <= n; i++ {
-			k, r := `(@keys::text[])[`+strconv.Itoa(i)+`]`, "r"+t+"_"+strconv.Itoa(i)
-			b.WriteString(`,
 	` + r + ` AS MATERIALIZED (SELECT x.org_id FROM ` + table + ` x
 		WHERE ` + k + ` <> (SELECT k FROM w) AND x.key = ` + k + `
-		AND x.org_id BETWEEN (SELECT min(org_id) FROM walk` + t + `) AND (SELECT max(org_id) FROM walk` + t + `)
+		AND x.org_id BETWEEN (SELECT min(org_id) FROM walk2) AND (SELECT max(org_id) FROM walk2)
 		ORDER BY x.org_id DESC LIMIT @span)`)
-			tests.WriteString(`
+		tests.WriteString(`
 		AND (` + k + ` = (SELECT k FROM w) OR c.org_id IN (SELECT org_id FROM ` + r + `)
 			OR c.org_id < coalesce((SELECT min(org_id) FROM ` + r + ` HAVING count(*) = @span), 0)
 			AND (SELECT true FROM ` + table + ` x WHERE x.key = ` + k + ` AND x.org_id = c.org_id))`)
-		}
-		b.WriteString(`,
-	page` + t + ` AS MATERIALIZED (
-		SELECT ` + publicListColumns + ` FROM (SELECT org_id FROM walk` + t + ` ORDER BY org_id DESC) c
+	}
+	b.WriteString(`,
+	page2 AS MATERIALIZED (
+		SELECT ` + publicListColumns + ` FROM (SELECT org_id FROM walk2 ORDER BY org_id DESC) c
 		JOIN organizations o ON o.id = c.org_id
 		WHERE ` + publicFilters + tests.String() + `
-		ORDER BY c.org_id DESC LIMIT @limit)`)
-		return b.String()
-	}
+		ORDER BY c.org_id DESC LIMIT @limit - (SELECT count(*) FROM page1))`)
 	short := `(SELECT count(*) FROM page1) < @limit`
-	b.WriteString(tier("1", "@first") + tier("2", "@walk") + communityWalk(community) + `
-	SELECT false, * FROM page1 WHERE ` + when(`NOT `+short) + `
+	// The edge is the last posting read when the walk was cut: the second tier's last, or the first tier's when
+	// it was the whole walk.
+	b.WriteString(communityWalk(community) + `
+	SELECT false, * FROM page1 WHERE ` + when(`true`) + `
 	UNION ALL
 	SELECT false, * FROM page2 WHERE ` + when(short) + `
 	UNION ALL
-	` + edgeRow + `(SELECT min(org_id) AS org_id FROM walk2 HAVING count(*) = @walk) e
-	WHERE ` + when(short+` AND (SELECT count(*) FROM page2) < @limit`))
+	` + edgeRow + `(SELECT CASE WHEN @walk = @first THEN (SELECT org_id FROM first)
+		ELSE (SELECT min(org_id) FROM walk2 HAVING count(*) = @walk - @first) END AS org_id) e
+	WHERE ` + when(short+` AND (SELECT count(*) FROM page1) + (SELECT count(*) FROM page2) < @limit
+		AND e.org_id IS NOT NULL`))
 	return b.String() + communityRows(community)
 }
 
