@@ -202,7 +202,7 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 	keys := searchKeys(f)
 	args["keys"], args["cap"], args["span"], args["first"] = keys, probeCap, publicSpan, min(publicWalk, 6*limit)
 	rows, _ := db.pool(planKept).Query(ctx, publicSearch[searchShape{postingsOf(f), len(keys), f.Community != ""}], args)
-	var list []registry.PublicOrgRow
+	list := make([]registry.PublicOrgRow, 0, limit+1)
 	var edge *registry.PublicCursor
 	for rows.Next() {
 		var isEdge bool
