@@ -461,21 +461,31 @@ func (db *DB) PublicOrganization(ctx context.Context, scope portal.Scope, id int
 		return o, err
 	}
 	b := &pgx.Batch{}
-	queuePublicOrganization(b, scope, id, &o, nil)
+	queuePublicOrganization(b, scope, id, &o, nil, nil)
 	return o, db.send(ctx, planKept, b)
 }
 
+// profileSections says which of a group's profile sections may hold rows: published 典型案例, disclosures, brand
+// projects. It is read with the group's row, without the scope, so it may say yes where the section's own
+// statement then finds nothing, never no where it would find something.
+type profileSections struct {
+	cases, disclosures, brands bool
+}
+
 // queuePublicOrganization queues PublicOrganization's two statements on b (planKept), to fill o, and photos
-// unless nil (queueRecentReports); scope is checked. The group's row failing to come (outside scope) fails the
-// batch with ErrNotFound.
-func queuePublicOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *registry.PublicOrg, photos *[]registry.PublicPhoto) {
+// unless nil (queueRecentReports), and sections unless nil; scope is checked. The group's row failing to come
+// (outside scope) fails the batch with ErrNotFound.
+func queuePublicOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *registry.PublicOrg, photos *[]registry.PublicPhoto, sections *profileSections) {
 	b.Queue(`
 		SELECT o.id, o.name, o.tier, o.legal_form, coalesce(o.uscc, ''), coalesce(o.filing_no, ''),
 		       o.town_code, t.name, o.community_code, c.name, o.fields, o.nature, o.beneficiaries, o.founded_on,
 		       o.status, o.status_on, o.status_reason,
 		       CASE WHEN o.publish_contact THEN o.leader_name ELSE '' END, o.demo,
 		       coalesce(f.phone, ''), coalesce(f.address, ''), coalesce(f.hours, ''),
-		       e.grade, e.year
+		       e.grade, e.year,
+		       EXISTS (SELECT FROM typical_cases k WHERE k.org_id = o.id AND k.status = 'published'),
+		       EXISTS (SELECT FROM org_disclosures d WHERE d.org_id = o.id),
+		       EXISTS (SELECT FROM service_projects p JOIN brand_projects r ON r.project_id = p.id WHERE p.org_id = o.id)
 		FROM organizations o
 		JOIN divisions t ON t.code = o.town_code
 		JOIN divisions c ON c.code = o.community_code
@@ -485,11 +495,16 @@ func queuePublicOrganization(b *pgx.Batch, scope portal.Scope, id int64, o *regi
 		WHERE o.id = @id AND `+scopeOn("o"), scopeArgs(scope, namedArgs{"id": id})).QueryRow(func(row pgx.Row) error {
 		var grade *string
 		var gradeYear *int
+		var has profileSections
 		if err := row.Scan(&o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.LegalForm), &o.USCC, &o.FilingNo,
 			&o.TownCode, &o.TownName, &o.CommunityCode, &o.CommunityName, &o.Fields, &o.Nature, &o.Beneficiaries,
 			&o.FoundedOn, (*string)(&o.Status), &o.StatusOn, &o.StatusReason, &o.LeaderName, &o.Demo,
-			&o.Office.Phone, &o.Office.Address, &o.Office.Hours, &grade, &gradeYear); err != nil {
+			&o.Office.Phone, &o.Office.Address, &o.Office.Hours, &grade, &gradeYear,
+			&has.cases, &has.disclosures, &has.brands); err != nil {
 			return err
+		}
+		if sections != nil {
+			*sections = has
 		}
 		o.Office.CommunityCode, o.Office.CommunityName, o.Office.TownName = o.CommunityCode, o.CommunityName, o.TownName
 		if grade != nil {
