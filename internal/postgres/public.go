@@ -5,7 +5,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -180,19 +179,6 @@ var postingsCount = map[string]string{
 	"org_trigram_postings": `coalesce((SELECT c.n FROM org_trigram_counts c WHERE c.key = u.k), 0)`,
 }
 
-// rarestKey is the search's key with the fewest postings, and how many it has (postingsCount: counted up to
-// probeCap at most).
-func (db *DB) rarestKey(ctx context.Context, f registry.PublicFilter) (string, int64, error) {
-	keys := searchKeys(f)
-	var key string
-	var n int64
-	err := db.pool(planFresh).QueryRow(ctx, `
-		SELECT u.k, `+postingsCount[postingsOf(f)]+` AS n
-		FROM unnest(@keys::text[]) u(k) ORDER BY n, u.k LIMIT 1`,
-		namedArgs{"keys": keys, "cap": probeCap}).Scan(&key, &n)
-	return key, n, translate(err)
-}
-
 // publicByPostings walks the postings of the search's rarest key newest-first, at most publicWalk of them,
 // and keeps the candidates that pass every filter and hold the whole term. Within one community a common key
 // (probeCap postings or more) would meet the community's rows too seldom (one in hundreds), so there the
@@ -202,24 +188,7 @@ func (db *DB) publicByPostings(ctx context.Context, f registry.PublicFilter, arg
 	keys := searchKeys(f)
 	args["keys"], args["cap"], args["span"], args["first"] = keys, probeCap, publicSpan, min(publicWalk, 6*limit)
 	rows, _ := db.pool(planKept).Query(ctx, publicSearch[searchShape{postingsOf(f), len(keys), f.Community != ""}], args)
-	list := make([]registry.PublicOrgRow, 0, limit+1)
-	var edge *registry.PublicCursor
-	for rows.Next() {
-		var isEdge bool
-		o, err := scanPublicRow(rows, &isEdge)
-		if err != nil {
-			return registry.PublicPage{}, err
-		}
-		if isEdge {
-			edge = &registry.PublicCursor{ID: o.ID}
-			continue
-		}
-		list = append(list, o)
-	}
-	if err := rows.Err(); err != nil {
-		return registry.PublicPage{}, translate(err)
-	}
-	return pageOf(list, limit, edge), nil
+	return walkedRows(rows, limit)
 }
 
 // searchShape is what a search statement is written for: its posting table, its number of keys, and whether it
@@ -392,54 +361,101 @@ func communityRows(community bool) string {
 	WHERE CASE WHEN (SELECT n FROM w) >= @cap THEN (SELECT count(*) FROM cpage) < @limit ELSE false END`
 }
 
-// publicByName is the list in name order. A search whose rarest key has fewer than probeCap postings reads
-// them all and sorts the matches; otherwise it walks the jurisdiction's name index from the cursor, at most
-// publicWalk entries, and keeps the rows that pass every filter.
+// publicByName is the list in name order, in one statement (byName). A search whose rarest key has fewer than
+// probeCap postings reads them all and sorts the matches; otherwise it walks the jurisdiction's name index from
+// the cursor, at most publicWalk entries, and keeps the rows that pass every filter. A short page of the walk
+// ends with its edge, as a search's does (walkedRows).
 func (db *DB) publicByName(ctx context.Context, f registry.PublicFilter, args namedArgs, limit int) (registry.PublicPage, error) {
-	if f.Query != "" || f.Field != "" {
-		key, n, err := db.rarestKey(ctx, f)
-		if err != nil || n == 0 {
+	keyed := f.Query != "" || f.Field != ""
+	if keyed {
+		args["keys"], args["cap"] = searchKeys(f), probeCap
+	}
+	rows, _ := db.pool(planFresh).Query(ctx, byName[byNameShape{postingsOf(f), keyed}], args)
+	return walkedRows(rows, limit)
+}
+
+// walkedRows is the page a bounded walk's statement returned: its rows, then, when the page is short and the
+// walk was cut, one row marked true whose id (and name, in name order) is where the next page continues.
+func walkedRows(rows pgx.Rows, limit int) (registry.PublicPage, error) {
+	list := make([]registry.PublicOrgRow, 0, limit+1)
+	var edge *registry.PublicCursor
+	for rows.Next() {
+		var isEdge bool
+		o, err := scanPublicRow(rows, &isEdge)
+		if err != nil {
 			return registry.PublicPage{}, err
 		}
-		if n < int64(probeCap) {
-			args["key"] = key
-			rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+`
-				FROM `+postingsOf(f)+` p JOIN organizations o ON o.id = p.org_id
-				WHERE p.key = @key AND `+publicFilters+`
-				AND (@after = 0 OR (o.name, o.id) > (@after_name, @after))
-				ORDER BY o.name, o.id LIMIT @limit`, args)
-			list, err := scanPublicRows(rows)
-			return pageOf(list, limit, nil), err
+		if isEdge {
+			edge = &registry.PublicCursor{ID: o.ID, Name: o.Name}
+			continue
+		}
+		list = append(list, o)
+	}
+	if err := rows.Err(); err != nil {
+		return registry.PublicPage{}, translate(err)
+	}
+	return pageOf(list, limit, edge), nil
+}
+
+// byNameShape is what a name-ordered statement is written for: the posting table of its keys, and whether it
+// has keys (a term or a 服务领域) at all.
+type byNameShape struct {
+	table string
+	keyed bool
+}
+
+// byName is publicByName's statement for each shape. With keys, the rarest (postingsCount, counted up to @cap
+// in the two-character table) decides inside the statement which of the two reads runs; the other's CTE is
+// never read. It was two or three statements: the rarest key, then the page, then the walk's edge.
+var byName = map[byNameShape]string{}
+
+func init() {
+	for _, table := range []string{"org_postings", "org_trigram_postings"} {
+		for _, keyed := range []bool{false, true} {
+			byName[byNameShape{table, keyed}] = byNameIn(table, keyed)
 		}
 	}
+}
+
+// byNameIn is byName's statement for the posting table table, with keys or without.
+func byNameIn(table string, keyed bool) string {
 	walk := `SELECT o.name, o.id FROM organizations o
 		WHERE ` + scopeOn("o") + ` AND (@town = '' OR o.town_code = @town)
 		AND (@community = '' OR o.community_code = @community)
 		AND (@after = 0 OR (o.name, o.id) > (@after_name, @after))
 		ORDER BY o.name, o.id`
-	rows, _ := db.pool(planFresh).Query(ctx, `SELECT `+publicListColumns+` FROM (`+walk+` LIMIT @walk) w
-		JOIN organizations o ON o.id = w.id
-		WHERE `+publicFilters+`
-		ORDER BY w.name, w.id LIMIT @limit`, args)
-	return db.walked(ctx, rows, limit, walk+` OFFSET @walk - 1 LIMIT 1`, args)
-}
-
-// walked is the page a bounded walk found (rows): a full page continues after its last row; a short one
-// continues at the walk's edge, which edgeStmt reads as (name, id) — no row means the walk reached the end.
-func (db *DB) walked(ctx context.Context, rows pgx.Rows, limit int, edgeStmt string, args namedArgs) (registry.PublicPage, error) {
-	list, err := scanPublicRows(rows)
-	if err != nil || len(list) > limit {
-		return pageOf(list, limit, nil), err
+	// The walk's entries are tested for the term on the name the index holds, so that only those holding it
+	// cost a read of their row.
+	npage := `npage AS MATERIALIZED (
+		SELECT ` + publicListColumns + ` FROM (` + walk + ` LIMIT @walk) w
+		JOIN organizations o ON o.id = w.id AND (@term = '' OR strpos(w.name, @term) > 0)
+		WHERE ` + publicFilters + `
+		ORDER BY w.name, w.id LIMIT @limit)`
+	edge := `SELECT true, e.id, e.name, '', '', NULL::date, '', '', '', NULL::text[], NULL::date
+	FROM (` + walk + ` OFFSET @walk - 1 LIMIT 1) e`
+	if !keyed {
+		return `WITH ` + npage + `
+	SELECT false, * FROM npage
+	UNION ALL
+	` + edge + `
+	WHERE (SELECT count(*) FROM npage) < @limit`
 	}
-	var edge registry.PublicCursor
-	err = db.pool(planFresh).QueryRow(ctx, edgeStmt, args).Scan(&edge.Name, &edge.ID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return pageOf(list, limit, nil), nil
-	}
-	if err != nil {
-		return registry.PublicPage{}, translate(err)
-	}
-	return pageOf(list, limit, &edge), nil
+	return `WITH w AS MATERIALIZED (
+		SELECT u.k, ` + postingsCount[table] + ` AS n FROM unnest(@keys::text[]) u(k) ORDER BY n, u.k LIMIT 1),
+	kpage AS MATERIALIZED (
+		SELECT ` + publicListColumns + ` FROM (SELECT p.org_id FROM ` + table + ` p WHERE p.key = (SELECT k FROM w)
+			LIMIT @cap) p
+		JOIN organizations o ON o.id = p.org_id
+		WHERE ` + publicFilters + `
+		AND (@after = 0 OR (o.name, o.id) > (@after_name, @after))
+		ORDER BY o.name, o.id LIMIT @limit),
+	` + npage + `
+	SELECT false, * FROM kpage WHERE (SELECT n FROM w) < @cap
+	UNION ALL
+	SELECT false, * FROM npage WHERE (SELECT n FROM w) >= @cap
+	UNION ALL
+	` + edge + `
+	WHERE (SELECT n FROM w) >= @cap AND (SELECT count(*) FROM npage) < @limit`
 }
 
 // pageOf makes a page of list, which holds up to limit+1 rows: a full page continues after its last row; a
