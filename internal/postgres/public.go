@@ -204,10 +204,10 @@ type searchShape struct {
 //
 // The walked key (w) is the one of @keys with the fewest postings (postingsCount), the earlier of two that
 // tie (not weighed when there is one key only, outside a community). The walk reads at most @walk postings of w
-// backwards from the cursor, index only. A candidate's row is read only when it holds every other key: for each,
-// the key's postings inside the walk's span of ids are read once, at most @span of them, and a candidate inside
-// what was read is looked up there (a hashed set); one below it, where the key is too dense for its span to be
-// read, is probed in the key's postings by its id. The work is bounded by @walk and @span whatever the keys'
+// backwards from the cursor, index only. Past the first tier (below), a candidate's row is read only when it
+// holds every other key: for each, the key's postings inside the walk's span of ids are read once, at most @span
+// of them, and a candidate inside what was read is looked up there (a hashed set); one below it, where the key
+// is too dense for its span to be read, is probed in the key's postings by its id. The work is bounded by @walk and @span whatever the keys'
 // sizes and however their ids lie: merging with a key's postings from the newest down, as PostgreSQL chose
 // when left to itself, read 63,000 postings of 读书 to reach the 32 newest of 安读, and probing every candidate
 // (4 index pages apiece) cost 13,000 pages for 屏社区彩, whose two pieces are common and whose 2,000 candidates
