@@ -102,7 +102,7 @@ func contractStatusClass(s string) StatusClass {
 }
 
 // NewContractRow formats a contract for a list.
-func NewContractRow(c registry.Contract, paths Paths) ContractRow {
+func NewContractRow(c registry.ContractLine, paths Paths) ContractRow {
 	return ContractRow{Href: paths.Contract(c.ID), Project: c.Project, Org: c.OrgName, Purchaser: c.DivisionName,
 		Amount: c.Amount.String(), Paid: c.Paid.String(), Period: Date(c.StartsOn) + " 至 " + Date(c.EndsOn),
 		Status: registry.ContractStatusLabel(c.Status), StatusClass: contractStatusClass(c.Status)}
