@@ -299,19 +299,23 @@ func (h *htmlWriter) period(from, to time.Time) {
 // breakdowns of where the money went, a few hundred cells written straight from the rows read. base is the
 // overview's path, under which each record has its page.
 
+// recordRow opens a row whose first cell links a record's title to its page (path and id), and the next cell.
+func (h *htmlWriter) recordRow(path string, id int64, title string) {
+	h.raw(`<tr><td><a href="`)
+	h.text(path)
+	h.int(id)
+	h.raw(`">`)
+	h.text(title)
+	h.raw(`</a></td><td>`)
+}
+
 // contractRows is the body of the overview's contract table.
 func contractRows(base string, rows []registry.ContractLine) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		h := newHTMLWriter(w)
+		h, path := newHTMLWriter(w), base+"/contracts/"
 		for i := range rows {
 			c := &rows[i]
-			h.raw(`<tr><td><a href="`)
-			h.text(base)
-			h.raw(`/contracts/`)
-			h.int(c.ID)
-			h.raw(`">`)
-			h.text(c.Project)
-			h.raw(`</a></td><td>`)
+			h.recordRow(path, c.ID, c.Project)
 			h.text(c.OrgName)
 			h.raw(`</td><td>`)
 			h.text(c.DivisionName)
@@ -332,16 +336,10 @@ func contractRows(base string, rows []registry.ContractLine) templ.Component {
 // fundRows is the body of the overview's fund table.
 func fundRows(base string, rows []registry.Fund) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		h := newHTMLWriter(w)
+		h, path := newHTMLWriter(w), base+"/funds/"
 		for i := range rows {
 			f := &rows[i]
-			h.raw(`<tr><td><a href="`)
-			h.text(base)
-			h.raw(`/funds/`)
-			h.int(f.ID)
-			h.raw(`">`)
-			h.text(f.Name)
-			h.raw(`</a></td><td>`)
+			h.recordRow(path, f.ID, f.Name)
 			h.text(f.DivisionName)
 			h.raw(`</td><td class="num">`)
 			h.fen(f.Balance)
@@ -354,16 +352,10 @@ func fundRows(base string, rows []registry.Fund) templ.Component {
 // roundRows is the body of the overview's 公益创投 table.
 func roundRows(base string, rows []registry.Round) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		h := newHTMLWriter(w)
+		h, path := newHTMLWriter(w), base+"/rounds/"
 		for i := range rows {
 			r := &rows[i]
-			h.raw(`<tr><td><a href="`)
-			h.text(base)
-			h.raw(`/rounds/`)
-			h.int(r.ID)
-			h.raw(`">`)
-			h.text(r.Title)
-			h.raw(`</a></td><td>`)
+			h.recordRow(path, r.ID, r.Title)
 			h.text(r.DivisionName)
 			h.raw(`</td><td class="num">`)
 			h.fen(r.Budget)
