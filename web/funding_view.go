@@ -27,36 +27,22 @@ func (p Paths) GrantsExport(ext string) string {
 	return p.Funding() + "/grants-360giving." + ext
 }
 
-// FundingView is the overview.
+// FundingView is the overview. Its tables' rows are written straight from the rows read (html_writer.go).
 type FundingView struct {
 	Page
 	Paths           Paths
 	CanManage       bool
 	ContractsXLSX   string // the contracts' spreadsheet, "" for a tier without contract pages
 	All             string
-	BySource        []TotalRow
-	ByTown          []TotalRow
-	BySeries        []TotalRow
-	ByBeneficiary   []TotalRow
+	Totals          registry.MoneyTotals // the breakdowns, each a table
 	Rural, Urban    string
 	RuralShare      string // share of the money reaching 村
 	RuralGroupShare string // share of the live groups that are rural
-	Contracts       []ContractRow
+	Contracts       []registry.ContractLine
 	ContractsFirst  string // the first page of contracts, "" on it
 	ContractsNext   string // the next page, "" on the last
-	Funds           []FundRow
-	Rounds          []RoundRow
-}
-
-// TotalRow is one line of a breakdown.
-type TotalRow struct{ Key, Amount, Rows, Share string }
-
-func totalRows(ts []registry.MoneyTotal, all registry.Fen) []TotalRow {
-	out := make([]TotalRow, len(ts))
-	for i, t := range ts {
-		out[i] = TotalRow{Key: t.Key, Amount: t.Amount.String(), Rows: strconv.Itoa(t.Rows), Share: permille(int64(t.Amount), int64(all))}
-	}
-	return out
+	Funds           []registry.Fund
+	Rounds          []registry.Round
 }
 
 // permille is part of whole as a percentage with one decimal, from whole numbers (no float).
@@ -67,18 +53,6 @@ func permille(part, whole int64) string {
 	p := part * 1000 / whole
 	return strconv.FormatInt(p/10, 10) + "." + strconv.FormatInt(p%10, 10) + "%"
 }
-
-// ContractRow is one contract in a list.
-type ContractRow struct {
-	Href, Project, Org, Purchaser, Amount, Paid, Period, Status string
-	StatusClass                                                 StatusClass
-}
-
-// FundRow is one fund in a list.
-type FundRow struct{ Href, Name, Division, Balance string }
-
-// RoundRow is one round in a list.
-type RoundRow struct{ Href, Title, Division, Budget, Awarded, Period, Status string }
 
 // RoundStatusLabel is a round's status as clerks say it.
 func RoundStatusLabel(s string) string {
@@ -101,37 +75,18 @@ func contractStatusClass(s string) StatusClass {
 	return StatusWarn
 }
 
-// NewContractRow formats a contract for a list.
-func NewContractRow(c registry.Contract, paths Paths) ContractRow {
-	return ContractRow{Href: paths.Contract(c.ID), Project: c.Project, Org: c.OrgName, Purchaser: c.DivisionName,
-		Amount: c.Amount.String(), Paid: c.Paid.String(), Period: Date(c.StartsOn) + " 至 " + Date(c.EndsOn),
-		Status: registry.ContractStatusLabel(c.Status), StatusClass: contractStatusClass(c.Status)}
-}
-
 // NewFundingView formats the overview.
 func NewFundingView(page Page, paths Paths, o registry.FundingOverview, after registry.ContractCursor) FundingView {
 	t := o.Totals
-	v := FundingView{Page: page, Paths: paths, All: t.All.String(), BySource: totalRows(t.BySource, t.All),
-		ByTown: totalRows(t.ByTown, t.All), BySeries: totalRows(t.BySeries, t.All),
-		ByBeneficiary: totalRows(t.ByBeneficiary, t.All), Rural: t.Rural.String(), Urban: t.Urban.String(),
-		RuralShare: permille(int64(t.Rural), int64(t.All)), RuralGroupShare: permille(o.RuralGroups, o.Groups)}
-	for _, c := range o.Contracts {
-		v.Contracts = append(v.Contracts, NewContractRow(c, paths))
-	}
+	v := FundingView{Page: page, Paths: paths, All: t.All.String(), Totals: t, Rural: t.Rural.String(),
+		Urban: t.Urban.String(), RuralShare: permille(int64(t.Rural), int64(t.All)),
+		RuralGroupShare: permille(o.RuralGroups, o.Groups), Contracts: o.Contracts, Funds: o.Funds, Rounds: o.Rounds}
 	if after.ID != 0 {
 		v.ContractsFirst = paths.Funding() + "#contracts"
 	}
 	if n := len(o.Contracts); o.More && n > 0 {
 		last := o.Contracts[n-1]
 		v.ContractsNext = paths.Funding() + "?contracts=" + registry.ContractCursor{On: last.SignedOn, ID: last.ID}.String() + "#contracts"
-	}
-	for _, f := range o.Funds {
-		v.Funds = append(v.Funds, FundRow{Href: paths.FundPage(f.ID), Name: f.Name, Division: f.DivisionName, Balance: f.Balance.String()})
-	}
-	for _, r := range o.Rounds {
-		v.Rounds = append(v.Rounds, RoundRow{Href: paths.RoundPage(r.ID), Title: r.Title, Division: r.DivisionName,
-			Budget: r.Budget.String(), Awarded: r.Awarded.String(), Period: Date(r.OpensOn) + " 至 " + Date(r.ClosesOn),
-			Status: RoundStatusLabel(r.Status)})
 	}
 	return v
 }

@@ -284,3 +284,108 @@ func reportListRows(v ReportListView) templ.Component {
 		return h.done()
 	})
 }
+
+// fen writes an amount as registry.Fen's String does (12,345.60).
+func (h *htmlWriter) fen(f registry.Fen) { h.buf = f.Append(h.buf) }
+
+// period writes a span of dates as the money pages show it: 2023年1月1日 至 2023年12月31日.
+func (h *htmlWriter) period(from, to time.Time) {
+	h.date(from)
+	h.raw(" 至 ")
+	h.date(to)
+}
+
+// The money overview's table bodies (/district/funding, /town/funding): its contracts, funds, rounds and the
+// breakdowns of where the money went, a few hundred cells written straight from the rows read. base is the
+// overview's path, under which each record has its page.
+
+// recordRow opens a row whose first cell links a record's title to its page (path and id), and the next cell.
+func (h *htmlWriter) recordRow(path string, id int64, title string) {
+	h.raw(`<tr><td><a href="`)
+	h.text(path)
+	h.int(id)
+	h.raw(`">`)
+	h.text(title)
+	h.raw(`</a></td><td>`)
+}
+
+// contractRows is the body of the overview's contract table.
+func contractRows(base string, rows []registry.ContractLine) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h, path := newHTMLWriter(w), base+"/contracts/"
+		for i := range rows {
+			c := &rows[i]
+			h.recordRow(path, c.ID, c.Project)
+			h.text(c.OrgName)
+			h.raw(`</td><td>`)
+			h.text(c.DivisionName)
+			h.raw(`</td><td class="num">`)
+			h.fen(c.Amount)
+			h.raw(`</td><td class="num">`)
+			h.fen(c.Paid)
+			h.raw(`</td><td>`)
+			h.period(c.StartsOn, c.EndsOn)
+			h.raw(`</td><td>`)
+			h.statusBadge(registry.ContractStatusLabel(c.Status), contractStatusClass(c.Status), "")
+			h.raw(`</td></tr>`)
+		}
+		return h.done()
+	})
+}
+
+// fundRows is the body of the overview's fund table.
+func fundRows(base string, rows []registry.Fund) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h, path := newHTMLWriter(w), base+"/funds/"
+		for i := range rows {
+			f := &rows[i]
+			h.recordRow(path, f.ID, f.Name)
+			h.text(f.DivisionName)
+			h.raw(`</td><td class="num">`)
+			h.fen(f.Balance)
+			h.raw(`</td></tr>`)
+		}
+		return h.done()
+	})
+}
+
+// roundRows is the body of the overview's 公益创投 table.
+func roundRows(base string, rows []registry.Round) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h, path := newHTMLWriter(w), base+"/rounds/"
+		for i := range rows {
+			r := &rows[i]
+			h.recordRow(path, r.ID, r.Title)
+			h.text(r.DivisionName)
+			h.raw(`</td><td class="num">`)
+			h.fen(r.Budget)
+			h.raw(`</td><td class="num">`)
+			h.fen(r.Awarded)
+			h.raw(`</td><td>`)
+			h.period(r.OpensOn, r.ClosesOn)
+			h.raw(`</td><td>`)
+			h.text(RoundStatusLabel(r.Status))
+			h.raw(`</td></tr>`)
+		}
+		return h.done()
+	})
+}
+
+// moneyTotalRows is the body of one breakdown of the money: each key's amount, its rows and its share of all.
+func moneyTotalRows(rows []registry.MoneyTotal, all registry.Fen) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h := newHTMLWriter(w)
+		for _, t := range rows {
+			h.raw(`<tr><td>`)
+			h.text(t.Key)
+			h.raw(`</td><td class="num">`)
+			h.fen(t.Amount)
+			h.raw(`</td><td class="num">`)
+			h.int(int64(t.Rows))
+			h.raw(`</td><td class="num">`)
+			h.text(permille(int64(t.Amount), int64(all)))
+			h.raw(`</td></tr>`)
+		}
+		return h.done()
+	})
+}

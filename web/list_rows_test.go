@@ -69,6 +69,46 @@ func TestHandWrittenRowsEqualTempl(t *testing.T) {
 	}
 }
 
+// TestMoneyRowsEqualTempl holds the money overview's hand-written table bodies to the templ the page wrote
+// them with, on hostile text, negative and large amounts, and missing dates.
+func TestMoneyRowsEqualTempl(t *testing.T) {
+	day := time.Date(2023, 1, 31, 0, 0, 0, 0, time.UTC) // a date column as it is read
+	var contracts []registry.ContractLine
+	var funds []registry.Fund
+	var rounds []registry.Round
+	var totals []registry.MoneyTotal
+	for i, s := range hostile {
+		fen := registry.Fen([]int64{0, 5, 1250, 123456789, -1250, 100000000000, 99, 7}[i%8])
+		on := []time.Time{day, {}, day.AddDate(0, 11, 0)}[i%3]
+		contracts = append(contracts, registry.ContractLine{ID: int64(i + 1), DivisionName: s, OrgName: s, Project: s,
+			Amount: fen, Paid: fen / 2, StartsOn: on, EndsOn: day, Status: []string{registry.ContractAccepted,
+				registry.ContractFailed, "active", "rework", s}[i%5]})
+		funds = append(funds, registry.Fund{ID: int64(i + 1), DivisionName: s, Name: s, Balance: fen})
+		rounds = append(rounds, registry.Round{ID: int64(i + 1), DivisionName: s, Title: s, Budget: fen, Awarded: fen / 3,
+			OpensOn: day, ClosesOn: on, Status: []string{registry.RoundReviewing, registry.RoundClosed, "open", s}[i%4]})
+		totals = append(totals, registry.MoneyTotal{Key: s, Amount: fen, Rows: i * 1000})
+	}
+	for _, base := range []string{"/district/funding", `/town/funding"<&`} {
+		for _, c := range []struct {
+			name       string
+			got, templ templ.Component
+		}{
+			{"contract", contractRows(base, contracts), contractRowsTempl(base, contracts)},
+			{"fund", fundRows(base, funds), fundRowsTempl(base, funds)},
+			{"round", roundRows(base, rounds), roundRowsTempl(base, rounds)},
+		} {
+			if got, want := renderedHTML(t, c.got), renderedHTML(t, c.templ); got != want {
+				t.Errorf("%s rows (base %q) differ from templ's:\n got %s\nwant %s", c.name, base, got, want)
+			}
+		}
+	}
+	for _, all := range []registry.Fen{0, 123456789} {
+		if got, want := renderedHTML(t, moneyTotalRows(totals, all)), renderedHTML(t, moneyTotalRowsTempl(totals, all)); got != want {
+			t.Errorf("total rows (of %d) differ from templ's:\n got %s\nwant %s", all, got, want)
+		}
+	}
+}
+
 // BenchmarkOrgListRows weighs the hand-written rows against the plain templ component: 50 rows, a list page.
 func BenchmarkOrgListRows(b *testing.B) {
 	var rows []registry.OrgPageRow

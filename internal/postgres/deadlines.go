@@ -25,10 +25,11 @@ func (db *DB) DeadlineSettings(ctx context.Context, scope portal.Scope) (registr
 	var s registry.DeadlineSettings
 	b := &pgx.Batch{}
 	queueDeadlineSettings(b, scope, &s)
-	return s, db.send(ctx, planFresh, b)
+	return s, db.send(ctx, planKept, b)
 }
 
-// queueDeadlineSettings queues DeadlineSettings's statement on b (planFresh), to fill s.
+// queueDeadlineSettings queues DeadlineSettings's statement on b (planKept: the district's row by its key), to
+// fill s.
 func queueDeadlineSettings(b *pgx.Batch, scope portal.Scope, s *registry.DeadlineSettings) {
 	*s = registry.DefaultDeadlines()
 	b.Queue(`SELECT review_days, report_grace_days, version, updated_at FROM deadline_settings WHERE district_code = $1`,
@@ -74,15 +75,16 @@ func (db *DB) SetDeadlineSettings(ctx context.Context, scope portal.Scope, actor
 // DueWork lists what is waiting inside scope of the kinds in want, each kind oldest (soonest due) first and at
 // most registry.DueItemsPerKind of it. Every read is an indexed range over open rows, or the kept counts per
 // community (org_counts, work_report_counts), so its cost does not grow with the registry; only a committee's
-// own evaluations read its groups, one community's worth. The reads go in one round trip per planning.
+// own evaluations read its groups, one community's worth. The reads go in one round trip, each written for the
+// scope so that it keeps its plan.
 func (db *DB) DueWork(ctx context.Context, scope portal.Scope, want registry.DueWant, set registry.DeadlineSettings, now time.Time) ([]registry.DueItem, error) {
 	if err := checkScope(scope); err != nil {
 		return nil, err
 	}
 	d := &dueReads{}
-	fresh, kept := &pgx.Batch{}, &pgx.Batch{}
-	queueDueWork(fresh, kept, scope, want, now, d)
-	if err := db.sendBoth(ctx, fresh, kept); err != nil {
+	b := &pgx.Batch{}
+	queueDueWork(b, scope, want, now, d)
+	if err := db.send(ctx, planKept, b); err != nil {
 		return nil, err
 	}
 	return d.items(set), nil
@@ -118,28 +120,33 @@ func (d *dueReads) items(set registry.DeadlineSettings) []registry.DueItem {
 	return append(out, d.evaluate...)
 }
 
-// queueDueWork queues DueWork's statements: the kept-plan coverage on kept, the rest on fresh, to fill d.
-func queueDueWork(fresh, kept *pgx.Batch, scope portal.Scope, want registry.DueWant, now time.Time, d *dueReads) {
-	// Each kind of open record: whether it is wanted, its rows oldest first, and whether its due date is a review's.
+// queueDueWork queues DueWork's statements on b (planKept: the scope is the equality of its tier's column, or
+// its range of codes), to fill d; the caller has checked the scope.
+func queueDueWork(b *pgx.Batch, scope portal.Scope, want registry.DueWant, now time.Time, d *dueReads) {
+	// Each kind of open record: whether it is wanted, its rows (alias a) and the order that puts the oldest
+	// first, and whether its due date is a review's.
 	for _, k := range []struct {
-		on     bool
-		kind   registry.DueKind
-		sql    string
-		review bool
+		on       bool
+		kind     registry.DueKind
+		rows, by string
+		review   bool
 	}{
 		{want.Applications, registry.DueApplication, `SELECT id, name, submitted_at FROM applications a
-			WHERE status IN ('submitted', 'accepted') AND ` + scopeOn("a") + ` ORDER BY submitted_at, id`, true},
+			WHERE status IN ('submitted', 'accepted')`, `submitted_at`, true},
 		{want.Filings, registry.DueFiling, `SELECT id, name, submitted_at FROM filings a
-			WHERE status = 'submitted' AND ` + scopeOn("a") + ` ORDER BY submitted_at, id`, true},
+			WHERE status = 'submitted'`, `submitted_at`, true},
 		{want.NoticeReviews, registry.DueNoticeReview, `SELECT id, title, starts_at FROM major_activities a
-			WHERE status = 'submitted' AND ` + scopeOn("a") + ` ORDER BY starts_at, id`, false},
+			WHERE status = 'submitted'`, `starts_at`, false},
 		{want.NoticeChanges, registry.DueNoticeChanges, `SELECT id, title, starts_at FROM major_activities a
-			WHERE status = 'changes_requested' AND ` + scopeOn("a") + ` ORDER BY starts_at, id`, false},
+			WHERE status = 'changes_requested'`, `starts_at`, false},
 	} {
 		if !k.on {
 			continue
 		}
-		fresh.Queue(k.sql+` LIMIT @limit`, scopeArgs(scope, namedArgs{"limit": registry.DueItemsPerKind})).
+		var args stmtArgs
+		sql := k.rows + ` AND ` + scopeEquality("a", scope.Division, scope.Tier, &args) +
+			` ORDER BY ` + k.by + `, id LIMIT ` + args.add(registry.DueItemsPerKind)
+		b.Queue(sql, args...).
 			Query(func(rows pgx.Rows) error {
 				var id int64
 				var title string
@@ -153,22 +160,22 @@ func queueDueWork(fresh, kept *pgx.Batch, scope portal.Scope, want registry.DueW
 			})
 	}
 	if want.WorkReports {
-		queueDueReports(fresh, kept, scope, want.DivisionCounts, now, d)
+		queueDueReports(b, scope, want.DivisionCounts, now, d)
 	}
 	if want.Evaluations && scope.Tier == portal.TierCommunity {
-		queueDueEvaluations(fresh, scope, now, d)
+		queueDueEvaluations(b, scope, now, d)
 	}
 }
 
 // queueDueReports counts the live groups without a first revision for the last period that has ended (due its
 // end plus the grace): inside scope, summed from the divisions one level below (the coverage page lists them),
 // or the own community's.
-func queueDueReports(fresh, kept *pgx.Batch, scope portal.Scope, perDivision bool, now time.Time, d *dueReads) {
+func queueDueReports(b *pgx.Batch, scope portal.Scope, perDivision bool, now time.Time, d *dueReads) {
 	p := registry.PeriodOf(now).Prev()
 	title := p.Label() + "定期工作报告"
 	if perDivision {
 		var rows []registry.ReportCoverage
-		queueReportCoverage(kept, scope, p, &rows)
+		queueReportCoverage(b, scope, p, &rows)
 		d.reports = func(set registry.DeadlineSettings) []registry.DueItem {
 			it := registry.DueItem{Kind: registry.DueWorkReport, Division: scope.Division, Period: p.Key(), Due: set.ReportDue(p)}
 			divisions := 0
@@ -191,12 +198,12 @@ func queueDueReports(fresh, kept *pgx.Batch, scope portal.Scope, perDivision boo
 		return
 	}
 	var missing int
-	fresh.Queue(`
-		SELECT coalesce((SELECT sum(n) FROM org_counts WHERE community_code = @scope_div
+	b.Queue(`
+		SELECT coalesce((SELECT sum(n) FROM org_counts WHERE community_code = $1
 				AND status IN ('normal', 'abnormal')), 0)
-			- coalesce((SELECT sum(n) FROM work_report_counts WHERE community_code = @scope_div
-				AND period_year = @year AND period_no = @no), 0)`,
-		scopeArgs(scope, namedArgs{"year": p.Year, "no": p.Half})).QueryRow(func(row pgx.Row) error {
+			- coalesce((SELECT sum(n) FROM work_report_counts WHERE community_code = $1
+				AND period_year = $2 AND period_no = $3), 0)`,
+		scope.Division, p.Year, p.Half).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&missing)
 	})
 	d.reports = func(set registry.DeadlineSettings) []registry.DueItem {
@@ -210,16 +217,15 @@ func queueDueReports(fresh, kept *pgx.Batch, scope portal.Scope, perDivision boo
 
 // queueDueEvaluations counts a community's live groups not yet evaluated for last year (overdue) and for this
 // year (due at its end); a group founded in a year owes that year's evaluation from then on.
-func queueDueEvaluations(fresh *pgx.Batch, scope portal.Scope, now time.Time, d *dueReads) {
+func queueDueEvaluations(b *pgx.Batch, scope portal.Scope, now time.Time, d *dueReads) {
 	year := now.In(portal.Beijing).Year()
 	for _, y := range []int{year - 1, year} {
-		fresh.Queue(`
+		b.Queue(`
 			SELECT count(*) FROM organizations o
-			WHERE o.community_code = @scope_div AND `+scopeOn("o")+` AND o.status IN ('normal', 'abnormal')
-				AND o.created_at < @year_end
+			WHERE o.community_code = $1 AND o.status IN ('normal', 'abnormal') AND o.created_at < $2
 				AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.community_code = o.community_code
-					AND e.org_id = o.id AND e.year = @year)`,
-			scopeArgs(scope, namedArgs{"year": y, "year_end": registry.EvaluationDue(y)})).QueryRow(func(row pgx.Row) error {
+					AND e.org_id = o.id AND e.year = $3)`,
+			scope.Division, registry.EvaluationDue(y), y).QueryRow(func(row pgx.Row) error {
 			var n int
 			if err := row.Scan(&n); err != nil {
 				return err

@@ -47,10 +47,11 @@ func (db *DB) Division(ctx context.Context, scope portal.Scope, code string) (po
 	var d portal.Division
 	b := &pgx.Batch{}
 	queueDivision(b, code, &d)
-	return d, db.send(ctx, planFresh, b)
+	return d, db.send(ctx, planKept, b)
 }
 
-// queueDivision queues Division's statement on b (planFresh), to fill d; the caller has checked the scope.
+// queueDivision queues Division's statement on b (planKept: by its key), to fill d; the caller has checked the
+// scope.
 func queueDivision(b *pgx.Batch, code string, d *portal.Division) {
 	b.Queue(`SELECT `+divisionColumns+` FROM divisions WHERE code = $1`, code).Query(func(rows pgx.Rows) error {
 		r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[divisionRow])
@@ -76,11 +77,11 @@ func (db *DB) OpenChildDivisions(ctx context.Context, scope portal.Scope, code s
 	var ds []portal.Division
 	b := &pgx.Batch{}
 	queueOpenChildDivisions(b, code, &ds)
-	return ds, db.send(ctx, planFresh, b)
+	return ds, db.send(ctx, planKept, b)
 }
 
-// queueOpenChildDivisions queues OpenChildDivisions's statement on b (planFresh), to fill ds; the caller has
-// checked the scope.
+// queueOpenChildDivisions queues OpenChildDivisions's statement on b (planKept: by the parent's key), to fill
+// ds; the caller has checked the scope.
 func queueOpenChildDivisions(b *pgx.Batch, code string, ds *[]portal.Division) {
 	b.Queue(`SELECT `+divisionColumns+` FROM divisions
 		WHERE parent_code = $1 AND retired_at IS NULL ORDER BY code`, code).Query(func(rows pgx.Rows) (err error) {

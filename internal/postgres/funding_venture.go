@@ -52,8 +52,15 @@ func (db *DB) OpenRound(ctx context.Context, scope portal.Scope, actor portal.Ac
 	return id, cultivationErr(err)
 }
 
-const roundColumns = `m.id, m.division_code, d.name, m.title, m.themes, (m.budget * 100)::bigint,
+// roundColumns are a round's columns (alias m) with its division's name (alias d), which scanRound reads.
+var roundColumns = roundColumnsNaming("d.name")
+
+// roundColumnsNaming is roundColumns with the division's name given by name: an empty literal where the
+// caller names the divisions from the division cache.
+func roundColumnsNaming(name string) string {
+	return `m.id, m.division_code, ` + name + `, m.title, m.themes, (m.budget * 100)::bigint,
 	(m.awarded * 100)::bigint, m.opens_on, m.closes_on, m.exclude_own, m.status, m.version`
+}
 
 func scanRound(row pgx.CollectableRow) (registry.Round, error) {
 	var r registry.Round

@@ -46,21 +46,23 @@ func ParseYuan(s string) (Fen, bool) {
 }
 
 // String is the amount in 元 with two decimals and thousands separators: 12,345.60.
-func (f Fen) String() string {
-	sign := ""
+func (f Fen) String() string { return string(f.Append(nil)) }
+
+// Append appends the amount to b as String writes it, for a page that writes many of them.
+func (f Fen) Append(b []byte) []byte {
 	if f < 0 {
-		sign, f = "-", -f
+		b, f = append(b, '-'), -f
 	}
-	whole := strconv.FormatInt(int64(f/100), 10)
-	var b strings.Builder
-	for i, r := range whole {
+	var digits [20]byte
+	whole := strconv.AppendInt(digits[:0], int64(f/100), 10)
+	for i, d := range whole {
 		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteRune(r)
+		b = append(b, d)
 	}
 	frac := int64(f % 100)
-	return sign + b.String() + "." + string(rune('0'+frac/10)) + string(rune('0'+frac%10))
+	return append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
 }
 
 // Plain is the amount in 元 with two decimals and no separators, as a spreadsheet or a data standard wants it.

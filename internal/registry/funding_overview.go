@@ -13,10 +13,22 @@ import (
 type FundingOverview struct {
 	Totals              MoneyTotals
 	Groups, RuralGroups int64
-	Contracts           []Contract // one page, the latest signed first
-	More                bool       // contracts signed earlier than the page's last
+	Contracts           []ContractLine // one page, the latest signed first
+	More                bool           // contracts signed earlier than the page's last
 	Funds               []Fund
 	Rounds              []Round
+}
+
+// ContractLine is a contract as the overview lists it: what was bought from which group, by whom, for how
+// much, over which period, and where it stands. Its 服务对象, deliverables, platform and 验收 note are on its own
+// page, and the list does not read them.
+type ContractLine struct {
+	ID                         int64
+	DivisionCode, DivisionName string // the purchaser
+	OrgName, Project           string
+	Amount, Paid               Fen
+	StartsOn, EndsOn, SignedOn time.Time
+	Status                     string
 }
 
 // ContractCursor is where a page of the overview's contracts starts: after the contract signed on On with ID

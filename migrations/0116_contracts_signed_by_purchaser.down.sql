@@ -1,0 +1,2 @@
+DROP INDEX contracts_purchaser_signed_idx;
+DROP INDEX contracts_district_signed_idx;
