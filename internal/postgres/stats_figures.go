@@ -54,14 +54,13 @@ func childOf(child map[string]*registry.StatChild, d portal.Division, code []byt
 	return child[string(code[:min(n, len(code))])]
 }
 
-// statLabels are the words the kept counts hold in their text columns (tiers, legal forms, 性质, 党建, statuses,
-// 服务领域, 主题系列), each once: a row's bytes are read as these strings rather than copied into new ones for every
-// row of a district's page (some 1,500 rows of five words).
+// statLabels are the words the kept counts hold in the text columns the pages add up by (tiers, legal forms, 性质,
+// 党建, 服务领域, 主题系列; a status is only compared), each once: a row's bytes are read as these strings rather
+// than copied into new ones for every row of a district's page (some 1,500 rows of five words).
 var statLabels = func() map[string]string {
 	m := map[string]string{}
 	for _, list := range [][]string{registry.Fields, registry.Natures, registry.PartyStatuses, registry.ReportSeries,
-		{"guided", "filed", "registered", "社会团体", "民办非企业单位", "基金会", "未登记团体", "", "normal", "abnormal",
-			"dissolved", "revoked"}} {
+		{"guided", "filed", "registered", "社会团体", "民办非企业单位", "基金会", "未登记团体", ""}} {
 		for _, w := range list {
 			m[w] = w
 		}
@@ -163,7 +162,7 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 		// The groups with a 党组织 are the ranking's live rows of those two 党建 statuses (queueOrgs), which
 		// a statement of their own read again from the same kept counts.
 		for _, c := range s.ByParty {
-			if c.Label == "单独建立" || c.Label == "联合建立" {
+			if registry.HasPartyOrg(c.Label) {
 				s.PartyMeetings.WithPartyOrg += int64(c.N)
 			}
 		}
