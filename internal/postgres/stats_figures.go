@@ -46,14 +46,14 @@ func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatC
 		"to": q.Period.End()}
 }
 
-// childOf is the ranking row a kept row of code counts in: its town on a district's page, else its community.
-// code is the driver's bytes of the row: looking it up does not copy it.
-func childOf(child map[string]*registry.StatChild, d portal.Division, code []byte) *registry.StatChild {
+// childKey is the part of a kept row's code that names its ranking row: its town on a district's page, else its
+// community. code is the driver's bytes of the row, and the key shares them.
+func childKey(d portal.Division, code []byte) []byte {
 	n := 12
 	if d.Level == portal.TierDistrict {
 		n = 9
 	}
-	return child[string(code[:min(n, len(code))])]
+	return code[:min(n, len(code))]
 }
 
 // The words the kept counts hold in the text columns a page adds up by, in the order of the page's tables. A
@@ -163,7 +163,21 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 		return s, err
 	}
 	queueCommunities(b, d, &s)
-	at := func(code []byte) *registry.StatChild { return childOf(child, d, code) }
+	// A statement's rows come grouped by code, so a row's child is most often the one before's: compared in
+	// place, not looked up in the map again (a district's page reads some 2,000 rows for its 30 towns).
+	var lastKey string
+	var last *registry.StatChild
+	at := func(code []byte) *registry.StatChild {
+		key := childKey(d, code)
+		if last != nil && string(key) == lastKey {
+			return last
+		}
+		c := child[string(key)] // looked up in place: no copy of key
+		if c != nil {
+			lastKey, last = string(key), c
+		}
+		return c
+	}
 	queueOrgs(b, args, at, &s)
 	fields := registry.FieldCounts{}
 	queueFields(b, args, at, fields)
