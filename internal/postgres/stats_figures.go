@@ -43,7 +43,19 @@ func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatC
 		by, codes, self = "community", pilots, pilots
 	}
 	return namedArgs{"codes": codes, "self": self, "by": by, "area": string(q.Area), "from": q.Period.Start(),
-		"to": q.Period.End()}
+		"to": q.Period.End(), "code": d.Code, "code_end": digitsAfter(d.Code)}
+}
+
+// childRows narrows the rows of a rollup by child (column code) to the page's children: outside the 试点 they are
+// every division of the range of the page's own code (its towns, or its communities live and retired, which the
+// page ranks or adds to its history), and a range costs two comparisons a row where a kept plan tests
+// code = ANY(@codes) against every child's code in turn (half a page's time in those two statements). The 试点
+// are a few of the range's communities: those are named.
+func childRows(q registry.StatQuery) string {
+	if q.Area == registry.AreaPilot {
+		return `code = ANY(@codes)`
+	}
+	return `code >= @code AND code < @code_end`
 }
 
 // childKey is the part of a kept row's code that names its ranking row: its town on a district's page, else its
@@ -180,7 +192,7 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 	}
 	queueOrgs(b, args, at, &s)
 	fields := registry.FieldCounts{}
-	queueFields(b, args, at, fields)
+	queueFields(b, q, args, at, fields)
 	queueActivities(b, args, at, &s)
 	trends := func() {}
 	if q.With&registry.NoTrends == 0 {
@@ -392,7 +404,7 @@ func queueOrgs(b *pgx.Batch, args namedArgs, at func([]byte) *registry.StatChild
 	b.Queue(`
 		SELECT code AS child, tier, legal_form, nature, party_status, status, n
 		FROM org_stat_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural')) AND n <> 0`, args).Query(func(rows pgx.Rows) error { return statOrgRows(rows, at, s) })
+		WHERE by = @by AND `+childRows(s.Query)+` AND (@area IN ('', 'pilot') OR rural = (@area = 'rural')) AND n <> 0`, args).Query(func(rows pgx.Rows) error { return statOrgRows(rows, at, s) })
 }
 
 func statOrgRows(rows pgx.Rows, at func([]byte) *registry.StatChild, s *registry.Stats) error {
@@ -458,11 +470,11 @@ func statCounts(labels []string, n []int) []registry.StatCount {
 
 // queueFields reads into out the live organizations per child and 服务领域: the kept rows as they are, added up
 // here (as queueOrgs).
-func queueFields(b *pgx.Batch, args namedArgs, at func([]byte) *registry.StatChild, out registry.FieldCounts) {
+func queueFields(b *pgx.Batch, q registry.StatQuery, args namedArgs, at func([]byte) *registry.StatChild, out registry.FieldCounts) {
 	b.Queue(`
 		SELECT code AS child, field, n
 		FROM org_field_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
+		WHERE by = @by AND `+childRows(q)+` AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
 		  AND status IN ('normal', 'abnormal') AND n <> 0`, args).Query(func(rows pgx.Rows) error {
 		return keptRows(rows, 3, func(raw [][]byte) error {
 			n, err := rawBigint(raw[2])
