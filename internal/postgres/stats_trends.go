@@ -112,19 +112,19 @@ func queueTrends(b *pgx.Batch, s *registry.Stats, args namedArgs, pilots []strin
 	}
 	a["from"], a["to"] = quarters[0].Start(), quarters[len(quarters)-1].End()
 	acts := map[registry.StatPeriod]registry.StatActivity{}
+	// Grouped by the quarter's first day, which Go names: extract() per row cost a third of the statement.
 	b.Queue(`
-		SELECT extract(year FROM quarter)::int, extract(quarter FROM quarter)::int, sum(reports)::bigint,
-		       sum(participants)::bigint, sum(volunteers)::bigint, sum(volunteer_hours)::float8,
-		       sum(beneficiaries)::bigint
+		SELECT quarter, sum(reports)::bigint, sum(participants)::bigint, sum(volunteers)::bigint,
+		       sum(volunteer_hours)::float8, sum(beneficiaries)::bigint
 		FROM activity_quarter_counts
 		WHERE code = ANY(@self) AND quarter >= @from::date AND quarter < @to::date
 		  AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
-		GROUP BY 1, 2`, a).Query(func(rows pgx.Rows) error {
-		var p registry.StatPeriod
+		GROUP BY 1`, a).Query(func(rows pgx.Rows) error {
+		var q time.Time
 		var x registry.StatActivity
-		_, err := pgx.ForEachRow(rows, []any{&p.Year, &p.Quarter, &x.Reports, &x.Participants, &x.Volunteers,
+		_, err := pgx.ForEachRow(rows, []any{&q, &x.Reports, &x.Participants, &x.Volunteers,
 			&x.VolunteerHours, &x.Beneficiaries}, func() error {
-			acts[p] = x
+			acts[registry.StatPeriod{Year: q.Year(), Quarter: (int(q.Month())-1)/3 + 1}] = x
 			return nil
 		})
 		return err
