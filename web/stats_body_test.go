@@ -2,6 +2,8 @@ package web
 
 import (
 	"testing"
+
+	"github.com/yubei-cso/portal/internal/registry"
 )
 
 // TestStatBodyEqualsTempl holds the statistics tables' hand-written body and total to the templ markup they
@@ -43,5 +45,27 @@ func TestBarTextsEqualTempl(t *testing.T) {
 		if got != want || len(got) < 100 {
 			t.Errorf("values %v: the bar texts differ from templ's:\n got %s\nwant %s", v, got, want)
 		}
+	}
+}
+
+// TestStatsPageLinkIsTheEncodedQuery holds the statistics page's hand-built links to url.Values' encoding of the
+// same values, for every area, with and without a quarter and a division.
+func TestStatsPageLinkIsTheEncodedQuery(t *testing.T) {
+	n := 0
+	for _, area := range registry.StatAreas {
+		for _, quarter := range []int{0, 3} {
+			for _, division := range []string{"", "500112", "500112002", "500112002001", "a&b=c d"} {
+				l := StatsLinks{Base: "/district/stats", Own: "500112", Division: "500112002",
+					Query: registry.StatQuery{Period: registry.StatPeriod{Year: 2024, Quarter: quarter}, Area: area}}
+				want := l.Base + "?" + l.values(division).Encode()
+				if got := l.Page(division); got != want {
+					t.Errorf("area %q quarter %d division %q: %s, want %s", area, quarter, division, got, want)
+				}
+				n++
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d links compared", n)
 	}
 }
