@@ -476,13 +476,22 @@ func queueFields(b *pgx.Batch, q registry.StatQuery, args namedArgs, at func([]b
 		FROM org_field_rollup
 		WHERE by = @by AND `+childRows(q)+` AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
 		  AND status IN ('normal', 'abnormal') AND n <> 0`, args).Query(func(rows pgx.Rows) error {
+		var last *registry.StatChild
+		var counts []int // last's
 		return keptRows(rows, 3, func(raw [][]byte) error {
 			n, err := rawBigint(raw[2])
 			if err != nil {
 				return err
 			}
-			if ch := at(raw[0]); ch != nil {
-				out.Add(ch.Code, labelIndex(registry.Fields, raw[1]), int(n))
+			ch := at(raw[0])
+			if ch == nil {
+				return nil
+			}
+			if ch != last {
+				last, counts = ch, out.For(ch.Code)
+			}
+			if i := labelIndex(registry.Fields, raw[1]); i >= 0 {
+				counts[i] += int(n)
 			}
 			return nil
 		})

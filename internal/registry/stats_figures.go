@@ -311,15 +311,19 @@ type FieldCounts map[string][]int
 
 // Add counts n organizations of child code in Fields[field]; a field outside Fields (-1) is not counted.
 func (fc FieldCounts) Add(code string, field, n int) {
-	if field < 0 || field >= len(Fields) {
-		return
+	if field >= 0 && field < len(Fields) {
+		fc.For(code)[field] += n
 	}
+}
+
+// For is child code's counts, in the order of Fields, made on first use.
+func (fc FieldCounts) For(code string) []int {
 	c := fc[code]
 	if c == nil {
 		c = make([]int, len(Fields))
 		fc[code] = c
 	}
-	c[field] += n
+	return c
 }
 
 // Summarize fills the ranking's target columns and the total from the communities, and the 服务领域 gaps from
