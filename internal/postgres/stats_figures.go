@@ -468,12 +468,12 @@ func statCounts(labels []string, n []int) []registry.StatCount {
 	return out
 }
 
-// queueFields reads into out the live organizations per child and 服务领域: the kept rows as they are, added up
-// here (as queueOrgs).
+// queueFields reads into out the live organizations per child and 服务领域: the kept rows per field and status
+// (0125) as they are, added up here (as queueOrgs).
 func queueFields(b *pgx.Batch, q registry.StatQuery, args namedArgs, at func([]byte) *registry.StatChild, out registry.FieldCounts) {
 	b.Queue(`
 		SELECT code AS child, field, n
-		FROM org_field_rollup
+		FROM org_field_status_rollup
 		WHERE by = @by AND `+childRows(q)+` AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
 		  AND status IN ('normal', 'abnormal') AND n <> 0`, args).Query(func(rows pgx.Rows) error {
 		var last *registry.StatChild
