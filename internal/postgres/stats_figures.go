@@ -46,6 +46,19 @@ func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatC
 		"to": q.Period.End(), "code": d.Code, "code_end": digitsAfter(d.Code)}
 }
 
+// areaRows narrows rows with a rural column to the page's area: nothing for all areas and the 试点 (whose rows
+// are named by code), else the constant test of one kind. Each area is then its own statement with its own kept
+// plan, where one statement tested the area's parameter on every row.
+func areaRows(a registry.StatArea) string {
+	switch a {
+	case registry.AreaRural:
+		return ` AND rural`
+	case registry.AreaUrban:
+		return ` AND NOT rural`
+	}
+	return ``
+}
+
 // childRows narrows the rows of a rollup by child (column code) to the page's children: outside the 试点 they are
 // every division of the range of the page's own code (its towns, or its communities live and retired, which the
 // page ranks or adds to its history), and a range costs two comparisons a row where a kept plan tests
@@ -404,7 +417,7 @@ func queueOrgs(b *pgx.Batch, args namedArgs, at func([]byte) *registry.StatChild
 	b.Queue(`
 		SELECT code AS child, tier, legal_form, nature, party_status, status, n
 		FROM org_stat_rollup
-		WHERE by = @by AND `+childRows(s.Query)+` AND (@area IN ('', 'pilot') OR rural = (@area = 'rural')) AND n <> 0`, args).Query(func(rows pgx.Rows) error { return statOrgRows(rows, at, s) })
+		WHERE by = @by AND `+childRows(s.Query)+areaRows(s.Query.Area)+` AND n <> 0`, args).Query(func(rows pgx.Rows) error { return statOrgRows(rows, at, s) })
 }
 
 func statOrgRows(rows pgx.Rows, at func([]byte) *registry.StatChild, s *registry.Stats) error {
@@ -474,7 +487,7 @@ func queueFields(b *pgx.Batch, q registry.StatQuery, args namedArgs, at func([]b
 	b.Queue(`
 		SELECT code AS child, field, n
 		FROM org_field_status_rollup
-		WHERE by = @by AND `+childRows(q)+` AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
+		WHERE by = @by AND `+childRows(q)+areaRows(q.Area)+`
 		  AND status IN ('normal', 'abnormal') AND n <> 0`, args).Query(func(rows pgx.Rows) error {
 		var last *registry.StatChild
 		var counts []int // last's
@@ -510,7 +523,7 @@ func queueActivities(b *pgx.Batch, args namedArgs, at func([]byte) *registry.Sta
 	b.Queue(`
 		SELECT code AS child, series, reports, participants, volunteers, (volunteer_hours * 10)::bigint AS tenths,
 		       beneficiaries
-		FROM `+rows+` AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))`, args).Query(func(rows pgx.Rows) error {
+		FROM `+rows+areaRows(s.Query.Area), args).Query(func(rows pgx.Rows) error {
 		return statActivityRows(rows, at, s)
 	})
 }
@@ -589,7 +602,7 @@ func queueBeneficiaries(b *pgx.Batch, args namedArgs, s *registry.Stats) {
 		SELECT target, sum(reports)::bigint AS reports, sum(people)::bigint AS people
 		FROM beneficiary_quarter_counts
 		WHERE code = ANY(@self) AND quarter >= @from::date AND quarter < @to::date
-		  AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
+		  `+areaRows(s.Query.Area)+`
 		GROUP BY 1`, args).Query(func(rows pgx.Rows) error {
 		got := map[string]registry.StatBeneficiary{}
 		var x registry.StatBeneficiary

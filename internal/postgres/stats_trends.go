@@ -118,7 +118,7 @@ func queueTrends(b *pgx.Batch, s *registry.Stats, args namedArgs, pilots []strin
 		       sum(volunteer_hours)::float8, sum(beneficiaries)::bigint
 		FROM activity_quarter_counts
 		WHERE code = ANY(@self) AND quarter >= @from::date AND quarter < @to::date
-		  AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
+		  `+areaRows(s.Query.Area)+`
 		GROUP BY 1`, a).Query(func(rows pgx.Rows) error {
 		var q time.Time
 		var x registry.StatActivity
