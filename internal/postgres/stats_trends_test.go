@@ -52,7 +52,8 @@ func TestStatTrendsEqualRecount(t *testing.T) {
 	for _, c := range []struct {
 		code string
 		area registry.StatArea
-	}{{seed.DistrictCode, ""}, {seed.TownShuanglonghu, ""}, {seed.TownTongjing, registry.AreaRural}} {
+	}{{seed.DistrictCode, ""}, {seed.TownShuanglonghu, ""}, {seed.TownTongjing, registry.AreaRural},
+		{seed.DistrictCode, registry.AreaUrban}, {seed.DistrictCode, registry.AreaRural}} {
 		s, err := db.Stats(ctx, district, registry.StatQuery{Division: c.code, Period: period, Area: c.area})
 		if err != nil {
 			t.Fatal(err)
