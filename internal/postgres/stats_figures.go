@@ -188,18 +188,18 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 		return s, err
 	}
 	queueCommunities(b, d, &s)
-	// A statement's rows come grouped by code, so a row's child is most often the one before's: compared in
-	// place, not looked up in the map again (a district's page reads some 2,000 rows for its 30 towns).
-	var lastKey string
+	// A statement's rows come mostly grouped by code, so a row's child is often the one before's: compared with
+	// its code in place, not looked up in the map again (a district's page reads some 2,000 rows for its 30
+	// towns). The row of retired communities has no code of its own and is looked up each time.
 	var last *registry.StatChild
 	at := func(code []byte) *registry.StatChild {
 		key := childKey(d, code)
-		if last != nil && string(key) == lastKey {
+		if last != nil && string(key) == last.Code {
 			return last
 		}
 		c := child[string(key)] // looked up in place: no copy of key
 		if c != nil {
-			lastKey, last = string(key), c
+			last = c
 		}
 		return c
 	}
