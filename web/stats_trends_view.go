@@ -26,7 +26,9 @@ func statTrendTables(s registry.Stats) []StatTable {
 	var values []float64
 	missing := StatCell{Text: "未留存", Value: ""}
 	for _, q := range tr.Quarters {
-		row := []StatCell{textCell(quarterLabel(q.Period))}
+		label := quarterLabel(q.Period)
+		row := make([]StatCell, 1, len(quarters.Columns))
+		row[0] = textCell(label)
 		if q.Snapshot {
 			row = append(row, int64Cell(q.Live), int64Cell(q.Abnormal), int64Cell(q.Ended),
 				pctCell(percent64(q.PartyCovered, q.Live)))
@@ -35,7 +37,7 @@ func statTrendTables(s registry.Stats) []StatTable {
 		}
 		row = append(row, int64Cell(q.Activity.Reports), int64Cell(q.Activity.Volunteers), oneCell(q.Activity.VolunteerHours))
 		quarters.Rows = append(quarters.Rows, row)
-		labels = append(labels, quarterLabel(q.Period))
+		labels = append(labels, label)
 		values = append(values, float64(q.Live))
 	}
 	quarters.Chart = NewBarChart("chart-trend", "各季度末在册社区社会组织数", "个", labels, values,
@@ -70,7 +72,8 @@ func statTrendTables(s registry.Stats) []StatTable {
 	grades.Columns = append(grades.Columns, StatColumn{Label: "合计", Num: true}, StatColumn{Label: "优良率", Num: true})
 	total := registry.StatGrades{N: map[registry.Grade]int64{}}
 	for _, y := range tr.Grades {
-		row := []StatCell{textCell(strconv.Itoa(y.Year) + "年")}
+		row := make([]StatCell, 1, len(grades.Columns))
+		row[0] = textCell(strconv.Itoa(y.Year) + "年")
 		for _, g := range registry.Grades {
 			row = append(row, int64Cell(y.N[g]))
 			total.N[g] += y.N[g]

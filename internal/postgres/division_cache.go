@@ -57,11 +57,18 @@ func (c *divisionCache) clear() {
 }
 
 func (c *divisionCache) list(k divisionListKey) ([]portal.Division, bool) {
+	ds, ok := c.shared(k)
+	return slices.Clone(ds), ok
+}
+
+// shared is the kept list itself, for callers that only read it: a list is replaced when it is kept again,
+// never changed in place.
+func (c *divisionCache) shared(k divisionListKey) ([]portal.Division, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.fresh(time.Now())
 	ds, ok := c.lists[k]
-	return slices.Clone(ds), ok
+	return ds, ok
 }
 
 func (c *divisionCache) keepList(k divisionListKey, ds []portal.Division) {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -93,11 +94,18 @@ func queueOpenChildDivisions(b *pgx.Batch, code string, ds *[]portal.Division) {
 // DivisionsAtLevel lists every division of a level inside scope, in code order (for pickers).
 // The lists are cached (divisionCache): every list page's filter asks for one.
 func (db *DB) DivisionsAtLevel(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error) {
+	ds, err := db.sharedDivisions(ctx, scope, level)
+	return slices.Clone(ds), err
+}
+
+// sharedDivisions is DivisionsAtLevel without the copy, for callers that only read the list: the statistics
+// pages copied the district's 270 communities for every request.
+func (db *DB) sharedDivisions(ctx context.Context, scope portal.Scope, level portal.Level) ([]portal.Division, error) {
 	if checkScope(scope) != nil {
 		return []portal.Division{}, nil // the cache is keyed by division alone; scopeWithin would see nothing
 	}
 	key := divisionListKey{level: level, within: scope.Division}
-	if ds, ok := db.divisions.list(key); ok {
+	if ds, ok := db.divisions.shared(key); ok {
 		return ds, nil
 	}
 	rows, _ := db.pool(planFresh).Query(ctx, `

@@ -30,6 +30,14 @@ var statRecounts = map[string]string{
 		FROM organizations o JOIN divisions v ON v.code = o.community_code,
 			unnest(CASE WHEN cardinality(fields) = 0 THEN '{""}'::text[] ELSE fields END) f
 		GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+	// Migration 0125: the same per 服务领域 and status alone.
+	"org_field_status_counts": `SELECT community_code, f, status, count(*)::bigint
+		FROM organizations, unnest(CASE WHEN cardinality(fields) = 0 THEN '{""}'::text[] ELSE fields END) f
+		GROUP BY 1, 2, 3`,
+	"org_field_status_town_counts": `SELECT o.town_code, v.rural, f, status, count(*)::bigint
+		FROM organizations o JOIN divisions v ON v.code = o.community_code,
+			unnest(CASE WHEN cardinality(fields) = 0 THEN '{""}'::text[] ELSE fields END) f
+		GROUP BY 1, 2, 3, 4`,
 	"activity_month_counts": `SELECT community_code, date_trunc('month', activity_date)::date, series, category,
 			count(*)::bigint, sum(participants)::bigint, sum(volunteers)::bigint, sum(volunteer_hours)::numeric,
 			sum(beneficiaries_total)::bigint

@@ -4,6 +4,8 @@ package postgres
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,39 +43,95 @@ func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatC
 		by, codes, self = "community", pilots, pilots
 	}
 	return namedArgs{"codes": codes, "self": self, "by": by, "area": string(q.Area), "from": q.Period.Start(),
-		"to": q.Period.End()}
+		"to": q.Period.End(), "code": d.Code, "code_end": digitsAfter(d.Code)}
 }
 
-// childOf is the ranking row a kept row of code counts in: its town on a district's page, else its community.
-// code is the driver's bytes of the row: looking it up does not copy it.
-func childOf(child map[string]*registry.StatChild, d portal.Division, code []byte) *registry.StatChild {
+// areaRows narrows rows with a rural column to the page's area: nothing for all areas and the 试点 (whose rows
+// are named by code), else the constant test of one kind. Each area is then its own statement with its own kept
+// plan, where one statement tested the area's parameter on every row.
+func areaRows(a registry.StatArea) string {
+	switch a {
+	case registry.AreaRural:
+		return ` AND rural`
+	case registry.AreaUrban:
+		return ` AND NOT rural`
+	}
+	return ``
+}
+
+// childRows narrows the rows of a rollup by child (column code) to the page's children: outside the 试点 they are
+// every division of the range of the page's own code (its towns, or its communities live and retired, which the
+// page ranks or adds to its history), and a range costs two comparisons a row where a kept plan tests
+// code = ANY(@codes) against every child's code in turn (half a page's time in those two statements). The 试点
+// are a few of the range's communities: those are named.
+func childRows(q registry.StatQuery) string {
+	if q.Area == registry.AreaPilot {
+		return `code = ANY(@codes)`
+	}
+	return `code >= @code AND code < @code_end`
+}
+
+// childKey is the part of a kept row's code that names its ranking row: its town on a district's page, else its
+// community. code is the driver's bytes of the row, and the key shares them.
+func childKey(d portal.Division, code []byte) []byte {
 	n := 12
 	if d.Level == portal.TierDistrict {
 		n = 9
 	}
-	return child[string(code[:min(n, len(code))])]
+	return code[:min(n, len(code))]
 }
 
-// statLabels are the words the kept counts hold in the text columns the pages add up by (tiers, legal forms, 性质,
-// 党建, 服务领域, 主题系列; a status is only compared), each once: a row's bytes are read as these strings rather
-// than copied into new ones for every row of a district's page (some 1,500 rows of five words).
-var statLabels = func() map[string]string {
-	m := map[string]string{}
-	for _, list := range [][]string{registry.Fields, registry.Natures, registry.PartyStatuses, registry.ReportSeries,
-		{"guided", "filed", "registered", "社会团体", "民办非企业单位", "基金会", "未登记团体", ""}} {
-		for _, w := range list {
-			m[w] = w
+// The words the kept counts hold in the text columns a page adds up by, in the order of the page's tables. A
+// row's bytes are matched against them (labelIndex) and counted by index: a district's page reads some 1,500
+// kept rows, and a map entry per word and row cost more than reading the row.
+var (
+	statTiers   = []string{"guided", "filed", "registered"}
+	statForms   = []string{"社会团体", "民办非企业单位", "基金会", "未登记团体"}
+	statNatures = append(slices.Clone(registry.Natures), "")
+)
+
+// labelIndex is the index of b in labels, or -1 for a word not among them.
+func labelIndex(labels []string, b []byte) int {
+	for i, l := range labels {
+		if l == string(b) { // compared in place: no copy of b
+			return i
 		}
 	}
-	return m
-}()
+	return -1
+}
 
-// statLabel is b as a string, without a copy when it is one of statLabels.
-func statLabel(b []byte) string {
-	if w, ok := statLabels[string(b)]; ok {
-		return w
+// keptRows walks the rows of a statement over kept counts by their raw column bytes, without Scan's work per
+// value (a plan lookup and an interface conversion for each of a district's ~9,000 values): each column is
+// text or bigint, checked once against the row description, and each(raw) reads a bigint with rawBigint.
+func keptRows(rows pgx.Rows, columns int, each func(raw [][]byte) error) error {
+	checked := false
+	for rows.Next() {
+		raw := rows.RawValues()
+		if !checked {
+			fields := rows.FieldDescriptions()
+			if len(raw) != columns || len(fields) != columns {
+				return fmt.Errorf("kept counts: %d columns, %d expected", len(raw), columns)
+			}
+			for _, f := range fields {
+				if f.DataTypeOID != oidText && (f.DataTypeOID != oidInt8 || f.Format != pgtype.BinaryFormatCode) {
+					return fmt.Errorf("kept counts: column %s of type %d (format %d)", f.Name, f.DataTypeOID, f.Format)
+				}
+			}
+			checked = true
+		}
+		if err := each(raw); err != nil {
+			return err
+		}
 	}
-	return string(b)
+	return rows.Err()
+}
+
+// rawBigint is a binary bigint column's value; a NULL or a value of another size is an error.
+func rawBigint(src []byte) (int64, error) {
+	if len(src) != 8 {
+		return 0, fmt.Errorf("kept counts: %d bytes for a bigint", len(src))
+	}
+	return int64(binary.BigEndian.Uint64(src)), nil
 }
 
 // Stats reads what a statistics page shows for q.Division, which must lie inside scope (else ErrNotFound).
@@ -130,10 +188,24 @@ func (db *DB) Stats(ctx context.Context, scope portal.Scope, q registry.StatQuer
 		return s, err
 	}
 	queueCommunities(b, d, &s)
-	at := func(code []byte) *registry.StatChild { return childOf(child, d, code) }
+	// A statement's rows come mostly grouped by code, so a row's child is often the one before's: compared with
+	// its code in place, not looked up in the map again (a district's page reads some 2,000 rows for its 30
+	// towns). The row of retired communities has no code of its own and is looked up each time.
+	var last *registry.StatChild
+	at := func(code []byte) *registry.StatChild {
+		key := childKey(d, code)
+		if last != nil && string(key) == last.Code {
+			return last
+		}
+		c := child[string(key)] // looked up in place: no copy of key
+		if c != nil {
+			last = c
+		}
+		return c
+	}
 	queueOrgs(b, args, at, &s)
-	fields := map[string]map[string]int{}
-	queueFields(b, args, at, fields)
+	fields := registry.FieldCounts{}
+	queueFields(b, q, args, at, fields)
 	queueActivities(b, args, at, &s)
 	trends := func() {}
 	if q.With&registry.NoTrends == 0 {
@@ -183,7 +255,7 @@ func (db *DB) statDivision(ctx context.Context, scope portal.Scope, code string)
 	if !scope.Covers(code) || !level.Valid() {
 		return portal.Division{}, nil, portal.ErrNotFound
 	}
-	list, err := db.DivisionsAtLevel(ctx, scope, level)
+	list, err := db.sharedDivisions(ctx, scope, level)
 	if err != nil {
 		return portal.Division{}, nil, err
 	}
@@ -203,7 +275,7 @@ func (db *DB) statDivision(ctx context.Context, scope portal.Scope, code string)
 	if level == portal.TierDistrict {
 		childLevel = portal.TierTown
 	}
-	all, err := db.DivisionsAtLevel(ctx, scope, childLevel)
+	all, err := db.sharedDivisions(ctx, scope, childLevel)
 	if err != nil {
 		return d, nil, err
 	}
@@ -272,7 +344,7 @@ func (db *DB) statTrail(ctx context.Context, scope portal.Scope, d portal.Divisi
 // order, with their towns' names: from the division lists the pickers cache, retired communities left out. PostgreSQL joined and sorted the 270
 // divisions of the district for every district page, for answers that change a few times a year.
 func (db *DB) statCommunities(ctx context.Context, scope portal.Scope, d portal.Division, area registry.StatArea, pilots []string) ([]registry.StatCommunity, error) {
-	all, err := db.DivisionsAtLevel(ctx, scope, portal.TierCommunity)
+	all, err := db.sharedDivisions(ctx, scope, portal.TierCommunity)
 	if err != nil {
 		return nil, err
 	}
@@ -304,26 +376,35 @@ func (db *DB) statCommunities(ctx context.Context, scope portal.Scope, d portal.
 	return out, nil
 }
 
-// queueCommunities reads into s.Communities (the communities inside d, from statCommunities) their live
-// organizations, from the kept org_counts, and their targets from s.Targets (queued before it).
+// queueCommunities reads into s.Communities (the communities inside d, from statCommunities, in code order)
+// their live organizations, from the kept org_counts, and their targets from s.Targets (queued before it). The
+// rows come in code order as they are (a few per community) and are added to the communities as both lists are
+// walked: grouping them in PostgreSQL, then finding each in a map, cost more than the rows.
 func queueCommunities(b *pgx.Batch, d portal.Division, s *registry.Stats) {
 	b.Queue(`
-		SELECT community_code, sum(n)::int FROM org_counts
+		SELECT community_code, n FROM org_counts
 		WHERE community_code >= @code AND community_code < @code_end AND status IN ('normal', 'abnormal') AND n <> 0
-		GROUP BY 1`, namedArgs{"code": d.Code, "code_end": digitsAfter(d.Code)}).Query(func(rows pgx.Rows) error {
-		live := map[string]int{}
-		var code string
-		var n int
-		if _, err := pgx.ForEachRow(rows, []any{&code, &n}, func() error {
-			live[code] = n
+		ORDER BY community_code`, namedArgs{"code": d.Code, "code_end": digitsAfter(d.Code)}).Query(func(rows pgx.Rows) error {
+		cs := s.Communities
+		i := 0
+		err := keptRows(rows, 2, func(raw [][]byte) error {
+			n, err := rawBigint(raw[1])
+			if err != nil {
+				return err
+			}
+			for i < len(cs) && cs[i].Code < string(raw[0]) {
+				i++
+			}
+			if i < len(cs) && cs[i].Code == string(raw[0]) {
+				cs[i].Live += int(n)
+			}
 			return nil
-		}); err != nil {
+		})
+		if err != nil {
 			return err
 		}
-		for i := range s.Communities {
-			c := &s.Communities[i]
-			c.Live = live[c.Code]
-			c.Target, c.TargetBy = s.Targets.For(c.Code, c.Rural)
+		for i := range cs {
+			cs[i].Target, cs[i].TargetBy = s.Targets.For(cs[i].Code, cs[i].Rural)
 		}
 		return nil
 	})
@@ -336,54 +417,55 @@ func queueOrgs(b *pgx.Batch, args namedArgs, at func([]byte) *registry.StatChild
 	b.Queue(`
 		SELECT code AS child, tier, legal_form, nature, party_status, status, n
 		FROM org_stat_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural')) AND n <> 0`, args).Query(func(rows pgx.Rows) error { return statOrgRows(rows, at, s) })
+		WHERE by = @by AND `+childRows(s.Query)+areaRows(s.Query.Area)+` AND n <> 0`, args).Query(func(rows pgx.Rows) error { return statOrgRows(rows, at, s) })
 }
 
 func statOrgRows(rows pgx.Rows, at func([]byte) *registry.StatChild, s *registry.Stats) error {
-	// The text columns are the driver's bytes, valid for the row: compared and looked up, never copied.
-	type tally struct {
-		Child       pgtype.DriverBytes
-		Tier        pgtype.DriverBytes
-		LegalForm   pgtype.DriverBytes
-		Nature      pgtype.DriverBytes
-		PartyStatus pgtype.DriverBytes
-		Status      pgtype.DriverBytes
-		N           int
+	tier, form := make([]int, len(statTiers)), make([]int, len(statForms))
+	nature, party := make([]int, len(statNatures)), make([]int, len(registry.PartyStatuses))
+	count := func(into []int, labels []string, b []byte, n int) {
+		if i := labelIndex(labels, b); i >= 0 {
+			into[i] += n
+		}
 	}
-	var t tally
-	tier, form, nature, party := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
-	_, err := pgx.ForEachRow(rows, []any{&t.Child, &t.Tier, &t.LegalForm, &t.Nature, &t.PartyStatus, &t.Status, &t.N}, func() error {
-		c := at(t.Child)
+	// child, tier, legal_form, nature, party_status, status, n
+	err := keptRows(rows, 7, func(raw [][]byte) error {
+		n64, err := rawBigint(raw[6])
+		if err != nil {
+			return err
+		}
+		n := int(n64)
+		c := at(raw[0])
 		if c == nil {
 			return nil
 		}
-		status := string(t.Status) // compared only: no copy
+		status := string(raw[5]) // compared only: no copy
 		if status != "normal" && status != "abnormal" {
-			c.Ended += t.N
+			c.Ended += n
 			return nil
 		}
-		c.Live += t.N
+		c.Live += n
 		if status == "abnormal" {
-			c.Abnormal += t.N
+			c.Abnormal += n
 		}
-		if string(t.PartyStatus) != "未覆盖" {
-			c.PartyCovered += t.N
+		if string(raw[4]) != "未覆盖" {
+			c.PartyCovered += n
 		}
-		tier[statLabel(t.Tier)] += t.N
-		form[statLabel(t.LegalForm)] += t.N
-		nature[statLabel(t.Nature)] += t.N
-		party[statLabel(t.PartyStatus)] += t.N
+		count(tier, statTiers, raw[1], n)
+		count(form, statForms, raw[2], n)
+		count(nature, statNatures, raw[3], n)
+		count(party, registry.PartyStatuses, raw[4], n)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	s.ByTier = statCounts([]string{"guided", "filed", "registered"}, tier)
+	s.ByTier = statCounts(statTiers, tier)
 	for i := range s.ByTier {
 		s.ByTier[i].Label = registry.Tier(s.ByTier[i].Label).Label()
 	}
-	s.ByLegalForm = statCounts([]string{"社会团体", "民办非企业单位", "基金会", "未登记团体"}, form)
-	s.ByNature = statCounts(append(append([]string{}, registry.Natures...), ""), nature)
+	s.ByLegalForm = statCounts(statForms, form)
+	s.ByNature = statCounts(statNatures, nature)
 	if n := s.ByNature[len(s.ByNature)-1]; n.Label == "" {
 		s.ByNature[len(s.ByNature)-1].Label = "未填"
 	}
@@ -391,76 +473,124 @@ func statOrgRows(rows pgx.Rows, at func([]byte) *registry.StatChild, s *registry
 	return nil
 }
 
-func statCounts(labels []string, m map[string]int) []registry.StatCount {
+func statCounts(labels []string, n []int) []registry.StatCount {
 	out := make([]registry.StatCount, len(labels))
 	for i, l := range labels {
-		out[i] = registry.StatCount{Label: l, N: m[l]}
+		out[i] = registry.StatCount{Label: l, N: n[i]}
 	}
 	return out
 }
 
-// queueFields reads into out the live organizations per child and 服务领域: the kept rows as they are, added up
-// here (as queueOrgs).
-func queueFields(b *pgx.Batch, args namedArgs, at func([]byte) *registry.StatChild, out map[string]map[string]int) {
+// queueFields reads into out the live organizations per child and 服务领域: the kept rows per field and status
+// (0125) as they are, added up here (as queueOrgs).
+func queueFields(b *pgx.Batch, q registry.StatQuery, args namedArgs, at func([]byte) *registry.StatChild, out registry.FieldCounts) {
 	b.Queue(`
 		SELECT code AS child, field, n
-		FROM org_field_rollup
-		WHERE by = @by AND code = ANY(@codes) AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
+		FROM org_field_status_rollup
+		WHERE by = @by AND `+childRows(q)+areaRows(q.Area)+`
 		  AND status IN ('normal', 'abnormal') AND n <> 0`, args).Query(func(rows pgx.Rows) error {
-		var c, f pgtype.DriverBytes
-		var n int
-		_, err := pgx.ForEachRow(rows, []any{&c, &f, &n}, func() error {
-			ch := at(c)
+		var last *registry.StatChild
+		var counts []int // last's
+		return keptRows(rows, 3, func(raw [][]byte) error {
+			n, err := rawBigint(raw[2])
+			if err != nil {
+				return err
+			}
+			ch := at(raw[0])
 			if ch == nil {
 				return nil
 			}
-			if out[ch.Code] == nil {
-				out[ch.Code] = map[string]int{}
+			if ch != last {
+				last, counts = ch, out.For(ch.Code)
 			}
-			out[ch.Code][statLabel(f)] += n
+			if i := labelIndex(registry.Fields, raw[1]); i >= 0 {
+				counts[i] += int(n)
+			}
 			return nil
 		})
-		return err
 	})
 }
 
 // queueActivities reads activity figures in the period per child and 主题系列: a quarter's from the quarter rows
-// (0067), a year's from the year rows (0120), a quarter as many as the quarters of the year would be.
+// (0067), a year's from the year rows (0120), a quarter as many as the quarters of the year would be. The rows
+// come as they are (a child's urban and rural rows apart) and statActivityRows adds them up: grouping them in
+// PostgreSQL cost more than the rows it saved.
 func queueActivities(b *pgx.Batch, args namedArgs, at func([]byte) *registry.StatChild, s *registry.Stats) {
 	rows := `activity_quarter_counts WHERE code = ANY(@codes) AND quarter = @from::date`
 	if s.Query.Period.Quarter == 0 {
 		rows = `activity_year_counts WHERE code = ANY(@codes) AND year = @from::date`
 	}
 	b.Queue(`
-		SELECT code AS child, series, sum(reports)::bigint AS reports,
-		       sum(participants)::bigint AS participants, sum(volunteers)::bigint AS volunteers,
-		       sum(volunteer_hours)::float8 AS volunteer_hours, sum(beneficiaries)::bigint AS beneficiaries
-		FROM `+rows+` AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
-		GROUP BY 1, 2`, args).Query(func(rows pgx.Rows) error { return statActivityRows(rows, at, s) })
+		SELECT code AS child, series, reports, participants, volunteers, (volunteer_hours * 10)::bigint AS tenths,
+		       beneficiaries
+		FROM `+rows+areaRows(s.Query.Area), args).Query(func(rows pgx.Rows) error {
+		return statActivityRows(rows, at, s)
+	})
+}
+
+// keptActivity is a kept row's activity figures with its volunteer hours in tenths (the reports' hours have
+// one decimal): added up exactly, whatever the order of the rows, and divided once.
+type keptActivity struct {
+	reports, participants, volunteers, tenths, beneficiaries int64
+}
+
+func (k *keptActivity) read(raw [][]byte) (err error) {
+	var v [5]int64
+	for i := range v {
+		if v[i], err = rawBigint(raw[i]); err != nil {
+			return err
+		}
+	}
+	*k = keptActivity{reports: v[0], participants: v[1], volunteers: v[2], tenths: v[3], beneficiaries: v[4]}
+	return nil
+}
+
+func (k *keptActivity) add(b keptActivity) {
+	k.reports += b.reports
+	k.participants += b.participants
+	k.volunteers += b.volunteers
+	k.tenths += b.tenths
+	k.beneficiaries += b.beneficiaries
+}
+
+func (k keptActivity) figures() registry.StatActivity {
+	return registry.StatActivity{Reports: k.reports, Participants: k.participants, Volunteers: k.volunteers,
+		VolunteerHours: float64(k.tenths) / 10, Beneficiaries: k.beneficiaries}
 }
 
 func statActivityRows(rows pgx.Rows, at func([]byte) *registry.StatChild, s *registry.Stats) error {
-	var child, name pgtype.DriverBytes
-	var a registry.StatActivity
-	series := map[string]registry.StatActivity{}
-	_, err := pgx.ForEachRow(rows, []any{&child, &name, &a.Reports, &a.Participants, &a.Volunteers, &a.VolunteerHours,
-		&a.Beneficiaries}, func() error {
-		c := at(child)
+	series := make([]keptActivity, len(registry.ReportSeries))
+	children := map[*registry.StatChild]*keptActivity{}
+	var order []*registry.StatChild
+	var a keptActivity
+	err := keptRows(rows, 7, func(raw [][]byte) error {
+		if err := a.read(raw[2:]); err != nil {
+			return err
+		}
+		c := at(raw[0])
 		if c == nil {
 			return nil
 		}
-		c.Activity.Add(a)
-		key := statLabel(name)
-		x := series[key]
-		x.Add(a)
-		series[key] = x
+		k := children[c]
+		if k == nil {
+			k = &keptActivity{}
+			children[c] = k
+			order = append(order, c)
+		}
+		k.add(a)
+		if i := labelIndex(registry.ReportSeries, raw[1]); i >= 0 {
+			series[i].add(a)
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, name := range registry.ReportSeries {
-		s.Series = append(s.Series, registry.StatSeries{Series: name, StatActivity: series[name]})
+	for _, c := range order {
+		c.Activity.Add(children[c].figures())
+	}
+	for i, name := range registry.ReportSeries {
+		s.Series = append(s.Series, registry.StatSeries{Series: name, StatActivity: series[i].figures()})
 	}
 	return nil
 }
@@ -472,7 +602,7 @@ func queueBeneficiaries(b *pgx.Batch, args namedArgs, s *registry.Stats) {
 		SELECT target, sum(reports)::bigint AS reports, sum(people)::bigint AS people
 		FROM beneficiary_quarter_counts
 		WHERE code = ANY(@self) AND quarter >= @from::date AND quarter < @to::date
-		  AND (@area IN ('', 'pilot') OR rural = (@area = 'rural'))
+		  `+areaRows(s.Query.Area)+`
 		GROUP BY 1`, args).Query(func(rows pgx.Rows) error {
 		got := map[string]registry.StatBeneficiary{}
 		var x registry.StatBeneficiary

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"github.com/jackc/pgx/v5"
 	"testing"
 
 	"github.com/yubei-cso/portal/internal/portal"
@@ -88,6 +89,35 @@ func TestStatsAddUpAcrossLevels(t *testing.T) {
 		}
 		if area == registry.AreaAll && (live == 0 || reports == 0) {
 			t.Fatal("the demo town has no organizations or reports: the test proves nothing")
+		}
+		// Each community of the district's page (its targets and 达标 counts) against a recount of its groups.
+		rows, _ := db.Pool.Query(ctx, `SELECT community_code, count(*)::int FROM organizations
+			WHERE status IN ('normal', 'abnormal') GROUP BY 1`)
+		recount, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct {
+			Code string
+			N    int
+		}])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{}
+		for _, r := range recount {
+			want[r.Code] = r.N
+		}
+		meets, withGroups := 0, 0
+		for _, c := range ds.Communities {
+			if c.Live != want[c.Code] {
+				t.Fatalf("area %q: community %s has %d live groups on the district's page, recount %d", area, c.Code, c.Live, want[c.Code])
+			}
+			if c.Live > 1 {
+				withGroups++
+			}
+			if c.Meets() {
+				meets++
+			}
+		}
+		if meets != ds.Total.MeetTarget || (area == registry.AreaAll && withGroups == 0) {
+			t.Fatalf("area %q: %d communities meet their target, the total says %d (%d with groups)", area, meets, ds.Total.MeetTarget, withGroups)
 		}
 	}
 

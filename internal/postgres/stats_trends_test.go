@@ -52,7 +52,8 @@ func TestStatTrendsEqualRecount(t *testing.T) {
 	for _, c := range []struct {
 		code string
 		area registry.StatArea
-	}{{seed.DistrictCode, ""}, {seed.TownShuanglonghu, ""}, {seed.TownTongjing, registry.AreaRural}} {
+	}{{seed.DistrictCode, ""}, {seed.TownShuanglonghu, ""}, {seed.TownTongjing, registry.AreaRural},
+		{seed.DistrictCode, registry.AreaUrban}, {seed.DistrictCode, registry.AreaRural}} {
 		s, err := db.Stats(ctx, district, registry.StatQuery{Division: c.code, Period: period, Area: c.area})
 		if err != nil {
 			t.Fatal(err)
@@ -73,6 +74,29 @@ func TestStatTrendsEqualRecount(t *testing.T) {
 		if last.Live != int64(s.Total.Live) || last.Abnormal != int64(s.Total.Abnormal) {
 			t.Fatalf("%s: the quarter under way shows %d live, %d abnormal; the page %d, %d", c.code, last.Live,
 				last.Abnormal, s.Total.Live, s.Total.Abnormal)
+		}
+		// Each quarter's activity is a recount of the current reports dated in it.
+		withReports := 0
+		for _, q := range s.Trends.Quarters {
+			var reports int64
+			var volunteers int64
+			if err := db.Pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(volunteers), 0) FROM activity_reports r
+				WHERE starts_with(r.community_code, $1) AND r.superseded_at IS NULL
+				  AND r.activity_date >= $3 AND r.activity_date < $4
+				  AND ($2 = '' OR (SELECT rural FROM divisions v WHERE v.code = r.community_code) = ($2 = 'rural'))`,
+				c.code, string(c.area), q.Period.Start(), q.Period.End()).Scan(&reports, &volunteers); err != nil {
+				t.Fatal(err)
+			}
+			if q.Activity.Reports != reports || q.Activity.Volunteers != volunteers {
+				t.Fatalf("%s %q %s: the trend shows %d reports, %d volunteers; recount %d, %d", c.code, c.area,
+					q.Period.Label(), q.Activity.Reports, q.Activity.Volunteers, reports, volunteers)
+			}
+			if reports > 0 {
+				withReports++
+			}
+		}
+		if c.code == seed.DistrictCode && withReports < 2 {
+			t.Fatalf("the district's trend has reports in %d quarters: the recount proves little", withReports)
 		}
 		// Each past quarter is the snapshot of its last month.
 		for _, q := range s.Trends.Quarters[:len(s.Trends.Quarters)-1] {

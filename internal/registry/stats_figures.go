@@ -305,9 +305,30 @@ func (s Stats) FurthestBelow(n int) []StatCommunity {
 // Empty reports whether the period has no activity reports inside the division.
 func (s Stats) Empty() bool { return s.Total.Activity.Reports == 0 }
 
+// FieldCounts are the live organizations per child division (by code) and 服务领域, each child's counts in the
+// order of Fields.
+type FieldCounts map[string][]int
+
+// Add counts n organizations of child code in Fields[field]; a field outside Fields (-1) is not counted.
+func (fc FieldCounts) Add(code string, field, n int) {
+	if field >= 0 && field < len(Fields) {
+		fc.For(code)[field] += n
+	}
+}
+
+// For is child code's counts, in the order of Fields, made on first use.
+func (fc FieldCounts) For(code string) []int {
+	c := fc[code]
+	if c == nil {
+		c = make([]int, len(Fields))
+		fc[code] = c
+	}
+	return c
+}
+
 // Summarize fills the ranking's target columns and the total from the communities, and the 服务领域 gaps from
-// the per-child field counts (child code → field → live organizations).
-func (s *Stats) Summarize(fieldsByChild map[string]map[string]int) {
+// the per-child field counts.
+func (s *Stats) Summarize(fieldsByChild FieldCounts) {
 	idx := map[string]int{}
 	for i := range s.Children {
 		idx[s.Children[i].Code] = i
@@ -349,11 +370,12 @@ func (s *Stats) Summarize(fieldsByChild map[string]map[string]int) {
 	for i := range s.Children {
 		ch := &s.Children[i]
 		ch.FieldsMissing = ch.FieldsMissing[:0]
-		for _, f := range Fields {
+		counts := fieldsByChild[ch.Code]
+		for i, f := range Fields {
 			if ch.Retired {
 				break // no live group: no field to miss
 			}
-			if fieldsByChild[ch.Code][f] == 0 {
+			if counts == nil || counts[i] == 0 {
 				ch.FieldsMissing = append(ch.FieldsMissing, f)
 				missing[f]++
 			}
@@ -375,21 +397,21 @@ func (s *Stats) Summarize(fieldsByChild map[string]map[string]int) {
 		t.NoticesBefore += ch.NoticesBefore
 		t.Activity.Add(ch.Activity)
 	}
-	totals := map[string]int{}
-	for _, byField := range fieldsByChild {
-		for f, n := range byField {
-			totals[f] += n
+	totals := make([]int, len(Fields))
+	for _, counts := range fieldsByChild {
+		for i, n := range counts {
+			totals[i] += n
 		}
 	}
-	for _, f := range Fields {
-		if totals[f] == 0 {
+	for i, f := range Fields {
+		if totals[i] == 0 {
 			t.FieldsMissing = append(t.FieldsMissing, f)
 		}
 	}
 	s.Total = t
 	s.Fields = s.Fields[:0]
-	for _, f := range Fields {
-		s.Fields = append(s.Fields, StatCount{Label: f, N: totals[f], Without: missing[f]})
+	for i, f := range Fields {
+		s.Fields = append(s.Fields, StatCount{Label: f, N: totals[i], Without: missing[f]})
 	}
 	slices.SortStableFunc(s.Fields, func(a, b StatCount) int { return a.N - b.N })
 }

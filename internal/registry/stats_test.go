@@ -3,6 +3,7 @@ package registry
 import (
 	"maps"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -85,7 +86,9 @@ func TestTargetsAndSummary(t *testing.T) {
 			{Code: "500112133001", Rural: true, Live: 1, Target: 5},
 		},
 	}
-	s.Summarize(map[string]map[string]int{"500112002": {"养老照护": 4}})
+	fields := FieldCounts{}
+	fields.Add("500112002", slices.Index(Fields, "养老照护"), 4)
+	s.Summarize(fields)
 	if s.Total.Communities != 3 || s.Total.MeetTarget != 1 || s.Total.Urban != 2 || s.Total.Rural != 1 ||
 		s.Total.AvgUrban() != 6.5 || s.Total.AvgRural() != 1 || s.Total.Live != 14 {
 		t.Fatalf("total %+v", s.Total)
