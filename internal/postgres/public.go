@@ -291,25 +291,26 @@ func publicSearchIn(table string, n int, community bool) string {
 		return b.String() + communityRows(community)
 	}
 	// The first tier: the rows of the first @first postings as they come, each past the first @limit probed in the
-	// other keys first, until the page fills.
-	var probes strings.Builder
-	for i := 1; i <= n; i++ {
-		k := `(@keys::text[])[` + strconv.Itoa(i) + `]`
-		probes.WriteString(`
-		AND (` + k + ` = (SELECT k FROM w) OR c.org_id >= (SELECT org_id FROM unprobed)
-			OR (SELECT true FROM ` + table + ` x WHERE x.key = ` + k + ` AND x.org_id = c.org_id))`)
-	}
+	// next rarest key (w2) first, until the page fills.
 	b.WriteString(`,
+	w2 AS MATERIALIZED (
+		SELECT k, ` + weight + ` AS n FROM unnest(@keys::text[]) WITH ORDINALITY AS u(k, i)
+		ORDER BY n, i OFFSET 1 LIMIT 1),
 	unprobed AS MATERIALIZED (SELECT coalesce((SELECT org_id FROM (` + walk + ` OFFSET @limit - 1 LIMIT 1) e), 0) AS org_id),
 	page1 AS MATERIALIZED (
 		SELECT ` + publicListColumns + ` FROM (` + walk + ` LIMIT @first) c JOIN organizations o ON o.id = c.org_id
-		WHERE ` + publicFilters + probes.String() + `
+		WHERE ` + publicFilters + `
+		AND (c.org_id >= (SELECT org_id FROM unprobed)
+			OR (SELECT true FROM ` + table + ` x WHERE x.key = (SELECT k FROM w2) AND x.org_id = c.org_id))
 		ORDER BY c.org_id DESC LIMIT @limit),
-	first AS MATERIALIZED (SELECT org_id FROM (` + walk + ` OFFSET @first - 1 LIMIT 1) e)`)
+	first AS MATERIALIZED (SELECT org_id FROM (` + walk + ` OFFSET @first - 1 LIMIT 1) e),
+	lowest AS MATERIALIZED (SELECT p.org_id FROM ` + table + ` p WHERE p.key = (SELECT k FROM w) ORDER BY p.org_id LIMIT 1)`)
 	// The second tier: the walk's postings below the first tier's, each kept when every other key holds it, before
 	// its row is read; a key's postings below the first tier are merged with the walk's, at most @span of them, and
-	// a candidate below the key's @span-th is probed.
-	below := ` AND x.org_id < (SELECT org_id FROM first) ORDER BY x.org_id DESC`
+	// a candidate below the key's @span-th is probed. None is below w's lowest posting (lowest, one entry of the
+	// index), which bounds the keys' reads when w is sparse and the walk reaches its end.
+	below := ` AND x.org_id < (SELECT org_id FROM first) AND x.org_id >= (SELECT org_id FROM lowest)
+		ORDER BY x.org_id DESC`
 	var joins, tests strings.Builder
 	for i := 1; i <= n; i++ {
 		k, r := `(@keys::text[])[`+strconv.Itoa(i)+`]`, "r_"+strconv.Itoa(i)
