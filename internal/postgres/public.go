@@ -211,10 +211,11 @@ type searchShape struct {
 // the page fills from those, and testing them first cost more than their rows (0.69 ms of the server's CPU per
 // search against 0.32 on the rotation's easy terms). The walk goes in two tiers:
 //   - The first reads the first @first postings (six pages' worth) and stops when the page is full. Past the
-//     first @limit, a candidate is probed in each other key's postings by its id before its row is read: the
-//     rows of terms one posting in four holds (朗环保协, 冬助残协) or fewer (X社区Y) were most of their cost. A
-//     row is a page of the organizations, which mostly lie outside shared buffers; a probe reads a few pages of
-//     one key's index, which the next probe reads again.
+//     first @limit, a candidate is probed in the next rarest key's postings (w2) by its id before its row is
+//     read: the rows of terms one posting in four holds (朗环保协, 冬助残协) or fewer (X社区Y) were most of their
+//     cost. A row is a page of the organizations, which mostly lie outside shared buffers; a probe reads a few
+//     pages of one key's index, which the next probe reads again. Probing every other key cost terms of eight
+//     characters more than their rows.
 //   - Only when that falls short does the second walk on below it, to @walk postings in all. Each other key's
 //     postings below the first tier are read in step with the walk's, newest first (a merge join: no sort and
 //     no hash, and it stops where the walk or the page does), at most @span of them; a candidate below the
