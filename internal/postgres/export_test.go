@@ -23,12 +23,12 @@ func SetSearchWindow(n int) (restore func()) {
 // TermShare is termShare, for its table test.
 var TermShare = termShare
 
-// SetPublicWalk bounds the public directory's walk to n entries, and calls a key common from probe postings
-// and reads at most probe postings of each other key in a walk's span, until restore is called, so that a
-// test of a few hundred rows crosses every bound.
-func SetPublicWalk(n, probe int) (restore func()) {
+// SetPublicWalk bounds the public directory's walk to n entries, calls a key common from probe postings, and
+// makes a search's second tier read at most span postings of each other key, until restore is called, so that
+// a test of a few hundred rows crosses every bound.
+func SetPublicWalk(n, probe, span int) (restore func()) {
 	old, oldProbe, oldSpan := publicWalk, probeCap, publicSpan
-	publicWalk, probeCap, publicSpan = n, probe, probe
+	publicWalk, probeCap, publicSpan = n, probe, span
 	return func() { publicWalk, probeCap, publicSpan = old, oldProbe, oldSpan }
 }
 

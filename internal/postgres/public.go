@@ -30,8 +30,8 @@ var probeCap = 1000
 
 const probeKeys = 4
 
-// publicSpan is how many postings of each other key of a term a search reads inside its walk's span of ids to
-// test the candidates against (publicSearch): a denser key's candidates past it are probed one by one.
+// publicSpan is how many postings of each other key of a term a search's second tier reads, in step with its
+// walk, to test the candidates against (publicSearch): a denser key's candidates past them are probed one by one.
 var publicSpan = 2000
 
 // publicListColumns are what the directory shows of a group; nothing personal.
@@ -204,33 +204,43 @@ type searchShape struct {
 //
 // The walked key (w) is the one of @keys with the fewest postings (postingsCount), the earlier of two that
 // tie (not weighed when there is one key only, outside a community). The walk reads at most @walk postings of w
-// backwards from the cursor, index only. Past the first tier (below), a candidate's row is read only when it
-// holds every other key: for each, the key's postings inside the walk's span of ids are read once, at most @span
-// of them, and a candidate inside what was read is looked up there (a hashed set); one below it, where the key
-// is too dense for its span to be read, is probed in the key's postings by its id. The work is bounded by @walk and @span whatever the keys'
-// sizes and however their ids lie: merging with a key's postings from the newest down, as PostgreSQL chose
-// when left to itself, read 63,000 postings of 读书 to reach the 32 newest of 安读, and probing every candidate
-// (4 index pages apiece) cost 13,000 pages for 屏社区彩, whose two pieces are common and whose 2,000 candidates
-// hold it one in thirty.
+// backwards from the cursor, index only. With one key the walk stops at the page's last row.
 //
-// With several keys the walk goes in two tiers. The first reads the rows of the first @first postings (six
-// pages' worth) as they come, testing the whole term on the row and stopping when the page is full: for most
-// terms of four characters nearly every posting of the rarer piece holds the term, and testing the other keys
-// first cost more than the rows (0.69 ms of the server's CPU per search against 0.32 on the rotation's easy
-// terms). Only when that falls short does the second walk on below it, to @walk postings in all, testing the
-// other keys before any row; its statements are not run otherwise. With one key the walk stops at the page's
-// last row.
+// With several keys a candidate's row is read only when the candidate holds every other key, except the first
+// @limit candidates: for most terms of four characters nearly every posting of the rarer piece holds the term,
+// the page fills from those, and testing them first cost more than their rows (0.69 ms of the server's CPU per
+// search against 0.32 on the rotation's easy terms). The walk goes in two tiers:
+//   - The first reads the first @first postings (six pages' worth) and stops when the page is full. Past the
+//     first @limit, a candidate is probed in the next rarest key's postings (w2) by its id before its row is
+//     read: the rows of terms one posting in four holds (朗环保协, 冬助残协) or fewer (X社区Y) were most of their
+//     cost. A row is a page of the organizations, which mostly lie outside shared buffers; a probe reads a few
+//     pages of one key's index, which the next probe reads again. Probing every other key cost terms of eight
+//     characters more than their rows.
+//   - Only when that falls short does the second walk on below it, to @walk postings in all. Each other key's
+//     postings below the first tier are read in step with the walk's, newest first (a merge join: no sort and
+//     no hash, and it stops where the walk or the page does), at most @span of them; a candidate below the
+//     last of those (the key's @span-th posting, read only when a candidate is not among them) is probed by its
+//     id. Its statements are not run otherwise. X社区Y terms, whose rarest piece (心社区, 15,000 postings) holds
+//     the term once in about sixty, cost about 3 ms of the server's CPU each with every row of the first tier
+//     read and the second tier's postings materialized, sorted and hashed; about 1.8 ms this way. Over the
+//     bench's 3,211 terms the rows read fell from 149,600 to 111,000 (four-character terms: 66 to 38 each).
+//
+// The work is bounded by @walk and @span whatever the keys' sizes and however their ids lie: merging with a
+// key's postings from the newest down without a bound, as PostgreSQL chose when left to itself, read 63,000
+// postings of 读书 to reach the 32 newest of 安读, and probing every candidate (4 index pages apiece) cost
+// 13,000 pages for 屏社区彩, whose two pieces are common and whose 2,000 candidates hold it one in thirty.
 //
 // Inside a community whose rarest key has @cap postings or more, the community's list is walked instead, at
 // most @walk of its groups; which of the two walks runs is decided inside the statement (the other's CTEs are
 // never read).
 //
-// The tests of the other keys are scalar subqueries on the walk, not joins, so they run on each candidate
-// before its row is read. The probe is a scalar "SELECT true", not EXISTS, which PostgreSQL may answer by
-// hashing all of the key's postings (160,000 of 服务协 for one page). A walk continues below the cursor as a
-// bound of the index, not a filter, so that a deep page does not read the postings above it. A page shorter
-// than @limit ends with one row marked true: the walk's last posting when the walk was cut at @walk (the next
-// page continues below it), none when the walk reached the key's end.
+// The probes are scalar subqueries on the walk, not joins, so they run on each candidate before its row is
+// read; the second tier's merge is fenced (OFFSET 0) below the rows for the same reason. The probe is a scalar
+// "SELECT true", not EXISTS, which PostgreSQL may answer by hashing all of the key's postings (160,000 of 服务协
+// for one page). A walk continues below the cursor as a bound of the index, not a filter, so that a deep page
+// does not read the postings above it. A page shorter than @limit ends with one row marked true: the walk's last
+// posting when the walk was cut at @walk (the next page continues below it), none when the walk reached the
+// key's end.
 var publicSearch = map[searchShape]string{}
 
 func init() {
@@ -281,49 +291,58 @@ func publicSearchIn(table string, n int, community bool) string {
 	WHERE ` + when(`(SELECT count(*) FROM page) < @limit`))
 		return b.String() + communityRows(community)
 	}
-	// The first tier reads the rows of the first @first postings as they come and keeps those holding the term,
-	// until the page fills: for most terms nearly every candidate holds it, and its row is read anyway.
-	// Only when that falls short does the second tier walk on below them, testing the other keys first.
+	// The first tier: the rows of the first @first postings as they come, each past the first @limit probed in the
+	// next rarest key (w2) first, until the page fills.
 	b.WriteString(`,
+	w2 AS MATERIALIZED (
+		SELECT k, ` + weight + ` AS n FROM unnest(@keys::text[]) WITH ORDINALITY AS u(k, i)
+		ORDER BY n, i OFFSET 1 LIMIT 1),
+	unprobed AS MATERIALIZED (SELECT coalesce((SELECT org_id FROM (` + walk + ` OFFSET @limit - 1 LIMIT 1) e), 0) AS org_id),
 	page1 AS MATERIALIZED (
 		SELECT ` + publicListColumns + ` FROM (` + walk + ` LIMIT @first) c JOIN organizations o ON o.id = c.org_id
 		WHERE ` + publicFilters + `
+		AND (c.org_id >= (SELECT org_id FROM unprobed)
+			OR (SELECT true FROM ` + table + ` x WHERE x.key = (SELECT k FROM w2) AND x.org_id = c.org_id))
 		ORDER BY c.org_id DESC LIMIT @limit),
 	first AS MATERIALIZED (SELECT org_id FROM (` + walk + ` OFFSET @first - 1 LIMIT 1) e),
-	walk2 AS MATERIALIZED (SELECT p.org_id FROM ` + table + ` p
-		WHERE p.key = (SELECT k FROM w) AND p.org_id < (SELECT org_id FROM first)
-		ORDER BY p.org_id DESC LIMIT @walk - @first)`)
-	var tests strings.Builder
+	lowest AS MATERIALIZED (SELECT p.org_id FROM ` + table + ` p WHERE p.key = (SELECT k FROM w) ORDER BY p.org_id LIMIT 1)`)
+	// The second tier: the walk's postings below the first tier's, each kept when every other key holds it, before
+	// its row is read; a key's postings below the first tier are merged with the walk's, at most @span of them, and
+	// a candidate below the key's @span-th is probed. None is below w's lowest posting (lowest, one entry of the
+	// index), which bounds the keys' reads when w is sparse and the walk reaches its end.
+	below := ` AND x.org_id < (SELECT org_id FROM first) AND x.org_id >= (SELECT org_id FROM lowest)
+		ORDER BY x.org_id DESC`
+	var joins, tests strings.Builder
 	for i := 1; i <= n; i++ {
 		k, r := `(@keys::text[])[`+strconv.Itoa(i)+`]`, "r_"+strconv.Itoa(i)
-		b.WriteString(`,
-	` + r + ` AS MATERIALIZED (SELECT x.org_id FROM ` + table + ` x
-		WHERE ` + k + ` <> (SELECT k FROM w) AND x.key = ` + k + `
-		AND x.org_id BETWEEN (SELECT min(org_id) FROM walk2) AND (SELECT max(org_id) FROM walk2)
-		ORDER BY x.org_id DESC LIMIT @span)`)
+		joins.WriteString(`
+		LEFT JOIN (SELECT x.org_id FROM ` + table + ` x WHERE ` + k + ` <> (SELECT k FROM w) AND x.key = ` + k + below + `
+			LIMIT @span) ` + r + ` ON ` + r + `.org_id = c.org_id`)
 		tests.WriteString(`
-		AND (` + k + ` = (SELECT k FROM w) OR c.org_id IN (SELECT org_id FROM ` + r + `)
-			OR c.org_id < coalesce((SELECT min(org_id) FROM ` + r + ` HAVING count(*) = @span), 0)
+		AND (` + k + ` = (SELECT k FROM w) OR ` + r + `.org_id IS NOT NULL
+			OR c.org_id < coalesce((SELECT x.org_id FROM ` + table + ` x WHERE x.key = ` + k + below + `
+				OFFSET @span - 1 LIMIT 1), 0)
 			AND (SELECT true FROM ` + table + ` x WHERE x.key = ` + k + ` AND x.org_id = c.org_id))`)
 	}
 	b.WriteString(`,
 	page2 AS MATERIALIZED (
-		SELECT ` + publicListColumns + ` FROM (SELECT org_id FROM walk2 ORDER BY org_id DESC) c
+		SELECT ` + publicListColumns + ` FROM (SELECT c.org_id FROM (SELECT p.org_id FROM ` + table + ` p
+			WHERE p.key = (SELECT k FROM w) AND p.org_id < (SELECT org_id FROM first)
+			ORDER BY p.org_id DESC LIMIT @walk - @first) c` + joins.String() + `
+		WHERE true` + tests.String() + `
+		ORDER BY c.org_id DESC OFFSET 0) c
 		JOIN organizations o ON o.id = c.org_id
-		WHERE ` + publicFilters + tests.String() + `
+		WHERE ` + publicFilters + `
 		ORDER BY c.org_id DESC LIMIT @limit - (SELECT count(*) FROM page1))`)
 	short := `(SELECT count(*) FROM page1) < @limit`
-	// The edge is the last posting read when the walk was cut: the second tier's last, or the first tier's when
-	// it was the whole walk.
+	// The edge is the walk's last posting when the walk was cut: the @walk-th below the cursor.
 	b.WriteString(communityWalk(community) + `
 	SELECT false, * FROM page1 WHERE ` + when(`true`) + `
 	UNION ALL
 	SELECT false, * FROM page2 WHERE ` + when(short) + `
 	UNION ALL
-	` + edgeRow + `(SELECT CASE WHEN @walk = @first THEN (SELECT org_id FROM first)
-		ELSE (SELECT min(org_id) FROM walk2 HAVING count(*) = @walk - @first) END AS org_id) e
-	WHERE ` + when(short+` AND (SELECT count(*) FROM page1) + (SELECT count(*) FROM page2) < @limit
-		AND e.org_id IS NOT NULL`))
+	` + edgeRow + `(` + walk + ` OFFSET @walk - 1 LIMIT 1) e
+	WHERE ` + when(short+` AND (SELECT count(*) FROM page1) + (SELECT count(*) FROM page2) < @limit`))
 	return b.String() + communityRows(community)
 }
 

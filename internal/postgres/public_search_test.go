@@ -16,7 +16,9 @@ import (
 // 服务领域), before reading its row. Over names made of four characters, so that most candidates of a term hold
 // some of its pieces but not the whole term, and after random renames, changes of 服务领域, dissolutions and
 // restorations, every term of two to four characters paged to the end still finds exactly what a scan of the
-// names finds, with and without a 服务领域 and closed groups, and with a walk bound far smaller than the list;
+// names finds, with and without a 服务领域 and closed groups, with a walk bound far smaller than the list, and
+// with one whose second tier reads more candidates than postings of each other key (walk 60, span 2: those
+// below are probed);
 // and both posting tables (two- and three-character pieces) hold exactly the keys the names give, and the
 // three-character pieces' kept counts exactly the number of names holding each.
 func TestPublicSearchPiecesStayInStepWithChanges(t *testing.T) {
@@ -89,8 +91,9 @@ func TestPublicSearchPiecesStayInStepWithChanges(t *testing.T) {
 	for i := range 12 {
 		terms = append(terms, string([]rune{letters[i%4], letters[(i/4)%4], letters[(i+1)%4], letters[(i+3)%4]}))
 	}
-	for _, walk := range []int{2000, 7} {
-		restore := postgres.SetPublicWalk(walk, min(walk/2, 1000))
+	for _, bound := range []struct{ walk, span int }{{2000, 1000}, {60, 2}, {7, 3}} {
+		walk := bound.walk
+		restore := postgres.SetPublicWalk(walk, min(walk/2, 1000), bound.span)
 		for _, term := range terms {
 			for _, f := range []registry.PublicFilter{{Query: term}, {Query: term, Closed: true},
 				{Query: term, Field: "养老照护"}} {

@@ -46,7 +46,9 @@ func pageThrough(t *testing.T, db *postgres.DB, f registry.PublicFilter, limit i
 
 // Paged to the end, the public directory finds exactly what a plain scan finds, in the same order, for every
 // kind of walk (a term's postings, a 服务领域's postings, the name order, the plain list), also when the walk's
-// bound is far smaller than the list so that pages stop short and continue.
+// bound is far smaller than the list so that pages stop short and continue, and when a search's second tier
+// walks more candidates than it reads postings of each other key (walk 60: 42 in the first tier, 18 in the
+// second, at most 2 postings of each other key, below which candidates are probed).
 func TestPublicDirectoryFindsWhatAScanFinds(t *testing.T) {
 	db := newRegistryDB(t)
 	ctx := context.Background()
@@ -92,8 +94,9 @@ func TestPublicDirectoryFindsWhatAScanFinds(t *testing.T) {
 		{"term by name", registry.PublicFilter{Sort: registry.SortName, Query: "舞狮"},
 			"strpos(name, '舞狮') > 0 AND status = 'normal'", "name, id"},
 	}
-	for _, walk := range []int{2000, 7} {
-		restore := postgres.SetPublicWalk(walk, min(walk/2, 1000))
+	for _, bound := range []struct{ walk, span int }{{2000, 1000}, {60, 2}, {7, 3}} {
+		walk := bound.walk
+		restore := postgres.SetPublicWalk(walk, min(walk/2, 1000), bound.span)
 		for _, c := range cases {
 			var want []int64
 			rows, err := db.Pool.Query(ctx, `SELECT id FROM organizations WHERE `+c.where+` ORDER BY `+c.order)
