@@ -470,3 +470,41 @@ func barTexts(bars []Bar, values bool) templ.Component {
 		return h.done()
 	})
 }
+
+// publicOrgList is a list of groups as cards, readable on a phone: the directory's page of up to 31 groups, the
+// part of its rendering that repeats. Written by hand like the list rows above and held to publicOrgListTempl.
+func publicOrgList(rows []PublicOrgItem) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		if len(rows) == 0 {
+			return nil
+		}
+		h := newHTMLWriter(w)
+		h.raw(`<ul class="orglist" id="orgs">`)
+		for _, o := range rows {
+			h.raw(`<li><a class="name" href="`)
+			h.text(o.Href)
+			h.raw(`">`)
+			h.text(o.Name)
+			h.raw(`</a>`)
+			h.statusBadge(o.Status, o.StatusClass, "")
+			h.raw(`<div class="meta">`)
+			h.text(o.Tier)
+			h.raw(` · `)
+			h.text(o.Place)
+			h.raw(`</div>`)
+			if o.Fields != "" {
+				h.raw(`<div class="meta">服务领域：`)
+				h.text(o.Fields)
+				h.raw(`</div>`)
+			}
+			if o.Closed != "" {
+				h.raw(`<div class="meta closed">`)
+				h.text(o.Closed)
+				h.raw(`</div>`)
+			}
+			h.raw(`</li>`)
+		}
+		h.raw(`</ul>`)
+		return h.done()
+	})
+}

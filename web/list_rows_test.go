@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
+	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -148,5 +150,26 @@ func TestSelectFieldEqualsTempl(t *testing.T) {
 				t.Errorf("select field %q %q differs from templ's:\n got %s\nwant %s", s, c, got, want)
 			}
 		}
+	}
+}
+
+// BenchmarkPublicOrgList weighs the directory's hand-written cards against the templ they replaced: a page of 31.
+func BenchmarkPublicOrgList(b *testing.B) {
+	var items []PublicOrgItem
+	for i := range 31 {
+		items = append(items, PublicOrgItem{Href: "/orgs/" + strconv.Itoa(1000000+i), Name: "渝北区悦来街道同心社区金秋书画社",
+			Tier: "村居指导", Place: "悦来街道 · 同心社区", Fields: "文体娱乐、志愿服务", Status: "正常", StatusClass: StatusOK})
+	}
+	for _, c := range []struct {
+		name string
+		list func([]PublicOrgItem) templ.Component
+	}{{"hand", publicOrgList}, {"templ", publicOrgListTempl}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := c.list(items).Render(b.Context(), io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

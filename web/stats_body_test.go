@@ -69,3 +69,23 @@ func TestStatsPageLinkIsTheEncodedQuery(t *testing.T) {
 		t.Fatalf("only %d links compared", n)
 	}
 }
+
+// TestPublicOrgListEqualsTempl holds the directory's hand-written cards to the templ markup they replaced, on
+// hostile names, places and reasons, every status class, with and without 服务领域 and a closing line.
+func TestPublicOrgListEqualsTempl(t *testing.T) {
+	var items []PublicOrgItem
+	for i, s := range hostile {
+		items = append(items, PublicOrgItem{Href: "/orgs/" + s, Name: s, Tier: s, Place: s + " · " + s,
+			Fields: []string{"", s, "养老照护、文体娱乐"}[i%3], Status: s,
+			StatusClass: []StatusClass{StatusOK, StatusWarn, StatusBad, ""}[i%4], Closed: []string{"", s}[i%2]})
+	}
+	for _, rows := range [][]PublicOrgItem{items, nil, items[:1]} {
+		got, want := renderedHTML(t, publicOrgList(rows)), renderedHTML(t, publicOrgListTempl(rows))
+		if got != want {
+			t.Errorf("%d cards differ from templ's:\n got %s\nwant %s", len(rows), got, want)
+		}
+	}
+	if n := len(renderedHTML(t, publicOrgList(items))); n < 500 {
+		t.Fatalf("the cards rendered %d bytes: the comparison proves nothing", n)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
@@ -40,9 +41,10 @@ const publicListColumns = `o.id, o.name, o.tier, o.status, o.status_on, o.status
 
 func scanPublicRows(rows pgx.Rows) ([]registry.PublicOrgRow, error) {
 	var out []registry.PublicOrgRow
+	var r publicRowReader
 	for rows.Next() {
-		o, err := scanPublicRow(rows)
-		if err != nil {
+		var o registry.PublicOrgRow
+		if err := r.read(rows, &o); err != nil {
 			return nil, err
 		}
 		out = append(out, o)
@@ -50,19 +52,42 @@ func scanPublicRows(rows pgx.Rows) ([]registry.PublicOrgRow, error) {
 	return out, translate(rows.Err())
 }
 
-// scanPublicRow scans the row rows is on: lead first (columns a statement puts before publicListColumns), then
+// publicRowReader decodes the directory's rows as scanPage decodes a list's: each column straight from its
+// bytes, and the texts of a page sharing a few allocations. Scan was a tenth of the portal's time per search.
+type publicRowReader struct {
+	d      []any
+	arena  textArena
+	lists  stringLists
+	fields []pgconn.FieldDescription
+}
+
+// read decodes the row rows is on into o: lead first (columns a statement puts before publicListColumns), then
 // the group's; rows is closed on an error.
-func scanPublicRow(rows pgx.Rows, lead ...any) (registry.PublicOrgRow, error) {
-	var o registry.PublicOrgRow
-	if err := rows.Scan(append(lead, &o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.Status), &o.StatusOn,
-		&o.StatusReason, &o.TownCode, &o.CommunityCode, &o.Fields, &o.FoundedOn)...); err != nil {
+func (r *publicRowReader) read(rows pgx.Rows, o *registry.PublicOrgRow, lead ...any) error {
+	if r.fields == nil {
+		r.fields = rows.FieldDescriptions()
+	}
+	r.d = append(append(r.d[:0], lead...), &o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.Status), &o.StatusOn,
+		&o.StatusReason, &o.TownCode, &o.CommunityCode, &o.Fields, &o.FoundedOn)
+	raw := rows.RawValues()
+	if len(raw) != len(r.d) || len(r.fields) != len(r.d) {
 		rows.Close()
-		return o, translate(err)
+		return fmt.Errorf("directory: %d columns for %d destinations", len(raw), len(r.d))
+	}
+	for i, src := range raw {
+		if list, ok := r.d[i].(*[]string); ok && src == nil {
+			*list = nil // the walk's edge row has no 服务领域: NULL reads as none, as Scan read it
+			continue
+		}
+		if err := decodeColumn(&r.fields[i], src, r.d[i], &r.arena, &r.lists); err != nil {
+			rows.Close()
+			return fmt.Errorf("directory: column %s: %w", r.fields[i].Name, err)
+		}
 	}
 	if o.Status.Live() {
 		o.StatusReason = ""
 	}
-	return o, nil
+	return nil
 }
 
 // publicFilters is the part of every directory statement that the filter decides besides the walk itself.
@@ -398,10 +423,11 @@ func (db *DB) publicByName(ctx context.Context, f registry.PublicFilter, args na
 func walkedRows(rows pgx.Rows, limit int) (registry.PublicPage, error) {
 	list := make([]registry.PublicOrgRow, 0, limit+1)
 	var edge *registry.PublicCursor
+	var r publicRowReader
 	for rows.Next() {
 		var isEdge bool
-		o, err := scanPublicRow(rows, &isEdge)
-		if err != nil {
+		var o registry.PublicOrgRow
+		if err := r.read(rows, &o, &isEdge); err != nil {
 			return registry.PublicPage{}, err
 		}
 		if isEdge {

@@ -51,6 +51,7 @@ func scanPage[T any](rs *[]T, dest func(*T, []any) []any) func(pgx.Rows) error {
 
 // The type oids scanPage decodes.
 const (
+	oidBool        = 16
 	oidInt4        = 23
 	oidInt8        = 20
 	oidText        = 25
@@ -67,6 +68,15 @@ func decodeColumn(fd *pgconn.FieldDescription, src []byte, dest any, arena *text
 		return fmt.Errorf("type %d in text format", fd.DataTypeOID)
 	}
 	switch fd.DataTypeOID {
+	case oidBool:
+		p, ok := dest.(*bool)
+		if !ok {
+			return fmt.Errorf("boolean into %T", dest)
+		}
+		if len(src) != 1 {
+			return fmt.Errorf("%d bytes for a boolean (NULL?)", len(src))
+		}
+		*p = src[0] != 0
 	case oidInt8, oidInt4:
 		var n int64
 		switch {
