@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
@@ -54,35 +53,16 @@ func scanPublicRows(rows pgx.Rows) ([]registry.PublicOrgRow, error) {
 
 // publicRowReader decodes the directory's rows as scanPage decodes a list's: each column straight from its
 // bytes, and the texts of a page sharing a few allocations. Scan was a tenth of the portal's time per search.
-type publicRowReader struct {
-	d      []any
-	arena  textArena
-	lists  stringLists
-	fields []pgconn.FieldDescription
-}
+type publicRowReader struct{ rowDecoder }
 
 // read decodes the row rows is on into o: lead first (columns a statement puts before publicListColumns), then
 // the group's; rows is closed on an error.
 func (r *publicRowReader) read(rows pgx.Rows, o *registry.PublicOrgRow, lead ...any) error {
-	if r.fields == nil {
-		r.fields = rows.FieldDescriptions()
-	}
 	r.d = append(append(r.d[:0], lead...), &o.ID, &o.Name, (*string)(&o.Tier), (*string)(&o.Status), &o.StatusOn,
 		&o.StatusReason, &o.TownCode, &o.CommunityCode, &o.Fields, &o.FoundedOn)
-	raw := rows.RawValues()
-	if len(raw) != len(r.d) || len(r.fields) != len(r.d) {
+	if err := r.decode(rows, "directory"); err != nil {
 		rows.Close()
-		return fmt.Errorf("directory: %d columns for %d destinations", len(raw), len(r.d))
-	}
-	for i, src := range raw {
-		if list, ok := r.d[i].(*[]string); ok && src == nil {
-			*list = nil // the walk's edge row has no 服务领域: NULL reads as none, as Scan read it
-			continue
-		}
-		if err := decodeColumn(&r.fields[i], src, r.d[i], &r.arena, &r.lists); err != nil {
-			rows.Close()
-			return fmt.Errorf("directory: column %s: %w", r.fields[i].Name, err)
-		}
+		return err
 	}
 	if o.Status.Live() {
 		o.StatusReason = ""

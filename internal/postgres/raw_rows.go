@@ -13,8 +13,9 @@ import (
 )
 
 // scanPage reads every row of a list page into a new element of *rs, decoding each column straight into the
-// field that dest points at. It is rows.Scan for the few types a list shows (bigint, integer, text, text[],
-// date, timestamptz; NULL only where the destination can say so), without Scan's per-value plan lookup and interface conversions, and
+// field that dest points at. It is rows.Scan for the few types a list shows (boolean, bigint, integer, text,
+// text[], date, timestamptz; NULL only where the destination can say so: a nil list, a nil time), without
+// Scan's per-value plan lookup and interface conversions, and
 // with every text of the page sharing a few allocations (textArena) instead of one string each. On the list
 // pages Scan and the strings it allocated were a large share of the portal's CPU per request.
 //
@@ -22,31 +23,77 @@ import (
 // every list catch it at once.
 func scanPage[T any](rs *[]T, dest func(*T, []any) []any) func(pgx.Rows) error {
 	return func(rows pgx.Rows) error {
-		var (
-			d     []any
-			arena textArena
-			lists stringLists
-		)
-		var fields []pgconn.FieldDescription // known once a row has come: a failed statement has none
+		var r rowDecoder
 		for rows.Next() {
-			if fields == nil {
-				fields = rows.FieldDescriptions()
-			}
 			var zero T
 			*rs = append(*rs, zero)
-			d = dest(&(*rs)[len(*rs)-1], d)
-			raw := rows.RawValues()
-			if len(raw) != len(d) || len(fields) != len(d) {
-				return fmt.Errorf("list page: %d columns for %d destinations", len(raw), len(d))
-			}
-			for i, src := range raw {
-				if err := decodeColumn(&fields[i], src, d[i], &arena, &lists); err != nil {
-					return fmt.Errorf("list page: column %s: %w", fields[i].Name, err)
-				}
+			r.d = dest(&(*rs)[len(*rs)-1], r.d[:0])
+			if err := r.decode(rows, "list page"); err != nil {
+				return err
 			}
 		}
 		return rows.Err()
 	}
+}
+
+// rowDecoder decodes rows column by column into the destinations in d (decodeColumn), its texts sharing a
+// few allocations across the rows of a page.
+type rowDecoder struct {
+	d      []any
+	arena  textArena
+	lists  stringLists
+	fields []pgconn.FieldDescription // known once a row has come: a failed statement has none
+}
+
+// decode reads the row rows is on into r.d; what names the statement in an error.
+func (r *rowDecoder) decode(rows pgx.Rows, what string) error {
+	if r.fields == nil {
+		r.fields = rows.FieldDescriptions()
+	}
+	raw := rows.RawValues()
+	if len(raw) != len(r.d) || len(r.fields) != len(r.d) {
+		return fmt.Errorf("%s: %d columns for %d destinations", what, len(raw), len(r.d))
+	}
+	for i, src := range raw {
+		if err := decodeColumn(&r.fields[i], src, r.d[i], &r.arena, &r.lists); err != nil {
+			return fmt.Errorf("%s: column %s: %w", what, r.fields[i].Name, err)
+		}
+	}
+	return nil
+}
+
+// keptRows walks the rows of a statement over kept counts by their raw column bytes, without Scan's work per
+// value (a plan lookup and an interface conversion for each of a district's ~9,000 values): each column is
+// text or bigint, checked once against the row description, and each(raw) reads a bigint with rawBigint.
+func keptRows(rows pgx.Rows, columns int, each func(raw [][]byte) error) error {
+	checked := false
+	for rows.Next() {
+		raw := rows.RawValues()
+		if !checked {
+			fields := rows.FieldDescriptions()
+			if len(raw) != columns || len(fields) != columns {
+				return fmt.Errorf("kept counts: %d columns, %d expected", len(raw), columns)
+			}
+			for _, f := range fields {
+				if f.DataTypeOID != oidText && (f.DataTypeOID != oidInt8 || f.Format != pgtype.BinaryFormatCode) {
+					return fmt.Errorf("kept counts: column %s of type %d (format %d)", f.Name, f.DataTypeOID, f.Format)
+				}
+			}
+			checked = true
+		}
+		if err := each(raw); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// rawBigint is a binary bigint column's value; a NULL or a value of another size is an error.
+func rawBigint(src []byte) (int64, error) {
+	if len(src) != 8 {
+		return 0, fmt.Errorf("kept counts: %d bytes for a bigint", len(src))
+	}
+	return int64(binary.BigEndian.Uint64(src)), nil
 }
 
 // The type oids scanPage decodes.
@@ -112,7 +159,8 @@ func decodeColumn(fd *pgconn.FieldDescription, src []byte, dest any, arena *text
 			return fmt.Errorf("text[] into %T", dest)
 		}
 		if src == nil {
-			return fmt.Errorf("NULL for a text[]")
+			*p = nil // no list, as Scan reads it (the directory's edge row has no 服务领域)
+			return nil
 		}
 		return lists.decode(src, arena, p)
 	case oidDate, oidTimestamptz:

@@ -4,15 +4,12 @@ package postgres
 
 import (
 	"context"
-	"encoding/binary"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/yubei-cso/portal/internal/portal"
 	"github.com/yubei-cso/portal/internal/registry"
@@ -42,7 +39,7 @@ func statArgs(d portal.Division, q registry.StatQuery, children []registry.StatC
 	if q.Area == registry.AreaPilot {
 		by, codes, self = "community", pilots, pilots
 	}
-	return namedArgs{"codes": codes, "self": self, "by": by, "area": string(q.Area), "from": q.Period.Start(),
+	return namedArgs{"codes": codes, "self": self, "by": by, "from": q.Period.Start(),
 		"to": q.Period.End(), "code": d.Code, "code_end": digitsAfter(d.Code)}
 }
 
@@ -98,40 +95,6 @@ func labelIndex(labels []string, b []byte) int {
 		}
 	}
 	return -1
-}
-
-// keptRows walks the rows of a statement over kept counts by their raw column bytes, without Scan's work per
-// value (a plan lookup and an interface conversion for each of a district's ~9,000 values): each column is
-// text or bigint, checked once against the row description, and each(raw) reads a bigint with rawBigint.
-func keptRows(rows pgx.Rows, columns int, each func(raw [][]byte) error) error {
-	checked := false
-	for rows.Next() {
-		raw := rows.RawValues()
-		if !checked {
-			fields := rows.FieldDescriptions()
-			if len(raw) != columns || len(fields) != columns {
-				return fmt.Errorf("kept counts: %d columns, %d expected", len(raw), columns)
-			}
-			for _, f := range fields {
-				if f.DataTypeOID != oidText && (f.DataTypeOID != oidInt8 || f.Format != pgtype.BinaryFormatCode) {
-					return fmt.Errorf("kept counts: column %s of type %d (format %d)", f.Name, f.DataTypeOID, f.Format)
-				}
-			}
-			checked = true
-		}
-		if err := each(raw); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// rawBigint is a binary bigint column's value; a NULL or a value of another size is an error.
-func rawBigint(src []byte) (int64, error) {
-	if len(src) != 8 {
-		return 0, fmt.Errorf("kept counts: %d bytes for a bigint", len(src))
-	}
-	return int64(binary.BigEndian.Uint64(src)), nil
 }
 
 // Stats reads what a statistics page shows for q.Division, which must lie inside scope (else ErrNotFound).

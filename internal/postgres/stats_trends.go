@@ -33,15 +33,20 @@ func trendFilter(a registry.StatArea) string {
 	return f
 }
 
+// trendArgs are the arguments trendFilter needs for s's division; pilots are the 试点 communities when the page
+// follows them.
+func trendArgs(s *registry.Stats, pilots []string) namedArgs {
+	if pilots == nil {
+		pilots = []string{}
+	}
+	return namedArgs{"code": s.Division.Code, "code_end": digitsAfter(s.Division.Code), "pilots": pilots}
+}
+
 // queueTrends queues the reads of s.Trends for the page's division, area and pilots; args are the page's
 // statArgs (for the activity rollup), now the time of the request. The returned func completes the quarter
 // trend once the batch was read and s summarized: the quarter under way takes s.Total.
 func queueTrends(b *pgx.Batch, s *registry.Stats, args namedArgs, pilots []string, now time.Time) func() {
-	f := namedArgs{"code": s.Division.Code, "code_end": digitsAfter(s.Division.Code), "area": string(s.Query.Area),
-		"pilots": pilots}
-	if pilots == nil {
-		f["pilots"] = []string{}
-	}
+	f := trendArgs(s, pilots)
 
 	// 定期工作报告: every period from 2021 that has ended.
 	periods := registry.TrendPeriods(now)
@@ -245,12 +250,8 @@ func queueGrowth(b *pgx.Batch, s *registry.Stats, at func([]byte) *registry.Stat
 	jan := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(y, 12, 1, 0, 0, 0, 0, time.UTC)
 	current := y >= now.In(portal.Beijing).Year()
-	f := namedArgs{"code": s.Division.Code, "code_end": digitsAfter(s.Division.Code), "area": string(s.Query.Area),
-		"pilots": pilots,
-		"months": []time.Time{dec, jan, end}, "from": s.Query.Period.Start(), "to": s.Query.Period.End()}
-	if pilots == nil {
-		f["pilots"] = []string{}
-	}
+	f := trendArgs(s, pilots)
+	f["months"], f["from"], f["to"] = []time.Time{dec, jan, end}, s.Query.Period.Start(), s.Query.Period.End()
 	b.Queue(`
 		SELECT community_code, month, live FROM stat_month_snapshots c
 		WHERE month = ANY(@months::date[]) AND `+trendFilter(s.Query.Area), f).Query(func(rows pgx.Rows) error {
