@@ -32,6 +32,8 @@ func (t *publicTurns) hold(next http.Handler) http.Handler {
 		case t.slots <- struct{}{}:
 		case <-r.Context().Done():
 			if errors.Is(r.Context().Err(), context.DeadlineExceeded) {
+				t.rs.log.Warn("public page refused: every turn stayed taken until the deadline", "request_id",
+					requestIDFrom(r.Context()), "path", r.URL.Path, "turns", cap(t.slots))
 				w.Header().Set("Retry-After", "5")
 				t.rs.errorPage(w, r, http.StatusServiceUnavailable, "系统繁忙", "当前访问人数较多，请稍后再试。")
 			}
