@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,7 @@ type Config struct {
 	BaseURL           string        // PORTAL_BASE_URL: the public address printed in QR codes on 备案证明
 	DebugAddr         string        // PORTAL_DEBUG_ADDR: a loopback address serving Go's profiler (pprof); empty: none
 	PublicRate        int           // PORTAL_PUBLIC_RATE: directory searches and number checks per minute per client address; 0: no limit
+	PublicConcurrency int           // PORTAL_PUBLIC_CONCURRENCY: public pages served at once; more wait their turn (default: cores + 1)
 	MetricsAddr       string        // PORTAL_METRICS_ADDR: where Prometheus metrics are served, never the public address; empty: none
 	LogFormat         string        // PORTAL_LOG_FORMAT: text (default) or json, one object a line
 }
@@ -68,6 +70,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PublicRate:        p.integer("PORTAL_PUBLIC_RATE", 60),
 		MetricsAddr:       p.str("PORTAL_METRICS_ADDR", ""),
 		LogFormat:         p.str("PORTAL_LOG_FORMAT", "text"),
+		PublicConcurrency: p.integer("PORTAL_PUBLIC_CONCURRENCY", runtime.GOMAXPROCS(0)+1),
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -87,6 +90,7 @@ func Load(getenv func(string) string) (Config, error) {
 	p.check(c.HashConcurrency >= 1 && c.HashConcurrency <= 64, "PORTAL_HASH_CONCURRENCY must be between 1 and 64")
 	p.check(c.DBTimeout > 0 && c.DBTimeout <= 5*time.Second, "PORTAL_DB_TIMEOUT must be between 1ms and 5s")
 	p.check(c.PublicRate >= 0 && c.PublicRate <= 100000, "PORTAL_PUBLIC_RATE must be between 0 (no limit) and 100000")
+	p.check(c.PublicConcurrency >= 1 && c.PublicConcurrency <= 1000, "PORTAL_PUBLIC_CONCURRENCY must be between 1 and 1000")
 	p.check(c.MetricsAddr == "" || !sameAddress(c.MetricsAddr, c.Addr), "PORTAL_METRICS_ADDR must differ from PORTAL_ADDR: metrics are not for the public")
 	p.check(c.LogFormat == "text" || c.LogFormat == "json", "PORTAL_LOG_FORMAT must be text or json")
 	p.check(c.DebugAddr == "" || isLoopback(c.DebugAddr), "PORTAL_DEBUG_ADDR must be a loopback address such as 127.0.0.1:6060: profiles reveal the program's inner workings")

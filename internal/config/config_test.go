@@ -1,6 +1,7 @@
 package config
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,9 @@ func TestDefaultsOutsideDemoNeedADataKey(t *testing.T) {
 		c.LockoutThreshold != 5 || c.LockoutDuration != 15*time.Minute || c.AuditRetention != 365*24*time.Hour {
 		t.Fatalf("defaults: %+v", c)
 	}
+	if c.PublicConcurrency != runtime.GOMAXPROCS(0)+1 {
+		t.Errorf("public pages served at once: %d, want one more than the %d cores", c.PublicConcurrency, runtime.GOMAXPROCS(0))
+	}
 	if string(c.DataKey) != string(DemoDataKey) || c.BaseURL != "http://127.0.0.1:8080" {
 		t.Fatalf("demo key or base URL: %q %q", c.DataKey, c.BaseURL)
 	}
@@ -34,12 +38,13 @@ func TestEveryBadSettingIsReportedAtOnce(t *testing.T) {
 		"PORTAL_AUDIT_RETENTION_DAYS": "30",
 		"PORTAL_DEMO":                 "maybe",
 		"PORTAL_DATA_KEY":             "c2hvcnQ=",
+		"PORTAL_PUBLIC_CONCURRENCY":   "0",
 	}))
 	if err == nil {
 		t.Fatal("bad settings accepted")
 	}
 	for _, want := range []string{"PORTAL_IDLE_TIMEOUT", "PORTAL_SESSION_LIFETIME", "PORTAL_LOCKOUT_THRESHOLD",
-		"PORTAL_AUDIT_RETENTION_DAYS", "PORTAL_DEMO", "PORTAL_DATA_KEY"} {
+		"PORTAL_AUDIT_RETENTION_DAYS", "PORTAL_DEMO", "PORTAL_DATA_KEY", "PORTAL_PUBLIC_CONCURRENCY"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s: %v", want, err)
 		}

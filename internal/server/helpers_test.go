@@ -26,6 +26,7 @@ type app struct {
 	db      *postgres.DB // the test's own connection, as the owner
 	serving *postgres.DB // the portal's, as the serving role (nil where a test builds its own portal)
 	cfg     config.Config
+	server  *Server // the portal itself (nil where a test builds its own portal)
 }
 
 // demoConfig is the configuration of demo mode with every other setting at its default.
@@ -56,7 +57,7 @@ func newApp(t testing.TB, tweak func(*config.Config)) *app {
 	s := New(cfg, serving, slog.New(slog.NewTextHandler(io.Discard, nil)), web.DemoLogin{})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { srv.Close(); s.Close() })
-	return &app{t: t, srv: srv, db: db, serving: serving, cfg: cfg}
+	return &app{t: t, srv: srv, db: db, serving: serving, cfg: cfg, server: s}
 }
 
 // client is one browser-like user agent: its own cookie jar, no automatic redirects.

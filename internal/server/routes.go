@@ -32,11 +32,12 @@ func (s *Server) routes() http.Handler {
 	r.Method(http.MethodGet, "/static/*", noListing(s.resp, cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static)))))
 
 	// The public side: no session is read and no cookie set, so that the same bytes serve every visitor and
-	// browsers and proxies may keep them (publicPage); searches and checks by number are rate-limited per client.
+	// browsers and proxies may keep them (publicPage); searches and checks by number are rate-limited per client,
+	// and the pages take turns (publicTurns). The downloads below stream for long and do not take turns.
 	ps := &publicScoper{read: s.db.PublicScope}
 	limit := newRateLimiter(s.cfg.PublicRate)
 	r.Group(func(r chi.Router) {
-		r.Use(publicPage)
+		r.Use(publicPage, s.publicTurns.hold)
 		r.Get("/orgs", handlePublicDirectory(s.db, ps, limit, s.resp))
 		r.Get("/orgs/{id}", handlePublicProfile(s.db, ps, s.resp))
 		r.Get("/orgs/{id}/photos/{photoID}", handlePublicPhoto(s.db, ps, ph, false, s.resp))

@@ -30,6 +30,7 @@ type Server struct {
 	demo         web.DemoLogin  // the sign-in page's list in demo mode
 	signIns      *signInLimiter // sign-in attempts per client address (a flood guard, per process)
 	metrics      *metrics       // request counts and times for Prometheus (MetricsHandler)
+	publicTurns  *publicTurns   // how many public pages are served at once
 }
 
 // New builds the server. Sessions live in PostgreSQL (SECURITY.md 3, 5). demo is what the sign-in page lists in
@@ -51,7 +52,7 @@ func New(cfg config.Config, db *postgres.DB, log *slog.Logger, demo web.DemoLogi
 	return &Server{cfg: cfg, db: db, sessions: sm, hasher: auth.NewHasher(cfg.HashConcurrency), resp: resp,
 		stopCleaning: cleanSessions(db, 10*time.Minute), imports: newImportWorkers(log),
 		demo: demo, signIns: newSignInLimiter(cfg.SignInRate, signInsInFlight),
-		metrics: newMetrics()}
+		metrics: newMetrics(), publicTurns: newPublicTurns(cfg.PublicConcurrency, resp)}
 }
 
 // signInsInFlight is how many sign-ins of one address are checked at once; more wait for none, they get 429.
