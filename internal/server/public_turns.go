@@ -25,7 +25,8 @@ func newPublicTurns(n int, rs *responder) *publicTurns {
 	return &publicTurns{slots: make(chan struct{}, max(n, 1)), rs: rs}
 }
 
-// hold serves the request once a turn is free, and gives the turn back when its page is written.
+// hold serves the request once a turn is free, and gives the turn back as soon as the handler has made the page:
+// publicPage, around it, writes the buffered page to the visitor after that.
 func (t *publicTurns) hold(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
